@@ -1,0 +1,59 @@
+/** Public enums, numerically and textually compatible with TUICallKit's. */
+
+/** Call media type: `1` audio, `2` video (as in TUICallKit). */
+export const CallMediaType = { UNKNOWN: 0, AUDIO: 1, VIDEO: 2 } as const;
+export type CallMediaType = (typeof CallMediaType)[keyof typeof CallMediaType];
+
+/** Coarse call status, as TUICallKit's `CallStatus`. */
+export const CallStatus = { IDLE: 'idle', CALLING: 'calling', CONNECTED: 'connected' } as const;
+export type CallStatus = (typeof CallStatus)[keyof typeof CallStatus];
+
+export const CallRole = { UNKNOWN: 'unknown', CALLEE: 'callee', CALLER: 'caller' } as const;
+export type CallRole = (typeof CallRole)[keyof typeof CallRole];
+
+/** TUICallKit's legacy status strings, passed to `statusChanged` and `ck-status-changed`. */
+export const LegacyStatus = {
+  IDLE: 'idle',
+  BE_INVITED: 'be-invited',
+  DIALING_C2C: 'dialing-c2c',
+  DIALING_GROUP: 'dialing-group',
+  CALLING_C2C_AUDIO: 'calling-c2c-audio',
+  CALLING_C2C_VIDEO: 'calling-c2c-video',
+  CALLING_GROUP_AUDIO: 'calling-group-audio',
+  CALLING_GROUP_VIDEO: 'calling-group-video',
+} as const;
+export type LegacyStatus = (typeof LegacyStatus)[keyof typeof LegacyStatus];
+
+/** Why a call ended, numerically as TUICallEngine's `CallEndReason`. */
+export const CallEndReason = {
+  UNKNOWN: 0,
+  HANGUP: 1,
+  REJECT: 2,
+  NO_RESPONSE: 3,
+  OFFLINE: 4,
+  LINE_BUSY: 5,
+  CANCELED: 6,
+  OTHER_DEVICE_ACCEPTED: 7,
+  OTHER_DEVICE_REJECT: 8,
+  END_BY_SERVER: 9,
+} as const;
+export type CallEndReason = (typeof CallEndReason)[keyof typeof CallEndReason];
+
+export const LayoutMode = { LOCAL_LARGE: 'local', REMOTE_LARGE: 'remote' } as const;
+export type LayoutMode = (typeof LayoutMode)[keyof typeof LayoutMode];
+
+export const VideoDisplayMode = { CONTAIN: 'contain', COVER: 'cover', FILL: 'fill' } as const;
+export type VideoDisplayMode = (typeof VideoDisplayMode)[keyof typeof VideoDisplayMode];
+
+export const VideoResolution = { RESOLUTION_480P: '480p', RESOLUTION_720P: '720p', RESOLUTION_1080P: '1080p' } as const;
+export type VideoResolution = (typeof VideoResolution)[keyof typeof VideoResolution];
+
+export const FeatureButton = {
+  Camera: 'camera',
+  Microphone: 'microphone',
+  SwitchCamera: 'switchCamera',
+  InviteUser: 'inviteUser',
+} as const;
+export type FeatureButton = (typeof FeatureButton)[keyof typeof FeatureButton];
+
+export type DeviceKind = 'camera' | 'microphone' | 'speaker';

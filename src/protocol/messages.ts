@@ -1,0 +1,362 @@
+/**
+ * The signaling protocol between the default engine and `callkit-server`, shared by both ends.
+ *
+ * Every frame is one JSON object `{ v: 1, type, ... }`, at most {@link MAX_FRAME_BYTES}. Client
+ * messages may carry an `id` (a request id); the server echoes it as `ref` in the answer
+ * (`*-ok` or `error`) so a client can match answers to requests. Schemas are strict: unknown
+ * properties and unknown types are rejected with an `error` answer (see {@link ErrorCode}).
+ *
+ * Flow of a 1v1 call (A calls B):
+ *   A -> invite {to:[B]}            server -> A invite-ok {callId}; every tab of B: incoming
+ *   B -> accept {callId}            server -> B call-started; A member-state {B accepted}; B's other tabs: call-ended answered-elsewhere
+ *   A <-> B relay {to, data}        SDP and ICE, the server stamps `from`
+ *   A or B -> hangup {callId}       server -> the sender: ok; the other: member-state {left}, then call-ended {hangup}
+ *
+ * Server rules (implemented in `server/registry.ts`):
+ * - Login: the first frame must be `login` within 5 s; anything else before it (or a bad userSig)
+ *   gets an `error` and the socket is closed with 4401. A user may log in from many sockets (tabs).
+ * - A user is in at most one live call (caller, accepted or ringing). An invitee in another live call
+ *   is `busy`; an invitee with no socket is `unavailable`; a caller already in a call (ringing
+ *   included) gets `error already-in-call`. If no invitee rings, the caller gets invite-ok, the
+ *   member-state pushes, then `call-ended` (`busy` if any invitee was busy, else `unavailable`).
+ * - Who gets what: the sender of a request that ends its own part (`cancel`, `reject`, `hangup`) gets
+ *   `ok` and no `call-ended`; everyone whose part is ended by someone else or by a timer gets
+ *   `call-ended`. `relay` and `media-state` are fire-and-forget: only errors are answered.
+ * - `cancel`: the caller, from its calling socket, while no invitee has accepted (after that:
+ *   `invalid-state`, use `hangup`). Ringing invitees get `call-ended {cancelled}`. A caller's `hangup`
+ *   before anyone accepted is a cancel. An invitee's `hangup` while ringing is a reject.
+ * - Ring timeout: the invitee becomes `no-response`, its tabs get `call-ended {timeout}`, the others a
+ *   member-state. `reject {reason:'busy'}` makes the member `busy`, otherwise `rejected`; the rejecting
+ *   user's other tabs get `call-ended {rejected-elsewhere}`.
+ * - End rule: when fewer than two members are accepted or ringing, the call ends. A remaining accepted
+ *   member gets `call-ended` with the reason of the last transition: `rejected`, `busy`, `timeout`,
+ *   `hangup` (the other hung up) or `disconnected` (the other's socket closed or stopped answering
+ *   pings); a remaining ringing invitee gets `cancelled`.
+ * - Sockets: the caller's call is bound to the inviting socket, an invitee's to the accepting socket;
+ *   only that socket may act on the call (others get `call-not-found`). Non-members, unknown and
+ *   ended calls all get the same `call-not-found`. When a bound socket closes (or misses pings for
+ *   15 s) it is a hangup (a cancel if nobody accepted yet) with reason `disconnected`. When a ringing
+ *   invitee loses a socket, nothing happens: the invite keeps ringing on its other tabs, and if it
+ *   has none left it rings until the ring timeout; a socket that logs in while its user is ringing
+ *   gets `incoming` with the ring time left.
+ * Glare (A invites B while B's 1v1 invite to A is ringing and nobody has accepted): the call whose
+ * caller's user id sorts lower (plain string comparison) survives, whatever the arrival order:
+ * - If A < B, B's pending call ends with `call-ended {glare}` for both (B's calling socket and A's
+ *   ringing tabs), then A's invite proceeds normally (A: invite-ok; B's tabs: incoming).
+ * - If A > B, A's invite is refused with `error glare` (`field: 'to'`) and B's call keeps ringing at A,
+ *   who already has its `incoming`; the client should show that incoming call.
+ * Either way exactly one call remains between A and B, in which one side rings.
+ */
+import * as v from 'valibot';
+
+export const PROTOCOL_VERSION = 1;
+/** Largest frame either side sends or accepts (also the server's `ws` maxPayload). */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Most invitees in one call (9 members in all). */
+export const MAX_INVITEES = 8;
+export const DEFAULT_RING_TIMEOUT_S = 30;
+export const MIN_RING_TIMEOUT_S = 10;
+export const MAX_RING_TIMEOUT_S = 600;
+
+const USER_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+const CALL_ID_RE = /^[A-Za-z0-9_-]{22}$/;
+/** Control characters and bidi overrides are refused in display names. */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_NAME_RE = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
+
+export const UserIdSchema = v.pipe(v.string(), v.regex(USER_ID_RE, 'user id must match [A-Za-z0-9_-]{1,64}'));
+export const CallIdSchema = v.pipe(v.string(), v.regex(CALL_ID_RE, 'call id must be 22 base64url characters'));
+export const RequestIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+export const DisplayNameSchema = v.pipe(
+  v.string(),
+  v.maxLength(64),
+  v.check((s) => !UNSAFE_NAME_RE.test(s), 'name has control or bidi-override characters'),
+);
+export const AvatarUrlSchema = v.pipe(
+  v.string(),
+  v.maxLength(2048),
+  v.check((s) => s === '' || /^(https?:|data:image\/(png|jpeg|webp|gif);)/i.test(s), 'avatar must be an http(s) or data:image URL'),
+);
+export const MediaTypeSchema = v.picklist(['audio', 'video']);
+export type MediaType = v.InferOutput<typeof MediaTypeSchema>;
+
+/** Member states kept by the server for each call member. */
+export const MemberStateSchema = v.picklist([
+  'ringing',
+  'accepted',
+  'rejected',
+  'busy',
+  'no-response',
+  'unavailable',
+  'cancelled',
+  'left',
+]);
+export type MemberState = v.InferOutput<typeof MemberStateSchema>;
+
+/** Why a call ended for the one who receives `call-ended`. */
+export const EndReasonSchema = v.picklist([
+  'hangup',
+  'cancelled',
+  'rejected',
+  'busy',
+  'timeout',
+  'unavailable',
+  'answered-elsewhere',
+  'rejected-elsewhere',
+  'glare',
+  'disconnected',
+  'ended',
+]);
+export type EndReason = v.InferOutput<typeof EndReasonSchema>;
+
+export const ErrorCodeSchema = v.picklist([
+  'invalid-json',
+  'invalid-message',
+  'unknown-type',
+  'invalid-field',
+  'not-logged-in',
+  'auth-failed',
+  'already-logged-in',
+  'self-call',
+  'unavailable',
+  'already-in-call',
+  'call-not-found',
+  'already-answered',
+  'invalid-state',
+  'not-in-call',
+  'too-many-members',
+  'rate-limited',
+  /** The invite lost a glare race: the invitee's own call to the sender (already `incoming`) goes on. */
+  'glare',
+  'internal',
+]);
+export type ErrorCode = v.InferOutput<typeof ErrorCodeSchema>;
+
+const base = { v: v.literal(PROTOCOL_VERSION), id: v.optional(RequestIdSchema) };
+
+export const ProfileSchema = v.strictObject({
+  userId: UserIdSchema,
+  name: v.optional(DisplayNameSchema),
+  avatar: v.optional(AvatarUrlSchema),
+});
+export type Profile = v.InferOutput<typeof ProfileSchema>;
+
+const SdpSchema = v.pipe(
+  v.string(),
+  v.maxLength(32 * 1024),
+  v.check((s) => s.startsWith('v=0'), 'sdp must start with v=0'),
+);
+export const RelayDataSchema = v.variant('kind', [
+  v.strictObject({
+    kind: v.literal('description'),
+    description: v.strictObject({ type: v.picklist(['offer', 'answer', 'rollback']), sdp: v.optional(SdpSchema) }),
+  }),
+  v.strictObject({
+    kind: v.literal('candidate'),
+    candidate: v.nullable(
+      v.strictObject({
+        candidate: v.pipe(v.string(), v.maxLength(1024)),
+        sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),
+        sdpMLineIndex: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(64)))),
+        usernameFragment: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256)))),
+      }),
+    ),
+  }),
+]);
+export type RelayData = v.InferOutput<typeof RelayDataSchema>;
+
+// ---- client -> server ----------------------------------------------------------------------
+
+export const ClientMessageSchema = v.variant('type', [
+  v.strictObject({
+    ...base,
+    type: v.literal('login'),
+    sdkAppId: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    userId: UserIdSchema,
+    userSig: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)),
+    name: v.optional(DisplayNameSchema),
+    avatar: v.optional(AvatarUrlSchema),
+  }),
+  v.strictObject({
+    ...base,
+    type: v.literal('profile'),
+    name: v.optional(DisplayNameSchema),
+    avatar: v.optional(AvatarUrlSchema),
+  }),
+  v.strictObject({
+    ...base,
+    type: v.literal('invite'),
+    to: v.pipe(v.array(UserIdSchema), v.minLength(1), v.maxLength(MAX_INVITEES)),
+    mediaType: MediaTypeSchema,
+    timeout: v.optional(v.pipe(v.number(), v.integer(), v.minValue(MIN_RING_TIMEOUT_S), v.maxValue(MAX_RING_TIMEOUT_S))),
+    userData: v.optional(v.pipe(v.string(), v.maxLength(4096))),
+    groupId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+  }),
+  v.strictObject({ ...base, type: v.literal('cancel'), callId: CallIdSchema }),
+  v.strictObject({ ...base, type: v.literal('accept'), callId: CallIdSchema }),
+  v.strictObject({
+    ...base,
+    type: v.literal('reject'),
+    callId: CallIdSchema,
+    reason: v.optional(v.picklist(['declined', 'busy'])),
+  }),
+  v.strictObject({ ...base, type: v.literal('hangup'), callId: CallIdSchema }),
+  v.strictObject({ ...base, type: v.literal('relay'), callId: CallIdSchema, to: UserIdSchema, data: RelayDataSchema }),
+  v.strictObject({
+    ...base,
+    type: v.literal('media-state'),
+    callId: CallIdSchema,
+    audio: v.boolean(),
+    video: v.boolean(),
+  }),
+]);
+export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
+export type ClientMessageType = ClientMessage['type'];
+export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
+  'login',
+  'profile',
+  'invite',
+  'cancel',
+  'accept',
+  'reject',
+  'hangup',
+  'relay',
+  'media-state',
+];
+
+// ---- server -> client ----------------------------------------------------------------------
+
+export const MemberSchema = v.strictObject({
+  userId: UserIdSchema,
+  name: v.optional(DisplayNameSchema),
+  avatar: v.optional(AvatarUrlSchema),
+  state: MemberStateSchema,
+  audio: v.optional(v.boolean()),
+  video: v.optional(v.boolean()),
+});
+export type Member = v.InferOutput<typeof MemberSchema>;
+
+const sbase = { v: v.literal(PROTOCOL_VERSION), ref: v.optional(RequestIdSchema) };
+
+export const ServerMessageSchema = v.variant('type', [
+  v.strictObject({ ...sbase, type: v.literal('login-ok'), userId: UserIdSchema, serverTime: v.number() }),
+  v.strictObject({ ...sbase, type: v.literal('ok') }),
+  v.strictObject({
+    ...sbase,
+    type: v.literal('error'),
+    code: ErrorCodeSchema,
+    message: v.pipe(v.string(), v.maxLength(1024)),
+    field: v.optional(v.pipe(v.string(), v.maxLength(256))),
+  }),
+  v.strictObject({
+    ...sbase,
+    type: v.literal('invite-ok'),
+    callId: CallIdSchema,
+    mediaType: MediaTypeSchema,
+    members: v.array(MemberSchema),
+    timeout: v.number(),
+  }),
+  v.strictObject({
+    ...sbase,
+    type: v.literal('incoming'),
+    callId: CallIdSchema,
+    caller: ProfileSchema,
+    mediaType: MediaTypeSchema,
+    members: v.array(MemberSchema),
+    timeout: v.number(),
+    userData: v.optional(v.string()),
+    groupId: v.optional(v.string()),
+  }),
+  v.strictObject({
+    ...sbase,
+    type: v.literal('call-started'),
+    callId: CallIdSchema,
+    mediaType: MediaTypeSchema,
+    members: v.array(MemberSchema),
+  }),
+  v.strictObject({
+    ...sbase,
+    type: v.literal('member-state'),
+    callId: CallIdSchema,
+    member: MemberSchema,
+  }),
+  v.strictObject({ ...sbase, type: v.literal('call-ended'), callId: CallIdSchema, reason: EndReasonSchema }),
+  v.strictObject({ ...sbase, type: v.literal('relay'), callId: CallIdSchema, from: UserIdSchema, data: RelayDataSchema }),
+  v.strictObject({
+    ...sbase,
+    type: v.literal('media-state'),
+    callId: CallIdSchema,
+    userId: UserIdSchema,
+    audio: v.boolean(),
+    video: v.boolean(),
+  }),
+]);
+export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
+
+/** Messages a side sends, without the `v` field (added by {@link encode}). */
+export type Outgoing<M extends { v: number }> = M extends unknown ? Omit<M, 'v'> : never;
+
+export function encode<M extends { v: number }>(message: Outgoing<M>): string {
+  return JSON.stringify({ v: PROTOCOL_VERSION, ...message });
+}
+
+export type ParseResult<T> =
+  | { ok: true; message: T }
+  | { ok: false; code: ErrorCode; message: string; field?: string; id?: string };
+
+/** Depth of nested objects/arrays; deeply nested input is refused before schema work. */
+function depthOf(value: unknown, limit: number, depth = 0): number {
+  if (depth > limit || value === null || typeof value !== 'object') return depth;
+  let max = depth;
+  for (const child of Object.values(value as Record<string, unknown>)) {
+    max = Math.max(max, depthOf(child, limit, depth + 1));
+    if (max > limit) break;
+  }
+  return max;
+}
+
+function parseWith<T>(
+  schema: v.GenericSchema<unknown, T>,
+  types: readonly string[] | null,
+  raw: string,
+): ParseResult<T> {
+  if (raw.length > MAX_FRAME_BYTES) return { ok: false, code: 'invalid-message', message: 'frame too large' };
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: 'invalid-json', message: 'frame is not JSON' };
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { ok: false, code: 'invalid-message', message: 'a message must be a JSON object' };
+  }
+  const obj = data as Record<string, unknown>;
+  // Only an id that is itself valid is echoed (an empty `ref` would be invalid in the answer).
+  const id = typeof obj.id === 'string' && obj.id.length >= 1 && obj.id.length <= 64 ? obj.id : undefined;
+  if (depthOf(obj, 8) > 8) return { ok: false, code: 'invalid-message', message: 'message nested too deeply', id };
+  if (obj.v !== PROTOCOL_VERSION) {
+    return { ok: false, code: 'invalid-field', message: `unsupported protocol version`, field: 'v', id };
+  }
+  if (typeof obj.type !== 'string' || (types && !types.includes(obj.type))) {
+    return { ok: false, code: 'unknown-type', message: 'unknown message type', field: 'type', id };
+  }
+  const result = v.safeParse(schema, obj);
+  if (result.success) return { ok: true, message: result.output };
+  const issue = result.issues[0];
+  // Issue texts quote the received value and paths name received keys: cap both so an `error` answer
+  // stays within the server schema (message <= 1024, field <= 256) and echoes little of the input.
+  const field = clip(v.getDotPath(issue) ?? undefined, 256);
+  return { ok: false, code: 'invalid-field', message: clip(issue.message, 200) ?? 'invalid field', field, id };
+}
+
+function clip(s: string | undefined, max: number): string | undefined {
+  return s === undefined || s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
+  return parseWith(ClientMessageSchema, CLIENT_MESSAGE_TYPES, raw);
+}
+
+export function parseServerMessage(raw: string): ParseResult<ServerMessage> {
+  return parseWith(ServerMessageSchema, null, raw);
+}
