@@ -1,0 +1,121 @@
+/**
+ * The engine contract (DESIGN.md): the only layer that touches the network and media.
+ * The kit drives an engine through these methods and feeds the store from its events.
+ */
+import type { CallEndReason, CallMediaType, CallRole, DeviceKind, VideoResolution } from '../constants.js';
+import type { Emitter } from './emitter.js';
+
+export interface UserProfile {
+  userId: string;
+  name?: string;
+  avatar?: string;
+}
+
+export type MemberStatus = 'ringing' | 'accepted' | 'rejected' | 'busy' | 'no-response' | 'unavailable' | 'cancelled' | 'left';
+
+/** Engine-level reasons for a call's end, finer than {@link CallEndReason}. */
+export type EndCause =
+  | 'hangup'
+  | 'cancelled'
+  | 'rejected'
+  | 'busy'
+  | 'timeout'
+  | 'unavailable'
+  | 'answered-elsewhere'
+  | 'rejected-elsewhere'
+  | 'glare'
+  | 'disconnected'
+  | 'ended'
+  | 'error';
+
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
+
+export interface EngineLoginParams {
+  SDKAppID: number;
+  userID: string;
+  userSig: string;
+  /** Default engine: the signaling server's WebSocket URL. */
+  server?: string;
+  profile?: { name?: string; avatar?: string };
+}
+
+export interface EngineCallParams {
+  userIDList: string[];
+  mediaType: CallMediaType;
+  /** Ring timeout in seconds. */
+  timeout?: number;
+  userData?: string;
+  groupID?: string;
+}
+
+export interface DeviceInfo {
+  deviceId: string;
+  label: string;
+  kind: DeviceKind;
+}
+
+export interface CallEngineEvents {
+  /** An invitation arrived (this tab rings). */
+  onCallReceived: {
+    callId: string;
+    caller: UserProfile;
+    calleeIdList: string[];
+    members: UserProfile[];
+    mediaType: CallMediaType;
+    groupID?: string;
+    userData?: string;
+  };
+  /** Our outgoing invitation was accepted by the server: we are dialing. */
+  onCallStarted: { callId: string; mediaType: CallMediaType; members: UserProfile[] };
+  /** The call is connected for us (first accept for the caller, our accept for a callee). */
+  onCallBegin: { callId: string; mediaType: CallMediaType; role: CallRole };
+  /** The call is over for us. */
+  onCallEnd: { callId: string; reason: CallEndReason; cause: EndCause; totalTime: number };
+  onUserAccept: { userId: string };
+  onUserReject: { userId: string };
+  onUserNoResponse: { userId: string };
+  onUserLineBusy: { userId: string };
+  onUserJoin: { userId: string };
+  onUserLeave: { userId: string };
+  /** Profile (name/avatar) of a member became known or changed. */
+  onUserInfo: UserProfile;
+  onUserVideoAvailable: { userId: string; available: boolean };
+  onUserAudioAvailable: { userId: string; available: boolean };
+  /** Volume 0-100 per user id ('' or own id = local). */
+  onUserVoiceVolumeChanged: { volumes: Record<string, number> };
+  /** Quality 0 unknown .. 6 down, as TUINetworkQuality. */
+  onUserNetworkQualityChanged: { qualities: Record<string, number> };
+  /** A member's remote media stream (null when gone). */
+  onRemoteStream: { userId: string; stream: MediaStream | null };
+  /** Our own capture stream (null when released). */
+  onLocalStream: { stream: MediaStream | null };
+  onCallMediaTypeChanged: { mediaType: CallMediaType };
+  onDeviceUpdated: { devices: DeviceInfo[] };
+  onKickedOffline: { reason: string };
+  onError: { code: number; message: string };
+  onConnectionStateChanged: { state: ConnectionState };
+}
+
+export interface CallEngine extends Pick<Emitter<CallEngineEvents>, 'on' | 'off'> {
+  readonly name: string;
+  login(params: EngineLoginParams): Promise<void>;
+  logout(): Promise<void>;
+  /** Starts an outgoing call; resolves with the call id once the server took it. */
+  calls(params: EngineCallParams): Promise<{ callId: string }>;
+  accept(options?: { mediaType?: CallMediaType }): Promise<void>;
+  reject(): Promise<void>;
+  /** Cancels while dialing, leaves when connected; a no-op when idle. */
+  hangup(): Promise<void>;
+  openCamera(): Promise<void>;
+  closeCamera(): Promise<void>;
+  openMicrophone(): Promise<void>;
+  closeMicrophone(): Promise<void>;
+  switchDevice(params: { deviceType: DeviceKind; deviceId: string }): Promise<void>;
+  getDeviceList(deviceType?: DeviceKind): Promise<DeviceInfo[]>;
+  setVideoQuality(resolution: VideoResolution): Promise<void>;
+  /** Video -> audio only. */
+  switchCallMediaType(mediaType: CallMediaType): Promise<void>;
+  setSelfInfo(profile: { name?: string; avatar?: string }): Promise<void>;
+  /** Releases everything: sockets, peer connections, tracks, timers, listeners. */
+  destroy(): Promise<void>;
+}

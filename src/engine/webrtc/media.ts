@@ -1,0 +1,389 @@
+/**
+ * Local capture for the WebRTC engine, and the volume meter.
+ *
+ * Choices:
+ * - Camera on/off are real track changes: {@link LocalMedia.stopCamera} stops the video track (the
+ *   camera light goes off) and removes it; {@link LocalMedia.startCamera} captures a new one. The
+ *   engine swaps them on the peers' senders with `replaceTrack`.
+ * - Microphone off = `track.enabled = false` (silence is sent). It needs no renegotiation, cannot
+ *   fail on the way back (no new permission prompt, no device race) and turning it back on is
+ *   instant; the state is announced through `media-state` all the same. The mic is released
+ *   (track stopped) when the call ends.
+ * - Audio and video are captured with separate `getUserMedia` calls so a failure names the
+ *   device: NotAllowedError/SecurityError -> *_NOT_AUTHORIZED, NotFoundError -> *_DEVICE_EMPTY,
+ *   anything else -> *_START_FAILED.
+ * - Every capture belongs to a "generation"; {@link LocalMedia.release} starts a new one, and a
+ *   capture that completes after it is stopped at once and rejected (INVALID_STATE), so a call that
+ *   ended while `getUserMedia` was pending leaves no live track behind.
+ *
+ * Nothing here touches a browser API at import time (the module loads in Node).
+ */
+import { ErrorCode, CallKitError } from '../../errors.js';
+import type { DeviceKind, VideoResolution } from '../../constants.js';
+import type { DeviceInfo } from '../types.js';
+
+export const RESOLUTION_CONSTRAINTS: Record<VideoResolution, MediaTrackConstraints> = {
+  '480p': { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 30 } },
+  '720p': { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
+  '1080p': { width: { ideal: 1920 }, height: { ideal: 1080 }, frameRate: { ideal: 30 } },
+};
+
+const AUDIO_CONSTRAINTS: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+
+/** Maps a getUserMedia failure to a {@link CallKitError} naming the device. */
+export function mediaError(error: unknown, device: 'camera' | 'microphone'): CallKitError {
+  if (error instanceof CallKitError) return error;
+  const name = (error as { name?: string } | null)?.name ?? 'Error';
+  const message = (error as { message?: string } | null)?.message || name;
+  const camera = device === 'camera';
+  let code: ErrorCode;
+  if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError') {
+    code = camera ? ErrorCode.CAMERA_NOT_AUTHORIZED : ErrorCode.MICROPHONE_NOT_AUTHORIZED;
+  } else if (name === 'NotFoundError' || name === 'DevicesNotFoundError') {
+    code = camera ? ErrorCode.CAMERA_DEVICE_EMPTY : ErrorCode.MICROPHONE_DEVICE_EMPTY;
+  } else {
+    code = camera ? ErrorCode.CAMERA_START_FAILED : ErrorCode.MICROPHONE_START_FAILED;
+  }
+  return new CallKitError(code, `${device}: ${message}`, name);
+}
+
+function mediaDevices(): MediaDevices {
+  const devices = (globalThis as { navigator?: Navigator }).navigator?.mediaDevices;
+  if (!devices?.getUserMedia) {
+    throw new CallKitError(ErrorCode.NOT_SUPPORTED_WEBRTC, 'media capture is not available (needs a secure context)');
+  }
+  return devices;
+}
+
+const KIND_OF: Record<string, DeviceKind> = { videoinput: 'camera', audioinput: 'microphone', audiooutput: 'speaker' };
+
+/** enumerateDevices mapped to {@link DeviceInfo} (labels are empty before a permission grant). */
+export async function listDevices(kind?: DeviceKind): Promise<DeviceInfo[]> {
+  const devices = (globalThis as { navigator?: Navigator }).navigator?.mediaDevices;
+  if (!devices?.enumerateDevices) return [];
+  const all = await devices.enumerateDevices();
+  const out: DeviceInfo[] = [];
+  for (const d of all) {
+    const k = KIND_OF[d.kind];
+    if (!k || (kind && k !== kind)) continue;
+    out.push({ deviceId: d.deviceId, label: d.label, kind: k });
+  }
+  return out;
+}
+
+export class LocalMedia {
+  #audio: MediaStreamTrack | null = null;
+  #video: MediaStreamTrack | null = null;
+  /** The stream the peers send with (its id is the msid); renewed per call. */
+  #stream: MediaStream | null = null;
+  #micMuted = false;
+  #resolution: VideoResolution = '720p';
+  #deviceIds: Partial<Record<DeviceKind, string>> = {};
+  #generation = 0;
+  /** Every track ever captured and not yet seen ended, for leak checks. */
+  #captured = new Set<MediaStreamTrack>();
+
+  get audioTrack(): MediaStreamTrack | null {
+    return this.#audio;
+  }
+
+  get videoTrack(): MediaStreamTrack | null {
+    return this.#video;
+  }
+
+  /** True while we send live microphone audio. */
+  get audioEnabled(): boolean {
+    return !!this.#audio && this.#audio.readyState === 'live' && !this.#micMuted;
+  }
+
+  /** True while we send camera video. */
+  get videoEnabled(): boolean {
+    return !!this.#video && this.#video.readyState === 'live';
+  }
+
+  get micMuted(): boolean {
+    return this.#micMuted;
+  }
+
+  get resolution(): VideoResolution {
+    return this.#resolution;
+  }
+
+  /** Chosen devices (the speaker id is only remembered: elements apply it with setSinkId). */
+  get deviceIds(): Readonly<Partial<Record<DeviceKind, string>>> {
+    return this.#deviceIds;
+  }
+
+  /** The stream to give `addTrack` (stable for the call, tracks added/removed in place). */
+  get stream(): MediaStream {
+    this.#stream ??= new MediaStream();
+    return this.#stream;
+  }
+
+  /** A new MediaStream with the current tracks, for `onLocalStream`; null when there are none. */
+  snapshot(): MediaStream | null {
+    const tracks = [this.#audio, this.#video].filter((t): t is MediaStreamTrack => !!t);
+    return tracks.length ? new MediaStream(tracks) : null;
+  }
+
+  /** Captured tracks that are still live (0 when everything was released). */
+  liveTrackCount(): number {
+    let n = 0;
+    for (const t of [...this.#captured]) {
+      if (t.readyState === 'live') n++;
+      else this.#captured.delete(t);
+    }
+    return n;
+  }
+
+  /**
+   * Makes the captured set exactly `{audio, video}`: captures what is missing (audio first), stops
+   * video when not wanted. On failure, stops whatever this call captured and throws the mapped
+   * error.
+   */
+  async acquire(want: { audio: boolean; video: boolean }): Promise<void> {
+    const added: MediaStreamTrack[] = [];
+    try {
+      if (want.audio && !this.#live(this.#audio)) {
+        const track = await this.#capture('microphone');
+        added.push(track);
+        this.#setAudio(track);
+      }
+      if (want.video && !this.#live(this.#video)) {
+        const track = await this.#capture('camera');
+        added.push(track);
+        this.#setVideo(track);
+      }
+    } catch (error) {
+      for (const t of added) {
+        t.stop();
+        if (this.#audio === t) this.#setAudio(null);
+        if (this.#video === t) this.#setVideo(null);
+      }
+      throw error;
+    }
+    if (!want.video) this.stopCamera();
+  }
+
+  /** Captures the camera when it is off; returns the live video track. */
+  async startCamera(): Promise<MediaStreamTrack> {
+    if (this.#live(this.#video)) return this.#video!;
+    const track = await this.#capture('camera');
+    this.#setVideo(track);
+    return track;
+  }
+
+  /** Stops and removes the camera track (no-op when off). */
+  stopCamera(): void {
+    const track = this.#video;
+    if (!track) return;
+    track.stop();
+    this.#setVideo(null);
+  }
+
+  /** Captures the microphone when there is no live audio track; returns it. */
+  async startMicrophone(): Promise<MediaStreamTrack> {
+    if (this.#live(this.#audio)) return this.#audio!;
+    const track = await this.#capture('microphone');
+    this.#setAudio(track);
+    return track;
+  }
+
+  setMicMuted(muted: boolean): void {
+    this.#micMuted = muted;
+    if (this.#audio) this.#audio.enabled = !muted;
+  }
+
+  /**
+   * Selects a device. For a live camera/mic, captures the new device first and then stops the old
+   * one; returns the new track (the caller swaps it on the senders) or null when nothing was live
+   * (the id is used by the next capture) or for the speaker (only remembered).
+   */
+  async switchDevice(kind: DeviceKind, deviceId: string): Promise<MediaStreamTrack | null> {
+    const previous = this.#deviceIds[kind];
+    this.#deviceIds[kind] = deviceId;
+    if (kind === 'speaker') return null;
+    const current = kind === 'camera' ? this.#video : this.#audio;
+    if (!this.#live(current)) return null;
+    let track: MediaStreamTrack;
+    try {
+      track = await this.#capture(kind);
+    } catch (error) {
+      this.#deviceIds[kind] = previous;
+      throw error;
+    }
+    if (kind === 'camera') this.#setVideo(track);
+    else this.#setAudio(track);
+    current!.stop();
+    return track;
+  }
+
+  /** Sets the capture resolution; a live camera track is re-constrained in place. */
+  async setResolution(resolution: VideoResolution): Promise<void> {
+    this.#resolution = resolution;
+    if (this.#live(this.#video)) {
+      try {
+        await this.#video!.applyConstraints(this.#videoConstraints());
+      } catch (error) {
+        throw mediaError(error, 'camera');
+      }
+    }
+  }
+
+  /** Stops every track, resets the mic mute and starts a new generation. Idempotent. */
+  release(): void {
+    this.#generation++;
+    for (const t of [this.#audio, this.#video]) t?.stop();
+    for (const t of this.#captured) t.stop();
+    this.#captured.clear();
+    this.#audio = null;
+    this.#video = null;
+    this.#stream = null;
+    this.#micMuted = false;
+  }
+
+  #live(track: MediaStreamTrack | null): boolean {
+    return !!track && track.readyState === 'live';
+  }
+
+  #videoConstraints(): MediaTrackConstraints {
+    const base = RESOLUTION_CONSTRAINTS[this.#resolution];
+    const id = this.#deviceIds.camera;
+    return id ? { ...base, deviceId: { exact: id } } : base;
+  }
+
+  async #capture(device: 'camera' | 'microphone'): Promise<MediaStreamTrack> {
+    const generation = this.#generation;
+    let stream: MediaStream;
+    try {
+      const id = this.#deviceIds.microphone;
+      stream = await mediaDevices().getUserMedia(
+        device === 'camera'
+          ? { video: this.#videoConstraints() }
+          : { audio: id ? { ...AUDIO_CONSTRAINTS, deviceId: { exact: id } } : AUDIO_CONSTRAINTS },
+      );
+    } catch (error) {
+      throw mediaError(error, device);
+    }
+    const track = (device === 'camera' ? stream.getVideoTracks() : stream.getAudioTracks())[0];
+    for (const t of stream.getTracks()) if (t !== track) t.stop();
+    if (!track) throw mediaError(new DOMException('no track', 'NotFoundError'), device);
+    if (generation !== this.#generation) {
+      track.stop();
+      throw new CallKitError(ErrorCode.INVALID_STATE, `${device} capture finished after the call ended`);
+    }
+    this.#captured.add(track);
+    return track;
+  }
+
+  #setAudio(track: MediaStreamTrack | null): void {
+    if (this.#audio) this.#stream?.removeTrack(this.#audio);
+    this.#audio = track;
+    if (track) {
+      track.enabled = !this.#micMuted;
+      this.stream.addTrack(track);
+    }
+  }
+
+  #setVideo(track: MediaStreamTrack | null): void {
+    if (this.#video) this.#stream?.removeTrack(this.#video);
+    this.#video = track;
+    if (track) this.stream.addTrack(track);
+  }
+}
+
+interface MeterEntry {
+  track: MediaStreamTrack;
+  source: MediaStreamAudioSourceNode;
+  analyser: AnalyserNode;
+  buffer: Float32Array<ArrayBuffer>;
+}
+
+/**
+ * Volume 0-100 per key from WebAudio analysers (RMS in dBFS, -60..0 dB mapped to 0..100). The
+ * AudioContext is created on the first {@link VolumeMeter.set} and closed by
+ * {@link VolumeMeter.close}.
+ *
+ * Measured in Chromium 156: a REMOTE WebRTC audio track delivers samples only while some media
+ * element plays it (even muted). Without one, an AnalyserNode (also routed to the destination), a
+ * MediaStreamTrackProcessor, `getSynchronizationSources().audioLevel` and getStats `audioLevel`
+ * all read silence. The engine renders nothing (no DOM), so remote volumes are non-zero once the
+ * UI plays the remote stream, as it must for the call to be heard. Local tracks always meter.
+ */
+export class VolumeMeter {
+  #ctx: AudioContext | null = null;
+  #entries = new Map<string, MeterEntry>();
+  /** Contexts created and not yet seen closed, for leak checks. */
+  #contexts = new Set<AudioContext>();
+
+  /** Meters `track` under `key` (null or an ended track: stop metering it). */
+  set(key: string, track: MediaStreamTrack | null): void {
+    const current = this.#entries.get(key);
+    if (current && current.track === track) return;
+    if (current) this.#detach(key, current);
+    if (!track || track.readyState !== 'live') return;
+    const Ctx = (globalThis as { AudioContext?: typeof AudioContext }).AudioContext;
+    if (!Ctx) return;
+    try {
+      if (!this.#ctx) {
+        this.#ctx = new Ctx();
+        this.#contexts.add(this.#ctx);
+        // Suspended without a user activation; resumes by itself when allowed.
+        void this.#ctx.resume().catch(() => undefined);
+      }
+      const source = this.#ctx.createMediaStreamSource(new MediaStream([track]));
+      const analyser = this.#ctx.createAnalyser();
+      analyser.fftSize = 1024;
+      source.connect(analyser);
+      this.#entries.set(key, { track, source, analyser, buffer: new Float32Array(analyser.fftSize) });
+    } catch {
+      // No metering for this track; volumes are cosmetic.
+    }
+  }
+
+  /** Current volume per metered key: 0 (silence, below -60 dBFS) .. 100 (full scale). */
+  read(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [key, entry] of this.#entries) {
+      if (entry.track.readyState !== 'live' || !entry.track.enabled) {
+        out[key] = 0;
+        continue;
+      }
+      entry.analyser.getFloatTimeDomainData(entry.buffer);
+      let sum = 0;
+      for (const x of entry.buffer) sum += x * x;
+      const rms = Math.sqrt(sum / entry.buffer.length);
+      const db = rms > 0 ? 20 * Math.log10(rms) : -Infinity;
+      out[key] = Math.max(0, Math.min(100, Math.round(((db + 60) / 60) * 100)));
+    }
+    return out;
+  }
+
+  /** AudioContexts not closed yet (closing is asynchronous). */
+  openContextCount(): number {
+    for (const ctx of [...this.#contexts]) if (ctx.state === 'closed') this.#contexts.delete(ctx);
+    return this.#contexts.size;
+  }
+
+  /** Keys being metered. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Stops metering everything and closes the AudioContext. */
+  async close(): Promise<void> {
+    for (const [key, entry] of this.#entries) this.#detach(key, entry);
+    const ctx = this.#ctx;
+    this.#ctx = null;
+    if (ctx && ctx.state !== 'closed') await ctx.close().catch(() => undefined);
+  }
+
+  #detach(key: string, entry: MeterEntry): void {
+    this.#entries.delete(key);
+    try {
+      entry.source.disconnect();
+    } catch {
+      // already disconnected
+    }
+  }
+}

@@ -1,0 +1,301 @@
+/**
+ * One `RTCPeerConnection` toward one remote call member, negotiated with the "perfect
+ * negotiation" pattern (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example):
+ *
+ * - The first offer comes from one side only, the `initiator` (the member who just joined): it adds
+ *   its tracks at once, `negotiationneeded` -> `setLocalDescription()` -> relay. The other side
+ *   holds its tracks until that offer is applied and sends them in its answer, so the common path
+ *   has no glare. Later renegotiations may still cross (glare): the impolite side ignores the
+ *   colliding offer, the polite side rolls back (implicitly, in `setRemoteDescription`) and answers.
+ * - Polite = my user id sorts after theirs (`localUserId > remoteUserId`), so exactly one side of
+ *   every pair is polite.
+ * - Incoming signals are processed one at a time, in arrival order. ICE candidates that arrive
+ *   before a remote description are buffered and added right after it is set; candidate errors
+ *   are not fatal (a candidate of an ignored offer is expected to fail).
+ * - Remote tracks are collected into a MediaStream; a fresh MediaStream object is handed out each
+ *   time the set of remote tracks changes (tracks of one description together, after a 0 ms
+ *   timer), so consumers can simply reassign `srcObject`.
+ * - ICE `failed` -> `restartIce()`.
+ */
+import type { RelayData } from '../../protocol/messages.js';
+
+export type MediaKind = 'audio' | 'video';
+
+export interface PeerOptions {
+  localUserId: string;
+  remoteUserId: string;
+  /** Whether this side makes the first offer (default true); the other side waits for it. */
+  initiator?: boolean;
+  iceServers?: RTCIceServer[];
+  /** Relays a description or candidate to the remote member. */
+  send(data: RelayData): void;
+  /** The remote member's media (a new MediaStream whenever its tracks change). */
+  onRemoteStream(stream: MediaStream): void;
+  onConnectionStateChange?(state: RTCPeerConnectionState): void;
+  /** An unexpected negotiation failure (not fatal by itself). */
+  onError?(error: unknown): void;
+}
+
+/** TUI network quality: 0 unknown, 1 excellent .. 5 very bad, 6 down. */
+export type NetworkQuality = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/** Maps a round-trip time (seconds) and a loss fraction (0..1) to a TUI quality level. */
+export function qualityFrom(rttS: number | undefined, loss: number): NetworkQuality {
+  if (rttS === undefined) return 0;
+  const rtt = rttS * 1000;
+  if (loss < 0.01 && rtt < 100) return 1;
+  if (loss < 0.03 && rtt < 200) return 2;
+  if (loss < 0.08 && rtt < 400) return 3;
+  if (loss < 0.15 && rtt < 800) return 4;
+  return 5;
+}
+
+type StatsEntry = Record<string, unknown> & { id: string; type: string };
+
+export class Peer {
+  readonly remoteUserId: string;
+  readonly polite: boolean;
+  readonly pc: RTCPeerConnection;
+  readonly #options: PeerOptions;
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #settingRemoteAnswerPending = false;
+  #pendingCandidates: RTCIceCandidateInit[] = [];
+  #queue: Promise<void> = Promise.resolve();
+  #senders: Partial<Record<MediaKind, RTCRtpSender>> = {};
+  #remoteTracks = new Set<MediaStreamTrack>();
+  #closed = false;
+  #lastLoss = { lost: 0, received: 0 };
+  #streamTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Non-initiator: our stream, added once the first remote offer is applied. */
+  #deferred: MediaStream | null = null;
+
+  constructor(options: PeerOptions) {
+    this.#options = options;
+    this.remoteUserId = options.remoteUserId;
+    this.polite = options.localUserId > options.remoteUserId;
+    const pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [] });
+    this.pc = pc;
+
+    pc.onnegotiationneeded = async () => {
+      if (this.#closed) return;
+      try {
+        this.#makingOffer = true;
+        await pc.setLocalDescription();
+        this.#sendLocalDescription();
+      } catch (error) {
+        if (!this.#closed) options.onError?.(error);
+      } finally {
+        this.#makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) => {
+      // End-of-candidates (null) is not relayed: it is optional and trickle works without it.
+      if (!candidate || this.#closed) return;
+      options.send({
+        kind: 'candidate',
+        candidate: {
+          candidate: candidate.candidate,
+          sdpMid: candidate.sdpMid,
+          sdpMLineIndex: candidate.sdpMLineIndex,
+          usernameFragment: candidate.usernameFragment,
+        },
+      });
+    };
+    pc.ontrack = ({ track }) => {
+      if (this.#closed || this.#remoteTracks.has(track)) return;
+      this.#remoteTracks.add(track);
+      // One description usually brings audio and video: hand them out together.
+      this.#streamTimer ??= setTimeout(() => {
+        this.#streamTimer = null;
+        if (!this.#closed) options.onRemoteStream(new MediaStream([...this.#remoteTracks]));
+      }, 0);
+    };
+    pc.oniceconnectionstatechange = () => {
+      if (pc.iceConnectionState === 'failed' && !this.#closed) pc.restartIce();
+    };
+    pc.onconnectionstatechange = () => {
+      if (!this.#closed) options.onConnectionStateChange?.(pc.connectionState);
+    };
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The current remote stream (a new object), or null when nothing arrived yet. */
+  get remoteStream(): MediaStream | null {
+    return this.#remoteTracks.size ? new MediaStream([...this.#remoteTracks]) : null;
+  }
+
+  /** Adds the local tracks (call once, right after construction). */
+  addLocalTracks(stream: MediaStream): void {
+    if (this.#options.initiator === false && !this.pc.remoteDescription) {
+      this.#deferred = stream;
+      return;
+    }
+    for (const track of stream.getTracks()) {
+      const kind = track.kind as MediaKind;
+      if (this.#senders[kind]) continue;
+      this.#senders[kind] = this.pc.addTrack(track, stream);
+    }
+  }
+
+  /**
+   * Sends `track` as our `kind` media (null: send nothing, without renegotiation). Reuses our
+   * sender, or a transceiver of that kind the remote side created (then switches its direction to
+   * send, which renegotiates), or adds a new track (renegotiates).
+   */
+  async setTrack(kind: MediaKind, track: MediaStreamTrack | null, stream: MediaStream): Promise<void> {
+    // Still waiting for the first offer: the deferred stream already holds the current tracks.
+    if (this.#closed || this.#deferred) return;
+    let sender = this.#senders[kind];
+    if (!sender) {
+      const reusable = this.pc
+        .getTransceivers()
+        .find(
+          (t) =>
+            t.receiver.track.kind === kind && t.sender.track === null && t.direction !== 'stopped' && t.currentDirection !== 'stopped',
+        );
+      if (reusable) this.#senders[kind] = sender = reusable.sender;
+    }
+    if (!track) {
+      if (sender) await sender.replaceTrack(null);
+      return;
+    }
+    if (!sender) {
+      this.#senders[kind] = this.pc.addTrack(track, stream);
+      return;
+    }
+    await sender.replaceTrack(track);
+    const transceiver = this.pc.getTransceivers().find((t) => t.sender === sender);
+    if (transceiver && (transceiver.direction === 'recvonly' || transceiver.direction === 'inactive')) {
+      sender.setStreams(stream);
+      transceiver.direction = transceiver.direction === 'recvonly' ? 'sendrecv' : 'sendonly';
+    }
+  }
+
+  /** Handles a relayed description or candidate from the remote member (in arrival order). */
+  handleSignal(data: RelayData): void {
+    this.#queue = this.#queue
+      .then(() => (data.kind === 'description' ? this.#onDescription(data.description) : this.#onCandidate(data.candidate)))
+      .catch((error: unknown) => {
+        if (!this.#closed) this.#options.onError?.(error);
+      });
+  }
+
+  /** Samples getStats and rates the link (0 unknown .. 6 down). */
+  async sampleQuality(): Promise<NetworkQuality> {
+    if (this.#closed) return 6;
+    const state = this.pc.connectionState;
+    if (state === 'failed' || state === 'disconnected' || state === 'closed') return 6;
+    let report: RTCStatsReport;
+    try {
+      report = await this.pc.getStats();
+    } catch {
+      return 0;
+    }
+    const entries = new Map<string, StatsEntry>();
+    report.forEach((s: StatsEntry) => entries.set(s.id, s));
+    let pair: StatsEntry | undefined;
+    let lost = 0;
+    let received = 0;
+    let upLoss = 0;
+    let upRtt: number | undefined;
+    for (const s of entries.values()) {
+      if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') pair = entries.get(s.selectedCandidatePairId);
+      else if (s.type === 'inbound-rtp') {
+        lost += Math.max(0, Number(s.packetsLost ?? 0));
+        received += Number(s.packetsReceived ?? 0);
+      } else if (s.type === 'remote-inbound-rtp') {
+        upLoss = Math.max(upLoss, Number(s.fractionLost ?? 0));
+        if (typeof s.roundTripTime === 'number') upRtt = Math.max(upRtt ?? 0, s.roundTripTime);
+      }
+    }
+    pair ??= [...entries.values()].find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
+    const rtt = typeof pair?.currentRoundTripTime === 'number' ? pair.currentRoundTripTime : upRtt;
+    const dLost = lost - this.#lastLoss.lost;
+    const dReceived = received - this.#lastLoss.received;
+    this.#lastLoss = { lost, received };
+    const downLoss = dLost > 0 && dLost + dReceived > 0 ? dLost / (dLost + dReceived) : 0;
+    return qualityFrom(rtt, Math.max(downLoss, upLoss));
+  }
+
+  /** Closes the connection; idempotent. Remote tracks end with it. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#streamTimer) clearTimeout(this.#streamTimer);
+    this.#streamTimer = null;
+    const pc = this.pc;
+    pc.onnegotiationneeded = null;
+    pc.onicecandidate = null;
+    pc.ontrack = null;
+    pc.oniceconnectionstatechange = null;
+    pc.onconnectionstatechange = null;
+    pc.close();
+    this.#pendingCandidates = [];
+    this.#deferred = null;
+    this.#remoteTracks.clear();
+  }
+
+  async #onDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    if (this.#closed || description.type === 'rollback' || description.type === 'pranswer') return;
+    const pc = this.pc;
+    const readyForOffer = !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswerPending);
+    const offerCollision = description.type === 'offer' && !readyForOffer;
+    this.#ignoreOffer = !this.polite && offerCollision;
+    if (this.#ignoreOffer) return;
+    this.#settingRemoteAnswerPending = description.type === 'answer';
+    try {
+      await pc.setRemoteDescription(description); // rolls back our own offer if needed
+    } finally {
+      this.#settingRemoteAnswerPending = false;
+    }
+    if (this.#closed) return;
+    await this.#flushCandidates();
+    if (description.type === 'offer' && this.#deferred) {
+      const stream = this.#deferred;
+      this.#deferred = null;
+      this.addLocalTracks(stream); // reuses the transceivers the offer created: sent in our answer
+    }
+    if (description.type === 'offer') {
+      await pc.setLocalDescription();
+      this.#sendLocalDescription();
+    }
+  }
+
+  async #onCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {
+    if (this.#closed || !candidate) return;
+    if (!this.pc.remoteDescription) {
+      this.#pendingCandidates.push(candidate);
+      return;
+    }
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch {
+      // Expected for candidates of an offer we ignored (impolite side in a glare) or of an ICE
+      // generation that is gone; a missing candidate is never fatal by itself.
+    }
+  }
+
+  async #flushCandidates(): Promise<void> {
+    const candidates = this.#pendingCandidates;
+    this.#pendingCandidates = [];
+    for (const candidate of candidates) {
+      if (this.#closed) return;
+      try {
+        await this.pc.addIceCandidate(candidate);
+      } catch {
+        // A candidate of an offer we ignored or rolled back: expected to fail.
+      }
+    }
+  }
+
+  #sendLocalDescription(): void {
+    const description = this.pc.localDescription;
+    if (!description || this.#closed) return;
+    if (description.type !== 'offer' && description.type !== 'answer') return;
+    this.#options.send({ kind: 'description', description: { type: description.type, sdp: description.sdp } });
+  }
+}

@@ -1,0 +1,525 @@
+/**
+ * The WebRTC engine against the real signaling server (started by web-test-runner.config.mjs and
+ * exposed as /__signaling.js), with real RTCPeerConnections between two engines in one page.
+ */
+import { expect } from '@open-wc/testing';
+import { CallEndReason, CallMediaType } from '../../src/constants.js';
+import { CallKitError, ErrorCode } from '../../src/errors.js';
+import { WebRTCEngine, type WebRTCEngineOptions } from '../../src/engine/webrtc/index.js';
+import type { CallEngineEvents } from '../../src/engine/types.js';
+
+interface SignalingModule {
+  SIGNALING_URL: string;
+  HTTP_BASE: string;
+  SDK_APP_ID: number;
+  USERSIG_URL: string;
+}
+
+// A variable specifier keeps tsc from resolving the virtual module.
+const SIGNALING_MODULE: string = '/__signaling.js';
+let signaling: SignalingModule;
+
+type EventLog = { [K in keyof CallEngineEvents]: CallEngineEvents[K][] };
+const EVENT_NAMES: (keyof CallEngineEvents)[] = [
+  'onCallReceived',
+  'onCallStarted',
+  'onCallBegin',
+  'onCallEnd',
+  'onUserAccept',
+  'onUserReject',
+  'onUserNoResponse',
+  'onUserLineBusy',
+  'onUserJoin',
+  'onUserLeave',
+  'onUserInfo',
+  'onUserVideoAvailable',
+  'onUserAudioAvailable',
+  'onUserVoiceVolumeChanged',
+  'onUserNetworkQualityChanged',
+  'onRemoteStream',
+  'onLocalStream',
+  'onCallMediaTypeChanged',
+  'onDeviceUpdated',
+  'onKickedOffline',
+  'onError',
+  'onConnectionStateChanged',
+];
+
+interface Client {
+  userId: string;
+  engine: WebRTCEngine;
+  log: EventLog;
+}
+
+const engines: WebRTCEngine[] = [];
+const videos: HTMLVideoElement[] = [];
+
+function record(engine: WebRTCEngine): EventLog {
+  const log = {} as Record<string, unknown[]>;
+  for (const name of EVENT_NAMES) {
+    log[name] = [];
+    engine.on(name, (payload) => log[name].push(payload));
+  }
+  return log as EventLog;
+}
+
+async function userSig(userId: string): Promise<{ sdkAppId: number; userSig: string }> {
+  const res = await fetch(`${signaling.USERSIG_URL}?user=${encodeURIComponent(userId)}`);
+  expect(res.status, 'dev-usersig status').to.equal(200);
+  return (await res.json()) as { sdkAppId: number; userSig: string };
+}
+
+async function loggedIn(name: string, options: WebRTCEngineOptions = {}): Promise<Client> {
+  const userId = `${name}-${Math.random().toString(36).slice(2, 10)}`;
+  const engine = new WebRTCEngine({ statsIntervalMs: 200, requestTimeoutMs: 5000, ...options });
+  engines.push(engine);
+  const log = record(engine);
+  const sig = await userSig(userId);
+  await engine.login({ SDKAppID: sig.sdkAppId, userID: userId, userSig: sig.userSig, server: signaling.SIGNALING_URL });
+  return { userId, engine, log };
+}
+
+/** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 8000): Promise<NonNullable<T>> {
+  const deadline = performance.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (performance.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The latest remote stream `client` got from `fromUserId` (null when gone). */
+function remoteStream(client: Client, fromUserId: string): MediaStream | null | undefined {
+  const events = client.log.onRemoteStream.filter((e) => e.userId === fromUserId);
+  return events.length ? events[events.length - 1].stream : undefined;
+}
+
+function lastLocalStream(client: Client): MediaStream | null | undefined {
+  const events = client.log.onLocalStream;
+  return events.length ? events[events.length - 1].stream : undefined;
+}
+
+async function inboundStats(client: Client, fromUserId: string): Promise<{ framesDecoded: number; audioBytes: number }> {
+  const pc = client.engine.debugPeerConnection(fromUserId);
+  if (!pc) throw new Error(`no peer connection toward ${fromUserId}`);
+  const report = await pc.getStats();
+  let framesDecoded = 0;
+  let audioBytes = 0;
+  report.forEach((s: { type: string; kind?: string; framesDecoded?: number; bytesReceived?: number }) => {
+    if (s.type !== 'inbound-rtp') return;
+    if (s.kind === 'video') framesDecoded += s.framesDecoded ?? 0;
+    if (s.kind === 'audio') audioBytes += s.bytesReceived ?? 0;
+  });
+  return { framesDecoded, audioBytes };
+}
+
+/** Plays `stream` in a muted <video> and resolves with the size of the first frame it renders. */
+async function firstVideoFrame(stream: MediaStream): Promise<{ width: number; height: number }> {
+  const video = document.createElement('video');
+  videos.push(video);
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = stream;
+  document.body.append(video);
+  const frame = new Promise<{ width: number; height: number }>((resolve) =>
+    video.requestVideoFrameCallback((_now, meta) => resolve({ width: meta.width, height: meta.height })),
+  );
+  await video.play();
+  return frame;
+}
+
+/** alice calls bob (video), bob accepts; both connected with media flowing both ways. */
+async function connectedVideoCall(alice: Client, bob: Client): Promise<string> {
+  const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.VIDEO });
+  expect(alice.log.onCallStarted[0]).to.include({ callId, mediaType: CallMediaType.VIDEO });
+  expect(lastLocalStream(alice)?.getVideoTracks()).to.have.length(1);
+  const received = await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+  expect(received.callId).to.equal(callId);
+  expect(received.caller.userId).to.equal(alice.userId);
+  expect(received.calleeIdList).to.deep.equal([bob.userId]);
+  expect(received.mediaType).to.equal(CallMediaType.VIDEO);
+  expect(bob.engine.debugState().localTracks, 'nothing captured while ringing').to.equal(0);
+
+  await bob.engine.accept();
+  expect(bob.log.onCallBegin[0]).to.deep.equal({ callId, mediaType: CallMediaType.VIDEO, role: 'callee' });
+  await waitFor('alice: call begins', () => alice.log.onCallBegin[0]);
+  expect(alice.log.onCallBegin[0]).to.deep.equal({ callId, mediaType: CallMediaType.VIDEO, role: 'caller' });
+  expect(alice.log.onUserAccept).to.deep.equal([{ userId: bob.userId }]);
+  expect(alice.log.onUserJoin).to.deep.equal([{ userId: bob.userId }]);
+  expect(bob.log.onUserJoin).to.deep.equal([{ userId: alice.userId }]);
+  return callId;
+}
+
+async function expectAllReleased(client: Client): Promise<void> {
+  await waitFor(`${client.userId}: everything released`, () => {
+    const s = client.engine.debugState();
+    return (
+      s.call === null &&
+      s.peers === 0 &&
+      s.localTracks === 0 &&
+      s.timers === 0 &&
+      s.audioContexts === 0 &&
+      s.pendingRequests === 0 &&
+      s.heldInvitations === 0
+    );
+  });
+}
+
+describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
+  this.timeout(40000);
+
+  before(async () => {
+    signaling = (await import(SIGNALING_MODULE)) as SignalingModule;
+  });
+
+  afterEach(async () => {
+    for (const v of videos.splice(0)) {
+      v.srcObject = null;
+      v.remove();
+    }
+    const done = engines.splice(0);
+    await Promise.all(done.map((e) => e.destroy()));
+    for (const e of done) {
+      expect(e.debugState(), 'destroyed engine').to.deep.equal({
+        connection: 'disconnected',
+        call: null,
+        peers: 0,
+        localTracks: 0,
+        timers: 0,
+        audioContexts: 0,
+        pendingRequests: 0,
+        listeners: 0,
+        heldInvitations: 0,
+      });
+    }
+  });
+
+  it('rejects a login without a server URL, and a bad userSig', async () => {
+    const engine = new WebRTCEngine();
+    engines.push(engine);
+    const noServer = await engine.login({ SDKAppID: 1, userID: 'x', userSig: 'y' }).catch((e: unknown) => e);
+    expect(noServer).to.be.instanceOf(CallKitError);
+    expect((noServer as CallKitError).code).to.equal(ErrorCode.INVALID_PARAMETER);
+
+    const states: string[] = [];
+    engine.on('onConnectionStateChanged', ({ state }) => states.push(state));
+    const badSig = await engine
+      .login({ SDKAppID: signaling.SDK_APP_ID, userID: 'mallory', userSig: 'not-a-signature', server: signaling.SIGNALING_URL })
+      .catch((e: unknown) => e);
+    expect(badSig).to.be.instanceOf(CallKitError);
+    expect((badSig as CallKitError).code).to.equal(ErrorCode.CONNECTION_FAILED);
+    expect((badSig as CallKitError).reason).to.equal('auth-failed');
+    expect(states[0]).to.equal('connecting');
+    expect(states[states.length - 1]).to.equal('disconnected');
+    expect(engine.debugState()).to.include({ timers: 0, pendingRequests: 0, connection: 'disconnected' });
+  });
+
+  it('connects a video call with media both ways, toggles camera/mic, hangs up and leaves nothing live', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    const callId = await connectedVideoCall(alice, bob);
+
+    // Remote media in both directions: video frames decode, audio bytes keep arriving.
+    for (const [receiver, sender] of [
+      [bob, alice],
+      [alice, bob],
+    ] as const) {
+      const stream = await waitFor(`${receiver.userId}: remote audio+video from ${sender.userId}`, () => {
+        const s = remoteStream(receiver, sender.userId);
+        return s && s.getVideoTracks().length === 1 && s.getAudioTracks().length === 1 ? s : null;
+      });
+      const frame = await firstVideoFrame(stream);
+      expect(frame.width).to.be.greaterThan(0);
+      await waitFor(`${receiver.userId}: frames decoded`, async () => (await inboundStats(receiver, sender.userId)).framesDecoded > 0);
+      const before = (await inboundStats(receiver, sender.userId)).audioBytes;
+      await waitFor(`${receiver.userId}: audio bytes rising`, async () => (await inboundStats(receiver, sender.userId)).audioBytes > before);
+    }
+
+    // Media state announced on connect.
+    await waitFor('bob: alice video available', () =>
+      bob.log.onUserVideoAvailable.find((e) => e.userId === alice.userId && e.available),
+    );
+    await waitFor('bob: alice audio available', () =>
+      bob.log.onUserAudioAvailable.find((e) => e.userId === alice.userId && e.available),
+    );
+
+    // Volumes (WebAudio analysers on the remote and local tracks) and network quality. Chromium
+    // feeds remote audio to WebAudio only while a media element plays it, as the UI does (here the
+    // <video> elements above).
+    await waitFor('bob hears alice (volume > 0)', () =>
+      bob.log.onUserVoiceVolumeChanged.some((e) => (e.volumes[alice.userId] ?? 0) > 0),
+    );
+    await waitFor('alice: own volume > 0', () =>
+      alice.log.onUserVoiceVolumeChanged.some((e) => (e.volumes[alice.userId] ?? 0) > 0),
+    );
+    await waitFor('bob: network quality of alice known', () =>
+      bob.log.onUserNetworkQualityChanged.some((e) => (e.qualities[alice.userId] ?? 0) >= 1),
+    );
+
+    // Camera off: bob is told, alice's camera track is stopped (the light goes off).
+    const cameraTrack = lastLocalStream(alice)!.getVideoTracks()[0];
+    expect(cameraTrack.readyState).to.equal('live');
+    await alice.engine.closeCamera();
+    expect(cameraTrack.readyState).to.equal('ended');
+    expect(lastLocalStream(alice)?.getVideoTracks()).to.have.length(0);
+    expect(alice.engine.debugState().localTracks).to.equal(1);
+    await waitFor('bob: alice video unavailable', () =>
+      bob.log.onUserVideoAvailable.find((e) => e.userId === alice.userId && !e.available),
+    );
+
+    // Camera back on: a new track is sent with replaceTrack and bob decodes its frames.
+    const framesBefore = (await inboundStats(bob, alice.userId)).framesDecoded;
+    await alice.engine.openCamera();
+    const newTrack = lastLocalStream(alice)!.getVideoTracks()[0];
+    expect(newTrack.readyState).to.equal('live');
+    expect(newTrack).to.not.equal(cameraTrack);
+    await waitFor('bob: alice video available again', () =>
+      bob.log.onUserVideoAvailable.filter((e) => e.userId === alice.userId && e.available).length === 2,
+    );
+    await waitFor('bob: frames of the new camera track', async () => (await inboundStats(bob, alice.userId)).framesDecoded > framesBefore + 5);
+
+    // Microphone off/on is announced.
+    await alice.engine.closeMicrophone();
+    await waitFor('bob: alice audio unavailable', () =>
+      bob.log.onUserAudioAvailable.find((e) => e.userId === alice.userId && !e.available),
+    );
+    await waitFor('alice: own volume drops to 0 when muted', () => {
+      const last = alice.log.onUserVoiceVolumeChanged.at(-1);
+      return last && last.volumes[alice.userId] === 0;
+    });
+    await alice.engine.openMicrophone();
+    await waitFor('bob: alice audio available again', () =>
+      bob.log.onUserAudioAvailable.filter((e) => e.userId === alice.userId && e.available).length === 2,
+    );
+
+    // Hang up: both ends see the end, nothing stays live.
+    await alice.engine.hangup();
+    expect(alice.log.onCallEnd).to.have.length(1);
+    expect(alice.log.onCallEnd[0]).to.include({ callId, cause: 'hangup', reason: CallEndReason.HANGUP });
+    const bobEnd = await waitFor('bob: call ends', () => bob.log.onCallEnd[0]);
+    expect(bobEnd).to.include({ callId, cause: 'hangup', reason: CallEndReason.HANGUP });
+    expect(bobEnd.totalTime).to.be.a('number');
+    expect(remoteStream(alice, bob.userId)).to.equal(null);
+    expect(remoteStream(bob, alice.userId)).to.equal(null);
+    expect(lastLocalStream(alice)).to.equal(null);
+    expect(lastLocalStream(bob)).to.equal(null);
+    expect(newTrack.readyState).to.equal('ended');
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
+    expect(alice.log.onError, 'alice errors').to.deep.equal([]);
+    expect(bob.log.onError, 'bob errors').to.deep.equal([]);
+  });
+
+  it('accepts a video call audio-only and switches a video call to audio', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.VIDEO });
+    await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+    await bob.engine.accept({ mediaType: CallMediaType.AUDIO });
+    expect(bob.log.onCallBegin[0]).to.deep.equal({ callId, mediaType: CallMediaType.AUDIO, role: 'callee' });
+    expect(lastLocalStream(bob)?.getVideoTracks()).to.have.length(0);
+    expect(bob.engine.debugState().localTracks).to.equal(1);
+    // bob still receives alice's video; alice gets bob's audio and learns he has no video.
+    const stream = await waitFor('bob: alice video', () => remoteStream(bob, alice.userId)?.getVideoTracks()[0]);
+    expect(stream.kind).to.equal('video');
+    await waitFor('alice: bob video unavailable', () =>
+      alice.log.onUserVideoAvailable.find((e) => e.userId === bob.userId && !e.available),
+    );
+    await waitFor('alice: bob audio bytes', async () => (await inboundStats(alice, bob.userId)).audioBytes > 0);
+
+    const aliceCamera = lastLocalStream(alice)!.getVideoTracks()[0];
+    await alice.engine.switchCallMediaType(CallMediaType.AUDIO);
+    expect(alice.log.onCallMediaTypeChanged).to.deep.equal([{ mediaType: CallMediaType.AUDIO }]);
+    expect(aliceCamera.readyState).to.equal('ended');
+    await waitFor('bob: alice video unavailable', () =>
+      bob.log.onUserVideoAvailable.find((e) => e.userId === alice.userId && !e.available),
+    );
+
+    await bob.engine.hangup();
+    await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
+  });
+
+  it('accept that cannot capture throws and leaves the call ringing; a retry connects', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.VIDEO });
+    await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+    await bob.engine.switchDevice({ deviceType: 'camera', deviceId: 'no-such-camera' });
+    const failure = await bob.engine.accept().catch((e: unknown) => e);
+    expect(failure).to.be.instanceOf(CallKitError);
+    expect((failure as CallKitError).code).to.equal(ErrorCode.CAMERA_START_FAILED);
+    expect(bob.engine.debugState()).to.include({ call: 'ringing', localTracks: 0 });
+    expect(bob.log.onCallEnd).to.have.length(0);
+
+    const [camera] = await bob.engine.getDeviceList('camera');
+    expect(camera.kind).to.equal('camera');
+    await bob.engine.switchDevice({ deviceType: 'camera', deviceId: camera.deviceId });
+    await bob.engine.accept();
+    expect(bob.log.onCallBegin[0]).to.include({ callId, role: 'callee' });
+    await waitFor('alice: bob video', () => remoteStream(alice, bob.userId)?.getVideoTracks()[0]);
+    await bob.engine.hangup();
+    await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
+  });
+
+  describe('glare (alice sorts before bob: the server keeps her invite)', () => {
+    async function expectOneCall(alice: Client, bob: Client, callId: string): Promise<void> {
+      const received = await waitFor('bob rings for alice', () => bob.log.onCallReceived.find((e) => e.callId === callId));
+      expect(received.caller.userId).to.equal(alice.userId);
+      expect(alice.log.onCallReceived).to.have.length(0);
+      await bob.engine.accept();
+      await waitFor('alice: call begins', () => alice.log.onCallBegin[0]);
+      await waitFor('alice: bob audio bytes', async () => (await inboundStats(alice, bob.userId)).audioBytes > 0);
+      await alice.engine.hangup();
+      await waitFor('bob: call ends', () => bob.log.onCallEnd.find((e) => e.callId === callId));
+      await expectAllReleased(alice);
+      await expectAllReleased(bob);
+    }
+
+    /** Holds the next getUserMedia until the returned release() (so a calls() stays "dialing"). */
+    function gateNextCapture(): { release: () => void; restore: () => void } {
+      const devices = navigator.mediaDevices;
+      const getUserMedia = devices.getUserMedia;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let gated = true;
+      devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+        if (gated) {
+          gated = false;
+          await gate;
+        }
+        return getUserMedia.call(devices, constraints);
+      };
+      return {
+        release,
+        restore: () => {
+          devices.getUserMedia = getUserMedia;
+          release();
+        },
+      };
+    }
+
+    it("bob's invite reaches the server first: alice's wins, bob's call ends (glare) and he rings", async () => {
+      const alice = await loggedIn('a');
+      const bob = await loggedIn('b');
+      const gate = gateNextCapture();
+      try {
+        // alice starts dialing (held in capture), bob's invite reaches the server first.
+        const aliceCall = alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
+        const bobCall = await bob.engine.calls({ userIDList: [alice.userId], mediaType: CallMediaType.AUDIO });
+        await waitFor("bob's invitation held by alice", () => alice.engine.debugState().heldInvitations === 1);
+        expect(alice.log.onCallReceived, 'held while dialing').to.have.length(0);
+        gate.release();
+        const { callId } = await aliceCall;
+        const bobEnd = await waitFor('bob: his call ends', () => bob.log.onCallEnd[0]);
+        expect(bobEnd).to.include({ callId: bobCall.callId, cause: 'glare', reason: CallEndReason.END_BY_SERVER });
+        await expectOneCall(alice, bob, callId);
+      } finally {
+        gate.restore();
+      }
+    });
+
+    it("alice's invitation reaching bob while he places his call is held, then rings when the server refuses his", async () => {
+      const alice = await loggedIn('a');
+      const bob = await loggedIn('b');
+      const gate = gateNextCapture();
+      try {
+        const bobCall = bob.engine.calls({ userIDList: [alice.userId], mediaType: CallMediaType.AUDIO }).catch((e: unknown) => e);
+        const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
+        await waitFor("alice's invitation held by bob", () => bob.engine.debugState().heldInvitations === 1);
+        expect(bob.log.onCallReceived, 'held while dialing').to.have.length(0);
+        gate.release();
+        const refused = await bobCall;
+        expect((refused as CallKitError).code).to.equal(ErrorCode.SERVER_ERROR);
+        expect((refused as CallKitError).reason).to.equal('glare');
+        expect(bob.log.onCallStarted).to.have.length(0);
+        await expectOneCall(alice, bob, callId);
+      } finally {
+        gate.restore();
+      }
+    });
+  });
+
+  it('reject: the caller is told, both ends release everything', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
+    expect(alice.engine.debugState()).to.include({ call: 'dialing', localTracks: 1 });
+    await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+    await bob.engine.reject();
+    expect(bob.log.onCallEnd).to.deep.equal([{ callId, reason: CallEndReason.REJECT, cause: 'rejected', totalTime: 0 }]);
+    await waitFor('alice: bob rejected', () => alice.log.onUserReject[0]);
+    expect(alice.log.onUserReject).to.deep.equal([{ userId: bob.userId }]);
+    const end = await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
+    expect(end).to.deep.equal({ callId, reason: CallEndReason.REJECT, cause: 'rejected', totalTime: 0 });
+    expect(alice.log.onCallBegin).to.have.length(0);
+    expect(lastLocalStream(alice)).to.equal(null);
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
+    // The engine is reusable after the call.
+    expect(alice.engine.debugState().connection).to.equal('connected');
+  });
+
+  it('cancel: hanging up while dialing cancels the call on the callee', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.VIDEO });
+    await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+    await alice.engine.hangup();
+    expect(alice.log.onCallEnd).to.deep.equal([{ callId, reason: CallEndReason.CANCELED, cause: 'cancelled', totalTime: 0 }]);
+    const end = await waitFor('bob: call cancelled', () => bob.log.onCallEnd[0]);
+    expect(end).to.deep.equal({ callId, reason: CallEndReason.CANCELED, cause: 'cancelled', totalTime: 0 });
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
+    // A second call works after the cancel.
+    await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
+    await waitFor('bob rings again', () => bob.log.onCallReceived[1]);
+    await bob.engine.accept();
+    await waitFor('alice: begins', () => alice.log.onCallBegin[0]);
+    await bob.engine.hangup();
+    await waitFor('alice: second call ends', () => alice.log.onCallEnd[1]);
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
+  });
+
+  it('a lost signaling connection ends the call and reports the error', async () => {
+    const alice = await loggedIn('alice');
+    const sockets: WebSocket[] = [];
+    class TrackedSocket extends WebSocket {
+      constructor(url: string) {
+        super(url);
+        sockets.push(this);
+      }
+    }
+    const bob = await loggedIn('bob', { WebSocket: TrackedSocket });
+    const callId = await connectedVideoCall(alice, bob);
+    expect(sockets).to.have.length(1);
+    // bob's socket drops (not a logout): his call ends locally, the server drops him from the call.
+    sockets[0].close(4000, 'test drop');
+    const bobEnd = await waitFor('bob: call ends', () => bob.log.onCallEnd[0]);
+    expect(bobEnd).to.include({ callId, cause: 'disconnected', reason: CallEndReason.UNKNOWN });
+    await waitFor('bob: connection error reported', () =>
+      bob.log.onError.find((e) => e.code === ErrorCode.CONNECTION_FAILED),
+    );
+    expect(bob.log.onConnectionStateChanged.at(-1)).to.deep.equal({ state: 'disconnected' });
+    const aliceEnd = await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
+    expect(aliceEnd).to.include({ callId, cause: 'disconnected', reason: CallEndReason.END_BY_SERVER });
+    await waitFor('alice: bob left', () => alice.log.onUserLeave.find((e) => e.userId === bob.userId));
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
+    const retry = await bob.engine.calls({ userIDList: [alice.userId], mediaType: CallMediaType.AUDIO }).catch((e: unknown) => e);
+    expect((retry as CallKitError).code).to.equal(ErrorCode.CONNECTION_FAILED);
+  });
+});
