@@ -1,0 +1,26 @@
+/**
+ * callkit-elements: the public API. Importing this module has no side effects (elements are
+ * registered by `callkit-elements/define.js`) and touches no DOM, so it is safe in SSR.
+ */
+export { callKit, CallKit, KIT_EVENTS } from './kit/call-kit-api.js';
+export type { CallsParams, InitParams, KitCallbacks, KitEventMap, StatusChangedDetail, CallEndedDetail } from './kit/call-kit-api.js';
+export {
+  CallMediaType,
+  CallStatus,
+  CallRole,
+  LegacyStatus,
+  CallEndReason,
+  LayoutMode,
+  VideoDisplayMode,
+  VideoResolution,
+  FeatureButton,
+} from './constants.js';
+export type { DeviceKind } from './constants.js';
+export { CallKitError, ErrorCode } from './errors.js';
+export { CallStore, legacyStatus, formatDuration } from './store/store.js';
+export type { CallState, MemberView, ReadonlyStore, Settings, Message, Toast } from './store/types.js';
+export { storeContext } from './store/context.js';
+export { StoreController } from './store/store-controller.js';
+export type { CallEngine, CallEngineEvents, EngineCallParams, EngineLoginParams, UserProfile, DeviceInfo } from './engine/types.js';
+export { WebRTCEngine } from './engine/webrtc/index.js';
+export * from './events/requests.js';

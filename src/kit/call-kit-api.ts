@@ -1,0 +1,566 @@
+/**
+ * `callKit`: the public facade, compatible with TUICallKit's `TUICallKitServer`. It validates
+ * arguments, applies call policy, drives the engine, feeds the store, plays ringtones and emits
+ * `ck-*` events (re-dispatched by every `<call-kit>` element).
+ */
+import { CallEndReason, CallMediaType, CallRole, CallStatus, type FeatureButton, type LegacyStatus } from '../constants.js';
+import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause } from '../engine/types.js';
+import { WebRTCEngine } from '../engine/webrtc/index.js';
+import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
+import { Ringtone } from '../media/ringtone.js';
+import { CallStore, legacyStatus } from '../store/store.js';
+import type { CallState, Message, ReadonlyStore, Settings } from '../store/types.js';
+import {
+  requireObject,
+  validateBoolean,
+  validateCallsParams,
+  validateDisplayMode,
+  validateFeatureButton,
+  validateInitParams,
+  validateLayoutMode,
+  validateMediaType,
+  validateResolution,
+  validateUserId,
+} from './validate.js';
+
+export interface InitParams {
+  SDKAppID?: number;
+  /** Alias of SDKAppID, as in TUICallKit. */
+  sdkAppID?: number;
+  userID: string;
+  userSig: string;
+  /** Default engine: the signaling server URL, e.g. `ws://localhost:5173/ck`. */
+  server?: string;
+  /**
+   * `'webrtc'` (default: browser WebRTC + our signaling server), `'tencent'` (Tencent Cloud: Chat
+   * signaling + TRTC media, loaded with a dynamic import only when chosen), or an engine instance.
+   */
+  engine?: 'webrtc' | 'tencent' | CallEngine;
+  /** ICE servers for the default engine (STUN/TURN); default none. */
+  iceServers?: RTCIceServer[];
+  /** Tencent engine: an existing `@tencentcloud/chat` instance (TUICallKit's `tim`); never logged out by the kit. */
+  tim?: unknown;
+  /** Tencent engine: where the app serves `trtc-sdk-v5/assets` (for the blur plugin). */
+  assetsPath?: string;
+}
+
+export interface CallsParams {
+  userIDList: string[];
+  /** `CallMediaType.AUDIO` (1) or `CallMediaType.VIDEO` (2). */
+  type: CallMediaType;
+  /** Ring timeout in seconds (10-600, default 30). */
+  timeout?: number;
+  userData?: string;
+  groupID?: string;
+  /** TUICallKit's name for groupID. */
+  chatGroupID?: string;
+}
+
+export interface StatusChangedDetail {
+  oldStatus: LegacyStatus;
+  newStatus: LegacyStatus;
+  status: CallStatus;
+  role: CallRole;
+  mediaType: CallMediaType;
+  callId: string;
+}
+
+export interface CallEndedDetail {
+  callId: string;
+  reason: CallEndReason;
+  cause: EndCause;
+  totalTime: number;
+}
+
+export interface KitCallbacks {
+  statusChanged?: (detail: { oldStatus: LegacyStatus; newStatus: LegacyStatus }) => void;
+  beforeCalling?: (type: CallMediaType, error?: CallKitError) => void;
+  afterCalling?: () => void;
+  kickedOut?: (reason: string) => void;
+  onMinimized?: (oldValue: boolean, newValue: boolean) => void;
+}
+
+/** Events of the kit (also dispatched, with the same names, by every `<call-kit>`). */
+export interface KitEventMap {
+  'ck-status-changed': CustomEvent<StatusChangedDetail>;
+  'ck-call-ended': CustomEvent<CallEndedDetail>;
+  'ck-error': CustomEvent<{ code: number; message: string }>;
+  'ck-kicked-out': CustomEvent<{ reason: string }>;
+}
+export const KIT_EVENTS: readonly (keyof KitEventMap)[] = ['ck-status-changed', 'ck-call-ended', 'ck-error', 'ck-kicked-out'];
+
+const TOAST_MS = 4000;
+
+/** Toast key for the end of a call, from the point of view of the one it ended for. */
+function endMessage(cause: EndCause, role: CallRole, byMe: boolean): Message | null {
+  if (byMe) return null;
+  switch (cause) {
+    case 'rejected':
+      return { key: 'other-side-reject-call' };
+    case 'busy':
+      return { key: 'other-side-line-busy' };
+    case 'timeout':
+      return { key: role === CallRole.CALLEE ? 'call-ended' : 'call-timeout' };
+    case 'unavailable':
+      return { key: 'user-unavailable' };
+    case 'cancelled':
+      return { key: 'other-side-cancelled' };
+    case 'answered-elsewhere':
+      return { key: 'answered-elsewhere' };
+    case 'rejected-elsewhere':
+      return { key: 'rejected-elsewhere' };
+    case 'glare':
+      return { key: 'glare' };
+    case 'disconnected':
+      return { key: 'disconnected' };
+    case 'hangup':
+      return { key: 'other-side-hangup' };
+    default:
+      return { key: 'call-ended' };
+  }
+}
+
+export class CallKit extends EventTarget {
+  #store = new CallStore();
+  #engine: CallEngine | null = null;
+  #offEngine: (() => void)[] = [];
+  #callbacks: KitCallbacks = {};
+  #ringtone = new Ringtone();
+  #toastTimer: ReturnType<typeof setTimeout> | null = null;
+  #endedByMe = false;
+  #initializing: Promise<void> | null = null;
+  #unsubscribe: () => void;
+
+  constructor() {
+    super();
+    this.#unsubscribe = this.#store.subscribe((state, previous) => this.#onStateChange(state, previous));
+  }
+
+  /** Read-only store: `getState()` and `subscribe()`, for elements outside `<call-kit>` and for apps. */
+  get store(): ReadonlyStore {
+    return this.#store.readonly;
+  }
+
+  /** The engine in use (after `init`). */
+  get engine(): CallEngine | null {
+    return this.#engine;
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  /** Logs in. Resolves when the engine is ready to call and be called. */
+  async init(params: InitParams): Promise<void> {
+    const valid = validateInitParams(params);
+    const choice = (params as { engine?: unknown }).engine ?? 'webrtc';
+    if (choice !== 'webrtc' && choice !== 'tencent' && (typeof choice !== 'object' || choice === null || typeof (choice as CallEngine).login !== 'function')) {
+      throw invalidParameter("engine must be 'webrtc', 'tencent' or a CallEngine instance");
+    }
+    if (this.#initializing) throw new CallKitError(ErrorCode.INVALID_STATE, 'init() is already running');
+    if (this.#engine) {
+      if (this.#store.getState().status !== CallStatus.IDLE) {
+        throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'cannot init() again during a call');
+      }
+      await this.#teardownEngine();
+    }
+    if (choice === 'webrtc' && !valid.server) throw invalidParameter('server (the signaling server URL) is required by the default engine');
+    let engine: CallEngine;
+    if (choice === 'webrtc') engine = new WebRTCEngine({ iceServers: params.iceServers });
+    else if (choice === 'tencent') {
+      const { TencentEngine } = await import('../engine/tencent/index.js');
+      engine = new TencentEngine({ chat: params.tim as never, assetsPath: params.assetsPath });
+    } else engine = choice as CallEngine;
+    this.#engine = engine;
+    this.#bindEngine(engine);
+    const self = this.#store.getState().self;
+    const run = engine
+      .login({
+        SDKAppID: valid.SDKAppID,
+        userID: valid.userID,
+        userSig: valid.userSig,
+        server: valid.server,
+        profile: self.userId === valid.userID ? { name: self.name || undefined, avatar: self.avatar || undefined } : undefined,
+      })
+      .then(() => {
+        this.#store.dispatch({ type: 'login', userId: valid.userID, name: self.userId === valid.userID ? self.name : undefined, avatar: self.userId === valid.userID ? self.avatar : undefined });
+      });
+    this.#initializing = run;
+    try {
+      await run;
+    } catch (error) {
+      await this.#teardownEngine();
+      throw error;
+    } finally {
+      this.#initializing = null;
+    }
+  }
+
+  /** Logs out and releases everything. Throws while a call is running (hang up first). */
+  async destroyed(): Promise<void> {
+    if (this.#store.getState().status !== CallStatus.IDLE) {
+      throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'destroyed() is only allowed while idle: hang up first');
+    }
+    await this.#teardownEngine();
+    this.#store.dispatch({ type: 'logout' });
+  }
+
+  /** Releases the engine and the kit's own resources: for tests and hot reloads. */
+  async dispose(): Promise<void> {
+    if (this.#engine && this.#store.getState().status !== CallStatus.IDLE) await this.hangup().catch(() => undefined);
+    await this.#teardownEngine();
+    this.#ringtone.dispose();
+    this.#unsubscribe();
+    if (this.#toastTimer) clearTimeout(this.#toastTimer);
+  }
+
+  async #teardownEngine(): Promise<void> {
+    for (const off of this.#offEngine) off();
+    this.#offEngine = [];
+    const engine = this.#engine;
+    this.#engine = null;
+    this.#ringtone.stop();
+    if (engine) await engine.destroy().catch(() => undefined);
+    this.#store.dispatch({ type: 'call-reset' });
+    this.#store.dispatch({ type: 'connection', state: 'disconnected' });
+  }
+
+  #requireEngine(): CallEngine {
+    if (!this.#engine || !this.#store.getState().loggedIn) {
+      throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call callKit.init() and wait for it before this method');
+    }
+    return this.#engine;
+  }
+
+  // ---- calling ---------------------------------------------------------------------------------
+
+  /** Calls one or more users (1v1 or group, up to 8 callees). */
+  async calls(params: CallsParams): Promise<void> {
+    const engine = this.#requireEngine();
+    const state = this.#store.getState();
+    const valid = validateCallsParams(params, state.self.userId);
+    if (state.status !== CallStatus.IDLE) {
+      throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is in progress: you cannot start a new one');
+    }
+    this.#store.dispatch({ type: 'self-media', audio: false, video: false });
+    try {
+      this.#callbacks.beforeCalling?.(valid.type);
+      await engine.calls({
+        userIDList: valid.userIDList,
+        mediaType: valid.type,
+        timeout: valid.timeout,
+        userData: valid.userData,
+        groupID: valid.groupID,
+      });
+    } catch (error) {
+      const err = this.#asKitError(error);
+      this.#showToast({ key: 'call-failed', params: { message: err.message } }, 'error');
+      throw err;
+    }
+    this.#store.dispatch({ type: 'self-media', audio: true, video: valid.type === CallMediaType.VIDEO });
+  }
+
+  /** TUICallKit's 1v1 `call({ userID, type })`. */
+  async call(params: { userID: string; type: CallMediaType; timeout?: number; userData?: string }): Promise<void> {
+    const p = requireObject(params, 'call() params');
+    await this.calls({ ...(p as object), userIDList: [validateUserId(p.userID)], type: p.type as CallMediaType } as CallsParams);
+  }
+
+  /** Accepts the incoming call; `{ audioOnly: true }` answers a video call with audio only. */
+  async accept(options: { audioOnly?: boolean } = {}): Promise<void> {
+    const engine = this.#requireEngine();
+    const audioOnly = options.audioOnly === undefined ? false : validateBoolean(options.audioOnly, 'audioOnly');
+    const state = this.#store.getState();
+    if (state.status !== CallStatus.CALLING || state.role !== CallRole.CALLEE) {
+      throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no incoming call to accept');
+    }
+    const mediaType = audioOnly ? CallMediaType.AUDIO : state.mediaType;
+    try {
+      await engine.accept({ mediaType });
+    } catch (error) {
+      const err = this.#asKitError(error);
+      this.#showToast({ key: err.code === ErrorCode.CAMERA_NOT_AUTHORIZED ? 'no-camera-access' : err.code === ErrorCode.MICROPHONE_NOT_AUTHORIZED ? 'no-microphone-access' : 'device-error' }, 'error');
+      throw err;
+    }
+    if (audioOnly) this.#store.dispatch({ type: 'media-type', mediaType: CallMediaType.AUDIO });
+    this.#store.dispatch({ type: 'self-media', audio: true, video: mediaType === CallMediaType.VIDEO });
+  }
+
+  /** Declines the incoming call. */
+  async reject(): Promise<void> {
+    const engine = this.#requireEngine();
+    const state = this.#store.getState();
+    if (state.status !== CallStatus.CALLING || state.role !== CallRole.CALLEE) {
+      throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no incoming call to reject');
+    }
+    this.#endedByMe = true;
+    await engine.reject();
+  }
+
+  /** Cancels while dialing, declines while ringing, leaves when connected. A no-op when idle. */
+  async hangup(): Promise<void> {
+    if (!this.#engine || this.#store.getState().status === CallStatus.IDLE) return;
+    this.#endedByMe = true;
+    await this.#engine.hangup();
+  }
+
+  // ---- media controls --------------------------------------------------------------------------
+
+  async openCamera(): Promise<void> {
+    await this.#inCall().openCamera();
+    this.#store.dispatch({ type: 'self-media', video: true });
+  }
+
+  async closeCamera(): Promise<void> {
+    await this.#inCall().closeCamera();
+    this.#store.dispatch({ type: 'self-media', video: false });
+  }
+
+  async openMicrophone(): Promise<void> {
+    await this.#inCall().openMicrophone();
+    this.#store.dispatch({ type: 'self-media', audio: true });
+  }
+
+  async closeMicrophone(): Promise<void> {
+    await this.#inCall().closeMicrophone();
+    this.#store.dispatch({ type: 'self-media', audio: false });
+  }
+
+  /** Silences every remote participant locally (TUICallKit's `muteSpeaker`). */
+  muteSpeaker(): void {
+    this.#store.dispatch({ type: 'speaker-muted', muted: true });
+  }
+
+  unMuteSpeaker(): void {
+    this.#store.dispatch({ type: 'speaker-muted', muted: false });
+  }
+
+  async switchDevice(params: { deviceType: 'camera' | 'microphone' | 'speaker'; deviceId: string }): Promise<void> {
+    const p = requireObject(params, 'switchDevice() params');
+    if (p.deviceType !== 'camera' && p.deviceType !== 'microphone' && p.deviceType !== 'speaker') {
+      throw invalidParameter("deviceType must be 'camera', 'microphone' or 'speaker'");
+    }
+    if (typeof p.deviceId !== 'string' || p.deviceId === '') throw invalidParameter('deviceId must be a non-empty string');
+    await this.#requireEngine().switchDevice({ deviceType: p.deviceType, deviceId: p.deviceId });
+  }
+
+  async getDeviceList(deviceType?: 'camera' | 'microphone' | 'speaker'): Promise<DeviceInfo[]> {
+    if (deviceType !== undefined && deviceType !== 'camera' && deviceType !== 'microphone' && deviceType !== 'speaker') {
+      throw invalidParameter("deviceType must be 'camera', 'microphone' or 'speaker'");
+    }
+    const devices = await this.#requireEngine().getDeviceList(deviceType);
+    if (deviceType === undefined) this.#store.dispatch({ type: 'devices', devices });
+    return devices;
+  }
+
+  /** Turns a video call into an audio call (video -> audio only, as in TUICallKit). */
+  async switchCallMediaType(mediaType: CallMediaType = CallMediaType.AUDIO): Promise<void> {
+    if (validateMediaType(mediaType) !== CallMediaType.AUDIO) {
+      throw new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'only video -> audio is supported');
+    }
+    const state = this.#store.getState();
+    if (state.mediaType !== CallMediaType.VIDEO) return;
+    await this.#inCall().switchCallMediaType(CallMediaType.AUDIO);
+    this.#store.dispatch({ type: 'media-type', mediaType: CallMediaType.AUDIO });
+    this.#store.dispatch({ type: 'self-media', video: false });
+  }
+
+  #inCall(): CallEngine {
+    const engine = this.#requireEngine();
+    if (this.#store.getState().status === CallStatus.IDLE) throw new CallKitError(ErrorCode.INVALID_STATE, 'no call is running');
+    return engine;
+  }
+
+  // ---- settings ---------------------------------------------------------------------------------
+
+  /** Your own name and avatar as others see them. */
+  async setSelfInfo(params: { nickName?: string; avatar?: string }): Promise<void> {
+    const p = requireObject(params, 'setSelfInfo() params');
+    const name = p.nickName ?? p.name;
+    if (name !== undefined && (typeof name !== 'string' || name.length > 64)) throw invalidParameter('nickName must be a string of at most 64 characters');
+    if (p.avatar !== undefined && (typeof p.avatar !== 'string' || p.avatar.length > 2048)) throw invalidParameter('avatar must be a URL string');
+    this.#store.dispatch({ type: 'self-info', name: name as string | undefined, avatar: p.avatar as string | undefined });
+    if (this.#engine && this.#store.getState().loggedIn) {
+      await this.#engine.setSelfInfo({ name: name as string | undefined, avatar: p.avatar as string | undefined });
+    }
+  }
+
+  /** UI language: 'en', 'zh-cn', 'ja_JP' or any code registered with `registerLocale`. */
+  setLanguage(language: string): void {
+    if (typeof language !== 'string' || !/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/.test(language)) {
+      throw invalidParameter(`language must be a language code such as 'en', 'zh-cn' or 'ja_JP' (got ${String(language)})`);
+    }
+    this.#setting({ language });
+  }
+
+  setLayoutMode(mode: Settings['layoutMode']): void {
+    this.#setting({ layoutMode: validateLayoutMode(mode) });
+  }
+
+  setVideoDisplayMode(mode: Settings['displayMode']): void {
+    this.#setting({ displayMode: validateDisplayMode(mode) });
+  }
+
+  async setVideoResolution(resolution: Settings['resolution']): Promise<void> {
+    this.#setting({ resolution: validateResolution(resolution) });
+    if (this.#engine && this.#store.getState().loggedIn) await this.#engine.setVideoQuality(resolution);
+  }
+
+  hideFeatureButton(name: FeatureButton): void {
+    const button = validateFeatureButton(name);
+    const hidden = this.#store.getState().settings.hiddenButtons;
+    if (!hidden.includes(button)) this.#setting({ hiddenButtons: [...hidden, button] });
+  }
+
+  setCameraDefaultState(isOpen: boolean): void {
+    this.#setting({ cameraDefaultOn: validateBoolean(isOpen, 'isOpen') });
+  }
+
+  enableFloatWindow(enable: boolean): void {
+    this.#setting({ floatWindow: validateBoolean(enable, 'enable') });
+  }
+
+  enableMuteMode(enable: boolean): void {
+    this.#setting({ muteMode: validateBoolean(enable, 'enable') });
+  }
+
+  setCallback(callbacks: KitCallbacks): void {
+    const p = requireObject(callbacks, 'setCallback() params');
+    for (const [key, value] of Object.entries(p)) {
+      if (value !== undefined && typeof value !== 'function') throw invalidParameter(`${key} must be a function`);
+    }
+    this.#callbacks = { ...this.#callbacks, ...(p as KitCallbacks) };
+  }
+
+  #setting(settings: Partial<Settings>): void {
+    this.#store.dispatch({ type: 'settings', settings });
+  }
+
+  // ---- engine -> store --------------------------------------------------------------------------
+
+  #bindEngine(engine: CallEngine): void {
+    const on = <K extends keyof CallEngineEvents>(event: K, fn: (p: CallEngineEvents[K]) => void) => {
+      this.#offEngine.push(engine.on(event, fn));
+    };
+    const d = this.#store.dispatch.bind(this.#store);
+    on('onCallReceived', (e) => {
+      this.#endedByMe = false;
+      d({
+        type: 'call-start',
+        role: CallRole.CALLEE,
+        callId: e.callId,
+        mediaType: e.mediaType,
+        callerId: e.caller.userId,
+        groupId: e.groupID,
+        members: [{ ...e.caller, status: 'accepted' }, ...e.members.filter((m) => m.userId !== e.caller.userId)],
+      });
+      d({ type: 'tip', tip: { key: e.mediaType === CallMediaType.VIDEO ? 'callee-calling-video-message' : 'callee-calling-audio-message' } });
+    });
+    on('onCallStarted', (e) => {
+      this.#endedByMe = false;
+      d({ type: 'call-start', role: CallRole.CALLER, callId: e.callId, mediaType: e.mediaType, callerId: this.#store.getState().self.userId, members: e.members });
+      d({ type: 'tip', tip: { key: e.members.length > 1 ? 'wait-to-be-called' : 'caller-calling-message' } });
+    });
+    on('onCallBegin', () => {
+      d({ type: 'call-connected' });
+      this.#callbacks.afterCalling?.();
+    });
+    on('onCallEnd', (e) => {
+      const state = this.#store.getState();
+      const message = endMessage(e.cause, state.role, this.#endedByMe);
+      this.#endedByMe = false;
+      d({ type: 'call-reset' });
+      if (message) this.#showToast(message, e.cause === 'hangup' ? 'info' : 'warn');
+      this.#emit('ck-call-ended', { callId: e.callId, reason: e.reason, cause: e.cause, totalTime: e.totalTime });
+    });
+    on('onUserAccept', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
+    on('onUserJoin', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
+    on('onUserInfo', (e) => d({ type: 'member-upsert', userId: e.userId, name: e.name, avatar: e.avatar }));
+    on('onUserReject', (e) => this.#memberGone(e.userId, 'rejected', 'other-side-reject-call'));
+    on('onUserLineBusy', (e) => this.#memberGone(e.userId, 'busy', 'other-side-line-busy'));
+    on('onUserNoResponse', (e) => this.#memberGone(e.userId, 'no-response', 'call-timeout'));
+    on('onUserLeave', (e) => this.#memberGone(e.userId, 'left', 'other-side-hangup'));
+    on('onUserVideoAvailable', (e) => d({ type: 'member-media', userId: e.userId, video: e.available }));
+    on('onUserAudioAvailable', (e) => d({ type: 'member-media', userId: e.userId, audio: e.available }));
+    on('onUserVoiceVolumeChanged', (e) => d({ type: 'volumes', volumes: e.volumes }));
+    on('onUserNetworkQualityChanged', (e) => d({ type: 'network', qualities: e.qualities }));
+    on('onRemoteStream', (e) => d({ type: 'member-stream', userId: e.userId, stream: e.stream }));
+    on('onLocalStream', (e) => d({ type: 'self-media', stream: e.stream }));
+    on('onCallMediaTypeChanged', (e) => d({ type: 'media-type', mediaType: e.mediaType }));
+    on('onDeviceUpdated', (e) => d({ type: 'devices', devices: e.devices }));
+    on('onConnectionStateChanged', (e) => d({ type: 'connection', state: e.state }));
+    on('onKickedOffline', (e) => {
+      this.#callbacks.kickedOut?.(e.reason);
+      this.#emit('ck-kicked-out', { reason: e.reason });
+    });
+    on('onError', (e) => {
+      this.#showToast({ key: 'call-failed', params: { message: e.message } }, 'error');
+      this.#emit('ck-error', { code: e.code, message: e.message });
+    });
+  }
+
+  /** A remote member is out of the call: in a group call drop their tile and say why. */
+  #memberGone(userId: string, status: 'rejected' | 'busy' | 'no-response' | 'left', key: string): void {
+    const state = this.#store.getState();
+    const gone = state.members.find((m) => m.userId === userId);
+    this.#store.dispatch({ type: 'member-upsert', userId, status });
+    if (state.isGroup && gone) {
+      this.#store.dispatch({ type: 'member-remove', userId });
+      this.#showToast({ key: `${key}-group`, params: { name: gone.name || userId } }, 'info');
+    }
+  }
+
+  #showToast(message: Message, type: 'info' | 'warn' | 'success' | 'error'): void {
+    this.#store.dispatch({ type: 'toast', toast: { ...message, type } });
+    if (this.#toastTimer) clearTimeout(this.#toastTimer);
+    this.#toastTimer = setTimeout(() => {
+      this.#toastTimer = null;
+      this.#store.dispatch({ type: 'toast', toast: null });
+    }, TOAST_MS);
+  }
+
+  #asKitError(error: unknown): CallKitError {
+    if (error instanceof CallKitError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new CallKitError(ErrorCode.FAILED, message);
+  }
+
+  // ---- store -> events, ringtone ----------------------------------------------------------------
+
+  #onStateChange(state: CallState, previous: CallState): void {
+    const oldStatus = legacyStatus(previous);
+    const newStatus = legacyStatus(state);
+    if (oldStatus !== newStatus) {
+      this.#updateRingtone(state);
+      this.#callbacks.statusChanged?.({ oldStatus, newStatus });
+      this.#emit('ck-status-changed', {
+        oldStatus,
+        newStatus,
+        status: state.status,
+        role: state.role,
+        mediaType: state.mediaType,
+        callId: state.callId || previous.callId,
+      });
+    } else if (state.settings.muteMode !== previous.settings.muteMode) {
+      this.#updateRingtone(state);
+    }
+    if (state.minimized !== previous.minimized) this.#callbacks.onMinimized?.(previous.minimized, state.minimized);
+  }
+
+  #updateRingtone(state: CallState): void {
+    if (state.status !== CallStatus.CALLING) this.#ringtone.stop();
+    else if (state.role === CallRole.CALLER) this.#ringtone.play('dialing');
+    else if (state.settings.muteMode) this.#ringtone.stop();
+    else this.#ringtone.play('ringing');
+  }
+
+  /** Whether a ringtone is sounding right now (false while the browser blocks autoplay). */
+  get ringtone(): { kind: 'dialing' | 'ringing' | null; playing: boolean } {
+    return { kind: this.#ringtone.kind, playing: this.#ringtone.playing };
+  }
+
+  #emit<K extends keyof KitEventMap>(type: K, detail: KitEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+/** The kit singleton most apps use. */
+export const callKit = new CallKit();

@@ -1,0 +1,240 @@
+import { CallMediaType, CallRole, CallStatus, LayoutMode, LegacyStatus, VideoDisplayMode, VideoResolution } from '../constants.js';
+import type { Action, CallState, MemberView, ReadonlyStore, Settings } from './types.js';
+
+const defaultSettings: Settings = {
+  language: 'en',
+  layoutMode: LayoutMode.REMOTE_LARGE,
+  displayMode: VideoDisplayMode.COVER,
+  resolution: VideoResolution.RESOLUTION_720P,
+  hiddenButtons: [],
+  cameraDefaultOn: true,
+  floatWindow: false,
+  muteMode: false,
+};
+
+function member(userId: string, isSelf: boolean, patch: Partial<MemberView> = {}): MemberView {
+  return {
+    userId,
+    name: '',
+    avatar: '',
+    isSelf,
+    status: isSelf ? 'accepted' : 'ringing',
+    audioAvailable: false,
+    videoAvailable: false,
+    volume: 0,
+    networkQuality: 0,
+    stream: null,
+    ...patch,
+  };
+}
+
+export function initialState(settings: Partial<Settings> = {}): CallState {
+  return {
+    status: CallStatus.IDLE,
+    role: CallRole.UNKNOWN,
+    mediaType: CallMediaType.UNKNOWN,
+    callId: '',
+    groupId: '',
+    isGroup: false,
+    callerId: '',
+    self: member('', true),
+    members: [],
+    connectedAt: 0,
+    tip: null,
+    toast: null,
+    connection: 'disconnected',
+    loggedIn: false,
+    devices: [],
+    speakerMuted: false,
+    minimized: false,
+    settings: { ...defaultSettings, ...settings },
+  };
+}
+
+/** Returns `m` itself when `patch` changes nothing, so unchanged members keep their identity. */
+function patchMember(m: MemberView, patch: Partial<MemberView>): MemberView {
+  for (const key of Object.keys(patch) as (keyof MemberView)[]) {
+    if (patch[key] !== undefined && patch[key] !== m[key]) {
+      const clean = Object.fromEntries(Object.entries(patch).filter(([, val]) => val !== undefined));
+      return { ...m, ...clean };
+    }
+  }
+  return m;
+}
+
+function mapMembers(state: CallState, fn: (m: MemberView) => MemberView): CallState {
+  let changed = false;
+  const members = state.members.map((m) => {
+    const next = fn(m);
+    if (next !== m) changed = true;
+    return next;
+  });
+  const self = fn(state.self);
+  if (!changed && self === state.self) return state;
+  return { ...state, members: changed ? members : state.members, self };
+}
+
+let toastIds = 0;
+
+export function reduce(state: CallState, action: Action): CallState {
+  switch (action.type) {
+    case 'login':
+      return {
+        ...state,
+        loggedIn: true,
+        self: member(action.userId, true, { name: action.name ?? '', avatar: action.avatar ?? '' }),
+      };
+    case 'logout':
+      return { ...initialState(state.settings) };
+    case 'connection':
+      return state.connection === action.state ? state : { ...state, connection: action.state };
+    case 'self-info':
+      return { ...state, self: patchMember(state.self, { name: action.name, avatar: action.avatar }) };
+    case 'call-start': {
+      const members = action.members.map((m) =>
+        member(m.userId, false, { name: m.name ?? '', avatar: m.avatar ?? '', status: m.status ?? 'ringing' }),
+      );
+      return {
+        ...state,
+        status: CallStatus.CALLING,
+        role: action.role,
+        callId: action.callId,
+        mediaType: action.mediaType,
+        callerId: action.callerId,
+        groupId: action.groupId ?? '',
+        isGroup: Boolean(action.groupId) || members.length > 1,
+        members,
+        connectedAt: 0,
+        minimized: false,
+        tip: null,
+        self: patchMember(state.self, { volume: 0, networkQuality: 0 }),
+      };
+    }
+    case 'call-connected':
+      if (state.status !== CallStatus.CALLING) return state;
+      return { ...state, status: CallStatus.CONNECTED, connectedAt: Date.now(), tip: null };
+    case 'call-reset':
+      return {
+        ...state,
+        status: CallStatus.IDLE,
+        role: CallRole.UNKNOWN,
+        mediaType: CallMediaType.UNKNOWN,
+        callId: '',
+        groupId: '',
+        isGroup: false,
+        callerId: '',
+        members: [],
+        connectedAt: 0,
+        tip: null,
+        minimized: false,
+        speakerMuted: false,
+        self: member(state.self.userId, true, { name: state.self.name, avatar: state.self.avatar }),
+      };
+    case 'media-type':
+      return state.mediaType === action.mediaType ? state : { ...state, mediaType: action.mediaType };
+    case 'member-upsert': {
+      if (action.userId === state.self.userId) return state;
+      const existing = state.members.find((m) => m.userId === action.userId);
+      const patch = { name: action.name, avatar: action.avatar, status: action.status };
+      if (existing) return mapMembers(state, (m) => (m.userId === action.userId ? patchMember(m, patch) : m));
+      const added = member(action.userId, false, { name: action.name ?? '', avatar: action.avatar ?? '', status: action.status ?? 'ringing' });
+      const members = [...state.members, added];
+      return { ...state, members, isGroup: state.isGroup || members.length > 1 };
+    }
+    case 'member-remove': {
+      const members = state.members.filter((m) => m.userId !== action.userId);
+      return members.length === state.members.length ? state : { ...state, members };
+    }
+    case 'member-media':
+      return mapMembers(state, (m) =>
+        m.userId === action.userId && !m.isSelf ? patchMember(m, { audioAvailable: action.audio, videoAvailable: action.video }) : m,
+      );
+    case 'member-stream':
+      return mapMembers(state, (m) => (m.userId === action.userId && !m.isSelf ? patchMember(m, { stream: action.stream }) : m));
+    case 'self-media': {
+      const self = patchMember(state.self, { audioAvailable: action.audio, videoAvailable: action.video });
+      const next = action.stream === undefined || action.stream === self.stream ? self : { ...self, stream: action.stream };
+      return next === state.self ? state : { ...state, self: next };
+    }
+    case 'volumes':
+      return mapMembers(state, (m) => {
+        const key = m.isSelf ? (action.volumes[m.userId] ?? action.volumes['']) : action.volumes[m.userId];
+        return key === undefined ? m : patchMember(m, { volume: Math.round(key) });
+      });
+    case 'network':
+      return mapMembers(state, (m) => {
+        const q = m.isSelf ? (action.qualities[m.userId] ?? action.qualities['']) : action.qualities[m.userId];
+        return q === undefined ? m : patchMember(m, { networkQuality: q });
+      });
+    case 'tip':
+      return { ...state, tip: action.tip };
+    case 'toast':
+      return { ...state, toast: action.toast ? { ...action.toast, id: ++toastIds } : null };
+    case 'devices':
+      return { ...state, devices: action.devices };
+    case 'speaker-muted':
+      return state.speakerMuted === action.muted ? state : { ...state, speakerMuted: action.muted };
+    case 'minimized':
+      return state.minimized === action.minimized ? state : { ...state, minimized: action.minimized };
+    case 'settings':
+      return { ...state, settings: { ...state.settings, ...action.settings } };
+  }
+}
+
+/** The kit's store: one plain state object, `getState()`, `subscribe()`, `dispatch()`. No DOM, no lit. */
+export class CallStore implements ReadonlyStore {
+  #state: CallState;
+  #listeners = new Set<(state: CallState, previous: CallState) => void>();
+
+  constructor(settings: Partial<Settings> = {}) {
+    this.#state = initialState(settings);
+  }
+
+  getState(): CallState {
+    return this.#state;
+  }
+
+  subscribe(listener: (state: CallState, previous: CallState) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  get listenerCount(): number {
+    return this.#listeners.size;
+  }
+
+  dispatch(action: Action): void {
+    const previous = this.#state;
+    const next = reduce(previous, action);
+    if (next === previous) return;
+    this.#state = next;
+    for (const listener of [...this.#listeners]) listener(next, previous);
+  }
+
+  /** A read-only view for apps and elements. */
+  readonly readonly: ReadonlyStore = {
+    getState: () => this.getState(),
+    subscribe: (listener) => this.subscribe(listener),
+  };
+}
+
+/** TUICallKit's legacy status string for a state. */
+export function legacyStatus(state: CallState): LegacyStatus {
+  if (state.status === CallStatus.IDLE) return LegacyStatus.IDLE;
+  const video = state.mediaType === CallMediaType.VIDEO;
+  if (state.status === CallStatus.CALLING) {
+    if (state.role === CallRole.CALLEE) return LegacyStatus.BE_INVITED;
+    return state.isGroup ? LegacyStatus.DIALING_GROUP : LegacyStatus.DIALING_C2C;
+  }
+  if (state.isGroup) return video ? LegacyStatus.CALLING_GROUP_VIDEO : LegacyStatus.CALLING_GROUP_AUDIO;
+  return video ? LegacyStatus.CALLING_C2C_VIDEO : LegacyStatus.CALLING_C2C_AUDIO;
+}
+
+/** `hh:mm:ss` of a call connected at `connectedAt` (ms), as TUICallKit's `callDuration`. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(total / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
+}

@@ -1,0 +1,171 @@
+/**
+ * The kit's argument validation and policy. The engine here is a recording double that only
+ * answers login (validation happens before any engine work); real calls are tested end to end.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CallKit } from '../../src/kit/call-kit-api.js';
+import { CallKitError, ErrorCode } from '../../src/errors.js';
+import { CallMediaType } from '../../src/constants.js';
+import { Emitter } from '../../src/engine/emitter.js';
+import type { CallEngine, CallEngineEvents } from '../../src/engine/types.js';
+
+function recordingEngine(): CallEngine & { calls_: unknown[]; emitter: Emitter<CallEngineEvents> } {
+  const emitter = new Emitter<CallEngineEvents>();
+  const calls_: unknown[] = [];
+  const none = async () => undefined;
+  return {
+    name: 'recording',
+    emitter,
+    calls_,
+    on: emitter.on.bind(emitter),
+    off: emitter.off.bind(emitter),
+    login: none,
+    logout: none,
+    calls: async (p) => {
+      calls_.push(p);
+      return { callId: 'x' };
+    },
+    accept: none,
+    reject: none,
+    hangup: none,
+    openCamera: none,
+    closeCamera: none,
+    openMicrophone: none,
+    closeMicrophone: none,
+    switchDevice: none,
+    getDeviceList: async () => [],
+    setVideoQuality: none,
+    switchCallMediaType: none,
+    setSelfInfo: none,
+    destroy: none,
+  };
+}
+
+async function rejectsWith(fn: () => Promise<unknown> | unknown, code: number, pattern?: RegExp): Promise<void> {
+  await assert.rejects(
+    async () => fn(),
+    (error: unknown) => {
+      assert.ok(error instanceof CallKitError, `expected CallKitError, got ${String(error)}`);
+      assert.equal(error.code, code, error.message);
+      if (pattern) assert.match(error.message, pattern);
+      return true;
+    },
+  );
+}
+
+const valid = { SDKAppID: 1400000000, userID: 'alice', userSig: 'sig', server: 'ws://127.0.0.1:1/ck' };
+
+test('methods before init throw SDK_NOT_INITIALIZED', async () => {
+  const kit = new CallKit();
+  await rejectsWith(() => kit.calls({ userIDList: ['bob'], type: CallMediaType.VIDEO }), ErrorCode.SDK_NOT_INITIALIZED);
+  await rejectsWith(() => kit.accept(), ErrorCode.SDK_NOT_INITIALIZED);
+  await rejectsWith(() => kit.reject(), ErrorCode.SDK_NOT_INITIALIZED);
+  await kit.hangup(); // a no-op when idle
+  await kit.dispose();
+});
+
+test('init validates its parameters', async () => {
+  const kit = new CallKit();
+  const bad: unknown[] = [
+    undefined,
+    null,
+    'alice',
+    { ...valid, SDKAppID: 0 },
+    { ...valid, SDKAppID: '1400000000' },
+    { ...valid, userID: '' },
+    { ...valid, userID: 'a b' },
+    { ...valid, userID: 'x'.repeat(65) },
+    { ...valid, userSig: '' },
+    { ...valid, server: 'http://example' },
+    { ...valid, secretKey: 'never' },
+    { ...valid, engine: {} },
+  ];
+  for (const params of bad) {
+    await rejectsWith(() => kit.init(params as never), ErrorCode.INVALID_PARAMETER);
+  }
+  const { server: _server, ...noServer } = valid;
+  await rejectsWith(() => kit.init(noServer), ErrorCode.INVALID_PARAMETER, /server/);
+  await kit.dispose();
+});
+
+test('calls() validates the callee list and media type', async () => {
+  const kit = new CallKit();
+  const engine = recordingEngine();
+  await kit.init({ ...valid, engine });
+  await rejectsWith(() => kit.calls({ userIDList: [], type: CallMediaType.VIDEO }), ErrorCode.CALLEE_COUNT);
+  await rejectsWith(() => kit.calls({ userIDList: Array.from({ length: 9 }, (_, i) => `u${i}`), type: CallMediaType.VIDEO }), ErrorCode.CALLEE_COUNT);
+  await rejectsWith(() => kit.calls({ userIDList: ['alice'], type: CallMediaType.VIDEO }), ErrorCode.SELF_CALL);
+  await rejectsWith(() => kit.calls({ userIDList: ['bob', 'bob'], type: CallMediaType.VIDEO }), ErrorCode.INVALID_PARAMETER);
+  await rejectsWith(() => kit.calls({ userIDList: ['bob'], type: 3 as never }), ErrorCode.INVALID_PARAMETER, /type/);
+  await rejectsWith(() => kit.calls({ userIDList: 'bob' as never, type: CallMediaType.VIDEO }), ErrorCode.INVALID_PARAMETER);
+  await rejectsWith(() => kit.calls({ userIDList: ['<script>'], type: CallMediaType.VIDEO }), ErrorCode.INVALID_PARAMETER);
+  await rejectsWith(() => kit.calls({ userIDList: ['bob'], type: CallMediaType.VIDEO, timeout: 5 }), ErrorCode.INVALID_PARAMETER, /timeout/);
+  await rejectsWith(() => kit.calls(null as never), ErrorCode.INVALID_PARAMETER);
+  assert.equal(engine.calls_.length, 0, 'nothing reached the engine');
+  await kit.calls({ userIDList: ['bob'], type: CallMediaType.AUDIO, timeout: 20 });
+  assert.deepEqual(engine.calls_, [{ userIDList: ['bob'], mediaType: CallMediaType.AUDIO, timeout: 20, userData: undefined, groupID: undefined }]);
+  await kit.dispose();
+});
+
+test('one outgoing call at a time; accept/reject need an incoming call', async () => {
+  const kit = new CallKit();
+  const engine = recordingEngine();
+  await kit.init({ ...valid, engine });
+  await rejectsWith(() => kit.accept(), ErrorCode.INVALID_STATE);
+  await rejectsWith(() => kit.reject(), ErrorCode.INVALID_STATE);
+  engine.emitter.emit('onCallStarted', { callId: 'c1', mediaType: CallMediaType.VIDEO, members: [{ userId: 'bob' }] });
+  assert.equal(kit.store.getState().status, 'calling');
+  await rejectsWith(() => kit.calls({ userIDList: ['carol'], type: CallMediaType.VIDEO }), ErrorCode.ALREADY_IN_CALL);
+  await rejectsWith(() => kit.destroyed(), ErrorCode.ALREADY_IN_CALL);
+  await rejectsWith(() => kit.accept(), ErrorCode.INVALID_STATE, /incoming/);
+  await kit.dispose();
+});
+
+test('engine events drive the store and ck-status-changed with legacy strings', async () => {
+  const kit = new CallKit();
+  const engine = recordingEngine();
+  await kit.init({ ...valid, engine });
+  const seen: string[] = [];
+  kit.addEventListener('ck-status-changed', (e) => seen.push((e as CustomEvent).detail.newStatus));
+  const statuses: string[] = [];
+  kit.setCallback({ statusChanged: ({ newStatus }) => statuses.push(newStatus) });
+  engine.emitter.emit('onCallReceived', {
+    callId: 'c1',
+    caller: { userId: 'bob', name: 'Bob' },
+    calleeIdList: ['alice'],
+    members: [{ userId: 'bob', name: 'Bob' }],
+    mediaType: CallMediaType.VIDEO,
+  });
+  const ringing = kit.store.getState();
+  assert.equal(ringing.role, 'callee');
+  assert.equal(ringing.callerId, 'bob');
+  assert.equal(ringing.members[0].name, 'Bob');
+  assert.equal(ringing.tip?.key, 'callee-calling-video-message');
+  engine.emitter.emit('onCallBegin', { callId: 'c1', mediaType: CallMediaType.VIDEO, role: 'callee' });
+  engine.emitter.emit('onUserVideoAvailable', { userId: 'bob', available: true });
+  assert.equal(kit.store.getState().members[0].videoAvailable, true);
+  engine.emitter.emit('onCallEnd', { callId: 'c1', reason: 1, cause: 'hangup', totalTime: 3 });
+  assert.equal(kit.store.getState().status, 'idle');
+  assert.equal(kit.store.getState().toast?.key, 'other-side-hangup');
+  assert.deepEqual(seen, ['be-invited', 'calling-c2c-video', 'idle']);
+  assert.deepEqual(statuses, seen);
+  await kit.dispose();
+});
+
+test('settings setters validate', async () => {
+  const kit = new CallKit();
+  assert.throws(() => kit.setLanguage('' as never), CallKitError);
+  assert.throws(() => kit.setLayoutMode('big' as never), CallKitError);
+  assert.throws(() => kit.setVideoDisplayMode('stretch' as never), CallKitError);
+  assert.throws(() => kit.hideFeatureButton('hangup' as never), CallKitError);
+  assert.throws(() => kit.enableMuteMode('yes' as never), CallKitError);
+  assert.throws(() => kit.setCallback({ statusChanged: 'x' as never }), CallKitError);
+  await assert.rejects(() => kit.setVideoResolution('4k' as never), CallKitError);
+  kit.setLanguage('zh-cn');
+  kit.hideFeatureButton('camera');
+  kit.hideFeatureButton('camera');
+  assert.equal(kit.store.getState().settings.language, 'zh-cn');
+  assert.deepEqual(kit.store.getState().settings.hiddenButtons, ['camera']);
+  await kit.dispose();
+});

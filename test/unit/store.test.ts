@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CallMediaType, CallRole, CallStatus, LegacyStatus } from '../../src/constants.js';
+import { CallStore, formatDuration, legacyStatus } from '../../src/store/store.js';
+
+function loggedIn(): CallStore {
+  const store = new CallStore();
+  store.dispatch({ type: 'login', userId: 'alice', name: 'Alice' });
+  return store;
+}
+
+test('a caller goes idle -> dialing -> connected -> idle, with legacy statuses', () => {
+  const store = loggedIn();
+  const seen: string[] = [];
+  store.subscribe((s) => seen.push(legacyStatus(s)));
+  assert.equal(legacyStatus(store.getState()), LegacyStatus.IDLE);
+  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c1', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'bob' }] });
+  assert.equal(store.getState().status, CallStatus.CALLING);
+  assert.equal(store.getState().isGroup, false);
+  store.dispatch({ type: 'member-upsert', userId: 'bob', status: 'accepted' });
+  store.dispatch({ type: 'call-connected' });
+  assert.equal(store.getState().status, CallStatus.CONNECTED);
+  assert.ok(store.getState().connectedAt > 0);
+  store.dispatch({ type: 'call-reset' });
+  assert.equal(store.getState().status, CallStatus.IDLE);
+  assert.equal(store.getState().self.userId, 'alice', 'the logged-in user survives the reset');
+  assert.equal(store.getState().self.name, 'Alice');
+  assert.deepEqual([...new Set(seen)], [LegacyStatus.DIALING_C2C, LegacyStatus.CALLING_C2C_VIDEO, LegacyStatus.IDLE]);
+});
+
+test('callee and group legacy statuses', () => {
+  const store = loggedIn();
+  store.dispatch({ type: 'call-start', role: CallRole.CALLEE, callId: 'c1', mediaType: CallMediaType.AUDIO, callerId: 'bob', members: [{ userId: 'bob', status: 'accepted' }] });
+  assert.equal(legacyStatus(store.getState()), LegacyStatus.BE_INVITED);
+  store.dispatch({ type: 'call-connected' });
+  assert.equal(legacyStatus(store.getState()), LegacyStatus.CALLING_C2C_AUDIO);
+  store.dispatch({ type: 'call-reset' });
+  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c2', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'bob' }, { userId: 'carol' }] });
+  assert.equal(legacyStatus(store.getState()), LegacyStatus.DIALING_GROUP);
+  store.dispatch({ type: 'call-connected' });
+  assert.equal(legacyStatus(store.getState()), LegacyStatus.CALLING_GROUP_VIDEO);
+});
+
+test('call-connected only applies while calling', () => {
+  const store = loggedIn();
+  const before = store.getState();
+  store.dispatch({ type: 'call-connected' });
+  assert.equal(store.getState(), before);
+});
+
+test('volume ticks keep unchanged members identical and skip no-op updates', () => {
+  const store = loggedIn();
+  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'bob' }, { userId: 'carol' }] });
+  const [bob, carol] = store.getState().members;
+  let notified = 0;
+  store.subscribe(() => notified++);
+  store.dispatch({ type: 'volumes', volumes: { bob: 40 } });
+  const after = store.getState().members;
+  assert.notEqual(after[0], bob);
+  assert.equal(after[0].volume, 40);
+  assert.equal(after[1], carol, 'carol did not change: same object');
+  assert.equal(notified, 1);
+  store.dispatch({ type: 'volumes', volumes: { bob: 40 } });
+  assert.equal(notified, 1, 'same volume: no notification');
+  store.dispatch({ type: 'volumes', volumes: { alice: 12 } });
+  assert.equal(store.getState().self.volume, 12);
+});
+
+test('members: upsert, media, stream, remove; self is never a remote member', () => {
+  const store = loggedIn();
+  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'bob' }] });
+  store.dispatch({ type: 'member-upsert', userId: 'alice', status: 'accepted' });
+  assert.equal(store.getState().members.length, 1);
+  store.dispatch({ type: 'member-upsert', userId: 'bob', name: 'Bob', status: 'accepted' });
+  store.dispatch({ type: 'member-media', userId: 'bob', audio: true, video: false });
+  const bob = store.getState().members[0];
+  assert.equal(bob.name, 'Bob');
+  assert.equal(bob.audioAvailable, true);
+  assert.equal(bob.videoAvailable, false);
+  store.dispatch({ type: 'member-upsert', userId: 'dave' });
+  assert.equal(store.getState().isGroup, true);
+  store.dispatch({ type: 'member-remove', userId: 'dave' });
+  assert.deepEqual(store.getState().members.map((m) => m.userId), ['bob']);
+  store.dispatch({ type: 'self-media', audio: true, video: true });
+  assert.equal(store.getState().self.videoAvailable, true);
+});
+
+test('toasts get fresh ids; settings merge', () => {
+  const store = loggedIn();
+  store.dispatch({ type: 'toast', toast: { key: 'call-ended', type: 'info' } });
+  const first = store.getState().toast;
+  store.dispatch({ type: 'toast', toast: { key: 'call-ended', type: 'info' } });
+  assert.notEqual(store.getState().toast?.id, first?.id);
+  store.dispatch({ type: 'settings', settings: { language: 'zh-cn' } });
+  assert.equal(store.getState().settings.language, 'zh-cn');
+  assert.equal(store.getState().settings.displayMode, 'cover');
+});
+
+test('unsubscribe stops notifications', () => {
+  const store = loggedIn();
+  let n = 0;
+  const off = store.subscribe(() => n++);
+  off();
+  store.dispatch({ type: 'settings', settings: { muteMode: true } });
+  assert.equal(n, 0);
+  assert.equal(store.listenerCount, 0);
+});
+
+test('formatDuration', () => {
+  assert.equal(formatDuration(0), '00:00:00');
+  assert.equal(formatDuration(61_500), '00:01:01');
+  assert.equal(formatDuration(3_600_000 * 2 + 5_000), '02:00:05');
+  assert.equal(formatDuration(-5), '00:00:00');
+});
