@@ -1,0 +1,224 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    position: relative;
+    isolation: isolate;
+    --_stage: #eef0f3;
+    --_on-stage: #1f2329;
+    --_muted: #4e5461;
+    --_toast-bg: rgb(31 35 41 / 0.88);
+    --_toast-fg: #ffffff;
+    --_space: var(--ck-space-4, 16px);
+    font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_stage: #1f2329;
+      --_on-stage: #f5f6f7;
+      --_muted: #b8bec9;
+      --_toast-bg: rgb(245 246 247 / 0.92);
+      --_toast-fg: #1f2329;
+    }
+  }
+  [hidden] {
+    display: none !important;
+  }
+  [part='base'] {
+    position: relative;
+    display: flex;
+    flex-direction: column;
+    inline-size: 100%;
+    block-size: var(--ck-call-view-height, 100%);
+    min-block-size: var(--ck-call-view-min-height, 360px);
+    overflow: hidden;
+    box-sizing: border-box;
+    border-radius: var(--ck-call-view-radius, 0);
+    background: var(--ck-call-view-background, var(--ck-color-stage, var(--_stage)));
+    color: var(--ck-call-view-color, var(--ck-color-on-stage, var(--_on-stage)));
+  }
+  /* A video fills the stage: overlay text goes white on scrims. */
+  .over-video {
+    --_muted: rgb(255 255 255 / 0.85);
+    color: #ffffff;
+  }
+  .backdrop {
+    position: absolute;
+    inset: 0;
+    z-index: 0;
+  }
+  .backdrop participant-tile,
+  .main participant-tile {
+    inline-size: 100%;
+    block-size: 100%;
+    --ck-participant-tile-radius: 0;
+  }
+  .audio .main participant-tile {
+    --ck-participant-tile-background: transparent;
+    --ck-participant-tile-color: inherit;
+    --ck-participant-tile-avatar-size: var(--ck-call-view-avatar-size, 112px);
+    --ck-participant-tile-font-size: 1.25rem;
+  }
+  [part='header'],
+  [part='footer'] {
+    position: relative;
+    z-index: 2;
+    padding: var(--_space);
+  }
+  [part='header'] {
+    display: grid;
+    grid-template-columns: 1fr auto 1fr;
+    align-items: center;
+    gap: var(--ck-space-2, 8px);
+    min-block-size: 1.5rem;
+  }
+  .header-end {
+    justify-self: end;
+  }
+  .over-video [part='header'] {
+    background: linear-gradient(rgb(0 0 0 / 0.45), transparent);
+  }
+  .over-video [part='footer'] {
+    background: linear-gradient(transparent, rgb(0 0 0 / 0.5));
+  }
+  [part='timer'] {
+    font-variant-numeric: tabular-nums;
+    font-size: var(--ck-call-view-timer-size, 0.9375rem);
+  }
+  .content {
+    position: relative;
+    z-index: 1;
+    flex: 1 1 auto;
+    min-block-size: 0;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: var(--ck-space-2, 8px);
+    padding-inline: var(--_space);
+    text-align: center;
+  }
+  .content .main {
+    flex: 1 1 auto;
+    inline-size: 100%;
+    min-block-size: 0;
+  }
+  [part='peer'] {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    gap: var(--ck-space-3, 12px);
+    max-inline-size: 100%;
+  }
+  [part='avatar'] {
+    display: grid;
+    place-items: center;
+    inline-size: var(--ck-call-view-avatar-size, 112px);
+    block-size: var(--ck-call-view-avatar-size, 112px);
+    border-radius: var(--ck-call-view-avatar-radius, var(--ck-radius-avatar, 50%));
+    overflow: hidden;
+    object-fit: cover;
+    background: var(--ck-color-accent, #1c66e5);
+    color: #ffffff;
+    font-size: 2.75rem;
+    font-weight: 600;
+    text-transform: uppercase;
+  }
+  [part='name'] {
+    font-size: var(--ck-call-view-name-size, 1.375rem);
+    font-weight: 600;
+    max-inline-size: 100%;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  [part='tip'] {
+    margin: 0;
+    color: var(--ck-call-view-tip-color, var(--_muted));
+  }
+  [part='tip']:empty {
+    display: none;
+  }
+  [part='pip'] {
+    position: absolute;
+    z-index: 3;
+    inset-block-start: calc(var(--_space) * 3.5);
+    inset-inline-end: var(--_space);
+    inline-size: var(--ck-call-view-pip-width, clamp(96px, 24%, 240px));
+    aspect-ratio: var(--ck-call-view-pip-aspect-ratio, 3 / 4);
+    border-radius: var(--ck-call-view-pip-radius, var(--ck-radius, 12px));
+    overflow: hidden;
+    box-shadow: 0 6px 20px rgb(0 0 0 / 0.35);
+    --ck-participant-tile-avatar-size: 40px;
+    --ck-participant-tile-font-size: 0.75rem;
+  }
+  [part='pip'] participant-tile {
+    inline-size: 100%;
+    block-size: 100%;
+  }
+  [part='grid'] {
+    display: grid;
+    grid-template-columns: repeat(var(--_columns, 2), minmax(0, 1fr));
+    grid-auto-rows: minmax(0, 1fr);
+    gap: var(--ck-call-view-grid-gap, var(--ck-space-2, 8px));
+    inline-size: 100%;
+    block-size: 100%;
+    padding-block: var(--ck-space-2, 8px);
+    box-sizing: border-box;
+  }
+  [part='grid'] participant-tile {
+    min-block-size: var(--ck-call-view-grid-tile-min-height, 96px);
+    --ck-participant-tile-avatar-size: 56px;
+  }
+  .toasts {
+    position: absolute;
+    z-index: 4;
+    inset-inline: 0;
+    inset-block-start: 38%;
+    display: flex;
+    justify-content: center;
+    pointer-events: none;
+  }
+  :host(:state(idle)) .toasts {
+    position: static;
+  }
+  [part='toast'] {
+    max-inline-size: min(90%, 28rem);
+    padding-block: var(--ck-space-2, 8px);
+    padding-inline: var(--ck-space-4, 16px);
+    border-radius: var(--ck-call-view-toast-radius, var(--ck-radius, 12px));
+    background: var(--ck-call-view-toast-background, var(--_toast-bg));
+    color: var(--ck-call-view-toast-color, var(--_toast-fg));
+    text-align: center;
+  }
+  [part='toast']:empty {
+    display: none;
+  }
+  [part='toast'][data-type='error'] {
+    background: var(--ck-call-view-toast-error-background, var(--ck-color-hangup-dark, #b42323));
+    color: #ffffff;
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    [part='toast'] {
+      animation: ck-toast-in 180ms ease-out;
+    }
+    @keyframes ck-toast-in {
+      from {
+        opacity: 0;
+        transform: translateY(6px);
+      }
+    }
+  }
+  .visually-hidden {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
+  }
+`;

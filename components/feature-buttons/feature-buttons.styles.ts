@@ -1,0 +1,110 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    --_size: var(--ck-feature-buttons-size, 56px);
+    --_gap: var(--ck-feature-buttons-gap, var(--ck-space-6, 24px));
+    --_toggle-on-bg: var(--ck-feature-buttons-on-background, rgb(128 128 128 / 0.28));
+    --_toggle-off-bg: var(--ck-feature-buttons-off-background, #1f2329);
+    --_toggle-off-fg: var(--ck-feature-buttons-off-color, #ffffff);
+    --_accept: var(--ck-color-accept, #0abf77);
+    --_hangup: var(--ck-color-hangup, #e54545);
+    --_on-action: var(--ck-color-on-action, #ffffff);
+    --_focus: var(--ck-color-focus, #1c66e5);
+    color: var(--ck-feature-buttons-color, currentColor);
+    font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    font-size: var(--ck-feature-buttons-font-size, var(--ck-font-size-small, 0.8125rem));
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_toggle-off-bg: var(--ck-feature-buttons-off-background, #f5f6f7);
+      --_toggle-off-fg: var(--ck-feature-buttons-off-color, #1f2329);
+      --_focus: var(--ck-color-focus, #7fb0ff);
+    }
+  }
+  [hidden] {
+    display: none !important;
+  }
+  [part='base'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-start;
+    justify-content: center;
+    gap: var(--_gap);
+  }
+  button {
+    all: unset;
+    box-sizing: border-box;
+    display: inline-flex;
+    flex-direction: column;
+    align-items: center;
+    gap: var(--ck-space-2, 8px);
+    min-inline-size: var(--_size);
+    max-inline-size: calc(var(--_size) * 2);
+    cursor: pointer;
+    color: inherit;
+    text-align: center;
+    -webkit-tap-highlight-color: transparent;
+  }
+  .icon {
+    display: grid;
+    place-items: center;
+    inline-size: var(--_size);
+    block-size: var(--_size);
+    border-radius: var(--ck-feature-buttons-radius, 50%);
+    background: var(--_toggle-on-bg);
+    color: inherit;
+  }
+  .icon ::slotted(*),
+  .icon svg {
+    inline-size: calc(var(--_size) * 0.45);
+    block-size: calc(var(--_size) * 0.45);
+  }
+  button:focus-visible .icon {
+    outline: 3px solid var(--_focus);
+    outline-offset: 3px;
+  }
+  button:hover .icon {
+    filter: brightness(1.12);
+  }
+  button:active .icon {
+    filter: brightness(0.92);
+  }
+  button[aria-pressed='false'] .icon {
+    background: var(--_toggle-off-bg);
+    color: var(--_toggle-off-fg);
+  }
+  .accept .icon {
+    background: var(--_accept);
+    color: var(--_on-action);
+  }
+  .hangup .icon,
+  .reject .icon {
+    background: var(--_hangup);
+    color: var(--_on-action);
+  }
+  [part~='label'] {
+    line-height: 1.25;
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    .icon {
+      transition:
+        filter 120ms ease-out,
+        background-color 120ms ease-out,
+        transform 120ms ease-out;
+    }
+    button:active .icon {
+      transform: scale(0.95);
+    }
+  }
+  @media (forced-colors: active) {
+    .icon {
+      border: 1px solid ButtonText;
+    }
+    button[aria-pressed='false'] .icon {
+      background: ButtonText;
+      color: ButtonFace;
+    }
+  }
+`;

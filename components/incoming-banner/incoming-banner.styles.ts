@@ -1,0 +1,135 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    --_surface: #ffffff;
+    --_text: #1f2329;
+    --_muted: #4e5461;
+    --_focus: var(--ck-color-focus, #1c66e5);
+    --_size: var(--ck-incoming-banner-button-size, 44px);
+    font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_surface: #2b2f36;
+      --_text: #f5f6f7;
+      --_muted: #b8bec9;
+      --_focus: var(--ck-color-focus, #7fb0ff);
+    }
+  }
+  [hidden] {
+    display: none !important;
+  }
+  [part='base'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--ck-space-3, 12px);
+    padding-block: var(--ck-incoming-banner-padding-block, var(--ck-space-3, 12px));
+    padding-inline: var(--ck-incoming-banner-padding-inline, var(--ck-space-4, 16px));
+    border-radius: var(--ck-incoming-banner-radius, var(--ck-radius, 12px));
+    background: var(--ck-incoming-banner-background, var(--ck-color-surface, var(--_surface)));
+    color: var(--ck-incoming-banner-color, var(--ck-color-text, var(--_text)));
+    box-shadow: var(--ck-incoming-banner-shadow, var(--ck-shadow, 0 8px 28px rgb(0 0 0 / 0.22)));
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    [part='base'] {
+      animation: ck-banner-in 220ms ease-out;
+    }
+    @keyframes ck-banner-in {
+      from {
+        opacity: 0;
+        transform: translateY(-12px);
+      }
+    }
+  }
+  [part='avatar'] {
+    flex: none;
+    display: grid;
+    place-items: center;
+    inline-size: var(--ck-incoming-banner-avatar-size, 48px);
+    block-size: var(--ck-incoming-banner-avatar-size, 48px);
+    border-radius: var(--ck-incoming-banner-avatar-radius, var(--ck-radius-avatar, 50%));
+    overflow: hidden;
+    background: var(--ck-color-accent, #1c66e5);
+    color: #ffffff;
+    font-size: 1.25rem;
+    font-weight: 600;
+    text-transform: uppercase;
+  }
+  [part='avatar'] img,
+  [part='avatar'] ::slotted(*) {
+    inline-size: 100%;
+    block-size: 100%;
+    object-fit: cover;
+  }
+  .text {
+    flex: 1 1 10rem;
+    min-inline-size: 0;
+  }
+  [part='name'] {
+    font-size: var(--ck-incoming-banner-name-size, 1rem);
+    font-weight: 600;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  [part='description'] {
+    margin: 0;
+    font-size: var(--ck-font-size-small, 0.875rem);
+    color: var(--ck-incoming-banner-muted-color, var(--ck-color-text-muted, var(--_muted)));
+  }
+  [part='actions'] {
+    display: flex;
+    gap: var(--ck-space-3, 12px);
+    margin-inline-start: auto;
+  }
+  button {
+    all: unset;
+    box-sizing: border-box;
+    display: grid;
+    place-items: center;
+    inline-size: var(--_size);
+    block-size: var(--_size);
+    border-radius: 50%;
+    cursor: pointer;
+    color: var(--ck-color-on-action, #ffffff);
+    -webkit-tap-highlight-color: transparent;
+  }
+  button svg,
+  button ::slotted(*) {
+    inline-size: calc(var(--_size) * 0.5);
+    block-size: calc(var(--_size) * 0.5);
+  }
+  button:focus-visible {
+    outline: 3px solid var(--_focus);
+    outline-offset: 2px;
+  }
+  button:hover {
+    filter: brightness(1.1);
+  }
+  .accept,
+  .accept-audio {
+    background: var(--ck-color-accept, #0abf77);
+  }
+  .reject {
+    background: var(--ck-color-hangup, #e54545);
+  }
+  @media (forced-colors: active) {
+    button {
+      border: 1px solid ButtonText;
+    }
+  }
+  .visually-hidden {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
+  }
+`;

@@ -1,0 +1,126 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    position: relative;
+    overflow: hidden;
+    contain: content;
+    --_stage: #e4e7ec;
+    --_on-stage: #1f2329;
+    --_radius: var(--ck-participant-tile-radius, var(--ck-radius, 12px));
+    --_background: var(--ck-participant-tile-background, var(--ck-color-stage, var(--_stage)));
+    --_color: var(--ck-participant-tile-color, var(--ck-color-on-stage, var(--_on-stage)));
+    --_avatar-size: var(--ck-participant-tile-avatar-size, 72px);
+    --_avatar-background: var(--ck-participant-tile-avatar-background, var(--ck-color-accent, #1c66e5));
+    --_speaking: var(--ck-participant-tile-speaking-color, var(--ck-color-accept, #0abf77));
+    border-radius: var(--_radius);
+    background: var(--_background);
+    color: var(--_color);
+    font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_stage: #2b2f36;
+      --_on-stage: #f5f6f7;
+    }
+  }
+  [hidden] {
+    display: none !important;
+  }
+  [part='base'] {
+    position: relative;
+    inline-size: 100%;
+    block-size: 100%;
+    min-block-size: var(--ck-participant-tile-min-height, 0);
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: var(--ck-space-2, 8px);
+    border-radius: inherit;
+  }
+  :host(:state(speaking)) [part='base'] {
+    box-shadow: inset 0 0 0 3px var(--_speaking);
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    [part='base'] {
+      transition: box-shadow 150ms ease-out;
+    }
+  }
+  [part='video'] {
+    position: absolute;
+    inset: 0;
+    inline-size: 100%;
+    block-size: 100%;
+    object-fit: var(--_fit, cover);
+    background: #000;
+    border-radius: inherit;
+  }
+  :host(:state(self)) [part='video'] {
+    transform: var(--ck-participant-tile-self-transform, scaleX(-1));
+  }
+  [part='avatar'] {
+    inline-size: var(--_avatar-size);
+    block-size: var(--_avatar-size);
+    border-radius: var(--ck-participant-tile-avatar-radius, var(--ck-radius-avatar, 50%));
+    object-fit: cover;
+    flex: none;
+  }
+  .initial {
+    display: grid;
+    place-items: center;
+    background: var(--_avatar-background);
+    color: var(--ck-participant-tile-avatar-color, #ffffff);
+    font-size: calc(var(--_avatar-size) * 0.42);
+    font-weight: 600;
+    line-height: 1;
+    text-transform: uppercase;
+    user-select: none;
+  }
+  .label {
+    display: flex;
+    align-items: center;
+    gap: var(--ck-space-1, 4px);
+    max-inline-size: calc(100% - 2 * var(--ck-space-2, 8px));
+    font-size: var(--ck-participant-tile-font-size, var(--ck-font-size-small, 0.875rem));
+  }
+  :host(:state(video)) .label {
+    position: absolute;
+    inset-block-end: var(--ck-space-2, 8px);
+    inset-inline-start: var(--ck-space-2, 8px);
+    padding-block: 2px;
+    padding-inline: var(--ck-space-2, 8px);
+    border-radius: var(--ck-radius-small, 6px);
+    background: var(--ck-participant-tile-label-background, rgb(0 0 0 / 0.5));
+    color: #ffffff;
+  }
+  [part='name'] {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  [part='status'] {
+    display: inline-flex;
+    align-items: center;
+    gap: 2px;
+    flex: none;
+  }
+  .muted {
+    display: inline-flex;
+    color: var(--ck-participant-tile-muted-color, var(--ck-color-hangup, #e54545));
+  }
+  :host(:state(video)) .muted {
+    color: var(--ck-participant-tile-muted-on-video-color, #ff8a8a);
+  }
+  .ringing {
+    opacity: 0.8;
+  }
+  [part='status'] svg {
+    inline-size: 1.1em;
+    block-size: 1.1em;
+  }
+  audio {
+    display: none;
+  }
+`;

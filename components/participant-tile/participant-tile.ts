@@ -1,0 +1,162 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { VideoDisplayMode } from '../../src/constants.js';
+import { StoreElement } from '../../src/elements/store-element.js';
+import { icons } from '../../src/icons.js';
+import type { CallState, MemberView } from '../../src/store/types.js';
+import { styles } from './participant-tile.styles.js';
+
+function findMember(state: CallState, userId: string): MemberView | null {
+  if (!userId) return null;
+  if (state.self.userId === userId) return state.self;
+  return state.members.find((m) => m.userId === userId) ?? null;
+}
+
+/** First character (not code unit) of a name, for the avatar fallback. */
+function initialOf(name: string): string {
+  return [...name.trim()][0] ?? '?';
+}
+
+/**
+ * One member of a call: their video when it is on, else their avatar (or initial) and name, with a
+ * muted-microphone indicator. A remote member's audio plays through the tile's media element
+ * (`<video>`, or a hidden `<audio>` while their video is off) unless the speaker is muted; the
+ * local member's media is always muted.
+ *
+ * The member is the `member` property, or the member with `user-id` in the store (re-rendered only
+ * when that member's object changes, so other members' volume ticks do not re-render this tile).
+ *
+ * @summary A call member's video or avatar, name and microphone state; plays their audio.
+ *
+ * @csspart base - The tile's wrapper (a labelled group).
+ * @csspart video - The `<video>` showing the member's stream.
+ * @csspart avatar - The avatar image, or the initial shown without one.
+ * @csspart name - The member's name.
+ * @csspart status - The microphone-off indicator, or "calling" while the member has not answered.
+ *
+ * @cssproperty --ck-participant-tile-background - Tile background (default `--ck-color-stage`).
+ * @cssproperty --ck-participant-tile-color - Text colour (default `--ck-color-on-stage`).
+ * @cssproperty --ck-participant-tile-radius - Corner radius (default `--ck-radius`, 12px).
+ * @cssproperty --ck-participant-tile-avatar-size - Avatar size (default 72px).
+ * @cssproperty --ck-participant-tile-avatar-radius - Avatar corner radius (default 50%).
+ * @cssproperty --ck-participant-tile-avatar-background - Background of the initial (default `--ck-color-accent`).
+ * @cssproperty --ck-participant-tile-avatar-color - Colour of the initial (default white).
+ * @cssproperty --ck-participant-tile-speaking-color - Ring shown while speaking (default `--ck-color-accept`).
+ * @cssproperty --ck-participant-tile-muted-color - Microphone-off icon colour (default `--ck-color-hangup`).
+ * @cssproperty --ck-participant-tile-label-background - Name label background over video.
+ * @cssproperty --ck-participant-tile-font-size - Name label font size.
+ * @cssproperty --ck-participant-tile-self-transform - Transform of the local video (default `scaleX(-1)`, a mirror).
+ *
+ * @cssstate speaking - The member's volume is above `speaking-threshold`.
+ * @cssstate video - The member's video is shown.
+ * @cssstate muted - The member has joined and their microphone is off.
+ * @cssstate self - The tile shows the local user.
+ */
+export class ParticipantTile extends StoreElement {
+  static override styles = styles;
+
+  /** The member to show (wins over `user-id`). */
+  @property({ attribute: false }) member: MemberView | null = null;
+
+  /** User id of the member to show from the store (self or a remote member), when `member` is not set. */
+  @property({ attribute: 'user-id' }) userId = '';
+
+  /** How the video fills the tile; without it, the store's `settings.displayMode` (default `cover`). */
+  @property({ attribute: 'display-mode', reflect: true }) displayMode: VideoDisplayMode | undefined;
+
+  /** Do not play this member's audio (the store's `speakerMuted` mutes it too). */
+  @property({ type: Boolean, attribute: 'speaker-muted', reflect: true }) speakerMuted = false;
+
+  /** Volume (0-100) above which the member counts as speaking. */
+  @property({ type: Number, attribute: 'speaking-threshold' }) speakingThreshold = 10;
+
+  @state() private failedAvatar = '';
+
+  readonly #fromStore = this.select<MemberView | null>((s) => findMember(s, this.userId), Object.is, null);
+  readonly #storeDisplayMode = this.select((s) => s.settings.displayMode);
+  readonly #storeSpeakerMuted = this.select((s) => s.speakerMuted);
+
+  /** The member shown: `member`, else the store's member with `user-id`. */
+  get shownMember(): MemberView | null {
+    return this.member ?? this.#fromStore.value;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (changed.has('userId') && !changed.has('store') && !changed.has('callKit')) this.reselect();
+  }
+
+  protected override updated(): void {
+    const m = this.shownMember;
+    const video = this.#videoShown(m);
+    this.toggleState('self', m?.isSelf ?? false);
+    this.toggleState('video', video);
+    this.toggleState('muted', Boolean(m && this.#joined(m) && !m.audioAvailable));
+    this.toggleState('speaking', Boolean(m && m.audioAvailable && m.volume > this.speakingThreshold));
+    const media = this.renderRoot.querySelector<HTMLMediaElement>('video, audio');
+    if (media?.srcObject && media.paused) {
+      // Autoplay can be refused before the user interacted with the page; the next render retries.
+      media.play().catch(() => undefined);
+    }
+  }
+
+  #joined(m: MemberView): boolean {
+    return m.isSelf || m.status === 'accepted';
+  }
+
+  #videoShown(m: MemberView | null): boolean {
+    return Boolean(m && m.videoAvailable && m.stream);
+  }
+
+  #renderAvatar(m: MemberView, name: string) {
+    if (m.avatar && m.avatar !== this.failedAvatar) {
+      return html`<img
+        part="avatar"
+        src=${m.avatar}
+        alt=""
+        @error=${() => {
+          this.failedAvatar = m.avatar;
+        }}
+      />`;
+    }
+    return html`<span part="avatar" class="initial" aria-hidden="true">${initialOf(name)}</span>`;
+  }
+
+  #renderStatus(m: MemberView) {
+    if (this.#joined(m) && !m.audioAvailable) {
+      return html`<span class="muted" role="img" aria-label=${this.localize.t('microphone-off')}>${icons.microphoneOff}</span>`;
+    }
+    if (!m.isSelf && m.status === 'ringing') return html`<span class="ringing">${this.localize.t('member-ringing')}</span>`;
+    return nothing;
+  }
+
+  override render() {
+    const m = this.shownMember;
+    if (!m) return nothing;
+    const name = m.name || m.userId;
+    const label = m.isSelf ? this.localize.t('self-name', { name }) : name;
+    const video = this.#videoShown(m);
+    const speakerMuted = this.speakerMuted || this.#storeSpeakerMuted.value;
+    const fit = this.displayMode ?? this.#storeDisplayMode.value;
+    const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
+    return html`<div part="base" role="group" aria-label=${label} lang=${this.localize.lang} dir=${ifDefined(rtl)}>
+      ${video
+        ? html`<video
+            part="video"
+            autoplay
+            playsinline
+            .muted=${m.isSelf || speakerMuted}
+            .srcObject=${m.stream}
+            style=${styleMap({ '--_fit': fit })}
+          ></video>`
+        : this.#renderAvatar(m, name)}
+      ${!video && !m.isSelf && m.stream ? html`<audio autoplay .muted=${speakerMuted} .srcObject=${m.stream}></audio>` : nothing}
+      <div class="label">
+        <span part="name">${label}</span>
+        <span part="status">${this.#renderStatus(m)}</span>
+      </div>
+    </div>`;
+  }
+}

@@ -1,0 +1,6 @@
+/** The kit's element classes, unregistered (see `src/define.ts` for the tags). No side effects. */
+export { StoreElement } from './store-element.js';
+export { ParticipantTile } from '../../components/participant-tile/participant-tile.js';
+export { FeatureButtons } from '../../components/feature-buttons/feature-buttons.js';
+export { IncomingBanner } from '../../components/incoming-banner/incoming-banner.js';
+export { CallView } from '../../components/call-view/call-view.js';

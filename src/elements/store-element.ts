@@ -1,0 +1,149 @@
+import { ContextConsumer } from '@lit/context';
+import { LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
+import { LocalizeController } from '../i18n/localize-controller.js';
+import { storeContext } from '../store/context.js';
+import { initialState } from '../store/store.js';
+import { StoreController } from '../store/store-controller.js';
+import type { CallState, ReadonlyStore } from '../store/types.js';
+
+/** The idle state selectors see while an element has no store, so they never have to check. */
+const idle: CallState = initialState();
+
+function isStore(value: unknown): value is ReadonlyStore {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ReadonlyStore).getState === 'function' &&
+    typeof (value as ReadonlyStore).subscribe === 'function'
+  );
+}
+
+/**
+ * Base class of the kit's elements: finds the store and keeps every selection on it.
+ *
+ * The store comes from, in this order:
+ * 1. the `store` property (`el.store = callKit.store`);
+ * 2. the `call-kit` attribute: the id of an element (usually `<call-kit>`) whose `.store` is read,
+ *    looked up in the element's own root first, then in the document;
+ * 3. the `storeContext` provided by an enclosing `<call-kit>` (`@lit/context`, followed live).
+ *
+ * Subclasses read state only through `this.select(...)` (a `StoreController` that re-renders the
+ * element only when its slice changes) and translate with `this.localize.t(...)`.
+ * Without a store, selections hold their value for the idle state, so elements render nothing
+ * meaningful but never fail.
+ */
+export class StoreElement extends LitElement {
+  /** The store to show (wins over `call-kit` and the context of an enclosing `<call-kit>`). */
+  @property({ attribute: false }) store: ReadonlyStore | undefined;
+
+  /** Id of the element (usually a `<call-kit>`) whose `.store` to show, for elements placed outside it. */
+  @property({ attribute: 'call-kit' }) callKit: string | undefined;
+
+  /** Translations in the language of the resolved store. */
+  protected readonly localize: LocalizeController;
+
+  /** Custom states (`:state(...)`); null where `ElementInternals` is missing (old browsers, SSR). */
+  protected readonly internals: ElementInternals | null;
+
+  readonly #selections: StoreController<unknown>[] = [];
+  readonly #context: ContextConsumer<typeof storeContext, this>;
+  #resolved: ReadonlyStore | undefined;
+  #waiting: string | undefined;
+
+  constructor() {
+    super();
+    this.internals = typeof this.attachInternals === 'function' ? this.attachInternals() : null;
+    this.localize = new LocalizeController(this);
+    this.#context = new ContextConsumer(this, {
+      context: storeContext,
+      subscribe: true,
+      callback: () => this.#resolve(),
+    });
+  }
+
+  /** The store in use (from `store`, `call-kit` or the context), if any. */
+  protected get resolvedStore(): ReadonlyStore | undefined {
+    return this.#resolved;
+  }
+
+  /**
+   * A selection of the store's state that follows the resolved store and re-renders this element
+   * only when the selected value changes (by `Object.is`, or `equals`). Call it in a field
+   * initializer. `fallback` is the value without a store (default: the selector applied to the
+   * idle state).
+   */
+  protected select<T>(selector: (state: CallState) => T, equals: (a: T, b: T) => boolean = Object.is, fallback?: T): StoreController<T> {
+    const controller = new StoreController<T>(this, selector, equals, fallback === undefined ? selector(idle) : fallback);
+    controller.setStore(this.#resolved);
+    this.#selections.push(controller as StoreController<unknown>);
+    return controller;
+  }
+
+  /**
+   * Re-runs every selector now: for selectors that read element properties (`this.userId`) after
+   * such a property changed.
+   */
+  protected reselect(): void {
+    const store = this.#resolved;
+    if (!store) return;
+    for (const selection of this.#selections) {
+      selection.setStore(undefined);
+      selection.setStore(store);
+    }
+  }
+
+  /** Adds or removes a custom state (`:state(name)`). */
+  protected toggleState(name: string, on: boolean): void {
+    const states = this.internals?.states;
+    if (!states) return;
+    try {
+      if (on) states.add(name);
+      else states.delete(name);
+    } catch {
+      // Chromium before 125 only accepted `--name` custom states.
+      if (on) states.add(`--${name}`);
+      else states.delete(`--${name}`);
+    }
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#resolve();
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    super.willUpdate(changed);
+    if (changed.has('store') || changed.has('callKit')) this.#resolve();
+  }
+
+  /** The store named by the `call-kit` attribute, if it can be found now. */
+  #byId(): ReadonlyStore | undefined {
+    const id = this.callKit;
+    if (!id || !this.isConnected) return undefined;
+    const root = this.getRootNode() as Document | ShadowRoot;
+    const target = (typeof root.getElementById === 'function' ? root.getElementById(id) : null) ?? this.ownerDocument.getElementById(id);
+    if (!target) return undefined;
+    const store: unknown = (target as Element & { store?: unknown }).store;
+    if (isStore(store)) return store;
+    // Not upgraded yet: look again once its element class is defined.
+    const tag = target.localName;
+    if (tag.includes('-') && this.#waiting !== tag && typeof customElements !== 'undefined' && !customElements.get(tag)) {
+      this.#waiting = tag;
+      void customElements.whenDefined(tag).then(() => {
+        this.#waiting = undefined;
+        this.#resolve();
+      });
+    }
+    return undefined;
+  }
+
+  #resolve(): void {
+    const next = this.store ?? this.#byId() ?? this.#context.value;
+    if (next === this.#resolved) return;
+    this.#resolved = next;
+    this.localize.setStore(next);
+    for (const selection of this.#selections) selection.setStore(next);
+    this.requestUpdate();
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The kit's own i18n: typed dictionaries, `{name}` interpolation, plurals through
+ * `Intl.PluralRules`, and `registerLocale` so apps can add or override languages without copying
+ * the kit's sources. No `@lit/localize` (its global configuration clashes with host apps).
+ * Pure functions and module state only: importing this file touches no DOM.
+ */
+import en, { type Dictionary, type MessageKey } from './locales/en.js';
+import jaJP from './locales/ja_JP.js';
+import zhCn from './locales/zh-cn.js';
+import type { Entry, PluralEntry } from './types.js';
+
+export type { Dictionary, MessageKey } from './locales/en.js';
+export type { Entry, PluralEntry } from './types.js';
+
+/** What `registerLocale` accepts: any subset of the kit's keys (missing keys fall back to English) plus the app's own. */
+export type LocaleDictionary = Partial<Dictionary> & { readonly [key: string]: Entry | undefined };
+
+/** Parameters of a message: `{name}` placeholders; `count` also selects the plural form. */
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+/** The language every lookup falls back to. */
+export const FALLBACK_LANGUAGE = 'en';
+
+const locales = new Map<string, LocaleDictionary>([
+  ['en', en],
+  ['zh-cn', zhCn],
+  ['ja_JP', jaJP],
+]);
+const listeners = new Set<(code: string) => void>();
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+/** `ja_JP` -> `ja-jp`: registry codes compare case-insensitively, `_` and `-` alike. */
+function normalize(code: string): string {
+  return code.trim().replace(/_/g, '-').toLowerCase();
+}
+
+/** The BCP 47 tag of a kit language code (`ja_JP` -> `ja-JP`, `zh-cn` -> `zh-CN`), for `lang` and `Intl`. */
+export function toBcp47(language: string): string {
+  const [primary = '', ...rest] = language.trim().split(/[-_]/);
+  const tag = [primary.toLowerCase(), ...rest.map((p) => (p.length === 2 ? p.toUpperCase() : p))].join('-');
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? FALLBACK_LANGUAGE;
+  } catch {
+    return FALLBACK_LANGUAGE;
+  }
+}
+
+/**
+ * The registered code a language resolves to: the exact code, else a code that differs only in
+ * case or `_`/`-` (`ja-jp` -> `ja_JP`), else the first one with the same primary language
+ * (`zh-TW` -> `zh-cn`, `en-GB` -> `en`). `undefined` when nothing matches.
+ */
+function findLocale(language: string): string | undefined {
+  if (locales.has(language)) return language;
+  const wanted = normalize(language);
+  const codes = [...locales.keys()];
+  const same = codes.find((c) => normalize(c) === wanted);
+  if (same) return same;
+  const primary = wanted.split('-')[0];
+  return codes.find((c) => normalize(c).split('-')[0] === primary);
+}
+
+/**
+ * Adds a language, or overrides texts of an existing one (the new entries are merged over the old).
+ * Keys missing from `dict` fall back to English. Elements showing that language re-render.
+ */
+export function registerLocale(code: string, dict: LocaleDictionary): void {
+  if (!code.trim()) throw new TypeError('registerLocale: the language code must not be empty');
+  const existing = locales.get(code);
+  locales.set(code, existing ? { ...existing, ...dict } : { ...dict });
+  for (const listener of [...listeners]) listener(code);
+}
+
+/** The registered language codes (`en`, `zh-cn`, `ja_JP` and any registered by the app). */
+export function registeredLocales(): string[] {
+  return [...locales.keys()];
+}
+
+/** Calls `listener` with the code whenever a locale is registered; returns the unsubscribe function. */
+export function onLocaleRegistered(listener: (code: string) => void): () => void {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+/**
+ * The kit language for a browser language (TUICallKit's rule): `zh*` -> `zh-cn`, `ja*` -> `ja_JP`,
+ * a language the app registered -> that code, anything else -> `en`. Without an argument it reads
+ * `navigator.language` (and is `en` where there is no `navigator`, as in SSR).
+ */
+export function resolveLanguage(navigatorLanguage?: string | null): string {
+  const language = navigatorLanguage ?? (typeof navigator === 'undefined' ? '' : navigator.language) ?? '';
+  const normalized = normalize(language);
+  if (normalized.startsWith('zh')) return 'zh-cn';
+  if (normalized.startsWith('ja')) return 'ja_JP';
+  if (!normalized) return FALLBACK_LANGUAGE;
+  return findLocale(language) ?? FALLBACK_LANGUAGE;
+}
+
+const RTL = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ps', 'sd', 'ug', 'ur', 'yi']);
+
+/** Writing direction of a language: `rtl` for Arabic, Hebrew, Persian, Urdu (and a few more), else `ltr`. */
+export function dirOf(language: string): 'ltr' | 'rtl' {
+  return RTL.has(normalize(language).split('-')[0] ?? '') ? 'rtl' : 'ltr';
+}
+
+function pluralRulesFor(language: string): Intl.PluralRules {
+  let rules = pluralRules.get(language);
+  if (!rules) {
+    try {
+      rules = new Intl.PluralRules(toBcp47(language));
+    } catch {
+      rules = new Intl.PluralRules(FALLBACK_LANGUAGE);
+    }
+    pluralRules.set(language, rules);
+  }
+  return rules;
+}
+
+function isPlural(entry: Entry): entry is PluralEntry {
+  return typeof entry === 'object' && entry !== null && typeof entry.other === 'string';
+}
+
+function pick(entry: PluralEntry, language: string, params: MessageParams | undefined): string {
+  const count = Number(params?.count);
+  if (!Number.isFinite(count)) return entry.other;
+  // An exact `zero` form wins for 0 even in languages whose rules have no `zero` category.
+  if (count === 0 && entry.zero !== undefined) return entry.zero;
+  const category = pluralRulesFor(language).select(count);
+  return entry[category] ?? entry.other;
+}
+
+function interpolate(text: string, params: MessageParams | undefined): string {
+  if (!params) return text;
+  return text.replace(/\{\s*([\w.-]+)\s*\}/g, (match, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : match,
+  );
+}
+
+function lookup(code: string | undefined, key: string): Entry | undefined {
+  if (code === undefined) return undefined;
+  const entry = locales.get(code)?.[key];
+  return typeof entry === 'string' || (entry !== undefined && isPlural(entry)) ? entry : undefined;
+}
+
+/**
+ * The text of `key` in `language`, with `{name}` placeholders filled from `params` and the plural
+ * form chosen from `params.count`. Fallback chain: `language` -> English -> the key itself.
+ * Unknown placeholders are left as they are.
+ */
+export function translate(language: string, key: MessageKey | (string & {}), params?: MessageParams): string {
+  const code = findLocale(language);
+  let entry = lookup(code, key);
+  let used = code ?? FALLBACK_LANGUAGE;
+  if (entry === undefined) {
+    entry = lookup(FALLBACK_LANGUAGE, key);
+    used = FALLBACK_LANGUAGE;
+  }
+  if (entry === undefined) return key;
+  return interpolate(isPlural(entry) ? pick(entry, used, params) : entry, params);
+}

@@ -1,0 +1,70 @@
+import type { Entry } from '../types.js';
+
+/**
+ * English texts. This dictionary defines the key set: every other locale must have every key
+ * (see `Dictionary`). Placeholders are `{name}`; plural entries pick a form from `{count}`.
+ */
+const en = {
+  // Tips (state.tip) while a call is being set up or just connected.
+  'caller-calling-message': 'Waiting for the other side to answer…',
+  'callee-calling-video-message': 'invites you to a video call',
+  'callee-calling-audio-message': 'invites you to a voice call',
+  'wait-to-be-called': 'Waiting for the others to answer…',
+  answered: 'Connected',
+
+  // Toasts (state.toast): why a call ended or could not start.
+  'other-side-reject-call': 'The call was declined',
+  'other-side-reject-call-group': '{name} declined the call',
+  'other-side-line-busy': 'The other side is busy on another call',
+  'other-side-line-busy-group': '{name} is busy on another call',
+  'call-timeout': 'No answer',
+  'call-timeout-group': '{name} did not answer',
+  'other-side-cancelled': 'The caller cancelled the call',
+  'call-ended': 'Call ended',
+  'other-side-hangup': 'The other side hung up',
+  'other-side-hangup-group': '{name} left the call',
+  'answered-elsewhere': 'Answered on another device',
+  'rejected-elsewhere': 'Declined on another device',
+  'user-unavailable': 'The user is offline or unavailable',
+  'self-call': "You can't call yourself",
+  glare: 'You called each other at the same time; only one of the calls was kept',
+  disconnected: 'The connection to the server was lost',
+  'no-microphone-access': 'The microphone is blocked. Allow access to it in your browser settings.',
+  'no-camera-access': 'The camera is blocked. Allow access to it in your browser settings.',
+  'device-error': 'The camera or microphone could not be started',
+  'call-failed': 'The call failed: {message}',
+  'already-in-call': 'You are already in a call',
+  'connection-failed': 'Could not connect the call',
+
+  // Labels used by the elements.
+  accept: 'Accept',
+  'accept-as-audio': 'Accept as voice call',
+  reject: 'Decline',
+  hangup: 'Hang up',
+  microphone: 'Microphone',
+  camera: 'Camera',
+  'microphone-on': 'Microphone is on',
+  'microphone-off': 'Microphone is off',
+  'camera-on': 'Camera is on',
+  'camera-off': 'Camera is off',
+  you: 'You',
+  me: 'Me',
+  'self-name': '{name} (you)',
+  'video-call': 'Video call',
+  'voice-call': 'Voice call',
+  'incoming-call': 'Incoming call',
+  'incoming-video-call-from': 'Incoming video call from {name}',
+  'incoming-audio-call-from': 'Incoming voice call from {name}',
+  'call-duration': 'Call duration',
+  'call-controls': 'Call controls',
+  'member-ringing': 'Calling…',
+  'people-in-call': { one: '{count} person in the call', other: '{count} people in the call' },
+} as const satisfies Readonly<Record<string, Entry>>;
+
+export default en;
+
+/** Every message key the kit knows (the keys of the English dictionary). */
+export type MessageKey = keyof typeof en;
+
+/** A complete locale: a text (or plural forms) for every key of the English dictionary. */
+export type Dictionary = { readonly [K in MessageKey]: Entry };

@@ -1,0 +1,380 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../src/define.js';
+import type { CallView } from '../../components/call-view/call-view.js';
+import type { FeatureButtons } from '../../components/feature-buttons/feature-buttons.js';
+import type { ParticipantTile } from '../../components/participant-tile/participant-tile.js';
+import { CallMediaType, CallRole, LayoutMode } from '../../src/constants.js';
+import { AcceptRequestEvent, HangupRequestEvent, MicrophoneRequestEvent } from '../../src/events/requests.js';
+import { CallStore } from '../../src/store/store.js';
+
+type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
+
+function ringing(store: CallStore, mediaType: Media = CallMediaType.VIDEO): void {
+  store.dispatch({ type: 'login', userId: 'bob', name: 'Bob' });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLEE,
+    callId: 'call-1',
+    mediaType,
+    callerId: 'alice',
+    members: [{ userId: 'alice', name: 'Alice', status: 'accepted' }],
+  });
+}
+
+function dialing(store: CallStore, mediaType: Media = CallMediaType.VIDEO, members = [{ userId: 'bob', name: 'Bob' }]): void {
+  store.dispatch({ type: 'login', userId: 'alice', name: 'Alice' });
+  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'call-1', mediaType, callerId: 'alice', members });
+}
+
+function connect(store: CallStore): void {
+  for (const m of store.getState().members) store.dispatch({ type: 'member-upsert', userId: m.userId, status: 'accepted' });
+  store.dispatch({ type: 'call-connected' });
+}
+
+const q = <T extends Element = HTMLElement>(el: Element, selector: string) => el.shadowRoot!.querySelector<T>(selector);
+const tiles = (el: CallView) => [...el.shadowRoot!.querySelectorAll<ParticipantTile>('participant-tile')];
+const tileIn = (el: CallView, part: string) => q<ParticipantTile>(el, `[part~=${part}] participant-tile`);
+const buttonsOf = (el: CallView) => q<FeatureButtons>(el, 'feature-buttons')!;
+const buttonLabels = (el: CallView) =>
+  [...buttonsOf(el).shadowRoot!.querySelectorAll('button')].map((b) => b.getAttribute('aria-label'));
+
+async function render(store: CallStore, dir?: string): Promise<CallView> {
+  const el = await fixture<CallView>(
+    html`<call-view dir=${dir ?? 'ltr'} style="width: 640px; height: 480px" .store=${store}></call-view>`,
+  );
+  await settle(el);
+  return el;
+}
+
+/**
+ * Waits for the toast's fade-in so axe measures final colours. (Element.getAnimations, not
+ * ShadowRoot.getAnimations: the latter crashed this Chromium's renderer.)
+ */
+async function animationsDone(el: CallView): Promise<void> {
+  await Promise.all((q(el, '[part~=toast]')?.getAnimations() ?? []).map((a) => a.finished));
+}
+
+/** Waits for the view and the elements inside it to render. */
+async function settle(el: CallView): Promise<void> {
+  await el.updateComplete;
+  for (const child of el.shadowRoot!.querySelectorAll<ParticipantTile | FeatureButtons>('participant-tile, feature-buttons')) {
+    await child.updateComplete;
+  }
+}
+
+describe('<call-view>', () => {
+  let streams: MediaStream[] = [];
+  afterEach(() => {
+    for (const s of streams) for (const t of s.getTracks()) t.stop();
+    streams = [];
+  });
+  async function camera(): Promise<MediaStream> {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+    streams.push(stream);
+    return stream;
+  }
+
+  describe('rendering', () => {
+    it('renders only an empty status region while idle or without a store', async () => {
+      const bare = await fixture<CallView>(html`<call-view></call-view>`);
+      expect(q(bare, '[part~=base]')).to.equal(null);
+      const el = await render(new CallStore());
+      expect(q(el, '[part~=base]')).to.equal(null);
+      expect(q(el, '[role=status]')!.textContent).to.equal('');
+      expect(el.matches(':state(idle)')).to.equal(true);
+      await expect(el).to.be.accessible();
+    });
+
+    it('ringing: the caller, the call type, accept / decline', async () => {
+      const store = new CallStore();
+      ringing(store);
+      const el = await render(store);
+      expect(q(el, '[part~=name]')!.textContent).to.equal('Alice');
+      expect(q(el, '[part~=tip]')!.textContent).to.equal('invites you to a video call');
+      expect(buttonLabels(el)).to.deep.equal(['Decline', 'Accept as voice call', 'Accept']);
+      expect(q(el, '[part~=timer]')).to.equal(null);
+      expect(el.matches(':state(ringing)')).to.equal(true);
+      await expect(el).to.be.accessible();
+    });
+
+    it('dialing a voice call: callee avatar, name and "waiting" tip', async () => {
+      const store = new CallStore();
+      dialing(store, CallMediaType.AUDIO);
+      const el = await render(store);
+      expect(q(el, '[part~=avatar]')!.textContent!.trim()).to.equal('B');
+      expect(q(el, '[part~=name]')!.textContent).to.equal('Bob');
+      expect(q(el, '[part~=tip]')!.textContent).to.equal('Waiting for the other side to answer…');
+      expect(buttonLabels(el)).to.deep.equal(['Microphone', 'Hang up']);
+      expect(el.matches(':state(dialing)') && el.matches(':state(audio)')).to.equal(true);
+      await expect(el).to.be.accessible();
+    });
+
+    it('dialing a video call: over the local video', async () => {
+      const stream = await camera();
+      const store = new CallStore();
+      dialing(store);
+      store.dispatch({ type: 'self-media', video: true, stream });
+      const el = await render(store);
+      const backdrop = tileIn(el, 'backdrop')!;
+      expect(backdrop.userId).to.equal('alice');
+      const video = backdrop.shadowRoot!.querySelector('video')!;
+      await waitUntil(() => video.videoWidth > 0, 'local preview plays');
+      expect(q(el, '[part~=name]')!.textContent).to.equal('Bob');
+      expect(q(el, '[part~=base]')!.classList.contains('over-video')).to.equal(true);
+      await expect(el).to.be.accessible();
+    });
+
+    it('shows the store tip instead of the default one', async () => {
+      const store = new CallStore();
+      dialing(store, CallMediaType.AUDIO);
+      store.dispatch({ type: 'tip', tip: { key: 'wait-to-be-called' } });
+      const el = await render(store);
+      expect(q(el, '[part~=tip]')!.textContent).to.equal('Waiting for the others to answer…');
+    });
+
+    it('connected 1v1 video: remote large, local picture-in-picture, timer', async () => {
+      const stream = await camera();
+      const store = new CallStore();
+      dialing(store);
+      connect(store);
+      store.dispatch({ type: 'self-media', audio: true, video: true, stream });
+      store.dispatch({ type: 'member-stream', userId: 'bob', stream: stream.clone() });
+      store.dispatch({ type: 'member-media', userId: 'bob', audio: true, video: true });
+      const el = await render(store);
+      expect(tileIn(el, 'main')!.userId).to.equal('bob');
+      expect(tileIn(el, 'pip')!.userId).to.equal('alice');
+      expect(q(el, '[part~=timer]')!.textContent).to.contain('00:00:00');
+      expect(q(el, '[part~=timer]')!.getAttribute('role')).to.equal('timer');
+      expect(q(el, '[part~=timer]')!.textContent).to.contain('Call duration');
+      expect(el.matches(':state(connected)') && el.matches(':state(video)')).to.equal(true);
+      const remoteVideo = tileIn(el, 'main')!.shadowRoot!.querySelector('video')!;
+      await waitUntil(() => remoteVideo.videoWidth > 0, 'remote video plays');
+      const pip = q(el, '[part~=pip]')!.getBoundingClientRect();
+      const box = el.getBoundingClientRect();
+      expect(pip.width).to.be.lessThan(box.width / 2);
+      expect(pip.right, 'pip at the inline end (right)').to.be.greaterThan(box.left + box.width * 0.75);
+      await expect(el).to.be.accessible();
+    });
+
+    it('settings.layoutMode "local" puts the local video large', async () => {
+      const store = new CallStore({ layoutMode: LayoutMode.LOCAL_LARGE });
+      dialing(store);
+      connect(store);
+      const el = await render(store);
+      expect(tileIn(el, 'main')!.userId).to.equal('alice');
+      expect(tileIn(el, 'pip')!.userId).to.equal('bob');
+    });
+
+    it('a camera that is off shows the avatar', async () => {
+      const stream = await camera();
+      const store = new CallStore();
+      dialing(store);
+      connect(store);
+      store.dispatch({ type: 'member-stream', userId: 'bob', stream });
+      store.dispatch({ type: 'member-media', userId: 'bob', audio: false, video: true });
+      const el = await render(store);
+      const main = tileIn(el, 'main')!;
+      expect(main.shadowRoot!.querySelector('[part~=video]')).to.not.equal(null);
+      store.dispatch({ type: 'member-media', userId: 'bob', video: false });
+      await settle(el);
+      expect(main.shadowRoot!.querySelector('[part~=video]')).to.equal(null);
+      expect(main.shadowRoot!.querySelector('[part~=avatar]')!.textContent!.trim()).to.equal('B');
+      expect(main.shadowRoot!.querySelector('[part~=status] [role=img]')!.getAttribute('aria-label')).to.equal('Microphone is off');
+      expect(q(el, '[part~=base]')!.classList.contains('over-video')).to.equal(false);
+      await expect(el).to.be.accessible();
+    });
+
+    it('connected voice call: the other side avatar, no picture-in-picture', async () => {
+      const store = new CallStore();
+      dialing(store, CallMediaType.AUDIO);
+      connect(store);
+      store.dispatch({ type: 'member-media', userId: 'bob', audio: true });
+      const el = await render(store);
+      const main = tileIn(el, 'main')!;
+      expect(main.userId).to.equal('bob');
+      expect(main.shadowRoot!.querySelector('[part~=avatar]')).to.not.equal(null);
+      expect(q(el, '[part~=pip]')).to.equal(null);
+      expect(buttonLabels(el)).to.deep.equal(['Microphone', 'Hang up']);
+      await expect(el).to.be.accessible();
+    });
+
+    it('group: a grid with a tile per member', async () => {
+      const store = new CallStore();
+      dialing(store, CallMediaType.VIDEO, [
+        { userId: 'bob', name: 'Bob' },
+        { userId: 'carol', name: 'Carol' },
+      ]);
+      const el = await render(store);
+      expect(tiles(el).map((t) => t.userId)).to.deep.equal(['alice', 'bob', 'carol']);
+      expect(q(el, '[part~=grid]')!.getAttribute('aria-label')).to.equal('3 people in the call');
+      expect(el.matches(':state(group)')).to.equal(true);
+      store.dispatch({ type: 'member-remove', userId: 'carol' });
+      connect(store);
+      await settle(el);
+      expect(tiles(el).map((t) => t.userId)).to.deep.equal(['alice', 'bob']);
+      expect(q(el, '[part~=grid]')!.getAttribute('aria-label')).to.equal('2 people in the call');
+      await expect(el).to.be.accessible();
+    });
+
+    it('volume ticks do not re-render the view', async () => {
+      const store = new CallStore();
+      dialing(store);
+      connect(store);
+      const el = await render(store);
+      let renders = 0;
+      const render0 = el.render.bind(el);
+      el.render = () => {
+        renders++;
+        return render0();
+      };
+      store.dispatch({ type: 'volumes', volumes: { bob: 50, '': 30 } });
+      await el.updateComplete;
+      expect(renders).to.equal(0);
+    });
+  });
+
+  describe('timer', () => {
+    it('ticks every second while connected, and stops on hang-up and on removal', async () => {
+      const pending = new Map<number, number>();
+      const realSet = window.setTimeout;
+      const realClear = window.clearTimeout;
+      const patched = window as unknown as { setTimeout: unknown; clearTimeout: unknown };
+      patched.setTimeout = (fn: () => void, ms?: number) => {
+        const id: number = realSet(() => {
+          pending.delete(id);
+          fn();
+        }, ms);
+        pending.set(id, ms ?? 0);
+        return id;
+      };
+      patched.clearTimeout = (id: number) => {
+        pending.delete(id);
+        realClear(id);
+      };
+      const clockTimers = () => [...pending.values()].filter((ms) => ms > 500 && ms <= 1005).length;
+      try {
+        const store = new CallStore();
+        dialing(store, CallMediaType.AUDIO);
+        const el = await render(store);
+        expect(clockTimers(), 'no clock while dialing').to.equal(0);
+        connect(store);
+        await settle(el);
+        const timer = q(el, '[part~=timer]')!;
+        expect(timer.textContent).to.contain('00:00:00');
+        expect(clockTimers()).to.equal(1);
+        await waitUntil(() => timer.textContent!.includes('00:00:01'), 'one second later', { timeout: 2500 });
+        expect(clockTimers(), 'one clock at a time').to.equal(1);
+
+        store.dispatch({ type: 'call-reset' });
+        await settle(el);
+        expect(q(el, '[part~=timer]')).to.equal(null);
+        expect(clockTimers(), 'stopped after the call').to.equal(0);
+
+        dialing(store, CallMediaType.AUDIO);
+        connect(store);
+        await settle(el);
+        expect(clockTimers()).to.equal(1);
+        el.remove();
+        expect(clockTimers(), 'stopped when removed').to.equal(0);
+        document.body.append(el);
+        await settle(el);
+        expect(clockTimers(), 'restarted when attached again').to.equal(1);
+        el.remove();
+      } finally {
+        patched.setTimeout = realSet;
+        patched.clearTimeout = realClear;
+      }
+    });
+  });
+
+  describe('toasts', () => {
+    it('shows the toast in a live region that outlives the call', async () => {
+      const store = new CallStore();
+      dialing(store);
+      connect(store);
+      const el = await render(store);
+      const region = q(el, '[part~=toast]')!;
+      expect(region.getAttribute('role')).to.equal('status');
+      expect(region.textContent).to.equal('');
+      store.dispatch({ type: 'toast', toast: { key: 'no-camera-access', type: 'error' } });
+      await el.updateComplete;
+      expect(region.textContent).to.equal('The camera is blocked. Allow access to it in your browser settings.');
+      expect(region.dataset.type).to.equal('error');
+      await animationsDone(el);
+      await expect(el).to.be.accessible();
+
+      store.dispatch({ type: 'call-reset' });
+      store.dispatch({ type: 'toast', toast: { key: 'other-side-hangup', type: 'info' } });
+      await el.updateComplete;
+      expect(q(el, '[part~=toast]'), 'the same live region').to.equal(region);
+      expect(region.textContent).to.equal('The other side hung up');
+      store.dispatch({ type: 'toast', toast: { key: 'call-failed', params: { message: 'no route' }, type: 'error' } });
+      await el.updateComplete;
+      expect(region.textContent).to.equal('The call failed: no route');
+      await animationsDone(el);
+      await expect(el).to.be.accessible();
+    });
+  });
+
+  describe('events', () => {
+    it('the buttons inside send their requests out of the view', async () => {
+      const store = new CallStore();
+      dialing(store);
+      connect(store);
+      const el = await render(store);
+      const buttons = buttonsOf(el);
+      setTimeout(() => buttons.shadowRoot!.querySelector<HTMLButtonElement>('button.hangup')!.click());
+      const hangup = await oneEvent(document, HangupRequestEvent.eventName);
+      expect(hangup.composed).to.equal(true);
+      buttons.shadowRoot!.querySelector<HTMLButtonElement>('button.microphone')!.focus();
+      setTimeout(() => void sendKeys({ press: 'Space' }));
+      expect((await oneEvent(el, MicrophoneRequestEvent.eventName)).detail).to.deep.equal({ enabled: true });
+    });
+
+    it('accept while ringing', async () => {
+      const store = new CallStore();
+      ringing(store);
+      const el = await render(store);
+      setTimeout(() => buttonsOf(el).shadowRoot!.querySelector<HTMLButtonElement>('button.accept')!.click());
+      expect((await oneEvent(el, AcceptRequestEvent.eventName)).detail).to.deep.equal({ audioOnly: false, callId: 'call-1' });
+    });
+
+    it('lets hosts replace the controls', async () => {
+      const store = new CallStore();
+      dialing(store);
+      const el = await fixture<CallView>(html`<call-view .store=${store}><div slot="controls">mine</div></call-view>`);
+      const slot = q<HTMLSlotElement>(el, 'slot[name=controls]')!;
+      expect(slot.assignedElements()[0]!.textContent).to.equal('mine');
+    });
+  });
+
+  describe('i18n and RTL', () => {
+    it('switches language with the store setting', async () => {
+      const store = new CallStore();
+      dialing(store, CallMediaType.AUDIO);
+      const el = await render(store);
+      store.dispatch({ type: 'settings', settings: { language: 'zh-cn' } });
+      await settle(el);
+      expect(q(el, '[part~=tip]')!.textContent).to.equal('正在等待对方接听…');
+      expect(buttonLabels(el)).to.deep.equal(['麦克风', '挂断']);
+      expect(q(el, '[part~=base]')!.getAttribute('lang')).to.equal('zh-CN');
+      connect(store);
+      await settle(el);
+      expect(q(el, '[part~=timer]')!.textContent).to.contain('通话时长');
+      await expect(el).to.be.accessible();
+    });
+
+    it('puts the picture-in-picture at the inline end under dir="rtl"', async () => {
+      const store = new CallStore();
+      dialing(store);
+      connect(store);
+      const el = await render(store, 'rtl');
+      const pip = q(el, '[part~=pip]')!.getBoundingClientRect();
+      const box = el.getBoundingClientRect();
+      expect(pip.left, 'pip at the inline end (left)').to.be.lessThan(box.left + box.width * 0.25);
+      expect(getComputedStyle(q(el, '[part~=base]')!).direction).to.equal('rtl');
+      await expect(el).to.be.accessible();
+    });
+  });
+});

@@ -1,0 +1,343 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { ContextProvider } from '@lit/context';
+import { LitElement } from 'lit';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../src/define.js';
+import type { FeatureButtons } from '../../components/feature-buttons/feature-buttons.js';
+import { CallMediaType, CallRole, FeatureButton } from '../../src/constants.js';
+import { AcceptRequestEvent, CameraRequestEvent, HangupRequestEvent, MicrophoneRequestEvent, RejectRequestEvent } from '../../src/events/requests.js';
+import { registerLocale } from '../../src/i18n/index.js';
+import { storeContext } from '../../src/store/context.js';
+import { CallStore } from '../../src/store/store.js';
+import type { ReadonlyStore } from '../../src/store/types.js';
+
+type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
+
+function ringing(store: CallStore, mediaType: Media = CallMediaType.VIDEO): void {
+  store.dispatch({ type: 'login', userId: 'bob', name: 'Bob' });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLEE,
+    callId: 'call-1',
+    mediaType,
+    callerId: 'alice',
+    members: [{ userId: 'alice', name: 'Alice', status: 'accepted' }],
+  });
+}
+
+function dialing(store: CallStore, mediaType: Media = CallMediaType.VIDEO): void {
+  store.dispatch({ type: 'login', userId: 'alice', name: 'Alice' });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLER,
+    callId: 'call-1',
+    mediaType,
+    callerId: 'alice',
+    members: [{ userId: 'bob', name: 'Bob' }],
+  });
+}
+
+function connected(store: CallStore, mediaType: Media = CallMediaType.VIDEO): void {
+  dialing(store, mediaType);
+  store.dispatch({ type: 'member-upsert', userId: 'bob', status: 'accepted' });
+  store.dispatch({ type: 'call-connected' });
+}
+
+function buttons(el: FeatureButtons): HTMLButtonElement[] {
+  return [...el.shadowRoot!.querySelectorAll('button')];
+}
+
+function button(el: FeatureButtons, name: string): HTMLButtonElement {
+  const found = el.shadowRoot!.querySelector<HTMLButtonElement>(`button.${name}`);
+  if (!found) throw new Error(`no ${name} button`);
+  return found;
+}
+
+function labels(el: FeatureButtons): (string | null)[] {
+  return buttons(el).map((b) => b.getAttribute('aria-label'));
+}
+
+async function render(store: ReadonlyStore | undefined): Promise<FeatureButtons> {
+  return fixture<FeatureButtons>(html`<feature-buttons .store=${store}></feature-buttons>`);
+}
+
+class TestStoreProvider extends LitElement {
+  store: ReadonlyStore | undefined;
+  readonly provider = new ContextProvider(this, { context: storeContext, initialValue: undefined });
+  override willUpdate() {
+    this.provider.setValue(this.store);
+  }
+  override render() {
+    return html`<slot></slot>`;
+  }
+}
+customElements.define('test-store-provider', TestStoreProvider);
+
+describe('<feature-buttons>', () => {
+  describe('rendering', () => {
+    it('renders nothing without a store or while idle', async () => {
+      const bare = await render(undefined);
+      expect(buttons(bare)).to.have.length(0);
+      const idle = await render(new CallStore());
+      expect(buttons(idle)).to.have.length(0);
+      expect(idle.shadowRoot!.querySelector('[part~=base]')).to.equal(null);
+      await expect(idle).to.be.accessible();
+    });
+
+    it('ringing video call: decline, accept as voice call, accept', async () => {
+      const store = new CallStore();
+      ringing(store);
+      const el = await render(store);
+      expect(labels(el)).to.deep.equal(['Decline', 'Accept as voice call', 'Accept']);
+      expect(el.matches(':state(ringing)')).to.equal(true);
+      await expect(el).to.be.accessible();
+    });
+
+    it('ringing voice call: decline, accept', async () => {
+      const store = new CallStore();
+      ringing(store, CallMediaType.AUDIO);
+      const el = await render(store);
+      expect(labels(el)).to.deep.equal(['Decline', 'Accept']);
+      await expect(el).to.be.accessible();
+    });
+
+    it('dialing: microphone, camera (video only), hang up', async () => {
+      const store = new CallStore();
+      dialing(store);
+      const el = await render(store);
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Hang up']);
+      expect(el.matches(':state(dialing)')).to.equal(true);
+      await expect(el).to.be.accessible();
+
+      const audioStore = new CallStore();
+      dialing(audioStore, CallMediaType.AUDIO);
+      const audio = await render(audioStore);
+      expect(labels(audio)).to.deep.equal(['Microphone', 'Hang up']);
+    });
+
+    it('connected: toggles show the device state with aria-pressed', async () => {
+      const store = new CallStore();
+      connected(store);
+      const el = await render(store);
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Hang up']);
+      expect(el.matches(':state(connected)')).to.equal(true);
+      expect(button(el, 'microphone').getAttribute('aria-pressed')).to.equal('false');
+      expect(button(el, 'camera').getAttribute('aria-pressed')).to.equal('false');
+      expect(button(el, 'hangup').hasAttribute('aria-pressed')).to.equal(false);
+      store.dispatch({ type: 'self-media', audio: true, video: true });
+      await el.updateComplete;
+      expect(button(el, 'microphone').getAttribute('aria-pressed')).to.equal('true');
+      expect(button(el, 'camera').getAttribute('aria-pressed')).to.equal('true');
+      expect(button(el, 'microphone').title).to.equal('Microphone is on');
+      await expect(el).to.be.accessible();
+    });
+
+    it('hides the buttons in settings.hiddenButtons', async () => {
+      const store = new CallStore({ hiddenButtons: [FeatureButton.Camera] });
+      connected(store);
+      const el = await render(store);
+      expect(labels(el)).to.deep.equal(['Microphone', 'Hang up']);
+      store.dispatch({ type: 'settings', settings: { hiddenButtons: [FeatureButton.Camera, FeatureButton.Microphone] } });
+      await el.updateComplete;
+      expect(labels(el)).to.deep.equal(['Hang up']);
+    });
+
+    it('lets hosts replace icons through named slots', async () => {
+      const store = new CallStore();
+      connected(store);
+      const el = await fixture<FeatureButtons>(html`<feature-buttons .store=${store}><b slot="icon-hangup">X</b></feature-buttons>`);
+      const slot = el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name=icon-hangup]')!;
+      expect(slot.assignedElements()[0]?.textContent).to.equal('X');
+      expect(el.shadowRoot!.querySelector('slot[name=icon-microphone-off]')).to.not.equal(null);
+    });
+  });
+
+  describe('events', () => {
+    it('microphone and camera request the opposite of their state', async () => {
+      const store = new CallStore();
+      connected(store);
+      const wrapper = await fixture<HTMLDivElement>(html`<div><feature-buttons .store=${store}></feature-buttons></div>`);
+      const el = wrapper.querySelector('feature-buttons')!;
+      await el.updateComplete;
+
+      setTimeout(() => button(el, 'microphone').click());
+      const mic = await oneEvent(wrapper, MicrophoneRequestEvent.eventName);
+      expect(mic).to.be.instanceOf(MicrophoneRequestEvent);
+      expect(mic.detail).to.deep.equal({ enabled: true });
+      expect(mic.bubbles && mic.composed && mic.cancelable).to.equal(true);
+
+      store.dispatch({ type: 'self-media', audio: true, video: true });
+      await el.updateComplete;
+      setTimeout(() => button(el, 'microphone').click());
+      expect((await oneEvent(wrapper, MicrophoneRequestEvent.eventName)).detail).to.deep.equal({ enabled: false });
+      setTimeout(() => button(el, 'camera').click());
+      const cam = await oneEvent(wrapper, CameraRequestEvent.eventName);
+      expect(cam).to.be.instanceOf(CameraRequestEvent);
+      expect(cam.detail).to.deep.equal({ enabled: false });
+    });
+
+    it('hang up', async () => {
+      const store = new CallStore();
+      dialing(store);
+      const el = await render(store);
+      setTimeout(() => button(el, 'hangup').click());
+      const event = await oneEvent(document, HangupRequestEvent.eventName);
+      expect(event).to.be.instanceOf(HangupRequestEvent);
+    });
+
+    it('accept, accept as voice call and decline carry the call id', async () => {
+      const store = new CallStore();
+      ringing(store);
+      const el = await render(store);
+      setTimeout(() => button(el, 'accept').click());
+      const accept = await oneEvent(document, AcceptRequestEvent.eventName);
+      expect(accept.detail).to.deep.equal({ audioOnly: false, callId: 'call-1' });
+      setTimeout(() => button(el, 'accept-audio').click());
+      expect((await oneEvent(document, AcceptRequestEvent.eventName)).detail).to.deep.equal({ audioOnly: true, callId: 'call-1' });
+      setTimeout(() => button(el, 'reject').click());
+      const reject = await oneEvent(document, RejectRequestEvent.eventName);
+      expect(reject).to.be.instanceOf(RejectRequestEvent);
+      expect(reject.detail).to.deep.equal({ callId: 'call-1' });
+    });
+
+    it('works from the keyboard (Enter and Space)', async () => {
+      const store = new CallStore();
+      ringing(store);
+      const el = await render(store);
+      const seen: string[] = [];
+      el.addEventListener(AcceptRequestEvent.eventName, (e) => seen.push(e.detail.audioOnly ? 'accept-audio' : 'accept'));
+      el.addEventListener(RejectRequestEvent.eventName, () => seen.push('reject'));
+      button(el, 'accept').focus();
+      await sendKeys({ press: 'Enter' });
+      button(el, 'reject').focus();
+      await sendKeys({ press: 'Space' });
+      // Tab order follows the visual order.
+      button(el, 'reject').focus();
+      await sendKeys({ press: 'Tab' });
+      expect(el.shadowRoot!.activeElement).to.equal(button(el, 'accept-audio'));
+      await sendKeys({ press: 'Enter' });
+      expect(seen).to.deep.equal(['accept', 'reject', 'accept-audio']);
+    });
+  });
+
+  describe('store resolution', () => {
+    it('finds the store through call-kit="id"', async () => {
+      const store = new CallStore();
+      dialing(store);
+      const wrapper = await fixture<HTMLDivElement>(html`<div>
+        <div id="my-kit"></div>
+        <feature-buttons call-kit="my-kit"></feature-buttons>
+      </div>`);
+      Object.assign(wrapper.querySelector('#my-kit')!, { store });
+      const el = wrapper.querySelector('feature-buttons')!;
+      // The target had no store when the element connected: setting the attribute again resolves it.
+      el.callKit = undefined;
+      await el.updateComplete;
+      el.callKit = 'my-kit';
+      await el.updateComplete;
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Hang up']);
+    });
+
+    it('waits for an undefined call-kit element to upgrade', async () => {
+      const store = new CallStore();
+      dialing(store);
+      const tag = 'test-late-kit';
+      const wrapper = await fixture<HTMLDivElement>(html`<div>
+        <test-late-kit id="late-kit"></test-late-kit>
+        <feature-buttons call-kit="late-kit"></feature-buttons>
+      </div>`);
+      const el = wrapper.querySelector('feature-buttons')!;
+      expect(buttons(el)).to.have.length(0);
+      customElements.define(
+        tag,
+        class extends HTMLElement {
+          readonly store = store;
+        },
+      );
+      await new Promise((r) => setTimeout(r));
+      await el.updateComplete;
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Hang up']);
+    });
+
+    it('takes the store from the context of an enclosing provider, and follows it', async () => {
+      const store = new CallStore();
+      connected(store);
+      const provider = await fixture<TestStoreProvider>(html`<test-store-provider .store=${store}><feature-buttons></feature-buttons></test-store-provider>`);
+      const el = provider.querySelector('feature-buttons')!;
+      await el.updateComplete;
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Hang up']);
+      const other = new CallStore();
+      ringing(other, CallMediaType.AUDIO);
+      provider.store = other;
+      provider.requestUpdate();
+      await provider.updateComplete;
+      await el.updateComplete;
+      expect(labels(el)).to.deep.equal(['Decline', 'Accept']);
+    });
+
+    it('the store property wins over the context', async () => {
+      const contextStore = new CallStore();
+      connected(contextStore);
+      const own = new CallStore();
+      ringing(own, CallMediaType.AUDIO);
+      const provider = await fixture<TestStoreProvider>(
+        html`<test-store-provider .store=${contextStore}><feature-buttons .store=${own}></feature-buttons></test-store-provider>`,
+      );
+      const el = provider.querySelector('feature-buttons')!;
+      await el.updateComplete;
+      expect(labels(el)).to.deep.equal(['Decline', 'Accept']);
+      el.store = undefined;
+      await el.updateComplete;
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Hang up']);
+    });
+
+    it('unsubscribes from the store when removed', async () => {
+      const store = new CallStore();
+      connected(store);
+      const before = store.listenerCount;
+      const el = await render(store);
+      expect(store.listenerCount).to.be.greaterThan(before);
+      el.remove();
+      expect(store.listenerCount).to.equal(before);
+    });
+  });
+
+  describe('i18n and RTL', () => {
+    it('switches language with the store setting', async () => {
+      const store = new CallStore();
+      connected(store);
+      const el = await render(store);
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Hang up']);
+      store.dispatch({ type: 'settings', settings: { language: 'zh-cn' } });
+      await el.updateComplete;
+      expect(labels(el)).to.deep.equal(['麦克风', '摄像头', '挂断']);
+      expect(el.shadowRoot!.querySelector('[part~=base]')!.getAttribute('lang')).to.equal('zh-CN');
+      store.dispatch({ type: 'settings', settings: { language: 'ja_JP' } });
+      await el.updateComplete;
+      expect(labels(el)).to.deep.equal(['マイク', 'カメラ', '通話終了']);
+      await expect(el).to.be.accessible();
+    });
+
+    it('lays out right to left under dir="rtl"', async () => {
+      const store = new CallStore();
+      connected(store);
+      const el = await fixture<FeatureButtons>(html`<feature-buttons dir="rtl" .store=${store}></feature-buttons>`);
+      const [first, , last] = buttons(el);
+      expect(getComputedStyle(el.shadowRoot!.querySelector('[part~=base]')!).direction).to.equal('rtl');
+      expect(first!.getBoundingClientRect().left).to.be.greaterThan(last!.getBoundingClientRect().left);
+      await expect(el).to.be.accessible();
+    });
+
+    it('sets dir="rtl" itself for a right-to-left language', async () => {
+      registerLocale('ar', { hangup: 'إنهاء المكالمة', microphone: 'الميكروفون', camera: 'الكاميرا', 'call-controls': 'عناصر التحكم' });
+      const store = new CallStore({ language: 'ar' });
+      connected(store);
+      const el = await render(store);
+      const base = el.shadowRoot!.querySelector('[part~=base]')!;
+      expect(base.getAttribute('dir')).to.equal('rtl');
+      expect(labels(el)).to.deep.equal(['الميكروفون', 'الكاميرا', 'إنهاء المكالمة']);
+      const [first, , last] = buttons(el);
+      expect(first!.getBoundingClientRect().left).to.be.greaterThan(last!.getBoundingClientRect().left);
+    });
+  });
+});

@@ -1,0 +1,266 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/define.js';
+import { ParticipantTile } from '../../components/participant-tile/participant-tile.js';
+import { CallMediaType, CallRole } from '../../src/constants.js';
+import { CallStore } from '../../src/store/store.js';
+import type { MemberView } from '../../src/store/types.js';
+
+class CountingTile extends ParticipantTile {
+  renders = 0;
+  override render() {
+    this.renders++;
+    return super.render();
+  }
+}
+customElements.define('counting-tile', CountingTile);
+
+function connectedGroup(store: CallStore): void {
+  store.dispatch({ type: 'login', userId: 'alice', name: 'Alice' });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLER,
+    callId: 'call-1',
+    mediaType: CallMediaType.VIDEO,
+    callerId: 'alice',
+    members: [
+      { userId: 'bob', name: 'Bob', status: 'accepted' },
+      { userId: 'carol', name: '', status: 'ringing' },
+    ],
+  });
+  store.dispatch({ type: 'call-connected' });
+}
+
+function remote(patch: Partial<MemberView> = {}): MemberView {
+  return {
+    userId: 'bob',
+    name: 'Bob',
+    avatar: '',
+    isSelf: false,
+    status: 'accepted',
+    audioAvailable: true,
+    videoAvailable: false,
+    volume: 0,
+    networkQuality: 0,
+    stream: null,
+    ...patch,
+  };
+}
+
+/** A tiny red PNG as a data URL, so the avatar test needs no network. */
+function avatarUrl(): string {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 4;
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#c00';
+  ctx.fillRect(0, 0, 4, 4);
+  return canvas.toDataURL('image/png');
+}
+
+const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~=${name}]`);
+
+describe('<participant-tile>', () => {
+  let streams: MediaStream[] = [];
+  afterEach(() => {
+    for (const s of streams) for (const t of s.getTracks()) t.stop();
+    streams = [];
+  });
+
+  async function camera(): Promise<MediaStream> {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 }, audio: true });
+    streams.push(stream);
+    return stream;
+  }
+
+  describe('rendering', () => {
+    it('renders nothing without a member', async () => {
+      const el = await fixture<ParticipantTile>(html`<participant-tile></participant-tile>`);
+      expect(part(el, 'base')).to.equal(null);
+      const withStore = await fixture<ParticipantTile>(html`<participant-tile user-id="nobody" .store=${new CallStore()}></participant-tile>`);
+      expect(part(withStore, 'base')).to.equal(null);
+    });
+
+    it('shows the initial and name without an avatar or video', async () => {
+      const el = await fixture<ParticipantTile>(html`<participant-tile .member=${remote()}></participant-tile>`);
+      expect(part(el, 'avatar')!.textContent!.trim()).to.equal('B');
+      expect(part(el, 'name')!.textContent).to.equal('Bob');
+      expect(part(el, 'base')!.getAttribute('aria-label')).to.equal('Bob');
+      expect(part(el, 'video')).to.equal(null);
+      expect(el.matches(':state(video)')).to.equal(false);
+      await expect(el).to.be.accessible();
+    });
+
+    it('falls back to the user id as name, and to the initial when the avatar fails', async () => {
+      const el = await fixture<ParticipantTile>(
+        html`<participant-tile .member=${remote({ name: '', userId: 'zed', avatar: 'data:image/png;base64,AAAA' })}></participant-tile>`,
+      );
+      expect(part(el, 'name')!.textContent).to.equal('zed');
+      await waitUntil(() => part(el, 'avatar')?.tagName === 'SPAN', 'initial after the image failed');
+      expect(part(el, 'avatar')!.textContent!.trim()).to.equal('z');
+    });
+
+    it('shows the avatar image when there is one', async () => {
+      const el = await fixture<ParticipantTile>(html`<participant-tile .member=${remote({ avatar: avatarUrl() })}></participant-tile>`);
+      const img = part(el, 'avatar') as HTMLImageElement;
+      expect(img.tagName).to.equal('IMG');
+      expect(img.alt).to.equal('');
+      await expect(el).to.be.accessible();
+    });
+
+    it('marks the local user and a muted microphone', async () => {
+      const store = new CallStore();
+      connectedGroup(store);
+      const el = await fixture<ParticipantTile>(html`<participant-tile user-id="alice" .store=${store}></participant-tile>`);
+      expect(part(el, 'name')!.textContent).to.equal('Alice (you)');
+      expect(el.matches(':state(self)')).to.equal(true);
+      const muted = part(el, 'status')!.querySelector('[role=img]')!;
+      expect(muted.getAttribute('aria-label')).to.equal('Microphone is off');
+      expect(el.matches(':state(muted)')).to.equal(true);
+      await expect(el).to.be.accessible();
+      store.dispatch({ type: 'self-media', audio: true });
+      await el.updateComplete;
+      expect(part(el, 'status')!.querySelector('[role=img]')).to.equal(null);
+      expect(el.matches(':state(muted)')).to.equal(false);
+    });
+
+    it('says "calling" for a member who has not answered yet', async () => {
+      const store = new CallStore();
+      connectedGroup(store);
+      const el = await fixture<ParticipantTile>(html`<participant-tile user-id="carol" .store=${store}></participant-tile>`);
+      expect(part(el, 'status')!.textContent!.trim()).to.equal('Calling…');
+      expect(part(el, 'name')!.textContent).to.equal('carol');
+      store.dispatch({ type: 'settings', settings: { language: 'zh-cn' } });
+      await el.updateComplete;
+      expect(part(el, 'status')!.textContent!.trim()).to.equal('正在呼叫…');
+      await expect(el).to.be.accessible();
+    });
+
+    it('follows the speaking state from the volume', async () => {
+      const store = new CallStore();
+      connectedGroup(store);
+      store.dispatch({ type: 'member-media', userId: 'bob', audio: true });
+      const el = await fixture<ParticipantTile>(html`<participant-tile user-id="bob" .store=${store}></participant-tile>`);
+      expect(el.matches(':state(speaking)')).to.equal(false);
+      store.dispatch({ type: 'volumes', volumes: { bob: 60 } });
+      await el.updateComplete;
+      expect(el.matches(':state(speaking)')).to.equal(true);
+      store.dispatch({ type: 'volumes', volumes: { bob: 5 } });
+      await el.updateComplete;
+      expect(el.matches(':state(speaking)')).to.equal(false);
+      el.speakingThreshold = 2;
+      await el.updateComplete;
+      expect(el.matches(':state(speaking)')).to.equal(true);
+    });
+
+    it('re-renders only when its own member changes', async () => {
+      const store = new CallStore();
+      connectedGroup(store);
+      const wrapper = await fixture<HTMLDivElement>(html`<div>
+        <counting-tile user-id="bob" .store=${store}></counting-tile>
+        <counting-tile user-id="carol" .store=${store}></counting-tile>
+      </div>`);
+      const [bob, carol] = [...wrapper.querySelectorAll<CountingTile>('counting-tile')];
+      await bob!.updateComplete;
+      await carol!.updateComplete;
+      const before = carol!.renders;
+      const bobBefore = bob!.renders;
+      store.dispatch({ type: 'volumes', volumes: { bob: 40 } });
+      store.dispatch({ type: 'network', qualities: { bob: 2 } });
+      await bob!.updateComplete;
+      await carol!.updateComplete;
+      expect(carol!.renders).to.equal(before);
+      expect(bob!.renders).to.be.greaterThan(bobBefore);
+    });
+
+    it('switches member when user-id changes', async () => {
+      const store = new CallStore();
+      connectedGroup(store);
+      const el = await fixture<ParticipantTile>(html`<participant-tile user-id="bob" .store=${store}></participant-tile>`);
+      expect(part(el, 'name')!.textContent).to.equal('Bob');
+      el.userId = 'alice';
+      await el.updateComplete;
+      expect(part(el, 'name')!.textContent).to.equal('Alice (you)');
+    });
+
+    it('renders under dir="rtl" with the label at the inline start', async () => {
+      const el = await fixture<ParticipantTile>(
+        html`<participant-tile dir="rtl" style="width: 320px; height: 240px" .member=${remote({ videoAvailable: true, stream: new MediaStream() })}></participant-tile>`,
+      );
+      const base = part(el, 'base')!;
+      expect(getComputedStyle(base).direction).to.equal('rtl');
+      const label = el.shadowRoot!.querySelector('.label')!.getBoundingClientRect();
+      const box = el.getBoundingClientRect();
+      expect(box.right - label.right).to.be.lessThan(box.width / 4);
+      expect(label.left - box.left).to.be.greaterThan(box.width / 4);
+    });
+  });
+
+  describe('media', () => {
+    it('plays a real camera stream in the video element', async () => {
+      const stream = await camera();
+      const store = new CallStore();
+      connectedGroup(store);
+      store.dispatch({ type: 'self-media', audio: true, video: true, stream });
+      const el = await fixture<ParticipantTile>(html`<participant-tile user-id="alice" .store=${store}></participant-tile>`);
+      const video = part(el, 'video') as HTMLVideoElement;
+      expect(video).to.be.instanceOf(HTMLVideoElement);
+      expect(video.srcObject).to.equal(stream);
+      expect(video.muted, 'the local video is muted').to.equal(true);
+      expect(video.autoplay && video.playsInline).to.equal(true);
+      expect(el.matches(':state(video)')).to.equal(true);
+      await waitUntil(() => video.videoWidth > 0 && !video.paused, 'video plays', { timeout: 5000 });
+      expect(video.videoWidth).to.equal(320);
+      await expect(el).to.be.accessible();
+    });
+
+    it('applies display-mode, else the store setting', async () => {
+      const stream = await camera();
+      const store = new CallStore({ displayMode: 'contain' });
+      connectedGroup(store);
+      store.dispatch({ type: 'self-media', video: true, stream });
+      const el = await fixture<ParticipantTile>(html`<participant-tile user-id="alice" .store=${store}></participant-tile>`);
+      expect(getComputedStyle(part(el, 'video')!).objectFit).to.equal('contain');
+      el.displayMode = 'fill';
+      await el.updateComplete;
+      expect(el.getAttribute('display-mode')).to.equal('fill');
+      expect(getComputedStyle(part(el, 'video')!).objectFit).to.equal('fill');
+    });
+
+    it('plays a remote member audio through the video, or an <audio> while the video is off', async () => {
+      const stream = await camera();
+      const store = new CallStore();
+      connectedGroup(store);
+      store.dispatch({ type: 'member-stream', userId: 'bob', stream });
+      store.dispatch({ type: 'member-media', userId: 'bob', audio: true, video: true });
+      const el = await fixture<ParticipantTile>(html`<participant-tile user-id="bob" .store=${store}></participant-tile>`);
+      const video = part(el, 'video') as HTMLVideoElement;
+      expect(video.muted).to.equal(false);
+      expect(el.shadowRoot!.querySelector('audio')).to.equal(null);
+
+      store.dispatch({ type: 'member-media', userId: 'bob', video: false });
+      await el.updateComplete;
+      expect(part(el, 'video')).to.equal(null);
+      const audio = el.shadowRoot!.querySelector('audio')!;
+      expect(audio.srcObject).to.equal(stream);
+      expect(audio.muted).to.equal(false);
+      await waitUntil(() => !audio.paused, 'audio plays', { timeout: 5000 });
+
+      el.speakerMuted = true;
+      await el.updateComplete;
+      expect(audio.muted).to.equal(true);
+      el.speakerMuted = false;
+      store.dispatch({ type: 'speaker-muted', muted: true });
+      await el.updateComplete;
+      expect(audio.muted, 'the store mutes the speaker too').to.equal(true);
+      await expect(el).to.be.accessible();
+    });
+
+    it('never plays the local audio', async () => {
+      const stream = await camera();
+      const store = new CallStore();
+      connectedGroup(store);
+      store.dispatch({ type: 'self-media', audio: true, video: false, stream });
+      const el = await fixture<ParticipantTile>(html`<participant-tile user-id="alice" .store=${store}></participant-tile>`);
+      expect(el.shadowRoot!.querySelector('audio, video')).to.equal(null);
+    });
+  });
+});
