@@ -16,6 +16,9 @@ export const styles = css`
   [part='base'] {
     position: relative;
     inline-size: 100%;
+  }
+  :host(:state(calling)) [part='base'],
+  :host(:state(connected)) [part='base'] {
     block-size: var(--ck-call-kit-height, 100%);
     min-block-size: var(--ck-call-kit-min-height, 360px);
   }

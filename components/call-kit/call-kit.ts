@@ -11,13 +11,13 @@ import { CallView } from '../call-view/call-view.js';
 import { IncomingBanner } from '../incoming-banner/incoming-banner.js';
 import { styles } from './call-kit.styles.js';
 
-type View = { status: CallState['status']; role: CallState['role'] };
-const idleView: View = { status: CallStatus.IDLE, role: CallRole.UNKNOWN };
+type View = { status: CallState['status']; role: CallState['role']; toast: boolean };
+const idleView: View = { status: CallStatus.IDLE, role: CallRole.UNKNOWN, toast: false };
 
 /**
  * The whole call UI. Provides the kit's store to every kit element inside it, turns their
  * `ck-*-request` events into kit calls (unless the host called `preventDefault()`), and re-dispatches
- * the kit's events. Renders nothing while idle.
+ * the kit's events. Renders nothing while idle, except the toast that says why the last call ended.
  *
  * @summary The call kit: incoming banner and call view, driven by `callKit`.
  * @event ck-status-changed - `{ oldStatus, newStatus, status, role, mediaType, callId }`; `oldStatus`/`newStatus` are TUICallKit's legacy strings ('idle', 'be-invited', 'dialing-c2c', 'calling-c2c-video', ...).
@@ -27,7 +27,7 @@ const idleView: View = { status: CallStatus.IDLE, role: CallRole.UNKNOWN };
  * @csspart base - The wrapper around the active view.
  * @csspart banner - The incoming-call banner.
  * @csspart view - The call view.
- * @cssstate idle - No call: the element takes no space.
+ * @cssstate idle - No call and no toast: the element takes no space.
  * @cssstate ringing - An incoming call rings.
  * @cssstate calling - Dialing or ringing.
  * @cssstate connected - In a connected call.
@@ -42,7 +42,7 @@ export class CallKitElement extends LitElement {
   @property({ attribute: false }) kit: CallKit = callKit;
 
   #provider = new ContextProvider(this, { context: storeContext, initialValue: callKit.store });
-  #view = new StoreController<View>(this, (s) => ({ status: s.status, role: s.role }), shallowEqual, idleView);
+  #view = new StoreController<View>(this, (s) => ({ status: s.status, role: s.role, toast: s.toast !== null }), shallowEqual, idleView);
   #internals: ElementInternals | null = null;
   #boundKit: CallKit | null = null;
   #forward = (event: Event) => {
@@ -119,11 +119,11 @@ export class CallKitElement extends LitElement {
   }
 
   override updated(): void {
-    const { status, role } = this.#view.value;
+    const { status, role, toast } = this.#view.value;
     const states = this.#internals?.states;
     if (!states) return;
     const want = {
-      idle: status === CallStatus.IDLE,
+      idle: status === CallStatus.IDLE && !toast,
       calling: status === CallStatus.CALLING,
       ringing: status === CallStatus.CALLING && role === CallRole.CALLEE,
       connected: status === CallStatus.CONNECTED,
@@ -135,8 +135,9 @@ export class CallKitElement extends LitElement {
   }
 
   override render() {
-    const { status, role } = this.#view.value;
-    if (status === CallStatus.IDLE) return nothing;
+    const { status, role, toast } = this.#view.value;
+    // While idle, <call-view> shows only its toast region (why the last call ended).
+    if (status === CallStatus.IDLE && !toast) return nothing;
     const ringing = status === CallStatus.CALLING && role === CallRole.CALLEE;
     return html`<div part="base">
       ${ringing

@@ -91,7 +91,8 @@ export function reduce(state: CallState, action: Action): CallState {
     case 'self-info':
       return { ...state, self: patchMember(state.self, { name: action.name, avatar: action.avatar }) };
     case 'call-start': {
-      const members = action.members.map((m) =>
+      // The server's member lists include us; we are `self`, never a remote member.
+      const members = action.members.filter((m) => m.userId !== state.self.userId).map((m) =>
         member(m.userId, false, { name: m.name ?? '', avatar: m.avatar ?? '', status: m.status ?? 'ringing' }),
       );
       return {

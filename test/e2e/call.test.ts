@@ -72,6 +72,13 @@ describe('1v1 call', { concurrency: 1 }, () => {
     await waitStatus(alice, 'connected');
     await assertReceivingMedia(alice, 'alice');
     await assertReceivingMedia(bob, 'bob');
+    for (const [page, other] of [[alice, 'bob1'], [bob, 'alice1']] as const) {
+      const view = await page.evaluate(() => window.callKit.store.getState().members.map((m) => m.userId));
+      assert.deepEqual(view, [other], 'a 1v1 call shows exactly the other side');
+      const statuses = await page.evaluate(() => window.demoLog.filter((e) => e.type === 'ck-status-changed').map((e) => (e.detail as { newStatus: string }).newStatus));
+      assert.equal(statuses.at(-1), 'calling-c2c-video');
+    }
+    assert.equal(await alice.locator('participant-tile').count(), 2, 'two tiles: remote large, local small');
     assert.equal(await bob.evaluate(() => window.callKit.ringtone.kind), null, 'the ring stopped');
     await button(alice, LABEL.hangup).click();
     await waitStatus(alice, 'idle');

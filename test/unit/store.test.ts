@@ -41,6 +41,14 @@ test('callee and group legacy statuses', () => {
   assert.equal(legacyStatus(store.getState()), LegacyStatus.CALLING_GROUP_VIDEO);
 });
 
+test('call-start never lists the user as a remote member (servers send full member lists)', () => {
+  const store = loggedIn();
+  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'alice', status: 'accepted' }, { userId: 'bob' }] });
+  assert.deepEqual(store.getState().members.map((m) => m.userId), ['bob']);
+  assert.equal(store.getState().isGroup, false);
+  assert.equal(legacyStatus(store.getState()), LegacyStatus.DIALING_C2C);
+});
+
 test('call-connected only applies while calling', () => {
   const store = loggedIn();
   const before = store.getState();
