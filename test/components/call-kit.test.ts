@@ -1,0 +1,107 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../../src/define.js';
+import type { CallKitElement } from '../../components/call-kit/call-kit.js';
+import { CallMediaType } from '../../src/constants.js';
+import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
+import { CallKit } from '../../src/kit/call-kit-api.js';
+
+async function setup() {
+  const kit = new CallKit();
+  const engine = new SimulatedEngine();
+  await kit.init({ SDKAppID: 1, userID: 'bob', userSig: 'x', engine });
+  const el = await fixture<CallKitElement>(html`<call-kit .kit=${kit}></call-kit>`);
+  return { kit, engine, el };
+}
+
+const inner = (el: Element, selector: string) => el.shadowRoot!.querySelector(selector);
+
+function deepButton(root: Element, name: string): HTMLButtonElement | null {
+  const stack: (Element | ShadowRoot)[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    const scope = node instanceof Element && node.shadowRoot ? node.shadowRoot : node;
+    for (const child of Array.from(scope.querySelectorAll('*'))) {
+      if (child instanceof HTMLButtonElement && child.getAttribute('aria-label') === name) return child;
+      if (child.shadowRoot) stack.push(child);
+    }
+  }
+  return null;
+}
+
+describe('<call-kit>', () => {
+  it('renders nothing while idle and takes no space', async () => {
+    const { kit, el } = await setup();
+    expect(inner(el, '[part="base"]')).to.equal(null);
+    expect(el.getBoundingClientRect().height).to.equal(0);
+    await kit.dispose();
+  });
+
+  it('shows the incoming banner while ringing, the call view when connected; axe finds nothing', async () => {
+    const { kit, engine, el } = await setup();
+    engine.remoteInvite({ userId: 'alice', name: 'Alice' }, CallMediaType.VIDEO);
+    await el.updateComplete;
+    expect(inner(el, 'incoming-banner')).to.not.equal(null);
+    expect(inner(el, 'call-view')).to.equal(null);
+    await expect(el).to.be.accessible();
+    await kit.accept();
+    await el.updateComplete;
+    expect(inner(el, 'call-view')).to.not.equal(null);
+    await expect(el).to.be.accessible();
+    await kit.hangup();
+    await kit.dispose();
+  });
+
+  it('turns request events from its elements into kit calls', async () => {
+    const { kit, engine, el } = await setup();
+    engine.remoteInvite({ userId: 'alice', name: 'Alice' }, CallMediaType.VIDEO);
+    await el.updateComplete;
+    const banner = inner(el, 'incoming-banner')!;
+    await (banner as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    deepButton(el, 'Accept')!.click();
+    await waitUntil(() => kit.store.getState().status === 'connected', 'accepted through the kit');
+    expect(engine.log.some((l) => l.method === 'accept')).to.equal(true);
+    await el.updateComplete;
+    const view = inner(el, 'call-view')!;
+    await (view as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    await waitUntil(() => deepButton(el, 'Hang up') !== null, 'hang-up button rendered');
+    deepButton(el, 'Hang up')!.click();
+    await waitUntil(() => kit.store.getState().status === 'idle', 'hung up through the kit');
+    await kit.dispose();
+  });
+
+  it('does nothing when the host prevents the request', async () => {
+    const { kit, engine, el } = await setup();
+    engine.remoteInvite({ userId: 'alice' }, CallMediaType.AUDIO);
+    await el.updateComplete;
+    document.addEventListener('ck-reject-request', (e) => e.preventDefault(), { once: true });
+    deepButton(el, 'Decline')!.click();
+    // <call-kit> acts in a microtask after the event: one task later it has acted or never will.
+    await new Promise((r) => setTimeout(r, 0));
+    expect(kit.store.getState().status).to.equal('calling');
+    expect(engine.log.some((l) => l.method === 'reject')).to.equal(false);
+    await kit.reject();
+    await kit.dispose();
+  });
+
+  it('re-dispatches the kit events with TUICallKit status strings', async () => {
+    const { kit, engine, el } = await setup();
+    const changed = oneEvent(el, 'ck-status-changed');
+    engine.remoteInvite({ userId: 'alice' }, CallMediaType.AUDIO);
+    const event = (await changed) as CustomEvent<{ oldStatus: string; newStatus: string }>;
+    expect(event.detail).to.include({ oldStatus: 'idle', newStatus: 'be-invited' });
+    const ended = oneEvent(el, 'ck-call-ended');
+    engine.remoteCancel();
+    expect(((await ended) as CustomEvent<{ cause: string }>).detail.cause).to.equal('cancelled');
+    await kit.dispose();
+  });
+
+  it('shows why the call ended after it ended, then disappears', async () => {
+    const { kit, engine, el } = await setup();
+    engine.remoteInvite({ userId: 'alice' }, CallMediaType.AUDIO);
+    engine.remoteCancel();
+    await el.updateComplete;
+    expect(kit.store.getState().toast?.key).to.equal('other-side-cancelled');
+    expect(inner(el, 'call-view')).to.not.equal(null);
+    await kit.dispose();
+  });
+});
