@@ -25,6 +25,8 @@ Options:
   --sdk-app-id N         the SDKAppID accepted in login and userSig (default ${DEFAULT_SDK_APP_ID},
                          a placeholder fine for development)
   --ring-timeout S       default ring timeout in seconds (default 30)
+  --grace S              seconds a member of a connected call whose socket was lost keeps its place,
+                         waiting for it to reconnect and resume (default 15)
   --allowed-origins a,b  refuse WebSocket upgrades from browser origins not listed (403)
   --path P               WebSocket path (default /ck)
   --dev                  dev mode: allows a short secret (or none: a random one is made) and
@@ -62,6 +64,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         'secret-file': { type: 'string' },
         'sdk-app-id': { type: 'string' },
         'ring-timeout': { type: 'string' },
+        grace: { type: 'string' },
         'allowed-origins': { type: 'string' },
         path: { type: 'string' },
         dev: { type: 'boolean' },
@@ -80,6 +83,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     ringTimeoutS = Number(values['ring-timeout']);
     if (!Number.isFinite(ringTimeoutS) || ringTimeoutS <= 0) {
       throw new CliError(`--ring-timeout must be a number of seconds (got ${values['ring-timeout']})`);
+    }
+  }
+  let graceMs: number | undefined;
+  if (values.grace !== undefined) {
+    graceMs = Number(values.grace) * 1000;
+    if (!Number.isFinite(graceMs) || graceMs < 0 || graceMs > 600_000) {
+      throw new CliError(`--grace must be a number of seconds in [0, 600] (got ${values.grace})`);
     }
   }
   let secret: string | undefined;
@@ -108,6 +118,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     dev,
   };
   if (ringTimeoutS !== undefined) options.ringTimeoutS = ringTimeoutS;
+  if (graceMs !== undefined) options.graceMs = graceMs;
   if (values.path !== undefined) options.path = values.path;
   if (values['allowed-origins'] !== undefined) {
     options.allowedOrigins = values['allowed-origins'].split(',').map((s) => s.trim()).filter(Boolean);

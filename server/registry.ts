@@ -17,6 +17,7 @@
  * See the header of `src/protocol/messages.ts` for the whole protocol, glare and disconnects.
  */
 import { randomBytes } from 'node:crypto';
+import { MAX_INVITEES } from '../src/protocol/messages.js';
 import type {
   ClientMessage,
   EndReason,
@@ -52,6 +53,11 @@ export interface RegistryOptions {
   send(conn: ConnId, message: OutgoingServerMessage): void;
   /** Ring timeout in seconds for invites that do not carry `timeout`. */
   ringTimeoutS: number;
+  /**
+   * Grace period (ms) an accepted member of a connected call keeps its place after its call socket
+   * is lost, waiting for a `resume` (default 15 000). See the protocol header.
+   */
+  graceMs?: number;
   scheduler?: Scheduler;
   /** Clock in ms (default `Date.now`). */
   now?: () => number;
@@ -82,6 +88,10 @@ interface MemberRec {
   video?: boolean;
   timer?: { handle: unknown };
   ringDeadline?: number;
+  /** Who rang this member (`invite-user`); the caller when absent. Shown as `incoming.caller`. */
+  invitedBy?: string;
+  /** Set while the member's call socket is lost and it may still `resume`. */
+  grace?: { handle: unknown };
 }
 
 interface CallRec {
@@ -98,6 +108,8 @@ interface CallRec {
 type CallRequest = Exclude<ClientMessage, { type: 'login' | 'profile' }>;
 
 const LIVE: ReadonlySet<MemberState> = new Set(['accepted', 'ringing']);
+/** Most live (accepted or ringing) members of one call, the caller included. */
+const MAX_MEMBERS = MAX_INVITEES + 1;
 
 export class CallRegistry {
   private readonly users = new Map<string, UserRec>();
@@ -109,8 +121,10 @@ export class CallRegistry {
   private readonly now: () => number;
   private readonly newCallId: () => string;
   private timerCount = 0;
+  private readonly graceMs: number;
 
   constructor(private readonly options: RegistryOptions) {
+    this.graceMs = options.graceMs ?? 15_000;
     this.sched = options.scheduler ?? realScheduler;
     this.now = options.now ?? Date.now;
     this.newCallId = options.newCallId ?? (() => randomBytes(16).toString('base64url'));
@@ -142,8 +156,11 @@ export class CallRegistry {
     if (user) this.applyProfile(user, profile);
   }
 
-  /** A socket is gone (closed, terminated, timed out). */
-  disconnect(conn: ConnId): void {
+  /**
+   * A socket is gone (closed, terminated, timed out). `silentForMs`: how long it had been silent
+   * (the ping timeout when it missed pings), taken off the grace period.
+   */
+  disconnect(conn: ConnId, silentForMs = 0): void {
     const userId = this.connUser.get(conn);
     if (userId === undefined) return;
     this.connUser.delete(conn);
@@ -159,7 +176,9 @@ export class CallRegistry {
       this.cancelCall(call);
       return;
     }
-    this.leave(call, member, 'disconnected');
+    // A connected call: keep the member's place for the grace period, waiting for a `resume`.
+    member.conn = undefined;
+    this.armGrace(call, member, Math.max(0, this.graceMs - Math.max(0, silentForMs)));
   }
 
   // ---- requests -------------------------------------------------------------------------------
@@ -181,6 +200,14 @@ export class CallRegistry {
         return this.reject(conn, userId, message);
       case 'hangup':
         return this.hangup(conn, userId, message);
+      case 'invite-user':
+        return this.inviteUser(conn, userId, message);
+      case 'join':
+        return this.join(conn, userId, message);
+      case 'group-call-query':
+        return this.groupCallQuery(conn, userId, message);
+      case 'resume':
+        return this.resume(conn, userId, message);
       case 'relay':
         return this.relay(conn, userId, message);
       case 'media-state':
@@ -302,6 +329,108 @@ export class CallRegistry {
     this.leave(call, member, 'hangup');
   }
 
+  /**
+   * `invite-user`: an accepted member rings more users (see the protocol header). Users already live
+   * in the call are refused; former members ring again.
+   */
+  private inviteUser(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'invite-user' }>): void {
+    const found = this.find(conn, me, msg.callId);
+    if (!found || found.member.state !== 'accepted' || found.member.conn !== conn) return this.notFound(conn, msg.id);
+    const { call } = found;
+    if (msg.to.includes(me)) return this.error(conn, msg.id, 'self-call', 'you cannot invite yourself', 'to');
+    if (new Set(msg.to).size !== msg.to.length) return this.error(conn, msg.id, 'invalid-field', 'duplicate user in to', 'to');
+    for (const uid of msg.to) {
+      const existing = call.members.get(uid);
+      if (existing && LIVE.has(existing.state)) return this.error(conn, msg.id, 'invalid-field', `${uid} is already in the call`, 'to');
+    }
+    let live = 0;
+    for (const m of call.members.values()) if (LIVE.has(m.state)) live++;
+    if (live + msg.to.length > MAX_MEMBERS) {
+      return this.error(conn, msg.id, 'too-many-members', `a call has at most ${MAX_MEMBERS} members`, 'to');
+    }
+    const added: MemberRec[] = [];
+    for (const uid of msg.to) {
+      const user = this.users.get(uid);
+      const state: MemberState = !user ? 'unavailable' : this.userCall.has(uid) ? 'busy' : 'ringing';
+      const rec: MemberRec = { userId: uid, name: user?.name, avatar: user?.avatar, state, invitedBy: me };
+      // Re-inserted at the end: a former member keeps one record.
+      call.members.delete(uid);
+      call.members.set(uid, rec);
+      added.push(rec);
+      if (state === 'ringing') {
+        this.userCall.set(uid, call.callId);
+        this.armRing(call, rec);
+      }
+    }
+    this.ok(conn, msg.id);
+    for (const m of added) {
+      if (m.state === 'ringing') for (const c of this.connsOf(m.userId)) this.sendIncoming(call, c, call.timeoutS);
+    }
+    for (const m of added) this.notifyOthers(call, m);
+  }
+
+  /** `join`: a (former) invitee enters the running call (see the protocol header). */
+  private join(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'join' }>): void {
+    const call = this.calls.get(msg.callId);
+    const member = call?.members.get(me);
+    if (!call || !member) return this.notFound(conn, msg.id);
+    if (member.state === 'ringing') return this.accept(conn, me, { v: 1, type: 'accept', id: msg.id, callId: msg.callId });
+    if (member.state === 'accepted') return this.error(conn, msg.id, 'invalid-state', 'you are already in this call');
+    const current = this.userCall.get(me);
+    if (current !== undefined && current !== call.callId) return this.error(conn, msg.id, 'already-in-call', 'you are already in a call');
+    member.state = 'accepted';
+    member.conn = conn;
+    member.audio = undefined;
+    member.video = undefined;
+    const user = this.users.get(me);
+    if (user) {
+      member.name = user.name;
+      member.avatar = user.avatar;
+    }
+    this.userCall.set(me, call.callId);
+    this.options.send(conn, {
+      type: 'call-started',
+      ref: msg.id,
+      callId: call.callId,
+      mediaType: call.mediaType,
+      members: this.memberList(call),
+    });
+    this.notifyOthers(call, member);
+  }
+
+  /**
+   * `group-call-query`: the live call carrying `groupId`, shown only to users who are members of its
+   * record (invited at some point); `null` otherwise, the same answer as no call.
+   */
+  private groupCallQuery(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'group-call-query' }>): void {
+    let found: CallRec | undefined;
+    for (const call of this.calls.values()) {
+      if (call.groupId === msg.groupId && call.members.has(me)) found = call; // the newest wins
+    }
+    this.options.send(conn, {
+      type: 'group-call',
+      ref: msg.id,
+      groupId: msg.groupId,
+      call: found ? { callId: found.callId, mediaType: found.mediaType, members: this.memberList(found) } : null,
+    });
+  }
+
+  /** Re-binds an accepted member's call to this socket (after a reconnect). */
+  private resume(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'resume' }>): void {
+    const call = this.calls.get(msg.callId);
+    const member = call?.members.get(me);
+    if (!call || !member || member.state !== 'accepted') return this.notFound(conn, msg.id);
+    this.clearGrace(member);
+    member.conn = conn;
+    this.options.send(conn, {
+      type: 'resumed',
+      ref: msg.id,
+      callId: call.callId,
+      mediaType: call.mediaType,
+      members: this.memberList(call),
+    });
+  }
+
   private relay(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'relay' }>): void {
     const found = this.find(conn, me, msg.callId);
     if (!found || found.member.state !== 'accepted') return this.notFound(conn, msg.id);
@@ -342,6 +471,7 @@ export class CallRegistry {
 
   /** An accepted member leaves (hangup or lost socket). */
   private leave(call: CallRec, member: MemberRec, reason: 'hangup' | 'disconnected'): void {
+    this.clearGrace(member);
     member.state = 'left';
     member.conn = undefined;
     this.userCall.delete(member.userId);
@@ -389,6 +519,7 @@ export class CallRegistry {
     this.calls.delete(call.callId);
     for (const m of call.members.values()) {
       this.clearRing(m);
+      this.clearGrace(m);
       if (this.userCall.get(m.userId) === call.callId) this.userCall.delete(m.userId);
     }
     for (const m of call.members.values()) {
@@ -460,6 +591,28 @@ export class CallRegistry {
     this.timerCount++;
   }
 
+  private armGrace(call: CallRec, member: MemberRec, ms: number): void {
+    this.clearGrace(member);
+    const grace: { handle: unknown } = { handle: undefined };
+    grace.handle = this.sched.set(ms, () => {
+      if (member.grace !== grace) return;
+      member.grace = undefined;
+      this.timerCount--;
+      if (this.calls.get(call.callId) === call && member.state === 'accepted' && member.conn === undefined) {
+        this.leave(call, member, 'disconnected');
+      }
+    });
+    member.grace = grace;
+    this.timerCount++;
+  }
+
+  private clearGrace(member: MemberRec): void {
+    if (member.grace === undefined) return;
+    this.sched.clear(member.grace.handle);
+    member.grace = undefined;
+    this.timerCount--;
+  }
+
   private clearRing(member: MemberRec): void {
     if (member.timer === undefined) return;
     this.sched.clear(member.timer.handle);
@@ -469,7 +622,8 @@ export class CallRegistry {
 
   /** `incoming` to one socket of a ringing invitee; `timeout` is the ring time left, in seconds. */
   private sendIncoming(call: CallRec, conn: ConnId, remainingS: number): void {
-    const caller = call.members.get(call.callerId);
+    const invitedBy = call.members.get(this.connUser.get(conn) ?? '')?.invitedBy;
+    const caller = call.members.get(invitedBy ?? call.callerId);
     const message: OutgoingServerMessage = {
       type: 'incoming',
       callId: call.callId,
@@ -557,7 +711,12 @@ export class CallRegistry {
 
   /** Drops every call and clears every timer, without sending anything. */
   close(): void {
-    for (const call of this.calls.values()) for (const m of call.members.values()) this.clearRing(m);
+    for (const call of this.calls.values()) {
+      for (const m of call.members.values()) {
+        this.clearRing(m);
+        this.clearGrace(m);
+      }
+    }
     this.calls.clear();
     this.userCall.clear();
     this.users.clear();

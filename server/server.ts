@@ -64,6 +64,11 @@ export interface SignalingServerOptions {
   /** Default 5000. */
   loginTimeoutMs?: number;
   /**
+   * Default 15000: how long an accepted member of a connected call keeps its place after its call
+   * socket is lost, waiting for `resume` (counted from the last frame heard; see the protocol header).
+   */
+  graceMs?: number;
+  /**
    * If set, refuse upgrades (403) whose Origin header is not listed. Requests without an Origin header
    * (non-browser clients) are allowed: browsers always send one, and the check exists against
    * cross-site WebSocket hijacking.
@@ -80,6 +85,11 @@ export interface SignalingServer {
   /** Node http request handler for the dev endpoint GET {path}/dev-usersig?user=<id> -> {sdkAppId,userId,userSig} JSON (404 unless dev). Returns false if not handled. */
   handleHttp(req: IncomingMessage, res: ServerResponse): boolean;
   stats(): { sockets: number; users: number; calls: number; timers: number };
+  /**
+   * Terminates every socket of `userId` (like a network drop, close 1006 on the client); returns how
+   * many. For tests: dev mode also serves it as GET {path}/dev-drop?user=<id>.
+   */
+  dropUser(userId: string): number;
   /** Terminates every socket, clears every timer. */
   close(): Promise<void>;
 }
@@ -113,10 +123,14 @@ interface Conn {
   lastSeen: number;
   bucket: Bucket;
   limitedSince?: number;
+  /** The last message refused for the rate limit. */
+  limitedAt?: number;
   lastRateErrorAt: number;
   invalidJsonAt: number[];
   closing: boolean;
   closed: Promise<void>;
+  /** Terminated for missing pings: the silence is taken off the grace period. */
+  timedOut?: boolean;
 }
 
 interface Limits {
@@ -252,7 +266,8 @@ class SignalingServerImpl implements SignalingServer {
       this.log.warn('no allowedOrigins: any web page may open a signaling socket (set allowedOrigins in production)');
     }
 
-    this.registry = new CallRegistry({ send: (conn, msg) => this.send(conn, msg), ringTimeoutS });
+    const graceMs = positive('graceMs', options.graceMs, 15_000, 0, 600_000);
+    this.registry = new CallRegistry({ send: (conn, msg) => this.send(conn, msg), ringTimeoutS, graceMs });
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: MAX_FRAME_BYTES,
@@ -319,6 +334,12 @@ class SignalingServerImpl implements SignalingServer {
             send(200, { sdkAppId: this.sdkAppId, userId: user, userSig });
           }
         }
+        return true;
+      }
+      if (url.pathname === `${this.path}/dev-drop`) {
+        if (!this.dev) send(404, { error: 'not found' });
+        else if (!this.originAllowed(req)) send(403, { error: 'origin not allowed' });
+        else send(200, { dropped: this.dropUser(url.searchParams.get('user') ?? '') });
         return true;
       }
       if (url.pathname === `${this.path}/health`) {
@@ -403,7 +424,8 @@ class SignalingServerImpl implements SignalingServer {
     if (conn.loginTimer) clearTimeout(conn.loginTimer);
     conn.loginTimer = undefined;
     this.conns.delete(conn.id);
-    if (conn.userId !== undefined && !this.closing) this.guard(conn, undefined, () => this.registry.disconnect(conn.id));
+    const silentFor = conn.timedOut ? Date.now() - conn.lastSeen : 0;
+    if (conn.userId !== undefined && !this.closing) this.guard(conn, undefined, () => this.registry.disconnect(conn.id, silentFor));
   }
 
   private closeConn(conn: Conn, code: number, reason: string): void {
@@ -425,6 +447,7 @@ class SignalingServerImpl implements SignalingServer {
     for (const conn of this.conns.values()) {
       if (now - conn.lastSeen > this.pingTimeoutMs) {
         this.log.info(`socket ${conn.id}${conn.userId ? ` (${conn.userId})` : ''} missed pings: terminating`);
+        conn.timedOut = true;
         conn.ws.terminate();
       } else if (conn.ws.readyState === WebSocket.OPEN) {
         try {
@@ -504,10 +527,12 @@ class SignalingServerImpl implements SignalingServer {
   private takeMessageToken(conn: Conn, cost: number, ref: string | undefined, now: number): boolean {
     if (!this.limits) return true;
     if (takeToken(conn.bucket, cost, this.limits.rate, this.limits.burst, now)) {
-      conn.limitedSince = undefined;
+      // A flooder still wins a token at each refill: it stays "over the limit" until a second passes with no refusal.
+      if (conn.limitedAt === undefined || now - conn.limitedAt >= 1000) conn.limitedSince = undefined;
       return true;
     }
     conn.limitedSince ??= now;
+    conn.limitedAt = now;
     if (now - conn.limitedSince >= RATE_LIMIT_CLOSE_AFTER_MS) {
       this.log.warn(`socket ${conn.id}${conn.userId ? ` (${conn.userId})` : ''} over the rate limit for 10 s: closing`);
       this.closeConn(conn, 4429, 'rate limited');
@@ -533,6 +558,7 @@ class SignalingServerImpl implements SignalingServer {
         this.registry.setProfile(conn.id, { name: msg.name, avatar: msg.avatar });
         return this.send(conn.id, { type: 'ok', ref: msg.id });
       case 'invite':
+      case 'invite-user':
         if (this.limits) {
           const now = Date.now();
           let bucket = this.inviteBuckets.get(conn.userId);
@@ -569,6 +595,18 @@ class SignalingServerImpl implements SignalingServer {
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
+
+  dropUser(userId: string): number {
+    let dropped = 0;
+    for (const conn of this.conns.values()) {
+      if (conn.userId !== undefined && conn.userId === userId) {
+        conn.ws.terminate();
+        dropped++;
+      }
+    }
+    if (dropped) this.log.info(`dropped ${dropped} socket(s) of ${userId}`);
+    return dropped;
+  }
 
   stats(): { sockets: number; users: number; calls: number; timers: number } {
     const r = this.registry.stats();
@@ -655,6 +693,7 @@ export async function startSignalingServer(
     handleUpgrade: (req, socket, head) => signaling.handleUpgrade(req, socket, head),
     handleHttp: (req, res) => signaling.handleHttp(req, res),
     stats: () => signaling.stats(),
+    dropUser: (userId) => signaling.dropUser(userId),
     close: () =>
       (closing ??= (async () => {
         await signaling.close();

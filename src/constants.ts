@@ -57,3 +57,6 @@ export const FeatureButton = {
 export type FeatureButton = (typeof FeatureButton)[keyof typeof FeatureButton];
 
 export type DeviceKind = 'camera' | 'microphone' | 'speaker';
+
+/** Network quality (0 unknown, 1 excellent .. 6 down) from which the kit warns, as TUICallKit: 4 (poor). */
+export const POOR_NETWORK_QUALITY = 4;

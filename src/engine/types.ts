@@ -13,6 +13,18 @@ export interface UserProfile {
 
 export type MemberStatus = 'ringing' | 'accepted' | 'rejected' | 'busy' | 'no-response' | 'unavailable' | 'cancelled' | 'left';
 
+/** A member of a call with its state (group-call queries, joining a call). */
+export interface MemberProfile extends UserProfile {
+  status: MemberStatus;
+}
+
+/** The call running for a group (`queryGroupCall`). */
+export interface GroupCallInfo {
+  callId: string;
+  mediaType: CallMediaType;
+  members: MemberProfile[];
+}
+
 /** Engine-level reasons for a call's end, finer than {@link CallEndReason}. */
 export type EndCause =
   | 'hangup'
@@ -25,6 +37,8 @@ export type EndCause =
   | 'rejected-elsewhere'
   | 'glare'
   | 'disconnected'
+  /** ICE never connected, twice: the network between the members cannot carry the call. */
+  | 'network'
   | 'ended'
   | 'error';
 
@@ -60,13 +74,24 @@ export interface CallEngineEvents {
     callId: string;
     caller: UserProfile;
     calleeIdList: string[];
-    members: UserProfile[];
+    /** Everyone in the call (the default engine adds each one's state: a group call may be running). */
+    members: (UserProfile & { status?: MemberStatus })[];
     mediaType: CallMediaType;
     groupID?: string;
     userData?: string;
   };
-  /** Our outgoing invitation was accepted by the server: we are dialing. */
-  onCallStarted: { callId: string; mediaType: CallMediaType; members: UserProfile[] };
+  /**
+   * Our outgoing invitation was accepted by the server: we are dialing. Also emitted, with
+   * `role: callee`, when we join a running call (`join`), just before `onCallBegin`.
+   */
+  onCallStarted: {
+    callId: string;
+    mediaType: CallMediaType;
+    members: (UserProfile & { status?: MemberStatus })[];
+    /** Absent: caller. */
+    role?: CallRole;
+    groupID?: string;
+  };
   /** The call is connected for us (first accept for the caller, our accept for a callee). */
   onCallBegin: { callId: string; mediaType: CallMediaType; role: CallRole };
   /** The call is over for us. */
@@ -76,6 +101,8 @@ export interface CallEngineEvents {
   onUserNoResponse: { userId: string };
   onUserLineBusy: { userId: string };
   onUserJoin: { userId: string };
+  /** Someone was invited into the call we are in (another member's `inviteUser`, or ours): rings now. */
+  onUserInvited: UserProfile;
   onUserLeave: { userId: string };
   /** Profile (name/avatar) of a member became known or changed. */
   onUserInfo: UserProfile;
@@ -118,4 +145,18 @@ export interface CallEngine extends Pick<Emitter<CallEngineEvents>, 'on' | 'off'
   setSelfInfo(profile: { name?: string; avatar?: string }): Promise<void>;
   /** Releases everything: sockets, peer connections, tracks, timers, listeners. */
   destroy(): Promise<void>;
+  /** Group calls (optional: an engine without them makes the kit throw NOT_SUPPORTED). Rings more users into the current call. */
+  inviteUser?(params: { userIDList: string[] }): Promise<void>;
+  /**
+   * Enters a running call we were invited to (default engine: see the protocol's `join` rule).
+   * `mediaType`: what to capture before joining (default: learn it from the server's answer).
+   */
+  join?(params: { callId: string; mediaType?: CallMediaType }): Promise<void>;
+  /** The call running for a group, if we may see it, else null. */
+  queryGroupCall?(groupID: string): Promise<GroupCallInfo | null>;
+  /**
+   * Optional: after the connection state became 'failed' (reconnection gave up), tries again to
+   * reconnect the same session. Resolves once connected, rejects when the new attempts fail too.
+   */
+  reconnect?(): Promise<void>;
 }

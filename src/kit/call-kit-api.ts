@@ -3,8 +3,9 @@
  * arguments, applies call policy, drives the engine, feeds the store, plays ringtones and emits
  * `ck-*` events (re-dispatched by every `<call-kit>` element).
  */
-import { CallEndReason, CallMediaType, CallRole, CallStatus, type FeatureButton, type LegacyStatus } from '../constants.js';
-import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause } from '../engine/types.js';
+import { CallEndReason, CallMediaType, CallRole, CallStatus, POOR_NETWORK_QUALITY, type FeatureButton, type LegacyStatus } from '../constants.js';
+import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, GroupCallInfo } from '../engine/types.js';
+import { MAX_INVITEES } from '../protocol/messages.js';
 import { WebRTCEngine } from '../engine/webrtc/index.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
 import { Ringtone } from '../media/ringtone.js';
@@ -86,8 +87,10 @@ export interface KitEventMap {
   'ck-call-ended': CustomEvent<CallEndedDetail>;
   'ck-error': CustomEvent<{ code: number; message: string }>;
   'ck-kicked-out': CustomEvent<{ reason: string }>;
+  /** The call UI was minimized (`minimized: true`) or restored. */
+  'ck-minimized-changed': CustomEvent<{ minimized: boolean }>;
 }
-export const KIT_EVENTS: readonly (keyof KitEventMap)[] = ['ck-status-changed', 'ck-call-ended', 'ck-error', 'ck-kicked-out'];
+export const KIT_EVENTS: readonly (keyof KitEventMap)[] = ['ck-status-changed', 'ck-call-ended', 'ck-error', 'ck-kicked-out', 'ck-minimized-changed'];
 
 const TOAST_MS = 4000;
 
@@ -113,6 +116,8 @@ function endMessage(cause: EndCause, role: CallRole, byMe: boolean): Message | n
       return { key: 'glare' };
     case 'disconnected':
       return { key: 'disconnected' };
+    case 'network':
+      return { key: 'network-unsupported' };
     case 'hangup':
       return { key: 'other-side-hangup' };
     default:
@@ -130,10 +135,13 @@ export class CallKit extends EventTarget {
   #endedByMe = false;
   #initializing: Promise<void> | null = null;
   #unsubscribe: () => void;
+  /** Sends hangup when the page goes away (registered at init, removed at teardown). */
+  #pageHide: (() => void) | null = null;
 
   constructor() {
     super();
     this.#unsubscribe = this.#store.subscribe((state, previous) => this.#onStateChange(state, previous));
+    this.#ringtone.onBlockedChange = (blocked) => this.#store.dispatch({ type: 'sound-blocked', blocked });
   }
 
   /** Read-only store: `getState()` and `subscribe()`, for elements outside `<call-kit>` and for apps. */
@@ -171,6 +179,7 @@ export class CallKit extends EventTarget {
     } else engine = choice as CallEngine;
     this.#engine = engine;
     this.#bindEngine(engine);
+    this.#watchPageHide();
     const self = this.#store.getState().self;
     const run = engine
       .login({
@@ -212,7 +221,38 @@ export class CallKit extends EventTarget {
     if (this.#toastTimer) clearTimeout(this.#toastTimer);
   }
 
+  /**
+   * A tab closed (or navigated away) mid-call hangs up at once instead of leaving the others to the
+   * server's ping timeout and grace period: the hangup frame is sent synchronously in `pagehide`.
+   */
+  #watchPageHide(): void {
+    const target = globalThis as { addEventListener?: (type: string, fn: () => void) => void };
+    if (this.#pageHide || typeof target.addEventListener !== 'function') return;
+    this.#pageHide = () => {
+      if (this.#engine && this.#store.getState().status !== CallStatus.IDLE) void this.hangup().catch(() => undefined);
+    };
+    target.addEventListener('pagehide', this.#pageHide);
+  }
+
+  #unwatchPageHide(): void {
+    const listener = this.#pageHide;
+    this.#pageHide = null;
+    if (listener) (globalThis as { removeEventListener?: (type: string, fn: () => void) => void }).removeEventListener?.('pagehide', listener);
+  }
+
+  /**
+   * After the connection failed (`store.connection === 'failed'`: the engine gave up reconnecting to
+   * the signaling server), tries again. Resolves once connected; rejects with CONNECTION_FAILED.
+   */
+  async reconnect(): Promise<void> {
+    const engine = this.#engine;
+    if (!engine) throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call callKit.init() first');
+    if (!engine.reconnect) throw new CallKitError(ErrorCode.INVALID_STATE, `the ${engine.name} engine reconnects by itself`);
+    await engine.reconnect();
+  }
+
   async #teardownEngine(): Promise<void> {
+    this.#unwatchPageHide();
     for (const off of this.#offEngine) off();
     this.#offEngine = [];
     const engine = this.#engine;
@@ -256,6 +296,16 @@ export class CallKit extends EventTarget {
       throw err;
     }
     this.#store.dispatch({ type: 'self-media', audio: true, video: valid.type === CallMediaType.VIDEO });
+    await this.#applyCameraDefault();
+  }
+
+  /** `setCameraDefaultState(false)`: a video call starts with the camera off (the call stays a video call). */
+  async #applyCameraDefault(): Promise<void> {
+    const state = this.#store.getState();
+    if (state.settings.cameraDefaultOn || state.mediaType !== CallMediaType.VIDEO || !this.#engine) return;
+    if (state.status === CallStatus.IDLE) return;
+    await this.#engine.closeCamera().catch(() => undefined);
+    this.#store.dispatch({ type: 'self-media', video: false });
   }
 
   /** TUICallKit's 1v1 `call({ userID, type })`. */
@@ -282,6 +332,7 @@ export class CallKit extends EventTarget {
     }
     if (audioOnly) this.#store.dispatch({ type: 'media-type', mediaType: CallMediaType.AUDIO });
     this.#store.dispatch({ type: 'self-media', audio: true, video: mediaType === CallMediaType.VIDEO });
+    await this.#applyCameraDefault();
   }
 
   /** Declines the incoming call. */
@@ -300,6 +351,76 @@ export class CallKit extends EventTarget {
     if (!this.#engine || this.#store.getState().status === CallStatus.IDLE) return;
     this.#endedByMe = true;
     await this.#engine.hangup();
+  }
+
+  // ---- group calls -----------------------------------------------------------------------------
+
+  /**
+   * Rings more users into the current call (connected, or dialing as the caller); a 1v1 call
+   * becomes a group call. At most 9 members may be live (accepted or ringing): CALLEE_COUNT beyond.
+   */
+  async inviteUser(params: { userIDList: string[] }): Promise<void> {
+    const engine = this.#requireEngine();
+    const p = requireObject(params, 'inviteUser() params');
+    const list = p.userIDList;
+    if (!Array.isArray(list) || list.length < 1) throw invalidParameter('userIDList must be a non-empty array of user ids');
+    const ids = list.map((id, i) => validateUserId(id, `userIDList[${i}]`));
+    if (new Set(ids).size !== ids.length) throw invalidParameter('userIDList has duplicate user ids');
+    const state = this.#store.getState();
+    if (ids.includes(state.self.userId)) throw new CallKitError(ErrorCode.SELF_CALL, 'you cannot invite yourself');
+    const inCall = state.status === CallStatus.CONNECTED || (state.status === CallStatus.CALLING && state.role === CallRole.CALLER);
+    if (!inCall) throw new CallKitError(ErrorCode.INVALID_STATE, 'inviteUser() needs a connected call (or one you are dialing)');
+    const live = state.members.filter((m) => m.status === 'accepted' || m.status === 'ringing');
+    const already = ids.filter((id) => live.some((m) => m.userId === id));
+    if (already.length) throw invalidParameter(`already in the call: ${already.join(', ')}`);
+    if (1 + live.length + ids.length > MAX_INVITEES + 1) {
+      throw new CallKitError(ErrorCode.CALLEE_COUNT, `a call has at most ${MAX_INVITEES + 1} members (${1 + live.length} now)`);
+    }
+    if (!engine.inviteUser) throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine cannot invite users`, 'not-supported');
+    await engine.inviteUser({ userIDList: ids });
+  }
+
+  /**
+   * Enters a running call you were invited to (declined, missed, left, or still ringing), e.g. the
+   * `callId` of `queryGroupCall()`. With the default engine only members of the call's invitation
+   * list may join (the server refuses anyone else as an unknown call).
+   */
+  async join(params: { callId: string }): Promise<void> {
+    const engine = this.#requireEngine();
+    const p = requireObject(params, 'join() params');
+    if (typeof p.callId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(p.callId)) throw invalidParameter('callId must be a call id string');
+    const callId = p.callId;
+    if (this.#store.getState().status !== CallStatus.IDLE) {
+      throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is in progress: hang up before joining another');
+    }
+    if (!engine.join) throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine cannot join a call by id`, 'not-supported');
+    // The media type of a call we queried: capture the right devices before joining.
+    const known = Object.values(this.#store.getState().groupCalls).find((c) => c?.callId === callId);
+    try {
+      await engine.join(known ? { callId, mediaType: known.mediaType } : { callId });
+    } catch (error) {
+      const err = this.#asKitError(error);
+      this.#showToast({ key: 'call-failed', params: { message: err.message } }, 'error');
+      throw err;
+    }
+    const state = this.#store.getState();
+    this.#store.dispatch({ type: 'self-media', audio: true, video: state.mediaType === CallMediaType.VIDEO && Boolean(state.self.stream?.getVideoTracks().length) });
+  }
+
+  /**
+   * The call running for `groupID` (started with `calls({ groupID })`), or null when there is none
+   * or you were never invited to it. The answer is also kept in the store (`groupCalls[groupID]`)
+   * for `<join-call-card group-id>`.
+   */
+  async queryGroupCall(groupID: string): Promise<GroupCallInfo | null> {
+    const engine = this.#requireEngine();
+    if (typeof groupID !== 'string' || groupID.length < 1 || groupID.length > 64) {
+      throw invalidParameter('groupID must be a string of 1-64 characters');
+    }
+    if (!engine.queryGroupCall) throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine cannot query group calls`, 'not-supported');
+    const call = await engine.queryGroupCall(groupID);
+    this.#store.dispatch({ type: 'group-call', groupId: groupID, call });
+    return call;
   }
 
   // ---- media controls --------------------------------------------------------------------------
@@ -422,6 +543,103 @@ export class CallKit extends EventTarget {
     this.#setting({ muteMode: validateBoolean(enable, 'enable') });
   }
 
+  /**
+   * The callee's ring: any URL the browser can play (`https:`, `http:`, `blob:`, `data:audio/...`,
+   * or a path relative to the page). No argument or `''` restores the kit's own tone. If the file
+   * fails to load, the kit's tone plays instead.
+   */
+  async setCallingBell(filePath?: string): Promise<void> {
+    if (filePath === undefined || filePath === null || filePath === '') {
+      this.#ringtone.setUrl('ringing', null);
+      return;
+    }
+    if (typeof filePath !== 'string') throw invalidParameter('filePath must be a URL string');
+    let url: URL;
+    try {
+      url = new URL(filePath, (globalThis as { document?: Document }).document?.baseURI ?? 'http://localhost/');
+    } catch {
+      throw invalidParameter(`filePath is not a URL: ${filePath}`);
+    }
+    const ok = ['http:', 'https:', 'blob:', 'file:'].includes(url.protocol) || (url.protocol === 'data:' && /^data:audio\//i.test(filePath));
+    if (!ok) throw invalidParameter(`filePath must be an http(s), blob, file or data:audio URL (got ${url.protocol})`);
+    this.#ringtone.setUrl('ringing', url.href);
+  }
+
+  /**
+   * Starts a ringtone the browser's autoplay policy held back (`store.soundBlocked`). Call it from a
+   * user gesture (the kit's "tap to turn on sound" button does). Resolves true if sound plays.
+   */
+  enableSound(): Promise<boolean> {
+    return this.#ringtone.unlock();
+  }
+
+  /** Background image of the local tile while the camera is off (`''` removes it). */
+  setLocalViewBackgroundImage(url: string): void {
+    this.#setViewBackground('local', url);
+  }
+
+  /** Background image of `userId`'s tile (`'*'`: every remote member without one) while their camera is off. */
+  setRemoteViewBackgroundImage(userId: string, url: string): void {
+    const id = userId === '*' ? '*' : validateUserId(userId);
+    this.#setViewBackground(`remote:${id}`, url);
+  }
+
+  #setViewBackground(key: string, url: string): void {
+    if (typeof url !== 'string' || url.length > 4096) throw invalidParameter('url must be an image URL string');
+    if (url !== '') {
+      try {
+        new URL(url, (globalThis as { document?: Document }).document?.baseURI ?? 'http://localhost/');
+      } catch {
+        throw invalidParameter(`url is not a URL: ${url}`);
+      }
+    }
+    const next = { ...this.#store.getState().settings.viewBackgrounds };
+    if (url) next[key] = url;
+    else delete next[key];
+    this.#setting({ viewBackgrounds: next });
+  }
+
+  /** Shows the blur-background button (TUICallKit's `enableVirtualBackground`). */
+  enableVirtualBackground(enable: boolean): void {
+    this.#setting({ virtualBackground: validateBoolean(enable, 'enable') });
+  }
+
+  /**
+   * Blurs the local video's background. Engines without it (the default WebRTC engine) reject with
+   * a `CallKitError` whose `reason` is `'not-supported'`.
+   */
+  async setBlurBackground(enable: boolean): Promise<void> {
+    const on = validateBoolean(enable, 'enable');
+    const engine = this.#requireEngine() as CallEngine & { setBlurBackground?: (level: number) => Promise<void> };
+    if (typeof engine.setBlurBackground !== 'function') {
+      this.#showToast({ key: 'blur-unsupported' }, 'info');
+      throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine cannot blur the background`, 'not-supported');
+    }
+    await engine.setBlurBackground(on ? 3 : 0);
+    this.#setting({ blurBackground: on });
+  }
+
+  /** Whether `<feature-buttons>` offers a full-screen button (`allowed-full-screen` on `<call-kit>`). */
+  get allowedFullScreen(): boolean {
+    return this.#store.getState().settings.allowedFullScreen;
+  }
+
+  set allowedFullScreen(allowed: boolean) {
+    this.#setting({ allowedFullScreen: validateBoolean(allowed, 'allowedFullScreen') });
+  }
+
+  /** Minimizes the call UI into `<float-window>` (`true`) or restores it (`false`); only during a call. */
+  setMinimized(minimized: boolean): void {
+    const value = validateBoolean(minimized, 'minimized');
+    if (value && this.#store.getState().status === CallStatus.IDLE) return;
+    this.#store.dispatch({ type: 'minimized', minimized: value });
+  }
+
+  /** Flips `store.minimized` (TUICallKit's `toggleMinimize`). */
+  toggleMinimize(): void {
+    this.setMinimized(!this.#store.getState().minimized);
+  }
+
   setCallback(callbacks: KitCallbacks): void {
     const p = requireObject(callbacks, 'setCallback() params');
     for (const [key, value] of Object.entries(p)) {
@@ -456,6 +674,11 @@ export class CallKit extends EventTarget {
     });
     on('onCallStarted', (e) => {
       this.#endedByMe = false;
+      if (e.role === CallRole.CALLEE) {
+        // We joined a running call: it is a group call from the start.
+        d({ type: 'call-start', role: CallRole.CALLEE, callId: e.callId, mediaType: e.mediaType, callerId: '', groupId: e.groupID, members: e.members });
+        return;
+      }
       d({ type: 'call-start', role: CallRole.CALLER, callId: e.callId, mediaType: e.mediaType, callerId: this.#store.getState().self.userId, members: e.members });
       d({ type: 'tip', tip: { key: e.members.length > 1 ? 'wait-to-be-called' : 'caller-calling-message' } });
     });
@@ -474,6 +697,7 @@ export class CallKit extends EventTarget {
     on('onUserAccept', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
     on('onUserJoin', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
     on('onUserInfo', (e) => d({ type: 'member-upsert', userId: e.userId, name: e.name, avatar: e.avatar }));
+    on('onUserInvited', (e) => d({ type: 'member-upsert', userId: e.userId, name: e.name, avatar: e.avatar, status: 'ringing' }));
     on('onUserReject', (e) => this.#memberGone(e.userId, 'rejected', 'other-side-reject-call'));
     on('onUserLineBusy', (e) => this.#memberGone(e.userId, 'busy', 'other-side-line-busy'));
     on('onUserNoResponse', (e) => this.#memberGone(e.userId, 'no-response', 'call-timeout'));
@@ -486,26 +710,32 @@ export class CallKit extends EventTarget {
     on('onLocalStream', (e) => d({ type: 'self-media', stream: e.stream }));
     on('onCallMediaTypeChanged', (e) => d({ type: 'media-type', mediaType: e.mediaType }));
     on('onDeviceUpdated', (e) => d({ type: 'devices', devices: e.devices }));
-    on('onConnectionStateChanged', (e) => d({ type: 'connection', state: e.state }));
+    on('onConnectionStateChanged', (e) => {
+      d({ type: 'connection', state: e.state });
+      const state = this.#store.getState();
+      if (e.state === 'reconnecting' && state.status !== CallStatus.IDLE) d({ type: 'tip', tip: { key: 'reconnecting' } });
+      else if (e.state !== 'reconnecting' && state.tip?.key === 'reconnecting') d({ type: 'tip', tip: null });
+    });
     on('onKickedOffline', (e) => {
       this.#callbacks.kickedOut?.(e.reason);
       this.#emit('ck-kicked-out', { reason: e.reason });
     });
     on('onError', (e) => {
-      this.#showToast({ key: 'call-failed', params: { message: e.message } }, 'error');
+      if (this.#store.getState().connection === 'failed') this.#showToast({ key: 'reconnect-failed' }, 'error');
+      else this.#showToast({ key: 'call-failed', params: { message: e.message } }, 'error');
       this.#emit('ck-error', { code: e.code, message: e.message });
     });
   }
 
-  /** A remote member is out of the call: in a group call drop their tile and say why. */
+  /**
+   * A remote member is out of the call: their status says why (`MemberView.status`; the call view
+   * shows only accepted and ringing members) and a group call says it in a toast.
+   */
   #memberGone(userId: string, status: 'rejected' | 'busy' | 'no-response' | 'left', key: string): void {
     const state = this.#store.getState();
     const gone = state.members.find((m) => m.userId === userId);
     this.#store.dispatch({ type: 'member-upsert', userId, status });
-    if (state.isGroup && gone) {
-      this.#store.dispatch({ type: 'member-remove', userId });
-      this.#showToast({ key: `${key}-group`, params: { name: gone.name || userId } }, 'info');
-    }
+    if (state.isGroup && gone) this.#showToast({ key: `${key}-group`, params: { name: gone.name || userId } }, 'info');
   }
 
   #showToast(message: Message, type: 'info' | 'warn' | 'success' | 'error'): void {
@@ -542,7 +772,25 @@ export class CallKit extends EventTarget {
     } else if (state.settings.muteMode !== previous.settings.muteMode) {
       this.#updateRingtone(state);
     }
-    if (state.minimized !== previous.minimized) this.#callbacks.onMinimized?.(previous.minimized, state.minimized);
+    if (state.minimized !== previous.minimized) {
+      this.#callbacks.onMinimized?.(previous.minimized, state.minimized);
+      this.#emit('ck-minimized-changed', { minimized: state.minimized });
+    }
+    this.#watchNetwork(state, previous);
+  }
+
+  /** Toasts when my network, or in a 1v1 call the other side's, becomes poor (quality 4 or worse). */
+  #watchNetwork(state: CallState, previous: CallState): void {
+    if (state.status !== CallStatus.CONNECTED) return;
+    const poor = (q: number | undefined) => (q ?? 0) >= POOR_NETWORK_QUALITY;
+    if (poor(state.self.networkQuality) && !poor(previous.self.networkQuality)) {
+      this.#showToast({ key: 'network-poor-self' }, 'warn');
+      return;
+    }
+    if (state.isGroup || state.members.length !== 1) return;
+    const other = state.members[0]!;
+    const before = previous.members.find((m) => m.userId === other.userId);
+    if (poor(other.networkQuality) && !poor(before?.networkQuality)) this.#showToast({ key: 'network-poor-remote' }, 'warn');
   }
 
   #updateRingtone(state: CallState): void {
@@ -553,8 +801,9 @@ export class CallKit extends EventTarget {
   }
 
   /** Whether a ringtone is sounding right now (false while the browser blocks autoplay). */
-  get ringtone(): { kind: 'dialing' | 'ringing' | null; playing: boolean } {
-    return { kind: this.#ringtone.kind, playing: this.#ringtone.playing };
+  get ringtone(): { kind: 'dialing' | 'ringing' | null; playing: boolean; blocked: boolean; url: string | null } {
+    const kind = this.#ringtone.kind;
+    return { kind, playing: this.#ringtone.playing, blocked: this.#ringtone.blocked, url: this.#ringtone.src };
   }
 
   #emit<K extends keyof KitEventMap>(type: K, detail: KitEventMap[K]['detail']): void {

@@ -39,6 +39,27 @@
  *   invitee loses a socket, nothing happens: the invite keeps ringing on its other tabs, and if it
  *   has none left it rings until the ring timeout; a socket that logs in while its user is ringing
  *   gets `incoming` with the ring time left.
+ * Group calls (up to {@link MAX_INVITEES} + 1 members, a full mesh between accepted members):
+ * - `invite {to:[...]}` rings everyone at once; each invitee's state reaches every live member as
+ *   `member-state`. The end rule above applies unchanged: the call goes on while two members are
+ *   accepted or ringing, whoever placed it (a caller's `hangup` after someone accepted is a leave).
+ * - `invite-user {callId, to}`: an accepted member (on its call socket) rings more users. Users
+ *   already accepted or ringing in the call are refused (`invalid-field`, field `to`), as are more
+ *   than 9 live members (`too-many-members`). Offline users become `unavailable`, users in another
+ *   call `busy`; the others ring with `incoming` whose `caller` is the inviting member and whose
+ *   `members` list everyone. Every live member gets a `member-state` per invitee. Answer: `ok`.
+ *   A former member (declined, no answer, left...) may be invited again.
+ * - `join {callId}`: enters a running call. Allowed only for users who are members of that call's
+ *   record, i.e. were invited at some point (by `invite` or `invite-user`) in any state but
+ *   `accepted`; the server has no group directory, so a `groupId` grants nothing by itself. Anyone
+ *   else gets `call-not-found` (ids cannot be probed). A ringing invitee's `join` is an `accept`. The
+ *   joiner must not be in another live call (`already-in-call`). Answer: `call-started` (like an
+ *   accept); the others get `member-state {accepted}`. The joiner makes the first offer to every
+ *   accepted member (as an accepting invitee does).
+ * - `group-call-query {groupId}` -> `group-call {groupId, call}`: the running call that carries this
+ *   `groupId` (set by `invite`), or `call: null`. A call is only shown to users who are members of
+ *   its record (invited at some point); for anyone else the answer is `null`, the same as no call.
+ *
  * Glare (A invites B while B's 1v1 invite to A is ringing and nobody has accepted): the call whose
  * caller's user id sorts lower (plain string comparison) survives, whatever the arrival order:
  * - If A < B, B's pending call ends with `call-ended {glare}` for both (B's calling socket and A's
@@ -46,6 +67,28 @@
  * - If A > B, A's invite is refused with `error glare` (`field: 'to'`) and B's call keeps ringing at A,
  *   who already has its `incoming`; the client should show that incoming call.
  * Either way exactly one call remains between A and B, in which one side rings.
+ *
+ * Surviving the network (reliability R3, R4, R8):
+ * - Grace period: when the call socket of an accepted member of a connected call (at least one
+ *   invitee accepted) closes or misses pings, the member is NOT treated as left at once: it stays
+ *   `accepted` without a call socket for the server's grace period (default 15 s, `graceMs`). The
+ *   grace counts from the last frame or pong heard on that socket, so a crashed tab found by the
+ *   ping timeout (15 s) leaves 15 s after it went silent (R8: <= 20 s), and a socket that closes at
+ *   once gets the full 15 s (R3 asks for a resume within 5 s). The other members are told nothing
+ *   during the grace (media between browsers keeps flowing; relays to the member are answered
+ *   `not-in-call`); when the grace expires the member
+ *   leaves with reason `disconnected` (member-state `left`, then the end rule). The caller of a call
+ *   nobody accepted yet, and ringing invitees, get no grace (as before: a cancel / ring on).
+ * - `resume {callId}` (after a new `login` on a new socket): if the user is an `accepted` member of
+ *   that live call (in its grace, or still bound to an older socket the server has not seen die
+ *   yet), the call is re-bound to this socket and answered `resumed {callId, mediaType, members}`;
+ *   nothing is sent to the others and peer connections are untouched. Otherwise (unknown or ended
+ *   call, e.g. the server restarted and lost its state; not a member; the grace expired) the answer
+ *   is `error call-not-found`, and the client ends the call with cause `disconnected`: after a
+ *   server restart both sides reconnect, both get `call-not-found`, both end cleanly.
+ * - During the grace, any logged-in socket of that user may also `hangup` the call (a client that
+ *   hung up while offline sends it right after its new login, so the others do not wait).
+ * - `pagehide`: the kit sends `hangup` when the page goes away, so a closed tab leaves at once.
  */
 import * as v from 'valibot';
 
@@ -77,6 +120,7 @@ export const AvatarUrlSchema = v.pipe(
   v.maxLength(2048),
   v.check((s) => s === '' || /^(https?:|data:image\/(png|jpeg|webp|gif);)/i.test(s), 'avatar must be an http(s) or data:image URL'),
 );
+export const GroupIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 export const MediaTypeSchema = v.picklist(['audio', 'video']);
 export type MediaType = v.InferOutput<typeof MediaTypeSchema>;
 
@@ -190,7 +234,7 @@ export const ClientMessageSchema = v.variant('type', [
     mediaType: MediaTypeSchema,
     timeout: v.optional(v.pipe(v.number(), v.integer(), v.minValue(MIN_RING_TIMEOUT_S), v.maxValue(MAX_RING_TIMEOUT_S))),
     userData: v.optional(v.pipe(v.string(), v.maxLength(4096))),
-    groupId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+    groupId: v.optional(GroupIdSchema),
   }),
   v.strictObject({ ...base, type: v.literal('cancel'), callId: CallIdSchema }),
   v.strictObject({ ...base, type: v.literal('accept'), callId: CallIdSchema }),
@@ -201,6 +245,16 @@ export const ClientMessageSchema = v.variant('type', [
     reason: v.optional(v.picklist(['declined', 'busy'])),
   }),
   v.strictObject({ ...base, type: v.literal('hangup'), callId: CallIdSchema }),
+  v.strictObject({
+    ...base,
+    type: v.literal('invite-user'),
+    callId: CallIdSchema,
+    to: v.pipe(v.array(UserIdSchema), v.minLength(1), v.maxLength(MAX_INVITEES)),
+  }),
+  v.strictObject({ ...base, type: v.literal('join'), callId: CallIdSchema }),
+  v.strictObject({ ...base, type: v.literal('group-call-query'), groupId: GroupIdSchema }),
+  /** Re-binds the call to this socket after a reconnect (see the header). */
+  v.strictObject({ ...base, type: v.literal('resume'), callId: CallIdSchema }),
   v.strictObject({ ...base, type: v.literal('relay'), callId: CallIdSchema, to: UserIdSchema, data: RelayDataSchema }),
   v.strictObject({
     ...base,
@@ -220,6 +274,10 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'accept',
   'reject',
   'hangup',
+  'invite-user',
+  'join',
+  'group-call-query',
+  'resume',
   'relay',
   'media-state',
 ];
@@ -276,9 +334,22 @@ export const ServerMessageSchema = v.variant('type', [
   }),
   v.strictObject({
     ...sbase,
+    type: v.literal('resumed'),
+    callId: CallIdSchema,
+    mediaType: MediaTypeSchema,
+    members: v.array(MemberSchema),
+  }),
+  v.strictObject({
+    ...sbase,
     type: v.literal('member-state'),
     callId: CallIdSchema,
     member: MemberSchema,
+  }),
+  v.strictObject({
+    ...sbase,
+    type: v.literal('group-call'),
+    groupId: v.string(),
+    call: v.nullable(v.strictObject({ callId: CallIdSchema, mediaType: MediaTypeSchema, members: v.array(MemberSchema) })),
   }),
   v.strictObject({ ...sbase, type: v.literal('call-ended'), callId: CallIdSchema, reason: EndReasonSchema }),
   v.strictObject({ ...sbase, type: v.literal('relay'), callId: CallIdSchema, from: UserIdSchema, data: RelayDataSchema }),

@@ -10,6 +10,10 @@ const defaultSettings: Settings = {
   cameraDefaultOn: true,
   floatWindow: false,
   muteMode: false,
+  allowedFullScreen: false,
+  virtualBackground: false,
+  blurBackground: false,
+  viewBackgrounds: {},
 };
 
 function member(userId: string, isSelf: boolean, patch: Partial<MemberView> = {}): MemberView {
@@ -47,7 +51,9 @@ export function initialState(settings: Partial<Settings> = {}): CallState {
     devices: [],
     speakerMuted: false,
     minimized: false,
+    soundBlocked: false,
     settings: { ...defaultSettings, ...settings },
+    groupCalls: {},
   };
 }
 
@@ -146,6 +152,8 @@ export function reduce(state: CallState, action: Action): CallState {
       const members = state.members.filter((m) => m.userId !== action.userId);
       return members.length === state.members.length ? state : { ...state, members };
     }
+    case 'group-call':
+      return { ...state, groupCalls: { ...state.groupCalls, [action.groupId]: action.call } };
     case 'member-media':
       return mapMembers(state, (m) =>
         m.userId === action.userId && !m.isSelf ? patchMember(m, { audioAvailable: action.audio, videoAvailable: action.video }) : m,
@@ -177,6 +185,8 @@ export function reduce(state: CallState, action: Action): CallState {
       return state.speakerMuted === action.muted ? state : { ...state, speakerMuted: action.muted };
     case 'minimized':
       return state.minimized === action.minimized ? state : { ...state, minimized: action.minimized };
+    case 'sound-blocked':
+      return state.soundBlocked === action.blocked ? state : { ...state, soundBlocked: action.blocked };
     case 'settings':
       return { ...state, settings: { ...state.settings, ...action.settings } };
   }

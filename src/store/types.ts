@@ -7,7 +7,7 @@ import type {
   VideoDisplayMode,
   VideoResolution,
 } from '../constants.js';
-import type { ConnectionState, DeviceInfo, MemberStatus } from '../engine/types.js';
+import type { ConnectionState, DeviceInfo, GroupCallInfo, MemberStatus } from '../engine/types.js';
 
 /** One person in the call as the UI shows them. Unchanged members keep their object identity. */
 export interface MemberView {
@@ -47,6 +47,17 @@ export interface Settings {
   readonly cameraDefaultOn: boolean;
   readonly floatWindow: boolean;
   readonly muteMode: boolean;
+  /** Show the full-screen button (`allowedFullScreen` / `allowed-full-screen`). */
+  readonly allowedFullScreen: boolean;
+  /** Show the blur-background button (`enableVirtualBackground(true)`). */
+  readonly virtualBackground: boolean;
+  /** The local video's background is blurred (set by `setBlurBackground` once the engine did it). */
+  readonly blurBackground: boolean;
+  /**
+   * Background images of camera-off tiles: `local` (`setLocalViewBackgroundImage`), `remote:<userId>`
+   * and `remote:*` (`setRemoteViewBackgroundImage`).
+   */
+  readonly viewBackgrounds: Readonly<Record<string, string>>;
 }
 
 export interface CallState {
@@ -71,7 +82,14 @@ export interface CallState {
   readonly devices: readonly DeviceInfo[];
   readonly speakerMuted: boolean;
   readonly minimized: boolean;
+  /** A ringtone should sound but the browser's autoplay policy holds it until a user gesture. */
+  readonly soundBlocked: boolean;
   readonly settings: Settings;
+  /**
+   * The running call of each group the app asked about (`callKit.queryGroupCall(groupID)`), null
+   * when there is none; `<join-call-card group-id>` shows it. Kept across calls, cleared at logout.
+   */
+  readonly groupCalls: Readonly<Record<string, GroupCallInfo | null>>;
 }
 
 export type Action =
@@ -93,6 +111,7 @@ export type Action =
   | { type: 'media-type'; mediaType: CallMediaType }
   | { type: 'member-upsert'; userId: string; name?: string; avatar?: string; status?: MemberStatus }
   | { type: 'member-remove'; userId: string }
+  | { type: 'group-call'; groupId: string; call: GroupCallInfo | null }
   | { type: 'member-media'; userId: string; audio?: boolean; video?: boolean }
   | { type: 'member-stream'; userId: string; stream: MediaStream | null }
   | { type: 'self-media'; audio?: boolean; video?: boolean; stream?: MediaStream | null }
@@ -103,6 +122,7 @@ export type Action =
   | { type: 'devices'; devices: readonly DeviceInfo[] }
   | { type: 'speaker-muted'; muted: boolean }
   | { type: 'minimized'; minimized: boolean }
+  | { type: 'sound-blocked'; blocked: boolean }
   | { type: 'settings'; settings: Partial<Settings> };
 
 export interface ReadonlyStore {

@@ -199,6 +199,8 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
         pendingRequests: 0,
         listeners: 0,
         heldInvitations: 0,
+        reconnectAttempts: 0,
+        iceRestarts: 0,
       });
     }
   });
@@ -494,7 +496,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     await expectAllReleased(bob);
   });
 
-  it('a lost signaling connection ends the call and reports the error', async () => {
+  it('a lost signaling connection: the call survives, the engine reconnects and resumes it with the same peer connection', async () => {
     const alice = await loggedIn('alice');
     const sockets: WebSocket[] = [];
     class TrackedSocket extends WebSocket {
@@ -506,20 +508,78 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     const bob = await loggedIn('bob', { WebSocket: TrackedSocket });
     const callId = await connectedVideoCall(alice, bob);
     expect(sockets).to.have.length(1);
-    // bob's socket drops (not a logout): his call ends locally, the server drops him from the call.
+    const pc = bob.engine.debugPeerConnection(alice.userId);
+    // bob's socket drops (not a logout): the call goes on, the engine reconnects and resumes.
     sockets[0].close(4000, 'test drop');
-    const bobEnd = await waitFor('bob: call ends', () => bob.log.onCallEnd[0]);
-    expect(bobEnd).to.include({ callId, cause: 'disconnected', reason: CallEndReason.UNKNOWN });
-    await waitFor('bob: connection error reported', () =>
-      bob.log.onError.find((e) => e.code === ErrorCode.CONNECTION_FAILED),
-    );
-    expect(bob.log.onConnectionStateChanged.at(-1)).to.deep.equal({ state: 'disconnected' });
+    await waitFor('bob: reconnecting', () => bob.log.onConnectionStateChanged.find((e) => e.state === 'reconnecting'));
+    await waitFor('bob: connected again', () => bob.engine.debugState().connection === 'connected' && sockets.length === 2);
+    expect(bob.log.onConnectionStateChanged.at(-1)).to.deep.equal({ state: 'connected' });
+    expect(bob.log.onCallEnd).to.deep.equal([]);
+    expect(bob.log.onError).to.deep.equal([]);
+    expect(bob.engine.debugPeerConnection(alice.userId)).to.equal(pc);
+    expect(bob.engine.debugState()).to.include({ call: 'connected', peers: 1, reconnectAttempts: 1 });
+    // The resumed socket is bound to the call: bob's hangup reaches alice.
+    await bob.engine.hangup();
     const aliceEnd = await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
-    expect(aliceEnd).to.include({ callId, cause: 'disconnected', reason: CallEndReason.END_BY_SERVER });
-    await waitFor('alice: bob left', () => alice.log.onUserLeave.find((e) => e.userId === bob.userId));
+    expect(aliceEnd).to.include({ callId, cause: 'hangup' });
     await expectAllReleased(alice);
     await expectAllReleased(bob);
-    const retry = await bob.engine.calls({ userIDList: [alice.userId], mediaType: CallMediaType.AUDIO }).catch((e: unknown) => e);
-    expect((retry as CallKitError).code).to.equal(ErrorCode.CONNECTION_FAILED);
+  });
+
+  it('gives up reconnecting into the failed state (call ended, error reported); reconnect() tries again', async () => {
+    const alice = await loggedIn('alice');
+    const sockets: WebSocket[] = [];
+    let reachable = true;
+    class FlakySocket extends WebSocket {
+      constructor(url: string) {
+        // An unreachable address while the "network" is down: the connect fails at once.
+        super(reachable ? url : 'ws://127.0.0.1:9/ck');
+        sockets.push(this);
+      }
+    }
+    const bob = await loggedIn('bob', { WebSocket: FlakySocket, reconnectGiveUpMs: 1500, reconnectDelayScale: 0.1 });
+    const callId = await connectedVideoCall(alice, bob);
+    reachable = false;
+    const lostAt = performance.now();
+    sockets[0].close(4000, 'test drop');
+    await waitFor('bob: failed', () => bob.log.onConnectionStateChanged.find((e) => e.state === 'failed'), 5000);
+    const gaveUpAfter = performance.now() - lostAt;
+    expect(gaveUpAfter).to.be.within(1400, 3000);
+    expect(bob.log.onCallEnd[0]).to.include({ callId, cause: 'disconnected' });
+    expect(bob.log.onError.some((e) => e.code === ErrorCode.CONNECTION_FAILED)).to.equal(true);
+    const attempts = bob.engine.debugState().reconnectAttempts;
+    expect(attempts).to.be.within(3, 8);
+    expect(bob.engine.debugState()).to.include({ timers: 0, call: null, peers: 0 });
+    const refused = await bob.engine.calls({ userIDList: [alice.userId], mediaType: CallMediaType.AUDIO }).catch((e: unknown) => e);
+    expect((refused as CallKitError).code).to.equal(ErrorCode.CONNECTION_FAILED);
+    reachable = true;
+    await bob.engine.reconnect();
+    expect(bob.engine.debugState().connection).to.equal('connected');
+    expect(bob.log.onConnectionStateChanged.at(-1)).to.deep.equal({ state: 'connected' });
+    await expectAllReleased(bob);
+  });
+
+  it('a hangup while reconnecting is sent once the socket is back: the other side does not wait for the grace period', async () => {
+    const alice = await loggedIn('alice');
+    const sockets: WebSocket[] = [];
+    let reachable = true;
+    class FlakySocket extends WebSocket {
+      constructor(url: string) {
+        super(reachable ? url : 'ws://127.0.0.1:9/ck');
+        sockets.push(this);
+      }
+    }
+    const bob = await loggedIn('bob', { WebSocket: FlakySocket, reconnectDelayScale: 0.2 });
+    const callId = await connectedVideoCall(alice, bob);
+    reachable = false;
+    sockets[0].close(4000, 'test drop');
+    await waitFor('bob: reconnecting', () => bob.log.onConnectionStateChanged.find((e) => e.state === 'reconnecting'));
+    await bob.engine.hangup();
+    expect(bob.log.onCallEnd[0]).to.include({ callId, cause: 'hangup' });
+    reachable = true;
+    const aliceEnd = await waitFor('alice: call ends', () => alice.log.onCallEnd[0], 8000);
+    expect(aliceEnd).to.include({ callId, cause: 'hangup' });
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
   });
 });

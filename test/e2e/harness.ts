@@ -14,27 +14,67 @@ export interface Demo {
   close(): Promise<void>;
 }
 
-/** Starts the demo on a free port. `ringTimeoutS` shortens the server's ring timeout. */
-export async function startDemo(options: { ringTimeoutS?: number } = {}): Promise<Demo> {
-  const previous = process.env.CALLKIT_RING_TIMEOUT_S;
-  if (options.ringTimeoutS !== undefined) process.env.CALLKIT_RING_TIMEOUT_S = String(options.ringTimeoutS);
-  else delete process.env.CALLKIT_RING_TIMEOUT_S;
+export interface DemoOptions {
+  /** Shortens the server's ring timeout (CALLKIT_RING_TIMEOUT_S). */
+  ringTimeoutS?: number;
+  /** Reconnect grace period of the server, ms (CALLKIT_GRACE_MS). */
+  graceMs?: number;
+  /** Server heartbeat, ms (CALLKIT_PING_INTERVAL_MS / CALLKIT_PING_TIMEOUT_MS). */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
+  /** A fixed port (to restart a server on the same address); default a free one. */
+  port?: number;
+  /** A fixed userSig secret (CALLKIT_SECRET), so a restarted server accepts the pages' userSigs. */
+  secret?: string;
+  /** `false` turns the server's rate limits off (CALLKIT_RATE_LIMITS): churn runs make more than 10 invites a minute. */
+  rateLimits?: false;
+  /** Serve the registry counts on GET /ck/stats (CALLKIT_STATS), read with {@link serverStats}. */
+  stats?: boolean;
+}
+
+const DEMO_ENV: Record<string, keyof DemoOptions> = {
+  CALLKIT_RING_TIMEOUT_S: 'ringTimeoutS',
+  CALLKIT_GRACE_MS: 'graceMs',
+  CALLKIT_PING_INTERVAL_MS: 'pingIntervalMs',
+  CALLKIT_PING_TIMEOUT_MS: 'pingTimeoutMs',
+  CALLKIT_SECRET: 'secret',
+  CALLKIT_RATE_LIMITS: 'rateLimits',
+  CALLKIT_STATS: 'stats',
+};
+
+/** Starts the demo (on a free port unless `port`), with the server timers `options` scale down. */
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const previous: Record<string, string | undefined> = {};
+  for (const [name, key] of Object.entries(DEMO_ENV)) {
+    previous[name] = process.env[name];
+    if (options[key] !== undefined) process.env[name] = String(options[key]);
+    else delete process.env[name];
+  }
   let server: ViteDevServer;
   try {
     server = await createServer({
       root,
       configFile: `${root}/vite.config.ts`,
       logLevel: 'warn',
-      server: { port: 0, strictPort: false, host: '127.0.0.1', hmr: false },
+      server: { port: options.port ?? 0, strictPort: options.port !== undefined, host: '127.0.0.1', hmr: false },
     });
     await server.listen();
   } finally {
-    if (previous === undefined) delete process.env.CALLKIT_RING_TIMEOUT_S;
-    else process.env.CALLKIT_RING_TIMEOUT_S = previous;
+    for (const name of Object.keys(DEMO_ENV)) {
+      if (previous[name] === undefined) delete process.env[name];
+      else process.env[name] = previous[name];
+    }
   }
   const address = server.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('demo server did not listen');
   return { url: `http://127.0.0.1:${address.port}`, close: () => server.close() };
+}
+
+/** The signaling registry counts of a demo started with `stats: true`. */
+export async function serverStats(demo: Demo): Promise<{ sockets: number; users: number; calls: number; timers: number }> {
+  const res = await fetch(`${demo.url}/ck/stats`);
+  if (!res.ok) throw new Error(`GET /ck/stats: HTTP ${res.status} (start the demo with stats: true)`);
+  return (await res.json()) as { sockets: number; users: number; calls: number; timers: number };
 }
 
 export async function launchBrowser(): Promise<Browser> {
@@ -183,4 +223,66 @@ export async function dial(page: Page, callee: string, type: 'video' | 'audio' =
   await page.selectOption('#call-type', type === 'video' ? '2' : '1');
   await page.click('#call-button');
   await waitStatus(page, 'calling');
+}
+
+/** What one page receives from (and sends to) one remote member, over that member's own connection. */
+export interface PeerStats {
+  /** `connectionState` of the connection, or 'none' when the engine has no connection to them. */
+  connection: RTCPeerConnectionState | 'none';
+  framesDecoded: number;
+  audioBytesReceived: number;
+  /** Height of the video we send them (after `scaleResolutionDownBy`), 0 when none. */
+  sentFrameHeight: number;
+  /** Encoding parameters of our video sender toward them (the mesh caps). */
+  videoEncoding: { maxBitrate?: number; scaleResolutionDownBy?: number; maxFramerate?: number } | null;
+}
+
+/**
+ * Stats per remote member, read from the RTCPeerConnection the default engine keeps for each one
+ * (`engine.debugPeerConnection(userId)`): proves media flows between every pair of a mesh.
+ */
+export async function peerStats(page: Page, userIds: readonly string[]): Promise<Record<string, PeerStats>> {
+  return page.evaluate(async (ids) => {
+    const engine = window.callKit.engine as unknown as { debugPeerConnection?(id: string): RTCPeerConnection | null } | null;
+    const out: Record<string, PeerStats> = {};
+    for (const id of ids) {
+      const pc = engine?.debugPeerConnection?.(id) ?? null;
+      const row: PeerStats = { connection: pc?.connectionState ?? 'none', framesDecoded: 0, audioBytesReceived: 0, sentFrameHeight: 0, videoEncoding: null };
+      if (pc) {
+        const report = await pc.getStats();
+        report.forEach((s: { type: string; kind?: string; framesDecoded?: number; bytesReceived?: number; frameHeight?: number }) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'video') row.framesDecoded += s.framesDecoded ?? 0;
+          if (s.type === 'inbound-rtp' && s.kind === 'audio') row.audioBytesReceived += s.bytesReceived ?? 0;
+          if (s.type === 'outbound-rtp' && s.kind === 'video') row.sentFrameHeight = Math.max(row.sentFrameHeight, s.frameHeight ?? 0);
+        });
+        const sender = pc.getSenders().find((s) => s.track?.kind === 'video');
+        const enc = sender?.getParameters().encodings?.[0];
+        if (enc) row.videoEncoding = { maxBitrate: enc.maxBitrate, scaleResolutionDownBy: enc.scaleResolutionDownBy, maxFramerate: enc.maxFramerate };
+      }
+      out[id] = row;
+    }
+    return out;
+  }, userIds);
+}
+
+/**
+ * `page` receives audio (and video frames, if `video`) from each of `from` over their own
+ * connection, and keeps receiving (the counters rise again).
+ */
+export async function assertReceivingFrom(page: Page, who: string, from: readonly string[], video = true, timeout = 15_000): Promise<void> {
+  const flowing = (s: Record<string, PeerStats>, base?: Record<string, PeerStats>) =>
+    from.every((id) => {
+      const row = s[id];
+      const was = base?.[id];
+      return (
+        row.connection === 'connected' &&
+        row.audioBytesReceived > (was?.audioBytesReceived ?? 0) &&
+        (!video || row.framesDecoded > (was?.framesDecoded ?? 0))
+      );
+    });
+  await until(async () => flowing(await peerStats(page, from)), `${who} receives media from ${from.join(', ')}`, timeout, () => peerStats(page, from));
+  const first = await peerStats(page, from);
+  await until(async () => flowing(await peerStats(page, from), first), `${who}'s media from ${from.join(', ')} keeps rising`, timeout, () =>
+    peerStats(page, from),
+  );
 }

@@ -57,7 +57,7 @@ test('incoming call accepted as audio turns the call into an audio call', async 
   await kit.dispose();
 });
 
-test('group call: a member who declines leaves the grid with a named toast; the call goes on', async () => {
+test('group call: a member who declines keeps a `rejected` status (off the grid) with a named toast; the call goes on', async () => {
   const { kit, engine } = await setup();
   await kit.calls({ userIDList: ['bob', 'carol'], type: CallMediaType.VIDEO });
   assert.equal(kit.store.getState().isGroup, true);
@@ -66,7 +66,8 @@ test('group call: a member who declines leaves the grid with a named toast; the 
   engine.remoteReject('carol');
   const s = kit.store.getState();
   assert.equal(s.status, 'connected');
-  assert.deepEqual(s.members.map((m) => m.userId), ['bob']);
+  // Gone members stay in the store with their status; the call view shows accepted and ringing ones.
+  assert.deepEqual(s.members.map((m) => `${m.userId}:${m.status}`), ['bob:accepted', 'carol:rejected']);
   assert.equal(s.toast?.key, 'other-side-reject-call-group');
   assert.equal(s.toast?.params?.name, 'carol');
   await kit.dispose();

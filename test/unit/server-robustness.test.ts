@@ -224,7 +224,8 @@ describe('signaling server: bad input beside an honest call', () => {
   });
 
   it('terminates a socket that stops answering pings; its call ends for the peer', async () => {
-    const s = await start({ pingIntervalMs: 30, pingTimeoutMs: 150 });
+    // The grace (counted from the last pong) is shorter than the silence: the member leaves at once.
+    const s = await start({ pingIntervalMs: 30, pingTimeoutMs: 150, graceMs: 100 });
     const alice = await user('alice');
     const zombie = await TestClient.connect(s.url, 'zombie', { autoPong: false });
     clients.push(zombie);

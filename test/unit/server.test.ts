@@ -441,8 +441,8 @@ describe('signaling server: glare', () => {
 });
 
 describe('signaling server: disconnects', () => {
-  it('a socket closed mid-call: the other side gets the member left, then call-ended disconnected', async () => {
-    await start();
+  it('a socket closed mid-call: after the grace period the other side gets the member left, then call-ended disconnected', async () => {
+    await start({ graceMs: 50 });
     const alice = await user('alice');
     const bob = await user('bob');
     const callId = await connect(alice, bob);

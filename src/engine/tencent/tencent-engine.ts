@@ -159,6 +159,7 @@ const END_REASON: Record<EndCause, CallEndReason> = {
   'rejected-elsewhere': CallEndReason.OTHER_DEVICE_REJECT,
   glare: CallEndReason.END_BY_SERVER,
   disconnected: CallEndReason.UNKNOWN,
+  network: CallEndReason.UNKNOWN,
   ended: CallEndReason.END_BY_SERVER,
   error: CallEndReason.UNKNOWN,
 };

@@ -15,7 +15,11 @@
  * - Remote tracks are collected into a MediaStream; a fresh MediaStream object is handed out each
  *   time the set of remote tracks changes (tracks of one description together, after a 0 ms
  *   timer), so consumers can simply reassign `srcObject`.
- * - ICE `failed` -> `restartIce()`.
+ * - ICE recovery (reliability R6): `failed` -> `restartIce()` at once; `disconnected` for longer than
+ *   `iceDisconnectedTimeoutMs` (default 2.5 s) -> `restartIce()` too (a short blip recovers by
+ *   itself, with no restart). The restart is an offer with new ICE credentials on the SAME
+ *   connection (perfect negotiation carries it), never a new RTCPeerConnection. A connection that
+ *   fails twice without ever having connected calls `onIceFatal` instead of looping.
  */
 import type { RelayData } from '../../protocol/messages.js';
 
@@ -34,7 +38,14 @@ export interface PeerOptions {
   onConnectionStateChange?(state: RTCPeerConnectionState): void;
   /** An unexpected negotiation failure (not fatal by itself). */
   onError?(error: unknown): void;
+  /** ICE failed twice before the connection ever connected: the network cannot carry this call. */
+  onIceFatal?(): void;
+  /** How long ICE may stay `disconnected` before an ICE restart (default 2500 ms). */
+  iceDisconnectedTimeoutMs?: number;
 }
+
+/** ICE failures before ever connecting that end the attempt ("network not supported"). */
+export const MAX_ICE_FAILURES_WITHOUT_CONNECT = 2;
 
 /** TUI network quality: 0 unknown, 1 excellent .. 5 very bad, 6 down. */
 export type NetworkQuality = 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -69,6 +80,11 @@ export class Peer {
   #streamTimer: ReturnType<typeof setTimeout> | null = null;
   /** Non-initiator: our stream, added once the first remote offer is applied. */
   #deferred: MediaStream | null = null;
+  #everConnected = false;
+  #iceFailures = 0;
+  #disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
+  /** ICE restarts issued (tests read it: a restart, not a rebuild). */
+  iceRestarts = 0;
 
   constructor(options: PeerOptions) {
     this.#options = options;
@@ -112,7 +128,7 @@ export class Peer {
       }, 0);
     };
     pc.oniceconnectionstatechange = () => {
-      if (pc.iceConnectionState === 'failed' && !this.#closed) pc.restartIce();
+      if (!this.#closed) this.#onIceState(pc.iceConnectionState);
     };
     pc.onconnectionstatechange = () => {
       if (!this.#closed) options.onConnectionStateChange?.(pc.connectionState);
@@ -221,10 +237,55 @@ export class Peer {
     return qualityFrom(rtt, Math.max(downLoss, upLoss));
   }
 
+  /** Restarts ICE on this connection (new credentials, same RTCPeerConnection). */
+  restartIce(): void {
+    if (this.#closed) return;
+    this.#clearDisconnectedTimer();
+    this.iceRestarts++;
+    this.pc.restartIce();
+  }
+
+  /**
+   * After the signaling socket came back: what was sent while it was down is lost, so an offer still
+   * waiting for its answer is sent again, and a connection whose ICE broke meanwhile is restarted.
+   */
+  resync(): void {
+    if (this.#closed) return;
+    const ice = this.pc.iceConnectionState;
+    if (this.pc.signalingState === 'have-local-offer') this.#sendLocalDescription();
+    else if (ice === 'failed' || ice === 'disconnected') this.restartIce();
+  }
+
+  #onIceState(state: RTCIceConnectionState): void {
+    if (state === 'connected' || state === 'completed') {
+      this.#everConnected = true;
+      this.#clearDisconnectedTimer();
+    } else if (state === 'disconnected') {
+      if (this.#disconnectedTimer) return;
+      this.#disconnectedTimer = setTimeout(() => {
+        this.#disconnectedTimer = null;
+        if (!this.#closed && this.pc.iceConnectionState === 'disconnected') this.restartIce();
+      }, this.#options.iceDisconnectedTimeoutMs ?? 2500);
+    } else if (state === 'failed') {
+      this.#clearDisconnectedTimer();
+      if (!this.#everConnected && ++this.#iceFailures >= MAX_ICE_FAILURES_WITHOUT_CONNECT) {
+        this.#options.onIceFatal?.();
+        return;
+      }
+      this.restartIce();
+    }
+  }
+
+  #clearDisconnectedTimer(): void {
+    if (this.#disconnectedTimer) clearTimeout(this.#disconnectedTimer);
+    this.#disconnectedTimer = null;
+  }
+
   /** Closes the connection; idempotent. Remote tracks end with it. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#clearDisconnectedTimer();
     if (this.#streamTimer) clearTimeout(this.#streamTimer);
     this.#streamTimer = null;
     const pc = this.pc;

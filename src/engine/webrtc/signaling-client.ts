@@ -11,7 +11,7 @@
  *   are emitted too, except `ok` and `error`, which only mean something to the requester).
  *   Frames that fail validation are dropped and reported as `invalid`.
  * - A socket that closes without {@link SignalingClient.close} emits `lost`; reconnection is not
- *   done here (yet): the owner decides what a lost socket means.
+ *   done here: the owner (the engine) reconnects with a new client and resumes its call.
  *
  * Touches no browser API at import time: `WebSocket` is looked up when connecting (or injected).
  */
@@ -297,8 +297,22 @@ export class SignalingClient {
   #onClose(code: number, reason: string): void {
     const expected = this.#closing;
     this.#teardown(new CallKitError(ErrorCode.CONNECTION_FAILED, 'signaling connection lost', 'disconnected'));
-    this.#setState('disconnected');
+    // `lost` before the state change: an owner that reconnects detaches first and never shows
+    // 'disconnected' in between.
     if (!expected) this.#events.emit('lost', { code, reason });
+    this.#setState('disconnected');
+  }
+
+  /**
+   * Test support: closes the socket as a network loss would (`lost` follows, unlike
+   * {@link SignalingClient.close}).
+   */
+  debugDrop(): void {
+    try {
+      this.#ws?.close(4000, 'debug drop');
+    } catch {
+      // already closed
+    }
   }
 
   /** Detaches and closes the socket, rejects pending requests. */

@@ -23,10 +23,29 @@
  * - `hangup()` while dialing sends `cancel` (and `hangup` if the cancel is refused because someone
  *   accepted in the meantime), while ringing sends `reject`, when connected sends `hangup`. The local
  *   cleanup and `onCallEnd` do not wait for the server's answer.
- * - A lost signaling socket ends the call (cause `disconnected`, reason UNKNOWN), sets the
- *   connection state to `disconnected` and emits `onError` CONNECTION_FAILED; no reconnection yet.
+ * - A lost signaling socket does not end a connected call: the peer connections are untouched
+ *   (media keeps flowing), the connection state becomes `reconnecting`, and the engine logs in again
+ *   on a new socket with backoff and jitter ({@link reconnectDelayMs}: about 0, 0.3, 1.2, 2.7, 4.8,
+ *   then every 7 s), then sends `resume {callId}`: `resumed` -> the same call goes on with the same
+ *   peers; `call-not-found` (the call ended meanwhile, or the server restarted and lost it) -> the
+ *   call ends with cause `disconnected`. A call still dialing or ringing ends at once (cause
+ *   `disconnected`; a ringing invitation is re-sent by the server on the new login). After
+ *   `reconnectGiveUpMs` (default 60 s) without success the state becomes `failed`, the call ends
+ *   (cause `disconnected`) and `onError` CONNECTION_FAILED is emitted; {@link WebRTCEngine.reconnect}
+ *   tries again. A socket closed for a refused login (4401) or a kick (4409) is not reconnected.
+ *   `hangup()` while reconnecting ends the call locally at once and sends `hangup` after the
+ *   reconnect; after the resume, an offer left unanswered during the outage is sent again and a
+ *   broken ICE restarted (`Peer.resync`).
+ * - ICE: see `peer.ts` (restart on failed / long disconnected). Two ICE failures before a peer ever
+ *   connected end the call with cause `network` ("network not supported"), after a `hangup`.
  * - Microphone off = the track is disabled (silence), camera off = the track is stopped; both are
  *   announced to the others with `media-state`.
+ * - Group calls: the mesh grows by the joiner offering to every accepted member (callee accept and
+ *   `join()` alike); the others wait for its offer. `inviteUser()` sends `invite-user`; invitees
+ *   arrive as `member-state ringing` -> `onUserInvited`. `join()` captures media, sends `join` and
+ *   applies the `call-started` answer like an accept (relays arriving meanwhile are held and
+ *   replayed). Every outgoing video is capped by the number of accepted members (`video-caps.ts`),
+ *   re-applied on every member change.
  * - `switchCallMediaType(AUDIO)` stops our camera and announces `video: false`; the protocol has no
  *   message for it, so the others just see our video become unavailable.
  */
@@ -50,10 +69,12 @@ import type {
   EndCause,
   EngineCallParams,
   EngineLoginParams,
+  GroupCallInfo,
   MemberStatus,
   UserProfile,
 } from '../types.js';
 import { LocalMedia, VolumeMeter, listDevices } from './media.js';
+import { capVideo, videoLimitFor } from './video-caps.js';
 import { Peer } from './peer.js';
 import { SignalingClient, type ClientRequest, type SocketConstructor } from './signaling-client.js';
 
@@ -66,7 +87,25 @@ export interface WebRTCEngineOptions {
   statsIntervalMs?: number;
   /** WebSocket implementation (default `globalThis.WebSocket`), e.g. `ws` in Node. */
   WebSocket?: SocketConstructor;
+  /** Give up reconnecting a lost signaling socket after this long (default 60 000 ms). */
+  reconnectGiveUpMs?: number;
+  /** Multiplies the reconnect backoff delays (default 1; tests use less). */
+  reconnectDelayScale?: number;
+  /** ICE `disconnected` for longer than this triggers an ICE restart (default 2500 ms). */
+  iceDisconnectedTimeoutMs?: number;
 }
+
+/**
+ * Delay before reconnect attempt `attempt` (0-based): 0, then 300·n² ms capped at 7 s (0.3, 1.2,
+ * 2.7, 4.8, 7, 7, ...), each ±20 % of jitter so that many clients dropped at once spread out.
+ */
+export function reconnectDelayMs(attempt: number, random: () => number = Math.random): number {
+  if (attempt <= 0) return 0;
+  const base = Math.min(7000, 300 * attempt * attempt);
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+const DEFAULT_RECONNECT_GIVE_UP_MS = 60_000;
 
 /** Counts of live resources, for leak checks in tests. */
 export interface WebRTCEngineDebugState {
@@ -87,6 +126,16 @@ export interface WebRTCEngineDebugState {
   listeners: number;
   /** Invitations held while we dial their caller (glare in progress): 0 or 1. */
   heldInvitations: number;
+  /** Reconnect attempts made since the socket was lost (0 when connected). */
+  reconnectAttempts: number;
+  /** ICE restarts issued on the current call's peer connections. */
+  iceRestarts: number;
+}
+
+interface Reconnect {
+  attempt: number;
+  startedAt: number;
+  timer: ReturnType<typeof setTimeout> | null;
 }
 
 type CallPhase = 'dialing' | 'ringing' | 'connected';
@@ -119,6 +168,8 @@ interface ActiveCall {
   /** Callee: the accept request was sent. */
   acceptSent: boolean;
   acceptAudioOnly: boolean;
+  /** Joining (`join()`): relays that arrive before the call is set up, replayed right after. */
+  earlyRelays: Extract<ServerMessage, { type: 'relay' }>[] | null;
 }
 
 type Incoming = Extract<ServerMessage, { type: 'incoming' }>;
@@ -182,12 +233,24 @@ export class WebRTCEngine implements CallEngine {
   #mediaQueue: Promise<unknown> = Promise.resolve();
   #deviceListener: (() => void) | null = null;
   #destroyed = false;
+  /** The session, kept to log in again after a lost socket. */
+  #session: { url: string; sdkAppId: number; userSig: string } | null = null;
+  #reconnect: Reconnect | null = null;
+  /** Calls hung up while the socket was down: `hangup` is sent after the reconnect. */
+  #pendingHangups: string[] = [];
+  #lastReconnectAttempts = 0;
+  readonly #reconnectGiveUpMs: number;
+  readonly #reconnectDelayScale: number;
+  readonly #iceDisconnectedTimeoutMs: number | undefined;
 
   constructor(options: WebRTCEngineOptions = {}) {
     this.#iceServers = options.iceServers ?? [];
     this.#requestTimeoutMs = options.requestTimeoutMs;
     this.#statsIntervalMs = options.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS;
     this.#WebSocket = options.WebSocket;
+    this.#reconnectGiveUpMs = options.reconnectGiveUpMs ?? DEFAULT_RECONNECT_GIVE_UP_MS;
+    this.#reconnectDelayScale = options.reconnectDelayScale ?? 1;
+    this.#iceDisconnectedTimeoutMs = options.iceDisconnectedTimeoutMs;
   }
 
   on<K extends keyof CallEngineEvents>(event: K, listener: Listener<CallEngineEvents[K]>): () => void {
@@ -215,20 +278,7 @@ export class WebRTCEngine implements CallEngine {
     if (typeof params.userSig !== 'string' || !params.userSig) throw invalidParameter('userSig is required');
     if (this.#client) await this.logout();
 
-    const client = new SignalingClient({
-      url: params.server,
-      requestTimeoutMs: this.#requestTimeoutMs,
-      WebSocket: this.#WebSocket,
-    });
-    this.#client = client;
-    this.#clientOffs = [
-      client.on('state', (state) => this.#events.emit('onConnectionStateChanged', { state })),
-      client.on('message', (message) => this.#onMessage(message)),
-      client.on('lost', (event) => this.#onLost(client, event)),
-      client.on('invalid', (event) =>
-        this.#events.emit('onError', { code: ErrorCode.SERVER_ERROR, message: `dropped an invalid server message: ${event.message}` }),
-      ),
-    ];
+    const client = this.#bindClient(params.server);
     const profile = { ...this.#profile, ...params.profile };
     const login: ClientRequest = { type: 'login', sdkAppId: params.SDKAppID, userId: params.userID, userSig: params.userSig };
     if (profile.name !== undefined) login.name = profile.name;
@@ -246,11 +296,16 @@ export class WebRTCEngine implements CallEngine {
     }
     if (this.#client !== client) throw new CallKitError(ErrorCode.CONNECTION_FAILED, 'logged out while logging in', 'closed');
     this.#profile = profile;
+    this.#session = { url: params.server, sdkAppId: params.SDKAppID, userSig: params.userSig };
     this.#watchDevices();
   }
 
   /** Hangs up any call, closes the socket and clears every timer. The engine can log in again. */
   async logout(): Promise<void> {
+    this.#session = null;
+    this.#stopReconnect();
+    this.#lastReconnectAttempts = 0;
+    this.#pendingHangups = [];
     await this.hangup();
     this.#held = null;
     this.#stopStats();
@@ -437,6 +492,11 @@ export class WebRTCEngine implements CallEngine {
       reason = CallEndReason.REJECT;
       request = { type: 'reject', callId: call.callId, reason: 'declined' };
     }
+    if (request?.type === 'hangup' && this.#reconnect) {
+      // The socket is down: say it once we are back, while the server still holds our place.
+      this.#pendingHangups.push(request.callId);
+      request = null;
+    }
     const sent = request && client ? client.request(request) : null;
     this.#finishCall(call, cause, reason);
     if (!sent || !client) return;
@@ -448,6 +508,118 @@ export class WebRTCEngine implements CallEngine {
         await client.request({ type: 'hangup', callId: request.callId }).catch(noop);
       }
     }
+  }
+
+  // ---- group calls -----------------------------------------------------------------------------
+
+  /**
+   * Rings more users into the current call (protocol `invite-user`); a 1v1 call becomes a group
+   * call. Allowed while connected, or while dialing as the caller. Their states arrive as
+   * `onUserInvited`, then `onUserAccept` / `onUserReject` / ... like any invitee's.
+   */
+  async inviteUser(params: { userIDList: string[] }): Promise<void> {
+    this.#assertAlive();
+    const client = this.#requireClient();
+    const call = this.#call;
+    if (!call || !call.callId || !(call.phase === 'connected' || (call.phase === 'dialing' && call.role === CallRole.CALLER))) {
+      throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no call to invite users into');
+    }
+    const to = params?.userIDList;
+    if (!Array.isArray(to) || to.some((id) => typeof id !== 'string' || !id)) throw invalidParameter('userIDList must be a list of user ids');
+    const unique = [...new Set(to)];
+    if (unique.length < 1 || unique.length > MAX_INVITEES) throw new CallKitError(ErrorCode.CALLEE_COUNT, `invite 1 to ${MAX_INVITEES} users`);
+    if (unique.includes(this.#userId)) throw new CallKitError(ErrorCode.SELF_CALL, 'you cannot invite yourself');
+    const answer = await client.request({ type: 'invite-user', callId: call.callId, to: unique });
+    if (answer.type !== 'ok') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`, 'invalid-message');
+  }
+
+  /**
+   * Enters a running call we were invited to (protocol `join`: declined, missed, left or still
+   * ringing). Captures the microphone (and the camera for `mediaType` VIDEO, or once the server says
+   * the call is a video call when `mediaType` is not given; a camera failure then joins audio-only),
+   * sends `join`, then behaves as an accepting callee: `onCallStarted` (role callee, the members with
+   * their states), `onCallBegin`, `onUserJoin` per member, and we make the first offer to each.
+   */
+  async join(params: { callId: string; mediaType?: CallMediaType }): Promise<void> {
+    this.#assertAlive();
+    const client = this.#requireClient();
+    const callId = params?.callId;
+    if (typeof callId !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(callId)) throw invalidParameter('callId must be a call id');
+    const wanted = params.mediaType;
+    if (wanted !== undefined && wanted !== CallMediaType.AUDIO && wanted !== CallMediaType.VIDEO) {
+      throw invalidParameter('mediaType must be CallMediaType.AUDIO (1) or VIDEO (2)');
+    }
+    if (this.#call) throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is already in progress');
+    const call = this.#newCall(CallRole.CALLEE, 'ringing', wanted ?? CallMediaType.AUDIO);
+    call.callId = callId;
+    call.accepting = true;
+    call.acceptSent = true;
+    call.earlyRelays = [];
+    this.#call = call;
+    const drop = () => {
+      if (this.#call !== call) return;
+      this.#call = null;
+      this.#media.release();
+    };
+    let answer: ServerMessage;
+    try {
+      await this.#mediaOp(() => this.#media.acquire({ audio: true, video: wanted === CallMediaType.VIDEO }));
+      if (this.#call !== call) throw new CallKitError(ErrorCode.INVALID_STATE, 'hung up before joining');
+      answer = await client.request({ type: 'join', callId }, { match: (m) => m.type === 'call-started' && m.callId === callId });
+      if (answer.type !== 'call-started') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`, 'invalid-message');
+    } catch (error) {
+      drop();
+      throw error;
+    }
+    if (this.#call !== call) {
+      // hangup() while the join was on its way: leave again.
+      void client.request({ type: 'hangup', callId }).catch(noop);
+      throw new CallKitError(ErrorCode.INVALID_STATE, 'hung up while joining');
+    }
+    const mediaType = fromWireMedia(answer.mediaType);
+    call.callMediaType = mediaType;
+    call.mediaType = mediaType;
+    if (mediaType === CallMediaType.VIDEO) {
+      if (wanted === CallMediaType.AUDIO) call.acceptAudioOnly = true;
+      else if (wanted === undefined) {
+        try {
+          await this.#mediaOp(() => this.#media.acquire({ audio: true, video: true }));
+        } catch {
+          call.acceptAudioOnly = true; // no camera: join audio-only rather than not at all
+        }
+        if (this.#call !== call) throw new CallKitError(ErrorCode.INVALID_STATE, 'hung up while joining');
+      }
+    }
+    // Known states first, so former members' states (declined, left...) raise no events.
+    for (const m of answer.members) {
+      if (m.userId !== this.#userId && m.state !== 'accepted') call.members.set(m.userId, { profile: profileOf(m), state: m.state });
+    }
+    call.announced = true;
+    this.#events.emit('onCallStarted', {
+      callId,
+      mediaType,
+      role: CallRole.CALLEE,
+      members: answer.members.filter((m) => m.userId !== this.#userId).map((m) => ({ ...profileOf(m), status: m.state })),
+    });
+    const early = call.earlyRelays ?? [];
+    call.earlyRelays = null;
+    this.#onCallStarted(answer);
+    for (const relay of early) this.#onRelay(relay);
+  }
+
+  /** The call running for `groupID` (protocol `group-call-query`), or null (none, or not ours to see). */
+  async queryGroupCall(groupID: string): Promise<GroupCallInfo | null> {
+    this.#assertAlive();
+    const client = this.#requireClient();
+    if (typeof groupID !== 'string' || !groupID || groupID.length > 64) throw invalidParameter('groupID must be a string of 1-64 characters');
+    const answer = await client.request({ type: 'group-call-query', groupId: groupID });
+    if (answer.type !== 'group-call') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`, 'invalid-message');
+    if (!answer.call) return null;
+    return {
+      callId: answer.call.callId,
+      mediaType: fromWireMedia(answer.call.mediaType),
+      members: answer.call.members.map((m) => ({ ...profileOf(m), status: m.state })),
+    };
   }
 
   // ---- media -----------------------------------------------------------------------------------
@@ -564,16 +736,35 @@ export class WebRTCEngine implements CallEngine {
   debugState(): WebRTCEngineDebugState {
     for (const pc of [...this.#pcs]) if (pc.signalingState === 'closed') this.#pcs.delete(pc);
     return {
-      connection: this.#client?.state ?? 'disconnected',
+      connection: this.#reconnect ? 'reconnecting' : (this.#client?.state ?? 'disconnected'),
       call: this.#call?.phase ?? null,
       peers: this.#pcs.size,
       localTracks: this.#media.liveTrackCount(),
-      timers: (this.#statsTimer ? 1 : 0) + (this.#client?.timerCount ?? 0),
+      timers: (this.#statsTimer ? 1 : 0) + (this.#client?.timerCount ?? 0) + (this.#reconnect?.timer ? 1 : 0),
       audioContexts: this.#meter.openContextCount(),
       pendingRequests: this.#client?.pendingCount ?? 0,
       listeners: this.#events.listenerCount,
       heldInvitations: this.#held ? 1 : 0,
+      reconnectAttempts: this.#reconnect ? this.#reconnect.attempt : this.#lastReconnectAttempts,
+      iceRestarts: [...(this.#call?.peers.values() ?? [])].reduce((n, p) => n + p.iceRestarts, 0),
     };
+  }
+
+  /** Test support: drops the signaling socket as a network loss would (the engine reconnects). */
+  debugDropSignaling(): void {
+    this.#client?.debugDrop();
+  }
+
+  /** Test support: restarts ICE toward `userId` (all peers when omitted) as a failure would. */
+  debugRestartIce(userId?: string): number {
+    let n = 0;
+    for (const [id, peer] of this.#call?.peers ?? []) {
+      if (userId === undefined || id === userId) {
+        peer.restartIce();
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The peer connection toward `userId` in the current call (tests read its stats). */
@@ -653,7 +844,7 @@ export class WebRTCEngine implements CallEngine {
       callId: message.callId,
       caller: profileOf(message.caller),
       calleeIdList: message.members.map((m) => m.userId).filter((id) => id !== callerId),
-      members: message.members.map(profileOf),
+      members: message.members.map((m) => ({ ...profileOf(m), status: m.state })),
       mediaType: call.callMediaType,
     };
     if (message.groupId !== undefined) event.groupID = message.groupId;
@@ -664,6 +855,8 @@ export class WebRTCEngine implements CallEngine {
   #onCallStarted(message: Extract<ServerMessage, { type: 'call-started' }>): void {
     const call = this.#call;
     if (!call || call.callId !== message.callId || call.role !== CallRole.CALLEE || call.phase !== 'ringing') return;
+    // Joining: `join()` applies its answer itself, once the media for the call's type is captured.
+    if (call.earlyRelays) return;
     call.phase = 'connected';
     call.beginAt = Date.now();
     if (call.acceptAudioOnly && call.callMediaType === CallMediaType.VIDEO) {
@@ -687,6 +880,7 @@ export class WebRTCEngine implements CallEngine {
         this.#applyMember(call, member);
       }
     }
+    this.#capVideo(call);
   }
 
   /** Applies one member's (new) state, emitting the matching events once per transition. */
@@ -731,9 +925,14 @@ export class WebRTCEngine implements CallEngine {
         this.#closePeer(call, userId);
         this.#events.emit('onUserLeave', { userId });
         break;
+      case 'ringing':
+        // Invited into the call (inviteUser), or invited again after declining or leaving.
+        this.#events.emit('onUserInvited', info.profile);
+        break;
       default:
         break;
     }
+    this.#capVideo(call);
     if (member.state !== 'accepted') this.#closePeer(call, userId);
     else if (member.audio !== undefined || member.video !== undefined) {
       this.#applyRemoteMedia(call, userId, member.audio ?? info.audio ?? true, member.video ?? info.video ?? false);
@@ -764,6 +963,10 @@ export class WebRTCEngine implements CallEngine {
 
   #onRelay(message: Extract<ServerMessage, { type: 'relay' }>): void {
     const call = this.#call;
+    if (call?.earlyRelays && call.callId === message.callId && call.phase === 'ringing') {
+      if (call.earlyRelays.length < 500) call.earlyRelays.push(message);
+      return;
+    }
     if (!call || call.callId !== message.callId || call.phase !== 'connected') return;
     let peer = call.peers.get(message.from);
     if (!peer) {
@@ -776,17 +979,182 @@ export class WebRTCEngine implements CallEngine {
 
   #onLost(client: SignalingClient, event: { code: number; reason: string }): void {
     if (this.#client !== client) return;
+    const kicked = event.code === 4409 || /kick|replaced/i.test(event.reason);
     const call = this.#call;
+    if (!kicked && event.code !== 4401 && this.#session && !this.#destroyed) {
+      // Keep a connected call (its media does not need the socket); the rest cannot survive.
+      this.#detachClient();
+      this.#held = null;
+      if (call && call.phase !== 'connected') this.#finishCall(call, 'disconnected', CallEndReason.UNKNOWN);
+      this.#startReconnect();
+      return;
+    }
     if (call) this.#finishCall(call, 'disconnected', CallEndReason.UNKNOWN);
     this.#held = null;
     this.#dropClient();
-    if (event.code === 4409 || /kick|replaced/i.test(event.reason)) {
-      this.#events.emit('onKickedOffline', { reason: event.reason || 'kicked' });
-    }
+    if (kicked) this.#events.emit('onKickedOffline', { reason: event.reason || 'kicked' });
     this.#events.emit('onError', {
       code: ErrorCode.CONNECTION_FAILED,
       message: `signaling connection lost (${event.code}${event.reason ? ` ${event.reason}` : ''})`,
     });
+  }
+
+  // ---- reconnection ----------------------------------------------------------------------------
+
+  /**
+   * After the state became 'failed' (reconnection gave up): tries again from the first delay.
+   * Resolves once connected (and the call, if any, resumed or ended); rejects if it fails again.
+   */
+  reconnect(): Promise<void> {
+    this.#assertAlive();
+    if (!this.#session) return Promise.reject(new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call login() first'));
+    if (this.#client?.state === 'connected') return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const off = this.#events.on('onConnectionStateChanged', ({ state }) => {
+        if (state === 'connected') {
+          off();
+          resolve();
+        } else if (state === 'failed' || state === 'disconnected') {
+          off();
+          reject(new CallKitError(ErrorCode.CONNECTION_FAILED, 'could not reconnect to the signaling server', 'failed'));
+        }
+      });
+      if (!this.#reconnect) this.#startReconnect();
+      else {
+        // Already trying: try now instead of waiting for the next delay.
+        const r = this.#reconnect;
+        if (r.timer) {
+          clearTimeout(r.timer);
+          r.timer = null;
+          void this.#attemptReconnect(r);
+        }
+      }
+    });
+  }
+
+  #startReconnect(): void {
+    this.#stopReconnect();
+    this.#reconnect = { attempt: 0, startedAt: Date.now(), timer: null };
+    this.#lastReconnectAttempts = 0;
+    this.#events.emit('onConnectionStateChanged', { state: 'reconnecting' });
+    this.#scheduleReconnect(this.#reconnect);
+  }
+
+  #scheduleReconnect(r: Reconnect): void {
+    if (this.#reconnect !== r) return;
+    const left = r.startedAt + this.#reconnectGiveUpMs - Date.now();
+    if (left <= 0) {
+      this.#giveUpReconnect(r);
+      return;
+    }
+    const delay = Math.min(left, reconnectDelayMs(r.attempt) * this.#reconnectDelayScale);
+    r.timer = setTimeout(() => {
+      r.timer = null;
+      void this.#attemptReconnect(r);
+    }, delay);
+  }
+
+  async #attemptReconnect(r: Reconnect): Promise<void> {
+    const session = this.#session;
+    if (this.#reconnect !== r || !session) return;
+    r.attempt++;
+    this.#lastReconnectAttempts = r.attempt;
+    const client = this.#bindClient(session.url);
+    try {
+      await client.connect(this.#loginMessage(session));
+    } catch (error) {
+      if (this.#client === client) this.#detachClient();
+      if (this.#reconnect !== r) return;
+      // A refused login will be refused again: stop now.
+      if ((error as CallKitError).reason === 'auth-failed') this.#giveUpReconnect(r);
+      else this.#scheduleReconnect(r);
+      return;
+    }
+    if (this.#reconnect !== r || this.#client !== client) return;
+    this.#reconnect = null;
+    this.#events.emit('onConnectionStateChanged', { state: 'connected' });
+    for (const callId of this.#pendingHangups.splice(0)) void client.request({ type: 'hangup', callId }).catch(noop);
+    await this.#resumeCall(client);
+  }
+
+  /** After a reconnect: re-binds the connected call to the new socket, or ends it if the server lost it. */
+  async #resumeCall(client: SignalingClient): Promise<void> {
+    const call = this.#call;
+    if (!call || call.phase !== 'connected' || !call.callId) return;
+    let answer: ServerMessage;
+    try {
+      answer = await client.request({ type: 'resume', callId: call.callId });
+    } catch (error) {
+      if (this.#call !== call) return;
+      // Lost again: the next reconnect resumes. Refused: the call is gone on the server.
+      if ((error as CallKitError).code === ErrorCode.SERVER_ERROR) this.#finishCall(call, 'disconnected', CallEndReason.END_BY_SERVER);
+      return;
+    }
+    if (this.#call !== call || answer.type !== 'resumed') return;
+    // Catch up with what happened while we were away (e.g. a member left).
+    for (const member of answer.members) {
+      if (member.userId !== this.#userId) this.#applyMember(call, member);
+    }
+    for (const peer of call.peers.values()) peer.resync();
+    this.#sendMediaState();
+  }
+
+  #giveUpReconnect(r: Reconnect): void {
+    if (this.#reconnect !== r) return;
+    this.#stopReconnect();
+    this.#pendingHangups = [];
+    this.#detachClient();
+    this.#events.emit('onConnectionStateChanged', { state: 'failed' });
+    const call = this.#call;
+    if (call) this.#finishCall(call, 'disconnected', CallEndReason.UNKNOWN);
+    this.#events.emit('onError', {
+      code: ErrorCode.CONNECTION_FAILED,
+      message: 'the signaling server could not be reached again: gave up reconnecting',
+    });
+  }
+
+  #stopReconnect(): void {
+    const r = this.#reconnect;
+    this.#reconnect = null;
+    if (r?.timer) clearTimeout(r.timer);
+  }
+
+  #loginMessage(session: { sdkAppId: number; userSig: string }): Extract<ClientRequest, { type: 'login' }> {
+    const login: Extract<ClientRequest, { type: 'login' }> = { type: 'login', sdkAppId: session.sdkAppId, userId: this.#userId, userSig: session.userSig };
+    if (this.#profile.name !== undefined) login.name = this.#profile.name;
+    if (this.#profile.avatar !== undefined) login.avatar = this.#profile.avatar;
+    return login;
+  }
+
+  /** A new signaling client, bound to this engine (its state is forwarded unless reconnecting). */
+  #bindClient(url: string): SignalingClient {
+    const client = new SignalingClient({
+      url,
+      requestTimeoutMs: this.#requestTimeoutMs,
+      WebSocket: this.#WebSocket,
+    });
+    this.#client = client;
+    this.#clientOffs = [
+      client.on('state', (state) => {
+        if (!this.#reconnect) this.#events.emit('onConnectionStateChanged', { state });
+      }),
+      client.on('message', (message) => this.#onMessage(message)),
+      client.on('lost', (event) => this.#onLost(client, event)),
+      client.on('invalid', (event) =>
+        this.#events.emit('onError', { code: ErrorCode.SERVER_ERROR, message: `dropped an invalid server message: ${event.message}` }),
+      ),
+    ];
+    return client;
+  }
+
+  /** Forgets the current client without announcing a state (the reconnect logic does). */
+  #detachClient(): void {
+    const client = this.#client;
+    if (!client) return;
+    this.#client = null;
+    for (const off of this.#clientOffs) off();
+    this.#clientOffs = [];
+    client.dispose();
   }
 
   // ---- call internals --------------------------------------------------------------------------
@@ -806,6 +1174,7 @@ export class WebRTCEngine implements CallEngine {
       accepting: false,
       acceptSent: false,
       acceptAudioOnly: false,
+      earlyRelays: null,
     };
   }
 
@@ -844,6 +1213,8 @@ export class WebRTCEngine implements CallEngine {
             message: `negotiation with ${userId} failed: ${(error as Error)?.message ?? String(error)}`,
           });
         },
+        onIceFatal: () => this.#onIceFatal(call, userId),
+        iceDisconnectedTimeoutMs: this.#iceDisconnectedTimeoutMs,
       });
     } catch (error) {
       this.#events.emit('onError', { code: ErrorCode.NOT_SUPPORTED_WEBRTC, message: `cannot create a peer connection: ${String(error)}` });
@@ -852,7 +1223,38 @@ export class WebRTCEngine implements CallEngine {
     call.peers.set(userId, peer);
     this.#pcs.add(peer.pc);
     peer.addLocalTracks(this.#media.stream);
+    capVideo(peer.pc, videoLimitFor(this.#memberCount(call)));
     return peer;
+  }
+
+  /** Accepted members, us included: what the video caps depend on. */
+  #memberCount(call: ActiveCall): number {
+    let n = 1;
+    for (const m of call.members.values()) if (m.state === 'accepted') n++;
+    return n;
+  }
+
+  /** Caps every outgoing video by the member count (see `video-caps.ts`); audio is untouched. */
+  #capVideo(call: ActiveCall): void {
+    if (this.#call !== call) return;
+    const limit = videoLimitFor(this.#memberCount(call));
+    for (const peer of call.peers.values()) capVideo(peer.pc, limit);
+  }
+
+  /**
+   * ICE toward `userId` failed twice without ever connecting: no third attempt. With one remote
+   * member the call ends (hangup sent, cause `network`); in a group only that peer is closed.
+   */
+  #onIceFatal(call: ActiveCall, userId: string): void {
+    if (this.#call !== call) return;
+    const others = [...call.members.values()].filter((m) => m.state === 'accepted').length;
+    if (others > 1) {
+      this.#closePeer(call, userId);
+      this.#events.emit('onError', { code: ErrorCode.FAILED, message: `no network path to ${userId}` });
+      return;
+    }
+    if (call.callId) void this.#client?.request({ type: 'hangup', callId: call.callId }).catch(noop);
+    this.#finishCall(call, 'network', CallEndReason.UNKNOWN);
   }
 
   #closePeer(call: ActiveCall, userId: string): void {
