@@ -5,8 +5,12 @@
  */
 import { CallKitElement } from '../components/call-kit/call-kit.js';
 import { CallView } from '../components/call-view/call-view.js';
+import { DevicePicker } from '../components/device-picker/device-picker.js';
 import { FeatureButtons } from '../components/feature-buttons/feature-buttons.js';
+import { FloatWindow } from '../components/float-window/float-window.js';
 import { IncomingBanner } from '../components/incoming-banner/incoming-banner.js';
+import { InvitePanel } from '../components/invite-panel/invite-panel.js';
+import { JoinCallCard } from '../components/join-call-card/join-call-card.js';
 import { ParticipantTile } from '../components/participant-tile/participant-tile.js';
 
 function define(tag: string, element: CustomElementConstructor): void {
@@ -18,6 +22,10 @@ define('participant-tile', ParticipantTile);
 define('feature-buttons', FeatureButtons);
 define('incoming-banner', IncomingBanner);
 define('call-view', CallView);
+define('float-window', FloatWindow);
+define('device-picker', DevicePicker);
+define('invite-panel', InvitePanel);
+define('join-call-card', JoinCallCard);
 
 define('call-kit', CallKitElement);
 
@@ -27,6 +35,10 @@ declare global {
     'feature-buttons': FeatureButtons;
     'incoming-banner': IncomingBanner;
     'call-view': CallView;
+    'float-window': FloatWindow;
+    'device-picker': DevicePicker;
+    'invite-panel': InvitePanel;
+    'join-call-card': JoinCallCard;
     'call-kit': CallKitElement;
   }
 }

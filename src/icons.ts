@@ -44,6 +44,19 @@ export const icons = {
     svg`<g transform="translate(0 2) scale(.9)">${handset}</g><path fill="none" d="M14.5 3a6.5 6.5 0 0 1 6.5 6.5M14.5 6.5a3 3 0 0 1 3 3" />`,
     true,
   ),
+  /** Signal bars, only the first lit: the network is poor. */
+  networkPoor: icon(svg`<path d="M5 19v-3" /><path opacity=".35" d="M10 19v-7M15 19v-10M20 19V5" />`),
+  speaker: icon(svg`<path d="M4 9.5h3.5L12 5.5v13l-4.5-4H4z" /><path d="M15.5 9a4 4 0 0 1 0 6M18 6.5a7.5 7.5 0 0 1 0 11" />`),
+  speakerOff: icon(svg`<path d="M4 9.5h3.5L12 5.5v13l-4.5-4H4z" /><path d="M16 9.5l5 5M21 9.5l-5 5" />`),
+  /** A camera with a turning arrow: use the other camera. */
+  switchCamera: icon(svg`<rect x="3" y="6.5" width="18" height="12" rx="2" /><path d="M9 4.5h6M9.5 12.5a2.5 2.5 0 0 1 4.6-1.4M14.5 12.5a2.5 2.5 0 0 1-4.6 1.4M14.3 9.8v1.5h-1.5M9.7 15.2v-1.5h1.5" />`),
+  /** A person over dots: blur the background. */
+  blur: icon(svg`<circle cx="12" cy="9" r="3" /><path d="M6.5 19a5.5 5.5 0 0 1 11 0" /><path stroke-dasharray="0.1 3" d="M3 4v16M21 4v16" />`),
+  minimize: icon(svg`<path d="M9 4v5H4M15 20v-5h5M4 4l5 5M20 20l-5-5" />`),
+  fullScreen: icon(svg`<path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />`),
+  exitFullScreen: icon(svg`<path d="M9 4v5H4M15 4v5h5M9 20v-5H4M15 20v-5h5" />`),
+  /** A person with a plus: invite someone. */
+  invite: icon(svg`<circle cx="10" cy="8" r="3.5" /><path d="M3.5 20a6.5 6.5 0 0 1 13 0M19 8v6M16 11h6" />`),
   /** A handset turned down: hang up or decline. */
   hangup: icon(svg`<g transform="rotate(135 12 12)">${handset}</g>`, true),
 } as const satisfies Record<string, TemplateResult>;

@@ -21,6 +21,15 @@ export { CallStore, legacyStatus, formatDuration } from './store/store.js';
 export type { CallState, MemberView, ReadonlyStore, Settings, Message, Toast } from './store/types.js';
 export { storeContext } from './store/context.js';
 export { StoreController } from './store/store-controller.js';
-export type { CallEngine, CallEngineEvents, EngineCallParams, EngineLoginParams, UserProfile, DeviceInfo } from './engine/types.js';
+export type {
+  CallEngine,
+  CallEngineEvents,
+  EngineCallParams,
+  EngineLoginParams,
+  UserProfile,
+  DeviceInfo,
+  GroupCallInfo,
+  MemberProfile,
+} from './engine/types.js';
 export { WebRTCEngine } from './engine/webrtc/index.js';
 export * from './events/requests.js';

@@ -5,7 +5,15 @@ export const styles = css`
     display: block;
     position: relative;
     font-family: var(--ck-font-family, system-ui, sans-serif);
-    color: var(--ck-color-text, #1f2329);
+    color-scheme: var(--ck-color-scheme, light dark);
+    color: var(--ck-color-text, light-dark(#1f2329, #f5f6f7));
+  }
+  /* theme="light|dark" wins over prefers-color-scheme; inner elements inherit --ck-color-scheme. */
+  :host([theme='light']) {
+    --ck-color-scheme: light;
+  }
+  :host([theme='dark']) {
+    --ck-color-scheme: dark;
   }
   :host(:state(idle)) {
     display: none;
@@ -24,6 +32,45 @@ export const styles = css`
   }
   call-view {
     block-size: 100%;
+  }
+  :host(:state(minimized)) [part='base'] {
+    block-size: auto;
+    min-block-size: 0;
+  }
+  .sound {
+    position: absolute;
+    inset-block-start: var(--ck-space-4, 16px);
+    inset-inline-start: 50%;
+    translate: -50% 0;
+    z-index: 2;
+    display: inline-flex;
+    align-items: center;
+    gap: var(--ck-space-2, 8px);
+    padding-block: var(--ck-space-2, 8px);
+    padding-inline: var(--ck-space-4, 16px);
+    border: 0;
+    border-radius: 999px;
+    font: inherit;
+    font-size: 0.9375rem;
+    color: #fff;
+    background: var(--ck-color-accent, #1c66e5);
+    box-shadow: var(--ck-shadow, 0 4px 16px rgb(0 0 0 / 0.25));
+    cursor: pointer;
+  }
+  :host(:dir(rtl)) .sound {
+    translate: 50% 0;
+  }
+  :host(:state(ringing)) .sound {
+    inset-block-start: auto;
+    inset-block-end: var(--ck-space-4, 16px);
+  }
+  :host(:state(minimized)) .sound {
+    position: static;
+    translate: none;
+  }
+  .sound:focus-visible {
+    outline: 2px solid var(--ck-color-focus, #1c66e5);
+    outline-offset: 2px;
   }
   incoming-banner {
     position: absolute;

@@ -2,17 +2,34 @@ import { ContextProvider } from '@lit/context';
 import { LitElement, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { CallRole, CallStatus } from '../../src/constants.js';
-import { AcceptRequestEvent, CameraRequestEvent, HangupRequestEvent, MicrophoneRequestEvent, RejectRequestEvent } from '../../src/events/requests.js';
+import {
+  AcceptRequestEvent,
+  CameraRequestEvent,
+  DeviceRequestEvent,
+  HangupRequestEvent,
+  JoinRequestEvent,
+  MicrophoneRequestEvent,
+  InviteRequestEvent,
+  MinimizeRequestEvent,
+  RejectRequestEvent,
+  SoundRequestEvent,
+} from '../../src/events/requests.js';
+import { BlurRequestEvent, FullScreenRequestEvent, SpeakerRequestEvent, SwitchCameraRequestEvent } from '../../src/events/requests.js';
+import type { KitCallbacks } from '../../src/kit/call-kit-api.js';
+import type { LayoutMode, VideoDisplayMode, VideoResolution } from '../../src/constants.js';
+import { LocalizeController } from '../../src/i18n/localize-controller.js';
 import { KIT_EVENTS, callKit, type CallKit } from '../../src/kit/call-kit-api.js';
 import { storeContext } from '../../src/store/context.js';
 import { StoreController, shallowEqual } from '../../src/store/store-controller.js';
 import type { CallState, ReadonlyStore } from '../../src/store/types.js';
 import { CallView } from '../call-view/call-view.js';
+import { FloatWindow } from '../float-window/float-window.js';
 import { IncomingBanner } from '../incoming-banner/incoming-banner.js';
 import { styles } from './call-kit.styles.js';
 
-type View = { status: CallState['status']; role: CallState['role']; toast: boolean };
-const idleView: View = { status: CallStatus.IDLE, role: CallRole.UNKNOWN, toast: false };
+type View = { status: CallState['status']; role: CallState['role']; toast: boolean; minimized: boolean; soundBlocked: boolean };
+const idleView: View = { status: CallStatus.IDLE, role: CallRole.UNKNOWN, toast: false, minimized: false, soundBlocked: false };
+const viewOf = (s: CallState): View => ({ status: s.status, role: s.role, toast: s.toast !== null, minimized: s.minimized, soundBlocked: s.soundBlocked });
 
 /**
  * The whole call UI. Provides the kit's store to every kit element inside it, turns their
@@ -27,22 +44,60 @@ const idleView: View = { status: CallStatus.IDLE, role: CallRole.UNKNOWN, toast:
  * @csspart base - The wrapper around the active view.
  * @csspart banner - The incoming-call banner.
  * @csspart view - The call view.
+ * @csspart float-window - The minimized call (`<float-window>`), while `state.minimized`.
+ * @csspart sound-button - "Tap to turn on sound": shown while the browser's autoplay policy holds the ringtone back.
  * @cssstate idle - No call and no toast: the element takes no space.
  * @cssstate ringing - An incoming call rings.
  * @cssstate calling - Dialing or ringing.
  * @cssstate connected - In a connected call.
+ * @cssstate minimized - The call is minimized into the float window.
+ * @cssstate sound-blocked - The ringtone waits for a user gesture (autoplay policy).
+ * @event ck-minimized-changed - `{ minimized }` when the call UI is minimized or restored.
  * @cssproperty --ck-call-kit-height - Height of the call UI (default 100% of the host).
  * @cssproperty --ck-call-kit-min-height - Minimum height of the call UI (default 360px).
  */
 export class CallKitElement extends LitElement {
   static override styles = styles;
-  static readonly dependencies = { 'call-view': CallView, 'incoming-banner': IncomingBanner };
+  static readonly dependencies = { 'call-view': CallView, 'incoming-banner': IncomingBanner, 'float-window': FloatWindow };
 
   /** The kit this element shows and drives (default: the `callKit` singleton). */
   @property({ attribute: false }) kit: CallKit = callKit;
 
+  /** `light` or `dark`; without it the page's `prefers-color-scheme` decides. Inner elements follow it. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+
+  /** Offers the minimize button and the float window (`callKit.enableFloatWindow`). */
+  @property({ type: Boolean, attribute: 'allowed-minimized' }) allowedMinimized: boolean | undefined;
+
+  /** Offers the full-screen button (`callKit.allowedFullScreen`). */
+  @property({ type: Boolean, attribute: 'allowed-full-screen' }) allowedFullScreen: boolean | undefined;
+
+  /** `contain`, `cover` or `fill` (`callKit.setVideoDisplayMode`). */
+  @property({ attribute: 'video-display-mode' }) videoDisplayMode: VideoDisplayMode | undefined;
+
+  /** `480p`, `720p` or `1080p` (`callKit.setVideoResolution`). */
+  @property({ attribute: 'video-resolution' }) videoResolution: VideoResolution | undefined;
+
+  /** 1v1 video: `local` or `remote` large (`callKit.setLayoutMode`). */
+  @property({ attribute: 'layout-mode' }) layoutMode: LayoutMode | undefined;
+
+  /** UI language: `en`, `zh-cn`, `ja_JP` or a registered one (`callKit.setLanguage`). */
+  @property() language: string | undefined;
+
+  /** Called with `(oldStatus, newStatus)` legacy status strings (also the `ck-status-changed` event). */
+  @property({ attribute: false }) statusChanged: KitCallbacks['statusChanged'];
+  /** Called before a call is placed, with its media type. */
+  @property({ attribute: false }) beforeCalling: KitCallbacks['beforeCalling'];
+  /** Called once a call connected. */
+  @property({ attribute: false }) afterCalling: KitCallbacks['afterCalling'];
+  /** Called with `(oldValue, newValue)` when the call UI is minimized or restored (also `ck-minimized-changed`). */
+  @property({ attribute: false }) onMinimized: KitCallbacks['onMinimized'];
+  /** Called with the reason when this user was logged in elsewhere (also `ck-kicked-out`). */
+  @property({ attribute: false }) kickedOut: KitCallbacks['kickedOut'];
+
   #provider = new ContextProvider(this, { context: storeContext, initialValue: callKit.store });
-  #view = new StoreController<View>(this, (s) => ({ status: s.status, role: s.role, toast: s.toast !== null }), shallowEqual, idleView);
+  #view = new StoreController<View>(this, viewOf, shallowEqual, idleView);
+  #localize = new LocalizeController(this);
   #internals: ElementInternals | null = null;
   #boundKit: CallKit | null = null;
   #forward = (event: Event) => {
@@ -56,12 +111,28 @@ export class CallKitElement extends LitElement {
     this.addEventListener(AcceptRequestEvent.eventName, (e) => this.#act(e, () => this.kit.accept({ audioOnly: e.detail.audioOnly })));
     this.addEventListener(RejectRequestEvent.eventName, (e) => this.#act(e, () => this.kit.reject()));
     this.addEventListener(HangupRequestEvent.eventName, (e) => this.#act(e, () => this.kit.hangup()));
+    this.addEventListener(InviteRequestEvent.eventName, (e) => {
+      const userIDList = e.detail.userIDList;
+      if (userIDList?.length) this.#act(e, () => this.kit.inviteUser({ userIDList }));
+    });
+    this.addEventListener(MinimizeRequestEvent.eventName, (e) => this.#act(e, async () => this.kit.setMinimized(e.detail.minimized)));
+    this.addEventListener(SoundRequestEvent.eventName, (e) => this.#act(e, () => this.kit.enableSound()));
+    this.addEventListener(DeviceRequestEvent.eventName, (e) =>
+      this.#act(e, () => this.kit.switchDevice({ deviceType: e.detail.kind, deviceId: e.detail.deviceId })),
+    );
+    this.addEventListener(JoinRequestEvent.eventName, (e) => this.#act(e, () => this.kit.join({ callId: e.detail.callId })));
     this.addEventListener(MicrophoneRequestEvent.eventName, (e) =>
       this.#act(e, () => (e.detail.enabled ? this.kit.openMicrophone() : this.kit.closeMicrophone())),
     );
     this.addEventListener(CameraRequestEvent.eventName, (e) =>
       this.#act(e, () => (e.detail.enabled ? this.kit.openCamera() : this.kit.closeCamera())),
     );
+    this.addEventListener(SpeakerRequestEvent.eventName, (e) =>
+      this.#act(e, async () => (e.detail.muted ? this.kit.muteSpeaker() : this.kit.unMuteSpeaker())),
+    );
+    this.addEventListener(SwitchCameraRequestEvent.eventName, (e) => this.#act(e, () => this.#switchCamera()));
+    this.addEventListener(BlurRequestEvent.eventName, (e) => this.#act(e, () => this.kit.setBlurBackground(e.detail.enabled)));
+    this.addEventListener(FullScreenRequestEvent.eventName, (e) => this.#act(e, () => this.#fullScreen(e.detail.fullScreen)));
   }
 
   /** The store this element provides (read-only), also used by elements with `call-kit="<this id>"`. */
@@ -96,10 +167,59 @@ export class CallKitElement extends LitElement {
     this.#unbindKit();
   }
 
+  /** The next camera of `getDeviceList('camera')` (front / back on phones). */
+  async #switchCamera(): Promise<void> {
+    const cameras = await this.kit.getDeviceList('camera');
+    if (cameras.length < 2) return;
+    const track = this.kit.store.getState().self.stream?.getVideoTracks()[0];
+    const current = track?.getSettings().deviceId;
+    const index = cameras.findIndex((c) => c.deviceId === current);
+    const next = cameras[(index + 1) % cameras.length]!;
+    await this.kit.switchDevice({ deviceType: 'camera', deviceId: next.deviceId });
+  }
+
+  /** Full screen on this element (TUICallKit: on its root), or leaves it. */
+  async #fullScreen(on: boolean): Promise<void> {
+    const doc = this.ownerDocument;
+    if (on && !doc.fullscreenElement) await this.requestFullscreen();
+    else if (!on && doc.fullscreenElement) await doc.exitFullscreen();
+  }
+
+  /** Attributes and callback properties that set the kit's settings (only those the host set). */
+  #applySettings(changed: Map<PropertyKey, unknown>): void {
+    const kit = this.kit;
+    const all = changed.has('kit');
+    const set = (key: keyof this, apply: () => unknown) => {
+      if ((all || changed.has(key)) && this[key] !== undefined) {
+        try {
+          const result = apply();
+          if (result instanceof Promise) result.catch(() => undefined);
+        } catch (error) {
+          console.warn(`<call-kit> ${String(key)}:`, (error as Error).message);
+        }
+      }
+    };
+    set('allowedMinimized', () => kit.enableFloatWindow(Boolean(this.allowedMinimized)));
+    set('allowedFullScreen', () => {
+      kit.allowedFullScreen = Boolean(this.allowedFullScreen);
+    });
+    set('videoDisplayMode', () => kit.setVideoDisplayMode(this.videoDisplayMode!));
+    set('videoResolution', () => kit.setVideoResolution(this.videoResolution!));
+    set('layoutMode', () => kit.setLayoutMode(this.layoutMode!));
+    set('language', () => kit.setLanguage(this.language!));
+    const callbacks: KitCallbacks = {};
+    for (const key of ['statusChanged', 'beforeCalling', 'afterCalling', 'onMinimized', 'kickedOut'] as const) {
+      if ((all || changed.has(key)) && this[key] !== undefined) (callbacks as Record<string, unknown>)[key] = this[key];
+    }
+    if (Object.keys(callbacks).length) kit.setCallback(callbacks);
+  }
+
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    this.#applySettings(changed);
     if (changed.has('kit')) {
       this.#provider.setValue(this.kit.store);
       this.#view.setStore(this.kit.store);
+      this.#localize.setStore(this.kit.store);
       if (this.isConnected) this.#bindKit();
     }
   }
@@ -109,6 +229,7 @@ export class CallKitElement extends LitElement {
     this.#unbindKit();
     this.#boundKit = this.kit;
     this.#view.setStore(this.kit.store);
+    this.#localize.setStore(this.kit.store);
     for (const type of KIT_EVENTS) this.kit.addEventListener(type, this.#forward);
   }
 
@@ -119,14 +240,17 @@ export class CallKitElement extends LitElement {
   }
 
   override updated(): void {
-    const { status, role, toast } = this.#view.value;
+    const { status, role, toast, minimized, soundBlocked } = this.#view.value;
     const states = this.#internals?.states;
     if (!states) return;
+    const ringing = status === CallStatus.CALLING && role === CallRole.CALLEE;
     const want = {
       idle: status === CallStatus.IDLE && !toast,
       calling: status === CallStatus.CALLING,
-      ringing: status === CallStatus.CALLING && role === CallRole.CALLEE,
+      ringing,
       connected: status === CallStatus.CONNECTED,
+      minimized: minimized && status !== CallStatus.IDLE && !ringing,
+      'sound-blocked': soundBlocked,
     };
     for (const [name, on] of Object.entries(want)) {
       if (on) states.add(name);
@@ -135,14 +259,26 @@ export class CallKitElement extends LitElement {
   }
 
   override render() {
-    const { status, role, toast } = this.#view.value;
+    const { status, role, toast, minimized, soundBlocked } = this.#view.value;
     // While idle, <call-view> shows only its toast region (why the last call ended).
     if (status === CallStatus.IDLE && !toast) return nothing;
     const ringing = status === CallStatus.CALLING && role === CallRole.CALLEE;
+    // Minimized: the view stays in the DOM (its media elements keep playing the call's audio), hidden.
+    const floating = minimized && status !== CallStatus.IDLE && !ringing;
+    const sound = this.#localize.t('sound-blocked');
     return html`<div part="base">
       ${ringing
         ? html`<incoming-banner part="banner" exportparts="base: banner-base"></incoming-banner>`
-        : html`<call-view part="view"></call-view>`}
+        : html`<call-view part="view" ?hidden=${floating}></call-view>`}
+      ${floating ? html`<float-window part="float-window"></float-window>` : nothing}
+      ${soundBlocked
+        ? html`<button type="button" part="sound-button" class="sound" lang=${this.#localize.lang} @click=${() => this.dispatchEvent(new SoundRequestEvent())}>
+            <svg class="icon" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">
+              <path d="M4 9.5h3.5L12 5.5v13l-4.5-4H4z" /><path d="M15.5 9a4.5 4.5 0 0 1 0 6M18 6.5a8 8 0 0 1 0 11" />
+            </svg>
+            <span>${sound}</span>
+          </button>`
+        : nothing}
     </div>`;
   }
 }

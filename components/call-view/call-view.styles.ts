@@ -5,22 +5,16 @@ export const styles = css`
     display: block;
     position: relative;
     isolation: isolate;
-    --_stage: #eef0f3;
-    --_on-stage: #1f2329;
-    --_muted: #4e5461;
-    --_toast-bg: rgb(31 35 41 / 0.88);
-    --_toast-fg: #ffffff;
+    container: call-view / inline-size;
+    /* Light or dark: the page's prefers-color-scheme, or <call-kit theme> through --ck-color-scheme. */
+    color-scheme: var(--ck-color-scheme, light dark);
+    --_stage: light-dark(#eef0f3, #1f2329);
+    --_on-stage: light-dark(#1f2329, #f5f6f7);
+    --_muted: light-dark(#4e5461, #b8bec9);
+    --_toast-bg: light-dark(rgb(31 35 41 / 0.88), rgb(245 246 247 / 0.92));
+    --_toast-fg: light-dark(#ffffff, #1f2329);
     --_space: var(--ck-space-4, 16px);
     font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_stage: #1f2329;
-      --_on-stage: #f5f6f7;
-      --_muted: #b8bec9;
-      --_toast-bg: rgb(245 246 247 / 0.92);
-      --_toast-fg: #1f2329;
-    }
   }
   [hidden] {
     display: none !important;
@@ -168,8 +162,89 @@ export const styles = css`
     box-sizing: border-box;
   }
   [part='grid'] participant-tile {
+    inline-size: 100%;
+    block-size: 100%;
     min-block-size: var(--ck-call-view-grid-tile-min-height, 96px);
     --ck-participant-tile-avatar-size: 56px;
+  }
+  .cell {
+    position: relative;
+    min-block-size: 0;
+  }
+  /* The focused tile takes the first two rows and columns. */
+  .focused .cell[data-focused] {
+    grid-column: span 2;
+    grid-row: span 2;
+    --ck-participant-tile-avatar-size: 96px;
+  }
+  /* Transparent buttons over the picture-in-picture and the grid tiles: the tile stays visible. */
+  .cover {
+    all: unset;
+    position: absolute;
+    inset: 0;
+    z-index: 1;
+    cursor: pointer;
+    border-radius: inherit;
+  }
+  .cover:focus-visible {
+    outline: 3px solid var(--ck-color-focus, #1c66e5);
+    outline-offset: -3px;
+  }
+  .cell .cover {
+    border-radius: var(--ck-participant-tile-radius, var(--ck-radius, 12px));
+  }
+  /* Connecting: a ring turning around the other side's avatar. */
+  .spinner-ring {
+    position: relative;
+    display: grid;
+    place-items: center;
+    padding: 6px;
+    border-radius: 50%;
+    border: 3px solid transparent;
+    border-block-start-color: var(--ck-color-accent, #1c66e5);
+  }
+  .spinner {
+    display: inline-block;
+    inline-size: 0.9em;
+    block-size: 0.9em;
+    margin-inline-end: 0.5em;
+    vertical-align: -0.1em;
+    border-radius: 50%;
+    border: 2px solid currentColor;
+    border-inline-end-color: transparent;
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    .spinner-ring,
+    .spinner {
+      animation: ck-spin 900ms linear infinite;
+    }
+    .spinner-ring > * {
+      animation: ck-spin 900ms linear infinite reverse;
+    }
+    @keyframes ck-spin {
+      to {
+        transform: rotate(1turn);
+      }
+    }
+  }
+  /* Narrow containers (phones, side panels): full-bleed portrait layout. */
+  @container call-view (max-width: 480px) {
+    [part='base'] {
+      border-radius: 0;
+      min-block-size: var(--ck-call-view-min-height-narrow, 100%);
+    }
+    [part='pip'] {
+      inline-size: var(--ck-call-view-pip-width-narrow, 30%);
+      inset-block-start: calc(var(--_space) * 3);
+    }
+    [part='grid'] {
+      --_columns: 2 !important;
+    }
+    [part='footer'] {
+      padding-block-end: calc(var(--_space) * 1.5);
+      --ck-feature-buttons-size: 52px;
+      --ck-feature-buttons-gap: var(--ck-space-4, 16px);
+    }
   }
   .toasts {
     position: absolute;

@@ -1,10 +1,12 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import { CallMediaType, CallRole, CallStatus, LayoutMode } from '../../src/constants.js';
+import { CallMediaType, CallRole, CallStatus, LayoutMode, type VideoDisplayMode } from '../../src/constants.js';
 import { StoreElement } from '../../src/elements/store-element.js';
+import { CameraRequestEvent, MicrophoneRequestEvent, SpeakerRequestEvent } from '../../src/events/requests.js';
 import { formatDuration } from '../../src/store/store.js';
 import { shallowEqual } from '../../src/store/store-controller.js';
 import type { CallState, MemberView, Message, Toast } from '../../src/store/types.js';
@@ -32,6 +34,8 @@ interface View {
   peerAvatar: string;
   layoutMode: CallState['settings']['layoutMode'];
   connectedAt: number;
+  /** Connected, but no remote media has arrived yet: the "connecting" state. */
+  connecting: boolean;
 }
 
 function viewOf(s: CallState): View {
@@ -52,6 +56,7 @@ function viewOf(s: CallState): View {
     peerAvatar: peer?.avatar ?? '',
     layoutMode: s.settings.layoutMode,
     connectedAt: s.connectedAt,
+    connecting: s.status === CallStatus.CONNECTED && remotes.length > 0 && remotes.every((m) => !m.stream),
   };
 }
 
@@ -68,20 +73,32 @@ function viewEquals(a: View, b: View): boolean {
  * - ringing (callee): the caller's avatar, name and call type, with accept / decline;
  * - dialing (caller): the callee's avatar and name and a "waiting" tip, over the local video in
  *   video calls;
+ * - connecting: after the answer, until the other side's media arrives, their avatar and a spinner;
  * - connected 1v1: the other side large and the local video in a picture-in-picture corner
- *   (`settings.layoutMode === 'local'` swaps them); audio calls show the other side's avatar;
- * - group: a grid of tiles;
+ *   (`layout-mode`, else `settings.layoutMode`; clicking the small video swaps them); audio calls
+ *   show the other side's avatar with a speaking ring;
+ * - group: a grid of tiles, 2 columns up to 4 members, 3 up to 9; clicking a tile shows it large;
+ * - narrow containers (container query, under 480px): a full-bleed portrait layout;
  * - always: the call timer (`hh:mm:ss` from `state.connectedAt`, ticking only while connected),
  *   the store's tip, its toast in a `role="status"` live region, and `<feature-buttons>`.
  * While idle it renders only the (empty) live region.
+ *
+ * Keyboard, while focus is inside the view (not in a text field): M turns the microphone on or off,
+ * V the camera (video calls), S the speaker (connected calls).
  *
  * @summary The in-call screen: videos or avatars, timer, tips and the call's buttons.
  *
  * @event ck-accept-request - From the inner `<feature-buttons>`.
  * @event ck-reject-request - From the inner `<feature-buttons>`.
  * @event ck-hangup-request - From the inner `<feature-buttons>`.
- * @event ck-microphone-request - From the inner `<feature-buttons>`.
- * @event ck-camera-request - From the inner `<feature-buttons>`.
+ * @event ck-microphone-request - From the inner `<feature-buttons>`, or the M key.
+ * @event ck-camera-request - From the inner `<feature-buttons>`, or the V key.
+ * @event ck-speaker-request - From the inner `<feature-buttons>`, or the S key.
+ * @event ck-switch-camera-request - From the inner `<feature-buttons>`.
+ * @event ck-blur-request - From the inner `<feature-buttons>`.
+ * @event ck-invite-request - From the inner `<feature-buttons>`.
+ * @event ck-minimize-request - From the inner `<feature-buttons>`.
+ * @event ck-full-screen-request - From the inner `<feature-buttons>`.
  *
  * @slot header-start - Start of the top bar (before the timer).
  * @slot header-end - End of the top bar (after the timer), e.g. minimize / full-screen buttons.
@@ -97,6 +114,8 @@ function viewEquals(a: View, b: View): boolean {
  * @csspart main - The large tile of a connected 1v1 call.
  * @csspart backdrop - The local video behind the dialing screen of a video call.
  * @csspart pip - The small picture-in-picture tile of a 1v1 video call.
+ * @csspart swap-button - The button over the picture-in-picture that swaps the large and small videos.
+ * @csspart focus-button - The button over each group tile that shows it large (`aria-pressed`).
  * @csspart grid - The tiles of a group call.
  * @csspart tile - Every `<participant-tile>` (its parts are exported as `tile-base`, `video`, `tile-avatar`, `tile-name`, `tile-status`).
  * @csspart toast - The toast text (a `role="status"` live region).
@@ -130,10 +149,23 @@ function viewEquals(a: View, b: View): boolean {
  * @cssstate video - A video call.
  * @cssstate audio - A voice call.
  * @cssstate group - A group call (grid layout).
+ * @cssstate connecting - Answered, but no remote media has arrived yet (spinner and "Connecting…").
  */
 export class CallView extends StoreElement {
   static override styles = styles;
   static readonly dependencies = { 'participant-tile': ParticipantTile, 'feature-buttons': FeatureButtons };
+
+  /**
+   * 1v1 video: who is shown large (`local` or `remote`); without it, the store's
+   * `settings.layoutMode` (`callKit.setLayoutMode`). Clicking the small video swaps them.
+   */
+  @property({ attribute: 'layout-mode', reflect: true }) layoutMode: LayoutMode | undefined;
+
+  /** How videos fill their tiles (`contain`, `cover`, `fill`); without it, `settings.displayMode`. */
+  @property({ attribute: 'video-display-mode', reflect: true }) videoDisplayMode: VideoDisplayMode | undefined;
+
+  /** Group call: the member shown large (clicking a tile focuses it; clicking it again unfocuses). */
+  @state() private focusedId = '';
 
   readonly #view = this.select<View>(viewOf, viewEquals);
   readonly #tip = this.select<Message | null>((s) => s.tip);
@@ -163,6 +195,7 @@ export class CallView extends StoreElement {
     this.toggleState('video', status !== CallStatus.IDLE && video);
     this.toggleState('audio', status !== CallStatus.IDLE && !video);
     this.toggleState('group', status !== CallStatus.IDLE && group);
+    this.toggleState('connecting', this.#view.value.connecting);
     this.#syncClock();
   }
 
@@ -195,14 +228,67 @@ export class CallView extends StoreElement {
     this.#tick = undefined;
   }
 
+  /**
+   * One element per member and place: keyed, so a tile never switches to another member (its
+   * `<video>` would be re-pointed at another stream, which flashes black).
+   */
   #tile(userId: string, where: string) {
-    return html`<participant-tile
-      part="tile"
-      exportparts="base: tile-base, video, avatar: tile-avatar, name: tile-name, status: tile-status"
-      data-place=${where}
-      user-id=${userId}
-      .store=${this.resolvedStore}
-    ></participant-tile>`;
+    return keyed(
+      `${where}:${userId}`,
+      html`<participant-tile
+        part="tile"
+        exportparts="base: tile-base, video, avatar: tile-avatar, name: tile-name, status: tile-status, network: tile-network"
+        data-place=${where}
+        user-id=${userId}
+        display-mode=${ifDefined(this.videoDisplayMode)}
+        .store=${this.resolvedStore}
+      ></participant-tile>`,
+    );
+  }
+
+  /** The effective 1v1 layout: the attribute, else the store setting. */
+  #layout(v: View): LayoutMode {
+    return this.layoutMode ?? v.layoutMode;
+  }
+
+  /** Swaps the large and small videos of a 1v1 video call. */
+  swapViews(): void {
+    const current = this.#layout(this.#view.value);
+    this.layoutMode = current === LayoutMode.LOCAL_LARGE ? LayoutMode.REMOTE_LARGE : LayoutMode.LOCAL_LARGE;
+  }
+
+  /**
+   * Keyboard shortcuts while focus is inside the view (never while typing in a field, never with
+   * Ctrl / Alt / Meta): M microphone, V camera (video calls), S speaker (connected).
+   */
+  #onKeyDown = (event: KeyboardEvent) => {
+    if (event.ctrlKey || event.altKey || event.metaKey || event.repeat) return;
+    const target = event.composedPath()[0] as HTMLElement | undefined;
+    if (target && (target.isContentEditable || /^(input|textarea|select)$/i.test(target.localName))) return;
+    const s = this.resolvedStore?.getState();
+    if (!s || s.status === CallStatus.IDLE || (s.status === CallStatus.CALLING && s.role === CallRole.CALLEE)) return;
+    let request: Event | undefined;
+    switch (event.key.toLowerCase()) {
+      case 'm':
+        request = new MicrophoneRequestEvent({ enabled: !s.self.audioAvailable });
+        break;
+      case 'v':
+        if (s.mediaType === CallMediaType.VIDEO) request = new CameraRequestEvent({ enabled: !s.self.videoAvailable });
+        break;
+      case 's':
+        if (s.status === CallStatus.CONNECTED) request = new SpeakerRequestEvent({ muted: !s.speakerMuted });
+        break;
+    }
+    if (!request) return;
+    event.preventDefault();
+    this.dispatchEvent(request);
+  };
+
+  #nameOf(userId: string): string {
+    const s = this.resolvedStore?.getState();
+    if (!s) return userId;
+    const m = s.self.userId === userId ? s.self : s.members.find((x) => x.userId === userId);
+    return m?.name || userId;
   }
 
   #renderPeer(v: View) {
@@ -215,19 +301,8 @@ export class CallView extends StoreElement {
         : v.group
           ? 'wait-to-be-called'
           : 'caller-calling-message';
-    const avatar =
-      v.peerAvatar && v.peerAvatar !== this.failedAvatar
-        ? html`<img
-            part="avatar"
-            src=${v.peerAvatar}
-            alt=""
-            @error=${() => {
-              this.failedAvatar = v.peerAvatar;
-            }}
-          />`
-        : html`<span part="avatar" aria-hidden="true">${[...v.peerName.trim()][0] ?? '?'}</span>`;
     return html`<div part="peer">
-      ${avatar}
+      ${this.#renderPeerAvatar(v)}
       <div part="name">${v.peerName}</div>
       <p part="tip">${this.localize.t(tip?.key ?? fallbackTip, tip?.params)}</p>
     </div>`;
@@ -237,7 +312,7 @@ export class CallView extends StoreElement {
   #oneToOne(v: View): { main: string | undefined; pip: string | undefined } {
     const remote = v.remoteIds[0];
     if (!v.video) return { main: remote, pip: undefined };
-    return v.layoutMode === LayoutMode.LOCAL_LARGE ? { main: v.selfId, pip: remote } : { main: remote, pip: v.selfId };
+    return this.#layout(v) === LayoutMode.LOCAL_LARGE ? { main: v.selfId, pip: remote } : { main: remote, pip: v.selfId };
   }
 
   #renderContent(v: View) {
@@ -246,16 +321,63 @@ export class CallView extends StoreElement {
     const tipText = tip ? html`<p part="tip">${t(tip.key, tip.params)}</p>` : nothing;
     const ringing = v.status === CallStatus.CALLING && v.role === CallRole.CALLEE;
     if (ringing || (v.status === CallStatus.CALLING && !v.group)) return this.#renderPeer(v);
+    if (v.connecting && !v.group) return this.#renderConnecting(v);
     if (v.group) {
       const ids = [v.selfId, ...v.remoteIds].filter(Boolean);
+      const focused = ids.includes(this.focusedId) ? this.focusedId : '';
       const columns = ids.length <= 4 ? 2 : 3;
-      return html`<div part="grid" role="group" aria-label=${t('people-in-call', { count: ids.length })} style=${styleMap({ '--_columns': String(columns) })}>
-          ${repeat(ids, (id) => id, (id) => this.#tile(id, 'grid'))}
+      const ordered = focused ? [focused, ...ids.filter((id) => id !== focused)] : ids;
+      return html`<div
+          part="grid"
+          class=${focused ? 'focused' : ''}
+          role="group"
+          aria-label=${t('people-in-call', { count: ids.length })}
+          style=${styleMap({ '--_columns': String(columns) })}
+        >
+          ${repeat(
+            ordered,
+            (id) => id,
+            (id) => html`<div class="cell" ?data-focused=${id === focused}>
+              ${this.#tile(id, 'grid')}
+              <button
+                type="button"
+                part="focus-button"
+                class="cover"
+                aria-label=${t('focus-tile', { name: this.#nameOf(id) })}
+                aria-pressed=${id === focused ? 'true' : 'false'}
+                @click=${() => {
+                  this.focusedId = id === focused ? '' : id;
+                }}
+              ></button>
+            </div>`,
+          )}
         </div>
         ${tipText}`;
     }
     const { main } = this.#oneToOne(v);
     return html`${!v.video && main ? html`<div part="main" class="main">${this.#tile(main, 'main')}</div>` : nothing}${tipText}`;
+  }
+
+  /** Answered, media not flowing yet: the other side's avatar with a spinner, so the answer feels instant. */
+  #renderConnecting(v: View) {
+    return html`<div part="peer connecting">
+      <span class="spinner-ring">${this.#renderPeerAvatar(v)}</span>
+      <div part="name">${v.peerName}</div>
+      <p part="tip" role="status"><span class="spinner" aria-hidden="true"></span>${this.localize.t('connecting')}</p>
+    </div>`;
+  }
+
+  #renderPeerAvatar(v: View) {
+    return v.peerAvatar && v.peerAvatar !== this.failedAvatar
+      ? html`<img
+          part="avatar"
+          src=${v.peerAvatar}
+          alt=""
+          @error=${() => {
+            this.failedAvatar = v.peerAvatar;
+          }}
+        />`
+      : html`<span part="avatar" aria-hidden="true">${[...v.peerName.trim()][0] ?? '?'}</span>`;
   }
 
   #renderToast() {
@@ -274,17 +396,24 @@ export class CallView extends StoreElement {
   #renderCall(v: View) {
     const { t } = this.localize;
     const connected = v.status === CallStatus.CONNECTED;
-    const oneToOneVideo = connected && v.video && !v.group;
-    const dialingOverVideo = v.status === CallStatus.CALLING && v.role !== CallRole.CALLEE && v.video && !v.group && v.selfVideo;
+    const oneToOneVideo = connected && v.video && !v.group && !v.connecting;
+    const settingUp = (v.status === CallStatus.CALLING && v.role !== CallRole.CALLEE) || v.connecting;
+    const dialingOverVideo = settingUp && v.video && !v.group && v.selfVideo;
     const { main, pip } = oneToOneVideo ? this.#oneToOne(v) : { main: undefined, pip: undefined };
     const mainVideo = main !== undefined && (main === v.selfId ? v.selfVideo : v.remoteVideo);
     const overVideo = dialingOverVideo || mainVideo;
     const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
     const classes = [v.video ? 'video' : 'audio', overVideo ? 'over-video' : ''].join(' ');
     const backdrop = dialingOverVideo ? v.selfId : main;
-    return html`<div part="base" class=${classes} lang=${this.localize.lang} dir=${ifDefined(rtl)}>
+    const swapLabel = t('swap-views');
+    return html`<div part="base" class=${classes} lang=${this.localize.lang} dir=${ifDefined(rtl)} @keydown=${this.#onKeyDown}>
       ${backdrop ? html`<div part=${dialingOverVideo ? 'backdrop' : 'main'} class="backdrop">${this.#tile(backdrop, 'main')}</div>` : nothing}
-      ${pip ? html`<div part="pip">${this.#tile(pip, 'pip')}</div>` : nothing}
+      ${pip
+        ? html`<div part="pip">
+            ${this.#tile(pip, 'pip')}
+            <button type="button" part="swap-button" class="cover" aria-label=${swapLabel} title=${swapLabel} @click=${() => this.swapViews()}></button>
+          </div>`
+        : nothing}
       <div part="header">
         <div class="header-start"><slot name="header-start"></slot></div>
         ${connected

@@ -6,22 +6,16 @@ export const styles = css`
     --_size: var(--ck-feature-buttons-size, 56px);
     --_gap: var(--ck-feature-buttons-gap, var(--ck-space-6, 24px));
     --_toggle-on-bg: var(--ck-feature-buttons-on-background, rgb(128 128 128 / 0.28));
-    --_toggle-off-bg: var(--ck-feature-buttons-off-background, #1f2329);
-    --_toggle-off-fg: var(--ck-feature-buttons-off-color, #ffffff);
+    color-scheme: var(--ck-color-scheme, light dark);
+    --_toggle-off-bg: var(--ck-feature-buttons-off-background, light-dark(#1f2329, #f5f6f7));
+    --_toggle-off-fg: var(--ck-feature-buttons-off-color, light-dark(#ffffff, #1f2329));
     --_accept: var(--ck-color-accept, #0abf77);
     --_hangup: var(--ck-color-hangup, #e54545);
     --_on-action: var(--ck-color-on-action, #ffffff);
-    --_focus: var(--ck-color-focus, #1c66e5);
+    --_focus: var(--ck-color-focus, light-dark(#1c66e5, #7fb0ff));
     color: var(--ck-feature-buttons-color, currentColor);
     font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     font-size: var(--ck-feature-buttons-font-size, var(--ck-font-size-small, 0.8125rem));
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_toggle-off-bg: var(--ck-feature-buttons-off-background, #f5f6f7);
-      --_toggle-off-fg: var(--ck-feature-buttons-off-color, #1f2329);
-      --_focus: var(--ck-color-focus, #7fb0ff);
-    }
   }
   [hidden] {
     display: none !important;

@@ -1,14 +1,21 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import { state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { CallMediaType, CallRole, CallStatus, FeatureButton } from '../../src/constants.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import {
   AcceptRequestEvent,
+  BlurRequestEvent,
   CameraRequestEvent,
+  FullScreenRequestEvent,
   HangupRequestEvent,
+  InviteRequestEvent,
   MicrophoneRequestEvent,
+  MinimizeRequestEvent,
   RejectRequestEvent,
+  SpeakerRequestEvent,
+  SwitchCameraRequestEvent,
 } from '../../src/events/requests.js';
 import type { MessageKey } from '../../src/i18n/index.js';
 import { icons } from '../../src/icons.js';
@@ -24,11 +31,32 @@ interface Panel {
   microphone: boolean;
   camera: boolean;
   hidden: CallState['settings']['hiddenButtons'];
+  group: boolean;
+  speakerMuted: boolean;
+  /** More than one camera: offer switch camera. */
+  cameras: number;
+  virtualBackground: boolean;
+  blurred: boolean;
+  floatWindow: boolean;
+  minimized: boolean;
+  fullScreenAllowed: boolean;
 }
 
 interface ButtonSpec {
   /** Part name and class (besides `button`). */
-  name: 'microphone' | 'camera' | 'hangup' | 'accept' | 'accept-audio' | 'reject';
+  name:
+    | 'microphone'
+    | 'camera'
+    | 'speaker'
+    | 'switch-camera'
+    | 'blur'
+    | 'invite'
+    | 'minimize'
+    | 'full-screen'
+    | 'hangup'
+    | 'accept'
+    | 'accept-audio'
+    | 'reject';
   label: MessageKey;
   /** Icon slot name (without `icon-`) and fallback icon. */
   slot: string;
@@ -42,7 +70,9 @@ interface ButtonSpec {
 /**
  * The call's buttons for the current state:
  * - ringing (callee): decline, accept as voice call (video calls), accept;
- * - dialing (caller) and connected: microphone, camera (video calls), hang up.
+ * - dialing (caller) and connected: microphone, camera (video calls), speaker (connected), switch
+ *   camera (video, camera on, more than one camera), blur background (`enableVirtualBackground`),
+ *   invite (group calls), minimize (`enableFloatWindow`), full screen (`allowedFullScreen`), hang up.
  *
  * Buttons never change call state: each dispatches a request event (bubbling, composed, cancelable)
  * that `<call-kit>` carries out unless a listener calls `preventDefault()`. Microphone and camera
@@ -56,6 +86,12 @@ interface ButtonSpec {
  * @event ck-hangup-request - `HangupRequestEvent`: hang up (or cancel while dialing).
  * @event ck-microphone-request - `MicrophoneRequestEvent`, `{ enabled }`: turn the microphone on or off.
  * @event ck-camera-request - `CameraRequestEvent`, `{ enabled }`: turn the camera on or off.
+ * @event ck-speaker-request - `SpeakerRequestEvent`, `{ muted }`: silence the other participants, or hear them again.
+ * @event ck-switch-camera-request - `SwitchCameraRequestEvent`: use the next camera.
+ * @event ck-blur-request - `BlurRequestEvent`, `{ enabled }`: blur the background of the local video, or stop.
+ * @event ck-invite-request - `InviteRequestEvent`: the user wants to add people (the app or `<invite-panel>` picks them).
+ * @event ck-minimize-request - `MinimizeRequestEvent`, `{ minimized }`: minimize the call UI (or restore it).
+ * @event ck-full-screen-request - `FullScreenRequestEvent`, `{ fullScreen }`: enter or leave full screen.
  *
  * @slot icon-microphone - Icon of the microphone button while the microphone is on.
  * @slot icon-microphone-off - Icon of the microphone button while it is off.
@@ -65,15 +101,29 @@ interface ButtonSpec {
  * @slot icon-accept - Icon of the accept button.
  * @slot icon-accept-audio - Icon of the accept-as-voice-call button.
  * @slot icon-reject - Icon of the decline button.
+ * @slot icon-speaker - Icon of the speaker button while remote audio plays.
+ * @slot icon-speaker-off - Icon of the speaker button while remote audio is muted.
+ * @slot icon-switch-camera - Icon of the switch-camera button.
+ * @slot icon-blur - Icon of the blur-background button.
+ * @slot icon-invite - Icon of the invite button.
+ * @slot icon-minimize - Icon of the minimize button.
+ * @slot icon-full-screen - Icon of the full-screen button.
+ * @slot icon-exit-full-screen - Icon of the full-screen button while full screen.
  *
  * @csspart base - The group of buttons.
- * @csspart button - Every button (also `microphone`, `camera`, `hangup`, `accept`, `accept-audio`, `reject`).
+ * @csspart button - Every button (also named by its part below).
  * @csspart microphone - The microphone toggle.
  * @csspart camera - The camera toggle.
  * @csspart hangup - The hang-up button.
  * @csspart accept - The accept button.
  * @csspart accept-audio - The accept-as-voice-call button.
  * @csspart reject - The decline button.
+ * @csspart speaker - The speaker toggle.
+ * @csspart switch-camera - The switch-camera button.
+ * @csspart blur - The blur-background toggle.
+ * @csspart invite - The invite button.
+ * @csspart minimize - The minimize button.
+ * @csspart full-screen - The full-screen button.
  * @csspart icon - The round icon of a button.
  * @csspart label - The text under a button's icon.
  *
@@ -106,9 +156,35 @@ export class FeatureButtons extends StoreElement {
       microphone: s.self.audioAvailable,
       camera: s.self.videoAvailable,
       hidden: s.settings.hiddenButtons,
+      group: s.isGroup,
+      speakerMuted: s.speakerMuted,
+      cameras: s.devices.filter((d) => d.kind === 'camera').length,
+      virtualBackground: s.settings.virtualBackground,
+      blurred: s.settings.blurBackground,
+      floatWindow: s.settings.floatWindow,
+      minimized: s.minimized,
+      fullScreenAllowed: s.settings.allowedFullScreen,
     }),
     shallowEqual,
   );
+
+  /** Whether the document is full screen now (the Fullscreen API is the source of truth). */
+  @state() private fullScreen = false;
+
+  #onFullScreenChange = () => {
+    this.fullScreen = Boolean(this.ownerDocument.fullscreenElement);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.ownerDocument.addEventListener('fullscreenchange', this.#onFullScreenChange);
+    this.#onFullScreenChange();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.ownerDocument.removeEventListener('fullscreenchange', this.#onFullScreenChange);
+  }
 
   #buttons(p: Panel): ButtonSpec[] {
     if (p.status === CallStatus.IDLE) return [];
@@ -155,6 +231,47 @@ export class FeatureButtons extends StoreElement {
         pressed: p.camera,
         title: p.camera ? 'camera-on' : 'camera-off',
         request: () => new CameraRequestEvent({ enabled: !p.camera }),
+      });
+    }
+    const connected = p.status === CallStatus.CONNECTED;
+    if (connected) {
+      buttons.push({
+        name: 'speaker',
+        label: 'speaker',
+        slot: p.speakerMuted ? 'speaker-off' : 'speaker',
+        icon: p.speakerMuted ? icons.speakerOff : icons.speaker,
+        pressed: !p.speakerMuted,
+        title: p.speakerMuted ? 'speaker-off' : 'speaker-on',
+        request: () => new SpeakerRequestEvent({ muted: !p.speakerMuted }),
+      });
+    }
+    if (p.video && p.camera && p.cameras > 1 && !p.hidden.includes(FeatureButton.SwitchCamera)) {
+      buttons.push({ name: 'switch-camera', label: 'switch-camera', slot: 'switch-camera', icon: icons.switchCamera, request: () => new SwitchCameraRequestEvent() });
+    }
+    if (p.video && p.virtualBackground) {
+      buttons.push({
+        name: 'blur',
+        label: 'blur-background',
+        slot: 'blur',
+        icon: icons.blur,
+        pressed: p.blurred,
+        request: () => new BlurRequestEvent({ enabled: !p.blurred }),
+      });
+    }
+    if (p.group && (connected || p.role === CallRole.CALLER) && !p.hidden.includes(FeatureButton.InviteUser)) {
+      buttons.push({ name: 'invite', label: 'invite-button', slot: 'invite', icon: icons.invite, request: () => new InviteRequestEvent() });
+    }
+    if (p.floatWindow) {
+      buttons.push({ name: 'minimize', label: 'minimize', slot: 'minimize', icon: icons.minimize, request: () => new MinimizeRequestEvent({ minimized: !p.minimized }) });
+    }
+    if (p.fullScreenAllowed) {
+      const full = this.fullScreen;
+      buttons.push({
+        name: 'full-screen',
+        label: full ? 'exit-full-screen' : 'full-screen',
+        slot: full ? 'exit-full-screen' : 'full-screen',
+        icon: full ? icons.exitFullScreen : icons.fullScreen,
+        request: () => new FullScreenRequestEvent({ fullScreen: !full }),
       });
     }
     buttons.push({ name: 'hangup', label: 'hangup', slot: 'hangup', icon: icons.hangup, request: () => new HangupRequestEvent() });

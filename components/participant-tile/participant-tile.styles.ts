@@ -6,8 +6,9 @@ export const styles = css`
     position: relative;
     overflow: hidden;
     contain: content;
-    --_stage: #e4e7ec;
-    --_on-stage: #1f2329;
+    color-scheme: var(--ck-color-scheme, light dark);
+    --_stage: light-dark(#e4e7ec, #2b2f36);
+    --_on-stage: light-dark(#1f2329, #f5f6f7);
     --_radius: var(--ck-participant-tile-radius, var(--ck-radius, 12px));
     --_background: var(--ck-participant-tile-background, var(--ck-color-stage, var(--_stage)));
     --_color: var(--ck-participant-tile-color, var(--ck-color-on-stage, var(--_on-stage)));
@@ -18,12 +19,6 @@ export const styles = css`
     background: var(--_background);
     color: var(--_color);
     font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_stage: #2b2f36;
-      --_on-stage: #f5f6f7;
-    }
   }
   [hidden] {
     display: none !important;
@@ -40,11 +35,30 @@ export const styles = css`
     gap: var(--ck-space-2, 8px);
     border-radius: inherit;
   }
-  :host(:state(speaking)) [part='base'] {
+  .has-background {
+    background-image: var(--_background-image);
+    background-size: cover;
+    background-position: center;
+  }
+  .network {
+    display: inline-flex;
+    flex: none;
+    color: var(--ck-participant-tile-network-color, var(--ck-color-warning, #f5a623));
+  }
+  .network svg {
+    inline-size: 1.1em;
+    block-size: 1.1em;
+  }
+  :host(:state(speaking):state(video)) [part='base'] {
     box-shadow: inset 0 0 0 3px var(--_speaking);
   }
+  /* Without video, the ring goes around the avatar (1v1 voice calls, camera-off tiles). */
+  :host(:state(speaking)) [part='avatar'] {
+    box-shadow: 0 0 0 4px var(--_speaking);
+  }
   @media (prefers-reduced-motion: no-preference) {
-    [part='base'] {
+    [part='base'],
+    [part='avatar'] {
       transition: box-shadow 150ms ease-out;
     }
   }

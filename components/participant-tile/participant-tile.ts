@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import type { VideoDisplayMode } from '../../src/constants.js';
+import { POOR_NETWORK_QUALITY, type VideoDisplayMode } from '../../src/constants.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { icons } from '../../src/icons.js';
 import type { CallState, MemberView } from '../../src/store/types.js';
@@ -14,14 +14,26 @@ function findMember(state: CallState, userId: string): MemberView | null {
   return state.members.find((m) => m.userId === userId) ?? null;
 }
 
+/**
+ * The background image of a member's tile while their camera is off: `setLocalViewBackgroundImage`
+ * for the local user, else `setRemoteViewBackgroundImage(userId)`, else the `'*'` one.
+ */
+function backgroundOf(state: CallState, userId: string): string {
+  const { viewBackgrounds } = state.settings;
+  if (!userId) return '';
+  if (userId === state.self.userId) return viewBackgrounds.local ?? '';
+  return viewBackgrounds[`remote:${userId}`] ?? viewBackgrounds['remote:*'] ?? '';
+}
+
 /** First character (not code unit) of a name, for the avatar fallback. */
 function initialOf(name: string): string {
   return [...name.trim()][0] ?? '?';
 }
 
 /**
- * One member of a call: their video when it is on, else their avatar (or initial) and name, with a
- * muted-microphone indicator. A remote member's audio plays through the tile's media element
+ * One member of a call: their video when it is on, else their avatar (or initial) over the view
+ * background image set with `setLocalViewBackgroundImage` / `setRemoteViewBackgroundImage`, and
+ * their name, with muted-microphone and poor-network indicators and a speaking ring. A remote member's audio plays through the tile's media element
  * (`<video>`, or a hidden `<audio>` while their video is off) unless the speaker is muted; the
  * local member's media is always muted.
  *
@@ -35,6 +47,7 @@ function initialOf(name: string): string {
  * @csspart avatar - The avatar image, or the initial shown without one.
  * @csspart name - The member's name.
  * @csspart status - The microphone-off indicator, or "calling" while the member has not answered.
+ * @csspart network - The poor-network indicator (network quality 4 or worse).
  *
  * @cssproperty --ck-participant-tile-background - Tile background (default `--ck-color-stage`).
  * @cssproperty --ck-participant-tile-color - Text colour (default `--ck-color-on-stage`).
@@ -49,6 +62,9 @@ function initialOf(name: string): string {
  * @cssproperty --ck-participant-tile-font-size - Name label font size.
  * @cssproperty --ck-participant-tile-self-transform - Transform of the local video (default `scaleX(-1)`, a mirror).
  *
+ * @cssproperty --ck-participant-tile-network-color - Colour of the poor-network indicator.
+ *
+ * @cssstate poor-network - The member's network quality is poor (4 or worse).
  * @cssstate speaking - The member's volume is above `speaking-threshold`.
  * @cssstate video - The member's video is shown.
  * @cssstate muted - The member has joined and their microphone is off.
@@ -77,6 +93,10 @@ export class ParticipantTile extends StoreElement {
   readonly #fromStore = this.select<MemberView | null>((s) => findMember(s, this.userId), Object.is, null);
   readonly #storeDisplayMode = this.select((s) => s.settings.displayMode);
   readonly #storeSpeakerMuted = this.select((s) => s.speakerMuted);
+  readonly #background = this.select((s) => backgroundOf(s, this.userId || this.member?.userId || ''));
+
+  /** The stream last given to the media element, kept while the member's tracks stay the same. */
+  #shownStream: MediaStream | null = null;
 
   /** The member shown: `member`, else the store's member with `user-id`. */
   get shownMember(): MemberView | null {
@@ -95,11 +115,29 @@ export class ParticipantTile extends StoreElement {
     this.toggleState('video', video);
     this.toggleState('muted', Boolean(m && this.#joined(m) && !m.audioAvailable));
     this.toggleState('speaking', Boolean(m && m.audioAvailable && m.volume > this.speakingThreshold));
+    this.toggleState('poor-network', Boolean(m && m.networkQuality >= POOR_NETWORK_QUALITY));
     const media = this.renderRoot.querySelector<HTMLMediaElement>('video, audio');
     if (media?.srcObject && media.paused) {
       // Autoplay can be refused before the user interacted with the page; the next render retries.
       media.play().catch(() => undefined);
     }
+  }
+
+  /**
+   * The stream to give the media element: the previous object while it carries the same tracks.
+   * The engine hands out a new `MediaStream` for every local change (the caller's at connect, too);
+   * re-assigning `srcObject` restarts the element's player, which flashes black and, in Chromium's
+   * software compositor, could leave the picture-in-picture black until the next repaint.
+   */
+  #stable(next: MediaStream | null): MediaStream | null {
+    const prev = this.#shownStream;
+    if (next && prev && next !== prev) {
+      const a = prev.getTracks();
+      const b = next.getTracks();
+      if (a.length === b.length && a.every((t) => b.includes(t))) return prev;
+    }
+    this.#shownStream = next;
+    return next;
   }
 
   #joined(m: MemberView): boolean {
@@ -124,6 +162,11 @@ export class ParticipantTile extends StoreElement {
     return html`<span part="avatar" class="initial" aria-hidden="true">${initialOf(name)}</span>`;
   }
 
+  #renderNetwork(m: MemberView) {
+    if (m.networkQuality < POOR_NETWORK_QUALITY) return nothing;
+    return html`<span part="network" class="network" role="img" aria-label=${this.localize.t('network-poor-label')}>${icons.networkPoor}</span>`;
+  }
+
   #renderStatus(m: MemberView) {
     if (this.#joined(m) && !m.audioAvailable) {
       return html`<span class="muted" role="img" aria-label=${this.localize.t('microphone-off')}>${icons.microphoneOff}</span>`;
@@ -141,21 +184,32 @@ export class ParticipantTile extends StoreElement {
     const speakerMuted = this.speakerMuted || this.#storeSpeakerMuted.value;
     const fit = this.displayMode ?? this.#storeDisplayMode.value;
     const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
-    return html`<div part="base" role="group" aria-label=${label} lang=${this.localize.lang} dir=${ifDefined(rtl)}>
+    const stream = this.#stable(m.stream);
+    const background = video ? '' : this.#background.value;
+    return html`<div
+      part="base"
+      role="group"
+      aria-label=${label}
+      lang=${this.localize.lang}
+      dir=${ifDefined(rtl)}
+      class=${background ? 'has-background' : ''}
+      style=${styleMap({ '--_background-image': background ? `url(${JSON.stringify(background)})` : undefined })}
+    >
       ${video
         ? html`<video
             part="video"
             autoplay
             playsinline
             .muted=${m.isSelf || speakerMuted}
-            .srcObject=${m.stream}
+            .srcObject=${stream}
             style=${styleMap({ '--_fit': fit })}
           ></video>`
         : this.#renderAvatar(m, name)}
-      ${!video && !m.isSelf && m.stream ? html`<audio autoplay .muted=${speakerMuted} .srcObject=${m.stream}></audio>` : nothing}
+      ${!video && !m.isSelf && stream ? html`<audio autoplay .muted=${speakerMuted} .srcObject=${stream}></audio>` : nothing}
       <div class="label">
         <span part="name">${label}</span>
         <span part="status">${this.#renderStatus(m)}</span>
+        ${this.#renderNetwork(m)}
       </div>
     </div>`;
   }

@@ -41,8 +41,93 @@ export class CameraRequestEvent extends Event {
   }
 }
 
+/** Join the running call `callId` (from `<join-call-card>`). */
+export class JoinRequestEvent extends Event {
+  static readonly eventName = 'ck-join-request';
+  constructor(readonly detail: { callId: string }) {
+    super(JoinRequestEvent.eventName, init);
+  }
+}
+
+/** Minimize the call UI into `<float-window>` (`minimized: true`) or restore it. */
+export class MinimizeRequestEvent extends Event {
+  static readonly eventName = 'ck-minimize-request';
+  constructor(readonly detail: { minimized: boolean }) {
+    super(MinimizeRequestEvent.eventName, init);
+  }
+}
+
+/** Turn on the ringtone the browser's autoplay policy blocked (from the "tap to turn on sound" button). */
+export class SoundRequestEvent extends Event {
+  static readonly eventName = 'ck-sound-request';
+  constructor(readonly detail: Record<string, never> = {}) {
+    super(SoundRequestEvent.eventName, init);
+  }
+}
+
+/** Use the device `deviceId` for `kind` (from `<device-picker>`). */
+export class DeviceRequestEvent extends Event {
+  static readonly eventName = 'ck-device-request';
+  constructor(readonly detail: { kind: 'camera' | 'microphone' | 'speaker'; deviceId: string }) {
+    super(DeviceRequestEvent.eventName, init);
+  }
+}
+
+/** Silence every remote participant locally (`muted: true`) or hear them again (from the speaker button). */
+export class SpeakerRequestEvent extends Event {
+  static readonly eventName = 'ck-speaker-request';
+  constructor(readonly detail: { muted: boolean }) {
+    super(SpeakerRequestEvent.eventName, init);
+  }
+}
+
+/** Use the next camera (front / back) (from the switch-camera button). */
+export class SwitchCameraRequestEvent extends Event {
+  static readonly eventName = 'ck-switch-camera-request';
+  constructor(readonly detail: Record<string, never> = {}) {
+    super(SwitchCameraRequestEvent.eventName, init);
+  }
+}
+
+/** Blur the local video's background (`enabled: true`) or stop blurring it. */
+export class BlurRequestEvent extends Event {
+  static readonly eventName = 'ck-blur-request';
+  constructor(readonly detail: { enabled: boolean }) {
+    super(BlurRequestEvent.eventName, init);
+  }
+}
+
+/** Show the call UI full screen (`fullScreen: true`) or leave full screen. */
+export class FullScreenRequestEvent extends Event {
+  static readonly eventName = 'ck-full-screen-request';
+  constructor(readonly detail: { fullScreen: boolean }) {
+    super(FullScreenRequestEvent.eventName, init);
+  }
+}
+
+/**
+ * Add people to the running group call. Without `userIDList` (the invite button): the user wants to
+ * pick people (the app, or an `<invite-panel>`, asks who). With `userIDList` (from `<invite-panel>`):
+ * invite them; `<call-kit>` calls `callKit.inviteUser`.
+ */
+export class InviteRequestEvent extends Event {
+  static readonly eventName = 'ck-invite-request';
+  constructor(readonly detail: { userIDList?: string[] } = {}) {
+    super(InviteRequestEvent.eventName, init);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
+    'ck-speaker-request': SpeakerRequestEvent;
+    'ck-switch-camera-request': SwitchCameraRequestEvent;
+    'ck-blur-request': BlurRequestEvent;
+    'ck-full-screen-request': FullScreenRequestEvent;
+    'ck-invite-request': InviteRequestEvent;
+    'ck-minimize-request': MinimizeRequestEvent;
+    'ck-sound-request': SoundRequestEvent;
+    'ck-device-request': DeviceRequestEvent;
+    'ck-join-request': JoinRequestEvent;
     'ck-accept-request': AcceptRequestEvent;
     'ck-reject-request': RejectRequestEvent;
     'ck-hangup-request': HangupRequestEvent;

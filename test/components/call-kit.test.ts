@@ -104,4 +104,73 @@ describe('<call-kit>', () => {
     expect(inner(el, 'call-view')).to.not.equal(null);
     await kit.dispose();
   });
+
+  describe('settings, callbacks, themes', () => {
+    it('applies its attributes to the kit settings', async () => {
+      const kit = new CallKit();
+      const el = await fixture<CallKitElement>(
+        html`<call-kit .kit=${kit} allowed-minimized allowed-full-screen video-display-mode="contain" video-resolution="1080p" layout-mode="local" language="ja_JP"></call-kit>`,
+      );
+      const settings = kit.store.getState().settings;
+      expect(settings).to.include({ floatWindow: true, allowedFullScreen: true, displayMode: 'contain', resolution: '1080p', layoutMode: 'local', language: 'ja_JP' });
+      expect(kit.allowedFullScreen).to.equal(true);
+      el.videoDisplayMode = 'fill';
+      await el.updateComplete;
+      expect(kit.store.getState().settings.displayMode).to.equal('fill');
+      await kit.dispose();
+    });
+
+    it('callback properties and ck-minimized-changed', async () => {
+      const { kit, engine, el } = await setup();
+      const calls: [boolean, boolean][] = [];
+      el.onMinimized = (a, b) => calls.push([a, b]);
+      await el.updateComplete;
+      engine.remoteInvite({ userId: 'alice' }, CallMediaType.AUDIO);
+      await kit.accept();
+      const changed = oneEvent(el, 'ck-minimized-changed');
+      kit.setMinimized(true);
+      expect(((await changed) as CustomEvent<{ minimized: boolean }>).detail).to.deep.equal({ minimized: true });
+      expect(calls).to.deep.equal([[false, true]]);
+      kit.setMinimized(false);
+      await kit.hangup();
+      await kit.dispose();
+    });
+
+    it('speaker requests mute and unmute remote audio; poor network toasts', async () => {
+      const { kit, engine, el } = await setup();
+      engine.remoteInvite({ userId: 'alice', name: 'Alice' }, CallMediaType.AUDIO);
+      await kit.accept();
+      await el.updateComplete;
+      await waitUntil(() => deepButton(el, 'Speaker') !== null, 'speaker button rendered');
+      deepButton(el, 'Speaker')!.click();
+      await waitUntil(() => kit.store.getState().speakerMuted, 'remote audio muted');
+      engine.networkQuality({ alice: 5 });
+      await waitUntil(() => kit.store.getState().toast?.key === 'network-poor-remote', 'the other side is told poor');
+      engine.networkQuality({ bob: 4, '': 4 });
+      await waitUntil(() => kit.store.getState().toast?.key === 'network-poor-self', 'my network is poor');
+      await kit.hangup();
+      await kit.dispose();
+    });
+
+    it('theme="dark" and theme="light" reach the elements inside', async () => {
+      const { kit, engine, el } = await setup();
+      engine.remoteInvite({ userId: 'alice', name: 'Alice' }, CallMediaType.AUDIO);
+      await kit.accept();
+      await el.updateComplete;
+      const view = inner(el, 'call-view') as HTMLElement & { updateComplete: Promise<unknown> };
+      await view.updateComplete;
+      const stage = () => getComputedStyle(view.shadowRoot!.querySelector('[part~=base]')!).backgroundColor;
+      el.theme = 'dark';
+      await el.updateComplete;
+      expect(el.getAttribute('theme')).to.equal('dark');
+      expect(stage()).to.equal('rgb(31, 35, 41)');
+      await expect(el).to.be.accessible();
+      el.theme = 'light';
+      await el.updateComplete;
+      expect(stage()).to.equal('rgb(238, 240, 243)');
+      await expect(el).to.be.accessible();
+      await kit.hangup();
+      await kit.dispose();
+    });
+  });
 });

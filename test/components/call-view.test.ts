@@ -5,7 +5,7 @@ import type { CallView } from '../../components/call-view/call-view.js';
 import type { FeatureButtons } from '../../components/feature-buttons/feature-buttons.js';
 import type { ParticipantTile } from '../../components/participant-tile/participant-tile.js';
 import { CallMediaType, CallRole, LayoutMode } from '../../src/constants.js';
-import { AcceptRequestEvent, HangupRequestEvent, MicrophoneRequestEvent } from '../../src/events/requests.js';
+import { AcceptRequestEvent, CameraRequestEvent, HangupRequestEvent, MicrophoneRequestEvent, SpeakerRequestEvent } from '../../src/events/requests.js';
 import { CallStore } from '../../src/store/store.js';
 
 type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
@@ -27,9 +27,11 @@ function dialing(store: CallStore, mediaType: Media = CallMediaType.VIDEO, membe
   store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'call-1', mediaType, callerId: 'alice', members });
 }
 
-function connect(store: CallStore): void {
+function connect(store: CallStore, flowing = true): void {
   for (const m of store.getState().members) store.dispatch({ type: 'member-upsert', userId: m.userId, status: 'accepted' });
   store.dispatch({ type: 'call-connected' });
+  // Remote media arrived (an empty stream object is enough for the view): past the connecting state.
+  if (flowing) for (const m of store.getState().members) if (!m.stream) store.dispatch({ type: 'member-stream', userId: m.userId, stream: new MediaStream() });
 }
 
 const q = <T extends Element = HTMLElement>(el: Element, selector: string) => el.shadowRoot!.querySelector<T>(selector);
@@ -195,7 +197,7 @@ describe('<call-view>', () => {
       expect(main.userId).to.equal('bob');
       expect(main.shadowRoot!.querySelector('[part~=avatar]')).to.not.equal(null);
       expect(q(el, '[part~=pip]')).to.equal(null);
-      expect(buttonLabels(el)).to.deep.equal(['Microphone', 'Hang up']);
+      expect(buttonLabels(el)).to.deep.equal(['Microphone', 'Speaker', 'Hang up']);
       await expect(el).to.be.accessible();
     });
 
@@ -375,6 +377,130 @@ describe('<call-view>', () => {
       expect(pip.left, 'pip at the inline end (left)').to.be.lessThan(box.left + box.width * 0.25);
       expect(getComputedStyle(q(el, '[part~=base]')!).direction).to.equal('rtl');
       await expect(el).to.be.accessible();
+    });
+  });
+
+  describe('connecting, layout, focus and keyboard', () => {
+    it('connecting: after the answer and until remote media arrives, a spinner and "Connecting…"', async () => {
+      const store = new CallStore();
+      dialing(store);
+      connect(store, false);
+      const el = await render(store);
+      expect(el.matches(':state(connecting)')).to.equal(true);
+      expect(q(el, '[part~=connecting] [part~=name]')!.textContent).to.equal('Bob');
+      expect(q(el, '[part~=connecting] [part~=tip]')!.textContent!.trim()).to.equal('Connecting…');
+      expect(q(el, '[part~=pip]')).to.equal(null);
+      await expect(el).to.be.accessible();
+      store.dispatch({ type: 'member-stream', userId: 'bob', stream: new MediaStream() });
+      await settle(el);
+      expect(el.matches(':state(connecting)')).to.equal(false);
+      expect(q(el, '[part~=connecting]')).to.equal(null);
+      expect(tileIn(el, 'pip')!.userId).to.equal('alice');
+    });
+
+    it('the small video is a button that swaps the large and small videos; layout-mode wins over the store', async () => {
+      const store = new CallStore();
+      dialing(store);
+      connect(store);
+      const el = await render(store);
+      const swap = q<HTMLButtonElement>(el, '[part~=swap-button]')!;
+      expect(swap.localName).to.equal('button');
+      expect(swap.getAttribute('aria-label')).to.equal('Swap the large and small videos');
+      await expect(el).to.be.accessible();
+      swap.click();
+      await settle(el);
+      expect(el.layoutMode).to.equal(LayoutMode.LOCAL_LARGE);
+      expect(el.getAttribute('layout-mode')).to.equal('local');
+      expect(tileIn(el, 'main')!.userId).to.equal('alice');
+      expect(tileIn(el, 'pip')!.userId).to.equal('bob');
+      // Keyboard: the swap button is focusable and activates with Enter.
+      q<HTMLButtonElement>(el, '[part~=swap-button]')!.focus();
+      await sendKeys({ press: 'Enter' });
+      await settle(el);
+      expect(tileIn(el, 'main')!.userId).to.equal('bob');
+      el.setAttribute('layout-mode', 'local');
+      await settle(el);
+      expect(tileIn(el, 'main')!.userId).to.equal('alice');
+    });
+
+    it('group: 2 columns up to 4 tiles, 3 up to 9; a tile button focuses a member', async () => {
+      const store = new CallStore();
+      const members = ['bob', 'carol', 'dave', 'erin', 'frank'].map((userId) => ({ userId, name: userId.toUpperCase() }));
+      dialing(store, CallMediaType.VIDEO, members.slice(0, 3));
+      connect(store);
+      const el = await render(store);
+      const grid = q(el, '[part~=grid]')!;
+      expect(getComputedStyle(grid).gridTemplateColumns.split(' ')).to.have.length(2);
+      const focusButtons = () => [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~=focus-button]')];
+      expect(focusButtons().map((b) => b.getAttribute('aria-label'))).to.deep.equal(['Show Alice large', 'Show BOB large', 'Show CAROL large', 'Show DAVE large']);
+      focusButtons()[2]!.click();
+      await settle(el);
+      expect(tiles(el)[0]!.userId, 'the focused tile comes first').to.equal('carol');
+      expect(focusButtons()[0]!.getAttribute('aria-pressed')).to.equal('true');
+      await expect(el).to.be.accessible();
+      focusButtons()[0]!.click();
+      await settle(el);
+      expect(tiles(el)[0]!.userId).to.equal('alice');
+      for (const m of members.slice(3)) store.dispatch({ type: 'member-upsert', userId: m.userId, name: m.name, status: 'accepted' });
+      await settle(el);
+      expect(getComputedStyle(q(el, '[part~=grid]')!).gridTemplateColumns.split(' ')).to.have.length(3);
+    });
+
+    it('keyboard shortcuts inside the view: M microphone, V camera, S speaker', async () => {
+      const store = new CallStore();
+      dialing(store);
+      connect(store);
+      store.dispatch({ type: 'self-media', audio: true, video: false });
+      const el = await render(store);
+      const seen: Event[] = [];
+      for (const type of ['ck-microphone-request', 'ck-camera-request', 'ck-speaker-request']) el.addEventListener(type, (e) => seen.push(e));
+      buttonsOf(el).shadowRoot!.querySelector<HTMLButtonElement>('button')!.focus();
+      await sendKeys({ press: 'm' });
+      await sendKeys({ press: 'v' });
+      await sendKeys({ press: 's' });
+      expect(seen.map((e) => e.constructor)).to.deep.equal([MicrophoneRequestEvent, CameraRequestEvent, SpeakerRequestEvent]);
+      expect((seen[0] as MicrophoneRequestEvent).detail).to.deep.equal({ enabled: false });
+      expect((seen[1] as CameraRequestEvent).detail).to.deep.equal({ enabled: true });
+      expect((seen[2] as SpeakerRequestEvent).detail).to.deep.equal({ muted: true });
+    });
+
+    it('video-display-mode reaches the tiles', async () => {
+      const stream = await camera();
+      const store = new CallStore();
+      dialing(store);
+      connect(store);
+      store.dispatch({ type: 'member-stream', userId: 'bob', stream });
+      store.dispatch({ type: 'member-media', userId: 'bob', audio: true, video: true });
+      const el = await render(store);
+      el.videoDisplayMode = 'contain';
+      await settle(el);
+      const video = tileIn(el, 'main')!.shadowRoot!.querySelector('video')!;
+      expect(getComputedStyle(video).objectFit).to.equal('contain');
+    });
+
+    it('follows --ck-color-scheme (the theme of <call-kit>)', async () => {
+      const store = new CallStore();
+      dialing(store, CallMediaType.AUDIO);
+      const el = await render(store);
+      el.style.setProperty('--ck-color-scheme', 'light');
+      const light = getComputedStyle(q(el, '[part~=base]')!).backgroundColor;
+      el.style.setProperty('--ck-color-scheme', 'dark');
+      const dark = getComputedStyle(q(el, '[part~=base]')!).backgroundColor;
+      expect(light).to.equal('rgb(238, 240, 243)');
+      expect(dark).to.equal('rgb(31, 35, 41)');
+      await expect(el).to.be.accessible();
+    });
+
+    it('narrow containers: the picture-in-picture shrinks (container query)', async () => {
+      const store = new CallStore();
+      dialing(store);
+      connect(store);
+      const el = await render(store);
+      el.style.width = '360px';
+      el.style.height = '640px';
+      await settle(el);
+      const pip = q(el, '[part~=pip]')!.getBoundingClientRect();
+      expect(pip.width).to.be.closeTo(360 * 0.3, 2);
     });
   });
 });

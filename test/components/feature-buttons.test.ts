@@ -5,7 +5,19 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { FeatureButtons } from '../../components/feature-buttons/feature-buttons.js';
 import { CallMediaType, CallRole, FeatureButton } from '../../src/constants.js';
-import { AcceptRequestEvent, CameraRequestEvent, HangupRequestEvent, MicrophoneRequestEvent, RejectRequestEvent } from '../../src/events/requests.js';
+import {
+  AcceptRequestEvent,
+  BlurRequestEvent,
+  CameraRequestEvent,
+  FullScreenRequestEvent,
+  HangupRequestEvent,
+  InviteRequestEvent,
+  MicrophoneRequestEvent,
+  MinimizeRequestEvent,
+  RejectRequestEvent,
+  SpeakerRequestEvent,
+  SwitchCameraRequestEvent,
+} from '../../src/events/requests.js';
 import { registerLocale } from '../../src/i18n/index.js';
 import { storeContext } from '../../src/store/context.js';
 import { CallStore } from '../../src/store/store.js';
@@ -119,7 +131,7 @@ describe('<feature-buttons>', () => {
       const store = new CallStore();
       connected(store);
       const el = await render(store);
-      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Hang up']);
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Speaker', 'Hang up']);
       expect(el.matches(':state(connected)')).to.equal(true);
       expect(button(el, 'microphone').getAttribute('aria-pressed')).to.equal('false');
       expect(button(el, 'camera').getAttribute('aria-pressed')).to.equal('false');
@@ -136,10 +148,10 @@ describe('<feature-buttons>', () => {
       const store = new CallStore({ hiddenButtons: [FeatureButton.Camera] });
       connected(store);
       const el = await render(store);
-      expect(labels(el)).to.deep.equal(['Microphone', 'Hang up']);
+      expect(labels(el)).to.deep.equal(['Microphone', 'Speaker', 'Hang up']);
       store.dispatch({ type: 'settings', settings: { hiddenButtons: [FeatureButton.Camera, FeatureButton.Microphone] } });
       await el.updateComplete;
-      expect(labels(el)).to.deep.equal(['Hang up']);
+      expect(labels(el)).to.deep.equal(['Speaker', 'Hang up']);
     });
 
     it('lets hosts replace icons through named slots', async () => {
@@ -265,7 +277,7 @@ describe('<feature-buttons>', () => {
       const provider = await fixture<TestStoreProvider>(html`<test-store-provider .store=${store}><feature-buttons></feature-buttons></test-store-provider>`);
       const el = provider.querySelector('feature-buttons')!;
       await el.updateComplete;
-      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Hang up']);
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Speaker', 'Hang up']);
       const other = new CallStore();
       ringing(other, CallMediaType.AUDIO);
       provider.store = other;
@@ -288,7 +300,7 @@ describe('<feature-buttons>', () => {
       expect(labels(el)).to.deep.equal(['Decline', 'Accept']);
       el.store = undefined;
       await el.updateComplete;
-      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Hang up']);
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Speaker', 'Hang up']);
     });
 
     it('unsubscribes from the store when removed', async () => {
@@ -307,14 +319,14 @@ describe('<feature-buttons>', () => {
       const store = new CallStore();
       connected(store);
       const el = await render(store);
-      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Hang up']);
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Speaker', 'Hang up']);
       store.dispatch({ type: 'settings', settings: { language: 'zh-cn' } });
       await el.updateComplete;
-      expect(labels(el)).to.deep.equal(['麦克风', '摄像头', '挂断']);
+      expect(labels(el)).to.deep.equal(['麦克风', '摄像头', '扬声器', '挂断']);
       expect(el.shadowRoot!.querySelector('[part~=base]')!.getAttribute('lang')).to.equal('zh-CN');
       store.dispatch({ type: 'settings', settings: { language: 'ja_JP' } });
       await el.updateComplete;
-      expect(labels(el)).to.deep.equal(['マイク', 'カメラ', '通話終了']);
+      expect(labels(el)).to.deep.equal(['マイク', 'カメラ', 'スピーカー', '通話終了']);
       await expect(el).to.be.accessible();
     });
 
@@ -335,9 +347,87 @@ describe('<feature-buttons>', () => {
       const el = await render(store);
       const base = el.shadowRoot!.querySelector('[part~=base]')!;
       expect(base.getAttribute('dir')).to.equal('rtl');
-      expect(labels(el)).to.deep.equal(['الميكروفون', 'الكاميرا', 'إنهاء المكالمة']);
+      expect(labels(el)).to.deep.equal(['الميكروفون', 'الكاميرا', 'Speaker', 'إنهاء المكالمة']);
       const [first, , last] = buttons(el);
       expect(first!.getBoundingClientRect().left).to.be.greaterThan(last!.getBoundingClientRect().left);
+    });
+  });
+
+  describe('call feature buttons', () => {
+    it('speaker: a toggle that requests muting remote audio, then unmuting', async () => {
+      const store = new CallStore();
+      connected(store);
+      const el = await render(store);
+      const speaker = button(el, 'speaker');
+      expect(speaker.getAttribute('aria-pressed')).to.equal('true');
+      expect(speaker.title).to.equal('Speaker is on');
+      setTimeout(() => speaker.click());
+      const muted = await oneEvent(el, SpeakerRequestEvent.eventName);
+      expect(muted).to.be.instanceOf(SpeakerRequestEvent);
+      expect(muted.detail).to.deep.equal({ muted: true });
+      store.dispatch({ type: 'speaker-muted', muted: true });
+      await el.updateComplete;
+      expect(button(el, 'speaker').getAttribute('aria-pressed')).to.equal('false');
+      setTimeout(() => button(el, 'speaker').click());
+      expect((await oneEvent(el, SpeakerRequestEvent.eventName)).detail).to.deep.equal({ muted: false });
+      await expect(el).to.be.accessible();
+    });
+
+    it('switch camera only with the camera on and more than one camera; hidden by hideFeatureButton', async () => {
+      const store = new CallStore();
+      connected(store);
+      store.dispatch({ type: 'self-media', audio: true, video: true });
+      store.dispatch({ type: 'devices', devices: [{ deviceId: 'front', label: 'Front', kind: 'camera' }] });
+      const el = await render(store);
+      expect(labels(el)).to.not.include('Switch camera');
+      store.dispatch({
+        type: 'devices',
+        devices: [
+          { deviceId: 'front', label: 'Front', kind: 'camera' },
+          { deviceId: 'back', label: 'Back', kind: 'camera' },
+        ],
+      });
+      await el.updateComplete;
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Speaker', 'Switch camera', 'Hang up']);
+      setTimeout(() => button(el, 'switch-camera').click());
+      expect(await oneEvent(el, SwitchCameraRequestEvent.eventName)).to.be.instanceOf(SwitchCameraRequestEvent);
+      store.dispatch({ type: 'settings', settings: { hiddenButtons: [FeatureButton.SwitchCamera] } });
+      await el.updateComplete;
+      expect(labels(el)).to.not.include('Switch camera');
+    });
+
+    it('blur, invite, minimize and full screen follow the settings', async () => {
+      const store = new CallStore();
+      dialing(store);
+      store.dispatch({ type: 'member-upsert', userId: 'carol', name: 'Carol' });
+      store.dispatch({ type: 'settings', settings: { virtualBackground: true, floatWindow: true, allowedFullScreen: true } });
+      const el = await render(store);
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Blur background', 'Add people', 'Minimize', 'Full screen', 'Hang up']);
+      const events: Event[] = [];
+      for (const type of [BlurRequestEvent.eventName, InviteRequestEvent.eventName, MinimizeRequestEvent.eventName, FullScreenRequestEvent.eventName]) {
+        el.addEventListener(type, (e) => {
+          e.preventDefault();
+          events.push(e);
+        });
+      }
+      for (const name of ['blur', 'invite', 'minimize', 'full-screen']) button(el, name).click();
+      expect(events.map((e) => e.type)).to.deep.equal(['ck-blur-request', 'ck-invite-request', 'ck-minimize-request', 'ck-full-screen-request']);
+      expect((events[0] as BlurRequestEvent).detail).to.deep.equal({ enabled: true });
+      expect((events[2] as MinimizeRequestEvent).detail).to.deep.equal({ minimized: true });
+      expect((events[3] as FullScreenRequestEvent).detail).to.deep.equal({ fullScreen: true });
+      expect(button(el, 'blur').getAttribute('aria-pressed')).to.equal('false');
+      store.dispatch({ type: 'settings', settings: { blurBackground: true, hiddenButtons: [FeatureButton.InviteUser] } });
+      await el.updateComplete;
+      expect(button(el, 'blur').getAttribute('aria-pressed')).to.equal('true');
+      expect(labels(el)).to.not.include('Add people');
+      await expect(el).to.be.accessible();
+    });
+
+    it('labels the new buttons in every language', async () => {
+      const store = new CallStore({ language: 'ja_JP', allowedFullScreen: true });
+      connected(store);
+      const el = await render(store);
+      expect(labels(el)).to.deep.equal(['マイク', 'カメラ', 'スピーカー', '全画面表示', '通話終了']);
     });
   });
 });

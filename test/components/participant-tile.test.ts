@@ -263,4 +263,61 @@ describe('<participant-tile>', () => {
       expect(el.shadowRoot!.querySelector('audio, video')).to.equal(null);
     });
   });
+
+  describe('network, background image and stream', () => {
+    it('shows a poor-network indicator from quality 4', async () => {
+      const el = await fixture<ParticipantTile>(html`<participant-tile .member=${remote({ networkQuality: 2 })}></participant-tile>`);
+      expect(part(el, 'network')).to.equal(null);
+      expect(el.matches(':state(poor-network)')).to.equal(false);
+      el.member = remote({ networkQuality: 5 });
+      await el.updateComplete;
+      expect(part(el, 'network')!.getAttribute('role')).to.equal('img');
+      expect(part(el, 'network')!.getAttribute('aria-label')).to.equal('Poor network');
+      expect(el.matches(':state(poor-network)')).to.equal(true);
+      await expect(el).to.be.accessible();
+    });
+
+    it('camera off: the view background image of the member, else the "*" one, else none', async () => {
+      const store = new CallStore();
+      connectedGroup(store);
+      const url = avatarUrl();
+      store.dispatch({ type: 'settings', settings: { viewBackgrounds: { 'remote:*': url, local: 'data:image/png;base64,AAAA' } } });
+      const bob = await fixture<ParticipantTile>(html`<participant-tile user-id="bob" .store=${store}></participant-tile>`);
+      expect(part(bob, 'base')!.classList.contains('has-background')).to.equal(true);
+      expect(getComputedStyle(part(bob, 'base')!).backgroundImage).to.contain('data:image/png');
+      store.dispatch({ type: 'settings', settings: { viewBackgrounds: {} } });
+      await bob.updateComplete;
+      expect(part(bob, 'base')!.classList.contains('has-background')).to.equal(false);
+      const self = await fixture<ParticipantTile>(html`<participant-tile user-id="alice" .store=${store}></participant-tile>`);
+      store.dispatch({ type: 'settings', settings: { viewBackgrounds: { local: url } } });
+      await self.updateComplete;
+      expect(part(self, 'base')!.classList.contains('has-background')).to.equal(true);
+    });
+
+    it('keeps the media element on its stream while a new stream object carries the same tracks', async () => {
+      const camera = await navigator.mediaDevices.getUserMedia({ video: { width: 160, height: 120 } });
+      try {
+        const el = await fixture<ParticipantTile>(html`<participant-tile .member=${remote({ videoAvailable: true, stream: camera })}></participant-tile>`);
+        const video = el.shadowRoot!.querySelector('video')!;
+        expect(video.srcObject).to.equal(camera);
+        el.member = remote({ videoAvailable: true, stream: new MediaStream(camera.getTracks()) });
+        await el.updateComplete;
+        expect(el.shadowRoot!.querySelector('video')).to.equal(video);
+        expect(video.srcObject, 'same tracks: not re-assigned').to.equal(camera);
+        const other = camera.clone();
+        el.member = remote({ videoAvailable: true, stream: other });
+        await el.updateComplete;
+        expect(video.srcObject, 'new tracks: re-assigned').to.equal(other);
+        for (const t of other.getTracks()) t.stop();
+      } finally {
+        for (const t of camera.getTracks()) t.stop();
+      }
+    });
+
+    it('speaking ring around the avatar when the camera is off', async () => {
+      const el = await fixture<ParticipantTile>(html`<participant-tile .member=${remote({ volume: 60 })}></participant-tile>`);
+      expect(el.matches(':state(speaking)')).to.equal(true);
+      expect(getComputedStyle(part(el, 'avatar')!).boxShadow).to.not.equal('none');
+    });
+  });
 });

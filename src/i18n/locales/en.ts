@@ -29,6 +29,9 @@ const en = {
   'self-call': "You can't call yourself",
   glare: 'You called each other at the same time; only one of the calls was kept',
   disconnected: 'The connection to the server was lost',
+  reconnecting: 'Reconnecting…',
+  'reconnect-failed': 'Could not reconnect to the server',
+  'network-unsupported': 'Your network cannot carry this call',
   'no-microphone-access': 'The microphone is blocked. Allow access to it in your browser settings.',
   'no-camera-access': 'The camera is blocked. Allow access to it in your browser settings.',
   'device-error': 'The camera or microphone could not be started',
@@ -59,6 +62,47 @@ const en = {
   'call-controls': 'Call controls',
   'member-ringing': 'Calling…',
   'people-in-call': { one: '{count} person in the call', other: '{count} people in the call' },
+  // Call view and feature buttons (call UI).
+  connecting: 'Connecting…',
+  'swap-views': 'Swap the large and small videos',
+  'focus-tile': 'Show {name} large',
+  'network-poor-label': 'Poor network',
+  'network-poor-self': 'Your network is poor during this call',
+  'network-poor-remote': "The other side's network is poor",
+  speaker: 'Speaker',
+  'speaker-on': 'Speaker is on',
+  'speaker-off': 'Speaker is off',
+  'switch-camera': 'Switch camera',
+  'blur-background': 'Blur background',
+  'blur-unsupported': 'Background blur is not available here',
+  minimize: 'Minimize',
+  'full-screen': 'Full screen',
+  'exit-full-screen': 'Exit full screen',
+  'invite-button': 'Add people',
+  // <join-call-card>: a running group call you may join.
+  'join-call': 'Join',
+  'join-call-label': { one: 'Join the call with {count} person', other: 'Join the call with {count} people' },
+  'join-call-video': 'Video call in progress',
+  'join-call-audio': 'Voice call in progress',
+  // Ringtone held back by the browser's autoplay policy.
+  'sound-blocked': 'Tap to turn on sound',
+  // <float-window>: the minimized call.
+  'float-window': 'Minimized call',
+  'restore-call': 'Return to the call',
+  'float-window-move': 'Drag, or use the arrow keys, to move it',
+  // <device-picker>.
+  devices: 'Devices',
+  'device-default': 'System default',
+  'device-default-named': 'System default ({label})',
+  'device-unnamed': 'Device {n}',
+  // <invite-panel>.
+  'invite-title': 'Add people to the call',
+  'invite-submit': 'Invite',
+  'invite-cancel': 'Cancel',
+  'invite-in-call': 'In the call',
+  'invite-selected': { one: '{count} person selected', other: '{count} people selected' },
+  'invite-limit': 'A call has at most {max} people',
+  'invite-empty': 'No one to invite',
 } as const satisfies Readonly<Record<string, Entry>>;
 
 export default en;

@@ -1,0 +1,150 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import type { DeviceKind } from '../../src/constants.js';
+import { StoreElement } from '../../src/elements/store-element.js';
+import type { DeviceInfo } from '../../src/engine/types.js';
+import { DeviceRequestEvent } from '../../src/events/requests.js';
+import { styles } from './device-picker.styles.js';
+
+const KINDS: readonly DeviceKind[] = ['camera', 'microphone', 'speaker'];
+const MEDIA_KIND: Record<MediaDeviceKind, DeviceKind> = { videoinput: 'camera', audioinput: 'microphone', audiooutput: 'speaker' };
+/** Chromium's pseudo-devices that follow the system's choice. */
+const PSEUDO = new Set(['default', 'communications']);
+/** The value of the "System default" entry, and the deviceId requested for it (cameras: the first camera). */
+export const SYSTEM_DEFAULT = 'default';
+
+/** Output choice needs `HTMLMediaElement.setSinkId` (not in Firefox before 116 nor in Safari). */
+export function canChooseOutput(): boolean {
+  return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+}
+
+/**
+ * Camera, microphone and speaker choice, as native `<select>`s. The lists stay true: they are read
+ * from `navigator.mediaDevices.enumerateDevices()` when the element connects, on every
+ * `devicechange`, and again when camera or microphone permission changes (labels appear once the
+ * user granted access). Each list starts with an explicit "System default" entry (naming the
+ * system's device where the browser tells it). The speaker list is hidden where the browser cannot
+ * route audio (`setSinkId` unsupported). Without `mediaDevices`, the store's `devices` are shown.
+ *
+ * Choosing dispatches `ck-device-request` (`{ kind, deviceId }`); `<call-kit>` switches the device
+ * with `callKit.switchDevice`. The "System default" entry requests `'default'` for the microphone
+ * and speaker, and the first camera for the camera.
+ *
+ * @summary Device choice: camera, microphone, speaker.
+ *
+ * @event ck-device-request - `DeviceRequestEvent`, `{ kind: 'camera' | 'microphone' | 'speaker', deviceId }`.
+ *
+ * @csspart base - The fieldset around the lists.
+ * @csspart field - Each label + list pair (also `field-camera`, `field-microphone`, `field-speaker`).
+ * @csspart label - Each list's label.
+ * @csspart select - Each `<select>` (also `select-camera`, ...).
+ *
+ * @cssproperty --ck-device-picker-color - Text colour.
+ * @cssproperty --ck-device-picker-background - Lists' background.
+ * @cssproperty --ck-device-picker-border-color - Lists' border colour.
+ * @cssproperty --ck-device-picker-radius - Lists' corner radius.
+ */
+export class DevicePicker extends StoreElement {
+  static override styles = styles;
+
+  /** Which lists to show, space-separated (default all three). */
+  @property({ converter: { fromAttribute: (v: string | null) => (v ?? '').split(/\s+/).filter((k): k is DeviceKind => (KINDS as string[]).includes(k)) } })
+  kinds: DeviceKind[] = [...KINDS];
+
+  /** The chosen deviceId per kind (`'default'` or absent: the system default). Updated when the user chooses. */
+  @property({ attribute: false }) selected: Partial<Record<DeviceKind, string>> = {};
+
+  @state() private enumerated: DeviceInfo[] | null = null;
+
+  readonly #storeDevices = this.select((s) => s.devices);
+  #permissions: PermissionStatus[] = [];
+  #reading = 0;
+  readonly #onDeviceChange = () => void this.refresh();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const media = globalThis.navigator?.mediaDevices;
+    if (!media?.enumerateDevices) return;
+    media.addEventListener('devicechange', this.#onDeviceChange);
+    void this.refresh();
+    void this.#watchPermissions();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    globalThis.navigator?.mediaDevices?.removeEventListener('devicechange', this.#onDeviceChange);
+    for (const p of this.#permissions) p.removeEventListener('change', this.#onDeviceChange);
+    this.#permissions = [];
+  }
+
+  /** Reads the device lists again (done by the element on `devicechange` and permission changes). */
+  async refresh(): Promise<void> {
+    const media = globalThis.navigator?.mediaDevices;
+    if (!media?.enumerateDevices) return;
+    const reading = ++this.#reading;
+    const list = await media.enumerateDevices().catch(() => null);
+    if (!list || reading !== this.#reading) return;
+    this.enumerated = list
+      .filter((d) => d.kind in MEDIA_KIND)
+      .map((d) => ({ deviceId: d.deviceId, label: d.label, kind: MEDIA_KIND[d.kind] }));
+  }
+
+  async #watchPermissions(): Promise<void> {
+    const permissions = globalThis.navigator?.permissions;
+    if (!permissions?.query) return;
+    for (const name of ['camera', 'microphone']) {
+      try {
+        const status = await permissions.query({ name: name as PermissionName });
+        if (!this.isConnected) return;
+        status.addEventListener('change', this.#onDeviceChange);
+        this.#permissions.push(status);
+      } catch {
+        // Not queryable in this browser: devicechange still fires when labels appear.
+      }
+    }
+  }
+
+  #devices(kind: DeviceKind): DeviceInfo[] {
+    return (this.enumerated ?? this.#storeDevices.value).filter((d) => d.kind === kind);
+  }
+
+  #choose(kind: DeviceKind, value: string): void {
+    this.selected = { ...this.selected, [kind]: value };
+    const real = this.#devices(kind).filter((d) => d.deviceId && !PSEUDO.has(d.deviceId));
+    const deviceId = value === SYSTEM_DEFAULT && kind === 'camera' ? (real[0]?.deviceId ?? SYSTEM_DEFAULT) : value;
+    this.dispatchEvent(new DeviceRequestEvent({ kind, deviceId }));
+  }
+
+  #renderField(kind: DeviceKind) {
+    const { t } = this.localize;
+    const all = this.#devices(kind);
+    const pseudo = all.find((d) => d.deviceId === SYSTEM_DEFAULT);
+    // Chromium names its default entry "Default - <device>": show the device.
+    const systemLabel = pseudo?.label.replace(/^[^-–]*[-–]\s*/, '') ?? '';
+    const real = all.filter((d) => d.deviceId && !PSEUDO.has(d.deviceId));
+    const chosen = this.selected[kind] ?? SYSTEM_DEFAULT;
+    const label = t(kind);
+    return html`<div part="field field-${kind}">
+      <label part="label" for="select-${kind}">${label}</label>
+      <select id="select-${kind}" part="select select-${kind}" @change=${(e: Event) => this.#choose(kind, (e.target as HTMLSelectElement).value)}>
+        <option value=${SYSTEM_DEFAULT} ?selected=${chosen === SYSTEM_DEFAULT}>
+          ${systemLabel ? t('device-default-named', { label: systemLabel }) : t('device-default')}
+        </option>
+        ${real.map(
+          (d, i) => html`<option value=${d.deviceId} ?selected=${chosen === d.deviceId}>${d.label || t('device-unnamed', { n: i + 1 })}</option>`,
+        )}
+      </select>
+    </div>`;
+  }
+
+  override render() {
+    const kinds = this.kinds.filter((k) => k !== 'speaker' || canChooseOutput());
+    const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
+    if (!kinds.length) return nothing;
+    return html`<fieldset part="base" lang=${this.localize.lang} dir=${ifDefined(rtl)}>
+      <legend class="visually-hidden">${this.localize.t('devices')}</legend>
+      ${kinds.map((k) => this.#renderField(k))}
+    </fieldset>`;
+  }
+}

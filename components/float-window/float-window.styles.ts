@@ -1,0 +1,121 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    --_surface: #1f2329;
+    --_text: #ffffff;
+    --_focus: var(--ck-color-focus, #7fb0ff);
+    --_size: var(--ck-float-window-button-size, 36px);
+    font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+  }
+  [hidden] {
+    display: none !important;
+  }
+  /* In the top layer (popover="manual"): the UA's popover box is reset to a plain fixed window. */
+  [part~='base'] {
+    position: fixed;
+    inset: auto;
+    margin: 0;
+    padding: var(--ck-space-2, 8px);
+    border: 0;
+    overflow: hidden;
+    box-sizing: border-box;
+    display: flex;
+    align-items: center;
+    gap: var(--ck-space-2, 8px);
+    color: var(--ck-float-window-color, var(--_text));
+    background: var(--ck-float-window-background, var(--_surface));
+    border-radius: var(--ck-float-window-radius, var(--ck-radius, 12px));
+    box-shadow: var(--ck-float-window-shadow, var(--ck-shadow, 0 8px 28px rgb(0 0 0 / 0.3)));
+    touch-action: none;
+    user-select: none;
+    cursor: grab;
+  }
+  [part~='base'].video {
+    flex-direction: column;
+    inline-size: var(--ck-float-window-video-width, 200px);
+    padding: 0;
+  }
+  button {
+    font: inherit;
+    color: inherit;
+    cursor: pointer;
+    border: 0;
+    background: none;
+  }
+  button:focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 2px;
+  }
+  [part~='restore'] {
+    display: flex;
+    align-items: center;
+    gap: var(--ck-space-2, 8px);
+    padding: var(--ck-space-1, 4px);
+    border-radius: var(--ck-radius-small, 8px);
+    min-block-size: var(--_size);
+  }
+  .video [part~='restore'] {
+    display: block;
+    inline-size: 100%;
+    padding: 0;
+    border-radius: 0;
+    position: relative;
+  }
+  video {
+    display: block;
+    inline-size: 100%;
+    aspect-ratio: 4 / 3;
+    object-fit: cover;
+    background: #000;
+    pointer-events: none;
+  }
+  .video [part~='name'] {
+    position: absolute;
+    inset-block-end: var(--ck-space-1, 4px);
+    inset-inline-start: var(--ck-space-2, 8px);
+    font-size: 0.8125rem;
+    text-shadow: 0 1px 2px rgb(0 0 0 / 0.8);
+  }
+  [part~='timer'] {
+    font-variant-numeric: tabular-nums;
+    font-size: 0.9375rem;
+    white-space: nowrap;
+  }
+  [part~='controls'] {
+    display: flex;
+    gap: var(--ck-space-2, 8px);
+  }
+  .video [part~='controls'] {
+    padding: var(--ck-space-2, 8px);
+  }
+  [part~='button'] {
+    inline-size: var(--_size);
+    block-size: var(--_size);
+    display: grid;
+    place-items: center;
+    border-radius: 50%;
+    background: rgb(255 255 255 / 0.16);
+  }
+  [part~='button'][aria-pressed='false'] {
+    background: rgb(255 255 255 / 0.9);
+    color: #1f2329;
+  }
+  [part~='hangup'] {
+    background: var(--ck-color-hangup, #d93636);
+    color: #fff;
+  }
+  .icon {
+    inline-size: 20px;
+    block-size: 20px;
+  }
+  .visually-hidden {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;

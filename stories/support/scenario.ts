@@ -1,0 +1,74 @@
+/**
+ * Story scaffolding: each story gets its own `CallKit` on the simulated engine (synthetic canvas
+ * video, no network), scripted into the state the story shows. The previous story's kit is
+ * disposed when the next one loads.
+ */
+import { html, type TemplateResult } from 'lit';
+import { CallMediaType } from '../../src/constants.js';
+import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
+import { registerLocale } from '../../src/i18n/index.js';
+import { CallKit } from '../../src/kit/call-kit-api.js';
+
+export type Scene = { kit: CallKit; engine: SimulatedEngine };
+
+/** People the stories call; avatars are left empty so tiles show initials (no network images). */
+export const PEOPLE = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan'].map((userId) => ({
+  userId,
+  name: userId[0].toUpperCase() + userId.slice(1),
+}));
+
+// A right-to-left language for the RTL stories (falls back to English strings).
+registerLocale('ar', {});
+
+let current: Scene | null = null;
+
+export interface SceneOptions {
+  language?: string;
+  floatWindow?: boolean;
+}
+
+/** A logged-in kit for "me" (user `me`), replacing the previous story's kit. */
+export async function newScene(options: SceneOptions = {}): Promise<Scene> {
+  if (current) {
+    const old = current;
+    current = null;
+    await old.kit.dispose().catch(() => undefined);
+  }
+  const engine = new SimulatedEngine({ syntheticMedia: true });
+  const kit = new CallKit();
+  kit.enableMuteMode(true); // Stories are silent.
+  if (options.language) kit.setLanguage(options.language);
+  if (options.floatWindow) kit.enableFloatWindow(true);
+  await kit.init({ engine, SDKAppID: 1400000000, userID: 'me', userSig: 'storybook' });
+  await kit.setSelfInfo({ nickName: 'Me' });
+  current = { kit, engine };
+  return current;
+}
+
+/** Someone calls me. */
+export async function ringing(options: SceneOptions & { video?: boolean } = {}): Promise<Scene> {
+  const scene = await newScene(options);
+  scene.engine.remoteInvite(PEOPLE[0], options.video === false ? CallMediaType.AUDIO : CallMediaType.VIDEO);
+  return scene;
+}
+
+/** I call `count` people; the first `accepted` of them answer. */
+export async function outgoing(options: SceneOptions & { video?: boolean; count?: number; accepted?: number } = {}): Promise<Scene> {
+  const scene = await newScene(options);
+  const people = PEOPLE.slice(0, options.count ?? 1);
+  await scene.kit.calls({ userIDList: people.map((p) => p.userId), type: options.video === false ? CallMediaType.AUDIO : CallMediaType.VIDEO });
+  for (const p of people.slice(0, options.accepted ?? 0)) scene.engine.remoteAccept(p.userId, { name: p.name });
+  return scene;
+}
+
+/** `<call-kit>` showing the scene's kit, in a box of the given size. */
+export function callKitView(scene: Scene, opts: { theme?: 'light' | 'dark'; dir?: 'ltr' | 'rtl'; height?: string } = {}): TemplateResult {
+  const theme = opts.theme ?? 'light';
+  return html`<div
+    dir=${opts.dir ?? 'ltr'}
+    data-theme=${theme}
+    style="color-scheme: ${theme}; height: ${opts.height ?? '100vh'}; min-height: 480px; background: ${theme === 'dark' ? '#111' : '#fff'}"
+  >
+    <call-kit theme=${theme} .kit=${scene.kit}></call-kit>
+  </div>`;
+}

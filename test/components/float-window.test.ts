@@ -1,0 +1,215 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import '../../src/define.js';
+import type { CallKitElement } from '../../components/call-kit/call-kit.js';
+import type { FloatWindow } from '../../components/float-window/float-window.js';
+import { CallMediaType, CallRole } from '../../src/constants.js';
+import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
+import { HangupRequestEvent, MicrophoneRequestEvent, MinimizeRequestEvent } from '../../src/events/requests.js';
+import { CallKit } from '../../src/kit/call-kit-api.js';
+import { CallStore } from '../../src/store/store.js';
+
+type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
+
+/** A store in a connected 1v1 call with Alice, minimized. */
+function minimizedCall(mediaType: Media = CallMediaType.AUDIO, stream: MediaStream | null = null): CallStore {
+  const store = new CallStore();
+  store.dispatch({ type: 'login', userId: 'bob', name: 'Bob' });
+  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c1', mediaType, callerId: 'bob', members: [{ userId: 'alice', name: 'Alice' }] });
+  store.dispatch({ type: 'member-upsert', userId: 'alice', status: 'accepted' });
+  store.dispatch({ type: 'call-connected' });
+  store.dispatch({ type: 'self-media', audio: true, video: mediaType === CallMediaType.VIDEO });
+  if (stream) {
+    store.dispatch({ type: 'member-media', userId: 'alice', audio: true, video: true });
+    store.dispatch({ type: 'member-stream', userId: 'alice', stream });
+  }
+  store.dispatch({ type: 'minimized', minimized: true });
+  return store;
+}
+
+function canvasStream(): MediaStream {
+  const canvas = document.createElement('canvas');
+  canvas.width = 160;
+  canvas.height = 120;
+  canvas.getContext('2d')!.fillRect(0, 0, 160, 120);
+  return canvas.captureStream(5);
+}
+
+const q = <T extends Element = HTMLElement>(el: Element, selector: string) => el.shadowRoot!.querySelector<T>(selector);
+const base = (el: FloatWindow) => q(el, '[part~=base]')!;
+
+describe('<float-window>', () => {
+  describe('rendering', () => {
+    it('renders nothing without a store, while idle, or while not minimized', async () => {
+      const bare = await fixture<FloatWindow>(html`<float-window></float-window>`);
+      expect(q(bare, '[part~=base]')).to.equal(null);
+      const store = minimizedCall();
+      store.dispatch({ type: 'minimized', minimized: false });
+      const el = await fixture<FloatWindow>(html`<float-window .store=${store}></float-window>`);
+      expect(q(el, '[part~=base]')).to.equal(null);
+      expect(el.matches(':state(open)')).to.equal(false);
+      store.dispatch({ type: 'minimized', minimized: true });
+      await el.updateComplete;
+      expect(q(el, '[part~=base]')).to.not.equal(null);
+      expect(el.matches(':state(open)')).to.equal(true);
+    });
+
+    it('voice call: timer, microphone and hang-up, in the top layer; axe finds nothing', async () => {
+      const el = await fixture<FloatWindow>(html`<float-window .store=${minimizedCall()}></float-window>`);
+      const b = base(el);
+      expect(b.matches(':popover-open')).to.equal(true);
+      expect(b.getAttribute('role')).to.equal('region');
+      expect(b.getAttribute('aria-label')).to.equal('Minimized call');
+      expect(q(el, '[part~=timer]')!.textContent).to.match(/^00:00:0\d$/);
+      expect([...el.shadowRoot!.querySelectorAll('button')].map((x) => x.getAttribute('aria-label'))).to.deep.equal([
+        `Return to the call: ${q(el, '[part~=timer]')!.textContent}`,
+        'Microphone',
+        'Hang up',
+      ]);
+      expect(q(el, '[part~=microphone]')!.getAttribute('aria-pressed')).to.equal('true');
+      expect(q(el, 'video')).to.equal(null);
+      await expect(el).to.be.accessible();
+    });
+
+    it('shows "Calling…" until the call connects', async () => {
+      const store = new CallStore();
+      store.dispatch({ type: 'login', userId: 'bob' });
+      store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c', mediaType: CallMediaType.AUDIO, callerId: 'bob', members: [{ userId: 'alice' }] });
+      store.dispatch({ type: 'minimized', minimized: true });
+      const el = await fixture<FloatWindow>(html`<float-window .store=${store}></float-window>`);
+      expect(q(el, '[part~=timer]')!.textContent).to.equal('Calling…');
+    });
+
+    it('video call: the remote video, restore by clicking it; axe finds nothing', async () => {
+      const stream = canvasStream();
+      const el = await fixture<FloatWindow>(html`<float-window .store=${minimizedCall(CallMediaType.VIDEO, stream)}></float-window>`);
+      const video = q<HTMLVideoElement>(el, 'video')!;
+      expect(video.srcObject).to.equal(stream);
+      expect(video.muted).to.equal(true);
+      expect(q(el, '[part~=name]')!.textContent).to.equal('Alice');
+      expect(el.matches(':state(video)')).to.equal(true);
+      await expect(el).to.be.accessible();
+      for (const t of stream.getTracks()) t.stop();
+    });
+
+    it('stays inside the viewport, near the top end corner', async () => {
+      const el = await fixture<FloatWindow>(html`<float-window .store=${minimizedCall()}></float-window>`);
+      const r = base(el).getBoundingClientRect();
+      expect(r.top).to.equal(16);
+      expect(Math.round(innerWidth - r.right)).to.equal(16);
+    });
+  });
+
+  describe('events', () => {
+    it('restore, microphone and hang-up dispatch requests', async () => {
+      const el = await fixture<FloatWindow>(html`<float-window .store=${minimizedCall()}></float-window>`);
+      setTimeout(() => q<HTMLButtonElement>(el, '.restore')!.click());
+      const restore = await oneEvent(el, 'ck-minimize-request');
+      expect(restore).to.be.instanceOf(MinimizeRequestEvent);
+      expect(restore.detail).to.deep.equal({ minimized: false });
+      expect(restore.bubbles && restore.composed && restore.cancelable).to.equal(true);
+      setTimeout(() => q<HTMLButtonElement>(el, '[part~=microphone]')!.click());
+      const mic = await oneEvent(el, 'ck-microphone-request');
+      expect(mic).to.be.instanceOf(MicrophoneRequestEvent);
+      expect(mic.detail).to.deep.equal({ enabled: false });
+      setTimeout(() => q<HTMLButtonElement>(el, '[part~=hangup]')!.click());
+      expect(await oneEvent(el, 'ck-hangup-request')).to.be.instanceOf(HangupRequestEvent);
+    });
+
+    it('outside <call-kit>, call-kit="id" sends requests to that <call-kit>, which acts on them', async () => {
+      const kit = new CallKit();
+      const engine = new SimulatedEngine();
+      await kit.init({ SDKAppID: 1, userID: 'bob', userSig: 'x', engine });
+      const root = await fixture<HTMLDivElement>(html`<div>
+        <call-kit id="ck-float" .kit=${kit}></call-kit>
+        <float-window call-kit="ck-float"></float-window>
+      </div>`);
+      const el = root.querySelector('float-window')!;
+      const ck = root.querySelector<CallKitElement>('call-kit')!;
+      await kit.calls({ userIDList: ['alice'], type: CallMediaType.AUDIO });
+      engine.remoteAccept('alice');
+      kit.setMinimized(true);
+      await el.updateComplete;
+      await ck.updateComplete;
+      expect(ck.matches(':state(minimized)')).to.equal(true);
+      expect(ck.shadowRoot!.querySelector('call-view')!.hidden).to.equal(true);
+      q<HTMLButtonElement>(el, '.restore')!.click();
+      await waitUntil(() => kit.store.getState().minimized === false, 'restored');
+      await ck.updateComplete;
+      expect(ck.shadowRoot!.querySelector('call-view')!.hidden).to.equal(false);
+      expect(ck.shadowRoot!.querySelector('float-window')).to.equal(null);
+      await kit.dispose();
+    });
+  });
+
+  describe('moving', () => {
+    it('moves with the arrow keys on the restore button, and never leaves the viewport', async () => {
+      const el = await fixture<FloatWindow>(html`<float-window .store=${minimizedCall()}></float-window>`);
+      el.position = { x: 100, y: 100 };
+      await el.updateComplete;
+      q<HTMLButtonElement>(el, '.restore')!.focus();
+      await sendKeys({ press: 'ArrowDown' });
+      await sendKeys({ press: 'ArrowRight' });
+      await el.updateComplete;
+      expect(el.position).to.deep.equal({ x: 110, y: 110 });
+      await sendKeys({ press: 'Shift+ArrowLeft' });
+      await el.updateComplete;
+      expect(el.position).to.deep.equal({ x: 60, y: 110 });
+      await sendKeys({ press: 'Home' });
+      await el.updateComplete;
+      expect(el.position!.x).to.equal(8);
+      for (let i = 0; i < 4; i++) await sendKeys({ press: 'Shift+ArrowUp' });
+      await el.updateComplete;
+      expect(el.position!.y).to.equal(8);
+      await sendKeys({ press: 'End' });
+      await el.updateComplete;
+      const r = base(el).getBoundingClientRect();
+      expect(Math.round(r.right)).to.equal(innerWidth - 8);
+    });
+
+    it('drags with the pointer without restoring, and a plain click still restores', async () => {
+      const el = await fixture<FloatWindow>(html`<float-window .store=${minimizedCall()}></float-window>`);
+      el.position = { x: 200, y: 200 };
+      await el.updateComplete;
+      let restores = 0;
+      el.addEventListener('ck-minimize-request', () => restores++);
+      const r = q(el, '.restore')!.getBoundingClientRect();
+      const x = Math.round(r.left + r.width / 2);
+      const y = Math.round(r.top + r.height / 2);
+      await sendMouse({ type: 'move', position: [x, y] });
+      await sendMouse({ type: 'down' });
+      await sendMouse({ type: 'move', position: [x - 60, y + 40] });
+      await sendMouse({ type: 'move', position: [x - 100, y + 80] });
+      await sendMouse({ type: 'up' });
+      await el.updateComplete;
+      expect(el.position).to.deep.equal({ x: 100, y: 280 });
+      expect(restores).to.equal(0);
+      const r2 = q(el, '.restore')!.getBoundingClientRect();
+      await sendMouse({ type: 'click', position: [Math.round(r2.left + r2.width / 2), Math.round(r2.top + r2.height / 2)] });
+      await waitUntil(() => restores === 1, 'a click restores');
+      await sendMouse({ type: 'move', position: [0, 0] });
+    });
+  });
+
+  describe('i18n and RTL', () => {
+    it('zh-cn labels', async () => {
+      const store = minimizedCall();
+      store.dispatch({ type: 'settings', settings: { language: 'zh-cn' } });
+      const el = await fixture<FloatWindow>(html`<float-window .store=${store}></float-window>`);
+      expect(base(el).getAttribute('aria-label')).to.equal('通话已最小化');
+      expect(q(el, '[part~=hangup]')!.getAttribute('aria-label')).to.equal('挂断');
+      expect(base(el).getAttribute('lang')).to.equal('zh-CN');
+    });
+
+    it('RTL: starts at the top start (left) corner', async () => {
+      const { registerLocale } = await import('../../src/i18n/index.js');
+      registerLocale('ar', {});
+      const store = minimizedCall();
+      store.dispatch({ type: 'settings', settings: { language: 'ar' } });
+      const el = await fixture<FloatWindow>(html`<float-window .store=${store}></float-window>`);
+      expect(base(el).getAttribute('dir')).to.equal('rtl');
+      expect(base(el).getBoundingClientRect().left).to.equal(16);
+      await expect(el).to.be.accessible();
+    });
+  });
+});
