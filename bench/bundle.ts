@@ -1,0 +1,88 @@
+/**
+ * Bundle weight: gzip sizes of our built entries (`vite build`, as `npm run build`), of what a page
+ * using the default engine loads (define.ts bundled with lit and valibot, minified), beside the
+ * official `@tencentcloud/call-uikit-vue` stack installed by this script into a scratch folder in /tmp
+ * and bundled the same way (Vue itself left out, as in tuicallkit-web.md §1). If the install or the
+ * bundling fails, the figure from tuicallkit-web.md §1.2 (1,174,758 B gzip) is used and marked.
+ */
+import { build as viteBuild } from 'vite';
+import { build as esbuild } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fmt, printTable, root, writeResult } from './lib.js';
+
+const gz = (buf: Buffer | string) => gzipSync(buf).length;
+const kb = (n: number) => `${fmt(n / 1024)} KB`;
+const REFERENCE_VUE_STACK_GZIP = 1_174_758;
+
+// 1. Our library entries, as npm run build emits them (lit, valibot and the Tencent SDKs external).
+const out = mkdtempSync(join(tmpdir(), 'ck-bundle-'));
+await viteBuild({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true, sourcemap: false } });
+const files = readdirSync(out, { recursive: true, withFileTypes: true })
+  .filter((d) => d.isFile() && d.name.endsWith('.js'))
+  .map((d) => {
+    const buf = readFileSync(join(d.parentPath, d.name));
+    return { file: join(d.parentPath, d.name).slice(out.length + 1), raw: buf.length, gzip: gz(buf) };
+  })
+  .sort((a, b) => b.gzip - a.gzip);
+rmSync(out, { recursive: true, force: true });
+
+// 2. What a page with the default engine loads: define.ts + lit + valibot, minified (Tencent SDKs stay
+// external: they are loaded by a dynamic import only when engine: 'tencent' is chosen).
+async function bundle(entry: string, external: string[], resolveDir: string) {
+  const result = await esbuild({
+    stdin: { contents: entry, resolveDir, loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    external,
+    logLevel: 'silent',
+    loader: { '.css': 'text', '.png': 'dataurl', '.jpg': 'dataurl', '.svg': 'dataurl', '.mp3': 'dataurl', '.wasm': 'binary' },
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  const code = Buffer.concat(result.outputFiles.map((f) => Buffer.from(f.contents)));
+  return { raw: code.length, gzip: gz(code) };
+}
+const ours = await bundle(`import ${JSON.stringify(join(root, 'src/define.ts'))};`, ['trtc-sdk-v5', '@tencentcloud/*'], root);
+const oursTencent = await bundle(
+  `import ${JSON.stringify(join(root, 'src/define.ts'))}; import ${JSON.stringify(join(root, 'src/engine/tencent/index.ts'))};`,
+  [],
+  root,
+).catch(() => null);
+
+// 3. The official Vue stack.
+let official: { raw: number; gzip: number; source: string; version?: string } = { raw: 3_745_832, gzip: REFERENCE_VUE_STACK_GZIP, source: 'tuicallkit-web.md §1.2 (fallback)' };
+const scratch = join(tmpdir(), 'ck-bench-official');
+try {
+  mkdirSync(scratch, { recursive: true });
+  if (!existsSync(join(scratch, 'node_modules/@tencentcloud/call-uikit-vue/package.json'))) {
+    writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'ck-bench-official', private: true }));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', '@tencentcloud/call-uikit-vue', 'vue'], {
+      cwd: scratch,
+      stdio: 'inherit',
+      timeout: 240_000,
+    });
+  }
+  const version = (JSON.parse(readFileSync(join(scratch, 'node_modules/@tencentcloud/call-uikit-vue/package.json'), 'utf8')) as { version: string }).version;
+  const b = await bundle(`export * from '@tencentcloud/call-uikit-vue';`, ['vue'], scratch);
+  official = { ...b, source: `@tencentcloud/call-uikit-vue ${version}, installed and bundled by this script (Vue external)`, version };
+} catch (error) {
+  console.warn(`official stack: ${(error as Error).message.split('\n')[0]}; using the reference figure`);
+}
+
+const entries = files.filter((f) => !f.file.includes('/') || true);
+const rows: (string | number)[][] = [
+  ...entries.map((f) => [`dist/${f.file} (lit, valibot external)`, kb(f.raw), kb(f.gzip), '']),
+  ['**a page with the kit + default engine** (define.ts + lit + valibot, minified)', kb(ours.raw), kb(ours.gzip), `**${fmt(ours.gzip / official.gzip, 3)}** (1 : ${fmt(official.gzip / ours.gzip)})`],
+  ...(oursTencent ? [['kit + Tencent engine + trtc-sdk-v5 + @tencentcloud/chat (minified)', kb(oursTencent.raw), kb(oursTencent.gzip), fmt(oursTencent.gzip / official.gzip, 3)]] : []),
+  [`official Vue stack: ${official.source}`, kb(official.raw), kb(official.gzip), '1'],
+  ['reference: official Vue stack per tuicallkit-web.md §1.2', kb(3_745_832), kb(REFERENCE_VUE_STACK_GZIP), fmt(REFERENCE_VUE_STACK_GZIP / official.gzip, 3)],
+];
+const table = printTable('Bundle weight (gzip, default level)', ['what', 'raw', 'gzip', 'ratio to the official stack (gzip)'], rows);
+writeResult('bundle', { files, ours, oursTencent, official }, table);

@@ -1,0 +1,21 @@
+/** The signaling server under test, in its own process so its CPU and RSS can be measured (IPC). */
+import { startSignalingServer } from '../server/index.js';
+
+const secret = process.env.BENCH_SECRET as string;
+const server = await startSignalingServer({
+  port: 0,
+  secret,
+  sdkAppId: 1400000001,
+  // Per-socket and per-user limits stay at their defaults; only the per-IP socket rate is lifted,
+  // since every client comes from 127.0.0.1.
+  rateLimits: { connectionsPerSecond: 100_000, connectionBurst: 100_000 },
+  logger: { info: () => undefined, warn: () => undefined, error: (m) => process.send?.({ error: m }) },
+});
+process.send?.({ url: server.url });
+process.on('message', (m: { cmd: string }) => {
+  if (m.cmd === 'stats') {
+    process.send?.({ stats: server.stats(), cpu: process.cpuUsage(), mem: process.memoryUsage(), at: performance.now() });
+  } else if (m.cmd === 'stop') {
+    void server.close().then(() => process.exit(0));
+  }
+});
