@@ -33,12 +33,14 @@ try {
   const slope = (side: 0 | 1) => (N > SAMPLE ? (heap[N][side] - heap[SAMPLE][side]) / (N - SAMPLE) / 1024 : Number.NaN);
   const growth = (side: 0 | 1) => (heap[N][side] - heap[0][side]) / 2 ** 20;
   const media = run.calls.map((c) => c.media);
+  const perCall = run.calls.map(({ during: _during, ...c }) => c);
   const release = run.calls.map((c) => c.release);
-  const data = { calls: N, elapsedS: elapsed, chromium: version, heap, end: run.end, base: run.base, server, media, release };
+  const data = { calls: N, elapsedS: elapsed, chromium: version, heap, end: run.end, base: run.base, duringFirstCall: run.calls[0].during, server, perCall };
   const table = printTable(
     `Churn and leaks (R1): ${N} calls in one pair of pages, Chromium ${version}, ${fmt(elapsed)} s`,
     ['figure', 'caller', 'callee', 'target'],
     [
+      ['during call 1 (positive control): open PCs / live tracks / listeners / store subs / kit elements', ...run.calls[0].during.map((d) => `${d.openPcs} / ${d.liveTracks} / ${d.listeners} / ${d.storeSubscriptions} / ${d.kitElements}`), '1 / ≥ 2 / - / > idle / > idle'],
       ['peer connections created / open at the end', `${a.pcsCreated} / ${a.openPcs}`, `${b.pcsCreated} / ${b.openPcs}`, `${N} / 0`],
       ['live capture tracks at the end', a.liveTracks, b.liveTracks, '0'],
       ['listeners on window/document/mediaDevices (idle → end)', `${run.base[0].listeners} → ${a.listeners}`, `${run.base[1].listeners} → ${b.listeners}`, 'delta 0'],

@@ -1,6 +1,6 @@
 /** Shared helpers for the benchmarks: percentiles, a printed table, JSON results in bench/results/. */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -42,7 +42,7 @@ export function writeResult(name: string, data: unknown, table: string): void {
     name,
     at: new Date().toISOString(),
     commit: commit(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadavg: loadavg() },
     data,
     table,
   };

@@ -6,6 +6,7 @@ const server = await startSignalingServer({
   port: 0,
   secret,
   sdkAppId: 1400000001,
+  allowedOrigins: ['*'],
   // Per-socket and per-user limits stay at their defaults; only the per-IP socket rate is lifted,
   // since every client comes from 127.0.0.1.
   rateLimits: { connectionsPerSecond: 100_000, connectionBurst: 100_000 },

@@ -4,7 +4,8 @@
  * rendered, shadow roots included), accept → first remote video frame decoded on the callee and on
  * the caller. Baseline in the same browser and run: two bare RTCPeerConnections in two pages with the
  * same fake camera and microphone, offer/answer passed through Node (no kit, no server): start →
- * first frame decoded on each side. Timestamps are taken in the pages (Date.now, shared clock) by
+ * first frame decoded on each side; one baseline call after each kit call (interleaved, so that
+ * load changes on a shared machine affect both alike). Timestamps are taken in the pages (Date.now, shared clock) by
  * pollers every 5 ms. Env: BENCH_CALLS (default 20).
  */
 import type { Page } from 'playwright';
@@ -64,42 +65,18 @@ try {
   await context.addInitScript(helpers);
   const alice = await openUser(context, demo, 'setupalice');
   const bob = await openUser(context, demo, 'setupbob');
-  const ring: number[] = [];
-  const acceptToFrameCallee: number[] = [];
-  const acceptToFrameCaller: number[] = [];
-  const inviteToFrame: number[] = [];
-  for (let i = 0; i < N; i++) {
-    const banner = bob.evaluate(() => (window as unknown as { __watchBanner: () => Promise<number> }).__watchBanner());
-    const t0 = await alice.evaluate(() => {
-      const t = Date.now();
-      void window.callKit.call({ userID: 'setupbob', type: 2 });
-      return t;
-    });
-    const shown = await banner;
-    const frameA = alice.evaluate(() => (window as unknown as { __watchFrame: () => Promise<number> }).__watchFrame());
-    const frameB = bob.evaluate(() => (window as unknown as { __watchFrame: () => Promise<number> }).__watchFrame());
-    const tAccept = await bob.evaluate(() => {
-      const t = Date.now();
-      void window.callKit.accept();
-      return t;
-    });
-    const [fa, fb] = await Promise.all([frameA, frameB]);
-    ring.push(shown - t0);
-    acceptToFrameCallee.push(fb - tAccept);
-    acceptToFrameCaller.push(fa - tAccept);
-    inviteToFrame.push(Math.max(fa, fb) - t0);
-    await alice.evaluate(() => window.callKit.hangup());
-    await Promise.all([waitStatus(alice, 'idle'), waitStatus(bob, 'idle')]);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  await context.close();
-
   // Baseline: bare RTCPeerConnections, same browser, same fake media, SDP passed through Node.
   const bctx = await browser.newContext();
   await bctx.addInitScript(NAME_SHIM);
   await bctx.addInitScript(helpers);
+  // An empty page on the demo's origin (loopback, so a secure context for getUserMedia), served by
+  // Playwright: the Vite dev server would answer any unknown path with the demo page and its kit.
+  await bctx.route(`${demo.url}/__baseline`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>baseline</title>' }));
   const [pa, pb] = [await bctx.newPage(), await bctx.newPage()];
-  for (const p of [pa, pb]) await p.goto(`${demo.url}/baseline-blank`).catch(() => undefined);
+  for (const p of [pa, pb]) {
+    await p.goto(`${demo.url}/__baseline`);
+    if (await p.evaluate(() => 'callKit' in window || customElements.get('call-kit') !== undefined)) throw new Error('the baseline page loaded the kit');
+  }
   const baseCallee: number[] = [];
   const baseCaller: number[] = [];
   const offer = async (p: Page) =>
@@ -115,7 +92,7 @@ try {
       await new Promise<void>((r) => (pc.iceGatheringState === 'complete' ? r() : pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r())));
       return { t, sdp: (pc.localDescription as RTCSessionDescription).sdp };
     });
-  for (let i = 0; i < N; i++) {
+  const baselineOnce = async () => {
     const { t, sdp } = await offer(pa);
     const answer = await pb.evaluate(async (remote) => {
       const w = window as unknown as Record<string, unknown>;
@@ -146,7 +123,37 @@ try {
       });
     }
     await new Promise((r) => setTimeout(r, 300));
+  };
+  const ring: number[] = [];
+  const acceptToFrameCallee: number[] = [];
+  const acceptToFrameCaller: number[] = [];
+  const inviteToFrame: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const banner = bob.evaluate(() => (window as unknown as { __watchBanner: () => Promise<number> }).__watchBanner());
+    const t0 = await alice.evaluate(() => {
+      const t = Date.now();
+      void window.callKit.call({ userID: 'setupbob', type: 2 });
+      return t;
+    });
+    const shown = await banner;
+    const frameA = alice.evaluate(() => (window as unknown as { __watchFrame: () => Promise<number> }).__watchFrame());
+    const frameB = bob.evaluate(() => (window as unknown as { __watchFrame: () => Promise<number> }).__watchFrame());
+    const tAccept = await bob.evaluate(() => {
+      const t = Date.now();
+      void window.callKit.accept();
+      return t;
+    });
+    const [fa, fb] = await Promise.all([frameA, frameB]);
+    ring.push(shown - t0);
+    acceptToFrameCallee.push(fb - tAccept);
+    acceptToFrameCaller.push(fa - tAccept);
+    inviteToFrame.push(Math.max(fa, fb) - t0);
+    await alice.evaluate(() => window.callKit.hangup());
+    await Promise.all([waitStatus(alice, 'idle'), waitStatus(bob, 'idle')]);
+    await new Promise((r) => setTimeout(r, 300));
+    await baselineOnce(); // interleaved, so that load drifts on the shared machine hit both alike
   }
+  await context.close();
   await bctx.close();
 
   const row = (what: string, v: number[], target = '') => [what, `${median(v)}`, `${percentile(v, 95)}`, target];

@@ -27,14 +27,16 @@ Options:
   --ring-timeout S       default ring timeout in seconds (default 30)
   --grace S              seconds a member of a connected call whose socket was lost keeps its place,
                          waiting for it to reconnect and resume (default 15)
-  --allowed-origins a,b  refuse WebSocket upgrades from browser origins not listed (403)
+  --allowed-origins a,b  the web origins allowed to connect (others get 403); required unless
+                         --dev; '*' allows any origin deliberately. Env: CALLKIT_ALLOWED_ORIGINS
   --path P               WebSocket path (default /ck)
   --dev                  dev mode: allows a short secret (or none: a random one is made) and
                          serves GET <path>/dev-usersig?user=<id>, which mints a userSig for anyone.
                          Never use in production.
   -h, --help             show this help
 
-The server refuses to start (exit 1) with a secret under ${MIN_SECRET_BYTES} bytes unless --dev.
+The server refuses to start (exit 1) with a secret under ${MIN_SECRET_BYTES} bytes or without
+--allowed-origins, unless --dev.
 `;
 
 export class CliError extends Error {}
@@ -120,8 +122,12 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (ringTimeoutS !== undefined) options.ringTimeoutS = ringTimeoutS;
   if (graceMs !== undefined) options.graceMs = graceMs;
   if (values.path !== undefined) options.path = values.path;
-  if (values['allowed-origins'] !== undefined) {
-    options.allowedOrigins = values['allowed-origins'].split(',').map((s) => s.trim()).filter(Boolean);
+  const origins = values['allowed-origins'] ?? env.CALLKIT_ALLOWED_ORIGINS;
+  if (origins !== undefined) {
+    options.allowedOrigins = origins.split(',').map((s) => s.trim()).filter(Boolean);
+    if (options.allowedOrigins.length === 0) throw new CliError('--allowed-origins lists no origin');
+  } else if (!dev) {
+    throw new CliError("--allowed-origins is required (your app's origins, e.g. https://app.example.com, or '*' for any; or --dev)");
   }
   return { help: false, options };
 }

@@ -4,8 +4,11 @@
  * `send` callback and ring timers through an injectable scheduler, so it is tested without a network.
  *
  * Invariants:
- * - A user is in at most one live call (as its caller, an accepted member or a ringing invitee).
- *   That is what makes an invitee `busy` and a second `invite` `already-in-call`.
+ * - A user is in at most one live call (as its caller, an accepted member or a ringing invitee),
+ *   unless its sockets opted in (login/profile flags, see the protocol header): `multiIncoming`
+ *   lets up to {@link MAX_CONCURRENT_INCOMING} invitations ring at once while the user is in no
+ *   call, `callWaiting` lets one invitation ring while the user is in a call. Otherwise an invitee
+ *   with a live call is `busy`, and a user with a live call gets `already-in-call` for `invite`.
  * - The caller's call is bound to the socket that sent `invite`; an invitee's to the socket that sent
  *   `accept`. Other sockets (tabs) of the same user cannot see or act on the call once it is bound
  *   (`call-not-found`); while an invitee rings, every tab of that user rings and may answer.
@@ -17,7 +20,7 @@
  * See the header of `src/protocol/messages.ts` for the whole protocol, glare and disconnects.
  */
 import { randomBytes } from 'node:crypto';
-import { MAX_INVITEES } from '../src/protocol/messages.js';
+import { MAX_CONCURRENT_INCOMING, MAX_INVITEES } from '../src/protocol/messages.js';
 import type {
   ClientMessage,
   EndReason,
@@ -70,6 +73,14 @@ export interface ProfileFields {
   avatar?: string;
 }
 
+/** Per-socket incoming-call policy (login / profile flags); a user gets it only if every socket asked. */
+export interface IncomingFlags {
+  /** Up to {@link MAX_CONCURRENT_INCOMING} invitations may ring at once while not in a call. */
+  multiIncoming?: boolean;
+  /** One invitation may ring ("waiting") while in a call. */
+  callWaiting?: boolean;
+}
+
 interface UserRec {
   userId: string;
   name?: string;
@@ -115,8 +126,12 @@ export class CallRegistry {
   private readonly users = new Map<string, UserRec>();
   private readonly connUser = new Map<ConnId, string>();
   private readonly calls = new Map<string, CallRec>();
-  /** userId -> the one live call the user is in (caller, accepted or ringing). */
-  private readonly userCall = new Map<string, string>();
+  /**
+   * userId -> the live calls the user is in: at most one as caller or accepted member, plus the
+   * calls ringing for it (one without the opt-in flags, see {@link IncomingFlags}).
+   */
+  private readonly userCalls = new Map<string, Set<string>>();
+  private readonly connFlags = new Map<ConnId, IncomingFlags>();
   private readonly sched: Scheduler;
   private readonly now: () => number;
   private readonly newCallId: () => string;
@@ -133,8 +148,9 @@ export class CallRegistry {
   // ---- connections ----------------------------------------------------------------------------
 
   /** A socket has logged in as `userId`. Re-rings it if the user has a ringing invite. */
-  login(conn: ConnId, userId: string, profile: ProfileFields): void {
+  login(conn: ConnId, userId: string, profile: ProfileFields, flags: IncomingFlags = {}): void {
     this.connUser.set(conn, userId);
+    this.setFlags(conn, flags);
     let user = this.users.get(userId);
     if (!user) {
       user = { userId, conns: new Set() };
@@ -142,15 +158,26 @@ export class CallRegistry {
     }
     user.conns.add(conn);
     this.applyProfile(user, profile);
-    const call = this.callOf(userId);
-    const member = call?.members.get(userId);
-    if (call && member?.state === 'ringing') {
-      this.sendIncoming(call, conn, Math.max(0, ((member.ringDeadline ?? this.now()) - this.now()) / 1000));
+    for (const call of this.liveCalls(userId)) {
+      const member = call.members.get(userId);
+      if (member?.state === 'ringing') {
+        this.sendIncoming(call, conn, Math.max(0, ((member.ringDeadline ?? this.now()) - this.now()) / 1000));
+      }
     }
   }
 
+  /** Sets the socket's incoming-call flags (`login` / `profile`); absent fields keep their value. */
+  setFlags(conn: ConnId, flags: IncomingFlags): void {
+    const current = this.connFlags.get(conn) ?? {};
+    const next: IncomingFlags = { ...current };
+    if (flags.multiIncoming !== undefined) next.multiIncoming = flags.multiIncoming;
+    if (flags.callWaiting !== undefined) next.callWaiting = flags.callWaiting;
+    this.connFlags.set(conn, next);
+  }
+
   /** Updates the profile of the socket's user; call peers get a `member-state` with the new name/avatar. */
-  setProfile(conn: ConnId, profile: ProfileFields): void {
+  setProfile(conn: ConnId, profile: ProfileFields, flags?: IncomingFlags): void {
+    if (flags && this.connUser.has(conn)) this.setFlags(conn, flags);
     const userId = this.connUser.get(conn);
     const user = userId === undefined ? undefined : this.users.get(userId);
     if (user) this.applyProfile(user, profile);
@@ -164,12 +191,13 @@ export class CallRegistry {
     const userId = this.connUser.get(conn);
     if (userId === undefined) return;
     this.connUser.delete(conn);
+    this.connFlags.delete(conn);
     const user = this.users.get(userId);
     if (user) {
       user.conns.delete(conn);
       if (user.conns.size === 0) this.users.delete(userId);
     }
-    const call = this.callOf(userId);
+    const call = this.engagedCall(userId);
     const member = call?.members.get(userId);
     if (!call || !member || member.conn !== conn) return; // not bound: a ringing tab or an idle tab
     if (userId === call.callerId && !this.hasAcceptedInvitee(call)) {
@@ -218,10 +246,20 @@ export class CallRegistry {
   private invite(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'invite' }>): void {
     if (msg.to.includes(me)) return this.error(conn, msg.id, 'self-call', 'you cannot call yourself', 'to');
     if (new Set(msg.to).size !== msg.to.length) return this.error(conn, msg.id, 'invalid-field', 'duplicate user in to', 'to');
-    const current = this.callOf(me);
-    if (current) {
-      const glareWith = this.glarePeer(current, me, msg.to);
-      if (glareWith === undefined) return this.error(conn, msg.id, 'already-in-call', 'you are already in a call');
+    const live = this.liveCalls(me);
+    if (live.length > 0) {
+      let current: CallRec | undefined;
+      let glareWith: string | undefined;
+      if (!this.engagedCall(me)) {
+        for (const c of live) {
+          glareWith = this.glarePeer(c, me, msg.to);
+          if (glareWith !== undefined) {
+            current = c;
+            break;
+          }
+        }
+      }
+      if (glareWith === undefined || !current) return this.error(conn, msg.id, 'already-in-call', 'you are already in a call');
       if (glareWith < me) {
         // The pending call from the lower id wins; this invite is refused, the incoming call goes on.
         return this.error(conn, msg.id, 'glare', `the incoming call from ${glareWith} takes precedence`, 'to');
@@ -245,14 +283,14 @@ export class CallRegistry {
     call.members.set(me, { userId: me, name: caller?.name, avatar: caller?.avatar, state: 'accepted', conn });
     for (const uid of msg.to) {
       const user = this.users.get(uid);
-      const state: MemberState = !user ? 'unavailable' : this.userCall.has(uid) ? 'busy' : 'ringing';
+      const state = this.ringStateFor(uid);
       call.members.set(uid, { userId: uid, name: user?.name, avatar: user?.avatar, state });
     }
     this.calls.set(callId, call);
-    this.userCall.set(me, callId);
+    this.addUserCall(me, callId);
     const ringing = [...call.members.values()].filter((m) => m.state === 'ringing');
     for (const m of ringing) {
-      this.userCall.set(m.userId, callId);
+      this.addUserCall(m.userId, callId);
       this.armRing(call, m);
     }
 
@@ -292,6 +330,8 @@ export class CallRegistry {
     const { call, member } = found;
     if (me === call.callerId) return this.error(conn, msg.id, 'invalid-state', 'the caller cannot accept its own call');
     if (member.state !== 'ringing') return this.answered(conn, msg.id, member);
+    const engaged = this.engagedCall(me);
+    if (engaged && engaged !== call) return this.error(conn, msg.id, 'already-in-call', 'hang up your current call before accepting another');
     this.clearRing(member);
     member.state = 'accepted';
     member.conn = conn;
@@ -351,14 +391,14 @@ export class CallRegistry {
     const added: MemberRec[] = [];
     for (const uid of msg.to) {
       const user = this.users.get(uid);
-      const state: MemberState = !user ? 'unavailable' : this.userCall.has(uid) ? 'busy' : 'ringing';
+      const state = this.ringStateFor(uid);
       const rec: MemberRec = { userId: uid, name: user?.name, avatar: user?.avatar, state, invitedBy: me };
       // Re-inserted at the end: a former member keeps one record.
       call.members.delete(uid);
       call.members.set(uid, rec);
       added.push(rec);
       if (state === 'ringing') {
-        this.userCall.set(uid, call.callId);
+        this.addUserCall(uid, call.callId);
         this.armRing(call, rec);
       }
     }
@@ -376,8 +416,7 @@ export class CallRegistry {
     if (!call || !member) return this.notFound(conn, msg.id);
     if (member.state === 'ringing') return this.accept(conn, me, { v: 1, type: 'accept', id: msg.id, callId: msg.callId });
     if (member.state === 'accepted') return this.error(conn, msg.id, 'invalid-state', 'you are already in this call');
-    const current = this.userCall.get(me);
-    if (current !== undefined && current !== call.callId) return this.error(conn, msg.id, 'already-in-call', 'you are already in a call');
+    if (this.liveCalls(me).some((c) => c !== call)) return this.error(conn, msg.id, 'already-in-call', 'you are already in a call');
     member.state = 'accepted';
     member.conn = conn;
     member.audio = undefined;
@@ -387,7 +426,7 @@ export class CallRegistry {
       member.name = user.name;
       member.avatar = user.avatar;
     }
-    this.userCall.set(me, call.callId);
+    this.addUserCall(me, call.callId);
     this.options.send(conn, {
       type: 'call-started',
       ref: msg.id,
@@ -447,9 +486,18 @@ export class CallRegistry {
     if (!found || found.member.state !== 'accepted') return this.notFound(conn, msg.id);
     found.member.audio = msg.audio;
     found.member.video = msg.video;
+    const toAudio = msg.mediaType === 'audio' && found.call.mediaType === 'video';
+    if (toAudio) found.call.mediaType = 'audio';
     for (const m of found.call.members.values()) {
       if (m !== found.member && m.state === 'accepted' && m.conn !== undefined) {
-        this.options.send(m.conn, { type: 'media-state', callId: msg.callId, userId: me, audio: msg.audio, video: msg.video });
+        this.options.send(m.conn, {
+          type: 'media-state',
+          callId: msg.callId,
+          userId: me,
+          audio: msg.audio,
+          video: msg.video,
+          ...(toAudio ? { mediaType: 'audio' as const } : {}),
+        });
       }
     }
   }
@@ -460,7 +508,7 @@ export class CallRegistry {
   private decline(call: CallRec, member: MemberRec, conn: ConnId, ref: string | undefined, state: 'rejected' | 'busy'): void {
     this.clearRing(member);
     member.state = state;
-    this.userCall.delete(member.userId);
+    this.dropUserCall(member.userId, call.callId);
     for (const c of this.connsOf(member.userId)) {
       if (c !== conn) this.options.send(c, { type: 'call-ended', callId: call.callId, reason: 'rejected-elsewhere' });
     }
@@ -474,7 +522,7 @@ export class CallRegistry {
     this.clearGrace(member);
     member.state = 'left';
     member.conn = undefined;
-    this.userCall.delete(member.userId);
+    this.dropUserCall(member.userId, call.callId);
     this.notifyOthers(call, member);
     this.checkEnd(call, reason);
   }
@@ -485,7 +533,7 @@ export class CallRegistry {
     if (!call || !member || member.state !== 'ringing') return;
     this.clearRing(member);
     member.state = 'no-response';
-    this.userCall.delete(userId);
+    this.dropUserCall(userId, callId);
     for (const c of this.connsOf(userId)) this.options.send(c, { type: 'call-ended', callId, reason: 'timeout' });
     this.notifyOthers(call, member);
     this.checkEnd(call, 'timeout');
@@ -520,7 +568,7 @@ export class CallRegistry {
     for (const m of call.members.values()) {
       this.clearRing(m);
       this.clearGrace(m);
-      if (this.userCall.get(m.userId) === call.callId) this.userCall.delete(m.userId);
+      this.dropUserCall(m.userId, call.callId);
     }
     for (const m of call.members.values()) {
       if (m.state === 'accepted' && m.conn !== undefined) {
@@ -560,9 +608,55 @@ export class CallRegistry {
     return { call, member };
   }
 
-  private callOf(userId: string): CallRec | undefined {
-    const id = this.userCall.get(userId);
-    return id === undefined ? undefined : this.calls.get(id);
+  /** Every live call of the user (caller, accepted or ringing), oldest first. */
+  private liveCalls(userId: string): CallRec[] {
+    const out: CallRec[] = [];
+    for (const id of this.userCalls.get(userId) ?? []) {
+      const call = this.calls.get(id);
+      if (call) out.push(call);
+    }
+    return out;
+  }
+
+  /** The one call the user is in as caller or accepted member (not merely ringing), if any. */
+  private engagedCall(userId: string): CallRec | undefined {
+    return this.liveCalls(userId).find((c) => c.members.get(userId)?.state === 'accepted');
+  }
+
+  private addUserCall(userId: string, callId: string): void {
+    let set = this.userCalls.get(userId);
+    if (!set) {
+      set = new Set();
+      this.userCalls.set(userId, set);
+    }
+    set.add(callId);
+  }
+
+  private dropUserCall(userId: string, callId: string): void {
+    const set = this.userCalls.get(userId);
+    if (!set) return;
+    set.delete(callId);
+    if (set.size === 0) this.userCalls.delete(userId);
+  }
+
+  /** Whether every socket of the user set `flag` (a user with no socket allows nothing). */
+  private allows(userId: string, flag: keyof IncomingFlags): boolean {
+    const conns = this.connsOf(userId);
+    return conns.length > 0 && conns.every((c) => this.connFlags.get(c)?.[flag] === true);
+  }
+
+  /**
+   * What a new invitation does to `uid`: `unavailable` (no socket), `ringing`, or `busy`. Busy: in a
+   * call (unless `callWaiting` and nothing else rings for it), or already ringing (unless
+   * `multiIncoming` and fewer than {@link MAX_CONCURRENT_INCOMING} invitations ring).
+   */
+  private ringStateFor(uid: string): MemberState {
+    if (!this.users.has(uid)) return 'unavailable';
+    const live = this.liveCalls(uid);
+    if (live.length === 0) return 'ringing';
+    const engaged = live.some((c) => c.members.get(uid)?.state === 'accepted');
+    if (engaged) return live.length === 1 && this.allows(uid, 'callWaiting') ? 'ringing' : 'busy';
+    return live.length < MAX_CONCURRENT_INCOMING && this.allows(uid, 'multiIncoming') ? 'ringing' : 'busy';
   }
 
   private hasAcceptedInvitee(call: CallRec): boolean {
@@ -658,12 +752,13 @@ export class CallRegistry {
       changed = true;
     }
     if (!changed) return;
-    const call = this.callOf(user.userId);
-    const member = call?.members.get(user.userId);
-    if (!call || !member) return;
-    member.name = user.name;
-    member.avatar = user.avatar;
-    this.notifyOthers(call, member);
+    for (const call of this.liveCalls(user.userId)) {
+      const member = call.members.get(user.userId);
+      if (!member) continue;
+      member.name = user.name;
+      member.avatar = user.avatar;
+      this.notifyOthers(call, member);
+    }
   }
 
   private memberList(call: CallRec): Member[] {
@@ -704,9 +799,9 @@ export class CallRegistry {
     return call && { callerId: call.callerId, members: this.memberList(call) };
   }
 
-  /** The live call a user is in, if any. */
+  /** The live call a user is in (the one it placed or accepted, else the oldest ringing), if any. */
   callIdOf(userId: string): string | undefined {
-    return this.userCall.get(userId);
+    return (this.engagedCall(userId) ?? this.liveCalls(userId)[0])?.callId;
   }
 
   /** Drops every call and clears every timer, without sending anything. */
@@ -718,7 +813,8 @@ export class CallRegistry {
       }
     }
     this.calls.clear();
-    this.userCall.clear();
+    this.userCalls.clear();
+    this.connFlags.clear();
     this.users.clear();
     this.connUser.clear();
   }

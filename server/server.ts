@@ -69,9 +69,10 @@ export interface SignalingServerOptions {
    */
   graceMs?: number;
   /**
-   * If set, refuse upgrades (403) whose Origin header is not listed. Requests without an Origin header
-   * (non-browser clients) are allowed: browsers always send one, and the check exists against
-   * cross-site WebSocket hijacking.
+   * The web origins allowed to open a signaling socket (e.g. `['https://app.example.com']`); upgrades
+   * from other Origins are refused (403). Requests without an Origin header (non-browser clients)
+   * are allowed: browsers always send one, and the check exists against cross-site WebSocket
+   * hijacking. Required outside dev mode; `['*']` allows any origin, as a deliberate choice.
    */
   allowedOrigins?: string[];
   /** Rate limits (reliability §3.4); `false` turns them all off. */
@@ -238,9 +239,13 @@ class SignalingServerImpl implements SignalingServer {
       if (!Array.isArray(options.allowedOrigins) || options.allowedOrigins.some((o) => typeof o !== 'string')) {
         throw new Error('callkit-server: allowedOrigins must be an array of origins');
       }
-      this.allowedOrigins = new Set(options.allowedOrigins.map(normalizeOrigin));
-    } else {
+      this.allowedOrigins = options.allowedOrigins.includes('*') ? null : new Set(options.allowedOrigins.map(normalizeOrigin));
+    } else if (this.dev) {
       this.allowedOrigins = null;
+    } else {
+      throw new Error(
+        "callkit-server: allowedOrigins is required outside dev mode: list your app's web origins (e.g. ['https://app.example.com']), or ['*'] to allow any page deliberately",
+      );
     }
     if (options.rateLimits === false) {
       this.limits = null;
@@ -263,7 +268,7 @@ class SignalingServerImpl implements SignalingServer {
         this.log.warn(`the secret is only ${secretBytes} bytes (at least ${MIN_SECRET_BYTES} outside dev mode)`);
       }
     } else if (!this.allowedOrigins) {
-      this.log.warn('no allowedOrigins: any web page may open a signaling socket (set allowedOrigins in production)');
+      this.log.warn("allowedOrigins ['*']: any web page may open a signaling socket");
     }
 
     const graceMs = positive('graceMs', options.graceMs, 15_000, 0, 600_000);
@@ -402,6 +407,7 @@ class SignalingServerImpl implements SignalingServer {
       closed: new Promise<void>((resolve) => (resolveClosed = resolve)),
     };
     this.conns.set(conn.id, conn);
+    if (this.dev) this.log.warn(`dev mode: socket ${conn.id} from ${ip} (dev mode is not for production)`);
     conn.loginTimer = setTimeout(() => {
       conn.loginTimer = undefined;
       if (!conn.userId) this.closeConn(conn, 4401, 'login timeout');
@@ -555,7 +561,7 @@ class SignalingServerImpl implements SignalingServer {
       case 'login':
         return this.sendError(conn, msg.id, 'already-logged-in', 'this socket is already logged in');
       case 'profile':
-        this.registry.setProfile(conn.id, { name: msg.name, avatar: msg.avatar });
+        this.registry.setProfile(conn.id, { name: msg.name, avatar: msg.avatar }, { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting });
         return this.send(conn.id, { type: 'ok', ref: msg.id });
       case 'invite':
       case 'invite-user':
@@ -591,7 +597,7 @@ class SignalingServerImpl implements SignalingServer {
     conn.loginTimer = undefined;
     conn.userId = msg.userId;
     this.send(conn.id, { type: 'login-ok', ref: msg.id, userId: msg.userId, serverTime: Date.now() });
-    this.registry.login(conn.id, msg.userId, { name: msg.name, avatar: msg.avatar });
+    this.registry.login(conn.id, msg.userId, { name: msg.name, avatar: msg.avatar }, { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting });
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------

@@ -51,6 +51,11 @@ export interface EngineLoginParams {
   /** Default engine: the signaling server's WebSocket URL. */
   server?: string;
   profile?: { name?: string; avatar?: string };
+  /**
+   * Call waiting (`callKit.enableCallWaiting(true)`): while in a call, one further invitation rings
+   * (`onCallReceived` with `concurrent: true`) instead of finding us busy. Default false.
+   */
+  callWaiting?: boolean;
 }
 
 export interface EngineCallParams {
@@ -79,7 +84,20 @@ export interface CallEngineEvents {
     mediaType: CallMediaType;
     groupID?: string;
     userData?: string;
+    /**
+     * True when another call is current (ringing, dialing or connected): this invitation rings
+     * alongside it (up to 3, `MAX_CONCURRENT_INCOMING`, while idle, one "waiting" while in a call)
+     * and stays pending until answered by its `callId` (or withdrawn: `onIncomingWithdrawn`).
+     * Absent/false: it is the current call, as in the one-call contract.
+     */
+    concurrent?: boolean;
   };
+  /**
+   * A pending (concurrent) invitation is over without becoming the current call: cancelled by its
+   * caller, timed out, answered or declined on another device, or declined here (`reject({callId})`).
+   * The current call's end is always `onCallEnd`.
+   */
+  onIncomingWithdrawn: { callId: string; cause: EndCause };
   /**
    * Our outgoing invitation was accepted by the server: we are dialing. Also emitted, with
    * `role: callee`, when we join a running call (`join`), just before `onCallBegin`.
@@ -112,6 +130,12 @@ export interface CallEngineEvents {
   onUserVoiceVolumeChanged: { volumes: Record<string, number> };
   /** Quality 0 unknown .. 6 down, as TUINetworkQuality. */
   onUserNetworkQualityChanged: { qualities: Record<string, number> };
+  /**
+   * The media connection to a member is interrupted (`reconnecting: true`: ICE `disconnected` or
+   * `failed`, or their announced audio stopped arriving) or works again (`false`). Optional: an
+   * engine that cannot tell never emits it.
+   */
+  onUserReconnecting: { userId: string; reconnecting: boolean };
   /** A member's remote media stream (null when gone). */
   onRemoteStream: { userId: string; stream: MediaStream | null };
   /** Our own capture stream (null when released). */
@@ -129,8 +153,16 @@ export interface CallEngine extends Pick<Emitter<CallEngineEvents>, 'on' | 'off'
   logout(): Promise<void>;
   /** Starts an outgoing call; resolves with the call id once the server took it. */
   calls(params: EngineCallParams): Promise<{ callId: string }>;
-  accept(options?: { mediaType?: CallMediaType }): Promise<void>;
-  reject(): Promise<void>;
+  /**
+   * Accepts a ringing call: `callId` picks one of several (default: the current one). Accepting a
+   * pending invitation while the current call only rings makes it the current call (the other keeps
+   * ringing, pending); while in a call it throws INVALID_STATE (hang up first: "end and accept").
+   */
+  accept(options?: { mediaType?: CallMediaType; callId?: string }): Promise<void>;
+  /** Declines a ringing call: `callId` picks one of several (default: the current one). */
+  reject(options?: { callId?: string }): Promise<void>;
+  /** Turns call waiting on or off after login (see {@link EngineLoginParams.callWaiting}). */
+  setCallWaiting?(enable: boolean): Promise<void>;
   /** Cancels while dialing, leaves when connected; a no-op when idle. */
   hangup(): Promise<void>;
   openCamera(): Promise<void>;

@@ -6,7 +6,8 @@ const init = { bubbles: true, composed: true, cancelable: true } as const;
 
 export class AcceptRequestEvent extends Event {
   static readonly eventName = 'ck-accept-request';
-  constructor(readonly detail: { audioOnly: boolean; callId?: string }) {
+  /** `endCurrent`: "end and accept" (hang up the current call first, then accept `callId`). */
+  constructor(readonly detail: { audioOnly: boolean; callId?: string; endCurrent?: boolean }) {
     super(AcceptRequestEvent.eventName, init);
   }
 }

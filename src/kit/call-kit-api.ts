@@ -10,10 +10,12 @@ import { WebRTCEngine } from '../engine/webrtc/index.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
 import { Ringtone } from '../media/ringtone.js';
 import { CallStore, legacyStatus } from '../store/store.js';
-import type { CallState, Message, ReadonlyStore, Settings } from '../store/types.js';
+import type { CallState, IncomingCall, Message, ReadonlyStore, Settings } from '../store/types.js';
+import { IncomingAlerts } from './incoming-alerts.js';
 import {
   requireObject,
   validateBoolean,
+  validateCallId,
   validateCallsParams,
   validateDisplayMode,
   validateFeatureButton,
@@ -55,6 +57,34 @@ export interface CallsParams {
   groupID?: string;
   /** TUICallKit's name for groupID. */
   chatGroupID?: string;
+}
+
+export interface AcceptOptions {
+  /** Answer a video call with audio only. */
+  audioOnly?: boolean;
+  /** Which ringing call (`store.getState().incoming[i].callId`); default: the current one. */
+  callId?: string;
+  /**
+   * "End and accept": while in a call, hang it up first, then accept `callId` (a waiting call).
+   * Without it, accepting another call while in one throws ALREADY_IN_CALL.
+   */
+  endCurrent?: boolean;
+}
+
+/** The incoming-list entry of an `onCallReceived` event. */
+function incomingOf(e: CallEngineEvents['onCallReceived']): IncomingCall {
+  const others = e.members.filter((m) => m.userId !== e.caller.userId);
+  return {
+    callId: e.callId,
+    callerId: e.caller.userId,
+    callerName: e.caller.name ?? '',
+    callerAvatar: e.caller.avatar ?? '',
+    mediaType: e.mediaType,
+    groupId: e.groupID ?? '',
+    isGroup: Boolean(e.groupID) || others.length > 1,
+    members: [{ ...e.caller, status: 'accepted' }, ...others],
+    receivedAt: Date.now(),
+  };
 }
 
 export interface StatusChangedDetail {
@@ -131,6 +161,7 @@ export class CallKit extends EventTarget {
   #offEngine: (() => void)[] = [];
   #callbacks: KitCallbacks = {};
   #ringtone = new Ringtone();
+  #alerts = new IncomingAlerts();
   #toastTimer: ReturnType<typeof setTimeout> | null = null;
   #endedByMe = false;
   #initializing: Promise<void> | null = null;
@@ -188,6 +219,7 @@ export class CallKit extends EventTarget {
         userSig: valid.userSig,
         server: valid.server,
         profile: self.userId === valid.userID ? { name: self.name || undefined, avatar: self.avatar || undefined } : undefined,
+        callWaiting: this.#store.getState().settings.callWaiting,
       })
       .then(() => {
         this.#store.dispatch({ type: 'login', userId: valid.userID, name: self.userId === valid.userID ? self.name : undefined, avatar: self.userId === valid.userID ? self.avatar : undefined });
@@ -217,6 +249,7 @@ export class CallKit extends EventTarget {
     if (this.#engine && this.#store.getState().status !== CallStatus.IDLE) await this.hangup().catch(() => undefined);
     await this.#teardownEngine();
     this.#ringtone.dispose();
+    this.#alerts.dispose();
     this.#unsubscribe();
     if (this.#toastTimer) clearTimeout(this.#toastTimer);
   }
@@ -314,18 +347,44 @@ export class CallKit extends EventTarget {
     await this.calls({ ...(p as object), userIDList: [validateUserId(p.userID)], type: p.type as CallMediaType } as CallsParams);
   }
 
-  /** Accepts the incoming call; `{ audioOnly: true }` answers a video call with audio only. */
-  async accept(options: { audioOnly?: boolean } = {}): Promise<void> {
+  /**
+   * Accepts an incoming call: the current one, or `{ callId }` one of several (`store.incoming`).
+   * `{ audioOnly: true }` answers a video call with audio only. While in a call, a waiting call is
+   * accepted with `{ callId, endCurrent: true }` ("end and accept": the current call is hung up first).
+   */
+  async accept(options: AcceptOptions = {}): Promise<void> {
     const engine = this.#requireEngine();
-    const audioOnly = options.audioOnly === undefined ? false : validateBoolean(options.audioOnly, 'audioOnly');
-    const state = this.#store.getState();
-    if (state.status !== CallStatus.CALLING || state.role !== CallRole.CALLEE) {
+    const p = requireObject(options, 'accept() options');
+    const audioOnly = p.audioOnly === undefined ? false : validateBoolean(p.audioOnly, 'audioOnly');
+    const endCurrent = p.endCurrent === undefined ? false : validateBoolean(p.endCurrent, 'endCurrent');
+    const callId = p.callId === undefined ? undefined : validateCallId(p.callId);
+    let state = this.#store.getState();
+    const ringingNow = state.status === CallStatus.CALLING && state.role === CallRole.CALLEE;
+    if (callId !== undefined && !(ringingNow && state.callId === callId)) {
+      const entry = state.incoming.find((c) => c.callId === callId);
+      if (!entry) throw new CallKitError(ErrorCode.INVALID_STATE, `there is no incoming call ${callId}`);
+      if (state.status !== CallStatus.IDLE && !ringingNow) {
+        if (!endCurrent) {
+          throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is in progress: accept with endCurrent: true to hang it up first');
+        }
+        await this.hangup();
+        if (!this.#store.getState().incoming.some((c) => c.callId === callId)) {
+          throw new CallKitError(ErrorCode.INVALID_STATE, `the incoming call ${callId} ended meanwhile`);
+        }
+      }
+      this.#ringAs(entry);
+      state = this.#store.getState();
+    } else if (!ringingNow) {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no incoming call to accept');
     }
     const mediaType = audioOnly ? CallMediaType.AUDIO : state.mediaType;
+    const target = state.callId;
+    this.#store.dispatch({ type: 'answering', callId: target });
     try {
-      await engine.accept({ mediaType });
+      await engine.accept(callId === undefined ? { mediaType } : { mediaType, callId: target });
+      this.#store.dispatch({ type: 'incoming-remove', callId: target });
     } catch (error) {
+      this.#store.dispatch({ type: 'answering', callId: '' });
       const err = this.#asKitError(error);
       this.#showToast({ key: err.code === ErrorCode.CAMERA_NOT_AUTHORIZED ? 'no-camera-access' : err.code === ErrorCode.MICROPHONE_NOT_AUTHORIZED ? 'no-microphone-access' : 'device-error' }, 'error');
       throw err;
@@ -335,15 +394,38 @@ export class CallKit extends EventTarget {
     await this.#applyCameraDefault();
   }
 
-  /** Declines the incoming call. */
-  async reject(): Promise<void> {
+  /** Declines an incoming call: the current one, or `{ callId }` one of several (`store.incoming`). */
+  async reject(options: { callId?: string } = {}): Promise<void> {
     const engine = this.#requireEngine();
+    const p = requireObject(options, 'reject() options');
+    const callId = p.callId === undefined ? undefined : validateCallId(p.callId);
     const state = this.#store.getState();
-    if (state.status !== CallStatus.CALLING || state.role !== CallRole.CALLEE) {
-      throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no incoming call to reject');
+    const ringingNow = state.status === CallStatus.CALLING && state.role === CallRole.CALLEE;
+    if (callId !== undefined && !(ringingNow && state.callId === callId)) {
+      if (!state.incoming.some((c) => c.callId === callId)) throw new CallKitError(ErrorCode.INVALID_STATE, `there is no incoming call ${callId}`);
+      await engine.reject({ callId });
+      this.#store.dispatch({ type: 'incoming-remove', callId });
+      return;
     }
+    if (!ringingNow) throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no incoming call to reject');
     this.#endedByMe = true;
-    await engine.reject();
+    await engine.reject(callId === undefined ? undefined : { callId });
+  }
+
+  /** Makes the ringing invitation `entry` the current call in the store (status calling, role callee). */
+  #ringAs(entry: IncomingCall): void {
+    const d = this.#store.dispatch.bind(this.#store);
+    this.#endedByMe = false;
+    d({
+      type: 'call-start',
+      role: CallRole.CALLEE,
+      callId: entry.callId,
+      mediaType: entry.mediaType,
+      callerId: entry.callerId,
+      groupId: entry.groupId || undefined,
+      members: entry.members,
+    });
+    d({ type: 'tip', tip: { key: entry.mediaType === CallMediaType.VIDEO ? 'callee-calling-video-message' : 'callee-calling-audio-message' } });
   }
 
   /** Cancels while dialing, declines while ringing, leaves when connected. A no-op when idle. */
@@ -461,6 +543,7 @@ export class CallKit extends EventTarget {
     }
     if (typeof p.deviceId !== 'string' || p.deviceId === '') throw invalidParameter('deviceId must be a non-empty string');
     await this.#requireEngine().switchDevice({ deviceType: p.deviceType, deviceId: p.deviceId });
+    if (p.deviceType === 'speaker') this.#setting({ speakerDeviceId: p.deviceId });
   }
 
   async getDeviceList(deviceType?: 'camera' | 'microphone' | 'speaker'): Promise<DeviceInfo[]> {
@@ -537,6 +620,29 @@ export class CallKit extends EventTarget {
 
   enableFloatWindow(enable: boolean): void {
     this.#setting({ floatWindow: validateBoolean(enable, 'enable') });
+  }
+
+  /**
+   * Call waiting: while in a call, one further incoming call rings (the banner offers "end and
+   * accept" or decline) instead of the caller getting busy. Default off (busy at once).
+   */
+  async enableCallWaiting(enable: boolean): Promise<void> {
+    const on = validateBoolean(enable, 'enable');
+    const engine = this.#engine && this.#store.getState().loggedIn ? this.#engine : null;
+    if (engine && on && !engine.setCallWaiting) {
+      throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine has no call waiting`, 'not-supported');
+    }
+    this.#setting({ callWaiting: on });
+    if (engine?.setCallWaiting) await engine.setCallWaiting(on);
+  }
+
+  /**
+   * System notifications (Notifications API) for calls that ring while the tab is hidden; clicking
+   * one brings the tab forward. The kit never asks for the permission: the app does, from a user
+   * gesture (`Notification.requestPermission()`); without it nothing is shown. Default off.
+   */
+  enableNotifications(enable: boolean): void {
+    this.#setting({ notifications: validateBoolean(enable, 'enable') });
   }
 
   enableMuteMode(enable: boolean): void {
@@ -660,18 +766,12 @@ export class CallKit extends EventTarget {
     };
     const d = this.#store.dispatch.bind(this.#store);
     on('onCallReceived', (e) => {
-      this.#endedByMe = false;
-      d({
-        type: 'call-start',
-        role: CallRole.CALLEE,
-        callId: e.callId,
-        mediaType: e.mediaType,
-        callerId: e.caller.userId,
-        groupId: e.groupID,
-        members: [{ ...e.caller, status: 'accepted' }, ...e.members.filter((m) => m.userId !== e.caller.userId)],
-      });
-      d({ type: 'tip', tip: { key: e.mediaType === CallMediaType.VIDEO ? 'callee-calling-video-message' : 'callee-calling-audio-message' } });
+      const entry = incomingOf(e);
+      d({ type: 'incoming-add', call: entry });
+      // A concurrent invitation rings alongside the current call (banner only).
+      if (!e.concurrent) this.#ringAs(entry);
     });
+    on('onIncomingWithdrawn', (e) => d({ type: 'incoming-remove', callId: e.callId }));
     on('onCallStarted', (e) => {
       this.#endedByMe = false;
       if (e.role === CallRole.CALLEE) {
@@ -682,7 +782,9 @@ export class CallKit extends EventTarget {
       d({ type: 'call-start', role: CallRole.CALLER, callId: e.callId, mediaType: e.mediaType, callerId: this.#store.getState().self.userId, members: e.members });
       d({ type: 'tip', tip: { key: e.members.length > 1 ? 'wait-to-be-called' : 'caller-calling-message' } });
     });
-    on('onCallBegin', () => {
+    on('onCallBegin', (e) => {
+      d({ type: 'incoming-remove', callId: e.callId });
+      d({ type: 'answering', callId: '' });
       d({ type: 'call-connected' });
       this.#callbacks.afterCalling?.();
     });
@@ -691,8 +793,13 @@ export class CallKit extends EventTarget {
       const message = endMessage(e.cause, state.role, this.#endedByMe);
       this.#endedByMe = false;
       d({ type: 'call-reset' });
+      d({ type: 'incoming-remove', callId: e.callId });
+      if (this.#store.getState().answering === e.callId) d({ type: 'answering', callId: '' });
       if (message) this.#showToast(message, e.cause === 'hangup' ? 'info' : 'warn');
       this.#emit('ck-call-ended', { callId: e.callId, reason: e.reason, cause: e.cause, totalTime: e.totalTime });
+      // Other invitations still ring: the oldest becomes the current call (as the engines do).
+      const next = this.#store.getState().incoming[0];
+      if (next && this.#store.getState().status === CallStatus.IDLE) this.#ringAs(next);
     });
     on('onUserAccept', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
     on('onUserJoin', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
@@ -706,6 +813,7 @@ export class CallKit extends EventTarget {
     on('onUserAudioAvailable', (e) => d({ type: 'member-media', userId: e.userId, audio: e.available }));
     on('onUserVoiceVolumeChanged', (e) => d({ type: 'volumes', volumes: e.volumes }));
     on('onUserNetworkQualityChanged', (e) => d({ type: 'network', qualities: e.qualities }));
+    on('onUserReconnecting', (e) => d({ type: 'member-reconnecting', userId: e.userId, reconnecting: e.reconnecting }));
     on('onRemoteStream', (e) => d({ type: 'member-stream', userId: e.userId, stream: e.stream }));
     on('onLocalStream', (e) => d({ type: 'self-media', stream: e.stream }));
     on('onCallMediaTypeChanged', (e) => d({ type: 'media-type', mediaType: e.mediaType }));
@@ -772,6 +880,7 @@ export class CallKit extends EventTarget {
     } else if (state.settings.muteMode !== previous.settings.muteMode) {
       this.#updateRingtone(state);
     }
+    if (state.incoming !== previous.incoming || state.settings.language !== previous.settings.language) this.#alerts.update(state, previous);
     if (state.minimized !== previous.minimized) {
       this.#callbacks.onMinimized?.(previous.minimized, state.minimized);
       this.#emit('ck-minimized-changed', { minimized: state.minimized });

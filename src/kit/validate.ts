@@ -107,6 +107,14 @@ export const validateDisplayMode = (v: unknown) => validateEnum(v, VideoDisplayM
 export const validateResolution = (v: unknown) => validateEnum(v, VideoResolution, 'resolution');
 export const validateFeatureButton = (v: unknown) => validateEnum(v, FeatureButton, 'buttonName');
 
+/** A call id as engines use them (the default engine's are 22 characters): 1-64 of [A-Za-z0-9_-]. */
+export function validateCallId(value: unknown, what = 'callId'): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(value)) {
+    throw invalidParameter(`${what} must be a call id string (got ${describe(value)})`);
+  }
+  return value;
+}
+
 export function validateBoolean(value: unknown, what: string): boolean {
   if (typeof value !== 'boolean') throw invalidParameter(`${what} must be true or false (got ${describe(value)})`);
   return value;

@@ -22,6 +22,10 @@
  * - Who gets what: the sender of a request that ends its own part (`cancel`, `reject`, `hangup`) gets
  *   `ok` and no `call-ended`; everyone whose part is ended by someone else or by a timer gets
  *   `call-ended`. `relay` and `media-state` are fire-and-forget: only errors are answered.
+ * - Switching a video call to audio: a `media-state` with `mediaType: 'audio'` from an accepted
+ *   member makes the whole call an audio call (joiners get `mediaType: 'audio'`), and the relayed
+ *   `media-state` carries `mediaType: 'audio'` so every other member drops its camera too. Audio
+ *   never goes back to video.
  * - `cancel`: the caller, from its calling socket, while no invitee has accepted (after that:
  *   `invalid-state`, use `hangup`). Ringing invitees get `call-ended {cancelled}`. A caller's `hangup`
  *   before anyone accepted is a cancel. An invitee's `hangup` while ringing is a reject.
@@ -89,6 +93,19 @@
  * - During the grace, any logged-in socket of that user may also `hangup` the call (a client that
  *   hung up while offline sends it right after its new login, so the others do not wait).
  * - `pagehide`: the kit sends `hangup` when the page goes away, so a closed tab leaves at once.
+ *
+ * Several incoming calls (opt-in per socket, flags on `login` and on `profile`; absent = unchanged,
+ * default off, so an old client keeps the one-call rules above):
+ * - `multiIncoming: true`: while the user is in no call (neither caller nor accepted member), up to
+ *   {@link MAX_CONCURRENT_INCOMING} invitations ring at once; a further one finds the user `busy`.
+ *   The kit's default engine always sets it. Each rings and ends on its own (`call-ended` per callId:
+ *   `cancelled`, `timeout`, `answered-elsewhere`...); accepting one leaves the others ringing.
+ * - `callWaiting: true` (`callKit.enableCallWaiting(true)`): while the user is in a call, ONE further
+ *   invitation rings ("waiting"); any more find the user `busy`. Off (default): `busy` at once and the
+ *   running call is untouched (reliability R10).
+ * - A user gets a flag only if every one of its logged-in sockets set it (an old tab keeps the old rules).
+ * - `accept` of a ringing call while accepted in another call is refused with `already-in-call`: the
+ *   client ends its call first ("end and accept": `hangup`, then `accept`).
  */
 import * as v from 'valibot';
 
@@ -98,6 +115,8 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 /** Most invitees in one call (9 members in all). */
 export const MAX_INVITEES = 8;
 export const DEFAULT_RING_TIMEOUT_S = 30;
+/** Most invitations ringing at once for a user in no call (`multiIncoming`, see the header). */
+export const MAX_CONCURRENT_INCOMING = 3;
 export const MIN_RING_TIMEOUT_S = 10;
 export const MAX_RING_TIMEOUT_S = 600;
 
@@ -220,12 +239,17 @@ export const ClientMessageSchema = v.variant('type', [
     userSig: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)),
     name: v.optional(DisplayNameSchema),
     avatar: v.optional(AvatarUrlSchema),
+    /** Incoming-call policy of this socket (see the header, "Several incoming calls"). */
+    multiIncoming: v.optional(v.boolean()),
+    callWaiting: v.optional(v.boolean()),
   }),
   v.strictObject({
     ...base,
     type: v.literal('profile'),
     name: v.optional(DisplayNameSchema),
     avatar: v.optional(AvatarUrlSchema),
+    multiIncoming: v.optional(v.boolean()),
+    callWaiting: v.optional(v.boolean()),
   }),
   v.strictObject({
     ...base,
@@ -262,6 +286,8 @@ export const ClientMessageSchema = v.variant('type', [
     callId: CallIdSchema,
     audio: v.boolean(),
     video: v.boolean(),
+    /** `'audio'`: this member switches the whole call to audio (see the header). */
+    mediaType: v.optional(v.literal('audio')),
   }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
@@ -360,6 +386,8 @@ export const ServerMessageSchema = v.variant('type', [
     userId: UserIdSchema,
     audio: v.boolean(),
     video: v.boolean(),
+    /** Present when `userId` switched the call to audio. */
+    mediaType: v.optional(v.literal('audio')),
   }),
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;

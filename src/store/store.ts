@@ -14,6 +14,9 @@ const defaultSettings: Settings = {
   virtualBackground: false,
   blurBackground: false,
   viewBackgrounds: {},
+  speakerDeviceId: '',
+  callWaiting: false,
+  notifications: false,
 };
 
 function member(userId: string, isSelf: boolean, patch: Partial<MemberView> = {}): MemberView {
@@ -27,6 +30,7 @@ function member(userId: string, isSelf: boolean, patch: Partial<MemberView> = {}
     videoAvailable: false,
     volume: 0,
     networkQuality: 0,
+    reconnecting: false,
     stream: null,
     ...patch,
   };
@@ -54,6 +58,8 @@ export function initialState(settings: Partial<Settings> = {}): CallState {
     soundBlocked: false,
     settings: { ...defaultSettings, ...settings },
     groupCalls: {},
+    incoming: [],
+    answering: '',
   };
 }
 
@@ -175,6 +181,8 @@ export function reduce(state: CallState, action: Action): CallState {
         const q = m.isSelf ? (action.qualities[m.userId] ?? action.qualities['']) : action.qualities[m.userId];
         return q === undefined ? m : patchMember(m, { networkQuality: q });
       });
+    case 'member-reconnecting':
+      return mapMembers(state, (m) => (m.userId === action.userId && !m.isSelf ? patchMember(m, { reconnecting: action.reconnecting }) : m));
     case 'tip':
       return { ...state, tip: action.tip };
     case 'toast':
@@ -189,6 +197,18 @@ export function reduce(state: CallState, action: Action): CallState {
       return state.soundBlocked === action.blocked ? state : { ...state, soundBlocked: action.blocked };
     case 'settings':
       return { ...state, settings: { ...state.settings, ...action.settings } };
+    case 'incoming-add': {
+      // The same invitation again (re-sent after a reconnect) keeps its place in the order.
+      const known = state.incoming.some((c) => c.callId === action.call.callId);
+      const incoming = known ? state.incoming.map((c) => (c.callId === action.call.callId ? action.call : c)) : [...state.incoming, action.call];
+      return { ...state, incoming };
+    }
+    case 'answering':
+      return state.answering === action.callId ? state : { ...state, answering: action.callId };
+    case 'incoming-remove': {
+      const incoming = state.incoming.filter((c) => c.callId !== action.callId);
+      return incoming.length === state.incoming.length ? state : { ...state, incoming };
+    }
   }
 }
 

@@ -24,6 +24,11 @@ export interface MemberView {
   readonly volume: number;
   /** 0 unknown, 1 excellent .. 6 down. */
   readonly networkQuality: number;
+  /**
+   * The media connection to this remote member is interrupted and being recovered (the engine's
+   * `onUserReconnecting`). Always set by the store; optional for members built by apps.
+   */
+  readonly reconnecting?: boolean;
   readonly stream: MediaStream | null;
 }
 
@@ -36,6 +41,24 @@ export interface Message {
 export interface Toast extends Message {
   readonly id: number;
   readonly type: 'info' | 'warn' | 'success' | 'error';
+}
+
+/** An invitation ringing for us (one of up to 3; see `CallState.incoming`). */
+export interface IncomingCall {
+  readonly callId: string;
+  readonly callerId: string;
+  /** Caller's display name ('' when unknown: show the user id). */
+  readonly callerName: string;
+  readonly callerAvatar: string;
+  readonly mediaType: CallMediaType;
+  /** '' unless the call carries a group id. */
+  readonly groupId: string;
+  /** A group call (a group id, or more than one other member). */
+  readonly isGroup: boolean;
+  /** Everyone in the call as the invitation listed them (used when it becomes the current call). */
+  readonly members: readonly { readonly userId: string; readonly name?: string; readonly avatar?: string; readonly status?: MemberStatus }[];
+  /** `Date.now()` when it arrived. */
+  readonly receivedAt: number;
 }
 
 export interface Settings {
@@ -58,6 +81,15 @@ export interface Settings {
    * and `remote:*` (`setRemoteViewBackgroundImage`).
    */
   readonly viewBackgrounds: Readonly<Record<string, string>>;
+  /**
+   * Output device of remote audio (`switchDevice({ deviceType: 'speaker' })`), applied by the tiles
+   * with `HTMLMediaElement.setSinkId` where the browser has it; '' is the system default.
+   */
+  readonly speakerDeviceId: string;
+  /** Call waiting (`enableCallWaiting(true)`): one invitation may ring while in a call. */
+  readonly callWaiting: boolean;
+  /** System notifications for calls ringing while the tab is hidden (`enableNotifications(true)`). */
+  readonly notifications: boolean;
 }
 
 export interface CallState {
@@ -90,6 +122,14 @@ export interface CallState {
    * when there is none; `<join-call-card group-id>` shows it. Kept across calls, cleared at logout.
    */
   readonly groupCalls: Readonly<Record<string, GroupCallInfo | null>>;
+  /**
+   * Every invitation ringing for us, oldest first (at most 3 while idle; while in a call, the one
+   * "waiting" call). The current call (`callId`) is among them while it rings (status `calling`,
+   * role `callee`); accepting it removes it. Kept across `call-reset`, cleared at logout.
+   */
+  readonly incoming: readonly IncomingCall[];
+  /** The call being accepted right now (clicked, not yet connected), '' otherwise: the banner shows "connecting". */
+  readonly answering: string;
 }
 
 export type Action =
@@ -117,12 +157,16 @@ export type Action =
   | { type: 'self-media'; audio?: boolean; video?: boolean; stream?: MediaStream | null }
   | { type: 'volumes'; volumes: Readonly<Record<string, number>> }
   | { type: 'network'; qualities: Readonly<Record<string, number>> }
+  | { type: 'member-reconnecting'; userId: string; reconnecting: boolean }
   | { type: 'tip'; tip: Message | null }
   | { type: 'toast'; toast: Omit<Toast, 'id'> | null }
   | { type: 'devices'; devices: readonly DeviceInfo[] }
   | { type: 'speaker-muted'; muted: boolean }
   | { type: 'minimized'; minimized: boolean }
   | { type: 'sound-blocked'; blocked: boolean }
+  | { type: 'incoming-add'; call: IncomingCall }
+  | { type: 'incoming-remove'; callId: string }
+  | { type: 'answering'; callId: string }
   | { type: 'settings'; settings: Partial<Settings> };
 
 export interface ReadonlyStore {

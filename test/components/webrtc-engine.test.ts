@@ -36,6 +36,7 @@ const EVENT_NAMES: (keyof CallEngineEvents)[] = [
   'onUserAudioAvailable',
   'onUserVoiceVolumeChanged',
   'onUserNetworkQualityChanged',
+  'onUserReconnecting',
   'onRemoteStream',
   'onLocalStream',
   'onCallMediaTypeChanged',
@@ -321,30 +322,107 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     expect(bob.log.onError, 'bob errors').to.deep.equal([]);
   });
 
-  it('accepts a video call audio-only and switches a video call to audio', async () => {
+  it('reconnecting: announced audio that stops arriving marks the member reconnecting, cleared when it flows again; a muted microphone never does', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    await connectedVideoCall(alice, bob);
+    await waitFor('bob: alice audio available', () => bob.log.onUserAudioAvailable.find((e) => e.userId === alice.userId && e.available));
+    await waitFor('bob: alice audio flowing', async () => (await inboundStats(bob, alice.userId)).audioBytes > 0);
+
+    // A muted microphone (track disabled, announced off) keeps sending silence: never "reconnecting".
+    await alice.engine.closeMicrophone();
+    await waitFor('bob: alice audio unavailable', () => bob.log.onUserAudioAvailable.find((e) => e.userId === alice.userId && !e.available));
+    const audioPackets = async () => {
+      let n = 0;
+      (await bob.engine.debugPeerConnection(alice.userId)!.getStats()).forEach((x: { type: string; kind?: string; packetsReceived?: number }) => {
+        if (x.type === 'inbound-rtp' && x.kind === 'audio') n += x.packetsReceived ?? 0;
+      });
+      return n;
+    };
+    const mutedAt = await audioPackets();
+    // 3 s of silence packets (Opus sends 50 a second) arrive: longer than the 2 s stall window.
+    await waitFor('bob: silence packets for 3 s', async () => (await audioPackets()) > mutedAt + 150, 15_000);
+    expect(bob.log.onUserReconnecting, 'no reconnecting while muted').to.deep.equal([]);
+    await alice.engine.openMicrophone();
+    await waitFor('bob: alice audio available again', () =>
+      bob.log.onUserAudioAvailable.filter((e) => e.userId === alice.userId && e.available).length === 2,
+    );
+
+    // Alice's audio stops on the wire (what a crashed tab or a cut path looks like) while announced on.
+    const sender = alice.engine.debugPeerConnection(bob.userId)!.getSenders().find((x) => x.track?.kind === 'audio')!;
+    const track = sender.track;
+    await sender.replaceTrack(null);
+    const stoppedAt = performance.now();
+    const lost = await waitFor('bob: alice reconnecting', () => bob.log.onUserReconnecting.find((e) => e.userId === alice.userId), 15_000);
+    expect(lost.reconnecting).to.equal(true);
+    expect(performance.now() - stoppedAt, 'not before the 2 s stall window').to.be.greaterThan(1900);
+    expect(bob.engine.debugPeerConnection(alice.userId)!.iceConnectionState, 'ICE itself still connected').to.be.oneOf(['connected', 'completed']);
+    expect(alice.log.onUserReconnecting, 'bob still reaches alice').to.deep.equal([]);
+    await waitFor('bob: alice network quality down', () => bob.log.onUserNetworkQualityChanged.some((e) => e.qualities[alice.userId] === 6));
+
+    await sender.replaceTrack(track);
+    await waitFor('bob: alice back', () => bob.log.onUserReconnecting.length === 2, 15_000);
+    expect(bob.log.onUserReconnecting).to.deep.equal([
+      { userId: alice.userId, reconnecting: true },
+      { userId: alice.userId, reconnecting: false },
+    ]);
+    await alice.engine.hangup();
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
+    expect(alice.log.onError, 'alice errors').to.deep.equal([]);
+    expect(bob.log.onError, 'bob errors').to.deep.equal([]);
+  });
+
+  it('accepting a 1v1 video call audio-only makes it an audio call for both', async () => {
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');
     const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.VIDEO });
     await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+    const aliceCamera = lastLocalStream(alice)!.getVideoTracks()[0];
     await bob.engine.accept({ mediaType: CallMediaType.AUDIO });
     expect(bob.log.onCallBegin[0]).to.deep.equal({ callId, mediaType: CallMediaType.AUDIO, role: 'callee' });
     expect(lastLocalStream(bob)?.getVideoTracks()).to.have.length(0);
     expect(bob.engine.debugState().localTracks).to.equal(1);
-    // bob still receives alice's video; alice gets bob's audio and learns he has no video.
-    const stream = await waitFor('bob: alice video', () => remoteStream(bob, alice.userId)?.getVideoTracks()[0]);
-    expect(stream.kind).to.equal('video');
-    await waitFor('alice: bob video unavailable', () =>
-      alice.log.onUserVideoAvailable.find((e) => e.userId === bob.userId && !e.available),
-    );
-    await waitFor('alice: bob audio bytes', async () => (await inboundStats(alice, bob.userId)).audioBytes > 0);
-
-    const aliceCamera = lastLocalStream(alice)!.getVideoTracks()[0];
-    await alice.engine.switchCallMediaType(CallMediaType.AUDIO);
+    // alice is told (TUICallKit's switchToAudio): her camera stops too, audio flows both ways.
+    await waitFor('alice: switched to audio', () => alice.log.onCallMediaTypeChanged[0]);
     expect(alice.log.onCallMediaTypeChanged).to.deep.equal([{ mediaType: CallMediaType.AUDIO }]);
-    expect(aliceCamera.readyState).to.equal('ended');
+    await waitFor('alice: camera released', () => aliceCamera.readyState === 'ended');
     await waitFor('bob: alice video unavailable', () =>
       bob.log.onUserVideoAvailable.find((e) => e.userId === alice.userId && !e.available),
     );
+    await waitFor('alice: bob audio bytes', async () => (await inboundStats(alice, bob.userId)).audioBytes > 0);
+    await waitFor('bob: alice audio bytes', async () => (await inboundStats(bob, alice.userId)).audioBytes > 0);
+    // Already audio: switching again changes nothing; back to video is refused.
+    await alice.engine.switchCallMediaType(CallMediaType.AUDIO);
+    expect(alice.log.onCallMediaTypeChanged).to.have.length(1);
+    const back = await alice.engine.switchCallMediaType(CallMediaType.VIDEO).catch((e: unknown) => e);
+    expect((back as CallKitError).code).to.equal(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED);
+
+    await bob.engine.hangup();
+    await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
+  });
+
+  it('switching a connected video call to audio stops both cameras and tells the other side', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.VIDEO });
+    await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+    await bob.engine.accept();
+    const stream = await waitFor('bob: alice video', () => remoteStream(bob, alice.userId)?.getVideoTracks()[0]);
+    expect(stream.kind).to.equal('video');
+    const aliceCamera = lastLocalStream(alice)!.getVideoTracks()[0];
+    const bobCamera = lastLocalStream(bob)!.getVideoTracks()[0];
+    await alice.engine.switchCallMediaType(CallMediaType.AUDIO);
+    expect(alice.log.onCallMediaTypeChanged).to.deep.equal([{ mediaType: CallMediaType.AUDIO }]);
+    expect(aliceCamera.readyState).to.equal('ended');
+    await waitFor('bob: switched to audio', () => bob.log.onCallMediaTypeChanged[0]);
+    await waitFor('bob: camera released', () => bobCamera.readyState === 'ended');
+    await waitFor('alice: bob video unavailable', () =>
+      alice.log.onUserVideoAvailable.find((e) => e.userId === bob.userId && !e.available),
+    );
+    expect(alice.log.onCallEnd.length + bob.log.onCallEnd.length, 'the call goes on').to.equal(0);
 
     await bob.engine.hangup();
     await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);

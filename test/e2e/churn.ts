@@ -91,7 +91,10 @@ export function leaks(base: Snapshot, now: Snapshot, ui = true): string[] {
   if (now.listeners !== base.listeners) out.push(`listeners ${base.listeners} -> ${now.listeners}`);
   if (ui && now.storeSubscriptions !== base.storeSubscriptions) out.push(`store subscriptions ${base.storeSubscriptions} -> ${now.storeSubscriptions}`);
   if (ui && now.kitElements !== base.kitElements) out.push(`custom elements ${base.kitElements} -> ${now.kitElements}`);
-  for (const k of ENGINE_COUNTERS) if (now.engine[k] !== base.engine[k]) out.push(`engine.${k} ${String(base.engine[k])} -> ${String(now.engine[k])}`);
+  for (const k of ENGINE_COUNTERS) {
+    if (typeof now.engine[k] !== 'number') out.push(`engine.${k} missing from debugState()`);
+    else if (now.engine[k] !== base.engine[k]) out.push(`engine.${k} ${String(base.engine[k])} -> ${String(now.engine[k])}`);
+  }
   return out;
 }
 
@@ -118,6 +121,23 @@ export interface ChurnCall {
   idle: number;
   /** hang-up -> everything released on both sides and the server at 0 calls and timers, ms */
   release: number;
+  /** The counters in the middle of the call (caller, callee): the positive control that they see the call. */
+  during: [Snapshot, Snapshot];
+}
+
+/**
+ * Positive control: in a connected video call the counters must see the call (one open peer
+ * connection, live audio and video tracks, more kit elements and store subscriptions than idle), or
+ * "back to idle" afterwards would prove nothing.
+ */
+export function unseen(base: Snapshot, during: Snapshot): string[] {
+  const out: string[] = [];
+  if (during.openPcs !== 1) out.push(`openPcs ${during.openPcs} (expected 1)`);
+  if (during.liveTracks < 2) out.push(`liveTracks ${during.liveTracks} (expected >= 2)`);
+  if (during.kitElements <= base.kitElements) out.push(`kit elements ${base.kitElements} -> ${during.kitElements}`);
+  if (during.storeSubscriptions <= base.storeSubscriptions) out.push(`store subscriptions ${base.storeSubscriptions} -> ${during.storeSubscriptions}`);
+  if (typeof during.engine.peers !== 'number' || during.engine.peers < 1) out.push(`engine.peers ${String(during.engine.peers)}`);
+  return out;
 }
 
 /**
@@ -143,9 +163,13 @@ export async function churn(
     await Promise.all([waitStatus(caller, 'connected'), waitStatus(callee, 'connected')]);
     await until(async () => (await mediaStats(caller)).framesDecoded > 0 && (await mediaStats(callee)).framesDecoded > 0, `call ${index}: frames decoded on both sides`);
     const t2 = Date.now();
+    const during: [Snapshot, Snapshot] = [await snapshot(caller), await snapshot(callee)];
+    const blind = [...unseen(base[0], during[0]).map((l) => `caller ${l}`), ...unseen(base[1], during[1]).map((l) => `callee ${l}`)];
+    if (blind.length) throw new Error(`call ${index}: the leak counters do not see the call: ${blind.join('; ')}`);
+    const t3 = Date.now();
     await caller.evaluate(() => window.callKit.hangup());
     await Promise.all([waitStatus(caller, 'idle'), waitStatus(callee, 'idle')]);
-    const idle = Date.now() - t2;
+    const idle = Date.now() - t3;
     let last: string[] = [];
     await until(
       async () => {
@@ -160,7 +184,7 @@ export async function churn(
       10_000,
       async () => last,
     );
-    const call = { index, ring: t1 - t0, media: t2 - t1, idle, release: Date.now() - t2 };
+    const call = { index, ring: t1 - t0, media: t2 - t1, idle, release: Date.now() - t3, during };
     results.push(call);
     await onCall?.(call);
   }

@@ -36,6 +36,11 @@ describe('R1: churn and leaks', () => {
     const started = Date.now();
     const run = await churn(demo, alice, bob, 'r1bob', N);
     const [a, b] = run.end;
+    assert.equal(run.calls.length, N);
+    // The counters saw every call (checked in churn(): 1 open PC, live tracks, more elements and subscriptions).
+    const [da, db] = run.calls[0].during;
+    assert.equal(da.openPcs + db.openPcs, 2);
+    assert.ok(da.storeSubscriptions > run.base[0].storeSubscriptions && db.kitElements > run.base[1].kitElements);
     assert.equal(a.pcsCreated, N, 'one peer connection per call (caller)');
     assert.equal(b.pcsCreated, N, 'one peer connection per call (callee)');
     assert.equal(a.openPcs + b.openPcs + a.liveTracks + b.liveTracks, 0);
@@ -45,7 +50,8 @@ describe('R1: churn and leaks', () => {
     const media = run.calls.map((c) => c.media).sort((x, y) => x - y);
     t.diagnostic(
       `${N} calls in ${((Date.now() - started) / 1000).toFixed(1)} s; accept -> frames both sides median ${media[Math.floor(N / 2)]} ms; ` +
-        `per call ${JSON.stringify(run.calls.slice(0, 3))}; idle counters caller ${JSON.stringify({ listeners: a.listeners, subs: a.storeSubscriptions, engine: a.engine })}; server ${JSON.stringify(server)}`,
+        `per call ${JSON.stringify(run.calls.slice(0, 3).map(({ during: _during, ...c }) => c))}; ` +
+        `during call 1 caller ${JSON.stringify({ pcs: da.openPcs, tracks: da.liveTracks, listeners: da.listeners, subs: da.storeSubscriptions, elements: da.kitElements })}; idle counters caller ${JSON.stringify({ listeners: a.listeners, subs: a.storeSubscriptions, engine: a.engine })}; server ${JSON.stringify(server)}`,
     );
   });
 });

@@ -11,6 +11,8 @@ import type { ServerMessage } from '../../src/protocol/messages.js';
 
 export const TEST_SECRET = 'callkit-test-secret-0123456789-abcdefghijklmnop';
 export const TEST_SDK_APP_ID = 1400000001;
+/** What every test server needs outside dev mode: secret, SDKAppID and an explicit Origin allow-list. */
+export const TEST_SERVER = { secret: TEST_SECRET, sdkAppId: TEST_SDK_APP_ID, allowedOrigins: ['*'] };
 export const DEFAULT_WAIT_MS = 3000;
 
 export const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };

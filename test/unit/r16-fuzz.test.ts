@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import { startSignalingServer } from '../../server/index.js';
 import { MAX_FRAME_BYTES, parseClientMessage, CLIENT_MESSAGE_TYPES } from '../../src/protocol/messages.js';
 import type { ServerMessage } from '../../src/protocol/messages.js';
-import { TestClient, TEST_SECRET, TEST_SDK_APP_ID, recordingLogger, sigFor, waitUntil } from '../helpers/ws-client.js';
+import { TestClient, TEST_SDK_APP_ID, TEST_SERVER, recordingLogger, sigFor, waitUntil } from '../helpers/ws-client.js';
 import type { Msg } from '../helpers/ws-client.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
@@ -25,7 +25,8 @@ const N = Number(process.env.FUZZ_N ?? 10_000);
 const FUZZERS = 50;
 const HONEST_PAIRS = 5;
 const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
-const ANSWER_TYPES = new Set(['ok', 'error', 'invite-ok', 'call-started', 'login-ok']);
+/** Server frames that answer a request (carry its `ref`). */
+const ANSWER_TYPES = new Set(['ok', 'error', 'invite-ok', 'call-started', 'login-ok', 'group-call', 'resumed']);
 
 type Frame = { text: string } | { binary: Uint8Array };
 
@@ -86,7 +87,13 @@ export function frameArbitrary(honestIds: string[], honestUsers: string[], fuzzU
     hangup: { callId },
     relay: { callId, to: userId, data: relayData },
     'media-state': { callId, audio: fc.boolean(), video: fc.oneof(fc.boolean(), anyValue) },
+    'invite-user': { callId, to: fc.array(userId, { minLength: 1, maxLength: 3 }) },
+    join: { callId },
+    resume: { callId },
+    'group-call-query': { groupId: fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,8}$/), fc.string({ maxLength: 70 })) },
   };
+  // Every client type has its fields generated from the schema (a new type must be added here).
+  for (const type of CLIENT_MESSAGE_TYPES) if (!fields[type]) throw new Error(`frameArbitrary: no fields for ${type}`);
   const typeArb = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...CLIENT_MESSAGE_TYPES) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
   const structured = typeArb.chain((type) => {
     const spec = fields[type] ?? {};
@@ -174,8 +181,7 @@ describe('R16: fuzzing the signaling server', () => {
   it(`${N} frames over ${FUZZERS} sockets with ${HONEST_PAIRS} honest calls: typed answers or documented drops, no crash`, async (t) => {
     server = await startSignalingServer({
       port: 0,
-      secret: TEST_SECRET,
-      sdkAppId: TEST_SDK_APP_ID,
+      ...TEST_SERVER,
       logger,
       ringTimeoutS: 0.3,
       // Limits high enough that fuzzers are judged on content, not closed for volume (R18 covers that).
@@ -232,7 +238,7 @@ describe('R16: fuzzing the signaling server', () => {
     })();
 
     const frames = fc.sample(frameArbitrary(honestIds, honestUsers, fuzzUsers), { seed: SEED, numRuns: N });
-    const outcome = { answered: 0, silent: 0, closed: new Map<number, number>(), codes: new Map<string, number>() };
+    const outcome = { answered: 0, silent: 0, parsedOk: 0, answeredOk: 0, closed: new Map<number, number>(), codes: new Map<string, number>(), types: new Map<string, number>() };
     const rssBefore = process.memoryUsage().rss;
     const started = performance.now();
 
@@ -299,6 +305,9 @@ describe('R16: fuzzing the signaling server', () => {
         } else {
           const id = parsed.message.id;
           const mine = answers.filter((a) => a.ref === id);
+          outcome.parsedOk++;
+          outcome.types.set(parsed.message.type, (outcome.types.get(parsed.message.type) ?? 0) + 1);
+          if (mine.some((a) => a.type !== 'error')) outcome.answeredOk++;
           if (mine.length) outcome.answered++;
           else {
             assert.ok(parsed.message.type === 'relay' || parsed.message.type === 'media-state', `${what}: no answer`);
@@ -311,13 +320,17 @@ describe('R16: fuzzing the signaling server', () => {
       }
       c.close();
     };
-    await Promise.all(Array.from({ length: FUZZERS }, (_, w) => worker(w)));
+    try {
+      await Promise.all(Array.from({ length: FUZZERS }, (_, w) => worker(w)));
+    } finally {
+      fuzzing = false; // also on a failure, so that the process can end
+      await honestLoop;
+    }
     const elapsed = performance.now() - started;
-    fuzzing = false;
-    await honestLoop;
 
     // Honest calls: every relay arrived, in order, and nothing else reached them.
     for (const h of honest) {
+      assert.ok(h.sent > 0, 'the honest calls relayed while the fuzzers ran');
       await waitUntil(() => h.got === h.sent, `honest ${h.callId}: ${h.got}/${h.sent} relays`);
       assert.deepEqual(h.stray.filter((m) => m.type !== 'relay' || (m as Msg<'relay'>).from !== h.a.userId), [], `stray messages to honest ${h.callId}`);
       assert.equal(h.a.closeInfo, undefined);
@@ -333,9 +346,17 @@ describe('R16: fuzzing the signaling server', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution');
     t.diagnostic(
       `${N} frames in ${(elapsed / 1000).toFixed(1)} s: ${outcome.answered} answered, ${outcome.silent} fire-and-forget, closes ${JSON.stringify([...outcome.closed])}; ` +
+        `${outcome.parsedOk} accepted by the parser (${outcome.answeredOk} answered with success), by type ${JSON.stringify([...outcome.types])}; ` +
         `errors ${JSON.stringify([...outcome.codes])}; honest relays ${lat.length}, p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms; ` +
         `RSS +${((process.memoryUsage().rss - rssBefore) / 2 ** 20).toFixed(1)} MB (test process, server included)`,
     );
     assert.equal(outcome.answered + outcome.silent + [...outcome.closed.values()].reduce((x, y) => x + y, 0), N);
+    // Not vacuous: the generator reaches past the parser into every message handler, the handlers
+    // answer successes as well as errors, and the refusals are of many kinds.
+    assert.ok(outcome.parsedOk >= N / 5, `${outcome.parsedOk} of ${N} frames accepted by the parser`);
+    assert.ok(outcome.answeredOk >= N / 50, `${outcome.answeredOk} frames answered with success`);
+    if (N >= 1000) for (const type of CLIENT_MESSAGE_TYPES) assert.ok((outcome.types.get(type) ?? 0) > 0, `no valid ${type} frame was sent`);
+    assert.ok(outcome.codes.size >= 6, `error codes seen: ${JSON.stringify([...outcome.codes])}`);
+    assert.ok((outcome.closed.get(1009) ?? 0) > 0 && (outcome.closed.get(4400) ?? 0) > 0, `documented closes seen: ${JSON.stringify([...outcome.closed])}`);
   });
 });

@@ -1,8 +1,10 @@
 /**
- * R20 (reliability.md §5.1): the built browser bundles carry no secret-key code. Builds the library
- * entries exactly as `npm run build` does (vite.config.ts), into a scratch folder, and scans every
- * emitted file. The server side of R20 (a short secret refused outside dev mode, the CLI exiting 1)
- * is covered in server.test.ts ("refuses a bad config", "callkit-server CLI").
+ * R20 (reliability.md §5.1): the built browser bundles carry no secret-key code, and the server
+ * refuses an unsafe config outside dev mode. Builds the library entries exactly as `npm run build`
+ * does (vite.config.ts: the default engine and the lazily loaded Tencent engine chunk), into a
+ * scratch folder, and scans every emitted file. Server: no or short secret refused (API and CLI),
+ * `maxPayload` set explicitly to 64 KiB (ws' default is 100 MiB), the missing Origin allow-list and
+ * dev mode both logged as warnings.
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { createSignalingServer, startSignalingServer, MIN_SECRET_BYTES } from '../../server/index.js';
+import { parseCli } from '../../server/cli.js';
+import { MAX_FRAME_BYTES } from '../../src/protocol/messages.js';
+import { TestClient, TEST_SDK_APP_ID, recordingLogger, waitUntil } from '../helpers/ws-client.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -22,6 +28,7 @@ const FORBIDDEN: [string, RegExp][] = [
   ['HMAC signing', /\bHMAC\b|createHmac|subtle\.sign\s*\(/],
   ['TLS.sig minting', /TLS\.sig/],
   ['a long hex string (a key?)', /\b[0-9a-f]{40,}\b/i],
+  ['a long base64 string in a literal (a key or a signature?)', /["'`][A-Za-z0-9+/_-]{60,}={0,2}["'`]/],
 ];
 
 /** `secretKey` may appear only in the guard that refuses it (`'secretKey' in params`). */
@@ -50,8 +57,81 @@ describe('R20: secure defaults of the build', () => {
       for (const [what, re] of FORBIDDEN) assert.doesNotMatch(code, re, `${file}: ${what}`);
       assert.deepEqual(secretKeyUses(code), [], `${file}: secretKey outside the refusing guard`);
     }
-    // Positive control: the scanner finds the dev-only helper's code when it is fed it.
+    // Positive controls: the scanner finds the dev-only helper's code when it is fed it, and each
+    // pattern matches what it is meant to catch.
     const dev = readFileSync(join(root, 'src/engine/tencent/dev-usersig.ts'), 'utf8');
     assert.ok(FORBIDDEN.some(([, re]) => re.test(dev)) && secretKeyUses(dev).length > 0);
+    const samples = ['GenerateTestUserSig(', 'lib-generate-test-usersig', '-----BEGIN PRIVATE KEY', 'createHmac(', "'TLS.sig'", 'a'.repeat(40).replace(/a/g, 'f'), `"${'QUJD'.repeat(16)}=="`];
+    FORBIDDEN.forEach(([what, re], i) => assert.match(samples[i], re, `positive control for ${what}`));
+    assert.deepEqual(secretKeyUses("if ('secretKey' in params) throw"), []);
+    assert.equal(secretKeyUses('const SECRETKEY = "x"').length, 1);
+  });
+
+  it('the server refuses a missing or short secret outside dev mode (API and CLI)', async () => {
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const base = { sdkAppId: TEST_SDK_APP_ID, logger: quiet };
+    assert.throws(() => createSignalingServer({ ...base, secret: '' }), /secret/);
+    assert.throws(() => createSignalingServer({ ...base } as unknown as Parameters<typeof createSignalingServer>[0]), /secret/);
+    assert.throws(() => createSignalingServer({ ...base, secret: 'x'.repeat(MIN_SECRET_BYTES - 1) }), new RegExp(`at least ${MIN_SECRET_BYTES}`));
+    // Bytes, not characters: 16 two-byte characters are 32 bytes.
+    assert.equal(MIN_SECRET_BYTES, 32);
+    await createSignalingServer({ ...base, secret: 'é'.repeat(16), allowedOrigins: ['*'] }).close();
+    await createSignalingServer({ ...base, secret: 'x'.repeat(MIN_SECRET_BYTES), allowedOrigins: ['*'] }).close();
+    assert.throws(() => parseCli(['--port', '0'], {}), /secret is required/);
+    assert.throws(() => parseCli(['--port', '0'], { CALLKIT_SECRET: 'x'.repeat(MIN_SECRET_BYTES - 1) }), /at least 32/);
+    // Dev mode allows it, loudly.
+    const logger = recordingLogger();
+    const dev = createSignalingServer({ sdkAppId: TEST_SDK_APP_ID, secret: 'short', dev: true, logger });
+    const warnings = logger.lines.filter((l) => l.level === 'warn').map((l) => l.msg);
+    assert.ok(warnings.some((w) => /never enable dev mode in production/.test(w)), JSON.stringify(warnings));
+    assert.ok(warnings.some((w) => /only 5 bytes/.test(w)), JSON.stringify(warnings));
+    await dev.close();
+  });
+
+  it('outside dev mode an Origin allow-list is required (API and CLI); dev mode warns on every connection', async () => {
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const secret = 'r20-secret-of-at-least-thirty-two-bytes-0123456789';
+    assert.throws(() => createSignalingServer({ secret, sdkAppId: TEST_SDK_APP_ID, logger: quiet }), /allowedOrigins is required outside dev mode/);
+    assert.throws(() => parseCli(['--port', '0'], { CALLKIT_SECRET: secret }), /--allowed-origins is required/);
+    assert.throws(() => parseCli(['--port', '0', '--allowed-origins', ' , '], { CALLKIT_SECRET: secret }), /lists no origin/);
+    await createSignalingServer({ secret, sdkAppId: TEST_SDK_APP_ID, logger: quiet, allowedOrigins: ['https://app.example'] }).close();
+    // '*' is allowed as a deliberate choice, and said so.
+    const starLog = recordingLogger();
+    await createSignalingServer({ secret, sdkAppId: TEST_SDK_APP_ID, logger: starLog, allowedOrigins: ['*'] }).close();
+    assert.ok(starLog.lines.some((l) => l.level === 'warn' && /any web page may open/.test(l.msg)), JSON.stringify(starLog.lines));
+    // Dev mode: no allow-list needed, and a warning for each socket.
+    const devLog = recordingLogger();
+    const dev = await startSignalingServer({ port: 0, secret: 'short', sdkAppId: TEST_SDK_APP_ID, dev: true, logger: devLog });
+    try {
+      const before = devLog.lines.filter((l) => l.level === 'warn').length;
+      const a = await TestClient.connect(dev.url, 'a');
+      const b = await TestClient.connect(dev.url, 'b');
+      await waitUntil(() => devLog.lines.filter((l) => l.level === 'warn' && /dev mode: socket/.test(l.msg)).length === 2, 'a dev warning per socket');
+      assert.equal(devLog.lines.filter((l) => l.level === 'warn').length, before + 2);
+      a.close();
+      b.close();
+    } finally {
+      await dev.close();
+    }
+  });
+
+  it('the 64 KiB maxPayload is enforced (1009)', async () => {
+    const logger = recordingLogger();
+    const secret = 'r20-secret-of-at-least-thirty-two-bytes-0123456789';
+    const server = await startSignalingServer({ port: 0, secret, sdkAppId: TEST_SDK_APP_ID, logger, allowedOrigins: ['*'] });
+    try {
+      assert.equal(MAX_FRAME_BYTES, 64 * 1024);
+      // A frame of exactly 64 KiB is read (and refused as bad JSON, with an answer); one byte more closes with 1009.
+      const fits = await TestClient.connect(server.url, 'fits');
+      fits.send('x'.repeat(MAX_FRAME_BYTES));
+      const answer = await fits.next(5000);
+      assert.equal(answer.type === 'error' && answer.code, 'invalid-json');
+      const over = await TestClient.connect(server.url, 'over');
+      over.send('x'.repeat(MAX_FRAME_BYTES + 1));
+      assert.equal((await over.waitClose(5000)).code, 1009);
+      fits.close();
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -3,12 +3,13 @@
  * (reliability R4: 0, 0.3, 1.2, 2.7, 4.8, 7... s ± jitter, giving up near a minute) and the ICE
  * recovery of one peer connection (R6: restart on `failed` and on a long `disconnected`, no restart
  * for a short blip, two failures before ever connecting -> fatal, no third attempt), with a fake
- * RTCPeerConnection.
+ * RTCPeerConnection; and the "reconnecting" state of a member (R6/R8b): ICE `disconnected`/`failed`
+ * at once, or the member's announced audio stalled for 2 s.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { reconnectDelayMs } from '../../src/engine/webrtc/webrtc-engine.js';
-import { Peer } from '../../src/engine/webrtc/peer.js';
+import { Peer, StallDetector, type PeerOptions } from '../../src/engine/webrtc/peer.js';
 
 describe('reconnect backoff', () => {
   it('follows 0, 0.3, 1.2, 2.7, 4.8, then 7 s (no jitter at random = 0.5)', () => {
@@ -42,6 +43,8 @@ class FakePC {
   connectionState = 'new';
   signalingState = 'stable';
   restarts = 0;
+  /** What getStats() reports. */
+  stats: Record<string, unknown>[] = [];
   oniceconnectionstatechange: (() => void) | null = null;
   onnegotiationneeded: (() => void) | null = null;
   onicecandidate: (() => void) | null = null;
@@ -52,6 +55,13 @@ class FakePC {
   }
   restartIce(): void {
     this.restarts++;
+  }
+  async getStats(): Promise<{ forEach(fn: (s: Record<string, unknown>) => void): void }> {
+    return { forEach: (fn) => this.stats.forEach(fn) };
+  }
+  /** Inbound audio packets received so far. */
+  audioPackets(n: number): void {
+    this.stats = [{ id: 'in-a', type: 'inbound-rtp', kind: 'audio', packetsReceived: n, packetsLost: 0 }];
   }
   close(): void {
     this.signalingState = 'closed';
@@ -73,7 +83,7 @@ describe('ICE recovery of a peer', () => {
     g.RTCPeerConnection = saved;
   });
 
-  function peer(options: { iceDisconnectedTimeoutMs?: number } = {}) {
+  function peer(options: Partial<PeerOptions> = {}) {
     let fatal = 0;
     const p = new Peer({
       localUserId: 'a',
@@ -151,6 +161,41 @@ describe('ICE recovery of a peer', () => {
     p.close();
   });
 
+  it('reconnecting: reported at once on ICE disconnected/failed, cleared when connected again', () => {
+    const changes: boolean[] = [];
+    const { p, pc } = peer({ onInterrupted: (r: boolean) => changes.push(r) });
+    pc.set('connected');
+    assert.deepEqual(changes, []);
+    pc.set('disconnected');
+    assert.deepEqual(changes, [true]);
+    assert.equal(p.interrupted, true);
+    pc.set('failed');
+    assert.deepEqual(changes, [true], 'no repeat while still interrupted');
+    pc.set('connected');
+    assert.deepEqual(changes, [true, false]);
+    p.close();
+  });
+
+  it('reconnecting: announced audio that stops arriving for 2 s, cleared when packets flow again', async () => {
+    const changes: boolean[] = [];
+    const { p, pc } = peer({ onInterrupted: (r: boolean) => changes.push(r) });
+    pc.set('connected');
+    pc.audioPackets(100);
+    assert.equal(await p.sampleQuality(true, 0), 0, 'not down while audio flows (unknown: no round-trip time here)');
+    pc.audioPackets(150);
+    await p.sampleQuality(true, 500);
+    await p.sampleQuality(true, 1000);
+    await p.sampleQuality(true, 2400);
+    assert.deepEqual(changes, [], '1.9 s without packets is not yet a stall');
+    assert.equal(await p.sampleQuality(true, 2500), 6, 'a stall rates the link down');
+    assert.deepEqual(changes, [true]);
+    await p.sampleQuality(true, 3000);
+    pc.audioPackets(151);
+    await p.sampleQuality(true, 3500);
+    assert.deepEqual(changes, [true, false]);
+    p.close();
+  });
+
   it('close() clears the disconnected timer', async () => {
     const { p, pc } = peer({ iceDisconnectedTimeoutMs: 30 });
     pc.set('connected');
@@ -158,5 +203,30 @@ describe('ICE recovery of a peer', () => {
     p.close();
     await new Promise((r) => setTimeout(r, 60));
     assert.equal(pc.restarts, 0);
+  });
+});
+
+describe('inbound audio stall detector', () => {
+  it('fires after stallMs without new packets while audio is announced on', () => {
+    const d = new StallDetector(2000);
+    assert.equal(d.update(10, true, 0), false);
+    assert.equal(d.update(10, true, 1999), false);
+    assert.equal(d.update(10, true, 2000), true);
+    assert.equal(d.update(11, true, 2100), false, 'packets again: cleared');
+  });
+
+  it('never fires before the first packet (the remote may not send yet)', () => {
+    const d = new StallDetector(2000);
+    for (const t of [0, 1000, 5000, 60_000]) assert.equal(d.update(0, true, t), false);
+  });
+
+  it('never fires while the audio is announced off (a microphone turned off), and gives a grace period when it comes back on', () => {
+    const d = new StallDetector(2000);
+    d.update(50, true, 0);
+    for (const t of [1000, 3000, 10_000]) assert.equal(d.update(50, false, t), false);
+    assert.equal(d.update(50, true, 10_500), false, 'announced on again: the clock restarts at the last sample that saw it off');
+    assert.equal(d.update(50, true, 11_900), false);
+    assert.equal(d.update(50, true, 12_000), true, 'still nothing 2 s later');
+    assert.equal(d.update(50, false, 13_100), false, 'announced off: cleared at once');
   });
 });

@@ -5,51 +5,20 @@
  */
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSignalingServer } from '../../server/index.js';
-import type { SignalingServerOptions } from '../../server/index.js';
-import type { Member } from '../../src/protocol/messages.js';
-import { TestClient, TEST_SECRET, TEST_SDK_APP_ID, quietLogger, waitUntil } from '../helpers/ws-client.js';
+import { TestClient } from '../helpers/ws-client.js';
 import type { Msg } from '../helpers/ws-client.js';
-
-type Started = Awaited<ReturnType<typeof startSignalingServer>>;
+import { ServerHarness, states } from '../helpers/server-harness.js';
 
 const SDP_OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
 
-let server: Started | undefined;
-let clients: TestClient[] = [];
+const h = new ServerHarness();
+afterEach(() => h.stop());
 
-async function start(options: Partial<SignalingServerOptions> = {}): Promise<Started> {
-  server = await startSignalingServer({ port: 0, secret: TEST_SECRET, sdkAppId: TEST_SDK_APP_ID, logger: quietLogger, ...options });
-  return server;
-}
+const start = h.start;
+const settled = h.settled;
 
-async function users(...ids: string[]): Promise<TestClient[]> {
-  assert.ok(server);
-  const url = server.url;
-  const list = await Promise.all(ids.map((id) => TestClient.login(url, id, { name: id.toUpperCase() })));
-  clients.push(...list);
-  return list;
-}
-
-async function settled(): Promise<void> {
-  assert.ok(server);
-  const s = server;
-  await waitUntil(() => s.stats().calls === 0 && s.stats().timers === 0, `calls 0 and timers 0 (${JSON.stringify(s.stats())})`);
-}
-
-afterEach(async () => {
-  for (const c of clients) {
-    assert.deepEqual(c.invalid, [], `${c.label} received frames outside the protocol`);
-    c.close();
-  }
-  clients = [];
-  await server?.close();
-  if (server) assert.equal(server.stats().timers, 0);
-  server = undefined;
-});
-
-function states(members: Member[]): Record<string, string> {
-  return Object.fromEntries(members.map((m) => [m.userId, m.state]));
+function users(...ids: string[]): Promise<TestClient[]> {
+  return Promise.all(ids.map((id) => h.user(id, { name: id.toUpperCase() })));
 }
 
 function memberState(c: TestClient, callId: string, userId: string, state: string): Promise<Msg<'member-state'>> {
@@ -102,7 +71,7 @@ describe('signaling server: group calls', () => {
     assert.deepEqual((await erin.waitForType('call-ended', (m) => m.callId === callId)).reason, 'timeout');
     await memberState(alice, callId, 'erin', 'no-response');
     await memberState(bob, callId, 'erin', 'no-response');
-    assert.equal(server?.stats().calls, 2);
+    assert.equal(h.server.stats().calls, 2);
 
     // Two remain: bob leaves, alice is the last one and the call ends for her.
     assert.equal((await bob.ask({ type: 'hangup', callId })).type, 'ok');
@@ -128,7 +97,7 @@ describe('signaling server: group calls', () => {
     assert.equal((await alice.ask({ type: 'hangup', callId })).type, 'ok');
     await memberState(bob, callId, 'alice', 'left');
     await memberState(carol, callId, 'alice', 'left');
-    assert.equal(server?.stats().calls, 1);
+    assert.equal(h.server.stats().calls, 1);
     assert.equal((await carol.ask({ type: 'hangup', callId })).type, 'ok');
     assert.equal((await bob.waitForType('call-ended', (m) => m.callId === callId)).reason, 'hangup');
     await settled();
@@ -240,7 +209,7 @@ describe('signaling server: group calls', () => {
     await alice.askError({ type: 'invite-user', callId, to: ['dave'] }, 'rate-limited');
     // alice leaves; bob (accepted) and carol (ringing) remain, then bob leaves: carol's ring is cancelled.
     assert.equal((await alice.ask({ type: 'hangup', callId })).type, 'ok');
-    assert.equal(server?.stats().calls, 1);
+    assert.equal(h.server.stats().calls, 1);
     assert.equal((await bob.ask({ type: 'hangup', callId })).type, 'ok');
     assert.equal((await carol.waitForType('call-ended', (m) => m.callId === callId)).reason, 'cancelled');
     await settled();

@@ -6,36 +6,19 @@
  */
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSignalingServer } from '../../server/index.js';
 import { parseCli } from '../../server/cli.js';
-import type { SignalingServerOptions } from '../../server/index.js';
-import { TestClient, TEST_SECRET, TEST_SDK_APP_ID, quietLogger, waitUntil } from '../helpers/ws-client.js';
+import { TestClient, waitUntil } from '../helpers/ws-client.js';
 import type { Msg } from '../helpers/ws-client.js';
-
-type Started = Awaited<ReturnType<typeof startSignalingServer>>;
+import { ServerHarness } from '../helpers/server-harness.js';
 
 const SDP_OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
 
-let server: Started | undefined;
-let clients: TestClient[] = [];
+const h = new ServerHarness();
+afterEach(() => h.stop());
 
-async function start(options: Partial<SignalingServerOptions> = {}): Promise<Started> {
-  server = await startSignalingServer({ port: 0, secret: TEST_SECRET, sdkAppId: TEST_SDK_APP_ID, logger: quietLogger, ...options });
-  return server;
-}
-
-async function user(userId: string): Promise<TestClient> {
-  assert.ok(server);
-  const c = await TestClient.login(server.url, userId);
-  clients.push(c);
-  return c;
-}
-
-async function settled(): Promise<void> {
-  const s = server;
-  assert.ok(s);
-  await waitUntil(() => s.stats().calls === 0 && s.stats().timers === 0, `calls 0 and timers 0 (${JSON.stringify(s.stats())})`);
-}
+const start = h.start;
+const user = h.user;
+const settled = h.settled;
 
 /** A calls B and B accepts: returns the call id. */
 async function connect(a: TestClient, b: TestClient): Promise<string> {
@@ -46,17 +29,6 @@ async function connect(a: TestClient, b: TestClient): Promise<string> {
   await a.waitForType('member-state', (m) => m.callId === ok.callId && m.member.state === 'accepted');
   return ok.callId;
 }
-
-afterEach(async () => {
-  for (const c of clients) {
-    assert.deepEqual(c.invalid, [], `${c.label} received frames outside the protocol`);
-    c.close();
-  }
-  clients = [];
-  await server?.close();
-  if (server) assert.equal(server.stats().timers, 0);
-  server = undefined;
-});
 
 describe('signaling server: grace period and resume', () => {
   it('a lost call socket keeps its place for the grace period, then leaves (disconnected)', async () => {
@@ -167,7 +139,7 @@ describe('signaling server: grace period and resume', () => {
     const s = await start({ pingIntervalMs: 50, pingTimeoutMs, graceMs });
     const alice = await user('alice');
     const zombie = await TestClient.connect(s.url, 'zombie', { autoPong: false });
-    clients.push(zombie);
+    h.track(zombie);
     await zombie.login('zombie');
     const ok = (await zombie.ask({ type: 'invite', to: ['alice'], mediaType: 'audio' })) as Msg<'invite-ok'>;
     await alice.waitForType('incoming');

@@ -4,7 +4,7 @@ import { connect as netConnect } from 'node:net';
 import { startSignalingServer } from '../../server/index.js';
 import type { SignalingServerOptions } from '../../server/index.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/messages.js';
-import { TestClient, TEST_SECRET, TEST_SDK_APP_ID, recordingLogger, sigFor, waitUntil } from '../helpers/ws-client.js';
+import { TestClient, TEST_SDK_APP_ID, TEST_SERVER, recordingLogger, sigFor, waitUntil } from '../helpers/ws-client.js';
 import type { Msg } from '../helpers/ws-client.js';
 
 type Started = Awaited<ReturnType<typeof startSignalingServer>>;
@@ -20,8 +20,7 @@ async function start(options: Partial<SignalingServerOptions> = {}): Promise<Sta
   logger = recordingLogger();
   server = await startSignalingServer({
     port: 0,
-    secret: TEST_SECRET,
-    sdkAppId: TEST_SDK_APP_ID,
+    ...TEST_SERVER,
     logger,
     rateLimits: { connectionBurst: 100 },
     ...options,

@@ -4,55 +4,22 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSignalingServer, startSignalingServer, verifyUserSig } from '../../server/index.js';
+import { createSignalingServer, verifyUserSig } from '../../server/index.js';
 import { main, parseCli, DEFAULT_SDK_APP_ID } from '../../server/cli.js';
-import type { SignalingServerOptions } from '../../server/index.js';
-import type { Member } from '../../src/protocol/messages.js';
-import { TestClient, TEST_SECRET, TEST_SDK_APP_ID, quietLogger, recordingLogger, waitUntil } from '../helpers/ws-client.js';
+import { TestClient, TEST_SECRET, TEST_SDK_APP_ID, TEST_SERVER, quietLogger, recordingLogger, waitUntil } from '../helpers/ws-client.js';
 import type { Msg } from '../helpers/ws-client.js';
-
-type Started = Awaited<ReturnType<typeof startSignalingServer>>;
+import { ServerHarness, states } from '../helpers/server-harness.js';
 
 const SDP_OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
 const SDP_ANSWER = 'v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
 const CANDIDATE = { candidate: 'candidate:1 1 udp 2122260223 10.99.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
 
-let server: Started | undefined;
-let clients: TestClient[] = [];
+const h = new ServerHarness();
+afterEach(() => h.stop());
 
-async function start(options: Partial<SignalingServerOptions> = {}): Promise<Started> {
-  server = await startSignalingServer({ port: 0, secret: TEST_SECRET, sdkAppId: TEST_SDK_APP_ID, logger: quietLogger, ...options });
-  return server;
-}
-
-async function user(userId: string, profile: { name?: string; avatar?: string } = {}): Promise<TestClient> {
-  assert.ok(server);
-  const c = await TestClient.login(server.url, userId, profile);
-  clients.push(c);
-  return c;
-}
-
-/** Waits until the registry holds no call and no timer: the check after every flow. */
-async function settled(): Promise<void> {
-  assert.ok(server);
-  const s = server;
-  await waitUntil(() => s.stats().calls === 0 && s.stats().timers === 0, `calls 0 and timers 0 (${JSON.stringify(s.stats())})`);
-}
-
-afterEach(async () => {
-  for (const c of clients) {
-    assert.deepEqual(c.invalid, [], `${c.label} received frames outside the protocol`);
-    c.close();
-  }
-  clients = [];
-  await server?.close();
-  if (server) assert.equal(server.stats().timers, 0);
-  server = undefined;
-});
-
-function states(members: Member[]): Record<string, string> {
-  return Object.fromEntries(members.map((m) => [m.userId, m.state]));
-}
+const start = h.start;
+const user = h.user;
+const settled = h.settled;
 
 /** A invites B (1v1) and both sides see it: returns the call id. */
 async function invite(a: TestClient, b: TestClient, mediaType: 'audio' | 'video' = 'video'): Promise<string> {
@@ -94,7 +61,7 @@ describe('signaling server: call flows', () => {
       { ...incoming, members: undefined },
       { v: 1, type: 'incoming', callId: ok.callId, caller: { userId: 'alice', name: 'Alice' }, mediaType: 'video', members: undefined, timeout: 30, userData: 'hello' },
     );
-    assert.deepEqual(server?.stats(), { sockets: 2, users: 2, calls: 1, timers: 1 });
+    assert.deepEqual(h.server.stats(), { sockets: 2, users: 2, calls: 1, timers: 1 });
 
     const acceptId = bob.request({ type: 'accept', callId: ok.callId });
     const started = (await bob.reply(acceptId)) as Msg<'call-started'>;
@@ -107,7 +74,7 @@ describe('signaling server: call flows', () => {
       callId: ok.callId,
       member: { userId: 'bob', name: 'Bob', avatar: 'https://example.com/b.png', state: 'accepted' },
     });
-    assert.equal(server?.stats().timers, 0);
+    assert.equal(h.server.stats().timers, 0);
 
     // Offer/answer and candidates both ways; the server writes `from`.
     alice.send({ v: 1, type: 'relay', callId: ok.callId, to: 'bob', data: { kind: 'description', description: { type: 'offer', sdp: SDP_OFFER } } });
@@ -150,6 +117,24 @@ describe('signaling server: call flows', () => {
     assert.deepEqual(await alice.next(), { v: 1, type: 'call-ended', callId, reason: 'hangup' });
     await bob.expectNothingPending();
     await settled();
+  });
+
+  it("switching to audio: media-state with mediaType 'audio' reaches the others and later invitees ring for audio", async () => {
+    await start();
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const carol = await user('carol');
+    const callId = await connect(alice, bob);
+    bob.send({ v: 1, type: 'media-state', callId, audio: true, video: false, mediaType: 'audio' });
+    assert.deepEqual(await alice.waitForType('media-state'), { v: 1, type: 'media-state', callId, userId: 'bob', audio: true, video: false, mediaType: 'audio' });
+    // Announced once: a later plain media-state carries no mediaType, and audio stays audio.
+    bob.send({ v: 1, type: 'media-state', callId, audio: false, video: false });
+    assert.deepEqual(await alice.waitForType('media-state'), { v: 1, type: 'media-state', callId, userId: 'bob', audio: false, video: false });
+    assert.equal((await alice.ask({ type: 'invite-user', callId, to: ['carol'] })).type, 'ok');
+    const incoming = await carol.waitForType('incoming', (m) => m.callId === callId);
+    assert.equal(incoming.mediaType, 'audio');
+    // Not a member: refused, nothing relayed.
+    await carol.askError({ type: 'media-state', callId, audio: true, video: false, mediaType: 'audio' }, 'call-not-found');
   });
 
   it('reject: the caller gets member-state rejected, then call-ended rejected', async () => {
@@ -221,7 +206,7 @@ describe('signaling server: call flows', () => {
     assert.deepEqual(await carol.next(), { v: 1, type: 'call-ended', callId: ok.callId, reason: 'busy' });
     await alice.expectNothingPending();
     await bob.expectNothingPending();
-    assert.equal(server?.stats().calls, 1);
+    assert.equal(h.server.stats().calls, 1);
 
     // A caller who is in a call cannot invite.
     await alice.askError({ type: 'invite', to: ['carol'], mediaType: 'audio' }, 'already-in-call');
@@ -270,7 +255,7 @@ describe('signaling server: call flows', () => {
     const alice = await user('alice');
     const bob1 = await user('bob');
     const bob2 = await user('bob');
-    assert.deepEqual(server?.stats(), { sockets: 3, users: 2, calls: 0, timers: 0 });
+    assert.deepEqual(h.server.stats(), { sockets: 3, users: 2, calls: 0, timers: 0 });
     const ok = (await alice.ask({ type: 'invite', to: ['bob'], mediaType: 'video' })) as Msg<'invite-ok'>;
     const { callId } = ok;
     await bob1.waitForType('incoming', (m) => m.callId === callId);
@@ -354,7 +339,7 @@ describe('signaling server: call flows', () => {
     await alice.waitForType('member-state', (m) => m.member.userId === 'carol' && m.member.state === 'rejected');
     await bob.waitForType('member-state', (m) => m.member.userId === 'carol' && m.member.state === 'rejected');
     await alice.expectNothingPending(); // still in the call with bob
-    assert.equal(server?.stats().calls, 1);
+    assert.equal(h.server.stats().calls, 1);
 
     assert.equal((await alice.ask({ type: 'hangup', callId })).type, 'ok');
     await bob.waitForType('member-state', (m) => m.member.userId === 'alice' && m.member.state === 'left');
@@ -391,7 +376,7 @@ describe('signaling server: glare', () => {
     assert.equal(incoming.type, 'incoming');
     assert.equal(incoming.callId, ok.callId);
     assert.equal(incoming.caller.userId, 'alice');
-    assert.deepEqual(server?.stats(), { sockets: 2, users: 2, calls: 1, timers: 1 });
+    assert.deepEqual(h.server.stats(), { sockets: 2, users: 2, calls: 1, timers: 1 });
     // The surviving call works.
     assert.equal((await bob.ask({ type: 'accept', callId: ok.callId })).type, 'call-started');
     await alice.waitForType('member-state', (m) => m.member.state === 'accepted');
@@ -407,7 +392,7 @@ describe('signaling server: glare', () => {
     const aliceCall = await invite(alice, bob);
     const err = await bob.askError({ type: 'invite', to: ['alice'], mediaType: 'video' }, 'glare');
     assert.equal(err.field, 'to');
-    assert.deepEqual(server?.stats(), { sockets: 2, users: 2, calls: 1, timers: 1 });
+    assert.deepEqual(h.server.stats(), { sockets: 2, users: 2, calls: 1, timers: 1 });
     await alice.expectNothingPending();
     // bob still has alice's incoming call and answers it.
     assert.equal((await bob.ask({ type: 'accept', callId: aliceCall })).type, 'call-started');
@@ -433,7 +418,7 @@ describe('signaling server: glare', () => {
         assert.equal(bobAnswer.type === 'error' && bobAnswer.code, 'glare');
       }
       await bob.waitForType('incoming', (m) => m.callId === aliceAnswer.callId && m.caller.userId === alice.userId);
-      assert.equal(server?.stats().calls, 1);
+      assert.equal(h.server.stats().calls, 1);
       assert.equal((await alice.ask({ type: 'cancel', callId: aliceAnswer.callId })).type, 'ok');
       await settled();
     }
@@ -450,7 +435,7 @@ describe('signaling server: disconnects', () => {
     assert.deepEqual(await alice.next(), { v: 1, type: 'member-state', callId, member: { userId: 'bob', state: 'left' } });
     assert.deepEqual(await alice.next(), { v: 1, type: 'call-ended', callId, reason: 'disconnected' });
     await settled();
-    await waitUntil(() => server?.stats().users === 1, 'bob to be offline');
+    await waitUntil(() => h.server.stats().users === 1, 'bob to be offline');
   });
 
   it('the caller socket closed while ringing cancels the call', async () => {
@@ -469,9 +454,9 @@ describe('signaling server: disconnects', () => {
     const bob = await user('bob');
     const callId = await invite(alice, bob);
     bob.terminate();
-    await waitUntil(() => server?.stats().sockets === 1, 'bob socket gone');
+    await waitUntil(() => h.server.stats().sockets === 1, 'bob socket gone');
     await alice.expectNothingPending();
-    assert.equal(server?.stats().calls, 1);
+    assert.equal(h.server.stats().calls, 1);
     const bobAgain = await user('bob');
     const incoming = await bobAgain.waitForType('incoming', (m) => m.callId === callId);
     assert.ok(incoming.timeout > 0 && incoming.timeout <= 30);
@@ -498,7 +483,7 @@ describe('signaling server: disconnects', () => {
     const bob = await user('bob');
     await invite(alice, bob);
     const idle = await TestClient.connect(s.url, 'idle');
-    clients.push(idle);
+    h.track(idle);
     await waitUntil(() => s.stats().sockets === 3, 'three sockets');
     assert.equal(s.stats().timers, 2); // one ring timer + one login timer
     await s.close();
@@ -510,7 +495,7 @@ describe('signaling server: disconnects', () => {
 
 describe('signaling server: config, dev endpoint, origins', () => {
   it('refuses a bad config with a clear error', () => {
-    const base = { secret: TEST_SECRET, sdkAppId: TEST_SDK_APP_ID, logger: quietLogger };
+    const base = { ...TEST_SERVER, logger: quietLogger };
     assert.throws(() => createSignalingServer({ ...base, secret: 'short' }), /secret is 5 bytes; at least 32/);
     assert.throws(() => createSignalingServer({ ...base, secret: '' }), /secret/);
     assert.throws(() => createSignalingServer({ ...base, sdkAppId: 0 }), /sdkAppId/);
@@ -542,7 +527,7 @@ describe('signaling server: config, dev endpoint, origins', () => {
     assert.equal(body.userId, 'dave');
     assert.deepEqual(verifyUserSig(body.userSig, { sdkAppId: TEST_SDK_APP_ID, secret: TEST_SECRET }).ok, true);
     const dave = await TestClient.connect(s.url, 'dave');
-    clients.push(dave);
+    h.track(dave);
     await dave.login('dave', { userSig: body.userSig });
     assert.equal((await fetch(`${base}/dev-usersig?user=a%20b`)).status, 400);
     assert.equal((await fetch(`${base}/dev-usersig`)).status, 400);
@@ -560,9 +545,9 @@ describe('signaling server: config, dev endpoint, origins', () => {
     const s = await start({ allowedOrigins: ['https://app.example.com'] });
     await assert.rejects(TestClient.connect(s.url, 'evil', { origin: 'https://evil.example.com' }), (err: { statusCode?: number }) => err.statusCode === 403);
     const good = await TestClient.connect(s.url, 'good', { origin: 'https://app.example.com' });
-    clients.push(good);
+    h.track(good);
     const native = await TestClient.connect(s.url, 'native'); // no Origin header: not a browser
-    clients.push(native);
+    h.track(native);
     await assert.rejects(TestClient.connect(s.url.replace(/\/ck$/, '/other'), 'other'), (err: { statusCode?: number }) => err.statusCode === 404);
     await good.login('good');
   });
@@ -586,6 +571,8 @@ describe('callkit-server CLI', () => {
     assert.equal(parsed.options.host, '127.0.0.1');
     assert.equal(parsed.options.ringTimeoutS, 15);
     assert.deepEqual(parsed.options.allowedOrigins, ['https://a.example', 'https://b.example']);
+    const fromEnv = parseCli(['--port', '0'], { CALLKIT_SECRET: TEST_SECRET, CALLKIT_ALLOWED_ORIGINS: '*' });
+    assert.ok(!fromEnv.help && fromEnv.options.allowedOrigins?.[0] === '*');
     const dev = parseCli(['--dev'], { CALLKIT_SECRET: 'short-dev-secret' });
     assert.ok(!dev.help && dev.options.dev && dev.options.secret === 'short-dev-secret' && dev.options.port === 8080);
     const devNoSecret = parseCli(['--dev'], {});
@@ -606,7 +593,7 @@ describe('callkit-server CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ck-cli-'));
     writeFileSync(join(dir, 'secret'), `${TEST_SECRET}\n`);
     const cli = join(import.meta.dirname, '../../server/cli.ts');
-    const args = ['--port', '0', '--secret-file', join(dir, 'secret'), '--sdk-app-id', String(TEST_SDK_APP_ID), '--ring-timeout', '20'];
+    const args = ['--port', '0', '--secret-file', join(dir, 'secret'), '--sdk-app-id', String(TEST_SDK_APP_ID), '--ring-timeout', '20', '--allowed-origins', '*'];
     const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
       env: { ...process.env, CALLKIT_SECRET: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -620,9 +607,9 @@ describe('callkit-server CLI', () => {
       const url = /listening on (ws:\/\/\S+)/.exec(out)?.[1];
       assert.ok(url);
       const alice = await TestClient.login(url, 'alice');
-      clients.push(alice);
+      h.track(alice);
       const bob = await TestClient.login(url, 'bob');
-      clients.push(bob);
+      h.track(bob);
       const okInvite = (await alice.ask({ type: 'invite', to: ['bob'], mediaType: 'audio' })) as Msg<'invite-ok'>;
       assert.equal(okInvite.timeout, 20);
       assert.equal((await alice.ask({ type: 'cancel', callId: okInvite.callId })).type, 'ok');

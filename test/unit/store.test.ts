@@ -93,6 +93,28 @@ test('members: upsert, media, stream, remove; self is never a remote member', ()
   assert.equal(store.getState().self.videoAvailable, true);
 });
 
+test('member-reconnecting: per remote member, other members untouched, no-op repeats skipped, gone at call-reset', () => {
+  const store = loggedIn();
+  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c1', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'bob' }, { userId: 'carol' }] });
+  const carol = store.getState().members[1];
+  assert.equal(store.getState().members[0].reconnecting, false);
+  let notified = 0;
+  store.subscribe(() => notified++);
+  store.dispatch({ type: 'member-reconnecting', userId: 'bob', reconnecting: true });
+  assert.equal(store.getState().members[0].reconnecting, true);
+  assert.equal(store.getState().members[1], carol, 'carol keeps her identity');
+  store.dispatch({ type: 'member-reconnecting', userId: 'bob', reconnecting: true });
+  assert.equal(notified, 1, 'a repeat changes nothing');
+  store.dispatch({ type: 'member-reconnecting', userId: 'alice', reconnecting: true });
+  assert.equal(store.getState().self.reconnecting, false, 'never on self');
+  store.dispatch({ type: 'member-reconnecting', userId: 'bob', reconnecting: false });
+  assert.equal(store.getState().members[0].reconnecting, false);
+  store.dispatch({ type: 'member-reconnecting', userId: 'carol', reconnecting: true });
+  store.dispatch({ type: 'call-reset' });
+  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c2', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'carol' }] });
+  assert.equal(store.getState().members[0].reconnecting, false, 'a new call starts clean');
+});
+
 test('toasts get fresh ids; settings merge', () => {
   const store = loggedIn();
   store.dispatch({ type: 'toast', toast: { key: 'call-ended', type: 'info' } });
@@ -119,4 +141,38 @@ test('formatDuration', () => {
   assert.equal(formatDuration(61_500), '00:01:01');
   assert.equal(formatDuration(3_600_000 * 2 + 5_000), '02:00:05');
   assert.equal(formatDuration(-5), '00:00:00');
+});
+
+test('incoming list: add (the same call again keeps its place), remove, kept across call-reset, cleared at logout', () => {
+  const store = loggedIn();
+  const call = (callId: string, callerId: string) => ({
+    callId,
+    callerId,
+    callerName: '',
+    callerAvatar: '',
+    mediaType: CallMediaType.VIDEO,
+    groupId: '',
+    isGroup: false,
+    members: [{ userId: callerId, status: 'accepted' as const }],
+    receivedAt: 1,
+  });
+  assert.deepEqual(store.getState().incoming, []);
+  store.dispatch({ type: 'incoming-add', call: call('c1', 'bob') });
+  store.dispatch({ type: 'incoming-add', call: call('c2', 'carol') });
+  assert.deepEqual(store.getState().incoming.map((c) => c.callId), ['c1', 'c2']);
+  store.dispatch({ type: 'incoming-add', call: { ...call('c1', 'bob'), callerName: 'Bob' } });
+  assert.deepEqual(store.getState().incoming.map((c) => `${c.callId}:${c.callerName}`), ['c1:Bob', 'c2:']);
+  const before = store.getState();
+  store.dispatch({ type: 'incoming-remove', callId: 'nope' });
+  assert.equal(store.getState(), before, 'removing an unknown call is a no-op');
+  store.dispatch({ type: 'call-start', role: CallRole.CALLEE, callId: 'c1', mediaType: CallMediaType.VIDEO, callerId: 'bob', members: [{ userId: 'bob', status: 'accepted' }] });
+  assert.equal(legacyStatus(store.getState()), LegacyStatus.BE_INVITED);
+  store.dispatch({ type: 'call-reset' });
+  assert.deepEqual(store.getState().incoming.map((c) => c.callId), ['c1', 'c2'], 'a call end does not drop the other invitations');
+  store.dispatch({ type: 'incoming-remove', callId: 'c1' });
+  assert.deepEqual(store.getState().incoming.map((c) => c.callId), ['c2']);
+  assert.equal(store.getState().settings.callWaiting, false);
+  assert.equal(store.getState().settings.notifications, false);
+  store.dispatch({ type: 'logout' });
+  assert.deepEqual(store.getState().incoming, []);
 });

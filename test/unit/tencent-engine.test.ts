@@ -24,6 +24,7 @@ const EVENTS: (keyof CallEngineEvents)[] = [
   'onUserLineBusy',
   'onUserJoin',
   'onUserLeave',
+  'onUserInvited',
   'onUserInfo',
   'onUserVideoAvailable',
   'onUserAudioAvailable',
@@ -679,6 +680,112 @@ test('inviteUser: a member is added to a running 1v1 call and joins the same roo
   await bob.events.wait('onUserJoin', (e) => e.userId === 'carol');
   await carol.events.wait('onUserJoin', (e) => e.userId === 'bob');
   await cleanup(alice, bob, carol);
+});
+
+test('inviteUser: the newcomer names the call by its first id (initialCallId on the wire)', async () => {
+  const cloud = new FakeCloud();
+  const { alice, bob, callId } = await connected(cloud, CallMediaType.AUDIO);
+  const carol = await user(cloud, 'carol');
+  await alice.engine.inviteUser({ userIDList: ['carol'] });
+  assert.deepEqual(alice.events.last('onUserInvited'), { userId: 'carol' });
+  const ring = await carol.events.wait('onCallReceived');
+  assert.equal(ring.callId, callId);
+  const invite = cloud.calls.filter((c) => c.action === 1 && c.to === 'carol').at(-1);
+  assert.equal((invite?.payload?.data as { initialCallId?: string }).initialCallId, callId);
+  assert.notEqual(carol.chat().log.length, 0);
+  // The first invitation's wire payload has none (TUICallKit apps see the official shape).
+  const first = cloud.calls.find((c) => c.action === 1 && c.to === 'bob');
+  assert.equal('initialCallId' in (first?.payload?.data as object), false);
+  await carol.engine.reject();
+  await alice.events.wait('onUserReject', (e) => e.userId === 'carol');
+  await cleanup(alice, bob, carol);
+});
+
+test('join: a declined group call is entered later by its call id; the others see accept + join; leave keeps it running', async () => {
+  const cloud = new FakeCloud();
+  const alice = await user(cloud, 'alice');
+  const bob = await user(cloud, 'bob');
+  const carol = await user(cloud, 'carol');
+  cloud.createGroup('g1', ['alice', 'bob', 'carol']);
+  const { callId } = await alice.engine.calls({ userIDList: ['bob', 'carol'], mediaType: CallMediaType.VIDEO, groupID: 'g1' });
+  await bob.events.wait('onCallReceived');
+  await carol.events.wait('onCallReceived');
+  await bob.engine.accept();
+  await carol.engine.reject();
+  await alice.events.wait('onUserReject', (e) => e.userId === 'carol');
+  const wireBefore = cloud.wire.length;
+  // Audio-only: a video call joined without the camera.
+  await carol.engine.join({ callId, mediaType: CallMediaType.AUDIO });
+  assert.equal(cloud.wire.length, wireBefore, 'joining sends no signaling (v2 joins by room)');
+  assert.equal(carol.engine.roomId, alice.engine.roomId);
+  assert.deepEqual(carol.events.last('onCallStarted'), {
+    callId,
+    mediaType: CallMediaType.VIDEO,
+    role: 'callee',
+    groupID: 'g1',
+    members: [{ userId: 'alice' }, { userId: 'bob' }],
+  });
+  assert.deepEqual(carol.events.last('onCallMediaTypeChanged'), { mediaType: CallMediaType.AUDIO });
+  assert.deepEqual(carol.events.last('onCallBegin'), { callId, mediaType: CallMediaType.AUDIO, role: 'callee' });
+  assert.equal(carol.trtc().localVideo, null, 'no camera');
+  await carol.events.wait('onUserJoin', (e) => e.userId === 'alice');
+  await carol.events.wait('onUserJoin', (e) => e.userId === 'bob');
+  assert.deepEqual(carol.events.of('onUserAccept'), [{ userId: 'bob' }], 'only the accept seen while ringing: present members just join');
+  await alice.events.wait('onUserJoin', (e) => e.userId === 'carol');
+  assert.ok(alice.events.of('onUserAccept').some((e) => e.userId === 'carol'));
+  await carol.engine.hangup();
+  await alice.events.wait('onUserLeave', (e) => e.userId === 'carol');
+  await bob.events.wait('onUserLeave', (e) => e.userId === 'carol');
+  assert.equal(alice.events.of('onCallEnd').length, 0);
+  // Left: she may come back.
+  await carol.engine.join({ callId });
+  await alice.events.wait('onUserJoin', (e) => alice.events.of('onUserJoin').filter((j) => j.userId === 'carol').length === 2 && e.userId === 'carol');
+  await cleanup(alice, bob, carol);
+});
+
+test('join: unknown or cancelled calls are refused with call-not-found; nothing is captured', async () => {
+  const cloud = new FakeCloud();
+  const alice = await user(cloud, 'alice');
+  const bob = await user(cloud, 'bob');
+  await assert.rejects(bob.engine.join({ callId: 'no-such-call' }), (e: unknown) => {
+    assert.ok(e instanceof CallKitError);
+    assert.equal(e.code, ErrorCode.SERVER_ERROR);
+    assert.equal(e.reason, 'call-not-found');
+    return true;
+  });
+  await assert.rejects(bob.engine.join({ callId: '' }), { code: ErrorCode.INVALID_PARAMETER });
+  await assert.rejects(bob.engine.join({ callId: 'x', mediaType: 7 as CallMediaType }), { code: ErrorCode.INVALID_PARAMETER });
+  const { callId } = await alice.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.AUDIO });
+  await bob.events.wait('onCallReceived');
+  // While ringing: join is not accept.
+  await assert.rejects(bob.engine.join({ callId }), { code: ErrorCode.ALREADY_IN_CALL });
+  await alice.engine.hangup();
+  await bob.events.wait('onCallEnd');
+  await assert.rejects(bob.engine.join({ callId }), { reason: 'call-not-found' });
+  // A 1v1 call that ended (declined, hung up) is over for both: not joinable either.
+  const second = await alice.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.AUDIO });
+  await bob.events.wait('onCallReceived', (e) => e.callId === second.callId);
+  await bob.engine.reject();
+  await alice.events.wait('onCallEnd', (e) => e.callId === second.callId);
+  await assert.rejects(bob.engine.join({ callId: second.callId }), { reason: 'call-not-found' });
+  await assert.rejects(alice.engine.join({ callId: second.callId }), { reason: 'call-not-found' });
+  assert.equal(cloud.trtcs.filter((t) => t.label === 'bob').every((t) => t.localAudio === null), true);
+  assert.equal(bob.engine.callId, null);
+  await cleanup(alice, bob);
+});
+
+test('accept/reject with a callId: only the ringing call (one call at a time here); another id is INVALID_STATE', async () => {
+  const cloud = new FakeCloud();
+  const alice = await user(cloud, 'alice');
+  const bob = await user(cloud, 'bob');
+  const { callId } = await alice.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.AUDIO });
+  await bob.events.wait('onCallReceived');
+  await assert.rejects(bob.engine.accept({ callId: 'other' }), { code: ErrorCode.INVALID_STATE });
+  await assert.rejects(bob.engine.reject({ callId: 'other' }), { code: ErrorCode.INVALID_STATE });
+  assert.equal(bob.engine.callId, callId, 'still ringing');
+  await bob.engine.accept({ callId });
+  await alice.events.wait('onCallBegin');
+  await cleanup(alice, bob);
 });
 
 // ---- kicked out, errors, interop, cleanup ------------------------------------------------------------

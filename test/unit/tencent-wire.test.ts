@@ -252,3 +252,18 @@ test('envelopes: only chat signaling (businessID 1, inviteID, actionType 1..5) i
   assert.equal(parseSignalingMessage({ type: 'TIMTextElem', payload: { data: JSON.stringify(ok) } }), null);
   assert.equal(parseSignalingMessage({ type: 'TIMCustomElem', payload: { data: '{"businessID":"order"}' } }), null);
 });
+
+test('initialCallId: written in data for invitations into a running call, read from data or the outer object', () => {
+  const base: BuildPayloadOptions = { cmd: 'audioCall', mediaType: CallMediaType.AUDIO, room: 42, inviter: 'alice', userIDs: ['bob', 'carol'] };
+  const first = JSON.parse(encodeCallPayload(base)) as { data: Record<string, unknown> };
+  assert.equal('initialCallId' in first.data, false, "a call's first invitation carries none");
+  assert.equal(parseCallPayload(encodeCallPayload(base))?.initialCallId, undefined);
+  const later = encodeCallPayload({ ...base, initialCallId: 'call-1' });
+  assert.equal((JSON.parse(later) as { data: Record<string, unknown> }).data.initialCallId, 'call-1');
+  assert.equal(parseCallPayload(later)?.initialCallId, 'call-1');
+  assert.equal(parseCallPayload({ businessID: 'av_call', call_type: 1, room_id: 42, initialCallId: 'outer-1' })?.initialCallId, 'outer-1');
+  // Not a string, empty or absurdly long: ignored.
+  for (const bad of [7, '', 'x'.repeat(129), null]) {
+    assert.equal(parseCallPayload({ businessID: 'av_call', call_type: 1, room_id: 42, data: { cmd: 'audioCall', initialCallId: bad } })?.initialCallId, undefined);
+  }
+});

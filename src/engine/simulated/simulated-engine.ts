@@ -2,9 +2,14 @@
  * A deterministic, scripted engine for Storybook and UI unit tests only: no network, no real
  * calls. Tests and stories drive the "other side" through `remote*` methods; local media is
  * optional (a canvas-drawn stream when `syntheticMedia` is on and a DOM exists).
+ *
+ * Several incoming calls follow the default engine's rules: while the current call only rings, up to
+ * 3 invitations ring in all; while dialing or in a call, one more if call waiting is on; any other
+ * invitation finds us busy (its id goes to {@link SimulatedEngine.busyCalls}, nothing is emitted).
  */
 import { CallEndReason, CallMediaType, CallRole, type DeviceKind, type VideoResolution } from '../../constants.js';
 import { CallKitError, ErrorCode } from '../../errors.js';
+import { MAX_CONCURRENT_INCOMING } from '../../protocol/messages.js';
 import { Emitter } from '../emitter.js';
 import type {
   CallEngine,
@@ -38,6 +43,10 @@ interface SimCall {
   mediaType: CallMediaType;
   members: Map<string, UserProfile & { accepted: boolean }>;
   begunAt: number;
+  /** Callee: what `onCallReceived` carried. */
+  received?: CallEngineEvents['onCallReceived'];
+  /** Arrival order (pending invitations stay oldest first, as the kit's list). */
+  seq?: number;
 }
 
 export interface SimulatedEngineOptions {
@@ -55,6 +64,13 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
   #call: SimCall | null = null;
   #options: SimulatedEngineOptions;
   #streams: MediaStream[] = [];
+  /** Invitations ringing besides the current call, oldest first. */
+  #pending = new Map<string, SimCall>();
+  #callWaiting = false;
+  /** Invitations that found us busy (the caller would get `onUserLineBusy`). */
+  readonly busyCalls: string[] = [];
+  /** Audio contexts behind the silent tracks of simulated voice calls, closed with the call. */
+  #audioContexts: AudioContext[] = [];
   /** Every method call, in order, for assertions. */
   readonly log: { method: string; args: unknown[] }[] = [];
 
@@ -71,6 +87,15 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
     return this.#call?.callId ?? null;
   }
 
+  /** The pending (concurrent) invitations' ids, oldest first. */
+  get pendingCallIds(): string[] {
+    return [...this.#pending.keys()];
+  }
+
+  get callWaiting(): boolean {
+    return this.#callWaiting;
+  }
+
   #record(method: string, ...args: unknown[]): void {
     this.log.push({ method, args });
   }
@@ -78,11 +103,13 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
   async login(params: EngineLoginParams): Promise<void> {
     this.#record('login', params.userID);
     this.#userId = params.userID;
+    if (params.callWaiting !== undefined) this.#callWaiting = params.callWaiting === true;
     this.emit('onConnectionStateChanged', { state: 'connected' });
   }
 
   async logout(): Promise<void> {
     this.#record('logout');
+    this.#dropPending();
     this.#end('hangup', false);
     this.emit('onConnectionStateChanged', { state: 'disconnected' });
   }
@@ -98,8 +125,9 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
     return { callId };
   }
 
-  async accept(options: { mediaType?: CallMediaType } = {}): Promise<void> {
+  async accept(options: { mediaType?: CallMediaType; callId?: string } = {}): Promise<void> {
     this.#record('accept', options);
+    this.#makeCurrent(options.callId);
     const call = this.#requireCall(CallRole.CALLEE);
     if (options.mediaType === CallMediaType.AUDIO) call.mediaType = CallMediaType.AUDIO;
     this.#startLocal(call.mediaType);
@@ -107,10 +135,20 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
     for (const m of call.members.values()) if (m.accepted) this.#remoteMedia(m.userId, call.mediaType);
   }
 
-  async reject(): Promise<void> {
-    this.#record('reject');
-    this.#requireCall(CallRole.CALLEE);
+  async reject(options: { callId?: string } = {}): Promise<void> {
+    this.#record('reject', options);
+    if (options.callId !== undefined && this.#pending.delete(options.callId)) {
+      this.emit('onIncomingWithdrawn', { callId: options.callId, cause: 'rejected' });
+      return;
+    }
+    const call = this.#requireCall(CallRole.CALLEE);
+    if (options.callId !== undefined && options.callId !== call.callId) throw new CallKitError(ErrorCode.INVALID_STATE, 'no such call');
     this.#end('rejected', true);
+  }
+
+  async setCallWaiting(enable: boolean): Promise<void> {
+    this.#record('setCallWaiting', enable);
+    this.#callWaiting = enable === true;
   }
 
   async hangup(): Promise<void> {
@@ -156,26 +194,46 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
 
   async destroy(): Promise<void> {
     this.#record('destroy');
+    this.#dropPending();
     this.#end('hangup', false);
     this.removeAllListeners();
   }
 
   // ---- the scripted other side -----------------------------------------------------------------
 
-  /** Someone calls us. */
+  /**
+   * Someone calls us. Rings as the current call when there is none, alongside it when the rules
+   * allow (`onCallReceived {concurrent: true}`), else finds us busy (see {@link busyCalls}).
+   */
   remoteInvite(caller: UserProfile, mediaType: CallMediaType = CallMediaType.VIDEO, others: UserProfile[] = []): string {
     const callId = `sim-call-${++nextId}`.padEnd(22, '0');
     const members = new Map<string, UserProfile & { accepted: boolean }>([[caller.userId, { ...caller, accepted: true }]]);
     for (const o of others) members.set(o.userId, { ...o, accepted: false });
-    this.#call = { callId, role: CallRole.CALLEE, mediaType, members, begunAt: 0 };
-    this.emit('onCallReceived', {
+    const received: CallEngineEvents['onCallReceived'] = {
       callId,
       caller,
       calleeIdList: [this.#userId, ...others.map((o) => o.userId)],
       members: [caller, ...others],
       mediaType,
-    });
+    };
+    const call: SimCall = { callId, role: CallRole.CALLEE, mediaType, members, begunAt: 0, received, seq: nextId };
+    if (this.#call) {
+      if (!this.#mayRingAlongside(this.#call)) {
+        this.busyCalls.push(callId);
+        return callId;
+      }
+      this.#pending.set(callId, call);
+      this.emit('onCallReceived', { ...received, concurrent: true });
+      return callId;
+    }
+    this.#call = call;
+    this.emit('onCallReceived', received);
     return callId;
+  }
+
+  /** The invitation `callId` stops ringing unanswered (the server's ring timeout). */
+  remoteTimeout(callId?: string): void {
+    this.#withdraw(callId, 'timeout');
   }
 
   /** A callee accepts our call (or joins the group call). */
@@ -207,9 +265,14 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
     this.#memberOut(userId, 'hangup');
   }
 
-  /** The caller cancels the call ringing here. */
-  remoteCancel(): void {
-    this.#end('cancelled', false);
+  /** The caller cancels the call ringing here (`callId`: one of several; default the current one). */
+  remoteCancel(callId?: string): void {
+    this.#withdraw(callId, 'cancelled');
+  }
+
+  /** Another device of ours answered the invitation `callId`. */
+  remoteAnsweredElsewhere(callId?: string): void {
+    this.#withdraw(callId, 'answered-elsewhere');
   }
 
   remoteMediaState(userId: string, state: { audio?: boolean; video?: boolean }): void {
@@ -225,7 +288,59 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
     this.emit('onUserNetworkQualityChanged', { qualities });
   }
 
+  /** The media connection to `userId` is interrupted (true) or back (false): `onUserReconnecting`. */
+  remoteReconnecting(userId: string, reconnecting: boolean): void {
+    this.emit('onUserReconnecting', { userId, reconnecting });
+  }
+
   // ---- internals ---------------------------------------------------------------------------------
+
+  #withdraw(callId: string | undefined, cause: EndCause): void {
+    if (callId !== undefined && this.#pending.delete(callId)) {
+      this.emit('onIncomingWithdrawn', { callId, cause });
+      return;
+    }
+    if (callId === undefined || this.#call?.callId === callId) this.#end(cause, false);
+  }
+
+  #mayRingAlongside(call: SimCall): boolean {
+    if (call.role === CallRole.CALLEE && !call.begunAt) return this.#pending.size + 1 < MAX_CONCURRENT_INCOMING;
+    return this.#callWaiting && this.#pending.size === 0;
+  }
+
+  /** As the default engine: a pending invitation swaps places with a current call that only rings. */
+  #makeCurrent(callId: string | undefined): void {
+    const current = this.#call;
+    if (callId === undefined || current?.callId === callId) {
+      if (!current) this.#promotePending();
+      return;
+    }
+    const next = this.#pending.get(callId);
+    if (!next) throw new CallKitError(ErrorCode.INVALID_STATE, `no ringing call ${callId}`);
+    if (current) {
+      if (current.role !== CallRole.CALLEE || current.begunAt) {
+        throw new CallKitError(ErrorCode.INVALID_STATE, 'hang up the current call before accepting another (end and accept)');
+      }
+      this.#pending.set(current.callId, current);
+      this.#pending = new Map([...this.#pending].sort(([, x], [, y]) => (x.seq ?? 0) - (y.seq ?? 0)));
+    }
+    this.#pending.delete(callId);
+    this.#call = next;
+  }
+
+  #promotePending(): void {
+    if (this.#call) return;
+    const [first] = this.#pending.values();
+    if (!first) return;
+    this.#pending.delete(first.callId);
+    this.#call = first;
+  }
+
+  #dropPending(): void {
+    const ids = [...this.#pending.keys()];
+    this.#pending.clear();
+    for (const callId of ids) this.emit('onIncomingWithdrawn', { callId, cause: 'disconnected' });
+  }
 
   #requireCall(role: CallRole): SimCall {
     if (!this.#call || this.#call.role !== role) throw new CallKitError(ErrorCode.INVALID_STATE, 'no such call');
@@ -254,9 +369,12 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
     for (const userId of call.members.keys()) this.emit('onRemoteStream', { userId, stream: null });
     for (const s of this.#streams) for (const t of s.getTracks()) t.stop();
     this.#streams = [];
+    for (const audio of this.#audioContexts) void audio.close().catch(() => undefined);
+    this.#audioContexts = [];
     this.emit('onLocalStream', { stream: null });
     const totalTime = call.begunAt ? Math.round((Date.now() - call.begunAt) / 1000) : 0;
     this.emit('onCallEnd', { callId: call.callId, reason: END_REASON[cause], cause, totalTime });
+    this.#promotePending();
   }
 
   #startLocal(mediaType: CallMediaType): void {
@@ -272,7 +390,16 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
 
   /** A canvas-drawn stream labelled with the user id (Storybook), or null without a DOM. */
   #synthetic(label: string, video: boolean): MediaStream | null {
-    if (!this.#options.syntheticMedia || !video || typeof document === 'undefined') return null;
+    if (!this.#options.syntheticMedia || typeof document === 'undefined') return null;
+    if (!video) {
+      // Voice calls: a silent audio track, so the UI sees media flowing (not "connecting") as in real calls.
+      if (typeof AudioContext === 'undefined') return null;
+      const audio = new AudioContext();
+      const stream = audio.createMediaStreamDestination().stream;
+      this.#audioContexts.push(audio);
+      this.#streams.push(stream);
+      return stream;
+    }
     const canvas = document.createElement('canvas');
     canvas.width = 320;
     canvas.height = 240;

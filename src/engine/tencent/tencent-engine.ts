@@ -16,6 +16,12 @@
  * - **Hangup** when connected: exit the room; when that leaves at most one other member, a
  *   `hangup` payload with `call_end` (seconds) is sent as a zero-timeout invitation (TUICallKit
  *   shows it as the call record). Remote members leaving are seen as TRTC `remote-user-exit`.
+ * - **Invite during a call** (`inviteUser`): more invitations into the same room; they carry the
+ *   call's id (`initialCallId` in the payload's `data`) so the newcomer names the call alike.
+ * - **Join** (`join({ callId })`): v2 has no call server, so the engine remembers the last calls it
+ *   was invited to or placed (room, media type, group) and enters the room; members present there
+ *   show up with `onUserJoin`, the others see us accept and join. Calls that cannot go on without
+ *   us (1v1, cancelled) are forgotten: joining them is `call-not-found`, as with the default engine.
  * - **Timeouts** are chat signaling's own (the callee's timer fires first and notifies the
  *   caller; the caller's own fires 5 s later for callees that never got the invitation):
  *   `onUserNoResponse` per callee, `onCallEnd` cause `timeout` once nobody is left.
@@ -146,6 +152,18 @@ interface ActiveCall {
   userData?: string;
   /** Why the last invitation failed to send. */
   outgoingError?: CallKitError;
+  /** We entered this call with `join()`: members already in its room just show up (no accept). */
+  joined?: boolean;
+}
+
+/** A call we were invited to or placed, kept so `join()` can enter it later (v2 has no call server). */
+interface KnownCall {
+  callId: string;
+  room: RoomId;
+  mediaType: CallMediaType;
+  groupID: string;
+  inviter: string;
+  userIDs: string[];
 }
 
 const END_REASON: Record<EndCause, CallEndReason> = {
@@ -165,6 +183,8 @@ const END_REASON: Record<EndCause, CallEndReason> = {
 };
 
 const MAX_CALLEES = 8;
+/** How many calls `join()` remembers (the most recent ones). */
+const MAX_KNOWN_CALLS = 32;
 const DEFAULT_TIMEOUT_S = 30;
 const RESOLUTIONS: readonly string[] = Object.values(VideoResolution);
 
@@ -213,6 +233,8 @@ export class TencentEngine implements CallEngine {
   #offTrtc: (() => void)[] = [];
 
   #call: ActiveCall | null = null;
+  /** Calls we were invited to or placed, most recent last (for `join`). */
+  readonly #known = new Map<string, KnownCall>();
   /** Ends a connected call in which nobody ever shows up in the room. */
   #presenceTimer: ReturnType<typeof setTimeout> | null = null;
   #connection: ConnectionState = 'disconnected';
@@ -336,6 +358,7 @@ export class TencentEngine implements CallEngine {
     this.#chat = null;
     const wasIn = this.#loggedIn;
     this.#loggedIn = false;
+    this.#known.clear();
     if (chat && this.#ownsLogin) await chat.logout().catch(noop);
     this.#ownsLogin = false;
     if (wasIn) this.#emitConnection('disconnected');
@@ -412,6 +435,7 @@ export class TencentEngine implements CallEngine {
       throw error;
     }
     call.announced = true;
+    this.#remember({ callId: call.callId, room: call.room, mediaType, groupID, inviter: this.#userId, userIDs: userIDList });
     this.#events.emit('onCallStarted', {
       callId: call.callId,
       mediaType,
@@ -445,10 +469,15 @@ export class TencentEngine implements CallEngine {
     const timeout = typeof params.timeout === 'number' && params.timeout >= 0 ? params.timeout : DEFAULT_TIMEOUT_S;
     for (const userId of userIDList) call.members.set(userId, this.#newMember(userId, 'ringing'));
     call.userIDs = [...new Set([...call.userIDs, ...userIDList])];
-    const data = this.#payload(call, callCmd(call.mediaType), { inviter: this.#userId });
+    // The newcomers' invitations carry the call's id, so every member names the call alike.
+    const data = this.#payload(call, callCmd(call.mediaType), { inviter: this.#userId, initialCallId: call.callId || undefined });
     await this.#sendInvites(chat, call, userIDList, data, timeout);
+    const known = this.#known.get(call.callId);
+    if (known) known.userIDs = call.userIDs;
     for (const userId of userIDList) {
-      if (call.members.get(userId)?.state === 'ringing' && !this.#isInvited(call, userId)) this.#memberOut(call, userId, 'unavailable');
+      if (call.members.get(userId)?.state !== 'ringing') continue;
+      if (this.#isInvited(call, userId)) this.#events.emit('onUserInvited', { userId });
+      else this.#memberOut(call, userId, 'unavailable');
     }
     void this.#fetchProfiles(call, userIDList);
   }
@@ -482,6 +511,7 @@ export class TencentEngine implements CallEngine {
       deferred: [],
       beginAt: 0,
       inRoom: false,
+      joined: true,
     };
     this.#call = call;
     try {
@@ -503,10 +533,92 @@ export class TencentEngine implements CallEngine {
     return { callId: call.callId };
   }
 
-  async accept(options: { mediaType?: CallMediaType } = {}): Promise<void> {
+  /**
+   * Enters a running call we were invited to (declined, missed, left) or placed, by its call id
+   * (the v2 `inviteID` announced in `onCallReceived` / returned by `calls`). TUICallKit v2 has no
+   * call server: the engine remembers the last calls it saw and enters the call's TRTC room, like
+   * `joinInGroupCall`. Emits `onCallStarted` (role callee) and `onCallBegin`, then `onUserJoin` for
+   * each member present in the room; the others see us accept and join. `mediaType` AUDIO joins a
+   * video call without the camera. A call id the engine never saw (or whose invitation the caller
+   * cancelled) is refused like the default engine's server does: SERVER_ERROR `call-not-found`.
+   */
+  async join(params: { callId: string; mediaType?: CallMediaType }): Promise<void> {
+    this.#requireChat();
+    const callId = params?.callId;
+    if (typeof callId !== 'string' || !callId || callId.length > 64) throw invalidParameter('callId must be a call id');
+    const wanted = params.mediaType;
+    if (wanted !== undefined && wanted !== CallMediaType.AUDIO && wanted !== CallMediaType.VIDEO) {
+      throw invalidParameter('mediaType must be CallMediaType.AUDIO (1) or VIDEO (2)');
+    }
+    if (this.#call) throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is already in progress');
+    const known = this.#known.get(callId);
+    if (!known) throw new CallKitError(ErrorCode.SERVER_ERROR, 'no such call', 'call-not-found');
+    const audioOnly = wanted === CallMediaType.AUDIO && known.mediaType === CallMediaType.VIDEO;
+    const others = [...new Set([known.inviter, ...known.userIDs])].filter((id) => id && id !== this.#userId);
+    const call: ActiveCall = {
+      callId,
+      role: CallRole.CALLEE,
+      phase: 'connecting',
+      mediaType: known.mediaType,
+      room: known.room,
+      groupID: known.groupID,
+      inviter: known.inviter,
+      userIDs: known.userIDs,
+      // Unknown states (v2 has no roster): whoever is in the room shows up there.
+      members: new Map(others.map((userId) => [userId, this.#newMember(userId, 'gone')])),
+      outgoing: new Map(),
+      invites: new Set([callId]),
+      announced: false,
+      deferred: [],
+      beginAt: 0,
+      inRoom: false,
+      joined: true,
+    };
+    this.#call = call;
+    try {
+      await this.#mediaOp(async () => {
+        this.#assertCurrent(call);
+        await this.#startLocal(audioOnly ? CallMediaType.AUDIO : known.mediaType);
+        this.#assertCurrent(call);
+        await this.#enterRoom(call);
+      });
+      this.#assertCurrent(call);
+    } catch (error) {
+      if (this.#call === call) this.#finish(call, 'error', { silent: true });
+      throw error;
+    }
+    call.announced = true;
+    const event: CallEngineEvents['onCallStarted'] = {
+      callId,
+      mediaType: call.mediaType,
+      role: CallRole.CALLEE,
+      members: others.map((userId) => ({ userId })),
+    };
+    if (call.groupID) event.groupID = call.groupID;
+    this.#events.emit('onCallStarted', event);
+    if (audioOnly) {
+      call.mediaType = CallMediaType.AUDIO;
+      this.#events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
+    }
+    this.#begin(call);
+    this.#replayDeferred(call);
+    void this.#fetchProfiles(call, others);
+  }
+
+  #remember(call: KnownCall): void {
+    this.#known.delete(call.callId);
+    this.#known.set(call.callId, call);
+    while (this.#known.size > MAX_KNOWN_CALLS) this.#known.delete(this.#known.keys().next().value as string);
+  }
+
+  /**
+   * Accepts the ringing call. This engine rings for one call at a time (a second invitation finds
+   * us busy), so `callId`, when given, must be that call's.
+   */
+  async accept(options: { mediaType?: CallMediaType; callId?: string } = {}): Promise<void> {
     const chat = this.#requireChat();
     const call = this.#call;
-    if (!call || call.role !== CallRole.CALLEE || call.phase !== 'ringing' || !call.incoming) {
+    if (!call || call.role !== CallRole.CALLEE || call.phase !== 'ringing' || !call.incoming || !this.#isCallId(call, options?.callId)) {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no incoming call to accept');
     }
     const audioOnly = options?.mediaType === CallMediaType.AUDIO && call.mediaType === CallMediaType.VIDEO;
@@ -555,13 +667,18 @@ export class TencentEngine implements CallEngine {
     this.#begin(call);
   }
 
-  async reject(): Promise<void> {
+  /** Declines the ringing call (`callId`, when given, must be its id: see {@link accept}). */
+  async reject(options: { callId?: string } = {}): Promise<void> {
     const chat = this.#requireChat();
     const call = this.#call;
-    if (!call || call.role !== CallRole.CALLEE || call.phase !== 'ringing' || !call.incoming) {
+    if (!call || call.role !== CallRole.CALLEE || call.phase !== 'ringing' || !call.incoming || !this.#isCallId(call, options?.callId)) {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no incoming call to reject');
     }
     await this.#decline(chat, call, call.incoming);
+  }
+
+  #isCallId(call: ActiveCall, callId: unknown): boolean {
+    return callId === undefined || callId === call.callId;
   }
 
   async #decline(chat: ChatLike, call: ActiveCall, invite: InvitationReceived): Promise<void> {
@@ -858,6 +975,17 @@ export class TencentEngine implements CallEngine {
     }
     const inviteeList = Array.isArray(inv.inviteeList) ? inv.inviteeList : [];
     if (!inviteeList.includes(this.#userId)) return;
+    if (payload.room !== null && payload.mediaType !== CallMediaType.UNKNOWN) {
+      // Joinable later (declined, missed, busy) with join({ callId }).
+      this.#remember({
+        callId: payload.initialCallId ?? inv.inviteID,
+        room: payload.room,
+        mediaType: payload.mediaType,
+        groupID: typeof inv.groupID === 'string' ? inv.groupID : '',
+        inviter: inv.inviter,
+        userIDs: payload.userIDs.length ? payload.userIDs : inviteeList,
+      });
+    }
     const current = this.#call;
     if (current) {
       if (current.invites.has(inv.inviteID)) return;
@@ -879,7 +1007,8 @@ export class TencentEngine implements CallEngine {
     }
     const others = [...new Set([...inviteeList, ...payload.userIDs])].filter((id) => id !== inv.inviter);
     const call: ActiveCall = {
-      callId: inv.inviteID,
+      // Invited into a running call (inviteUser): the call keeps its first invitation's id.
+      callId: payload.initialCallId ?? inv.inviteID,
       role: CallRole.CALLEE,
       phase: 'ringing',
       mediaType: payload.mediaType,
@@ -898,7 +1027,9 @@ export class TencentEngine implements CallEngine {
     };
     if (payload.userData !== undefined) call.userData = payload.userData;
     call.members.set(inv.inviter, this.#newMember(inv.inviter, 'accepted'));
-    for (const id of others) if (id !== this.#userId) call.members.set(id, this.#newMember(id, 'ringing'));
+    // Invited into a running call: who else is in it shows in its room (v2 has no roster).
+    if (payload.initialCallId) call.joined = true;
+    for (const id of others) if (id !== this.#userId) call.members.set(id, this.#newMember(id, call.joined ? 'gone' : 'ringing'));
     this.#call = call;
     const event: CallEngineEvents['onCallReceived'] = {
       callId: call.callId,
@@ -947,8 +1078,10 @@ export class TencentEngine implements CallEngine {
   }
 
   #onCancelled(d: InvitationCancelled): void {
+    // The caller took the invitation back: the call never ran (or is gone), there is nothing to join.
+    if (typeof d.inviteID === 'string') this.#known.delete(parseCallPayload(d.data)?.initialCallId ?? d.inviteID);
     const call = this.#call;
-    if (!call || call.callId !== d.inviteID || call.role !== CallRole.CALLEE) return;
+    if (!call || call.incoming?.inviteID !== d.inviteID || call.role !== CallRole.CALLEE) return;
     // Also while our accept is on its way: the caller is gone either way.
     if (call.phase === 'ringing' || call.phase === 'connecting') this.#finish(call, 'cancelled');
   }
@@ -957,7 +1090,7 @@ export class TencentEngine implements CallEngine {
     const call = this.#call;
     if (!call || !call.invites.has(d.inviteID)) return;
     const list = Array.isArray(d.inviteeList) ? d.inviteeList : [];
-    if (call.phase === 'ringing' && call.callId === d.inviteID && (d.isSelfTimeout || list.includes(this.#userId))) {
+    if (call.phase === 'ringing' && call.incoming?.inviteID === d.inviteID && (d.isSelfTimeout || list.includes(this.#userId))) {
       this.#finish(call, 'timeout');
       return;
     }
@@ -1141,6 +1274,12 @@ export class TencentEngine implements CallEngine {
     if (this.#call !== call) return;
     this.#call = null;
     this.#clearPresenceTimer();
+    // A call that does not go on without us (1v1, cancelled, the last ones left) cannot be joined
+    // any more: join() then answers call-not-found, as the default engine's server does.
+    const others = [...call.members.values()];
+    const accepted = others.filter((m) => m.state === 'accepted').length;
+    const ringing = others.filter((m) => m.state === 'ringing').length;
+    if (!(accepted >= 2 || (accepted >= 1 && ringing >= 1))) this.#known.delete(call.callId);
     const announce = call.announced && !options.silent;
     for (const member of call.members.values()) {
       if (member.streamKey && announce) this.#events.emit('onRemoteStream', { userId: member.userId, stream: null });
@@ -1191,8 +1330,9 @@ export class TencentEngine implements CallEngine {
 
   // ---- chat signaling out -----------------------------------------------------------------------
 
-  #payload(call: ActiveCall, cmd: V2Cmd, extra: { callEnd?: number; excludeFromHistory?: boolean; inviter?: string } = {}): string {
+  #payload(call: ActiveCall, cmd: V2Cmd, extra: { callEnd?: number; excludeFromHistory?: boolean; inviter?: string; initialCallId?: string } = {}): string {
     return encodeCallPayload({
+      initialCallId: extra.initialCallId,
       cmd,
       mediaType: call.mediaType,
       room: call.room,
@@ -1246,10 +1386,14 @@ export class TencentEngine implements CallEngine {
   async #cancelInvites(call: ActiveCall): Promise<void> {
     const chat = this.#chat;
     if (!chat) return;
-    const data = this.#payload(call, callCmd(call.mediaType));
     const pending = [...call.outgoing].filter(([, invitees]) => invitees.size > 0).map(([inviteID]) => inviteID);
     call.outgoing.clear();
-    await Promise.all(pending.map((inviteID) => this.#signal(() => chat.cancel({ inviteID, data }), 'cancel failed').catch(noop)));
+    await Promise.all(
+      pending.map((inviteID) => {
+        const data = this.#payload(call, callCmd(call.mediaType), inviteID === call.callId ? {} : { initialCallId: call.callId });
+        return this.#signal(() => chat.cancel({ inviteID, data }), 'cancel failed').catch(noop);
+      }),
+    );
   }
 
   /** Runs a chat signaling call after the previous one settled (chat allows one at a time). */
@@ -1405,7 +1549,8 @@ export class TencentEngine implements CallEngine {
     let member = call.members.get(userId);
     if (!member) {
       // Someone who joined the call without our invitation (joinInGroupCall, another member's invite).
-      member = this.#newMember(userId, 'accepted');
+      // Joining, they were there before us; otherwise they answer (onUserAccept) as they arrive.
+      member = this.#newMember(userId, call.joined ? 'gone' : 'ringing');
       call.members.set(userId, member);
       void this.#fetchProfiles(call, [userId]);
     }
@@ -1419,7 +1564,7 @@ export class TencentEngine implements CallEngine {
     if (member.inRoom) return;
     member.inRoom = true;
     this.#clearPresenceTimer();
-    if (member.state === 'gone') member.state = 'ringing';
+    if (member.state === 'gone') member.state = call.joined ? 'accepted' : 'ringing';
     if (member.state === 'ringing') {
       this.#memberAccepted(call, member);
       return;

@@ -45,6 +45,8 @@ export interface V2CallData {
   userIDs: string[];
   message: string;
   excludeFromHistoryMessage?: boolean;
+  /** The call's id (its first invitation's `inviteID`) in invitations added later (`inviteUser`). */
+  initialCallId?: string;
 }
 
 /** A call payload as this kit sends it. */
@@ -75,6 +77,12 @@ export interface BuildPayloadOptions {
   /** Sets `data.excludeFromHistoryMessage` (chat then keeps the message out of unread counts). */
   excludeFromHistory?: boolean;
   message?: string;
+  /**
+   * The call's id when this invitation is not the call's first (`inviteUser`): a field name of
+   * TUICallEngine (`initialCallId`); its place in the payload is not visible there, so it is
+   * written in `data` and read from `data` or the outer object.
+   */
+  initialCallId?: string;
 }
 
 /** The `cmd` that starts a call of this media type. */
@@ -95,6 +103,7 @@ export function buildCallPayload(o: BuildPayloadOptions): V2CallPayload {
     message: o.lineBusy ? LINE_BUSY_MESSAGE : (o.message ?? ''),
   };
   if (o.excludeFromHistory) data.excludeFromHistoryMessage = true;
+  if (o.initialCallId) data.initialCallId = o.initialCallId;
   // Key order as TUICallEngine writes it (userData before data).
   return {
     version: PAYLOAD_VERSION,
@@ -136,6 +145,8 @@ export interface ParsedCallPayload {
   version: number;
   userData?: string;
   message: string;
+  /** The id of the call this invitation joins (`initialCallId`), when it is not the call's first. */
+  initialCallId?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -267,6 +278,8 @@ export function parseCallPayload(input: unknown): ParsedCallPayload | null {
   };
   const userData = str(outer.userData);
   if (userData !== null) result.userData = userData;
+  const initialCallId = str(inner?.initialCallId) || str(outer.initialCallId);
+  if (initialCallId && initialCallId.length <= 128) result.initialCallId = initialCallId;
   return result;
 }
 

@@ -15,9 +15,16 @@
  *   cleared, the AudioContext closed, then `onCallEnd`.
  *
  * Choices (documented for the kit):
- * - One call at a time. An `incoming` while in a call is answered `reject {reason: busy}`, except
- *   while we are dialing one of the people calling us (a glare in progress): that invitation is
- *   held and delivered as `onCallReceived` if the server ends our own call (reason `glare`).
+ * - One current call (`#call`) plus pending invitations (`#pending`, protocol "Several incoming
+ *   calls"; the login always sets `multiIncoming`, and `callWaiting` when enabled). While the
+ *   current call only rings, up to 3 invitations ring in all; while dialing or in a call, one
+ *   ("waiting") if call waiting is on. Each extra one is `onCallReceived {concurrent: true}` and is
+ *   answered by its callId (`accept({callId})` makes it current; `reject({callId})`); if it ends
+ *   first, `onIncomingWithdrawn`. When the current call ends, the oldest pending one becomes current
+ *   (no new event: the kit does the same with its list). Any other `incoming` while in a call is
+ *   answered `reject {reason: busy}`, except while we are dialing one of the people calling us (a
+ *   glare in progress): that invitation is held and delivered as `onCallReceived` if the server
+ *   ends our own call (reason `glare`).
  * - `accept()` that fails to capture media throws the mapped CallKitError and leaves the call
  *   ringing, so the user can retry or reject. A failed `invite` stops the media it captured.
  * - `hangup()` while dialing sends `cancel` (and `hangup` if the cancel is refused because someone
@@ -46,12 +53,15 @@
  *   applies the `call-started` answer like an accept (relays arriving meanwhile are held and
  *   replayed). Every outgoing video is capped by the number of accepted members (`video-caps.ts`),
  *   re-applied on every member change.
- * - `switchCallMediaType(AUDIO)` stops our camera and announces `video: false`; the protocol has no
- *   message for it, so the others just see our video become unavailable.
+ * - `switchCallMediaType(AUDIO)` makes the whole call an audio call: it stops our camera and sends
+ *   `media-state {video: false, mediaType: 'audio'}`; every other member then drops its camera and
+ *   emits `onCallMediaTypeChanged` too. Accepting a 1v1 video call audio-only does the same (as
+ *   TUICallKit's `switchToAudio`); joining a group call audio-only changes only our own media.
  */
 import { CallEndReason, CallMediaType, CallRole, type DeviceKind, type VideoResolution } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import {
+  MAX_CONCURRENT_INCOMING,
   MAX_INVITEES,
   MAX_RING_TIMEOUT_S,
   MIN_RING_TIMEOUT_S,
@@ -93,6 +103,11 @@ export interface WebRTCEngineOptions {
   reconnectDelayScale?: number;
   /** ICE `disconnected` for longer than this triggers an ICE restart (default 2500 ms). */
   iceDisconnectedTimeoutMs?: number;
+  /**
+   * A member whose announced audio has not arrived for this long is reported reconnecting
+   * (`onUserReconnecting`; default 2000 ms; checked every `statsIntervalMs`).
+   */
+  mediaStallMs?: number;
 }
 
 /**
@@ -168,6 +183,8 @@ interface ActiveCall {
   /** Callee: the accept request was sent. */
   acceptSent: boolean;
   acceptAudioOnly: boolean;
+  /** Callee: the invitation that rang this call (kept to put it back among the pending ones). */
+  incoming?: Incoming;
   /** Joining (`join()`): relays that arrive before the call is set up, replayed right after. */
   earlyRelays: Extract<ServerMessage, { type: 'relay' }>[] | null;
 }
@@ -226,6 +243,12 @@ export class WebRTCEngine implements CallEngine {
   #profile: { name?: string; avatar?: string } = {};
   #call: ActiveCall | null = null;
   #held: { message: Incoming; expiresAt: number } | null = null;
+  /** Invitations ringing besides the current call, oldest first (see the header). */
+  #pending = new Map<string, Incoming>();
+  /** Arrival order of invitations (pending ones stay oldest first, as the kit's list). */
+  #arrival = new WeakMap<Incoming, number>();
+  #arrivals = 0;
+  #callWaiting = false;
   #statsTimer: ReturnType<typeof setInterval> | null = null;
   #statsBusy = false;
   #lastVolumes: Record<string, number> = {};
@@ -242,6 +265,7 @@ export class WebRTCEngine implements CallEngine {
   readonly #reconnectGiveUpMs: number;
   readonly #reconnectDelayScale: number;
   readonly #iceDisconnectedTimeoutMs: number | undefined;
+  readonly #mediaStallMs: number | undefined;
 
   constructor(options: WebRTCEngineOptions = {}) {
     this.#iceServers = options.iceServers ?? [];
@@ -251,6 +275,7 @@ export class WebRTCEngine implements CallEngine {
     this.#reconnectGiveUpMs = options.reconnectGiveUpMs ?? DEFAULT_RECONNECT_GIVE_UP_MS;
     this.#reconnectDelayScale = options.reconnectDelayScale ?? 1;
     this.#iceDisconnectedTimeoutMs = options.iceDisconnectedTimeoutMs;
+    this.#mediaStallMs = options.mediaStallMs;
   }
 
   on<K extends keyof CallEngineEvents>(event: K, listener: Listener<CallEngineEvents[K]>): () => void {
@@ -280,7 +305,15 @@ export class WebRTCEngine implements CallEngine {
 
     const client = this.#bindClient(params.server);
     const profile = { ...this.#profile, ...params.profile };
-    const login: ClientRequest = { type: 'login', sdkAppId: params.SDKAppID, userId: params.userID, userSig: params.userSig };
+    if (params.callWaiting !== undefined) this.#callWaiting = params.callWaiting === true;
+    const login: ClientRequest = {
+      type: 'login',
+      sdkAppId: params.SDKAppID,
+      userId: params.userID,
+      userSig: params.userSig,
+      multiIncoming: true,
+      callWaiting: this.#callWaiting,
+    };
     if (profile.name !== undefined) login.name = profile.name;
     if (profile.avatar !== undefined) login.avatar = profile.avatar;
     // Known before login-ok is processed: the server may push `incoming` right behind it.
@@ -306,6 +339,7 @@ export class WebRTCEngine implements CallEngine {
     this.#stopReconnect();
     this.#lastReconnectAttempts = 0;
     this.#pendingHangups = [];
+    this.#dropPending('disconnected');
     await this.hangup();
     this.#held = null;
     this.#stopStats();
@@ -322,6 +356,14 @@ export class WebRTCEngine implements CallEngine {
     await this.logout();
     this.#destroyed = true;
     this.#events.removeAllListeners();
+  }
+
+  /** Call waiting on/off (see the header); sent to the server at once when logged in. */
+  async setCallWaiting(enable: boolean): Promise<void> {
+    this.#assertAlive();
+    this.#callWaiting = enable === true;
+    const client = this.#client;
+    if (client && client.state === 'connected') await client.request({ type: 'profile', callWaiting: this.#callWaiting });
   }
 
   /** Changes our name/avatar (sent to the server when logged in). */
@@ -407,7 +449,12 @@ export class WebRTCEngine implements CallEngine {
       mediaType: call.callMediaType,
       members: answer.members.map(profileOf),
     });
-    for (const member of answer.members) this.#applyMember(call, member);
+    for (const member of answer.members) {
+      // The callees just announced in onCallStarted ring already: onUserInvited is for users added
+      // to a running call (as with the Tencent engine, which cannot know who rings).
+      if (member.state === 'ringing' && member.userId !== this.#userId) call.members.set(member.userId, { profile: profileOf(member), state: 'ringing' });
+      this.#applyMember(call, member);
+    }
     return { callId: call.callId };
   }
 
@@ -417,9 +464,10 @@ export class WebRTCEngine implements CallEngine {
    * and leaves the call ringing (retry or reject). Resolves once the server confirmed
    * (`call-started`).
    */
-  async accept(options?: { mediaType?: CallMediaType }): Promise<void> {
+  async accept(options?: { mediaType?: CallMediaType; callId?: string }): Promise<void> {
     this.#assertAlive();
     const client = this.#requireClient();
+    this.#makeCurrent(options?.callId);
     const call = this.#call;
     if (!call || call.role !== CallRole.CALLEE || call.phase !== 'ringing') {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no ringing call to accept');
@@ -457,9 +505,22 @@ export class WebRTCEngine implements CallEngine {
     }
   }
 
-  /** Rejects the ringing call (ends it for us: onCallEnd cause `rejected`). */
-  async reject(): Promise<void> {
+  /**
+   * Rejects a ringing call: the current one (ends it for us: onCallEnd cause `rejected`), or the
+   * pending invitation `callId` (onIncomingWithdrawn cause `rejected`).
+   */
+  async reject(options?: { callId?: string }): Promise<void> {
     this.#assertAlive();
+    const callId = options?.callId;
+    const pending = callId === undefined ? undefined : this.#pending.get(callId);
+    if (pending) {
+      this.#pending.delete(pending.callId);
+      const sent = this.#client?.request({ type: 'reject', callId: pending.callId, reason: 'declined' });
+      this.#events.emit('onIncomingWithdrawn', { callId: pending.callId, cause: 'rejected' });
+      await sent?.catch(noop);
+      return;
+    }
+    if (callId !== undefined && callId !== this.#call?.callId) throw new CallKitError(ErrorCode.INVALID_STATE, `no ringing call ${callId}`);
     const call = this.#call;
     if (!call || call.role !== CallRole.CALLEE || call.phase !== 'ringing') {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no ringing call to reject');
@@ -714,18 +775,24 @@ export class WebRTCEngine implements CallEngine {
       return Promise.reject(new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'only switching a video call to audio is supported'));
     }
     const call = this.#call;
-    if (!call || call.phase !== 'connected' || call.mediaType !== CallMediaType.VIDEO) {
-      return Promise.reject(new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'no connected video call to switch'));
+    if (!call || call.phase !== 'connected') {
+      return Promise.reject(new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'no connected call to switch'));
     }
+    if (call.mediaType === CallMediaType.AUDIO) return Promise.resolve();
+    return this.#toAudio(call, true);
+  }
+
+  /** Drops our camera for good and emits onCallMediaTypeChanged; `announce`: we switch the call. */
+  #toAudio(call: ActiveCall, announce: boolean): Promise<void> {
     return this.#mediaOp(async () => {
-      if (this.#call !== call) return;
+      if (this.#call !== call || call.mediaType === CallMediaType.AUDIO) return;
       call.mediaType = CallMediaType.AUDIO;
       if (this.#media.videoTrack) {
         this.#media.stopCamera();
         await this.#sendTrack('video', null);
         this.#emitLocalStream();
       }
-      this.#sendMediaState();
+      this.#sendMediaState(announce);
       this.#events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
     });
   }
@@ -795,7 +862,10 @@ export class WebRTCEngine implements CallEngine {
         break;
       case 'media-state': {
         const call = this.#call;
-        if (call && call.callId === message.callId) this.#applyRemoteMedia(call, message.userId, message.audio, message.video);
+        if (call && call.callId === message.callId) {
+          this.#applyRemoteMedia(call, message.userId, message.audio, message.video);
+          if (message.mediaType === 'audio' && call.phase === 'connected') void this.#toAudio(call, false).catch(noop);
+        }
         break;
       }
       case 'error':
@@ -815,22 +885,102 @@ export class WebRTCEngine implements CallEngine {
     const call = this.#call;
     if (call) {
       if (call.callId === message.callId) return;
+      const known = this.#pending.get(message.callId);
+      if (known) {
+        // Re-sent (e.g. after a reconnect): fresher lists, same place in the order.
+        this.#arrival.set(message, this.#arrival.get(known) ?? 0);
+        this.#pending.set(message.callId, message);
+        return;
+      }
       const glare =
         call.role === CallRole.CALLER && call.phase === 'dialing' && call.invitees.includes(message.caller.userId);
       if (glare && !this.#held) {
         this.#held = { message, expiresAt: Date.now() + message.timeout * 1000 };
         return;
       }
+      if (this.#mayRingAlongside(call)) {
+        this.#ring(message, 'pending');
+        return;
+      }
       void this.#client?.request({ type: 'reject', callId: message.callId, reason: 'busy' }).catch(noop);
       return;
     }
-    this.#ring(message);
+    this.#ring(message, 'current');
   }
 
-  #ring(message: Incoming): void {
+  /** Whether one more invitation may ring besides `call` (see the header). */
+  #mayRingAlongside(call: ActiveCall): boolean {
+    const onlyRinging = call.role === CallRole.CALLEE && call.phase === 'ringing' && !call.accepting && !call.acceptSent;
+    if (onlyRinging) return this.#pending.size + 1 < MAX_CONCURRENT_INCOMING;
+    return this.#callWaiting && this.#pending.size === 0;
+  }
+
+  /**
+   * Makes the ringing invitation `callId` the current call (`accept({callId})`): a pending one swaps
+   * places with a current call that only rings. No callId: the current call, else the oldest pending.
+   */
+  #makeCurrent(callId: string | undefined): void {
+    const current = this.#call;
+    if (callId === undefined || current?.callId === callId) {
+      if (!current) this.#promotePending();
+      return;
+    }
+    const message = this.#pending.get(callId);
+    if (!message) throw new CallKitError(ErrorCode.INVALID_STATE, `no ringing call ${callId}`);
+    if (current) {
+      const onlyRinging = current.role === CallRole.CALLEE && current.phase === 'ringing' && !current.accepting && !current.acceptSent;
+      if (!onlyRinging || !current.incoming) {
+        throw new CallKitError(ErrorCode.INVALID_STATE, 'hang up the current call before accepting another (end and accept)');
+      }
+      this.#call = null;
+      this.#pending.set(current.callId, current.incoming);
+      const order = (m: Incoming) => this.#arrival.get(m) ?? 0;
+      this.#pending = new Map([...this.#pending].sort(([, x], [, y]) => order(x) - order(y)));
+    }
+    this.#pending.delete(callId);
+    this.#ring(message, 'promote');
+  }
+
+  /** The oldest pending invitation becomes the current call (no event: it was announced). */
+  #promotePending(): void {
+    if (this.#call) return;
+    const [first] = this.#pending.values();
+    if (!first) return;
+    this.#pending.delete(first.callId);
+    this.#ring(first, 'promote');
+  }
+
+  /** Forgets every pending invitation (lost socket, logout): onIncomingWithdrawn for each. */
+  #dropPending(cause: EndCause): void {
+    const ids = [...this.#pending.keys()];
+    this.#pending.clear();
+    for (const callId of ids) this.#events.emit('onIncomingWithdrawn', { callId, cause });
+  }
+
+  /**
+   * `current`: rings as the current call (onCallReceived); `pending`: rings alongside it
+   * (onCallReceived concurrent); `promote`: an announced pending invitation becomes current, silently.
+   */
+  #ring(message: Incoming, mode: 'current' | 'pending' | 'promote'): void {
+    if (!this.#arrival.has(message)) this.#arrival.set(message, ++this.#arrivals);
+    const event: CallEngineEvents['onCallReceived'] = {
+      callId: message.callId,
+      caller: profileOf(message.caller),
+      calleeIdList: message.members.map((m) => m.userId).filter((id) => id !== message.caller.userId),
+      members: message.members.map((m) => ({ ...profileOf(m), status: m.state })),
+      mediaType: fromWireMedia(message.mediaType),
+    };
+    if (message.groupId !== undefined) event.groupID = message.groupId;
+    if (message.userData !== undefined) event.userData = message.userData;
+    if (mode === 'pending') {
+      this.#pending.set(message.callId, message);
+      this.#events.emit('onCallReceived', { ...event, concurrent: true });
+      return;
+    }
     const call = this.#newCall(CallRole.CALLEE, 'ringing', fromWireMedia(message.mediaType));
     call.callId = message.callId;
     call.announced = true;
+    call.incoming = message;
     this.#call = call;
     const callerId = message.caller.userId;
     if (callerId !== this.#userId) {
@@ -840,16 +990,7 @@ export class WebRTCEngine implements CallEngine {
       if (m.userId === this.#userId || m.userId === callerId) continue;
       call.members.set(m.userId, { profile: profileOf(m), state: m.state, audio: m.audio, video: m.video });
     }
-    const event: CallEngineEvents['onCallReceived'] = {
-      callId: message.callId,
-      caller: profileOf(message.caller),
-      calleeIdList: message.members.map((m) => m.userId).filter((id) => id !== callerId),
-      members: message.members.map((m) => ({ ...profileOf(m), status: m.state })),
-      mediaType: call.callMediaType,
-    };
-    if (message.groupId !== undefined) event.groupID = message.groupId;
-    if (message.userData !== undefined) event.userData = message.userData;
-    this.#events.emit('onCallReceived', event);
+    if (mode === 'current') this.#events.emit('onCallReceived', event);
   }
 
   #onCallStarted(message: Extract<ServerMessage, { type: 'call-started' }>): void {
@@ -881,6 +1022,9 @@ export class WebRTCEngine implements CallEngine {
       }
     }
     this.#capVideo(call);
+    // A 1v1 video call answered audio-only becomes an audio call for both (TUICallKit's switchToAudio).
+    const oneToOne = !call.incoming?.groupId && message.members.filter((m) => m.userId !== this.#userId).length === 1;
+    if (call.acceptAudioOnly && call.callMediaType === CallMediaType.VIDEO && oneToOne) this.#sendMediaState(true);
   }
 
   /** Applies one member's (new) state, emitting the matching events once per transition. */
@@ -900,7 +1044,6 @@ export class WebRTCEngine implements CallEngine {
         this.#events.emit('onUserAccept', { userId });
         // Another member joined while we still ring: nothing to join or connect yet.
         if (call.phase === 'ringing') break;
-        this.#events.emit('onUserJoin', { userId });
         if (call.phase === 'dialing') {
           call.phase = 'connected';
           call.beginAt = Date.now();
@@ -908,6 +1051,8 @@ export class WebRTCEngine implements CallEngine {
           this.#events.emit('onCallBegin', { callId: call.callId, mediaType: call.mediaType, role: CallRole.CALLER });
           this.#onConnected(call);
         }
+        // After onCallBegin, as for a callee (and the Tencent engine): the call is connected first.
+        this.#events.emit('onUserJoin', { userId });
         this.#connectPeer(call, userId, false);
         this.#sendMediaState();
         break;
@@ -956,6 +1101,10 @@ export class WebRTCEngine implements CallEngine {
       this.#held = null;
       return;
     }
+    if (this.#pending.delete(message.callId)) {
+      this.#events.emit('onIncomingWithdrawn', { callId: message.callId, cause: message.reason });
+      return;
+    }
     const call = this.#call;
     if (!call || call.callId !== message.callId) return;
     this.#finishCall(call, message.reason, SERVER_END_REASON[message.reason] ?? CallEndReason.UNKNOWN);
@@ -985,10 +1134,13 @@ export class WebRTCEngine implements CallEngine {
       // Keep a connected call (its media does not need the socket); the rest cannot survive.
       this.#detachClient();
       this.#held = null;
+      // Ringing invitations are re-sent by the server after the new login.
+      this.#dropPending('disconnected');
       if (call && call.phase !== 'connected') this.#finishCall(call, 'disconnected', CallEndReason.UNKNOWN);
       this.#startReconnect();
       return;
     }
+    this.#dropPending('disconnected');
     if (call) this.#finishCall(call, 'disconnected', CallEndReason.UNKNOWN);
     this.#held = null;
     this.#dropClient();
@@ -1047,7 +1199,16 @@ export class WebRTCEngine implements CallEngine {
       this.#giveUpReconnect(r);
       return;
     }
-    const delay = Math.min(left, reconnectDelayMs(r.attempt) * this.#reconnectDelayScale);
+    const delay = reconnectDelayMs(r.attempt) * this.#reconnectDelayScale;
+    if (delay >= left) {
+      // No attempt is due before the deadline: give up AT it (R4: 45-60 s), not after one more
+      // attempt started at the deadline (measured 60.0-62.1 s before this).
+      r.timer = setTimeout(() => {
+        r.timer = null;
+        this.#giveUpReconnect(r);
+      }, left);
+      return;
+    }
     r.timer = setTimeout(() => {
       r.timer = null;
       void this.#attemptReconnect(r);
@@ -1120,7 +1281,14 @@ export class WebRTCEngine implements CallEngine {
   }
 
   #loginMessage(session: { sdkAppId: number; userSig: string }): Extract<ClientRequest, { type: 'login' }> {
-    const login: Extract<ClientRequest, { type: 'login' }> = { type: 'login', sdkAppId: session.sdkAppId, userId: this.#userId, userSig: session.userSig };
+    const login: Extract<ClientRequest, { type: 'login' }> = {
+      type: 'login',
+      sdkAppId: session.sdkAppId,
+      userId: this.#userId,
+      userSig: session.userSig,
+      multiIncoming: true,
+      callWaiting: this.#callWaiting,
+    };
     if (this.#profile.name !== undefined) login.name = this.#profile.name;
     if (this.#profile.avatar !== undefined) login.avatar = this.#profile.avatar;
     return login;
@@ -1215,6 +1383,10 @@ export class WebRTCEngine implements CallEngine {
         },
         onIceFatal: () => this.#onIceFatal(call, userId),
         iceDisconnectedTimeoutMs: this.#iceDisconnectedTimeoutMs,
+        onInterrupted: (reconnecting) => {
+          if (this.#call === call && call.peers.get(userId) === peer) this.#events.emit('onUserReconnecting', { userId, reconnecting });
+        },
+        stallMs: this.#mediaStallMs,
       });
     } catch (error) {
       this.#events.emit('onError', { code: ErrorCode.NOT_SUPPORTED_WEBRTC, message: `cannot create a peer connection: ${String(error)}` });
@@ -1261,9 +1433,11 @@ export class WebRTCEngine implements CallEngine {
     const peer = call.peers.get(userId);
     if (!peer) return;
     call.peers.delete(userId);
+    const wasInterrupted = peer.interrupted;
     peer.close();
     this.#meter.set(userId, null);
     this.#events.emit('onRemoteStream', { userId, stream: null });
+    if (wasInterrupted) this.#events.emit('onUserReconnecting', { userId, reconnecting: false });
   }
 
   /** Sends `track` (or nothing) as our `kind` media to every peer of the call. */
@@ -1281,7 +1455,8 @@ export class WebRTCEngine implements CallEngine {
     );
   }
 
-  #sendMediaState(): void {
+  /** Announces our microphone/camera state; `switchToAudio`: we switched the whole call to audio. */
+  #sendMediaState(switchToAudio = false): void {
     const call = this.#call;
     if (!call || call.phase !== 'connected' || !call.callId) return;
     this.#client?.send({
@@ -1289,6 +1464,7 @@ export class WebRTCEngine implements CallEngine {
       callId: call.callId,
       audio: this.#media.audioEnabled,
       video: this.#media.videoEnabled,
+      ...(switchToAudio ? { mediaType: 'audio' as const } : {}),
     });
   }
 
@@ -1322,15 +1498,17 @@ export class WebRTCEngine implements CallEngine {
         totalTime: call.beginAt ? Math.max(0, Math.round((Date.now() - call.beginAt) / 1000)) : 0,
       });
     }
+    if (this.#call === null) this.#promotePending();
     this.#deliverHeld();
   }
 
   /** A held invitation (glare) rings once our own call is over, if it is still fresh. */
   #deliverHeld(): void {
     const held = this.#held;
-    if (!held || this.#call) return;
+    if (!held) return;
+    if (this.#call && !this.#mayRingAlongside(this.#call)) return;
     this.#held = null;
-    if (Date.now() < held.expiresAt && this.#client) this.#ring(held.message);
+    if (Date.now() < held.expiresAt && this.#client) this.#ring(held.message, this.#call ? 'pending' : 'current');
   }
 
   #rejectHeld(): void {
@@ -1366,7 +1544,7 @@ export class WebRTCEngine implements CallEngine {
       const qualities: Record<string, number> = {};
       await Promise.all(
         [...call.peers].map(async ([userId, peer]) => {
-          qualities[userId] = await peer.sampleQuality();
+          qualities[userId] = await peer.sampleQuality(call.members.get(userId)?.audio === true);
         }),
       );
       if (this.#call !== call) return;
