@@ -5,6 +5,7 @@
  * (`icon-hangup`, ...) so hosts can put their own icons in.
  */
 import { html, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
+import { ICON_NAMES, iconOverride, type IconName } from './icon-registry.js';
 
 function icon(content: SVGTemplateResult, filled = false): TemplateResult {
   return html`<svg
@@ -32,7 +33,7 @@ const micBody = svg`<rect x="9" y="3" width="6" height="11" rx="3" /><path d="M5
 const cameraBody = svg`<rect x="3" y="6.5" width="12.5" height="11" rx="2" /><path d="M15.5 10.5l5-3v9l-5-3z" />`;
 const slash = svg`<path d="M3.5 3.5l17 17" />`;
 
-export const icons = {
+const defaults = {
   microphone: icon(micBody),
   microphoneOff: icon(svg`${micBody}${slash}`),
   camera: icon(cameraBody),
@@ -59,6 +60,15 @@ export const icons = {
   invite: icon(svg`<circle cx="10" cy="8" r="3.5" /><path d="M3.5 20a6.5 6.5 0 0 1 13 0M19 8v6M16 11h6" />`),
   /** A handset turned down: hang up or decline. */
   hangup: icon(svg`<g transform="rotate(135 12 12)">${handset}</g>`, true),
-} as const satisfies Record<string, TemplateResult>;
+} as const satisfies Record<IconName, TemplateResult>;
 
-export type IconName = keyof typeof icons;
+/**
+ * The icons elements render: each is the app's replacement (`registerIcons`) if there is one, else
+ * the kit's own. Read at render time.
+ */
+export const icons: { readonly [K in IconName]: TemplateResult } = Object.defineProperties(
+  {},
+  Object.fromEntries(ICON_NAMES.map((name) => [name, { enumerable: true, get: () => iconOverride(name) ?? defaults[name] }])),
+) as { readonly [K in IconName]: TemplateResult };
+
+export type { IconName };

@@ -72,10 +72,10 @@ export const styles = css`
     outline: 2px solid var(--ck-color-focus, #1c66e5);
     outline-offset: 2px;
   }
+  /* The banners themselves are in the top layer (a popover): the element only holds its live region. */
   incoming-banner {
     position: absolute;
-    inset-block-start: var(--ck-space-4, 16px);
-    inset-inline: var(--ck-space-4, 16px);
-    z-index: 1;
+    inset-block-start: 0;
+    inset-inline-start: 0;
   }
 `;

@@ -27,9 +27,16 @@ import { FloatWindow } from '../float-window/float-window.js';
 import { IncomingBanner } from '../incoming-banner/incoming-banner.js';
 import { styles } from './call-kit.styles.js';
 
-type View = { status: CallState['status']; role: CallState['role']; toast: boolean; minimized: boolean; soundBlocked: boolean };
-const idleView: View = { status: CallStatus.IDLE, role: CallRole.UNKNOWN, toast: false, minimized: false, soundBlocked: false };
-const viewOf = (s: CallState): View => ({ status: s.status, role: s.role, toast: s.toast !== null, minimized: s.minimized, soundBlocked: s.soundBlocked });
+type View = { status: CallState['status']; role: CallState['role']; toast: boolean; minimized: boolean; soundBlocked: boolean; incoming: number };
+const idleView: View = { status: CallStatus.IDLE, role: CallRole.UNKNOWN, toast: false, minimized: false, soundBlocked: false, incoming: 0 };
+const viewOf = (s: CallState): View => ({
+  status: s.status,
+  role: s.role,
+  toast: s.toast !== null,
+  minimized: s.minimized,
+  soundBlocked: s.soundBlocked,
+  incoming: s.incoming.length,
+});
 
 /**
  * The whole call UI. Provides the kit's store to every kit element inside it, turns their
@@ -42,7 +49,10 @@ const viewOf = (s: CallState): View => ({ status: s.status, role: s.role, toast:
  * @event ck-error - `{ code, message }` when the engine reports an error.
  * @event ck-kicked-out - `{ reason }` when this user was logged in elsewhere and kicked out.
  * @csspart base - The wrapper around the active view.
- * @csspart banner - The incoming-call banner.
+ * @csspart banner - The incoming-call banners (`<incoming-banner>`): shown for every ringing call, also while the
+ *   call view is minimized or during a call (call waiting), in the top layer (see `<incoming-banner>`).
+ * @csspart banner-stack - The banners' top-layer container (`<incoming-banner>`'s `stack` part).
+ * @csspart banner-base - One banner (`<incoming-banner>`'s `base` part).
  * @csspart view - The call view.
  * @csspart float-window - The minimized call (`<float-window>`), while `state.minimized`.
  * @csspart sound-button - "Tap to turn on sound": shown while the browser's autoplay policy holds the ringtone back.
@@ -81,6 +91,12 @@ export class CallKitElement extends LitElement {
   /** 1v1 video: `local` or `remote` large (`callKit.setLayoutMode`). */
   @property({ attribute: 'layout-mode' }) layoutMode: LayoutMode | undefined;
 
+  /** Call waiting: while in a call, one further call rings with "end and accept" (`callKit.enableCallWaiting`). */
+  @property({ type: Boolean, attribute: 'call-waiting' }) callWaiting: boolean | undefined;
+
+  /** System notifications for calls ringing while the tab is hidden (`callKit.enableNotifications`; the app asks the permission). */
+  @property({ type: Boolean }) notifications: boolean | undefined;
+
   /** UI language: `en`, `zh-cn`, `ja_JP` or a registered one (`callKit.setLanguage`). */
   @property() language: string | undefined;
 
@@ -108,8 +124,15 @@ export class CallKitElement extends LitElement {
   constructor() {
     super();
     this.#internals = typeof this.attachInternals === 'function' ? this.attachInternals() : null;
-    this.addEventListener(AcceptRequestEvent.eventName, (e) => this.#act(e, () => this.kit.accept({ audioOnly: e.detail.audioOnly })));
-    this.addEventListener(RejectRequestEvent.eventName, (e) => this.#act(e, () => this.kit.reject()));
+    this.addEventListener(AcceptRequestEvent.eventName, (e) =>
+      this.#act(e, () => {
+        const { audioOnly, callId, endCurrent } = e.detail;
+        return this.kit.accept(callId === undefined ? { audioOnly } : { audioOnly, callId, endCurrent: endCurrent === true });
+      }),
+    );
+    this.addEventListener(RejectRequestEvent.eventName, (e) =>
+      this.#act(e, () => (e.detail.callId === undefined ? this.kit.reject() : this.kit.reject({ callId: e.detail.callId }))),
+    );
     this.addEventListener(HangupRequestEvent.eventName, (e) => this.#act(e, () => this.kit.hangup()));
     this.addEventListener(InviteRequestEvent.eventName, (e) => {
       const userIDList = e.detail.userIDList;
@@ -207,6 +230,8 @@ export class CallKitElement extends LitElement {
     set('videoResolution', () => kit.setVideoResolution(this.videoResolution!));
     set('layoutMode', () => kit.setLayoutMode(this.layoutMode!));
     set('language', () => kit.setLanguage(this.language!));
+    set('callWaiting', () => kit.enableCallWaiting(Boolean(this.callWaiting)));
+    set('notifications', () => kit.enableNotifications(Boolean(this.notifications)));
     const callbacks: KitCallbacks = {};
     for (const key of ['statusChanged', 'beforeCalling', 'afterCalling', 'onMinimized', 'kickedOut'] as const) {
       if ((all || changed.has(key)) && this[key] !== undefined) (callbacks as Record<string, unknown>)[key] = this[key];
@@ -259,17 +284,18 @@ export class CallKitElement extends LitElement {
   }
 
   override render() {
-    const { status, role, toast, minimized, soundBlocked } = this.#view.value;
+    const { status, role, toast, minimized, soundBlocked, incoming } = this.#view.value;
     // While idle, <call-view> shows only its toast region (why the last call ended).
-    if (status === CallStatus.IDLE && !toast) return nothing;
+    if (status === CallStatus.IDLE && !toast && !incoming) return nothing;
     const ringing = status === CallStatus.CALLING && role === CallRole.CALLEE;
     // Minimized: the view stays in the DOM (its media elements keep playing the call's audio), hidden.
     const floating = minimized && status !== CallStatus.IDLE && !ringing;
     const sound = this.#localize.t('sound-blocked');
     return html`<div part="base">
-      ${ringing
-        ? html`<incoming-banner part="banner" exportparts="base: banner-base"></incoming-banner>`
-        : html`<call-view part="view" ?hidden=${floating}></call-view>`}
+      ${ringing || (status === CallStatus.IDLE && !toast) ? nothing : html`<call-view part="view" ?hidden=${floating}></call-view>`}
+      ${ringing || incoming
+        ? html`<incoming-banner part="banner" exportparts="stack: banner-stack, base: banner-base"></incoming-banner>`
+        : nothing}
       ${floating ? html`<float-window part="float-window"></float-window>` : nothing}
       ${soundBlocked
         ? html`<button type="button" part="sound-button" class="sound" lang=${this.#localize.lang} @click=${() => this.dispatchEvent(new SoundRequestEvent())}>

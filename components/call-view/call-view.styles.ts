@@ -153,13 +153,26 @@ export const styles = css`
   }
   [part='grid'] {
     display: grid;
-    grid-template-columns: repeat(var(--_columns, 2), minmax(0, 1fr));
+    grid-template-columns: repeat(var(--_columns), minmax(0, 1fr));
+    --_columns: 2;
     grid-auto-rows: minmax(0, 1fr);
     gap: var(--ck-call-view-grid-gap, var(--ck-space-2, 8px));
     inline-size: 100%;
     block-size: 100%;
     padding-block: var(--ck-space-2, 8px);
     box-sizing: border-box;
+  }
+  [part='grid'].columns-3 {
+    --_columns: 3;
+  }
+  /* An odd tile out in the last row is centred: 3 tiles (2 columns), 4 or 7 tiles (3 columns). */
+  [part='grid']:not(.focused).columns-2 .cell:last-child:nth-child(odd) {
+    grid-column: 1 / -1;
+    justify-self: center;
+    inline-size: calc((100% - var(--ck-call-view-grid-gap, var(--ck-space-2, 8px))) / 2);
+  }
+  [part='grid']:not(.focused).columns-3 .cell:last-child:nth-child(3n + 1) {
+    grid-column: 2;
   }
   [part='grid'] participant-tile {
     inline-size: 100%;

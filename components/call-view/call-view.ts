@@ -3,8 +3,8 @@ import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { CallMediaType, CallRole, CallStatus, LayoutMode, type VideoDisplayMode } from '../../src/constants.js';
+import { safeImageUrl } from '../../src/elements/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { CameraRequestEvent, MicrophoneRequestEvent, SpeakerRequestEvent } from '../../src/events/requests.js';
 import { formatDuration } from '../../src/store/store.js';
@@ -53,7 +53,7 @@ function viewOf(s: CallState): View {
     remoteIds: remotes.map((m) => m.userId),
     remoteVideo: Boolean(first?.videoAvailable && first.stream),
     peerName: peer ? peer.name || peer.userId : s.callerId,
-    peerAvatar: peer?.avatar ?? '',
+    peerAvatar: safeImageUrl(peer?.avatar),
     layoutMode: s.settings.layoutMode,
     connectedAt: s.connectedAt,
     connecting: s.status === CallStatus.CONNECTED && remotes.length > 0 && remotes.every((m) => !m.stream),
@@ -80,7 +80,8 @@ function viewEquals(a: View, b: View): boolean {
  * - group: a grid of tiles, 2 columns up to 4 members, 3 up to 9; clicking a tile shows it large;
  * - narrow containers (container query, under 480px): a full-bleed portrait layout;
  * - always: the call timer (`hh:mm:ss` from `state.connectedAt`, ticking only while connected),
- *   the store's tip, its toast in a `role="status"` live region, and `<feature-buttons>`.
+ *   the store's tip (else "Connection to {name} lost, reconnecting…" while a member's media
+ *   connection is interrupted), its toast in a `role="status"` live region, and `<feature-buttons>`.
  * While idle it renders only the (empty) live region.
  *
  * Keyboard, while focus is inside the view (not in a text field): M turns the microphone on or off,
@@ -169,6 +170,11 @@ export class CallView extends StoreElement {
 
   readonly #view = this.select<View>(viewOf, viewEquals);
   readonly #tip = this.select<Message | null>((s) => s.tip);
+  /** Name of the first connected member whose media connection is interrupted ('' when none). */
+  readonly #reconnecting = this.select<string>((s) => {
+    const m = s.status === CallStatus.CONNECTED ? s.members.find((x) => x.reconnecting && x.status === 'accepted') : undefined;
+    return m ? m.name || m.userId : '';
+  });
   readonly #toast = this.select<Toast | null>((s) => s.toast);
 
   /** The clock: re-renders the timer each elapsed second while connected. */
@@ -318,7 +324,12 @@ export class CallView extends StoreElement {
   #renderContent(v: View) {
     const { t } = this.localize;
     const tip = this.#tip.value;
-    const tipText = tip ? html`<p part="tip">${t(tip.key, tip.params)}</p>` : nothing;
+    const lost = this.#reconnecting.value;
+    const tipText = tip
+      ? html`<p part="tip">${t(tip.key, tip.params)}</p>`
+      : lost
+        ? html`<p part="tip" role="status">${t('member-reconnecting', { name: lost })}</p>`
+        : nothing;
     const ringing = v.status === CallStatus.CALLING && v.role === CallRole.CALLEE;
     if (ringing || (v.status === CallStatus.CALLING && !v.group)) return this.#renderPeer(v);
     if (v.connecting && !v.group) return this.#renderConnecting(v);
@@ -329,10 +340,9 @@ export class CallView extends StoreElement {
       const ordered = focused ? [focused, ...ids.filter((id) => id !== focused)] : ids;
       return html`<div
           part="grid"
-          class=${focused ? 'focused' : ''}
+          class="columns-${columns} ${focused ? 'focused' : ''}"
           role="group"
           aria-label=${t('people-in-call', { count: ids.length })}
-          style=${styleMap({ '--_columns': String(columns) })}
         >
           ${repeat(
             ordered,

@@ -37,6 +37,19 @@ export const styles = css`
     inline-size: var(--ck-float-window-video-width, 200px);
     padding: 0;
   }
+  /* In a Document Picture-in-Picture window: the window is the frame (moved and sized by the system). */
+  [part~='base'].pip {
+    position: static;
+    inline-size: 100vw;
+    block-size: 100vh;
+    border-radius: 0;
+    box-shadow: none;
+    cursor: default;
+    justify-content: space-between;
+  }
+  [part~='base'].pip.video {
+    inline-size: 100vw;
+  }
   button {
     font: inherit;
     color: inherit;

@@ -1,10 +1,10 @@
-import { html, nothing, svg, type PropertyValues } from 'lit';
+import { html, nothing, render, svg, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { CallMediaType, CallStatus } from '../../src/constants.js';
 import { DragController, type DragPosition } from '../../src/elements/drag-controller.js';
 import { StoreElement } from '../../src/elements/store-element.js';
+import { styleProps } from '../../src/elements/style-props.js';
 import { HangupRequestEvent, MicrophoneRequestEvent, MinimizeRequestEvent } from '../../src/events/requests.js';
 import { icons } from '../../src/icons.js';
 import { formatDuration } from '../../src/store/store.js';
@@ -39,6 +39,15 @@ const restoreIcon = html`<svg class="icon" viewBox="0 0 24 24" width="24" height
   ${svg`<path d="M14 4h6v6M10 20H4v-6M20 4l-7 7M4 20l7-7" />`}
 </svg>`;
 
+/** The parts of the Document Picture-in-Picture API this element uses (Chromium 116+). */
+interface DocumentPictureInPicture {
+  requestWindow(options?: { width?: number; height?: number }): Promise<Window>;
+}
+
+function documentPip(): DocumentPictureInPicture | null {
+  return (globalThis as { documentPictureInPicture?: DocumentPictureInPicture }).documentPictureInPicture ?? null;
+}
+
 /** Default gap from the viewport's top and end edges, px. */
 const INSET = 16;
 
@@ -52,6 +61,13 @@ const INSET = 16;
  *
  * Works inside `<call-kit>` (which shows it when minimized) or anywhere else with `.store` or
  * `call-kit="id"`; with `call-kit="id"` its requests are dispatched on that `<call-kit>`.
+ *
+ * Document Picture-in-Picture: where the browser has it (`documentPictureInPicture`, Chromium 116+)
+ * and the page has a user activation (the minimize click), the window is promoted into an
+ * always-on-top system window that stays visible over other tabs and apps; its buttons still send
+ * their requests through this element. Closing that window restores the call. Without the API, or
+ * when the browser refuses (no activation), the in-page window is used. `picture-in-picture="off"`
+ * keeps it in the page.
  *
  * @summary Minimized call: timer or video, microphone, hang-up, restore.
  *
@@ -85,12 +101,24 @@ const INSET = 16;
  * @cssstate open - The window is shown.
  * @cssstate video - It shows video.
  * @cssstate dragging - It is being dragged.
+ * @cssstate picture-in-picture - It is shown in a Document Picture-in-Picture window.
  */
 export class FloatWindow extends StoreElement {
   static override styles = styles;
 
   /** Where the window is (viewport px from the top-left corner); default near the top end corner. Set it to move the window. */
   @property({ attribute: false }) position: DragPosition | null = null;
+
+  /**
+   * `auto`: promote the window into a Document Picture-in-Picture window where the browser can;
+   * `off`: always the in-page window.
+   */
+  @property({ attribute: 'picture-in-picture', reflect: true }) pictureInPicture: 'auto' | 'off' = 'auto';
+
+  /** The Document Picture-in-Picture window in use, if any. */
+  get pipWindow(): Window | null {
+    return this.#pip?.window ?? null;
+  }
 
   readonly #view = this.select<FloatView>(viewOf, shallowEqual);
   readonly #drag = new DragController(this, {
@@ -100,6 +128,12 @@ export class FloatWindow extends StoreElement {
     },
   });
   #tick: ReturnType<typeof setInterval> | undefined;
+  /** The Picture-in-Picture window and the shadow root rendered into it. */
+  #pip: { window: Window; root: ShadowRoot; host: HTMLElement } | null = null;
+  /** A request for a Picture-in-Picture window is pending. */
+  #pipPending = false;
+  /** Whether the window was open at the last update (Picture-in-Picture is tried when it opens). */
+  #wasOpen = false;
 
   get #base(): HTMLElement | null {
     return this.renderRoot?.querySelector<HTMLElement>('[part~=base]') ?? null;
@@ -109,6 +143,67 @@ export class FloatWindow extends StoreElement {
     super.disconnectedCallback();
     clearInterval(this.#tick);
     this.#tick = undefined;
+    this.#closePip();
+  }
+
+  /** Opens the Picture-in-Picture window when allowed and possible (else the in-page window stays). */
+  async #openPip(): Promise<void> {
+    const api = documentPip();
+    const activation = (navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation;
+    if (!api || this.#pip || this.#pipPending || this.pictureInPicture === 'off' || activation?.isActive === false) return;
+    this.#pipPending = true;
+    const box = this.#base?.getBoundingClientRect();
+    let win: Window;
+    try {
+      win = await api.requestWindow({ width: Math.ceil(box?.width || 240), height: Math.ceil(box?.height || 72) });
+    } catch {
+      return; // Refused (e.g. no user activation): the in-page window stays.
+    } finally {
+      this.#pipPending = false;
+    }
+    if (!this.#view.value.open || !this.isConnected) {
+      win.close();
+      return;
+    }
+    const doc = win.document;
+    const host = doc.createElement('div');
+    host.className = 'ck-float-window-pip';
+    // The page's theme does not reach the other document: carry the colour scheme across.
+    const scheme = getComputedStyle(this).getPropertyValue('--ck-color-scheme').trim();
+    if (scheme) host.style.setProperty('--ck-color-scheme', scheme);
+    host.style.setProperty('display', 'contents');
+    const root = host.attachShadow({ mode: 'open' });
+    // Constructed style sheets cannot cross documents: build one in the window's own realm.
+    const Sheet = (win as Window & typeof globalThis).CSSStyleSheet;
+    const sheet = new Sheet();
+    sheet.replaceSync(FloatWindow.styles.cssText);
+    root.adoptedStyleSheets = [sheet];
+    doc.body.style.setProperty('margin', '0');
+    doc.body.append(host);
+    this.#pip = { window: win, root, host };
+    win.addEventListener('pagehide', this.#onPipClosed, { once: true });
+    this.toggleState('picture-in-picture', true);
+    this.requestUpdate();
+  }
+
+  /** The user closed the Picture-in-Picture window (not the kit): back to the call. */
+  #onPipClosed = () => {
+    if (!this.#pip) return;
+    this.#pip = null;
+    this.toggleState('picture-in-picture', false);
+    if (this.#view.value.open) this.#restore();
+    this.requestUpdate();
+  };
+
+  #closePip(): void {
+    const pip = this.#pip;
+    if (!pip) return;
+    this.#pip = null;
+    pip.window.removeEventListener('pagehide', this.#onPipClosed);
+    render(nothing, pip.root);
+    pip.host.remove();
+    pip.window.close();
+    this.toggleState('picture-in-picture', false);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -123,6 +218,15 @@ export class FloatWindow extends StoreElement {
     const { open, video, connectedAt } = this.#view.value;
     this.toggleState('open', open);
     this.toggleState('video', open && video);
+    if (!open) {
+      this.#closePip();
+    } else if (this.#pip) {
+      render(this.#renderWindow(this.#view.value, true), this.#pip.root, { host: this });
+    } else if (!this.#wasOpen) {
+      // Only when the window opens (the minimize click), never on a later key press or re-render.
+      void this.#openPip();
+    }
+    this.#wasOpen = open;
     const base = this.#base;
     if (base) {
       if (typeof base.showPopover === 'function' && !base.matches(':popover-open')) base.showPopover();
@@ -161,7 +265,13 @@ export class FloatWindow extends StoreElement {
 
   override render() {
     const v = this.#view.value;
-    if (!v.open) return nothing;
+    // In a Picture-in-Picture window the content is rendered there (see updated()).
+    if (!v.open || this.#pip) return nothing;
+    return this.#renderWindow(v, false);
+  }
+
+  /** The window's content: in this element's shadow root (`pip` false) or the Picture-in-Picture window. */
+  #renderWindow(v: FloatView, pip: boolean) {
     const { t } = this.localize;
     const pos = this.position;
     const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
@@ -171,30 +281,30 @@ export class FloatWindow extends StoreElement {
     const time = v.connectedAt ? formatDuration(Date.now() - v.connectedAt) : t('member-ringing');
     return html`<div
       part="base"
-      class=${v.video ? 'video' : 'audio'}
-      popover="manual"
+      class="${v.video ? 'video' : 'audio'}${pip ? ' pip' : ''}"
+      popover=${ifDefined(pip ? undefined : 'manual')}
       role="region"
       aria-label=${t('float-window')}
       lang=${this.localize.lang}
       dir=${ifDefined(rtl)}
-      style=${styleMap(pos ? { left: `${pos.x}px`, top: `${pos.y}px` } : { visibility: 'hidden' })}
-      @pointerdown=${this.#pointerDown}
+      ${styleProps(pip ? {} : pos ? { left: `${pos.x}px`, top: `${pos.y}px` } : { visibility: 'hidden' })}
+      @pointerdown=${pip ? undefined : this.#pointerDown}
     >
       <button
         type="button"
         part="restore"
         class="restore"
         aria-label=${v.video ? `${restore}: ${v.name}` : `${restore}: ${time}`}
-        aria-describedby="move-hint"
+        aria-describedby=${ifDefined(pip ? undefined : 'move-hint')}
         title=${restore}
         @click=${() => this.#restore()}
-        @keydown=${this.#drag.keyDown}
+        @keydown=${pip ? undefined : this.#drag.keyDown}
       >
         ${v.video
           ? html`<video part="video" autoplay muted playsinline .srcObject=${v.stream}></video><span part="name">${v.name}</span>`
           : html`<slot name="icon-restore">${restoreIcon}</slot><span part="timer" role="timer">${time}</span>`}
       </button>
-      <span id="move-hint" class="visually-hidden">${t('float-window-move')}</span>
+      ${pip ? nothing : html`<span id="move-hint" class="visually-hidden">${t('float-window-move')}</span>`}
       <div part="controls">
         <button
           type="button"

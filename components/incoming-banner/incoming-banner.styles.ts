@@ -21,6 +21,28 @@ export const styles = css`
   [hidden] {
     display: none !important;
   }
+  /* The stack lives in the top layer (popover="manual"): reset the UA popover box, pin it to the
+     viewport's top inline-end corner. Without the Popover API it is a fixed box on top. */
+  [part='stack'] {
+    position: fixed;
+    inset: var(--ck-incoming-banner-inset, 16px) var(--ck-incoming-banner-inset, 16px) auto auto;
+    inset-inline-start: auto;
+    inset-inline-end: var(--ck-incoming-banner-inset, 16px);
+    z-index: 2147483647;
+    margin: 0;
+    padding: 0;
+    border: 0;
+    background: transparent;
+    overflow: visible;
+    inline-size: var(--ck-incoming-banner-width, min(420px, calc(100vw - 32px)));
+    display: flex;
+    flex-direction: column;
+    gap: var(--ck-space-2, 8px);
+    color: inherit;
+  }
+  [part='stack']:popover-open {
+    display: flex;
+  }
   [part='base'] {
     display: flex;
     flex-wrap: wrap;
@@ -109,12 +131,24 @@ export const styles = css`
   button:hover {
     filter: brightness(1.1);
   }
+  button[aria-disabled='true'] {
+    cursor: progress;
+    opacity: 0.6;
+    filter: none;
+  }
   .accept,
   .accept-audio {
     background: var(--ck-color-accept, #0abf77);
   }
   .reject {
     background: var(--ck-color-hangup, #e54545);
+  }
+  .end-accept {
+    inline-size: auto;
+    padding-inline: var(--ck-space-3, 12px);
+    gap: var(--ck-space-1, 4px);
+    border-radius: calc(var(--_size) / 2);
+    background: var(--ck-color-accept, #0abf77);
   }
   @media (forced-colors: active) {
     button {

@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { CallMediaType } from '../../src/constants.js';
+import { safeImageUrl } from '../../src/elements/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { JoinRequestEvent } from '../../src/events/requests.js';
 import type { CallState } from '../../src/store/types.js';
@@ -30,7 +31,7 @@ function cardFor(s: CallState, groupId: string | undefined): Card {
   if (!call || call.callId === s.callId) return none;
   const people = call.members
     .filter((m) => m.status === 'accepted')
-    .map((m) => ({ userId: m.userId, name: m.name || m.userId, avatar: m.avatar ?? '' }));
+    .map((m) => ({ userId: m.userId, name: m.name || m.userId, avatar: safeImageUrl(m.avatar) }));
   if (people.length === 0) return none;
   return { callId: call.callId, video: call.mediaType === CallMediaType.VIDEO, people };
 }

@@ -49,6 +49,19 @@ export const styles = css`
     inline-size: 1.1em;
     block-size: 1.1em;
   }
+  .reconnecting {
+    position: absolute;
+    inset-block-start: 50%;
+    inset-inline: 0;
+    margin-inline: auto;
+    inline-size: fit-content;
+    translate: 0 -50%;
+    padding: 4px 12px;
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.6);
+    color: #fff;
+    font-size: var(--ck-participant-tile-font-size, 0.875rem);
+  }
   :host(:state(speaking):state(video)) [part='base'] {
     box-shadow: inset 0 0 0 3px var(--_speaking);
   }
@@ -67,9 +80,15 @@ export const styles = css`
     inset: 0;
     inline-size: 100%;
     block-size: 100%;
-    object-fit: var(--_fit, cover);
+    object-fit: cover;
     background: #000;
     border-radius: inherit;
+  }
+  [part='video'][data-fit='contain'] {
+    object-fit: contain;
+  }
+  [part='video'][data-fit='fill'] {
+    object-fit: fill;
   }
   :host(:state(self)) [part='video'] {
     transform: var(--ck-participant-tile-self-transform, scaleX(-1));
@@ -136,5 +155,28 @@ export const styles = css`
   }
   audio {
     display: none;
+  }
+  /* Voice level: a short bar filled from the bottom by --_level (0-1), set through CSSOM. */
+  .volume {
+    position: relative;
+    flex: none;
+    inline-size: 4px;
+    block-size: 0.9em;
+    border-radius: 2px;
+    overflow: hidden;
+    background: rgb(127 127 127 / 0.35);
+  }
+  .volume::after {
+    content: '';
+    position: absolute;
+    inset: 0;
+    background: var(--ck-participant-tile-volume-color, var(--_speaking));
+    transform-origin: bottom;
+    transform: scaleY(var(--_level, 0));
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    .volume::after {
+      transition: transform 120ms linear;
+    }
   }
 `;

@@ -1,9 +1,10 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { POOR_NETWORK_QUALITY, type VideoDisplayMode } from '../../src/constants.js';
+import { safeImageUrl, cssImageUrl } from '../../src/elements/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
+import { styleProps } from '../../src/elements/style-props.js';
 import { icons } from '../../src/icons.js';
 import type { CallState, MemberView } from '../../src/store/types.js';
 import { styles } from './participant-tile.styles.js';
@@ -48,6 +49,8 @@ function initialOf(name: string): string {
  * @csspart name - The member's name.
  * @csspart status - The microphone-off indicator, or "calling" while the member has not answered.
  * @csspart network - The poor-network indicator (network quality 4 or worse).
+ * @csspart reconnecting - "Reconnecting…", shown while the media connection to the member is interrupted.
+ * @csspart volume - A level meter of the member's voice (while their microphone is on; decorative).
  *
  * @cssproperty --ck-participant-tile-background - Tile background (default `--ck-color-stage`).
  * @cssproperty --ck-participant-tile-color - Text colour (default `--ck-color-on-stage`).
@@ -63,8 +66,10 @@ function initialOf(name: string): string {
  * @cssproperty --ck-participant-tile-self-transform - Transform of the local video (default `scaleX(-1)`, a mirror).
  *
  * @cssproperty --ck-participant-tile-network-color - Colour of the poor-network indicator.
+ * @cssproperty --ck-participant-tile-volume-color - Colour of the voice level meter (default the speaking colour).
  *
  * @cssstate poor-network - The member's network quality is poor (4 or worse).
+ * @cssstate reconnecting - The media connection to the member is interrupted and being recovered.
  * @cssstate speaking - The member's volume is above `speaking-threshold`.
  * @cssstate video - The member's video is shown.
  * @cssstate muted - The member has joined and their microphone is off.
@@ -93,6 +98,7 @@ export class ParticipantTile extends StoreElement {
   readonly #fromStore = this.select<MemberView | null>((s) => findMember(s, this.userId), Object.is, null);
   readonly #storeDisplayMode = this.select((s) => s.settings.displayMode);
   readonly #storeSpeakerMuted = this.select((s) => s.speakerMuted);
+  readonly #speakerDeviceId = this.select((s) => s.settings.speakerDeviceId ?? '');
   readonly #background = this.select((s) => backgroundOf(s, this.userId || this.member?.userId || ''));
 
   /** The stream last given to the media element, kept while the member's tracks stay the same. */
@@ -116,11 +122,24 @@ export class ParticipantTile extends StoreElement {
     this.toggleState('muted', Boolean(m && this.#joined(m) && !m.audioAvailable));
     this.toggleState('speaking', Boolean(m && m.audioAvailable && m.volume > this.speakingThreshold));
     this.toggleState('poor-network', Boolean(m && m.networkQuality >= POOR_NETWORK_QUALITY));
+    this.toggleState('reconnecting', Boolean(m && !m.isSelf && m.reconnecting));
     const media = this.renderRoot.querySelector<HTMLMediaElement>('video, audio');
+    if (media && m && !m.isSelf) this.#applySink(media);
     if (media?.srcObject && media.paused) {
       // Autoplay can be refused before the user interacted with the page; the next render retries.
       media.play().catch(() => undefined);
     }
+  }
+
+  /**
+   * Routes the member's audio to the chosen output (`switchDevice({ deviceType: 'speaker' })`)
+   * where the browser can (`setSinkId`); elsewhere audio stays on the system default output.
+   */
+  #applySink(media: HTMLMediaElement): void {
+    const sink = media as HTMLMediaElement & { sinkId?: string; setSinkId?: (id: string) => Promise<void> };
+    const id = this.#speakerDeviceId.value;
+    if (typeof sink.setSinkId !== 'function' || sink.sinkId === id) return;
+    sink.setSinkId(id).catch(() => undefined);
   }
 
   /**
@@ -149,13 +168,14 @@ export class ParticipantTile extends StoreElement {
   }
 
   #renderAvatar(m: MemberView, name: string) {
-    if (m.avatar && m.avatar !== this.failedAvatar) {
+    const avatar = safeImageUrl(m.avatar);
+    if (avatar && avatar !== this.failedAvatar) {
       return html`<img
         part="avatar"
-        src=${m.avatar}
+        src=${avatar}
         alt=""
         @error=${() => {
-          this.failedAvatar = m.avatar;
+          this.failedAvatar = avatar;
         }}
       />`;
     }
@@ -185,7 +205,7 @@ export class ParticipantTile extends StoreElement {
     const fit = this.displayMode ?? this.#storeDisplayMode.value;
     const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
     const stream = this.#stable(m.stream);
-    const background = video ? '' : this.#background.value;
+    const background = video ? '' : cssImageUrl(this.#background.value);
     return html`<div
       part="base"
       role="group"
@@ -193,7 +213,7 @@ export class ParticipantTile extends StoreElement {
       lang=${this.localize.lang}
       dir=${ifDefined(rtl)}
       class=${background ? 'has-background' : ''}
-      style=${styleMap({ '--_background-image': background ? `url(${JSON.stringify(background)})` : undefined })}
+      ${styleProps({ '--_background-image': background })}
     >
       ${video
         ? html`<video
@@ -202,13 +222,19 @@ export class ParticipantTile extends StoreElement {
             playsinline
             .muted=${m.isSelf || speakerMuted}
             .srcObject=${stream}
-            style=${styleMap({ '--_fit': fit })}
+            data-fit=${fit}
           ></video>`
         : this.#renderAvatar(m, name)}
+      ${!m.isSelf && m.reconnecting
+        ? html`<span part="reconnecting" class="reconnecting" role="status">${this.localize.t('reconnecting')}</span>`
+        : nothing}
       ${!video && !m.isSelf && stream ? html`<audio autoplay .muted=${speakerMuted} .srcObject=${stream}></audio>` : nothing}
       <div class="label">
         <span part="name">${label}</span>
         <span part="status">${this.#renderStatus(m)}</span>
+        ${this.#joined(m) && m.audioAvailable
+          ? html`<span part="volume" class="volume" aria-hidden="true" ${styleProps({ '--_level': String(Math.min(100, Math.max(0, m.volume)) / 100) })}></span>`
+          : nothing}
         ${this.#renderNetwork(m)}
       </div>
     </div>`;

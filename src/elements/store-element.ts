@@ -1,11 +1,26 @@
 import { ContextConsumer } from '@lit/context';
-import { LitElement } from 'lit';
+import { css, LitElement, type CSSResultGroup, type CSSResultOrNative } from 'lit';
 import { property } from 'lit/decorators.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
+import { onIconsChanged } from '../icon-registry.js';
 import { storeContext } from '../store/context.js';
 import { initialState } from '../store/store.js';
 import { StoreController } from '../store/store-controller.js';
 import type { CallState, ReadonlyStore } from '../store/types.js';
+
+/**
+ * `theme="light|dark"` on any kit element picks its colour scheme (as `<call-kit theme>` does for
+ * the elements inside it); without it, the inherited `--ck-color-scheme`, else the page's
+ * `prefers-color-scheme`. Every element's colours are `light-dark()` pairs of `--ck-*` tokens.
+ */
+const themeStyles = css`
+  :host([theme='light']) {
+    --ck-color-scheme: light;
+  }
+  :host([theme='dark']) {
+    --ck-color-scheme: dark;
+  }
+`;
 
 /** The idle state selectors see while an element has no store, so they never have to check. */
 const idle: CallState = initialState();
@@ -40,6 +55,13 @@ export class StoreElement extends LitElement {
   /** Id of the element (usually a `<call-kit>`) whose `.store` to show, for elements placed outside it. */
   @property({ attribute: 'call-kit' }) callKit: string | undefined;
 
+  /** Colour scheme of this element and the kit elements inside it; default: inherited, else the page's. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+
+  protected static override finalizeStyles(styles?: CSSResultGroup): CSSResultOrNative[] {
+    return [themeStyles, ...super.finalizeStyles(styles)];
+  }
+
   /** Translations in the language of the resolved store. */
   protected readonly localize: LocalizeController;
 
@@ -50,6 +72,8 @@ export class StoreElement extends LitElement {
   readonly #context: ContextConsumer<typeof storeContext, this>;
   #resolved: ReadonlyStore | undefined;
   #waiting: string | undefined;
+  /** Unsubscribes from icon registry changes (`registerIcons` re-renders the elements on the page). */
+  #offIcons: (() => void) | undefined;
 
   constructor() {
     super();
@@ -110,6 +134,13 @@ export class StoreElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#resolve();
+    this.#offIcons ??= onIconsChanged(() => this.requestUpdate());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#offIcons?.();
+    this.#offIcons = undefined;
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {

@@ -8,6 +8,7 @@ import en, { type Dictionary, type MessageKey } from './locales/en.js';
 import jaJP from './locales/ja_JP.js';
 import zhCn from './locales/zh-cn.js';
 import type { Entry, PluralEntry } from './types.js';
+import { invalidParameter } from '../errors.js';
 
 export type { Dictionary, MessageKey } from './locales/en.js';
 export type { Entry, PluralEntry } from './types.js';
@@ -65,7 +66,8 @@ function findLocale(language: string): string | undefined {
  * Keys missing from `dict` fall back to English. Elements showing that language re-render.
  */
 export function registerLocale(code: string, dict: LocaleDictionary): void {
-  if (!code.trim()) throw new TypeError('registerLocale: the language code must not be empty');
+  if (typeof code !== 'string' || !code.trim()) throw invalidParameter('registerLocale: the language code must be a non-empty string');
+  if (!dict || typeof dict !== 'object') throw invalidParameter('registerLocale: the dictionary must be an object of texts');
   const existing = locales.get(code);
   locales.set(code, existing ? { ...existing, ...dict } : { ...dict });
   for (const listener of [...listeners]) listener(code);

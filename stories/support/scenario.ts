@@ -72,3 +72,42 @@ export function callKitView(scene: Scene, opts: { theme?: 'light' | 'dark'; dir?
     <call-kit theme=${theme} .kit=${scene.kit}></call-kit>
   </div>`;
 }
+
+/**
+ * A small solid PNG as a `data:` URL (drawn on a canvas), for view background images without
+ * network requests.
+ */
+export function pngDataUrl(colour: string): string {
+  const canvas = document.createElement('canvas');
+  canvas.width = 32;
+  canvas.height = 24;
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = colour;
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.fillStyle = 'rgb(255 255 255 / 0.25)';
+  ctx.fillRect(0, 16, canvas.width, 8);
+  return canvas.toDataURL('image/png');
+}
+
+/** A live canvas video stream labelled with `label`'s initial, for stories that drive a store by hand. */
+export function canvasStream(label: string, width = 320, height = 240): MediaStream {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d')!;
+  let hue = [...label].reduce((h, c) => h + c.charCodeAt(0), 0) % 360;
+  const draw = () => {
+    hue = (hue + 2) % 360;
+    ctx.fillStyle = `hsl(${hue} 45% 35%)`;
+    ctx.fillRect(0, 0, width, height);
+    ctx.fillStyle = '#fff';
+    ctx.font = '48px sans-serif';
+    ctx.textAlign = 'center';
+    ctx.fillText(label.slice(0, 1).toUpperCase(), width / 2, height / 2 + 16);
+  };
+  draw();
+  const stream = canvas.captureStream(10);
+  const [track] = stream.getVideoTracks();
+  const timer = setInterval(() => (track.readyState === 'live' ? draw() : clearInterval(timer)), 100);
+  return stream;
+}

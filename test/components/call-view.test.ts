@@ -446,6 +446,25 @@ describe('<call-view>', () => {
       expect(getComputedStyle(q(el, '[part~=grid]')!).gridTemplateColumns.split(' ')).to.have.length(3);
     });
 
+    it('group: the odd tile out of the last row is centred (3 tiles in 2 columns, 7 in 3)', async () => {
+      const store = new CallStore();
+      const members = ['bob', 'carol', 'dave', 'erin', 'frank', 'grace'].map((userId) => ({ userId, name: userId }));
+      dialing(store, CallMediaType.VIDEO, members.slice(0, 2));
+      connect(store);
+      const el = await render(store);
+      const centre = (r: DOMRect) => r.left + r.width / 2;
+      const gridBox = () => q(el, '[part~=grid]')!.getBoundingClientRect();
+      const boxes = () => tiles(el).map((t) => t.getBoundingClientRect());
+      expect(tiles(el)).to.have.length(3);
+      expect(Math.abs(centre(boxes()[2]!) - centre(gridBox())), 'third tile centred').to.be.below(2);
+      expect(Math.abs(boxes()[2]!.width - boxes()[0]!.width), 'at the width of the others').to.be.below(2);
+      for (const m of members.slice(2)) store.dispatch({ type: 'member-upsert', userId: m.userId, name: m.name, status: 'accepted' });
+      await settle(el);
+      expect(tiles(el)).to.have.length(7);
+      expect(Math.abs(centre(boxes()[6]!) - centre(gridBox())), 'seventh tile in the middle column').to.be.below(2);
+      expect(Math.abs(centre(boxes()[6]!) - centre(boxes()[1]!)), 'under the second').to.be.below(2);
+    });
+
     it('keyboard shortcuts inside the view: M microphone, V camera, S speaker', async () => {
       const store = new CallStore();
       dialing(store);
@@ -489,6 +508,31 @@ describe('<call-view>', () => {
       expect(light).to.equal('rgb(238, 240, 243)');
       expect(dark).to.equal('rgb(31, 35, 41)');
       await expect(el).to.be.accessible();
+    });
+
+    it('theme="light|dark" on the element itself wins over the inherited scheme, and reaches the tiles', async () => {
+      const store = new CallStore();
+      dialing(store, CallMediaType.VIDEO, [{ userId: 'bob', name: 'Bob' }, { userId: 'carol', name: 'Carol' }]);
+      connect(store);
+      const el = await render(store);
+      const wrapper = el.parentElement!;
+      wrapper.style.setProperty('--ck-color-scheme', 'light');
+      const stage = () => getComputedStyle(q(el, '[part~=base]')!).backgroundColor;
+      const tileStage = () => getComputedStyle(tiles(el)[1]!).backgroundColor;
+      expect(stage()).to.equal('rgb(238, 240, 243)');
+      const lightTile = tileStage();
+      el.theme = 'dark';
+      await el.updateComplete;
+      expect(el.getAttribute('theme')).to.equal('dark');
+      expect(stage(), 'dark although the page says light').to.equal('rgb(31, 35, 41)');
+      expect(tileStage(), 'the tiles inside follow').to.not.equal(lightTile);
+      el.theme = 'light';
+      wrapper.style.setProperty('--ck-color-scheme', 'dark');
+      await el.updateComplete;
+      expect(stage(), 'light although the page says dark').to.equal('rgb(238, 240, 243)');
+      el.theme = undefined;
+      await el.updateComplete;
+      expect(stage(), 'no theme: inherited again').to.equal('rgb(31, 35, 41)');
     });
 
     it('narrow containers: the picture-in-picture shrinks (container query)', async () => {

@@ -19,6 +19,7 @@ import {
   SwitchCameraRequestEvent,
 } from '../../src/events/requests.js';
 import { registerLocale } from '../../src/i18n/index.js';
+import { registerIcons } from '../../src/icon-registry.js';
 import { storeContext } from '../../src/store/context.js';
 import { CallStore } from '../../src/store/store.js';
 import type { ReadonlyStore } from '../../src/store/types.js';
@@ -161,6 +162,27 @@ describe('<feature-buttons>', () => {
       const slot = el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name=icon-hangup]')!;
       expect(slot.assignedElements()[0]?.textContent).to.equal('X');
       expect(el.shadowRoot!.querySelector('slot[name=icon-microphone-off]')).to.not.equal(null);
+    });
+
+    it('lets apps replace icons everywhere through the registry, also inside <call-view>; null restores them', async () => {
+      const store = new CallStore();
+      connected(store);
+      const view = await fixture<HTMLElement>(html`<call-view .store=${store} style="width: 640px; height: 480px"></call-view>`);
+      const inner = () => view.shadowRoot!.querySelector<FeatureButtons>('feature-buttons')!;
+      await inner().updateComplete;
+      const hangupIcon = () => inner().shadowRoot!.querySelector('slot[name=icon-hangup] svg');
+      expect(hangupIcon()!.getAttribute('data-mine')).to.equal(null);
+      registerIcons({ hangup: html`<svg data-mine="yes" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="9" /></svg>` });
+      try {
+        await inner().updateComplete;
+        expect(hangupIcon()!.getAttribute('data-mine'), 're-rendered with the registered icon').to.equal('yes');
+        expect(inner().shadowRoot!.querySelector('slot[name^=icon-microphone] svg')!.getAttribute('data-mine'), 'others untouched').to.equal(null);
+        await expect(view).to.be.accessible();
+      } finally {
+        registerIcons({ hangup: null });
+      }
+      await inner().updateComplete;
+      expect(hangupIcon()!.getAttribute('data-mine')).to.equal(null);
     });
   });
 

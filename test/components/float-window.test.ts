@@ -144,7 +144,7 @@ describe('<float-window>', () => {
 
   describe('moving', () => {
     it('moves with the arrow keys on the restore button, and never leaves the viewport', async () => {
-      const el = await fixture<FloatWindow>(html`<float-window .store=${minimizedCall()}></float-window>`);
+      const el = await fixture<FloatWindow>(html`<float-window picture-in-picture="off" .store=${minimizedCall()}></float-window>`);
       el.position = { x: 100, y: 100 };
       await el.updateComplete;
       q<HTMLButtonElement>(el, '.restore')!.focus();
@@ -168,7 +168,7 @@ describe('<float-window>', () => {
     });
 
     it('drags with the pointer without restoring, and a plain click still restores', async () => {
-      const el = await fixture<FloatWindow>(html`<float-window .store=${minimizedCall()}></float-window>`);
+      const el = await fixture<FloatWindow>(html`<float-window picture-in-picture="off" .store=${minimizedCall()}></float-window>`);
       el.position = { x: 200, y: 200 };
       await el.updateComplete;
       let restores = 0;
@@ -191,11 +191,13 @@ describe('<float-window>', () => {
     });
   });
 
+  // After the clicks of the tests above the page may still have user activation: these check the
+  // in-page window, so they keep it there.
   describe('i18n and RTL', () => {
     it('zh-cn labels', async () => {
       const store = minimizedCall();
       store.dispatch({ type: 'settings', settings: { language: 'zh-cn' } });
-      const el = await fixture<FloatWindow>(html`<float-window .store=${store}></float-window>`);
+      const el = await fixture<FloatWindow>(html`<float-window picture-in-picture="off" .store=${store}></float-window>`);
       expect(base(el).getAttribute('aria-label')).to.equal('通话已最小化');
       expect(q(el, '[part~=hangup]')!.getAttribute('aria-label')).to.equal('挂断');
       expect(base(el).getAttribute('lang')).to.equal('zh-CN');
@@ -206,10 +208,146 @@ describe('<float-window>', () => {
       registerLocale('ar', {});
       const store = minimizedCall();
       store.dispatch({ type: 'settings', settings: { language: 'ar' } });
-      const el = await fixture<FloatWindow>(html`<float-window .store=${store}></float-window>`);
+      const el = await fixture<FloatWindow>(html`<float-window picture-in-picture="off" .store=${store}></float-window>`);
       expect(base(el).getAttribute('dir')).to.equal('rtl');
       expect(base(el).getBoundingClientRect().left).to.equal(16);
       await expect(el).to.be.accessible();
+    });
+  });
+  describe('Document Picture-in-Picture', () => {
+    type Api = { requestWindow(options?: { width?: number; height?: number }): Promise<Window> };
+    let frame: HTMLIFrameElement;
+    let requests: { width?: number; height?: number }[];
+    /** A fake API whose "window" is a same-origin iframe: a real second document. */
+    function install(refuse = false) {
+      requests = [];
+      frame = document.createElement('iframe');
+      document.body.append(frame);
+      const fake: Api = {
+        requestWindow: async (options = {}) => {
+          requests.push(options);
+          if (refuse) throw new DOMException('no activation', 'NotAllowedError');
+          return frame.contentWindow!;
+        },
+      };
+      // Shadows the browser's own API (a getter on Window.prototype, where it exists).
+      Object.defineProperty(window, 'documentPictureInPicture', { value: fake, configurable: true, writable: true });
+    }
+    // The browser's own API, where it exists (an own accessor of window in Chromium), put back after each test.
+    const own = Object.getOwnPropertyDescriptor(window, 'documentPictureInPicture');
+    afterEach(() => {
+      Reflect.deleteProperty(window, 'documentPictureInPicture');
+      if (own) Object.defineProperty(window, 'documentPictureInPicture', own);
+      frame?.remove();
+    });
+    /** A real click: gives the page the user activation the API needs. */
+    async function activate() {
+      const button = document.createElement('button');
+      button.textContent = 'activate';
+      document.body.append(button);
+      const r = button.getBoundingClientRect();
+      await sendMouse({ type: 'click', position: [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)] });
+      button.remove();
+    }
+    const pipHost = () => frame.contentDocument!.querySelector<HTMLElement>('.ck-float-window-pip');
+    const pipPart = (name: string) => pipHost()?.shadowRoot?.querySelector<HTMLElement>(`[part~=${name}]`) ?? null;
+
+    it('moves into the Picture-in-Picture window after a user gesture; its buttons still send requests; restore closes it', async () => {
+      install();
+      const store = minimizedCall();
+      store.dispatch({ type: 'minimized', minimized: false });
+      const el = await fixture<FloatWindow>(html`<float-window .store=${store}></float-window>`);
+      await activate();
+      store.dispatch({ type: 'minimized', minimized: true });
+      await waitUntil(() => pipPart('base') !== null, 'rendered in the Picture-in-Picture document', { timeout: 5000 });
+      expect(requests).to.have.length(1);
+      expect(requests[0]!.width).to.be.above(0);
+      expect(el.pipWindow).to.equal(frame.contentWindow);
+      expect(el.matches(':state(picture-in-picture)')).to.equal(true);
+      expect(q(el, '[part~=base]'), 'not in the page at the same time').to.equal(null);
+      expect(pipPart('base')!.classList.contains('pip')).to.equal(true);
+      expect(pipPart('base')!.hasAttribute('popover')).to.equal(false);
+      // Styled in that document (its own constructed sheet): the hang-up button is red.
+      expect(getComputedStyle(pipPart('hangup')!).backgroundColor).to.not.equal('rgba(0, 0, 0, 0)');
+      expect(pipPart('timer')!.textContent).to.match(/^\d\d:\d\d:\d\d$/);
+      const mic = oneEvent(el, 'ck-microphone-request');
+      pipPart('microphone')!.click();
+      expect((await mic).detail).to.deep.equal({ enabled: false });
+      store.dispatch({ type: 'minimized', minimized: false });
+      await el.updateComplete;
+      expect(pipHost(), 'removed from the Picture-in-Picture document').to.equal(null);
+      expect(el.pipWindow).to.equal(null);
+      expect(el.matches(':state(picture-in-picture)')).to.equal(false);
+    });
+
+    it("with the browser's own API: a real always-on-top window, closed on restore", async function () {
+      if (!('documentPictureInPicture' in window)) this.skip(); // Chromium 116+ only.
+      const store = minimizedCall();
+      store.dispatch({ type: 'minimized', minimized: false });
+      const el = await fixture<FloatWindow>(html`<float-window .store=${store}></float-window>`);
+      await activate();
+      store.dispatch({ type: 'minimized', minimized: true });
+      await waitUntil(() => el.pipWindow !== null, 'the Picture-in-Picture window opened', { timeout: 5000 });
+      const win = el.pipWindow!;
+      expect(win).to.not.equal(window);
+      const host = win.document.querySelector<HTMLElement>('.ck-float-window-pip')!;
+      const hangup = host.shadowRoot!.querySelector<HTMLElement>('[part~=hangup]')!;
+      expect(hangup.getAttribute('aria-label')).to.equal('Hang up');
+      expect(win.getComputedStyle(hangup).backgroundColor, 'styled in that window').to.not.equal('rgba(0, 0, 0, 0)');
+      store.dispatch({ type: 'minimized', minimized: false });
+      await el.updateComplete;
+      await waitUntil(() => win.closed, 'closed on restore', { timeout: 5000 });
+    });
+
+    it('closing the Picture-in-Picture window asks to restore the call, and falls back to the page', async () => {
+      install();
+      const store = minimizedCall();
+      store.dispatch({ type: 'minimized', minimized: false });
+      const el = await fixture<FloatWindow>(html`<float-window .store=${store}></float-window>`);
+      await activate();
+      store.dispatch({ type: 'minimized', minimized: true });
+      await waitUntil(() => pipPart('base') !== null, 'in the Picture-in-Picture window', { timeout: 5000 });
+      const restore = oneEvent(el, 'ck-minimize-request');
+      frame.contentWindow!.dispatchEvent(new Event('pagehide'));
+      expect((await restore).detail).to.deep.equal({ minimized: false });
+      await el.updateComplete;
+      expect(q(el, '[part~=base]'), 'the in-page window while still minimized').to.not.equal(null);
+      expect(requests, 'not reopened').to.have.length(1);
+    });
+
+    it('stays in the page without a user gesture, when refused, or with picture-in-picture="off"', async () => {
+      install();
+      const store = minimizedCall();
+      const el = await fixture<FloatWindow>(html`<float-window .store=${store}></float-window>`);
+      await el.updateComplete;
+      if (!(navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation?.isActive) {
+        expect(requests, 'no activation: not requested').to.have.length(0);
+      }
+      el.remove();
+      frame.remove();
+
+      install(true);
+      const refused = minimizedCall();
+      refused.dispatch({ type: 'minimized', minimized: false });
+      const el2 = await fixture<FloatWindow>(html`<float-window .store=${refused}></float-window>`);
+      await activate();
+      refused.dispatch({ type: 'minimized', minimized: true });
+      await waitUntil(() => requests.length === 1, 'requested', { timeout: 5000 });
+      await el2.updateComplete;
+      expect(q(el2, '[part~=base]'), 'refused: the in-page window').to.not.equal(null);
+      expect(el2.pipWindow).to.equal(null);
+      el2.remove();
+      frame.remove();
+
+      install();
+      const off = minimizedCall();
+      off.dispatch({ type: 'minimized', minimized: false });
+      const el3 = await fixture<FloatWindow>(html`<float-window picture-in-picture="off" .store=${off}></float-window>`);
+      await activate();
+      off.dispatch({ type: 'minimized', minimized: true });
+      await el3.updateComplete;
+      expect(q(el3, '[part~=base]')).to.not.equal(null);
+      expect(requests).to.have.length(0);
     });
   });
 });

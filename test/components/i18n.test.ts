@@ -6,6 +6,7 @@ import en from '../../src/i18n/locales/en.js';
 import jaJP from '../../src/i18n/locales/ja_JP.js';
 import zhCn from '../../src/i18n/locales/zh-cn.js';
 import { CallStore } from '../../src/store/store.js';
+import { CallKitError, ErrorCode } from '../../src/errors.js';
 
 /** The keys the kit puts in `state.tip` / `state.toast`. */
 const kitKeys = [
@@ -111,8 +112,18 @@ describe('i18n', () => {
       expect(translate('de', 'accept')).to.equal('Annehmen');
     });
 
-    it('rejects an empty code', () => {
-      expect(() => registerLocale(' ', {})).to.throw(TypeError);
+    it('rejects an empty code or a missing dictionary with INVALID_PARAMETER', () => {
+      for (const call of [() => registerLocale(' ', {}), () => registerLocale('xx', null as unknown as Record<string, string>)]) {
+        let caught: unknown;
+        try {
+          call();
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).to.be.instanceOf(CallKitError);
+        expect((caught as CallKitError).code).to.equal(ErrorCode.INVALID_PARAMETER);
+      }
+      expect(registeredLocales()).to.not.include('xx');
     });
   });
 

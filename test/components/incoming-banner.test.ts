@@ -2,9 +2,13 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { IncomingBanner } from '../../components/incoming-banner/incoming-banner.js';
+import type { CallKitElement } from '../../components/call-kit/call-kit.js';
+import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
+import { CallKit } from '../../src/kit/call-kit-api.js';
 import { CallMediaType, CallRole } from '../../src/constants.js';
 import { AcceptRequestEvent, RejectRequestEvent } from '../../src/events/requests.js';
 import { CallStore } from '../../src/store/store.js';
+import type { IncomingCall } from '../../src/store/types.js';
 
 type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
 
@@ -19,6 +23,37 @@ function ring(store: CallStore, mediaType: Media = CallMediaType.VIDEO, callerNa
     members: [{ userId: 'alice', name: callerName, status: 'accepted' }],
   });
 }
+
+/** An invitation in the store's incoming list (as the kit adds them). */
+function incoming(store: CallStore, callId: string, name: string, mediaType: Media = CallMediaType.VIDEO): IncomingCall {
+  if (!store.getState().loggedIn) store.dispatch({ type: 'login', userId: 'bob', name: 'Bob' });
+  const callerId = name.toLowerCase();
+  const call: IncomingCall = {
+    callId,
+    callerId,
+    callerName: name,
+    callerAvatar: '',
+    mediaType,
+    groupId: '',
+    isGroup: false,
+    members: [{ userId: callerId, name, status: 'accepted' }],
+    receivedAt: Date.now(),
+  };
+  store.dispatch({ type: 'incoming-add', call });
+  return call;
+}
+
+/** Bob is in a connected 1v1 call with Dave. */
+function inCall(store: CallStore): void {
+  if (!store.getState().loggedIn) store.dispatch({ type: 'login', userId: 'bob', name: 'Bob' });
+  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'call-0', mediaType: CallMediaType.AUDIO, callerId: 'bob', members: [{ userId: 'dave', name: 'Dave' }] });
+  store.dispatch({ type: 'member-upsert', userId: 'dave', status: 'accepted' });
+  store.dispatch({ type: 'call-connected' });
+}
+
+const banners = (el: Element) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~=base]')];
+const bannerOf = (el: Element, callId: string) => banners(el).find((b) => b.dataset['callId'] === callId)!;
+const centre = (r: DOMRect) => ({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
 
 const q = <T extends Element = HTMLElement>(el: Element, selector: string) => el.shadowRoot!.querySelector<T>(selector);
 const live = (el: Element) => q(el, '[aria-live]')!;
@@ -212,6 +247,229 @@ describe('<incoming-banner>', () => {
       const actions = q(el, '[part~=actions]')!.getBoundingClientRect();
       expect(avatar.left, 'avatar at the inline start (right)').to.be.greaterThan(actions.left);
       await accessible(el);
+    });
+  });
+
+  describe('several calls (up to 3), call waiting, top layer', () => {
+    it('renders one banner per ringing call, at most 3, the newest on top', async () => {
+      const store = new CallStore();
+      const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
+      incoming(store, 'call-a', 'Alice');
+      incoming(store, 'call-c', 'Carol', CallMediaType.AUDIO);
+      incoming(store, 'call-e', 'Erin');
+      await el.updateComplete;
+      expect(banners(el).map((b) => b.dataset['callId'])).to.deep.equal(['call-e', 'call-c', 'call-a']);
+      expect(banners(el).map((b) => b.querySelector('[part~=name]')!.textContent)).to.deep.equal(['Erin', 'Carol', 'Alice']);
+      // Each banner has its own buttons: the voice call has no "accept as voice call".
+      expect(bannerOf(el, 'call-c').querySelectorAll('button')).to.have.length(2);
+      expect(bannerOf(el, 'call-a').querySelectorAll('button')).to.have.length(3);
+      // Each banner is labelled by its own name.
+      for (const b of banners(el)) {
+        expect(el.shadowRoot!.getElementById(b.getAttribute('aria-labelledby')!)!.closest('[part~=base]')).to.equal(b);
+      }
+      expect(q(el, '[part~=stack]')!.getAttribute('aria-label')).to.equal('3 incoming calls');
+      expect(el.matches(':state(multiple)')).to.equal(true);
+      // A fourth entry (never sent by the kit) still shows only the newest three.
+      incoming(store, 'call-f', 'Frank');
+      await el.updateComplete;
+      expect(banners(el).map((b) => b.dataset['callId'])).to.deep.equal(['call-f', 'call-e', 'call-c']);
+      await accessible(el);
+      store.dispatch({ type: 'incoming-remove', callId: 'call-e' });
+      await el.updateComplete;
+      expect(banners(el).map((b) => b.dataset['callId'])).to.deep.equal(['call-f', 'call-c', 'call-a']);
+    });
+
+    it('accept, accept as voice call and decline carry each banner\'s callId', async () => {
+      const store = new CallStore();
+      incoming(store, 'call-a', 'Alice');
+      incoming(store, 'call-c', 'Carol');
+      incoming(store, 'call-e', 'Erin');
+      const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
+      const seen: unknown[] = [];
+      el.addEventListener(AcceptRequestEvent.eventName, (e) => seen.push(['accept', e.detail]));
+      el.addEventListener(RejectRequestEvent.eventName, (e) => seen.push(['reject', e.detail]));
+      bannerOf(el, 'call-c').querySelector<HTMLButtonElement>('button.accept')!.click();
+      bannerOf(el, 'call-a').querySelector<HTMLButtonElement>('button.accept-audio')!.click();
+      bannerOf(el, 'call-e').querySelector<HTMLButtonElement>('button.reject')!.click();
+      bannerOf(el, 'call-a').querySelector<HTMLButtonElement>('button.reject')!.focus();
+      await sendKeys({ press: 'Escape' });
+      expect(seen).to.deep.equal([
+        ['accept', { audioOnly: false, callId: 'call-c' }],
+        ['accept', { audioOnly: true, callId: 'call-a' }],
+        ['reject', { callId: 'call-e' }],
+        ['reject', { callId: 'call-a' }],
+      ]);
+    });
+
+    it('while in a call, a waiting call offers "end and accept" or decline', async () => {
+      const store = new CallStore();
+      inCall(store);
+      const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
+      expect(banners(el)).to.have.length(0);
+      incoming(store, 'call-c', 'Carol');
+      await el.updateComplete;
+      const banner = bannerOf(el, 'call-c');
+      expect([...banner.querySelectorAll('button')].map((b) => b.getAttribute('aria-label'))).to.deep.equal(['Decline', 'End current call and accept']);
+      expect(banner.querySelector('[part~=description]')!.textContent).to.equal('Waiting call · invites you to a video call');
+      expect(el.matches(':state(waiting)')).to.equal(true);
+      expect(el.shadowRoot!.activeElement === banner.querySelector('button.end-accept'), 'end-accept focused').to.equal(true);
+      setTimeout(() => banner.querySelector<HTMLButtonElement>('button.end-accept')!.click());
+      expect((await oneEvent(el, AcceptRequestEvent.eventName)).detail).to.deep.equal({ audioOnly: false, callId: 'call-c', endCurrent: true });
+      setTimeout(() => banner.querySelector<HTMLButtonElement>('button.reject')!.click());
+      expect((await oneEvent(el, RejectRequestEvent.eventName)).detail).to.deep.equal({ callId: 'call-c' });
+      await accessible(el);
+    });
+
+    it('focus moves to the newest banner\'s accept button and returns when the banners are gone', async () => {
+      const store = new CallStore();
+      const wrapper = await fixture<HTMLDivElement>(html`<div>
+        <button id="outside">outside</button>
+        <incoming-banner .store=${store}></incoming-banner>
+      </div>`);
+      const outside = wrapper.querySelector<HTMLButtonElement>('#outside')!;
+      const el = wrapper.querySelector('incoming-banner')!;
+      const focusedCall = () => (el.shadowRoot!.activeElement?.closest('[part~=base]') as HTMLElement | null)?.dataset['callId'] ?? null;
+      const focusedClass = () => el.shadowRoot!.activeElement?.className ?? null;
+      outside.focus();
+      incoming(store, 'call-a', 'Alice');
+      await el.updateComplete;
+      expect([focusedCall(), focusedClass()]).to.deep.equal(['call-a', 'accept']);
+      incoming(store, 'call-c', 'Carol');
+      await el.updateComplete;
+      expect([focusedCall(), focusedClass()]).to.deep.equal(['call-c', 'accept']);
+      // The focused banner goes: focus moves to the newest one left.
+      store.dispatch({ type: 'incoming-remove', callId: 'call-c' });
+      await el.updateComplete;
+      expect([focusedCall(), focusedClass()]).to.deep.equal(['call-a', 'accept']);
+      store.dispatch({ type: 'incoming-remove', callId: 'call-a' });
+      await el.updateComplete;
+      expect(document.activeElement === outside, 'focus back on the page').to.equal(true);
+    });
+
+    it('announces each new call, a waiting one as waiting', async () => {
+      const store = new CallStore();
+      const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
+      incoming(store, 'call-a', 'Alice');
+      await waitUntil(() => live(el).textContent === 'Incoming video call from Alice', 'first announced');
+      store.dispatch({ type: 'incoming-remove', callId: 'call-a' });
+      inCall(store);
+      incoming(store, 'call-c', 'Carol', CallMediaType.AUDIO);
+      await waitUntil(() => live(el).textContent === 'Waiting call: Incoming voice call from Carol', 'waiting announced');
+    });
+
+    it('is in the top layer: a huge z-index on the page does not cover it, and the page stays usable', async () => {
+      const store = new CallStore();
+      // The banner sits in a low stacking context, and a later full-page layer has the highest z-index.
+      const wrapper = await fixture<HTMLDivElement>(html`<div>
+        <div style="position: relative; z-index: 1"><incoming-banner .store=${store}></incoming-banner></div>
+        <div id="cover" style="position: fixed; inset: 0; z-index: 2147483647; background: rgb(200 0 0 / 0.3)"></div>
+      </div>`);
+      const el = wrapper.querySelector('incoming-banner')!;
+      const cover = wrapper.querySelector<HTMLDivElement>('#cover')!;
+      incoming(store, 'call-a', 'Alice');
+      await el.updateComplete;
+      const stack = q(el, '[part~=stack]')!;
+      expect(stack.getAttribute('popover')).to.equal('manual');
+      expect(stack.matches(':popover-open')).to.equal(true);
+      const accept = bannerOf(el, 'call-a').querySelector<HTMLButtonElement>('button.accept')!;
+      const { x, y } = centre(accept.getBoundingClientRect());
+      expect(document.elementFromPoint(x, y) === el, 'the page sees the banner host on top').to.equal(true);
+      expect(el.shadowRoot!.elementFromPoint(x, y)?.closest('button') === accept, 'the accept button is hit').to.equal(true);
+      // Not modal: the rest of the page is not inert and stays on top of nothing else.
+      expect(document.elementFromPoint(5, window.innerHeight - 5) === cover, 'the page is hit elsewhere').to.equal(true);
+      expect(cover.inert).to.equal(false);
+      // The host's own modal dialog opens above the banner and is not blocked by it.
+      const dialog = document.createElement('dialog');
+      dialog.style.cssText = 'inset: 0; margin: 0; width: 100vw; height: 100vh; max-width: none; max-height: none';
+      dialog.innerHTML = '<button id="in-dialog">ok</button>';
+      wrapper.append(dialog);
+      dialog.showModal();
+      expect(document.elementFromPoint(x, y)?.closest('dialog') === dialog, 'the host dialog is on top').to.equal(true);
+      dialog.close();
+      // A new call raises the stack again above what the page put in the top layer meanwhile.
+      incoming(store, 'call-c', 'Carol');
+      await el.updateComplete;
+      expect(stack.matches(':popover-open')).to.equal(true);
+      const newest = centre(bannerOf(el, 'call-c').querySelector<HTMLButtonElement>('button.accept')!.getBoundingClientRect());
+      expect(document.elementFromPoint(newest.x, newest.y) === el, 'the raised stack is on top').to.equal(true);
+    });
+
+    it('shows "connecting" on the accepted banner and ignores further clicks on it', async () => {
+      const store = new CallStore();
+      incoming(store, 'call-a', 'Alice');
+      incoming(store, 'call-c', 'Carol');
+      const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
+      const seen: string[] = [];
+      el.addEventListener(AcceptRequestEvent.eventName, (e) => seen.push(e.detail.callId ?? ''));
+      store.dispatch({ type: 'answering', callId: 'call-a' });
+      await el.updateComplete;
+      const a = bannerOf(el, 'call-a');
+      expect(a.querySelector('[part~=description]')!.textContent).to.equal('Connecting…');
+      expect(a.getAttribute('aria-busy')).to.equal('true');
+      expect([...a.querySelectorAll('button')].every((b) => b.getAttribute('aria-disabled') === 'true')).to.equal(true);
+      expect(el.matches(':state(connecting)')).to.equal(true);
+      a.querySelector<HTMLButtonElement>('button.accept')!.click();
+      bannerOf(el, 'call-c').querySelector<HTMLButtonElement>('button.accept')!.click();
+      expect(seen).to.deep.equal(['call-c']);
+      expect(bannerOf(el, 'call-c').hasAttribute('aria-busy')).to.equal(false);
+      await accessible(el);
+    });
+
+    it('in <call-kit>: call-waiting attribute, banner beside the running call (also minimized), end and accept through the kit', async () => {
+      const kit = new CallKit();
+      const engine = new SimulatedEngine();
+      await kit.init({ SDKAppID: 1, userID: 'bob', userSig: 'x', engine });
+      const host = await fixture<CallKitElement>(html`<call-kit call-waiting notifications .kit=${kit}></call-kit>`);
+      await waitUntil(() => engine.callWaiting, 'call waiting reached the engine');
+      expect(kit.store.getState().settings.notifications).to.equal(true);
+      await kit.calls({ userIDList: ['dave'], type: CallMediaType.AUDIO });
+      engine.remoteAccept('dave');
+      kit.setMinimized(true);
+      const carol = engine.remoteInvite({ userId: 'carol', name: 'Carol' }, CallMediaType.VIDEO);
+      await host.updateComplete;
+      const el = host.shadowRoot!.querySelector<IncomingBanner>('incoming-banner')!;
+      await el.updateComplete;
+      expect(host.shadowRoot!.querySelector('call-view')!.hidden, 'the call view is minimized').to.equal(true);
+      const banner = bannerOf(el, carol);
+      expect(banner.querySelector('[part~=name]')!.textContent).to.equal('Carol');
+      banner.querySelector<HTMLButtonElement>('button.end-accept')!.click();
+      await waitUntil(() => kit.store.getState().callId === carol && kit.store.getState().status === 'connected', 'carol connected');
+      expect(kit.store.getState().incoming).to.have.length(0);
+      await waitUntil(() => !host.shadowRoot!.querySelector('incoming-banner'), 'the banner is gone');
+      await kit.hangup();
+      await kit.dispose();
+    });
+
+    it('translates the stack, the waiting call and "end and accept" (zh-cn, ja_JP)', async () => {
+      const store = new CallStore();
+      inCall(store);
+      incoming(store, 'call-c', 'Carol');
+      store.dispatch({ type: 'settings', settings: { language: 'zh-cn' } });
+      const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
+      expect(q(el, 'button.end-accept')!.getAttribute('aria-label')).to.equal('结束当前通话并接听');
+      expect(q(el, '[part~=stack]')!.getAttribute('aria-label')).to.equal('1 个来电');
+      store.dispatch({ type: 'settings', settings: { language: 'ja_JP' } });
+      await el.updateComplete;
+      expect(q(el, 'button.end-accept')!.getAttribute('aria-label')).to.equal('現在の通話を終了して応答');
+      expect(q(el, '[part~=description]')!.textContent!.startsWith('待機中の着信')).to.equal(true);
+      await accessible(el);
+    });
+
+    it('sits at the inline end of the viewport: right in LTR, left under dir="rtl"', async () => {
+      const store = new CallStore();
+      incoming(store, 'call-a', 'Alice');
+      incoming(store, 'call-c', 'Carol');
+      const ltr = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
+      const ltrBox = q(ltr, '[part~=stack]')!.getBoundingClientRect();
+      expect(ltrBox.right).to.be.greaterThan(window.innerWidth / 2);
+      const rtl = await fixture<IncomingBanner>(html`<incoming-banner dir="rtl" .store=${store}></incoming-banner>`);
+      const rtlBox = q(rtl, '[part~=stack]')!.getBoundingClientRect();
+      expect(rtlBox.left).to.be.lessThan(window.innerWidth / 2);
+      const banner = bannerOf(rtl, 'call-c');
+      const avatar = banner.querySelector('[part~=avatar]')!.getBoundingClientRect();
+      const actions = banner.querySelector('[part~=actions]')!.getBoundingClientRect();
+      expect(avatar.left, 'avatar at the inline start (right)').to.be.greaterThan(actions.left);
+      await accessible(rtl);
     });
   });
 });

@@ -151,6 +151,25 @@ describe('<participant-tile>', () => {
       expect(el.matches(':state(speaking)')).to.equal(true);
     });
 
+    it('shows the voice level in a meter while the microphone is on (set through CSSOM)', async () => {
+      const store = new CallStore();
+      connectedGroup(store);
+      store.dispatch({ type: 'member-media', userId: 'bob', audio: true });
+      const el = await fixture<ParticipantTile>(html`<participant-tile user-id="bob" .store=${store}></participant-tile>`);
+      const meter = () => part(el, 'volume');
+      expect(meter()!.getAttribute('aria-hidden')).to.equal('true');
+      expect(meter()!.hasAttribute('style') && meter()!.style.getPropertyValue('--_level')).to.equal('0');
+      store.dispatch({ type: 'volumes', volumes: { bob: 80 } });
+      await el.updateComplete;
+      expect(meter()!.style.getPropertyValue('--_level')).to.equal('0.8');
+      store.dispatch({ type: 'volumes', volumes: { bob: 250 } });
+      await el.updateComplete;
+      expect(meter()!.style.getPropertyValue('--_level'), 'clamped').to.equal('1');
+      store.dispatch({ type: 'member-media', userId: 'bob', audio: false });
+      await el.updateComplete;
+      expect(meter(), 'no meter while muted').to.equal(null);
+    });
+
     it('re-renders only when its own member changes', async () => {
       const store = new CallStore();
       connectedGroup(store);
@@ -277,6 +296,40 @@ describe('<participant-tile>', () => {
       await expect(el).to.be.accessible();
     });
 
+    it('shows "Reconnecting…" while the media connection to the member is interrupted, in the kit language', async () => {
+      const store = new CallStore();
+      connectedGroup(store);
+      const el = await fixture<ParticipantTile>(html`<participant-tile user-id="bob" .store=${store}></participant-tile>`);
+      expect(part(el, 'reconnecting')).to.equal(null);
+      expect(el.matches(':state(reconnecting)')).to.equal(false);
+      store.dispatch({ type: 'member-reconnecting', userId: 'bob', reconnecting: true });
+      await el.updateComplete;
+      const label = part(el, 'reconnecting')!;
+      expect(label.textContent!.trim()).to.equal('Reconnecting…');
+      expect(label.getAttribute('role')).to.equal('status');
+      expect(label.checkVisibility()).to.equal(true);
+      expect(el.matches(':state(reconnecting)')).to.equal(true);
+      await expect(el).to.be.accessible();
+      store.dispatch({ type: 'settings', settings: { language: 'zh-cn' } });
+      await el.updateComplete;
+      expect(part(el, 'reconnecting')!.textContent!.trim()).to.equal('正在重新连接…');
+      store.dispatch({ type: 'settings', settings: { language: 'ja_JP' } });
+      await el.updateComplete;
+      expect(part(el, 'reconnecting')!.textContent!.trim()).to.equal('再接続しています…');
+      store.dispatch({ type: 'member-reconnecting', userId: 'bob', reconnecting: false });
+      await el.updateComplete;
+      expect(part(el, 'reconnecting')).to.equal(null);
+      expect(el.matches(':state(reconnecting)')).to.equal(false);
+    });
+
+    it('never shows "Reconnecting…" on the local tile', async () => {
+      const el = await fixture<ParticipantTile>(html`<participant-tile .member=${remote({ isSelf: true, reconnecting: true })}></participant-tile>`);
+      expect(part(el, 'reconnecting')).to.equal(null);
+      el.member = remote({ reconnecting: true });
+      await el.updateComplete;
+      expect(part(el, 'reconnecting')).to.not.equal(null);
+    });
+
     it('camera off: the view background image of the member, else the "*" one, else none', async () => {
       const store = new CallStore();
       connectedGroup(store);
@@ -318,6 +371,39 @@ describe('<participant-tile>', () => {
       const el = await fixture<ParticipantTile>(html`<participant-tile .member=${remote({ volume: 60 })}></participant-tile>`);
       expect(el.matches(':state(speaking)')).to.equal(true);
       expect(getComputedStyle(part(el, 'avatar')!).boxShadow).to.not.equal('none');
+    });
+  });
+  describe('speaker output', () => {
+    it('routes a remote member\'s audio to the chosen speaker with setSinkId, never the local one', async () => {
+      const proto = HTMLMediaElement.prototype as HTMLMediaElement & { setSinkId?: (id: string) => Promise<void> };
+      const original = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'setSinkId');
+      const calls: { id: string; tag: string }[] = [];
+      proto.setSinkId = function (this: HTMLMediaElement, id: string) {
+        calls.push({ id, tag: this.localName });
+        return Promise.resolve();
+      };
+      try {
+        const stream = await camera();
+        const store = new CallStore();
+        connectedGroup(store);
+        store.dispatch({ type: 'member-stream', userId: 'bob', stream });
+        store.dispatch({ type: 'member-media', userId: 'bob', audio: true, video: true });
+        store.dispatch({ type: 'self-media', audio: true, video: true, stream });
+        const el = await fixture<ParticipantTile>(html`<participant-tile user-id="bob" .store=${store}></participant-tile>`);
+        const self = await fixture<ParticipantTile>(html`<participant-tile user-id="alice" .store=${store}></participant-tile>`);
+        calls.length = 0;
+        store.dispatch({ type: 'settings', settings: { speakerDeviceId: 'usb-headset' } });
+        await el.updateComplete;
+        await self.updateComplete;
+        expect(calls).to.deep.equal([{ id: 'usb-headset', tag: 'video' }]);
+        // Camera off: the hidden <audio> plays the member, on the same output.
+        store.dispatch({ type: 'member-media', userId: 'bob', video: false });
+        await el.updateComplete;
+        expect(calls.at(-1)).to.deep.equal({ id: 'usb-headset', tag: 'audio' });
+      } finally {
+        if (original) Object.defineProperty(HTMLMediaElement.prototype, 'setSinkId', original);
+        else Reflect.deleteProperty(proto, 'setSinkId');
+      }
     });
   });
 });

@@ -78,6 +78,8 @@ describe('call UI in real calls', { concurrency: 1 }, () => {
     await until(async () => (await places(alice)).pip === 'uiAlice1', 'remote large, local in the pip');
     assert.equal((await places(alice)).main, 'uiBob1');
     await until(async () => (await pipBrightness(alice)) > 20, 'the local video is painted in the pip (not black)', 10_000, () => pipBrightness(alice));
+    await until(async () => (await places(bob)).pip === 'uiBob1', "the callee's local video in its pip");
+    await until(async () => (await pipBrightness(bob)) > 20, "the callee's pip is painted too", 10_000, () => pipBrightness(bob));
 
     // Click-to-swap: a real button with an accessible name over the small video.
     await button(alice, 'Swap the large and small videos').click();
@@ -86,6 +88,14 @@ describe('call UI in real calls', { concurrency: 1 }, () => {
     await until(async () => (await pipBrightness(alice)) > 20, 'the remote video is painted in the pip', 10_000, () => pipBrightness(alice));
     await button(alice, 'Swap the large and small videos').click();
     await until(async () => (await places(alice)).main === 'uiBob1', 'swapped back');
+
+    // Camera off and on again: a new track, a new stream; the pip must show it, not a stale black frame.
+    await button(alice, 'Camera').click();
+    await until(async () => (await button(alice, 'Camera').getAttribute('aria-pressed')) === 'false', 'camera off');
+    await button(alice, 'Camera').click();
+    await until(async () => (await button(alice, 'Camera').getAttribute('aria-pressed')) === 'true', 'camera on again');
+    await until(async () => (await places(alice)).pip === 'uiAlice1', 'local video back in the pip');
+    await until(async () => (await pipBrightness(alice)) > 20, 'the re-opened camera is painted in the pip', 10_000, () => pipBrightness(alice));
 
     // theme="dark" on <call-kit>: the inner elements follow it.
     const toolbarColour = () =>
@@ -107,6 +117,44 @@ describe('call UI in real calls', { concurrency: 1 }, () => {
     assert.equal(await button(bob, 'Hang up').count(), 0);
     await button(bob, '挂断').click();
     await waitStatus(alice, 'idle');
+    await waitStatus(bob, 'idle');
+    await context.close();
+  });
+
+  test('minimize and restore during a call (Document Picture-in-Picture where the browser has it)', async () => {
+    const { context, alice, bob } = await connectedPair('uiAlice3', 'uiBob3', async (caller) => {
+      await caller.evaluate(`window.callKit.enableFloatWindow(true)`);
+    });
+    await assertReceivingMedia(alice, 'alice');
+    await button(alice, 'Minimize').click();
+    await until(() => alice.evaluate(`window.callKit.store.getState().minimized`) as Promise<boolean>, 'minimized');
+    // The float window shows the other side's video, in a Picture-in-Picture window or in the page.
+    const floatVideo = `(() => {
+      const fw = document.querySelector('call-kit').shadowRoot.querySelector('float-window');
+      if (!fw) return null;
+      const root = fw.pipWindow ? fw.pipWindow.document.querySelector('.ck-float-window-pip').shadowRoot : fw.shadowRoot;
+      const video = root.querySelector('video');
+      return { pip: Boolean(fw.pipWindow), playing: Boolean(video && !video.paused && video.readyState >= 2 && video.videoWidth > 0) };
+    })()`;
+    await until(async () => ((await alice.evaluate(floatVideo)) as { playing: boolean } | null)?.playing === true, 'the minimized window plays the remote video');
+    const { pip } = (await alice.evaluate(floatVideo)) as { pip: boolean };
+    assert.equal(
+      await alice.evaluate(`getComputedStyle(document.querySelector('call-kit').shadowRoot.querySelector('call-view')).display`),
+      'none',
+      'the call view is hidden while minimized',
+    );
+    // Restore from the float window's own button.
+    await alice.evaluate(`(() => {
+      const fw = document.querySelector('call-kit').shadowRoot.querySelector('float-window');
+      const root = fw.pipWindow ? fw.pipWindow.document.querySelector('.ck-float-window-pip').shadowRoot : fw.shadowRoot;
+      root.querySelector('[part~=restore]').click();
+    })()`);
+    await until(async () => (await alice.evaluate(`window.callKit.store.getState().minimized`)) === false, 'restored');
+    await until(async () => (await places(alice)).main === 'uiBob3', 'the call view is back with the remote video large');
+    assert.equal(await alice.evaluate(`window.callKit.store.getState().status`), 'connected');
+    await assertReceivingMedia(alice, 'alice');
+    console.log(`minimized window: ${pip ? 'Document Picture-in-Picture' : 'in-page'}`);
+    await button(alice, 'Hang up').click();
     await waitStatus(bob, 'idle');
     await context.close();
   });

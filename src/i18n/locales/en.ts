@@ -67,6 +67,7 @@ const en = {
   'swap-views': 'Swap the large and small videos',
   'focus-tile': 'Show {name} large',
   'network-poor-label': 'Poor network',
+  'member-reconnecting': 'Connection to {name} lost, reconnecting…',
   'network-poor-self': 'Your network is poor during this call',
   'network-poor-remote': "The other side's network is poor",
   speaker: 'Speaker',
@@ -103,6 +104,12 @@ const en = {
   'invite-selected': { one: '{count} person selected', other: '{count} people selected' },
   'invite-limit': 'A call has at most {max} people',
   'invite-empty': 'No one to invite',
+  // <incoming-banner>: several calls, call waiting; tab title and system notification.
+  'end-and-accept': 'End current call and accept',
+  'waiting-call': 'Waiting call',
+  'incoming-calls': { one: '{count} incoming call', other: '{count} incoming calls' },
+  'tab-title-incoming': 'Call from {name}',
+  'notification-body': 'Click to open the call',
 } as const satisfies Readonly<Record<string, Entry>>;
 
 export default en;

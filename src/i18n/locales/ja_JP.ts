@@ -61,6 +61,7 @@ const jaJP: Dictionary = {
   'swap-views': '大小の映像を入れ替える',
   'focus-tile': '{name} を大きく表示',
   'network-poor-label': 'ネットワーク不安定',
+  'member-reconnecting': '{name} との接続が切れました。再接続中…',
   'network-poor-self': 'あなたのネットワークが不安定です',
   'network-poor-remote': '相手のネットワークが不安定です',
   speaker: 'スピーカー',
@@ -92,6 +93,12 @@ const jaJP: Dictionary = {
   'invite-selected': { other: '{count} 人を選択中' },
   'invite-limit': '通話は最大 {max} 人までです',
   'invite-empty': '招待できるメンバーがいません',
+  // <incoming-banner>
+  'end-and-accept': '現在の通話を終了して応答',
+  'waiting-call': '待機中の着信',
+  'incoming-calls': { other: '着信 {count} 件' },
+  'tab-title-incoming': '{name} さんから着信',
+  'notification-body': 'クリックして通話を開く',
 };
 
 export default jaJP;

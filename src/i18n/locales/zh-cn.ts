@@ -61,6 +61,7 @@ const zhCn: Dictionary = {
   'swap-views': '切换大小画面',
   'focus-tile': '放大显示 {name}',
   'network-poor-label': '网络不佳',
+  'member-reconnecting': '与 {name} 的连接已中断，正在重连…',
   'network-poor-self': '当前通话你的网络不佳',
   'network-poor-remote': '当前通话对方的网络不佳',
   speaker: '扬声器',
@@ -92,6 +93,12 @@ const zhCn: Dictionary = {
   'invite-selected': { other: '已选择 {count} 人' },
   'invite-limit': '通话最多 {max} 人',
   'invite-empty': '没有可邀请的成员',
+  // <incoming-banner>
+  'end-and-accept': '结束当前通话并接听',
+  'waiting-call': '等待中的来电',
+  'incoming-calls': { other: '{count} 个来电' },
+  'tab-title-incoming': '{name} 来电',
+  'notification-body': '点击打开通话',
 };
 
 export default zhCn;

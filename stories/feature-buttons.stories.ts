@@ -1,0 +1,86 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import { expect, fn, waitFor } from 'storybook/test';
+import { FeatureButton } from '../src/constants.js';
+import type { CallStore } from '../src/store/store.js';
+import { connectedStore, ringingStore } from './support/stores.js';
+
+type Loaded = { store: CallStore };
+type Ctx = { canvasElement: HTMLElement; loaded: Record<string, unknown> };
+
+/** `<feature-buttons>`: the call's buttons in each state. Buttons only send `ck-*-request` events. */
+const meta = {
+  title: 'Elements/feature-buttons',
+  component: 'feature-buttons',
+  render: (_args, { loaded }) =>
+    html`<div style="padding: 24px; background: #1f2329; color: #fff"><feature-buttons .store=${(loaded as Loaded).store}></feature-buttons></div>`,
+} satisfies Meta;
+export default meta;
+type Story = StoryObj;
+
+const until = (check: () => void) => waitFor(check, { timeout: 8000 });
+const names = (canvas: HTMLElement) =>
+  [...(canvas.querySelector('feature-buttons')?.shadowRoot?.querySelectorAll('button') ?? [])].map((b) => b.getAttribute('aria-label'));
+const buttonOf = (canvas: HTMLElement, name: string) =>
+  [...canvas.querySelector('feature-buttons')!.shadowRoot!.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.getAttribute('aria-label') === name)!;
+
+export const Ringing: Story = {
+  loaders: [async () => ({ store: ringingStore() })],
+  play: async ({ canvasElement }: Ctx) => {
+    await until(() => expect(names(canvasElement)).toEqual(['Decline', 'Accept as voice call', 'Accept']));
+    const spy = fn();
+    canvasElement.addEventListener('ck-accept-request', (e) => spy((e as CustomEvent).detail));
+    buttonOf(canvasElement, 'Accept as voice call').click();
+    expect(spy).toHaveBeenCalledWith({ audioOnly: true, callId: 'story-ring' });
+  },
+};
+
+export const Connected: Story = {
+  loaders: [async () => ({ store: connectedStore() })],
+  play: async ({ canvasElement }: Ctx) => {
+    await until(() => expect(names(canvasElement)).toEqual(['Microphone', 'Camera', 'Speaker', 'Hang up']));
+    expect(buttonOf(canvasElement, 'Microphone').getAttribute('aria-pressed')).toBe('true');
+    const spy = fn();
+    canvasElement.addEventListener('ck-speaker-request', (e) => spy((e as CustomEvent).detail));
+    buttonOf(canvasElement, 'Speaker').click();
+    expect(spy).toHaveBeenCalledWith({ muted: true });
+  },
+};
+
+export const Everything: Story = {
+  name: 'Every button (two cameras, blur, group, float window, full screen)',
+  loaders: [
+    async () => {
+      const store = connectedStore({ others: [{ userId: 'alice', name: 'Alice' }, { userId: 'bob', name: 'Bob' }] });
+      store.dispatch({
+        type: 'devices',
+        devices: [
+          { deviceId: 'front', label: 'Front camera', kind: 'camera' },
+          { deviceId: 'back', label: 'Back camera', kind: 'camera' },
+        ],
+      });
+      store.dispatch({ type: 'settings', settings: { virtualBackground: true, floatWindow: true, allowedFullScreen: true } });
+      return { store };
+    },
+  ],
+  play: async ({ canvasElement }: Ctx) => {
+    await until(() =>
+      expect(names(canvasElement)).toEqual(['Microphone', 'Camera', 'Speaker', 'Switch camera', 'Blur background', 'Add people', 'Minimize', 'Full screen', 'Hang up']),
+    );
+  },
+};
+
+export const Hidden: Story = {
+  name: 'hideFeatureButton(camera, microphone); camera off',
+  loaders: [
+    async () => {
+      const store = connectedStore();
+      store.dispatch({ type: 'settings', settings: { hiddenButtons: [FeatureButton.Camera, FeatureButton.Microphone] } });
+      store.dispatch({ type: 'self-media', video: false });
+      return { store };
+    },
+  ],
+  play: async ({ canvasElement }: Ctx) => {
+    await until(() => expect(names(canvasElement)).toEqual(['Speaker', 'Hang up']));
+  },
+};
