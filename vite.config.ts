@@ -1,5 +1,7 @@
 import { defineConfig, type Plugin, type ViteDevServer, type PreviewServer } from 'vite';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createSignalingServer, type SignalingServer } from './server/index.js';
 
 /**
@@ -48,13 +50,58 @@ function callkitServer(): Plugin {
   return { name: 'callkit-server', configureServer: mount, configurePreviewServer: mount };
 }
 
+/** The kit's tags and their classes, from src/define.ts (`define('call-kit', CallKitElement)`) and the class files. */
+const ELEMENT_TAGS = [...readFileSync(new URL('./src/define.ts', import.meta.url), 'utf8').matchAll(/^define\('([a-z][a-z0-9-]*)',\s*(\w+)\)/gm)].map((m) => ({ tag: m[1], cls: m[2] }));
+const ELEMENT_ENTRY = 'virtual:ck-element/';
+
+/**
+ * Library build: one entry per element (`dist/elements/<tag>.js`, `callkit-elements/elements/<tag>.js`)
+ * that registers its tag and the kit tags it renders (`static dependencies`), and exports the class.
+ */
+function elementEntries(): Plugin {
+  return {
+    name: 'callkit-element-entries',
+    apply: 'build',
+    // (Vite makes lib entries absolute paths: match the marker anywhere in the id.)
+    resolveId: (id) => (id.includes(ELEMENT_ENTRY) ? `\0${id.slice(id.indexOf(ELEMENT_ENTRY))}` : null),
+    load(id) {
+      if (!id.startsWith(`\0${ELEMENT_ENTRY}`)) return null;
+      const { tag, cls } = ELEMENT_TAGS.find((e) => e.tag === id.slice(ELEMENT_ENTRY.length + 1))!;
+      const file = fileURLToPath(new URL(`./components/${tag}/${tag}.ts`, import.meta.url));
+      return [
+        `import { ${cls} } from ${JSON.stringify(file)};`,
+        `const define = (tag, element) => {`,
+        `  if (typeof customElements === 'undefined' || customElements.get(tag)) return;`,
+        `  for (const [t, e] of Object.entries(element.dependencies ?? {})) define(t, e);`,
+        `  customElements.define(tag, element);`,
+        `};`,
+        `define(${JSON.stringify(tag)}, ${cls});`,
+        `export { ${cls} };`,
+      ].join('\n');
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [callkitServer()],
+  plugins: [callkitServer(), elementEntries()],
   server: { host: '127.0.0.1', port: Number(process.env.PORT ?? 5173), strictPort: true },
   preview: { host: '127.0.0.1', port: Number(process.env.PORT ?? 4173), strictPort: true },
   build: {
-    lib: { entry: { 'callkit-elements': 'src/index.ts', define: 'src/define.ts' }, formats: ['es'] },
+    // The dev-only `tencent/dev-usersig` entry is built apart (npm run build:dev-usersig), so no bundle here holds it.
+    lib: {
+      entry: {
+        'callkit-elements': 'src/index.ts',
+        define: 'src/define.ts',
+        react: 'src/react/index.ts',
+        tencent: 'src/engine/tencent/index.ts',
+        ...Object.fromEntries(ELEMENT_TAGS.map(({ tag }) => [`elements/${tag}`, `${ELEMENT_ENTRY}${tag}`])),
+      },
+      formats: ['es'],
+    },
     sourcemap: true,
-    rollupOptions: { external: [/^lit($|\/)/, /^@lit\//, /^valibot$/, /^trtc-sdk-v5($|\/)/, /^@tencentcloud\//] },
+    rollupOptions: {
+      external: [/^lit($|\/)/, /^@lit\//, /^@lit-labs\//, /^valibot$/, /^trtc-sdk-v5($|\/)/, /^@tencentcloud\//, /^react($|\/)/],
+      output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
   },
 });

@@ -3,7 +3,7 @@
  * registered by `callkit-elements/define.js`) and touches no DOM, so it is safe in SSR.
  */
 export { callKit, CallKit, KIT_EVENTS } from './kit/call-kit-api.js';
-export type { CallsParams, InitParams, KitCallbacks, KitEventMap, StatusChangedDetail, CallEndedDetail } from './kit/call-kit-api.js';
+export type { AcceptOptions, CallsParams, InitParams, KitCallbacks, KitEventMap, StatusChangedDetail, CallEndedDetail } from './kit/call-kit-api.js';
 export {
   CallMediaType,
   CallStatus,
@@ -17,8 +17,12 @@ export {
 } from './constants.js';
 export type { DeviceKind } from './constants.js';
 export { CallKitError, ErrorCode } from './errors.js';
+export { registerLocale, registeredLocales } from './i18n/index.js';
+export { registerIcons, ICON_NAMES } from './icon-registry.js';
+export type { IconName } from './icon-registry.js';
+export type { LocaleDictionary } from './i18n/index.js';
 export { CallStore, legacyStatus, formatDuration } from './store/store.js';
-export type { CallState, MemberView, ReadonlyStore, Settings, Message, Toast } from './store/types.js';
+export type { CallState, IncomingCall, MemberView, ReadonlyStore, Settings, Message, Toast } from './store/types.js';
 export { storeContext } from './store/context.js';
 export { StoreController } from './store/store-controller.js';
 export type {

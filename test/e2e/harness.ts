@@ -30,6 +30,10 @@ export interface DemoOptions {
   rateLimits?: false;
   /** Serve the registry counts on GET /ck/stats (CALLKIT_STATS), read with {@link serverStats}. */
   stats?: boolean;
+  /** Address the dev server binds (default 127.0.0.1); '0.0.0.0' serves browsers in other network namespaces. */
+  host?: string;
+  /** Another Vite config that mounts the same server plugin (e.g. examples/vite.config.ts); default the demo's. */
+  configFile?: string;
 }
 
 const DEMO_ENV: Record<string, keyof DemoOptions> = {
@@ -54,9 +58,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   try {
     server = await createServer({
       root,
-      configFile: `${root}/vite.config.ts`,
+      configFile: options.configFile ?? `${root}/vite.config.ts`,
       logLevel: 'warn',
-      server: { port: options.port ?? 0, strictPort: options.port !== undefined, host: '127.0.0.1', hmr: false },
+      server: { port: options.port ?? 0, strictPort: options.port !== undefined, host: options.host ?? '127.0.0.1', hmr: false },
     });
     await server.listen();
   } finally {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entries = [
@@ -13,6 +14,9 @@ const entries = [
   'src/engine/tencent/index.ts',
   'src/engine/tencent/dev-usersig.ts',
   'src/engine/simulated/simulated-engine.ts',
+  // Entries of the package's `exports` (package.json; the built files are imported in Node by test/e2e/pack.test.ts).
+  'src/react/index.ts',
+  ...[...readFileSync(`${root}/src/define.ts`, 'utf8').matchAll(/^define\('([a-z-]+)'/gm)].map((m) => `components/${m[1]}/${m[1]}.ts`),
 ];
 
 for (const entry of entries) {
@@ -28,3 +32,22 @@ for (const entry of entries) {
     assert.match(out, /ok/);
   });
 }
+
+const run = (script: string) => execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }).trim();
+
+test('define.js (and the React entry, which imports it) does nothing without customElements', () => {
+  // lit's Node build installs a customElements shim with `??=`: pin the global to undefined first.
+  const without = run(`
+    Object.defineProperty(globalThis, 'customElements', { get: () => undefined, set: () => {}, configurable: false });
+    await import(${JSON.stringify(`${root}/src/define.ts`)});
+    await import(${JSON.stringify(`${root}/src/react/index.ts`)});
+    console.log(String(globalThis.customElements));
+  `);
+  assert.equal(without, 'undefined');
+  // Control: where a registry exists (lit's SSR shim), the same import does register the tags.
+  const withShim = run(`
+    await import(${JSON.stringify(`${root}/src/define.ts`)});
+    console.log(['call-kit', 'call-view', 'participant-tile'].map((t) => typeof customElements.get(t)).join(','));
+  `);
+  assert.equal(withShim, 'function,function,function');
+});
