@@ -86,6 +86,8 @@ export default defineConfig({
   plugins: [callkitServer(), elementEntries()],
   server: { host: '127.0.0.1', port: Number(process.env.PORT ?? 5173), strictPort: true },
   preview: { host: '127.0.0.1', port: Number(process.env.PORT ?? 4173), strictPort: true },
+  // The demo page only: the examples/ pages have their own config (npm run examples) and aliases.
+  optimizeDeps: { entries: ['index.html'] },
   build: {
     // The dev-only `tencent/dev-usersig` entry is built apart (npm run build:dev-usersig), so no bundle here holds it.
     lib: {
