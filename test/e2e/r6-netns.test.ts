@@ -8,7 +8,7 @@
  * candidate pair is the two veth addresses) and that nothing crosses it while cut; then it measures:
  *
  * - 3 s cut: no error UI (the member may show "reconnecting" during the cut: that is a state, not
- *   an error); audio and video packets back <= 2 s after the restore (decoded video: see
+ *   an error); audio and video packets back <= 2 s after the restore (fresh video: see
  *   VIDEO_FRAMES_BUDGET_MS); 0 ICE restarts.
  * - 30 s cut: the member's "reconnecting" state (store, tile label and call-view tip) shown <= 1 s
  *   after ICE `disconnected` (the engine's inbound-audio stall detector usually shows it earlier,
@@ -34,14 +34,19 @@ if (unavailable) console.log(`R6 (network namespaces) SKIPPED: ${unavailable}`);
 const SHORT_CUT_MS = 3000;
 const LONG_CUT_MS = 30_000;
 /**
- * Audio and video packets are back within the row's 2 s, but Chromium's video receiver cannot
- * decode after the gap until a new key frame arrives, and asks for one (PLI) only after ~3 s without
- * a decodable frame (a web page cannot ask itself): 3.1-4.4 s here without help. The engine makes
- * the SENDER start over with a key frame when the interruption ends (`Peer.refreshVideo`: the
- * encoding off and on again with `setParameters()`; the key frame is encoded ~0.5 s after the
- * restore every time). In about half the runs the remote decodes it at once (0.43-0.73 s); in the
- * others Chromium's receiver holds it until its own ~3 s timeout (2.84-3.07 s). Not reliably <= 2 s,
- * so decoded video is held to this budget, not the row's 2 s, and the figure is printed.
+ * Audio and video packets are back within the row's 2 s, but FRESH video (a frame captured after the
+ * restore, shown by the receiver) is not. Measured with the frames' RTP timestamps (see
+ * {@link watchFrames}), not with `framesDecoded`: right after the restore the receiver decodes a few
+ * STALE frames, queued at the sender (libwebrtc's congestion window stops its pacer while no
+ * feedback arrives) or completed by retransmissions, captured ~3 s earlier. Counting those, video
+ * looked back in 0.1-0.7 s; it is not. Those late frames anchor Chromium's receive timing (RTP time
+ * -> local time) ~3 s late, so the fresh frames that follow (the sender's new key frame is encoded
+ * ~0.2-0.6 s after the restore, see `Peer.refreshVideo`) are held until the receiver's own ~3 s
+ * no-decodable-frame timeout: fresh video shows 2.2-4.1 s after the restore here. A page cannot
+ * flush the sender's pacer queue nor reset the receiver's timing (tried: pausing the encoding as
+ * soon as inbound audio stalls, which shrinks the stale tail but not the wait; a second key frame;
+ * toggling `jitterBufferTarget`). So fresh video is held to this budget, not the row's 2 s, and
+ * the figure is printed.
  */
 const VIDEO_FRAMES_BUDGET_MS = 5000;
 
@@ -115,6 +120,48 @@ async function watchPeer(page: Page, remote: string): Promise<void> {
     return true;
   }, remote);
   assert.ok(ok, `the engine has a connection toward ${remote}`);
+}
+
+/**
+ * Records every video frame the receiver outputs from the watched connection (a
+ * MediaStreamTrackProcessor on its remote video track: the frames a `<video>` would show) with the
+ * page time it came out and its RTP timestamp. A string, so no bundler helper can leak into the page.
+ */
+const FRAME_WATCHER = `(() => {
+  const receiver = window.__r6pc.getReceivers().find((r) => r.track.kind === 'video');
+  window.__frames = [];
+  const reader = new MediaStreamTrackProcessor({ track: receiver.track }).readable.getReader();
+  (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      window.__frames.push({ at: Date.now(), rtp: value.metadata().rtpTimestamp });
+      value.close();
+    }
+  })();
+})()`;
+type OutFrame = { at: number; rtp: number };
+
+async function watchFrames(page: Page): Promise<void> {
+  await page.evaluate(FRAME_WATCHER);
+}
+
+/**
+ * When each side first SHOWS a frame captured after `restoredAt` (ms after it; undefined: not yet).
+ * Capture times come from the RTP timestamps (90 kHz) and the offset of the frames shown before
+ * `cutAt`: the smallest (shown at - RTP time) there is the capture offset plus the smallest
+ * latency, so a frame counts as fresh only when captured after the restore minus that latency
+ * (tens of ms). Stale frames (captured before the cut) never count.
+ */
+async function freshVideoAt(page: Page, cutAt: number, restoredAt: number): Promise<number | undefined> {
+  const frames = await page.evaluate(() => (window as unknown as { __frames: OutFrame[] }).__frames);
+  const before = frames.filter((f) => f.at < cutAt);
+  assert.ok(before.length > 0, 'frames were shown before the cut');
+  const base = before[0].rtp;
+  const rtpMs = (f: OutFrame) => ((f.rtp - base) >>> 0) / 90;
+  const offset = Math.min(...before.map((f) => f.at - rtpMs(f)));
+  const fresh = frames.find((f) => f.at >= restoredAt && rtpMs(f) + offset >= restoredAt);
+  return fresh && fresh.at - restoredAt;
 }
 
 const events = (page: Page): Promise<R6Event[]> => page.evaluate(() => (window as unknown as { __r6: R6Event[] }).__r6);
@@ -236,8 +283,15 @@ async function connect(p: Pair): Promise<{ aliceId: string; bobId: string }> {
     20_000,
     () => flow(p),
   );
+  await watchFrames(p.alice);
+  await watchFrames(p.bob);
   await assertReceivingFrom(p.alice, 'alice', [bobId]);
   await assertReceivingFrom(p.bob, 'bob', [aliceId]);
+  await until(
+    async () => (await Promise.all([p.alice, p.bob].map((page) => page.evaluate(() => (window as unknown as { __frames: OutFrame[] }).__frames.length)))).every((n) => n > 0),
+    'the frame watchers see frames on both sides',
+    10_000,
+  );
   // The media really takes the routed path between the namespaces (not loopback, not the servers).
   assert.deepEqual(await selectedPair(p.alice), { local: topo!.a.address, remote: topo!.b.address }, 'alice media over the veth path');
   assert.deepEqual(await selectedPair(p.bob), { local: topo!.b.address, remote: topo!.a.address }, 'bob media over the veth path');
@@ -275,10 +329,13 @@ const videoTrace = async (p: Pair) => {
   return { a: await one(p.alice), b: await one(p.bob) };
 };
 
-/** After the restore: ms until audio bytes, video packets and decoded video frames rise again both ways. */
-async function mediaBack(p: Pair, restoredAt: number, timeout: number): Promise<{ audio: number; videoPackets: number; videoFrames: number }> {
+/**
+ * After the restore: ms until audio bytes and video packets rise again both ways, and until both
+ * sides show a fresh video frame (captured after the restore, see {@link freshVideoAt}).
+ */
+async function mediaBack(p: Pair, cutAt: number, restoredAt: number, timeout: number): Promise<{ audio: number; videoPackets: number; freshVideo: number }> {
   const base = await flow(p);
-  const seen: { audio?: number; videoPackets?: number; videoFrames?: number } = {};
+  const seen: { audio?: number; videoPackets?: number; freshVideo?: number } = {};
   await until(
     async () => {
       const now = await flow(p);
@@ -286,14 +343,17 @@ async function mediaBack(p: Pair, restoredAt: number, timeout: number): Promise<
       if (process.env.R6_TRACE) console.log(`+${at} ${JSON.stringify(await videoTrace(p))}`);
       if (now.a.audioBytes > base.a.audioBytes && now.b.audioBytes > base.b.audioBytes) seen.audio ??= at;
       if (now.a.videoPackets > base.a.videoPackets && now.b.videoPackets > base.b.videoPackets) seen.videoPackets ??= at;
-      if (now.a.frames > base.a.frames && now.b.frames > base.b.frames) seen.videoFrames ??= at;
-      return seen.audio !== undefined && seen.videoPackets !== undefined && seen.videoFrames !== undefined;
+      if (seen.freshVideo === undefined) {
+        const fresh = await Promise.all([p.alice, p.bob].map((page) => freshVideoAt(page, cutAt, restoredAt)));
+        if (fresh.every((t) => t !== undefined)) seen.freshVideo = Math.max(...(fresh as number[]));
+      }
+      return seen.audio !== undefined && seen.videoPackets !== undefined && seen.freshVideo !== undefined;
     },
     'media back both ways after the restore',
     timeout,
     async () => ({ seen, flow: await flow(p), alice: await events(p.alice), bob: await events(p.bob) }),
   );
-  return { audio: seen.audio!, videoPackets: seen.videoPackets!, videoFrames: seen.videoFrames! };
+  return { audio: seen.audio!, videoPackets: seen.videoPackets!, freshVideo: seen.freshVideo! };
 }
 
 describe('R6: the media path between two network namespaces is cut and restored', { concurrency: 1, skip: unavailable ?? false }, () => {
@@ -315,15 +375,15 @@ describe('R6: the media path between two network namespaces is cut and restored'
       const ids = await connect(p);
       const ufrags = [await ufrag(p.alice), await ufrag(p.bob)];
       const { cutAt, restoredAt } = await holdCut(p, SHORT_CUT_MS);
-      const back = await mediaBack(p, restoredAt, 15_000);
+      const back = await mediaBack(p, cutAt, restoredAt, 15_000);
       const log = { alice: await events(p.alice), bob: await events(p.bob) };
       console.log(
         `R6 short (${restoredAt - cutAt} ms cut): after the restore audio back in ${back.audio} ms, video packets in ${back.videoPackets} ms, ` +
-          `decoded video frames in ${back.videoFrames} ms; events ${JSON.stringify(log)}`,
+          `fresh video shown in ${back.freshVideo} ms; events ${JSON.stringify(log)}`,
       );
       assert.ok(back.audio <= 2000, `audio back ${back.audio} ms after the restore (<= 2 s)`);
       assert.ok(back.videoPackets <= 2000, `video packets back ${back.videoPackets} ms after the restore (<= 2 s)`);
-      assert.ok(back.videoFrames <= VIDEO_FRAMES_BUDGET_MS, `decoded video back ${back.videoFrames} ms after the restore (<= ${VIDEO_FRAMES_BUDGET_MS} ms, see VIDEO_FRAMES_BUDGET_MS; row: 2 s)`);
+      assert.ok(back.freshVideo <= VIDEO_FRAMES_BUDGET_MS, `fresh video shown ${back.freshVideo} ms after the restore (<= ${VIDEO_FRAMES_BUDGET_MS} ms, see VIDEO_FRAMES_BUDGET_MS; row: 2 s)`);
       assert.deepEqual([(await engineState(p.alice)).iceRestarts, (await engineState(p.bob)).iceRestarts], [0, 0], '0 ICE restarts');
       assert.deepEqual([...log.alice, ...log.bob].filter((e) => e.what === 'restartIce'), [], 'restartIce() never called');
       assert.deepEqual([await ufrag(p.alice), await ufrag(p.bob)], ufrags, 'same ICE credentials');
@@ -352,12 +412,12 @@ describe('R6: the media path between two network namespaces is cut and restored'
           assert.equal(await page.getByText(/^Connection to .+ lost, reconnecting…$/).count(), 1, 'the call view tip says the connection is lost');
         }
       });
-      const back = await mediaBack(p, restoredAt, 20_000);
+      const back = await mediaBack(p, cutAt, restoredAt, 20_000);
       const log = { alice: await events(p.alice), bob: await events(p.bob) };
       const rel = (list: R6Event[]) => list.map((e) => `${e.what}${e.state ? `:${e.state}` : ''}@${e.t - cutAt}`).join(' ');
       console.log(
         `R6 long (${restoredAt - cutAt} ms cut): after the restore audio back in ${back.audio} ms, video packets in ${back.videoPackets} ms, ` +
-          `decoded video frames in ${back.videoFrames} ms; ms from the cut: alice ${rel(log.alice)}; bob ${rel(log.bob)}`,
+          `fresh video shown in ${back.freshVideo} ms; ms from the cut: alice ${rel(log.alice)}; bob ${rel(log.bob)}`,
       );
       for (const [who, page, remote, list] of [['alice', p.alice, ids.bobId, log.alice], ['bob', p.bob, ids.aliceId, log.bob]] as const) {
         const disconnected = list.find((e) => e.what === 'ice' && e.state === 'disconnected' && e.t >= cutAt);
@@ -387,7 +447,7 @@ describe('R6: the media path between two network namespaces is cut and restored'
       assert.ok(now[0] !== ufrags[0] && now[1] !== ufrags[1], `new ICE credentials on both sides: ${ufrags.join(',')} -> ${now.join(',')}`);
       assert.ok(back.audio <= 5000, `audio back ${back.audio} ms after the restore (<= 5 s)`);
       assert.ok(back.videoPackets <= 5000, `video packets back ${back.videoPackets} ms after the restore (<= 5 s)`);
-      assert.ok(back.videoFrames <= 5000, `decoded video back ${back.videoFrames} ms after the restore (<= 5 s)`);
+      assert.ok(back.freshVideo <= 5000, `fresh video shown ${back.freshVideo} ms after the restore (<= 5 s)`);
       // The restarted connection carries the call to a clean end.
       await button(p.alice, 'Hang up').click();
       await waitStatus(p.bob, 'idle');

@@ -28,9 +28,12 @@
  *   Cleared (`onInterrupted(false)`) once ICE is connected again and packets flow.
  * - Key frame after an outage (reliability R6): when an interruption ends, each active video
  *   encoding is switched off and on again with `setParameters()`; libwebrtc starts a re-activated
- *   encoding with a key frame, so the remote can decode without waiting for its own key-frame
- *   request (~3 s in Chromium). Measured after a 3 s cut: decoded video back in 0.4-0.7 s in about
- *   half the runs; in the others Chromium's receiver still holds it for ~3 s.
+ *   encoding with a key frame, so the remote need not wait for its own key-frame request. After a
+ *   30 s cut, fresh video is back < 1 s after the restore. After a 3 s cut it is not (2.8-2.9 s):
+ *   the sender's pacer still delivers a few frames queued during the cut, those late frames anchor
+ *   the receiver's RTP-to-local-time mapping ~3 s late, and Chromium holds the fresh frames until
+ *   its ~3 s no-decodable-frame timeout; nothing a page can call flushes either side (see
+ *   VIDEO_FRAMES_BUDGET_MS in test/e2e/r6-netns.test.ts).
  */
 import type { RelayData } from '../../protocol/messages.js';
 
