@@ -23,6 +23,7 @@ export const ICON_NAMES = [
   'networkPoor',
   'speaker',
   'speakerOff',
+  'speakerOutput',
   'switchCamera',
   'blur',
   'minimize',

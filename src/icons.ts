@@ -49,6 +49,8 @@ const defaults = {
   networkPoor: icon(svg`<path d="M5 19v-3" /><path opacity=".35" d="M10 19v-7M15 19v-10M20 19V5" />`),
   speaker: icon(svg`<path d="M4 9.5h3.5L12 5.5v13l-4.5-4H4z" /><path d="M15.5 9a4 4 0 0 1 0 6M18 6.5a7.5 7.5 0 0 1 0 11" />`),
   speakerOff: icon(svg`<path d="M4 9.5h3.5L12 5.5v13l-4.5-4H4z" /><path d="M16 9.5l5 5M21 9.5l-5 5" />`),
+  /** A chevron pointing up: open the list of outputs (above the speaker button). */
+  speakerOutput: icon(svg`<path d="M6.5 15l5.5-5.5 5.5 5.5" />`),
   /** A camera with a turning arrow: use the other camera. */
   switchCamera: icon(svg`<rect x="3" y="6.5" width="18" height="12" rx="2" /><path d="M9 4.5h6M9.5 12.5a2.5 2.5 0 0 1 4.6-1.4M14.5 12.5a2.5 2.5 0 0 1-4.6 1.4M14.3 9.8v1.5h-1.5M9.7 15.2v-1.5h1.5" />`),
   /** A person over dots: blur the background. */

@@ -84,3 +84,47 @@ export const Hidden: Story = {
     await until(() => expect(names(canvasElement)).toEqual(['Speaker', 'Hang up']));
   },
 };
+
+export const ChooseSpeaker: Story = {
+  name: 'Choose speaker',
+  loaders: [
+    async () => {
+      const store = connectedStore();
+      store.dispatch({
+        type: 'devices',
+        devices: [
+          { deviceId: 'default', label: 'Default - Headset', kind: 'speaker' },
+          { deviceId: 'spk-headset', label: 'Headset', kind: 'speaker' },
+          { deviceId: 'spk-hdmi', label: 'HDMI display', kind: 'speaker' },
+        ],
+      });
+      store.dispatch({ type: 'settings', settings: { speakerDeviceId: 'spk-headset' } });
+      return { store };
+    },
+  ],
+  play: async ({ canvasElement }: Ctx) => {
+    // The chevron exists where the browser can route audio (setSinkId).
+    if (!('setSinkId' in HTMLMediaElement.prototype)) return;
+    await until(() => expect(buttonOf(canvasElement, 'Choose speaker')).toBeTruthy());
+    const chevron = buttonOf(canvasElement, 'Choose speaker');
+    expect(chevron.getAttribute('aria-expanded')).toBe('false');
+    chevron.click();
+    const root = canvasElement.querySelector('feature-buttons')!.shadowRoot!;
+    const options = () => [...root.querySelectorAll<HTMLButtonElement>('[part~=speaker-option]')];
+    await until(() => expect(chevron.getAttribute('aria-expanded')).toBe('true'));
+    expect(root.querySelector('[part~=speaker-menu]')!.getAttribute('aria-label')).toBe('Audio output');
+    expect(options().map((o) => o.textContent!.trim())).toEqual(['System default (Headset)', 'Headset', 'HDMI display']);
+    expect(options().map((o) => o.getAttribute('aria-pressed'))).toEqual(['false', 'true', 'false']);
+    await until(() => expect(root.activeElement).toBe(options()[1]));
+    // Choosing an entry sends a ck-device-request, closes the list and focuses the chevron.
+    const spy = fn();
+    canvasElement.addEventListener('ck-device-request', (e) => spy((e as CustomEvent).detail), { once: true });
+    options()[2]!.click();
+    expect(spy).toHaveBeenCalledWith({ kind: 'speaker', deviceId: 'spk-hdmi' });
+    await until(() => expect(chevron.getAttribute('aria-expanded')).toBe('false'));
+    expect(root.activeElement).toBe(chevron);
+    // Shown open.
+    chevron.click();
+    await until(() => expect(chevron.getAttribute('aria-expanded')).toBe('true'));
+  },
+};

@@ -83,6 +83,8 @@ declare namespace CallkitJsx {
     'onck-minimize-request'?: (event: GlobalEventHandlersEventMap['ck-minimize-request']) => void;
     /** `FullScreenRequestEvent`, `{ fullScreen }`: enter or leave full screen. */
     'onck-full-screen-request'?: (event: GlobalEventHandlersEventMap['ck-full-screen-request']) => void;
+    /** `DeviceRequestEvent`, `{ kind: 'speaker', deviceId }`: play the call's audio on this output. */
+    'onck-device-request'?: (event: GlobalEventHandlersEventMap['ck-device-request']) => void;
   };
   type FloatWindowProps = Partial<Pick<FloatWindow, 'position' | 'pictureInPicture'>> & {
     /** `MinimizeRequestEvent`, `{ minimized: false }`: restore the call. */
@@ -121,7 +123,7 @@ declare module 'react' {
       'call-view': DetailedHTMLProps<HTMLAttributes<CallView>, CallView> & CallkitJsx.CallViewProps & { class?: string };
       /** Device choice: camera, microphone, speaker. */
       'device-picker': DetailedHTMLProps<HTMLAttributes<DevicePicker>, DevicePicker> & CallkitJsx.DevicePickerProps & { class?: string };
-      /** Accept / decline / microphone / camera / hang-up buttons of a call. */
+      /** Accept / decline / microphone / camera / speaker (and its output) / hang-up buttons of a call. */
       'feature-buttons': DetailedHTMLProps<HTMLAttributes<FeatureButtons>, FeatureButtons> & CallkitJsx.FeatureButtonsProps & { class?: string };
       /** Minimized call: timer or video, microphone, hang-up, restore. */
       'float-window': DetailedHTMLProps<HTMLAttributes<FloatWindow>, FloatWindow> & CallkitJsx.FloatWindowProps & { class?: string };

@@ -83,6 +83,8 @@ declare namespace CallkitVue {
     onCkMinimizeRequest?: (event: GlobalEventHandlersEventMap['ck-minimize-request']) => void;
     /** `FullScreenRequestEvent`, `{ fullScreen }`: enter or leave full screen. */
     onCkFullScreenRequest?: (event: GlobalEventHandlersEventMap['ck-full-screen-request']) => void;
+    /** `DeviceRequestEvent`, `{ kind: 'speaker', deviceId }`: play the call's audio on this output. */
+    onCkDeviceRequest?: (event: GlobalEventHandlersEventMap['ck-device-request']) => void;
   };
   type FloatWindowProps = Partial<Pick<FloatWindow, 'position' | 'pictureInPicture'>> & {
     /** `MinimizeRequestEvent`, `{ minimized: false }`: restore the call. */
@@ -120,7 +122,7 @@ declare module 'vue' {
     'call-view': DefineComponent<CallkitVue.CallViewProps>;
     /** Device choice: camera, microphone, speaker. */
     'device-picker': DefineComponent<CallkitVue.DevicePickerProps>;
-    /** Accept / decline / microphone / camera / hang-up buttons of a call. */
+    /** Accept / decline / microphone / camera / speaker (and its output) / hang-up buttons of a call. */
     'feature-buttons': DefineComponent<CallkitVue.FeatureButtonsProps>;
     /** Minimized call: timer or video, microphone, hang-up, restore. */
     'float-window': DefineComponent<CallkitVue.FloatWindowProps>;

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { DeviceKind } from '../../src/constants.js';
+import { canRouteAudio, realDevices, systemDefaultLabel } from '../../src/elements/output-devices.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import type { DeviceInfo } from '../../src/engine/types.js';
 import { DeviceRequestEvent } from '../../src/events/requests.js';
@@ -9,14 +10,12 @@ import { styles } from './device-picker.styles.js';
 
 const KINDS: readonly DeviceKind[] = ['camera', 'microphone', 'speaker'];
 const MEDIA_KIND: Record<MediaDeviceKind, DeviceKind> = { videoinput: 'camera', audioinput: 'microphone', audiooutput: 'speaker' };
-/** Chromium's pseudo-devices that follow the system's choice. */
-const PSEUDO = new Set(['default', 'communications']);
 /** The value of the "System default" entry, and the deviceId requested for it (cameras: the first camera). */
 export const SYSTEM_DEFAULT = 'default';
 
 /** Output choice needs `HTMLMediaElement.setSinkId` (not in Firefox before 116 nor in Safari). */
 export function canChooseOutput(): boolean {
-  return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+  return canRouteAudio();
 }
 
 /**
@@ -111,7 +110,7 @@ export class DevicePicker extends StoreElement {
 
   #choose(kind: DeviceKind, value: string): void {
     this.selected = { ...this.selected, [kind]: value };
-    const real = this.#devices(kind).filter((d) => d.deviceId && !PSEUDO.has(d.deviceId));
+    const real = realDevices(this.#devices(kind));
     const deviceId = value === SYSTEM_DEFAULT && kind === 'camera' ? (real[0]?.deviceId ?? SYSTEM_DEFAULT) : value;
     this.dispatchEvent(new DeviceRequestEvent({ kind, deviceId }));
   }
@@ -119,10 +118,9 @@ export class DevicePicker extends StoreElement {
   #renderField(kind: DeviceKind) {
     const { t } = this.localize;
     const all = this.#devices(kind);
-    const pseudo = all.find((d) => d.deviceId === SYSTEM_DEFAULT);
     // Chromium names its default entry "Default - <device>": show the device.
-    const systemLabel = pseudo?.label.replace(/^[^-–]*[-–]\s*/, '') ?? '';
-    const real = all.filter((d) => d.deviceId && !PSEUDO.has(d.deviceId));
+    const systemLabel = systemDefaultLabel(all);
+    const real = realDevices(all);
     const chosen = this.selected[kind] ?? SYSTEM_DEFAULT;
     const label = t(kind);
     return html`<div part="field field-${kind}">

@@ -1,13 +1,16 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { CallMediaType, CallRole, CallStatus, FeatureButton } from '../../src/constants.js';
+import { canRouteAudio, realDevices, SYSTEM_DEFAULT, systemDefaultLabel } from '../../src/elements/output-devices.js';
 import { StoreElement } from '../../src/elements/store-element.js';
+import type { DeviceInfo } from '../../src/engine/types.js';
 import {
   AcceptRequestEvent,
   BlurRequestEvent,
   CameraRequestEvent,
+  DeviceRequestEvent,
   FullScreenRequestEvent,
   HangupRequestEvent,
   InviteRequestEvent,
@@ -67,6 +70,20 @@ interface ButtonSpec {
   request: () => Event;
 }
 
+/** An entry of the speaker-output list. */
+interface OutputOption {
+  deviceId: string;
+  label: string;
+}
+
+/** The id of the speaker-output list in the shadow root. */
+const OUTPUTS_ID = 'speaker-menu';
+
+/** Whether this browser has the Popover API (top layer and light dismiss). */
+function hasPopover(el: HTMLElement): boolean {
+  return typeof el.showPopover === 'function' && typeof el.hidePopover === 'function';
+}
+
 /**
  * The call's buttons for the current state:
  * - ringing (callee): decline, accept as voice call (video calls), accept;
@@ -74,12 +91,19 @@ interface ButtonSpec {
  *   camera (video, camera on, more than one camera), blur background (`enableVirtualBackground`),
  *   invite (group calls), minimize (`enableFloatWindow`), full screen (`allowedFullScreen`), hang up.
  *
+ * While connected, where the browser can route audio (`setSinkId`) and the store's `devices` list
+ * at least one speaker, a small chevron next to the speaker button opens the list of outputs
+ * (in the top layer, `popover="auto"`): "System default" and each speaker, the current one
+ * (`settings.speakerDeviceId`) pressed. Choosing one requests it (`ck-device-request`), closes the
+ * list and returns focus to the chevron; Escape closes it without choosing, and so does moving
+ * focus to another control; the arrow keys, Home and End move between the entries.
+ *
  * Buttons never change call state: each dispatches a request event (bubbling, composed, cancelable)
  * that `<call-kit>` carries out unless a listener calls `preventDefault()`. Microphone and camera
  * are toggles (`aria-pressed` is true while the device is on) and can be hidden with
  * `settings.hiddenButtons`. Renders nothing while idle.
  *
- * @summary Accept / decline / microphone / camera / hang-up buttons of a call.
+ * @summary Accept / decline / microphone / camera / speaker (and its output) / hang-up buttons of a call.
  *
  * @event ck-accept-request - `AcceptRequestEvent`, `{ audioOnly, callId }`: accept (as a voice call with `audioOnly`).
  * @event ck-reject-request - `RejectRequestEvent`, `{ callId }`: decline the incoming call.
@@ -92,6 +116,7 @@ interface ButtonSpec {
  * @event ck-invite-request - `InviteRequestEvent`: the user wants to add people (the app or `<invite-panel>` picks them).
  * @event ck-minimize-request - `MinimizeRequestEvent`, `{ minimized }`: minimize the call UI (or restore it).
  * @event ck-full-screen-request - `FullScreenRequestEvent`, `{ fullScreen }`: enter or leave full screen.
+ * @event ck-device-request - `DeviceRequestEvent`, `{ kind: 'speaker', deviceId }`: play the call's audio on this output.
  *
  * @slot icon-microphone - Icon of the microphone button while the microphone is on.
  * @slot icon-microphone-off - Icon of the microphone button while it is off.
@@ -103,6 +128,7 @@ interface ButtonSpec {
  * @slot icon-reject - Icon of the decline button.
  * @slot icon-speaker - Icon of the speaker button while remote audio plays.
  * @slot icon-speaker-off - Icon of the speaker button while remote audio is muted.
+ * @slot icon-speaker-output - Icon of the button that opens the list of outputs (a chevron).
  * @slot icon-switch-camera - Icon of the switch-camera button.
  * @slot icon-blur - Icon of the blur-background button.
  * @slot icon-invite - Icon of the invite button.
@@ -119,6 +145,9 @@ interface ButtonSpec {
  * @csspart accept-audio - The accept-as-voice-call button.
  * @csspart reject - The decline button.
  * @csspart speaker - The speaker toggle.
+ * @csspart speaker-output - The small button next to the speaker toggle that opens the list of outputs.
+ * @csspart speaker-menu - The list of outputs (a popover).
+ * @csspart speaker-option - Each output in the list (`aria-pressed` is true on the current one).
  * @csspart switch-camera - The switch-camera button.
  * @csspart blur - The blur-background toggle.
  * @csspart invite - The invite button.
@@ -168,8 +197,17 @@ export class FeatureButtons extends StoreElement {
     shallowEqual,
   );
 
+  readonly #devices = this.select((s) => s.devices);
+  readonly #speakerDeviceId = this.select((s) => s.settings.speakerDeviceId);
+
   /** Whether the document is full screen now (the Fullscreen API is the source of truth). */
   @state() private fullScreen = false;
+
+  /** Whether the list of outputs is open (with the Popover API, follows the popover's toggles). */
+  @state() private outputsOpen = false;
+
+  /** Move focus to the current output once the list is shown (without the Popover API). */
+  #focusOutputs = false;
 
   #onFullScreenChange = () => {
     this.fullScreen = Boolean(this.ownerDocument.fullscreenElement);
@@ -184,7 +222,118 @@ export class FeatureButtons extends StoreElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.ownerDocument.removeEventListener('fullscreenchange', this.#onFullScreenChange);
+    // A popover leaves the top layer with its element; the list is closed when the element is back.
+    this.outputsOpen = false;
   }
+
+  /**
+   * The speakers to choose from, or null when there is no choice to offer: only while connected,
+   * where `setSinkId` exists and the store lists at least one speaker.
+   */
+  #outputs(p: Panel): readonly DeviceInfo[] | null {
+    if (p.status !== CallStatus.CONNECTED || !canRouteAudio()) return null;
+    const speakers = this.#devices.value.filter((d) => d.kind === 'speaker');
+    return speakers.length ? speakers : null;
+  }
+
+  #outputOptions(speakers: readonly DeviceInfo[]): OutputOption[] {
+    const { t } = this.localize;
+    const systemLabel = systemDefaultLabel(speakers);
+    return [
+      { deviceId: SYSTEM_DEFAULT, label: systemLabel ? t('device-default-named', { label: systemLabel }) : t('device-default') },
+      ...realDevices(speakers).map((d, i) => ({ deviceId: d.deviceId, label: d.label || t('device-unnamed', { n: i + 1 }) })),
+    ];
+  }
+
+  get #menu(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>(`#${OUTPUTS_ID}`);
+  }
+
+  get #chevron(): HTMLButtonElement | null {
+    return this.renderRoot.querySelector<HTMLButtonElement>('button.speaker-output');
+  }
+
+  get #options(): HTMLButtonElement[] {
+    return [...this.renderRoot.querySelectorAll<HTMLButtonElement>('button.speaker-option')];
+  }
+
+  /** Focuses the current output (the first entry if the current one is not listed). */
+  #focusCurrent(): void {
+    const options = this.#options;
+    (options.find((o) => o.getAttribute('aria-pressed') === 'true') ?? options[0])?.focus();
+  }
+
+  #onOutputsClick = (): void => {
+    const menu = this.#menu;
+    // With the Popover API the chevron's popovertarget opens and closes the list.
+    if (!menu || hasPopover(menu)) return;
+    this.outputsOpen = !this.outputsOpen;
+    this.#focusOutputs = this.outputsOpen;
+  };
+
+  #onBeforeToggle = (event: ToggleEvent): void => {
+    this.outputsOpen = event.newState === 'open';
+  };
+
+  /** Opening moves focus to the current output (`toggle` comes once the popover is shown). */
+  #onToggle = (): void => {
+    if (this.#menu?.matches(':popover-open')) this.#focusCurrent();
+  };
+
+  /** Closes the list; `refocus` returns focus to the chevron. */
+  #closeOutputs(refocus: boolean): void {
+    const menu = this.#menu;
+    if (menu && hasPopover(menu) && menu.matches(':popover-open')) menu.hidePopover();
+    this.outputsOpen = false;
+    if (refocus) this.#chevron?.focus();
+  }
+
+  #chooseOutput(deviceId: string): void {
+    this.#closeOutputs(true);
+    this.dispatchEvent(new DeviceRequestEvent({ kind: 'speaker', deviceId }));
+  }
+
+  #onOutputsKeydown = (event: KeyboardEvent): void => {
+    if (event.defaultPrevented) return;
+    const options = this.#options;
+    const at = options.indexOf(this.shadowRoot?.activeElement as HTMLButtonElement);
+    let next: number;
+    switch (event.key) {
+      case 'Escape':
+        event.preventDefault();
+        event.stopPropagation();
+        this.#closeOutputs(true);
+        return;
+      case 'ArrowDown':
+        next = at < 0 ? 0 : (at + 1) % options.length;
+        break;
+      case 'ArrowUp':
+        next = at < 0 ? options.length - 1 : (at - 1 + options.length) % options.length;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = options.length - 1;
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+    options[next]?.focus();
+  };
+
+  /**
+   * Tabbing to another control closes the list (a popover stays open when focus leaves it, and
+   * without the Popover API there is no light dismiss at all). Focus merely falling to the body,
+   * as while clicking an entry in some browsers, does not.
+   */
+  #onOutputsFocusOut = (event: FocusEvent): void => {
+    const menu = this.#menu;
+    const to = event.relatedTarget as Node | null;
+    if (!menu || !this.outputsOpen || !to || menu.contains(to) || to === this.#chevron) return;
+    this.#closeOutputs(false);
+  };
 
   #buttons(p: Panel): ButtonSpec[] {
     if (p.status === CallStatus.IDLE) return [];
@@ -278,11 +427,26 @@ export class FeatureButtons extends StoreElement {
     return buttons;
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    // The call left CONNECTED or the speakers went away: the list goes with its button.
+    if (this.outputsOpen && !this.#outputs(this.#panel.value)) {
+      this.outputsOpen = false;
+      this.#focusOutputs = false;
+    }
+  }
+
   protected override updated(): void {
     const { status, role } = this.#panel.value;
     this.toggleState('ringing', status === CallStatus.CALLING && role === CallRole.CALLEE);
     this.toggleState('dialing', status === CallStatus.CALLING && role !== CallRole.CALLEE);
     this.toggleState('connected', status === CallStatus.CONNECTED);
+    const menu = this.#menu;
+    if (menu && hasPopover(menu) && !this.outputsOpen && menu.matches(':popover-open')) menu.hidePopover();
+    if (this.#focusOutputs) {
+      this.#focusOutputs = false;
+      if (this.outputsOpen) this.#focusCurrent();
+    }
   }
 
   #renderButton(b: ButtonSpec) {
@@ -301,12 +465,68 @@ export class FeatureButtons extends StoreElement {
     </button>`;
   }
 
+  /** The speaker toggle with its chevron and the list of outputs. */
+  #renderSpeaker(b: ButtonSpec, speakers: readonly DeviceInfo[]) {
+    const { t } = this.localize;
+    const label = t('choose-speaker');
+    const open = this.outputsOpen;
+    const popover = hasPopover(this);
+    const current = this.#speakerDeviceId.value || SYSTEM_DEFAULT;
+    return html`<div class="speaker-group">
+      ${this.#renderButton(b)}
+      <button
+        type="button"
+        part="button speaker-output"
+        class="speaker-output"
+        aria-label=${label}
+        title=${label}
+        aria-haspopup="true"
+        aria-expanded=${open ? 'true' : 'false'}
+        aria-controls=${OUTPUTS_ID}
+        popovertarget=${ifDefined(popover ? OUTPUTS_ID : undefined)}
+        @click=${this.#onOutputsClick}
+      >
+        <slot name="icon-speaker-output">${icons.speakerOutput}</slot>
+      </button>
+      <div
+        id=${OUTPUTS_ID}
+        part="speaker-menu"
+        role="group"
+        aria-label=${t('speaker-outputs')}
+        popover=${ifDefined(popover ? 'auto' : undefined)}
+        ?hidden=${!popover && !open}
+        @beforetoggle=${this.#onBeforeToggle}
+        @toggle=${this.#onToggle}
+        @keydown=${this.#onOutputsKeydown}
+        @focusout=${this.#onOutputsFocusOut}
+      >
+        ${this.#outputOptions(speakers).map(
+          (o) => html`<button
+            type="button"
+            part="speaker-option"
+            class="speaker-option"
+            aria-pressed=${o.deviceId === current ? 'true' : 'false'}
+            @click=${() => this.#chooseOutput(o.deviceId)}
+          >
+            ${o.label}
+          </button>`,
+        )}
+      </div>
+    </div>`;
+  }
+
   override render() {
-    const buttons = this.#buttons(this.#panel.value);
+    const panel = this.#panel.value;
+    const buttons = this.#buttons(panel);
     if (buttons.length === 0) return nothing;
+    const outputs = this.#outputs(panel);
     const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
     return html`<div part="base" role="group" aria-label=${this.localize.t('call-controls')} lang=${this.localize.lang} dir=${ifDefined(rtl)}>
-      ${repeat(buttons, (b) => b.name, (b) => this.#renderButton(b))}
+      ${repeat(
+        buttons,
+        (b) => b.name,
+        (b) => (b.name === 'speaker' && outputs ? this.#renderSpeaker(b, outputs) : this.#renderButton(b)),
+      )}
     </div>`;
   }
 }

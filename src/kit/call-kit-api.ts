@@ -815,7 +815,12 @@ export class CallKit extends EventTarget {
     on('onUserNetworkQualityChanged', (e) => d({ type: 'network', qualities: e.qualities }));
     on('onUserReconnecting', (e) => d({ type: 'member-reconnecting', userId: e.userId, reconnecting: e.reconnecting }));
     on('onRemoteStream', (e) => d({ type: 'member-stream', userId: e.userId, stream: e.stream }));
-    on('onLocalStream', (e) => d({ type: 'self-media', stream: e.stream }));
+    on('onLocalStream', (e) => {
+      d({ type: 'self-media', stream: e.stream });
+      // Capturing needed permission, so the device list (with labels) is now complete: the switch
+      // camera button and the speaker-output list read it from the store.
+      if (e.stream) void this.getDeviceList().catch(() => undefined);
+    });
     on('onCallMediaTypeChanged', (e) => d({ type: 'media-type', mediaType: e.mediaType }));
     on('onDeviceUpdated', (e) => d({ type: 'devices', devices: e.devices }));
     on('onConnectionStateChanged', (e) => {

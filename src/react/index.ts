@@ -76,8 +76,8 @@ export const DevicePicker = createComponent({
 });
 
 /**
- * `<feature-buttons>`: Accept / decline / microphone / camera / hang-up buttons of a call.
- * Events: `onCkAcceptRequest`, `onCkRejectRequest`, `onCkHangupRequest`, `onCkMicrophoneRequest`, `onCkCameraRequest`, `onCkSpeakerRequest`, `onCkSwitchCameraRequest`, `onCkBlurRequest`, `onCkInviteRequest`, `onCkMinimizeRequest`, `onCkFullScreenRequest`.
+ * `<feature-buttons>`: Accept / decline / microphone / camera / speaker (and its output) / hang-up buttons of a call.
+ * Events: `onCkAcceptRequest`, `onCkRejectRequest`, `onCkHangupRequest`, `onCkMicrophoneRequest`, `onCkCameraRequest`, `onCkSpeakerRequest`, `onCkSwitchCameraRequest`, `onCkBlurRequest`, `onCkInviteRequest`, `onCkMinimizeRequest`, `onCkFullScreenRequest`, `onCkDeviceRequest`.
  */
 export const FeatureButtons = createComponent({
   tagName: 'feature-buttons',
@@ -96,6 +96,7 @@ export const FeatureButtons = createComponent({
     onCkInviteRequest: 'ck-invite-request' as EventName<GlobalEventHandlersEventMap['ck-invite-request']>,
     onCkMinimizeRequest: 'ck-minimize-request' as EventName<GlobalEventHandlersEventMap['ck-minimize-request']>,
     onCkFullScreenRequest: 'ck-full-screen-request' as EventName<GlobalEventHandlersEventMap['ck-full-screen-request']>,
+    onCkDeviceRequest: 'ck-device-request' as EventName<GlobalEventHandlersEventMap['ck-device-request']>,
   },
 });
 

@@ -15,6 +15,16 @@ async function setup() {
 
 const inner = (el: Element, selector: string) => el.shadowRoot!.querySelector(selector);
 
+/**
+ * Waits for the incoming banner's fade-in, so axe measures its final colours (mid-animation, the
+ * text is blended with the background). Element.getAnimations: ShadowRoot.getAnimations crashed
+ * this Chromium's renderer.
+ */
+async function bannerSettled(el: Element): Promise<void> {
+  const base = inner(el, 'incoming-banner')?.shadowRoot?.querySelector('[part~=base]');
+  await Promise.all((base?.getAnimations() ?? []).map((a) => a.finished));
+}
+
 function deepButton(root: Element, name: string): HTMLButtonElement | null {
   const stack: (Element | ShadowRoot)[] = [root];
   while (stack.length) {
@@ -42,6 +52,7 @@ describe('<call-kit>', () => {
     await el.updateComplete;
     expect(inner(el, 'incoming-banner')).to.not.equal(null);
     expect(inner(el, 'call-view')).to.equal(null);
+    await bannerSettled(el);
     await expect(el).to.be.accessible();
     await kit.accept();
     await el.updateComplete;
@@ -148,6 +159,35 @@ describe('<call-kit>', () => {
       await waitUntil(() => kit.store.getState().toast?.key === 'network-poor-remote', 'the other side is told poor');
       engine.networkQuality({ bob: 4, '': 4 });
       await waitUntil(() => kit.store.getState().toast?.key === 'network-poor-self', 'my network is poor');
+      await kit.hangup();
+      await kit.dispose();
+    });
+
+    it('choosing a speaker in the call UI switches the output (settings.speakerDeviceId)', async () => {
+      const kit = new CallKit();
+      const engine = new SimulatedEngine({
+        devices: [
+          { deviceId: 'default', label: 'Default - Headset', kind: 'speaker' },
+          { deviceId: 'spk-headset', label: 'Headset', kind: 'speaker' },
+          { deviceId: 'spk-hdmi', label: 'HDMI', kind: 'speaker' },
+        ],
+      });
+      await kit.init({ SDKAppID: 1, userID: 'bob', userSig: 'x', engine });
+      const el = await fixture<CallKitElement>(html`<call-kit .kit=${kit}></call-kit>`);
+      await kit.getDeviceList();
+      engine.remoteInvite({ userId: 'alice', name: 'Alice' }, CallMediaType.AUDIO);
+      await kit.accept();
+      await el.updateComplete;
+      await waitUntil(() => deepButton(el, 'Choose speaker') !== null, 'speaker-output button rendered');
+      const chevron = deepButton(el, 'Choose speaker')!;
+      chevron.click();
+      const menu = chevron.parentElement!.querySelector<HTMLElement>('[part~=speaker-menu]')!;
+      await waitUntil(() => menu.matches(':popover-open'), 'list open');
+      const hdmi = [...menu.querySelectorAll<HTMLButtonElement>('[part~=speaker-option]')].find((o) => o.textContent!.trim() === 'HDMI')!;
+      hdmi.click();
+      await waitUntil(() => kit.store.getState().settings.speakerDeviceId === 'spk-hdmi', 'output switched through the kit');
+      expect(engine.log.filter((l) => l.method === 'switchDevice').map((l) => l.args[0])).to.deep.equal([{ deviceType: 'speaker', deviceId: 'spk-hdmi' }]);
+      expect(menu.matches(':popover-open')).to.equal(false);
       await kit.hangup();
       await kit.dispose();
     });

@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { ContextProvider } from '@lit/context';
 import { LitElement } from 'lit';
 import { sendKeys } from '@web/test-runner-commands';
@@ -9,6 +9,7 @@ import {
   AcceptRequestEvent,
   BlurRequestEvent,
   CameraRequestEvent,
+  DeviceRequestEvent,
   FullScreenRequestEvent,
   HangupRequestEvent,
   InviteRequestEvent,
@@ -23,6 +24,7 @@ import { registerIcons } from '../../src/icon-registry.js';
 import { storeContext } from '../../src/store/context.js';
 import { CallStore } from '../../src/store/store.js';
 import type { ReadonlyStore } from '../../src/store/types.js';
+import type { DeviceInfo } from '../../src/engine/types.js';
 
 type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
 
@@ -68,6 +70,49 @@ function button(el: FeatureButtons, name: string): HTMLButtonElement {
 
 function labels(el: FeatureButtons): (string | null)[] {
   return buttons(el).map((b) => b.getAttribute('aria-label'));
+}
+
+/** Chromium's list: the pseudo-devices, a named speaker and one without a label (no permission yet). */
+const SPEAKERS: DeviceInfo[] = [
+  { deviceId: 'default', label: 'Default - Headset', kind: 'speaker' },
+  { deviceId: 'communications', label: 'Communications - Headset', kind: 'speaker' },
+  { deviceId: 'spk-headset', label: 'Headset', kind: 'speaker' },
+  { deviceId: 'spk-hdmi', label: '', kind: 'speaker' },
+];
+const MICROPHONE: DeviceInfo = { deviceId: 'mic-1', label: 'Microphone', kind: 'microphone' };
+
+function withSpeakers(store: CallStore, speakers: DeviceInfo[] = SPEAKERS): void {
+  store.dispatch({ type: 'devices', devices: [MICROPHONE, ...speakers] });
+}
+
+function chevron(el: FeatureButtons): HTMLButtonElement | null {
+  return el.shadowRoot!.querySelector<HTMLButtonElement>('button.speaker-output');
+}
+
+function outputMenu(el: FeatureButtons): HTMLElement | null {
+  return el.shadowRoot!.querySelector<HTMLElement>('[part~=speaker-menu]');
+}
+
+function outputOptions(el: FeatureButtons): HTMLButtonElement[] {
+  return [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~=speaker-option]')];
+}
+
+function isOpen(menu: HTMLElement | null): boolean {
+  return menu !== null && menu.matches(':popover-open');
+}
+
+/** Removes prototype members (WebIDL operations are configurable) for the length of `body`. */
+async function without(proto: object, names: string[], body: () => Promise<void>): Promise<void> {
+  const saved = names.map((name) => [name, Object.getOwnPropertyDescriptor(proto, name)] as const);
+  for (const [name, descriptor] of saved) {
+    expect(descriptor?.configurable, `${name} is configurable`).to.equal(true);
+    delete (proto as Record<string, unknown>)[name];
+  }
+  try {
+    await body();
+  } finally {
+    for (const [name, descriptor] of saved) Object.defineProperty(proto, name, descriptor!);
+  }
 }
 
 async function render(store: ReadonlyStore | undefined): Promise<FeatureButtons> {
@@ -450,6 +495,276 @@ describe('<feature-buttons>', () => {
       connected(store);
       const el = await render(store);
       expect(labels(el)).to.deep.equal(['マイク', 'カメラ', 'スピーカー', '全画面表示', '通話終了']);
+    });
+  });
+
+  describe('speaker output', () => {
+    it('no chevron while dialing, without speakers or without setSinkId; with speakers, one right after the speaker button', async () => {
+      const store = new CallStore();
+      dialing(store);
+      withSpeakers(store);
+      const el = await render(store);
+      expect(chevron(el), 'not while dialing').to.equal(null);
+
+      store.dispatch({ type: 'member-upsert', userId: 'bob', status: 'accepted' });
+      store.dispatch({ type: 'call-connected' });
+      store.dispatch({ type: 'devices', devices: [MICROPHONE, { deviceId: 'cam', label: 'Camera', kind: 'camera' }] });
+      await el.updateComplete;
+      expect(chevron(el), 'not without speakers').to.equal(null);
+      expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Speaker', 'Hang up']);
+
+      withSpeakers(store);
+      await el.updateComplete;
+      const button = chevron(el)!;
+      expect(button).to.not.equal(null);
+      expect(button.type).to.equal('button');
+      expect(button.getAttribute('part')).to.equal('button speaker-output');
+      expect(button.getAttribute('aria-label')).to.equal('Choose speaker');
+      expect(button.getAttribute('aria-haspopup')).to.equal('true');
+      expect(button.getAttribute('aria-expanded')).to.equal('false');
+      expect(button.getAttribute('aria-controls')).to.equal(outputMenu(el)!.id);
+      expect(el.shadowRoot!.querySelector('slot[name=icon-speaker-output] svg')).to.not.equal(null);
+      // The other buttons keep their parts and order; the chevron follows the speaker toggle.
+      const named = buttons(el).filter((b) => !b.matches('[part~=speaker-option]'));
+      expect(named.map((b) => b.getAttribute('part'))).to.deep.equal([
+        'button microphone',
+        'button camera',
+        'button speaker',
+        'button speaker-output',
+        'button hangup',
+      ]);
+      expect(isOpen(outputMenu(el)), 'closed at first').to.equal(false);
+      await expect(el).to.be.accessible();
+
+      await without(HTMLMediaElement.prototype, ['setSinkId'], async () => {
+        el.requestUpdate();
+        await el.updateComplete;
+        expect(chevron(el), 'not where the browser cannot route audio').to.equal(null);
+      });
+      el.requestUpdate();
+      await el.updateComplete;
+      expect(chevron(el)).to.not.equal(null);
+    });
+
+    it('opens the list: System default then each speaker, the current one pressed and focused; axe finds nothing', async () => {
+      const store = new CallStore();
+      connected(store);
+      withSpeakers(store);
+      const el = await render(store);
+      chevron(el)!.click();
+      await el.updateComplete;
+      const menu = outputMenu(el)!;
+      expect(isOpen(menu)).to.equal(true);
+      expect(menu.getAttribute('popover')).to.equal('auto');
+      expect(menu.getAttribute('role')).to.equal('group');
+      expect(menu.getAttribute('aria-label')).to.equal('Audio output');
+      expect(chevron(el)!.getAttribute('aria-expanded')).to.equal('true');
+      // Chromium's "Default - Headset" names the device; pseudo-devices are not listed twice.
+      expect(outputOptions(el).map((o) => o.textContent!.trim())).to.deep.equal(['System default (Headset)', 'Headset', 'Device 2']);
+      expect(outputOptions(el).every((o) => o.type === 'button')).to.equal(true);
+      expect(outputOptions(el).map((o) => o.getAttribute('aria-pressed'))).to.deep.equal(['true', 'false', 'false']);
+      await waitUntil(() => el.shadowRoot!.activeElement === outputOptions(el)[0], 'focus on the current output');
+      await expect(el).to.be.accessible();
+      chevron(el)!.click();
+      await el.updateComplete;
+      expect(isOpen(menu), 'the chevron closes it again').to.equal(false);
+      expect(chevron(el)!.getAttribute('aria-expanded')).to.equal('false');
+
+      store.dispatch({ type: 'settings', settings: { speakerDeviceId: 'spk-hdmi' } });
+      await el.updateComplete;
+      chevron(el)!.click();
+      await el.updateComplete;
+      expect(outputOptions(el).map((o) => o.getAttribute('aria-pressed'))).to.deep.equal(['false', 'false', 'true']);
+      await waitUntil(() => el.shadowRoot!.activeElement === outputOptions(el)[2], 'focus on the current output');
+      store.dispatch({ type: 'settings', settings: { speakerDeviceId: 'default' } });
+      await el.updateComplete;
+      expect(outputOptions(el).map((o) => o.getAttribute('aria-pressed')), "'default' is the system default").to.deep.equal(['true', 'false', 'false']);
+
+      // Without a name for the system's device, the plain entry.
+      withSpeakers(store, [{ deviceId: 'spk-a', label: 'Speakers', kind: 'speaker' }]);
+      await el.updateComplete;
+      expect(outputOptions(el).map((o) => o.textContent!.trim())).to.deep.equal(['System default', 'Speakers']);
+    });
+
+    it('choosing an output requests it (bubbling, composed), closes the list and returns focus to the chevron', async () => {
+      const store = new CallStore();
+      connected(store);
+      withSpeakers(store);
+      const wrapper = await fixture<HTMLDivElement>(html`<div><feature-buttons .store=${store}></feature-buttons></div>`);
+      const el = wrapper.querySelector('feature-buttons')!;
+      await el.updateComplete;
+      chevron(el)!.click();
+      await el.updateComplete;
+      setTimeout(() => outputOptions(el)[1]!.click());
+      const request = await oneEvent(wrapper, DeviceRequestEvent.eventName);
+      expect(request).to.be.instanceOf(DeviceRequestEvent);
+      expect(request.detail).to.deep.equal({ kind: 'speaker', deviceId: 'spk-headset' });
+      expect(request.bubbles && request.composed && request.cancelable).to.equal(true);
+      await el.updateComplete;
+      expect(isOpen(outputMenu(el))).to.equal(false);
+      expect(chevron(el)!.getAttribute('aria-expanded')).to.equal('false');
+      expect(el.shadowRoot!.activeElement).to.equal(chevron(el));
+
+      // System default requests 'default'.
+      chevron(el)!.click();
+      await el.updateComplete;
+      setTimeout(() => outputOptions(el)[0]!.click());
+      expect((await oneEvent(wrapper, DeviceRequestEvent.eventName)).detail).to.deep.equal({ kind: 'speaker', deviceId: 'default' });
+    });
+
+    it('from the keyboard: Enter opens, arrows, Home and End move, Enter chooses, Escape closes; focus returns', async () => {
+      const store = new CallStore();
+      connected(store);
+      withSpeakers(store);
+      store.dispatch({ type: 'settings', settings: { speakerDeviceId: 'spk-headset' } });
+      const el = await render(store);
+      const requests: unknown[] = [];
+      el.addEventListener(DeviceRequestEvent.eventName, (e) => requests.push(e.detail));
+      const active = () => el.shadowRoot!.activeElement;
+      const [system, headset, hdmi] = [0, 1, 2];
+      button(el, 'speaker').focus();
+      await sendKeys({ press: 'Tab' });
+      expect(active(), 'the chevron follows the speaker button in tab order').to.equal(chevron(el));
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => active() === outputOptions(el)[headset], 'focus on the current output');
+      await sendKeys({ press: 'ArrowDown' });
+      expect(active()).to.equal(outputOptions(el)[hdmi]);
+      await sendKeys({ press: 'ArrowDown' });
+      expect(active(), 'wraps around').to.equal(outputOptions(el)[system]);
+      await sendKeys({ press: 'ArrowUp' });
+      expect(active()).to.equal(outputOptions(el)[hdmi]);
+      await sendKeys({ press: 'Home' });
+      expect(active()).to.equal(outputOptions(el)[system]);
+      await sendKeys({ press: 'End' });
+      expect(active()).to.equal(outputOptions(el)[hdmi]);
+
+      await sendKeys({ press: 'Escape' });
+      await el.updateComplete;
+      expect(isOpen(outputMenu(el)), 'Escape closes').to.equal(false);
+      expect(chevron(el)!.getAttribute('aria-expanded')).to.equal('false');
+      expect(active(), 'focus back on the chevron').to.equal(chevron(el));
+      expect(requests, 'Escape chooses nothing').to.deep.equal([]);
+
+      await sendKeys({ press: 'Space' });
+      await waitUntil(() => active() === outputOptions(el)[headset], 'focus on the current output');
+      await sendKeys({ press: 'ArrowDown' });
+      await sendKeys({ press: 'Enter' });
+      await el.updateComplete;
+      expect(requests).to.deep.equal([{ kind: 'speaker', deviceId: 'spk-hdmi' }]);
+      expect(isOpen(outputMenu(el))).to.equal(false);
+      expect(active()).to.equal(chevron(el));
+
+      // Tabbing past the last entry closes the list, focus goes on to the next button.
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => active() === outputOptions(el)[headset], 'focus on the current output');
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ press: 'Tab' });
+      await el.updateComplete;
+      expect(active()).to.equal(button(el, 'hangup'));
+      expect(isOpen(outputMenu(el)), 'closed once focus left it').to.equal(false);
+      expect(chevron(el)!.getAttribute('aria-expanded')).to.equal('false');
+      expect(requests).to.have.length(1);
+    });
+
+    it('leaves no open list when the speakers go away or the call ends', async () => {
+      const store = new CallStore();
+      connected(store);
+      withSpeakers(store);
+      const el = await render(store);
+      chevron(el)!.click();
+      await el.updateComplete;
+      const first = outputMenu(el)!;
+      expect(isOpen(first)).to.equal(true);
+      store.dispatch({ type: 'devices', devices: [MICROPHONE] });
+      await el.updateComplete;
+      expect(chevron(el)).to.equal(null);
+      expect(isOpen(first), 'closed with its button').to.equal(false);
+      withSpeakers(store);
+      await el.updateComplete;
+      expect(isOpen(outputMenu(el)), 'still closed when speakers are back').to.equal(false);
+      expect(chevron(el)!.getAttribute('aria-expanded')).to.equal('false');
+
+      chevron(el)!.click();
+      await el.updateComplete;
+      const second = outputMenu(el)!;
+      expect(isOpen(second)).to.equal(true);
+      store.dispatch({ type: 'call-reset' });
+      await el.updateComplete;
+      expect(isOpen(second)).to.equal(false);
+      expect(outputMenu(el)).to.equal(null);
+      connected(store);
+      withSpeakers(store);
+      await el.updateComplete;
+      expect(isOpen(outputMenu(el))).to.equal(false);
+      expect(chevron(el)!.getAttribute('aria-expanded')).to.equal('false');
+    });
+
+    it('without the Popover API: a plain box that opens, closes with Escape and returns focus', async () => {
+      await without(HTMLElement.prototype, ['showPopover', 'hidePopover', 'togglePopover'], async () => {
+        const store = new CallStore();
+        connected(store);
+        withSpeakers(store);
+        const el = await render(store);
+        const menu = outputMenu(el)!;
+        expect(menu.hasAttribute('popover')).to.equal(false);
+        expect(menu.hidden).to.equal(true);
+        chevron(el)!.focus();
+        chevron(el)!.click();
+        await el.updateComplete;
+        expect(menu.hidden).to.equal(false);
+        expect(chevron(el)!.getAttribute('aria-expanded')).to.equal('true');
+        expect(el.shadowRoot!.activeElement).to.equal(outputOptions(el)[0]);
+        await sendKeys({ press: 'Escape' });
+        await el.updateComplete;
+        expect(menu.hidden).to.equal(true);
+        expect(el.shadowRoot!.activeElement).to.equal(chevron(el));
+        // Choosing closes it too.
+        chevron(el)!.click();
+        await el.updateComplete;
+        setTimeout(() => outputOptions(el)[2]!.click());
+        expect((await oneEvent(el, DeviceRequestEvent.eventName)).detail).to.deep.equal({ kind: 'speaker', deviceId: 'spk-hdmi' });
+        await el.updateComplete;
+        expect(menu.hidden).to.equal(true);
+        expect(el.shadowRoot!.activeElement).to.equal(chevron(el));
+      });
+    });
+
+    it('sits on the speaker icon; the list opens above it, inside the viewport', async () => {
+      const store = new CallStore();
+      connected(store);
+      withSpeakers(store);
+      const el = await fixture<FeatureButtons>(html`<feature-buttons .store=${store} style="position: fixed; inset: auto 0 24px 0"></feature-buttons>`);
+      const icon = button(el, 'speaker').querySelector('.icon')!.getBoundingClientRect();
+      const chev = chevron(el)!.getBoundingClientRect();
+      expect(chev.width).to.be.at.least(24);
+      expect(chev.left, 'overlaps the icon').to.be.lessThan(icon.right);
+      expect(chev.right).to.be.greaterThan(icon.right - chev.width);
+      expect(chev.top).to.be.lessThan(icon.bottom);
+      chevron(el)!.click();
+      await el.updateComplete;
+      const list = outputMenu(el)!.getBoundingClientRect();
+      expect(list.bottom, 'above the speaker button').to.be.at.most(icon.top + 1);
+      expect(list.top).to.be.at.least(0);
+      expect(list.left).to.be.at.least(0);
+      expect(list.right).to.be.at.most(window.innerWidth);
+      chevron(el)!.click();
+    });
+
+    it('speaks the user\'s language', async () => {
+      const store = new CallStore({ language: 'zh-cn' });
+      connected(store);
+      withSpeakers(store);
+      const el = await render(store);
+      expect(chevron(el)!.getAttribute('aria-label')).to.equal('选择扬声器');
+      chevron(el)!.click();
+      await el.updateComplete;
+      expect(outputMenu(el)!.getAttribute('aria-label')).to.equal('音频输出');
+      expect(outputOptions(el).map((o) => o.textContent!.trim())).to.deep.equal(['系统默认（Headset）', 'Headset', '设备 2']);
+      store.dispatch({ type: 'settings', settings: { language: 'ja_JP' } });
+      await el.updateComplete;
+      expect(chevron(el)!.getAttribute('aria-label')).to.equal('スピーカーを選択');
+      expect(outputOptions(el)[0]!.textContent!.trim()).to.equal('システムの既定（Headset）');
+      chevron(el)!.click();
     });
   });
 });

@@ -175,4 +175,41 @@ describe('call UI in real calls', { concurrency: 1 }, () => {
     await waitStatus(bob, 'idle');
     await context.close();
   });
+
+  test('speaker output: the call lists the outputs and plays the remote audio on the chosen one', async () => {
+    const { context, alice, bob } = await connectedPair('uiAlice3', 'uiBob3');
+    await assertReceivingMedia(alice, 'alice');
+    // The list comes from the store's devices, read once the camera and microphone were granted.
+    const outputs = (await alice.evaluate(
+      `navigator.mediaDevices.enumerateDevices().then((l) => l.filter((d) => d.kind === 'audiooutput').map((d) => d.deviceId))`,
+    )) as string[];
+    assert.ok(outputs.length > 0, `Chromium lists audio outputs: ${JSON.stringify(outputs)}`);
+    await button(alice, 'Choose speaker').click();
+    const menu = alice.getByRole('group', { name: 'Audio output' });
+    await menu.waitFor();
+    const options = menu.getByRole('button');
+    assert.equal(await options.first().textContent().then((t) => t?.trim().startsWith('System default')), true, 'first entry: System default');
+    assert.equal(await options.first().getAttribute('aria-pressed'), 'true', 'the system default is the current output');
+    const real = outputs.filter((id) => id !== 'default' && id !== 'communications');
+    // The last entry: a real device where Chromium lists one, else the system default again.
+    const target = real.at(-1) ?? 'default';
+    console.log(`speaker output: Chromium lists ${JSON.stringify(outputs)}, choosing ${target}`);
+    await options.last().click();
+    await until(async () => (await alice.evaluate(`window.callKit.store.getState().settings.speakerDeviceId`)) === target, 'the store has the chosen output');
+    // The remote member's audio really goes to that output: the sinkId of the tile's media element
+    // ('' is the system default).
+    const sinks = () =>
+      alice.evaluate(`(() => {
+        const view = document.querySelector('call-kit').shadowRoot.querySelector('call-view').shadowRoot;
+        const tile = [...view.querySelectorAll('participant-tile')].find((t) => t.getAttribute('user-id') === 'uiBob3');
+        return [...tile.shadowRoot.querySelectorAll('audio, video')].map((m) => m.sinkId);
+      })()`) as Promise<string[]>;
+    const expected = target === 'default' ? '' : target;
+    await until(async () => (await sinks()).includes(expected), `the remote tile plays on ${target}`, 10_000, sinks);
+    assert.equal(await menu.isVisible(), false, 'the list closed');
+    await assertReceivingMedia(alice, 'alice');
+    await button(alice, 'Hang up').click();
+    await waitStatus(bob, 'idle');
+    await context.close();
+  });
 });

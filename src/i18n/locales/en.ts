@@ -80,6 +80,8 @@ const en = {
   'full-screen': 'Full screen',
   'exit-full-screen': 'Exit full screen',
   'invite-button': 'Add people',
+  'choose-speaker': 'Choose speaker',
+  'speaker-outputs': 'Audio output',
   // <join-call-card>: a running group call you may join.
   'join-call': 'Join',
   'join-call-label': { one: 'Join the call with {count} person', other: 'Join the call with {count} people' },

@@ -74,6 +74,8 @@ const jaJP: Dictionary = {
   'full-screen': '全画面表示',
   'exit-full-screen': '全画面表示を終了',
   'invite-button': 'メンバーを招待',
+  'choose-speaker': 'スピーカーを選択',
+  'speaker-outputs': '音声の出力先',
   'join-call': '参加',
   'join-call-label': { other: '{count} 人の通話に参加' },
   'join-call-video': 'ビデオ通話中',

@@ -74,6 +74,8 @@ const zhCn: Dictionary = {
   'full-screen': '全屏',
   'exit-full-screen': '退出全屏',
   'invite-button': '邀请成员',
+  'choose-speaker': '选择扬声器',
+  'speaker-outputs': '音频输出',
   'join-call': '加入',
   'join-call-label': { other: '加入 {count} 人的通话' },
   'join-call-video': '视频通话进行中',
