@@ -7,9 +7,10 @@
  * the path), so signaling stays up. First it proves the media takes that path (the selected
  * candidate pair is the two veth addresses) and that nothing crosses it while cut; then it measures:
  *
- * - 3 s cut: no error UI (the member may show "reconnecting" during the cut: that is a state, not
- *   an error); audio and video packets back <= 2 s after the restore (fresh video: see
- *   VIDEO_FRAMES_BUDGET_MS); 0 ICE restarts.
+ * - 3 s cut in a running call (see WARM_FRAMES): no error UI (the member may show "reconnecting"
+ *   during the cut: that is a state, not an error); audio, video packets and FRESH video (a frame
+ *   captured after the restore, shown by the receiver) back <= 2 s after the restore; 0 ICE restarts.
+ *   The same cut in a call's first seconds: see EARLY_FRESH_VIDEO_BUDGET_MS.
  * - 30 s cut: the member's "reconnecting" state (store, tile label and call-view tip) shown <= 1 s
  *   after ICE `disconnected` (the engine's inbound-audio stall detector usually shows it earlier,
  *   ~2 s into the cut), and gone once media is back; `restartIce()` issued
@@ -34,21 +35,25 @@ if (unavailable) console.log(`R6 (network namespaces) SKIPPED: ${unavailable}`);
 const SHORT_CUT_MS = 3000;
 const LONG_CUT_MS = 30_000;
 /**
- * Audio and video packets are back within the row's 2 s, but FRESH video (a frame captured after the
- * restore, shown by the receiver) is not. Measured with the frames' RTP timestamps (see
- * {@link watchFrames}), not with `framesDecoded`: right after the restore the receiver decodes a few
- * STALE frames, queued at the sender (libwebrtc's congestion window stops its pacer while no
- * feedback arrives) or completed by retransmissions, captured ~3 s earlier. Counting those, video
- * looked back in 0.1-0.7 s; it is not. Those late frames anchor Chromium's receive timing (RTP time
- * -> local time) ~3 s late, so the fresh frames that follow (the sender's new key frame is encoded
- * ~0.2-0.6 s after the restore, see `Peer.refreshVideo`) are held until the receiver's own ~3 s
- * no-decodable-frame timeout: fresh video shows 2.2-4.1 s after the restore here. A page cannot
- * flush the sender's pacer queue nor reset the receiver's timing (tried: pausing the encoding as
- * soon as inbound audio stalls, which shrinks the stale tail but not the wait; a second key frame;
- * toggling `jitterBufferTarget`). So fresh video is held to this budget, not the row's 2 s, and
- * the figure is printed.
+ * Fresh video is measured with the frames' RTP timestamps (see {@link freshVideoAt}), not with
+ * `framesDecoded`: right after a restore the receiver may decode a few STALE frames (queued at the
+ * sender while the path was down, or completed by retransmissions), and counting those made video
+ * look back in 0.1-0.7 s when it was not.
+ *
+ * Those late frames matter for another reason: Chromium's receiver maps RTP time to local time
+ * with a filter that rejects outliers only after its first 300 frames (~10 s at 30 fps). Before
+ * that, late frames shift the mapping by about the length of the cut, and the fresh frames that
+ * follow are held that long: a 3 s cut in a call's first seconds shows fresh video 2.7-3.5 s after
+ * the restore on at least one side in most runs (1.5 s cut: ~0.76 s; 4.5 s cut: 3.6-4.2 s). Nothing
+ * a page can call resets that filter (tried: pausing the encoding as soon as inbound audio stalls,
+ * a second key frame, toggling `jitterBufferTarget`, a receiver RTCRtpScriptTransform, which
+ * Chromium 150 does not run when set after negotiation). So the row's case is cut in a running call
+ * (WARM_FRAMES), and the early case is held to this bound, with its figure printed.
  */
-const VIDEO_FRAMES_BUDGET_MS = 5000;
+const EARLY_FRESH_VIDEO_BUDGET_MS = 5000;
+
+/** Frames each side decodes before the 3 s cut: past the receiver's 300-frame start-up (see above). */
+const WARM_FRAMES = 330;
 
 let topo: Topology | undefined;
 let demo: Demo | undefined;
@@ -263,6 +268,19 @@ async function flow(p: Pair): Promise<{ a: Inbound; b: Inbound }> {
   return { a, b };
 }
 
+/** Waits until both sides decoded `frames` video frames (a running call, not a fresh one). */
+async function warmUp(p: Pair, frames: number): Promise<void> {
+  await until(
+    async () => {
+      const now = await flow(p);
+      return now.a.frames >= frames && now.b.frames >= frames;
+    },
+    `${frames} frames decoded on both sides`,
+    90_000,
+    () => flow(p),
+  );
+}
+
 /** Connects a video call alice -> bob and checks media flows both ways over the veth path. */
 async function connect(p: Pair): Promise<{ aliceId: string; bobId: string }> {
   const aliceId = await idOf(p.alice);
@@ -369,21 +387,24 @@ describe('R6: the media path between two network namespaces is cut and restored'
     await topo?.destroy();
   });
 
-  test(`R6 short: a ${SHORT_CUT_MS / 1000} s cut recovers by itself: no error UI, media back <= 2 s after the restore, 0 ICE restarts`, { timeout: 120_000 }, async () => {
+  /** The 3 s cut, in a running call (`warm`) or right after the call connected. */
+  async function shortCut(warm: boolean): Promise<void> {
     const p = await openPair();
     try {
       const ids = await connect(p);
+      if (warm) await warmUp(p, WARM_FRAMES);
       const ufrags = [await ufrag(p.alice), await ufrag(p.bob)];
       const { cutAt, restoredAt } = await holdCut(p, SHORT_CUT_MS);
       const back = await mediaBack(p, cutAt, restoredAt, 15_000);
       const log = { alice: await events(p.alice), bob: await events(p.bob) };
       console.log(
-        `R6 short (${restoredAt - cutAt} ms cut): after the restore audio back in ${back.audio} ms, video packets in ${back.videoPackets} ms, ` +
-          `fresh video shown in ${back.freshVideo} ms; events ${JSON.stringify(log)}`,
+        `R6 short${warm ? '' : ', early in the call'} (${restoredAt - cutAt} ms cut): after the restore audio back in ${back.audio} ms, ` +
+          `video packets in ${back.videoPackets} ms, fresh video shown in ${back.freshVideo} ms; events ${JSON.stringify(log)}`,
       );
       assert.ok(back.audio <= 2000, `audio back ${back.audio} ms after the restore (<= 2 s)`);
       assert.ok(back.videoPackets <= 2000, `video packets back ${back.videoPackets} ms after the restore (<= 2 s)`);
-      assert.ok(back.freshVideo <= VIDEO_FRAMES_BUDGET_MS, `fresh video shown ${back.freshVideo} ms after the restore (<= ${VIDEO_FRAMES_BUDGET_MS} ms, see VIDEO_FRAMES_BUDGET_MS; row: 2 s)`);
+      const budget = warm ? 2000 : EARLY_FRESH_VIDEO_BUDGET_MS;
+      assert.ok(back.freshVideo <= budget, `fresh video shown ${back.freshVideo} ms after the restore (<= ${budget} ms${warm ? '' : ', see EARLY_FRESH_VIDEO_BUDGET_MS'})`);
       assert.deepEqual([(await engineState(p.alice)).iceRestarts, (await engineState(p.bob)).iceRestarts], [0, 0], '0 ICE restarts');
       assert.deepEqual([...log.alice, ...log.bob].filter((e) => e.what === 'restartIce'), [], 'restartIce() never called');
       assert.deepEqual([await ufrag(p.alice), await ufrag(p.bob)], ufrags, 'same ICE credentials');
@@ -397,7 +418,15 @@ describe('R6: the media path between two network namespaces is cut and restored'
       await topo?.restore();
       await closePair(p);
     }
-  });
+  }
+
+  test(`R6 short: a ${SHORT_CUT_MS / 1000} s cut in a running call recovers by itself: no error UI, media back (fresh video shown) <= 2 s after the restore, 0 ICE restarts`, { timeout: 180_000 }, () =>
+    shortCut(true),
+  );
+
+  test(`R6 short, early in the call: the same cut ~2 s after connecting: no error UI, audio back <= 2 s, fresh video <= ${EARLY_FRESH_VIDEO_BUDGET_MS / 1000} s, 0 ICE restarts`, { timeout: 120_000 }, () =>
+    shortCut(false),
+  );
 
   test(`R6 long: a ${LONG_CUT_MS / 1000} s cut: reconnecting shown <= 1 s after ICE disconnected, restartIce() on the same connection, media back <= 5 s after the restore`, { timeout: 180_000 }, async () => {
     const p = await openPair();
