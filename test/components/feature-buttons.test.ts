@@ -97,6 +97,17 @@ function outputOptions(el: FeatureButtons): HTMLButtonElement[] {
   return [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~=speaker-option]')];
 }
 
+/** A connected call with speakers, its buttons rendered and the list of outputs opened. */
+async function openOutputs(): Promise<{ store: CallStore; el: FeatureButtons }> {
+  const store = new CallStore();
+  connected(store);
+  withSpeakers(store);
+  const el = await render(store);
+  chevron(el)!.click();
+  await el.updateComplete;
+  return { store, el };
+}
+
 function isOpen(menu: HTMLElement | null): boolean {
   return menu !== null && menu.matches(':popover-open');
 }
@@ -547,12 +558,7 @@ describe('<feature-buttons>', () => {
     });
 
     it('opens the list: System default then each speaker, the current one pressed and focused; axe finds nothing', async () => {
-      const store = new CallStore();
-      connected(store);
-      withSpeakers(store);
-      const el = await render(store);
-      chevron(el)!.click();
-      await el.updateComplete;
+      const { store, el } = await openOutputs();
       const menu = outputMenu(el)!;
       expect(isOpen(menu)).to.equal(true);
       expect(menu.getAttribute('popover')).to.equal('auto');
@@ -667,12 +673,7 @@ describe('<feature-buttons>', () => {
     });
 
     it('leaves no open list when the speakers go away or the call ends', async () => {
-      const store = new CallStore();
-      connected(store);
-      withSpeakers(store);
-      const el = await render(store);
-      chevron(el)!.click();
-      await el.updateComplete;
+      const { store, el } = await openOutputs();
       const first = outputMenu(el)!;
       expect(isOpen(first)).to.equal(true);
       store.dispatch({ type: 'devices', devices: [MICROPHONE] });
