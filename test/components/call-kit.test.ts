@@ -4,6 +4,7 @@ import type { CallKitElement } from '../../components/call-kit/call-kit.js';
 import { CallMediaType } from '../../src/constants.js';
 import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
 import { CallKit } from '../../src/kit/call-kit-api.js';
+import { animationsSettled } from '../helpers/settle.js';
 
 async function setup() {
   const kit = new CallKit();
@@ -15,15 +16,6 @@ async function setup() {
 
 const inner = (el: Element, selector: string) => el.shadowRoot!.querySelector(selector);
 
-/**
- * Waits for the incoming banner's fade-in, so axe measures its final colours (mid-animation, the
- * text is blended with the background). Element.getAnimations: ShadowRoot.getAnimations crashed
- * this Chromium's renderer.
- */
-async function bannerSettled(el: Element): Promise<void> {
-  const base = inner(el, 'incoming-banner')?.shadowRoot?.querySelector('[part~=base]');
-  await Promise.all((base?.getAnimations() ?? []).map((a) => a.finished));
-}
 
 function deepButton(root: Element, name: string): HTMLButtonElement | null {
   const stack: (Element | ShadowRoot)[] = [root];
@@ -52,7 +44,7 @@ describe('<call-kit>', () => {
     await el.updateComplete;
     expect(inner(el, 'incoming-banner')).to.not.equal(null);
     expect(inner(el, 'call-view')).to.equal(null);
-    await bannerSettled(el);
+    await animationsSettled(el);
     await expect(el).to.be.accessible();
     await kit.accept();
     await el.updateComplete;

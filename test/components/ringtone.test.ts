@@ -5,6 +5,7 @@ import { CallMediaType } from '../../src/constants.js';
 import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
 import { CallKit } from '../../src/kit/call-kit-api.js';
 import { toneWav } from '../../src/media/tones.js';
+import { animationsSettled } from '../helpers/settle.js';
 
 // This browser runs with --autoplay-policy=no-user-gesture-required: tones play at once. The
 // blocked case is reproduced by making HTMLMediaElement.play reject like the autoplay policy does.
@@ -103,6 +104,7 @@ describe('ringtones', () => {
       expect(el.matches(':state(sound-blocked)')).to.equal(true);
       const button = el.shadowRoot!.querySelector<HTMLButtonElement>('button[part~=sound-button]')!;
       expect(button.textContent!.trim()).to.equal('Tap to turn on sound');
+      await animationsSettled(el);
       await expect(el).to.be.accessible();
       blocked = false;
       let requests = 0;
