@@ -100,10 +100,16 @@ describe('group calls', { concurrency: 1 }, () => {
     }
     const sent = await peerStats(ga, ['gb']);
     assert.ok(sent.gb.videoEncoding?.maxFramerate === 15, JSON.stringify(sent));
+    // At most half the camera's height (the fake camera gives what the kit asks for, up to 720 lines;
+    // the encoder may go lower still when bandwidth or CPU is short).
+    const captured = (await ga.evaluate(() =>
+      (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.find((t) => t.kind === 'video' && t.readyState === 'live')?.getSettings().height ?? 0,
+    )) as number;
+    assert.ok(captured >= 240, `ga's camera captures ${captured} lines`);
     await until(async () => {
       const h = (await peerStats(ga, ['gb'])).gb.sentFrameHeight;
-      return h > 0 && h <= 240;
-    }, 'ga sends at most half of the 480-line fake camera', 10_000, () => peerStats(ga, ['gb']));
+      return h > 0 && h <= captured / 2;
+    }, `ga sends at most half of the ${captured}-line camera`, 10_000, () => peerStats(ga, ['gb']));
 
     // gc leaves: ga and gb stay connected, keep exchanging media, see gc as left, and lose the cap.
     await hangup(gc);
