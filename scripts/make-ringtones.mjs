@@ -5,7 +5,7 @@ import { toneWav } from '../src/media/tones.ts';
 
 const dir = new URL('../assets/', import.meta.url);
 mkdirSync(dir, { recursive: true });
-for (const kind of ['dialing', 'ringing']) {
+for (const kind of ['dialing', 'ringing', 'waiting']) {
   const bytes = toneWav(kind);
   writeFileSync(new URL(`ringtone-${kind}.wav`, dir), bytes);
   console.log(`assets/ringtone-${kind}.wav: ${bytes.length} bytes`);

@@ -882,7 +882,7 @@ export class CallKit extends EventTarget {
         mediaType: state.mediaType,
         callId: state.callId || previous.callId,
       });
-    } else if (state.settings.muteMode !== previous.settings.muteMode) {
+    } else if (state.settings.muteMode !== previous.settings.muteMode || state.incoming !== previous.incoming) {
       this.#updateRingtone(state);
     }
     if (state.incoming !== previous.incoming || state.settings.language !== previous.settings.language) this.#alerts.update(state, previous);
@@ -907,15 +907,20 @@ export class CallKit extends EventTarget {
     if (poor(other.networkQuality) && !poor(before?.networkQuality)) this.#showToast({ key: 'network-poor-remote' }, 'warn');
   }
 
+  /**
+   * Ringback while dialing, the ring while a call rings for us, the call-waiting tone during a
+   * connected call while another call waits; mute mode silences the last two.
+   */
   #updateRingtone(state: CallState): void {
-    if (state.status !== CallStatus.CALLING) this.#ringtone.stop();
-    else if (state.role === CallRole.CALLER) this.#ringtone.play('dialing');
+    if (state.status === CallStatus.CALLING && state.role === CallRole.CALLER) this.#ringtone.play('dialing');
     else if (state.settings.muteMode) this.#ringtone.stop();
-    else this.#ringtone.play('ringing');
+    else if (state.status === CallStatus.CALLING) this.#ringtone.play('ringing');
+    else if (state.status === CallStatus.CONNECTED && state.incoming.length > 0) this.#ringtone.play('waiting');
+    else this.#ringtone.stop();
   }
 
   /** Whether a ringtone is sounding right now (false while the browser blocks autoplay). */
-  get ringtone(): { kind: 'dialing' | 'ringing' | null; playing: boolean; blocked: boolean; url: string | null } {
+  get ringtone(): { kind: 'dialing' | 'ringing' | 'waiting' | null; playing: boolean; blocked: boolean; url: string | null } {
     const kind = this.#ringtone.kind;
     return { kind, playing: this.#ringtone.playing, blocked: this.#ringtone.blocked, url: this.#ringtone.src };
   }

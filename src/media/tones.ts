@@ -1,12 +1,14 @@
 /**
  * The kit's own ringtones, synthesized as WAV files (16-bit mono PCM): a ringback tone for the
- * caller while dialing (440 + 480 Hz, 1 s on, 3 s off) and a two-tone ring for the callee
- * (620 + 780 Hz, 0.4 s on, 0.2 s off, 0.4 s on, 1.6 s off). One loop of each; players loop them.
+ * caller while dialing (440 + 480 Hz, 1 s on, 3 s off), a two-tone ring for the callee
+ * (620 + 780 Hz, 0.4 s on, 0.2 s off, 0.4 s on, 1.6 s off) and a discreet call-waiting tone heard
+ * during a call while another call waits (440 Hz, two 0.2 s beeps every 4 s). One loop of each;
+ * players loop them.
  *
  * Pure and DOM-free: `scripts/make-ringtones.mjs` writes the same bytes to `assets/`, and the
  * kit's player builds them in memory (a Blob URL), so the bundle carries no audio data.
  */
-export type ToneKind = 'dialing' | 'ringing';
+export type ToneKind = 'dialing' | 'ringing' | 'waiting';
 
 interface Pattern {
   /** Frequencies (Hz) sounding together. */
@@ -18,6 +20,7 @@ interface Pattern {
 export const TONE_PATTERNS: Readonly<Record<ToneKind, Pattern>> = {
   dialing: { tones: [440, 480], cadence: [1, 3] },
   ringing: { tones: [620, 780], cadence: [0.4, 0.2, 0.4, 1.6] },
+  waiting: { tones: [440], cadence: [0.2, 0.2, 0.2, 3.4] },
 };
 
 const SAMPLE_RATE = 8000;

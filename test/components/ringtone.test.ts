@@ -18,11 +18,12 @@ async function setup() {
 
 describe('ringtones', () => {
   it('the kit tones are valid WAV files that the browser decodes', async () => {
-    for (const kind of ['dialing', 'ringing'] as const) {
+    const loops = { dialing: 4, ringing: 2.6, waiting: 4 } as const;
+    for (const kind of ['dialing', 'ringing', 'waiting'] as const) {
       const bytes = toneWav(kind);
       expect(new TextDecoder().decode(bytes.slice(0, 4))).to.equal('RIFF');
       const audio = await new AudioContext().decodeAudioData(bytes.slice().buffer);
-      expect(audio.duration).to.be.closeTo(kind === 'dialing' ? 4 : 2.6, 0.01);
+      expect(audio.duration).to.be.closeTo(loops[kind], 0.01);
     }
   });
 
@@ -50,6 +51,34 @@ describe('ringtones', () => {
     expect(kit.ringtone.kind).to.equal(null);
     kit.enableMuteMode(false);
     await waitUntil(() => kit.ringtone.playing, 'rings again');
+    await kit.dispose();
+  });
+
+  it('a waiting call during a connected call plays the call-waiting tone, not the ring; it stops when the waiting call ends; mute mode silences it', async () => {
+    const { kit, engine } = await setup();
+    await kit.enableCallWaiting(true);
+    engine.remoteInvite({ userId: 'alice' }, CallMediaType.AUDIO);
+    await waitUntil(() => kit.ringtone.playing, 'ringing plays');
+    await kit.accept();
+    expect(kit.ringtone).to.include({ kind: null, playing: false });
+    const waiting = engine.remoteInvite({ userId: 'carol' }, CallMediaType.AUDIO);
+    await waitUntil(() => kit.store.getState().incoming.length === 1, 'carol waits');
+    await waitUntil(() => kit.ringtone.playing, 'the call-waiting tone plays');
+    expect(kit.ringtone.kind).to.equal('waiting');
+    expect(kit.ringtone.url).to.match(/^blob:/);
+    kit.enableMuteMode(true);
+    expect(kit.ringtone).to.include({ kind: null, playing: false });
+    kit.enableMuteMode(false);
+    await waitUntil(() => kit.ringtone.kind === 'waiting' && kit.ringtone.playing, 'plays again');
+    await kit.reject({ callId: waiting });
+    expect(kit.store.getState().status).to.equal('connected');
+    expect(kit.ringtone).to.include({ kind: null, playing: false });
+    // Withdrawn by the caller: silent again too.
+    const again = engine.remoteInvite({ userId: 'dave' }, CallMediaType.AUDIO);
+    await waitUntil(() => kit.ringtone.kind === 'waiting', 'waiting again');
+    engine.remoteTimeout(again);
+    await waitUntil(() => kit.ringtone.kind === null, 'stops when the invitation is withdrawn');
+    await kit.hangup();
     await kit.dispose();
   });
 

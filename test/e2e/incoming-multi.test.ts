@@ -137,8 +137,19 @@ describe('several incoming calls in one page', { concurrency: 1 }, () => {
     assert.equal(await lastEnded(dave), 'busy');
     assert.equal(await bob.evaluate(() => window.callKit.store.getState().callerId), 'walice', 'the running call is untouched');
     await assertReceivingFrom(bob, 'bob', ['walice']);
+    // Bob hears the call-waiting tone, not the ring (his accept click already allowed sound).
+    await until(
+      async () => {
+        const tone = await bob.evaluate(() => window.callKit.ringtone);
+        return tone.kind === 'waiting' && tone.playing && !tone.blocked;
+      },
+      'the call-waiting tone plays at bob',
+      10_000,
+      () => bob.evaluate(() => window.callKit.ringtone),
+    );
 
     await bannerButton(bob, 'wcarol', 'End current call and accept').click();
+    await until(async () => (await bob.evaluate(() => window.callKit.ringtone.kind)) === null, 'the tone stops');
     await until(async () => (await lastEnded(alice)) === 'hangup', "alice's call ended");
     await waitStatus(carol, 'connected');
     await until(async () => (await bob.evaluate(() => window.callKit.store.getState().callerId)) === 'wcarol', 'bob is in carol\'s call');
