@@ -43,8 +43,9 @@ const LONG_CUT_MS = 30_000;
  * Those late frames matter for another reason: Chromium's receiver maps RTP time to local time
  * with a filter that rejects outliers only after its first 300 frames (~10 s at 30 fps). Before
  * that, late frames shift the mapping by about the length of the cut, and the fresh frames that
- * follow are held that long: a 3 s cut in a call's first seconds shows fresh video 2.7-3.5 s after
- * the restore on at least one side in most runs (1.5 s cut: ~0.76 s; 4.5 s cut: 3.6-4.2 s). Nothing
+ * follow are held that long: after a 3 s cut in a call's first seconds, one side shows fresh video
+ * only 2.2-3.5 s after the restore in about half the runs (0.4-1 s in the others; 1.5 s cut:
+ * ~0.76 s; 4.5 s cut: 3.6-4.2 s). Nothing
  * a page can call resets that filter (tried: pausing the encoding as soon as inbound audio stalls,
  * a second key frame, toggling `jitterBufferTarget`, a receiver RTCRtpScriptTransform, which
  * Chromium 150 does not run when set after negotiation). So the row's case is cut in a running call

@@ -31,9 +31,9 @@
  *   encoding with a key frame, so the remote need not wait for its own key-frame request. Measured
  *   (test/e2e/r6-netns.test.ts): after a 3 s cut in a running call, fresh video is shown 0.4-0.8 s
  *   after the restore (about the same without this key frame: 0.5-1.3 s); after a 30 s cut, < 1 s.
- *   A 3 s cut in a call's first ~10 s takes 2.2-3.5 s: Chromium's receiver only starts rejecting
- *   late (stale) frames in its RTP-to-local-time filter after 300 frames, and nothing a page can
- *   call resets it (see EARLY_FRESH_VIDEO_BUDGET_MS in that test).
+ *   A 3 s cut in a call's first ~10 s takes 2.2-3.5 s in about half the runs: Chromium's receiver
+ *   only starts rejecting late (stale) frames in its RTP-to-local-time filter after 300 frames, and
+ *   nothing a page can call resets it (see EARLY_FRESH_VIDEO_BUDGET_MS in that test).
  */
 import type { RelayData } from '../../protocol/messages.js';
 
