@@ -14,6 +14,9 @@ const tags = new Map([...defineSource.matchAll(/^define\('([a-z][a-z0-9-]*)',\s*
 const tagsFromDefine = {
   name: 'callkit-tags-from-define',
   packageLinkPhase({ customElementsManifest }) {
+    // The analyzer lists modules in the order its file search returns them, which varies between
+    // runs: sort by path so the manifest (and the test that regenerates it) is stable.
+    customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const mod of customElementsManifest.modules) {
       for (const decl of mod.declarations ?? []) {
         if (decl.kind !== 'class') continue;

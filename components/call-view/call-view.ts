@@ -121,7 +121,7 @@ function viewEquals(a: View, b: View): boolean {
  * @csspart tile - Every `<participant-tile>` (its parts are exported as `tile-base`, `video`, `tile-avatar`, `tile-name`, `tile-status`).
  * @csspart toast - The toast text (a `role="status"` live region).
  * @csspart footer - The bottom bar holding the buttons.
- * @csspart controls - The `<feature-buttons>` (its parts are exported as `button`, `microphone`, `camera`, `hangup`, `accept`, `accept-audio`, `reject`, `icon`, `label`).
+ * @csspart controls - The `<feature-buttons>` (its parts are exported as `button`, `microphone`, `camera`, `speaker`, `speaker-output`, `speaker-menu`, `speaker-option`, `switch-camera`, `blur`, `invite`, `minimize`, `full-screen`, `hangup`, `accept`, `accept-audio`, `reject`, `icon`, `label`).
  *
  * @cssproperty --ck-call-view-background - Stage background (default `--ck-color-stage`).
  * @cssproperty --ck-call-view-color - Stage text colour (default `--ck-color-on-stage`).
@@ -439,7 +439,7 @@ export class CallView extends StoreElement {
         <slot name="controls">
           <feature-buttons
             part="controls"
-            exportparts="button, microphone, camera, hangup, accept, accept-audio, reject, icon, label"
+            exportparts="button, microphone, camera, speaker, speaker-output, speaker-menu, speaker-option, switch-camera, blur, invite, minimize, full-screen, hangup, accept, accept-audio, reject, icon, label"
             .store=${this.resolvedStore}
           ></feature-buttons>
         </slot>

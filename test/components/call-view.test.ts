@@ -319,6 +319,32 @@ describe('<call-view>', () => {
     });
   });
 
+  it('exports every <feature-buttons> part, the speaker-output list included, for ::part styling', async () => {
+    const store = new CallStore();
+    dialing(store, CallMediaType.AUDIO);
+    connect(store);
+    store.dispatch({ type: 'devices', devices: [{ deviceId: 'spk-1', label: 'Headset', kind: 'speaker' }] });
+    const sheet = document.createElement('style');
+    sheet.textContent = `
+      call-view::part(speaker) { outline-color: rgb(1, 2, 3); }
+      call-view::part(speaker-output) { outline-color: rgb(4, 5, 6); }
+      call-view::part(speaker-menu) { outline-color: rgb(7, 8, 9); }
+      call-view::part(hangup) { outline-color: rgb(10, 11, 12); }`;
+    document.head.append(sheet);
+    try {
+      const el = await render(store);
+      const inner = buttonsOf(el);
+      await inner.updateComplete;
+      const color = (selector: string) => getComputedStyle(inner.shadowRoot!.querySelector(selector)!).outlineColor;
+      expect(color('button.speaker')).to.equal('rgb(1, 2, 3)');
+      expect(color('button.speaker-output')).to.equal('rgb(4, 5, 6)');
+      expect(color('[part~=speaker-menu]')).to.equal('rgb(7, 8, 9)');
+      expect(color('button.hangup')).to.equal('rgb(10, 11, 12)');
+    } finally {
+      sheet.remove();
+    }
+  });
+
   describe('events', () => {
     it('the buttons inside send their requests out of the view', async () => {
       const store = new CallStore();
