@@ -7,6 +7,7 @@ import type { ParticipantTile } from '../../components/participant-tile/particip
 import { CallMediaType, CallRole, LayoutMode } from '../../src/constants.js';
 import { AcceptRequestEvent, CameraRequestEvent, HangupRequestEvent, MicrophoneRequestEvent, SpeakerRequestEvent } from '../../src/events/requests.js';
 import { CallStore } from '../../src/store/store.js';
+import { animationsSettled } from '../helpers/settle.js';
 
 type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
 
@@ -47,14 +48,6 @@ async function render(store: CallStore, dir?: string): Promise<CallView> {
   );
   await settle(el);
   return el;
-}
-
-/**
- * Waits for the toast's fade-in so axe measures final colours. (Element.getAnimations, not
- * ShadowRoot.getAnimations: the latter crashed this Chromium's renderer.)
- */
-async function animationsDone(el: CallView): Promise<void> {
-  await Promise.all((q(el, '[part~=toast]')?.getAnimations() ?? []).map((a) => a.finished));
 }
 
 /** Waits for the view and the elements inside it to render. */
@@ -303,7 +296,7 @@ describe('<call-view>', () => {
       await el.updateComplete;
       expect(region.textContent).to.equal('The camera is blocked. Allow access to it in your browser settings.');
       expect(region.dataset.type).to.equal('error');
-      await animationsDone(el);
+      await animationsSettled(el);
       await expect(el).to.be.accessible();
 
       store.dispatch({ type: 'call-reset' });
@@ -314,7 +307,7 @@ describe('<call-view>', () => {
       store.dispatch({ type: 'toast', toast: { key: 'call-failed', params: { message: 'no route' }, type: 'error' } });
       await el.updateComplete;
       expect(region.textContent).to.equal('The call failed: no route');
-      await animationsDone(el);
+      await animationsSettled(el);
       await expect(el).to.be.accessible();
     });
   });

@@ -9,6 +9,7 @@ import { CallMediaType, CallRole } from '../../src/constants.js';
 import { AcceptRequestEvent, RejectRequestEvent } from '../../src/events/requests.js';
 import { CallStore } from '../../src/store/store.js';
 import type { IncomingCall } from '../../src/store/types.js';
+import { animationsSettled } from '../helpers/settle.js';
 
 type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
 
@@ -58,12 +59,9 @@ const centre = (r: DOMRect) => ({ x: r.left + r.width / 2, y: r.top + r.height /
 const q = <T extends Element = HTMLElement>(el: Element, selector: string) => el.shadowRoot!.querySelector<T>(selector);
 const live = (el: Element) => q(el, '[aria-live]')!;
 
-/**
- * Axe, once the banner's entry animation finished (it measures colours mid-fade otherwise).
- * Element.getAnimations, not ShadowRoot.getAnimations: the latter crashed this Chromium's renderer.
- */
+/** Axe, once the banner's entry animation finished (it measures colours mid-fade otherwise). */
 async function accessible(el: IncomingBanner): Promise<void> {
-  await Promise.all((el.shadowRoot!.querySelector('[part~=base]')?.getAnimations() ?? []).map((a) => a.finished));
+  await animationsSettled(el);
   await expect(el).to.be.accessible();
 }
 
