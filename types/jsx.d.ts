@@ -20,7 +20,7 @@ import type { KitEventMap } from '../src/kit/call-kit-api.js';
 import '../src/events/requests.js';
 
 declare namespace CallkitJsx {
-  type CallKitProps = Partial<Pick<CallKitElement, 'kit' | 'theme' | 'allowedMinimized' | 'allowedFullScreen' | 'videoDisplayMode' | 'videoResolution' | 'layoutMode' | 'callWaiting' | 'notifications' | 'language' | 'statusChanged' | 'beforeCalling' | 'afterCalling' | 'onMinimized' | 'kickedOut'>> & {
+  type CallKitProps = Partial<Pick<CallKitElement, 'kit' | 'theme' | 'allowedMinimized' | 'allowedFullScreen' | 'videoDisplayMode' | 'videoResolution' | 'layoutMode' | 'callWaiting' | 'notifications' | 'incomingShortcut' | 'language' | 'statusChanged' | 'beforeCalling' | 'afterCalling' | 'onMinimized' | 'kickedOut'>> & {
     /** `{ code, message }` when the engine reports an error. */
     'onck-error'?: (event: KitEventMap['ck-error']) => void;
     /** `{ oldStatus, newStatus, status, role, mediaType, callId }`; `oldStatus`/`newStatus` are TUICallKit's legacy strings ('idle', 'be-invited', 'dialing-c2c', 'calling-c2c-video', ...). */
@@ -94,7 +94,7 @@ declare namespace CallkitJsx {
     /** `HangupRequestEvent`: hang up. */
     'onck-hangup-request'?: (event: GlobalEventHandlersEventMap['ck-hangup-request']) => void;
   };
-  type IncomingBannerProps = Partial<Pick<IncomingBanner, 'noAutofocus'>> & {
+  type IncomingBannerProps = Partial<Pick<IncomingBanner, 'noAutofocus' | 'shortcut' | 'acceptGuard'>> & {
     /** `AcceptRequestEvent`, `{ audioOnly, callId, endCurrent }`: accept (as a voice call with `audioOnly`; "end and accept" with `endCurrent`). */
     'onck-accept-request'?: (event: GlobalEventHandlersEventMap['ck-accept-request']) => void;
     /** `RejectRequestEvent`, `{ callId }`: decline (button or Escape). */

@@ -24,7 +24,7 @@ import { StoreController, shallowEqual } from '../../src/store/store-controller.
 import type { CallState, ReadonlyStore } from '../../src/store/types.js';
 import { CallView } from '../call-view/call-view.js';
 import { FloatWindow } from '../float-window/float-window.js';
-import { IncomingBanner } from '../incoming-banner/incoming-banner.js';
+import { DEFAULT_INCOMING_SHORTCUT, IncomingBanner } from '../incoming-banner/incoming-banner.js';
 import { styles } from './call-kit.styles.js';
 
 type View = { status: CallState['status']; role: CallState['role']; toast: boolean; minimized: boolean; soundBlocked: boolean; incoming: number };
@@ -96,6 +96,13 @@ export class CallKitElement extends LitElement {
 
   /** System notifications for calls ringing while the tab is hidden (`callKit.enableNotifications`; the app asks the permission). */
   @property({ type: Boolean }) notifications: boolean | undefined;
+
+  /**
+   * Keyboard shortcut that moves focus to the newest incoming-call banner (`aria-keyshortcuts` form,
+   * default `Alt+Shift+A`; `none` turns it off). The banner never takes focus from a field or control
+   * the user is in, so this (or Tab, or a click) is how a keyboard user reaches it.
+   */
+  @property({ attribute: 'incoming-shortcut' }) incomingShortcut = DEFAULT_INCOMING_SHORTCUT;
 
   /** UI language: `en`, `zh-cn`, `ja_JP` or a registered one (`callKit.setLanguage`). */
   @property() language: string | undefined;
@@ -294,7 +301,11 @@ export class CallKitElement extends LitElement {
     return html`<div part="base">
       ${ringing || (status === CallStatus.IDLE && !toast) ? nothing : html`<call-view part="view" ?hidden=${floating}></call-view>`}
       ${ringing || incoming
-        ? html`<incoming-banner part="banner" exportparts="stack: banner-stack, base: banner-base"></incoming-banner>`
+        ? html`<incoming-banner
+            part="banner"
+            exportparts="stack: banner-stack, base: banner-base"
+            shortcut=${this.incomingShortcut}
+          ></incoming-banner>`
         : nothing}
       ${floating ? html`<float-window part="float-window"></float-window>` : nothing}
       ${soundBlocked

@@ -3,11 +3,16 @@ import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { CallMediaType, CallRole, CallStatus } from '../../src/constants.js';
+import { deepActiveElement, focusIsInUse } from '../../src/elements/active-element.js';
+import { AnnounceController } from '../../src/elements/announce-controller.js';
+import { FocusReturnController } from '../../src/elements/focus-return-controller.js';
+import { KEY_GUARD_MS, KeyActivationGuard } from '../../src/elements/key-activation-guard.js';
 import { safeImageUrl } from '../../src/elements/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { AcceptRequestEvent, RejectRequestEvent } from '../../src/events/requests.js';
 import { icons } from '../../src/icons.js';
 import type { CallState } from '../../src/store/types.js';
+import { formatShortcut, matchesShortcut, parseShortcut } from '../../src/util/shortcut.js';
 import { styles } from './incoming-banner.styles.js';
 
 /** Most banners shown at once (the kit lets at most 3 calls ring). */
@@ -66,18 +71,8 @@ function sameCalls(a: readonly BannerCall[], b: readonly BannerCall[]): boolean 
   );
 }
 
-/**
- * Delay between showing a banner and filling the live region: screen readers announce changes of
- * regions they already track, not regions inserted together with their text.
- */
-const ANNOUNCE_DELAY_MS = 100;
-
-/** The element that has focus, looking into shadow roots. */
-function deepActiveElement(): HTMLElement | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active instanceof HTMLElement ? active : null;
-}
+/** Default of `shortcut`: moves focus to the newest banner. */
+export const DEFAULT_INCOMING_SHORTCUT = 'Alt+Shift+A';
 
 /**
  * Incoming calls: one banner per ringing call (up to 3 stacked, the newest on top), each with the
@@ -88,8 +83,20 @@ function deepActiveElement(): HTMLElement | null {
  * The stack is rendered in the top layer (`popover="manual"`, `showPopover()`), so no z-index of
  * the host page can cover it, and it is not modal: the rest of the page (and the host's own
  * dialogs) stays usable. Each banner is a non-modal `alertdialog`; a new call is announced through
- * a live region and focus moves to the newest banner's accept button (unless `no-autofocus`), and
- * goes back where it was when the banners are gone. Escape declines the focused banner's call.
+ * a live region (with the shortcut that reaches it).
+ *
+ * A call is never answered by accident:
+ * - The banner never takes focus from an element the user is busy with (a text field, a
+ *   contenteditable, any focused control, also inside shadow roots or a focused iframe). Only when
+ *   nothing has focus (the body) does focus move to the newest banner's accept button (unless
+ *   `no-autofocus`); it goes back where it was when the banners are gone.
+ * - The user reaches the banner deliberately: Tab, a click, or the `shortcut` (default
+ *   `Alt+Shift+A`, also on `<call-kit incoming-shortcut>`), which moves focus to the newest
+ *   banner's accept button; focus returns to the field when the banners are gone.
+ * - Enter or Space on a banner's buttons does nothing for `accept-guard` ms (default 1000) after
+ *   the banner appears, after focus was moved onto it, or after the stack changed under a focused
+ *   banner; an auto-repeating key never activates them. Pointer clicks are not delayed.
+ * Escape declines the focused banner's call.
  *
  * @summary Incoming calls: who calls, and accept / decline (or end and accept).
  *
@@ -138,66 +145,84 @@ function deepActiveElement(): HTMLElement | null {
 export class IncomingBanner extends StoreElement {
   static override styles = styles;
 
-  /** Do not move focus to the accept button when a call starts ringing. */
+  /** Do not move focus to the accept button when a call starts ringing (even when nothing has focus). */
   @property({ type: Boolean, attribute: 'no-autofocus' }) noAutofocus = false;
 
-  /** Text of the live region; set just after a banner appears so that it is announced. */
-  @state() private announcement = '';
+  /**
+   * Keyboard shortcut that moves focus to the newest banner's accept button, in `aria-keyshortcuts`
+   * form (`Alt+Shift+A`, `Control+F2`); `none` (or an empty value) turns it off.
+   */
+  @property() shortcut = DEFAULT_INCOMING_SHORTCUT;
+
+  /** Time (ms) during which Enter and Space on a banner's buttons are ignored after it appears or focus moves onto it. */
+  @property({ type: Number, attribute: 'accept-guard' }) acceptGuard = KEY_GUARD_MS;
+
   @state() private failedAvatars: readonly string[] = [];
 
   readonly #calls = this.select<readonly BannerCall[]>(bannerCalls, sameCalls, []);
+  readonly #announcer = new AnnounceController(this);
+  readonly #focusReturn = new FocusReturnController(this);
+  readonly #guard = new KeyActivationGuard(this);
 
   #shownIds = new Set<string>();
-  /** What had focus before the banners took it, to give it back when they are gone. */
-  #returnFocus: HTMLElement | null = null;
   /** The call whose accept button gets focus after this update. */
   #focusCallId = '';
   #restoreFocus = false;
   /** A new call arrived: raise the stack above popovers the page opened since. */
   #raise = false;
-  #announceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  readonly #onShortcut = (e: KeyboardEvent): void => {
+    const shortcut = parseShortcut(this.shortcut);
+    const newest = this.#calls.value.at(-1);
+    if (!shortcut || !newest || e.defaultPrevented || e.repeat || !matchesShortcut(shortcut, e)) return;
+    e.preventDefault();
+    this.#focusReturn.remember();
+    this.#focusAccept(newest.callId);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Capture on the window: the shortcut works wherever focus is on the page, and a field's own
+    // key handlers cannot swallow it first.
+    window.addEventListener('keydown', this.#onShortcut, true);
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.#announceTimer);
+    window.removeEventListener('keydown', this.#onShortcut, true);
     this.#shownIds.clear();
-    this.#returnFocus = null;
-    this.announcement = '';
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
+    this.#guard.ms = this.acceptGuard;
     const calls = this.#calls.value;
     const ids = new Set(calls.map((c) => c.callId));
     const added = calls.filter((c) => !this.#shownIds.has(c.callId));
+    const removed = [...this.#shownIds].some((id) => !ids.has(id));
     const newest = added[added.length - 1];
+    const active = deepActiveElement();
+    const focusedId = this.#bannerIdOf(active);
+    for (const call of added) this.#guard.arm(call.callId);
+    this.#guard.retain(ids);
     if (newest) {
-      const { t } = this.localize;
-      let text = t(newest.video ? 'incoming-video-call-from' : 'incoming-audio-call-from', { name: newest.name });
-      if (newest.waiting) text = `${t('waiting-call')}: ${text}`;
-      // The live region is already in the DOM: fill it a moment later so the change is announced.
-      this.announcement = '';
-      clearTimeout(this.#announceTimer);
-      this.#announceTimer = setTimeout(() => {
-        this.announcement = text;
-      }, ANNOUNCE_DELAY_MS);
+      this.#announcer.announce(this.#announcement(newest));
       this.#raise = true;
-      if (!this.noAutofocus) {
-        const active = deepActiveElement();
-        if (this.#shownIds.size === 0) this.#returnFocus = active && !this.shadowRoot?.contains(active) ? active : null;
-        this.#focusCallId = newest.callId;
-      }
+      // Focus moves only when nobody uses it: never out of a field, a control, or another banner.
+      if (!this.noAutofocus && !focusIsInUse(active)) this.#focusCallId = newest.callId;
     } else if (calls.length === 0 && this.#shownIds.size > 0) {
-      clearTimeout(this.#announceTimer);
-      this.announcement = '';
+      this.#announcer.clear();
       this.#restoreFocus = true;
-    } else if ([...this.#shownIds].some((id) => !ids.has(id)) && !this.noAutofocus) {
-      // A banner goes away: if it has focus, focus moves to the newest one left.
-      const active = deepActiveElement();
-      const goingId = (active?.closest('[part~=base]') as HTMLElement | null | undefined)?.dataset['callId'];
-      const inGoing = active !== null && this.shadowRoot?.contains(active) === true && goingId !== undefined && !ids.has(goingId);
-      if (!active || active === document.body || inGoing) this.#focusCallId = calls[calls.length - 1]?.callId ?? '';
+    } else if (removed && focusedId !== undefined && !ids.has(focusedId) && !this.noAutofocus) {
+      // The focused banner goes: focus moves to the newest one left (guarded: it moved under the user).
+      this.#focusCallId = calls[calls.length - 1]?.callId ?? '';
+      if (this.#focusCallId) this.#guard.arm(this.#focusCallId);
+    } else if (removed && !focusIsInUse(active) && !this.noAutofocus) {
+      this.#focusCallId = calls[calls.length - 1]?.callId ?? '';
+      if (this.#focusCallId) this.#guard.arm(this.#focusCallId);
     }
+    // The stack changed around a focused banner (it moved on screen): guard it again.
+    if ((added.length || removed) && focusedId !== undefined && ids.has(focusedId)) this.#guard.arm(focusedId);
     this.#shownIds = ids;
   }
 
@@ -219,32 +244,48 @@ export class IncomingBanner extends StoreElement {
     if (this.#focusCallId) {
       const callId = this.#focusCallId;
       this.#focusCallId = '';
-      const banner = [...this.renderRoot.querySelectorAll<HTMLElement>('[part~=base]')].find((b) => b.dataset['callId'] === callId);
-      banner?.querySelector<HTMLButtonElement>('button.accept, button.end-accept')?.focus();
+      this.#focusAccept(callId);
     }
     if (this.#restoreFocus) {
       this.#restoreFocus = false;
-      const back = this.#returnFocus;
-      this.#returnFocus = null;
-      // Only when focus was in a banner, which is gone now (focus fell back to the body).
-      const active = deepActiveElement();
-      if (back?.isConnected && (!active || active === document.body)) back.focus();
+      this.#focusReturn.restore();
     }
   }
 
-  #accept(call: BannerCall, audioOnly: boolean): void {
-    if (call.connecting) return;
+  /** The live text for a new call: who calls, and how to reach the banner. */
+  #announcement(call: BannerCall): string {
+    const { t } = this.localize;
+    let text = t(call.video ? 'incoming-video-call-from' : 'incoming-audio-call-from', { name: call.name });
+    if (call.waiting) text = `${t('waiting-call')}: ${text}`;
+    const shortcut = parseShortcut(this.shortcut);
+    return shortcut ? `${text}. ${t('incoming-call-shortcut', { shortcut: formatShortcut(shortcut) })}` : text;
+  }
+
+  /** The callId of the banner holding `el`, if `el` is in one. */
+  #bannerIdOf(el: Element | null): string | undefined {
+    if (!el || !this.shadowRoot?.contains(el)) return undefined;
+    return (el.closest('[part~=base]') as HTMLElement | null)?.dataset['callId'];
+  }
+
+  #focusAccept(callId: string): void {
+    const banner = [...this.renderRoot.querySelectorAll<HTMLElement>('[part~=base]')].find((b) => b.dataset['callId'] === callId);
+    banner?.querySelector<HTMLButtonElement>('button.accept, button.end-accept')?.focus();
+  }
+
+  #accept(call: BannerCall, audioOnly: boolean, e: MouseEvent): void {
+    if (call.connecting || this.#guard.blocks(e, call.callId)) return;
     const detail: { audioOnly: boolean; callId: string; endCurrent?: boolean } = { audioOnly, callId: call.callId };
     if (call.waiting) detail.endCurrent = true;
     this.dispatchEvent(new AcceptRequestEvent(detail));
   }
 
-  #reject(call: BannerCall): void {
-    if (call.connecting) return;
+  #reject(call: BannerCall, e?: MouseEvent): void {
+    if (call.connecting || (e && this.#guard.blocks(e, call.callId))) return;
     this.dispatchEvent(new RejectRequestEvent({ callId: call.callId }));
   }
 
   #onKeydown(event: KeyboardEvent, call: BannerCall): void {
+    if (event.target instanceof HTMLButtonElement && this.#guard.onKeydown(event, call.callId)) return;
     if (event.key !== 'Escape' || event.defaultPrevented) return;
     event.preventDefault();
     this.#reject(call);
@@ -285,7 +326,7 @@ export class IncomingBanner extends StoreElement {
             )}
           </div>`
         : nothing}
-      <div class="visually-hidden" role="status" aria-live="assertive" aria-atomic="true">${this.announcement}</div>`;
+      <div class="visually-hidden" role="status" aria-live="assertive" aria-atomic="true">${this.#announcer.text}</div>`;
   }
 
   #renderBanner(call: BannerCall, index: number) {
@@ -300,6 +341,9 @@ export class IncomingBanner extends StoreElement {
     const description = call.connecting ? t('connecting') : call.waiting ? `${t('waiting-call')} · ${type}` : type;
     // While connecting the buttons stay focusable (focus is not lost) but do nothing.
     const busy = call.connecting ? 'true' : undefined;
+    // The shortcut focuses the newest banner's accept button (the first one rendered).
+    const shortcut = index === 0 ? parseShortcut(this.shortcut) : null;
+    const keys = shortcut ? formatShortcut(shortcut) : undefined;
     return html`<div
       part="base"
       role="alertdialog"
@@ -309,6 +353,7 @@ export class IncomingBanner extends StoreElement {
       class=${call.waiting ? 'waiting' : ''}
       aria-busy=${ifDefined(busy)}
       @keydown=${(e: KeyboardEvent) => this.#onKeydown(e, call)}
+      @keyup=${(e: KeyboardEvent) => this.#guard.onKeyup(e)}
     >
       ${this.#renderAvatar(call.name, call.avatar)}
       <div class="text">
@@ -316,7 +361,7 @@ export class IncomingBanner extends StoreElement {
         <p id=${descriptionId} part="description">${description}</p>
       </div>
       <div part="actions">
-        <button type="button" part="button reject" class="reject" aria-disabled=${ifDefined(busy)} aria-label=${reject} title=${reject} @click=${() => this.#reject(call)}>
+        <button type="button" part="button reject" class="reject" aria-disabled=${ifDefined(busy)} aria-label=${reject} title=${reject} @click=${(e: MouseEvent) => this.#reject(call, e)}>
           <slot name="icon-reject">${icons.hangup}</slot>
         </button>
         ${call.waiting
@@ -325,9 +370,10 @@ export class IncomingBanner extends StoreElement {
               part="button end-accept"
               class="end-accept"
               aria-disabled=${ifDefined(busy)}
+              aria-keyshortcuts=${ifDefined(keys)}
               aria-label=${endAccept}
               title=${endAccept}
-              @click=${() => this.#accept(call, false)}
+              @click=${(e: MouseEvent) => this.#accept(call, false, e)}
             >
               <slot name="icon-accept">${icons.accept}</slot>
             </button>`
@@ -339,12 +385,21 @@ export class IncomingBanner extends StoreElement {
                     aria-disabled=${ifDefined(busy)}
                     aria-label=${acceptAudio}
                     title=${acceptAudio}
-                    @click=${() => this.#accept(call, true)}
+                    @click=${(e: MouseEvent) => this.#accept(call, true, e)}
                   >
                     <slot name="icon-accept-audio">${icons.acceptAudio}</slot>
                   </button>`
                 : nothing}
-              <button type="button" part="button accept" class="accept" aria-disabled=${ifDefined(busy)} aria-label=${accept} title=${accept} @click=${() => this.#accept(call, false)}>
+              <button
+                type="button"
+                part="button accept"
+                class="accept"
+                aria-disabled=${ifDefined(busy)}
+                aria-keyshortcuts=${ifDefined(keys)}
+                aria-label=${accept}
+                title=${accept}
+                @click=${(e: MouseEvent) => this.#accept(call, false, e)}
+              >
                 <slot name="icon-accept">${icons.accept}</slot>
               </button>`}
       </div>

@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { IncomingBanner } from '../../components/incoming-banner/incoming-banner.js';
 import type { CallKitElement } from '../../components/call-kit/call-kit.js';
@@ -55,6 +55,16 @@ function inCall(store: CallStore): void {
 const banners = (el: Element) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~=base]')];
 const bannerOf = (el: Element, callId: string) => banners(el).find((b) => b.dataset['callId'] === callId)!;
 const centre = (r: DOMRect) => ({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
+
+/** Nothing has focus: the body. */
+function blurAll(): void {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  (active as HTMLElement | null)?.blur();
+  (document.activeElement as HTMLElement | null)?.blur();
+}
+
+const HINT = 'Press Alt+Shift+A to go to the call';
 
 const q = <T extends Element = HTMLElement>(el: Element, selector: string) => el.shadowRoot!.querySelector<T>(selector);
 const live = (el: Element) => q(el, '[aria-live]')!;
@@ -140,14 +150,14 @@ describe('<incoming-banner>', () => {
       const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
       const region = live(el);
       ring(store);
-      await waitUntil(() => region.textContent === 'Incoming video call from Alice', 'announced');
+      await waitUntil(() => region.textContent === `Incoming video call from Alice. ${HINT}`, 'announced');
       expect(live(el), 'the same live region').to.equal(region);
       store.dispatch({ type: 'call-reset' });
       await el.updateComplete;
       expect(live(el).textContent).to.equal('');
     });
 
-    it('moves focus to accept when it appears and restores it when it closes', async () => {
+    it('moves focus to accept when nothing has focus, and gives it back when it closes', async () => {
       const store = new CallStore();
       const wrapper = await fixture<HTMLDivElement>(html`<div>
         <button id="outside">outside</button>
@@ -155,11 +165,19 @@ describe('<incoming-banner>', () => {
       </div>`);
       const outside = wrapper.querySelector<HTMLButtonElement>('#outside')!;
       const el = wrapper.querySelector('incoming-banner')!;
-      outside.focus();
+      blurAll();
       ring(store);
       await el.updateComplete;
       expect(document.activeElement).to.equal(el);
       expect(el.shadowRoot!.activeElement).to.equal(q(el, 'button.accept'));
+      store.dispatch({ type: 'call-reset' });
+      await el.updateComplete;
+      expect(document.activeElement).to.not.equal(el);
+      // With a control focused, the banner leaves focus there, and there it stays after.
+      outside.focus();
+      ring(store);
+      await el.updateComplete;
+      expect(document.activeElement).to.equal(outside);
       store.dispatch({ type: 'call-reset' });
       await el.updateComplete;
       expect(document.activeElement).to.equal(outside);
@@ -181,6 +199,7 @@ describe('<incoming-banner>', () => {
     it('focuses accept when it renders already ringing', async () => {
       const store = new CallStore();
       ring(store, CallMediaType.AUDIO);
+      blurAll();
       const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
       expect(el.shadowRoot!.activeElement).to.equal(q(el, 'button.accept'));
     });
@@ -209,7 +228,9 @@ describe('<incoming-banner>', () => {
     it('works from the keyboard: Enter, Space, and Escape declines', async () => {
       const store = new CallStore();
       ring(store);
-      const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
+      blurAll();
+      // No guard here (see "never answered by accident" for the guard).
+      const el = await fixture<IncomingBanner>(html`<incoming-banner accept-guard="0" .store=${store}></incoming-banner>`);
       const seen: string[] = [];
       el.addEventListener(AcceptRequestEvent.eventName, (e) => seen.push(e.detail.audioOnly ? 'accept-audio' : 'accept'));
       el.addEventListener(RejectRequestEvent.eventName, () => seen.push('reject'));
@@ -219,6 +240,238 @@ describe('<incoming-banner>', () => {
       await sendKeys({ press: 'Space' });
       await sendKeys({ press: 'Escape' });
       expect(seen).to.deep.equal(['accept', 'accept-audio', 'reject']);
+    });
+  });
+
+  describe('never answered by accident', () => {
+    /** Records the banner's requests. */
+    function requests(el: HTMLElement): string[] {
+      const seen: string[] = [];
+      el.addEventListener(AcceptRequestEvent.eventName, (e) => seen.push(e.detail.audioOnly ? 'accept-audio' : 'accept'));
+      el.addEventListener(RejectRequestEvent.eventName, () => seen.push('reject'));
+      return seen;
+    }
+
+    it('a call arriving while the user types keeps focus in the field; Enter and Space stay there', async () => {
+      const store = new CallStore();
+      const wrapper = await fixture<HTMLDivElement>(html`<div>
+        <input id="field" aria-label="message" />
+        <incoming-banner .store=${store}></incoming-banner>
+      </div>`);
+      const field = wrapper.querySelector<HTMLInputElement>('#field')!;
+      const el = wrapper.querySelector('incoming-banner')!;
+      const seen = requests(el);
+      let submitted = 0;
+      field.addEventListener('keydown', (e) => e.key === 'Enter' && submitted++);
+      field.focus();
+      await sendKeys({ type: 'hello wor' });
+      ring(store);
+      await el.updateComplete;
+      expect(document.activeElement, 'focus stays in the field').to.equal(field);
+      await sendKeys({ type: 'ld' });
+      await sendKeys({ press: 'Enter' });
+      await sendKeys({ press: 'Space' });
+      expect(field.value).to.equal('hello world ');
+      expect(submitted, 'the page got its Enter').to.equal(1);
+      expect(seen).to.deep.equal([]);
+      expect(el.matches(':state(ringing)')).to.equal(true);
+      await waitUntil(() => live(el).textContent === `Incoming video call from Alice. ${HINT}`, 'announced instead');
+    });
+
+    it('keeps focus in a contenteditable, a field inside a shadow root, and a focused iframe', async () => {
+      const store = new CallStore();
+      const wrapper = await fixture<HTMLDivElement>(html`<div>
+        <div id="editor" contenteditable="true" aria-label="editor">text</div>
+        <div id="host"></div>
+        <iframe title="frame" srcdoc="<input aria-label='inner'>"></iframe>
+        <incoming-banner .store=${store}></incoming-banner>
+      </div>`);
+      const el = wrapper.querySelector('incoming-banner')!;
+      const editor = wrapper.querySelector<HTMLElement>('#editor')!;
+      const root = wrapper.querySelector('#host')!.attachShadow({ mode: 'open' });
+      root.innerHTML = '<input aria-label="deep">';
+      const deep = root.querySelector('input')!;
+      const frame = wrapper.querySelector('iframe')!;
+      await waitUntil(() => frame.contentDocument?.querySelector('input'), 'iframe loaded');
+      const cases: [string, () => void, () => boolean][] = [
+        ['contenteditable', () => editor.focus(), () => document.activeElement === editor],
+        ['shadow root', () => deep.focus(), () => root.activeElement === deep],
+        ['iframe', () => frame.contentDocument!.querySelector('input')!.focus(), () => document.activeElement === frame],
+      ];
+      for (const [name, focus, stillThere] of cases) {
+        focus();
+        expect(stillThere(), `${name} focused`).to.equal(true);
+        ring(store, CallMediaType.VIDEO, 'Alice', `call-${name}`);
+        await el.updateComplete;
+        expect(stillThere(), `${name} keeps focus`).to.equal(true);
+        expect(el.shadowRoot!.activeElement, name).to.equal(null);
+        store.dispatch({ type: 'call-reset' });
+        await el.updateComplete;
+      }
+    });
+
+    it('the shortcut moves focus to the newest banner and focus returns to the field after', async () => {
+      const store = new CallStore();
+      const wrapper = await fixture<HTMLDivElement>(html`<div>
+        <input id="field" aria-label="message" />
+        <incoming-banner accept-guard="0" .store=${store}></incoming-banner>
+      </div>`);
+      const field = wrapper.querySelector<HTMLInputElement>('#field')!;
+      const el = wrapper.querySelector('incoming-banner')!;
+      const seen = requests(el);
+      field.focus();
+      incoming(store, 'call-a', 'Alice');
+      incoming(store, 'call-c', 'Carol', CallMediaType.AUDIO);
+      await el.updateComplete;
+      const accept = bannerOf(el, 'call-c').querySelector<HTMLButtonElement>('button.accept')!;
+      expect(accept.getAttribute('aria-keyshortcuts')).to.equal('Alt+Shift+A');
+      expect(bannerOf(el, 'call-a').querySelector('button.accept')!.hasAttribute('aria-keyshortcuts')).to.equal(false);
+      await sendKeys({ press: 'Alt+Shift+A' });
+      expect(el.shadowRoot!.activeElement).to.equal(accept);
+      expect(field.value, 'the shortcut typed nothing').to.equal('');
+      await sendKeys({ press: 'Escape' });
+      expect(seen).to.deep.equal(['reject']);
+      store.dispatch({ type: 'incoming-remove', callId: 'call-c' });
+      store.dispatch({ type: 'incoming-remove', callId: 'call-a' });
+      await el.updateComplete;
+      expect(document.activeElement, 'focus is back in the field').to.equal(field);
+    });
+
+    it('the shortcut is configurable and can be turned off', async () => {
+      const store = new CallStore();
+      const wrapper = await fixture<HTMLDivElement>(html`<div>
+        <input id="field" aria-label="message" />
+        <incoming-banner shortcut="Control+Shift+1" .store=${store}></incoming-banner>
+      </div>`);
+      const field = wrapper.querySelector<HTMLInputElement>('#field')!;
+      const el = wrapper.querySelector('incoming-banner')!;
+      field.focus();
+      ring(store);
+      await el.updateComplete;
+      await sendKeys({ press: 'Alt+Shift+A' });
+      expect(document.activeElement, 'the default no longer applies').to.equal(field);
+      await waitUntil(() => live(el).textContent?.endsWith('Press Control+Shift+1 to go to the call'), 'announces the shortcut');
+      await sendKeys({ press: 'Control+Shift+Digit1' });
+      expect(el.shadowRoot!.activeElement).to.equal(q(el, 'button.accept'));
+      field.focus();
+      el.shortcut = 'none';
+      await el.updateComplete;
+      expect(q(el, 'button.accept')!.hasAttribute('aria-keyshortcuts')).to.equal(false);
+      await sendKeys({ press: 'Control+Shift+Digit1' });
+      expect(document.activeElement).to.equal(field);
+    });
+
+    it('ignores Enter and Space on its buttons during the guard after it takes focus; after it, they work', async () => {
+      const store = new CallStore();
+      blurAll();
+      const el = await fixture<IncomingBanner>(html`<incoming-banner accept-guard="1500" .store=${store}></incoming-banner>`);
+      const seen = requests(el);
+      const shownAt = performance.now();
+      ring(store);
+      await el.updateComplete;
+      expect(el.shadowRoot!.activeElement).to.equal(q(el, 'button.accept'));
+      await sendKeys({ press: 'Enter' });
+      await sendKeys({ press: 'Space' });
+      q<HTMLButtonElement>(el, 'button.accept-audio')!.focus();
+      await sendKeys({ press: 'Enter' });
+      expect(performance.now() - shownAt, 'the keys came inside the guard').to.be.below(1500);
+      expect(seen, 'inside the guard').to.deep.equal([]);
+      await waitUntil(() => performance.now() - shownAt > 1550, 'guard over', { interval: 50, timeout: 3000 });
+      seen.length = 0;
+      await sendKeys({ press: 'Enter' });
+      q<HTMLButtonElement>(el, 'button.accept')!.focus();
+      await sendKeys({ press: 'Space' });
+      expect(seen).to.deep.equal(['accept-audio', 'accept']);
+    });
+
+    it('a pointer click is not delayed by the guard', async () => {
+      const store = new CallStore();
+      const el = await fixture<IncomingBanner>(html`<incoming-banner accept-guard="60000" .store=${store}></incoming-banner>`);
+      const seen = requests(el);
+      ring(store);
+      await el.updateComplete;
+      const r = q(el, 'button.accept')!.getBoundingClientRect();
+      await sendMouse({ type: 'click', position: [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)] });
+      expect(seen).to.deep.equal(['accept']);
+    });
+
+    it('a key that auto-repeats never answers', async () => {
+      const store = new CallStore();
+      blurAll();
+      const el = await fixture<IncomingBanner>(html`<incoming-banner accept-guard="0" .store=${store}></incoming-banner>`);
+      const seen = requests(el);
+      ring(store);
+      await el.updateComplete;
+      expect(el.shadowRoot!.activeElement).to.equal(q(el, 'button.accept'));
+      // Held down: the second keydown has repeat set.
+      await sendKeys({ down: 'Enter' });
+      await sendKeys({ down: 'Enter' });
+      await sendKeys({ down: 'Enter' });
+      await sendKeys({ up: 'Enter' });
+      expect(seen, 'the first press answers (no guard here), the repeats do not').to.deep.equal(['accept']);
+    });
+
+    it('a banner focused by the user is guarded again when the stack changes around it', async () => {
+      const store = new CallStore();
+      incoming(store, 'call-a', 'Alice');
+      const el = await fixture<IncomingBanner>(html`<incoming-banner accept-guard="60000" .store=${store}></incoming-banner>`);
+      const seen = requests(el);
+      // Guard expired for call-a: pretend by a fresh element with a 0 guard, then raise it.
+      el.acceptGuard = 0;
+      store.dispatch({ type: 'incoming-remove', callId: 'call-a' });
+      await el.updateComplete;
+      incoming(store, 'call-a', 'Alice');
+      await el.updateComplete;
+      bannerOf(el, 'call-a').querySelector<HTMLButtonElement>('button.accept')!.focus();
+      el.acceptGuard = 60000;
+      await el.updateComplete;
+      incoming(store, 'call-c', 'Carol');
+      await el.updateComplete;
+      expect((el.shadowRoot!.activeElement?.closest('[part~=base]') as HTMLElement).dataset['callId']).to.equal('call-a');
+      await sendKeys({ press: 'Enter' });
+      expect(seen, 'the banner moved under the user: Enter is ignored').to.deep.equal([]);
+    });
+
+    it('in <call-kit>: a waiting call during a minimized call leaves the field focused; incoming-shortcut reaches "end and accept"', async () => {
+      const kit = new CallKit();
+      const engine = new SimulatedEngine();
+      await kit.init({ SDKAppID: 1, userID: 'bob', userSig: 'x', engine });
+      const wrapper = await fixture<HTMLDivElement>(html`<div>
+        <input id="field" aria-label="message" />
+        <call-kit call-waiting allowed-minimized incoming-shortcut="Control+Alt+J" .kit=${kit}></call-kit>
+      </div>`);
+      const host = wrapper.querySelector<CallKitElement>('call-kit')!;
+      const field = wrapper.querySelector<HTMLInputElement>('#field')!;
+      await waitUntil(() => engine.callWaiting, 'call waiting reached the engine');
+      await kit.calls({ userIDList: ['dave'], type: CallMediaType.AUDIO });
+      engine.remoteAccept('dave');
+      kit.setMinimized(true);
+      await waitUntil(() => host.shadowRoot!.querySelector('float-window'), 'the float window shows');
+      field.focus();
+      await sendKeys({ type: 'hi' });
+      const carol = engine.remoteInvite({ userId: 'carol', name: 'Carol' }, CallMediaType.VIDEO);
+      await waitUntil(() => host.shadowRoot!.querySelector('incoming-banner'), 'the banner shows');
+      const el = host.shadowRoot!.querySelector<IncomingBanner>('incoming-banner')!;
+      await el.updateComplete;
+      expect(el.shortcut).to.equal('Control+Alt+J');
+      expect(document.activeElement, 'neither the banner nor the float window took focus').to.equal(field);
+      await sendKeys({ press: 'Enter' });
+      await sendKeys({ press: 'Space' });
+      expect(field.value).to.equal('hi ');
+      expect(kit.store.getState().callId, 'still in the first call').to.not.equal(carol);
+      expect(kit.store.getState().incoming.map((c) => c.callId)).to.deep.equal([carol]);
+      await sendKeys({ press: 'Control+Alt+KeyJ' });
+      expect(el.shadowRoot!.activeElement).to.equal(bannerOf(el, carol).querySelector('button.end-accept'));
+      await kit.hangup();
+      await kit.dispose();
+    });
+
+    it('is accessible with the shortcut advertised', async () => {
+      const store = new CallStore();
+      const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
+      ring(store);
+      await el.updateComplete;
+      await accessible(el);
     });
   });
 
@@ -304,6 +557,7 @@ describe('<incoming-banner>', () => {
       inCall(store);
       const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
       expect(banners(el)).to.have.length(0);
+      blurAll();
       incoming(store, 'call-c', 'Carol');
       await el.updateComplete;
       const banner = bannerOf(el, 'call-c');
@@ -318,7 +572,7 @@ describe('<incoming-banner>', () => {
       await accessible(el);
     });
 
-    it('focus moves to the newest banner\'s accept button and returns when the banners are gone', async () => {
+    it('a new call does not move focus off a banner; when the focused banner goes, focus moves to the newest left', async () => {
       const store = new CallStore();
       const wrapper = await fixture<HTMLDivElement>(html`<div>
         <button id="outside">outside</button>
@@ -328,31 +582,35 @@ describe('<incoming-banner>', () => {
       const el = wrapper.querySelector('incoming-banner')!;
       const focusedCall = () => (el.shadowRoot!.activeElement?.closest('[part~=base]') as HTMLElement | null)?.dataset['callId'] ?? null;
       const focusedClass = () => el.shadowRoot!.activeElement?.className ?? null;
-      outside.focus();
+      blurAll();
       incoming(store, 'call-a', 'Alice');
       await el.updateComplete;
       expect([focusedCall(), focusedClass()]).to.deep.equal(['call-a', 'accept']);
       incoming(store, 'call-c', 'Carol');
       await el.updateComplete;
-      expect([focusedCall(), focusedClass()]).to.deep.equal(['call-c', 'accept']);
+      expect([focusedCall(), focusedClass()], 'focus stays on the banner it was on').to.deep.equal(['call-a', 'accept']);
       // The focused banner goes: focus moves to the newest one left.
-      store.dispatch({ type: 'incoming-remove', callId: 'call-c' });
+      incoming(store, 'call-e', 'Erin');
       await el.updateComplete;
-      expect([focusedCall(), focusedClass()]).to.deep.equal(['call-a', 'accept']);
       store.dispatch({ type: 'incoming-remove', callId: 'call-a' });
       await el.updateComplete;
-      expect(document.activeElement === outside, 'focus back on the page').to.equal(true);
+      expect([focusedCall(), focusedClass()]).to.deep.equal(['call-e', 'accept']);
+      store.dispatch({ type: 'incoming-remove', callId: 'call-e' });
+      store.dispatch({ type: 'incoming-remove', callId: 'call-c' });
+      await el.updateComplete;
+      expect(el.shadowRoot!.activeElement, 'focus left the banners').to.equal(null);
+      expect(document.activeElement === outside, 'focus was on the body: nothing to return to').to.equal(false);
     });
 
     it('announces each new call, a waiting one as waiting', async () => {
       const store = new CallStore();
       const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
       incoming(store, 'call-a', 'Alice');
-      await waitUntil(() => live(el).textContent === 'Incoming video call from Alice', 'first announced');
+      await waitUntil(() => live(el).textContent === `Incoming video call from Alice. ${HINT}`, 'first announced');
       store.dispatch({ type: 'incoming-remove', callId: 'call-a' });
       inCall(store);
       incoming(store, 'call-c', 'Carol', CallMediaType.AUDIO);
-      await waitUntil(() => live(el).textContent === 'Waiting call: Incoming voice call from Carol', 'waiting announced');
+      await waitUntil(() => live(el).textContent === `Waiting call: Incoming voice call from Carol. ${HINT}`, 'waiting announced');
     });
 
     it('is in the top layer: a huge z-index on the page does not cover it, and the page stays usable', async () => {

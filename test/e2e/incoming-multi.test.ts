@@ -60,7 +60,8 @@ describe('several incoming calls in one page', { concurrency: 1 }, () => {
     await until(async () => (await incomingCallers(bob)).length === 3, 'three calls ring at bob', 20_000, () => incomingCallers(bob));
     assert.deepEqual(await incomingCallers(bob), ['malice', 'mcarol', 'merin']);
     for (const caller of ['malice', 'mcarol', 'merin']) await banner(bob, caller).waitFor({ timeout: 15_000 });
-    // In the top layer, as an open popover; focus is on the newest banner's accept button.
+    // In the top layer, as an open popover; focus went to a banner's accept button
+    // (nothing had focus when the first call came; later calls do not move it off a banner).
     assert.equal(
       await bob.evaluate(() => {
         const el = document.querySelector('call-kit')?.shadowRoot?.querySelector('incoming-banner');
@@ -73,8 +74,10 @@ describe('several incoming calls in one page', { concurrency: 1 }, () => {
       while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
       return `${(active?.closest('[part~=base]') as HTMLElement | null)?.dataset['callId'] ?? ''} ${active?.getAttribute('aria-label') ?? ''}`;
     });
-    const newestId = await bob.evaluate(() => window.callKit.store.getState().incoming.at(-1)?.callId ?? '');
-    assert.equal(focused, `${newestId} Accept`, "focus is on the newest banner's accept button");
+    const ringingIds = await bob.evaluate(() => window.callKit.store.getState().incoming.map((c) => c.callId));
+    const [focusedId, focusedName] = focused.split(' ');
+    assert.ok(ringingIds.includes(focusedId ?? ''), `focus is on a ringing call's banner (${focused})`);
+    assert.equal(focusedName, 'Accept');
     assert.equal(await bob.title(), 'Call from merin', 'the tab title shows the newest ringing call');
     // A fourth caller finds bob busy, at once.
     await frank.evaluate(() => window.callKit.calls({ userIDList: ['mbob'], type: 1 }).catch(() => undefined));

@@ -109,6 +109,7 @@ const en = {
   // <incoming-banner>: several calls, call waiting; tab title and system notification.
   'end-and-accept': 'End current call and accept',
   'waiting-call': 'Waiting call',
+  'incoming-call-shortcut': 'Press {shortcut} to go to the call',
   'incoming-calls': { one: '{count} incoming call', other: '{count} incoming calls' },
   'tab-title-incoming': 'Call from {name}',
   'notification-body': 'Click to open the call',

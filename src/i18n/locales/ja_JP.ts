@@ -98,6 +98,7 @@ const jaJP: Dictionary = {
   // <incoming-banner>
   'end-and-accept': '現在の通話を終了して応答',
   'waiting-call': '待機中の着信',
+  'incoming-call-shortcut': '{shortcut} で着信に移動します',
   'incoming-calls': { other: '着信 {count} 件' },
   'tab-title-incoming': '{name} さんから着信',
   'notification-body': 'クリックして通話を開く',

@@ -98,6 +98,7 @@ const zhCn: Dictionary = {
   // <incoming-banner>
   'end-and-accept': '结束当前通话并接听',
   'waiting-call': '等待中的来电',
+  'incoming-call-shortcut': '按 {shortcut} 转到来电',
   'incoming-calls': { other: '{count} 个来电' },
   'tab-title-incoming': '{name} 来电',
   'notification-body': '点击打开通话',
