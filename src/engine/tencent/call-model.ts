@@ -67,26 +67,13 @@ export interface KnownCall {
 /** How many calls `join()` remembers (the most recent ones). */
 const MAX_KNOWN_CALLS = 32;
 
-/** Calls we were invited to or placed, most recent last (for `join`). */
-export class KnownCalls {
-  readonly #calls = new Map<string, KnownCall>();
-
-  get(callId: string): KnownCall | undefined {
-    return this.#calls.get(callId);
-  }
-
+/** Calls we were invited to or placed by call id, most recent last (for `join`). */
+export class KnownCalls extends Map<string, KnownCall> {
+  /** Adds or refreshes a call, forgetting the oldest beyond the most recent 32. */
   remember(call: KnownCall): void {
-    this.#calls.delete(call.callId);
-    this.#calls.set(call.callId, call);
-    while (this.#calls.size > MAX_KNOWN_CALLS) this.#calls.delete(this.#calls.keys().next().value as string);
-  }
-
-  forget(callId: string): void {
-    this.#calls.delete(callId);
-  }
-
-  clear(): void {
-    this.#calls.clear();
+    this.delete(call.callId);
+    this.set(call.callId, call);
+    while (this.size > MAX_KNOWN_CALLS) this.delete(this.keys().next().value as string);
   }
 }
 

@@ -156,7 +156,7 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
 
   cancelled(d: InvitationCancelled): void {
     // The caller took the invitation back: the call never ran (or is gone), there is nothing to join.
-    if (typeof d.inviteID === 'string') this.known.forget(parseCallPayload(d.data)?.initialCallId ?? d.inviteID);
+    if (typeof d.inviteID === 'string') this.known.delete(parseCallPayload(d.data)?.initialCallId ?? d.inviteID);
     const call = this.#call;
     if (!call || call.incoming?.inviteID !== d.inviteID || call.role !== CallRole.CALLEE) return;
     // Also while our accept is on its way: the caller is gone either way.
@@ -405,7 +405,7 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
     const others = [...call.members.values()];
     const accepted = others.filter((m) => m.state === 'accepted').length;
     const ringing = others.filter((m) => m.state === 'ringing').length;
-    if (!(accepted >= 2 || (accepted >= 1 && ringing >= 1))) this.known.forget(call.callId);
+    if (!(accepted >= 2 || (accepted >= 1 && ringing >= 1))) this.known.delete(call.callId);
     const announce = call.announced && !options.silent;
     for (const member of call.members.values()) {
       if (member.streamKey && announce) this.#events.emit('onRemoteStream', { userId: member.userId, stream: null });
