@@ -1,0 +1,47 @@
+import type { ChatLike, ChatModuleLike, OfflinePushInfo, TRTCModuleLike, TRTCPluginLike } from './sdk-types.js';
+
+/** Options of `new TencentEngine(options)`; each module of the engine reads the ones it needs. */
+export interface TencentEngineOptions {
+  /** Loads the chat module (default: `import('@tencentcloud/chat')`). */
+  loadChat?: () => Promise<ChatModuleLike>;
+  /** Loads the TRTC module (default: `import('trtc-sdk-v5')`). */
+  loadTRTC?: () => Promise<TRTCModuleLike>;
+  /**
+   * Loads TRTC's virtual-background plugin class for {@link TencentEngine.setBlurBackground}
+   * (default: `import('trtc-sdk-v5/plugins/video-effect/virtual-background')`).
+   */
+  loadVirtualBackground?: () => Promise<TRTCPluginLike>;
+  /**
+   * An app's own chat instance (TUICallKit's `tim`). Used as is when already logged in as the
+   * same user; never logged out by the engine.
+   */
+  chat?: ChatLike;
+  /**
+   * Where the app serves `node_modules/trtc-sdk-v5/assets` (the virtual background loads
+   * `${assetsPath}/mediapipe/...`, 6.6 MB). Passed to `TRTC.create` and to the plugin; without it
+   * `setBlurBackground` refuses to start rather than fetching anything from a CDN.
+   */
+  assetsPath?: string;
+  /** Builds the MediaStreams handed to the elements (default `new MediaStream(tracks)` when available). */
+  createMediaStream?: (tracks: MediaStreamTrack[]) => MediaStream | null;
+  /** Deadline for chat's SDK_READY after login (default 15 s). */
+  readyTimeoutMs?: number;
+  /** TRTC volume evaluation interval (default 500 ms). */
+  volumeIntervalMs?: number;
+  /** Let TRTC play remote audio itself (default false: the kit's tiles play the streams). */
+  sdkPlaysRemoteAudio?: boolean;
+  /**
+   * A connected call in which no other member ever enters the TRTC room ends after this long
+   * (default 30 s; e.g. the caller cancelled while our accept was on its way).
+   */
+  roomJoinTimeoutMs?: number;
+  /** Offline push sent with invitations (chat's `offlinePushInfo`, for TUICallKit mobile apps). */
+  offlinePushInfo?: OfflinePushInfo;
+}
+
+/** Who the engine is logged in as: chat login, TRTC `enterRoom` and the virtual background use it. */
+export interface TencentUser {
+  sdkAppId: number;
+  userId: string;
+  userSig: string;
+}
