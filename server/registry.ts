@@ -20,7 +20,7 @@
  * See the header of `src/protocol/messages.ts` for the whole protocol, glare and disconnects.
  */
 import { randomBytes } from 'node:crypto';
-import { MAX_CONCURRENT_INCOMING, MAX_INVITEES } from '../src/protocol/messages.js';
+import { MAX_CONCURRENT_INCOMING, MAX_MEMBERS } from '../src/constants.js';
 import type {
   ClientMessage,
   EndReason,
@@ -119,8 +119,6 @@ interface CallRec {
 type CallRequest = Exclude<ClientMessage, { type: 'login' | 'profile' }>;
 
 const LIVE: ReadonlySet<MemberState> = new Set(['accepted', 'ringing']);
-/** Most live (accepted or ringing) members of one call, the caller included. */
-const MAX_MEMBERS = MAX_INVITEES + 1;
 
 export class CallRegistry {
   private readonly users = new Map<string, UserRec>();

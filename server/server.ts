@@ -13,14 +13,8 @@ import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { RawData } from 'ws';
-import {
-  MAX_FRAME_BYTES,
-  MAX_RING_TIMEOUT_S,
-  DEFAULT_RING_TIMEOUT_S,
-  encode,
-  parseClientMessage,
-  UserIdSchema,
-} from '../src/protocol/messages.js';
+import { MAX_FRAME_BYTES, encode, parseClientMessage, UserIdSchema } from '../src/protocol/messages.js';
+import { DEFAULT_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S } from '../src/constants.js';
 import type { ClientMessage, ErrorCode, ParseResult, ServerMessage } from '../src/protocol/messages.js';
 import * as v from 'valibot';
 import { CallRegistry } from './registry.js';
