@@ -7,8 +7,9 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startSignalingServer, MIN_SECRET_BYTES } from './server.js';
-import type { SignalingServerOptions } from './server.js';
+import { MIN_SECRET_BYTES } from './options.js';
+import type { SignalingServerOptions } from './options.js';
+import { startSignalingServer } from './server.js';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_SDK_APP_ID = 1400000000;
