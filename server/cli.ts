@@ -7,33 +7,76 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startSignalingServer, MIN_SECRET_BYTES } from './server.js';
-import type { SignalingServerOptions } from './server.js';
+import { MIN_SECRET_BYTES } from './options.js';
+import type { SignalingServerOptions } from './options.js';
+import { startSignalingServer } from './server.js';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_SDK_APP_ID = 1400000000;
+
+interface CliOption {
+  /** Long name, without the dashes. */
+  name: string;
+  /** The value's placeholder in the help; an option without one is a boolean flag. */
+  arg?: string;
+  short?: string;
+  /** Help text; continuation lines are indented under the first. */
+  help: string;
+}
+
+/** Every option, in help order: `parseArgs` and {@link HELP} are both made from this table. */
+const CLI_OPTIONS: readonly CliOption[] = [
+  { name: 'port', arg: 'N', help: `TCP port (default ${DEFAULT_PORT}; 0 picks a free port)` },
+  { name: 'host', arg: 'H', help: 'address to bind (default 127.0.0.1)' },
+  {
+    name: 'secret-file',
+    arg: 'F',
+    help: `file holding the userSig secret (Tencent SDKSecretKey), at least
+${MIN_SECRET_BYTES} bytes; the env var CALLKIT_SECRET may be used instead`,
+  },
+  {
+    name: 'sdk-app-id',
+    arg: 'N',
+    help: `the SDKAppID accepted in login and userSig (default ${DEFAULT_SDK_APP_ID},
+a placeholder fine for development)`,
+  },
+  { name: 'ring-timeout', arg: 'S', help: 'default ring timeout in seconds (default 30)' },
+  {
+    name: 'grace',
+    arg: 'S',
+    help: `seconds a member of a connected call whose socket was lost keeps its place,
+waiting for it to reconnect and resume (default 15)`,
+  },
+  {
+    name: 'allowed-origins',
+    arg: 'a,b',
+    help: `the web origins allowed to connect (others get 403); required unless
+--dev; '*' allows any origin deliberately. Env: CALLKIT_ALLOWED_ORIGINS`,
+  },
+  { name: 'path', arg: 'P', help: 'WebSocket path (default /ck)' },
+  {
+    name: 'dev',
+    help: `dev mode: allows a short secret (or none: a random one is made) and
+serves GET <path>/dev-usersig?user=<id>, which mints a userSig for anyone.
+Never use in production.`,
+  },
+  { name: 'help', short: 'h', help: 'show this help' },
+];
+
+const HELP_COLUMN = 25;
+
+function helpLines(option: CliOption): string {
+  const label = option.short ? `-${option.short}, --${option.name}` : `--${option.name}${option.arg ? ` ${option.arg}` : ''}`;
+  const [first, ...rest] = option.help.split('\n');
+  return [`  ${label}`.padEnd(HELP_COLUMN) + first, ...rest.map((line) => ' '.repeat(HELP_COLUMN) + line)].join('\n');
+}
 
 export const HELP = `Usage: callkit-server [options]
 
 The callkit-elements signaling server (WebSocket, JSON protocol v1).
 
 Options:
-  --port N               TCP port (default ${DEFAULT_PORT}; 0 picks a free port)
-  --host H               address to bind (default 127.0.0.1)
-  --secret-file F        file holding the userSig secret (Tencent SDKSecretKey), at least
-                         ${MIN_SECRET_BYTES} bytes; the env var CALLKIT_SECRET may be used instead
-  --sdk-app-id N         the SDKAppID accepted in login and userSig (default ${DEFAULT_SDK_APP_ID},
-                         a placeholder fine for development)
-  --ring-timeout S       default ring timeout in seconds (default 30)
-  --grace S              seconds a member of a connected call whose socket was lost keeps its place,
-                         waiting for it to reconnect and resume (default 15)
-  --allowed-origins a,b  the web origins allowed to connect (others get 403); required unless
-                         --dev; '*' allows any origin deliberately. Env: CALLKIT_ALLOWED_ORIGINS
-  --path P               WebSocket path (default /ck)
-  --dev                  dev mode: allows a short secret (or none: a random one is made) and
-                         serves GET <path>/dev-usersig?user=<id>, which mints a userSig for anyone.
-                         Never use in production.
-  -h, --help             show this help
+${CLI_OPTIONS.map(helpLines).join('\n')}
 
 The server refuses to start (exit 1) with a secret under ${MIN_SECRET_BYTES} bytes or without
 --allowed-origins, unless --dev.
@@ -42,6 +85,8 @@ The server refuses to start (exit 1) with a secret under ${MIN_SECRET_BYTES} byt
 export class CliError extends Error {}
 
 export type CliCommand = { help: true } | { help: false; options: SignalingServerOptions & { port: number; host: string } };
+
+type CliValues = Partial<Record<string, string | boolean>>;
 
 function intArg(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -52,54 +97,38 @@ function intArg(name: string, raw: string | undefined, fallback: number, min: nu
   return n;
 }
 
-/** Parses the command line (and CALLKIT_SECRET); throws {@link CliError} with a message for the user. */
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
-  let values;
+function readValues(argv: string[]): CliValues {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const o of CLI_OPTIONS) options[o.name] = { type: o.arg ? 'string' : 'boolean', ...(o.short ? { short: o.short } : {}) };
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'secret-file': { type: 'string' },
-        'sdk-app-id': { type: 'string' },
-        'ring-timeout': { type: 'string' },
-        grace: { type: 'string' },
-        'allowed-origins': { type: 'string' },
-        path: { type: 'string' },
-        dev: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
   } catch (err) {
     throw new CliError((err as Error).message);
   }
-  if (values.help) return { help: true };
-  const dev = values.dev === true;
-  const port = intArg('port', values.port, DEFAULT_PORT, 0, 65535);
-  const sdkAppId = intArg('sdk-app-id', values['sdk-app-id'], DEFAULT_SDK_APP_ID, 1, 0xffffffff);
-  let ringTimeoutS: number | undefined;
-  if (values['ring-timeout'] !== undefined) {
-    ringTimeoutS = Number(values['ring-timeout']);
-    if (!Number.isFinite(ringTimeoutS) || ringTimeoutS <= 0) {
-      throw new CliError(`--ring-timeout must be a number of seconds (got ${values['ring-timeout']})`);
-    }
-  }
-  let graceMs: number | undefined;
-  if (values.grace !== undefined) {
-    graceMs = Number(values.grace) * 1000;
-    if (!Number.isFinite(graceMs) || graceMs < 0 || graceMs > 600_000) {
-      throw new CliError(`--grace must be a number of seconds in [0, 600] (got ${values.grace})`);
-    }
-  }
+}
+
+function ringTimeoutArg(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const s = Number(raw);
+  if (!Number.isFinite(s) || s <= 0) throw new CliError(`--ring-timeout must be a number of seconds (got ${raw})`);
+  return s;
+}
+
+function graceArg(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = Number(raw) * 1000;
+  if (!Number.isFinite(ms) || ms < 0 || ms > 600_000) throw new CliError(`--grace must be a number of seconds in [0, 600] (got ${raw})`);
+  return ms;
+}
+
+/** The secret from --secret-file or CALLKIT_SECRET; in dev mode a random one when neither is given. */
+function readSecret(file: string | undefined, env: NodeJS.ProcessEnv, dev: boolean): string {
   let secret: string | undefined;
-  if (values['secret-file'] !== undefined) {
+  if (file !== undefined) {
     try {
-      secret = readFileSync(values['secret-file'], 'utf8').replace(/[\r\n]+$/, '');
+      secret = readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
     } catch (err) {
-      throw new CliError(`cannot read --secret-file ${values['secret-file']}: ${(err as Error).message}`);
+      throw new CliError(`cannot read --secret-file ${file}: ${(err as Error).message}`);
     }
   } else if (env.CALLKIT_SECRET) {
     secret = env.CALLKIT_SECRET;
@@ -112,23 +141,38 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (bytes < MIN_SECRET_BYTES && !dev) {
     throw new CliError(`the secret is ${bytes} bytes; at least ${MIN_SECRET_BYTES} are required (or --dev for local development)`);
   }
-  const options: SignalingServerOptions & { port: number; host: string } = {
-    port,
-    host: values.host ?? '127.0.0.1',
-    secret,
-    sdkAppId,
-    dev,
-  };
+  return secret;
+}
+
+/** The allowed origins from --allowed-origins or CALLKIT_ALLOWED_ORIGINS; undefined only in dev mode. */
+function readOrigins(raw: string | undefined, dev: boolean): string[] | undefined {
+  if (raw !== undefined) {
+    const origins = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    if (origins.length === 0) throw new CliError('--allowed-origins lists no origin');
+    return origins;
+  }
+  if (!dev) throw new CliError("--allowed-origins is required (your app's origins, e.g. https://app.example.com, or '*' for any; or --dev)");
+  return undefined;
+}
+
+/** Parses the command line (and CALLKIT_SECRET); throws {@link CliError} with a message for the user. */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
+  const values = readValues(argv);
+  const str = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
+  if (values.help) return { help: true };
+  const dev = values.dev === true;
+  const port = intArg('port', str('port'), DEFAULT_PORT, 0, 65535);
+  const sdkAppId = intArg('sdk-app-id', str('sdk-app-id'), DEFAULT_SDK_APP_ID, 1, 0xffffffff);
+  const ringTimeoutS = ringTimeoutArg(str('ring-timeout'));
+  const graceMs = graceArg(str('grace'));
+  const secret = readSecret(str('secret-file'), env, dev);
+  const options: SignalingServerOptions & { port: number; host: string } = { port, host: str('host') ?? '127.0.0.1', secret, sdkAppId, dev };
   if (ringTimeoutS !== undefined) options.ringTimeoutS = ringTimeoutS;
   if (graceMs !== undefined) options.graceMs = graceMs;
-  if (values.path !== undefined) options.path = values.path;
-  const origins = values['allowed-origins'] ?? env.CALLKIT_ALLOWED_ORIGINS;
-  if (origins !== undefined) {
-    options.allowedOrigins = origins.split(',').map((s) => s.trim()).filter(Boolean);
-    if (options.allowedOrigins.length === 0) throw new CliError('--allowed-origins lists no origin');
-  } else if (!dev) {
-    throw new CliError("--allowed-origins is required (your app's origins, e.g. https://app.example.com, or '*' for any; or --dev)");
-  }
+  const path = str('path');
+  if (path !== undefined) options.path = path;
+  const origins = readOrigins(str('allowed-origins') ?? env.CALLKIT_ALLOWED_ORIGINS, dev);
+  if (origins !== undefined) options.allowedOrigins = origins;
   return { help: false, options };
 }
 

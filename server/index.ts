@@ -1,7 +1,12 @@
 /** Public API of `callkit-server` (also mounted by the Vite dev server in `vite.config.ts`). */
-export { createSignalingServer, startSignalingServer, MIN_SECRET_BYTES, DEV_USERSIG_EXPIRE_S } from './server.js';
-export type { SignalingServer, SignalingServerOptions, RateLimitOptions, Logger } from './server.js';
+export { createSignalingServer, startSignalingServer } from './server.js';
+export type { SignalingServer } from './server.js';
+export { MIN_SECRET_BYTES } from './options.js';
+export type { SignalingServerOptions, RateLimitOptions, Logger } from './options.js';
+export { DEV_USERSIG_EXPIRE_S } from './http.js';
 export { CallRegistry } from './registry.js';
-export type { ConnId, RegistryOptions, Scheduler, OutgoingServerMessage } from './registry.js';
+export type { RegistryOptions } from './registry.js';
+export type { ConnId, OutgoingServerMessage } from './call-model.js';
+export type { Scheduler } from './call-timers.js';
 export { genUserSig, verifyUserSig } from './usersig.js';
 export type { GenUserSigOptions, VerifyUserSigOptions, VerifyUserSigResult, UserSigFailure } from './usersig.js';

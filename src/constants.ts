@@ -60,3 +60,19 @@ export type DeviceKind = 'camera' | 'microphone' | 'speaker';
 
 /** Network quality (0 unknown, 1 excellent .. 6 down) from which the kit warns, as TUICallKit: 4 (poor). */
 export const POOR_NETWORK_QUALITY = 4;
+
+/*
+ * Product limits: call policy shared by the kit, the elements, the protocol schemas and the server.
+ * (The wire format's own limits, frame size and field lengths, stay in `src/protocol/messages.ts`.)
+ */
+/** Most invitees in one call (9 members in all). */
+export const MAX_INVITEES = 8;
+/** Most live (accepted or ringing) members of one call, the caller included. */
+export const MAX_MEMBERS = MAX_INVITEES + 1;
+/** Most invitations ringing at once for a user in no call (`multiIncoming`, see the protocol header). */
+export const MAX_CONCURRENT_INCOMING = 3;
+/** Ring timeout in seconds when a call does not set one. */
+export const DEFAULT_RING_TIMEOUT_S = 30;
+/** The ring timeouts (seconds) a call may ask for. */
+export const MIN_RING_TIMEOUT_S = 10;
+export const MAX_RING_TIMEOUT_S = 600;

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { InviteRequestEvent } from '../../src/events/requests.js';
-import { MAX_INVITEES } from '../../src/protocol/messages.js';
+import { MAX_INVITEES } from '../../src/constants.js';
 import type { CallState } from '../../src/store/types.js';
 import { styles } from './invite-panel.styles.js';
 

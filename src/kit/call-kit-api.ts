@@ -3,9 +3,17 @@
  * arguments, applies call policy, drives the engine, feeds the store, plays ringtones and emits
  * `ck-*` events (re-dispatched by every `<call-kit>` element).
  */
-import { CallEndReason, CallMediaType, CallRole, CallStatus, POOR_NETWORK_QUALITY, type FeatureButton, type LegacyStatus } from '../constants.js';
+import {
+  CallEndReason,
+  CallMediaType,
+  CallRole,
+  CallStatus,
+  MAX_INVITEES,
+  POOR_NETWORK_QUALITY,
+  type FeatureButton,
+  type LegacyStatus,
+} from '../constants.js';
 import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, GroupCallInfo } from '../engine/types.js';
-import { MAX_INVITEES } from '../protocol/messages.js';
 import { WebRTCEngine } from '../engine/webrtc/index.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
 import { Ringtone } from '../media/ringtone.js';

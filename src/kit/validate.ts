@@ -1,7 +1,15 @@
 /** Argument validation for the public `callKit` API: every bad argument throws a typed CallKitError. */
-import { CallMediaType, FeatureButton, LayoutMode, VideoDisplayMode, VideoResolution } from '../constants.js';
+import {
+  CallMediaType,
+  FeatureButton,
+  LayoutMode,
+  MAX_INVITEES,
+  MAX_RING_TIMEOUT_S,
+  MIN_RING_TIMEOUT_S,
+  VideoDisplayMode,
+  VideoResolution,
+} from '../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
-import { MAX_INVITEES, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from '../protocol/messages.js';
 
 const USER_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -97,7 +97,7 @@
  * Several incoming calls (opt-in per socket, flags on `login` and on `profile`; absent = unchanged,
  * default off, so an old client keeps the one-call rules above):
  * - `multiIncoming: true`: while the user is in no call (neither caller nor accepted member), up to
- *   {@link MAX_CONCURRENT_INCOMING} invitations ring at once; a further one finds the user `busy`.
+ *   `MAX_CONCURRENT_INCOMING` (`src/constants.ts`, 3) invitations ring at once; a further one finds the user `busy`.
  *   The kit's default engine always sets it. Each rings and ends on its own (`call-ended` per callId:
  *   `cancelled`, `timeout`, `answered-elsewhere`...); accepting one leaves the others ringing.
  * - `callWaiting: true` (`callKit.enableCallWaiting(true)`): while the user is in a call, ONE further
@@ -108,17 +108,13 @@
  *   client ends its call first ("end and accept": `hangup`, then `accept`).
  */
 import * as v from 'valibot';
+// Product limits (members, ringing calls, ring timeouts) are call policy, not wire format: they
+// live in `src/constants.ts`; the schemas below enforce them.
+import { MAX_INVITEES, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from '../constants.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame either side sends or accepts (also the server's `ws` maxPayload). */
 export const MAX_FRAME_BYTES = 64 * 1024;
-/** Most invitees in one call (9 members in all). */
-export const MAX_INVITEES = 8;
-export const DEFAULT_RING_TIMEOUT_S = 30;
-/** Most invitations ringing at once for a user in no call (`multiIncoming`, see the header). */
-export const MAX_CONCURRENT_INCOMING = 3;
-export const MIN_RING_TIMEOUT_S = 10;
-export const MAX_RING_TIMEOUT_S = 600;
 
 const USER_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const CALL_ID_RE = /^[A-Za-z0-9_-]{22}$/;

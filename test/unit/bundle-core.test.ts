@@ -27,7 +27,7 @@ const CHAT_MARKERS = ['wss.im.qcloud.com', 'events.im.qcloud.com'];
 /**
  * UserSig generation: the TLS v2 document fields, the helper's name, the HMAC key import. (Not the
  * word `secretKey`: the kit's init() guard refuses a `secretKey` param by name, and chat's upload
- * module has a COS `secretKey` field; r20-bundle-secrets.test.ts checks those uses.)
+ * module has a COS `secretKey` field; bundle-secrets.test.ts (R20) checks those uses.)
  */
 const SECRET_MARKERS: [string, RegExp][] = [
   ['TLS.sig field', /TLS\.sig\b/],

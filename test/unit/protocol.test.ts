@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import {
   CLIENT_MESSAGE_TYPES,
   MAX_FRAME_BYTES,
-  MAX_INVITEES,
   encode,
   parseClientMessage,
   parseServerMessage,
 } from '../../src/protocol/messages.js';
 import type { ClientMessage, ServerMessage } from '../../src/protocol/messages.js';
+import { MAX_INVITEES } from '../../src/constants.js';
 
 const CALL = 'AbCdEfGhIjKlMnOpQrStUv';
 const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n';

@@ -7,9 +7,8 @@
  * 3 invitations ring in all; while dialing or in a call, one more if call waiting is on; any other
  * invitation finds us busy (its id goes to {@link SimulatedEngine.busyCalls}, nothing is emitted).
  */
-import { CallEndReason, CallMediaType, CallRole, type DeviceKind, type VideoResolution } from '../../constants.js';
+import { CallEndReason, CallMediaType, CallRole, MAX_CONCURRENT_INCOMING, type DeviceKind, type VideoResolution } from '../../constants.js';
 import { CallKitError, ErrorCode } from '../../errors.js';
-import { MAX_CONCURRENT_INCOMING } from '../../protocol/messages.js';
 import { Emitter } from '../emitter.js';
 import type {
   CallEngine,

@@ -58,13 +58,19 @@
  *   emits `onCallMediaTypeChanged` too. Accepting a 1v1 video call audio-only does the same (as
  *   TUICallKit's `switchToAudio`); joining a group call audio-only changes only our own media.
  */
-import { CallEndReason, CallMediaType, CallRole, type DeviceKind, type VideoResolution } from '../../constants.js';
-import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import {
+  CallEndReason,
+  CallMediaType,
+  CallRole,
   MAX_CONCURRENT_INCOMING,
   MAX_INVITEES,
   MAX_RING_TIMEOUT_S,
   MIN_RING_TIMEOUT_S,
+  type DeviceKind,
+  type VideoResolution,
+} from '../../constants.js';
+import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
+import {
   type EndReason,
   type Member,
   type RelayData,

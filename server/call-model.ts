@@ -1,0 +1,104 @@
+/**
+ * The records the call registry keeps, and pure functions over them. No state, no I/O: the
+ * registry (`registry.ts`) owns the records; this module says what a call and a member are and how
+ * they are shown on the wire. A storage layer (call records) would persist these shapes.
+ */
+import type { MediaType, Member, MemberState, Outgoing, ServerMessage } from '../src/protocol/messages.js';
+
+/** A socket, as the registry knows it: an opaque number given by the connection layer. */
+export type ConnId = number;
+export type OutgoingServerMessage = Outgoing<ServerMessage>;
+
+export interface ProfileFields {
+  name?: string;
+  avatar?: string;
+}
+
+/** Per-socket incoming-call policy (login / profile flags); a user gets it only if every socket asked. */
+export interface IncomingFlags {
+  /** Up to `MAX_CONCURRENT_INCOMING` (`src/constants.ts`) invitations may ring at once while not in a call. */
+  multiIncoming?: boolean;
+  /** One invitation may ring ("waiting") while in a call. */
+  callWaiting?: boolean;
+}
+
+/** A pending timer on a member record (see `call-timers.ts`). */
+export interface TimerRef {
+  handle: unknown;
+}
+
+export interface MemberRec {
+  userId: string;
+  name?: string;
+  avatar?: string;
+  state: MemberState;
+  /** The member's call socket: the caller's inviting socket, or the socket that accepted. */
+  conn?: ConnId;
+  audio?: boolean;
+  video?: boolean;
+  /** The ring timer, while ringing. */
+  timer?: TimerRef;
+  ringDeadline?: number;
+  /** Who rang this member (`invite-user`); the caller when absent. Shown as `incoming.caller`. */
+  invitedBy?: string;
+  /** Set while the member's call socket is lost and it may still `resume`. */
+  grace?: TimerRef;
+}
+
+export interface CallRec {
+  callId: string;
+  callerId: string;
+  mediaType: MediaType;
+  timeoutS: number;
+  userData?: string;
+  groupId?: string;
+  /** Insertion order: caller first, then invitees in `to` order. */
+  members: Map<string, MemberRec>;
+}
+
+/** Member states that keep a call alive (the end rule counts them). */
+export const LIVE: ReadonlySet<MemberState> = new Set(['accepted', 'ringing']);
+
+/** How many members are live (accepted or ringing). */
+export function liveCount(call: CallRec): number {
+  let live = 0;
+  for (const m of call.members.values()) if (LIVE.has(m.state)) live++;
+  return live;
+}
+
+export function hasAcceptedInvitee(call: CallRec): boolean {
+  for (const m of call.members.values()) if (m.userId !== call.callerId && m.state === 'accepted') return true;
+  return false;
+}
+
+/**
+ * Glare: `me` (ringing for `current`, a 1v1 call from X nobody accepted) invites exactly X.
+ * Returns X, or undefined when this is not glare.
+ */
+export function glarePeer(current: CallRec, me: string, to: readonly string[]): string | undefined {
+  if (to.length !== 1 || current.members.size !== 2) return undefined;
+  const other = to[0];
+  if (current.callerId !== other) return undefined;
+  return current.members.get(me)?.state === 'ringing' ? other : undefined;
+}
+
+/** A member as the protocol shows it. */
+export function view(m: MemberRec): Member {
+  const out: Member = { userId: m.userId, state: m.state };
+  if (m.name !== undefined) out.name = m.name;
+  if (m.avatar !== undefined) out.avatar = m.avatar;
+  if (m.audio !== undefined) out.audio = m.audio;
+  if (m.video !== undefined) out.video = m.video;
+  return out;
+}
+
+export function memberList(call: CallRec): Member[] {
+  return [...call.members.values()].map(view);
+}
+
+export function profileOf(m: { userId: string; name?: string; avatar?: string }): { userId: string; name?: string; avatar?: string } {
+  const out: { userId: string; name?: string; avatar?: string } = { userId: m.userId };
+  if (m.name !== undefined) out.name = m.name;
+  if (m.avatar !== undefined) out.avatar = m.avatar;
+  return out;
+}

@@ -1,0 +1,281 @@
+/**
+ * The sockets: one {@link Conn} per accepted WebSocket, from handshake to close. This layer owns
+ * the per-socket rules that do not depend on what a message means: the login deadline, the
+ * heartbeat (ping every `pingIntervalMs`, terminate after `pingTimeoutMs` of silence), frame
+ * parsing against the protocol schemas, the message rate limit and the invalid-frame budget,
+ * back-pressure on sends, and exception guarding. Valid messages go to a {@link ConnectionHandler}
+ * (`dispatch.ts`); a logged-in socket that goes away is reported to it once it closes.
+ *
+ * Close codes: 4401 not authenticated (login missing, late or bad), 4400 too many invalid frames,
+ * 4429 over the rate limit for 10 s, 1009 frame over 64 KiB (ws), 1001 server shutting down.
+ */
+import { WebSocket } from 'ws';
+import type { RawData } from 'ws';
+import { encode, parseClientMessage } from '../src/protocol/messages.js';
+import type { ClientMessage, ErrorCode, ParseResult, ServerMessage } from '../src/protocol/messages.js';
+import type { ConnId, OutgoingServerMessage } from './call-model.js';
+import type { ServerConfig } from './options.js';
+import type { MessageBudget, RateLimiter } from './rate-limit.js';
+
+export interface Conn {
+  id: ConnId;
+  ws: WebSocket;
+  ip: string;
+  userId?: string;
+  loginTimer?: ReturnType<typeof setTimeout>;
+  lastSeen: number;
+  budget: MessageBudget;
+  invalidJsonAt: number[];
+  closing: boolean;
+  closed: Promise<void>;
+  /** Terminated for missing pings: the silence is taken off the grace period. */
+  timedOut?: boolean;
+}
+
+export interface ConnectionHandler {
+  /** A message that passed the schema and the rate limit (the first one is the `login`). */
+  onMessage(conn: Conn, message: ClientMessage): void;
+  /**
+   * A logged-in socket is closing or gone; `silentForMs`: how long it had been silent when it was
+   * terminated for missing pings (0 otherwise). May be told twice for one socket (close, then gone).
+   */
+  onGone(conn: ConnId, silentForMs: number): void;
+}
+
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const INVALID_JSON_LIMIT = 3;
+const INVALID_JSON_WINDOW_MS = 10_000;
+
+function rawToString(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+function who(conn: Conn): string {
+  return `socket ${conn.id}${conn.userId ? ` (${conn.userId})` : ''}`;
+}
+
+export class Connections {
+  private readonly conns = new Map<ConnId, Conn>();
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+  private nextConnId = 1;
+  private shuttingDown = false;
+
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly limiter: RateLimiter,
+    private readonly handler: ConnectionHandler,
+  ) {
+    this.heartbeat = setInterval(() => this.tick(), config.pingIntervalMs);
+    this.heartbeat.unref?.();
+  }
+
+  /** Takes over a socket that completed its handshake. */
+  accept(ws: WebSocket, ip: string): void {
+    if (this.shuttingDown) {
+      ws.terminate();
+      return;
+    }
+    let resolveClosed!: () => void;
+    const conn: Conn = {
+      id: this.nextConnId++,
+      ws,
+      ip,
+      lastSeen: Date.now(),
+      budget: this.limiter.newBudget(Date.now()),
+      invalidJsonAt: [],
+      closing: false,
+      closed: new Promise<void>((resolve) => (resolveClosed = resolve)),
+    };
+    this.conns.set(conn.id, conn);
+    if (this.config.dev) this.config.log.warn(`dev mode: socket ${conn.id} from ${ip} (dev mode is not for production)`);
+    conn.loginTimer = setTimeout(() => {
+      conn.loginTimer = undefined;
+      if (!conn.userId) this.close(conn, 4401, 'login timeout');
+    }, this.config.loginTimeoutMs);
+    ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
+    ws.on('pong', () => {
+      conn.lastSeen = Date.now();
+    });
+    ws.on('error', (err) => {
+      // e.g. a frame over maxPayload: ws closes the socket with 1009 itself.
+      this.config.log.info(`socket ${conn.id} error: ${err.message}`);
+    });
+    ws.on('close', () => {
+      this.onClose(conn);
+      resolveClosed();
+    });
+  }
+
+  /** The socket passed login as `userId`: the login deadline is off. */
+  markLoggedIn(conn: Conn, userId: string): void {
+    if (conn.loginTimer) clearTimeout(conn.loginTimer);
+    conn.loginTimer = undefined;
+    conn.userId = userId;
+  }
+
+  send(connId: ConnId, message: OutgoingServerMessage): void {
+    const conn = this.conns.get(connId);
+    if (!conn || conn.ws.readyState !== WebSocket.OPEN) return;
+    if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.config.log.warn(`socket ${conn.id} is not reading (over ${MAX_BUFFERED_BYTES} bytes queued): terminating`);
+      conn.ws.terminate();
+      return;
+    }
+    conn.ws.send(encode<ServerMessage>(message));
+  }
+
+  sendError(conn: Conn, ref: string | undefined, code: ErrorCode, message: string, field?: string): void {
+    const out: OutgoingServerMessage = { type: 'error', ref, code, message };
+    if (field !== undefined) out.field = field;
+    this.send(conn.id, out);
+  }
+
+  /** Closes the socket with `code`; a logged-in one leaves its call now, not when the close handshake completes. */
+  close(conn: Conn, code: number, reason: string): void {
+    if (conn.closing) return;
+    conn.closing = true;
+    if (conn.loginTimer) clearTimeout(conn.loginTimer);
+    conn.loginTimer = undefined;
+    if (conn.userId !== undefined) this.guard(conn, undefined, () => this.handler.onGone(conn.id, 0));
+    try {
+      conn.ws.close(code, reason);
+    } catch {
+      conn.ws.terminate();
+    }
+  }
+
+  /** Runs a handler; no exception escapes: it is logged and answered with `error internal`. */
+  guard(conn: Conn, ref: string | undefined, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.config.log.error(`internal error on socket ${conn.id}: ${(err as Error)?.stack ?? String(err)}`);
+      try {
+        this.sendError(conn, ref, 'internal', 'internal server error');
+      } catch {
+        // the socket is gone
+      }
+    }
+  }
+
+  /** Terminates every socket of `userId` (like a network drop); returns how many. */
+  dropUser(userId: string): number {
+    let dropped = 0;
+    for (const conn of this.conns.values()) {
+      if (conn.userId !== undefined && conn.userId === userId) {
+        conn.ws.terminate();
+        dropped++;
+      }
+    }
+    if (dropped) this.config.log.info(`dropped ${dropped} socket(s) of ${userId}`);
+    return dropped;
+  }
+
+  stats(): { sockets: number; loginTimers: number } {
+    let loginTimers = 0;
+    for (const c of this.conns.values()) if (c.loginTimer) loginTimers++;
+    return { sockets: this.conns.size, loginTimers };
+  }
+
+  /**
+   * Shutdown: stops the heartbeat at once; {@link closeAll} then closes every socket with 1001 and
+   * waits up to a second before terminating the rest.
+   */
+  stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+  }
+
+  async closeAll(): Promise<void> {
+    this.shuttingDown = true;
+    const conns = [...this.conns.values()];
+    for (const conn of conns) {
+      if (conn.loginTimer) clearTimeout(conn.loginTimer);
+      conn.loginTimer = undefined;
+      conn.closing = true;
+      try {
+        conn.ws.close(1001, 'server shutting down');
+      } catch {
+        conn.ws.terminate();
+      }
+    }
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(conns.map((c) => c.closed)),
+      new Promise<void>((resolve) => (deadline = setTimeout(resolve, 1000))),
+    ]);
+    clearTimeout(deadline);
+    for (const conn of this.conns.values()) conn.ws.terminate();
+    await Promise.all([...this.conns.values()].map((c) => c.closed));
+    this.conns.clear();
+  }
+
+  // ---- per socket -----------------------------------------------------------------------------
+
+  private onClose(conn: Conn): void {
+    if (conn.loginTimer) clearTimeout(conn.loginTimer);
+    conn.loginTimer = undefined;
+    this.conns.delete(conn.id);
+    const silentFor = conn.timedOut ? Date.now() - conn.lastSeen : 0;
+    if (conn.userId !== undefined && !this.shuttingDown) this.guard(conn, undefined, () => this.handler.onGone(conn.id, silentFor));
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const conn of this.conns.values()) {
+      if (now - conn.lastSeen > this.config.pingTimeoutMs) {
+        this.config.log.info(`${who(conn)} missed pings: terminating`);
+        conn.timedOut = true;
+        conn.ws.terminate();
+      } else if (conn.ws.readyState === WebSocket.OPEN) {
+        try {
+          conn.ws.ping();
+        } catch {
+          conn.ws.terminate();
+        }
+      }
+    }
+    this.limiter.prune(now, () => {
+      const online = new Set<string>();
+      for (const c of this.conns.values()) if (c.userId) online.add(c.userId);
+      return online;
+    });
+  }
+
+  private onFrame(conn: Conn, data: RawData, isBinary: boolean): void {
+    this.guard(conn, undefined, () => {
+      if (conn.closing || this.shuttingDown) return;
+      const now = Date.now();
+      conn.lastSeen = now;
+      const parsed: ParseResult<ClientMessage> = isBinary
+        ? { ok: false, code: 'invalid-json', message: 'binary frames are not accepted' }
+        : parseClientMessage(rawToString(data));
+      const ref = parsed.ok ? parsed.message.id : parsed.id;
+      const cost = parsed.ok && parsed.message.type === 'relay' && parsed.message.data.kind === 'candidate' ? 0.25 : 1;
+      if (!this.takeMessageToken(conn, cost, ref, now)) return;
+      if (!parsed.ok) {
+        this.sendError(conn, parsed.id, parsed.code, parsed.message, parsed.field);
+        if (conn.userId === undefined) return this.close(conn, 4401, 'login required');
+        if (parsed.code === 'invalid-json') {
+          conn.invalidJsonAt = conn.invalidJsonAt.filter((t) => now - t < INVALID_JSON_WINDOW_MS);
+          conn.invalidJsonAt.push(now);
+          if (conn.invalidJsonAt.length >= INVALID_JSON_LIMIT) this.close(conn, 4400, 'too many invalid frames');
+        }
+        return;
+      }
+      this.guard(conn, ref, () => this.handler.onMessage(conn, parsed.message));
+    });
+  }
+
+  private takeMessageToken(conn: Conn, cost: number, ref: string | undefined, now: number): boolean {
+    const verdict = this.limiter.message(conn.budget, cost, now);
+    if (verdict === 'close') {
+      this.config.log.warn(`${who(conn)} over the rate limit for 10 s: closing`);
+      this.close(conn, 4429, 'rate limited');
+    } else if (verdict === 'answer') {
+      this.sendError(conn, ref, 'rate-limited', 'too many messages: slow down');
+    }
+    return verdict === 'pass';
+  }
+}

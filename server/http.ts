@@ -1,0 +1,142 @@
+/**
+ * The server's HTTP face: the WebSocket upgrade gate (path, shutting down, Origin allow-list,
+ * per-address connection limit) and the plain HTTP endpoints under the path (`health`, and in dev
+ * mode `dev-usersig` and `dev-drop`). Admission rules for new sockets (trusted proxies, per-address
+ * caps, Origin logging) land here; what happens on an accepted socket is `connection.ts`'s.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import * as v from 'valibot';
+import { UserIdSchema } from '../src/protocol/messages.js';
+import { normalizeOrigin } from './options.js';
+import type { ServerConfig } from './options.js';
+import { genUserSig } from './usersig.js';
+
+/** Lifetime of a userSig minted by the dev endpoint. */
+export const DEV_USERSIG_EXPIRE_S = 24 * 3600;
+
+/** What the HTTP face needs from the rest of the server. */
+export interface HttpHooks {
+  isClosing(): boolean;
+  /** Charges the address's connection budget; false: refuse (429). */
+  allowConnection(ip: string): boolean;
+  /** Completes the WebSocket handshake and hands the socket on. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ip: string): void;
+  /** Terminates every socket of the user (dev-drop); returns how many. */
+  dropUser(userId: string): number;
+}
+
+export function pathnameOf(req: IncomingMessage): { pathname: string; searchParams: URLSearchParams } | null {
+  try {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    return { pathname: url.pathname, searchParams: url.searchParams };
+  } catch {
+    return null;
+  }
+}
+
+/** The address a request comes from, as the per-address limits see it. */
+export function clientAddress(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** Answers a refused upgrade with a plain HTTP status and closes the socket. */
+export function abortUpgrade(socket: Duplex, status: number, text: string): void {
+  try {
+    socket.once('finish', () => socket.destroy());
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    );
+  } catch {
+    socket.destroy();
+  }
+}
+
+export class HttpEndpoints {
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly hooks: HttpHooks,
+  ) {}
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = pathnameOf(req);
+    if (!url || url.pathname !== this.config.path) return false;
+    socket.on('error', () => undefined);
+    try {
+      if (this.hooks.isClosing()) {
+        abortUpgrade(socket, 503, 'Service Unavailable');
+        return true;
+      }
+      if (!this.originAllowed(req)) {
+        this.config.log.info(`refused upgrade from origin ${String(req.headers.origin).slice(0, 200)}`);
+        abortUpgrade(socket, 403, 'Forbidden');
+        return true;
+      }
+      const ip = clientAddress(req);
+      if (!this.hooks.allowConnection(ip)) {
+        abortUpgrade(socket, 429, 'Too Many Requests');
+        return true;
+      }
+      this.hooks.upgrade(req, socket, head, ip);
+    } catch (err) {
+      this.config.log.error(`upgrade failed: ${(err as Error)?.stack ?? String(err)}`);
+      abortUpgrade(socket, 400, 'Bad Request');
+    }
+    return true;
+  }
+
+  handleHttp(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = pathnameOf(req);
+    if (!url) return false;
+    const { path, dev, log, sdkAppId, secret } = this.config;
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      if (url.pathname === `${path}/dev-usersig`) {
+        if (!dev) send(404, { error: 'not found' });
+        else if (req.method !== 'GET') send(405, { error: 'method not allowed' });
+        else if (!this.originAllowed(req)) send(403, { error: 'origin not allowed' });
+        else {
+          const user = url.searchParams.get('user') ?? '';
+          if (!v.is(UserIdSchema, user)) send(400, { error: 'user must match [A-Za-z0-9_-]{1,64}' });
+          else {
+            const userSig = genUserSig({ sdkAppId, secret, userId: user, expireSeconds: DEV_USERSIG_EXPIRE_S });
+            log.info(`dev userSig minted for ${user}`);
+            send(200, { sdkAppId, userId: user, userSig });
+          }
+        }
+        return true;
+      }
+      if (url.pathname === `${path}/dev-drop`) {
+        if (!dev) send(404, { error: 'not found' });
+        else if (!this.originAllowed(req)) send(403, { error: 'origin not allowed' });
+        else send(200, { dropped: this.hooks.dropUser(url.searchParams.get('user') ?? '') });
+        return true;
+      }
+      if (url.pathname === `${path}/health`) {
+        send(200, { ok: true });
+        return true;
+      }
+      if (url.pathname === path) {
+        send(426, { error: 'this is a WebSocket endpoint' });
+        return true;
+      }
+    } catch (err) {
+      log.error(`http handler failed: ${(err as Error)?.stack ?? String(err)}`);
+      if (!res.headersSent) send(500, { error: 'internal' });
+      else res.destroy();
+      return true;
+    }
+    return false;
+  }
+
+  private originAllowed(req: IncomingMessage): boolean {
+    const allowed = this.config.allowedOrigins;
+    if (!allowed) return true;
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    return allowed.has(normalizeOrigin(origin));
+  }
+}

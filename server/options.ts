@@ -1,0 +1,179 @@
+/**
+ * The server's options, and their checking: {@link resolveConfig} turns {@link SignalingServerOptions}
+ * into a {@link ServerConfig} or throws a clear Error for a bad config (secret too short outside
+ * dev, bad sdkAppId, no Origin allow-list, ...), and logs the start-up warnings. New options land
+ * here first.
+ */
+import { DEFAULT_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S } from '../src/constants.js';
+import type { Limits } from './rate-limit.js';
+
+export interface Logger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface RateLimitOptions {
+  /** Per socket: sustained messages a second (ICE candidates count 1/4). Default 20. */
+  messagesPerSecond?: number;
+  /** Per socket: burst. Default 40. */
+  messageBurst?: number;
+  /** Per user: invites a minute (token bucket, burst = the same number). Default 10. */
+  invitesPerMinute?: number;
+  /** Per remote IP: new sockets a second. Default 5. */
+  connectionsPerSecond?: number;
+  /** Per remote IP: burst of new sockets. Default 10. */
+  connectionBurst?: number;
+}
+
+export interface SignalingServerOptions {
+  /** HMAC key for userSig; must be >= 32 bytes unless `dev: true` (then a warning is logged once). */
+  secret: string;
+  /** The only SDKAppID accepted in login/userSig. */
+  sdkAppId: number;
+  /** Dev mode: allows short secrets (warning), enables the dev userSig endpoint. */
+  dev?: boolean;
+  /** WebSocket path, default '/ck'. */
+  path?: string;
+  /** Default ring timeout in seconds (default 30). `invite.timeout` may ask for 10..600; this option goes down to 0.1 for tests. */
+  ringTimeoutS?: number;
+  /** Default 5000. */
+  pingIntervalMs?: number;
+  /** Default 15000: a socket that has not answered a ping (or sent anything) for this long is terminated. */
+  pingTimeoutMs?: number;
+  /** Default 5000. */
+  loginTimeoutMs?: number;
+  /**
+   * Default 15000: how long an accepted member of a connected call keeps its place after its call
+   * socket is lost, waiting for `resume` (counted from the last frame heard; see the protocol header).
+   */
+  graceMs?: number;
+  /**
+   * The web origins allowed to open a signaling socket (e.g. `['https://app.example.com']`); upgrades
+   * from other Origins are refused (403). Requests without an Origin header (non-browser clients)
+   * are allowed: browsers always send one, and the check exists against cross-site WebSocket
+   * hijacking. Required outside dev mode; `['*']` allows any origin, as a deliberate choice.
+   */
+  allowedOrigins?: string[];
+  /** Rate limits (reliability §3.4); `false` turns them all off. */
+  rateLimits?: RateLimitOptions | false;
+  logger?: Logger;
+}
+
+export const MIN_SECRET_BYTES = 32;
+
+/** The options, checked and with their defaults. */
+export interface ServerConfig {
+  secret: string;
+  sdkAppId: number;
+  dev: boolean;
+  path: string;
+  ringTimeoutS: number;
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  loginTimeoutMs: number;
+  graceMs: number;
+  /** Normalized allowed origins; null: any origin. */
+  allowedOrigins: Set<string> | null;
+  /** null: rate limits off. */
+  limits: Limits | null;
+  log: Logger;
+}
+
+export const consoleLogger: Logger = {
+  info: (m) => console.log(`[callkit-server] ${m}`),
+  warn: (m) => console.warn(`[callkit-server] ${m}`),
+  error: (m) => console.error(`[callkit-server] ${m}`),
+};
+
+/** An Origin as compared against the allow-list: trimmed, no trailing slash, lower case. */
+export function normalizeOrigin(origin: string): string {
+  return origin.trim().replace(/\/+$/, '').toLowerCase();
+}
+
+function positive(name: string, value: number | undefined, fallback: number, min: number, max = Infinity): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`callkit-server: ${name} must be a number in [${min}, ${max}] (got ${String(value)})`);
+  }
+  return value;
+}
+
+function resolveOrigins(options: SignalingServerOptions, dev: boolean): Set<string> | null {
+  if (options.allowedOrigins !== undefined) {
+    if (!Array.isArray(options.allowedOrigins) || options.allowedOrigins.some((o) => typeof o !== 'string')) {
+      throw new Error('callkit-server: allowedOrigins must be an array of origins');
+    }
+    return options.allowedOrigins.includes('*') ? null : new Set(options.allowedOrigins.map(normalizeOrigin));
+  }
+  if (dev) return null;
+  throw new Error(
+    "callkit-server: allowedOrigins is required outside dev mode: list your app's web origins (e.g. ['https://app.example.com']), or ['*'] to allow any page deliberately",
+  );
+}
+
+function resolveLimits(rateLimits: RateLimitOptions | false | undefined): Limits | null {
+  if (rateLimits === false) return null;
+  const r = rateLimits ?? {};
+  return {
+    rate: positive('rateLimits.messagesPerSecond', r.messagesPerSecond, 20, 0.001),
+    burst: positive('rateLimits.messageBurst', r.messageBurst, 40, 1),
+    invitesPerMinute: positive('rateLimits.invitesPerMinute', r.invitesPerMinute, 10, 1),
+    connRate: positive('rateLimits.connectionsPerSecond', r.connectionsPerSecond, 5, 0.001),
+    connBurst: positive('rateLimits.connectionBurst', r.connectionBurst, 10, 1),
+  };
+}
+
+/** Checks the options (throws a clear Error for a bad config) and logs the start-up warnings. */
+export function resolveConfig(options: SignalingServerOptions): ServerConfig {
+  if (!options || typeof options !== 'object') throw new Error('callkit-server: options are required');
+  const log = options.logger ?? consoleLogger;
+  const dev = options.dev === true;
+  if (typeof options.secret !== 'string' || options.secret.length === 0) {
+    throw new Error('callkit-server: a secret (the userSig HMAC key) is required');
+  }
+  const secretBytes = Buffer.byteLength(options.secret, 'utf8');
+  if (secretBytes < MIN_SECRET_BYTES && !dev) {
+    throw new Error(
+      `callkit-server: the secret is ${secretBytes} bytes; at least ${MIN_SECRET_BYTES} are required (or dev: true for local development)`,
+    );
+  }
+  if (!Number.isSafeInteger(options.sdkAppId) || options.sdkAppId < 1 || options.sdkAppId > 0xffffffff) {
+    throw new Error(`callkit-server: sdkAppId must be an integer in [1, 4294967295] (got ${String(options.sdkAppId)})`);
+  }
+  const path = options.path ?? '/ck';
+  if (typeof path !== 'string' || !/^\/[A-Za-z0-9._~\-/]*$/.test(path) || (path.length > 1 && path.endsWith('/'))) {
+    throw new Error(`callkit-server: path must look like '/ck' (got ${String(path)})`);
+  }
+  const ringTimeoutS = positive('ringTimeoutS', options.ringTimeoutS, DEFAULT_RING_TIMEOUT_S, 0.1, MAX_RING_TIMEOUT_S);
+  const pingIntervalMs = positive('pingIntervalMs', options.pingIntervalMs, 5000, 10);
+  const pingTimeoutMs = positive('pingTimeoutMs', options.pingTimeoutMs, 15000, 10);
+  const loginTimeoutMs = positive('loginTimeoutMs', options.loginTimeoutMs, 5000, 10);
+  const allowedOrigins = resolveOrigins(options, dev);
+  const limits = resolveLimits(options.rateLimits);
+
+  if (dev) {
+    log.warn(`dev mode: GET ${path}/dev-usersig mints a userSig for any user id; never enable dev mode in production`);
+    if (secretBytes < MIN_SECRET_BYTES) {
+      log.warn(`the secret is only ${secretBytes} bytes (at least ${MIN_SECRET_BYTES} outside dev mode)`);
+    }
+  } else if (!allowedOrigins) {
+    log.warn("allowedOrigins ['*']: any web page may open a signaling socket");
+  }
+
+  const graceMs = positive('graceMs', options.graceMs, 15_000, 0, 600_000);
+  return {
+    secret: options.secret,
+    sdkAppId: options.sdkAppId,
+    dev,
+    path,
+    ringTimeoutS,
+    pingIntervalMs,
+    pingTimeoutMs,
+    loginTimeoutMs,
+    graceMs,
+    allowedOrigins,
+    limits,
+    log,
+  };
+}
