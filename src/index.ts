@@ -23,8 +23,8 @@ export type { IconName } from './icon-registry.js';
 export type { LocaleDictionary } from './i18n/index.js';
 export { CallStore, legacyStatus, formatDuration } from './store/store.js';
 export type { CallState, IncomingCall, MemberView, ReadonlyStore, Settings, Message, Toast } from './store/types.js';
-export { storeContext } from './store/context.js';
-export { StoreController } from './store/store-controller.js';
+export { storeContext } from './elements/context.js';
+export { StoreController } from './elements/store-controller.js';
 export type {
   CallEngine,
   CallEngineEvents,

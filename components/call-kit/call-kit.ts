@@ -17,10 +17,10 @@ import {
 import { BlurRequestEvent, FullScreenRequestEvent, SpeakerRequestEvent, SwitchCameraRequestEvent } from '../../src/events/requests.js';
 import type { KitCallbacks } from '../../src/kit/call-kit-api.js';
 import type { LayoutMode, VideoDisplayMode, VideoResolution } from '../../src/constants.js';
-import { LocalizeController } from '../../src/i18n/localize-controller.js';
+import { LocalizeController } from '../../src/elements/localize-controller.js';
 import { KIT_EVENTS, callKit, type CallKit } from '../../src/kit/call-kit-api.js';
-import { storeContext } from '../../src/store/context.js';
-import { StoreController, shallowEqual } from '../../src/store/store-controller.js';
+import { storeContext } from '../../src/elements/context.js';
+import { StoreController, shallowEqual } from '../../src/elements/store-controller.js';
 import type { CallState, ReadonlyStore } from '../../src/store/types.js';
 import { CallView } from '../call-view/call-view.js';
 import { FloatWindow } from '../float-window/float-window.js';

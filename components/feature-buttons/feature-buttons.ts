@@ -3,7 +3,7 @@ import { state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { CallMediaType, CallRole, CallStatus, FeatureButton } from '../../src/constants.js';
-import { canRouteAudio, realDevices, SYSTEM_DEFAULT, systemDefaultLabel } from '../../src/elements/output-devices.js';
+import { canRouteAudio, realDevices, SYSTEM_DEFAULT, systemDefaultLabel } from '../../src/util/output-devices.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import type { DeviceInfo } from '../../src/engine/types.js';
 import {
@@ -22,7 +22,7 @@ import {
 } from '../../src/events/requests.js';
 import type { MessageKey } from '../../src/i18n/index.js';
 import { icons } from '../../src/icons.js';
-import { shallowEqual } from '../../src/store/store-controller.js';
+import { shallowEqual } from '../../src/elements/store-controller.js';
 import type { CallState } from '../../src/store/types.js';
 import { styles } from './feature-buttons.styles.js';
 

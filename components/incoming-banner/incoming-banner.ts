@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { CallMediaType, CallRole, CallStatus } from '../../src/constants.js';
-import { safeImageUrl } from '../../src/elements/safe-url.js';
+import { safeImageUrl } from '../../src/util/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { AcceptRequestEvent, RejectRequestEvent } from '../../src/events/requests.js';
 import { icons } from '../../src/icons.js';

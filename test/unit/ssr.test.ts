@@ -9,7 +9,6 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const entries = [
   'src/index.ts',
   'src/define.ts',
-  'src/elements/index.ts',
   'src/i18n/index.ts',
   'src/engine/tencent/index.ts',
   'src/engine/tencent/dev-usersig.ts',
