@@ -21,6 +21,7 @@ import { LocalizeController } from '../../src/elements/localize-controller.js';
 import { KIT_EVENTS, callKit, type CallKit } from '../../src/kit/call-kit-api.js';
 import { storeContext } from '../../src/elements/context.js';
 import { StoreController, shallowEqual } from '../../src/elements/store-controller.js';
+import { isRingingForMe } from '../../src/store/selectors.js';
 import type { CallState, ReadonlyStore } from '../../src/store/types.js';
 import { CallView } from '../call-view/call-view.js';
 import { FloatWindow } from '../float-window/float-window.js';
@@ -268,7 +269,7 @@ export class CallKitElement extends LitElement {
     const { status, role, toast, minimized, soundBlocked } = this.#view.value;
     const states = this.#internals?.states;
     if (!states) return;
-    const ringing = status === CallStatus.CALLING && role === CallRole.CALLEE;
+    const ringing = isRingingForMe({ status, role });
     const want = {
       idle: status === CallStatus.IDLE && !toast,
       calling: status === CallStatus.CALLING,
@@ -287,7 +288,7 @@ export class CallKitElement extends LitElement {
     const { status, role, toast, minimized, soundBlocked, incoming } = this.#view.value;
     // While idle, <call-view> shows only its toast region (why the last call ended).
     if (status === CallStatus.IDLE && !toast && !incoming) return nothing;
-    const ringing = status === CallStatus.CALLING && role === CallRole.CALLEE;
+    const ringing = isRingingForMe({ status, role });
     // Minimized: the view stays in the DOM (its media elements keep playing the call's audio), hidden.
     const floating = minimized && status !== CallStatus.IDLE && !ringing;
     const sound = this.#localize.t('sound-blocked');

@@ -9,7 +9,8 @@ import { MAX_INVITEES } from '../protocol/messages.js';
 import { WebRTCEngine } from '../engine/webrtc/index.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
 import { Ringtone } from '../media/ringtone.js';
-import { CallStore, legacyStatus } from '../store/store.js';
+import { legacyStatus, isRingingForMe } from '../store/selectors.js';
+import { CallStore } from '../store/store.js';
 import type { CallState, IncomingCall, Message, ReadonlyStore, Settings } from '../store/types.js';
 import { IncomingAlerts } from './incoming-alerts.js';
 import {
@@ -359,7 +360,7 @@ export class CallKit extends EventTarget {
     const endCurrent = p.endCurrent === undefined ? false : validateBoolean(p.endCurrent, 'endCurrent');
     const callId = p.callId === undefined ? undefined : validateCallId(p.callId);
     let state = this.#store.getState();
-    const ringingNow = state.status === CallStatus.CALLING && state.role === CallRole.CALLEE;
+    const ringingNow = isRingingForMe(state);
     if (callId !== undefined && !(ringingNow && state.callId === callId)) {
       const entry = state.incoming.find((c) => c.callId === callId);
       if (!entry) throw new CallKitError(ErrorCode.INVALID_STATE, `there is no incoming call ${callId}`);
@@ -400,7 +401,7 @@ export class CallKit extends EventTarget {
     const p = requireObject(options, 'reject() options');
     const callId = p.callId === undefined ? undefined : validateCallId(p.callId);
     const state = this.#store.getState();
-    const ringingNow = state.status === CallStatus.CALLING && state.role === CallRole.CALLEE;
+    const ringingNow = isRingingForMe(state);
     if (callId !== undefined && !(ringingNow && state.callId === callId)) {
       if (!state.incoming.some((c) => c.callId === callId)) throw new CallKitError(ErrorCode.INVALID_STATE, `there is no incoming call ${callId}`);
       await engine.reject({ callId });
