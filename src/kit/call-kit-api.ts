@@ -12,10 +12,10 @@ import { WebRTCEngine } from '../engine/webrtc/index.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
 import { isRingingForMe } from '../store/selectors.js';
 import { CallStore } from '../store/store.js';
-import type { Message, ReadonlyStore, Settings } from '../store/types.js';
-import { EngineToStore } from './engine-to-store.js';
-import { KitEffects, type ToastType } from './kit-effects.js';
-import type { AcceptOptions, CallsParams, InitParams, KitCallbacks, KitEventMap } from './types.js';
+import type { ReadonlyStore, Settings } from '../store/types.js';
+import { EngineToStore, type EngineToStoreHost } from './engine-to-store.js';
+import { KitEffects } from './kit-effects.js';
+import type { AcceptOptions, CallsParams, InitParams, KitCallbacks } from './types.js';
 import {
   requireObject,
   validateAcceptOptions,
@@ -51,18 +51,17 @@ export class CallKit extends EventTarget {
   #initializing: Promise<void> | null = null;
   /** Sends hangup when the page goes away (registered at init, removed at teardown). */
   #pageHide: (() => void) | null = null;
-  /** Store -> ringtones, title, notifications, toasts, host events (the store's first subscriber). */
-  #effects = new KitEffects(this.#store, {
-    emit: (type, detail) => this.#emit(type, detail),
+  /** What the kit's two halves below need from the facade. */
+  #host: EngineToStoreHost = {
+    emit: (type, detail) => this.dispatchEvent(new CustomEvent(type, { detail })),
     callbacks: () => this.#callbacks,
-  });
-  /** Engine events -> store. */
-  #events = new EngineToStore(this.#store, {
-    emit: (type, detail) => this.#emit(type, detail),
-    callbacks: () => this.#callbacks,
-    toast: (message, type) => this.#showToast(message, type),
+    toast: (message, type) => this.#effects.toast(message, type),
     refreshDevices: () => void this.getDeviceList().catch(() => undefined),
-  });
+  };
+  /** Store -> ringtones, title, notifications, toasts, host events (the store's first subscriber). */
+  #effects = new KitEffects(this.#store, this.#host);
+  /** Engine events -> store. */
+  #events = new EngineToStore(this.#store, this.#host);
 
   /** Read-only store: `getState()` and `subscribe()`, for elements outside `<call-kit>` and for apps. */
   get store(): ReadonlyStore {
@@ -208,7 +207,7 @@ export class CallKit extends EventTarget {
       });
     } catch (error) {
       const err = this.#asKitError(error);
-      this.#showToast({ key: 'call-failed', params: { message: err.message } }, 'error');
+      this.#effects.toast({ key: 'call-failed', params: { message: err.message } }, 'error');
       throw err;
     }
     this.#store.dispatch({ type: 'self-media', audio: true, video: valid.type === CallMediaType.VIDEO });
@@ -266,7 +265,7 @@ export class CallKit extends EventTarget {
     } catch (error) {
       this.#store.dispatch({ type: 'answering', callId: '' });
       const err = this.#asKitError(error);
-      this.#showToast({ key: err.code === ErrorCode.CAMERA_NOT_AUTHORIZED ? 'no-camera-access' : err.code === ErrorCode.MICROPHONE_NOT_AUTHORIZED ? 'no-microphone-access' : 'device-error' }, 'error');
+      this.#effects.toast({ key: err.code === ErrorCode.CAMERA_NOT_AUTHORIZED ? 'no-camera-access' : err.code === ErrorCode.MICROPHONE_NOT_AUTHORIZED ? 'no-microphone-access' : 'device-error' }, 'error');
       throw err;
     }
     this.#store.dispatch({ type: 'self-media', audio: true, video: mediaType === CallMediaType.VIDEO });
@@ -339,7 +338,7 @@ export class CallKit extends EventTarget {
       await engine.join(known ? { callId, mediaType: known.mediaType } : { callId });
     } catch (error) {
       const err = this.#asKitError(error);
-      this.#showToast({ key: 'call-failed', params: { message: err.message } }, 'error');
+      this.#effects.toast({ key: 'call-failed', params: { message: err.message } }, 'error');
       throw err;
     }
     const state = this.#store.getState();
@@ -541,7 +540,7 @@ export class CallKit extends EventTarget {
     const on = validateBoolean(enable, 'enable');
     const engine = this.#requireEngine() as CallEngine & { setBlurBackground?: (level: number) => Promise<void> };
     if (typeof engine.setBlurBackground !== 'function') {
-      this.#showToast({ key: 'blur-unsupported' }, 'info');
+      this.#effects.toast({ key: 'blur-unsupported' }, 'info');
       throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine cannot blur the background`, 'not-supported');
     }
     await engine.setBlurBackground(on ? 3 : 0);
@@ -581,10 +580,6 @@ export class CallKit extends EventTarget {
     this.#store.dispatch({ type: 'settings', settings });
   }
 
-  #showToast(message: Message, type: ToastType): void {
-    this.#effects.toast(message, type);
-  }
-
   #asKitError(error: unknown): CallKitError {
     if (error instanceof CallKitError) return error;
     const message = error instanceof Error ? error.message : String(error);
@@ -595,10 +590,6 @@ export class CallKit extends EventTarget {
   get ringtone(): { kind: 'dialing' | 'ringing' | 'waiting' | null; playing: boolean; blocked: boolean; url: string | null } {
     const { kind, playing, blocked, src } = this.#effects.ringtone;
     return { kind, playing, blocked, url: src };
-  }
-
-  #emit<K extends keyof KitEventMap>(type: K, detail: KitEventMap[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 }
 

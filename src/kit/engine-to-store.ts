@@ -19,6 +19,7 @@ export interface EngineToStoreHost extends KitHost {
 }
 
 type On = <K extends keyof CallEngineEvents>(event: K, fn: (payload: CallEngineEvents[K]) => void) => void;
+type Dispatch = CallStore['dispatch'];
 
 /** The incoming-list entry of an `onCallReceived` event. */
 export function incomingOf(e: CallEngineEvents['onCallReceived']): IncomingCall {
@@ -36,35 +37,25 @@ export function incomingOf(e: CallEngineEvents['onCallReceived']): IncomingCall 
   };
 }
 
+/** The toast of a call that ended for a cause other than ours (`timeout` depends on the role). */
+const END_KEYS: Partial<Record<EndCause, string>> = {
+  rejected: 'other-side-reject-call',
+  busy: 'other-side-line-busy',
+  unavailable: 'user-unavailable',
+  cancelled: 'other-side-cancelled',
+  'answered-elsewhere': 'answered-elsewhere',
+  'rejected-elsewhere': 'rejected-elsewhere',
+  glare: 'glare',
+  disconnected: 'disconnected',
+  network: 'network-unsupported',
+  hangup: 'other-side-hangup',
+};
+
 /** Toast key for the end of a call, from the point of view of the one it ended for. */
 export function endMessage(cause: EndCause, role: CallRole, byMe: boolean): Message | null {
   if (byMe) return null;
-  switch (cause) {
-    case 'rejected':
-      return { key: 'other-side-reject-call' };
-    case 'busy':
-      return { key: 'other-side-line-busy' };
-    case 'timeout':
-      return { key: role === CallRole.CALLEE ? 'call-ended' : 'call-timeout' };
-    case 'unavailable':
-      return { key: 'user-unavailable' };
-    case 'cancelled':
-      return { key: 'other-side-cancelled' };
-    case 'answered-elsewhere':
-      return { key: 'answered-elsewhere' };
-    case 'rejected-elsewhere':
-      return { key: 'rejected-elsewhere' };
-    case 'glare':
-      return { key: 'glare' };
-    case 'disconnected':
-      return { key: 'disconnected' };
-    case 'network':
-      return { key: 'network-unsupported' };
-    case 'hangup':
-      return { key: 'other-side-hangup' };
-    default:
-      return { key: 'call-ended' };
-  }
+  if (cause === 'timeout') return { key: role === CallRole.CALLEE ? 'call-ended' : 'call-timeout' };
+  return { key: (Object.hasOwn(END_KEYS, cause) && END_KEYS[cause]) || 'call-ended' };
 }
 
 export class EngineToStore {
@@ -102,18 +93,19 @@ export class EngineToStore {
   bind(engine: CallEngine): () => void {
     const offs: (() => void)[] = [];
     const on: On = (event, fn) => offs.push(engine.on(event, fn));
-    this.#bindCall(on);
-    this.#bindMembers(on);
-    this.#bindMedia(on);
-    this.#bindConnection(on);
+    const d: Dispatch = (action) => this.#store.dispatch(action);
+    // A new engine event gets its handler in one of these.
+    this.#bindCall(on, d);
+    this.#bindMembers(on, d);
+    this.#bindMedia(on, d);
+    this.#bindConnection(on, d);
     return () => {
       for (const off of offs.splice(0)) off();
     };
   }
 
   /** Invitations and the current call's life: received, started, begun, ended. */
-  #bindCall(on: On): void {
-    const d = this.#store.dispatch.bind(this.#store);
+  #bindCall(on: On, d: Dispatch): void {
     on('onCallReceived', (e) => {
       const entry = incomingOf(e);
       d({ type: 'incoming-add', call: entry });
@@ -155,8 +147,7 @@ export class EngineToStore {
   }
 
   /** Remote members: invited, accepted, joined, gone, their profiles. */
-  #bindMembers(on: On): void {
-    const d = this.#store.dispatch.bind(this.#store);
+  #bindMembers(on: On, d: Dispatch): void {
     on('onUserAccept', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
     on('onUserJoin', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
     on('onUserInfo', (e) => d({ type: 'member-upsert', userId: e.userId, name: e.name, avatar: e.avatar }));
@@ -168,8 +159,7 @@ export class EngineToStore {
   }
 
   /** Media: availability, volumes, network quality, streams, media type, devices. */
-  #bindMedia(on: On): void {
-    const d = this.#store.dispatch.bind(this.#store);
+  #bindMedia(on: On, d: Dispatch): void {
     on('onUserVideoAvailable', (e) => d({ type: 'member-media', userId: e.userId, video: e.available }));
     on('onUserAudioAvailable', (e) => d({ type: 'member-media', userId: e.userId, audio: e.available }));
     on('onUserVoiceVolumeChanged', (e) => d({ type: 'volumes', volumes: e.volumes }));
@@ -187,8 +177,7 @@ export class EngineToStore {
   }
 
   /** The signaling connection, being kicked out, errors. */
-  #bindConnection(on: On): void {
-    const d = this.#store.dispatch.bind(this.#store);
+  #bindConnection(on: On, d: Dispatch): void {
     on('onConnectionStateChanged', (e) => {
       d({ type: 'connection', state: e.state });
       const state = this.#store.getState();

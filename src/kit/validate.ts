@@ -22,6 +22,13 @@ export function validateUserId(value: unknown, what = 'userID'): string {
   return value;
 }
 
+/** The user ids of a `userIDList`, without duplicates. */
+function userIds(list: unknown[]): string[] {
+  const ids = list.map((id, i) => validateUserId(id, `userIDList[${i}]`));
+  if (new Set(ids).size !== ids.length) throw invalidParameter('userIDList has duplicate user ids');
+  return ids;
+}
+
 export function validateMediaType(value: unknown): CallMediaType {
   if (value !== CallMediaType.AUDIO && value !== CallMediaType.VIDEO) {
     throw invalidParameter(`type must be CallMediaType.AUDIO (1) or CallMediaType.VIDEO (2) (got ${describe(value)})`);
@@ -44,8 +51,7 @@ export function validateCallsParams(value: unknown, selfId: string): ValidCallsP
   if (list.length < 1 || list.length > MAX_INVITEES) {
     throw new CallKitError(ErrorCode.CALLEE_COUNT, `userIDList must hold 1 to ${MAX_INVITEES} user ids (got ${list.length})`);
   }
-  const ids = list.map((id, i) => validateUserId(id, `userIDList[${i}]`));
-  if (new Set(ids).size !== ids.length) throw invalidParameter('userIDList has duplicate user ids');
+  const ids = userIds(list);
   if (ids.includes(selfId)) throw new CallKitError(ErrorCode.SELF_CALL, 'you cannot call yourself');
   const out: ValidCallsParams = { userIDList: ids, type: validateMediaType(params.type) };
   if (params.timeout !== undefined) {
@@ -145,9 +151,7 @@ export function validateInvitees(value: unknown): string[] {
   const p = requireObject(value, 'inviteUser() params');
   const list = p.userIDList;
   if (!Array.isArray(list) || list.length < 1) throw invalidParameter('userIDList must be a non-empty array of user ids');
-  const ids = list.map((id, i) => validateUserId(id, `userIDList[${i}]`));
-  if (new Set(ids).size !== ids.length) throw invalidParameter('userIDList has duplicate user ids');
-  return ids;
+  return userIds(list);
 }
 
 /** `join({ callId })`: the call id. */

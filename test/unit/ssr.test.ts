@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { ELEMENT_TAGS } from '../../src/element-tags.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entries = [
@@ -15,7 +15,7 @@ const entries = [
   'src/engine/simulated/simulated-engine.ts',
   // Entries of the package's `exports` (package.json; the built files are imported in Node by test/e2e/pack.test.ts).
   'src/react/index.ts',
-  ...[...readFileSync(`${root}/src/define.ts`, 'utf8').matchAll(/^define\('([a-z-]+)'/gm)].map((m) => `components/${m[1]}/${m[1]}.ts`),
+  ...ELEMENT_TAGS.map((e) => e.file),
 ];
 
 for (const entry of entries) {
