@@ -4,8 +4,10 @@ import { property } from 'lit/decorators.js';
 import { CallRole, CallStatus } from '../../src/constants.js';
 import {
   AcceptRequestEvent,
+  BlurRequestEvent,
   CameraRequestEvent,
   DeviceRequestEvent,
+  FullScreenRequestEvent,
   HangupRequestEvent,
   JoinRequestEvent,
   MicrophoneRequestEvent,
@@ -13,8 +15,9 @@ import {
   MinimizeRequestEvent,
   RejectRequestEvent,
   SoundRequestEvent,
+  SpeakerRequestEvent,
+  SwitchCameraRequestEvent,
 } from '../../src/events/requests.js';
-import { BlurRequestEvent, FullScreenRequestEvent, SpeakerRequestEvent, SwitchCameraRequestEvent } from '../../src/events/requests.js';
 import type { KitCallbacks } from '../../src/kit/call-kit-api.js';
 import type { LayoutMode, VideoDisplayMode, VideoResolution } from '../../src/constants.js';
 import { LocalizeController } from '../../src/elements/localize-controller.js';
