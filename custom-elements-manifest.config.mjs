@@ -1,14 +1,15 @@
 /**
  * Custom elements manifest (`npm run manifest`): analyses the elements' JSDoc (`@event`, `@slot`,
  * `@csspart`, `@cssproperty`, `@cssstate`) and lit decorators. The classes are registered in
- * `src/define.ts` (not next to the class), so the plugin below reads the `define('tag', Class)` calls
- * there and gives each class its tag, and strips private/protected members and lit internals.
+ * `src/define.ts` (not next to the class), so the plugin below gives each class its tag from the tag
+ * table (`src/element-tags.ts`, loaded with tsx), and strips private/protected members and lit internals.
  */
-import { readFileSync } from 'node:fs';
+import { tsImport } from 'tsx/esm/api';
 
-const defineSource = readFileSync(new URL('./src/define.ts', import.meta.url), 'utf8');
-/** Class name → tag, from `define('call-kit', CallKitElement);` lines. */
-const tags = new Map([...defineSource.matchAll(/^define\('([a-z][a-z0-9-]*)',\s*([A-Za-z0-9_]+)\)/gm)].map((m) => [m[2], m[1]]));
+/** @type {{ ELEMENT_TAGS: readonly { tag: string; className: string }[] }} */
+const { ELEMENT_TAGS } = await tsImport('./src/element-tags.ts', import.meta.url);
+/** Class name → tag. */
+const tags = new Map(ELEMENT_TAGS.map((e) => [e.className, e.tag]));
 
 /** @type {import('@custom-elements-manifest/analyzer').Plugin} */
 const tagsFromDefine = {

@@ -1,8 +1,9 @@
 import { defineConfig, type Plugin, type ViteDevServer, type PreviewServer } from 'vite';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { elementEntry } from './scripts/element-entry.js';
 import { createSignalingServer, type SignalingServer } from './server/index.js';
+import { ELEMENT_TAGS } from './src/element-tags.js';
 
 /**
  * Mounts the signaling server on the dev (and preview) server under /ck, in dev mode: the page gets
@@ -50,13 +51,12 @@ function callkitServer(): Plugin {
   return { name: 'callkit-server', configureServer: mount, configurePreviewServer: mount };
 }
 
-/** The kit's tags and their classes, from src/define.ts (`define('call-kit', CallKitElement)`) and the class files. */
-const ELEMENT_TAGS = [...readFileSync(new URL('./src/define.ts', import.meta.url), 'utf8').matchAll(/^define\('([a-z][a-z0-9-]*)',\s*(\w+)\)/gm)].map((m) => ({ tag: m[1], cls: m[2] }));
 const ELEMENT_ENTRY = 'virtual:ck-element/';
 
 /**
- * Library build: one entry per element (`dist/elements/<tag>.js`, `callkit-elements/elements/<tag>.js`)
- * that registers its tag and the kit tags it renders (`static dependencies`), and exports the class.
+ * Library build: one entry per element of src/element-tags.ts (`dist/elements/<tag>.js`,
+ * `callkit-elements/elements/<tag>.js`) that registers its tag and the kit tags it renders
+ * (`static dependencies`), and exports the class: the module of scripts/element-entry.ts.
  */
 function elementEntries(): Plugin {
   return {
@@ -66,18 +66,8 @@ function elementEntries(): Plugin {
     resolveId: (id) => (id.includes(ELEMENT_ENTRY) ? `\0${id.slice(id.indexOf(ELEMENT_ENTRY))}` : null),
     load(id) {
       if (!id.startsWith(`\0${ELEMENT_ENTRY}`)) return null;
-      const { tag, cls } = ELEMENT_TAGS.find((e) => e.tag === id.slice(ELEMENT_ENTRY.length + 1))!;
-      const file = fileURLToPath(new URL(`./components/${tag}/${tag}.ts`, import.meta.url));
-      return [
-        `import { ${cls} } from ${JSON.stringify(file)};`,
-        `const define = (tag, element) => {`,
-        `  if (typeof customElements === 'undefined' || customElements.get(tag)) return;`,
-        `  for (const [t, e] of Object.entries(element.dependencies ?? {})) define(t, e);`,
-        `  customElements.define(tag, element);`,
-        `};`,
-        `define(${JSON.stringify(tag)}, ${cls});`,
-        `export { ${cls} };`,
-      ].join('\n');
+      const element = ELEMENT_TAGS.find((e) => e.tag === id.slice(ELEMENT_ENTRY.length + 1))!;
+      return elementEntry(element, fileURLToPath(new URL('.', import.meta.url)));
     },
   };
 }

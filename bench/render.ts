@@ -6,6 +6,7 @@
  * for BENCH_SECONDS (default 10) per run, BENCH_ROUNDS (default 2) runs of each mode, alternated. Baseline, same page and load: the naive design that re-renders the
  * whole view on every store change (every kit element's requestUpdate() on each store notification).
  */
+import { ELEMENT_TAGS } from '../src/element-tags.js';
 import { launchBrowser, startDemo } from '../test/e2e/harness.js';
 import { NAME_SHIM } from '../test/e2e/churn.js';
 import { fmt, printTable, writeResult } from './lib.js';
@@ -13,7 +14,7 @@ import { fmt, printTable, writeResult } from './lib.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 /** Every element src/define.ts registers: the "whole view" of the baseline. */
-const TAGS = ['call-kit', 'call-view', 'participant-tile', 'incoming-banner', 'feature-buttons', 'float-window', 'join-call-card', 'device-picker', 'invite-panel'];
+const TAGS: string[] = ELEMENT_TAGS.map((e) => e.tag);
 
 interface Result { updates: number; updateMs: number; byTag: Record<string, number>; longTasks: number; longTaskMs: number; storeChanges: number; seconds: number; elements: number }
 

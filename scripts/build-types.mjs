@@ -6,9 +6,10 @@
  * gets dist/elements/<tag>.d.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -19,13 +20,13 @@ for (const file of readdirSync(join(root, 'types')).filter((f) => f.endsWith('.d
   copyFileSync(join(root, 'types', file), join(dist, 'types/types', file));
 }
 
-const defineSource = readFileSync(join(root, 'src/define.ts'), 'utf8');
-const elements = [...defineSource.matchAll(/^define\('([a-z][a-z0-9-]*)',\s*(\w+)\)/gm)].map((m) => ({ tag: m[1], cls: m[2] }));
+/** @type {{ ELEMENT_TAGS: readonly { tag: string; className: string; file: string }[] }} */
+const { ELEMENT_TAGS: elements } = await tsImport('../src/element-tags.ts', import.meta.url);
 mkdirSync(join(dist, 'elements'), { recursive: true });
-for (const { tag, cls } of elements) {
+for (const { tag, className, file } of elements) {
   writeFileSync(
     join(dist, 'elements', `${tag}.d.ts`),
-    `/** Registers <${tag}> (and the kit elements it renders) and exports its class. */\nimport '../types/src/define.js';\nexport { ${cls} } from '../types/components/${tag}/${tag}.js';\n`,
+    `/** Registers <${tag}> (and the kit elements it renders) and exports its class. */\nimport '../types/src/define.js';\nexport { ${className} } from '../types/${file.replace(/\.ts$/, '.js')}';\n`,
   );
 }
 console.log(`build-types: dist/types, ${elements.length} element entries`);

@@ -15,6 +15,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { ELEMENT_TAGS } from '../src/element-tags.js';
+import { elementEntry } from './element-entry.js';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -34,10 +36,7 @@ export const OFFICIAL: { name: string; gzip: number }[] = [
   { name: '@tencentcloud/chat 3.6.6 index.js', gzip: 173_956 },
 ];
 
-export const elementTags = (): string[] =>
-  [...readFileSync(join(root, 'src/define.ts'), 'utf8').matchAll(/^define\('([a-z][a-z0-9-]*)',\s*(\w+)\)/gm)].map((m) => m[1]);
-const elementClass = (tag: string): string =>
-  [...readFileSync(join(root, 'src/define.ts'), 'utf8').matchAll(/^define\('([a-z][a-z0-9-]*)',\s*(\w+)\)/gm)].find((m) => m[1] === tag)![2];
+export const elementTags = (): string[] => ELEMENT_TAGS.map((e) => e.tag);
 
 const SDKS = ['trtc-sdk-v5', '@tencentcloud/*'];
 /** Leaves the lazily imported Tencent engine out (it is measured as its own chunk). */
@@ -72,18 +71,9 @@ const src = (p: string) => JSON.stringify(join(root, p));
 export async function measure(): Promise<Size[]> {
   const sizes: Size[] = [];
   sizes.push(await bundle('core', `export { callKit } from ${src('src/index.ts')}; import ${src('src/define.ts')};`, [tencentLazy]));
-  for (const tag of elementTags()) {
-    const cls = elementClass(tag);
-    // The same code as the package's element entry (vite.config.ts, elementEntries).
-    const entry = `import { ${cls} } from ${src(`components/${tag}/${tag}.ts`)};
-      const define = (tag: string, el: CustomElementConstructor & { dependencies?: Record<string, CustomElementConstructor> }): void => {
-        if (typeof customElements === 'undefined' || customElements.get(tag)) return;
-        for (const [t, e] of Object.entries(el.dependencies ?? {})) define(t, e);
-        customElements.define(tag, el);
-      };
-      define(${JSON.stringify(tag)}, ${cls});
-      export { ${cls} };`;
-    sizes.push(await bundle(`elements/${tag}`, entry, [tencentLazy]));
+  for (const element of ELEMENT_TAGS) {
+    // The same module as the package's element entry (vite.config.ts).
+    sizes.push(await bundle(`elements/${element.tag}`, elementEntry(element, root), [tencentLazy]));
   }
   // The Tencent chunk: its own code, with what the core already loaded (lit, the kit's shared modules) left out.
   const shared: Plugin = {

@@ -12,22 +12,25 @@ import { IncomingBanner } from '../components/incoming-banner/incoming-banner.js
 import { InvitePanel } from '../components/invite-panel/invite-panel.js';
 import { JoinCallCard } from '../components/join-call-card/join-call-card.js';
 import { ParticipantTile } from '../components/participant-tile/participant-tile.js';
+import type { ElementTag } from './element-tags.js';
 
-function define(tag: string, element: CustomElementConstructor): void {
+/** Every tag of `src/element-tags.ts` (the compiler checks that none is missing or extra), in its order. */
+const ELEMENTS: Record<ElementTag, CustomElementConstructor> = {
+  // Inner elements first, so the outer ones render defined children.
+  'participant-tile': ParticipantTile,
+  'feature-buttons': FeatureButtons,
+  'incoming-banner': IncomingBanner,
+  'call-view': CallView,
+  'float-window': FloatWindow,
+  'device-picker': DevicePicker,
+  'invite-panel': InvitePanel,
+  'join-call-card': JoinCallCard,
+  'call-kit': CallKitElement,
+};
+
+for (const [tag, element] of Object.entries(ELEMENTS)) {
   if (typeof customElements !== 'undefined' && !customElements.get(tag)) customElements.define(tag, element);
 }
-
-// Inner elements first, so the outer ones render defined children.
-define('participant-tile', ParticipantTile);
-define('feature-buttons', FeatureButtons);
-define('incoming-banner', IncomingBanner);
-define('call-view', CallView);
-define('float-window', FloatWindow);
-define('device-picker', DevicePicker);
-define('invite-panel', InvitePanel);
-define('join-call-card', JoinCallCard);
-
-define('call-kit', CallKitElement);
 
 declare global {
   interface HTMLElementTagNameMap {

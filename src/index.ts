@@ -21,10 +21,12 @@ export { registerLocale, registeredLocales } from './i18n/index.js';
 export { registerIcons, ICON_NAMES } from './icon-registry.js';
 export type { IconName } from './icon-registry.js';
 export type { LocaleDictionary } from './i18n/index.js';
-export { CallStore, legacyStatus, formatDuration } from './store/store.js';
+export { CallStore } from './store/store.js';
+export { legacyStatus } from './store/selectors.js';
+export { formatDuration } from './i18n/format.js';
 export type { CallState, IncomingCall, MemberView, ReadonlyStore, Settings, Message, Toast } from './store/types.js';
-export { storeContext } from './store/context.js';
-export { StoreController } from './store/store-controller.js';
+export { storeContext } from './elements/context.js';
+export { StoreController } from './elements/store-controller.js';
 export type {
   CallEngine,
   CallEngineEvents,

@@ -4,8 +4,10 @@ import { property } from 'lit/decorators.js';
 import { CallRole, CallStatus } from '../../src/constants.js';
 import {
   AcceptRequestEvent,
+  BlurRequestEvent,
   CameraRequestEvent,
   DeviceRequestEvent,
+  FullScreenRequestEvent,
   HangupRequestEvent,
   JoinRequestEvent,
   MicrophoneRequestEvent,
@@ -13,14 +15,16 @@ import {
   MinimizeRequestEvent,
   RejectRequestEvent,
   SoundRequestEvent,
+  SpeakerRequestEvent,
+  SwitchCameraRequestEvent,
 } from '../../src/events/requests.js';
-import { BlurRequestEvent, FullScreenRequestEvent, SpeakerRequestEvent, SwitchCameraRequestEvent } from '../../src/events/requests.js';
 import type { KitCallbacks } from '../../src/kit/call-kit-api.js';
 import type { LayoutMode, VideoDisplayMode, VideoResolution } from '../../src/constants.js';
-import { LocalizeController } from '../../src/i18n/localize-controller.js';
+import { LocalizeController } from '../../src/elements/localize-controller.js';
 import { KIT_EVENTS, callKit, type CallKit } from '../../src/kit/call-kit-api.js';
-import { storeContext } from '../../src/store/context.js';
-import { StoreController, shallowEqual } from '../../src/store/store-controller.js';
+import { storeContext } from '../../src/elements/context.js';
+import { StoreController, shallowEqual } from '../../src/elements/store-controller.js';
+import { isRingingForMe } from '../../src/store/selectors.js';
 import type { CallState, ReadonlyStore } from '../../src/store/types.js';
 import { CallView } from '../call-view/call-view.js';
 import { FloatWindow } from '../float-window/float-window.js';
@@ -275,7 +279,7 @@ export class CallKitElement extends LitElement {
     const { status, role, toast, minimized, soundBlocked } = this.#view.value;
     const states = this.#internals?.states;
     if (!states) return;
-    const ringing = status === CallStatus.CALLING && role === CallRole.CALLEE;
+    const ringing = isRingingForMe({ status, role });
     const want = {
       idle: status === CallStatus.IDLE && !toast,
       calling: status === CallStatus.CALLING,
@@ -294,7 +298,7 @@ export class CallKitElement extends LitElement {
     const { status, role, toast, minimized, soundBlocked, incoming } = this.#view.value;
     // While idle, <call-view> shows only its toast region (why the last call ended).
     if (status === CallStatus.IDLE && !toast && !incoming) return nothing;
-    const ringing = status === CallStatus.CALLING && role === CallRole.CALLEE;
+    const ringing = isRingingForMe({ status, role });
     // Minimized: the view stays in the DOM (its media elements keep playing the call's audio), hidden.
     const floating = minimized && status !== CallStatus.IDLE && !ringing;
     const sound = this.#localize.t('sound-blocked');

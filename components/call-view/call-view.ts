@@ -4,11 +4,12 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { CallMediaType, CallRole, CallStatus, LayoutMode, type VideoDisplayMode } from '../../src/constants.js';
-import { safeImageUrl } from '../../src/elements/safe-url.js';
+import { safeImageUrl } from '../../src/util/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { CameraRequestEvent, MicrophoneRequestEvent, SpeakerRequestEvent } from '../../src/events/requests.js';
-import { formatDuration } from '../../src/store/store.js';
-import { shallowEqual } from '../../src/store/store-controller.js';
+import { formatDuration } from '../../src/i18n/format.js';
+import { shallowEqual } from '../../src/elements/store-controller.js';
+import { isDialing, isRingingForMe } from '../../src/store/selectors.js';
 import type { CallState, MemberView, Message, Toast } from '../../src/store/types.js';
 import { FeatureButtons } from '../feature-buttons/feature-buttons.js';
 import { ParticipantTile } from '../participant-tile/participant-tile.js';
@@ -40,7 +41,7 @@ interface View {
 
 function viewOf(s: CallState): View {
   const remotes = s.members.filter((m) => !GONE.has(m.status));
-  const ringing = s.status === CallStatus.CALLING && s.role === CallRole.CALLEE;
+  const ringing = isRingingForMe(s);
   const peer = (ringing ? s.members.find((m) => m.userId === s.callerId) : remotes[0]) ?? s.members[0];
   const first = remotes[0];
   return {
@@ -195,8 +196,8 @@ export class CallView extends StoreElement {
     super.updated(changed);
     const { status, role, video, group } = this.#view.value;
     this.toggleState('idle', status === CallStatus.IDLE);
-    this.toggleState('ringing', status === CallStatus.CALLING && role === CallRole.CALLEE);
-    this.toggleState('dialing', status === CallStatus.CALLING && role !== CallRole.CALLEE);
+    this.toggleState('ringing', isRingingForMe({ status, role }));
+    this.toggleState('dialing', isDialing({ status, role }));
     this.toggleState('connected', status === CallStatus.CONNECTED);
     this.toggleState('video', status !== CallStatus.IDLE && video);
     this.toggleState('audio', status !== CallStatus.IDLE && !video);
@@ -272,7 +273,7 @@ export class CallView extends StoreElement {
     const target = event.composedPath()[0] as HTMLElement | undefined;
     if (target && (target.isContentEditable || /^(input|textarea|select)$/i.test(target.localName))) return;
     const s = this.resolvedStore?.getState();
-    if (!s || s.status === CallStatus.IDLE || (s.status === CallStatus.CALLING && s.role === CallRole.CALLEE)) return;
+    if (!s || s.status === CallStatus.IDLE || isRingingForMe(s)) return;
     let request: Event | undefined;
     switch (event.key.toLowerCase()) {
       case 'm':
@@ -330,7 +331,7 @@ export class CallView extends StoreElement {
       : lost
         ? html`<p part="tip" role="status">${t('member-reconnecting', { name: lost })}</p>`
         : nothing;
-    const ringing = v.status === CallStatus.CALLING && v.role === CallRole.CALLEE;
+    const ringing = isRingingForMe(v);
     if (ringing || (v.status === CallStatus.CALLING && !v.group)) return this.#renderPeer(v);
     if (v.connecting && !v.group) return this.#renderConnecting(v);
     if (v.group) {
@@ -407,7 +408,7 @@ export class CallView extends StoreElement {
     const { t } = this.localize;
     const connected = v.status === CallStatus.CONNECTED;
     const oneToOneVideo = connected && v.video && !v.group && !v.connecting;
-    const settingUp = (v.status === CallStatus.CALLING && v.role !== CallRole.CALLEE) || v.connecting;
+    const settingUp = isDialing(v) || v.connecting;
     const dialingOverVideo = settingUp && v.video && !v.group && v.selfVideo;
     const { main, pip } = oneToOneVideo ? this.#oneToOne(v) : { main: undefined, pip: undefined };
     const mainVideo = main !== undefined && (main === v.selfId ? v.selfVideo : v.remoteVideo);

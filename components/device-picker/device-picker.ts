@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { DeviceKind } from '../../src/constants.js';
-import { canRouteAudio, realDevices, systemDefaultLabel } from '../../src/elements/output-devices.js';
+import { canRouteAudio, realDevices, systemDefaultLabel } from '../../src/util/output-devices.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import type { DeviceInfo } from '../../src/engine/types.js';
 import { DeviceRequestEvent } from '../../src/events/requests.js';

@@ -3,7 +3,7 @@ import { state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { CallMediaType, CallRole, CallStatus, FeatureButton } from '../../src/constants.js';
-import { canRouteAudio, realDevices, SYSTEM_DEFAULT, systemDefaultLabel } from '../../src/elements/output-devices.js';
+import { canRouteAudio, realDevices, SYSTEM_DEFAULT, systemDefaultLabel } from '../../src/util/output-devices.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import type { DeviceInfo } from '../../src/engine/types.js';
 import {
@@ -22,7 +22,8 @@ import {
 } from '../../src/events/requests.js';
 import type { MessageKey } from '../../src/i18n/index.js';
 import { icons } from '../../src/icons.js';
-import { shallowEqual } from '../../src/store/store-controller.js';
+import { shallowEqual } from '../../src/elements/store-controller.js';
+import { isDialing, isRingingForMe } from '../../src/store/selectors.js';
 import type { CallState } from '../../src/store/types.js';
 import { styles } from './feature-buttons.styles.js';
 
@@ -337,7 +338,7 @@ export class FeatureButtons extends StoreElement {
 
   #buttons(p: Panel): ButtonSpec[] {
     if (p.status === CallStatus.IDLE) return [];
-    if (p.status === CallStatus.CALLING && p.role === CallRole.CALLEE) {
+    if (isRingingForMe(p)) {
       const buttons: ButtonSpec[] = [
         { name: 'reject', label: 'reject', slot: 'reject', icon: icons.hangup, request: () => new RejectRequestEvent({ callId: p.callId }) },
       ];
@@ -438,8 +439,8 @@ export class FeatureButtons extends StoreElement {
 
   protected override updated(): void {
     const { status, role } = this.#panel.value;
-    this.toggleState('ringing', status === CallStatus.CALLING && role === CallRole.CALLEE);
-    this.toggleState('dialing', status === CallStatus.CALLING && role !== CallRole.CALLEE);
+    this.toggleState('ringing', isRingingForMe({ status, role }));
+    this.toggleState('dialing', isDialing({ status, role }));
     this.toggleState('connected', status === CallStatus.CONNECTED);
     const menu = this.#menu;
     if (menu && hasPopover(menu) && !this.outputsOpen && menu.matches(':popover-open')) menu.hidePopover();

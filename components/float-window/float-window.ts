@@ -7,8 +7,8 @@ import { StoreElement } from '../../src/elements/store-element.js';
 import { styleProps } from '../../src/elements/style-props.js';
 import { HangupRequestEvent, MicrophoneRequestEvent, MinimizeRequestEvent } from '../../src/events/requests.js';
 import { icons } from '../../src/icons.js';
-import { formatDuration } from '../../src/store/store.js';
-import { shallowEqual } from '../../src/store/store-controller.js';
+import { formatDuration } from '../../src/i18n/format.js';
+import { shallowEqual } from '../../src/elements/store-controller.js';
 import type { CallState } from '../../src/store/types.js';
 import { styles } from './float-window.styles.js';
 

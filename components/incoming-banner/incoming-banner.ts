@@ -2,74 +2,20 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { CallMediaType, CallRole, CallStatus } from '../../src/constants.js';
 import { deepActiveElement, focusIsInUse } from '../../src/elements/active-element.js';
 import { AnnounceController } from '../../src/elements/announce-controller.js';
 import { FocusReturnController } from '../../src/elements/focus-return-controller.js';
 import { KEY_GUARD_MS, KeyActivationGuard } from '../../src/elements/key-activation-guard.js';
-import { safeImageUrl } from '../../src/elements/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { AcceptRequestEvent, RejectRequestEvent } from '../../src/events/requests.js';
 import { icons } from '../../src/icons.js';
-import type { CallState } from '../../src/store/types.js';
+import { bannerCalls, sameBannerCalls, type BannerCall } from '../../src/store/selectors.js';
+import { safeImageUrl } from '../../src/util/safe-url.js';
 import { formatShortcut, matchesShortcut, parseShortcut } from '../../src/util/shortcut.js';
 import { styles } from './incoming-banner.styles.js';
 
 /** Most banners shown at once (the kit lets at most 3 calls ring). */
 export const MAX_BANNERS = 3;
-
-interface BannerCall {
-  readonly callId: string;
-  readonly callerId: string;
-  readonly name: string;
-  readonly avatar: string;
-  readonly video: boolean;
-  /** We are in a call: this one waits, and is answered by "end and accept". */
-  readonly waiting: boolean;
-  /** Accepted, not yet connected: the banner says "connecting" and its buttons are disabled. */
-  readonly connecting: boolean;
-}
-
-/** The ringing calls to show, oldest first (the newest is last). */
-function bannerCalls(s: CallState): readonly BannerCall[] {
-  const ringingNow = s.status === CallStatus.CALLING && s.role === CallRole.CALLEE;
-  const waiting = s.status !== CallStatus.IDLE && !ringingNow;
-  const calls: BannerCall[] = s.incoming.map((c) => ({
-    callId: c.callId,
-    callerId: c.callerId,
-    name: c.callerName || c.callerId,
-    avatar: c.callerAvatar,
-    video: c.mediaType === CallMediaType.VIDEO,
-    waiting: waiting && c.callId !== s.callId,
-    connecting: s.answering === c.callId,
-  }));
-  // A store fed without the incoming list (an app's own engine or an older one): the current call.
-  if (ringingNow && !calls.some((c) => c.callId === s.callId)) {
-    const caller = s.members.find((m) => m.userId === s.callerId);
-    calls.unshift({
-      callId: s.callId,
-      callerId: s.callerId,
-      name: caller?.name || s.callerId,
-      avatar: caller?.avatar ?? '',
-      video: s.mediaType === CallMediaType.VIDEO,
-      waiting: false,
-      connecting: s.answering === s.callId,
-    });
-  }
-  return calls.slice(-MAX_BANNERS);
-}
-
-function sameCalls(a: readonly BannerCall[], b: readonly BannerCall[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((c, i) => {
-      const d = b[i]!;
-      return (
-        c.callId === d.callId && c.name === d.name && c.avatar === d.avatar && c.video === d.video && c.waiting === d.waiting && c.connecting === d.connecting
-      );
-    })
-  );
-}
 
 /** Default of `shortcut`: moves focus to the newest banner. */
 export const DEFAULT_INCOMING_SHORTCUT = 'Alt+Shift+A';
@@ -159,7 +105,7 @@ export class IncomingBanner extends StoreElement {
 
   @state() private failedAvatars: readonly string[] = [];
 
-  readonly #calls = this.select<readonly BannerCall[]>(bannerCalls, sameCalls, []);
+  readonly #calls = this.select<readonly BannerCall[]>((s) => bannerCalls(s, MAX_BANNERS), sameBannerCalls, []);
   readonly #announcer = new AnnounceController(this);
   readonly #focusReturn = new FocusReturnController(this);
   readonly #guard = new KeyActivationGuard(this);

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { CallMediaType } from '../../src/constants.js';
-import { safeImageUrl } from '../../src/elements/safe-url.js';
+import { safeImageUrl } from '../../src/util/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { JoinRequestEvent } from '../../src/events/requests.js';
 import type { CallState } from '../../src/store/types.js';

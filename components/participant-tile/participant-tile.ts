@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { POOR_NETWORK_QUALITY, type VideoDisplayMode } from '../../src/constants.js';
-import { safeImageUrl, cssImageUrl } from '../../src/elements/safe-url.js';
+import { safeImageUrl, cssImageUrl } from '../../src/util/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { styleProps } from '../../src/elements/style-props.js';
 import { icons } from '../../src/icons.js';

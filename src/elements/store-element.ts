@@ -1,11 +1,11 @@
 import { ContextConsumer } from '@lit/context';
 import { css, LitElement, type CSSResultGroup, type CSSResultOrNative } from 'lit';
 import { property } from 'lit/decorators.js';
-import { LocalizeController } from '../i18n/localize-controller.js';
+import { LocalizeController } from './localize-controller.js';
 import { onIconsChanged } from '../icon-registry.js';
-import { storeContext } from '../store/context.js';
+import { storeContext } from './context.js';
 import { initialState } from '../store/store.js';
-import { StoreController } from '../store/store-controller.js';
+import { StoreController } from './store-controller.js';
 import type { CallState, ReadonlyStore } from '../store/types.js';
 
 /**

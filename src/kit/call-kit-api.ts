@@ -1,187 +1,66 @@
 /**
  * `callKit`: the public facade, compatible with TUICallKit's `TUICallKitServer`. It validates
- * arguments, applies call policy, drives the engine, feeds the store, plays ringtones and emits
- * `ck-*` events (re-dispatched by every `<call-kit>` element).
+ * arguments, applies call policy and drives the engine; it writes to the store only what the user
+ * asked for (answering, own media, settings). Engine events reach the store through
+ * `engine-to-store.ts`; ringtones, title, notifications, toasts and `ck-*` events follow the store
+ * in `kit-effects.ts`. `<call-kit>` re-dispatches the kit's events.
  */
-import {
-  CallEndReason,
-  CallMediaType,
-  CallRole,
-  CallStatus,
-  MAX_INVITEES,
-  POOR_NETWORK_QUALITY,
-  type FeatureButton,
-  type LegacyStatus,
-} from '../constants.js';
-import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, GroupCallInfo } from '../engine/types.js';
+import { CallMediaType, CallRole, CallStatus, MAX_INVITEES, type FeatureButton } from '../constants.js';
+import type { CallEngine, DeviceInfo, GroupCallInfo } from '../engine/types.js';
 import { WebRTCEngine } from '../engine/webrtc/index.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
-import { Ringtone } from '../media/ringtone.js';
-import { CallStore, legacyStatus } from '../store/store.js';
-import type { CallState, IncomingCall, Message, ReadonlyStore, Settings } from '../store/types.js';
-import { IncomingAlerts } from './incoming-alerts.js';
+import { isRingingForMe } from '../store/selectors.js';
+import { CallStore } from '../store/store.js';
+import type { ReadonlyStore, Settings } from '../store/types.js';
+import { EngineToStore, type EngineToStoreHost } from './engine-to-store.js';
+import { KitEffects } from './kit-effects.js';
+import type { AcceptOptions, CallsParams, InitParams, KitCallbacks } from './types.js';
 import {
   requireObject,
+  validateAcceptOptions,
+  validateBellUrl,
   validateBoolean,
   validateCallId,
   validateCallsParams,
+  validateDeviceKind,
   validateDisplayMode,
+  validateEngineChoice,
   validateFeatureButton,
+  validateImageUrl,
   validateInitParams,
+  validateInvitees,
+  validateJoinParams,
+  validateLanguage,
   validateLayoutMode,
   validateMediaType,
   validateResolution,
+  validateSelfInfo,
+  validateSwitchDevice,
   validateUserId,
 } from './validate.js';
 
-export interface InitParams {
-  SDKAppID?: number;
-  /** Alias of SDKAppID, as in TUICallKit. */
-  sdkAppID?: number;
-  userID: string;
-  userSig: string;
-  /** Default engine: the signaling server URL, e.g. `ws://localhost:5173/ck`. */
-  server?: string;
-  /**
-   * `'webrtc'` (default: browser WebRTC + our signaling server), `'tencent'` (Tencent Cloud: Chat
-   * signaling + TRTC media, loaded with a dynamic import only when chosen), or an engine instance.
-   */
-  engine?: 'webrtc' | 'tencent' | CallEngine;
-  /** ICE servers for the default engine (STUN/TURN); default none. */
-  iceServers?: RTCIceServer[];
-  /** Tencent engine: an existing `@tencentcloud/chat` instance (TUICallKit's `tim`); never logged out by the kit. */
-  tim?: unknown;
-  /** Tencent engine: where the app serves `trtc-sdk-v5/assets` (for the blur plugin). */
-  assetsPath?: string;
-}
-
-export interface CallsParams {
-  userIDList: string[];
-  /** `CallMediaType.AUDIO` (1) or `CallMediaType.VIDEO` (2). */
-  type: CallMediaType;
-  /** Ring timeout in seconds (10-600, default 30). */
-  timeout?: number;
-  userData?: string;
-  groupID?: string;
-  /** TUICallKit's name for groupID. */
-  chatGroupID?: string;
-}
-
-export interface AcceptOptions {
-  /** Answer a video call with audio only. */
-  audioOnly?: boolean;
-  /** Which ringing call (`store.getState().incoming[i].callId`); default: the current one. */
-  callId?: string;
-  /**
-   * "End and accept": while in a call, hang it up first, then accept `callId` (a waiting call).
-   * Without it, accepting another call while in one throws ALREADY_IN_CALL.
-   */
-  endCurrent?: boolean;
-}
-
-/** The incoming-list entry of an `onCallReceived` event. */
-function incomingOf(e: CallEngineEvents['onCallReceived']): IncomingCall {
-  const others = e.members.filter((m) => m.userId !== e.caller.userId);
-  return {
-    callId: e.callId,
-    callerId: e.caller.userId,
-    callerName: e.caller.name ?? '',
-    callerAvatar: e.caller.avatar ?? '',
-    mediaType: e.mediaType,
-    groupId: e.groupID ?? '',
-    isGroup: Boolean(e.groupID) || others.length > 1,
-    members: [{ ...e.caller, status: 'accepted' }, ...others],
-    receivedAt: Date.now(),
-  };
-}
-
-export interface StatusChangedDetail {
-  oldStatus: LegacyStatus;
-  newStatus: LegacyStatus;
-  status: CallStatus;
-  role: CallRole;
-  mediaType: CallMediaType;
-  callId: string;
-}
-
-export interface CallEndedDetail {
-  callId: string;
-  reason: CallEndReason;
-  cause: EndCause;
-  totalTime: number;
-}
-
-export interface KitCallbacks {
-  statusChanged?: (detail: { oldStatus: LegacyStatus; newStatus: LegacyStatus }) => void;
-  beforeCalling?: (type: CallMediaType, error?: CallKitError) => void;
-  afterCalling?: () => void;
-  kickedOut?: (reason: string) => void;
-  onMinimized?: (oldValue: boolean, newValue: boolean) => void;
-}
-
-/** Events of the kit (also dispatched, with the same names, by every `<call-kit>`). */
-export interface KitEventMap {
-  'ck-status-changed': CustomEvent<StatusChangedDetail>;
-  'ck-call-ended': CustomEvent<CallEndedDetail>;
-  'ck-error': CustomEvent<{ code: number; message: string }>;
-  'ck-kicked-out': CustomEvent<{ reason: string }>;
-  /** The call UI was minimized (`minimized: true`) or restored. */
-  'ck-minimized-changed': CustomEvent<{ minimized: boolean }>;
-}
-export const KIT_EVENTS: readonly (keyof KitEventMap)[] = ['ck-status-changed', 'ck-call-ended', 'ck-error', 'ck-kicked-out', 'ck-minimized-changed'];
-
-const TOAST_MS = 4000;
-
-/** Toast key for the end of a call, from the point of view of the one it ended for. */
-function endMessage(cause: EndCause, role: CallRole, byMe: boolean): Message | null {
-  if (byMe) return null;
-  switch (cause) {
-    case 'rejected':
-      return { key: 'other-side-reject-call' };
-    case 'busy':
-      return { key: 'other-side-line-busy' };
-    case 'timeout':
-      return { key: role === CallRole.CALLEE ? 'call-ended' : 'call-timeout' };
-    case 'unavailable':
-      return { key: 'user-unavailable' };
-    case 'cancelled':
-      return { key: 'other-side-cancelled' };
-    case 'answered-elsewhere':
-      return { key: 'answered-elsewhere' };
-    case 'rejected-elsewhere':
-      return { key: 'rejected-elsewhere' };
-    case 'glare':
-      return { key: 'glare' };
-    case 'disconnected':
-      return { key: 'disconnected' };
-    case 'network':
-      return { key: 'network-unsupported' };
-    case 'hangup':
-      return { key: 'other-side-hangup' };
-    default:
-      return { key: 'call-ended' };
-  }
-}
+export { KIT_EVENTS } from './types.js';
+export type { AcceptOptions, CallEndedDetail, CallsParams, InitParams, KitCallbacks, KitEventMap, StatusChangedDetail } from './types.js';
 
 export class CallKit extends EventTarget {
   #store = new CallStore();
   #engine: CallEngine | null = null;
-  #offEngine: (() => void)[] = [];
+  #unbindEngine: (() => void) | null = null;
   #callbacks: KitCallbacks = {};
-  #ringtone = new Ringtone();
-  #alerts = new IncomingAlerts();
-  #toastTimer: ReturnType<typeof setTimeout> | null = null;
-  #endedByMe = false;
   #initializing: Promise<void> | null = null;
-  #unsubscribe: () => void;
   /** Sends hangup when the page goes away (registered at init, removed at teardown). */
   #pageHide: (() => void) | null = null;
-
-  constructor() {
-    super();
-    this.#unsubscribe = this.#store.subscribe((state, previous) => this.#onStateChange(state, previous));
-    this.#ringtone.onBlockedChange = (blocked) => this.#store.dispatch({ type: 'sound-blocked', blocked });
-  }
+  /** What the kit's two halves below need from the facade. */
+  #host: EngineToStoreHost = {
+    emit: (type, detail) => this.dispatchEvent(new CustomEvent(type, { detail })),
+    callbacks: () => this.#callbacks,
+    toast: (message, type) => this.#effects.toast(message, type),
+    refreshDevices: () => void this.getDeviceList().catch(() => undefined),
+  };
+  /** Store -> ringtones, title, notifications, toasts, host events (the store's first subscriber). */
+  #effects = new KitEffects(this.#store, this.#host);
+  /** Engine events -> store. */
+  #events = new EngineToStore(this.#store, this.#host);
 
   /** Read-only store: `getState()` and `subscribe()`, for elements outside `<call-kit>` and for apps. */
   get store(): ReadonlyStore {
@@ -198,10 +77,7 @@ export class CallKit extends EventTarget {
   /** Logs in. Resolves when the engine is ready to call and be called. */
   async init(params: InitParams): Promise<void> {
     const valid = validateInitParams(params);
-    const choice = (params as { engine?: unknown }).engine ?? 'webrtc';
-    if (choice !== 'webrtc' && choice !== 'tencent' && (typeof choice !== 'object' || choice === null || typeof (choice as CallEngine).login !== 'function')) {
-      throw invalidParameter("engine must be 'webrtc', 'tencent' or a CallEngine instance");
-    }
+    const choice = validateEngineChoice((params as { engine?: unknown }).engine);
     if (this.#initializing) throw new CallKitError(ErrorCode.INVALID_STATE, 'init() is already running');
     if (this.#engine) {
       if (this.#store.getState().status !== CallStatus.IDLE) {
@@ -215,9 +91,9 @@ export class CallKit extends EventTarget {
     else if (choice === 'tencent') {
       const { TencentEngine } = await import('../engine/tencent/index.js');
       engine = new TencentEngine({ chat: params.tim as never, assetsPath: params.assetsPath });
-    } else engine = choice as CallEngine;
+    } else engine = choice;
     this.#engine = engine;
-    this.#bindEngine(engine);
+    this.#unbindEngine = this.#events.bind(engine);
     this.#watchPageHide();
     const self = this.#store.getState().self;
     const run = engine
@@ -256,10 +132,7 @@ export class CallKit extends EventTarget {
   async dispose(): Promise<void> {
     if (this.#engine && this.#store.getState().status !== CallStatus.IDLE) await this.hangup().catch(() => undefined);
     await this.#teardownEngine();
-    this.#ringtone.dispose();
-    this.#alerts.dispose();
-    this.#unsubscribe();
-    if (this.#toastTimer) clearTimeout(this.#toastTimer);
+    this.#effects.dispose();
   }
 
   /**
@@ -294,11 +167,11 @@ export class CallKit extends EventTarget {
 
   async #teardownEngine(): Promise<void> {
     this.#unwatchPageHide();
-    for (const off of this.#offEngine) off();
-    this.#offEngine = [];
+    this.#unbindEngine?.();
+    this.#unbindEngine = null;
     const engine = this.#engine;
     this.#engine = null;
-    this.#ringtone.stop();
+    this.#effects.ringtone.stop();
     if (engine) await engine.destroy().catch(() => undefined);
     this.#store.dispatch({ type: 'call-reset' });
     this.#store.dispatch({ type: 'connection', state: 'disconnected' });
@@ -333,7 +206,7 @@ export class CallKit extends EventTarget {
       });
     } catch (error) {
       const err = this.#asKitError(error);
-      this.#showToast({ key: 'call-failed', params: { message: err.message } }, 'error');
+      this.#effects.toast({ key: 'call-failed', params: { message: err.message } }, 'error');
       throw err;
     }
     this.#store.dispatch({ type: 'self-media', audio: true, video: valid.type === CallMediaType.VIDEO });
@@ -362,12 +235,9 @@ export class CallKit extends EventTarget {
    */
   async accept(options: AcceptOptions = {}): Promise<void> {
     const engine = this.#requireEngine();
-    const p = requireObject(options, 'accept() options');
-    const audioOnly = p.audioOnly === undefined ? false : validateBoolean(p.audioOnly, 'audioOnly');
-    const endCurrent = p.endCurrent === undefined ? false : validateBoolean(p.endCurrent, 'endCurrent');
-    const callId = p.callId === undefined ? undefined : validateCallId(p.callId);
+    const { audioOnly, endCurrent, callId } = validateAcceptOptions(options);
     let state = this.#store.getState();
-    const ringingNow = state.status === CallStatus.CALLING && state.role === CallRole.CALLEE;
+    const ringingNow = isRingingForMe(state);
     if (callId !== undefined && !(ringingNow && state.callId === callId)) {
       const entry = state.incoming.find((c) => c.callId === callId);
       if (!entry) throw new CallKitError(ErrorCode.INVALID_STATE, `there is no incoming call ${callId}`);
@@ -380,7 +250,7 @@ export class CallKit extends EventTarget {
           throw new CallKitError(ErrorCode.INVALID_STATE, `the incoming call ${callId} ended meanwhile`);
         }
       }
-      this.#ringAs(entry);
+      this.#events.ringAs(entry);
       state = this.#store.getState();
     } else if (!ringingNow) {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no incoming call to accept');
@@ -389,15 +259,14 @@ export class CallKit extends EventTarget {
     const target = state.callId;
     this.#store.dispatch({ type: 'answering', callId: target });
     try {
+      // The engine's events (onCallBegin) take the invitation off the list and set the media type.
       await engine.accept(callId === undefined ? { mediaType } : { mediaType, callId: target });
-      this.#store.dispatch({ type: 'incoming-remove', callId: target });
     } catch (error) {
       this.#store.dispatch({ type: 'answering', callId: '' });
       const err = this.#asKitError(error);
-      this.#showToast({ key: err.code === ErrorCode.CAMERA_NOT_AUTHORIZED ? 'no-camera-access' : err.code === ErrorCode.MICROPHONE_NOT_AUTHORIZED ? 'no-microphone-access' : 'device-error' }, 'error');
+      this.#effects.toast({ key: err.code === ErrorCode.CAMERA_NOT_AUTHORIZED ? 'no-camera-access' : err.code === ErrorCode.MICROPHONE_NOT_AUTHORIZED ? 'no-microphone-access' : 'device-error' }, 'error');
       throw err;
     }
-    if (audioOnly) this.#store.dispatch({ type: 'media-type', mediaType: CallMediaType.AUDIO });
     this.#store.dispatch({ type: 'self-media', audio: true, video: mediaType === CallMediaType.VIDEO });
     await this.#applyCameraDefault();
   }
@@ -408,7 +277,7 @@ export class CallKit extends EventTarget {
     const p = requireObject(options, 'reject() options');
     const callId = p.callId === undefined ? undefined : validateCallId(p.callId);
     const state = this.#store.getState();
-    const ringingNow = state.status === CallStatus.CALLING && state.role === CallRole.CALLEE;
+    const ringingNow = isRingingForMe(state);
     if (callId !== undefined && !(ringingNow && state.callId === callId)) {
       if (!state.incoming.some((c) => c.callId === callId)) throw new CallKitError(ErrorCode.INVALID_STATE, `there is no incoming call ${callId}`);
       await engine.reject({ callId });
@@ -416,30 +285,14 @@ export class CallKit extends EventTarget {
       return;
     }
     if (!ringingNow) throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no incoming call to reject');
-    this.#endedByMe = true;
+    this.#events.endingByMe();
     await engine.reject(callId === undefined ? undefined : { callId });
-  }
-
-  /** Makes the ringing invitation `entry` the current call in the store (status calling, role callee). */
-  #ringAs(entry: IncomingCall): void {
-    const d = this.#store.dispatch.bind(this.#store);
-    this.#endedByMe = false;
-    d({
-      type: 'call-start',
-      role: CallRole.CALLEE,
-      callId: entry.callId,
-      mediaType: entry.mediaType,
-      callerId: entry.callerId,
-      groupId: entry.groupId || undefined,
-      members: entry.members,
-    });
-    d({ type: 'tip', tip: { key: entry.mediaType === CallMediaType.VIDEO ? 'callee-calling-video-message' : 'callee-calling-audio-message' } });
   }
 
   /** Cancels while dialing, declines while ringing, leaves when connected. A no-op when idle. */
   async hangup(): Promise<void> {
     if (!this.#engine || this.#store.getState().status === CallStatus.IDLE) return;
-    this.#endedByMe = true;
+    this.#events.endingByMe();
     await this.#engine.hangup();
   }
 
@@ -451,11 +304,7 @@ export class CallKit extends EventTarget {
    */
   async inviteUser(params: { userIDList: string[] }): Promise<void> {
     const engine = this.#requireEngine();
-    const p = requireObject(params, 'inviteUser() params');
-    const list = p.userIDList;
-    if (!Array.isArray(list) || list.length < 1) throw invalidParameter('userIDList must be a non-empty array of user ids');
-    const ids = list.map((id, i) => validateUserId(id, `userIDList[${i}]`));
-    if (new Set(ids).size !== ids.length) throw invalidParameter('userIDList has duplicate user ids');
+    const ids = validateInvitees(params);
     const state = this.#store.getState();
     if (ids.includes(state.self.userId)) throw new CallKitError(ErrorCode.SELF_CALL, 'you cannot invite yourself');
     const inCall = state.status === CallStatus.CONNECTED || (state.status === CallStatus.CALLING && state.role === CallRole.CALLER);
@@ -477,9 +326,7 @@ export class CallKit extends EventTarget {
    */
   async join(params: { callId: string }): Promise<void> {
     const engine = this.#requireEngine();
-    const p = requireObject(params, 'join() params');
-    if (typeof p.callId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(p.callId)) throw invalidParameter('callId must be a call id string');
-    const callId = p.callId;
+    const callId = validateJoinParams(params);
     if (this.#store.getState().status !== CallStatus.IDLE) {
       throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is in progress: hang up before joining another');
     }
@@ -490,7 +337,7 @@ export class CallKit extends EventTarget {
       await engine.join(known ? { callId, mediaType: known.mediaType } : { callId });
     } catch (error) {
       const err = this.#asKitError(error);
-      this.#showToast({ key: 'call-failed', params: { message: err.message } }, 'error');
+      this.#effects.toast({ key: 'call-failed', params: { message: err.message } }, 'error');
       throw err;
     }
     const state = this.#store.getState();
@@ -545,19 +392,13 @@ export class CallKit extends EventTarget {
   }
 
   async switchDevice(params: { deviceType: 'camera' | 'microphone' | 'speaker'; deviceId: string }): Promise<void> {
-    const p = requireObject(params, 'switchDevice() params');
-    if (p.deviceType !== 'camera' && p.deviceType !== 'microphone' && p.deviceType !== 'speaker') {
-      throw invalidParameter("deviceType must be 'camera', 'microphone' or 'speaker'");
-    }
-    if (typeof p.deviceId !== 'string' || p.deviceId === '') throw invalidParameter('deviceId must be a non-empty string');
+    const p = validateSwitchDevice(params);
     await this.#requireEngine().switchDevice({ deviceType: p.deviceType, deviceId: p.deviceId });
     if (p.deviceType === 'speaker') this.#setting({ speakerDeviceId: p.deviceId });
   }
 
   async getDeviceList(deviceType?: 'camera' | 'microphone' | 'speaker'): Promise<DeviceInfo[]> {
-    if (deviceType !== undefined && deviceType !== 'camera' && deviceType !== 'microphone' && deviceType !== 'speaker') {
-      throw invalidParameter("deviceType must be 'camera', 'microphone' or 'speaker'");
-    }
+    if (deviceType !== undefined) validateDeviceKind(deviceType);
     const devices = await this.#requireEngine().getDeviceList(deviceType);
     if (deviceType === undefined) this.#store.dispatch({ type: 'devices', devices });
     return devices;
@@ -585,22 +426,14 @@ export class CallKit extends EventTarget {
 
   /** Your own name and avatar as others see them. */
   async setSelfInfo(params: { nickName?: string; avatar?: string }): Promise<void> {
-    const p = requireObject(params, 'setSelfInfo() params');
-    const name = p.nickName ?? p.name;
-    if (name !== undefined && (typeof name !== 'string' || name.length > 64)) throw invalidParameter('nickName must be a string of at most 64 characters');
-    if (p.avatar !== undefined && (typeof p.avatar !== 'string' || p.avatar.length > 2048)) throw invalidParameter('avatar must be a URL string');
-    this.#store.dispatch({ type: 'self-info', name: name as string | undefined, avatar: p.avatar as string | undefined });
-    if (this.#engine && this.#store.getState().loggedIn) {
-      await this.#engine.setSelfInfo({ name: name as string | undefined, avatar: p.avatar as string | undefined });
-    }
+    const { name, avatar } = validateSelfInfo(params);
+    this.#store.dispatch({ type: 'self-info', name, avatar });
+    if (this.#engine && this.#store.getState().loggedIn) await this.#engine.setSelfInfo({ name, avatar });
   }
 
   /** UI language: 'en', 'zh-cn', 'ja_JP' or any code registered with `registerLocale`. */
   setLanguage(language: string): void {
-    if (typeof language !== 'string' || !/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/.test(language)) {
-      throw invalidParameter(`language must be a language code such as 'en', 'zh-cn' or 'ja_JP' (got ${String(language)})`);
-    }
-    this.#setting({ language });
+    this.#setting({ language: validateLanguage(language) });
   }
 
   setLayoutMode(mode: Settings['layoutMode']): void {
@@ -663,20 +496,7 @@ export class CallKit extends EventTarget {
    * fails to load, the kit's tone plays instead.
    */
   async setCallingBell(filePath?: string): Promise<void> {
-    if (filePath === undefined || filePath === null || filePath === '') {
-      this.#ringtone.setUrl('ringing', null);
-      return;
-    }
-    if (typeof filePath !== 'string') throw invalidParameter('filePath must be a URL string');
-    let url: URL;
-    try {
-      url = new URL(filePath, (globalThis as { document?: Document }).document?.baseURI ?? 'http://localhost/');
-    } catch {
-      throw invalidParameter(`filePath is not a URL: ${filePath}`);
-    }
-    const ok = ['http:', 'https:', 'blob:', 'file:'].includes(url.protocol) || (url.protocol === 'data:' && /^data:audio\//i.test(filePath));
-    if (!ok) throw invalidParameter(`filePath must be an http(s), blob, file or data:audio URL (got ${url.protocol})`);
-    this.#ringtone.setUrl('ringing', url.href);
+    this.#effects.ringtone.setUrl('ringing', validateBellUrl(filePath));
   }
 
   /**
@@ -684,7 +504,7 @@ export class CallKit extends EventTarget {
    * user gesture (the kit's "tap to turn on sound" button does). Resolves true if sound plays.
    */
   enableSound(): Promise<boolean> {
-    return this.#ringtone.unlock();
+    return this.#effects.ringtone.unlock();
   }
 
   /** Background image of the local tile while the camera is off (`''` removes it). */
@@ -699,14 +519,7 @@ export class CallKit extends EventTarget {
   }
 
   #setViewBackground(key: string, url: string): void {
-    if (typeof url !== 'string' || url.length > 4096) throw invalidParameter('url must be an image URL string');
-    if (url !== '') {
-      try {
-        new URL(url, (globalThis as { document?: Document }).document?.baseURI ?? 'http://localhost/');
-      } catch {
-        throw invalidParameter(`url is not a URL: ${url}`);
-      }
-    }
+    validateImageUrl(url);
     const next = { ...this.#store.getState().settings.viewBackgrounds };
     if (url) next[key] = url;
     else delete next[key];
@@ -726,7 +539,7 @@ export class CallKit extends EventTarget {
     const on = validateBoolean(enable, 'enable');
     const engine = this.#requireEngine() as CallEngine & { setBlurBackground?: (level: number) => Promise<void> };
     if (typeof engine.setBlurBackground !== 'function') {
-      this.#showToast({ key: 'blur-unsupported' }, 'info');
+      this.#effects.toast({ key: 'blur-unsupported' }, 'info');
       throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine cannot blur the background`, 'not-supported');
     }
     await engine.setBlurBackground(on ? 3 : 0);
@@ -766,175 +579,16 @@ export class CallKit extends EventTarget {
     this.#store.dispatch({ type: 'settings', settings });
   }
 
-  // ---- engine -> store --------------------------------------------------------------------------
-
-  #bindEngine(engine: CallEngine): void {
-    const on = <K extends keyof CallEngineEvents>(event: K, fn: (p: CallEngineEvents[K]) => void) => {
-      this.#offEngine.push(engine.on(event, fn));
-    };
-    const d = this.#store.dispatch.bind(this.#store);
-    on('onCallReceived', (e) => {
-      const entry = incomingOf(e);
-      d({ type: 'incoming-add', call: entry });
-      // A concurrent invitation rings alongside the current call (banner only).
-      if (!e.concurrent) this.#ringAs(entry);
-    });
-    on('onIncomingWithdrawn', (e) => d({ type: 'incoming-remove', callId: e.callId }));
-    on('onCallStarted', (e) => {
-      this.#endedByMe = false;
-      if (e.role === CallRole.CALLEE) {
-        // We joined a running call: it is a group call from the start.
-        d({ type: 'call-start', role: CallRole.CALLEE, callId: e.callId, mediaType: e.mediaType, callerId: '', groupId: e.groupID, members: e.members });
-        return;
-      }
-      d({ type: 'call-start', role: CallRole.CALLER, callId: e.callId, mediaType: e.mediaType, callerId: this.#store.getState().self.userId, members: e.members });
-      d({ type: 'tip', tip: { key: e.members.length > 1 ? 'wait-to-be-called' : 'caller-calling-message' } });
-    });
-    on('onCallBegin', (e) => {
-      d({ type: 'incoming-remove', callId: e.callId });
-      d({ type: 'answering', callId: '' });
-      d({ type: 'call-connected' });
-      this.#callbacks.afterCalling?.();
-    });
-    on('onCallEnd', (e) => {
-      const state = this.#store.getState();
-      const message = endMessage(e.cause, state.role, this.#endedByMe);
-      this.#endedByMe = false;
-      d({ type: 'call-reset' });
-      d({ type: 'incoming-remove', callId: e.callId });
-      if (this.#store.getState().answering === e.callId) d({ type: 'answering', callId: '' });
-      if (message) this.#showToast(message, e.cause === 'hangup' ? 'info' : 'warn');
-      this.#emit('ck-call-ended', { callId: e.callId, reason: e.reason, cause: e.cause, totalTime: e.totalTime });
-      // Other invitations still ring: the oldest becomes the current call (as the engines do).
-      const next = this.#store.getState().incoming[0];
-      if (next && this.#store.getState().status === CallStatus.IDLE) this.#ringAs(next);
-    });
-    on('onUserAccept', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
-    on('onUserJoin', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
-    on('onUserInfo', (e) => d({ type: 'member-upsert', userId: e.userId, name: e.name, avatar: e.avatar }));
-    on('onUserInvited', (e) => d({ type: 'member-upsert', userId: e.userId, name: e.name, avatar: e.avatar, status: 'ringing' }));
-    on('onUserReject', (e) => this.#memberGone(e.userId, 'rejected', 'other-side-reject-call'));
-    on('onUserLineBusy', (e) => this.#memberGone(e.userId, 'busy', 'other-side-line-busy'));
-    on('onUserNoResponse', (e) => this.#memberGone(e.userId, 'no-response', 'call-timeout'));
-    on('onUserLeave', (e) => this.#memberGone(e.userId, 'left', 'other-side-hangup'));
-    on('onUserVideoAvailable', (e) => d({ type: 'member-media', userId: e.userId, video: e.available }));
-    on('onUserAudioAvailable', (e) => d({ type: 'member-media', userId: e.userId, audio: e.available }));
-    on('onUserVoiceVolumeChanged', (e) => d({ type: 'volumes', volumes: e.volumes }));
-    on('onUserNetworkQualityChanged', (e) => d({ type: 'network', qualities: e.qualities }));
-    on('onUserReconnecting', (e) => d({ type: 'member-reconnecting', userId: e.userId, reconnecting: e.reconnecting }));
-    on('onRemoteStream', (e) => d({ type: 'member-stream', userId: e.userId, stream: e.stream }));
-    on('onLocalStream', (e) => {
-      d({ type: 'self-media', stream: e.stream });
-      // Capturing needed permission, so the device list (with labels) is now complete: the switch
-      // camera button and the speaker-output list read it from the store.
-      if (e.stream) void this.getDeviceList().catch(() => undefined);
-    });
-    on('onCallMediaTypeChanged', (e) => d({ type: 'media-type', mediaType: e.mediaType }));
-    on('onDeviceUpdated', (e) => d({ type: 'devices', devices: e.devices }));
-    on('onConnectionStateChanged', (e) => {
-      d({ type: 'connection', state: e.state });
-      const state = this.#store.getState();
-      if (e.state === 'reconnecting' && state.status !== CallStatus.IDLE) d({ type: 'tip', tip: { key: 'reconnecting' } });
-      else if (e.state !== 'reconnecting' && state.tip?.key === 'reconnecting') d({ type: 'tip', tip: null });
-    });
-    on('onKickedOffline', (e) => {
-      this.#callbacks.kickedOut?.(e.reason);
-      this.#emit('ck-kicked-out', { reason: e.reason });
-    });
-    on('onError', (e) => {
-      if (this.#store.getState().connection === 'failed') this.#showToast({ key: 'reconnect-failed' }, 'error');
-      else this.#showToast({ key: 'call-failed', params: { message: e.message } }, 'error');
-      this.#emit('ck-error', { code: e.code, message: e.message });
-    });
-  }
-
-  /**
-   * A remote member is out of the call: their status says why (`MemberView.status`; the call view
-   * shows only accepted and ringing members) and a group call says it in a toast.
-   */
-  #memberGone(userId: string, status: 'rejected' | 'busy' | 'no-response' | 'left', key: string): void {
-    const state = this.#store.getState();
-    const gone = state.members.find((m) => m.userId === userId);
-    this.#store.dispatch({ type: 'member-upsert', userId, status });
-    if (state.isGroup && gone) this.#showToast({ key: `${key}-group`, params: { name: gone.name || userId } }, 'info');
-  }
-
-  #showToast(message: Message, type: 'info' | 'warn' | 'success' | 'error'): void {
-    this.#store.dispatch({ type: 'toast', toast: { ...message, type } });
-    if (this.#toastTimer) clearTimeout(this.#toastTimer);
-    this.#toastTimer = setTimeout(() => {
-      this.#toastTimer = null;
-      this.#store.dispatch({ type: 'toast', toast: null });
-    }, TOAST_MS);
-  }
-
   #asKitError(error: unknown): CallKitError {
     if (error instanceof CallKitError) return error;
     const message = error instanceof Error ? error.message : String(error);
     return new CallKitError(ErrorCode.FAILED, message);
   }
 
-  // ---- store -> events, ringtone ----------------------------------------------------------------
-
-  #onStateChange(state: CallState, previous: CallState): void {
-    const oldStatus = legacyStatus(previous);
-    const newStatus = legacyStatus(state);
-    if (oldStatus !== newStatus) {
-      this.#updateRingtone(state);
-      this.#callbacks.statusChanged?.({ oldStatus, newStatus });
-      this.#emit('ck-status-changed', {
-        oldStatus,
-        newStatus,
-        status: state.status,
-        role: state.role,
-        mediaType: state.mediaType,
-        callId: state.callId || previous.callId,
-      });
-    } else if (state.settings.muteMode !== previous.settings.muteMode || state.incoming !== previous.incoming) {
-      this.#updateRingtone(state);
-    }
-    if (state.incoming !== previous.incoming || state.settings.language !== previous.settings.language) this.#alerts.update(state, previous);
-    if (state.minimized !== previous.minimized) {
-      this.#callbacks.onMinimized?.(previous.minimized, state.minimized);
-      this.#emit('ck-minimized-changed', { minimized: state.minimized });
-    }
-    this.#watchNetwork(state, previous);
-  }
-
-  /** Toasts when my network, or in a 1v1 call the other side's, becomes poor (quality 4 or worse). */
-  #watchNetwork(state: CallState, previous: CallState): void {
-    if (state.status !== CallStatus.CONNECTED) return;
-    const poor = (q: number | undefined) => (q ?? 0) >= POOR_NETWORK_QUALITY;
-    if (poor(state.self.networkQuality) && !poor(previous.self.networkQuality)) {
-      this.#showToast({ key: 'network-poor-self' }, 'warn');
-      return;
-    }
-    if (state.isGroup || state.members.length !== 1) return;
-    const other = state.members[0]!;
-    const before = previous.members.find((m) => m.userId === other.userId);
-    if (poor(other.networkQuality) && !poor(before?.networkQuality)) this.#showToast({ key: 'network-poor-remote' }, 'warn');
-  }
-
-  /**
-   * Ringback while dialing, the ring while a call rings for us, the call-waiting tone during a
-   * connected call while another call waits; mute mode silences the last two.
-   */
-  #updateRingtone(state: CallState): void {
-    if (state.status === CallStatus.CALLING && state.role === CallRole.CALLER) this.#ringtone.play('dialing');
-    else if (state.settings.muteMode) this.#ringtone.stop();
-    else if (state.status === CallStatus.CALLING) this.#ringtone.play('ringing');
-    else if (state.status === CallStatus.CONNECTED && state.incoming.length > 0) this.#ringtone.play('waiting');
-    else this.#ringtone.stop();
-  }
-
   /** Whether a ringtone is sounding right now (false while the browser blocks autoplay). */
   get ringtone(): { kind: 'dialing' | 'ringing' | 'waiting' | null; playing: boolean; blocked: boolean; url: string | null } {
-    const kind = this.#ringtone.kind;
-    return { kind, playing: this.#ringtone.playing, blocked: this.#ringtone.blocked, url: this.#ringtone.src };
-  }
-
-  #emit<K extends keyof KitEventMap>(type: K, detail: KitEventMap[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
+    const { kind, playing, blocked, src } = this.#effects.ringtone;
+    return { kind, playing, blocked, url: src };
   }
 }
 

@@ -7,7 +7,7 @@
  *   without `Notification.permission === 'granted'` nothing is shown.
  * Every DOM / Notification access happens in `update()`, guarded, never at import (Node-safe).
  */
-import { safeImageUrl } from '../elements/safe-url.js';
+import { safeImageUrl } from '../util/safe-url.js';
 import { translate } from '../i18n/index.js';
 import { CallMediaType } from '../constants.js';
 import type { CallState, IncomingCall } from '../store/types.js';

@@ -1,14 +1,6 @@
 /** Argument validation for the public `callKit` API: every bad argument throws a typed CallKitError. */
-import {
-  CallMediaType,
-  FeatureButton,
-  LayoutMode,
-  MAX_INVITEES,
-  MAX_RING_TIMEOUT_S,
-  MIN_RING_TIMEOUT_S,
-  VideoDisplayMode,
-  VideoResolution,
-} from '../constants.js';
+import { CallMediaType, FeatureButton, LayoutMode, MAX_INVITEES, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S, VideoDisplayMode, VideoResolution } from '../constants.js';
+import type { CallEngine } from '../engine/types.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
 
 const USER_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -27,6 +19,13 @@ export function validateUserId(value: unknown, what = 'userID'): string {
     throw invalidParameter(`${what} must be a string of 1-64 letters, digits, '_' or '-' (got ${describe(value)})`);
   }
   return value;
+}
+
+/** The user ids of a `userIDList`, without duplicates. */
+function userIds(list: unknown[]): string[] {
+  const ids = list.map((id, i) => validateUserId(id, `userIDList[${i}]`));
+  if (new Set(ids).size !== ids.length) throw invalidParameter('userIDList has duplicate user ids');
+  return ids;
 }
 
 export function validateMediaType(value: unknown): CallMediaType {
@@ -51,8 +50,7 @@ export function validateCallsParams(value: unknown, selfId: string): ValidCallsP
   if (list.length < 1 || list.length > MAX_INVITEES) {
     throw new CallKitError(ErrorCode.CALLEE_COUNT, `userIDList must hold 1 to ${MAX_INVITEES} user ids (got ${list.length})`);
   }
-  const ids = list.map((id, i) => validateUserId(id, `userIDList[${i}]`));
-  if (new Set(ids).size !== ids.length) throw invalidParameter('userIDList has duplicate user ids');
+  const ids = userIds(list);
   if (ids.includes(selfId)) throw new CallKitError(ErrorCode.SELF_CALL, 'you cannot call yourself');
   const out: ValidCallsParams = { userIDList: ids, type: validateMediaType(params.type) };
   if (params.timeout !== undefined) {
@@ -126,6 +124,102 @@ export function validateCallId(value: unknown, what = 'callId'): string {
 export function validateBoolean(value: unknown, what: string): boolean {
   if (typeof value !== 'boolean') throw invalidParameter(`${what} must be true or false (got ${describe(value)})`);
   return value;
+}
+
+/** `init({ engine })`: `'webrtc'` (the default), `'tencent'` or an engine instance. */
+export function validateEngineChoice(value: unknown): 'webrtc' | 'tencent' | CallEngine {
+  const choice = value ?? 'webrtc';
+  if (choice === 'webrtc' || choice === 'tencent') return choice;
+  if (typeof choice !== 'object' || choice === null || typeof (choice as CallEngine).login !== 'function') {
+    throw invalidParameter("engine must be 'webrtc', 'tencent' or a CallEngine instance");
+  }
+  return choice as CallEngine;
+}
+
+export function validateAcceptOptions(value: unknown): { audioOnly: boolean; endCurrent: boolean; callId: string | undefined } {
+  const p = requireObject(value, 'accept() options');
+  return {
+    audioOnly: p.audioOnly === undefined ? false : validateBoolean(p.audioOnly, 'audioOnly'),
+    endCurrent: p.endCurrent === undefined ? false : validateBoolean(p.endCurrent, 'endCurrent'),
+    callId: p.callId === undefined ? undefined : validateCallId(p.callId),
+  };
+}
+
+/** `inviteUser({ userIDList })`: the user ids, non-empty, without duplicates. */
+export function validateInvitees(value: unknown): string[] {
+  const p = requireObject(value, 'inviteUser() params');
+  const list = p.userIDList;
+  if (!Array.isArray(list) || list.length < 1) throw invalidParameter('userIDList must be a non-empty array of user ids');
+  return userIds(list);
+}
+
+/** `join({ callId })`: the call id. */
+export function validateJoinParams(value: unknown): string {
+  const p = requireObject(value, 'join() params');
+  if (typeof p.callId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(p.callId)) throw invalidParameter('callId must be a call id string');
+  return p.callId;
+}
+
+type DeviceType = 'camera' | 'microphone' | 'speaker';
+
+export function validateDeviceKind(value: unknown): DeviceType {
+  if (value !== 'camera' && value !== 'microphone' && value !== 'speaker') throw invalidParameter("deviceType must be 'camera', 'microphone' or 'speaker'");
+  return value;
+}
+
+export function validateSwitchDevice(value: unknown): { deviceType: DeviceType; deviceId: string } {
+  const p = requireObject(value, 'switchDevice() params');
+  const deviceType = validateDeviceKind(p.deviceType);
+  if (typeof p.deviceId !== 'string' || p.deviceId === '') throw invalidParameter('deviceId must be a non-empty string');
+  return { deviceType, deviceId: p.deviceId };
+}
+
+export function validateSelfInfo(value: unknown): { name: string | undefined; avatar: string | undefined } {
+  const p = requireObject(value, 'setSelfInfo() params');
+  const name = p.nickName ?? p.name;
+  if (name !== undefined && (typeof name !== 'string' || name.length > 64)) throw invalidParameter('nickName must be a string of at most 64 characters');
+  if (p.avatar !== undefined && (typeof p.avatar !== 'string' || p.avatar.length > 2048)) throw invalidParameter('avatar must be a URL string');
+  return { name: name as string | undefined, avatar: p.avatar as string | undefined };
+}
+
+export function validateLanguage(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/.test(value)) {
+    throw invalidParameter(`language must be a language code such as 'en', 'zh-cn' or 'ja_JP' (got ${String(value)})`);
+  }
+  return value;
+}
+
+const pageBase = (): string => (globalThis as { document?: Document }).document?.baseURI ?? 'http://localhost/';
+
+/**
+ * `setCallingBell(filePath)`: the absolute URL of a sound the browser can play (`https:`, `http:`,
+ * `blob:`, `file:`, `data:audio/...`, or relative to the page); null (the kit's tone) for none or `''`.
+ */
+export function validateBellUrl(filePath: unknown): string | null {
+  if (filePath === undefined || filePath === null || filePath === '') return null;
+  if (typeof filePath !== 'string') throw invalidParameter('filePath must be a URL string');
+  let url: URL;
+  try {
+    url = new URL(filePath, pageBase());
+  } catch {
+    throw invalidParameter(`filePath is not a URL: ${filePath}`);
+  }
+  const ok = ['http:', 'https:', 'blob:', 'file:'].includes(url.protocol) || (url.protocol === 'data:' && /^data:audio\//i.test(filePath));
+  if (!ok) throw invalidParameter(`filePath must be an http(s), blob, file or data:audio URL (got ${url.protocol})`);
+  return url.href;
+}
+
+/** A view background: an image URL (relative to the page) or `''` (none). */
+export function validateImageUrl(url: unknown): string {
+  if (typeof url !== 'string' || url.length > 4096) throw invalidParameter('url must be an image URL string');
+  if (url !== '') {
+    try {
+      new URL(url, pageBase());
+    } catch {
+      throw invalidParameter(`url is not a URL: ${url}`);
+    }
+  }
+  return url;
 }
 
 function describe(value: unknown): string {

@@ -1,4 +1,4 @@
-import { CallMediaType, CallRole, CallStatus, LayoutMode, LegacyStatus, VideoDisplayMode, VideoResolution } from '../constants.js';
+import { CallMediaType, CallRole, CallStatus, LayoutMode, VideoDisplayMode, VideoResolution } from '../constants.js';
 import type { Action, CallState, MemberView, ReadonlyStore, Settings } from './types.js';
 
 const defaultSettings: Settings = {
@@ -249,23 +249,4 @@ export class CallStore implements ReadonlyStore {
     getState: () => this.getState(),
     subscribe: (listener) => this.subscribe(listener),
   };
-}
-
-/** TUICallKit's legacy status string for a state. */
-export function legacyStatus(state: CallState): LegacyStatus {
-  if (state.status === CallStatus.IDLE) return LegacyStatus.IDLE;
-  const video = state.mediaType === CallMediaType.VIDEO;
-  if (state.status === CallStatus.CALLING) {
-    if (state.role === CallRole.CALLEE) return LegacyStatus.BE_INVITED;
-    return state.isGroup ? LegacyStatus.DIALING_GROUP : LegacyStatus.DIALING_C2C;
-  }
-  if (state.isGroup) return video ? LegacyStatus.CALLING_GROUP_VIDEO : LegacyStatus.CALLING_GROUP_AUDIO;
-  return video ? LegacyStatus.CALLING_C2C_VIDEO : LegacyStatus.CALLING_C2C_AUDIO;
-}
-
-/** `hh:mm:ss` of a call connected at `connectedAt` (ms), as TUICallKit's `callDuration`. */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(Math.floor(total / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
 }

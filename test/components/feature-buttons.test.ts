@@ -21,7 +21,7 @@ import {
 } from '../../src/events/requests.js';
 import { registerLocale } from '../../src/i18n/index.js';
 import { registerIcons } from '../../src/icon-registry.js';
-import { storeContext } from '../../src/store/context.js';
+import { storeContext } from '../../src/elements/context.js';
 import { CallStore } from '../../src/store/store.js';
 import type { ReadonlyStore } from '../../src/store/types.js';
 import type { DeviceInfo } from '../../src/engine/types.js';

@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
 import { dirOf, registerLocale, registeredLocales, resolveLanguage, toBcp47, translate } from '../../src/i18n/index.js';
-import { LocalizeController } from '../../src/i18n/localize-controller.js';
+import { LocalizeController } from '../../src/elements/localize-controller.js';
 import en from '../../src/i18n/locales/en.js';
 import jaJP from '../../src/i18n/locales/ja_JP.js';
 import zhCn from '../../src/i18n/locales/zh-cn.js';

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build, preview } from 'vite';
+import { ELEMENT_TAGS } from '../../src/element-tags.js';
 import { launchBrowser } from './harness.js';
 
 const run = promisify(execFile);
@@ -29,7 +30,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   peerDependenciesMeta: Record<string, { optional?: boolean }>;
 };
 const installedVersion = (name: string) => (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-const tags = [...readFileSync(join(root, 'src/define.ts'), 'utf8').matchAll(/^define\('([a-z-]+)'/gm)].map((m) => m[1]);
+const tags = ELEMENT_TAGS.map((e) => e.tag);
 
 describe('npm pack: the package installs and builds in a scratch app', { timeout: 900_000 }, () => {
   const work = mkdtempSync(join(tmpdir(), 'ck-pack-'));

@@ -10,7 +10,8 @@ import { IncomingAlerts } from '../../src/kit/incoming-alerts.js';
 import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
 import { CallMediaType, LegacyStatus } from '../../src/constants.js';
 import { ErrorCode } from '../../src/errors.js';
-import { CallStore, legacyStatus } from '../../src/store/store.js';
+import { CallStore } from '../../src/store/store.js';
+import { legacyStatus } from '../../src/store/selectors.js';
 
 async function setup() {
   const kit = new CallKit();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cssImageUrl, safeImageUrl } from '../../src/elements/safe-url.js';
+import { cssImageUrl, safeImageUrl } from '../../src/util/safe-url.js';
 
 test('safeImageUrl: allowed schemes and relative URLs pass unchanged', () => {
   for (const url of [

@@ -7,8 +7,7 @@
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_CONCURRENT_INCOMING } from '../../src/constants.js';
-import type { TestClient } from '../helpers/ws-client.js';
-import type { Msg } from '../helpers/ws-client.js';
+import type { Msg, TestClient } from '../helpers/ws-client.js';
 import { ServerHarness, states } from '../helpers/server-harness.js';
 
 const h = new ServerHarness();

@@ -3,20 +3,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { ELEMENT_TAGS } from '../../src/element-tags.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entries = [
   'src/index.ts',
   'src/define.ts',
-  'src/elements/index.ts',
   'src/i18n/index.ts',
   'src/engine/tencent/index.ts',
   'src/engine/tencent/dev-usersig.ts',
   'src/engine/simulated/simulated-engine.ts',
   // Entries of the package's `exports` (package.json; the built files are imported in Node by test/e2e/pack.test.ts).
   'src/react/index.ts',
-  ...[...readFileSync(`${root}/src/define.ts`, 'utf8').matchAll(/^define\('([a-z-]+)'/gm)].map((m) => `components/${m[1]}/${m[1]}.ts`),
+  ...ELEMENT_TAGS.map((e) => e.file),
 ];
 
 for (const entry of entries) {

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CallMediaType, CallRole, CallStatus, LegacyStatus } from '../../src/constants.js';
-import { CallStore, formatDuration, legacyStatus } from '../../src/store/store.js';
+import { formatDuration } from '../../src/i18n/format.js';
+import { legacyStatus } from '../../src/store/selectors.js';
+import { CallStore } from '../../src/store/store.js';
 
 function loggedIn(): CallStore {
   const store = new CallStore();

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CallState, ReadonlyStore } from './types.js';
+import type { CallState, ReadonlyStore } from '../store/types.js';
 
 /**
  * Subscribes a host to a slice of the store and re-renders it only when that slice changes

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { StoreController } from '../store/store-controller.js';
+import { StoreController } from './store-controller.js';
 import type { ReadonlyStore } from '../store/types.js';
-import { dirOf, onLocaleRegistered, resolveLanguage, toBcp47, translate, type MessageKey, type MessageParams } from './index.js';
+import { dirOf, onLocaleRegistered, resolveLanguage, toBcp47, translate, type MessageKey, type MessageParams } from '../i18n/index.js';
 
 /**
  * Translates for a host element in the language of the host's store (`state.settings.language`)

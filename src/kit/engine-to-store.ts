@@ -1,0 +1,208 @@
+/**
+ * Engine events → store: the only writer of engine facts (who rings, who joined, whose media,
+ * how a call ended). Each `engine.on(...)` handler below turns one engine event into store actions
+ * (and, where the host must hear of it, a kit event or callback). A new engine event gets its
+ * handler here. The facade (`call-kit-api.ts`) writes only what the user asked for (answering,
+ * own media, settings); side effects of the resulting state live in `kit-effects.ts`.
+ */
+import { CallMediaType, CallRole, CallStatus } from '../constants.js';
+import type { CallEngine, CallEngineEvents, EndCause } from '../engine/types.js';
+import type { CallStore } from '../store/store.js';
+import type { IncomingCall, Message } from '../store/types.js';
+import type { KitHost, ToastType } from './kit-effects.js';
+
+/** What the engine handlers need from the facade besides the store. */
+export interface EngineToStoreHost extends KitHost {
+  toast(message: Message, type: ToastType): void;
+  /** Reads the device list again into the store (labels are known once capture was allowed). */
+  refreshDevices(): void;
+}
+
+type On = <K extends keyof CallEngineEvents>(event: K, fn: (payload: CallEngineEvents[K]) => void) => void;
+type Dispatch = CallStore['dispatch'];
+
+/** The incoming-list entry of an `onCallReceived` event. */
+export function incomingOf(e: CallEngineEvents['onCallReceived']): IncomingCall {
+  const others = e.members.filter((m) => m.userId !== e.caller.userId);
+  return {
+    callId: e.callId,
+    callerId: e.caller.userId,
+    callerName: e.caller.name ?? '',
+    callerAvatar: e.caller.avatar ?? '',
+    mediaType: e.mediaType,
+    groupId: e.groupID ?? '',
+    isGroup: Boolean(e.groupID) || others.length > 1,
+    members: [{ ...e.caller, status: 'accepted' }, ...others],
+    receivedAt: Date.now(),
+  };
+}
+
+/** The toast of a call that ended for a cause other than ours (`timeout` depends on the role). */
+const END_KEYS: Partial<Record<EndCause, string>> = {
+  rejected: 'other-side-reject-call',
+  busy: 'other-side-line-busy',
+  unavailable: 'user-unavailable',
+  cancelled: 'other-side-cancelled',
+  'answered-elsewhere': 'answered-elsewhere',
+  'rejected-elsewhere': 'rejected-elsewhere',
+  glare: 'glare',
+  disconnected: 'disconnected',
+  network: 'network-unsupported',
+  hangup: 'other-side-hangup',
+};
+
+/** Toast key for the end of a call, from the point of view of the one it ended for. */
+export function endMessage(cause: EndCause, role: CallRole, byMe: boolean): Message | null {
+  if (byMe) return null;
+  if (cause === 'timeout') return { key: role === CallRole.CALLEE ? 'call-ended' : 'call-timeout' };
+  return { key: (Object.hasOwn(END_KEYS, cause) && END_KEYS[cause]) || 'call-ended' };
+}
+
+export class EngineToStore {
+  readonly #store: CallStore;
+  readonly #host: EngineToStoreHost;
+  /** The call about to end was ended by us (hang up, decline): no "the other side ..." toast. */
+  #endedByMe = false;
+
+  constructor(store: CallStore, host: EngineToStoreHost) {
+    this.#store = store;
+    this.#host = host;
+  }
+
+  /** The next call end is ours (the facade is hanging up or declining). */
+  endingByMe(): void {
+    this.#endedByMe = true;
+  }
+
+  /** Makes the ringing invitation `entry` the current call in the store (status calling, role callee). */
+  ringAs(entry: IncomingCall): void {
+    this.#endedByMe = false;
+    this.#store.dispatch({
+      type: 'call-start',
+      role: CallRole.CALLEE,
+      callId: entry.callId,
+      mediaType: entry.mediaType,
+      callerId: entry.callerId,
+      groupId: entry.groupId || undefined,
+      members: entry.members,
+    });
+    this.#store.dispatch({ type: 'tip', tip: { key: entry.mediaType === CallMediaType.VIDEO ? 'callee-calling-video-message' : 'callee-calling-audio-message' } });
+  }
+
+  /** Listens to `engine`; returns what stops listening. */
+  bind(engine: CallEngine): () => void {
+    const offs: (() => void)[] = [];
+    const on: On = (event, fn) => offs.push(engine.on(event, fn));
+    const d: Dispatch = (action) => this.#store.dispatch(action);
+    // A new engine event gets its handler in one of these.
+    this.#bindCall(on, d);
+    this.#bindMembers(on, d);
+    this.#bindMedia(on, d);
+    this.#bindConnection(on, d);
+    return () => {
+      for (const off of offs.splice(0)) off();
+    };
+  }
+
+  /** Invitations and the current call's life: received, started, begun, ended. */
+  #bindCall(on: On, d: Dispatch): void {
+    on('onCallReceived', (e) => {
+      const entry = incomingOf(e);
+      d({ type: 'incoming-add', call: entry });
+      // A concurrent invitation rings alongside the current call (banner only).
+      if (!e.concurrent) this.ringAs(entry);
+    });
+    on('onIncomingWithdrawn', (e) => d({ type: 'incoming-remove', callId: e.callId }));
+    on('onCallStarted', (e) => {
+      this.#endedByMe = false;
+      if (e.role === CallRole.CALLEE) {
+        // We joined a running call: it is a group call from the start.
+        d({ type: 'call-start', role: CallRole.CALLEE, callId: e.callId, mediaType: e.mediaType, callerId: '', groupId: e.groupID, members: e.members });
+        return;
+      }
+      d({ type: 'call-start', role: CallRole.CALLER, callId: e.callId, mediaType: e.mediaType, callerId: this.#store.getState().self.userId, members: e.members });
+      d({ type: 'tip', tip: { key: e.members.length > 1 ? 'wait-to-be-called' : 'caller-calling-message' } });
+    });
+    on('onCallBegin', (e) => {
+      // The media type the call begins with (audio when a video call was answered audio-only).
+      d({ type: 'media-type', mediaType: e.mediaType });
+      d({ type: 'incoming-remove', callId: e.callId });
+      d({ type: 'answering', callId: '' });
+      d({ type: 'call-connected' });
+      this.#host.callbacks().afterCalling?.();
+    });
+    on('onCallEnd', (e) => {
+      const state = this.#store.getState();
+      const message = endMessage(e.cause, state.role, this.#endedByMe);
+      this.#endedByMe = false;
+      d({ type: 'call-reset' });
+      d({ type: 'incoming-remove', callId: e.callId });
+      if (this.#store.getState().answering === e.callId) d({ type: 'answering', callId: '' });
+      if (message) this.#host.toast(message, e.cause === 'hangup' ? 'info' : 'warn');
+      this.#host.emit('ck-call-ended', { callId: e.callId, reason: e.reason, cause: e.cause, totalTime: e.totalTime });
+      // Other invitations still ring: the oldest becomes the current call (as the engines do).
+      const next = this.#store.getState().incoming[0];
+      if (next && this.#store.getState().status === CallStatus.IDLE) this.ringAs(next);
+    });
+  }
+
+  /** Remote members: invited, accepted, joined, gone, their profiles. */
+  #bindMembers(on: On, d: Dispatch): void {
+    on('onUserAccept', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
+    on('onUserJoin', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
+    on('onUserInfo', (e) => d({ type: 'member-upsert', userId: e.userId, name: e.name, avatar: e.avatar }));
+    on('onUserInvited', (e) => d({ type: 'member-upsert', userId: e.userId, name: e.name, avatar: e.avatar, status: 'ringing' }));
+    on('onUserReject', (e) => this.#memberGone(e.userId, 'rejected', 'other-side-reject-call'));
+    on('onUserLineBusy', (e) => this.#memberGone(e.userId, 'busy', 'other-side-line-busy'));
+    on('onUserNoResponse', (e) => this.#memberGone(e.userId, 'no-response', 'call-timeout'));
+    on('onUserLeave', (e) => this.#memberGone(e.userId, 'left', 'other-side-hangup'));
+  }
+
+  /** Media: availability, volumes, network quality, streams, media type, devices. */
+  #bindMedia(on: On, d: Dispatch): void {
+    on('onUserVideoAvailable', (e) => d({ type: 'member-media', userId: e.userId, video: e.available }));
+    on('onUserAudioAvailable', (e) => d({ type: 'member-media', userId: e.userId, audio: e.available }));
+    on('onUserVoiceVolumeChanged', (e) => d({ type: 'volumes', volumes: e.volumes }));
+    on('onUserNetworkQualityChanged', (e) => d({ type: 'network', qualities: e.qualities }));
+    on('onUserReconnecting', (e) => d({ type: 'member-reconnecting', userId: e.userId, reconnecting: e.reconnecting }));
+    on('onRemoteStream', (e) => d({ type: 'member-stream', userId: e.userId, stream: e.stream }));
+    on('onLocalStream', (e) => {
+      d({ type: 'self-media', stream: e.stream });
+      // Capturing needed permission, so the device list (with labels) is now complete: the switch
+      // camera button and the speaker-output list read it from the store.
+      if (e.stream) this.#host.refreshDevices();
+    });
+    on('onCallMediaTypeChanged', (e) => d({ type: 'media-type', mediaType: e.mediaType }));
+    on('onDeviceUpdated', (e) => d({ type: 'devices', devices: e.devices }));
+  }
+
+  /** The signaling connection, being kicked out, errors. */
+  #bindConnection(on: On, d: Dispatch): void {
+    on('onConnectionStateChanged', (e) => {
+      d({ type: 'connection', state: e.state });
+      const state = this.#store.getState();
+      if (e.state === 'reconnecting' && state.status !== CallStatus.IDLE) d({ type: 'tip', tip: { key: 'reconnecting' } });
+      else if (e.state !== 'reconnecting' && state.tip?.key === 'reconnecting') d({ type: 'tip', tip: null });
+    });
+    on('onKickedOffline', (e) => {
+      this.#host.callbacks().kickedOut?.(e.reason);
+      this.#host.emit('ck-kicked-out', { reason: e.reason });
+    });
+    on('onError', (e) => {
+      if (this.#store.getState().connection === 'failed') this.#host.toast({ key: 'reconnect-failed' }, 'error');
+      else this.#host.toast({ key: 'call-failed', params: { message: e.message } }, 'error');
+      this.#host.emit('ck-error', { code: e.code, message: e.message });
+    });
+  }
+
+  /**
+   * A remote member is out of the call: their status says why (`MemberView.status`; the call view
+   * shows only accepted and ringing members) and a group call says it in a toast.
+   */
+  #memberGone(userId: string, status: 'rejected' | 'busy' | 'no-response' | 'left', key: string): void {
+    const state = this.#store.getState();
+    const gone = state.members.find((m) => m.userId === userId);
+    this.#store.dispatch({ type: 'member-upsert', userId, status });
+    if (state.isGroup && gone) this.#host.toast({ key: `${key}-group`, params: { name: gone.name || userId } }, 'info');
+  }
+}

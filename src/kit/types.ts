@@ -1,0 +1,87 @@
+/**
+ * The kit's public types: arguments of the facade's methods, the events it dispatches (also on every
+ * `<call-kit>`) and the callbacks of `setCallback`. No runtime code besides the event-name list.
+ */
+import type { CallEndReason, CallMediaType, CallRole, CallStatus, LegacyStatus } from '../constants.js';
+import type { CallEngine, EndCause } from '../engine/types.js';
+import type { CallKitError } from '../errors.js';
+
+export interface InitParams {
+  SDKAppID?: number;
+  /** Alias of SDKAppID, as in TUICallKit. */
+  sdkAppID?: number;
+  userID: string;
+  userSig: string;
+  /** Default engine: the signaling server URL, e.g. `ws://localhost:5173/ck`. */
+  server?: string;
+  /**
+   * `'webrtc'` (default: browser WebRTC + our signaling server), `'tencent'` (Tencent Cloud: Chat
+   * signaling + TRTC media, loaded with a dynamic import only when chosen), or an engine instance.
+   */
+  engine?: 'webrtc' | 'tencent' | CallEngine;
+  /** ICE servers for the default engine (STUN/TURN); default none. */
+  iceServers?: RTCIceServer[];
+  /** Tencent engine: an existing `@tencentcloud/chat` instance (TUICallKit's `tim`); never logged out by the kit. */
+  tim?: unknown;
+  /** Tencent engine: where the app serves `trtc-sdk-v5/assets` (for the blur plugin). */
+  assetsPath?: string;
+}
+
+export interface CallsParams {
+  userIDList: string[];
+  /** `CallMediaType.AUDIO` (1) or `CallMediaType.VIDEO` (2). */
+  type: CallMediaType;
+  /** Ring timeout in seconds (10-600, default 30). */
+  timeout?: number;
+  userData?: string;
+  groupID?: string;
+  /** TUICallKit's name for groupID. */
+  chatGroupID?: string;
+}
+
+export interface AcceptOptions {
+  /** Answer a video call with audio only. */
+  audioOnly?: boolean;
+  /** Which ringing call (`store.getState().incoming[i].callId`); default: the current one. */
+  callId?: string;
+  /**
+   * "End and accept": while in a call, hang it up first, then accept `callId` (a waiting call).
+   * Without it, accepting another call while in one throws ALREADY_IN_CALL.
+   */
+  endCurrent?: boolean;
+}
+
+export interface StatusChangedDetail {
+  oldStatus: LegacyStatus;
+  newStatus: LegacyStatus;
+  status: CallStatus;
+  role: CallRole;
+  mediaType: CallMediaType;
+  callId: string;
+}
+
+export interface CallEndedDetail {
+  callId: string;
+  reason: CallEndReason;
+  cause: EndCause;
+  totalTime: number;
+}
+
+export interface KitCallbacks {
+  statusChanged?: (detail: { oldStatus: LegacyStatus; newStatus: LegacyStatus }) => void;
+  beforeCalling?: (type: CallMediaType, error?: CallKitError) => void;
+  afterCalling?: () => void;
+  kickedOut?: (reason: string) => void;
+  onMinimized?: (oldValue: boolean, newValue: boolean) => void;
+}
+
+/** Events of the kit (also dispatched, with the same names, by every `<call-kit>`). */
+export interface KitEventMap {
+  'ck-status-changed': CustomEvent<StatusChangedDetail>;
+  'ck-call-ended': CustomEvent<CallEndedDetail>;
+  'ck-error': CustomEvent<{ code: number; message: string }>;
+  'ck-kicked-out': CustomEvent<{ reason: string }>;
+  /** The call UI was minimized (`minimized: true`) or restored. */
+  'ck-minimized-changed': CustomEvent<{ minimized: boolean }>;
+}
+export const KIT_EVENTS: readonly (keyof KitEventMap)[] = ['ck-status-changed', 'ck-call-ended', 'ck-error', 'ck-kicked-out', 'ck-minimized-changed'];

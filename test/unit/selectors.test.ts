@@ -1,0 +1,55 @@
+/** Derived facts of the store (src/store/selectors.ts): the rules the kit and the elements share. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CallMediaType, CallRole, CallStatus } from '../../src/constants.js';
+import { bannerCalls, isDialing, isRingingForMe, sameBannerCalls } from '../../src/store/selectors.js';
+import { CallStore } from '../../src/store/store.js';
+import type { IncomingCall } from '../../src/store/types.js';
+
+const invitation = (callId: string, callerId: string, mediaType = CallMediaType.VIDEO): IncomingCall => ({
+  callId,
+  callerId,
+  callerName: callerId.toUpperCase(),
+  callerAvatar: '',
+  mediaType,
+  groupId: '',
+  isGroup: false,
+  members: [{ userId: callerId, status: 'accepted' }],
+  receivedAt: 1,
+});
+
+test('isRingingForMe and isDialing split the calling status by role', () => {
+  assert.equal(isRingingForMe({ status: CallStatus.CALLING, role: CallRole.CALLEE }), true);
+  assert.equal(isRingingForMe({ status: CallStatus.CALLING, role: CallRole.CALLER }), false);
+  assert.equal(isRingingForMe({ status: CallStatus.CONNECTED, role: CallRole.CALLEE }), false);
+  assert.equal(isDialing({ status: CallStatus.CALLING, role: CallRole.CALLER }), true);
+  assert.equal(isDialing({ status: CallStatus.CALLING, role: CallRole.CALLEE }), false);
+  assert.equal(isDialing({ status: CallStatus.IDLE, role: CallRole.UNKNOWN }), false);
+});
+
+test('bannerCalls: the incoming list, oldest first, capped; waiting while in another call; connecting while answered', () => {
+  const store = new CallStore();
+  store.dispatch({ type: 'login', userId: 'bob' });
+  for (const [id, caller] of [['c1', 'alice'], ['c2', 'carol'], ['c3', 'erin']] as const) store.dispatch({ type: 'incoming-add', call: invitation(id, caller) });
+  store.dispatch({ type: 'call-start', role: CallRole.CALLEE, callId: 'c1', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'alice' }] });
+  const ringing = bannerCalls(store.getState(), 2);
+  assert.deepEqual(ringing.map((c) => [c.callId, c.name, c.waiting]), [['c2', 'CAROL', false], ['c3', 'ERIN', false]]);
+  assert.ok(sameBannerCalls(ringing, bannerCalls(store.getState(), 2)));
+
+  store.dispatch({ type: 'answering', callId: 'c3' });
+  const answering = bannerCalls(store.getState(), 3);
+  assert.deepEqual(answering.map((c) => c.connecting), [false, false, true]);
+  assert.equal(sameBannerCalls(ringing, answering), false);
+
+  // In a connected call, the other invitations wait ("end and accept").
+  store.dispatch({ type: 'incoming-remove', callId: 'c1' });
+  store.dispatch({ type: 'call-connected' });
+  assert.deepEqual(bannerCalls(store.getState(), 3).map((c) => c.waiting), [true, true]);
+});
+
+test('bannerCalls: a store fed without the incoming list still shows the current ringing call', () => {
+  const store = new CallStore();
+  store.dispatch({ type: 'login', userId: 'bob' });
+  store.dispatch({ type: 'call-start', role: CallRole.CALLEE, callId: 'x', mediaType: CallMediaType.AUDIO, callerId: 'alice', members: [{ userId: 'alice', name: 'Alice' }] });
+  assert.deepEqual(bannerCalls(store.getState(), 3), [{ callId: 'x', callerId: 'alice', name: 'Alice', avatar: '', video: false, waiting: false, connecting: false }]);
+});
