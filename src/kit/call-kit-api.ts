@@ -797,9 +797,13 @@ export class CallKit extends EventTarget {
       if (this.#store.getState().answering === e.callId) d({ type: 'answering', callId: '' });
       if (message) this.#showToast(message, e.cause === 'hangup' ? 'info' : 'warn');
       this.#emit('ck-call-ended', { callId: e.callId, reason: e.reason, cause: e.cause, totalTime: e.totalTime });
-      // Other invitations still ring: the oldest becomes the current call (as the engines do).
-      const next = this.#store.getState().incoming[0];
-      if (next && this.#store.getState().status === CallStatus.IDLE) this.#ringAs(next);
+    });
+    // The engine's ringing queue made a pending invitation the current call (it still rings).
+    on('onIncomingPromoted', (e) => {
+      const state = this.#store.getState();
+      const entry = state.incoming.find((c) => c.callId === e.callId);
+      const already = state.status === CallStatus.CALLING && state.role === CallRole.CALLEE && state.callId === e.callId;
+      if (entry && !already) this.#ringAs(entry);
     });
     on('onUserAccept', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
     on('onUserJoin', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));

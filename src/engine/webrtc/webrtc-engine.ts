@@ -61,16 +61,16 @@
 import { CallEndReason, CallMediaType, CallRole, type DeviceKind, type VideoResolution } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import {
-  MAX_CONCURRENT_INCOMING,
   MAX_INVITEES,
   MAX_RING_TIMEOUT_S,
   MIN_RING_TIMEOUT_S,
-  type EndReason,
   type Member,
   type RelayData,
   type ServerMessage,
 } from '../../protocol/messages.js';
 import { Emitter, type Listener } from '../emitter.js';
+import { endReasonOf, memberGoneEvent } from '../end-reasons.js';
+import { RingingQueue } from '../ringing-queue.js';
 import type {
   CallEngine,
   CallEngineEvents,
@@ -193,20 +193,6 @@ type Incoming = Extract<ServerMessage, { type: 'incoming' }>;
 
 const DEFAULT_STATS_INTERVAL_MS = 500;
 
-const SERVER_END_REASON: Record<EndReason, CallEndReason> = {
-  hangup: CallEndReason.HANGUP,
-  rejected: CallEndReason.REJECT,
-  timeout: CallEndReason.NO_RESPONSE,
-  unavailable: CallEndReason.OFFLINE,
-  busy: CallEndReason.LINE_BUSY,
-  cancelled: CallEndReason.CANCELED,
-  'answered-elsewhere': CallEndReason.OTHER_DEVICE_ACCEPTED,
-  'rejected-elsewhere': CallEndReason.OTHER_DEVICE_REJECT,
-  glare: CallEndReason.END_BY_SERVER,
-  disconnected: CallEndReason.END_BY_SERVER,
-  ended: CallEndReason.END_BY_SERVER,
-};
-
 const toWireMedia = (t: CallMediaType): 'audio' | 'video' => (t === CallMediaType.VIDEO ? 'video' : 'audio');
 const fromWireMedia = (t: 'audio' | 'video'): CallMediaType => (t === 'video' ? CallMediaType.VIDEO : CallMediaType.AUDIO);
 
@@ -215,6 +201,20 @@ function profileOf(m: { userId: string; name?: string; avatar?: string }): UserP
   if (m.name !== undefined) p.name = m.name;
   if (m.avatar !== undefined) p.avatar = m.avatar;
   return p;
+}
+
+/** The `onCallReceived` payload of an invitation. */
+function describeIncoming(message: Incoming): CallEngineEvents['onCallReceived'] {
+  const event: CallEngineEvents['onCallReceived'] = {
+    callId: message.callId,
+    caller: profileOf(message.caller),
+    calleeIdList: message.members.map((m) => m.userId).filter((id) => id !== message.caller.userId),
+    members: message.members.map((m) => ({ ...profileOf(m), status: m.state })),
+    mediaType: fromWireMedia(message.mediaType),
+  };
+  if (message.groupId !== undefined) event.groupID = message.groupId;
+  if (message.userData !== undefined) event.userData = message.userData;
+  return event;
 }
 
 function sameRecord(a: Record<string, number>, b: Record<string, number>): boolean {
@@ -243,12 +243,18 @@ export class WebRTCEngine implements CallEngine {
   #profile: { name?: string; avatar?: string } = {};
   #call: ActiveCall | null = null;
   #held: { message: Incoming; expiresAt: number } | null = null;
-  /** Invitations ringing besides the current call, oldest first (see the header). */
-  #pending = new Map<string, Incoming>();
-  /** Arrival order of invitations (pending ones stay oldest first, as the kit's list). */
-  #arrival = new WeakMap<Incoming, number>();
-  #arrivals = 0;
-  #callWaiting = false;
+  /** Invitations ringing besides the current call (`../ringing-queue.ts`, shared by every engine). */
+  readonly #queue: RingingQueue<Incoming> = new RingingQueue<Incoming>({
+    current: () => {
+      const call = this.#call;
+      if (!call) return null;
+      const onlyRinging = call.role === CallRole.CALLEE && call.phase === 'ringing' && !call.accepting && !call.acceptSent;
+      return { callId: call.callId, onlyRinging, invitation: call.incoming };
+    },
+    setCurrent: (message) => this.#ringAsCurrent(message),
+    describe: (message) => describeIncoming(message),
+    emit: (event, payload) => this.#events.emit(event, payload),
+  });
   #statsTimer: ReturnType<typeof setInterval> | null = null;
   #statsBusy = false;
   #lastVolumes: Record<string, number> = {};
@@ -305,14 +311,14 @@ export class WebRTCEngine implements CallEngine {
 
     const client = this.#bindClient(params.server);
     const profile = { ...this.#profile, ...params.profile };
-    if (params.callWaiting !== undefined) this.#callWaiting = params.callWaiting === true;
+    if (params.callWaiting !== undefined) this.#queue.callWaiting = params.callWaiting === true;
     const login: ClientRequest = {
       type: 'login',
       sdkAppId: params.SDKAppID,
       userId: params.userID,
       userSig: params.userSig,
       multiIncoming: true,
-      callWaiting: this.#callWaiting,
+      callWaiting: this.#queue.callWaiting,
     };
     if (profile.name !== undefined) login.name = profile.name;
     if (profile.avatar !== undefined) login.avatar = profile.avatar;
@@ -339,7 +345,7 @@ export class WebRTCEngine implements CallEngine {
     this.#stopReconnect();
     this.#lastReconnectAttempts = 0;
     this.#pendingHangups = [];
-    this.#dropPending('disconnected');
+    this.#queue.withdrawAll('disconnected');
     await this.hangup();
     this.#held = null;
     this.#stopStats();
@@ -361,9 +367,9 @@ export class WebRTCEngine implements CallEngine {
   /** Call waiting on/off (see the header); sent to the server at once when logged in. */
   async setCallWaiting(enable: boolean): Promise<void> {
     this.#assertAlive();
-    this.#callWaiting = enable === true;
+    this.#queue.callWaiting = enable === true;
     const client = this.#client;
-    if (client && client.state === 'connected') await client.request({ type: 'profile', callWaiting: this.#callWaiting });
+    if (client && client.state === 'connected') await client.request({ type: 'profile', callWaiting: this.#queue.callWaiting });
   }
 
   /** Changes our name/avatar (sent to the server when logged in). */
@@ -467,7 +473,7 @@ export class WebRTCEngine implements CallEngine {
   async accept(options?: { mediaType?: CallMediaType; callId?: string }): Promise<void> {
     this.#assertAlive();
     const client = this.#requireClient();
-    this.#makeCurrent(options?.callId);
+    this.#queue.accept(options?.callId);
     const call = this.#call;
     if (!call || call.role !== CallRole.CALLEE || call.phase !== 'ringing') {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no ringing call to accept');
@@ -499,7 +505,7 @@ export class WebRTCEngine implements CallEngine {
         call.acceptSent = false;
         this.#media.release();
         const reason = (error as CallKitError).reason;
-        if (reason === 'call-not-found' || reason === 'already-answered') this.#finishCall(call, 'ended', CallEndReason.END_BY_SERVER);
+        if (reason === 'call-not-found' || reason === 'already-answered') this.#finishCall(call, 'ended', endReasonOf('ended', 'server'));
       }
       throw error;
     }
@@ -512,11 +518,10 @@ export class WebRTCEngine implements CallEngine {
   async reject(options?: { callId?: string }): Promise<void> {
     this.#assertAlive();
     const callId = options?.callId;
-    const pending = callId === undefined ? undefined : this.#pending.get(callId);
+    const pending = callId === undefined ? undefined : this.#queue.get(callId);
     if (pending) {
-      this.#pending.delete(pending.callId);
       const sent = this.#client?.request({ type: 'reject', callId: pending.callId, reason: 'declined' });
-      this.#events.emit('onIncomingWithdrawn', { callId: pending.callId, cause: 'rejected' });
+      this.#queue.withdraw(pending.callId, 'rejected');
       await sent?.catch(noop);
       return;
     }
@@ -882,101 +887,20 @@ export class WebRTCEngine implements CallEngine {
   }
 
   #onIncoming(message: Incoming): void {
+    if (this.#queue.refresh(message)) return;
     const call = this.#call;
-    if (call) {
-      if (call.callId === message.callId) return;
-      const known = this.#pending.get(message.callId);
-      if (known) {
-        // Re-sent (e.g. after a reconnect): fresher lists, same place in the order.
-        this.#arrival.set(message, this.#arrival.get(known) ?? 0);
-        this.#pending.set(message.callId, message);
-        return;
-      }
-      const glare =
-        call.role === CallRole.CALLER && call.phase === 'dialing' && call.invitees.includes(message.caller.userId);
-      if (glare && !this.#held) {
-        this.#held = { message, expiresAt: Date.now() + message.timeout * 1000 };
-        return;
-      }
-      if (this.#mayRingAlongside(call)) {
-        this.#ring(message, 'pending');
-        return;
-      }
+    const glare = call?.role === CallRole.CALLER && call.phase === 'dialing' && call.invitees.includes(message.caller.userId);
+    if (glare && !this.#held) {
+      this.#held = { message, expiresAt: Date.now() + message.timeout * 1000 };
+      return;
+    }
+    if (this.#queue.offer(message) === 'busy') {
       void this.#client?.request({ type: 'reject', callId: message.callId, reason: 'busy' }).catch(noop);
-      return;
     }
-    this.#ring(message, 'current');
   }
 
-  /** Whether one more invitation may ring besides `call` (see the header). */
-  #mayRingAlongside(call: ActiveCall): boolean {
-    const onlyRinging = call.role === CallRole.CALLEE && call.phase === 'ringing' && !call.accepting && !call.acceptSent;
-    if (onlyRinging) return this.#pending.size + 1 < MAX_CONCURRENT_INCOMING;
-    return this.#callWaiting && this.#pending.size === 0;
-  }
-
-  /**
-   * Makes the ringing invitation `callId` the current call (`accept({callId})`): a pending one swaps
-   * places with a current call that only rings. No callId: the current call, else the oldest pending.
-   */
-  #makeCurrent(callId: string | undefined): void {
-    const current = this.#call;
-    if (callId === undefined || current?.callId === callId) {
-      if (!current) this.#promotePending();
-      return;
-    }
-    const message = this.#pending.get(callId);
-    if (!message) throw new CallKitError(ErrorCode.INVALID_STATE, `no ringing call ${callId}`);
-    if (current) {
-      const onlyRinging = current.role === CallRole.CALLEE && current.phase === 'ringing' && !current.accepting && !current.acceptSent;
-      if (!onlyRinging || !current.incoming) {
-        throw new CallKitError(ErrorCode.INVALID_STATE, 'hang up the current call before accepting another (end and accept)');
-      }
-      this.#call = null;
-      this.#pending.set(current.callId, current.incoming);
-      const order = (m: Incoming) => this.#arrival.get(m) ?? 0;
-      this.#pending = new Map([...this.#pending].sort(([, x], [, y]) => order(x) - order(y)));
-    }
-    this.#pending.delete(callId);
-    this.#ring(message, 'promote');
-  }
-
-  /** The oldest pending invitation becomes the current call (no event: it was announced). */
-  #promotePending(): void {
-    if (this.#call) return;
-    const [first] = this.#pending.values();
-    if (!first) return;
-    this.#pending.delete(first.callId);
-    this.#ring(first, 'promote');
-  }
-
-  /** Forgets every pending invitation (lost socket, logout): onIncomingWithdrawn for each. */
-  #dropPending(cause: EndCause): void {
-    const ids = [...this.#pending.keys()];
-    this.#pending.clear();
-    for (const callId of ids) this.#events.emit('onIncomingWithdrawn', { callId, cause });
-  }
-
-  /**
-   * `current`: rings as the current call (onCallReceived); `pending`: rings alongside it
-   * (onCallReceived concurrent); `promote`: an announced pending invitation becomes current, silently.
-   */
-  #ring(message: Incoming, mode: 'current' | 'pending' | 'promote'): void {
-    if (!this.#arrival.has(message)) this.#arrival.set(message, ++this.#arrivals);
-    const event: CallEngineEvents['onCallReceived'] = {
-      callId: message.callId,
-      caller: profileOf(message.caller),
-      calleeIdList: message.members.map((m) => m.userId).filter((id) => id !== message.caller.userId),
-      members: message.members.map((m) => ({ ...profileOf(m), status: m.state })),
-      mediaType: fromWireMedia(message.mediaType),
-    };
-    if (message.groupId !== undefined) event.groupID = message.groupId;
-    if (message.userData !== undefined) event.userData = message.userData;
-    if (mode === 'pending') {
-      this.#pending.set(message.callId, message);
-      this.#events.emit('onCallReceived', { ...event, concurrent: true });
-      return;
-    }
+  /** The invitation `message` rings as the current call (the ringing queue emits the events). */
+  #ringAsCurrent(message: Incoming): void {
     const call = this.#newCall(CallRole.CALLEE, 'ringing', fromWireMedia(message.mediaType));
     call.callId = message.callId;
     call.announced = true;
@@ -990,7 +914,6 @@ export class WebRTCEngine implements CallEngine {
       if (m.userId === this.#userId || m.userId === callerId) continue;
       call.members.set(m.userId, { profile: profileOf(m), state: m.state, audio: m.audio, video: m.video });
     }
-    if (mode === 'current') this.#events.emit('onCallReceived', event);
   }
 
   #onCallStarted(message: Extract<ServerMessage, { type: 'call-started' }>): void {
@@ -1057,14 +980,10 @@ export class WebRTCEngine implements CallEngine {
         this.#sendMediaState();
         break;
       case 'rejected':
-        this.#events.emit('onUserReject', { userId });
-        break;
       case 'busy':
-        this.#events.emit('onUserLineBusy', { userId });
-        break;
       case 'no-response':
       case 'unavailable':
-        this.#events.emit('onUserNoResponse', { userId });
+        this.#events.emit(memberGoneEvent(member.state)!, { userId });
         break;
       case 'left':
         this.#closePeer(call, userId);
@@ -1101,13 +1020,10 @@ export class WebRTCEngine implements CallEngine {
       this.#held = null;
       return;
     }
-    if (this.#pending.delete(message.callId)) {
-      this.#events.emit('onIncomingWithdrawn', { callId: message.callId, cause: message.reason });
-      return;
-    }
+    if (this.#queue.withdraw(message.callId, message.reason)) return;
     const call = this.#call;
     if (!call || call.callId !== message.callId) return;
-    this.#finishCall(call, message.reason, SERVER_END_REASON[message.reason] ?? CallEndReason.UNKNOWN);
+    this.#finishCall(call, message.reason, endReasonOf(message.reason, 'server'));
   }
 
   #onRelay(message: Extract<ServerMessage, { type: 'relay' }>): void {
@@ -1135,13 +1051,13 @@ export class WebRTCEngine implements CallEngine {
       this.#detachClient();
       this.#held = null;
       // Ringing invitations are re-sent by the server after the new login.
-      this.#dropPending('disconnected');
-      if (call && call.phase !== 'connected') this.#finishCall(call, 'disconnected', CallEndReason.UNKNOWN);
+      this.#queue.withdrawAll('disconnected');
+      if (call && call.phase !== 'connected') this.#finishCall(call, 'disconnected', endReasonOf('disconnected'));
       this.#startReconnect();
       return;
     }
-    this.#dropPending('disconnected');
-    if (call) this.#finishCall(call, 'disconnected', CallEndReason.UNKNOWN);
+    this.#queue.withdrawAll('disconnected');
+    if (call) this.#finishCall(call, 'disconnected', endReasonOf('disconnected'));
     this.#held = null;
     this.#dropClient();
     if (kicked) this.#events.emit('onKickedOffline', { reason: event.reason || 'kicked' });
@@ -1248,7 +1164,7 @@ export class WebRTCEngine implements CallEngine {
     } catch (error) {
       if (this.#call !== call) return;
       // Lost again: the next reconnect resumes. Refused: the call is gone on the server.
-      if ((error as CallKitError).code === ErrorCode.SERVER_ERROR) this.#finishCall(call, 'disconnected', CallEndReason.END_BY_SERVER);
+      if ((error as CallKitError).code === ErrorCode.SERVER_ERROR) this.#finishCall(call, 'disconnected', endReasonOf('disconnected', 'server'));
       return;
     }
     if (this.#call !== call || answer.type !== 'resumed') return;
@@ -1267,7 +1183,7 @@ export class WebRTCEngine implements CallEngine {
     this.#detachClient();
     this.#events.emit('onConnectionStateChanged', { state: 'failed' });
     const call = this.#call;
-    if (call) this.#finishCall(call, 'disconnected', CallEndReason.UNKNOWN);
+    if (call) this.#finishCall(call, 'disconnected', endReasonOf('disconnected'));
     this.#events.emit('onError', {
       code: ErrorCode.CONNECTION_FAILED,
       message: 'the signaling server could not be reached again: gave up reconnecting',
@@ -1287,7 +1203,7 @@ export class WebRTCEngine implements CallEngine {
       userId: this.#userId,
       userSig: session.userSig,
       multiIncoming: true,
-      callWaiting: this.#callWaiting,
+      callWaiting: this.#queue.callWaiting,
     };
     if (this.#profile.name !== undefined) login.name = this.#profile.name;
     if (this.#profile.avatar !== undefined) login.avatar = this.#profile.avatar;
@@ -1426,7 +1342,7 @@ export class WebRTCEngine implements CallEngine {
       return;
     }
     if (call.callId) void this.#client?.request({ type: 'hangup', callId: call.callId }).catch(noop);
-    this.#finishCall(call, 'network', CallEndReason.UNKNOWN);
+    this.#finishCall(call, 'network', endReasonOf('network'));
   }
 
   #closePeer(call: ActiveCall, userId: string): void {
@@ -1498,7 +1414,7 @@ export class WebRTCEngine implements CallEngine {
         totalTime: call.beginAt ? Math.max(0, Math.round((Date.now() - call.beginAt) / 1000)) : 0,
       });
     }
-    if (this.#call === null) this.#promotePending();
+    if (this.#call === null) this.#queue.promote();
     this.#deliverHeld();
   }
 
@@ -1506,9 +1422,9 @@ export class WebRTCEngine implements CallEngine {
   #deliverHeld(): void {
     const held = this.#held;
     if (!held) return;
-    if (this.#call && !this.#mayRingAlongside(this.#call)) return;
+    if (!this.#queue.mayRingAlongside()) return;
     this.#held = null;
-    if (Date.now() < held.expiresAt && this.#client) this.#ring(held.message, this.#call ? 'pending' : 'current');
+    if (Date.now() < held.expiresAt && this.#client) this.#queue.offer(held.message);
   }
 
   #rejectHeld(): void {
