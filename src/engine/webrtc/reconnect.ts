@@ -6,8 +6,7 @@
  */
 import { CallKitError, ErrorCode } from '../../errors.js';
 import type { ServerMessage } from '../../protocol/messages.js';
-import type { EndCause } from '../types.js';
-import { noop, type ActiveCall, type EngineContext } from './call-model.js';
+import { noop, type EngineContext } from './call-model.js';
 import type { CallMachine } from './call-machine.js';
 import type { LoginRequest, SignalingClient } from './signaling-client.js';
 
@@ -212,7 +211,7 @@ export class Reconnector {
     } catch (error) {
       if (ctx.call !== call) return;
       // Lost again: the next reconnect resumes. Refused: the call is gone on the server.
-      if ((error as CallKitError).code === ErrorCode.SERVER_ERROR) this.#finish(call, 'disconnected', 'server');
+      if ((error as CallKitError).code === ErrorCode.SERVER_ERROR) this.#machine.finish(call, 'disconnected', 'server');
       return;
     }
     if (ctx.call !== call || answer.type !== 'resumed') return;
@@ -232,15 +231,11 @@ export class Reconnector {
     const ctx = this.#ctx;
     ctx.events.emit('onConnectionStateChanged', { state: 'failed' });
     const call = ctx.call;
-    if (call) this.#finish(call, 'disconnected');
+    if (call) this.#machine.finish(call, 'disconnected');
     ctx.events.emit('onError', {
       code: ErrorCode.CONNECTION_FAILED,
       message: 'the signaling server could not be reached again: gave up reconnecting',
     });
-  }
-
-  #finish(call: ActiveCall, cause: EndCause, decidedBy?: 'server'): void {
-    this.#machine.finish(call, cause, decidedBy);
   }
 
   #stop(): void {
