@@ -165,7 +165,7 @@ export class WebRTCEngine implements CallEngine {
     this.#ctx.events.removeAllListeners();
   }
 
-  /** Call waiting on/off (see the header); sent to the server at once when logged in. */
+  /** Call waiting on/off (`../ringing-queue.ts`); sent to the server at once when logged in. */
   async setCallWaiting(enable: boolean): Promise<void> {
     this.#assertAlive();
     this.#machine.queue.callWaiting = enable === true;
