@@ -99,6 +99,13 @@ export interface CallEngineEvents {
    */
   onIncomingWithdrawn: { callId: string; cause: EndCause };
   /**
+   * A pending (concurrent) invitation became the current call, still ringing: the current call
+   * ended and this was the oldest pending one, or `accept({callId})` picked it while the current
+   * call only rang (that one is pending again). Announced before by `onCallReceived {concurrent}`.
+   * The rule lives in one place, `src/engine/ringing-queue.ts`; the kit follows this event.
+   */
+  onIncomingPromoted: { callId: string };
+  /**
    * Our outgoing invitation was accepted by the server: we are dialing. Also emitted, with
    * `role: callee`, when we join a running call (`join`), just before `onCallBegin`.
    */

@@ -8,6 +8,7 @@
 import { CallMediaType, CallRole, CallStatus } from '../constants.js';
 import type { CallEngine, CallEngineEvents, EndCause } from '../engine/types.js';
 import type { CallStore } from '../store/store.js';
+import { isRingingForMe } from '../store/selectors.js';
 import type { IncomingCall, Message } from '../store/types.js';
 import type { KitHost, ToastType } from './kit-effects.js';
 
@@ -140,9 +141,13 @@ export class EngineToStore {
       if (this.#store.getState().answering === e.callId) d({ type: 'answering', callId: '' });
       if (message) this.#host.toast(message, e.cause === 'hangup' ? 'info' : 'warn');
       this.#host.emit('ck-call-ended', { callId: e.callId, reason: e.reason, cause: e.cause, totalTime: e.totalTime });
-      // Other invitations still ring: the oldest becomes the current call (as the engines do).
-      const next = this.#store.getState().incoming[0];
-      if (next && this.#store.getState().status === CallStatus.IDLE) this.ringAs(next);
+    });
+    // The engine's ringing queue made a pending invitation the current call (src/engine/ringing-queue.ts).
+    on('onIncomingPromoted', (e) => {
+      const state = this.#store.getState();
+      const entry = state.incoming.find((c) => c.callId === e.callId);
+      // accept({ callId }) already made it current before the engine says so.
+      if (entry && !(isRingingForMe(state) && state.callId === e.callId)) this.ringAs(entry);
     });
   }
 

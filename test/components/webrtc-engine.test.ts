@@ -6,6 +6,7 @@ import { expect } from '@open-wc/testing';
 import { CallEndReason, CallMediaType } from '../../src/constants.js';
 import { CallKitError, ErrorCode } from '../../src/errors.js';
 import { WebRTCEngine, type WebRTCEngineOptions } from '../../src/engine/webrtc/index.js';
+import { debugPeerConnection, debugState } from '../../src/engine/webrtc/debug.js';
 import type { CallEngineEvents } from '../../src/engine/types.js';
 
 interface SignalingModule {
@@ -110,7 +111,7 @@ function lastLocalStream(client: Client): MediaStream | null | undefined {
 }
 
 async function inboundStats(client: Client, fromUserId: string): Promise<{ framesDecoded: number; audioBytes: number }> {
-  const pc = client.engine.debugPeerConnection(fromUserId);
+  const pc = debugPeerConnection(client.engine, fromUserId);
   if (!pc) throw new Error(`no peer connection toward ${fromUserId}`);
   const report = await pc.getStats();
   let framesDecoded = 0;
@@ -148,7 +149,7 @@ async function connectedVideoCall(alice: Client, bob: Client): Promise<string> {
   expect(received.caller.userId).to.equal(alice.userId);
   expect(received.calleeIdList).to.deep.equal([bob.userId]);
   expect(received.mediaType).to.equal(CallMediaType.VIDEO);
-  expect(bob.engine.debugState().localTracks, 'nothing captured while ringing').to.equal(0);
+  expect(debugState(bob.engine).localTracks, 'nothing captured while ringing').to.equal(0);
 
   await bob.engine.accept();
   expect(bob.log.onCallBegin[0]).to.deep.equal({ callId, mediaType: CallMediaType.VIDEO, role: 'callee' });
@@ -162,7 +163,7 @@ async function connectedVideoCall(alice: Client, bob: Client): Promise<string> {
 
 async function expectAllReleased(client: Client): Promise<void> {
   await waitFor(`${client.userId}: everything released`, () => {
-    const s = client.engine.debugState();
+    const s = debugState(client.engine);
     return (
       s.call === null &&
       s.peers === 0 &&
@@ -206,7 +207,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     const done = engines.splice(0);
     await Promise.all(done.map((e) => e.destroy()));
     for (const e of done) {
-      expect(e.debugState(), 'destroyed engine').to.deep.equal({
+      expect(debugState(e), 'destroyed engine').to.deep.equal({
         connection: 'disconnected',
         call: null,
         peers: 0,
@@ -239,7 +240,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     expect((badSig as CallKitError).reason).to.equal('auth-failed');
     expect(states[0]).to.equal('connecting');
     expect(states[states.length - 1]).to.equal('disconnected');
-    expect(engine.debugState()).to.include({ timers: 0, pendingRequests: 0, connection: 'disconnected' });
+    expect(debugState(engine)).to.include({ timers: 0, pendingRequests: 0, connection: 'disconnected' });
   });
 
   it('connects a video call with media both ways, toggles camera/mic, hangs up and leaves nothing live', async () => {
@@ -290,7 +291,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     await alice.engine.closeCamera();
     expect(cameraTrack.readyState).to.equal('ended');
     expect(lastLocalStream(alice)?.getVideoTracks()).to.have.length(0);
-    expect(alice.engine.debugState().localTracks).to.equal(1);
+    expect(debugState(alice.engine).localTracks).to.equal(1);
     await waitFor('bob: alice video unavailable', () =>
       bob.log.onUserVideoAvailable.find((e) => e.userId === alice.userId && !e.available),
     );
@@ -350,7 +351,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     await waitFor('bob: alice audio unavailable', () => bob.log.onUserAudioAvailable.find((e) => e.userId === alice.userId && !e.available));
     const audioPackets = async () => {
       let n = 0;
-      (await bob.engine.debugPeerConnection(alice.userId)!.getStats()).forEach((x: { type: string; kind?: string; packetsReceived?: number }) => {
+      (await debugPeerConnection(bob.engine, alice.userId)!.getStats()).forEach((x: { type: string; kind?: string; packetsReceived?: number }) => {
         if (x.type === 'inbound-rtp' && x.kind === 'audio') n += x.packetsReceived ?? 0;
       });
       return n;
@@ -365,14 +366,14 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     );
 
     // Alice's audio stops on the wire (what a crashed tab or a cut path looks like) while announced on.
-    const sender = alice.engine.debugPeerConnection(bob.userId)!.getSenders().find((x) => x.track?.kind === 'audio')!;
+    const sender = debugPeerConnection(alice.engine, bob.userId)!.getSenders().find((x) => x.track?.kind === 'audio')!;
     const track = sender.track;
     await sender.replaceTrack(null);
     const stoppedAt = performance.now();
     const lost = await waitFor('bob: alice reconnecting', () => bob.log.onUserReconnecting.find((e) => e.userId === alice.userId), 15_000);
     expect(lost.reconnecting).to.equal(true);
     expect(performance.now() - stoppedAt, 'not before the 2 s stall window').to.be.greaterThan(1900);
-    expect(bob.engine.debugPeerConnection(alice.userId)!.iceConnectionState, 'ICE itself still connected').to.be.oneOf(['connected', 'completed']);
+    expect(debugPeerConnection(bob.engine, alice.userId)!.iceConnectionState, 'ICE itself still connected').to.be.oneOf(['connected', 'completed']);
     expect(alice.log.onUserReconnecting, 'bob still reaches alice').to.deep.equal([]);
     await waitFor('bob: alice network quality down', () => bob.log.onUserNetworkQualityChanged.some((e) => e.qualities[alice.userId] === 6));
 
@@ -398,7 +399,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     await bob.engine.accept({ mediaType: CallMediaType.AUDIO });
     expect(bob.log.onCallBegin[0]).to.deep.equal({ callId, mediaType: CallMediaType.AUDIO, role: 'callee' });
     expect(lastLocalStream(bob)?.getVideoTracks()).to.have.length(0);
-    expect(bob.engine.debugState().localTracks).to.equal(1);
+    expect(debugState(bob.engine).localTracks).to.equal(1);
     // alice is told (TUICallKit's switchToAudio): her camera stops too, audio flows both ways.
     await waitFor('alice: switched to audio', () => alice.log.onCallMediaTypeChanged[0]);
     expect(alice.log.onCallMediaTypeChanged).to.deep.equal([{ mediaType: CallMediaType.AUDIO }]);
@@ -455,7 +456,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     const failure = await bob.engine.accept().catch((e: unknown) => e);
     expect(failure).to.be.instanceOf(CallKitError);
     expect((failure as CallKitError).code).to.equal(ErrorCode.CAMERA_START_FAILED);
-    expect(bob.engine.debugState()).to.include({ call: 'ringing', localTracks: 0 });
+    expect(debugState(bob.engine)).to.include({ call: 'ringing', localTracks: 0 });
     expect(bob.log.onCallEnd).to.have.length(0);
 
     const [camera] = await bob.engine.getDeviceList('camera');
@@ -515,7 +516,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
         // alice starts dialing (held in capture), bob's invite reaches the server first.
         const aliceCall = alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
         const bobCall = await bob.engine.calls({ userIDList: [alice.userId], mediaType: CallMediaType.AUDIO });
-        await waitFor("bob's invitation held by alice", () => alice.engine.debugState().heldInvitations === 1);
+        await waitFor("bob's invitation held by alice", () => debugState(alice.engine).heldInvitations === 1);
         expect(alice.log.onCallReceived, 'held while dialing').to.have.length(0);
         gate.release();
         const { callId } = await aliceCall;
@@ -534,7 +535,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
       try {
         const bobCall = bob.engine.calls({ userIDList: [alice.userId], mediaType: CallMediaType.AUDIO }).catch((e: unknown) => e);
         const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
-        await waitFor("alice's invitation held by bob", () => bob.engine.debugState().heldInvitations === 1);
+        await waitFor("alice's invitation held by bob", () => debugState(bob.engine).heldInvitations === 1);
         expect(bob.log.onCallReceived, 'held while dialing').to.have.length(0);
         gate.release();
         const refused = await bobCall;
@@ -552,7 +553,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');
     const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
-    expect(alice.engine.debugState()).to.include({ call: 'dialing', localTracks: 1 });
+    expect(debugState(alice.engine)).to.include({ call: 'dialing', localTracks: 1 });
     await waitFor('bob rings', () => bob.log.onCallReceived[0]);
     await bob.engine.reject();
     expect(bob.log.onCallEnd).to.deep.equal([{ callId, reason: CallEndReason.REJECT, cause: 'rejected', totalTime: 0 }]);
@@ -565,7 +566,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     await expectAllReleased(alice);
     await expectAllReleased(bob);
     // The engine is reusable after the call.
-    expect(alice.engine.debugState().connection).to.equal('connected');
+    expect(debugState(alice.engine).connection).to.equal('connected');
   });
 
   it('cancel: hanging up while dialing cancels the call on the callee', async () => {
@@ -602,16 +603,16 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     const bob = await loggedIn('bob', { WebSocket: TrackedSocket });
     const callId = await connectedVideoCall(alice, bob);
     expect(sockets).to.have.length(1);
-    const pc = bob.engine.debugPeerConnection(alice.userId);
+    const pc = debugPeerConnection(bob.engine, alice.userId);
     // bob's socket drops (not a logout): the call goes on, the engine reconnects and resumes.
     sockets[0].close(4000, 'test drop');
     await waitFor('bob: reconnecting', () => bob.log.onConnectionStateChanged.find((e) => e.state === 'reconnecting'));
-    await waitFor('bob: connected again', () => bob.engine.debugState().connection === 'connected' && sockets.length === 2);
+    await waitFor('bob: connected again', () => debugState(bob.engine).connection === 'connected' && sockets.length === 2);
     expect(bob.log.onConnectionStateChanged.at(-1)).to.deep.equal({ state: 'connected' });
     expect(bob.log.onCallEnd).to.deep.equal([]);
     expect(bob.log.onError).to.deep.equal([]);
-    expect(bob.engine.debugPeerConnection(alice.userId)).to.equal(pc);
-    expect(bob.engine.debugState()).to.include({ call: 'connected', peers: 1, reconnectAttempts: 1 });
+    expect(debugPeerConnection(bob.engine, alice.userId)).to.equal(pc);
+    expect(debugState(bob.engine)).to.include({ call: 'connected', peers: 1, reconnectAttempts: 1 });
     // The resumed socket is bound to the call: bob's hangup reaches alice.
     await bob.engine.hangup();
     const aliceEnd = await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
@@ -634,14 +635,14 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     expect(gaveUpAfter, 'not before the give-up time').to.be.at.least(1400);
     expect(bob.log.onCallEnd[0]).to.include({ callId, cause: 'disconnected' });
     expect(bob.log.onError.some((e) => e.code === ErrorCode.CONNECTION_FAILED)).to.equal(true);
-    const attempts = bob.engine.debugState().reconnectAttempts;
+    const attempts = debugState(bob.engine).reconnectAttempts;
     expect(attempts).to.be.within(3, 8);
-    expect(bob.engine.debugState()).to.include({ timers: 0, call: null, peers: 0 });
+    expect(debugState(bob.engine)).to.include({ timers: 0, call: null, peers: 0 });
     const refused = await bob.engine.calls({ userIDList: [alice.userId], mediaType: CallMediaType.AUDIO }).catch((e: unknown) => e);
     expect((refused as CallKitError).code).to.equal(ErrorCode.CONNECTION_FAILED);
     net.reachable = true;
     await bob.engine.reconnect();
-    expect(bob.engine.debugState().connection).to.equal('connected');
+    expect(debugState(bob.engine).connection).to.equal('connected');
     expect(bob.log.onConnectionStateChanged.at(-1)).to.deep.equal({ state: 'connected' });
     await expectAllReleased(bob);
   });

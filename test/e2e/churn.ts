@@ -2,7 +2,7 @@
  * R1 churn driver (reliability.md §5.1), shared by the e2e test (N = 30) and `npm run bench:churn`
  * (N = 200): A calls B through the kit API (`window.callKit`) on the real demo, B accepts, a remote
  * video frame is decoded on both sides, A hangs up; after every call everything is back to baseline:
- * open peer connections, live capture tracks, the engine's `debugState()` counters, listeners on
+ * open peer connections, live capture tracks, the engine's `debugState()` counters (`src/engine/webrtc/debug.ts`), listeners on
  * window/document/mediaDevices, live subscriptions to the kit store, and the server registry.
  */
 import type { Page } from 'playwright';
@@ -68,10 +68,10 @@ export async function snapshot(page: Page): Promise<Snapshot> {
         };
       };
     }
-    const engine = window.callKit.engine as unknown as { debugState?: () => Record<string, unknown> } | null;
+    const engine = window.callKit.engine as unknown as Record<symbol, { state(): Record<string, unknown> } | undefined> | null;
     const count = (root: Document | ShadowRoot): number =>
       [...root.querySelectorAll('*')].reduce((n, el) => n + (el.tagName.includes('-') ? 1 : 0) + (el.shadowRoot ? count(el.shadowRoot) : 0), 0);
-    return { listeners: w.__listeners(), storeSubscriptions: w.__subs.live, engine: engine?.debugState?.() ?? {}, kitElements: count(document) };
+    return { listeners: w.__listeners(), storeSubscriptions: w.__subs.live, engine: engine?.[Symbol.for('callkit-elements.webrtc-engine.debug')]?.state() ?? {}, kitElements: count(document) };
   });
   return { pcsCreated: s.pcs, openPcs: s.openPcs, liveTracks: s.liveTracks, ...rest };
 }

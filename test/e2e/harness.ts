@@ -243,14 +243,15 @@ export interface PeerStats {
 
 /**
  * Stats per remote member, read from the RTCPeerConnection the default engine keeps for each one
- * (`engine.debugPeerConnection(userId)`): proves media flows between every pair of a mesh.
+ * (`debugPeerConnection(engine, userId)`, `src/engine/webrtc/debug.ts`): proves media flows between every pair of a mesh.
  */
 export async function peerStats(page: Page, userIds: readonly string[]): Promise<Record<string, PeerStats>> {
   return page.evaluate(async (ids) => {
-    const engine = window.callKit.engine as unknown as { debugPeerConnection?(id: string): RTCPeerConnection | null } | null;
+    const engine = window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null } | undefined> | null;
+    const debug = engine?.[Symbol.for('callkit-elements.webrtc-engine.debug')];
     const out: Record<string, PeerStats> = {};
     for (const id of ids) {
-      const pc = engine?.debugPeerConnection?.(id) ?? null;
+      const pc = debug?.peerConnection(id) ?? null;
       const row: PeerStats = { connection: pc?.connectionState ?? 'none', framesDecoded: 0, audioBytesReceived: 0, sentFrameHeight: 0, videoEncoding: null };
       if (pc) {
         const report = await pc.getStats();

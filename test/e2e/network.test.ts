@@ -102,7 +102,9 @@ const changes = (page: Page): Promise<Change[]> => page.evaluate(() => (window a
 const callId = (page: Page): Promise<string> => page.evaluate(() => window.callKit.store.getState().callId);
 const errors = (page: Page): Promise<unknown[]> => page.evaluate(() => window.demoLog.filter((e) => e.type === 'ck-error'));
 const engineState = (page: Page) =>
-  page.evaluate(() => (window.callKit.engine as unknown as { debugState(): { iceRestarts: number; reconnectAttempts: number; connection: string } }).debugState());
+  page.evaluate(() =>
+    (window.callKit.engine as unknown as Record<symbol, { state(): { iceRestarts: number; reconnectAttempts: number; connection: string } }>)[Symbol.for('callkit-elements.webrtc-engine.debug')].state(),
+  );
 
 /** Calls `callee` from the kit API and resolves when the call ends: its cause, toast and duration. */
 function callUntilEnded(page: Page, callee: string): Promise<{ cause: string; toast: string | undefined; ms: number }> {
@@ -212,7 +214,7 @@ describe('survive the network', { concurrency: 1 }, () => {
     const before = await ufrag();
     const pcsBefore = [(await mediaStats(alice)).pcs, (await mediaStats(bob)).pcs];
     const restartAt = Date.now();
-    const restarted = await alice.evaluate(() => (window.callKit.engine as unknown as { debugRestartIce(): number }).debugRestartIce());
+    const restarted = await alice.evaluate(() => (window.callKit.engine as unknown as Record<symbol, { restartIce(): number }>)[Symbol.for('callkit-elements.webrtc-engine.debug')].restartIce());
     assert.equal(restarted, 1);
     await until(async () => (await ufrag()) !== before, 'new ICE credentials negotiated', 5000);
     await until(
@@ -453,8 +455,8 @@ const PEER_LOST_MS = 6000;
 async function recordPeerLost(page: Page, remote: string): Promise<void> {
   await page.evaluate((id) => {
     const w = window as unknown as { __shownAt?: number; __lostAt?: number };
-    const engine = window.callKit.engine as unknown as { debugPeerConnection(id: string): RTCPeerConnection | null };
-    const pc = engine.debugPeerConnection(id);
+    const debug = (window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[Symbol.for('callkit-elements.webrtc-engine.debug')];
+    const pc = debug.peerConnection(id);
     pc?.addEventListener('connectionstatechange', () => {
       if (pc.connectionState === 'disconnected' || pc.connectionState === 'failed') w.__lostAt ??= Date.now();
     });

@@ -105,8 +105,8 @@ async function openIn(side: Side, user: string): Promise<Page> {
 async function watchPeer(page: Page, remote: string): Promise<void> {
   const ok = await page.evaluate((id) => {
     const w = window as unknown as { __r6: R6Event[]; __r6pc?: RTCPeerConnection };
-    const engine = window.callKit.engine as unknown as { debugPeerConnection(id: string): RTCPeerConnection | null };
-    const pc = engine.debugPeerConnection(id);
+    const debug = (window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[Symbol.for('callkit-elements.webrtc-engine.debug')];
+    const pc = debug.peerConnection(id);
     if (!pc) return false;
     w.__r6pc = pc;
     pc.addEventListener('iceconnectionstatechange', () => w.__r6.push({ t: Date.now(), what: 'ice', state: pc.iceConnectionState }));
@@ -176,8 +176,8 @@ const events = (page: Page): Promise<R6Event[]> => page.evaluate(() => (window a
 const samePc = (page: Page, remote: string): Promise<{ same: boolean; created: number }> =>
   page.evaluate((id) => {
     const w = window as unknown as { __r6pc?: RTCPeerConnection; __pcs: RTCPeerConnection[] };
-    const engine = window.callKit.engine as unknown as { debugPeerConnection(id: string): RTCPeerConnection | null };
-    return { same: engine.debugPeerConnection(id) === w.__r6pc, created: w.__pcs.length };
+    const debug = (window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[Symbol.for('callkit-elements.webrtc-engine.debug')];
+    return { same: debug.peerConnection(id) === w.__r6pc, created: w.__pcs.length };
   }, remote);
 
 const ufrag = (page: Page): Promise<string> =>
@@ -202,7 +202,7 @@ const selectedPair = (page: Page): Promise<{ local: string; remote: string } | n
   });
 
 const engineState = (page: Page) =>
-  page.evaluate(() => (window.callKit.engine as unknown as { debugState(): { iceRestarts: number; peers: number } }).debugState());
+  page.evaluate(() => (window.callKit.engine as unknown as Record<symbol, { state(): { iceRestarts: number; peers: number } }>)[Symbol.for('callkit-elements.webrtc-engine.debug')].state());
 const uiErrors = (page: Page) =>
   page.evaluate(() => ({
     errors: window.demoLog.filter((e) => e.type === 'ck-error').length,
@@ -498,9 +498,9 @@ describe('R6: the media path between two network namespaces is cut and restored'
       await p.bob.getByRole('alertdialog').waitFor({ timeout: 15_000 });
       await button(p.bob, 'Accept').click();
       // Watch the connections as soon as the engine has them (the call connects on the server side).
-      await until(async () => (await p.alice.evaluate((id) => Boolean((window.callKit.engine as unknown as { debugPeerConnection(id: string): RTCPeerConnection | null }).debugPeerConnection(id)), bobId)), 'alice has a connection', 15_000);
+      await until(async () => (await p.alice.evaluate((id) => Boolean((window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[Symbol.for('callkit-elements.webrtc-engine.debug')].peerConnection(id)), bobId)), 'alice has a connection', 15_000);
       await watchPeer(p.alice, bobId);
-      await until(async () => (await p.bob.evaluate((id) => Boolean((window.callKit.engine as unknown as { debugPeerConnection(id: string): RTCPeerConnection | null }).debugPeerConnection(id)), aliceId)), 'bob has a connection', 15_000);
+      await until(async () => (await p.bob.evaluate((id) => Boolean((window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[Symbol.for('callkit-elements.webrtc-engine.debug')].peerConnection(id)), aliceId)), 'bob has a connection', 15_000);
       await watchPeer(p.bob, aliceId);
       // Chromium fails a never-connected ICE attempt after ~15 s here; two attempts, then the end.
       await waitStatus(p.alice, 'idle', 90_000);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { CallKit } from '../../src/kit/call-kit-api.js';
 import { IncomingAlerts } from '../../src/kit/incoming-alerts.js';
 import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
-import { CallMediaType, LegacyStatus } from '../../src/constants.js';
+import { CallEndReason, CallMediaType, LegacyStatus } from '../../src/constants.js';
 import { ErrorCode } from '../../src/errors.js';
 import { CallStore } from '../../src/store/store.js';
 import { legacyStatus } from '../../src/store/selectors.js';
@@ -306,4 +306,28 @@ test('notifications: only when opted in, granted and hidden; never asks permissi
   } finally {
     denied.restore();
   }
+});
+
+test('the kit follows the engine: onIncomingPromoted makes that call current, onCallEnd alone promotes nothing', async () => {
+  const { kit, engine } = await setup();
+  const promoted: string[] = [];
+  engine.on('onIncomingPromoted', (e) => promoted.push(e.callId));
+  const a = engine.remoteInvite({ userId: 'alice' }, CallMediaType.VIDEO);
+  const c = engine.remoteInvite({ userId: 'carol' }, CallMediaType.AUDIO);
+  const e = engine.remoteInvite({ userId: 'erin' }, CallMediaType.VIDEO);
+  engine.remoteCancel(a);
+  assert.deepEqual(promoted, [c], 'the engine promoted the oldest pending call');
+  assert.equal(kit.store.getState().callId, c);
+  // An engine event with no end before it: the kit makes erin's call current (no rule of its own).
+  engine.emit('onIncomingPromoted', { callId: e });
+  let s = kit.store.getState();
+  assert.equal(s.status, 'calling');
+  assert.equal(s.callId, e);
+  assert.equal(s.callerId, 'erin');
+  // An end without the event leaves the kit idle even though calls still ring.
+  engine.emit('onCallEnd', { callId: e, reason: CallEndReason.HANGUP, cause: 'hangup', totalTime: 0 });
+  s = kit.store.getState();
+  assert.equal(s.status, 'idle');
+  assert.deepEqual(ids(kit), ['carol']);
+  await kit.dispose();
 });

@@ -8,7 +8,7 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { reconnectDelayMs } from '../../src/engine/webrtc/webrtc-engine.js';
+import { reconnectDelayMs } from '../../src/engine/webrtc/reconnect.js';
 import { Peer, StallDetector, type PeerOptions } from '../../src/engine/webrtc/peer.js';
 
 describe('reconnect backoff', () => {

@@ -3,13 +3,16 @@
  * calls. Tests and stories drive the "other side" through `remote*` methods; local media is
  * optional (a canvas-drawn stream when `syntheticMedia` is on and a DOM exists).
  *
- * Several incoming calls follow the default engine's rules: while the current call only rings, up to
- * 3 invitations ring in all; while dialing or in a call, one more if call waiting is on; any other
- * invitation finds us busy (its id goes to {@link SimulatedEngine.busyCalls}, nothing is emitted).
+ * Several incoming calls follow the shared ringing queue (`../ringing-queue.ts`, as every engine):
+ * while the current call only rings, up to 3 invitations ring in all; while dialing or in a call, one
+ * more if call waiting is on; any other invitation finds us busy (its id goes to
+ * {@link SimulatedEngine.busyCalls}, nothing is emitted).
  */
-import { CallEndReason, CallMediaType, CallRole, MAX_CONCURRENT_INCOMING, type DeviceKind, type VideoResolution } from '../../constants.js';
+import { CallMediaType, CallRole, type DeviceKind, type VideoResolution } from '../../constants.js';
 import { CallKitError, ErrorCode } from '../../errors.js';
 import { Emitter } from '../emitter.js';
+import { END_REASON } from '../end-reasons.js';
+import { RingingQueue } from '../ringing-queue.js';
 import type {
   CallEngine,
   CallEngineEvents,
@@ -20,22 +23,6 @@ import type {
   UserProfile,
 } from '../types.js';
 
-const END_REASON: Record<EndCause, CallEndReason> = {
-  hangup: CallEndReason.HANGUP,
-  cancelled: CallEndReason.CANCELED,
-  rejected: CallEndReason.REJECT,
-  busy: CallEndReason.LINE_BUSY,
-  timeout: CallEndReason.NO_RESPONSE,
-  unavailable: CallEndReason.OFFLINE,
-  'answered-elsewhere': CallEndReason.OTHER_DEVICE_ACCEPTED,
-  'rejected-elsewhere': CallEndReason.OTHER_DEVICE_REJECT,
-  glare: CallEndReason.END_BY_SERVER,
-  disconnected: CallEndReason.UNKNOWN,
-  network: CallEndReason.UNKNOWN,
-  ended: CallEndReason.END_BY_SERVER,
-  error: CallEndReason.UNKNOWN,
-};
-
 interface SimCall {
   callId: string;
   role: CallRole;
@@ -44,8 +31,6 @@ interface SimCall {
   begunAt: number;
   /** Callee: what `onCallReceived` carried. */
   received?: CallEngineEvents['onCallReceived'];
-  /** Arrival order (pending invitations stay oldest first, as the kit's list). */
-  seq?: number;
 }
 
 export interface SimulatedEngineOptions {
@@ -63,9 +48,20 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
   #call: SimCall | null = null;
   #options: SimulatedEngineOptions;
   #streams: MediaStream[] = [];
-  /** Invitations ringing besides the current call, oldest first. */
-  #pending = new Map<string, SimCall>();
-  #callWaiting = false;
+  /** Invitations ringing besides the current call (the rule every engine shares). */
+  readonly #queue: RingingQueue<SimCall> = new RingingQueue<SimCall>({
+    current: () => {
+      const call = this.#call;
+      if (!call) return null;
+      const onlyRinging = call.role === CallRole.CALLEE && !call.begunAt;
+      return { callId: call.callId, onlyRinging, invitation: call.received ? call : undefined };
+    },
+    setCurrent: (call) => {
+      this.#call = call;
+    },
+    describe: (call) => call.received!,
+    emit: (event, payload) => this.emit(event, payload),
+  });
   /** Invitations that found us busy (the caller would get `onUserLineBusy`). */
   readonly busyCalls: string[] = [];
   /** Audio contexts behind the silent tracks of simulated voice calls, closed with the call. */
@@ -88,11 +84,11 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
 
   /** The pending (concurrent) invitations' ids, oldest first. */
   get pendingCallIds(): string[] {
-    return [...this.#pending.keys()];
+    return this.#queue.ids();
   }
 
   get callWaiting(): boolean {
-    return this.#callWaiting;
+    return this.#queue.callWaiting;
   }
 
   #record(method: string, ...args: unknown[]): void {
@@ -102,13 +98,13 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
   async login(params: EngineLoginParams): Promise<void> {
     this.#record('login', params.userID);
     this.#userId = params.userID;
-    if (params.callWaiting !== undefined) this.#callWaiting = params.callWaiting === true;
+    if (params.callWaiting !== undefined) this.#queue.callWaiting = params.callWaiting === true;
     this.emit('onConnectionStateChanged', { state: 'connected' });
   }
 
   async logout(): Promise<void> {
     this.#record('logout');
-    this.#dropPending();
+    this.#queue.withdrawAll('disconnected');
     this.#end('hangup', false);
     this.emit('onConnectionStateChanged', { state: 'disconnected' });
   }
@@ -126,7 +122,7 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
 
   async accept(options: { mediaType?: CallMediaType; callId?: string } = {}): Promise<void> {
     this.#record('accept', options);
-    this.#makeCurrent(options.callId);
+    this.#queue.accept(options.callId);
     const call = this.#requireCall(CallRole.CALLEE);
     if (options.mediaType === CallMediaType.AUDIO) call.mediaType = CallMediaType.AUDIO;
     this.#startLocal(call.mediaType);
@@ -136,10 +132,7 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
 
   async reject(options: { callId?: string } = {}): Promise<void> {
     this.#record('reject', options);
-    if (options.callId !== undefined && this.#pending.delete(options.callId)) {
-      this.emit('onIncomingWithdrawn', { callId: options.callId, cause: 'rejected' });
-      return;
-    }
+    if (options.callId !== undefined && this.#queue.withdraw(options.callId, 'rejected')) return;
     const call = this.#requireCall(CallRole.CALLEE);
     if (options.callId !== undefined && options.callId !== call.callId) throw new CallKitError(ErrorCode.INVALID_STATE, 'no such call');
     this.#end('rejected', true);
@@ -147,7 +140,7 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
 
   async setCallWaiting(enable: boolean): Promise<void> {
     this.#record('setCallWaiting', enable);
-    this.#callWaiting = enable === true;
+    this.#queue.callWaiting = enable === true;
   }
 
   async hangup(): Promise<void> {
@@ -193,7 +186,7 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
 
   async destroy(): Promise<void> {
     this.#record('destroy');
-    this.#dropPending();
+    this.#queue.withdrawAll('disconnected');
     this.#end('hangup', false);
     this.removeAllListeners();
   }
@@ -215,18 +208,8 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
       members: [caller, ...others],
       mediaType,
     };
-    const call: SimCall = { callId, role: CallRole.CALLEE, mediaType, members, begunAt: 0, received, seq: nextId };
-    if (this.#call) {
-      if (!this.#mayRingAlongside(this.#call)) {
-        this.busyCalls.push(callId);
-        return callId;
-      }
-      this.#pending.set(callId, call);
-      this.emit('onCallReceived', { ...received, concurrent: true });
-      return callId;
-    }
-    this.#call = call;
-    this.emit('onCallReceived', received);
+    const call: SimCall = { callId, role: CallRole.CALLEE, mediaType, members, begunAt: 0, received };
+    if (this.#queue.offer(call) === 'busy') this.busyCalls.push(callId);
     return callId;
   }
 
@@ -295,50 +278,8 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
   // ---- internals ---------------------------------------------------------------------------------
 
   #withdraw(callId: string | undefined, cause: EndCause): void {
-    if (callId !== undefined && this.#pending.delete(callId)) {
-      this.emit('onIncomingWithdrawn', { callId, cause });
-      return;
-    }
+    if (callId !== undefined && this.#queue.withdraw(callId, cause)) return;
     if (callId === undefined || this.#call?.callId === callId) this.#end(cause, false);
-  }
-
-  #mayRingAlongside(call: SimCall): boolean {
-    if (call.role === CallRole.CALLEE && !call.begunAt) return this.#pending.size + 1 < MAX_CONCURRENT_INCOMING;
-    return this.#callWaiting && this.#pending.size === 0;
-  }
-
-  /** As the default engine: a pending invitation swaps places with a current call that only rings. */
-  #makeCurrent(callId: string | undefined): void {
-    const current = this.#call;
-    if (callId === undefined || current?.callId === callId) {
-      if (!current) this.#promotePending();
-      return;
-    }
-    const next = this.#pending.get(callId);
-    if (!next) throw new CallKitError(ErrorCode.INVALID_STATE, `no ringing call ${callId}`);
-    if (current) {
-      if (current.role !== CallRole.CALLEE || current.begunAt) {
-        throw new CallKitError(ErrorCode.INVALID_STATE, 'hang up the current call before accepting another (end and accept)');
-      }
-      this.#pending.set(current.callId, current);
-      this.#pending = new Map([...this.#pending].sort(([, x], [, y]) => (x.seq ?? 0) - (y.seq ?? 0)));
-    }
-    this.#pending.delete(callId);
-    this.#call = next;
-  }
-
-  #promotePending(): void {
-    if (this.#call) return;
-    const [first] = this.#pending.values();
-    if (!first) return;
-    this.#pending.delete(first.callId);
-    this.#call = first;
-  }
-
-  #dropPending(): void {
-    const ids = [...this.#pending.keys()];
-    this.#pending.clear();
-    for (const callId of ids) this.emit('onIncomingWithdrawn', { callId, cause: 'disconnected' });
   }
 
   #requireCall(role: CallRole): SimCall {
@@ -373,7 +314,7 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
     this.emit('onLocalStream', { stream: null });
     const totalTime = call.begunAt ? Math.round((Date.now() - call.begunAt) / 1000) : 0;
     this.emit('onCallEnd', { callId: call.callId, reason: END_REASON[cause], cause, totalTime });
-    this.#promotePending();
+    this.#queue.promote();
   }
 
   #startLocal(mediaType: CallMediaType): void {

@@ -1,0 +1,336 @@
+/**
+ * The default engine's call state machine, driven by the server's pushes: invitations (through the
+ * shared ringing queue, `../ringing-queue.ts`, and the glare hold), member states and their events,
+ * the callee's `call-started`, relays to the peers, `call-ended`, and the one cleanup path
+ * ({@link CallMachine.finish}). The user's own moves (`calls`, `accept`, `join`...) are in
+ * `webrtc-engine.ts`; peers and capture in `call-media.ts`. See docs/webrtc-engine.md.
+ */
+import { CallMediaType, CallRole } from '../../constants.js';
+import { ErrorCode } from '../../errors.js';
+import type { Member, ServerMessage } from '../../protocol/messages.js';
+import { endReasonOf, memberGoneEvent } from '../end-reasons.js';
+import { RingingQueue } from '../ringing-queue.js';
+import type { EndCause } from '../types.js';
+import type { CallMedia } from './call-media.js';
+import {
+  describeIncoming,
+  fromWireMedia,
+  newCall,
+  noop,
+  onlyRinging,
+  profileOf,
+  type ActiveCall,
+  type CallStarted,
+  type EngineContext,
+  type Incoming,
+  type MemberInfo,
+  type Relay,
+} from './call-model.js';
+
+export class CallMachine {
+  readonly #ctx: EngineContext;
+  readonly #media: CallMedia;
+  /** An invitation from someone we are dialing (glare in progress), delivered if our call ends. */
+  #held: { message: Incoming; expiresAt: number } | null = null;
+  /** Invitations ringing besides the current call (shared by every engine). */
+  readonly queue: RingingQueue<Incoming>;
+
+  constructor(ctx: EngineContext, media: CallMedia) {
+    this.#ctx = ctx;
+    this.#media = media;
+    this.queue = new RingingQueue<Incoming>({
+      current: () => {
+        const call = ctx.call;
+        return call && { callId: call.callId, onlyRinging: onlyRinging(call), invitation: call.incoming };
+      },
+      setCurrent: (message) => this.#ringAsCurrent(message),
+      describe: describeIncoming,
+      emit: (event, payload) => ctx.events.emit(event, payload),
+    });
+  }
+
+  /** Whether an invitation is held (glare), for leak checks. */
+  get holding(): boolean {
+    return this.#held !== null;
+  }
+
+  /** Forgets a held invitation (logout, lost socket). */
+  dropHeld(): void {
+    this.#held = null;
+  }
+
+  onMessage(message: ServerMessage): void {
+    const ctx = this.#ctx;
+    switch (message.type) {
+      case 'incoming':
+        this.#onIncoming(message);
+        break;
+      case 'call-started':
+        this.onCallStarted(message);
+        break;
+      case 'member-state': {
+        const call = ctx.call;
+        if (call && call.callId === message.callId) this.applyMember(call, message.member);
+        break;
+      }
+      case 'call-ended':
+        this.#onCallEnded(message);
+        break;
+      case 'relay':
+        this.onRelay(message);
+        break;
+      case 'media-state': {
+        const call = ctx.call;
+        if (call && call.callId === message.callId) {
+          this.applyRemoteMedia(call, message.userId, message.audio, message.video);
+          if (message.mediaType === 'audio' && call.phase === 'connected') void this.#media.toAudio(call, false).catch(noop);
+        }
+        break;
+      }
+      case 'error':
+        // Answers to requests are consumed by the client; this is a late or unsolicited error (an
+        // answer to a relay or media-state). `call-not-found` / `not-in-call` are the expected race
+        // of a relay crossing a member's exit, not worth an onError.
+        if (!message.ref && message.code !== 'call-not-found' && message.code !== 'not-in-call') {
+          ctx.events.emit('onError', { code: ErrorCode.SERVER_ERROR, message: `${message.code}: ${message.message}` });
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  #onIncoming(message: Incoming): void {
+    if (this.queue.refresh(message)) return;
+    const call = this.#ctx.call;
+    const glare = call?.role === CallRole.CALLER && call.phase === 'dialing' && call.invitees.includes(message.caller.userId);
+    if (glare && !this.#held) {
+      this.#held = { message, expiresAt: Date.now() + message.timeout * 1000 };
+      return;
+    }
+    if (this.queue.offer(message) === 'busy') {
+      void this.#ctx.client?.request({ type: 'reject', callId: message.callId, reason: 'busy' }).catch(noop);
+    }
+  }
+
+  /** The invitation `message` rings as the current call (the ringing queue emits the events). */
+  #ringAsCurrent(message: Incoming): void {
+    const ctx = this.#ctx;
+    const call = newCall(CallRole.CALLEE, 'ringing', fromWireMedia(message.mediaType));
+    call.callId = message.callId;
+    call.announced = true;
+    call.incoming = message;
+    ctx.call = call;
+    const callerId = message.caller.userId;
+    if (callerId !== ctx.userId) {
+      call.members.set(callerId, { profile: profileOf(message.caller), state: 'accepted' });
+    }
+    for (const m of message.members) {
+      if (m.userId === ctx.userId || m.userId === callerId) continue;
+      call.members.set(m.userId, { profile: profileOf(m), state: m.state, audio: m.audio, video: m.video });
+    }
+  }
+
+  /** The server confirmed our accept (or join): the callee's call is connected. */
+  onCallStarted(message: CallStarted): void {
+    const ctx = this.#ctx;
+    const media = this.#media;
+    const call = ctx.call;
+    if (!call || call.callId !== message.callId || call.role !== CallRole.CALLEE || call.phase !== 'ringing') return;
+    // Joining: `join()` applies its answer itself, once the media for the call's type is captured.
+    if (call.earlyRelays) return;
+    call.phase = 'connected';
+    call.beginAt = Date.now();
+    if (call.acceptAudioOnly && call.callMediaType === CallMediaType.VIDEO) {
+      call.mediaType = CallMediaType.AUDIO;
+      ctx.events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
+    }
+    media.emitLocalStream();
+    ctx.events.emit('onCallBegin', { callId: call.callId, mediaType: call.mediaType, role: CallRole.CALLEE });
+    media.onConnected(call);
+    for (const member of message.members) {
+      if (member.userId === ctx.userId) continue;
+      const known = call.members.get(member.userId);
+      if (member.state === 'accepted') {
+        call.members.set(member.userId, { profile: profileOf(member), state: 'accepted', audio: known?.audio, video: known?.video });
+        ctx.events.emit('onUserJoin', { userId: member.userId });
+        media.connectPeer(call, member.userId, true);
+        if (member.audio !== undefined || member.video !== undefined) {
+          this.applyRemoteMedia(call, member.userId, member.audio ?? known?.audio ?? true, member.video ?? known?.video ?? false);
+        }
+      } else {
+        this.applyMember(call, member);
+      }
+    }
+    media.capVideo(call);
+    // A 1v1 video call answered audio-only becomes an audio call for both (TUICallKit's switchToAudio).
+    const oneToOne = !call.incoming?.groupId && message.members.filter((m) => m.userId !== ctx.userId).length === 1;
+    if (call.acceptAudioOnly && call.callMediaType === CallMediaType.VIDEO && oneToOne) media.sendMediaState(true);
+  }
+
+  /** Applies one member's (new) state, emitting the matching events once per transition. */
+  applyMember(call: ActiveCall, member: Member): void {
+    const ctx = this.#ctx;
+    const events = ctx.events;
+    const userId = member.userId;
+    if (userId === ctx.userId) return;
+    const known = call.members.get(userId);
+    const profile = profileOf(member);
+    if (known && (profile.name !== known.profile.name || profile.avatar !== known.profile.avatar) && (profile.name || profile.avatar)) {
+      events.emit('onUserInfo', profile);
+    }
+    const info: MemberInfo = { ...known, profile: { ...known?.profile, ...profile }, state: member.state };
+    call.members.set(userId, info);
+    if (known?.state === member.state) return;
+    const gone = memberGoneEvent(member.state);
+    if (gone) events.emit(gone, { userId });
+    switch (member.state) {
+      case 'accepted':
+        events.emit('onUserAccept', { userId });
+        // Another member joined while we still ring: nothing to join or connect yet.
+        if (call.phase === 'ringing') break;
+        if (call.phase === 'dialing') {
+          call.phase = 'connected';
+          call.beginAt = Date.now();
+          this.#rejectHeld();
+          events.emit('onCallBegin', { callId: call.callId, mediaType: call.mediaType, role: CallRole.CALLER });
+          this.#media.onConnected(call);
+        }
+        // After onCallBegin, as for a callee (and the Tencent engine): the call is connected first.
+        events.emit('onUserJoin', { userId });
+        this.#media.connectPeer(call, userId, false);
+        this.#media.sendMediaState();
+        break;
+      case 'left':
+        this.#media.closePeer(call, userId);
+        events.emit('onUserLeave', { userId });
+        break;
+      case 'ringing':
+        // Invited into the call (inviteUser), or invited again after declining or leaving.
+        events.emit('onUserInvited', info.profile);
+        break;
+      default:
+        break;
+    }
+    this.#media.capVideo(call);
+    if (member.state !== 'accepted') this.#media.closePeer(call, userId);
+    else if (member.audio !== undefined || member.video !== undefined) {
+      this.applyRemoteMedia(call, userId, member.audio ?? info.audio ?? true, member.video ?? info.video ?? false);
+    }
+  }
+
+  applyRemoteMedia(call: ActiveCall, userId: string, audio: boolean, video: boolean): void {
+    const ctx = this.#ctx;
+    if (userId === ctx.userId) return;
+    const info = call.members.get(userId);
+    if (!info) return;
+    const audioChanged = info.audio !== audio;
+    const videoChanged = info.video !== video;
+    info.audio = audio;
+    info.video = video;
+    if (audioChanged) ctx.events.emit('onUserAudioAvailable', { userId, available: audio });
+    if (videoChanged) ctx.events.emit('onUserVideoAvailable', { userId, available: video });
+  }
+
+  #onCallEnded(message: Extract<ServerMessage, { type: 'call-ended' }>): void {
+    if (this.#held?.message.callId === message.callId) {
+      this.#held = null;
+      return;
+    }
+    if (this.queue.withdraw(message.callId, message.reason)) return;
+    const call = this.#ctx.call;
+    if (!call || call.callId !== message.callId) return;
+    this.finish(call, message.reason, 'server');
+  }
+
+  onRelay(message: Relay): void {
+    const ctx = this.#ctx;
+    const call = ctx.call;
+    if (call?.earlyRelays && call.callId === message.callId && call.phase === 'ringing') {
+      if (call.earlyRelays.length < 500) call.earlyRelays.push(message);
+      return;
+    }
+    if (!call || call.callId !== message.callId || call.phase !== 'connected') return;
+    let peer = call.peers.get(message.from);
+    if (!peer) {
+      // An offer can overtake the member-state that announces its sender.
+      if (!call.members.has(message.from) || message.from === ctx.userId) return;
+      peer = this.#media.connectPeer(call, message.from, false) ?? undefined;
+    }
+    peer?.handleSignal(message.data);
+  }
+
+  /**
+   * ICE toward `userId` failed twice without ever connecting: no third attempt. With one remote
+   * member the call ends (hangup sent, cause `network`); in a group only that peer is closed.
+   */
+  onIceFatal(call: ActiveCall, userId: string): void {
+    const ctx = this.#ctx;
+    if (ctx.call !== call) return;
+    const others = [...call.members.values()].filter((m) => m.state === 'accepted').length;
+    if (others > 1) {
+      this.#media.closePeer(call, userId);
+      ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `no network path to ${userId}` });
+      return;
+    }
+    if (call.callId) void ctx.client?.request({ type: 'hangup', callId: call.callId }).catch(noop);
+    this.finish(call, 'network');
+  }
+
+  /**
+   * The signaling socket is gone: pending and held invitations are dropped (the server re-sends
+   * ringing ones after the next login) and the current call ends, unless `keepConnected` and it is
+   * connected (its media does not need the socket).
+   */
+  socketLost(keepConnected: boolean): void {
+    const call = this.#ctx.call;
+    if (keepConnected) {
+      this.#held = null;
+      this.queue.withdrawAll('disconnected');
+      if (call && call.phase !== 'connected') this.finish(call, 'disconnected');
+      return;
+    }
+    this.queue.withdrawAll('disconnected');
+    if (call) this.finish(call, 'disconnected');
+    this.#held = null;
+  }
+
+  /**
+   * The one cleanup path: peers closed (onRemoteStream null), capture stopped (onLocalStream null),
+   * sampling stopped, AudioContext closed; then onCallEnd (when the call was announced). The oldest
+   * pending invitation then becomes current, or a held one rings. `decidedBy`: see `endReasonOf`.
+   */
+  finish(call: ActiveCall, cause: EndCause, decidedBy: 'local' | 'server' = 'local'): void {
+    const ctx = this.#ctx;
+    if (ctx.call !== call) return;
+    ctx.call = null;
+    this.#media.endCall(call);
+    if (call.announced) {
+      ctx.events.emit('onLocalStream', { stream: null });
+      ctx.events.emit('onCallEnd', {
+        callId: call.callId,
+        reason: endReasonOf(cause, decidedBy),
+        cause,
+        totalTime: call.beginAt ? Math.max(0, Math.round((Date.now() - call.beginAt) / 1000)) : 0,
+      });
+    }
+    if (ctx.call === null) this.queue.promote();
+    this.deliverHeld();
+  }
+
+  /** A held invitation (glare) rings once our own call is over, if it is still fresh. */
+  deliverHeld(): void {
+    const held = this.#held;
+    if (!held) return;
+    if (!this.queue.mayRingAlongside()) return;
+    this.#held = null;
+    if (Date.now() < held.expiresAt && this.#ctx.client) this.queue.offer(held.message);
+  }
+
+  #rejectHeld(): void {
+    const held = this.#held;
+    if (!held) return;
+    this.#held = null;
+    void this.#ctx.client?.request({ type: 'reject', callId: held.message.callId, reason: 'busy' }).catch(noop);
+  }
+}

@@ -1,0 +1,350 @@
+/**
+ * The default engine's media and peer wiring: our capture (`LocalMedia`), the volume meter, one
+ * `Peer` per remote member (mesh), the video caps, the `media-state` announcements and the
+ * volume / network-quality sampling. The call state machine (`call-machine.ts`) decides when a peer
+ * opens or closes; this module does it and cleans up.
+ */
+import { CallMediaType, type DeviceKind, type VideoResolution } from '../../constants.js';
+import { CallKitError, ErrorCode } from '../../errors.js';
+import type { RelayData } from '../../protocol/messages.js';
+import type { EngineContext, ActiveCall } from './call-model.js';
+import { noop } from './call-model.js';
+import { LocalMedia, VolumeMeter, listDevices } from './media.js';
+import { Peer } from './peer.js';
+import { capVideo, videoLimitFor } from './video-caps.js';
+
+export interface CallMediaOptions {
+  iceServers: RTCIceServer[];
+  statsIntervalMs: number;
+  iceDisconnectedTimeoutMs: number | undefined;
+  mediaStallMs: number | undefined;
+  /** ICE toward `userId` failed for good (see `Peer`): the call state machine decides. */
+  onIceFatal(call: ActiveCall, userId: string): void;
+}
+
+function sameRecord(a: Record<string, number>, b: Record<string, number>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
+}
+
+export class CallMedia {
+  readonly #ctx: EngineContext;
+  readonly #options: CallMediaOptions;
+  readonly local = new LocalMedia();
+  readonly #meter = new VolumeMeter();
+  /** Every RTCPeerConnection created, until seen closed (leak checks). */
+  readonly #pcs = new Set<RTCPeerConnection>();
+  #statsTimer: ReturnType<typeof setInterval> | null = null;
+  #statsBusy = false;
+  #lastVolumes: Record<string, number> = {};
+  #lastQualities: Record<string, number> = {};
+  #queue: Promise<unknown> = Promise.resolve();
+  #deviceListener: (() => void) | null = null;
+
+  constructor(ctx: EngineContext, options: CallMediaOptions) {
+    this.#ctx = ctx;
+    this.#options = options;
+  }
+
+  /** Runs media operations one at a time (capture, camera/mic toggles, device switches). */
+  run<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(op, op);
+    this.#queue = run.catch(noop);
+    return run;
+  }
+
+  /** Captures what a call needs (queued with the other media operations). */
+  acquire(constraints: { audio: boolean; video: boolean }): Promise<void> {
+    return this.run(() => this.local.acquire(constraints));
+  }
+
+  // ---- local media, as the engine's public methods ask ----------------------------------------
+
+  openCamera(): Promise<void> {
+    return this.run(async () => {
+      const call = this.#ctx.call;
+      if (call && call.phase !== 'ringing' && call.mediaType !== CallMediaType.VIDEO) {
+        throw new CallKitError(ErrorCode.INVALID_STATE, 'the camera is not available in an audio call');
+      }
+      if (this.local.videoEnabled) return;
+      const track = await this.local.startCamera();
+      await this.#sendTrack('video', track);
+      this.emitLocalStream();
+      this.sendMediaState();
+    });
+  }
+
+  closeCamera(): Promise<void> {
+    return this.run(async () => {
+      if (!this.local.videoTrack) return;
+      this.local.stopCamera();
+      await this.#sendTrack('video', null);
+      this.emitLocalStream();
+      this.sendMediaState();
+    });
+  }
+
+  openMicrophone(): Promise<void> {
+    return this.run(async () => {
+      this.local.setMicMuted(false);
+      const call = this.#ctx.call;
+      if (call && (call.phase === 'connected' || call.phase === 'dialing') && !this.local.audioEnabled) {
+        const track = await this.local.startMicrophone();
+        await this.#sendTrack('audio', track);
+        this.meterLocal();
+        this.emitLocalStream();
+      }
+      this.sendMediaState();
+    });
+  }
+
+  closeMicrophone(): Promise<void> {
+    return this.run(async () => {
+      this.local.setMicMuted(true);
+      this.sendMediaState();
+    });
+  }
+
+  switchDevice(deviceType: DeviceKind, deviceId: string): Promise<void> {
+    return this.run(async () => {
+      const track = await this.local.switchDevice(deviceType, deviceId);
+      if (!track) return;
+      await this.#sendTrack(track.kind as 'audio' | 'video', track);
+      if (track.kind === 'audio') this.meterLocal();
+      this.emitLocalStream();
+    });
+  }
+
+  setResolution(resolution: VideoResolution): Promise<void> {
+    return this.run(() => this.local.setResolution(resolution));
+  }
+
+  /** Drops our camera for good and emits onCallMediaTypeChanged; `announce`: we switch the call. */
+  toAudio(call: ActiveCall, announce: boolean): Promise<void> {
+    return this.run(async () => {
+      if (this.#ctx.call !== call || call.mediaType === CallMediaType.AUDIO) return;
+      call.mediaType = CallMediaType.AUDIO;
+      if (this.local.videoTrack) {
+        this.local.stopCamera();
+        await this.#sendTrack('video', null);
+        this.emitLocalStream();
+      }
+      this.sendMediaState(announce);
+      this.#ctx.events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
+    });
+  }
+
+  // ---- peers ------------------------------------------------------------------------------------
+
+  /** `initiator`: we make the first offer (we just joined); otherwise we wait for theirs. */
+  connectPeer(call: ActiveCall, userId: string, initiator: boolean): Peer | null {
+    const existing = call.peers.get(userId);
+    if (existing) return existing;
+    const ctx = this.#ctx;
+    if (ctx.call !== call || call.phase !== 'connected') return null;
+    const callId = call.callId;
+    const events = ctx.events;
+    let peer: Peer;
+    try {
+      peer = new Peer({
+        localUserId: ctx.userId,
+        remoteUserId: userId,
+        initiator,
+        iceServers: this.#options.iceServers,
+        send: (data: RelayData) => {
+          ctx.client?.send({ type: 'relay', callId, to: userId, data });
+        },
+        onRemoteStream: (stream) => {
+          if (ctx.call !== call || call.peers.get(userId) !== peer) return;
+          this.#meter.set(userId, stream.getAudioTracks()[0] ?? null);
+          events.emit('onRemoteStream', { userId, stream });
+        },
+        onError: (error) => {
+          events.emit('onError', {
+            code: ErrorCode.FAILED,
+            message: `negotiation with ${userId} failed: ${(error as Error)?.message ?? String(error)}`,
+          });
+        },
+        onIceFatal: () => this.#options.onIceFatal(call, userId),
+        iceDisconnectedTimeoutMs: this.#options.iceDisconnectedTimeoutMs,
+        onInterrupted: (reconnecting) => {
+          if (ctx.call === call && call.peers.get(userId) === peer) events.emit('onUserReconnecting', { userId, reconnecting });
+        },
+        stallMs: this.#options.mediaStallMs,
+      });
+    } catch (error) {
+      events.emit('onError', { code: ErrorCode.NOT_SUPPORTED_WEBRTC, message: `cannot create a peer connection: ${String(error)}` });
+      return null;
+    }
+    call.peers.set(userId, peer);
+    this.#pcs.add(peer.pc);
+    peer.addLocalTracks(this.local.stream);
+    capVideo(peer.pc, videoLimitFor(memberCount(call)));
+    return peer;
+  }
+
+  closePeer(call: ActiveCall, userId: string): void {
+    const peer = call.peers.get(userId);
+    if (!peer) return;
+    call.peers.delete(userId);
+    const wasInterrupted = peer.interrupted;
+    peer.close();
+    this.#meter.set(userId, null);
+    this.#ctx.events.emit('onRemoteStream', { userId, stream: null });
+    if (wasInterrupted) this.#ctx.events.emit('onUserReconnecting', { userId, reconnecting: false });
+  }
+
+  /** Caps every outgoing video by the member count (see `video-caps.ts`); audio is untouched. */
+  capVideo(call: ActiveCall): void {
+    if (this.#ctx.call !== call) return;
+    const limit = videoLimitFor(memberCount(call));
+    for (const peer of call.peers.values()) capVideo(peer.pc, limit);
+  }
+
+  /** Sends `track` (or nothing) as our `kind` media to every peer of the call. */
+  async #sendTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    const call = this.#ctx.call;
+    if (!call) return;
+    await Promise.all(
+      [...call.peers.values()].map((peer) =>
+        peer.setTrack(kind, track, this.local.stream).catch((error: unknown) => {
+          if (!peer.closed) {
+            this.#ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `could not switch ${kind} for ${peer.remoteUserId}: ${String(error)}` });
+          }
+        }),
+      ),
+    );
+  }
+
+  /** Announces our microphone/camera state; `switchToAudio`: we switched the whole call to audio. */
+  sendMediaState(switchToAudio = false): void {
+    const call = this.#ctx.call;
+    if (!call || call.phase !== 'connected' || !call.callId) return;
+    this.#ctx.client?.send({
+      type: 'media-state',
+      callId: call.callId,
+      audio: this.local.audioEnabled,
+      video: this.local.videoEnabled,
+      ...(switchToAudio ? { mediaType: 'audio' as const } : {}),
+    });
+  }
+
+  emitLocalStream(): void {
+    this.#ctx.events.emit('onLocalStream', { stream: this.local.snapshot() });
+  }
+
+  meterLocal(): void {
+    if (this.#ctx.call?.phase === 'connected') this.#meter.set(this.#ctx.userId, this.local.audioTrack);
+  }
+
+  /** We are connected: meter our own voice, tell the others our media, start sampling. */
+  onConnected(call: ActiveCall): void {
+    if (this.#ctx.call !== call) return;
+    this.meterLocal();
+    this.sendMediaState();
+    this.#startStats();
+  }
+
+  /** The call is over: peers closed (onRemoteStream null each), capture stopped, sampling stopped. */
+  endCall(call: ActiveCall): void {
+    this.#stopStats();
+    for (const userId of [...call.peers.keys()]) this.closePeer(call, userId);
+    this.local.release();
+    void this.#meter.close();
+    this.#lastVolumes = {};
+    this.#lastQualities = {};
+  }
+
+  /** Logout: no sampling, no capture, the AudioContext closed. */
+  async reset(): Promise<void> {
+    this.#stopStats();
+    this.local.release();
+    await this.#meter.close();
+  }
+
+  // ---- devices ----------------------------------------------------------------------------------
+
+  watchDevices(): void {
+    const devices = (globalThis as { navigator?: Navigator }).navigator?.mediaDevices;
+    if (!devices?.addEventListener || this.#deviceListener) return;
+    this.#deviceListener = () => {
+      void listDevices().then(
+        (list) => this.#ctx.events.emit('onDeviceUpdated', { devices: list }),
+        noop,
+      );
+    };
+    devices.addEventListener('devicechange', this.#deviceListener);
+  }
+
+  unwatchDevices(): void {
+    const listener = this.#deviceListener;
+    this.#deviceListener = null;
+    if (listener) (globalThis as { navigator?: Navigator }).navigator?.mediaDevices?.removeEventListener('devicechange', listener);
+  }
+
+  // ---- sampling ---------------------------------------------------------------------------------
+
+  #startStats(): void {
+    if (this.#statsTimer) return;
+    this.#statsTimer = setInterval(() => void this.#sample(), this.#options.statsIntervalMs);
+  }
+
+  #stopStats(): void {
+    if (this.#statsTimer) clearInterval(this.#statsTimer);
+    this.#statsTimer = null;
+  }
+
+  async #sample(): Promise<void> {
+    const ctx = this.#ctx;
+    const call = ctx.call;
+    if (!call || call.phase !== 'connected') return;
+    const volumes = this.#meter.read();
+    if (!sameRecord(volumes, this.#lastVolumes)) {
+      this.#lastVolumes = volumes;
+      ctx.events.emit('onUserVoiceVolumeChanged', { volumes });
+    }
+    if (this.#statsBusy || call.peers.size === 0) return;
+    this.#statsBusy = true;
+    try {
+      const qualities: Record<string, number> = {};
+      await Promise.all(
+        [...call.peers].map(async ([userId, peer]) => {
+          qualities[userId] = await peer.sampleQuality(call.members.get(userId)?.audio === true);
+        }),
+      );
+      if (ctx.call !== call) return;
+      const known = Object.values(qualities).filter((q) => q > 0);
+      qualities[ctx.userId] = known.length ? Math.max(...known) : 0;
+      if (!sameRecord(qualities, this.#lastQualities)) {
+        this.#lastQualities = qualities;
+        ctx.events.emit('onUserNetworkQualityChanged', { qualities });
+      }
+    } finally {
+      this.#statsBusy = false;
+    }
+  }
+
+  // ---- leak counts (test support) ---------------------------------------------------------------
+
+  /** Peer connections created and not closed yet. */
+  openPeerCount(): number {
+    for (const pc of [...this.#pcs]) if (pc.signalingState === 'closed') this.#pcs.delete(pc);
+    return this.#pcs.size;
+  }
+
+  get statsTimerCount(): number {
+    return this.#statsTimer ? 1 : 0;
+  }
+
+  openAudioContextCount(): number {
+    return this.#meter.openContextCount();
+  }
+}
+
+/** Accepted members, us included: what the video caps depend on. */
+function memberCount(call: ActiveCall): number {
+  let n = 1;
+  for (const m of call.members.values()) if (m.state === 'accepted') n++;
+  return n;
+}

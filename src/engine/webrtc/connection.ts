@@ -1,0 +1,100 @@
+/**
+ * The default engine's link to the signaling server: the `SignalingClient` of the moment (a new one
+ * per login and per reconnect attempt), bound to the engine's handlers, and the login message.
+ */
+import { CallKitError, ErrorCode } from '../../errors.js';
+import type { ServerMessage } from '../../protocol/messages.js';
+import type { EngineContext } from './call-model.js';
+import { SignalingClient, type LoginRequest, type SocketConstructor } from './signaling-client.js';
+
+export interface ConnectionHandlers {
+  /** A server push (and every answer, also resolved to its request). */
+  message(message: ServerMessage): void;
+  /** The socket of `client` closed. */
+  lost(client: SignalingClient, event: { code: number; reason: string }): void;
+  /** Whether the client's own state changes are the engine's (false while reconnecting). */
+  forwardsState(): boolean;
+}
+
+export class Connection {
+  readonly #ctx: EngineContext;
+  readonly #options: { requestTimeoutMs: number | undefined; WebSocket: SocketConstructor | undefined };
+  readonly #handlers: ConnectionHandlers;
+  #offs: (() => void)[] = [];
+
+  constructor(
+    ctx: EngineContext,
+    options: { requestTimeoutMs: number | undefined; WebSocket: SocketConstructor | undefined },
+    handlers: ConnectionHandlers,
+  ) {
+    this.#ctx = ctx;
+    this.#options = options;
+    this.#handlers = handlers;
+  }
+
+  /** A new signaling client for `url`, made `ctx.client` (its state is forwarded unless reconnecting). */
+  open(url: string): SignalingClient {
+    const client = new SignalingClient({ url, requestTimeoutMs: this.#options.requestTimeoutMs, WebSocket: this.#options.WebSocket });
+    const events = this.#ctx.events;
+    this.#ctx.client = client;
+    this.#offs = [
+      client.on('state', (state) => {
+        if (this.#handlers.forwardsState()) events.emit('onConnectionStateChanged', { state });
+      }),
+      client.on('message', (message) => this.#handlers.message(message)),
+      client.on('lost', (event) => this.#handlers.lost(client, event)),
+      client.on('invalid', (event) =>
+        events.emit('onError', { code: ErrorCode.SERVER_ERROR, message: `dropped an invalid server message: ${event.message}` }),
+      ),
+    ];
+    return client;
+  }
+
+  /** Forgets the current client without announcing a state (the reconnect logic does). */
+  detach(): void {
+    const client = this.#ctx.client;
+    if (!client) return;
+    this.#ctx.client = null;
+    for (const off of this.#offs) off();
+    this.#offs = [];
+    client.dispose();
+  }
+
+  /** Closes and forgets the current client, announcing `disconnected`. */
+  drop(): void {
+    const client = this.#ctx.client;
+    if (!client) return;
+    this.#ctx.client = null;
+    client.close();
+    for (const off of this.#offs) off();
+    this.#offs = [];
+    if (client.state !== 'disconnected') this.#ctx.events.emit('onConnectionStateChanged', { state: 'disconnected' });
+    client.dispose();
+  }
+
+  /** The connected client, else SDK_NOT_INITIALIZED (never logged in) or CONNECTION_FAILED. */
+  require(): SignalingClient {
+    const client = this.#ctx.client;
+    if (!client) {
+      if (this.#ctx.userId) throw new CallKitError(ErrorCode.CONNECTION_FAILED, 'not connected to the signaling server', 'disconnected');
+      throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call login() first');
+    }
+    if (client.state !== 'connected') {
+      throw new CallKitError(ErrorCode.CONNECTION_FAILED, 'not connected to the signaling server', 'disconnected');
+    }
+    return client;
+  }
+}
+
+/** The `login` message (`multiIncoming` always: the ringing queue handles several invitations). */
+export function loginMessage(
+  session: { sdkAppId: number; userSig: string },
+  userId: string,
+  profile: { name?: string; avatar?: string },
+  callWaiting: boolean,
+): LoginRequest {
+  const login: LoginRequest = { type: 'login', sdkAppId: session.sdkAppId, userId, userSig: session.userSig, multiIncoming: true, callWaiting };
+  if (profile.name !== undefined) login.name = profile.name;
+  if (profile.avatar !== undefined) login.avatar = profile.avatar;
+  return login;
+}
