@@ -3,6 +3,7 @@
  * A tag that is already defined (another copy of the kit, or an app's own element) is left alone.
  * Safe to import where `customElements` does not exist (SSR): it then does nothing.
  */
+import { CallAvatar } from '../components/call-avatar/call-avatar.js';
 import { CallKitElement } from '../components/call-kit/call-kit.js';
 import { CallView } from '../components/call-view/call-view.js';
 import { DevicePicker } from '../components/device-picker/device-picker.js';
@@ -18,6 +19,7 @@ function define(tag: string, element: CustomElementConstructor): void {
 }
 
 // Inner elements first, so the outer ones render defined children.
+define('call-avatar', CallAvatar);
 define('participant-tile', ParticipantTile);
 define('feature-buttons', FeatureButtons);
 define('incoming-banner', IncomingBanner);
@@ -31,6 +33,7 @@ define('call-kit', CallKitElement);
 
 declare global {
   interface HTMLElementTagNameMap {
+    'call-avatar': CallAvatar;
     'participant-tile': ParticipantTile;
     'feature-buttons': FeatureButtons;
     'incoming-banner': IncomingBanner;

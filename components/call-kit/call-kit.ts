@@ -17,6 +17,8 @@ import {
 import { BlurRequestEvent, FullScreenRequestEvent, SpeakerRequestEvent, SwitchCameraRequestEvent } from '../../src/events/requests.js';
 import type { KitCallbacks } from '../../src/kit/call-kit-api.js';
 import type { LayoutMode, VideoDisplayMode, VideoResolution } from '../../src/constants.js';
+import { toggleState } from '../../src/elements/custom-states.js';
+import { sharedStyles } from '../../src/elements/shared-styles.js';
 import { LocalizeController } from '../../src/i18n/localize-controller.js';
 import { KIT_EVENTS, callKit, type CallKit } from '../../src/kit/call-kit-api.js';
 import { storeContext } from '../../src/store/context.js';
@@ -67,7 +69,7 @@ const viewOf = (s: CallState): View => ({
  * @cssproperty --ck-call-kit-min-height - Minimum height of the call UI (default 360px).
  */
 export class CallKitElement extends LitElement {
-  static override styles = styles;
+  static override styles = [sharedStyles, styles];
   static readonly dependencies = { 'call-view': CallView, 'incoming-banner': IncomingBanner, 'float-window': FloatWindow };
 
   /** The kit this element shows and drives (default: the `callKit` singleton). */
@@ -266,8 +268,6 @@ export class CallKitElement extends LitElement {
 
   override updated(): void {
     const { status, role, toast, minimized, soundBlocked } = this.#view.value;
-    const states = this.#internals?.states;
-    if (!states) return;
     const ringing = status === CallStatus.CALLING && role === CallRole.CALLEE;
     const want = {
       idle: status === CallStatus.IDLE && !toast,
@@ -277,10 +277,7 @@ export class CallKitElement extends LitElement {
       minimized: minimized && status !== CallStatus.IDLE && !ringing,
       'sound-blocked': soundBlocked,
     };
-    for (const [name, on] of Object.entries(want)) {
-      if (on) states.add(name);
-      else states.delete(name);
-    }
+    for (const [name, on] of Object.entries(want)) toggleState(this.#internals, name, on);
   }
 
   override render() {

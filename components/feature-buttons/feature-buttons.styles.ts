@@ -6,19 +6,14 @@ export const styles = css`
     --_size: var(--ck-feature-buttons-size, 56px);
     --_gap: var(--ck-feature-buttons-gap, var(--ck-space-6, 24px));
     --_toggle-on-bg: var(--ck-feature-buttons-on-background, rgb(128 128 128 / 0.28));
-    color-scheme: var(--ck-color-scheme, light dark);
     --_toggle-off-bg: var(--ck-feature-buttons-off-background, light-dark(#1f2329, #f5f6f7));
     --_toggle-off-fg: var(--ck-feature-buttons-off-color, light-dark(#ffffff, #1f2329));
     --_accept: var(--ck-color-accept, #0abf77);
     --_hangup: var(--ck-color-hangup, #e54545);
     --_on-action: var(--ck-color-on-action, #ffffff);
-    --_focus: var(--ck-color-focus, light-dark(#1c66e5, #7fb0ff));
     color: var(--ck-feature-buttons-color, currentColor);
     font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     font-size: var(--ck-feature-buttons-font-size, var(--ck-font-size-small, 0.8125rem));
-  }
-  [hidden] {
-    display: none !important;
   }
   [part='base'] {
     display: flex;

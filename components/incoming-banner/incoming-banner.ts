@@ -3,11 +3,11 @@ import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { CallMediaType, CallRole, CallStatus } from '../../src/constants.js';
-import { safeImageUrl } from '../../src/elements/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { AcceptRequestEvent, RejectRequestEvent } from '../../src/events/requests.js';
 import { icons } from '../../src/icons.js';
 import type { CallState } from '../../src/store/types.js';
+import { CallAvatar } from '../call-avatar/call-avatar.js';
 import { styles } from './incoming-banner.styles.js';
 
 /** Most banners shown at once (the kit lets at most 3 calls ring). */
@@ -103,7 +103,9 @@ function deepActiveElement(): HTMLElement | null {
  *
  * @csspart stack - The top-layer container of the banners (the popover).
  * @csspart base - One banner (an `alertdialog`).
- * @csspart avatar - The caller's avatar (image, or initial).
+ * @csspart avatar - The caller's avatar (around the `avatar` slot, or `<call-avatar>`: image, or initial).
+ * @csspart avatar-image - The caller's avatar image.
+ * @csspart avatar-initial - The caller's initial, shown without a (working) image.
  * @csspart name - The caller's name.
  * @csspart description - The call type text ("invites you to a video call"; "Waiting call").
  * @csspart actions - The buttons' row.
@@ -137,13 +139,13 @@ function deepActiveElement(): HTMLElement | null {
  */
 export class IncomingBanner extends StoreElement {
   static override styles = styles;
+  static readonly dependencies = { 'call-avatar': CallAvatar };
 
   /** Do not move focus to the accept button when a call starts ringing. */
   @property({ type: Boolean, attribute: 'no-autofocus' }) noAutofocus = false;
 
   /** Text of the live region; set just after a banner appears so that it is announced. */
   @state() private announcement = '';
-  @state() private failedAvatars: readonly string[] = [];
 
   readonly #calls = this.select<readonly BannerCall[]>(bannerCalls, sameCalls, []);
 
@@ -250,19 +252,10 @@ export class IncomingBanner extends StoreElement {
     this.#reject(call);
   }
 
-  #renderAvatar(name: string, unsafeAvatar: string) {
-    const avatar = safeImageUrl(unsafeAvatar);
-    const fallback =
-      avatar && !this.failedAvatars.includes(avatar)
-        ? html`<img
-            src=${avatar}
-            alt=""
-            @error=${() => {
-              this.failedAvatars = [...this.failedAvatars, avatar];
-            }}
-          />`
-        : html`<span aria-hidden="true">${[...name.trim()][0] ?? '?'}</span>`;
-    return html`<div part="avatar"><slot name="avatar">${fallback}</slot></div>`;
+  #renderAvatar(name: string, avatar: string) {
+    return html`<div part="avatar">
+      <slot name="avatar"><call-avatar exportparts="image: avatar-image, initial: avatar-initial" src=${avatar} name=${name}></call-avatar></slot>
+    </div>`;
   }
 
   override render() {
@@ -316,14 +309,14 @@ export class IncomingBanner extends StoreElement {
         <p id=${descriptionId} part="description">${description}</p>
       </div>
       <div part="actions">
-        <button type="button" part="button reject" class="reject" aria-disabled=${ifDefined(busy)} aria-label=${reject} title=${reject} @click=${() => this.#reject(call)}>
+        <button type="button" part="button reject" class="round reject" aria-disabled=${ifDefined(busy)} aria-label=${reject} title=${reject} @click=${() => this.#reject(call)}>
           <slot name="icon-reject">${icons.hangup}</slot>
         </button>
         ${call.waiting
           ? html`<button
               type="button"
               part="button end-accept"
-              class="end-accept"
+              class="round end-accept"
               aria-disabled=${ifDefined(busy)}
               aria-label=${endAccept}
               title=${endAccept}
@@ -335,7 +328,7 @@ export class IncomingBanner extends StoreElement {
                 ? html`<button
                     type="button"
                     part="button accept-audio"
-                    class="accept-audio"
+                    class="round accept-audio"
                     aria-disabled=${ifDefined(busy)}
                     aria-label=${acceptAudio}
                     title=${acceptAudio}
@@ -344,7 +337,7 @@ export class IncomingBanner extends StoreElement {
                     <slot name="icon-accept-audio">${icons.acceptAudio}</slot>
                   </button>`
                 : nothing}
-              <button type="button" part="button accept" class="accept" aria-disabled=${ifDefined(busy)} aria-label=${accept} title=${accept} @click=${() => this.#accept(call, false)}>
+              <button type="button" part="button accept" class="round accept" aria-disabled=${ifDefined(busy)} aria-label=${accept} title=${accept} @click=${() => this.#accept(call, false)}>
                 <slot name="icon-accept">${icons.accept}</slot>
               </button>`}
       </div>

@@ -1,12 +1,13 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { POOR_NETWORK_QUALITY, type VideoDisplayMode } from '../../src/constants.js';
-import { safeImageUrl, cssImageUrl } from '../../src/elements/safe-url.js';
+import { cssImageUrl } from '../../src/elements/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { styleProps } from '../../src/elements/style-props.js';
 import { icons } from '../../src/icons.js';
 import type { CallState, MemberView } from '../../src/store/types.js';
+import { CallAvatar } from '../call-avatar/call-avatar.js';
 import { styles } from './participant-tile.styles.js';
 
 function findMember(state: CallState, userId: string): MemberView | null {
@@ -26,11 +27,6 @@ function backgroundOf(state: CallState, userId: string): string {
   return viewBackgrounds[`remote:${userId}`] ?? viewBackgrounds['remote:*'] ?? '';
 }
 
-/** First character (not code unit) of a name, for the avatar fallback. */
-function initialOf(name: string): string {
-  return [...name.trim()][0] ?? '?';
-}
-
 /**
  * One member of a call: their video when it is on, else their avatar (or initial) over the view
  * background image set with `setLocalViewBackgroundImage` / `setRemoteViewBackgroundImage`, and
@@ -45,7 +41,9 @@ function initialOf(name: string): string {
  *
  * @csspart base - The tile's wrapper (a labelled group).
  * @csspart video - The `<video>` showing the member's stream.
- * @csspart avatar - The avatar image, or the initial shown without one.
+ * @csspart avatar - The member's avatar (`<call-avatar>`: image, or initial).
+ * @csspart avatar-image - The avatar image.
+ * @csspart avatar-initial - The initial, shown without a (working) image.
  * @csspart name - The member's name.
  * @csspart status - The microphone-off indicator, or "calling" while the member has not answered.
  * @csspart network - The poor-network indicator (network quality 4 or worse).
@@ -77,6 +75,7 @@ function initialOf(name: string): string {
  */
 export class ParticipantTile extends StoreElement {
   static override styles = styles;
+  static readonly dependencies = { 'call-avatar': CallAvatar };
 
   /** The member to show (wins over `user-id`). */
   @property({ attribute: false }) member: MemberView | null = null;
@@ -92,8 +91,6 @@ export class ParticipantTile extends StoreElement {
 
   /** Volume (0-100) above which the member counts as speaking. */
   @property({ type: Number, attribute: 'speaking-threshold' }) speakingThreshold = 10;
-
-  @state() private failedAvatar = '';
 
   readonly #fromStore = this.select<MemberView | null>((s) => findMember(s, this.userId), Object.is, null);
   readonly #storeDisplayMode = this.select((s) => s.settings.displayMode);
@@ -168,18 +165,7 @@ export class ParticipantTile extends StoreElement {
   }
 
   #renderAvatar(m: MemberView, name: string) {
-    const avatar = safeImageUrl(m.avatar);
-    if (avatar && avatar !== this.failedAvatar) {
-      return html`<img
-        part="avatar"
-        src=${avatar}
-        alt=""
-        @error=${() => {
-          this.failedAvatar = avatar;
-        }}
-      />`;
-    }
-    return html`<span part="avatar" class="initial" aria-hidden="true">${initialOf(name)}</span>`;
+    return html`<call-avatar part="avatar" exportparts="image: avatar-image, initial: avatar-initial" src=${m.avatar} name=${name}></call-avatar>`;
   }
 
   #renderNetwork(m: MemberView) {

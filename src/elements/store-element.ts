@@ -1,26 +1,14 @@
 import { ContextConsumer } from '@lit/context';
-import { css, LitElement, type CSSResultGroup, type CSSResultOrNative } from 'lit';
+import { LitElement, type CSSResultGroup, type CSSResultOrNative } from 'lit';
 import { property } from 'lit/decorators.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 import { onIconsChanged } from '../icon-registry.js';
+import { toggleState } from './custom-states.js';
+import { sharedStyles } from './shared-styles.js';
 import { storeContext } from '../store/context.js';
 import { initialState } from '../store/store.js';
 import { StoreController } from '../store/store-controller.js';
 import type { CallState, ReadonlyStore } from '../store/types.js';
-
-/**
- * `theme="light|dark"` on any kit element picks its colour scheme (as `<call-kit theme>` does for
- * the elements inside it); without it, the inherited `--ck-color-scheme`, else the page's
- * `prefers-color-scheme`. Every element's colours are `light-dark()` pairs of `--ck-*` tokens.
- */
-const themeStyles = css`
-  :host([theme='light']) {
-    --ck-color-scheme: light;
-  }
-  :host([theme='dark']) {
-    --ck-color-scheme: dark;
-  }
-`;
 
 /** The idle state selectors see while an element has no store, so they never have to check. */
 const idle: CallState = initialState();
@@ -55,11 +43,15 @@ export class StoreElement extends LitElement {
   /** Id of the element (usually a `<call-kit>`) whose `.store` to show, for elements placed outside it. */
   @property({ attribute: 'call-kit' }) callKit: string | undefined;
 
-  /** Colour scheme of this element and the kit elements inside it; default: inherited, else the page's. */
+  /**
+   * Colour scheme of this element and the kit elements inside it; default: inherited
+   * (`--ck-color-scheme`), else the page's `prefers-color-scheme`. Every element's colours are
+   * `light-dark()` pairs (see `src/elements/shared-styles.ts`).
+   */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
   protected static override finalizeStyles(styles?: CSSResultGroup): CSSResultOrNative[] {
-    return [themeStyles, ...super.finalizeStyles(styles)];
+    return [sharedStyles, ...super.finalizeStyles(styles)];
   }
 
   /** Translations in the language of the resolved store. */
@@ -119,16 +111,7 @@ export class StoreElement extends LitElement {
 
   /** Adds or removes a custom state (`:state(name)`). */
   protected toggleState(name: string, on: boolean): void {
-    const states = this.internals?.states;
-    if (!states) return;
-    try {
-      if (on) states.add(name);
-      else states.delete(name);
-    } catch {
-      // Chromium before 125 only accepted `--name` custom states.
-      if (on) states.add(`--${name}`);
-      else states.delete(`--${name}`);
-    }
+    toggleState(this.internals, name, on);
   }
 
   override connectedCallback(): void {
