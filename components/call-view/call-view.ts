@@ -380,7 +380,7 @@ export class CallView extends StoreElement {
   }
 
   #renderPeerAvatar(v: View) {
-    return html`<call-avatar part="avatar" exportparts="image: avatar-image, initial: avatar-initial" src=${v.peerAvatar} name=${v.peerName}></call-avatar>`;
+    return html`<call-avatar part="avatar" exportparts="image: avatar-image, initial: avatar-initial" .src=${v.peerAvatar} .name=${v.peerName}></call-avatar>`;
   }
 
   #renderToast() {

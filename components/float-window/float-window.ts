@@ -340,7 +340,7 @@ export class FloatWindow extends StoreElement {
         <button
           type="button"
           part="button microphone"
-          class="round"
+          data-round
           aria-label=${mic}
           title=${mic}
           aria-pressed=${v.micOn ? 'true' : 'false'}
@@ -348,7 +348,7 @@ export class FloatWindow extends StoreElement {
         >
           ${v.micOn ? html`<slot name="icon-microphone">${icons.microphone}</slot>` : html`<slot name="icon-microphone-off">${icons.microphoneOff}</slot>`}
         </button>
-        <button type="button" part="button hangup" class="round" aria-label=${hangup} title=${hangup} @click=${() => this.#request(new HangupRequestEvent())}>
+        <button type="button" part="button hangup" data-round aria-label=${hangup} title=${hangup} @click=${() => this.#request(new HangupRequestEvent())}>
           <slot name="icon-hangup">${icons.hangup}</slot>
         </button>
       </div>

@@ -254,7 +254,7 @@ export class IncomingBanner extends StoreElement {
 
   #renderAvatar(name: string, avatar: string) {
     return html`<div part="avatar">
-      <slot name="avatar"><call-avatar exportparts="image: avatar-image, initial: avatar-initial" src=${avatar} name=${name}></call-avatar></slot>
+      <slot name="avatar"><call-avatar exportparts="image: avatar-image, initial: avatar-initial" .src=${avatar} .name=${name}></call-avatar></slot>
     </div>`;
   }
 
@@ -309,14 +309,15 @@ export class IncomingBanner extends StoreElement {
         <p id=${descriptionId} part="description">${description}</p>
       </div>
       <div part="actions">
-        <button type="button" part="button reject" class="round reject" aria-disabled=${ifDefined(busy)} aria-label=${reject} title=${reject} @click=${() => this.#reject(call)}>
+        <button type="button" part="button reject" class="reject" data-round aria-disabled=${ifDefined(busy)} aria-label=${reject} title=${reject} @click=${() => this.#reject(call)}>
           <slot name="icon-reject">${icons.hangup}</slot>
         </button>
         ${call.waiting
           ? html`<button
               type="button"
               part="button end-accept"
-              class="round end-accept"
+              class="end-accept"
+              data-round
               aria-disabled=${ifDefined(busy)}
               aria-label=${endAccept}
               title=${endAccept}
@@ -328,7 +329,8 @@ export class IncomingBanner extends StoreElement {
                 ? html`<button
                     type="button"
                     part="button accept-audio"
-                    class="round accept-audio"
+                    class="accept-audio"
+                    data-round
                     aria-disabled=${ifDefined(busy)}
                     aria-label=${acceptAudio}
                     title=${acceptAudio}
@@ -337,7 +339,7 @@ export class IncomingBanner extends StoreElement {
                     <slot name="icon-accept-audio">${icons.acceptAudio}</slot>
                   </button>`
                 : nothing}
-              <button type="button" part="button accept" class="round accept" aria-disabled=${ifDefined(busy)} aria-label=${accept} title=${accept} @click=${() => this.#accept(call, false)}>
+              <button type="button" part="button accept" class="accept" data-round aria-disabled=${ifDefined(busy)} aria-label=${accept} title=${accept} @click=${() => this.#accept(call, false)}>
                 <slot name="icon-accept">${icons.accept}</slot>
               </button>`}
       </div>

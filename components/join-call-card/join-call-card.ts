@@ -104,7 +104,7 @@ export class JoinCallCard extends StoreElement {
   }
 
   #renderAvatar(p: Person) {
-    return html`<call-avatar part="avatar" exportparts="image: avatar-image, initial: avatar-initial" title=${p.name} src=${p.avatar} name=${p.name}></call-avatar>`;
+    return html`<call-avatar part="avatar" exportparts="image: avatar-image, initial: avatar-initial" title=${p.name} .src=${p.avatar} .name=${p.name}></call-avatar>`;
   }
 
   override render() {

@@ -165,7 +165,7 @@ export class ParticipantTile extends StoreElement {
   }
 
   #renderAvatar(m: MemberView, name: string) {
-    return html`<call-avatar part="avatar" exportparts="image: avatar-image, initial: avatar-initial" src=${m.avatar} name=${name}></call-avatar>`;
+    return html`<call-avatar part="avatar" exportparts="image: avatar-image, initial: avatar-initial" .src=${m.avatar} .name=${name}></call-avatar>`;
   }
 
   #renderNetwork(m: MemberView) {

@@ -23,17 +23,25 @@ export const palette = {
  * Styles every kit element shares, put in front of its own by `StoreElement.finalizeStyles` (one
  * constructed style sheet for all of them):
  * - the theme: `theme="light|dark"` sets `--ck-color-scheme` (inherited by the kit elements
- *   inside), and `color-scheme: var(--ck-color-scheme, light dark)` picks every `light-dark()`;
+ *   inside; an element outside `<call-kit>` follows the `theme` of the one named by its `call-kit`
+ *   attribute through the `kit-light` / `kit-dark` states), and
+ *   `color-scheme: var(--ck-color-scheme, light dark)` picks every `light-dark()`;
  * - `[hidden]` always hides; `.visually-hidden` keeps text for screen readers only;
  * - the focus ring (`--_focus`, from `--ck-color-focus`), the default for every focusable element
  *   (zero specificity, so an element's own rule wins);
- * - `.round`: the reset of a round icon button, `--_round-size` across (default 44px).
+ * - `[data-round]`: the reset of a round icon button, `--_round-size` across (default 44px).
  */
 export const sharedStyles = css`
   :host {
     color-scheme: var(--ck-color-scheme, light dark);
     --_focus: var(--ck-color-focus, light-dark(#1c66e5, #7fb0ff));
     --_round-size: 44px;
+  }
+  :host(:state(kit-light)) {
+    --ck-color-scheme: light;
+  }
+  :host(:state(kit-dark)) {
+    --ck-color-scheme: dark;
   }
   :host([theme='light']) {
     --ck-color-scheme: light;
@@ -59,7 +67,7 @@ export const sharedStyles = css`
     outline: 2px solid var(--_focus);
     outline-offset: 2px;
   }
-  .round {
+  [data-round] {
     appearance: none;
     box-sizing: border-box;
     display: grid;

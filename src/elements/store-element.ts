@@ -45,7 +45,8 @@ export class StoreElement extends LitElement {
 
   /**
    * Colour scheme of this element and the kit elements inside it; default: inherited
-   * (`--ck-color-scheme`), else the page's `prefers-color-scheme`. Every element's colours are
+   * (`--ck-color-scheme`), else the `theme` of the `<call-kit>` named by `call-kit`, else the
+   * page's `prefers-color-scheme`. Every element's colours are
    * `light-dark()` pairs (see `src/elements/shared-styles.ts`).
    */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
@@ -64,6 +65,9 @@ export class StoreElement extends LitElement {
   readonly #context: ContextConsumer<typeof storeContext, this>;
   #resolved: ReadonlyStore | undefined;
   #waiting: string | undefined;
+  /** The `<call-kit>` (named by `call-kit`) whose `theme` this element follows, and its observer. */
+  #themeSource: HTMLElement | null = null;
+  #themeObserver: MutationObserver | undefined;
   /** Unsubscribes from icon registry changes (`registerIcons` re-renders the elements on the page). */
   #offIcons: (() => void) | undefined;
 
@@ -122,6 +126,7 @@ export class StoreElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#followTheme(null);
     this.#offIcons?.();
     this.#offIcons = undefined;
   }
@@ -131,12 +136,16 @@ export class StoreElement extends LitElement {
     if (changed.has('store') || changed.has('callKit')) this.#resolve();
   }
 
-  /** The store named by the `call-kit` attribute, if it can be found now. */
-  #byId(): ReadonlyStore | undefined {
+  /** The element named by the `call-kit` attribute, if it can be found now. */
+  #kitElement(): HTMLElement | null {
     const id = this.callKit;
-    if (!id || !this.isConnected) return undefined;
+    if (!id || !this.isConnected) return null;
     const root = this.getRootNode() as Document | ShadowRoot;
-    const target = (typeof root.getElementById === 'function' ? root.getElementById(id) : null) ?? this.ownerDocument.getElementById(id);
+    return (typeof root.getElementById === 'function' ? root.getElementById(id) : null) ?? this.ownerDocument.getElementById(id);
+  }
+
+  /** The store named by the `call-kit` attribute, if it can be found now. */
+  #byId(target: HTMLElement | null): ReadonlyStore | undefined {
     if (!target) return undefined;
     const store: unknown = (target as Element & { store?: unknown }).store;
     if (isStore(store)) return store;
@@ -152,8 +161,30 @@ export class StoreElement extends LitElement {
     return undefined;
   }
 
+  /**
+   * Follows the `theme` attribute of the `<call-kit>` named by `call-kit` (an element outside it
+   * does not inherit its `--ck-color-scheme`): custom states `kit-light` / `kit-dark`, which the
+   * shared styles turn into `--ck-color-scheme` (the element's own `theme` wins).
+   */
+  #followTheme(target: HTMLElement | null): void {
+    if (target !== this.#themeSource) {
+      this.#themeObserver?.disconnect();
+      this.#themeObserver = undefined;
+      this.#themeSource = target;
+      if (target && typeof MutationObserver !== 'undefined') {
+        this.#themeObserver = new MutationObserver(() => this.#followTheme(target));
+        this.#themeObserver.observe(target, { attributes: true, attributeFilter: ['theme'] });
+      }
+    }
+    const theme = target?.getAttribute('theme');
+    this.toggleState('kit-light', theme === 'light');
+    this.toggleState('kit-dark', theme === 'dark');
+  }
+
   #resolve(): void {
-    const next = this.store ?? this.#byId() ?? this.#context.value;
+    const target = this.#kitElement();
+    this.#followTheme(target);
+    const next = this.store ?? this.#byId(target) ?? this.#context.value;
     if (next === this.#resolved) return;
     this.#resolved = next;
     this.localize.setStore(next);

@@ -4,6 +4,7 @@ import { ParticipantTile } from '../../components/participant-tile/participant-t
 import { CallMediaType, CallRole } from '../../src/constants.js';
 import { CallStore } from '../../src/store/store.js';
 import type { MemberView } from '../../src/store/types.js';
+import { avatarShows } from '../helpers/avatar.js';
 
 class CountingTile extends ParticipantTile {
   renders = 0;
@@ -81,7 +82,7 @@ describe('<participant-tile>', () => {
 
     it('shows the initial and name without an avatar or video', async () => {
       const el = await fixture<ParticipantTile>(html`<participant-tile .member=${remote()}></participant-tile>`);
-      expect(part(el, 'avatar')!.textContent!.trim()).to.equal('B');
+      expect(await avatarShows(part(el, 'avatar')!)).to.deep.equal({ initial: 'B' });
       expect(part(el, 'name')!.textContent).to.equal('Bob');
       expect(part(el, 'base')!.getAttribute('aria-label')).to.equal('Bob');
       expect(part(el, 'video')).to.equal(null);
@@ -94,15 +95,17 @@ describe('<participant-tile>', () => {
         html`<participant-tile .member=${remote({ name: '', userId: 'zed', avatar: 'data:image/png;base64,AAAA' })}></participant-tile>`,
       );
       expect(part(el, 'name')!.textContent).to.equal('zed');
-      await waitUntil(() => part(el, 'avatar')?.tagName === 'SPAN', 'initial after the image failed');
-      expect(part(el, 'avatar')!.textContent!.trim()).to.equal('z');
+      const avatar = part(el, 'avatar')!;
+      await waitUntil(() => avatar.shadowRoot?.querySelector('[part~=initial]'), 'initial after the image failed');
+      expect(await avatarShows(avatar)).to.deep.equal({ initial: 'z' });
     });
 
     it('shows the avatar image when there is one', async () => {
       const el = await fixture<ParticipantTile>(html`<participant-tile .member=${remote({ avatar: avatarUrl() })}></participant-tile>`);
-      const img = part(el, 'avatar') as HTMLImageElement;
-      expect(img.tagName).to.equal('IMG');
-      expect(img.alt).to.equal('');
+      const avatar = part(el, 'avatar')!;
+      expect(avatar.localName).to.equal('call-avatar');
+      expect(await avatarShows(avatar)).to.deep.equal({ image: avatarUrl() });
+      expect(avatar.shadowRoot!.querySelector<HTMLImageElement>('[part~=image]')!.alt).to.equal('');
       await expect(el).to.be.accessible();
     });
 
