@@ -13,6 +13,7 @@ import { IncomingBanner } from '../components/incoming-banner/incoming-banner.js
 import { InvitePanel } from '../components/invite-panel/invite-panel.js';
 import { JoinCallCard } from '../components/join-call-card/join-call-card.js';
 import { ParticipantTile } from '../components/participant-tile/participant-tile.js';
+import { SpeakerOutputMenu } from '../components/speaker-output-menu/speaker-output-menu.js';
 
 function define(tag: string, element: CustomElementConstructor): void {
   if (typeof customElements !== 'undefined' && !customElements.get(tag)) customElements.define(tag, element);
@@ -21,6 +22,7 @@ function define(tag: string, element: CustomElementConstructor): void {
 // Inner elements first, so the outer ones render defined children.
 define('call-avatar', CallAvatar);
 define('participant-tile', ParticipantTile);
+define('speaker-output-menu', SpeakerOutputMenu);
 define('feature-buttons', FeatureButtons);
 define('incoming-banner', IncomingBanner);
 define('call-view', CallView);
@@ -35,6 +37,7 @@ declare global {
   interface HTMLElementTagNameMap {
     'call-avatar': CallAvatar;
     'participant-tile': ParticipantTile;
+    'speaker-output-menu': SpeakerOutputMenu;
     'feature-buttons': FeatureButtons;
     'incoming-banner': IncomingBanner;
     'call-view': CallView;

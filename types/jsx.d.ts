@@ -17,6 +17,7 @@ import type { IncomingBanner } from '../components/incoming-banner/incoming-bann
 import type { InvitePanel } from '../components/invite-panel/invite-panel.js';
 import type { JoinCallCard } from '../components/join-call-card/join-call-card.js';
 import type { ParticipantTile } from '../components/participant-tile/participant-tile.js';
+import type { SpeakerOutputMenu } from '../components/speaker-output-menu/speaker-output-menu.js';
 import type { KitEventMap } from '../src/kit/call-kit-api.js';
 import '../src/events/requests.js';
 
@@ -115,6 +116,10 @@ declare namespace CallkitJsx {
   };
   type ParticipantTileProps = Partial<Pick<ParticipantTile, 'member' | 'userId' | 'displayMode' | 'speakerMuted' | 'speakingThreshold'>> & {
   };
+  type SpeakerOutputMenuProps = Partial<Pick<SpeakerOutputMenu, never>> & {
+    /** `DeviceRequestEvent`, `{ kind: 'speaker', deviceId }`: play the call's audio on this output. */
+    'onck-device-request'?: (event: GlobalEventHandlersEventMap['ck-device-request']) => void;
+  };
 }
 
 declare module 'react' {
@@ -140,6 +145,8 @@ declare module 'react' {
       'join-call-card': DetailedHTMLProps<HTMLAttributes<JoinCallCard>, JoinCallCard> & CallkitJsx.JoinCallCardProps & { class?: string };
       /** A call member's video or avatar, name and microphone state; plays their audio. */
       'participant-tile': DetailedHTMLProps<HTMLAttributes<ParticipantTile>, ParticipantTile> & CallkitJsx.ParticipantTileProps & { class?: string };
+      /** The list of audio outputs, behind a small button. */
+      'speaker-output-menu': DetailedHTMLProps<HTMLAttributes<SpeakerOutputMenu>, SpeakerOutputMenu> & CallkitJsx.SpeakerOutputMenuProps & { class?: string };
     }
   }
 }

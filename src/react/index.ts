@@ -19,6 +19,7 @@ import { IncomingBanner as IncomingBannerClass } from '../../components/incoming
 import { InvitePanel as InvitePanelClass } from '../../components/invite-panel/invite-panel.js';
 import { JoinCallCard as JoinCallCardClass } from '../../components/join-call-card/join-call-card.js';
 import { ParticipantTile as ParticipantTileClass } from '../../components/participant-tile/participant-tile.js';
+import { SpeakerOutputMenu as SpeakerOutputMenuClass } from '../../components/speaker-output-menu/speaker-output-menu.js';
 
 /**
  * `<call-avatar>`: A person's avatar image, or their initial.
@@ -184,6 +185,20 @@ export const ParticipantTile = createComponent({
   react: React,
   displayName: 'ParticipantTile',
   events: {
+  },
+});
+
+/**
+ * `<speaker-output-menu>`: The list of audio outputs, behind a small button.
+ * Events: `onCkDeviceRequest`.
+ */
+export const SpeakerOutputMenu = createComponent({
+  tagName: 'speaker-output-menu',
+  elementClass: SpeakerOutputMenuClass,
+  react: React,
+  displayName: 'SpeakerOutputMenu',
+  events: {
+    onCkDeviceRequest: 'ck-device-request' as EventName<GlobalEventHandlersEventMap['ck-device-request']>,
   },
 });
 

@@ -330,9 +330,13 @@ describe('<call-view>', () => {
       const inner = buttonsOf(el);
       await inner.updateComplete;
       const color = (selector: string) => getComputedStyle(inner.shadowRoot!.querySelector(selector)!).outlineColor;
+      // The list of outputs is <speaker-output-menu> inside <feature-buttons>: its parts go through both.
+      const menu = inner.shadowRoot!.querySelector<HTMLElement & { updateComplete: Promise<unknown> }>('speaker-output-menu')!;
+      await menu.updateComplete;
+      const menuColor = (selector: string) => getComputedStyle(menu.shadowRoot!.querySelector(selector)!).outlineColor;
       expect(color('button.speaker')).to.equal('rgb(1, 2, 3)');
-      expect(color('button.speaker-output')).to.equal('rgb(4, 5, 6)');
-      expect(color('[part~=speaker-menu]')).to.equal('rgb(7, 8, 9)');
+      expect(menuColor('button.speaker-output')).to.equal('rgb(4, 5, 6)');
+      expect(menuColor('[part~=speaker-menu]')).to.equal('rgb(7, 8, 9)');
       expect(color('button.hangup')).to.equal('rgb(10, 11, 12)');
     } finally {
       sheet.remove();
