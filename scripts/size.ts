@@ -15,6 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { minifyCssPlugin } from './minify-css.mjs';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -58,7 +59,8 @@ async function bundle(name: string, contents: string, plugins: Plugin[] = [], ex
     target: 'es2022',
     write: false,
     external,
-    plugins,
+    // As the library build (vite.config.ts): the style modules' css literals minified.
+    plugins: [minifyCssPlugin, ...plugins],
     logLevel: 'silent',
     tsconfig: join(root, 'tsconfig.json'),
   });

@@ -11,19 +11,16 @@ export const styles = css`
     font-size: calc(var(--_size) * 0.42);
     font-weight: 600;
     line-height: 1;
-    vertical-align: middle;
   }
-  [part~='image'],
-  [part~='initial'] {
-    grid-area: 1 / 1;
+  img,
+  span {
     inline-size: 100%;
     block-size: 100%;
   }
-  [part~='image'] {
-    display: block;
+  img {
     object-fit: cover;
   }
-  [part~='initial'] {
+  span {
     display: grid;
     place-items: center;
     background: var(--ck-avatar-background, var(--ck-color-accent, #1c66e5));

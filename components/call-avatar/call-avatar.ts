@@ -1,6 +1,5 @@
 import { html, LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
-import { toggleState } from '../../src/elements/custom-states.js';
 import { safeImageUrl } from '../../src/elements/safe-url.js';
 import { styles } from './call-avatar.styles.js';
 
@@ -31,8 +30,6 @@ export function initialOf(name: string): string {
  * @cssproperty --ck-avatar-radius - Corner radius (default `--ck-radius-avatar`, 50%).
  * @cssproperty --ck-avatar-background - Background of the initial (default `--ck-color-accent`).
  * @cssproperty --ck-avatar-color - Colour of the initial (default white).
- *
- * @cssstate image - The image is shown (not the initial).
  */
 export class CallAvatar extends LitElement {
   static override styles = styles;
@@ -43,8 +40,6 @@ export class CallAvatar extends LitElement {
   /** The person's name: its first character is the fallback. */
   @property() name = '';
 
-  readonly #internals: ElementInternals | null = typeof this.attachInternals === 'function' ? this.attachInternals() : null;
-
   /** The image shown, or '' for the initial. */
   get #image(): string {
     const src = safeImageUrl(this.src);
@@ -54,10 +49,6 @@ export class CallAvatar extends LitElement {
   #onError(src: string): void {
     failed.add(src);
     this.requestUpdate();
-  }
-
-  protected override updated(): void {
-    toggleState(this.#internals, 'image', this.#image !== '');
   }
 
   override render() {

@@ -13,10 +13,6 @@ export const palette = {
   text: unsafeCSS('light-dark(#1f2329, #f5f6f7)'),
   /** Secondary text on a surface. */
   muted: unsafeCSS('light-dark(#4e5461, #b8bec9)'),
-  /** The call's stage (behind videos and avatars). */
-  stage: unsafeCSS('light-dark(#eef0f3, #1f2329)'),
-  /** Text on the stage. */
-  onStage: unsafeCSS('light-dark(#1f2329, #f5f6f7)'),
 } as const;
 
 /**

@@ -169,16 +169,12 @@ export class StoreElement extends LitElement {
   #followTheme(target: HTMLElement | null): void {
     if (target !== this.#themeSource) {
       this.#themeObserver?.disconnect();
-      this.#themeObserver = undefined;
       this.#themeSource = target;
-      if (target && typeof MutationObserver !== 'undefined') {
-        this.#themeObserver = new MutationObserver(() => this.#followTheme(target));
-        this.#themeObserver.observe(target, { attributes: true, attributeFilter: ['theme'] });
-      }
+      this.#themeObserver = target ? new MutationObserver(() => this.#followTheme(target)) : undefined;
+      this.#themeObserver?.observe(target!, { attributeFilter: ['theme'] });
     }
     const theme = target?.getAttribute('theme');
-    this.toggleState('kit-light', theme === 'light');
-    this.toggleState('kit-dark', theme === 'dark');
+    for (const t of ['light', 'dark']) this.toggleState(`kit-${t}`, theme === t);
   }
 
   #resolve(): void {
