@@ -12,8 +12,13 @@ type Ctx = { canvasElement: HTMLElement; loaded: Record<string, unknown> };
 const meta = {
   title: 'Elements/feature-buttons',
   component: 'feature-buttons',
+  // A dark stage, so the buttons take the dark theme: "off" toggles (e.g. Blur background before it is
+  // on) are light circles there, dark ones on a light stage; with the page's light scheme on this
+  // dark stage they were dark circles on dark, as if they had no background.
   render: (_args, { loaded }) =>
-    html`<div style="padding: 24px; background: #1f2329; color: #fff"><feature-buttons .store=${(loaded as Loaded).store}></feature-buttons></div>`,
+    html`<div style="padding: 24px; background: #1f2329; color: #fff; color-scheme: dark">
+      <feature-buttons theme="dark" .store=${(loaded as Loaded).store}></feature-buttons>
+    </div>`,
 } satisfies Meta;
 export default meta;
 type Story = StoryObj;

@@ -514,6 +514,20 @@ describe('<feature-buttons>', () => {
       await expect(el).to.be.accessible();
     });
 
+    it('an "off" toggle (blur background before it is on) is a circle that stands out from the stage of its theme', async () => {
+      const store = new CallStore();
+      connected(store);
+      store.dispatch({ type: 'settings', settings: { virtualBackground: true } });
+      const iconBg = (el: FeatureButtons) => getComputedStyle(button(el, 'blur').querySelector('.icon')!).backgroundColor;
+      // Dark stage (call-view's #1f2329 in the dark theme, the Storybook canvas): a light circle.
+      const dark = await fixture<FeatureButtons>(html`<feature-buttons theme="dark" .store=${store}></feature-buttons>`);
+      expect(iconBg(dark)).to.equal('rgb(245, 246, 247)');
+      expect(getComputedStyle(button(dark, 'blur').querySelector('.icon')!).borderRadius).to.equal('50%');
+      // Light stage: a dark circle.
+      const light = await fixture<FeatureButtons>(html`<feature-buttons theme="light" .store=${store}></feature-buttons>`);
+      expect(iconBg(light)).to.equal('rgb(31, 35, 41)');
+    });
+
     it('labels the new buttons in every language', async () => {
       const store = new CallStore({ language: 'ja_JP', allowedFullScreen: true });
       connected(store);
