@@ -110,11 +110,14 @@ export const ChooseSpeaker: Story = {
   play: async ({ canvasElement }: Ctx) => {
     // The chevron exists where the browser can route audio (setSinkId).
     if (!('setSinkId' in HTMLMediaElement.prototype)) return;
-    await until(() => expect(buttonOf(canvasElement, 'Choose speaker')).toBeTruthy());
-    const chevron = buttonOf(canvasElement, 'Choose speaker');
+    // The chevron and the list are <speaker-output-menu>, on the speaker button.
+    const menuRoot = () => canvasElement.querySelector('feature-buttons')?.shadowRoot?.querySelector('speaker-output-menu')?.shadowRoot;
+    await until(() => expect(menuRoot()?.querySelector('button.speaker-output')).toBeTruthy());
+    const root = menuRoot()!;
+    const chevron = root.querySelector<HTMLButtonElement>('button.speaker-output')!;
+    expect(chevron.getAttribute('aria-label')).toBe('Choose speaker');
     expect(chevron.getAttribute('aria-expanded')).toBe('false');
     chevron.click();
-    const root = canvasElement.querySelector('feature-buttons')!.shadowRoot!;
     const options = () => [...root.querySelectorAll<HTMLButtonElement>('[part~=speaker-option]')];
     await until(() => expect(chevron.getAttribute('aria-expanded')).toBe('true'));
     expect(root.querySelector('[part~=speaker-menu]')!.getAttribute('aria-label')).toBe('Audio output');
