@@ -80,6 +80,20 @@ export const styles = css`
     background: #000;
     border-radius: inherit;
   }
+  /* Until its first frame is decoded the video stays transparent: the avatar shows, not black. */
+  [part='video'].pending {
+    opacity: 0;
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    :host(:state(video-connecting)) [part='avatar'] {
+      animation: ck-tile-connecting 1.6s ease-in-out infinite;
+    }
+    @keyframes ck-tile-connecting {
+      50% {
+        opacity: 0.6;
+      }
+    }
+  }
   [part='video'][data-fit='contain'] {
     object-fit: contain;
   }

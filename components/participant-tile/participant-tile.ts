@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { POOR_NETWORK_QUALITY, type VideoDisplayMode } from '../../src/constants.js';
 import { cssImageUrl } from '../../src/elements/safe-url.js';
@@ -27,12 +27,22 @@ function backgroundOf(state: CallState, userId: string): string {
   return viewBackgrounds[`remote:${userId}`] ?? viewBackgrounds['remote:*'] ?? '';
 }
 
+/** Video tracks whose first frame was decoded (a tile shown again shows the picture at once). */
+const decoded = new WeakSet<MediaStreamTrack>();
+
+/** The video track of a stream, if any. */
+const videoTrackOf = (stream: MediaStream | null): MediaStreamTrack | null => stream?.getVideoTracks()[0] ?? null;
+
 /**
  * One member of a call: their video when it is on, else their avatar (or initial) over the view
  * background image set with `setLocalViewBackgroundImage` / `setRemoteViewBackgroundImage`, and
  * their name, with muted-microphone and poor-network indicators and a speaking ring. A remote member's audio plays through the tile's media element
  * (`<video>`, or a hidden `<audio>` while their video is off) unless the speaker is muted; the
  * local member's media is always muted.
+ *
+ * Until the first frame of the member's video is decoded (`requestVideoFrameCallback`, else
+ * `loadeddata`), the tile keeps their avatar, gently pulsing (`:state(video-connecting)`), instead
+ * of a black picture.
  *
  * The member is the `member` property, or the member with `user-id` in the store (re-rendered only
  * when that member's object changes, so other members' volume ticks do not re-render this tile).
@@ -69,7 +79,8 @@ function backgroundOf(state: CallState, userId: string): string {
  * @cssstate poor-network - The member's network quality is poor (4 or worse).
  * @cssstate reconnecting - The media connection to the member is interrupted and being recovered.
  * @cssstate speaking - The member's volume is above `speaking-threshold`.
- * @cssstate video - The member's video is shown.
+ * @cssstate video - The member's video is shown (its first frame was decoded).
+ * @cssstate video-connecting - The member's video is on, its first frame not decoded yet: the avatar shows.
  * @cssstate muted - The member has joined and their microphone is off.
  * @cssstate self - The tile shows the local user.
  */
@@ -98,6 +109,11 @@ export class ParticipantTile extends StoreElement {
   readonly #speakerDeviceId = this.select((s) => s.settings.speakerDeviceId ?? '');
   readonly #background = this.select((s) => backgroundOf(s, this.userId || this.member?.userId || ''));
 
+  /** A video track whose first frame was decoded since it was shown (re-renders the tile). */
+  @state() private framed: MediaStreamTrack | null = null;
+  /** The video track a first-frame watch is set up for. */
+  #watching: MediaStreamTrack | null = null;
+
   /** The stream last given to the media element, kept while the member's tracks stay the same. */
   #shownStream: MediaStream | null = null;
 
@@ -114,8 +130,11 @@ export class ParticipantTile extends StoreElement {
   protected override updated(): void {
     const m = this.shownMember;
     const video = this.#videoShown(m);
+    const picture = video && this.#pictureShown(m);
     this.toggleState('self', m?.isSelf ?? false);
-    this.toggleState('video', video);
+    this.toggleState('video', picture);
+    this.toggleState('video-connecting', video && !picture);
+    if (video && !picture) this.#watchFirstFrame(videoTrackOf(this.#shownStream));
     this.toggleState('muted', Boolean(m && this.#joined(m) && !m.audioAvailable));
     this.toggleState('speaking', Boolean(m && m.audioAvailable && m.volume > this.speakingThreshold));
     this.toggleState('poor-network', Boolean(m && m.networkQuality >= POOR_NETWORK_QUALITY));
@@ -156,6 +175,27 @@ export class ParticipantTile extends StoreElement {
     return next;
   }
 
+  /** Whether the video's first frame was decoded (its picture can be shown). */
+  #pictureShown(m: MemberView | null): boolean {
+    const track = videoTrackOf(m ? this.#stable(m.stream) : null);
+    return track !== null && (decoded.has(track) || this.framed === track);
+  }
+
+  /** Waits for the first decoded frame of `track` in the video element, then shows the picture. */
+  #watchFirstFrame(track: MediaStreamTrack | null): void {
+    const video = this.renderRoot.querySelector<HTMLVideoElement>('video');
+    if (!track || !video || this.#watching === track) return;
+    this.#watching = track;
+    const done = () => {
+      decoded.add(track);
+      if (this.#watching === track) this.#watching = null;
+      this.framed = track;
+    };
+    if (typeof video.requestVideoFrameCallback === 'function') video.requestVideoFrameCallback(done);
+    else if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) done();
+    else video.addEventListener('loadeddata', done, { once: true });
+  }
+
   #joined(m: MemberView): boolean {
     return m.isSelf || m.status === 'accepted';
   }
@@ -191,7 +231,9 @@ export class ParticipantTile extends StoreElement {
     const fit = this.displayMode ?? this.#storeDisplayMode.value;
     const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
     const stream = this.#stable(m.stream);
-    const background = video ? '' : cssImageUrl(this.#background.value);
+    // Until the video's first frame is decoded, the avatar stays (over the view background).
+    const picture = video && this.#pictureShown(m);
+    const background = picture ? '' : cssImageUrl(this.#background.value);
     return html`<div
       part="base"
       role="group"
@@ -209,8 +251,10 @@ export class ParticipantTile extends StoreElement {
             .muted=${m.isSelf || speakerMuted}
             .srcObject=${stream}
             data-fit=${fit}
+            class=${picture ? '' : 'pending'}
           ></video>`
-        : this.#renderAvatar(m, name)}
+        : nothing}
+      ${picture ? nothing : this.#renderAvatar(m, name)}
       ${!m.isSelf && m.reconnecting
         ? html`<span part="reconnecting" class="reconnecting" role="status">${this.localize.t('reconnecting')}</span>`
         : nothing}
