@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { elementEntry } from './scripts/element-entry.js';
 import { createSignalingServer, type SignalingServer } from './server/index.js';
 import { ELEMENT_TAGS } from './src/element-tags.js';
+import { minifyCssVitePlugin } from './scripts/minify-css.mjs';
 
 /**
  * Mounts the signaling server on the dev (and preview) server under /ck, in dev mode: the page gets
@@ -73,7 +74,7 @@ function elementEntries(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [callkitServer(), elementEntries()],
+  plugins: [callkitServer(), elementEntries(), minifyCssVitePlugin()],
   server: { host: '127.0.0.1', port: Number(process.env.PORT ?? 5173), strictPort: true },
   preview: { host: '127.0.0.1', port: Number(process.env.PORT ?? 4173), strictPort: true },
   // The demo page only: the examples/ pages have their own config (npm run examples) and aliases.

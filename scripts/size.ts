@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ELEMENT_TAGS } from '../src/element-tags.js';
 import { elementEntry } from './element-entry.js';
+import { minifyCssPlugin } from './minify-css.mjs';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -57,7 +58,8 @@ async function bundle(name: string, contents: string, plugins: Plugin[] = [], ex
     target: 'es2022',
     write: false,
     external,
-    plugins,
+    // As the library build (vite.config.ts): the style modules' css literals minified.
+    plugins: [minifyCssPlugin, ...plugins],
     logLevel: 'silent',
     tsconfig: join(root, 'tsconfig.json'),
   });

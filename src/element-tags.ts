@@ -5,7 +5,9 @@
  * size script and the tests read it. Data only, no imports (scripts load it with tsx).
  */
 export const ELEMENT_TAGS = [
+  { tag: 'call-avatar', className: 'CallAvatar', file: 'components/call-avatar/call-avatar.ts' },
   { tag: 'participant-tile', className: 'ParticipantTile', file: 'components/participant-tile/participant-tile.ts' },
+  { tag: 'speaker-output-menu', className: 'SpeakerOutputMenu', file: 'components/speaker-output-menu/speaker-output-menu.ts' },
   { tag: 'feature-buttons', className: 'FeatureButtons', file: 'components/feature-buttons/feature-buttons.ts' },
   { tag: 'incoming-banner', className: 'IncomingBanner', file: 'components/incoming-banner/incoming-banner.ts' },
   { tag: 'call-view', className: 'CallView', file: 'components/call-view/call-view.ts' },

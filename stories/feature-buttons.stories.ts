@@ -12,8 +12,13 @@ type Ctx = { canvasElement: HTMLElement; loaded: Record<string, unknown> };
 const meta = {
   title: 'Elements/feature-buttons',
   component: 'feature-buttons',
+  // A dark stage, so the buttons take the dark theme: "off" toggles (e.g. Blur background before it is
+  // on) are light circles there, dark ones on a light stage; with the page's light scheme on this
+  // dark stage they were dark circles on dark, as if they had no background.
   render: (_args, { loaded }) =>
-    html`<div style="padding: 24px; background: #1f2329; color: #fff"><feature-buttons .store=${(loaded as Loaded).store}></feature-buttons></div>`,
+    html`<div style="padding: 24px; background: #1f2329; color: #fff; color-scheme: dark">
+      <feature-buttons theme="dark" .store=${(loaded as Loaded).store}></feature-buttons>
+    </div>`,
 } satisfies Meta;
 export default meta;
 type Story = StoryObj;
@@ -105,11 +110,14 @@ export const ChooseSpeaker: Story = {
   play: async ({ canvasElement }: Ctx) => {
     // The chevron exists where the browser can route audio (setSinkId).
     if (!('setSinkId' in HTMLMediaElement.prototype)) return;
-    await until(() => expect(buttonOf(canvasElement, 'Choose speaker')).toBeTruthy());
-    const chevron = buttonOf(canvasElement, 'Choose speaker');
+    // The chevron and the list are <speaker-output-menu>, on the speaker button.
+    const menuRoot = () => canvasElement.querySelector('feature-buttons')?.shadowRoot?.querySelector('speaker-output-menu')?.shadowRoot;
+    await until(() => expect(menuRoot()?.querySelector('button.speaker-output')).toBeTruthy());
+    const root = menuRoot()!;
+    const chevron = root.querySelector<HTMLButtonElement>('button.speaker-output')!;
+    expect(chevron.getAttribute('aria-label')).toBe('Choose speaker');
     expect(chevron.getAttribute('aria-expanded')).toBe('false');
     chevron.click();
-    const root = canvasElement.querySelector('feature-buttons')!.shadowRoot!;
     const options = () => [...root.querySelectorAll<HTMLButtonElement>('[part~=speaker-option]')];
     await until(() => expect(chevron.getAttribute('aria-expanded')).toBe('true'));
     expect(root.querySelector('[part~=speaker-menu]')!.getAttribute('aria-label')).toBe('Audio output');

@@ -1,25 +1,15 @@
 import { css } from 'lit';
+import { palette } from '../../src/elements/shared-styles.js';
 
 export const styles = css`
   :host {
     display: block;
     position: relative;
     font-family: var(--ck-font-family, system-ui, sans-serif);
-    color-scheme: var(--ck-color-scheme, light dark);
-    color: var(--ck-color-text, light-dark(#1f2329, #f5f6f7));
-  }
-  /* theme="light|dark" wins over prefers-color-scheme; inner elements inherit --ck-color-scheme. */
-  :host([theme='light']) {
-    --ck-color-scheme: light;
-  }
-  :host([theme='dark']) {
-    --ck-color-scheme: dark;
+    color: var(--ck-color-text, ${palette.text});
   }
   :host(:state(idle)) {
     display: none;
-  }
-  [hidden] {
-    display: none !important;
   }
   [part='base'] {
     position: relative;
@@ -67,10 +57,6 @@ export const styles = css`
   :host(:state(minimized)) .sound {
     position: static;
     translate: none;
-  }
-  .sound:focus-visible {
-    outline: 2px solid var(--ck-color-focus, #1c66e5);
-    outline-offset: 2px;
   }
   /* The banners themselves are in the top layer (a popover): the element only holds its live region. */
   incoming-banner {

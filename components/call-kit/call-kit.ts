@@ -20,7 +20,9 @@ import {
 } from '../../src/events/requests.js';
 import type { KitCallbacks } from '../../src/kit/call-kit-api.js';
 import type { LayoutMode, VideoDisplayMode, VideoResolution } from '../../src/constants.js';
+import { toggleState } from '../../src/elements/custom-states.js';
 import { LocalizeController } from '../../src/elements/localize-controller.js';
+import { sharedStyles } from '../../src/elements/shared-styles.js';
 import { KIT_EVENTS, callKit, type CallKit } from '../../src/kit/call-kit-api.js';
 import { storeContext } from '../../src/elements/context.js';
 import { StoreController, shallowEqual } from '../../src/elements/store-controller.js';
@@ -71,7 +73,7 @@ const viewOf = (s: CallState): View => ({
  * @cssproperty --ck-call-kit-min-height - Minimum height of the call UI (default 360px).
  */
 export class CallKitElement extends LitElement {
-  static override styles = styles;
+  static override styles = [sharedStyles, styles];
   static readonly dependencies = { 'call-view': CallView, 'incoming-banner': IncomingBanner, 'float-window': FloatWindow };
 
   /** The kit this element shows and drives (default: the `callKit` singleton). */
@@ -277,8 +279,6 @@ export class CallKitElement extends LitElement {
 
   override updated(): void {
     const { status, role, toast, minimized, soundBlocked } = this.#view.value;
-    const states = this.#internals?.states;
-    if (!states) return;
     const ringing = isRingingForMe({ status, role });
     const want = {
       idle: status === CallStatus.IDLE && !toast,
@@ -288,10 +288,7 @@ export class CallKitElement extends LitElement {
       minimized: minimized && status !== CallStatus.IDLE && !ringing,
       'sound-blocked': soundBlocked,
     };
-    for (const [name, on] of Object.entries(want)) {
-      if (on) states.add(name);
-      else states.delete(name);
-    }
+    for (const [name, on] of Object.entries(want)) toggleState(this.#internals, name, on);
   }
 
   override render() {

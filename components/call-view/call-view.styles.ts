@@ -6,18 +6,15 @@ export const styles = css`
     position: relative;
     isolation: isolate;
     container: call-view / inline-size;
-    /* Light or dark: the page's prefers-color-scheme, or <call-kit theme> through --ck-color-scheme. */
-    color-scheme: var(--ck-color-scheme, light dark);
     --_stage: light-dark(#eef0f3, #1f2329);
     --_on-stage: light-dark(#1f2329, #f5f6f7);
     --_muted: light-dark(#4e5461, #b8bec9);
     --_toast-bg: light-dark(rgb(31 35 41 / 0.88), rgb(245 246 247 / 0.92));
     --_toast-fg: light-dark(#ffffff, #1f2329);
     --_space: var(--ck-space-4, 16px);
+    --_peer-avatar-size: var(--ck-call-view-avatar-size, 112px);
+    --_grid-gap: var(--ck-call-view-grid-gap, var(--ck-space-2, 8px));
     font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-  }
-  [hidden] {
-    display: none !important;
   }
   [part='base'] {
     position: relative;
@@ -51,7 +48,7 @@ export const styles = css`
   .audio .main participant-tile {
     --ck-participant-tile-background: transparent;
     --ck-participant-tile-color: inherit;
-    --ck-participant-tile-avatar-size: var(--ck-call-view-avatar-size, 112px);
+    --ck-participant-tile-avatar-size: var(--_peer-avatar-size);
     --ck-participant-tile-font-size: 1.25rem;
   }
   [part='header'],
@@ -108,8 +105,8 @@ export const styles = css`
   [part='avatar'] {
     display: grid;
     place-items: center;
-    inline-size: var(--ck-call-view-avatar-size, 112px);
-    block-size: var(--ck-call-view-avatar-size, 112px);
+    inline-size: var(--_peer-avatar-size);
+    block-size: var(--_peer-avatar-size);
     border-radius: var(--ck-call-view-avatar-radius, var(--ck-radius-avatar, 50%));
     overflow: hidden;
     object-fit: cover;
@@ -156,7 +153,7 @@ export const styles = css`
     grid-template-columns: repeat(var(--_columns), minmax(0, 1fr));
     --_columns: 2;
     grid-auto-rows: minmax(0, 1fr);
-    gap: var(--ck-call-view-grid-gap, var(--ck-space-2, 8px));
+    gap: var(--_grid-gap);
     inline-size: 100%;
     block-size: 100%;
     padding-block: var(--ck-space-2, 8px);
@@ -169,7 +166,7 @@ export const styles = css`
   [part='grid']:not(.focused).columns-2 .cell:last-child:nth-child(odd) {
     grid-column: 1 / -1;
     justify-self: center;
-    inline-size: calc((100% - var(--ck-call-view-grid-gap, var(--ck-space-2, 8px))) / 2);
+    inline-size: calc((100% - var(--_grid-gap)) / 2);
   }
   [part='grid']:not(.focused).columns-3 .cell:last-child:nth-child(3n + 1) {
     grid-column: 2;
@@ -297,16 +294,5 @@ export const styles = css`
         transform: translateY(6px);
       }
     }
-  }
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-    border: 0;
   }
 `;

@@ -11,6 +11,7 @@ import { formatDuration } from '../../src/i18n/format.js';
 import { shallowEqual } from '../../src/elements/store-controller.js';
 import { isDialing, isRingingForMe } from '../../src/store/selectors.js';
 import type { CallState, MemberView, Message, Toast } from '../../src/store/types.js';
+import { CallAvatar } from '../call-avatar/call-avatar.js';
 import { FeatureButtons } from '../feature-buttons/feature-buttons.js';
 import { ParticipantTile } from '../participant-tile/participant-tile.js';
 import { styles } from './call-view.styles.js';
@@ -110,7 +111,9 @@ function viewEquals(a: View, b: View): boolean {
  * @csspart header - The top bar.
  * @csspart timer - The call duration.
  * @csspart peer - The other side's avatar, name and tip while the call is set up.
- * @csspart avatar - The other side's avatar (image, or initial).
+ * @csspart avatar - The other side's avatar (`<call-avatar>`; its parts as `avatar-image`, `avatar-initial`).
+ * @csspart avatar-image - The other side's avatar image.
+ * @csspart avatar-initial - The other side's initial, shown without a (working) image.
  * @csspart name - The other side's name.
  * @csspart tip - The tip text ("Waiting for the other side to answer…").
  * @csspart main - The large tile of a connected 1v1 call.
@@ -119,7 +122,7 @@ function viewEquals(a: View, b: View): boolean {
  * @csspart swap-button - The button over the picture-in-picture that swaps the large and small videos.
  * @csspart focus-button - The button over each group tile that shows it large (`aria-pressed`).
  * @csspart grid - The tiles of a group call.
- * @csspart tile - Every `<participant-tile>` (its parts are exported as `tile-base`, `video`, `tile-avatar`, `tile-name`, `tile-status`).
+ * @csspart tile - Every `<participant-tile>` (its parts are exported as `tile-base`, `video`, `tile-avatar`, `tile-avatar-image`, `tile-avatar-initial`, `tile-name`, `tile-status`).
  * @csspart toast - The toast text (a `role="status"` live region).
  * @csspart footer - The bottom bar holding the buttons.
  * @csspart controls - The `<feature-buttons>` (its parts are exported as `button`, `microphone`, `camera`, `speaker`, `speaker-output`, `speaker-menu`, `speaker-option`, `switch-camera`, `blur`, `invite`, `minimize`, `full-screen`, `hangup`, `accept`, `accept-audio`, `reject`, `icon`, `label`).
@@ -155,7 +158,7 @@ function viewEquals(a: View, b: View): boolean {
  */
 export class CallView extends StoreElement {
   static override styles = styles;
-  static readonly dependencies = { 'participant-tile': ParticipantTile, 'feature-buttons': FeatureButtons };
+  static readonly dependencies = { 'call-avatar': CallAvatar, 'participant-tile': ParticipantTile, 'feature-buttons': FeatureButtons };
 
   /**
    * 1v1 video: who is shown large (`local` or `remote`); without it, the store's
@@ -180,7 +183,6 @@ export class CallView extends StoreElement {
 
   /** The clock: re-renders the timer each elapsed second while connected. */
   #tick: ReturnType<typeof setTimeout> | undefined;
-  @state() private failedAvatar = '';
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -244,7 +246,7 @@ export class CallView extends StoreElement {
       `${where}:${userId}`,
       html`<participant-tile
         part="tile"
-        exportparts="base: tile-base, video, avatar: tile-avatar, name: tile-name, status: tile-status, network: tile-network"
+        exportparts="base: tile-base, video, avatar: tile-avatar, avatar-image: tile-avatar-image, avatar-initial: tile-avatar-initial, name: tile-name, status: tile-status, network: tile-network"
         data-place=${where}
         user-id=${userId}
         display-mode=${ifDefined(this.videoDisplayMode)}
@@ -379,16 +381,7 @@ export class CallView extends StoreElement {
   }
 
   #renderPeerAvatar(v: View) {
-    return v.peerAvatar && v.peerAvatar !== this.failedAvatar
-      ? html`<img
-          part="avatar"
-          src=${v.peerAvatar}
-          alt=""
-          @error=${() => {
-            this.failedAvatar = v.peerAvatar;
-          }}
-        />`
-      : html`<span part="avatar" aria-hidden="true">${[...v.peerName.trim()][0] ?? '?'}</span>`;
+    return html`<call-avatar part="avatar" exportparts="image: avatar-image, initial: avatar-initial" .src=${v.peerAvatar} .name=${v.peerName}></call-avatar>`;
   }
 
   #renderToast() {

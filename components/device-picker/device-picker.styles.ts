@@ -1,25 +1,11 @@
 import { css } from 'lit';
+import { palette } from '../../src/elements/shared-styles.js';
 
 export const styles = css`
   :host {
     display: block;
-    --_text: #1f2329;
-    --_surface: #ffffff;
-    --_border: #8a919f;
-    --_focus: var(--ck-color-focus, #1c66e5);
     font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    color: var(--ck-device-picker-color, var(--ck-color-text, var(--_text)));
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_text: #f5f6f7;
-      --_surface: #2b2f36;
-      --_border: #8a919f;
-      --_focus: var(--ck-color-focus, #7fb0ff);
-    }
-  }
-  [hidden] {
-    display: none !important;
+    color: var(--ck-device-picker-color, var(--ck-color-text, ${palette.text}));
   }
   [part~='base'] {
     display: grid;
@@ -43,20 +29,8 @@ export const styles = css`
     inline-size: 100%;
     min-block-size: 36px;
     padding-inline: var(--ck-space-2, 8px);
-    border: 1px solid var(--ck-device-picker-border-color, var(--_border));
+    border: 1px solid var(--ck-device-picker-border-color, #8a919f);
     border-radius: var(--ck-device-picker-radius, var(--ck-radius-small, 8px));
-    background: var(--ck-device-picker-background, var(--ck-color-surface, var(--_surface)));
-  }
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
-  select:focus-visible {
-    outline: 2px solid var(--_focus);
-    outline-offset: 2px;
+    background: var(--ck-device-picker-background, var(--ck-color-surface, ${palette.surface}));
   }
 `;

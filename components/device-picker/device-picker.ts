@@ -1,30 +1,27 @@
 import { html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { DeviceKind } from '../../src/constants.js';
-import { canRouteAudio, realDevices, systemDefaultLabel } from '../../src/util/output-devices.js';
+import { canRouteAudio, realDevices, SYSTEM_DEFAULT, systemDefaultLabel } from '../../src/util/output-devices.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import type { DeviceInfo } from '../../src/engine/types.js';
 import { DeviceRequestEvent } from '../../src/events/requests.js';
 import { styles } from './device-picker.styles.js';
 
 const KINDS: readonly DeviceKind[] = ['camera', 'microphone', 'speaker'];
-const MEDIA_KIND: Record<MediaDeviceKind, DeviceKind> = { videoinput: 'camera', audioinput: 'microphone', audiooutput: 'speaker' };
-/** The value of the "System default" entry, and the deviceId requested for it (cameras: the first camera). */
-export const SYSTEM_DEFAULT = 'default';
+
+export { SYSTEM_DEFAULT };
 
 /** Output choice needs `HTMLMediaElement.setSinkId` (not in Firefox before 116 nor in Safari). */
-export function canChooseOutput(): boolean {
-  return canRouteAudio();
-}
+export const canChooseOutput = canRouteAudio;
 
 /**
- * Camera, microphone and speaker choice, as native `<select>`s. The lists stay true: they are read
- * from `navigator.mediaDevices.enumerateDevices()` when the element connects, on every
- * `devicechange`, and again when camera or microphone permission changes (labels appear once the
- * user granted access). Each list starts with an explicit "System default" entry (naming the
- * system's device where the browser tells it). The speaker list is hidden where the browser cannot
- * route audio (`setSinkId` unsupported). Without `mediaDevices`, the store's `devices` are shown.
+ * Camera, microphone and speaker choice, as native `<select>`s, listing the store's `devices`
+ * (the engine keeps them true: it reads them at login, on every `devicechange` and when camera or
+ * microphone permission changes, since labels appear once the user granted access). Each list
+ * starts with an explicit "System default" entry (naming the system's device where the browser
+ * tells it). The speaker list is hidden where the browser cannot route audio (`setSinkId`
+ * unsupported).
  *
  * Choosing dispatches `ck-device-request` (`{ kind, deviceId }`); `<call-kit>` switches the device
  * with `callKit.switchDevice`. The "System default" entry requests `'default'` for the microphone
@@ -54,58 +51,10 @@ export class DevicePicker extends StoreElement {
   /** The chosen deviceId per kind (`'default'` or absent: the system default). Updated when the user chooses. */
   @property({ attribute: false }) selected: Partial<Record<DeviceKind, string>> = {};
 
-  @state() private enumerated: DeviceInfo[] | null = null;
-
   readonly #storeDevices = this.select((s) => s.devices);
-  #permissions: PermissionStatus[] = [];
-  #reading = 0;
-  readonly #onDeviceChange = () => void this.refresh();
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    const media = globalThis.navigator?.mediaDevices;
-    if (!media?.enumerateDevices) return;
-    media.addEventListener('devicechange', this.#onDeviceChange);
-    void this.refresh();
-    void this.#watchPermissions();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    globalThis.navigator?.mediaDevices?.removeEventListener('devicechange', this.#onDeviceChange);
-    for (const p of this.#permissions) p.removeEventListener('change', this.#onDeviceChange);
-    this.#permissions = [];
-  }
-
-  /** Reads the device lists again (done by the element on `devicechange` and permission changes). */
-  async refresh(): Promise<void> {
-    const media = globalThis.navigator?.mediaDevices;
-    if (!media?.enumerateDevices) return;
-    const reading = ++this.#reading;
-    const list = await media.enumerateDevices().catch(() => null);
-    if (!list || reading !== this.#reading) return;
-    this.enumerated = list
-      .filter((d) => d.kind in MEDIA_KIND)
-      .map((d) => ({ deviceId: d.deviceId, label: d.label, kind: MEDIA_KIND[d.kind] }));
-  }
-
-  async #watchPermissions(): Promise<void> {
-    const permissions = globalThis.navigator?.permissions;
-    if (!permissions?.query) return;
-    for (const name of ['camera', 'microphone']) {
-      try {
-        const status = await permissions.query({ name: name as PermissionName });
-        if (!this.isConnected) return;
-        status.addEventListener('change', this.#onDeviceChange);
-        this.#permissions.push(status);
-      } catch {
-        // Not queryable in this browser: devicechange still fires when labels appear.
-      }
-    }
-  }
 
   #devices(kind: DeviceKind): DeviceInfo[] {
-    return (this.enumerated ?? this.#storeDevices.value).filter((d) => d.kind === kind);
+    return this.#storeDevices.value.filter((d) => d.kind === kind);
   }
 
   #choose(kind: DeviceKind, value: string): void {

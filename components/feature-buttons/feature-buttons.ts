@@ -2,15 +2,14 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { CallMediaType, CallRole, CallStatus, FeatureButton } from '../../src/constants.js';
-import { canRouteAudio, realDevices, SYSTEM_DEFAULT, systemDefaultLabel } from '../../src/util/output-devices.js';
+import { CallStatus } from '../../src/constants.js';
+import { canRouteAudio } from '../../src/util/output-devices.js';
 import { StoreElement } from '../../src/elements/store-element.js';
-import type { DeviceInfo } from '../../src/engine/types.js';
+import { isDialing, isRingingForMe } from '../../src/store/selectors.js';
 import {
   AcceptRequestEvent,
   BlurRequestEvent,
   CameraRequestEvent,
-  DeviceRequestEvent,
   FullScreenRequestEvent,
   HangupRequestEvent,
   InviteRequestEvent,
@@ -20,69 +19,46 @@ import {
   SpeakerRequestEvent,
   SwitchCameraRequestEvent,
 } from '../../src/events/requests.js';
-import type { MessageKey } from '../../src/i18n/index.js';
 import { icons } from '../../src/icons.js';
 import { shallowEqual } from '../../src/elements/store-controller.js';
-import { isDialing, isRingingForMe } from '../../src/store/selectors.js';
-import type { CallState } from '../../src/store/types.js';
+import { SpeakerOutputMenu } from '../speaker-output-menu/speaker-output-menu.js';
+import { buttonsFor, panelOf, type ButtonName, type ButtonSpec, type Panel } from './buttons-for.js';
 import { styles } from './feature-buttons.styles.js';
 
-interface Panel {
-  status: CallState['status'];
-  role: CallState['role'];
-  video: boolean;
-  callId: string;
-  microphone: boolean;
-  camera: boolean;
-  hidden: CallState['settings']['hiddenButtons'];
-  group: boolean;
-  speakerMuted: boolean;
-  /** More than one camera: offer switch camera. */
-  cameras: number;
-  virtualBackground: boolean;
-  blurred: boolean;
-  floatWindow: boolean;
-  minimized: boolean;
-  fullScreenAllowed: boolean;
+/** The kit's icon of each icon slot (`icon-<slot>`). */
+function iconOf(slot: string): TemplateResult {
+  if (slot === 'reject') return icons.hangup;
+  const key = slot.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof typeof icons;
+  return icons[key];
 }
 
-interface ButtonSpec {
-  /** Part name and class (besides `button`). */
-  name:
-    | 'microphone'
-    | 'camera'
-    | 'speaker'
-    | 'switch-camera'
-    | 'blur'
-    | 'invite'
-    | 'minimize'
-    | 'full-screen'
-    | 'hangup'
-    | 'accept'
-    | 'accept-audio'
-    | 'reject';
-  label: MessageKey;
-  /** Icon slot name (without `icon-`) and fallback icon. */
-  slot: string;
-  icon: TemplateResult;
-  /** `aria-pressed` of a toggle; undefined for plain buttons. */
-  pressed?: boolean;
-  title?: MessageKey;
-  request: () => Event;
-}
-
-/** An entry of the speaker-output list. */
-interface OutputOption {
-  deviceId: string;
-  label: string;
-}
-
-/** The id of the speaker-output list in the shadow root. */
-const OUTPUTS_ID = 'speaker-menu';
-
-/** Whether this browser has the Popover API (top layer and light dismiss). */
-function hasPopover(el: HTMLElement): boolean {
-  return typeof el.showPopover === 'function' && typeof el.hidePopover === 'function';
+/** The request each button sends, for the state it was rendered in. */
+function requestOf(name: ButtonName, p: Panel, fullScreen: boolean): Event {
+  switch (name) {
+    case 'reject':
+      return new RejectRequestEvent({ callId: p.callId });
+    case 'accept-audio':
+    case 'accept':
+      return new AcceptRequestEvent({ audioOnly: name === 'accept-audio', callId: p.callId });
+    case 'microphone':
+      return new MicrophoneRequestEvent({ enabled: !p.microphone });
+    case 'camera':
+      return new CameraRequestEvent({ enabled: !p.camera });
+    case 'speaker':
+      return new SpeakerRequestEvent({ muted: !p.speakerMuted });
+    case 'switch-camera':
+      return new SwitchCameraRequestEvent();
+    case 'blur':
+      return new BlurRequestEvent({ enabled: !p.blurred });
+    case 'invite':
+      return new InviteRequestEvent();
+    case 'minimize':
+      return new MinimizeRequestEvent({ minimized: !p.minimized });
+    case 'full-screen':
+      return new FullScreenRequestEvent({ fullScreen: !fullScreen });
+    case 'hangup':
+      return new HangupRequestEvent();
+  }
 }
 
 /**
@@ -92,12 +68,9 @@ function hasPopover(el: HTMLElement): boolean {
  *   camera (video, camera on, more than one camera), blur background (`enableVirtualBackground`),
  *   invite (group calls), minimize (`enableFloatWindow`), full screen (`allowedFullScreen`), hang up.
  *
- * While connected, where the browser can route audio (`setSinkId`) and the store's `devices` list
- * at least one speaker, a small chevron next to the speaker button opens the list of outputs
- * (in the top layer, `popover="auto"`): "System default" and each speaker, the current one
- * (`settings.speakerDeviceId`) pressed. Choosing one requests it (`ck-device-request`), closes the
- * list and returns focus to the chevron; Escape closes it without choosing, and so does moving
- * focus to another control; the arrow keys, Home and End move between the entries.
+ * Which buttons show is `buttonsFor(panelOf(state))` (`buttons-for.ts`). While connected, where
+ * the browser can route audio (`setSinkId`) and the store's `devices` list at least one speaker, a
+ * `<speaker-output-menu>` (a small chevron on the speaker button) opens the list of outputs.
  *
  * Buttons never change call state: each dispatches a request event (bubbling, composed, cancelable)
  * that `<call-kit>` carries out unless a listener calls `preventDefault()`. Microphone and camera
@@ -176,39 +149,13 @@ function hasPopover(el: HTMLElement): boolean {
  */
 export class FeatureButtons extends StoreElement {
   static override styles = styles;
+  static readonly dependencies = { 'speaker-output-menu': SpeakerOutputMenu };
 
-  readonly #panel = this.select<Panel>(
-    (s) => ({
-      status: s.status,
-      role: s.role,
-      video: s.mediaType === CallMediaType.VIDEO,
-      callId: s.callId,
-      microphone: s.self.audioAvailable,
-      camera: s.self.videoAvailable,
-      hidden: s.settings.hiddenButtons,
-      group: s.isGroup,
-      speakerMuted: s.speakerMuted,
-      cameras: s.devices.filter((d) => d.kind === 'camera').length,
-      virtualBackground: s.settings.virtualBackground,
-      blurred: s.settings.blurBackground,
-      floatWindow: s.settings.floatWindow,
-      minimized: s.minimized,
-      fullScreenAllowed: s.settings.allowedFullScreen,
-    }),
-    shallowEqual,
-  );
-
-  readonly #devices = this.select((s) => s.devices);
-  readonly #speakerDeviceId = this.select((s) => s.settings.speakerDeviceId);
+  readonly #panel = this.select<Panel>(panelOf, shallowEqual);
+  readonly #hasSpeakers = this.select((s) => s.devices.some((d) => d.kind === 'speaker'));
 
   /** Whether the document is full screen now (the Fullscreen API is the source of truth). */
   @state() private fullScreen = false;
-
-  /** Whether the list of outputs is open (with the Popover API, follows the popover's toggles). */
-  @state() private outputsOpen = false;
-
-  /** Move focus to the current output once the list is shown (without the Popover API). */
-  #focusOutputs = false;
 
   #onFullScreenChange = () => {
     this.fullScreen = Boolean(this.ownerDocument.fullscreenElement);
@@ -223,235 +170,19 @@ export class FeatureButtons extends StoreElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.ownerDocument.removeEventListener('fullscreenchange', this.#onFullScreenChange);
-    // A popover leaves the top layer with its element; the list is closed when the element is back.
-    this.outputsOpen = false;
   }
 
-  /**
-   * The speakers to choose from, or null when there is no choice to offer: only while connected,
-   * where `setSinkId` exists and the store lists at least one speaker.
-   */
-  #outputs(p: Panel): readonly DeviceInfo[] | null {
-    if (p.status !== CallStatus.CONNECTED || !canRouteAudio()) return null;
-    const speakers = this.#devices.value.filter((d) => d.kind === 'speaker');
-    return speakers.length ? speakers : null;
-  }
-
-  #outputOptions(speakers: readonly DeviceInfo[]): OutputOption[] {
-    const { t } = this.localize;
-    const systemLabel = systemDefaultLabel(speakers);
-    return [
-      { deviceId: SYSTEM_DEFAULT, label: systemLabel ? t('device-default-named', { label: systemLabel }) : t('device-default') },
-      ...realDevices(speakers).map((d, i) => ({ deviceId: d.deviceId, label: d.label || t('device-unnamed', { n: i + 1 }) })),
-    ];
-  }
-
-  get #menu(): HTMLElement | null {
-    return this.renderRoot.querySelector<HTMLElement>(`#${OUTPUTS_ID}`);
-  }
-
-  get #chevron(): HTMLButtonElement | null {
-    return this.renderRoot.querySelector<HTMLButtonElement>('button.speaker-output');
-  }
-
-  get #options(): HTMLButtonElement[] {
-    return [...this.renderRoot.querySelectorAll<HTMLButtonElement>('button.speaker-option')];
-  }
-
-  /** Focuses the current output (the first entry if the current one is not listed). */
-  #focusCurrent(): void {
-    const options = this.#options;
-    (options.find((o) => o.getAttribute('aria-pressed') === 'true') ?? options[0])?.focus();
-  }
-
-  #onOutputsClick = (): void => {
-    const menu = this.#menu;
-    // With the Popover API the chevron's popovertarget opens and closes the list.
-    if (!menu || hasPopover(menu)) return;
-    this.outputsOpen = !this.outputsOpen;
-    this.#focusOutputs = this.outputsOpen;
-  };
-
-  #onBeforeToggle = (event: ToggleEvent): void => {
-    this.outputsOpen = event.newState === 'open';
-  };
-
-  /** Opening moves focus to the current output (`toggle` comes once the popover is shown). */
-  #onToggle = (): void => {
-    if (this.#menu?.matches(':popover-open')) this.#focusCurrent();
-  };
-
-  /** Closes the list; `refocus` returns focus to the chevron. */
-  #closeOutputs(refocus: boolean): void {
-    const menu = this.#menu;
-    if (menu && hasPopover(menu) && menu.matches(':popover-open')) menu.hidePopover();
-    this.outputsOpen = false;
-    if (refocus) this.#chevron?.focus();
-  }
-
-  #chooseOutput(deviceId: string): void {
-    this.#closeOutputs(true);
-    this.dispatchEvent(new DeviceRequestEvent({ kind: 'speaker', deviceId }));
-  }
-
-  #onOutputsKeydown = (event: KeyboardEvent): void => {
-    if (event.defaultPrevented) return;
-    const options = this.#options;
-    const at = options.indexOf(this.shadowRoot?.activeElement as HTMLButtonElement);
-    let next: number;
-    switch (event.key) {
-      case 'Escape':
-        event.preventDefault();
-        event.stopPropagation();
-        this.#closeOutputs(true);
-        return;
-      case 'ArrowDown':
-        next = at < 0 ? 0 : (at + 1) % options.length;
-        break;
-      case 'ArrowUp':
-        next = at < 0 ? options.length - 1 : (at - 1 + options.length) % options.length;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = options.length - 1;
-        break;
-      default:
-        return;
-    }
-    event.preventDefault();
-    options[next]?.focus();
-  };
-
-  /**
-   * Tabbing to another control closes the list (a popover stays open when focus leaves it, and
-   * without the Popover API there is no light dismiss at all). Focus merely falling to the body,
-   * as while clicking an entry in some browsers, does not.
-   */
-  #onOutputsFocusOut = (event: FocusEvent): void => {
-    const menu = this.#menu;
-    const to = event.relatedTarget as Node | null;
-    if (!menu || !this.outputsOpen || !to || menu.contains(to) || to === this.#chevron) return;
-    this.#closeOutputs(false);
-  };
-
-  #buttons(p: Panel): ButtonSpec[] {
-    if (p.status === CallStatus.IDLE) return [];
-    if (isRingingForMe(p)) {
-      const buttons: ButtonSpec[] = [
-        { name: 'reject', label: 'reject', slot: 'reject', icon: icons.hangup, request: () => new RejectRequestEvent({ callId: p.callId }) },
-      ];
-      if (p.video) {
-        buttons.push({
-          name: 'accept-audio',
-          label: 'accept-as-audio',
-          slot: 'accept-audio',
-          icon: icons.acceptAudio,
-          request: () => new AcceptRequestEvent({ audioOnly: true, callId: p.callId }),
-        });
-      }
-      buttons.push({
-        name: 'accept',
-        label: 'accept',
-        slot: 'accept',
-        icon: icons.accept,
-        request: () => new AcceptRequestEvent({ audioOnly: false, callId: p.callId }),
-      });
-      return buttons;
-    }
-    const buttons: ButtonSpec[] = [];
-    if (!p.hidden.includes(FeatureButton.Microphone)) {
-      buttons.push({
-        name: 'microphone',
-        label: 'microphone',
-        slot: p.microphone ? 'microphone' : 'microphone-off',
-        icon: p.microphone ? icons.microphone : icons.microphoneOff,
-        pressed: p.microphone,
-        title: p.microphone ? 'microphone-on' : 'microphone-off',
-        request: () => new MicrophoneRequestEvent({ enabled: !p.microphone }),
-      });
-    }
-    if (p.video && !p.hidden.includes(FeatureButton.Camera)) {
-      buttons.push({
-        name: 'camera',
-        label: 'camera',
-        slot: p.camera ? 'camera' : 'camera-off',
-        icon: p.camera ? icons.camera : icons.cameraOff,
-        pressed: p.camera,
-        title: p.camera ? 'camera-on' : 'camera-off',
-        request: () => new CameraRequestEvent({ enabled: !p.camera }),
-      });
-    }
-    const connected = p.status === CallStatus.CONNECTED;
-    if (connected) {
-      buttons.push({
-        name: 'speaker',
-        label: 'speaker',
-        slot: p.speakerMuted ? 'speaker-off' : 'speaker',
-        icon: p.speakerMuted ? icons.speakerOff : icons.speaker,
-        pressed: !p.speakerMuted,
-        title: p.speakerMuted ? 'speaker-off' : 'speaker-on',
-        request: () => new SpeakerRequestEvent({ muted: !p.speakerMuted }),
-      });
-    }
-    if (p.video && p.camera && p.cameras > 1 && !p.hidden.includes(FeatureButton.SwitchCamera)) {
-      buttons.push({ name: 'switch-camera', label: 'switch-camera', slot: 'switch-camera', icon: icons.switchCamera, request: () => new SwitchCameraRequestEvent() });
-    }
-    if (p.video && p.virtualBackground) {
-      buttons.push({
-        name: 'blur',
-        label: 'blur-background',
-        slot: 'blur',
-        icon: icons.blur,
-        pressed: p.blurred,
-        request: () => new BlurRequestEvent({ enabled: !p.blurred }),
-      });
-    }
-    if (p.group && (connected || p.role === CallRole.CALLER) && !p.hidden.includes(FeatureButton.InviteUser)) {
-      buttons.push({ name: 'invite', label: 'invite-button', slot: 'invite', icon: icons.invite, request: () => new InviteRequestEvent() });
-    }
-    if (p.floatWindow) {
-      buttons.push({ name: 'minimize', label: 'minimize', slot: 'minimize', icon: icons.minimize, request: () => new MinimizeRequestEvent({ minimized: !p.minimized }) });
-    }
-    if (p.fullScreenAllowed) {
-      const full = this.fullScreen;
-      buttons.push({
-        name: 'full-screen',
-        label: full ? 'exit-full-screen' : 'full-screen',
-        slot: full ? 'exit-full-screen' : 'full-screen',
-        icon: full ? icons.exitFullScreen : icons.fullScreen,
-        request: () => new FullScreenRequestEvent({ fullScreen: !full }),
-      });
-    }
-    buttons.push({ name: 'hangup', label: 'hangup', slot: 'hangup', icon: icons.hangup, request: () => new HangupRequestEvent() });
-    return buttons;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    super.willUpdate(changed);
-    // The call left CONNECTED or the speakers went away: the list goes with its button.
-    if (this.outputsOpen && !this.#outputs(this.#panel.value)) {
-      this.outputsOpen = false;
-      this.#focusOutputs = false;
-    }
-  }
-
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
     const { status, role } = this.#panel.value;
     this.toggleState('ringing', isRingingForMe({ status, role }));
     this.toggleState('dialing', isDialing({ status, role }));
     this.toggleState('connected', status === CallStatus.CONNECTED);
-    const menu = this.#menu;
-    if (menu && hasPopover(menu) && !this.outputsOpen && menu.matches(':popover-open')) menu.hidePopover();
-    if (this.#focusOutputs) {
-      this.#focusOutputs = false;
-      if (this.outputsOpen) this.#focusCurrent();
-    }
   }
 
-  #renderButton(b: ButtonSpec) {
+  #renderButton(b: ButtonSpec, p: Panel) {
     const label = this.localize.t(b.label);
+    const fullScreen = this.fullScreen;
     return html`<button
       type="button"
       part="button ${b.name}"
@@ -459,74 +190,35 @@ export class FeatureButtons extends StoreElement {
       aria-label=${label}
       aria-pressed=${ifDefined(b.pressed === undefined ? undefined : b.pressed ? 'true' : 'false')}
       title=${ifDefined(b.title ? this.localize.t(b.title) : undefined)}
-      @click=${() => this.dispatchEvent(b.request())}
+      @click=${() => this.dispatchEvent(requestOf(b.name, p, fullScreen))}
     >
-      <span part="icon" class="icon"><slot name="icon-${b.slot}">${b.icon}</slot></span>
+      <span part="icon" class="icon"><slot name="icon-${b.slot}">${iconOf(b.slot)}</slot></span>
       <span part="label">${label}</span>
     </button>`;
   }
 
-  /** The speaker toggle with its chevron and the list of outputs. */
-  #renderSpeaker(b: ButtonSpec, speakers: readonly DeviceInfo[]) {
-    const { t } = this.localize;
-    const label = t('choose-speaker');
-    const open = this.outputsOpen;
-    const popover = hasPopover(this);
-    const current = this.#speakerDeviceId.value || SYSTEM_DEFAULT;
+  /** The speaker toggle with the list of outputs on it. */
+  #renderSpeaker(b: ButtonSpec, p: Panel) {
     return html`<div class="speaker-group">
-      ${this.#renderButton(b)}
-      <button
-        type="button"
-        part="button speaker-output"
-        class="speaker-output"
-        aria-label=${label}
-        title=${label}
-        aria-haspopup="true"
-        aria-expanded=${open ? 'true' : 'false'}
-        aria-controls=${OUTPUTS_ID}
-        popovertarget=${ifDefined(popover ? OUTPUTS_ID : undefined)}
-        @click=${this.#onOutputsClick}
-      >
-        <slot name="icon-speaker-output">${icons.speakerOutput}</slot>
-      </button>
-      <div
-        id=${OUTPUTS_ID}
-        part="speaker-menu"
-        role="group"
-        aria-label=${t('speaker-outputs')}
-        popover=${ifDefined(popover ? 'auto' : undefined)}
-        ?hidden=${!popover && !open}
-        @beforetoggle=${this.#onBeforeToggle}
-        @toggle=${this.#onToggle}
-        @keydown=${this.#onOutputsKeydown}
-        @focusout=${this.#onOutputsFocusOut}
-      >
-        ${this.#outputOptions(speakers).map(
-          (o) => html`<button
-            type="button"
-            part="speaker-option"
-            class="speaker-option"
-            aria-pressed=${o.deviceId === current ? 'true' : 'false'}
-            @click=${() => this.#chooseOutput(o.deviceId)}
-          >
-            ${o.label}
-          </button>`,
-        )}
-      </div>
+      ${this.#renderButton(b, p)}
+      <speaker-output-menu exportparts="button, speaker-output, speaker-menu, speaker-option" .store=${this.resolvedStore}>
+        <slot name="icon-speaker-output" slot="icon">${icons.speakerOutput}</slot>
+      </speaker-output-menu>
     </div>`;
   }
 
   override render() {
     const panel = this.#panel.value;
-    const buttons = this.#buttons(panel);
+    const buttons = buttonsFor(panel, this.fullScreen);
     if (buttons.length === 0) return nothing;
-    const outputs = this.#outputs(panel);
+    // The list of outputs: only while connected, where audio can be routed and there are speakers.
+    const outputs = panel.status === CallStatus.CONNECTED && this.#hasSpeakers.value && canRouteAudio();
     const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
     return html`<div part="base" role="group" aria-label=${this.localize.t('call-controls')} lang=${this.localize.lang} dir=${ifDefined(rtl)}>
       ${repeat(
         buttons,
         (b) => b.name,
-        (b) => (b.name === 'speaker' && outputs ? this.#renderSpeaker(b, outputs) : this.#renderButton(b)),
+        (b) => (b.name === 'speaker' && outputs ? this.#renderSpeaker(b, panel) : this.#renderButton(b, panel)),
       )}
     </div>`;
   }

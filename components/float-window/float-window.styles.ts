@@ -1,16 +1,18 @@
 import { css } from 'lit';
 
 export const styles = css`
+  /* Dark unless a theme is chosen (theme="light|dark" here or on <call-kit>, or --ck-color-scheme):
+     like the system's own picture-in-picture windows, it floats over any page and over video. */
   :host {
     display: block;
-    --_surface: #1f2329;
-    --_text: #ffffff;
-    --_focus: var(--ck-color-focus, #7fb0ff);
-    --_size: var(--ck-float-window-button-size, 36px);
+    color-scheme: var(--ck-color-scheme, dark);
+    --_surface: var(--ck-float-window-background, light-dark(#ffffff, #1f2329));
+    --_text: var(--ck-float-window-color, light-dark(#1f2329, #ffffff));
+    --_button: light-dark(rgb(31 35 41 / 0.08), rgb(255 255 255 / 0.16));
+    --_button-off: light-dark(#1f2329, rgb(255 255 255 / 0.9));
+    --_on-button-off: light-dark(#ffffff, #1f2329);
+    --_round-size: var(--ck-float-window-button-size, 36px);
     font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-  }
-  [hidden] {
-    display: none !important;
   }
   /* In the top layer (popover="manual"): the UA's popover box is reset to a plain fixed window. */
   [part~='base'] {
@@ -24,8 +26,8 @@ export const styles = css`
     display: flex;
     align-items: center;
     gap: var(--ck-space-2, 8px);
-    color: var(--ck-float-window-color, var(--_text));
-    background: var(--ck-float-window-background, var(--_surface));
+    color: var(--_text);
+    background: var(--_surface);
     border-radius: var(--ck-float-window-radius, var(--ck-radius, 12px));
     box-shadow: var(--ck-float-window-shadow, var(--ck-shadow, 0 8px 28px rgb(0 0 0 / 0.3)));
     touch-action: none;
@@ -57,17 +59,13 @@ export const styles = css`
     border: 0;
     background: none;
   }
-  button:focus-visible {
-    outline: 2px solid var(--_focus);
-    outline-offset: 2px;
-  }
   [part~='restore'] {
     display: flex;
     align-items: center;
     gap: var(--ck-space-2, 8px);
     padding: var(--ck-space-1, 4px);
     border-radius: var(--ck-radius-small, 8px);
-    min-block-size: var(--_size);
+    min-block-size: var(--_round-size);
   }
   .video [part~='restore'] {
     display: block;
@@ -104,16 +102,11 @@ export const styles = css`
     padding: var(--ck-space-2, 8px);
   }
   [part~='button'] {
-    inline-size: var(--_size);
-    block-size: var(--_size);
-    display: grid;
-    place-items: center;
-    border-radius: 50%;
-    background: rgb(255 255 255 / 0.16);
+    background: var(--_button);
   }
   [part~='button'][aria-pressed='false'] {
-    background: rgb(255 255 255 / 0.9);
-    color: #1f2329;
+    background: var(--_button-off);
+    color: var(--_on-button-off);
   }
   [part~='hangup'] {
     background: var(--ck-color-hangup, #d93636);
@@ -122,13 +115,5 @@ export const styles = css`
   .icon {
     inline-size: 20px;
     block-size: 20px;
-  }
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
 `;

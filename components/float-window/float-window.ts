@@ -4,7 +4,6 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { CallMediaType, CallStatus } from '../../src/constants.js';
 import { DragController, type DragPosition } from '../../src/elements/drag-controller.js';
 import { StoreElement } from '../../src/elements/store-element.js';
-import { styleProps } from '../../src/elements/style-props.js';
 import { HangupRequestEvent, MicrophoneRequestEvent, MinimizeRequestEvent } from '../../src/events/requests.js';
 import { icons } from '../../src/icons.js';
 import { formatDuration } from '../../src/i18n/format.js';
@@ -69,6 +68,10 @@ const INSET = 16;
  * when the browser refuses (no activation), the in-page window is used. `picture-in-picture="off"`
  * keeps it in the page.
  *
+ * Its colours follow the kit's theme (`theme="light|dark"` here or on `<call-kit>`, or
+ * `--ck-color-scheme`) but, unlike the other elements, not the page's `prefers-color-scheme`: without
+ * a chosen theme it is dark, like the system's picture-in-picture windows, over any page and video.
+ *
  * @summary Minimized call: timer or video, microphone, hang-up, restore.
  *
  * @event ck-minimize-request - `MinimizeRequestEvent`, `{ minimized: false }`: restore the call.
@@ -90,8 +93,8 @@ const INSET = 16;
  * @csspart microphone - The microphone toggle.
  * @csspart hangup - The hang-up button.
  *
- * @cssproperty --ck-float-window-background - Window background (default #1f2329).
- * @cssproperty --ck-float-window-color - Text colour (default #fff).
+ * @cssproperty --ck-float-window-background - Window background (default #1f2329; light theme #ffffff).
+ * @cssproperty --ck-float-window-color - Text colour (default #fff; light theme #1f2329).
  * @cssproperty --ck-float-window-radius - Corner radius (default `--ck-radius`, 12px).
  * @cssproperty --ck-float-window-shadow - Shadow.
  * @cssproperty --ck-float-window-video-width - Width of a video window (default 200px).
@@ -107,7 +110,13 @@ export class FloatWindow extends StoreElement {
   static override styles = styles;
 
   /** Where the window is (viewport px from the top-left corner); default near the top end corner. Set it to move the window. */
-  @property({ attribute: false }) position: DragPosition | null = null;
+  @property({ attribute: false })
+  get position(): DragPosition | null {
+    return this.#position;
+  }
+  set position(position: DragPosition | null) {
+    this.#position = position;
+  }
 
   /**
    * `auto`: promote the window into a Document Picture-in-Picture window where the browser can;
@@ -121,10 +130,17 @@ export class FloatWindow extends StoreElement {
   }
 
   readonly #view = this.select<FloatView>(viewOf, shallowEqual);
+  /**
+   * The window's position. Moves (drag, keys, clamping, the first placement) apply it to the window
+   * directly, not through a render: placing needs the rendered size, so a render would follow every
+   * update that opened or resized the window (lit's "update after update" warning).
+   */
+  #position: DragPosition | null = null;
   readonly #drag = new DragController(this, {
     target: () => this.#base,
     onMove: (position) => {
-      this.position = position;
+      this.#position = position;
+      this.#place();
     },
   });
   #tick: ReturnType<typeof setInterval> | undefined;
@@ -134,6 +150,20 @@ export class FloatWindow extends StoreElement {
   #pipPending = false;
   /** Whether the window was open at the last update (Picture-in-Picture is tried when it opens). */
   #wasOpen = false;
+
+  /** Puts the in-page window where `position` says (hidden until it has one). */
+  #place(): void {
+    const base = this.#base;
+    if (!base || base.classList.contains('pip')) return;
+    const pos = this.#position;
+    if (pos) {
+      base.style.setProperty('left', `${pos.x}px`);
+      base.style.setProperty('top', `${pos.y}px`);
+      base.style.removeProperty('visibility');
+    } else {
+      base.style.setProperty('visibility', 'hidden');
+    }
+  }
 
   get #base(): HTMLElement | null {
     return this.renderRoot?.querySelector<HTMLElement>('[part~=base]') ?? null;
@@ -176,7 +206,9 @@ export class FloatWindow extends StoreElement {
     // Constructed style sheets cannot cross documents: build one in the window's own realm.
     const Sheet = (win as Window & typeof globalThis).CSSStyleSheet;
     const sheet = new Sheet();
-    sheet.replaceSync(FloatWindow.styles.cssText);
+    sheet.replaceSync(
+      FloatWindow.elementStyles.map((s) => (s instanceof CSSStyleSheet ? [...s.cssRules].map((r) => r.cssText).join('\n') : s.cssText)).join('\n'),
+    );
     root.adoptedStyleSheets = [sheet];
     doc.body.style.setProperty('margin', '0');
     doc.body.append(host);
@@ -208,8 +240,8 @@ export class FloatWindow extends StoreElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (changed.has('position') && this.position && this.#drag.position !== this.position) {
-      this.#drag.position = this.position;
+    if (changed.has('position') && this.#position && this.#drag.position !== this.#position) {
+      this.#drag.position = this.#position;
     }
   }
 
@@ -228,14 +260,15 @@ export class FloatWindow extends StoreElement {
     }
     this.#wasOpen = open;
     const base = this.#base;
-    if (base) {
+    if (base && !this.#pip) {
       if (typeof base.showPopover === 'function' && !base.matches(':popover-open')) base.showPopover();
-      if (!this.position) {
+      this.#place();
+      if (!this.#position) {
         const rtl = this.localize.dir === 'rtl';
         this.#drag.moveTo({ x: rtl ? INSET : innerWidth - base.offsetWidth - INSET, y: INSET });
       } else {
         // Keep it inside the viewport when its size changed (audio <-> video).
-        this.#drag.moveTo(this.position);
+        this.#drag.moveTo(this.#position);
       }
     }
     const ticking = open && connectedAt > 0;
@@ -273,7 +306,6 @@ export class FloatWindow extends StoreElement {
   /** The window's content: in this element's shadow root (`pip` false) or the Picture-in-Picture window. */
   #renderWindow(v: FloatView, pip: boolean) {
     const { t } = this.localize;
-    const pos = this.position;
     const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
     const mic = t('microphone');
     const hangup = t('hangup');
@@ -287,7 +319,6 @@ export class FloatWindow extends StoreElement {
       aria-label=${t('float-window')}
       lang=${this.localize.lang}
       dir=${ifDefined(rtl)}
-      ${styleProps(pip ? {} : pos ? { left: `${pos.x}px`, top: `${pos.y}px` } : { visibility: 'hidden' })}
       @pointerdown=${pip ? undefined : this.#pointerDown}
     >
       <button
@@ -309,6 +340,7 @@ export class FloatWindow extends StoreElement {
         <button
           type="button"
           part="button microphone"
+          data-round
           aria-label=${mic}
           title=${mic}
           aria-pressed=${v.micOn ? 'true' : 'false'}
@@ -316,7 +348,7 @@ export class FloatWindow extends StoreElement {
         >
           ${v.micOn ? html`<slot name="icon-microphone">${icons.microphone}</slot>` : html`<slot name="icon-microphone-off">${icons.microphoneOff}</slot>`}
         </button>
-        <button type="button" part="button hangup" aria-label=${hangup} title=${hangup} @click=${() => this.#request(new HangupRequestEvent())}>
+        <button type="button" part="button hangup" data-round aria-label=${hangup} title=${hangup} @click=${() => this.#request(new HangupRequestEvent())}>
           <slot name="icon-hangup">${icons.hangup}</slot>
         </button>
       </div>

@@ -1,33 +1,24 @@
 import { css } from 'lit';
+import { palette } from '../../src/elements/shared-styles.js';
 
 export const styles = css`
   :host {
     display: block;
-    --_surface: #ffffff;
-    --_text: #1f2329;
-    --_muted: #4e5461;
-    --_focus: var(--ck-color-focus, #1c66e5);
-    --_size: var(--ck-incoming-banner-button-size, 44px);
+    --_surface: var(--ck-incoming-banner-background, var(--ck-color-surface, ${palette.surface}));
+    --_text: var(--ck-incoming-banner-color, var(--ck-color-text, ${palette.text}));
+    --_muted: var(--ck-incoming-banner-muted-color, var(--ck-color-text-muted, ${palette.muted}));
+    --_inset: var(--ck-incoming-banner-inset, 16px);
+    --_round-size: var(--ck-incoming-banner-button-size, 44px);
+    --_avatar-size: var(--ck-incoming-banner-avatar-size, 48px);
     font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_surface: #2b2f36;
-      --_text: #f5f6f7;
-      --_muted: #b8bec9;
-      --_focus: var(--ck-color-focus, #7fb0ff);
-    }
-  }
-  [hidden] {
-    display: none !important;
   }
   /* The stack lives in the top layer (popover="manual"): reset the UA popover box, pin it to the
      viewport's top inline-end corner. Without the Popover API it is a fixed box on top. */
   [part='stack'] {
     position: fixed;
-    inset: var(--ck-incoming-banner-inset, 16px) var(--ck-incoming-banner-inset, 16px) auto auto;
+    inset: var(--_inset) var(--_inset) auto auto;
     inset-inline-start: auto;
-    inset-inline-end: var(--ck-incoming-banner-inset, 16px);
+    inset-inline-end: var(--_inset);
     z-index: 2147483647;
     margin: 0;
     padding: 0;
@@ -51,8 +42,8 @@ export const styles = css`
     padding-block: var(--ck-incoming-banner-padding-block, var(--ck-space-3, 12px));
     padding-inline: var(--ck-incoming-banner-padding-inline, var(--ck-space-4, 16px));
     border-radius: var(--ck-incoming-banner-radius, var(--ck-radius, 12px));
-    background: var(--ck-incoming-banner-background, var(--ck-color-surface, var(--_surface)));
-    color: var(--ck-incoming-banner-color, var(--ck-color-text, var(--_text)));
+    background: var(--_surface);
+    color: var(--_text);
     box-shadow: var(--ck-incoming-banner-shadow, var(--ck-shadow, 0 8px 28px rgb(0 0 0 / 0.22)));
   }
   @media (prefers-reduced-motion: no-preference) {
@@ -70,17 +61,18 @@ export const styles = css`
     flex: none;
     display: grid;
     place-items: center;
-    inline-size: var(--ck-incoming-banner-avatar-size, 48px);
-    block-size: var(--ck-incoming-banner-avatar-size, 48px);
+    inline-size: var(--_avatar-size);
+    block-size: var(--_avatar-size);
     border-radius: var(--ck-incoming-banner-avatar-radius, var(--ck-radius-avatar, 50%));
     overflow: hidden;
     background: var(--ck-color-accent, #1c66e5);
     color: #ffffff;
     font-size: 1.25rem;
-    font-weight: 600;
-    text-transform: uppercase;
   }
-  [part='avatar'] img,
+  call-avatar {
+    font-size: inherit;
+  }
+  call-avatar,
   [part='avatar'] ::slotted(*) {
     inline-size: 100%;
     block-size: 100%;
@@ -100,7 +92,7 @@ export const styles = css`
   [part='description'] {
     margin: 0;
     font-size: var(--ck-font-size-small, 0.875rem);
-    color: var(--ck-incoming-banner-muted-color, var(--ck-color-text-muted, var(--_muted)));
+    color: var(--_muted);
   }
   [part='actions'] {
     display: flex;
@@ -108,25 +100,15 @@ export const styles = css`
     margin-inline-start: auto;
   }
   button {
-    all: unset;
-    box-sizing: border-box;
-    display: grid;
-    place-items: center;
-    inline-size: var(--_size);
-    block-size: var(--_size);
-    border-radius: 50%;
-    cursor: pointer;
     color: var(--ck-color-on-action, #ffffff);
-    -webkit-tap-highlight-color: transparent;
   }
   button svg,
   button ::slotted(*) {
-    inline-size: calc(var(--_size) * 0.5);
-    block-size: calc(var(--_size) * 0.5);
+    inline-size: calc(var(--_round-size) * 0.5);
+    block-size: calc(var(--_round-size) * 0.5);
   }
   button:focus-visible {
-    outline: 3px solid var(--_focus);
-    outline-offset: 2px;
+    outline-width: 3px;
   }
   button:hover {
     filter: brightness(1.1);
@@ -147,23 +129,12 @@ export const styles = css`
     inline-size: auto;
     padding-inline: var(--ck-space-3, 12px);
     gap: var(--ck-space-1, 4px);
-    border-radius: calc(var(--_size) / 2);
+    border-radius: calc(var(--_round-size) / 2);
     background: var(--ck-color-accept, #0abf77);
   }
   @media (forced-colors: active) {
     button {
       border: 1px solid ButtonText;
     }
-  }
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-    border: 0;
   }
 `;

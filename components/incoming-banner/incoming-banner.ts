@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { deepActiveElement, focusIsInUse } from '../../src/elements/active-element.js';
@@ -10,8 +10,8 @@ import { StoreElement } from '../../src/elements/store-element.js';
 import { AcceptRequestEvent, RejectRequestEvent } from '../../src/events/requests.js';
 import { icons } from '../../src/icons.js';
 import { bannerCalls, sameBannerCalls, type BannerCall } from '../../src/store/selectors.js';
-import { safeImageUrl } from '../../src/util/safe-url.js';
 import { formatShortcut, matchesShortcut, parseShortcut } from '../../src/util/shortcut.js';
+import { CallAvatar } from '../call-avatar/call-avatar.js';
 import { styles } from './incoming-banner.styles.js';
 
 /** Most banners shown at once (the kit lets at most 3 calls ring). */
@@ -56,7 +56,9 @@ export const DEFAULT_INCOMING_SHORTCUT = 'Alt+Shift+A';
  *
  * @csspart stack - The top-layer container of the banners (the popover).
  * @csspart base - One banner (an `alertdialog`).
- * @csspart avatar - The caller's avatar (image, or initial).
+ * @csspart avatar - The caller's avatar (around the `avatar` slot, or `<call-avatar>`: image, or initial).
+ * @csspart avatar-image - The caller's avatar image.
+ * @csspart avatar-initial - The caller's initial, shown without a (working) image.
  * @csspart name - The caller's name.
  * @csspart description - The call type text ("invites you to a video call"; "Waiting call").
  * @csspart actions - The buttons' row.
@@ -90,6 +92,7 @@ export const DEFAULT_INCOMING_SHORTCUT = 'Alt+Shift+A';
  */
 export class IncomingBanner extends StoreElement {
   static override styles = styles;
+  static readonly dependencies = { 'call-avatar': CallAvatar };
 
   /** Do not move focus to the accept button when a call starts ringing (even when nothing has focus). */
   @property({ type: Boolean, attribute: 'no-autofocus' }) noAutofocus = false;
@@ -102,8 +105,6 @@ export class IncomingBanner extends StoreElement {
 
   /** Time (ms) during which Enter and Space on a banner's buttons are ignored after it appears or focus moves onto it. */
   @property({ type: Number, attribute: 'accept-guard' }) acceptGuard = KEY_GUARD_MS;
-
-  @state() private failedAvatars: readonly string[] = [];
 
   readonly #calls = this.select<readonly BannerCall[]>((s) => bannerCalls(s, MAX_BANNERS), sameBannerCalls, []);
   readonly #announcer = new AnnounceController(this);
@@ -237,19 +238,10 @@ export class IncomingBanner extends StoreElement {
     this.#reject(call);
   }
 
-  #renderAvatar(name: string, unsafeAvatar: string) {
-    const avatar = safeImageUrl(unsafeAvatar);
-    const fallback =
-      avatar && !this.failedAvatars.includes(avatar)
-        ? html`<img
-            src=${avatar}
-            alt=""
-            @error=${() => {
-              this.failedAvatars = [...this.failedAvatars, avatar];
-            }}
-          />`
-        : html`<span aria-hidden="true">${[...name.trim()][0] ?? '?'}</span>`;
-    return html`<div part="avatar"><slot name="avatar">${fallback}</slot></div>`;
+  #renderAvatar(name: string, avatar: string) {
+    return html`<div part="avatar">
+      <slot name="avatar"><call-avatar exportparts="image: avatar-image, initial: avatar-initial" .src=${avatar} .name=${name}></call-avatar></slot>
+    </div>`;
   }
 
   override render() {
@@ -307,7 +299,7 @@ export class IncomingBanner extends StoreElement {
         <p id=${descriptionId} part="description">${description}</p>
       </div>
       <div part="actions">
-        <button type="button" part="button reject" class="reject" aria-disabled=${ifDefined(busy)} aria-label=${reject} title=${reject} @click=${(e: MouseEvent) => this.#reject(call, e)}>
+        <button type="button" part="button reject" class="reject" data-round aria-disabled=${ifDefined(busy)} aria-label=${reject} title=${reject} @click=${(e: MouseEvent) => this.#reject(call, e)}>
           <slot name="icon-reject">${icons.hangup}</slot>
         </button>
         ${call.waiting
@@ -315,6 +307,7 @@ export class IncomingBanner extends StoreElement {
               type="button"
               part="button end-accept"
               class="end-accept"
+              data-round
               aria-disabled=${ifDefined(busy)}
               aria-keyshortcuts=${ifDefined(keys)}
               aria-label=${endAccept}
@@ -328,6 +321,7 @@ export class IncomingBanner extends StoreElement {
                     type="button"
                     part="button accept-audio"
                     class="accept-audio"
+                    data-round
                     aria-disabled=${ifDefined(busy)}
                     aria-label=${acceptAudio}
                     title=${acceptAudio}
@@ -340,6 +334,7 @@ export class IncomingBanner extends StoreElement {
                 type="button"
                 part="button accept"
                 class="accept"
+                data-round
                 aria-disabled=${ifDefined(busy)}
                 aria-keyshortcuts=${ifDefined(keys)}
                 aria-label=${accept}

@@ -1,27 +1,13 @@
 import { css } from 'lit';
+import { palette } from '../../src/elements/shared-styles.js';
 
 export const styles = css`
   :host {
     display: block;
-    --_text: #1f2329;
-    --_muted: #4e5461;
-    --_surface: #ffffff;
-    --_accent: var(--ck-color-accent, #1c66e5);
-    --_focus: var(--ck-color-focus, #1c66e5);
+    --_muted: var(--ck-color-text-muted, ${palette.muted});
+    --_accent: var(--ck-color-accent, light-dark(#1c66e5, #7fb0ff));
     font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    color: var(--ck-invite-panel-color, var(--ck-color-text, var(--_text)));
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_text: #f5f6f7;
-      --_muted: #b8bec9;
-      --_surface: #2b2f36;
-      --_accent: var(--ck-color-accent, #7fb0ff);
-      --_focus: var(--ck-color-focus, #7fb0ff);
-    }
-  }
-  [hidden] {
-    display: none !important;
+    color: var(--ck-invite-panel-color, var(--ck-color-text, ${palette.text}));
   }
   [part~='base'] {
     display: grid;
@@ -30,7 +16,7 @@ export const styles = css`
     padding: var(--ck-space-4, 16px);
     border: 0;
     border-radius: var(--ck-invite-panel-radius, var(--ck-radius, 12px));
-    background: var(--ck-invite-panel-background, var(--ck-color-surface, var(--_surface)));
+    background: var(--ck-invite-panel-background, var(--ck-color-surface, ${palette.surface}));
   }
   [part~='title'] {
     padding: 0;
@@ -55,10 +41,6 @@ export const styles = css`
   }
   input:disabled + span {
     color: var(--_muted);
-  }
-  input:focus-visible {
-    outline: 2px solid var(--_focus);
-    outline-offset: 2px;
   }
   .note {
     color: var(--_muted);
@@ -92,9 +74,5 @@ export const styles = css`
   button:disabled {
     opacity: 0.5;
     cursor: not-allowed;
-  }
-  button:focus-visible {
-    outline: 2px solid var(--_focus);
-    outline-offset: 2px;
   }
 `;

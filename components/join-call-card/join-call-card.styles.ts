@@ -1,25 +1,12 @@
 import { css } from 'lit';
+import { palette } from '../../src/elements/shared-styles.js';
 
 export const styles = css`
   :host {
     display: block;
-    --_surface: #ffffff;
-    --_text: #1f2329;
-    --_muted: #4e5461;
-    --_focus: var(--ck-color-focus, #1c66e5);
+    --_surface: var(--ck-join-call-card-background, var(--ck-color-surface, ${palette.surface}));
     --_avatar: var(--ck-join-call-card-avatar-size, 32px);
     font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_surface: #2b2f36;
-      --_text: #f5f6f7;
-      --_muted: #b8bec9;
-      --_focus: var(--ck-color-focus, #7fb0ff);
-    }
-  }
-  [hidden] {
-    display: none !important;
   }
   [part='base'] {
     display: flex;
@@ -29,8 +16,8 @@ export const styles = css`
     padding-block: var(--ck-space-3, 12px);
     padding-inline: var(--ck-space-4, 16px);
     border-radius: var(--ck-join-call-card-radius, var(--ck-radius, 12px));
-    background: var(--ck-join-call-card-background, var(--ck-color-surface, var(--_surface)));
-    color: var(--ck-join-call-card-color, var(--ck-color-text, var(--_text)));
+    background: var(--_surface);
+    color: var(--ck-join-call-card-color, var(--ck-color-text, ${palette.text}));
     box-shadow: var(--ck-shadow, 0 2px 10px rgb(0 0 0 / 0.12));
   }
   [part='text'] {
@@ -42,7 +29,7 @@ export const styles = css`
   }
   [part='description'] {
     font-size: var(--ck-font-size-small, 0.875rem);
-    color: var(--ck-color-text-muted, var(--_muted));
+    color: var(--ck-color-text-muted, ${palette.muted});
   }
   [part='avatars'] {
     display: flex;
@@ -59,7 +46,7 @@ export const styles = css`
     block-size: var(--_avatar);
     border-radius: var(--ck-radius-avatar, 50%);
     overflow: hidden;
-    border: 2px solid var(--ck-join-call-card-background, var(--ck-color-surface, var(--_surface)));
+    border: 2px solid var(--_surface);
     background: var(--ck-color-accent, #1c66e5);
     color: #ffffff;
     font-size: 0.875rem;
@@ -68,11 +55,6 @@ export const styles = css`
   }
   [part='more'] {
     background: #4e5461;
-  }
-  [part='avatar'] img {
-    inline-size: 100%;
-    block-size: 100%;
-    object-fit: cover;
   }
   button {
     all: unset;
@@ -87,8 +69,7 @@ export const styles = css`
     -webkit-tap-highlight-color: transparent;
   }
   button:focus-visible {
-    outline: 3px solid var(--_focus);
-    outline-offset: 2px;
+    outline-width: 3px;
   }
   button:hover {
     filter: brightness(1.1);

@@ -1,11 +1,12 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { CallMediaType } from '../../src/constants.js';
 import { safeImageUrl } from '../../src/util/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { JoinRequestEvent } from '../../src/events/requests.js';
 import type { CallState } from '../../src/store/types.js';
+import { CallAvatar } from '../call-avatar/call-avatar.js';
 import { styles } from './join-call-card.styles.js';
 
 interface Person {
@@ -60,7 +61,9 @@ function sameCard(a: Card, b: Card): boolean {
  * @csspart count - "N people in the call".
  * @csspart description - The call type ("Video call in progress").
  * @csspart avatars - The row of avatars.
- * @csspart avatar - Every avatar (image, or initial).
+ * @csspart avatar - Every avatar (`<call-avatar>`: image, or initial).
+ * @csspart avatar-image - Every avatar image.
+ * @csspart avatar-initial - Every initial, shown without a (working) image.
  * @csspart more - The "+N" badge after the first avatars.
  * @csspart button - The Join button.
  *
@@ -75,11 +78,10 @@ function sameCard(a: Card, b: Card): boolean {
  */
 export class JoinCallCard extends StoreElement {
   static override styles = styles;
+  static readonly dependencies = { 'call-avatar': CallAvatar };
 
   /** The group whose running call to show (the `groupID` given to `calls` / `queryGroupCall`). */
   @property({ attribute: 'group-id' }) groupId: string | undefined;
-
-  @state() private failedAvatars: ReadonlySet<string> = new Set();
 
   readonly #card = this.select<Card>((s) => cardFor(s, this.groupId), sameCard, none);
 
@@ -102,18 +104,7 @@ export class JoinCallCard extends StoreElement {
   }
 
   #renderAvatar(p: Person) {
-    const image = p.avatar && !this.failedAvatars.has(p.avatar);
-    return html`<span part="avatar" title=${p.name}>
-      ${image
-        ? html`<img
-            src=${p.avatar}
-            alt=""
-            @error=${() => {
-              this.failedAvatars = new Set([...this.failedAvatars, p.avatar]);
-            }}
-          />`
-        : html`<span aria-hidden="true">${[...p.name.trim()][0] ?? '?'}</span>`}
-    </span>`;
+    return html`<call-avatar part="avatar" exportparts="image: avatar-image, initial: avatar-initial" title=${p.name} .src=${p.avatar} .name=${p.name}></call-avatar>`;
   }
 
   override render() {

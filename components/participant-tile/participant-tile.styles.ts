@@ -6,22 +6,18 @@ export const styles = css`
     position: relative;
     overflow: hidden;
     contain: content;
-    color-scheme: var(--ck-color-scheme, light dark);
     --_stage: light-dark(#e4e7ec, #2b2f36);
     --_on-stage: light-dark(#1f2329, #f5f6f7);
     --_radius: var(--ck-participant-tile-radius, var(--ck-radius, 12px));
     --_background: var(--ck-participant-tile-background, var(--ck-color-stage, var(--_stage)));
     --_color: var(--ck-participant-tile-color, var(--ck-color-on-stage, var(--_on-stage)));
     --_avatar-size: var(--ck-participant-tile-avatar-size, 72px);
-    --_avatar-background: var(--ck-participant-tile-avatar-background, var(--ck-color-accent, #1c66e5));
+    --_font-size: var(--ck-participant-tile-font-size, var(--ck-font-size-small, 0.875rem));
     --_speaking: var(--ck-participant-tile-speaking-color, var(--ck-color-accept, #0abf77));
     border-radius: var(--_radius);
     background: var(--_background);
     color: var(--_color);
     font-family: var(--ck-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-  }
-  [hidden] {
-    display: none !important;
   }
   [part='base'] {
     position: relative;
@@ -60,7 +56,7 @@ export const styles = css`
     border-radius: 999px;
     background: rgb(0 0 0 / 0.6);
     color: #fff;
-    font-size: var(--ck-participant-tile-font-size, 0.875rem);
+    font-size: var(--_font-size);
   }
   :host(:state(speaking):state(video)) [part='base'] {
     box-shadow: inset 0 0 0 3px var(--_speaking);
@@ -84,6 +80,20 @@ export const styles = css`
     background: #000;
     border-radius: inherit;
   }
+  /* Until its first frame is decoded the video stays transparent: the avatar shows, not black. */
+  [part='video'].pending {
+    opacity: 0;
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    :host(:state(video-connecting)) [part='avatar'] {
+      animation: ck-tile-connecting 1.6s ease-in-out infinite;
+    }
+    @keyframes ck-tile-connecting {
+      50% {
+        opacity: 0.6;
+      }
+    }
+  }
   [part='video'][data-fit='contain'] {
     object-fit: contain;
   }
@@ -97,26 +107,17 @@ export const styles = css`
     inline-size: var(--_avatar-size);
     block-size: var(--_avatar-size);
     border-radius: var(--ck-participant-tile-avatar-radius, var(--ck-radius-avatar, 50%));
-    object-fit: cover;
     flex: none;
-  }
-  .initial {
-    display: grid;
-    place-items: center;
-    background: var(--_avatar-background);
-    color: var(--ck-participant-tile-avatar-color, #ffffff);
     font-size: calc(var(--_avatar-size) * 0.42);
-    font-weight: 600;
-    line-height: 1;
-    text-transform: uppercase;
-    user-select: none;
+    --ck-avatar-background: var(--ck-participant-tile-avatar-background, var(--ck-color-accent, #1c66e5));
+    --ck-avatar-color: var(--ck-participant-tile-avatar-color, #ffffff);
   }
   .label {
     display: flex;
     align-items: center;
     gap: var(--ck-space-1, 4px);
     max-inline-size: calc(100% - 2 * var(--ck-space-2, 8px));
-    font-size: var(--ck-participant-tile-font-size, var(--ck-font-size-small, 0.875rem));
+    font-size: var(--_font-size);
   }
   :host(:state(video)) .label {
     position: absolute;

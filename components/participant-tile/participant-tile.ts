@@ -2,11 +2,12 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { POOR_NETWORK_QUALITY, type VideoDisplayMode } from '../../src/constants.js';
-import { safeImageUrl, cssImageUrl } from '../../src/util/safe-url.js';
+import { cssImageUrl } from '../../src/util/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { styleProps } from '../../src/elements/style-props.js';
 import { icons } from '../../src/icons.js';
 import type { CallState, MemberView } from '../../src/store/types.js';
+import { CallAvatar } from '../call-avatar/call-avatar.js';
 import { styles } from './participant-tile.styles.js';
 
 function findMember(state: CallState, userId: string): MemberView | null {
@@ -26,10 +27,11 @@ function backgroundOf(state: CallState, userId: string): string {
   return viewBackgrounds[`remote:${userId}`] ?? viewBackgrounds['remote:*'] ?? '';
 }
 
-/** First character (not code unit) of a name, for the avatar fallback. */
-function initialOf(name: string): string {
-  return [...name.trim()][0] ?? '?';
-}
+/** Video tracks whose first frame was decoded (a tile shown again shows the picture at once). */
+const decoded = new WeakSet<MediaStreamTrack>();
+
+/** The video track of a stream, if any. */
+const videoTrackOf = (stream: MediaStream | null): MediaStreamTrack | null => stream?.getVideoTracks()[0] ?? null;
 
 /**
  * One member of a call: their video when it is on, else their avatar (or initial) over the view
@@ -38,6 +40,10 @@ function initialOf(name: string): string {
  * (`<video>`, or a hidden `<audio>` while their video is off) unless the speaker is muted; the
  * local member's media is always muted.
  *
+ * Until the first frame of the member's video is decoded (`requestVideoFrameCallback`, else
+ * `loadeddata`), the tile keeps their avatar, gently pulsing (`:state(video-connecting)`), instead
+ * of a black picture.
+ *
  * The member is the `member` property, or the member with `user-id` in the store (re-rendered only
  * when that member's object changes, so other members' volume ticks do not re-render this tile).
  *
@@ -45,7 +51,9 @@ function initialOf(name: string): string {
  *
  * @csspart base - The tile's wrapper (a labelled group).
  * @csspart video - The `<video>` showing the member's stream.
- * @csspart avatar - The avatar image, or the initial shown without one.
+ * @csspart avatar - The member's avatar (`<call-avatar>`: image, or initial).
+ * @csspart avatar-image - The avatar image.
+ * @csspart avatar-initial - The initial, shown without a (working) image.
  * @csspart name - The member's name.
  * @csspart status - The microphone-off indicator, or "calling" while the member has not answered.
  * @csspart network - The poor-network indicator (network quality 4 or worse).
@@ -71,12 +79,14 @@ function initialOf(name: string): string {
  * @cssstate poor-network - The member's network quality is poor (4 or worse).
  * @cssstate reconnecting - The media connection to the member is interrupted and being recovered.
  * @cssstate speaking - The member's volume is above `speaking-threshold`.
- * @cssstate video - The member's video is shown.
+ * @cssstate video - The member's video is shown (its first frame was decoded).
+ * @cssstate video-connecting - The member's video is on, its first frame not decoded yet: the avatar shows.
  * @cssstate muted - The member has joined and their microphone is off.
  * @cssstate self - The tile shows the local user.
  */
 export class ParticipantTile extends StoreElement {
   static override styles = styles;
+  static readonly dependencies = { 'call-avatar': CallAvatar };
 
   /** The member to show (wins over `user-id`). */
   @property({ attribute: false }) member: MemberView | null = null;
@@ -93,13 +103,16 @@ export class ParticipantTile extends StoreElement {
   /** Volume (0-100) above which the member counts as speaking. */
   @property({ type: Number, attribute: 'speaking-threshold' }) speakingThreshold = 10;
 
-  @state() private failedAvatar = '';
-
   readonly #fromStore = this.select<MemberView | null>((s) => findMember(s, this.userId), Object.is, null);
   readonly #storeDisplayMode = this.select((s) => s.settings.displayMode);
   readonly #storeSpeakerMuted = this.select((s) => s.speakerMuted);
   readonly #speakerDeviceId = this.select((s) => s.settings.speakerDeviceId ?? '');
   readonly #background = this.select((s) => backgroundOf(s, this.userId || this.member?.userId || ''));
+
+  /** A video track whose first frame was decoded since it was shown (re-renders the tile). */
+  @state() private framed: MediaStreamTrack | null = null;
+  /** The video track a first-frame watch is set up for. */
+  #watching: MediaStreamTrack | null = null;
 
   /** The stream last given to the media element, kept while the member's tracks stay the same. */
   #shownStream: MediaStream | null = null;
@@ -117,8 +130,11 @@ export class ParticipantTile extends StoreElement {
   protected override updated(): void {
     const m = this.shownMember;
     const video = this.#videoShown(m);
+    const picture = video && this.#pictureShown(m);
     this.toggleState('self', m?.isSelf ?? false);
-    this.toggleState('video', video);
+    this.toggleState('video', picture);
+    this.toggleState('video-connecting', video && !picture);
+    if (video && !picture) this.#watchFirstFrame(videoTrackOf(this.#shownStream));
     this.toggleState('muted', Boolean(m && this.#joined(m) && !m.audioAvailable));
     this.toggleState('speaking', Boolean(m && m.audioAvailable && m.volume > this.speakingThreshold));
     this.toggleState('poor-network', Boolean(m && m.networkQuality >= POOR_NETWORK_QUALITY));
@@ -159,6 +175,27 @@ export class ParticipantTile extends StoreElement {
     return next;
   }
 
+  /** Whether the video's first frame was decoded (its picture can be shown). */
+  #pictureShown(m: MemberView | null): boolean {
+    const track = videoTrackOf(m ? this.#stable(m.stream) : null);
+    return track !== null && (decoded.has(track) || this.framed === track);
+  }
+
+  /** Waits for the first decoded frame of `track` in the video element, then shows the picture. */
+  #watchFirstFrame(track: MediaStreamTrack | null): void {
+    const video = this.renderRoot.querySelector<HTMLVideoElement>('video');
+    if (!track || !video || this.#watching === track) return;
+    this.#watching = track;
+    const done = () => {
+      decoded.add(track);
+      if (this.#watching === track) this.#watching = null;
+      this.framed = track;
+    };
+    if (typeof video.requestVideoFrameCallback === 'function') video.requestVideoFrameCallback(done);
+    else if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) done();
+    else video.addEventListener('loadeddata', done, { once: true });
+  }
+
   #joined(m: MemberView): boolean {
     return m.isSelf || m.status === 'accepted';
   }
@@ -168,18 +205,7 @@ export class ParticipantTile extends StoreElement {
   }
 
   #renderAvatar(m: MemberView, name: string) {
-    const avatar = safeImageUrl(m.avatar);
-    if (avatar && avatar !== this.failedAvatar) {
-      return html`<img
-        part="avatar"
-        src=${avatar}
-        alt=""
-        @error=${() => {
-          this.failedAvatar = avatar;
-        }}
-      />`;
-    }
-    return html`<span part="avatar" class="initial" aria-hidden="true">${initialOf(name)}</span>`;
+    return html`<call-avatar part="avatar" exportparts="image: avatar-image, initial: avatar-initial" .src=${m.avatar} .name=${name}></call-avatar>`;
   }
 
   #renderNetwork(m: MemberView) {
@@ -205,7 +231,9 @@ export class ParticipantTile extends StoreElement {
     const fit = this.displayMode ?? this.#storeDisplayMode.value;
     const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
     const stream = this.#stable(m.stream);
-    const background = video ? '' : cssImageUrl(this.#background.value);
+    // Until the video's first frame is decoded, the avatar stays (over the view background).
+    const picture = video && this.#pictureShown(m);
+    const background = picture ? '' : cssImageUrl(this.#background.value);
     return html`<div
       part="base"
       role="group"
@@ -223,8 +251,10 @@ export class ParticipantTile extends StoreElement {
             .muted=${m.isSelf || speakerMuted}
             .srcObject=${stream}
             data-fit=${fit}
+            class=${picture ? '' : 'pending'}
           ></video>`
-        : this.#renderAvatar(m, name)}
+        : nothing}
+      ${picture ? nothing : this.#renderAvatar(m, name)}
       ${!m.isSelf && m.reconnecting
         ? html`<span part="reconnecting" class="reconnecting" role="status">${this.localize.t('reconnecting')}</span>`
         : nothing}

@@ -1,26 +1,14 @@
 import { ContextConsumer } from '@lit/context';
-import { css, LitElement, type CSSResultGroup, type CSSResultOrNative } from 'lit';
+import { LitElement, type CSSResultGroup, type CSSResultOrNative } from 'lit';
 import { property } from 'lit/decorators.js';
 import { LocalizeController } from './localize-controller.js';
 import { onIconsChanged } from '../icon-registry.js';
+import { toggleState } from './custom-states.js';
+import { sharedStyles } from './shared-styles.js';
 import { storeContext } from './context.js';
 import { initialState } from '../store/store.js';
 import { StoreController } from './store-controller.js';
 import type { CallState, ReadonlyStore } from '../store/types.js';
-
-/**
- * `theme="light|dark"` on any kit element picks its colour scheme (as `<call-kit theme>` does for
- * the elements inside it); without it, the inherited `--ck-color-scheme`, else the page's
- * `prefers-color-scheme`. Every element's colours are `light-dark()` pairs of `--ck-*` tokens.
- */
-const themeStyles = css`
-  :host([theme='light']) {
-    --ck-color-scheme: light;
-  }
-  :host([theme='dark']) {
-    --ck-color-scheme: dark;
-  }
-`;
 
 /** The idle state selectors see while an element has no store, so they never have to check. */
 const idle: CallState = initialState();
@@ -55,11 +43,16 @@ export class StoreElement extends LitElement {
   /** Id of the element (usually a `<call-kit>`) whose `.store` to show, for elements placed outside it. */
   @property({ attribute: 'call-kit' }) callKit: string | undefined;
 
-  /** Colour scheme of this element and the kit elements inside it; default: inherited, else the page's. */
+  /**
+   * Colour scheme of this element and the kit elements inside it; default: inherited
+   * (`--ck-color-scheme`), else the `theme` of the `<call-kit>` named by `call-kit`, else the
+   * page's `prefers-color-scheme`. Every element's colours are
+   * `light-dark()` pairs (see `src/elements/shared-styles.ts`).
+   */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
   protected static override finalizeStyles(styles?: CSSResultGroup): CSSResultOrNative[] {
-    return [themeStyles, ...super.finalizeStyles(styles)];
+    return [sharedStyles, ...super.finalizeStyles(styles)];
   }
 
   /** Translations in the language of the resolved store. */
@@ -72,6 +65,9 @@ export class StoreElement extends LitElement {
   readonly #context: ContextConsumer<typeof storeContext, this>;
   #resolved: ReadonlyStore | undefined;
   #waiting: string | undefined;
+  /** The `<call-kit>` (named by `call-kit`) whose `theme` this element follows, and its observer. */
+  #themeSource: HTMLElement | null = null;
+  #themeObserver: MutationObserver | undefined;
   /** Unsubscribes from icon registry changes (`registerIcons` re-renders the elements on the page). */
   #offIcons: (() => void) | undefined;
 
@@ -119,16 +115,7 @@ export class StoreElement extends LitElement {
 
   /** Adds or removes a custom state (`:state(name)`). */
   protected toggleState(name: string, on: boolean): void {
-    const states = this.internals?.states;
-    if (!states) return;
-    try {
-      if (on) states.add(name);
-      else states.delete(name);
-    } catch {
-      // Chromium before 125 only accepted `--name` custom states.
-      if (on) states.add(`--${name}`);
-      else states.delete(`--${name}`);
-    }
+    toggleState(this.internals, name, on);
   }
 
   override connectedCallback(): void {
@@ -139,6 +126,7 @@ export class StoreElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#followTheme(null);
     this.#offIcons?.();
     this.#offIcons = undefined;
   }
@@ -148,12 +136,16 @@ export class StoreElement extends LitElement {
     if (changed.has('store') || changed.has('callKit')) this.#resolve();
   }
 
-  /** The store named by the `call-kit` attribute, if it can be found now. */
-  #byId(): ReadonlyStore | undefined {
+  /** The element named by the `call-kit` attribute, if it can be found now. */
+  #kitElement(): HTMLElement | null {
     const id = this.callKit;
-    if (!id || !this.isConnected) return undefined;
+    if (!id || !this.isConnected) return null;
     const root = this.getRootNode() as Document | ShadowRoot;
-    const target = (typeof root.getElementById === 'function' ? root.getElementById(id) : null) ?? this.ownerDocument.getElementById(id);
+    return (typeof root.getElementById === 'function' ? root.getElementById(id) : null) ?? this.ownerDocument.getElementById(id);
+  }
+
+  /** The store named by the `call-kit` attribute, if it can be found now. */
+  #byId(target: HTMLElement | null): ReadonlyStore | undefined {
     if (!target) return undefined;
     const store: unknown = (target as Element & { store?: unknown }).store;
     if (isStore(store)) return store;
@@ -169,8 +161,26 @@ export class StoreElement extends LitElement {
     return undefined;
   }
 
+  /**
+   * Follows the `theme` attribute of the `<call-kit>` named by `call-kit` (an element outside it
+   * does not inherit its `--ck-color-scheme`): custom states `kit-light` / `kit-dark`, which the
+   * shared styles turn into `--ck-color-scheme` (the element's own `theme` wins).
+   */
+  #followTheme(target: HTMLElement | null): void {
+    if (target !== this.#themeSource) {
+      this.#themeObserver?.disconnect();
+      this.#themeSource = target;
+      this.#themeObserver = target ? new MutationObserver(() => this.#followTheme(target)) : undefined;
+      this.#themeObserver?.observe(target!, { attributeFilter: ['theme'] });
+    }
+    const theme = target?.getAttribute('theme');
+    for (const t of ['light', 'dark']) this.toggleState(`kit-${t}`, theme === t);
+  }
+
   #resolve(): void {
-    const next = this.store ?? this.#byId() ?? this.#context.value;
+    const target = this.#kitElement();
+    this.#followTheme(target);
+    const next = this.store ?? this.#byId(target) ?? this.#context.value;
     if (next === this.#resolved) return;
     this.#resolved = next;
     this.localize.setStore(next);

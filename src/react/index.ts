@@ -9,6 +9,7 @@ import * as React from 'react';
 import { createComponent, type EventName } from '@lit/react';
 import type { KitEventMap } from '../kit/call-kit-api.js';
 import '../define.js';
+import { CallAvatar as CallAvatarClass } from '../../components/call-avatar/call-avatar.js';
 import { CallKitElement as CallKitElementClass } from '../../components/call-kit/call-kit.js';
 import { CallView as CallViewClass } from '../../components/call-view/call-view.js';
 import { DevicePicker as DevicePickerClass } from '../../components/device-picker/device-picker.js';
@@ -18,6 +19,20 @@ import { IncomingBanner as IncomingBannerClass } from '../../components/incoming
 import { InvitePanel as InvitePanelClass } from '../../components/invite-panel/invite-panel.js';
 import { JoinCallCard as JoinCallCardClass } from '../../components/join-call-card/join-call-card.js';
 import { ParticipantTile as ParticipantTileClass } from '../../components/participant-tile/participant-tile.js';
+import { SpeakerOutputMenu as SpeakerOutputMenuClass } from '../../components/speaker-output-menu/speaker-output-menu.js';
+
+/**
+ * `<call-avatar>`: A person's avatar image, or their initial.
+ * Events: none.
+ */
+export const CallAvatar = createComponent({
+  tagName: 'call-avatar',
+  elementClass: CallAvatarClass,
+  react: React,
+  displayName: 'CallAvatar',
+  events: {
+  },
+});
 
 /**
  * `<call-kit>`: The call kit: incoming banner and call view, driven by `callKit`.
@@ -170,6 +185,20 @@ export const ParticipantTile = createComponent({
   react: React,
   displayName: 'ParticipantTile',
   events: {
+  },
+});
+
+/**
+ * `<speaker-output-menu>`: The list of audio outputs, behind a small button.
+ * Events: `onCkDeviceRequest`.
+ */
+export const SpeakerOutputMenu = createComponent({
+  tagName: 'speaker-output-menu',
+  elementClass: SpeakerOutputMenuClass,
+  react: React,
+  displayName: 'SpeakerOutputMenu',
+  events: {
+    onCkDeviceRequest: 'ck-device-request' as EventName<GlobalEventHandlersEventMap['ck-device-request']>,
   },
 });
 

@@ -8,6 +8,7 @@ import { CallMediaType, CallRole, LayoutMode } from '../../src/constants.js';
 import { AcceptRequestEvent, CameraRequestEvent, HangupRequestEvent, MicrophoneRequestEvent, SpeakerRequestEvent } from '../../src/events/requests.js';
 import { CallStore } from '../../src/store/store.js';
 import { animationsSettled } from '../helpers/settle.js';
+import { avatarShows } from '../helpers/avatar.js';
 
 type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
 
@@ -97,7 +98,7 @@ describe('<call-view>', () => {
       const store = new CallStore();
       dialing(store, CallMediaType.AUDIO);
       const el = await render(store);
-      expect(q(el, '[part~=avatar]')!.textContent!.trim()).to.equal('B');
+      expect(await avatarShows(q(el, '[part~=avatar]')!)).to.deep.equal({ initial: 'B' });
       expect(q(el, '[part~=name]')!.textContent).to.equal('Bob');
       expect(q(el, '[part~=tip]')!.textContent).to.equal('Waiting for the other side to answer…');
       expect(buttonLabels(el)).to.deep.equal(['Microphone', 'Hang up']);
@@ -174,7 +175,7 @@ describe('<call-view>', () => {
       store.dispatch({ type: 'member-media', userId: 'bob', video: false });
       await settle(el);
       expect(main.shadowRoot!.querySelector('[part~=video]')).to.equal(null);
-      expect(main.shadowRoot!.querySelector('[part~=avatar]')!.textContent!.trim()).to.equal('B');
+      expect(await avatarShows(main.shadowRoot!.querySelector('[part~=avatar]')!)).to.deep.equal({ initial: 'B' });
       expect(main.shadowRoot!.querySelector('[part~=status] [role=img]')!.getAttribute('aria-label')).to.equal('Microphone is off');
       expect(q(el, '[part~=base]')!.classList.contains('over-video')).to.equal(false);
       await expect(el).to.be.accessible();
@@ -329,9 +330,13 @@ describe('<call-view>', () => {
       const inner = buttonsOf(el);
       await inner.updateComplete;
       const color = (selector: string) => getComputedStyle(inner.shadowRoot!.querySelector(selector)!).outlineColor;
+      // The list of outputs is <speaker-output-menu> inside <feature-buttons>: its parts go through both.
+      const menu = inner.shadowRoot!.querySelector<HTMLElement & { updateComplete: Promise<unknown> }>('speaker-output-menu')!;
+      await menu.updateComplete;
+      const menuColor = (selector: string) => getComputedStyle(menu.shadowRoot!.querySelector(selector)!).outlineColor;
       expect(color('button.speaker')).to.equal('rgb(1, 2, 3)');
-      expect(color('button.speaker-output')).to.equal('rgb(4, 5, 6)');
-      expect(color('[part~=speaker-menu]')).to.equal('rgb(7, 8, 9)');
+      expect(menuColor('button.speaker-output')).to.equal('rgb(4, 5, 6)');
+      expect(menuColor('[part~=speaker-menu]')).to.equal('rgb(7, 8, 9)');
       expect(color('button.hangup')).to.equal('rgb(10, 11, 12)');
     } finally {
       sheet.remove();

@@ -7,33 +7,31 @@ import { DeviceRequestEvent } from '../../src/events/requests.js';
 import { CallKit } from '../../src/kit/call-kit-api.js';
 import { registerLocale } from '../../src/i18n/index.js';
 import { CallStore } from '../../src/store/store.js';
+import type { DeviceInfo } from '../../src/engine/types.js';
+import { listDevices } from '../../src/engine/webrtc/media.js';
+import { background, onLightSystem, SURFACE } from '../helpers/theme.js';
 
 const q = <T extends Element = HTMLElement>(el: Element, selector: string) => el.shadowRoot!.querySelector<T>(selector);
 const options = (el: DevicePicker, kind: string) => [...el.shadowRoot!.querySelectorAll<HTMLOptionElement>(`#select-${kind} option`)];
 
-type Fake = { deviceId: string; kind: MediaDeviceKind; label: string };
-const info = (d: Fake) => ({ ...d, groupId: 'g', toJSON: () => d }) as MediaDeviceInfo;
+const FAKES: DeviceInfo[] = [
+  { deviceId: 'default', kind: 'microphone', label: 'Default - Desk mic' },
+  { deviceId: 'mic-1', kind: 'microphone', label: 'Desk mic' },
+  { deviceId: 'mic-2', kind: 'microphone', label: 'Headset mic' },
+  { deviceId: 'cam-1', kind: 'camera', label: 'Front camera' },
+  { deviceId: 'cam-2', kind: 'camera', label: '' },
+  { deviceId: 'default', kind: 'speaker', label: 'Default - Speakers' },
+  { deviceId: 'spk-1', kind: 'speaker', label: 'Speakers' },
+];
+
+/** A store with the devices the engine reported (`onDeviceUpdated`). */
+function withDevices(devices: readonly DeviceInfo[] = FAKES, store = new CallStore()): CallStore {
+  store.dispatch({ type: 'devices', devices });
+  return store;
+}
 
 describe('<device-picker>', () => {
-  const enumerate = navigator.mediaDevices.enumerateDevices.bind(navigator.mediaDevices);
-  let fakes: Fake[] = [];
-  beforeEach(() => {
-    fakes = [
-      { deviceId: 'default', kind: 'audioinput', label: 'Default - Desk mic' },
-      { deviceId: 'mic-1', kind: 'audioinput', label: 'Desk mic' },
-      { deviceId: 'mic-2', kind: 'audioinput', label: 'Headset mic' },
-      { deviceId: 'cam-1', kind: 'videoinput', label: 'Front camera' },
-      { deviceId: 'cam-2', kind: 'videoinput', label: '' },
-      { deviceId: 'default', kind: 'audiooutput', label: 'Default - Speakers' },
-      { deviceId: 'spk-1', kind: 'audiooutput', label: 'Speakers' },
-    ];
-    navigator.mediaDevices.enumerateDevices = async () => fakes.map(info);
-  });
-  afterEach(() => {
-    navigator.mediaDevices.enumerateDevices = enumerate;
-  });
-
-  async function picker(store = new CallStore()) {
+  async function picker(store = withDevices()) {
     const el = await fixture<DevicePicker>(html`<device-picker .store=${store}></device-picker>`);
     await waitUntil(() => options(el, 'microphone').length === 3, 'lists read');
     return el;
@@ -48,15 +46,32 @@ describe('<device-picker>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('reads the lists again on devicechange', async () => {
-    const el = await picker();
-    fakes.push({ deviceId: 'mic-3', kind: 'audioinput', label: 'USB mic' });
-    navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+  it("follows the store's devices (the engine reports plugged and unplugged devices)", async () => {
+    const store = withDevices();
+    const el = await picker(store);
+    const plugged: DeviceInfo[] = [...FAKES, { deviceId: 'mic-3', kind: 'microphone', label: 'USB mic' }];
+    withDevices(plugged, store);
     await waitUntil(() => options(el, 'microphone').length === 4, 'new device listed');
-    fakes = fakes.filter((d) => d.deviceId !== 'mic-1');
-    navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+    withDevices(plugged.filter((d) => d.deviceId !== 'mic-1'), store);
     await waitUntil(() => options(el, 'microphone').length === 3, 'unplugged device gone');
     expect(options(el, 'microphone').map((o) => o.value)).to.deep.equal(['default', 'mic-2', 'mic-3']);
+  });
+
+  it('never reads navigator.mediaDevices itself', async () => {
+    const enumerate = navigator.mediaDevices.enumerateDevices;
+    let calls = 0;
+    navigator.mediaDevices.enumerateDevices = async () => {
+      calls++;
+      return [];
+    };
+    try {
+      const el = await picker();
+      navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+      await el.updateComplete;
+      expect(calls).to.equal(0);
+    } finally {
+      navigator.mediaDevices.enumerateDevices = enumerate;
+    }
   });
 
   it('hides the speaker list where setSinkId is missing, and shows only the kinds asked for', async () => {
@@ -68,7 +83,7 @@ describe('<device-picker>', () => {
     } finally {
       Object.defineProperty(HTMLMediaElement.prototype, 'setSinkId', desc);
     }
-    const el = await fixture<DevicePicker>(html`<device-picker kinds="microphone"></device-picker>`);
+    const el = await fixture<DevicePicker>(html`<device-picker kinds="microphone" .store=${withDevices()}></device-picker>`);
     await waitUntil(() => options(el, 'microphone').length === 3, 'read');
     expect(el.shadowRoot!.querySelectorAll('select')).to.have.length(1);
   });
@@ -93,7 +108,7 @@ describe('<device-picker>', () => {
 
   it('inside <call-kit>, a choice switches the device through the kit', async () => {
     const kit = new CallKit();
-    const engine = new SimulatedEngine();
+    const engine = new SimulatedEngine({ devices: FAKES });
     await kit.init({ SDKAppID: 1, userID: 'bob', userSig: 'x', engine });
     const ck = await fixture(html`<call-kit .kit=${kit}><device-picker></device-picker></call-kit>`);
     const el = ck.querySelector('device-picker')!;
@@ -116,7 +131,7 @@ describe('<device-picker>', () => {
   });
 
   it('follows the language; sets dir="rtl" for a right-to-left language', async () => {
-    const store = new CallStore();
+    const store = withDevices();
     store.dispatch({ type: 'settings', settings: { language: 'zh-cn' } });
     const el = await picker(store);
     expect([...el.shadowRoot!.querySelectorAll('label')].map((l) => l.textContent)).to.deep.equal(['摄像头', '麦克风', '扬声器']);
@@ -128,9 +143,22 @@ describe('<device-picker>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('lists real devices of this browser (fake media devices)', async () => {
-    navigator.mediaDevices.enumerateDevices = enumerate;
-    const el = await fixture<DevicePicker>(html`<device-picker></device-picker>`);
+  it("lists this browser's real devices as the engine reads them (fake media devices)", async () => {
+    const el = await fixture<DevicePicker>(html`<device-picker .store=${withDevices(await listDevices())}></device-picker>`);
     await waitUntil(() => options(el, 'camera').length >= 2, 'the fake camera is listed');
   });
+
+  it('follows the theme of the <call-kit> named by call-kit (dark on a light system)', () =>
+    onLightSystem(async () => {
+      const wrap = await fixture<HTMLElement>(html`<div>
+        <call-kit id="kit-theme" theme="dark"></call-kit>
+        <device-picker call-kit="kit-theme" .store=${withDevices()}></device-picker>
+      </div>`);
+      const el = wrap.querySelector<DevicePicker>('device-picker')!;
+      await el.updateComplete;
+      expect(background(el, 'select')).to.equal(SURFACE.dark);
+      wrap.querySelector('call-kit')!.setAttribute('theme', 'light');
+      await new Promise((r) => requestAnimationFrame(r));
+      expect(background(el, 'select')).to.equal(SURFACE.light);
+    }));
 });

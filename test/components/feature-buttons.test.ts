@@ -4,6 +4,7 @@ import { LitElement } from 'lit';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { FeatureButtons } from '../../components/feature-buttons/feature-buttons.js';
+import type { SpeakerOutputMenu } from '../../components/speaker-output-menu/speaker-output-menu.js';
 import { CallMediaType, CallRole, FeatureButton } from '../../src/constants.js';
 import {
   AcceptRequestEvent,
@@ -85,16 +86,27 @@ function withSpeakers(store: CallStore, speakers: DeviceInfo[] = SPEAKERS): void
   store.dispatch({ type: 'devices', devices: [MICROPHONE, ...speakers] });
 }
 
+/** The `<speaker-output-menu>` on the speaker button (the chevron and the list of outputs live in it). */
+function speakerMenu(el: FeatureButtons): SpeakerOutputMenu | null {
+  return el.shadowRoot!.querySelector<SpeakerOutputMenu>('speaker-output-menu');
+}
+
 function chevron(el: FeatureButtons): HTMLButtonElement | null {
-  return el.shadowRoot!.querySelector<HTMLButtonElement>('button.speaker-output');
+  return speakerMenu(el)?.shadowRoot?.querySelector<HTMLButtonElement>('button.speaker-output') ?? null;
 }
 
 function outputMenu(el: FeatureButtons): HTMLElement | null {
-  return el.shadowRoot!.querySelector<HTMLElement>('[part~=speaker-menu]');
+  return speakerMenu(el)?.shadowRoot?.querySelector<HTMLElement>('[part~=speaker-menu]') ?? null;
 }
 
 function outputOptions(el: FeatureButtons): HTMLButtonElement[] {
-  return [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~=speaker-option]')];
+  return [...(speakerMenu(el)?.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part~=speaker-option]') ?? [])];
+}
+
+/** The focused element inside the speaker menu (the chevron or an entry), or inside the buttons. */
+function focused(el: FeatureButtons): Element | null {
+  const active = el.shadowRoot!.activeElement;
+  return active?.localName === 'speaker-output-menu' ? active.shadowRoot!.activeElement : active;
 }
 
 /** A connected call with speakers, its buttons rendered and the list of outputs opened. */
@@ -103,8 +115,9 @@ async function openOutputs(): Promise<{ store: CallStore; el: FeatureButtons }> 
   connected(store);
   withSpeakers(store);
   const el = await render(store);
+  await waitUntil(() => chevron(el), 'the chevron rendered');
   chevron(el)!.click();
-  await el.updateComplete;
+  await speakerMenu(el)!.updateComplete;
   return { store, el };
 }
 
@@ -501,6 +514,20 @@ describe('<feature-buttons>', () => {
       await expect(el).to.be.accessible();
     });
 
+    it('an "off" toggle (blur background before it is on) is a circle that stands out from the stage of its theme', async () => {
+      const store = new CallStore();
+      connected(store);
+      store.dispatch({ type: 'settings', settings: { virtualBackground: true } });
+      const iconBg = (el: FeatureButtons) => getComputedStyle(button(el, 'blur').querySelector('.icon')!).backgroundColor;
+      // Dark stage (call-view's #1f2329 in the dark theme, the Storybook canvas): a light circle.
+      const dark = await fixture<FeatureButtons>(html`<feature-buttons theme="dark" .store=${store}></feature-buttons>`);
+      expect(iconBg(dark)).to.equal('rgb(245, 246, 247)');
+      expect(getComputedStyle(button(dark, 'blur').querySelector('.icon')!).borderRadius).to.equal('50%');
+      // Light stage: a dark circle.
+      const light = await fixture<FeatureButtons>(html`<feature-buttons theme="light" .store=${store}></feature-buttons>`);
+      expect(iconBg(light)).to.equal('rgb(31, 35, 41)');
+    });
+
     it('labels the new buttons in every language', async () => {
       const store = new CallStore({ language: 'ja_JP', allowedFullScreen: true });
       connected(store);
@@ -535,15 +562,9 @@ describe('<feature-buttons>', () => {
       expect(button.getAttribute('aria-expanded')).to.equal('false');
       expect(button.getAttribute('aria-controls')).to.equal(outputMenu(el)!.id);
       expect(el.shadowRoot!.querySelector('slot[name=icon-speaker-output] svg')).to.not.equal(null);
-      // The other buttons keep their parts and order; the chevron follows the speaker toggle.
-      const named = buttons(el).filter((b) => !b.matches('[part~=speaker-option]'));
-      expect(named.map((b) => b.getAttribute('part'))).to.deep.equal([
-        'button microphone',
-        'button camera',
-        'button speaker',
-        'button speaker-output',
-        'button hangup',
-      ]);
+      // The other buttons keep their parts and order; the chevron (its own element) follows the speaker toggle.
+      expect(buttons(el).map((b) => b.getAttribute('part'))).to.deep.equal(['button microphone', 'button camera', 'button speaker', 'button hangup']);
+      expect(el.shadowRoot!.querySelector('button.speaker')!.nextElementSibling).to.equal(speakerMenu(el));
       expect(isOpen(outputMenu(el)), 'closed at first').to.equal(false);
       await expect(el).to.be.accessible();
 
@@ -569,7 +590,7 @@ describe('<feature-buttons>', () => {
       expect(outputOptions(el).map((o) => o.textContent!.trim())).to.deep.equal(['System default (Headset)', 'Headset', 'Device 2']);
       expect(outputOptions(el).every((o) => o.type === 'button')).to.equal(true);
       expect(outputOptions(el).map((o) => o.getAttribute('aria-pressed'))).to.deep.equal(['true', 'false', 'false']);
-      await waitUntil(() => el.shadowRoot!.activeElement === outputOptions(el)[0], 'focus on the current output');
+      await waitUntil(() => focused(el) === outputOptions(el)[0], 'focus on the current output');
       await expect(el).to.be.accessible();
       chevron(el)!.click();
       await el.updateComplete;
@@ -581,7 +602,7 @@ describe('<feature-buttons>', () => {
       chevron(el)!.click();
       await el.updateComplete;
       expect(outputOptions(el).map((o) => o.getAttribute('aria-pressed'))).to.deep.equal(['false', 'false', 'true']);
-      await waitUntil(() => el.shadowRoot!.activeElement === outputOptions(el)[2], 'focus on the current output');
+      await waitUntil(() => focused(el) === outputOptions(el)[2], 'focus on the current output');
       store.dispatch({ type: 'settings', settings: { speakerDeviceId: 'default' } });
       await el.updateComplete;
       expect(outputOptions(el).map((o) => o.getAttribute('aria-pressed')), "'default' is the system default").to.deep.equal(['true', 'false', 'false']);
@@ -609,7 +630,7 @@ describe('<feature-buttons>', () => {
       await el.updateComplete;
       expect(isOpen(outputMenu(el))).to.equal(false);
       expect(chevron(el)!.getAttribute('aria-expanded')).to.equal('false');
-      expect(el.shadowRoot!.activeElement).to.equal(chevron(el));
+      expect(focused(el)).to.equal(chevron(el));
 
       // System default requests 'default'.
       chevron(el)!.click();
@@ -626,7 +647,7 @@ describe('<feature-buttons>', () => {
       const el = await render(store);
       const requests: unknown[] = [];
       el.addEventListener(DeviceRequestEvent.eventName, (e) => requests.push(e.detail));
-      const active = () => el.shadowRoot!.activeElement;
+      const active = () => focused(el);
       const [system, headset, hdmi] = [0, 1, 2];
       button(el, 'speaker').focus();
       await sendKeys({ press: 'Tab' });
@@ -714,11 +735,11 @@ describe('<feature-buttons>', () => {
         await el.updateComplete;
         expect(menu.hidden).to.equal(false);
         expect(chevron(el)!.getAttribute('aria-expanded')).to.equal('true');
-        expect(el.shadowRoot!.activeElement).to.equal(outputOptions(el)[0]);
+        expect(focused(el)).to.equal(outputOptions(el)[0]);
         await sendKeys({ press: 'Escape' });
         await el.updateComplete;
         expect(menu.hidden).to.equal(true);
-        expect(el.shadowRoot!.activeElement).to.equal(chevron(el));
+        expect(focused(el)).to.equal(chevron(el));
         // Choosing closes it too.
         chevron(el)!.click();
         await el.updateComplete;
@@ -726,7 +747,7 @@ describe('<feature-buttons>', () => {
         expect((await oneEvent(el, DeviceRequestEvent.eventName)).detail).to.deep.equal({ kind: 'speaker', deviceId: 'spk-hdmi' });
         await el.updateComplete;
         expect(menu.hidden).to.equal(true);
-        expect(el.shadowRoot!.activeElement).to.equal(chevron(el));
+        expect(focused(el)).to.equal(chevron(el));
       });
     });
 

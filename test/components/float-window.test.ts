@@ -2,12 +2,13 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { CallKitElement } from '../../components/call-kit/call-kit.js';
-import type { FloatWindow } from '../../components/float-window/float-window.js';
 import { CallMediaType, CallRole } from '../../src/constants.js';
 import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
 import { HangupRequestEvent, MicrophoneRequestEvent, MinimizeRequestEvent } from '../../src/events/requests.js';
 import { CallKit } from '../../src/kit/call-kit-api.js';
 import { CallStore } from '../../src/store/store.js';
+import { FloatWindow } from '../../components/float-window/float-window.js';
+import { background, onLightSystem } from '../helpers/theme.js';
 
 type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
 
@@ -348,6 +349,85 @@ describe('<float-window>', () => {
       await el3.updateComplete;
       expect(q(el3, '[part~=base]')).to.not.equal(null);
       expect(requests).to.have.length(0);
+    });
+  });
+
+  describe('theme', () => {
+    const DARK = 'rgb(31, 35, 41)';
+    const LIGHT = 'rgb(255, 255, 255)';
+    // In the page (an earlier test's user activation would let it move into a real Picture-in-Picture window).
+    const own = Object.getOwnPropertyDescriptor(window, 'documentPictureInPicture');
+    before(() => Object.defineProperty(window, 'documentPictureInPicture', { value: undefined, configurable: true, writable: true }));
+    after(() => {
+      Reflect.deleteProperty(window, 'documentPictureInPicture');
+      if (own) Object.defineProperty(window, 'documentPictureInPicture', own);
+    });
+
+    it('dark without a chosen theme (also on a light system); follows <call-kit theme> and its own theme', () =>
+      onLightSystem(async () => {
+        const plain = await fixture<FloatWindow>(html`<float-window .store=${minimizedCall()}></float-window>`);
+        expect(background(plain), 'dark by default, like a system picture-in-picture window').to.equal(DARK);
+        plain.theme = 'light';
+        await plain.updateComplete;
+        expect(background(plain)).to.equal(LIGHT);
+        plain.remove();
+        // Inside <call-kit theme="dark"> (where the kit shows it when minimized).
+        const kit = new CallKit();
+        const engine = new SimulatedEngine();
+        await kit.init({ SDKAppID: 1, userID: 'bob', userSig: 'x', engine });
+        const host = await fixture<CallKitElement>(html`<call-kit theme="light" .kit=${kit} allowed-minimized></call-kit>`);
+        await kit.calls({ userIDList: ['alice'], type: CallMediaType.AUDIO });
+        engine.remoteAccept('alice');
+        kit.setMinimized(true);
+        await waitUntil(() => host.shadowRoot!.querySelector('float-window')?.shadowRoot?.querySelector('[part~=base]'), 'float window shown');
+        const inKit = host.shadowRoot!.querySelector<FloatWindow>('float-window')!;
+        expect(background(inKit), '<call-kit theme="light">').to.equal(LIGHT);
+        host.theme = 'dark';
+        await host.updateComplete;
+        expect(background(inKit), '<call-kit theme="dark">').to.equal(DARK);
+        await expect(inKit).to.be.accessible();
+        await kit.hangup();
+        await kit.dispose();
+      }));
+  });
+
+  describe('updates', () => {
+    it('opening, moving and resizing never schedule an update after an update (lit dev-mode warning)', async () => {
+      // Lit warns once per tag: a fresh tag, so an earlier test cannot have used up the warning.
+      const tag = `float-window-updates-${Math.random().toString(36).slice(2)}`;
+      customElements.define(tag, class extends FloatWindow {});
+      const warnings: string[] = [];
+      const warn = console.warn;
+      console.warn = (...args: unknown[]) => {
+        warnings.push(args.map(String).join(' '));
+        warn.apply(console, args);
+      };
+      try {
+        const store = minimizedCall();
+        const el = document.createElement(tag) as FloatWindow;
+        el.store = store;
+        el.pictureInPicture = 'off';
+        document.body.append(el);
+        await waitUntil(() => el.shadowRoot?.querySelector('[part~=base]'), 'shown');
+        await el.updateComplete;
+        el.position = { x: 100, y: 100 };
+        await el.updateComplete;
+        q(el, '[part~=restore]')!.focus();
+        await sendKeys({ press: 'ArrowDown' });
+        store.dispatch({ type: 'self-media', audio: false });
+        await el.updateComplete;
+        dispatchEvent(new Event('resize'));
+        store.dispatch({ type: 'minimized', minimized: false });
+        await el.updateComplete;
+        store.dispatch({ type: 'minimized', minimized: true });
+        await el.updateComplete;
+        for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+        expect(el.position).to.deep.equal({ x: 100, y: 110 });
+        el.remove();
+      } finally {
+        console.warn = warn;
+      }
+      expect(warnings.filter((w) => /change-in-update|after an update completed/.test(w))).to.deep.equal([]);
     });
   });
 });

@@ -10,6 +10,8 @@ import { AcceptRequestEvent, RejectRequestEvent } from '../../src/events/request
 import { CallStore } from '../../src/store/store.js';
 import type { IncomingCall } from '../../src/store/types.js';
 import { animationsSettled } from '../helpers/settle.js';
+import { avatarShows } from '../helpers/avatar.js';
+import { background, onLightSystem, SURFACE } from '../helpers/theme.js';
 
 type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
 
@@ -109,7 +111,7 @@ describe('<incoming-banner>', () => {
         'Accept as voice call',
         'Accept',
       ]);
-      expect(q(el, '[part~=avatar]')!.textContent!.trim()).to.equal('A');
+      expect(await avatarShows(q(el, '[part~=avatar]')!)).to.deep.equal({ initial: 'A' });
       expect(el.matches(':state(ringing)') && el.matches(':state(video)')).to.equal(true);
       await accessible(el);
     });
@@ -727,5 +729,23 @@ describe('<incoming-banner>', () => {
       expect(avatar.left, 'avatar at the inline start (right)').to.be.greaterThan(actions.left);
       await accessible(rtl);
     });
+  });
+
+  describe('theme', () => {
+    it('<call-kit theme="dark"> on a light system darkens the banner; theme="light" lightens it', () =>
+      onLightSystem(async () => {
+        const kit = new CallKit();
+        const engine = new SimulatedEngine();
+        await kit.init({ SDKAppID: 1, userID: 'bob', userSig: 'x', engine });
+        const host = await fixture<CallKitElement>(html`<call-kit theme="dark" .kit=${kit}></call-kit>`);
+        engine.remoteInvite({ userId: 'carol', name: 'Carol' }, CallMediaType.AUDIO);
+        await waitUntil(() => host.shadowRoot!.querySelector('incoming-banner')?.shadowRoot?.querySelector('[part~=base]'), 'banner shown');
+        const el = host.shadowRoot!.querySelector<IncomingBanner>('incoming-banner')!;
+        expect(background(el)).to.equal(SURFACE.dark);
+        host.theme = 'light';
+        await host.updateComplete;
+        expect(background(el)).to.equal(SURFACE.light);
+        await kit.dispose();
+      }));
   });
 });

@@ -4,6 +4,7 @@ import '../../src/define.js';
 import type { InvitePanel } from '../../components/invite-panel/invite-panel.js';
 import { CallMediaType, CallRole } from '../../src/constants.js';
 import { CallStore } from '../../src/store/store.js';
+import { background, onLightSystem, SURFACE } from '../helpers/theme.js';
 
 const PEOPLE = ['bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'ken'].map((userId) => ({
   userId,
@@ -135,5 +136,22 @@ describe('<invite-panel>', () => {
       expect(submit.left, 'Invite at the inline end: left of Cancel').to.be.below(cancel.left);
       await expect(el).to.be.accessible();
     });
+  });
+
+  describe('theme', () => {
+    it('follows the theme of the <call-kit> named by call-kit (dark on a light system)', () =>
+      onLightSystem(async () => {
+        const wrap = await fixture<HTMLElement>(html`<div>
+          <call-kit id="kit-theme" theme="dark"></call-kit>
+          <invite-panel call-kit="kit-theme" .store=${inCall(['bob'])} .candidates=${PEOPLE.slice(0, 3)}></invite-panel>
+        </div>`);
+        const el = wrap.querySelector<InvitePanel>('invite-panel')!;
+        await el.updateComplete;
+        expect(background(el)).to.equal(SURFACE.dark);
+        await expect(el).to.be.accessible();
+        wrap.querySelector('call-kit')!.setAttribute('theme', 'light');
+        await new Promise((r) => requestAnimationFrame(r));
+        expect(background(el)).to.equal(SURFACE.light);
+      }));
   });
 });

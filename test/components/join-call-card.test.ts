@@ -5,6 +5,8 @@ import { CallMediaType, CallRole } from '../../src/constants.js';
 import type { GroupCallInfo } from '../../src/engine/types.js';
 import { JoinRequestEvent } from '../../src/events/requests.js';
 import { CallStore } from '../../src/store/store.js';
+import { avatarShows } from '../helpers/avatar.js';
+import { background, onLightSystem, SURFACE } from '../helpers/theme.js';
 
 const CALL = 'AbCdEfGhIjKlMnOpQrStUv';
 
@@ -49,8 +51,8 @@ describe('<join-call-card>', () => {
       expect(q(el, '[part~=description]')!.textContent).to.equal('Video call in progress');
       const avatars = all(el, '[part~=avatar]');
       expect(avatars.map((a) => a.getAttribute('title'))).to.deep.equal(['Alice', 'Bob', 'carol']);
-      expect(avatars[1].querySelector('img')).to.not.equal(null);
-      expect(avatars[0].textContent?.trim()).to.equal('A');
+      expect(await avatarShows(avatars[1])).to.deep.equal({ image: 'data:image/png;base64,iVBORw0KGgo=' });
+      expect(await avatarShows(avatars[0])).to.deep.equal({ initial: 'A' });
       const button = q<HTMLButtonElement>(el, 'button')!;
       expect(button.textContent).to.equal('Join');
       expect(button.getAttribute('aria-label')).to.equal('Join the call with 3 people');
@@ -121,5 +123,25 @@ describe('<join-call-card>', () => {
       q<HTMLButtonElement>(card, 'button')!.click();
       expect(seen).to.equal(1);
     });
+  });
+
+  describe('theme', () => {
+    it('follows the theme of the <call-kit> named by call-kit (dark on a light system), its own theme winning', () =>
+      onLightSystem(async () => {
+        const wrap = await fixture<HTMLElement>(html`<div>
+          <call-kit id="kit-theme" theme="dark"></call-kit>
+          <join-call-card call-kit="kit-theme" group-id="team" .store=${storeWith(running())}></join-call-card>
+        </div>`);
+        const el = wrap.querySelector<JoinCallCard>('join-call-card')!;
+        await el.updateComplete;
+        expect(background(el)).to.equal(SURFACE.dark);
+        wrap.querySelector('call-kit')!.setAttribute('theme', 'light');
+        await new Promise((r) => requestAnimationFrame(r));
+        expect(background(el)).to.equal(SURFACE.light);
+        el.theme = 'dark';
+        await el.updateComplete;
+        expect(background(el)).to.equal(SURFACE.dark);
+        await expect(el).to.be.accessible();
+      }));
   });
 });

@@ -4,6 +4,7 @@ import { ParticipantTile } from '../../components/participant-tile/participant-t
 import { CallMediaType, CallRole } from '../../src/constants.js';
 import { CallStore } from '../../src/store/store.js';
 import type { MemberView } from '../../src/store/types.js';
+import { avatarShows } from '../helpers/avatar.js';
 
 class CountingTile extends ParticipantTile {
   renders = 0;
@@ -81,7 +82,7 @@ describe('<participant-tile>', () => {
 
     it('shows the initial and name without an avatar or video', async () => {
       const el = await fixture<ParticipantTile>(html`<participant-tile .member=${remote()}></participant-tile>`);
-      expect(part(el, 'avatar')!.textContent!.trim()).to.equal('B');
+      expect(await avatarShows(part(el, 'avatar')!)).to.deep.equal({ initial: 'B' });
       expect(part(el, 'name')!.textContent).to.equal('Bob');
       expect(part(el, 'base')!.getAttribute('aria-label')).to.equal('Bob');
       expect(part(el, 'video')).to.equal(null);
@@ -94,15 +95,17 @@ describe('<participant-tile>', () => {
         html`<participant-tile .member=${remote({ name: '', userId: 'zed', avatar: 'data:image/png;base64,AAAA' })}></participant-tile>`,
       );
       expect(part(el, 'name')!.textContent).to.equal('zed');
-      await waitUntil(() => part(el, 'avatar')?.tagName === 'SPAN', 'initial after the image failed');
-      expect(part(el, 'avatar')!.textContent!.trim()).to.equal('z');
+      const avatar = part(el, 'avatar')!;
+      await waitUntil(() => avatar.shadowRoot?.querySelector('[part~=initial]'), 'initial after the image failed');
+      expect(await avatarShows(avatar)).to.deep.equal({ initial: 'z' });
     });
 
     it('shows the avatar image when there is one', async () => {
       const el = await fixture<ParticipantTile>(html`<participant-tile .member=${remote({ avatar: avatarUrl() })}></participant-tile>`);
-      const img = part(el, 'avatar') as HTMLImageElement;
-      expect(img.tagName).to.equal('IMG');
-      expect(img.alt).to.equal('');
+      const avatar = part(el, 'avatar')!;
+      expect(avatar.localName).to.equal('call-avatar');
+      expect(await avatarShows(avatar)).to.deep.equal({ image: avatarUrl() });
+      expect(avatar.shadowRoot!.querySelector<HTMLImageElement>('[part~=image]')!.alt).to.equal('');
       await expect(el).to.be.accessible();
     });
 
@@ -202,8 +205,9 @@ describe('<participant-tile>', () => {
 
     it('renders under dir="rtl" with the label at the inline start', async () => {
       const el = await fixture<ParticipantTile>(
-        html`<participant-tile dir="rtl" style="width: 320px; height: 240px" .member=${remote({ videoAvailable: true, stream: new MediaStream() })}></participant-tile>`,
+        html`<participant-tile dir="rtl" style="width: 320px; height: 240px" .member=${remote({ videoAvailable: true, stream: await camera() })}></participant-tile>`,
       );
+      await waitUntil(() => el.matches(':state(video)'), 'the picture shows (first frame decoded)', { timeout: 5000 });
       const base = part(el, 'base')!;
       expect(getComputedStyle(base).direction).to.equal('rtl');
       const label = el.shadowRoot!.querySelector('.label')!.getBoundingClientRect();
@@ -225,10 +229,45 @@ describe('<participant-tile>', () => {
       expect(video.srcObject).to.equal(stream);
       expect(video.muted, 'the local video is muted').to.equal(true);
       expect(video.autoplay && video.playsInline).to.equal(true);
-      expect(el.matches(':state(video)')).to.equal(true);
+      await waitUntil(() => el.matches(':state(video)'), 'the picture shows (first frame decoded)', { timeout: 5000 });
       await waitUntil(() => video.videoWidth > 0 && !video.paused, 'video plays', { timeout: 5000 });
       expect(video.videoWidth).to.equal(320);
       await expect(el).to.be.accessible();
+    });
+
+    it('shows the avatar (connecting), never a black picture, until the first frame is decoded', async () => {
+      // A canvas track that sends no frame until requestFrame(): a remote camera whose first frame is late.
+      const canvas = document.createElement('canvas');
+      canvas.width = 160;
+      canvas.height = 120;
+      const stream = canvas.captureStream(0);
+      streams.push(stream);
+      const track = stream.getVideoTracks()[0] as CanvasCaptureMediaStreamTrack;
+      const store = new CallStore();
+      connectedGroup(store);
+      store.dispatch({ type: 'member-stream', userId: 'bob', stream });
+      store.dispatch({ type: 'member-media', userId: 'bob', audio: true, video: true });
+      const el = await fixture<ParticipantTile>(html`<participant-tile user-id="bob" style="width: 320px; height: 240px" .store=${store}></participant-tile>`);
+      const video = part(el, 'video') as HTMLVideoElement;
+      expect(video.srcObject, 'the video already loads').to.equal(stream);
+      expect(getComputedStyle(video).opacity, 'but is not shown').to.equal('0');
+      expect(await avatarShows(part(el, 'avatar')!)).to.deep.equal({ initial: 'B' });
+      expect(el.matches(':state(video-connecting)') && !el.matches(':state(video)')).to.equal(true);
+      expect(getComputedStyle(part(el, 'base')!).backgroundColor, 'no black box').to.not.equal('rgb(0, 0, 0)');
+      await expect(el).to.be.accessible();
+      // The first frame arrives: the picture replaces the avatar.
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = '#3a7';
+      ctx.fillRect(0, 0, 160, 120);
+      track.requestFrame();
+      await waitUntil(() => el.matches(':state(video)'), 'the picture shows', { timeout: 5000 });
+      expect(el.matches(':state(video-connecting)')).to.equal(false);
+      expect(part(el, 'avatar')).to.equal(null);
+      expect(getComputedStyle(video).opacity).to.equal('1');
+      expect(part(el, 'video'), 'the same element').to.equal(video);
+      // Shown again (a re-mounted tile, the same track): the picture at once.
+      const again = await fixture<ParticipantTile>(html`<participant-tile user-id="bob" .store=${store}></participant-tile>`);
+      expect(again.matches(':state(video)')).to.equal(true);
     });
 
     it('applies display-mode, else the store setting', async () => {

@@ -223,6 +223,20 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     }
   });
 
+  it('owns the device list: reports it at login and again on devicechange (<device-picker> reads it from the store)', async () => {
+    const alice = await loggedIn('alice');
+    const first = await waitFor('the device list at login', () => alice.log.onDeviceUpdated[0]);
+    expect(first.devices.length, 'the fake devices').to.be.greaterThan(0);
+    expect(first.devices.every((d) => ['camera', 'microphone', 'speaker'].includes(d.kind))).to.equal(true);
+    navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+    await waitFor('the device list after devicechange', () => alice.log.onDeviceUpdated.length >= 2);
+    await alice.engine.logout();
+    const seen = alice.log.onDeviceUpdated.length;
+    navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+    await new Promise((r) => requestAnimationFrame(r));
+    expect(alice.log.onDeviceUpdated.length, 'nothing after logout').to.equal(seen);
+  });
+
   it('rejects a login without a server URL, and a bad userSig', async () => {
     const engine = new WebRTCEngine();
     engines.push(engine);

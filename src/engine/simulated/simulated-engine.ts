@@ -100,6 +100,8 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
     this.#userId = params.userID;
     if (params.callWaiting !== undefined) this.#queue.callWaiting = params.callWaiting === true;
     this.emit('onConnectionStateChanged', { state: 'connected' });
+    // As the default engine: the device list, read at login.
+    this.emit('onDeviceUpdated', { devices: await this.getDeviceList() });
   }
 
   async logout(): Promise<void> {

@@ -41,6 +41,8 @@ export class CallMedia {
   #lastQualities: Record<string, number> = {};
   #queue: Promise<unknown> = Promise.resolve();
   #deviceListener: (() => void) | null = null;
+  /** Removes the permission `change` listeners of `watchDevices`. */
+  #permissionWatches: (() => void)[] = [];
 
   constructor(ctx: EngineContext, options: CallMediaOptions) {
     this.#ctx = ctx;
@@ -265,22 +267,37 @@ export class CallMedia {
 
   // ---- devices ----------------------------------------------------------------------------------
 
+  /**
+   * Keeps the kit's device list true (`onDeviceUpdated`): read once at login, again on every
+   * `devicechange`, and when camera or microphone permission changes (labels appear once granted).
+   * The engine is the only layer that reads `navigator.mediaDevices`; `<device-picker>` shows the store's list.
+   */
   watchDevices(): void {
-    const devices = (globalThis as { navigator?: Navigator }).navigator?.mediaDevices;
+    const nav = (globalThis as { navigator?: Navigator }).navigator;
+    const devices = nav?.mediaDevices;
     if (!devices?.addEventListener || this.#deviceListener) return;
-    this.#deviceListener = () => {
-      void listDevices().then(
-        (list) => this.#ctx.events.emit('onDeviceUpdated', { devices: list }),
-        noop,
-      );
+    const listener = () => {
+      void listDevices().then((list) => {
+        if (this.#deviceListener === listener) this.#ctx.events.emit('onDeviceUpdated', { devices: list });
+      }, noop);
     };
-    devices.addEventListener('devicechange', this.#deviceListener);
+    this.#deviceListener = listener;
+    devices.addEventListener('devicechange', listener);
+    listener();
+    for (const name of ['camera', 'microphone'] as const) {
+      nav?.permissions?.query({ name: name as PermissionName }).then((status) => {
+        if (this.#deviceListener !== listener) return;
+        status.addEventListener('change', listener);
+        this.#permissionWatches.push(() => status.removeEventListener('change', listener));
+      }, noop);
+    }
   }
 
   unwatchDevices(): void {
     const listener = this.#deviceListener;
     this.#deviceListener = null;
     if (listener) (globalThis as { navigator?: Navigator }).navigator?.mediaDevices?.removeEventListener('devicechange', listener);
+    for (const off of this.#permissionWatches.splice(0)) off();
   }
 
   // ---- sampling ---------------------------------------------------------------------------------
