@@ -18,7 +18,6 @@ const PATTERNS = [
   'sans-serif',
   'sans-serif:light',
   'sans-serif:bold',
-  '-apple-system',
   'Segoe UI',
   'Roboto',
   'sans-serif:lang=zh-cn',
