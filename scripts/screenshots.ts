@@ -1,53 +1,38 @@
 /**
- * README screenshots of the real UI (`npm run screenshots`): starts the demo (dev server + signaling),
- * two Chromium pages with fake camera and microphone make a real call, in the light and the dark
- * theme; writes docs/screenshots/{incoming,call}-{light,dark}.png (the incoming call: the demo page;
- * the call: the `<call-kit>` element).
+ * README screenshots (`npm run screenshots`), from the same rendering path as the visual tests
+ * (test/visual/harness.ts): Storybook stories of `<call-kit>` on the simulated engine (still
+ * synthetic video, fixed clock, scale 1) in headless Chromium, from storybook-static (the npm
+ * script builds it first). Writes docs/screenshots/{incoming,call}-{light,dark}.png and
+ * incoming-zh-cn.png.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright';
-import { assertReceivingFrom, dial, launchBrowser, openUser, startDemo, waitStatus } from '../test/e2e/harness.js';
+import { launch, openStory, serveStorybook, shoot, snapshotContext, type Clip, type Theme } from '../test/visual/harness.js';
 
 const out = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 mkdirSync(out, { recursive: true });
 
-const demo = await startDemo();
-const browser = await launchBrowser();
+/** The incoming-call banner floats at the top of the page: its band, not the empty page below. */
+const banner: Clip = { x: 0, y: 0, width: 960, height: 200 };
+
+const shots: { file: string; story: string; theme: Theme; clip?: Clip }[] = [
+  { file: 'incoming-light', story: 'elements-call-kit--ringing', theme: 'light', clip: banner },
+  { file: 'incoming-dark', story: 'elements-call-kit--ringing', theme: 'dark', clip: banner },
+  { file: 'call-light', story: 'elements-call-kit--video-1-v-1', theme: 'light' },
+  { file: 'call-dark', story: 'elements-call-kit--video-1-v-1', theme: 'dark' },
+  { file: 'incoming-zh-cn', story: 'elements-call-kit--chinese-ringing', theme: 'light', clip: banner },
+];
+
+const server = await serveStorybook();
+const browser = await launch();
 try {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 760 }, deviceScaleFactor: 1 });
-  const alice = await openUser(context, demo, 'alice');
-  const bob = await openUser(context, demo, 'bob');
-  await Promise.all([alice, bob].map((p) => p.evaluate("window.callKit.setSelfInfo({ nickName: document.title.split(' ')[0] === 'alice' ? 'Alice' : 'Bob' })")));
-
-  /** The `<call-kit>` box, or the whole page (the incoming banner floats over the page). */
-  const shoot = async (page: Page, name: string, what: 'element' | 'page' = 'element') => {
-    // Let transitions settle on a frame (no fixed wait: two rendered frames).
-    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-    if (what === 'page') await page.screenshot({ path: `${out}${name}.png`, clip: { x: 0, y: 0, width: 1000, height: 240 } });
-    else await page.locator('call-kit').screenshot({ path: `${out}${name}.png` });
-    console.log(`docs/screenshots/${name}.png`);
-  };
-
-  for (const scheme of ['light', 'dark'] as const) {
-    for (const page of [alice, bob]) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.evaluate(`document.querySelector('call-kit').setAttribute('theme', '${scheme}')`);
-    }
-    await dial(alice, 'bob');
-    await waitStatus(bob, 'calling');
-    await bob.getByRole('button', { name: 'Accept', exact: true }).waitFor();
-    await shoot(bob, `incoming-${scheme}`, 'page');
-    await bob.getByRole('button', { name: 'Accept', exact: true }).click();
-    await waitStatus(alice, 'connected');
-    await waitStatus(bob, 'connected');
-    await assertReceivingFrom(alice, 'alice', ['bob']);
-    await shoot(alice, `call-${scheme}`);
-    await alice.evaluate('window.callKit.hangup()');
-    await waitStatus(alice, 'idle');
-    await waitStatus(bob, 'idle');
+  const page = await (await snapshotContext(browser)).newPage();
+  for (const { file, story, theme, clip } of shots) {
+    await openStory(page, server.url, story, { dir: 'ltr', viewport: 'desktop', theme });
+    writeFileSync(`${out}${file}.png`, await shoot(page, theme, { clip }));
+    console.log(`docs/screenshots/${file}.png  (${story}, ${theme})`);
   }
 } finally {
   await browser.close();
-  await demo.close();
+  await server.close();
 }

@@ -5,8 +5,10 @@ import { CallMediaType } from '../src/constants.js';
 import { callKitView, outgoing, PEOPLE, pngDataUrl, ringing, type Scene } from './support/scenario.js';
 
 interface Args {
-  theme: 'light' | 'dark';
-  dir: 'ltr' | 'rtl';
+  /** Unset: the page's colour scheme (the visual tests render both). */
+  theme?: 'light' | 'dark';
+  /** Unset: the toolbar's direction (the visual tests render both). */
+  dir?: 'ltr' | 'rtl';
 }
 
 type Loaded = { scene: Scene };
@@ -19,7 +21,6 @@ type Ctx = { canvasElement: HTMLElement; loaded: Record<string, unknown> };
 const meta = {
   title: 'Elements/call-kit',
   component: 'call-kit',
-  args: { theme: 'light', dir: 'ltr' },
   argTypes: {
     theme: { control: 'inline-radio', options: ['light', 'dark'] },
     dir: { control: 'inline-radio', options: ['ltr', 'rtl'] },
@@ -36,6 +37,7 @@ const sceneOf = (loaded: Record<string, unknown>) => (loaded as Loaded).scene;
 const view = (canvas: HTMLElement) => deep(canvas, 'call-view');
 
 export const Dialing: Story = {
+  parameters: { visual: { mobile: true } },
   loaders: [async () => ({ scene: await outgoing() })],
   play: async ({ canvasElement }: Ctx) => {
     await until(() => expect(hasState(view(canvasElement), 'dialing')).toBe(true));
@@ -64,6 +66,7 @@ export const DialingVoice: Story = {
 };
 
 export const Ringing: Story = {
+  parameters: { visual: { mobile: true } },
   loaders: [async () => ({ scene: await ringing() })],
   play: async ({ canvasElement, loaded }: Ctx) => {
     await until(() => expect(deep(canvasElement, '[role=alertdialog]')).not.toBeNull());
@@ -76,6 +79,7 @@ export const Ringing: Story = {
 };
 
 export const ThreeIncoming: Story = {
+  parameters: { visual: { mobile: true } },
   name: 'Three incoming calls',
   loaders: [
     async () => {
@@ -111,6 +115,7 @@ export const RingingVoice: Story = {
 };
 
 export const Video1v1: Story = {
+  parameters: { visual: { mobile: true } },
   name: '1v1 video',
   loaders: [async () => ({ scene: await outgoing({ accepted: 1 }) })],
   play: async ({ canvasElement }: Ctx) => {
@@ -133,6 +138,7 @@ export const Video1v1: Story = {
 };
 
 export const Audio1v1: Story = {
+  parameters: { visual: { mobile: true } },
   name: '1v1 audio',
   loaders: [
     async () => {
@@ -202,6 +208,8 @@ export const PoorNetwork: Story = {
 
 const group = (size: number): Story => ({
   name: `Group of ${size}`,
+  // The phone layout of the 2- and 3-column grids.
+  parameters: { visual: { mobile: size === 4 || size === 9 } },
   loaders: [async () => ({ scene: await outgoing({ count: size - 1, accepted: size - 1 }) })],
   play: async ({ canvasElement }: Ctx) => {
     await until(() => expect(placed(canvasElement, 'grid')).toHaveLength(size));
@@ -253,6 +261,7 @@ export const Cancelled = ending('Toast: cancelled', 'The caller cancelled the ca
 
 const minimized = (video: boolean): Story => ({
   name: `Minimized ${video ? 'video' : 'voice'} call`,
+  parameters: { visual: { mobile: true } },
   loaders: [
     async () => {
       const scene = await outgoing({ video, accepted: 1, floatWindow: true });
@@ -312,6 +321,7 @@ export const Dark: Story = {
 };
 
 export const ChineseRinging: Story = {
+  parameters: { visual: { mobile: true } },
   name: 'zh-cn: ringing',
   loaders: [async () => ({ scene: await ringing({ language: 'zh-cn' }) })],
   play: async ({ canvasElement }: Ctx) => {
@@ -321,6 +331,7 @@ export const ChineseRinging: Story = {
 };
 
 export const ChineseConnected: Story = {
+  parameters: { visual: { mobile: true } },
   name: 'zh-cn: 1v1 video',
   loaders: [async () => ({ scene: await outgoing({ accepted: 1, language: 'zh-cn' }) })],
   play: async ({ canvasElement }: Ctx) => {
@@ -330,6 +341,7 @@ export const ChineseConnected: Story = {
 };
 
 export const JapaneseDialing: Story = {
+  parameters: { visual: { mobile: true } },
   name: 'ja_JP: dialing',
   loaders: [async () => ({ scene: await outgoing({ language: 'ja_JP' }) })],
   play: async ({ canvasElement }: Ctx) => {

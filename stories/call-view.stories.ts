@@ -31,6 +31,7 @@ const meta = {
     box.style.setProperty('inline-size', args.width);
     box.style.setProperty('block-size', '560px');
     const view = document.createElement('call-view');
+    view.style.setProperty('block-size', '100%');
     view.setAttribute('video-display-mode', args.videoDisplayMode);
     view.store = (loaded as Loaded).store;
     box.append(view);

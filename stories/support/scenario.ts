@@ -4,8 +4,10 @@
  * disposed when the next one loads.
  */
 import { html, type TemplateResult } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { CallMediaType } from '../../src/constants.js';
 import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
+import { syntheticVideoStream, type SyntheticVideoMode } from '../../src/engine/simulated/synthetic-video.js';
 import { registerLocale } from '../../src/i18n/index.js';
 import { CallKit } from '../../src/kit/call-kit-api.js';
 
@@ -22,6 +24,16 @@ registerLocale('ar', {});
 
 let current: Scene | null = null;
 
+/**
+ * Moving synthetic video (default) or one still frame: the Storybook global `video` (toolbar
+ * "Video"), set by a loader in .storybook/preview.ts before each story's own loaders run. The
+ * visual regression tests load stories with `globals=video:still`.
+ */
+let videoMode: SyntheticVideoMode = 'animated';
+export function setVideoMode(mode: SyntheticVideoMode): void {
+  videoMode = mode;
+}
+
 export interface SceneOptions {
   language?: string;
   floatWindow?: boolean;
@@ -34,7 +46,7 @@ export async function newScene(options: SceneOptions = {}): Promise<Scene> {
     current = null;
     await old.kit.dispose().catch(() => undefined);
   }
-  const engine = new SimulatedEngine({ syntheticMedia: true });
+  const engine = new SimulatedEngine({ syntheticMedia: true, syntheticVideo: videoMode });
   const kit = new CallKit();
   kit.enableMuteMode(true); // Stories are silent.
   if (options.language) kit.setLanguage(options.language);
@@ -61,15 +73,17 @@ export async function outgoing(options: SceneOptions & { video?: boolean; count?
   return scene;
 }
 
-/** `<call-kit>` showing the scene's kit, in a box of the given size. */
+/**
+ * `<call-kit>` showing the scene's kit, in a box of the given size. Without `theme` the page's
+ * colour scheme decides; without `dir` the surrounding direction (the toolbar's "Direction").
+ */
 export function callKitView(scene: Scene, opts: { theme?: 'light' | 'dark'; dir?: 'ltr' | 'rtl'; height?: string } = {}): TemplateResult {
-  const theme = opts.theme ?? 'light';
   return html`<div
-    dir=${opts.dir ?? 'ltr'}
-    data-theme=${theme}
-    style="color-scheme: ${theme}; height: ${opts.height ?? '100vh'}; min-height: 480px; background: ${theme === 'dark' ? '#111' : '#fff'}"
+    dir=${ifDefined(opts.dir)}
+    data-theme=${ifDefined(opts.theme)}
+    style="color-scheme: ${opts.theme ?? 'light dark'}; height: ${opts.height ?? '100vh'}; min-height: 480px; background: light-dark(#fff, #111)"
   >
-    <call-kit theme=${theme} .kit=${scene.kit}></call-kit>
+    <call-kit theme=${ifDefined(opts.theme)} .kit=${scene.kit} style="block-size: 100%"></call-kit>
   </div>`;
 }
 
@@ -89,25 +103,9 @@ export function pngDataUrl(colour: string): string {
   return canvas.toDataURL('image/png');
 }
 
-/** A live canvas video stream labelled with `label`'s initial, for stories that drive a store by hand. */
-export function canvasStream(label: string, width = 320, height = 240): MediaStream {
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const ctx = canvas.getContext('2d')!;
-  let hue = [...label].reduce((h, c) => h + c.charCodeAt(0), 0) % 360;
-  const draw = () => {
-    hue = (hue + 2) % 360;
-    ctx.fillStyle = `hsl(${hue} 45% 35%)`;
-    ctx.fillRect(0, 0, width, height);
-    ctx.fillStyle = '#fff';
-    ctx.font = '48px sans-serif';
-    ctx.textAlign = 'center';
-    ctx.fillText(label.slice(0, 1).toUpperCase(), width / 2, height / 2 + 16);
-  };
-  draw();
-  const stream = canvas.captureStream(10);
-  const [track] = stream.getVideoTracks();
-  const timer = setInterval(() => (track.readyState === 'live' ? draw() : clearInterval(timer)), 100);
+/** A synthetic video stream of `userId` (its hue, its capitalised name), for stories that drive a store by hand. */
+export function canvasStream(userId: string, width = 320, height = 240): MediaStream {
+  const stream = syntheticVideoStream(userId, userId[0]!.toUpperCase() + userId.slice(1), { mode: videoMode, width, height });
+  if (!stream) throw new Error('no canvas.captureStream in this browser');
   return stream;
 }

@@ -1,7 +1,7 @@
 /**
  * A deterministic, scripted engine for Storybook and UI unit tests only: no network, no real
  * calls. Tests and stories drive the "other side" through `remote*` methods; local media is
- * optional (a canvas-drawn stream when `syntheticMedia` is on and a DOM exists).
+ * optional (synthetic canvas video, see synthetic-video.ts, when `syntheticMedia` is on and a DOM exists).
  *
  * Several incoming calls follow the shared ringing queue (`../ringing-queue.ts`, as every engine):
  * while the current call only rings, up to 3 invitations ring in all; while dialing or in a call, one
@@ -13,6 +13,7 @@ import { CallKitError, ErrorCode } from '../../errors.js';
 import { Emitter } from '../emitter.js';
 import { END_REASON } from '../end-reasons.js';
 import { RingingQueue } from '../ringing-queue.js';
+import { syntheticVideoStream, type SyntheticVideoMode } from './synthetic-video.js';
 import type {
   CallEngine,
   CallEngineEvents,
@@ -36,6 +37,8 @@ interface SimCall {
 export interface SimulatedEngineOptions {
   /** Draw a canvas stream for local and remote video (needs a DOM). Default false. */
   syntheticMedia?: boolean;
+  /** With `syntheticMedia`: moving pictures (default) or one fixed frame for pixel snapshots. */
+  syntheticVideo?: SyntheticVideoMode;
   /** Devices `getDeviceList` reports. */
   devices?: DeviceInfo[];
 }
@@ -45,6 +48,8 @@ let nextId = 0;
 export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEngine {
   readonly name = 'simulated';
   #userId = '';
+  /** From `setSelfInfo`: the name painted on the local synthetic video. */
+  #selfName = '';
   #call: SimCall | null = null;
   #options: SimulatedEngineOptions;
   #streams: MediaStream[] = [];
@@ -184,6 +189,7 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
   }
   async setSelfInfo(profile: { name?: string; avatar?: string }): Promise<void> {
     this.#record('setSelfInfo', profile);
+    if (profile.name) this.#selfName = profile.name;
   }
 
   async destroy(): Promise<void> {
@@ -330,8 +336,8 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
     if (stream) this.emit('onRemoteStream', { userId, stream });
   }
 
-  /** A canvas-drawn stream labelled with the user id (Storybook), or null without a DOM. */
-  #synthetic(label: string, video: boolean): MediaStream | null {
+  /** A synthetic stream for `userId` (Storybook: see synthetic-video.ts), or null without a DOM. */
+  #synthetic(userId: string, video: boolean): MediaStream | null {
     if (!this.#options.syntheticMedia || typeof document === 'undefined') return null;
     if (!video) {
       // Voice calls: a silent audio track, so the UI sees media flowing (not "connecting") as in real calls.
@@ -342,25 +348,9 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
       this.#streams.push(stream);
       return stream;
     }
-    const canvas = document.createElement('canvas');
-    canvas.width = 320;
-    canvas.height = 240;
-    const ctx = canvas.getContext('2d');
-    if (!ctx || typeof canvas.captureStream !== 'function') return null;
-    let hue = [...label].reduce((h, c) => h + c.charCodeAt(0), 0) % 360;
-    const draw = () => {
-      hue = (hue + 1) % 360;
-      ctx.fillStyle = `hsl(${hue} 45% 35%)`;
-      ctx.fillRect(0, 0, canvas.width, canvas.height);
-      ctx.fillStyle = '#fff';
-      ctx.font = '48px sans-serif';
-      ctx.textAlign = 'center';
-      ctx.fillText(label.slice(0, 1).toUpperCase(), canvas.width / 2, canvas.height / 2 + 16);
-    };
-    draw();
-    const stream = canvas.captureStream(10);
-    const [track] = stream.getVideoTracks();
-    const timer = setInterval(() => (track.readyState === 'live' ? draw() : clearInterval(timer)), 100);
+    const name = (userId === this.#userId ? this.#selfName : this.#call?.members.get(userId)?.name) || userId;
+    const stream = syntheticVideoStream(userId, name, { mode: this.#options.syntheticVideo ?? 'animated' });
+    if (!stream) return null;
     this.#streams.push(stream);
     return stream;
   }
