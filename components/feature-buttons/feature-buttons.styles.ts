@@ -36,7 +36,8 @@ export const styles = css`
     text-align: center;
     -webkit-tap-highlight-color: transparent;
   }
-  .icon {
+  /* span.icon: the chevron icon given to <speaker-output-menu> (an svg.icon of this shadow tree) is not one. */
+  span.icon {
     display: grid;
     place-items: center;
     inline-size: var(--_size);
@@ -94,7 +95,7 @@ export const styles = css`
     --ck-speaker-output-menu-offset: calc(var(--_size) * 2 + var(--_gap));
   }
   @media (prefers-reduced-motion: no-preference) {
-    .icon {
+    span.icon {
       transition:
         filter 120ms ease-out,
         background-color 120ms ease-out,
@@ -105,7 +106,7 @@ export const styles = css`
     }
   }
   @media (forced-colors: active) {
-    .icon {
+    span.icon {
       border: 1px solid ButtonText;
     }
     button[aria-pressed='false'] .icon {

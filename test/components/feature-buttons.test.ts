@@ -759,6 +759,11 @@ describe('<feature-buttons>', () => {
       const icon = button(el, 'speaker').querySelector('.icon')!.getBoundingClientRect();
       const chev = chevron(el)!.getBoundingClientRect();
       expect(chev.width).to.be.at.least(24);
+      // Its icon (this element's fallback svg, slotted into the menu) stays inside it, unstyled by the big buttons' rules.
+      const chevIcon = el.shadowRoot!.querySelector('slot[name=icon-speaker-output] svg')!.getBoundingClientRect();
+      expect(chevIcon.width, 'the chevron icon is smaller than its button').to.be.below(chev.width);
+      expect(chevIcon.left).to.be.at.least(chev.left);
+      expect(chevIcon.bottom).to.be.at.most(chev.bottom);
       expect(chev.left, 'overlaps the icon').to.be.lessThan(icon.right);
       expect(chev.right).to.be.greaterThan(icon.right - chev.width);
       expect(chev.top).to.be.lessThan(icon.bottom);
