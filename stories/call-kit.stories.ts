@@ -59,9 +59,11 @@ export const DialingVoice: Story = {
     expect(hasState(view(canvasElement), 'audio')).toBe(true);
     expect(buttonNamed(canvasElement, 'Camera')).toBeNull();
     // The callee's initial (no avatar), upper-cased by CSS.
-    const avatar = viewRoot(canvasElement).querySelector('[part~=avatar]')!;
-    expect(avatar.textContent?.trim()).toBe('a');
-    expect(getComputedStyle(avatar).textTransform).toBe('uppercase');
+    const avatar = viewRoot(canvasElement).querySelector('call-avatar[part~=avatar]')!;
+    await until(() => expect(avatar.shadowRoot?.querySelector('[part~=initial]')).not.toBeNull());
+    const initial = avatar.shadowRoot!.querySelector('[part~=initial]')!;
+    expect(initial.textContent?.trim()).toBe('a');
+    expect(getComputedStyle(initial).textTransform).toBe('uppercase');
   },
 };
 
@@ -168,7 +170,8 @@ export const CameraOff: Story = {
     await until(() => expect(hasState(deep(canvasElement, 'participant-tile[user-id=alice]'), 'video')).toBe(false));
     const tile = deep(canvasElement, 'participant-tile[user-id=alice]')!;
     expect(tile.shadowRoot!.querySelector('video')).toBeNull();
-    expect(tile.shadowRoot!.querySelector('[part~=avatar]')?.textContent?.trim()).toBe('A');
+    const avatar = tile.shadowRoot!.querySelector('call-avatar[part~=avatar]');
+    expect(avatar?.shadowRoot?.querySelector('[part~=initial]')?.textContent?.trim()).toBe('A');
   },
 };
 

@@ -51,7 +51,7 @@ export const CameraOffMutedSpeaking: Story = {
   ],
   play: async ({ canvasElement, loaded }: Ctx) => {
     await until(() => expect(state(canvasElement, 'muted')).toBe(true));
-    expect(part(canvasElement, 'avatar')?.textContent?.trim()).toBe('A');
+    expect(part(canvasElement, 'avatar')?.shadowRoot?.querySelector('[part~=initial]')?.textContent?.trim()).toBe('A');
     expect(part(canvasElement, 'status')?.querySelector('[role=img]')?.getAttribute('aria-label')).toBe('Microphone is off');
     expect(part(canvasElement, 'network')?.getAttribute('aria-label')).toBe('Poor network');
     // Unmuted and loud: the speaking ring.
