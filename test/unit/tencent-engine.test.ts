@@ -711,6 +711,8 @@ test('join: a declined group call is entered later by its call id; the others se
   await bob.events.wait('onCallReceived');
   await carol.events.wait('onCallReceived');
   await bob.engine.accept();
+  // Bob enters the room, then accepts (TUICallKit's order): carol, still ringing, sees his accept.
+  await carol.events.wait('onUserAccept', (e) => e.userId === 'bob');
   await carol.engine.reject();
   await alice.events.wait('onUserReject', (e) => e.userId === 'carol');
   const wireBefore = cloud.wire.length;

@@ -11,7 +11,8 @@
  *   (`onCallReceived`, call id = `inviteID`). While any call exists, an invitation is answered at
  *   once with a busy reject (`line_busy: 'line_busy'`, `data.message: 'lineBusy'`), which the
  *   caller's engine reports as `onUserLineBusy`.
- * - **Accept** = chat `accept` + enter the announced room. **Reject** = chat `reject`.
+ * - **Accept** = enter the announced room, then chat `accept` (TUICallKit's order; if the room
+ *   cannot be entered the invitation is declined instead). **Reject** = chat `reject`.
  *   **Cancel** (hangup while dialing) = chat `cancel` of every pending invitation.
  * - **Hangup** when connected: exit the room; when that leaves at most one other member, a
  *   `hangup` payload with `call_end` (seconds) is sent as a zero-timeout invitation (TUICallKit
@@ -380,13 +381,9 @@ export class TencentEngine implements CallEngine {
       }
       throw error;
     }
+    // As TUICallKit does: enter the room first, then say yes. A caller told "accepted" by someone
+    // who never arrives would sit in an empty room (and TUICallKit ignores a hangup message).
     try {
-      this.#assertCurrent(call);
-      await this.#signaling.accept(call, inviteID, () => {
-        this.#assertCurrent(call);
-        call.answered = true;
-      });
-      this.#assertCurrent(call);
       await this.#media.op(async () => {
         this.#assertCurrent(call);
         await this.#media.enterRoom(call);
@@ -395,9 +392,23 @@ export class TencentEngine implements CallEngine {
     } catch (error) {
       if (this.#state.current === call) {
         this.#events.emit('onError', errorEvent(error));
+        // We cannot join: decline, which every TUICallKit engine honours.
         this.#state.finish(call, 'error');
-        // We said yes but cannot join: the caller must not wait for us in the room.
-        if (call.answered && !call.groupID) void this.#signaling.sendHangup(call, call.inviter, 0).catch(noop);
+        void this.#signaling.decline(call, inviteID);
+      }
+      throw error;
+    }
+    try {
+      await this.#signaling.accept(call, inviteID, () => {
+        this.#assertCurrent(call);
+        call.answered = true;
+      });
+      this.#assertCurrent(call);
+    } catch (error) {
+      // The invitation is gone (cancelled, timed out, answered elsewhere): finish leaves the room.
+      if (this.#state.current === call) {
+        this.#events.emit('onError', errorEvent(error));
+        this.#state.finish(call, 'error');
       }
       throw error;
     }

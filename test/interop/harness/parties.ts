@@ -81,13 +81,28 @@ const KIT_EVENTS: (keyof CallEngineEvents)[] = [
 export class KitParty extends Party {
   readonly engine: TencentEngine;
   readonly chat: SimChat;
+  /** Set to make this user's next TRTC `enterRoom` fail with this error. */
+  failEnter: unknown = null;
 
   constructor(world: World, userID: string, options: TencentEngineOptions = {}) {
     super(userID);
     this.chat = world.bus.chat(userID);
+    const trtcModule = world.cloud.trtcModuleFor(userID);
+    const create = trtcModule.create.bind(trtcModule);
+    trtcModule.create = (createOptions) => {
+      const trtc = create(createOptions);
+      const enter = trtc.enterRoom.bind(trtc);
+      trtc.enterRoom = async (params) => {
+        const failure = this.failEnter;
+        this.failEnter = null;
+        if (failure) throw failure;
+        return enter(params);
+      };
+      return trtc;
+    };
     this.engine = new TencentEngine({
       chat: this.chat as unknown as ChatLike,
-      loadTRTC: async () => world.cloud.trtcModuleFor(userID),
+      loadTRTC: async () => trtcModule,
       createMediaStream: fakeStreamFactory,
       roomJoinTimeoutMs: 4000,
       ...options,
