@@ -51,6 +51,8 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
   #presenceTimer: ReturnType<typeof setTimeout> | null = null;
   /** Key of the local stream last handed out ('' = none). */
   #localKey = '';
+  /** Calls for which a member's hangup record arrived (no second record from us). */
+  readonly #recorded = new WeakSet<ActiveCall>();
 
   /** `self`: our user id. Signaling and media are attached once they exist (they report to this). */
   constructor(events: Emitter<CallEngineEvents>, options: TencentEngineOptions, self: () => string) {
@@ -188,6 +190,8 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
       this.finish(call, 'cancelled');
       return;
     }
+    // Their record is the call's: we send none when they leave.
+    this.#recorded.add(call);
     this.memberOut(call, inv.inviter, 'hangup');
   }
 
@@ -371,13 +375,20 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
     const was = member.state;
     member.state = 'gone';
     for (const set of call.outgoing.values()) set.delete(userId);
-    const event = memberGoneEvent(cause, was === 'accepted' && call.phase === 'connected');
+    const connected = was === 'accepted' && call.phase === 'connected';
+    const event = memberGoneEvent(cause, connected);
     if (event) this.#events.emit(event, { userId });
     if (member.streamKey) {
       member.streamKey = '';
       this.#events.emit('onRemoteStream', { userId, stream: null });
     }
+    const totalTime = callSeconds(call);
     this.#maybeEnd(call, cause);
+    // TUICallKit's record rule (1v1): the side that stays sends the call record when the other
+    // leaves, unless the leaver already sent one (older kits, other platforms).
+    if (connected && cause === 'hangup' && !call.groupID && this.#call !== call && !this.#recorded.has(call)) {
+      void this.#signaling.sendHangup(call, [userId], totalTime).catch(() => undefined);
+    }
   }
 
   /**

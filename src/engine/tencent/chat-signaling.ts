@@ -367,14 +367,18 @@ export class ChatSignaling {
     await this.#signal(() => chat.reject({ inviteID: inv.inviteID, data }), 'busy reject failed').catch(noop);
   }
 
-  /** The v2 hangup: a zero-timeout invitation to `peer` with cmd `hangup` and `call_end` in seconds. */
-  sendHangup(call: SignaledCall, peer: string, totalTime: number): Promise<unknown> {
+  /**
+   * The v2 hangup, TUICallKit's call record: a zero-timeout invitation to `peers` (one
+   * `inviteInGroup` in a group call, C2C to the first peer otherwise) with cmd `hangup` and
+   * `call_end` in seconds.
+   */
+  sendHangup(call: SignaledCall, peers: string[], totalTime: number, extra: { excludeFromHistory?: boolean } = {}): Promise<unknown> {
     const chat = this.#chat;
-    if (!chat) return Promise.resolve();
-    const data = this.#payload(call, 'hangup', { callEnd: totalTime });
+    if (!chat || peers.length === 0) return Promise.resolve();
+    const data = this.#payload(call, 'hangup', { callEnd: totalTime, excludeFromHistory: extra.excludeFromHistory });
     return call.groupID
-      ? this.#signal(() => chat.inviteInGroup({ groupID: call.groupID, inviteeList: [peer], data, timeout: 0 }), 'hangup failed')
-      : this.#signal(() => chat.invite({ userID: peer, data, timeout: 0 }), 'hangup failed');
+      ? this.#signal(() => chat.inviteInGroup({ groupID: call.groupID, inviteeList: peers, data, timeout: 0 }), 'hangup failed')
+      : this.#signal(() => chat.invite({ userID: peers[0], data, timeout: 0 }), 'hangup failed');
   }
 
   /** Asks `peers` to switch to audio (zero-timeout `switchToAudio` invitations; 1v1 calls only). */

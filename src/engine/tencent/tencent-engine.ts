@@ -14,9 +14,12 @@
  * - **Accept** = enter the announced room, then chat `accept` (TUICallKit's order; if the room
  *   cannot be entered the invitation is declined instead). **Reject** = chat `reject`.
  *   **Cancel** (hangup while dialing) = chat `cancel` of every pending invitation.
- * - **Hangup** when connected: exit the room; when that leaves at most one other member, a
- *   `hangup` payload with `call_end` (seconds) is sent as a zero-timeout invitation (TUICallKit
- *   shows it as the call record). Remote members leaving are seen as TRTC `remote-user-exit`.
+ * - **Hangup** when connected: exit the room. The call record (a `hangup` payload with
+ *   `call_end` in seconds, a zero-timeout invitation TUICallKit shows in the chat) follows
+ *   TUICallKit's rule: in a 1v1 call the side that stays sends it when it sees the other leave
+ *   the room; a member leaving a group call sends it to the members still there. Invitations
+ *   still ringing are cancelled when the call cannot go on. Remote members leaving are seen as
+ *   TRTC `remote-user-exit`.
  * - **Invite during a call** (`inviteUser`): more invitations into the same room; they carry the
  *   call's id (`initialCallId` in the payload's `data`) so the newcomer names the call alike.
  * - **Join** (`join({ callId })`): v2 has no call server, so the engine remembers the last calls it
@@ -455,10 +458,23 @@ export class TencentEngine implements CallEngine {
     const cause: EndCause = connected ? 'hangup' : call.role === CallRole.CALLER ? 'cancelled' : 'hangup';
     this.#state.finish(call, cause);
     const tasks: Promise<unknown>[] = [];
-    // Nobody left to talk to: take back the invitations still ringing.
-    if (accepted.length === 0) tasks.push(this.#signaling.cancelInvites(call));
-    // The call ends for the last member too: send the call record TUICallKit shows.
-    if (connected && accepted.length === 1) tasks.push(this.#signaling.sendHangup(call, accepted[0].userId, totalTime));
+    // The call cannot go on without us (nobody left, or one member who is then alone): the
+    // invitees still ringing must stop, or they answer into an empty room. Chat `cancel` works
+    // for invitations nobody answered yet (every TUICallKit engine honours it). A group
+    // invitation someone already accepted is different: chat drops it on cancel (so its timeout
+    // never fires) while TUICallKit ignores the cancel and would ring for good; there, as
+    // TUICallKit's own caller does, the ringing invitees get the hangup below (a kit invitee stops
+    // ringing on it, a TUICallKit one rings out its timeout).
+    const ringing = [...call.members.values()].filter((m) => m.state === 'ringing').map((m) => m.userId);
+    if (accepted.length === 0 || (accepted.length === 1 && !call.groupID)) tasks.push(this.#signaling.cancelInvites(call));
+    // The call record follows TUICallKit's rule: in a 1v1 call the side that stays sends it (see
+    // CallState.memberOut); leaving a group call, we tell the members still in it, kept out of
+    // their unread counts while two or more remain.
+    if (connected && call.groupID && accepted.length > 0) {
+      const peers = accepted.map((m) => m.userId);
+      const to = accepted.length === 1 ? [...peers, ...ringing] : peers;
+      tasks.push(this.#signaling.sendHangup(call, to, totalTime, { excludeFromHistory: peers.length >= 2 }));
+    }
     await Promise.all(tasks.map((t) => t.catch(noop)));
   }
 
