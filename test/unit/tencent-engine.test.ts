@@ -216,7 +216,8 @@ test('1v1 video call: v2 invite on the wire, ring, accept, one TRTC room, stream
     call_end: 0,
     platform: 'web',
     userData: 'order-42',
-    data: { cmd: 'videoCall', room_id: room, str_room_id: '', inviter: 'alice', userIDs: ['bob'], message: '' },
+    // A 1v1 invitation is kept out of unread counts, as TUICallKit's is.
+    data: { cmd: 'videoCall', room_id: room, str_room_id: '', inviter: 'alice', userIDs: ['bob'], message: '', excludeFromHistoryMessage: true },
   });
   assert.deepEqual(cloud.roomMembers(`n:${room}`), ['alice'], 'the caller waits in the room');
 
@@ -908,6 +909,25 @@ test('offlinePushInfo is passed with every invitation (TUICallKit mobile apps ge
   await alice.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.AUDIO });
   assert.deepEqual((alice.chat().log.find((l) => l.method === 'invite')?.args[0] as { offlinePushInfo?: unknown }).offlinePushInfo, offlinePushInfo);
   await cleanup(alice);
+});
+
+test("without an app offlinePushInfo, invitations carry TUICallEngine's push extension; null sends none", async () => {
+  const cloud = new FakeCloud();
+  const alice = await user(cloud, 'alice');
+  await alice.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.VIDEO });
+  const push = (alice.chat().log.find((l) => l.method === 'invite')?.args[0] as { offlinePushInfo?: { extension?: string } }).offlinePushInfo;
+  assert.deepEqual(JSON.parse(push?.extension ?? '{}'), {
+    entity: { action: 2 },
+    extra_info: '',
+    timPushFeatures: { fcmNotificationType: 1, fcmPushType: 0 },
+    voip_ext: { voip_media_type: 'video', voip_type: 'call' },
+  });
+  await cleanup(alice);
+  const cloud2 = new FakeCloud();
+  const carol = await user(cloud2, 'carol', { offlinePushInfo: null });
+  await carol.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.AUDIO });
+  assert.equal('offlinePushInfo' in (carol.chat().log.find((l) => l.method === 'invite')?.args[0] as object), false);
+  await cleanup(carol);
 });
 
 test('foreign and garbage signaling never rings nor throws', async () => {

@@ -10,6 +10,7 @@
  * outgoing message waits for the previous one. This module knows nothing of the call's members
  * or phases: what a message means for the call is the engine's decision.
  */
+import { CallMediaType } from '../../constants.js';
 import { ErrorCode, CallKitError, invalidParameter } from '../../errors.js';
 import type { ConnectionState, UserProfile } from '../types.js';
 import type { ActiveCall } from './call-model.js';
@@ -72,6 +73,19 @@ interface PayloadExtra {
 }
 
 const noop = (): void => undefined;
+
+/**
+ * The offline-push `extension` TUICallEngine 3.3.4 puts on its invitations (captured from the
+ * official engine): TUICallKit's push handling reads `entity.action` 2 (a call) and `voip_ext`.
+ */
+export function officialPushExtension(mediaType: CallMediaType): string {
+  return JSON.stringify({
+    entity: { action: 2 },
+    extra_info: '',
+    timPushFeatures: { fcmNotificationType: 1, fcmPushType: 0 },
+    voip_ext: { voip_media_type: mediaType === CallMediaType.VIDEO ? 'video' : 'audio', voip_type: 'call' },
+  });
+}
 
 export class ChatSignaling {
   readonly #options: TencentEngineOptions;
@@ -275,7 +289,9 @@ export class ChatSignaling {
    */
   async invite(call: SignaledCall, userIDList: string[], timeout: number, extra: PayloadExtra = {}): Promise<number> {
     const chat = this.#requireChat();
-    const data = this.#payload(call, callCmd(call.mediaType), extra);
+    // As TUICallKit does: a 1v1 invitation is kept out of unread counts and the conversation's
+    // last message (chat derives both from excludeFromHistoryMessage); a group one stays visible.
+    const data = this.#payload(call, callCmd(call.mediaType), { excludeFromHistory: !call.groupID, ...extra });
     const record = (res: ChatResponse, invitees: string[]): void => {
       const inviteID = res?.inviteID ?? (res?.data as { inviteID?: string } | undefined)?.inviteID;
       if (typeof inviteID !== 'string' || !inviteID) throw new CallKitError(ErrorCode.SERVER_ERROR, 'chat returned no inviteID');
@@ -286,7 +302,7 @@ export class ChatSignaling {
     if (call.groupID) {
       try {
         const res = await this.#signal(
-          () => chat.inviteInGroup({ groupID: call.groupID, inviteeList: userIDList, data, timeout, ...this.#pushInfo() }),
+          () => chat.inviteInGroup({ groupID: call.groupID, inviteeList: userIDList, data, timeout, ...this.#pushInfo(call) }),
           'inviteInGroup failed',
         );
         record(res, userIDList);
@@ -299,7 +315,7 @@ export class ChatSignaling {
     let sent = 0;
     for (const userID of userIDList) {
       try {
-        const res = await this.#signal(() => chat.invite({ userID, data, timeout, ...this.#pushInfo() }), 'invite failed');
+        const res = await this.#signal(() => chat.invite({ userID, data, timeout, ...this.#pushInfo(call) }), 'invite failed');
         record(res, [userID]);
         sent++;
       } catch (error) {
@@ -328,7 +344,8 @@ export class ChatSignaling {
     const chat = this.#requireChat();
     return this.#signal(() => {
       beforeSend();
-      return chat.accept({ inviteID, data: this.#payload(call, callCmd(call.mediaType)) });
+      // Accepts are kept out of unread counts, as TUICallKit's are.
+      return chat.accept({ inviteID, data: this.#payload(call, callCmd(call.mediaType), { excludeFromHistory: true }) });
     }, 'accept failed');
   }
 
@@ -413,8 +430,15 @@ export class ChatSignaling {
     });
   }
 
-  #pushInfo(): { offlinePushInfo?: OfflinePushInfo } {
-    return this.#options.offlinePushInfo ? { offlinePushInfo: this.#options.offlinePushInfo } : {};
+  /**
+   * The invitation's offline push: the app's (`offlinePushInfo` option), with TUICallKit's
+   * `extension` when the app sets none, so a TUICallKit mobile app recognises the push as a call.
+   * `offlinePushInfo: null` sends none.
+   */
+  #pushInfo(call: SignaledCall): { offlinePushInfo?: OfflinePushInfo } {
+    const app = this.#options.offlinePushInfo;
+    if (app === null) return {};
+    return { offlinePushInfo: { ...app, extension: app?.extension ?? officialPushExtension(call.mediaType) } };
   }
 
   /** Runs a chat signaling call after the previous one settled (chat allows one at a time). */

@@ -35,8 +35,12 @@ export interface TencentEngineOptions {
    * (default 30 s; e.g. the caller cancelled while our accept was on its way).
    */
   roomJoinTimeoutMs?: number;
-  /** Offline push sent with invitations (chat's `offlinePushInfo`, for TUICallKit mobile apps). */
-  offlinePushInfo?: OfflinePushInfo;
+  /**
+   * Offline push sent with invitations (chat's `offlinePushInfo`, for TUICallKit mobile apps).
+   * Without an `extension`, TUICallEngine's own is used (`entity.action: 2`, `voip_ext`); by
+   * default only that extension is sent. `null` sends no offline push at all.
+   */
+  offlinePushInfo?: OfflinePushInfo | null;
 }
 
 /** Who the engine is logged in as: chat login, TRTC `enterRoom` and the virtual background use it. */
