@@ -28,8 +28,6 @@ if (!process.env.INTEROP_VERBOSE) {
 
 /** Per scenario: long enough for two ring timeouts of chat signaling's 1 s ticks. */
 const T = { timeout: 30_000 };
-/** A scenario documenting a known mismatch: reported, not failing, until its fix lands (then it becomes `T`). */
-const known = (fix: string): { timeout: number; todo: string } => ({ ...T, todo: `known mismatch until ${fix}` });
 
 const world = new World('tui');
 const tui = new OfficialParty(world, 'tui');
@@ -445,7 +443,7 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
       assert.equal(tui.has('onCallMediaTypeChanged', tuiMark), false);
     });
 
-    it('the kit switches: its own side goes audio at once and does not wait for the official peer (F7)', known('F7'), async () => {
+    it('the kit switches: its own side goes audio at once and does not wait for the official peer (F7)', T, async () => {
       const kit = await kitUser('kit');
       const since = world.bus.wire.length;
       await kitCallsOfficial(kit, CallMediaType.VIDEO);

@@ -68,11 +68,14 @@ export type SignaledCall = Pick<
 interface PayloadExtra {
   callEnd?: number;
   excludeFromHistory?: boolean;
+  switchMarker?: boolean;
   inviter?: string;
   initialCallId?: string;
 }
 
 const noop = (): void => undefined;
+/** TUICallEngine's timeout on a switch-to-audio request. */
+const SWITCH_TIMEOUT_S = 30;
 
 /**
  * The offline-push `extension` TUICallEngine 3.3.4 puts on its invitations (captured from the
@@ -398,13 +401,17 @@ export class ChatSignaling {
       : this.#signal(() => chat.invite({ userID: peers[0], data, timeout: 0 }), 'hangup failed');
   }
 
-  /** Asks `peers` to switch to audio (zero-timeout `switchToAudio` invitations; 1v1 calls only). */
+  /**
+   * Asks `peers` to switch to audio (`switchToAudio` invitations shaped like TUICallEngine's: the
+   * `switch_to_audio_call` marker, a 30 s timeout; 1v1 calls only). Nobody waits for the answer:
+   * TUICallEngine 3.3.4 acknowledges the request but stays in video on its own side.
+   */
   async sendSwitchToAudio(call: SignaledCall, peers: string[]): Promise<void> {
     const chat = this.#chat;
     if (!chat || call.groupID) return;
-    const data = this.#payload(call, 'switchToAudio', { excludeFromHistory: true });
+    const data = this.#payload(call, 'switchToAudio', { excludeFromHistory: true, switchMarker: true });
     await Promise.all(
-      peers.map((userID) => this.#signal(() => chat.invite({ userID, data, timeout: 0 }), 'switchToAudio failed').catch(noop)),
+      peers.map((userID) => this.#signal(() => chat.invite({ userID, data, timeout: SWITCH_TIMEOUT_S }), 'switchToAudio failed').catch(noop)),
     );
   }
 
@@ -427,6 +434,7 @@ export class ChatSignaling {
       callEnd: extra.callEnd,
       userData: call.userData,
       excludeFromHistory: extra.excludeFromHistory,
+      switchMarker: extra.switchMarker,
     });
   }
 
