@@ -14,6 +14,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { CallEndReason, CallMediaType } from '../../src/constants.js';
+import { ErrorCode } from '../../src/errors.js';
 import { KitParty, OfficialParty, until, World } from './harness/parties.js';
 import { OfficialTRTC } from './harness/official.js';
 
@@ -430,6 +431,36 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
       await kit2.engine.joinInGroupCall({ groupID: 'team-8', roomID: 'war-room', mediaType: CallMediaType.AUDIO });
       await until('three in the string room', () => world.roomMembers('war-room').length === 3);
       await until('the official sees the newcomer', () => tui.events('onUserJoin', tuiMark).some((e) => e.data.userID === kit2.userID));
+    });
+  });
+
+  describe('several callees without a group (M3, kit-only)', { concurrency: false }, () => {
+    it('M3: the official callee treats a group-less multi-callee call as 1v1 and leaves when another member does', T, async () => {
+      const kit = await kitUser('kit');
+      const kit2 = await kitUser('kit2');
+      const tuiMark = tui.mark;
+      await kit.engine.calls({ userIDList: ['tui', kit2.userID], mediaType: CallMediaType.AUDIO, timeout: 10 });
+      const received = await tui.wait('onCallReceived', tuiMark);
+      assert.deepEqual(received.data.calleeIdList, ['tui'], 'the official callee sees a 1v1 call');
+      await kit2.wait('onCallReceived');
+      await tui.engine.accept();
+      await kit2.engine.accept();
+      const room = kit.engine.roomId as number;
+      await until('three in the room', () => world.roomMembers(room).length === 3);
+      await kit2.engine.hangup();
+      // The documented kit-only behaviour: the official side's call ends with the other callee's exit.
+      await tui.wait('onCallEnd', tuiMark);
+    });
+
+    it('F3: multiCalleeNeedsGroup refuses several callees without a groupID, and places them with one', T, async () => {
+      const kit = await kitUser('kit', { multiCalleeNeedsGroup: true });
+      const since = world.bus.wire.length;
+      await assert.rejects(kit.engine.calls({ userIDList: ['tui', 'someone'], mediaType: CallMediaType.AUDIO }), { code: ErrorCode.INVALID_PARAMETER });
+      assert.equal(sentBy(kit.userID, since).length, 0, 'nothing sent');
+      world.bus.createGroup('team-12', [kit.userID, 'someone', 'tui']);
+      const tuiMark = tui.mark;
+      await kit.engine.calls({ userIDList: ['tui', 'someone'], mediaType: CallMediaType.AUDIO, groupID: 'team-12', timeout: 10 });
+      await tui.wait('onCallReceived', tuiMark);
     });
   });
 

@@ -82,8 +82,10 @@ export class TencentEngine implements CallEngine {
   #user: TencentUser = { sdkAppId: 0, userId: '', userSig: '' };
   #connection: ConnectionState = 'disconnected';
   #destroyed = false;
+  readonly #options: TencentEngineOptions;
 
   constructor(options: TencentEngineOptions = {}) {
+    this.#options = options;
     const state = new CallState(this.#events, options, () => this.#user.userId);
     this.#media = new TrtcMedia(options, state, () => this.#user);
     this.#signaling = new ChatSignaling(options, state, {
@@ -178,6 +180,9 @@ export class TencentEngine implements CallEngine {
       throw invalidParameter('mediaType must be CallMediaType.AUDIO (1) or CallMediaType.VIDEO (2)');
     }
     const groupID = typeof params.groupID === 'string' ? params.groupID : '';
+    if (userIDList.length > 1 && !groupID && this.#options.multiCalleeNeedsGroup) {
+      throw invalidParameter('several callees need a groupID (multiCalleeNeedsGroup: TUICallKit callees treat a call without a group as 1v1)');
+    }
     const timeout = typeof params.timeout === 'number' && params.timeout >= 0 ? params.timeout : DEFAULT_TIMEOUT_S;
     const call = newCall({
       callId: '',
