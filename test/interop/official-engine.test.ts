@@ -12,11 +12,15 @@
  * use short ones.
  */
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { CallEndReason, CallMediaType } from '../../src/constants.js';
 import { ErrorCode } from '../../src/errors.js';
 import { KitParty, OfficialParty, until, World } from './harness/parties.js';
 import { OfficialTRTC } from './harness/official.js';
+import type { BusMessage } from './harness/chat-bus.js';
+import { parseSignalingMessage } from '../../src/engine/tencent/wire.js';
 
 // The official engine and its wasm log every step to the console: keep the test output readable.
 if (!process.env.INTEROP_VERBOSE) {
@@ -53,6 +57,55 @@ function hangupRecords(room: number | string): { from: string; callEnd: unknown;
       callEnd: m.payload?.call_end,
       excluded: Boolean((m.options.messageControlInfo as { excludedFromUnreadCount?: boolean } | undefined)?.excludedFromUnreadCount),
     }));
+}
+
+interface CapturedFixture {
+  description: string;
+  source: string;
+  provenance: string;
+  captured: true;
+  message: Record<string, unknown> & { payload: { data: string; description: string; extension: string } };
+  expected: unknown;
+}
+
+/** A captured bus message as a fixture: fixed ids, times and user names, the parse expected of it. */
+function normalizeCaptured(message: BusMessage, description: string, name: (user: string) => string): CapturedFixture {
+  const envelope = JSON.parse(message.payload.data) as Record<string, unknown> & { inviteeList: string[]; inviter: string; data: string };
+  // Rooms of calls the kit placed are random: written as the one the official calls used.
+  const room = (JSON.parse(envelope.data) as { room_id?: unknown }).room_id;
+  const rename = (text: string): string => {
+    const renamed = text.replace(/\b(kit2?-\d+)\b/g, (user) => name(user));
+    return typeof room === 'number' && room > 0 ? renamed.split(`:${room}`).join(':31397065') : renamed;
+  };
+  const fixed = {
+    ...envelope,
+    inviteID: '0fc1a1e0-3a4b-4c5d-8e6f-334000000001',
+    inviter: name(envelope.inviter),
+    inviteeList: envelope.inviteeList.map(name),
+    data: rename(envelope.data),
+  };
+  const data = JSON.stringify(fixed);
+  const parsed = parseSignalingMessage({ type: 'TIMCustomElem', payload: { data } });
+  return {
+    description,
+    source: 'TUICallEngine 3.3.4 (@tencentcloud/call-engine-js, the official web engine), v2 signaling',
+    provenance:
+      'captured: official engine 3.3.4 output over a simulated transport (test/interop: the real @tencentcloud/chat 3.6.6 signaling module on an in-memory bus); ids, times and user names normalized. Regenerate with INTEROP_WRITE_FIXTURES=1 npm run test:interop',
+    captured: true,
+    message: {
+      ID: 'captured-3.3.4',
+      type: 'TIMCustomElem',
+      from: name(message.from),
+      to: name(message.to),
+      conversationType: message.conversationType,
+      conversationID: `${message.conversationType}${name(message.to)}`,
+      priority: message.priority,
+      time: 1796200000,
+      payload: { data, description: '', extension: '' },
+      cloudCustomData: '',
+    },
+    expected: parsed,
+  };
 }
 
 /** Messages sent by `from` since index `since` of the wire. */
@@ -588,6 +641,102 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
       const ext = JSON.parse(push.extension) as { entity?: { action?: number }; voip_ext?: { voip_media_type?: string; voip_type?: string } };
       assert.equal(ext.entity?.action, 2);
       assert.deepEqual(ext.voip_ext, { voip_media_type: 'video', voip_type: 'call' });
+    });
+  });
+
+  describe('fixtures captured from the official engine (F8)', { concurrency: false }, () => {
+    /**
+     * The official engine's own messages, normalized (fixed message ids, times, invite ids; the
+     * room is given), compared with `test/fixtures/tuicallkit-v2/official-3.3.4-*.json`. With
+     * INTEROP_WRITE_FIXTURES=1 the files are written instead.
+     */
+    const ROOM = 31397065;
+    const captured = new Map<string, { description: string; message: BusMessage }>();
+    const capture = (name: string, description: string, since: number, pick: (m: ReturnType<typeof world.bus.log.at>) => boolean): void => {
+      const i = world.bus.log.findIndex((m, index) => index >= since && m.from === 'tui' && pick(m));
+      assert.ok(i >= 0, `captured ${name}`);
+      captured.set(name, { description, message: world.bus.wire[i] });
+    };
+
+    it('captures invite, accept, reject, busy reject, cancel, hangup record, group invite and switch request', { timeout: 60_000 }, async () => {
+      // invite 1v1 + cancel
+      let kit = await kitUser('kit');
+      let since = world.bus.wire.length;
+      await tui.engine.call({ userID: kit.userID, type: CallMediaType.VIDEO, roomID: ROOM, timeout: 30 });
+      await kit.wait('onCallReceived');
+      capture('invite-video-1v1', 'TUICallEngine 3.3.4 invites 1v1 to a video call (C2C, timeout 30).', since, (m) => m?.action === 1);
+      await tui.engine.hangup();
+      await kit.wait('onCallEnd');
+      capture('cancel', 'TUICallEngine 3.3.4 cancels its ringing invitation (chat cancel, actionType 2).', since, (m) => m?.action === 2);
+      await cleanup();
+      // accept + hangup record (the official user stays) + switch request
+      kit = await kitUser('kit');
+      since = world.bus.wire.length;
+      const tuiMark = tui.mark;
+      await kit.engine.calls({ userIDList: ['tui'], mediaType: CallMediaType.VIDEO, timeout: 30 });
+      await tui.wait('onCallReceived', tuiMark);
+      await tui.engine.accept();
+      await kit.wait('onUserJoin');
+      capture('accept', 'TUICallEngine 3.3.4 accepts a video call (chat accept, actionType 3).', since, (m) => m?.action === 3);
+      void tui.engine.switchCallMediaType(CallMediaType.AUDIO).catch(() => undefined);
+      await kit.wait('onCallMediaTypeChanged');
+      capture('switch-to-audio', 'TUICallEngine 3.3.4 asks to switch the call to audio (an invitation, timeout 30, with the switch_to_audio_call marker).', since, (m) => m?.action === 1 && (m.payload?.data as { cmd?: string }).cmd === 'switchToAudio');
+      await kit.engine.hangup();
+      await until('the record', () => world.bus.log.slice(since).some((m) => m.from === 'tui' && (m.payload?.data as { cmd?: string }).cmd === 'hangup'));
+      capture('hangup-record', 'TUICallEngine 3.3.4 stays when the other side hangs up a 1v1 call: it sends the call record (hangup, call_end in seconds, timeout 0).', since, (m) => m?.action === 1 && (m.payload?.data as { cmd?: string }).cmd === 'hangup');
+      await cleanup();
+      // reject
+      kit = await kitUser('kit');
+      since = world.bus.wire.length;
+      await kit.engine.calls({ userIDList: ['tui'], mediaType: CallMediaType.AUDIO, timeout: 30 });
+      await tui.wait('onCallReceived', tui.mark - 1).catch(() => undefined);
+      await until('ringing', () => tui.busy);
+      await tui.engine.reject();
+      await kit.wait('onCallEnd');
+      capture('reject', 'TUICallEngine 3.3.4 declines an audio call (chat reject, actionType 4).', since, (m) => m?.action === 4);
+      await cleanup();
+      // busy reject: the official user is in a call, a second kit user calls
+      const first = await kitUser('kit');
+      await kitCallsOfficial(first, CallMediaType.AUDIO);
+      kit = await kitUser('kit');
+      since = world.bus.wire.length;
+      await kit.engine.calls({ userIDList: ['tui'], mediaType: CallMediaType.AUDIO, timeout: 30 });
+      await kit.wait('onCallEnd');
+      capture('reject-line-busy', 'TUICallEngine 3.3.4, already in a call, answers an invitation with a busy reject (data.message "lineBusy", line_busy).', since, (m) => m?.action === 4);
+      await cleanup();
+      // group invite
+      kit = await kitUser('kit');
+      const kit2 = await kitUser('kit');
+      world.bus.createGroup('team-f8', [kit.userID, kit2.userID, 'tui']);
+      since = world.bus.wire.length;
+      await tui.engine.groupCall({ userIDList: [kit.userID, kit2.userID], type: CallMediaType.AUDIO, groupID: 'team-f8', roomID: ROOM, timeout: 30 });
+      await kit.wait('onCallReceived');
+      capture('invite-audio-group', 'TUICallEngine 3.3.4 invites two members of a group to an audio call (inviteInGroup, visible in history).', since, (m) => m?.action === 1);
+      await cleanup();
+    });
+
+    it('every captured message matches its fixture (the fixtures are the official engine\'s own output)', T, () => {
+      assert.equal(captured.size, 8);
+      const names = new Map<string, string>();
+      const name = (user: string): string => {
+        if (user === 'tui' || user === 'team-f8') return user;
+        if (!names.has(user)) names.set(user, names.size === 0 ? 'kit' : `kit${names.size + 1}`);
+        return names.get(user) as string;
+      };
+      for (const [key, { description, message }] of captured) {
+        names.clear();
+        const fixture = normalizeCaptured(message, description, name);
+        const file = fileURLToPath(new URL(`../fixtures/tuicallkit-v2/official-3.3.4-${key}.json`, import.meta.url));
+        if (process.env.INTEROP_WRITE_FIXTURES) {
+          writeFileSync(file, `${JSON.stringify(fixture, null, 2)}\n`);
+          continue;
+        }
+        const stored = JSON.parse(readFileSync(file, 'utf8')) as { message: { payload: { data: string } } };
+        const a = JSON.parse(stored.message.payload.data) as { data: string };
+        const b = JSON.parse(fixture.message.payload.data) as { data: string };
+        assert.deepEqual(JSON.parse(b.data.replace(/"call_end":\d+/, '"call_end":0')), JSON.parse(a.data.replace(/"call_end":\d+/, '"call_end":0')), key);
+        assert.equal(b.data.endsWith('\n'), true, `${key}: the official payload ends with a newline`);
+      }
     });
   });
 
