@@ -36,9 +36,11 @@ export interface InitParams {
   server?: string;
   /**
    * `'webrtc'` (default: browser WebRTC + our signaling server), `'tencent'` (Tencent Cloud: Chat
-   * signaling + TRTC media, loaded with a dynamic import only when chosen), or an engine instance.
+   * signaling + TRTC media, loaded with a dynamic import only when chosen), `'tuicall'` (Tencent's
+   * own TUICallEngine from `@tencentcloud/call-engine-js`, for TUICallKit fleets on v3; lazy too),
+   * or an engine instance.
    */
-  engine?: 'webrtc' | 'tencent' | CallEngine;
+  engine?: 'webrtc' | 'tencent' | 'tuicall' | CallEngine;
   /** ICE servers for the default engine (STUN/TURN); default none. */
   iceServers?: RTCIceServer[];
   /** Tencent engine: an existing `@tencentcloud/chat` instance (TUICallKit's `tim`); never logged out by the kit. */
@@ -191,8 +193,8 @@ export class CallKit extends EventTarget {
   async init(params: InitParams): Promise<void> {
     const valid = validateInitParams(params);
     const choice = (params as { engine?: unknown }).engine ?? 'webrtc';
-    if (choice !== 'webrtc' && choice !== 'tencent' && (typeof choice !== 'object' || choice === null || typeof (choice as CallEngine).login !== 'function')) {
-      throw invalidParameter("engine must be 'webrtc', 'tencent' or a CallEngine instance");
+    if (choice !== 'webrtc' && choice !== 'tencent' && choice !== 'tuicall' && (typeof choice !== 'object' || choice === null || typeof (choice as CallEngine).login !== 'function')) {
+      throw invalidParameter("engine must be 'webrtc', 'tencent', 'tuicall' or a CallEngine instance");
     }
     if (this.#initializing) throw new CallKitError(ErrorCode.INVALID_STATE, 'init() is already running');
     if (this.#engine) {
@@ -207,6 +209,9 @@ export class CallKit extends EventTarget {
     else if (choice === 'tencent') {
       const { TencentEngine } = await import('../engine/tencent/index.js');
       engine = new TencentEngine({ chat: params.tim as never, assetsPath: params.assetsPath });
+    } else if (choice === 'tuicall') {
+      const { TUICallEngineAdapter } = await import('../engine/tuicall/index.js');
+      engine = new TUICallEngineAdapter({ chat: (params.tim ?? undefined) as object | undefined });
     } else engine = choice as CallEngine;
     this.#engine = engine;
     this.#bindEngine(engine);
