@@ -105,8 +105,21 @@ class Emitter {
 
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
 
-export class ChatBus {
-  readonly chats = new Set<SimChat>();
+/** Whatever the bus delivers to: a {@link SimChat} here, or one relayed to a worker thread. */
+export interface BusEndpoint {
+  readonly userID: string;
+  readonly ready: boolean;
+  receive(message: BusMessage): void;
+}
+
+/** What a {@link SimChat} sends through. */
+export interface BusLike {
+  nextId(): string;
+  send(sender: BusEndpoint, message: BusMessage): void;
+}
+
+export class ChatBus implements BusLike {
+  readonly chats = new Set<BusEndpoint>();
   readonly groups = new Map<string, Set<string>>();
   /** Every message sent, in order. */
   readonly wire: BusMessage[] = [];
@@ -129,7 +142,7 @@ export class ChatBus {
   }
 
   /** Delivers in order, each message a macrotask later (a network hop). */
-  send(sender: SimChat, message: BusMessage): void {
+  send(sender: BusEndpoint, message: BusMessage): void {
     this.wire.push(message);
     const recipients =
       message.conversationType === 'GROUP'
@@ -160,18 +173,18 @@ export class ChatBus {
  * A logged-in chat user: the slice of `TencentCloudChat` both engines call, with signaling by the
  * real module. `TencentCloudChat.EVENT` names are the SDK's.
  */
-export class SimChat {
+export class SimChat implements BusEndpoint {
   readonly userID: string;
   ready = false;
   loggedIn = false;
-  readonly #bus: ChatBus;
+  readonly #bus: BusLike;
   readonly #out = new Emitter();
   readonly #in = new Emitter();
   readonly #sig: SignalingModule;
   /** Calls the official engine made through `callExperimentalAPI` (api names). */
   readonly experimental: string[] = [];
 
-  constructor(bus: ChatBus, userID: string) {
+  constructor(bus: BusLike, userID: string) {
     this.#bus = bus;
     this.userID = userID;
     const SignalingModuleClass = loadSignalingModule();

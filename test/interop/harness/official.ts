@@ -28,7 +28,7 @@ const ENV_PROBE =
   'i="object"==("undefined"==typeof process?"undefined":X(process))&&"object"==X(process.versions)&&"string"==typeof process.versions.node';
 
 /** TRTC.EVENT / TRTC.TYPE values of trtc-sdk-v5 that trtc-cloud-js-sdk reads. */
-const TRTC_EVENT = {
+export const TRTC_EVENT = {
   ERROR: 'error',
   AUTOPLAY_FAILED: 'autoplay-failed',
   KICKED_OUT: 'kicked-out',
@@ -52,7 +52,7 @@ const TRTC_EVENT = {
   CUSTOM_MESSAGE: 'custom-message',
   FIRST_VIDEO_FRAME: 'first-video-frame',
 };
-const TRTC_TYPE = {
+export const TRTC_TYPE = {
   SCENE_LIVE: 'live',
   SCENE_RTC: 'rtc',
   ROLE_ANCHOR: 'anchor',
@@ -250,6 +250,11 @@ export interface OfficialEngine {
 let loaded: Promise<OfficialModule> | null = null;
 /** The `trtc-sdk-v5` module answered to the official stack; set before the engine creates TRTC. */
 let trtcModule: Record<string, unknown> | null = null;
+
+/** Answers the official stack's `trtc-sdk-v5` with `module` (a worker's relay to the main thread's rooms). */
+export function useTrtcModule(module: Record<string, unknown>): void {
+  trtcModule = module;
+}
 
 /** Points the official stack's `trtc-sdk-v5` at `cloud` (before the first call). */
 export function useOfficialRooms(cloud: FakeCloud, label: string): void {

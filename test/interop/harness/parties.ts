@@ -31,7 +31,7 @@ export async function until<T>(what: string, fn: () => T | undefined | null | fa
   }
 }
 
-abstract class Party {
+export abstract class Party {
   readonly seen: Seen[] = [];
   constructor(readonly userID: string) {}
 
