@@ -14,12 +14,10 @@
  * - **Accept** = enter the announced room, then chat `accept` (TUICallKit's order; if the room
  *   cannot be entered the invitation is declined instead). **Reject** = chat `reject`.
  *   **Cancel** (hangup while dialing) = chat `cancel` of every pending invitation.
- * - **Hangup** when connected: exit the room. The call record (a `hangup` payload with
- *   `call_end` in seconds, a zero-timeout invitation TUICallKit shows in the chat) follows
- *   TUICallKit's rule: in a 1v1 call the side that stays sends it when it sees the other leave
- *   the room; a member leaving a group call sends it to the members still there. Invitations
- *   still ringing are cancelled when the call cannot go on. Remote members leaving are seen as
- *   TRTC `remote-user-exit`.
+ * - **Hangup** when connected: exit the room. The call record (`hangup` payload, `call_end` in
+ *   seconds, zero-timeout invitation) follows TUICallKit: 1v1, the side that stays sends it; a
+ *   group leaver sends it to those still there. Ringing invitees stop when the call cannot go
+ *   on. Remote members leaving are seen as TRTC `remote-user-exit`.
  * - **Invite during a call** (`inviteUser`): more invitations into the same room; they carry the
  *   call's id (`initialCallId` in the payload's `data`) so the newcomer names the call alike.
  * - **Join** (`join({ callId })`): v2 has no call server, so the engine remembers the last calls it
@@ -389,8 +387,8 @@ export class TencentEngine implements CallEngine {
       }
       throw error;
     }
-    // As TUICallKit does: enter the room first, then say yes. A caller told "accepted" by someone
-    // who never arrives would sit in an empty room (and TUICallKit ignores a hangup message).
+    // As TUICallKit: enter the room, then say yes (a caller told "accepted" by someone who never
+    // arrives sits in an empty room; TUICallKit ignores a hangup message).
     try {
       await this.#media.op(async () => {
         this.#assertCurrent(call);
@@ -463,18 +461,14 @@ export class TencentEngine implements CallEngine {
     const cause: EndCause = connected ? 'hangup' : call.role === CallRole.CALLER ? 'cancelled' : 'hangup';
     this.#state.finish(call, cause);
     const tasks: Promise<unknown>[] = [];
-    // The call cannot go on without us (nobody left, or one member who is then alone): the
-    // invitees still ringing must stop, or they answer into an empty room. Chat `cancel` works
-    // for invitations nobody answered yet (every TUICallKit engine honours it). A group
-    // invitation someone already accepted is different: chat drops it on cancel (so its timeout
-    // never fires) while TUICallKit ignores the cancel and would ring for good; there, as
-    // TUICallKit's own caller does, the ringing invitees get the hangup below (a kit invitee stops
-    // ringing on it, a TUICallKit one rings out its timeout).
+    // The call cannot go on without us (nobody left, or one member then alone): invitees still
+    // ringing must stop. Chat `cancel` for invitations nobody answered (every engine honours it);
+    // not for a group invitation someone accepted (chat would drop it, TUICallKit ignore the
+    // cancel and ring for good): there the ringing get the hangup below, as from TUICallKit.
     const ringing = [...call.members.values()].filter((m) => m.state === 'ringing').map((m) => m.userId);
     if (accepted.length === 0 || (accepted.length === 1 && !call.groupID)) tasks.push(this.#signaling.cancelInvites(call));
-    // The call record follows TUICallKit's rule: in a 1v1 call the side that stays sends it (see
-    // CallState.memberOut); leaving a group call, we tell the members still in it, kept out of
-    // their unread counts while two or more remain.
+    // Call record, TUICallKit's rule: 1v1, the side that stays sends it (CallState.memberOut);
+    // leaving a group call, we tell those still in it (out of unread counts while 2+ remain).
     if (connected && call.groupID && accepted.length > 0) {
       const peers = accepted.map((m) => m.userId);
       const to = accepted.length === 1 ? [...peers, ...ringing] : peers;
