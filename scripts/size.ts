@@ -44,7 +44,8 @@ const SDKS = ['trtc-sdk-v5', '@tencentcloud/*'];
 const tencentLazy: Plugin = {
   name: 'tencent-lazy',
   setup(b) {
-    b.onResolve({ filter: /engine\/tencent\/index\.js$/ }, (args) => ({ path: args.path, external: true }));
+    // The lazily imported engines (tencent, tuicall) are chunks of their own.
+    b.onResolve({ filter: /engine\/(tencent|tuicall)\/index\.js$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 

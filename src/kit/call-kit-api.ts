@@ -91,6 +91,9 @@ export class CallKit extends EventTarget {
     else if (choice === 'tencent') {
       const { TencentEngine } = await import('../engine/tencent/index.js');
       engine = new TencentEngine({ chat: params.tim as never, assetsPath: params.assetsPath });
+    } else if (choice === 'tuicall') {
+      const { TUICallEngineAdapter } = await import('../engine/tuicall/index.js');
+      engine = new TUICallEngineAdapter({ chat: (params.tim ?? undefined) as object | undefined });
     } else engine = choice;
     this.#engine = engine;
     this.#unbindEngine = this.#events.bind(engine);

@@ -16,9 +16,11 @@ export interface InitParams {
   server?: string;
   /**
    * `'webrtc'` (default: browser WebRTC + our signaling server), `'tencent'` (Tencent Cloud: Chat
-   * signaling + TRTC media, loaded with a dynamic import only when chosen), or an engine instance.
+   * signaling + TRTC media, loaded with a dynamic import only when chosen), `'tuicall'` (Tencent's
+   * own TUICallEngine from `@tencentcloud/call-engine-js`, for TUICallKit fleets on v3; lazy too),
+   * or an engine instance.
    */
-  engine?: 'webrtc' | 'tencent' | CallEngine;
+  engine?: 'webrtc' | 'tencent' | 'tuicall' | CallEngine;
   /** ICE servers for the default engine (STUN/TURN); default none. */
   iceServers?: RTCIceServer[];
   /** Tencent engine: an existing `@tencentcloud/chat` instance (TUICallKit's `tim`); never logged out by the kit. */

@@ -126,12 +126,12 @@ export function validateBoolean(value: unknown, what: string): boolean {
   return value;
 }
 
-/** `init({ engine })`: `'webrtc'` (the default), `'tencent'` or an engine instance. */
-export function validateEngineChoice(value: unknown): 'webrtc' | 'tencent' | CallEngine {
+/** `init({ engine })`: `'webrtc'` (the default), `'tencent'`, `'tuicall'` or an engine instance. */
+export function validateEngineChoice(value: unknown): 'webrtc' | 'tencent' | 'tuicall' | CallEngine {
   const choice = value ?? 'webrtc';
-  if (choice === 'webrtc' || choice === 'tencent') return choice;
+  if (choice === 'webrtc' || choice === 'tencent' || choice === 'tuicall') return choice;
   if (typeof choice !== 'object' || choice === null || typeof (choice as CallEngine).login !== 'function') {
-    throw invalidParameter("engine must be 'webrtc', 'tencent' or a CallEngine instance");
+    throw invalidParameter("engine must be 'webrtc', 'tencent', 'tuicall' or a CallEngine instance");
   }
   return choice as CallEngine;
 }

@@ -460,6 +460,8 @@ function scenarios(harness: EngineHarness): void {
       await waitFor('bob and carol ring', () => count(bob, 'onCallReceived') === 1 && count(carol, 'onCallReceived') === 1);
       await bob.engine.accept();
       await waitFor('alice: begins with bob', () => count(alice, 'onUserJoin') === 1 && count(bob, 'onUserJoin') === 1);
+      // Bob's accept may reach carol after his room entry (the Tencent engine enters, then accepts).
+      await waitFor('carol: saw bob answer', () => count(carol, 'onUserAccept') === 1);
       await carol.engine.reject();
       await waitFor('alice: carol declined', () => count(alice, 'onUserReject') === 1);
       await waitFor('bob: carol declined', () => count(bob, 'onUserReject') === 1);

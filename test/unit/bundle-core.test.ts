@@ -43,6 +43,7 @@ const LAZY_SOURCES = [
   'src/engine/tencent/trtc-media.ts',
   'src/engine/tencent/default-loaders.ts',
   'src/engine/tencent/dev-usersig.ts',
+  'src/engine/tuicall/tuicall-engine.ts',
 ];
 const SDK_PATHS = ['node_modules/trtc-sdk-v5/', 'node_modules/@tencentcloud/'];
 
@@ -179,6 +180,8 @@ describe('core bundle: no TRTC, no chat, no secret-key code', () => {
   it('positive control: the same build reaches the Tencent engine and both SDKs only through import()', () => {
     const lazyInputs = lazy.flatMap((o) => Object.keys(o.meta.inputs));
     assert.ok(lazyInputs.some((i) => i.endsWith('src/engine/tencent/tencent-engine.ts')), 'the Tencent engine is a lazy chunk');
+    assert.ok(lazyInputs.some((i) => i.endsWith('src/engine/tuicall/tuicall-engine.ts')), 'the tuicall engine is a lazy chunk');
+    assert.equal(core.flatMap((o) => Object.keys(o.meta.inputs)).some((i) => i.includes('src/engine/tuicall/')), false, 'no tuicall code in the core');
     assert.ok(lazyInputs.some((i) => i.includes('node_modules/trtc-sdk-v5/')), 'TRTC is a lazy chunk');
     assert.ok(lazyInputs.some((i) => i.includes('node_modules/@tencentcloud/chat/')), 'chat is a lazy chunk');
     const lazyText = lazy.map((o) => o.text).join('\n');

@@ -216,7 +216,8 @@ test('1v1 video call: v2 invite on the wire, ring, accept, one TRTC room, stream
     call_end: 0,
     platform: 'web',
     userData: 'order-42',
-    data: { cmd: 'videoCall', room_id: room, str_room_id: '', inviter: 'alice', userIDs: ['bob'], message: '' },
+    // A 1v1 invitation is kept out of unread counts, as TUICallKit's is.
+    data: { cmd: 'videoCall', room_id: room, str_room_id: '', inviter: 'alice', userIDs: ['bob'], message: '', excludeFromHistoryMessage: true },
   });
   assert.deepEqual(cloud.roomMembers(`n:${room}`), ['alice'], 'the caller waits in the room');
 
@@ -259,14 +260,17 @@ test('1v1 video call: v2 invite on the wire, ring, accept, one TRTC room, stream
   await cleanup(alice, bob);
 });
 
-test('hangup: call_end in seconds on the wire, the other side ends with onUserLeave, rooms and devices released', async () => {
+test('hangup: the side that stays sends the call record (call_end in seconds), as TUICallKit does; the other side ends with onUserLeave, rooms and devices released', async () => {
   const cloud = new FakeCloud();
   const { alice, bob, callId } = await connected(cloud);
   const room = alice.engine.roomId;
   const realNow = Date.now;
   Date.now = () => realNow() + 65_000;
+  let bobEnd;
   try {
     await alice.engine.hangup();
+    bobEnd = await bob.events.wait('onCallEnd');
+    await until(() => cloud.calls.some((c) => (c.payload?.data as { cmd?: string } | undefined)?.cmd === 'hangup'), 3000, 'a call record');
   } finally {
     Date.now = realNow;
   }
@@ -274,20 +278,20 @@ test('hangup: call_end in seconds on the wire, the other side ends with onUserLe
   assert.equal(end?.cause, 'hangup');
   assert.equal(end?.reason, CallEndReason.HANGUP);
   assert.ok((end?.totalTime ?? 0) >= 65);
-  const hangup = cloud.calls.find((c) => c.payload?.data && (c.payload.data as { cmd?: string }).cmd === 'hangup');
-  assert.ok(hangup, 'a hangup payload was sent');
-  assert.equal(hangup.from, 'alice');
-  assert.equal(hangup.to, 'bob');
+  const records = cloud.calls.filter((c) => (c.payload?.data as { cmd?: string } | undefined)?.cmd === 'hangup');
+  assert.equal(records.length, 1, 'one call record');
+  const [hangup] = records;
+  assert.equal(hangup.from, 'bob', 'sent by the side that stays');
+  assert.equal(hangup.to, 'alice');
   assert.equal(hangup.action, 1);
   assert.ok((hangup.payload?.call_end as number) >= 65, 'call_end carries the duration in seconds');
   assert.equal(cloud.wire.find((w) => JSON.parse(w.envelope.data).data?.cmd === 'hangup')?.envelope.timeout, 0);
 
-  const bobEnd = await bob.events.wait('onCallEnd');
   assert.deepEqual({ callId: bobEnd.callId, cause: bobEnd.cause, reason: bobEnd.reason }, { callId, cause: 'hangup', reason: CallEndReason.HANGUP });
   assert.ok(bob.events.of('onUserLeave').some((e) => e.userId === 'alice'));
   assert.equal(bob.events.last('onRemoteStream')?.stream, null);
   assert.equal(bob.events.last('onLocalStream')?.stream, null);
-  assert.equal(bob.events.of('onCallEnd').length, 1, 'one end, though both the room exit and the hangup payload arrived');
+  assert.equal(bob.events.of('onCallEnd').length, 1, 'one end');
   await until(() => cloud.roomMembers(`n:${room}`).length === 0, 3000, 'room empty');
   await until(() => !alice.trtc().localVideo && !alice.trtc().localAudio && !bob.trtc().localVideo && !bob.trtc().localAudio, 3000, 'capture stopped');
   await cleanup(alice, bob);
@@ -609,12 +613,14 @@ test('group call: one inviteInGroup, members join and leave, a late joiner enter
   await carol.events.wait('onUserJoin', (e) => e.userId === 'alice');
   assert.deepEqual(cloud.roomMembers(`n:${room}`).sort(), ['alice', 'bob', 'carol']);
 
-  // carol leaves: the call goes on for the others, no hangup payload (two remain).
+  // carol leaves: the call goes on for the others; her hangup to the two who remain is kept out of their history.
   await carol.engine.hangup();
   assert.equal(carol.events.last('onCallEnd')?.cause, 'hangup');
   await alice.events.wait('onUserLeave', (e) => e.userId === 'carol');
   await bob.events.wait('onUserLeave', (e) => e.userId === 'carol');
-  assert.equal(cloud.calls.filter((c) => (c.payload?.data as { cmd?: string })?.cmd === 'hangup').length, 0);
+  const leave = cloud.calls.filter((c) => (c.payload?.data as { cmd?: string })?.cmd === 'hangup');
+  assert.equal(leave.length, 1);
+  assert.equal((leave[0].payload?.data as { excludeFromHistoryMessage?: boolean }).excludeFromHistoryMessage, true);
 
   // dave joins the running call by its room.
   assert.ok(room !== null);
@@ -711,6 +717,8 @@ test('join: a declined group call is entered later by its call id; the others se
   await bob.events.wait('onCallReceived');
   await carol.events.wait('onCallReceived');
   await bob.engine.accept();
+  // Bob enters the room, then accepts (TUICallKit's order): carol, still ringing, sees his accept.
+  await carol.events.wait('onUserAccept', (e) => e.userId === 'bob');
   await carol.engine.reject();
   await alice.events.wait('onUserReject', (e) => e.userId === 'carol');
   const wireBefore = cloud.wire.length;
@@ -901,6 +909,25 @@ test('offlinePushInfo is passed with every invitation (TUICallKit mobile apps ge
   await alice.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.AUDIO });
   assert.deepEqual((alice.chat().log.find((l) => l.method === 'invite')?.args[0] as { offlinePushInfo?: unknown }).offlinePushInfo, offlinePushInfo);
   await cleanup(alice);
+});
+
+test("without an app offlinePushInfo, invitations carry TUICallEngine's push extension; null sends none", async () => {
+  const cloud = new FakeCloud();
+  const alice = await user(cloud, 'alice');
+  await alice.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.VIDEO });
+  const push = (alice.chat().log.find((l) => l.method === 'invite')?.args[0] as { offlinePushInfo?: { extension?: string } }).offlinePushInfo;
+  assert.deepEqual(JSON.parse(push?.extension ?? '{}'), {
+    entity: { action: 2 },
+    extra_info: '',
+    timPushFeatures: { fcmNotificationType: 1, fcmPushType: 0 },
+    voip_ext: { voip_media_type: 'video', voip_type: 'call' },
+  });
+  await cleanup(alice);
+  const cloud2 = new FakeCloud();
+  const carol = await user(cloud2, 'carol', { offlinePushInfo: null });
+  await carol.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.AUDIO });
+  assert.equal('offlinePushInfo' in (carol.chat().log.find((l) => l.method === 'invite')?.args[0] as object), false);
+  await cleanup(carol);
 });
 
 test('foreign and garbage signaling never rings nor throws', async () => {

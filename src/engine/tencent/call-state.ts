@@ -23,6 +23,9 @@ import type { TrtcMedia, TrtcMediaHandlers } from './trtc-media.js';
 import { parseCallPayload, type ParsedCallPayload } from './wire.js';
 
 
+/** How long a failed subscription waits for the TRTC events in flight before it counts as an error. */
+const SUBSCRIBE_GRACE_MS = 150;
+
 function defaultStream(tracks: MediaStreamTrack[]): MediaStream | null {
   return typeof MediaStream === 'function' ? new MediaStream(tracks) : null;
 }
@@ -51,6 +54,10 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
   #presenceTimer: ReturnType<typeof setTimeout> | null = null;
   /** Key of the local stream last handed out ('' = none). */
   #localKey = '';
+  /** Counts each member's media availability changes (see #subscribe). */
+  readonly #mediaEpoch = new WeakMap<Member, number>();
+  /** Calls for which a member's hangup record arrived (no second record from us). */
+  readonly #recorded = new WeakSet<ActiveCall>();
 
   /** `self`: our user id. Signaling and media are attached once they exist (they report to this). */
   constructor(events: Emitter<CallEngineEvents>, options: TencentEngineOptions, self: () => string) {
@@ -188,6 +195,8 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
       this.finish(call, 'cancelled');
       return;
     }
+    // Their record is the call's: we send none when they leave.
+    this.#recorded.add(call);
     this.memberOut(call, inv.inviter, 'hangup');
   }
 
@@ -247,15 +256,28 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
     const { call, member } = found;
     if (member[kind] === available) return;
     member[kind] = available;
-    void this.#media.subscribe(userId, kind, available)?.then(
-      () => this.#refreshRemote(call, member),
-      (error: unknown) => {
-        if (this.#call === call) this.#events.emit('onError', errorEvent(error));
-      },
-    );
+    this.#mediaEpoch.set(member, (this.#mediaEpoch.get(member) ?? 0) + 1);
+    // A callee in the room while its accept is on its way (it enters first, as TUICallKit does)
+    // subscribes once connected (begin), as it did when it entered after accepting.
+    if (call.phase !== 'connecting') this.#subscribe(call, member, kind, available);
     if (this.#call !== call || call.phase !== 'connected' || !member.inRoom || member.state !== 'accepted') return;
     this.#events.emit(kind === 'audio' ? 'onUserAudioAvailable' : 'onUserVideoAvailable', { userId, available });
     this.#refreshRemote(call, member);
+  }
+
+  #subscribe(call: ActiveCall, member: Member, kind: 'audio' | 'video', available: boolean): void {
+    const epoch = this.#mediaEpoch.get(member) ?? 0;
+    void this.#media.subscribe(member.userId, kind, available)?.then(
+      () => this.#refreshRemote(call, member),
+      (error: unknown) => {
+        // A subscription that failed because the member stopped publishing meanwhile is no error
+        // (TRTC's "unavailable" may still be on its way, and a new subscription follows a new
+        // "available"): reported only if their media state did not change since.
+        setTimeout(() => {
+          if (this.#call === call && member.inRoom && (this.#mediaEpoch.get(member) ?? 0) === epoch) this.#events.emit('onError', errorEvent(error));
+        }, SUBSCRIBE_GRACE_MS);
+      },
+    );
   }
 
   track(userId: string): void {
@@ -328,6 +350,7 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
   /** The call is connected for us: onCallBegin, then everyone already in the room. */
   begin(call: ActiveCall): void {
     if (call.phase === 'connected' || this.#call !== call) return;
+    const wasConnecting = call.phase === 'connecting';
     call.phase = 'connected';
     call.beginAt = Date.now();
     this.emitLocalStream();
@@ -335,6 +358,11 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
     let present = false;
     for (const member of call.members.values()) {
       if (member.inRoom) present = true;
+      // Media announced while we were connecting (see remoteMedia).
+      if (member.inRoom && wasConnecting) {
+        if (member.audio) this.#subscribe(call, member, 'audio', true);
+        if (member.video) this.#subscribe(call, member, 'video', true);
+      }
       if (member.inRoom && member.state === 'accepted') this.#announceMember(call, member);
     }
     if (!present) {
@@ -371,13 +399,20 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
     const was = member.state;
     member.state = 'gone';
     for (const set of call.outgoing.values()) set.delete(userId);
-    const event = memberGoneEvent(cause, was === 'accepted' && call.phase === 'connected');
+    const connected = was === 'accepted' && call.phase === 'connected';
+    const event = memberGoneEvent(cause, connected);
     if (event) this.#events.emit(event, { userId });
     if (member.streamKey) {
       member.streamKey = '';
       this.#events.emit('onRemoteStream', { userId, stream: null });
     }
+    const totalTime = callSeconds(call);
     this.#maybeEnd(call, cause);
+    // TUICallKit's record rule (1v1): the side that stays sends the call record when the other
+    // leaves, unless the leaver already sent one (older kits, other platforms).
+    if (connected && cause === 'hangup' && !call.groupID && this.#call !== call && !this.#recorded.has(call)) {
+      void this.#signaling.sendHangup(call, [userId], totalTime).catch(() => undefined);
+    }
   }
 
   /**

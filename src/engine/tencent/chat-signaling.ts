@@ -10,6 +10,7 @@
  * outgoing message waits for the previous one. This module knows nothing of the call's members
  * or phases: what a message means for the call is the engine's decision.
  */
+import { CallMediaType } from '../../constants.js';
 import { ErrorCode, CallKitError, invalidParameter } from '../../errors.js';
 import type { ConnectionState, UserProfile } from '../types.js';
 import type { ActiveCall } from './call-model.js';
@@ -67,11 +68,27 @@ export type SignaledCall = Pick<
 interface PayloadExtra {
   callEnd?: number;
   excludeFromHistory?: boolean;
+  switchMarker?: boolean;
   inviter?: string;
   initialCallId?: string;
 }
 
 const noop = (): void => undefined;
+/** TUICallEngine's timeout on a switch-to-audio request. */
+const SWITCH_TIMEOUT_S = 30;
+
+/**
+ * The offline-push `extension` TUICallEngine 3.3.4 puts on its invitations (captured from the
+ * official engine): TUICallKit's push handling reads `entity.action` 2 (a call) and `voip_ext`.
+ */
+export function officialPushExtension(mediaType: CallMediaType): string {
+  return JSON.stringify({
+    entity: { action: 2 },
+    extra_info: '',
+    timPushFeatures: { fcmNotificationType: 1, fcmPushType: 0 },
+    voip_ext: { voip_media_type: mediaType === CallMediaType.VIDEO ? 'video' : 'audio', voip_type: 'call' },
+  });
+}
 
 export class ChatSignaling {
   readonly #options: TencentEngineOptions;
@@ -275,7 +292,9 @@ export class ChatSignaling {
    */
   async invite(call: SignaledCall, userIDList: string[], timeout: number, extra: PayloadExtra = {}): Promise<number> {
     const chat = this.#requireChat();
-    const data = this.#payload(call, callCmd(call.mediaType), extra);
+    // As TUICallKit does: a 1v1 invitation is kept out of unread counts and the conversation's
+    // last message (chat derives both from excludeFromHistoryMessage); a group one stays visible.
+    const data = this.#payload(call, callCmd(call.mediaType), { excludeFromHistory: !call.groupID, ...extra });
     const record = (res: ChatResponse, invitees: string[]): void => {
       const inviteID = res?.inviteID ?? (res?.data as { inviteID?: string } | undefined)?.inviteID;
       if (typeof inviteID !== 'string' || !inviteID) throw new CallKitError(ErrorCode.SERVER_ERROR, 'chat returned no inviteID');
@@ -286,7 +305,7 @@ export class ChatSignaling {
     if (call.groupID) {
       try {
         const res = await this.#signal(
-          () => chat.inviteInGroup({ groupID: call.groupID, inviteeList: userIDList, data, timeout, ...this.#pushInfo() }),
+          () => chat.inviteInGroup({ groupID: call.groupID, inviteeList: userIDList, data, timeout, ...this.#pushInfo(call) }),
           'inviteInGroup failed',
         );
         record(res, userIDList);
@@ -299,7 +318,7 @@ export class ChatSignaling {
     let sent = 0;
     for (const userID of userIDList) {
       try {
-        const res = await this.#signal(() => chat.invite({ userID, data, timeout, ...this.#pushInfo() }), 'invite failed');
+        const res = await this.#signal(() => chat.invite({ userID, data, timeout, ...this.#pushInfo(call) }), 'invite failed');
         record(res, [userID]);
         sent++;
       } catch (error) {
@@ -328,7 +347,8 @@ export class ChatSignaling {
     const chat = this.#requireChat();
     return this.#signal(() => {
       beforeSend();
-      return chat.accept({ inviteID, data: this.#payload(call, callCmd(call.mediaType)) });
+      // Accepts are kept out of unread counts, as TUICallKit's are.
+      return chat.accept({ inviteID, data: this.#payload(call, callCmd(call.mediaType), { excludeFromHistory: true }) });
     }, 'accept failed');
   }
 
@@ -367,23 +387,31 @@ export class ChatSignaling {
     await this.#signal(() => chat.reject({ inviteID: inv.inviteID, data }), 'busy reject failed').catch(noop);
   }
 
-  /** The v2 hangup: a zero-timeout invitation to `peer` with cmd `hangup` and `call_end` in seconds. */
-  sendHangup(call: SignaledCall, peer: string, totalTime: number): Promise<unknown> {
+  /**
+   * The v2 hangup, TUICallKit's call record: a zero-timeout invitation to `peers` (one
+   * `inviteInGroup` in a group call, C2C to the first peer otherwise) with cmd `hangup` and
+   * `call_end` in seconds.
+   */
+  sendHangup(call: SignaledCall, peers: string[], totalTime: number, extra: { excludeFromHistory?: boolean } = {}): Promise<unknown> {
     const chat = this.#chat;
-    if (!chat) return Promise.resolve();
-    const data = this.#payload(call, 'hangup', { callEnd: totalTime });
+    if (!chat || peers.length === 0) return Promise.resolve();
+    const data = this.#payload(call, 'hangup', { callEnd: totalTime, excludeFromHistory: extra.excludeFromHistory });
     return call.groupID
-      ? this.#signal(() => chat.inviteInGroup({ groupID: call.groupID, inviteeList: [peer], data, timeout: 0 }), 'hangup failed')
-      : this.#signal(() => chat.invite({ userID: peer, data, timeout: 0 }), 'hangup failed');
+      ? this.#signal(() => chat.inviteInGroup({ groupID: call.groupID, inviteeList: peers, data, timeout: 0 }), 'hangup failed')
+      : this.#signal(() => chat.invite({ userID: peers[0], data, timeout: 0 }), 'hangup failed');
   }
 
-  /** Asks `peers` to switch to audio (zero-timeout `switchToAudio` invitations; 1v1 calls only). */
+  /**
+   * Asks `peers` to switch to audio (`switchToAudio` invitations shaped like TUICallEngine's: the
+   * `switch_to_audio_call` marker, a 30 s timeout; 1v1 calls only). Nobody waits for the answer:
+   * TUICallEngine 3.3.4 acknowledges the request but stays in video on its own side.
+   */
   async sendSwitchToAudio(call: SignaledCall, peers: string[]): Promise<void> {
     const chat = this.#chat;
     if (!chat || call.groupID) return;
-    const data = this.#payload(call, 'switchToAudio', { excludeFromHistory: true });
+    const data = this.#payload(call, 'switchToAudio', { excludeFromHistory: true, switchMarker: true });
     await Promise.all(
-      peers.map((userID) => this.#signal(() => chat.invite({ userID, data, timeout: 0 }), 'switchToAudio failed').catch(noop)),
+      peers.map((userID) => this.#signal(() => chat.invite({ userID, data, timeout: SWITCH_TIMEOUT_S }), 'switchToAudio failed').catch(noop)),
     );
   }
 
@@ -406,11 +434,19 @@ export class ChatSignaling {
       callEnd: extra.callEnd,
       userData: call.userData,
       excludeFromHistory: extra.excludeFromHistory,
+      switchMarker: extra.switchMarker,
     });
   }
 
-  #pushInfo(): { offlinePushInfo?: OfflinePushInfo } {
-    return this.#options.offlinePushInfo ? { offlinePushInfo: this.#options.offlinePushInfo } : {};
+  /**
+   * The invitation's offline push: the app's (`offlinePushInfo` option), with TUICallKit's
+   * `extension` when the app sets none, so a TUICallKit mobile app recognises the push as a call.
+   * `offlinePushInfo: null` sends none.
+   */
+  #pushInfo(call: SignaledCall): { offlinePushInfo?: OfflinePushInfo } {
+    const app = this.#options.offlinePushInfo;
+    if (app === null) return {};
+    return { offlinePushInfo: { ...app, extension: app?.extension ?? officialPushExtension(call.mediaType) } };
   }
 
   /** Runs a chat signaling call after the previous one settled (chat allows one at a time). */

@@ -35,8 +35,19 @@ export interface TencentEngineOptions {
    * (default 30 s; e.g. the caller cancelled while our accept was on its way).
    */
   roomJoinTimeoutMs?: number;
-  /** Offline push sent with invitations (chat's `offlinePushInfo`, for TUICallKit mobile apps). */
-  offlinePushInfo?: OfflinePushInfo;
+  /**
+   * Refuse `calls()` with several callees and no `groupID` (INVALID_PARAMETER). Without a group
+   * this engine sends one C2C invitation per callee into one room: a kit-only mode, since a
+   * TUICallKit callee treats such a call as 1v1 and leaves it as soon as any other member leaves.
+   * Turn this on when the callees may be TUICallKit apps (default false).
+   */
+  multiCalleeNeedsGroup?: boolean;
+  /**
+   * Offline push sent with invitations (chat's `offlinePushInfo`, for TUICallKit mobile apps).
+   * Without an `extension`, TUICallEngine's own is used (`entity.action: 2`, `voip_ext`); by
+   * default only that extension is sent. `null` sends no offline push at all.
+   */
+  offlinePushInfo?: OfflinePushInfo | null;
 }
 
 /** Who the engine is logged in as: chat login, TRTC `enterRoom` and the virtual background use it. */

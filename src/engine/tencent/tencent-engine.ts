@@ -11,11 +11,13 @@
  *   (`onCallReceived`, call id = `inviteID`). While any call exists, an invitation is answered at
  *   once with a busy reject (`line_busy: 'line_busy'`, `data.message: 'lineBusy'`), which the
  *   caller's engine reports as `onUserLineBusy`.
- * - **Accept** = chat `accept` + enter the announced room. **Reject** = chat `reject`.
+ * - **Accept** = enter the announced room, then chat `accept` (TUICallKit's order; if the room
+ *   cannot be entered the invitation is declined instead). **Reject** = chat `reject`.
  *   **Cancel** (hangup while dialing) = chat `cancel` of every pending invitation.
- * - **Hangup** when connected: exit the room; when that leaves at most one other member, a
- *   `hangup` payload with `call_end` (seconds) is sent as a zero-timeout invitation (TUICallKit
- *   shows it as the call record). Remote members leaving are seen as TRTC `remote-user-exit`.
+ * - **Hangup** when connected: exit the room. The call record (`hangup` payload, `call_end` in
+ *   seconds, zero-timeout invitation) follows TUICallKit: 1v1, the side that stays sends it; a
+ *   group leaver sends it to those still there. Ringing invitees stop when the call cannot go
+ *   on. Remote members leaving are seen as TRTC `remote-user-exit`.
  * - **Invite during a call** (`inviteUser`): more invitations into the same room; they carry the
  *   call's id (`initialCallId` in the payload's `data`) so the newcomer names the call alike.
  * - **Join** (`join({ callId })`): v2 has no call server, so the engine remembers the last calls it
@@ -78,8 +80,10 @@ export class TencentEngine implements CallEngine {
   #user: TencentUser = { sdkAppId: 0, userId: '', userSig: '' };
   #connection: ConnectionState = 'disconnected';
   #destroyed = false;
+  readonly #options: TencentEngineOptions;
 
   constructor(options: TencentEngineOptions = {}) {
+    this.#options = options;
     const state = new CallState(this.#events, options, () => this.#user.userId);
     this.#media = new TrtcMedia(options, state, () => this.#user);
     this.#signaling = new ChatSignaling(options, state, {
@@ -174,6 +178,9 @@ export class TencentEngine implements CallEngine {
       throw invalidParameter('mediaType must be CallMediaType.AUDIO (1) or CallMediaType.VIDEO (2)');
     }
     const groupID = typeof params.groupID === 'string' ? params.groupID : '';
+    if (userIDList.length > 1 && !groupID && this.#options.multiCalleeNeedsGroup) {
+      throw invalidParameter('several callees need a groupID (multiCalleeNeedsGroup: TUICallKit callees treat a call without a group as 1v1)');
+    }
     const timeout = typeof params.timeout === 'number' && params.timeout >= 0 ? params.timeout : DEFAULT_TIMEOUT_S;
     const call = newCall({
       callId: '',
@@ -380,13 +387,9 @@ export class TencentEngine implements CallEngine {
       }
       throw error;
     }
+    // As TUICallKit: enter the room, then say yes (a caller told "accepted" by someone who never
+    // arrives sits in an empty room; TUICallKit ignores a hangup message).
     try {
-      this.#assertCurrent(call);
-      await this.#signaling.accept(call, inviteID, () => {
-        this.#assertCurrent(call);
-        call.answered = true;
-      });
-      this.#assertCurrent(call);
       await this.#media.op(async () => {
         this.#assertCurrent(call);
         await this.#media.enterRoom(call);
@@ -395,9 +398,23 @@ export class TencentEngine implements CallEngine {
     } catch (error) {
       if (this.#state.current === call) {
         this.#events.emit('onError', errorEvent(error));
+        // We cannot join: decline, which every TUICallKit engine honours.
         this.#state.finish(call, 'error');
-        // We said yes but cannot join: the caller must not wait for us in the room.
-        if (call.answered && !call.groupID) void this.#signaling.sendHangup(call, call.inviter, 0).catch(noop);
+        void this.#signaling.decline(call, inviteID);
+      }
+      throw error;
+    }
+    try {
+      await this.#signaling.accept(call, inviteID, () => {
+        this.#assertCurrent(call);
+        call.answered = true;
+      });
+      this.#assertCurrent(call);
+    } catch (error) {
+      // The invitation is gone (cancelled, timed out, answered elsewhere): finish leaves the room.
+      if (this.#state.current === call) {
+        this.#events.emit('onError', errorEvent(error));
+        this.#state.finish(call, 'error');
       }
       throw error;
     }
@@ -444,10 +461,19 @@ export class TencentEngine implements CallEngine {
     const cause: EndCause = connected ? 'hangup' : call.role === CallRole.CALLER ? 'cancelled' : 'hangup';
     this.#state.finish(call, cause);
     const tasks: Promise<unknown>[] = [];
-    // Nobody left to talk to: take back the invitations still ringing.
-    if (accepted.length === 0) tasks.push(this.#signaling.cancelInvites(call));
-    // The call ends for the last member too: send the call record TUICallKit shows.
-    if (connected && accepted.length === 1) tasks.push(this.#signaling.sendHangup(call, accepted[0].userId, totalTime));
+    // The call cannot go on without us (nobody left, or one member then alone): invitees still
+    // ringing must stop. Chat `cancel` for invitations nobody answered (every engine honours it);
+    // not for a group invitation someone accepted (chat would drop it, TUICallKit ignore the
+    // cancel and ring for good): there the ringing get the hangup below, as from TUICallKit.
+    const ringing = [...call.members.values()].filter((m) => m.state === 'ringing').map((m) => m.userId);
+    if (accepted.length === 0 || (accepted.length === 1 && !call.groupID)) tasks.push(this.#signaling.cancelInvites(call));
+    // Call record, TUICallKit's rule: 1v1, the side that stays sends it (CallState.memberOut);
+    // leaving a group call, we tell those still in it (out of unread counts while 2+ remain).
+    if (connected && call.groupID && accepted.length > 0) {
+      const peers = accepted.map((m) => m.userId);
+      const to = accepted.length === 1 ? [...peers, ...ringing] : peers;
+      tasks.push(this.#signaling.sendHangup(call, to, totalTime, { excludeFromHistory: peers.length >= 2 }));
+    }
     await Promise.all(tasks.map((t) => t.catch(noop)));
   }
 

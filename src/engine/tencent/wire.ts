@@ -18,6 +18,7 @@ import { CallMediaType } from '../../constants.js';
 
 export const AV_CALL_BUSINESS_ID = 'av_call';
 export const PAYLOAD_VERSION = 4;
+/** What this kit sends as `platform` (TUICallEngine 3.3.4 sends its OS name; nothing reads it). */
 export const PLATFORM_WEB = 'web';
 /** The chat signaling envelope's own business id. */
 export const SIGNALING_BUSINESS_ID = 1;
@@ -25,8 +26,10 @@ export const SIGNALING_BUSINESS_ID = 1;
 export const MAX_ROOM_ID = 2147483647;
 /** The value TUICallKit puts in `line_busy` (any value, even `''`, marks a busy reject). */
 export const LINE_BUSY = 'line_busy';
-/** The `data.message` TUICallKit puts on a busy reject. */
+/** The `data.message` TUICallKit puts on a busy reject: the only busy marker TUICallEngine 3.3.4 reads. */
 export const LINE_BUSY_MESSAGE = 'lineBusy';
+/** TUICallEngine's marker (outer key and value) on a switch-to-audio request. */
+export const SWITCH_TO_AUDIO_MARKER = 'switch_to_audio_call';
 
 /** The commands this kit sends. */
 export type V2Cmd = 'videoCall' | 'audioCall' | 'hangup' | 'switchToAudio';
@@ -59,6 +62,8 @@ export interface V2CallPayload {
   platform: string;
   userData?: string;
   line_busy?: string;
+  /** TUICallEngine's marker on a switch-to-audio request. */
+  switch_to_audio_call?: string;
   data: V2CallData;
 }
 
@@ -74,6 +79,8 @@ export interface BuildPayloadOptions {
   userData?: string;
   /** A busy reject: `line_busy: 'line_busy'` and `data.message: 'lineBusy'`. */
   lineBusy?: boolean;
+  /** A switch-to-audio request: TUICallEngine's `switch_to_audio_call` marker. */
+  switchMarker?: boolean;
   /** Sets `data.excludeFromHistoryMessage` (chat then keeps the message out of unread counts). */
   excludeFromHistory?: boolean;
   message?: string;
@@ -104,7 +111,8 @@ export function buildCallPayload(o: BuildPayloadOptions): V2CallPayload {
   };
   if (o.excludeFromHistory) data.excludeFromHistoryMessage = true;
   if (o.initialCallId) data.initialCallId = o.initialCallId;
-  // Key order as TUICallEngine writes it (userData before data).
+  // Key order is irrelevant to every receiver (TUICallEngine 3.3.4 itself writes the keys sorted,
+  // with a trailing newline, and its OS name as `platform`: no receiver reads either).
   return {
     version: PAYLOAD_VERSION,
     businessID: AV_CALL_BUSINESS_ID,
@@ -114,6 +122,7 @@ export function buildCallPayload(o: BuildPayloadOptions): V2CallPayload {
     platform: PLATFORM_WEB,
     ...(o.userData !== undefined ? { userData: o.userData } : {}),
     ...(o.lineBusy ? { line_busy: LINE_BUSY } : {}),
+    ...(o.switchMarker ? { switch_to_audio_call: SWITCH_TO_AUDIO_MARKER } : {}),
     data,
   };
 }

@@ -1,0 +1,574 @@
+/**
+ * The `tuicall` engine: this kit's elements on Tencent's own engine, `TUICallEngine` from
+ * `@tencentcloud/call-engine-js` (the engine under TUICallKit's Vue kit). It adapts that engine to
+ * the `CallEngine` contract, so it speaks what TUICallKit apps speak by construction:
+ * - **v3** (`protocol: 'v3'`, the default): `calls()` goes to Tencent's server-side call service,
+ *   the only mode of the React kit and the default of TUICallKit 4.x mobile apps;
+ * - **v2** (`protocol: 'v2'`): `call` / `groupCall` over chat signaling, like the `tencent` engine.
+ * It rings for both protocols' invitations in either mode.
+ *
+ * Differences from the `tencent` engine, all the official engine's:
+ * - one instance per page (`TUICallEngine` is a singleton);
+ * - the app needs the TUICallKit package on its SDKAppID to place calls (answering works without);
+ * - media tracks come from the trtc-sdk-v5 instance inside the engine's TRTCCloud (its `_trtc`,
+ *   not a public API): when it is not there, the kit shows avatars instead of video;
+ * - a call placed in v2 without an app `chat` instance gets its id only once it connects.
+ *
+ * Nothing is imported from the SDKs at module load: the default loader uses dynamic `import()`.
+ */
+import { CallEndReason, CallMediaType, CallRole, VideoResolution, type DeviceKind } from '../../constants.js';
+import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
+import { Emitter } from '../emitter.js';
+import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, EngineCallParams, EngineLoginParams } from '../types.js';
+import type { InnerTRTC, TUICallEngineLike, TUICallEngineModule } from './official-types.js';
+
+export interface TUICallEngineOptions {
+  /** Loads `@tencentcloud/call-engine-js` (default: `import()` of it). */
+  loadEngine?: () => Promise<TUICallEngineModule>;
+  /** The app's chat instance (TUICallKit's `tim`); default: one created with `@tencentcloud/chat`. */
+  chat?: object;
+  /** Loads `@tencentcloud/chat` when no `chat` is given (default: `import()` of it). */
+  loadChat?: () => Promise<{ create(options: { SDKAppID: number }): object }>;
+  /** How `calls()` places calls: 'v3' (default, Tencent's call service) or 'v2' (chat signaling). */
+  protocol?: 'v2' | 'v3';
+  /** Builds the MediaStreams handed to the elements (default `new MediaStream(tracks)`). */
+  createMediaStream?: (tracks: MediaStreamTrack[]) => MediaStream | null;
+}
+
+interface TuiCall {
+  callId: string;
+  role: CallRole;
+  mediaType: CallMediaType;
+  groupID: string;
+  connected: boolean;
+  /** Remote users with video we subscribed to. */
+  remotes: Map<string, { audio: boolean; video: boolean; key: string }>;
+}
+
+const DEFAULT_TIMEOUT_S = 30;
+const noop = (): void => undefined;
+
+/** `CallEndReason` (TUICallKit's, the official engine's own numbers) -> this kit's cause. */
+const CAUSE: Record<number, EndCause> = {
+  [CallEndReason.HANGUP]: 'hangup',
+  [CallEndReason.REJECT]: 'rejected',
+  [CallEndReason.NO_RESPONSE]: 'timeout',
+  [CallEndReason.OFFLINE]: 'unavailable',
+  [CallEndReason.LINE_BUSY]: 'busy',
+  [CallEndReason.CANCELED]: 'cancelled',
+  [CallEndReason.OTHER_DEVICE_ACCEPTED]: 'answered-elsewhere',
+  [CallEndReason.OTHER_DEVICE_REJECT]: 'rejected-elsewhere',
+  [CallEndReason.END_BY_SERVER]: 'ended',
+};
+
+type Payload = Record<string, unknown>;
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const media = (v: unknown): CallMediaType => (v === CallMediaType.AUDIO ? CallMediaType.AUDIO : CallMediaType.VIDEO);
+
+function defaultStream(tracks: MediaStreamTrack[]): MediaStream | null {
+  return typeof MediaStream === 'function' ? new MediaStream(tracks) : null;
+}
+
+async function loadOfficialEngine(): Promise<TUICallEngineModule> {
+  try {
+    // A variable specifier: the package is an optional peer dependency.
+    const name = '@tencentcloud/call-engine-js';
+    return (await import(/* @vite-ignore */ name)) as TUICallEngineModule;
+  } catch (error) {
+    throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, `cannot load "@tencentcloud/call-engine-js" (npm install it for the tuicall engine): ${String(error)}`, 'module-not-found');
+  }
+}
+
+async function loadChat(): Promise<{ create(options: { SDKAppID: number }): object }> {
+  const { loadChatModule } = await import('../tencent/default-loaders.js');
+  return (await loadChatModule()) as unknown as { create(options: { SDKAppID: number }): object };
+}
+
+export class TUICallEngineAdapter implements CallEngine {
+  readonly name = 'tuicall';
+  readonly #events = new Emitter<CallEngineEvents>();
+  readonly #options: TUICallEngineOptions;
+  #engine: TUICallEngineLike | null = null;
+  #userId = '';
+  #call: TuiCall | null = null;
+  /** The inviteID of the official engine's last own invitation (seen through the chat it uses). */
+  #lastInviteId = '';
+  #localKey = '';
+  #localSeq = 0;
+  #off: (() => void)[] = [];
+  #trtc: InnerTRTC | null = null;
+  readonly #createStream: (tracks: MediaStreamTrack[]) => MediaStream | null;
+
+  constructor(options: TUICallEngineOptions = {}) {
+    this.#options = options;
+    this.#createStream = options.createMediaStream ?? defaultStream;
+  }
+
+  on<K extends keyof CallEngineEvents>(event: K, listener: (payload: CallEngineEvents[K]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  off<K extends keyof CallEngineEvents>(event: K, listener: (payload: CallEngineEvents[K]) => void): void {
+    this.#events.off(event, listener);
+  }
+
+  /** The current call's id, or null. */
+  get callId(): string | null {
+    return this.#call?.callId || null;
+  }
+
+  // ---- login ------------------------------------------------------------------------------------
+
+  async login(params: EngineLoginParams): Promise<void> {
+    const sdkAppId = Number(params?.SDKAppID);
+    if (!Number.isInteger(sdkAppId) || sdkAppId <= 0) throw invalidParameter('SDKAppID must be a positive integer');
+    if (typeof params.userID !== 'string' || !params.userID) throw invalidParameter('userID must be a non-empty string');
+    if (typeof params.userSig !== 'string' || !params.userSig) throw invalidParameter('userSig must be a non-empty string');
+    this.#events.emit('onConnectionStateChanged', { state: 'connecting' });
+    try {
+      const mod = await (this.#options.loadEngine ?? loadOfficialEngine)();
+      const chat = this.#options.chat ?? (await (this.#options.loadChat ?? loadChat)()).create({ SDKAppID: sdkAppId });
+      const options = { SDKAppID: sdkAppId, tim: this.#watchChat(chat), framework: 'callkit-elements' };
+      try {
+        this.#engine = mod.TUICallEngine.createInstance(options);
+      } catch {
+        // createInstance throws until the engine's WebAssembly core is ready.
+        await new Promise<void>((resolve) => mod.TUICallEngine.once('ready', resolve));
+        this.#engine = mod.TUICallEngine.createInstance(options);
+      }
+      this.#bind(this.#engine);
+      await this.#engine.login({ userID: params.userID, userSig: params.userSig });
+    } catch (error) {
+      this.#unbind();
+      this.#events.emit('onConnectionStateChanged', { state: 'failed' });
+      throw official(error, 'login failed', ErrorCode.CONNECTION_FAILED);
+    }
+    this.#userId = params.userID;
+    this.#events.emit('onConnectionStateChanged', { state: 'connected' });
+    if (params.profile && (params.profile.name || params.profile.avatar)) await this.setSelfInfo(params.profile).catch(noop);
+  }
+
+  async logout(): Promise<void> {
+    const engine = this.#engine;
+    if (!engine) return;
+    if (this.#call) await this.hangup().catch(noop);
+    this.#unbind();
+    await engine.logout().catch(noop);
+    this.#engine = null;
+    this.#userId = '';
+    this.#events.emit('onConnectionStateChanged', { state: 'disconnected' });
+  }
+
+  async destroy(): Promise<void> {
+    await this.logout();
+    this.#events.removeAllListeners();
+  }
+
+  async setSelfInfo(profile: { name?: string; avatar?: string }): Promise<void> {
+    await this.#require().setSelfInfo({ nickName: profile?.name ?? '', avatar: profile?.avatar ?? '' });
+  }
+
+  // ---- calling ----------------------------------------------------------------------------------
+
+  async calls(params: EngineCallParams): Promise<{ callId: string }> {
+    const engine = this.#require();
+    if (this.#call) throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is in progress');
+    const list = params?.userIDList;
+    if (!Array.isArray(list) || list.length === 0 || list.some((id) => typeof id !== 'string' || !id)) {
+      throw invalidParameter('userIDList must be a non-empty array of user ids');
+    }
+    if (list.includes(this.#userId)) throw new CallKitError(ErrorCode.SELF_CALL, 'you cannot call yourself');
+    const mediaType = params.mediaType;
+    if (mediaType !== CallMediaType.AUDIO && mediaType !== CallMediaType.VIDEO) throw invalidParameter('mediaType must be AUDIO (1) or VIDEO (2)');
+    const groupID = typeof params.groupID === 'string' ? params.groupID : '';
+    const timeout = typeof params.timeout === 'number' && params.timeout >= 0 ? params.timeout : DEFAULT_TIMEOUT_S;
+    const userData = typeof params.userData === 'string' ? params.userData : undefined;
+    const call: TuiCall = { callId: '', role: CallRole.CALLER, mediaType, groupID, connected: false, remotes: new Map() };
+    this.#call = call;
+    this.#lastInviteId = '';
+    try {
+      if (this.#options.protocol === 'v2') {
+        if (groupID) await engine.groupCall({ userIDList: list, type: mediaType, groupID, timeout, userData });
+        else if (list.length === 1) await engine.call({ userID: list[0], type: mediaType, timeout, userData });
+        else throw invalidParameter('v2 calls to several users need a groupID');
+      } else {
+        await engine.calls({ userIDList: list, type: mediaType, chatGroupID: groupID || undefined, timeout, userData });
+      }
+    } catch (error) {
+      if (this.#call === call) this.#call = null;
+      throw official(error, 'the call could not be placed');
+    }
+    call.callId = this.#lastInviteId || `tuicall-${++this.#localSeq}`;
+    const event: CallEngineEvents['onCallStarted'] = { callId: call.callId, mediaType, members: list.map((userId) => ({ userId })) };
+    if (groupID) event.groupID = groupID;
+    this.#events.emit('onCallStarted', event);
+    if (mediaType === CallMediaType.VIDEO) await engine.openCamera('').catch(noop);
+    this.#emitLocal();
+    return { callId: call.callId };
+  }
+
+  async accept(options: { mediaType?: CallMediaType; callId?: string } = {}): Promise<void> {
+    const engine = this.#require();
+    const call = this.#call;
+    if (!call || call.role !== CallRole.CALLEE || call.connected || (options?.callId !== undefined && options.callId !== call.callId)) {
+      throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no incoming call to accept');
+    }
+    const audioOnly = options?.mediaType === CallMediaType.AUDIO && call.mediaType === CallMediaType.VIDEO;
+    try {
+      await engine.accept();
+    } catch (error) {
+      throw official(error, 'accept failed');
+    }
+    if (audioOnly) {
+      call.mediaType = CallMediaType.AUDIO;
+      await engine.closeCamera().catch(noop);
+      this.#events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
+    } else if (call.mediaType === CallMediaType.VIDEO) {
+      await engine.openCamera('').catch(noop);
+    }
+    this.#emitLocal();
+  }
+
+  async reject(options: { callId?: string } = {}): Promise<void> {
+    const engine = this.#require();
+    const call = this.#call;
+    if (!call || call.role !== CallRole.CALLEE || call.connected || (options?.callId !== undefined && options.callId !== call.callId)) {
+      throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no incoming call to reject');
+    }
+    // Ended here first: the official engine's own end event for it says "not connected".
+    this.#end(call, CallEndReason.REJECT, 'rejected');
+    await engine.reject().catch(noop);
+  }
+
+  async hangup(): Promise<void> {
+    const call = this.#call;
+    if (!call || !this.#engine) return;
+    const engine = this.#engine;
+    if (call.role === CallRole.CALLEE && !call.connected) return this.reject();
+    this.#end(call, call.connected ? CallEndReason.HANGUP : CallEndReason.CANCELED, call.connected ? 'hangup' : 'cancelled');
+    await engine.hangup().catch(noop);
+  }
+
+  async inviteUser(params: { userIDList: string[]; timeout?: number }): Promise<void> {
+    const engine = this.#require();
+    if (!this.#call) throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no call to invite users into');
+    await engine.inviteUser({ userIDList: params.userIDList, timeout: params.timeout }).catch((error: unknown) => {
+      throw official(error, 'inviteUser failed');
+    });
+    for (const userId of params.userIDList) this.#events.emit('onUserInvited', { userId });
+  }
+
+  /** v3: enters a running call by its id (Tencent's call service). */
+  async join(params: { callId: string; mediaType?: CallMediaType }): Promise<void> {
+    const engine = this.#require();
+    if (this.#call) throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is already in progress');
+    const call: TuiCall = { callId: params.callId, role: CallRole.CALLEE, mediaType: params.mediaType ?? CallMediaType.AUDIO, groupID: '', connected: false, remotes: new Map() };
+    this.#call = call;
+    try {
+      await engine.join({ callId: params.callId });
+    } catch (error) {
+      if (this.#call === call) this.#call = null;
+      throw official(error, 'join failed', ErrorCode.SERVER_ERROR);
+    }
+    this.#events.emit('onCallStarted', { callId: call.callId, mediaType: call.mediaType, role: CallRole.CALLEE, members: [] });
+  }
+
+  /** v2: enters a running group call by its room (TUICallKit's `joinInGroupCall`). */
+  async joinInGroupCall(params: { groupID: string; roomID: number | string; mediaType: CallMediaType }): Promise<{ callId: string }> {
+    const engine = this.#require();
+    if (this.#call) throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is already in progress');
+    const mediaType = media(params.mediaType);
+    const call: TuiCall = { callId: `${params.groupID}:${String(params.roomID)}`, role: CallRole.CALLEE, mediaType, groupID: params.groupID, connected: false, remotes: new Map() };
+    this.#call = call;
+    const room = typeof params.roomID === 'number' ? { roomID: params.roomID } : { strRoomID: params.roomID };
+    try {
+      await engine.joinInGroupCall({ type: mediaType, groupID: params.groupID, ...room });
+    } catch (error) {
+      if (this.#call === call) this.#call = null;
+      throw official(error, 'joinInGroupCall failed');
+    }
+    this.#events.emit('onCallStarted', { callId: call.callId, mediaType, role: CallRole.CALLEE, groupID: params.groupID, members: [] });
+    if (!call.connected) this.#begin(call);
+    return { callId: call.callId };
+  }
+
+  // ---- media ------------------------------------------------------------------------------------
+
+  async openCamera(): Promise<void> {
+    await this.#require().openCamera('');
+    this.#emitLocal();
+  }
+
+  async closeCamera(): Promise<void> {
+    await this.#require().closeCamera();
+    this.#emitLocal();
+  }
+
+  async openMicrophone(): Promise<void> {
+    await this.#require().openMicrophone();
+    this.#emitLocal();
+  }
+
+  async closeMicrophone(): Promise<void> {
+    await this.#require().closeMicrophone();
+  }
+
+  async switchDevice(params: { deviceType: DeviceKind; deviceId: string }): Promise<void> {
+    await this.#require().switchDevice({ deviceType: params.deviceType, deviceId: params.deviceId });
+    this.#emitLocal();
+  }
+
+  async getDeviceList(deviceType?: DeviceKind): Promise<DeviceInfo[]> {
+    const engine = this.#require();
+    const kinds: DeviceKind[] = deviceType ? [deviceType] : ['camera', 'microphone', 'speaker'];
+    const out: DeviceInfo[] = [];
+    for (const kind of kinds) {
+      const list = await engine.getDeviceList(kind).catch(() => []);
+      if (!Array.isArray(list)) continue;
+      for (const d of list as Payload[]) out.push({ deviceId: str(d.deviceId), label: str(d.label) || str(d.deviceName), kind });
+    }
+    return out;
+  }
+
+  async setVideoQuality(resolution: VideoResolution): Promise<void> {
+    await this.#require().setVideoQuality(resolution);
+  }
+
+  async switchCallMediaType(mediaType: CallMediaType): Promise<void> {
+    const engine = this.#require();
+    const call = this.#call;
+    if (!call) throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no call');
+    if (mediaType === call.mediaType) return;
+    if (mediaType !== CallMediaType.AUDIO) throw new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'only a video call can be switched, to audio');
+    // TUICallEngine 3.3.4's own promise never settles (its defect): do not wait for it.
+    void engine.switchCallMediaType(CallMediaType.AUDIO).catch(noop);
+    call.mediaType = CallMediaType.AUDIO;
+    await engine.closeCamera().catch(noop);
+    this.#events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
+    this.#emitLocal();
+  }
+
+  // ---- the official engine's events -------------------------------------------------------------
+
+  #bind(engine: TUICallEngineLike): void {
+    this.#unbind();
+    const on = (name: string, fn: (p: Payload) => void): void => {
+      const handler = (payload: unknown): void => fn((payload && typeof payload === 'object' ? payload : {}) as Payload);
+      engine.on(name, handler);
+      this.#off.push(() => engine.off(name, handler));
+    };
+    on('onCallReceived', (p) => this.#onReceived(p));
+    on('onCallBegin', (p) => {
+      const call = this.#call;
+      if (!call) return;
+      if (!call.callId && str(p.callId)) call.callId = str(p.callId);
+      this.#begin(call);
+    });
+    on('onCallEnd', (p) => this.#onEnd(p, true));
+    on('onCallNotConnected', (p) => this.#onEnd(p, false));
+    for (const [name, event] of [
+      ['onUserAccept', 'onUserAccept'],
+      ['onUserReject', 'onUserReject'],
+      ['onUserLineBusy', 'onUserLineBusy'],
+      ['onUserJoin', 'onUserJoin'],
+      ['onUserLeave', 'onUserLeave'],
+    ] as const) {
+      on(name, (p) => {
+        const userId = str(p.userID);
+        if (!this.#call || !userId || userId === this.#userId) return;
+        if (event === 'onUserLeave') this.#dropRemote(userId);
+        this.#events.emit(event, { userId });
+        if (event === 'onUserJoin') this.#refreshRemote(userId);
+      });
+    }
+    on('onUserNoResponse', (p) => {
+      if (!this.#call || !Array.isArray(p.userIDList)) return;
+      for (const id of p.userIDList) if (typeof id === 'string') this.#events.emit('onUserNoResponse', { userId: id });
+    });
+    on('onUserVideoAvailable', (p) => this.#onAvailable(str(p.userID), 'video', Boolean(p.isVideoAvailable)));
+    on('onUserAudioAvailable', (p) => this.#onAvailable(str(p.userID), 'audio', Boolean(p.isAudioAvailable)));
+    on('onUserVoiceVolumeChanged', (p) => {
+      const map = p.volumeMap;
+      if (!this.#call || !map || typeof map !== 'object') return;
+      const volumes: Record<string, number> = {};
+      for (const [id, v] of Object.entries(map as Record<string, unknown>)) volumes[id] = Math.max(0, Math.min(100, Math.round(num(v))));
+      this.#events.emit('onUserVoiceVolumeChanged', { volumes });
+    });
+    on('onCallMediaTypeChanged', (p) => {
+      const call = this.#call;
+      const next = media(p.newMediaType ?? p.callMediaType ?? p.mediaType);
+      if (!call || next === call.mediaType) return;
+      call.mediaType = next;
+      this.#events.emit('onCallMediaTypeChanged', { mediaType: next });
+    });
+    on('onKickedOffLine', () => {
+      const call = this.#call;
+      if (call) this.#end(call, CallEndReason.UNKNOWN, 'disconnected');
+      this.#events.emit('onConnectionStateChanged', { state: 'disconnected' });
+      this.#events.emit('onKickedOffline', { reason: 'kicked' });
+    });
+    on('onUserSigExpired', () => this.#events.emit('onError', { code: 70001, message: 'the UserSig expired: log in again with a new one' }));
+    on('onError', (p) => this.#events.emit('onError', { code: num(p.code) || ErrorCode.FAILED, message: str(p.message) }));
+  }
+
+  #unbind(): void {
+    for (const off of this.#off.splice(0)) off();
+    this.#trtcOff?.();
+    this.#trtcOff = null;
+    this.#trtc = null;
+  }
+
+  #onReceived(p: Payload): void {
+    if (this.#call) return; // the official engine answers further invitations busy itself
+    const caller = str(p.callerId);
+    const callees = Array.isArray(p.calleeIdList) ? p.calleeIdList.filter((id): id is string => typeof id === 'string') : [];
+    const call: TuiCall = {
+      callId: str(p.callId) || `tuicall-${++this.#localSeq}`,
+      role: CallRole.CALLEE,
+      mediaType: media(p.callMediaType),
+      groupID: str(p.chatGroupID),
+      connected: false,
+      remotes: new Map(),
+    };
+    this.#call = call;
+    const event: CallEngineEvents['onCallReceived'] = {
+      callId: call.callId,
+      caller: { userId: caller },
+      calleeIdList: callees,
+      members: [caller, ...callees].map((userId) => ({ userId })),
+      mediaType: call.mediaType,
+    };
+    if (call.groupID) event.groupID = call.groupID;
+    if (typeof p.userData === 'string') event.userData = p.userData;
+    this.#events.emit('onCallReceived', event);
+  }
+
+  #begin(call: TuiCall): void {
+    if (call.connected) return;
+    call.connected = true;
+    this.#events.emit('onCallBegin', { callId: call.callId, mediaType: call.mediaType, role: call.role });
+    this.#watchTracks();
+    this.#emitLocal();
+  }
+
+  #onEnd(p: Payload, connected: boolean): void {
+    const call = this.#call;
+    if (!call) return;
+    const reason = num(p.reason);
+    const cause: EndCause = CAUSE[reason] ?? (connected || call.connected ? 'hangup' : call.role === CallRole.CALLER ? 'cancelled' : 'cancelled');
+    const known = CAUSE[reason] ? (reason as CallEndReason) : cause === 'hangup' ? CallEndReason.HANGUP : CallEndReason.CANCELED;
+    this.#end(call, known, cause, num(p.totalTime));
+  }
+
+  #end(call: TuiCall, reason: CallEndReason, cause: EndCause, totalTime = 0): void {
+    if (this.#call !== call) return;
+    this.#call = null;
+    for (const userId of call.remotes.keys()) this.#events.emit('onRemoteStream', { userId, stream: null });
+    if (this.#localKey) this.#events.emit('onLocalStream', { stream: null });
+    this.#localKey = '';
+    this.#events.emit('onCallEnd', { callId: call.callId, reason, cause, totalTime });
+  }
+
+  // ---- streams (from the trtc-sdk-v5 instance inside the engine, when reachable) ----------------
+
+  #trtcOff: (() => void) | null = null;
+
+  #innerTrtc(): InnerTRTC | null {
+    if (this.#trtc) return this.#trtc;
+    const cloud = this.#engine?.getTRTCCloudInstance() as { _trtc?: InnerTRTC } | null | undefined;
+    const trtc = cloud?._trtc;
+    if (trtc && typeof trtc.getAudioTrack === 'function' && typeof trtc.on === 'function') this.#trtc = trtc;
+    return this.#trtc;
+  }
+
+  #watchTracks(): void {
+    const trtc = this.#innerTrtc();
+    if (!trtc || this.#trtcOff) return;
+    const onTrack = (payload: unknown): void => {
+      const userId = str((payload as Payload | null)?.userId);
+      if (!userId) this.#emitLocal();
+      else this.#refreshRemote(userId);
+    };
+    trtc.on('track', onTrack);
+    this.#trtcOff = () => trtc.off('track', onTrack);
+  }
+
+  #onAvailable(userId: string, kind: 'audio' | 'video', available: boolean): void {
+    const call = this.#call;
+    if (!call || !userId || userId === this.#userId) return;
+    const remote = call.remotes.get(userId) ?? { audio: false, video: false, key: '' };
+    call.remotes.set(userId, remote);
+    remote[kind] = available;
+    this.#events.emit(kind === 'audio' ? 'onUserAudioAvailable' : 'onUserVideoAvailable', { userId, available });
+    if (kind === 'video' && available) void this.#engine?.startRemoteView({ userID: userId, videoViewDomID: '' }).catch(noop);
+    this.#refreshRemote(userId);
+  }
+
+  #refreshRemote(userId: string): void {
+    const call = this.#call;
+    const trtc = this.#innerTrtc();
+    if (!call || !call.connected || !trtc) return;
+    const remote = call.remotes.get(userId) ?? { audio: false, video: false, key: '' };
+    call.remotes.set(userId, remote);
+    const tracks = [trtc.getAudioTrack({ userId }), remote.video ? trtc.getVideoTrack({ userId }) : null].filter((t): t is MediaStreamTrack => Boolean(t));
+    const key = tracks.map((t) => `${t.kind}:${t.id}`).join('|');
+    if (key === remote.key) return;
+    remote.key = key;
+    this.#events.emit('onRemoteStream', { userId, stream: tracks.length ? this.#createStream(tracks) : null });
+  }
+
+  #dropRemote(userId: string): void {
+    const remote = this.#call?.remotes.get(userId);
+    if (!remote) return;
+    this.#call?.remotes.delete(userId);
+    if (remote.key) this.#events.emit('onRemoteStream', { userId, stream: null });
+  }
+
+  #emitLocal(): void {
+    const call = this.#call;
+    const trtc = this.#innerTrtc();
+    if (!call || !trtc) return;
+    const tracks = [trtc.getAudioTrack(), call.mediaType === CallMediaType.VIDEO ? trtc.getVideoTrack() : null].filter((t): t is MediaStreamTrack => Boolean(t));
+    const key = tracks.map((t) => `${t.kind}:${t.id}`).join('|');
+    if (key === this.#localKey) return;
+    this.#localKey = key;
+    this.#events.emit('onLocalStream', { stream: tracks.length ? this.#createStream(tracks) : null });
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  /**
+   * The chat instance handed to the official engine, seen through a proxy that notes the
+   * inviteID of each invitation it sends (a v2 call's id: `call()` itself returns none).
+   */
+  #watchChat(chat: object): object {
+    return new Proxy(chat, {
+      get: (target, key) => {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        const fn = (value as (...args: unknown[]) => unknown).bind(target);
+        if (key !== 'invite' && key !== 'inviteInGroup') return fn;
+        return async (...args: unknown[]) => {
+          const res = (await fn(...args)) as { inviteID?: unknown } | null;
+          if (typeof res?.inviteID === 'string' && !this.#lastInviteId) this.#lastInviteId = res.inviteID;
+          return res;
+        };
+      },
+    });
+  }
+
+  #require(): TUICallEngineLike {
+    if (!this.#engine) throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call login() first');
+    return this.#engine;
+  }
+}
+
+/** An error of the official engine (`TUICallEngineError { code, message }`) as a CallKitError. */
+function official(error: unknown, what: string, code: ErrorCode = ErrorCode.FAILED): CallKitError {
+  if (error instanceof CallKitError) return error;
+  const e = error as { code?: unknown; message?: unknown } | null;
+  const reason = typeof e?.code === 'number' || typeof e?.code === 'string' ? String(e.code) : undefined;
+  const message = typeof e?.message === 'string' && e.message ? e.message : String(error);
+  return new CallKitError(code, `${what}: ${message}`, reason);
+}

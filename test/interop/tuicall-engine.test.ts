@@ -1,0 +1,158 @@
+/**
+ * The `tuicall` engine (src/engine/tuicall: this kit's engine contract over Tencent's own
+ * `TUICallEngine`, call-engine-js 3.3.4) against a kit on the `tencent` engine, in the interop
+ * harness (real chat signaling module on an in-memory bus, shared fake TRTC rooms). Its own
+ * process: the official engine is a singleton, here it belongs to the tuicall user.
+ *
+ * v2 (`protocol: 'v2'`) runs end to end here. v3 (`calls()` to Tencent's call service) needs
+ * Tencent's cloud: the scenario shows the request leaves through chat's `callExperimentalAPI`
+ * and that a `tencent` engine never rings for it.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { CallEndReason, CallMediaType, CallRole } from '../../src/constants.js';
+import { TUICallEngineAdapter } from '../../src/engine/tuicall/index.js';
+import type { TUICallEngineModule } from '../../src/engine/tuicall/index.js';
+import type { CallEngineEvents } from '../../src/engine/types.js';
+import { fakeStreamFactory } from '../helpers/tencent-double.js';
+import { loadOfficial } from './harness/official.js';
+import { KitParty, SDK_APP_ID, until, World } from './harness/parties.js';
+
+if (!process.env.INTEROP_VERBOSE) {
+  const quiet = (): void => undefined;
+  console.log = quiet;
+  console.info = quiet;
+  console.debug = quiet;
+  console.warn = quiet;
+}
+
+const T = { timeout: 30_000 };
+const world = new World('tk');
+const chat = world.bus.chat('tk');
+const tuicall = new TUICallEngineAdapter({
+  loadEngine: async () => (await loadOfficial()) as unknown as TUICallEngineModule,
+  chat,
+  protocol: 'v2',
+  createMediaStream: fakeStreamFactory,
+});
+const seen: { name: string; data: Record<string, unknown> }[] = [];
+for (const name of ['onCallReceived', 'onCallStarted', 'onCallBegin', 'onCallEnd', 'onUserAccept', 'onUserReject', 'onUserJoin', 'onUserLeave', 'onRemoteStream', 'onLocalStream', 'onUserLineBusy', 'onUserNoResponse'] as const) {
+  tuicall.on(name, (payload: CallEngineEvents[typeof name]) => seen.push({ name, data: payload as unknown as Record<string, unknown> }));
+}
+const waitTui = (name: string, from: number, ms = 8000): Promise<{ name: string; data: Record<string, unknown> }> =>
+  until(`tuicall: ${name}`, () => seen.slice(from).find((e) => e.name === name), ms);
+
+let seq = 0;
+const kits: KitParty[] = [];
+async function kitUser(): Promise<KitParty> {
+  const party = new KitParty(world, `tencent-${++seq}`);
+  await party.login();
+  kits.push(party);
+  return party;
+}
+
+before(async () => {
+  await tuicall.login({ SDKAppID: SDK_APP_ID, userID: 'tk', userSig: 'sig-tk' });
+});
+
+afterEach(async () => {
+  if (tuicall.callId) await Promise.race([tuicall.hangup(), new Promise((resolve) => setTimeout(resolve, 1000))]);
+  for (const k of kits.splice(0)) await k.engine.destroy().catch(() => undefined);
+  await until('rooms empty', () => world.roomsOf('tk').length === 0, 5000).catch(() => undefined);
+});
+
+after(() => {
+  setTimeout(() => process.exit(process.exitCode ?? 0), 100).unref();
+});
+
+describe('a kit on the tuicall engine and a kit on the tencent engine call each other', { concurrency: false }, () => {
+  it('tuicall (v2) calls tencent: rings, connects in one room with streams, the tuicall side hangs up', T, async () => {
+    const kit = await kitUser();
+    const mark = seen.length;
+    const { callId } = await tuicall.calls({ userIDList: [kit.userID], mediaType: CallMediaType.VIDEO, timeout: 10 });
+    const started = await waitTui('onCallStarted', mark);
+    assert.equal(started.data.callId, callId);
+    const received = await kit.wait('onCallReceived');
+    assert.equal(received.data.callId, callId, 'both sides name the call alike (the chat inviteID)');
+    await kit.engine.accept();
+    const begin = await waitTui('onCallBegin', mark);
+    assert.equal(begin.data.role, CallRole.CALLER);
+    await kit.wait('onCallBegin');
+    const room = kit.engine.roomId as number;
+    await until('both in the room', () => world.roomMembers(room).sort().join() === [kit.userID, 'tk'].sort().join());
+    await until('a remote stream on the tuicall side', () => seen.slice(mark).some((e) => e.name === 'onRemoteStream' && e.data.userId === kit.userID && e.data.stream));
+    await kit.wait('onUserJoin');
+    await tuicall.hangup();
+    const end = await waitTui('onCallEnd', mark);
+    assert.equal(end.data.reason, CallEndReason.HANGUP);
+    await kit.wait('onCallEnd');
+    assert.equal(kit.endReason(), CallEndReason.HANGUP);
+  });
+
+  it('tencent calls tuicall: it rings with the call id, accepts, connects; the tencent side hangs up', T, async () => {
+    const kit = await kitUser();
+    const mark = seen.length;
+    const { callId } = await kit.engine.calls({ userIDList: ['tk'], mediaType: CallMediaType.AUDIO, timeout: 10, userData: 'order-7' });
+    const received = await waitTui('onCallReceived', mark);
+    assert.equal(received.data.callId, callId);
+    assert.equal(received.data.userData, 'order-7');
+    assert.deepEqual(received.data.caller, { userId: kit.userID });
+    await tuicall.accept();
+    await waitTui('onCallBegin', mark);
+    await kit.wait('onCallBegin');
+    await kit.wait('onUserJoin');
+    await kit.engine.hangup();
+    const end = await waitTui('onCallEnd', mark);
+    assert.equal(end.data.cause, 'hangup');
+  });
+
+  it('tuicall declines a tencent call: the caller sees onUserReject, both end REJECT', T, async () => {
+    const kit = await kitUser();
+    const mark = seen.length;
+    await kit.engine.calls({ userIDList: ['tk'], mediaType: CallMediaType.AUDIO, timeout: 10 });
+    await waitTui('onCallReceived', mark);
+    await tuicall.reject();
+    assert.equal(seen.slice(mark).find((e) => e.name === 'onCallEnd')?.data.reason, CallEndReason.REJECT);
+    await kit.wait('onUserReject');
+    await kit.wait('onCallEnd');
+    assert.equal(kit.endReason(), CallEndReason.REJECT);
+  });
+
+  it('tencent cancels while tuicall rings: tuicall ends CANCELED', T, async () => {
+    const kit = await kitUser();
+    const mark = seen.length;
+    await kit.engine.calls({ userIDList: ['tk'], mediaType: CallMediaType.VIDEO, timeout: 10 });
+    await waitTui('onCallReceived', mark);
+    await kit.engine.hangup();
+    const end = await waitTui('onCallEnd', mark);
+    assert.equal(end.data.cause, 'cancelled');
+  });
+
+  it('tuicall calls a busy tencent user: onUserLineBusy', T, async () => {
+    const kit = await kitUser();
+    const other = await kitUser();
+    await other.engine.calls({ userIDList: [kit.userID], mediaType: CallMediaType.AUDIO, timeout: 10 });
+    await kit.wait('onCallReceived');
+    const mark = seen.length;
+    await tuicall.calls({ userIDList: [kit.userID], mediaType: CallMediaType.AUDIO, timeout: 10 });
+    await waitTui('onUserLineBusy', mark);
+    await waitTui('onCallEnd', mark);
+  });
+});
+
+describe('v3', { concurrency: false }, () => {
+  it('calls() in v3 goes to the server call service (callExperimentalAPI), which is Tencent cloud: a tencent-engine kit never rings', T, async () => {
+    const v3 = new TUICallEngineAdapter({ loadEngine: async () => (await loadOfficial()) as unknown as TUICallEngineModule, chat, protocol: 'v3' });
+    // Same singleton underneath: reuse its login (the adapter's own login would log in again).
+    const kit = await kitUser();
+    const since = world.bus.wire.length;
+    const before = chat.experimental.length;
+    await v3.login({ SDKAppID: SDK_APP_ID, userID: 'tk', userSig: 'sig-tk' });
+    await Promise.race([v3.calls({ userIDList: [kit.userID], mediaType: CallMediaType.AUDIO, timeout: 2 }).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1500))]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(kit.has('onCallReceived'), false, 'no chat invitation: nothing rings on the tencent engine');
+    assert.equal(world.bus.wire.slice(since).filter((m) => m.from === 'tk').length, 0, 'no chat signaling for v3');
+    assert.ok(chat.experimental.slice(before).length > 0, 'the request went to chat.callExperimentalAPI (sendRoomCustomData to call_engine_srv)');
+    await Promise.race([v3.hangup(), new Promise((resolve) => setTimeout(resolve, 1000))]);
+  });
+});
