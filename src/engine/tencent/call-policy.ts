@@ -1,53 +1,28 @@
 /**
  * The Tencent engine's call policy, each rule in one place: end reasons, member gone -> event, and
  * which invitation may ring. These are policy, not transport: the webrtc and simulated engines
- * follow the same rules, and each section here is meant to be swapped for the shared module when
- * there is one (`src/engine/end-reasons.ts`, `src/engine/ringing-queue.ts`).
+ * follow the same rules: end reasons and the member-gone mapping come from `src/engine/end-reasons.ts`;
+ * the ringing rule stays here while this engine rings one call at a time (the shared
+ * `src/engine/ringing-queue.ts` with `maxRinging: 1` is where it goes when Tencent calls may ring together).
  */
-import { CallEndReason, CallMediaType } from '../../constants.js';
-import type { CallEngineEvents, EndCause } from '../types.js';
+import { CallMediaType } from '../../constants.js';
+import { memberGoneEvent as sharedMemberGoneEvent, type MemberGoneEvent as SharedMemberGoneEvent } from '../end-reasons.js';
+import type { EndCause } from '../types.js';
 import { sameRoom, type ActiveCall } from './call-model.js';
 import type { ParsedCallPayload } from './wire.js';
 
-// ---- end reasons ---------------------------------------------------------------------------------
+// ---- end reasons, member gone -> event: the shared tables (src/engine/end-reasons.ts) -------------
 
-/** `onCallEnd.reason` (TUICallKit's) for each engine-level cause. */
-export const END_REASON: Record<EndCause, CallEndReason> = {
-  hangup: CallEndReason.HANGUP,
-  cancelled: CallEndReason.CANCELED,
-  rejected: CallEndReason.REJECT,
-  busy: CallEndReason.LINE_BUSY,
-  timeout: CallEndReason.NO_RESPONSE,
-  unavailable: CallEndReason.OFFLINE,
-  'answered-elsewhere': CallEndReason.OTHER_DEVICE_ACCEPTED,
-  'rejected-elsewhere': CallEndReason.OTHER_DEVICE_REJECT,
-  glare: CallEndReason.END_BY_SERVER,
-  disconnected: CallEndReason.UNKNOWN,
-  network: CallEndReason.UNKNOWN,
-  ended: CallEndReason.END_BY_SERVER,
-  error: CallEndReason.UNKNOWN,
-};
+export { END_REASON } from '../end-reasons.js';
 
-// ---- member gone -> event ------------------------------------------------------------------------
-
-export type MemberGoneEvent = keyof Pick<CallEngineEvents, 'onUserLineBusy' | 'onUserReject' | 'onUserNoResponse' | 'onUserLeave'>;
+export type MemberGoneEvent = SharedMemberGoneEvent | 'onUserLeave';
 
 /**
- * The event telling the others why a remote member is out of the call: declined, busy, no answer
- * (or unreachable), or left a call they were connected in (`connected`); none otherwise.
+ * The event telling the others why a remote member is out of the call: the shared mapping
+ * (declined, busy, no answer or unreachable), else `onUserLeave` for a member who was connected.
  */
 export function memberGoneEvent(cause: EndCause, connected: boolean): MemberGoneEvent | null {
-  switch (cause) {
-    case 'busy':
-      return 'onUserLineBusy';
-    case 'rejected':
-      return 'onUserReject';
-    case 'timeout':
-    case 'unavailable':
-      return 'onUserNoResponse';
-    default:
-      return connected ? 'onUserLeave' : null;
-  }
+  return sharedMemberGoneEvent(cause) ?? (connected ? 'onUserLeave' : null);
 }
 
 // ---- ringing: one call at a time -----------------------------------------------------------------
