@@ -12,7 +12,8 @@ import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
 import { isRingingForMe } from '../store/selectors.js';
 import { CallStore } from '../store/store.js';
 import type { ReadonlyStore, Settings } from '../store/types.js';
-import { EngineToStore, type EngineToStoreHost } from './engine-to-store.js';
+import { detectCapabilities, type Capabilities } from '../engine/capabilities.js';
+import { EngineToStore, errorMessage, type EngineToStoreHost } from './engine-to-store.js';
 import { KitEffects } from './kit-effects.js';
 import type { AcceptOptions, CallsParams, InitParams, KitCallbacks } from './types.js';
 import {
@@ -74,6 +75,14 @@ export class CallKit extends EventTarget {
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
+  /**
+   * What this browser offers for calls (RTCPeerConnection, getUserMedia, a secure context,
+   * WebSocket) and whether it can carry one: the engine's own view after `init`, else this page's.
+   */
+  getCapabilities(): Capabilities {
+    return this.#engine?.getCapabilities?.() ?? detectCapabilities();
+  }
+
   /** Logs in. Resolves when the engine is ready to call and be called. */
   async init(params: InitParams): Promise<void> {
     const valid = validateInitParams(params);
@@ -104,6 +113,7 @@ export class CallKit extends EventTarget {
         server: valid.server,
         profile: self.userId === valid.userID ? { name: self.name || undefined, avatar: self.avatar || undefined } : undefined,
         callWaiting: this.#store.getState().settings.callWaiting,
+        stayReachable: valid.stayReachable,
       })
       .then(() => {
         this.#store.dispatch({ type: 'login', userId: valid.userID, name: self.userId === valid.userID ? self.name : undefined, avatar: self.userId === valid.userID ? self.avatar : undefined });
@@ -205,9 +215,7 @@ export class CallKit extends EventTarget {
         groupID: valid.groupID,
       });
     } catch (error) {
-      const err = this.#asKitError(error);
-      this.#effects.toast({ key: 'call-failed', params: { message: err.message } }, 'error');
-      throw err;
+      throw this.#failed(error);
     }
     this.#store.dispatch({ type: 'self-media', audio: true, video: valid.type === CallMediaType.VIDEO });
     await this.#applyCameraDefault();
@@ -263,9 +271,7 @@ export class CallKit extends EventTarget {
       await engine.accept(callId === undefined ? { mediaType } : { mediaType, callId: target });
     } catch (error) {
       this.#store.dispatch({ type: 'answering', callId: '' });
-      const err = this.#asKitError(error);
-      this.#effects.toast({ key: err.code === ErrorCode.CAMERA_NOT_AUTHORIZED ? 'no-camera-access' : err.code === ErrorCode.MICROPHONE_NOT_AUTHORIZED ? 'no-microphone-access' : 'device-error' }, 'error');
-      throw err;
+      throw this.#failed(error, 'device-error');
     }
     this.#store.dispatch({ type: 'self-media', audio: true, video: mediaType === CallMediaType.VIDEO });
     await this.#applyCameraDefault();
@@ -336,9 +342,7 @@ export class CallKit extends EventTarget {
     try {
       await engine.join(known ? { callId, mediaType: known.mediaType } : { callId });
     } catch (error) {
-      const err = this.#asKitError(error);
-      this.#effects.toast({ key: 'call-failed', params: { message: err.message } }, 'error');
-      throw err;
+      throw this.#failed(error);
     }
     const state = this.#store.getState();
     this.#store.dispatch({ type: 'self-media', audio: true, video: state.mediaType === CallMediaType.VIDEO && Boolean(state.self.stream?.getVideoTracks().length) });
@@ -577,6 +581,18 @@ export class CallKit extends EventTarget {
 
   #setting(settings: Partial<Settings>): void {
     this.#store.dispatch({ type: 'settings', settings });
+  }
+
+  /**
+   * A call, accept or join failed: the user reads a toast from an i18n key (`fallback` when the
+   * code has no better one), the technical detail stays in the returned error and the console.
+   */
+  #failed(error: unknown, fallback = 'call-error'): CallKitError {
+    const err = this.#asKitError(error);
+    const message = errorMessage(err.code);
+    console.warn(`[callkit] ${err.code} ${err.reason ?? ''}: ${err.message}`);
+    this.#effects.toast(message.key === 'call-error' ? { key: fallback } : message, 'error');
+    return err;
   }
 
   #asKitError(error: unknown): CallKitError {

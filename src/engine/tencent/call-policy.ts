@@ -24,6 +24,7 @@ export const END_REASON: Record<EndCause, CallEndReason> = {
   glare: CallEndReason.END_BY_SERVER,
   disconnected: CallEndReason.UNKNOWN,
   network: CallEndReason.UNKNOWN,
+  unsupported: CallEndReason.REJECT,
   ended: CallEndReason.END_BY_SERVER,
   error: CallEndReason.UNKNOWN,
 };
