@@ -1,0 +1,82 @@
+/**
+ * A browser without WebRTC (issue 21): an init script deletes `RTCPeerConnection` from one demo
+ * page, as some WebViews and locked-down browsers ship. That page's `init` fails with
+ * UNSUPPORTED_BROWSER naming what is missing; with `stayReachable` it logs in and declines every
+ * invitation, so the caller reads "the other side's browser cannot take calls". Neither side is ever
+ * `connected`.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright';
+import { launchBrowser, openUser, startDemo, until, type Demo } from './harness.js';
+
+let demo: Demo;
+let browser: Browser;
+before(async () => {
+  demo = await startDemo();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+/** Every status the page's kit went through (`ck-status-changed`). */
+const statuses = (page: Page): Promise<string[]> =>
+  page.evaluate(() => window.demoLog.filter((e) => e.type === 'ck-status-changed').map((e) => (e.detail as { status: string }).status));
+
+describe('a page without RTCPeerConnection', { concurrency: 1 }, () => {
+  test('init fails with unsupported-browser; with stayReachable the caller is told, and nobody connects', async () => {
+    const context = await browser.newContext();
+    const alice = await openUser(context, demo, 'alice');
+
+    const bob = await context.newPage();
+    bob.on('pageerror', (error) => console.error('[bob] page error:', error));
+    await bob.addInitScript(() => {
+      delete (window as { RTCPeerConnection?: unknown }).RTCPeerConnection;
+      delete (window as { webkitRTCPeerConnection?: unknown }).webkitRTCPeerConnection;
+    });
+    await bob.goto(`${demo.url}/?user=bob`);
+    // The demo's own login (plain init) fails, and says why.
+    await bob.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Login failed'), null, { timeout: 15_000 });
+    assert.match((await bob.textContent('#status')) ?? '', /RTCPeerConnection/);
+    const capabilities = await bob.evaluate(() => window.callKit.getCapabilities());
+    assert.deepEqual({ canCall: capabilities.canCall, missing: capabilities.missing }, { canCall: false, missing: ['RTCPeerConnection'] });
+
+    // The same init with stayReachable logs in; the typed error of a plain one is UNSUPPORTED_BROWSER.
+    const outcome = await bob.evaluate(async () => {
+      const { sdkAppId, userSig } = (await (await fetch('/ck/dev-usersig?user=bob')).json()) as { sdkAppId: number; userSig: string };
+      const server = `ws://${location.host}/ck`;
+      const plain = await window.callKit.init({ SDKAppID: sdkAppId, userID: 'bob', userSig, server }).then(
+        () => null,
+        (e: { code: number; reason?: string; name: string }) => ({ code: e.code, reason: e.reason, name: e.name }),
+      );
+      await window.callKit.init({ SDKAppID: sdkAppId, userID: 'bob', userSig, server, stayReachable: true });
+      return { plain, loggedIn: window.callKit.store.getState().loggedIn };
+    });
+    assert.deepEqual(outcome, { plain: { code: 10023, reason: 'unsupported-browser', name: 'CallKitError' }, loggedIn: true });
+
+    // Alice calls bob: bob's page declines instead of ringing; alice reads why.
+    await alice.evaluate(() => window.callKit.calls({ userIDList: ['bob'], type: 2 }));
+    await until(
+      () => alice.evaluate(() => window.demoLog.some((e) => e.type === 'ck-call-ended' && (e.detail as { cause: string }).cause === 'unsupported')),
+      'alice: the call ended with cause unsupported',
+    );
+    await alice.waitForFunction(() => window.callKit.store.getState().toast?.key === 'other-side-unsupported', null, { timeout: 5_000 });
+    assert.equal(await alice.evaluate(() => window.callKit.store.getState().status), 'idle');
+    assert.ok(!(await statuses(alice)).includes('connected'), 'alice was never connected');
+    assert.deepEqual(await statuses(bob), [], 'bob never rang nor connected');
+    assert.equal(await bob.evaluate(() => window.callKit.store.getState().incoming.length), 0);
+
+    // Bob cannot place a call either; his toast is an i18n key, not a raw message.
+    const placing = await bob.evaluate(() =>
+      window.callKit.calls({ userIDList: ['alice'], type: 1 }).then(
+        () => null,
+        (e: { code: number }) => e.code,
+      ),
+    );
+    assert.equal(placing, 10023);
+    assert.equal(await bob.evaluate(() => window.callKit.store.getState().toast?.key), 'browser-unsupported');
+    await context.close();
+  });
+});
