@@ -12,6 +12,7 @@ import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
 import { isRingingForMe } from '../store/selectors.js';
 import { CallStore } from '../store/store.js';
 import type { ReadonlyStore, Settings } from '../store/types.js';
+import { withDeadline } from '../engine/deadline.js';
 import { detectCapabilities, type Capabilities } from '../engine/capabilities.js';
 import { EngineToStore, errorMessage, type EngineToStoreHost } from './engine-to-store.js';
 import { KitEffects } from './kit-effects.js';
@@ -42,6 +43,12 @@ import {
 
 export { KIT_EVENTS } from './types.js';
 export type { AcceptOptions, CallEndedDetail, CallsParams, InitParams, KitCallbacks, KitEventMap, StatusChangedDetail } from './types.js';
+
+/**
+ * `init` settles within this whatever the engine does (CONNECTION_FAILED, reason `login-timeout`);
+ * the engines' own bounds are shorter (README, "Bounds and capabilities").
+ */
+export const INIT_TIMEOUT_MS = 30_000;
 
 export class CallKit extends EventTarget {
   #store = new CallStore();
@@ -105,8 +112,8 @@ export class CallKit extends EventTarget {
     this.#unbindEngine = this.#events.bind(engine);
     this.#watchPageHide();
     const self = this.#store.getState().self;
-    const run = engine
-      .login({
+    const run = withDeadline(
+      engine.login({
         SDKAppID: valid.SDKAppID,
         userID: valid.userID,
         userSig: valid.userSig,
@@ -114,10 +121,12 @@ export class CallKit extends EventTarget {
         profile: self.userId === valid.userID ? { name: self.name || undefined, avatar: self.avatar || undefined } : undefined,
         callWaiting: this.#store.getState().settings.callWaiting,
         stayReachable: valid.stayReachable,
-      })
-      .then(() => {
-        this.#store.dispatch({ type: 'login', userId: valid.userID, name: self.userId === valid.userID ? self.name : undefined, avatar: self.userId === valid.userID ? self.avatar : undefined });
-      });
+      }),
+      INIT_TIMEOUT_MS,
+      () => new CallKitError(ErrorCode.CONNECTION_FAILED, `the ${engine.name} engine did not finish logging in within ${INIT_TIMEOUT_MS} ms`, 'login-timeout'),
+    ).then(() => {
+      this.#store.dispatch({ type: 'login', userId: valid.userID, name: self.userId === valid.userID ? self.name : undefined, avatar: self.userId === valid.userID ? self.avatar : undefined });
+    });
     this.#initializing = run;
     try {
       await run;
