@@ -13,7 +13,7 @@ import { isRingingForMe } from '../store/selectors.js';
 import { CallStore } from '../store/store.js';
 import type { ReadonlyStore, Settings } from '../store/types.js';
 import { withDeadline } from '../engine/deadline.js';
-import { detectCapabilities, type Capabilities } from '../engine/capabilities.js';
+import { detectCapabilities, unsupportedBrowser, type Capabilities } from '../engine/capabilities.js';
 import { EngineToStore, errorMessage, type EngineToStoreHost } from './engine-to-store.js';
 import { KitEffects } from './kit-effects.js';
 import type { AcceptOptions, CallsParams, InitParams, KitCallbacks } from './types.js';
@@ -105,6 +105,9 @@ export class CallKit extends EventTarget {
     let engine: CallEngine;
     if (choice === 'webrtc') engine = new WebRTCEngine({ iceServers: params.iceServers });
     else if (choice === 'tencent') {
+      // TRTC needs what the default engine needs; this engine cannot decline for us (no stayReachable).
+      const capabilities = detectCapabilities();
+      if (!capabilities.canCall) throw unsupportedBrowser(capabilities);
       const { TencentEngine } = await import('../engine/tencent/index.js');
       engine = new TencentEngine({ chat: params.tim as never, assetsPath: params.assetsPath });
     } else engine = choice;

@@ -95,6 +95,13 @@ test('the default engine refuses a host without WebRTC: UNSUPPORTED_BROWSER nami
   await kit.dispose();
 });
 
+test('engine tencent on a host without WebRTC: UNSUPPORTED_BROWSER before any SDK is loaded, even with stayReachable', async () => {
+  const kit = new CallKit();
+  await assert.rejects(kit.init({ ...valid, engine: 'tencent', stayReachable: true }), { code: ErrorCode.UNSUPPORTED_BROWSER, reason: 'unsupported-browser' });
+  assert.equal(kit.engine, null);
+  await kit.dispose();
+});
+
 test('stayReachable reaches the engine (default false) and must be a boolean', async () => {
   const kit = new CallKit();
   const engine = engineDouble();
