@@ -746,7 +746,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
       await expectAllReleased(bob);
     });
 
-    it('a peer connection that cannot be made ends a 1v1 call on both sides', async () => {
+    it('a peer connection that cannot be made ends a 1v1 call on both sides; the callee is never connected', async () => {
       const alice = await loggedIn('alice');
       const bob = await loggedIn('bob', { iceServers: [{ urls: 'not-an-ice-url' }] });
       const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
@@ -757,6 +757,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
       const aliceEnd = await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
       expect(aliceEnd).to.include({ callId, cause: 'hangup' });
       expect(bob.log.onError.some((e) => e.code === ErrorCode.NOT_SUPPORTED_WEBRTC)).to.equal(true);
+      expect(bob.log.onCallBegin, 'bob was never connected without a peer connection').to.have.length(0);
       await expectAllReleased(alice);
       await expectAllReleased(bob);
     });

@@ -146,6 +146,10 @@ export class CallMachine {
     if (call.earlyRelays) return;
     call.phase = 'connected';
     call.beginAt = Date.now();
+    // Connected only with a media path: in a 1v1 call the peer connection is made first, and if it
+    // cannot be, the call ends (`onPeerFailed`: hangup, cause `error`) without `onCallBegin` here.
+    const accepted = message.members.filter((m) => m.userId !== ctx.userId && m.state === 'accepted');
+    if (accepted.length === 1 && !media.connectPeer(call, accepted[0].userId, true)) return;
     if (call.acceptAudioOnly && call.callMediaType === CallMediaType.VIDEO) {
       call.mediaType = CallMediaType.AUDIO;
       ctx.events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
