@@ -3,11 +3,13 @@
  * page, as some WebViews and locked-down browsers ship. That page's `init` fails with
  * UNSUPPORTED_BROWSER naming what is missing; with `stayReachable` it logs in and declines every
  * invitation, so the caller reads "the other side's browser cannot take calls". Neither side is ever
- * `connected`.
+ * `connected`. And Tencent unreachable (every non-local host unresolvable and every request to it
+ * aborted, as behind a firewall or offline): `init({ engine: 'tencent' })` rejects within its bound.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright';
+import { chromium, type Browser, type Page } from 'playwright';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { launchBrowser, openUser, startDemo, until, type Demo } from './harness.js';
 
 let demo: Demo;
@@ -78,5 +80,39 @@ describe('a page without RTCPeerConnection', { concurrency: 1 }, () => {
     assert.equal(placing, 10023);
     assert.equal(await bob.evaluate(() => window.callKit.store.getState().toast?.key), 'browser-unsupported');
     await context.close();
+  });
+});
+
+describe('Tencent unreachable', { concurrency: 1 }, () => {
+  test("init({ engine: 'tencent' }) rejects with CONNECTION_FAILED within its bound instead of hanging", async () => {
+    // Name resolution fails for every host but this machine's, as in the report (offline laptop).
+    const offline = await chromium.launch({
+      executablePath: chromiumPath(),
+      headless: true,
+      args: [...chromiumArgs, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
+    });
+    try {
+      const page = await offline.newPage();
+      await page.route(
+        (url) => !['localhost', '127.0.0.1'].includes(url.hostname),
+        (route) => route.abort('internetdisconnected'),
+      );
+      await page.goto(`${demo.url}/`);
+      await page.waitForFunction(() => Boolean(window.callKit));
+      const outcome = await page.evaluate(async () => {
+        const started = performance.now();
+        const result = await window.callKit.init({ engine: 'tencent', SDKAppID: 1400000001, userID: 'alice', userSig: 'not-reachable-anyway' }).then(
+          () => null,
+          (e: { code: number; reason?: string; name: string }) => ({ code: e.code, reason: e.reason, name: e.name }),
+        );
+        return { result, ms: performance.now() - started, loggedIn: window.callKit.store.getState().loggedIn };
+      });
+      assert.deepEqual(outcome.result, { code: 10021, reason: 'login-timeout', name: 'CallKitError' });
+      assert.equal(outcome.loggedIn, false);
+      // The chat SDK never answers its login here: the engine's 20 s bound ends it (the kit's 30 s is the backstop).
+      assert.ok(outcome.ms < 25_000, `settled after ${Math.round(outcome.ms)} ms (bound: 20 s chat login)`);
+    } finally {
+      await offline.close();
+    }
   });
 });
