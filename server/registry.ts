@@ -267,8 +267,12 @@ export class CallRegistry {
     if (me === call.callerId) return this.out.error(conn, msg.id, 'invalid-state', 'the caller cannot reject: use cancel');
     if (member.state === 'accepted') return this.out.error(conn, msg.id, 'invalid-state', 'the call was answered: use hangup');
     if (member.state !== 'ringing') return this.out.answered(conn, msg.id, member);
-    // A tab that cannot carry calls declines for itself only while the user has other tabs to ring.
-    if (msg.reason === 'unsupported' && this.presence.connsOf(me).some((c) => c !== conn)) return this.out.ok(conn, msg.id);
+    // A tab that cannot carry calls declines for itself only, while the user has another tab that can.
+    if (msg.reason === 'unsupported') {
+      const declined = (member.unsupportedConns ??= new Set());
+      declined.add(conn);
+      if (this.presence.connsOf(me).some((c) => !declined.has(c))) return this.out.ok(conn, msg.id);
+    }
     this.decline(call, member, conn, msg.id, msg.reason === 'busy' ? 'busy' : 'rejected', msg.reason === 'unsupported' ? 'unsupported' : undefined);
   }
 

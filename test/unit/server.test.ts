@@ -187,6 +187,19 @@ describe('signaling server: call flows', () => {
     await settled();
   });
 
+  it('reject unsupported from every tab of a user: the call ends unsupported once the last tab declined', async () => {
+    await start();
+    const alice = await user('alice');
+    const bob1 = await user('bob');
+    const bob2 = await user('bob');
+    const callId = await invite(alice, bob1);
+    await bob2.waitForType('incoming');
+    assert.equal((await bob1.ask({ type: 'reject', callId, reason: 'unsupported' })).type, 'ok');
+    assert.equal((await bob2.ask({ type: 'reject', callId, reason: 'unsupported' })).type, 'ok');
+    await alice.waitForType('call-ended', (m) => m.reason === 'unsupported');
+    await settled();
+  });
+
   it('cancel while ringing: the callee gets call-ended cancelled, the caller ok', async () => {
     await start();
     const alice = await user('alice');
