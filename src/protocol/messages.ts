@@ -32,7 +32,8 @@
  * - Ring timeout: the invitee becomes `no-response`, its tabs get `call-ended {timeout}`, the others a
  *   member-state. `reject {reason:'busy'}` makes the member `busy`, otherwise `rejected`; the rejecting
  *   user's other tabs get `call-ended {rejected-elsewhere}`. `reject {reason:'unsupported'}` (the
- *   invitee's browser cannot carry calls) is a `rejected` member whose end reason is `unsupported`.
+ *   invitee's browser cannot carry calls) is a `rejected` member whose end reason is `unsupported`,
+ *   once no other tab of that user can still ring (until then only `ok`: the other tabs ring on).
  * - End rule: when fewer than two members are accepted or ringing, the call ends. A remaining accepted
  *   member gets `call-ended` with the reason of the last transition: `rejected`, `busy`, `timeout`,
  *   `hangup` (the other hung up) or `disconnected` (the other's socket closed or stopped answering
