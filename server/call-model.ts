@@ -43,6 +43,8 @@ export interface MemberRec {
   invitedBy?: string;
   /** Set while the member's call socket is lost and it may still `resume`. */
   grace?: TimerRef;
+  /** Tabs of this ringing member that declined with `unsupported` (they cannot carry calls). */
+  unsupportedConns?: Set<ConnId>;
 }
 
 export interface CallRec {

@@ -267,7 +267,13 @@ export class CallRegistry {
     if (me === call.callerId) return this.out.error(conn, msg.id, 'invalid-state', 'the caller cannot reject: use cancel');
     if (member.state === 'accepted') return this.out.error(conn, msg.id, 'invalid-state', 'the call was answered: use hangup');
     if (member.state !== 'ringing') return this.out.answered(conn, msg.id, member);
-    this.decline(call, member, conn, msg.id, msg.reason === 'busy' ? 'busy' : 'rejected');
+    // A tab that cannot carry calls declines for itself only, while the user has another tab that can.
+    if (msg.reason === 'unsupported') {
+      const declined = (member.unsupportedConns ??= new Set());
+      declined.add(conn);
+      if (this.presence.connsOf(me).some((c) => !declined.has(c))) return this.out.ok(conn, msg.id);
+    }
+    this.decline(call, member, conn, msg.id, msg.reason === 'busy' ? 'busy' : 'rejected', msg.reason === 'unsupported' ? 'unsupported' : undefined);
   }
 
   private hangup(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'hangup' }>): void {
@@ -415,7 +421,7 @@ export class CallRegistry {
   // ---- transitions ----------------------------------------------------------------------------
 
   /** A ringing invitee declines (reject or hangup while ringing). */
-  private decline(call: CallRec, member: MemberRec, conn: ConnId, ref: string | undefined, state: 'rejected' | 'busy'): void {
+  private decline(call: CallRec, member: MemberRec, conn: ConnId, ref: string | undefined, state: 'rejected' | 'busy', endReason?: EndReason): void {
     this.timers.clearRing(member);
     member.state = state;
     this.presence.dropUserCall(member.userId, call.callId);
@@ -424,7 +430,7 @@ export class CallRegistry {
     }
     this.out.ok(conn, ref);
     this.out.notifyOthers(call, member);
-    this.checkEnd(call, state === 'busy' ? 'busy' : 'rejected');
+    this.checkEnd(call, endReason ?? (state === 'busy' ? 'busy' : 'rejected'));
   }
 
   /** An accepted member leaves (hangup or lost socket). */

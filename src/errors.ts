@@ -31,6 +31,12 @@ export const ErrorCode = {
   CONNECTION_FAILED: 10021,
   /** The server refused a request. */
   SERVER_ERROR: 10022,
+  /**
+   * The browser cannot carry calls (no `RTCPeerConnection`, no `getUserMedia`, not a secure
+   * context): `init` fails with it (reason `unsupported-browser`, the message names what is
+   * missing) unless the host chose `stayReachable`; then `calls`/`accept` fail with it.
+   */
+  UNSUPPORTED_BROWSER: 10023,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

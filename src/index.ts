@@ -16,6 +16,7 @@ export {
   FeatureButton,
 } from './constants.js';
 export type { DeviceKind } from './constants.js';
+export type { Capabilities, Requirement } from './engine/capabilities.js';
 export { CallKitError, ErrorCode } from './errors.js';
 export { registerLocale, registeredLocales } from './i18n/index.js';
 export { registerIcons, ICON_NAMES } from './icon-registry.js';

@@ -18,6 +18,7 @@ export const END_REASON: Readonly<Record<EndCause, CallEndReason>> = {
   glare: CallEndReason.END_BY_SERVER,
   disconnected: CallEndReason.UNKNOWN,
   network: CallEndReason.UNKNOWN,
+  unsupported: CallEndReason.REJECT,
   ended: CallEndReason.END_BY_SERVER,
   error: CallEndReason.UNKNOWN,
 };

@@ -2,6 +2,7 @@
  * The engine contract (DESIGN.md): the only layer that touches the network and media.
  * The kit drives an engine through these methods and feeds the store from its events.
  */
+import type { Capabilities } from './capabilities.js';
 import type { CallEndReason, CallMediaType, CallRole, DeviceKind, VideoResolution } from '../constants.js';
 import type { Emitter } from './emitter.js';
 
@@ -39,6 +40,8 @@ export type EndCause =
   | 'disconnected'
   /** ICE never connected, twice: the network between the members cannot carry the call. */
   | 'network'
+  /** The callee's browser cannot carry calls (it stays reachable and declines: `unsupported-browser`). */
+  | 'unsupported'
   | 'ended'
   | 'error';
 
@@ -56,6 +59,12 @@ export interface EngineLoginParams {
    * (`onCallReceived` with `concurrent: true`) instead of finding us busy. Default false.
    */
   callWaiting?: boolean;
+  /**
+   * When this page cannot carry calls (see `Capabilities`): false (default) makes `login` fail with
+   * UNSUPPORTED_BROWSER; true logs in anyway and answers every invitation with the reject reason
+   * `unsupported` (the caller's call ends with cause `unsupported`) instead of ringing.
+   */
+  stayReachable?: boolean;
 }
 
 export interface EngineCallParams {
@@ -198,4 +207,6 @@ export interface CallEngine extends Pick<Emitter<CallEngineEvents>, 'on' | 'off'
    * reconnect the same session. Resolves once connected, rejects when the new attempts fail too.
    */
   reconnect?(): Promise<void>;
+  /** Optional: what this page offers the engine (default: `detectCapabilities()`). */
+  getCapabilities?(): Capabilities;
 }

@@ -7,12 +7,14 @@
  */
 import { CallMediaType, CallRole, CallStatus, MAX_INVITEES, type FeatureButton } from '../constants.js';
 import type { CallEngine, DeviceInfo, GroupCallInfo } from '../engine/types.js';
-import { WebRTCEngine } from '../engine/webrtc/index.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
 import { isRingingForMe } from '../store/selectors.js';
 import { CallStore } from '../store/store.js';
 import type { ReadonlyStore, Settings } from '../store/types.js';
-import { EngineToStore, type EngineToStoreHost } from './engine-to-store.js';
+import { withDeadline } from '../engine/deadline.js';
+import { detectCapabilities, type Capabilities } from '../engine/capabilities.js';
+import { createEngine } from './create-engine.js';
+import { EngineToStore, errorMessage, type EngineToStoreHost } from './engine-to-store.js';
 import { KitEffects } from './kit-effects.js';
 import type { AcceptOptions, CallsParams, InitParams, KitCallbacks } from './types.js';
 import {
@@ -41,6 +43,12 @@ import {
 
 export { KIT_EVENTS } from './types.js';
 export type { AcceptOptions, CallEndedDetail, CallsParams, InitParams, KitCallbacks, KitEventMap, StatusChangedDetail } from './types.js';
+
+/**
+ * `init` settles within this whatever the engine does (CONNECTION_FAILED, reason `login-timeout`);
+ * the engines' own bounds are shorter (README, "Bounds and capabilities").
+ */
+export const INIT_TIMEOUT_MS = 30_000;
 
 export class CallKit extends EventTarget {
   #store = new CallStore();
@@ -74,6 +82,14 @@ export class CallKit extends EventTarget {
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
+  /**
+   * What this browser offers for calls (RTCPeerConnection, getUserMedia, a secure context,
+   * WebSocket) and whether it can carry one: the engine's own view after `init`, else this page's.
+   */
+  getCapabilities(): Capabilities {
+    return this.#engine?.getCapabilities?.() ?? detectCapabilities();
+  }
+
   /** Logs in. Resolves when the engine is ready to call and be called. */
   async init(params: InitParams): Promise<void> {
     const valid = validateInitParams(params);
@@ -86,31 +102,26 @@ export class CallKit extends EventTarget {
       await this.#teardownEngine();
     }
     if (choice === 'webrtc' && !valid.server) throw invalidParameter('server (the signaling server URL) is required by the default engine');
-    let engine: CallEngine;
-    if (choice === 'webrtc') engine = new WebRTCEngine({ iceServers: params.iceServers });
-    else if (choice === 'tencent') {
-      const { TencentEngine } = await import('../engine/tencent/index.js');
-      engine = new TencentEngine({ chat: params.tim as never, assetsPath: params.assetsPath });
-    } else if (choice === 'tuicall') {
-      const { TUICallEngineAdapter } = await import('../engine/tuicall/index.js');
-      engine = new TUICallEngineAdapter({ chat: (params.tim ?? undefined) as object | undefined });
-    } else engine = choice;
+    const engine = await createEngine(choice, params);
     this.#engine = engine;
     this.#unbindEngine = this.#events.bind(engine);
     this.#watchPageHide();
     const self = this.#store.getState().self;
-    const run = engine
-      .login({
+    const run = withDeadline(
+      engine.login({
         SDKAppID: valid.SDKAppID,
         userID: valid.userID,
         userSig: valid.userSig,
         server: valid.server,
         profile: self.userId === valid.userID ? { name: self.name || undefined, avatar: self.avatar || undefined } : undefined,
         callWaiting: this.#store.getState().settings.callWaiting,
-      })
-      .then(() => {
-        this.#store.dispatch({ type: 'login', userId: valid.userID, name: self.userId === valid.userID ? self.name : undefined, avatar: self.userId === valid.userID ? self.avatar : undefined });
-      });
+        stayReachable: valid.stayReachable,
+      }),
+      INIT_TIMEOUT_MS,
+      () => new CallKitError(ErrorCode.CONNECTION_FAILED, `the ${engine.name} engine did not finish logging in within ${INIT_TIMEOUT_MS} ms`, 'login-timeout'),
+    ).then(() => {
+      this.#store.dispatch({ type: 'login', userId: valid.userID, name: self.userId === valid.userID ? self.name : undefined, avatar: self.userId === valid.userID ? self.avatar : undefined });
+    });
     this.#initializing = run;
     try {
       await run;
@@ -208,9 +219,7 @@ export class CallKit extends EventTarget {
         groupID: valid.groupID,
       });
     } catch (error) {
-      const err = this.#asKitError(error);
-      this.#effects.toast({ key: 'call-failed', params: { message: err.message } }, 'error');
-      throw err;
+      throw this.#failed(error);
     }
     this.#store.dispatch({ type: 'self-media', audio: true, video: valid.type === CallMediaType.VIDEO });
     await this.#applyCameraDefault();
@@ -266,9 +275,7 @@ export class CallKit extends EventTarget {
       await engine.accept(callId === undefined ? { mediaType } : { mediaType, callId: target });
     } catch (error) {
       this.#store.dispatch({ type: 'answering', callId: '' });
-      const err = this.#asKitError(error);
-      this.#effects.toast({ key: err.code === ErrorCode.CAMERA_NOT_AUTHORIZED ? 'no-camera-access' : err.code === ErrorCode.MICROPHONE_NOT_AUTHORIZED ? 'no-microphone-access' : 'device-error' }, 'error');
-      throw err;
+      throw this.#failed(error, 'device-error');
     }
     this.#store.dispatch({ type: 'self-media', audio: true, video: mediaType === CallMediaType.VIDEO });
     await this.#applyCameraDefault();
@@ -339,9 +346,7 @@ export class CallKit extends EventTarget {
     try {
       await engine.join(known ? { callId, mediaType: known.mediaType } : { callId });
     } catch (error) {
-      const err = this.#asKitError(error);
-      this.#effects.toast({ key: 'call-failed', params: { message: err.message } }, 'error');
-      throw err;
+      throw this.#failed(error);
     }
     const state = this.#store.getState();
     this.#store.dispatch({ type: 'self-media', audio: true, video: state.mediaType === CallMediaType.VIDEO && Boolean(state.self.stream?.getVideoTracks().length) });
@@ -580,6 +585,18 @@ export class CallKit extends EventTarget {
 
   #setting(settings: Partial<Settings>): void {
     this.#store.dispatch({ type: 'settings', settings });
+  }
+
+  /**
+   * A call, accept or join failed: the user reads a toast from an i18n key (`fallback` when the
+   * code has no better one), the technical detail stays in the returned error and the console.
+   */
+  #failed(error: unknown, fallback = 'call-error'): CallKitError {
+    const err = this.#asKitError(error);
+    const message = errorMessage(err.code);
+    console.warn(`[callkit] ${err.code} ${err.reason ?? ''}: ${err.message}`);
+    this.#effects.toast(message.key === 'call-error' ? { key: fallback } : message, 'error');
+    return err;
   }
 
   #asKitError(error: unknown): CallKitError {

@@ -7,6 +7,7 @@
  */
 import { CallMediaType, CallRole, CallStatus } from '../constants.js';
 import type { CallEngine, CallEngineEvents, EndCause } from '../engine/types.js';
+import { ErrorCode } from '../errors.js';
 import type { CallStore } from '../store/store.js';
 import { isRingingForMe } from '../store/selectors.js';
 import type { IncomingCall, Message } from '../store/types.js';
@@ -49,8 +50,35 @@ const END_KEYS: Partial<Record<EndCause, string>> = {
   glare: 'glare',
   disconnected: 'disconnected',
   network: 'network-unsupported',
+  unsupported: 'other-side-unsupported',
   hangup: 'other-side-hangup',
 };
+
+/** The toast for an error of `code`: an i18n key, never the error's own (technical) message. */
+const ERROR_KEYS: Partial<Record<number, string>> = {
+  [ErrorCode.UNSUPPORTED_BROWSER]: 'browser-unsupported',
+  [ErrorCode.NOT_SUPPORTED_WEBRTC]: 'browser-unsupported',
+  [ErrorCode.CONNECTION_FAILED]: 'connection-failed',
+  [ErrorCode.ALREADY_IN_CALL]: 'already-in-call',
+  [ErrorCode.SELF_CALL]: 'self-call',
+  [ErrorCode.CAMERA_NOT_AUTHORIZED]: 'no-camera-access',
+  [ErrorCode.MICROPHONE_NOT_AUTHORIZED]: 'no-microphone-access',
+  [ErrorCode.PERMISSION_DENIED]: 'device-error',
+  [ErrorCode.CAMERA_START_FAILED]: 'device-error',
+  [ErrorCode.MICROPHONE_START_FAILED]: 'device-error',
+  [ErrorCode.CAMERA_DEVICE_EMPTY]: 'device-error',
+  [ErrorCode.MICROPHONE_DEVICE_EMPTY]: 'device-error',
+  [ErrorCode.CAMERA_UNAVAILABLE]: 'device-error',
+  [ErrorCode.MICROPHONE_UNAVAILABLE]: 'device-error',
+};
+
+/**
+ * The toast a user reads for an error with `code` (`call-error` when nothing more precise fits).
+ * The technical detail goes to the `ck-error` event, the thrown error and the console instead.
+ */
+export function errorMessage(code: number): Message {
+  return { key: ERROR_KEYS[code] ?? 'call-error' };
+}
 
 /** Toast key for the end of a call, from the point of view of the one it ended for. */
 export function endMessage(cause: EndCause, role: CallRole, byMe: boolean): Message | null {
@@ -194,8 +222,9 @@ export class EngineToStore {
       this.#host.emit('ck-kicked-out', { reason: e.reason });
     });
     on('onError', (e) => {
+      console.warn(`[callkit] engine error ${e.code}: ${e.message}`);
       if (this.#store.getState().connection === 'failed') this.#host.toast({ key: 'reconnect-failed' }, 'error');
-      else this.#host.toast({ key: 'call-failed', params: { message: e.message } }, 'error');
+      else this.#host.toast(errorMessage(e.code), 'error');
       this.#host.emit('ck-error', { code: e.code, message: e.message });
     });
   }

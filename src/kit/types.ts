@@ -27,6 +27,15 @@ export interface InitParams {
   tim?: unknown;
   /** Tencent engine: where the app serves `trtc-sdk-v5/assets` (for the blur plugin). */
   assetsPath?: string;
+  /**
+   * When this browser cannot carry calls (`callKit.getCapabilities().canCall` false): `false`
+   * (default) makes `init` fail with UNSUPPORTED_BROWSER (reason `unsupported-browser`, the
+   * message names what is missing); `true` logs in anyway and answers every invitation with the
+   * reject reason `unsupported`, so the caller reads "the other side's browser cannot take calls"
+   * instead of ringing a page that cannot answer. Default engine only: the Tencent engine fails
+   * `init` on such a page either way.
+   */
+  stayReachable?: boolean;
 }
 
 export interface CallsParams {

@@ -79,6 +79,7 @@ export interface ValidInitParams {
   userID: string;
   userSig: string;
   server?: string;
+  stayReachable: boolean;
 }
 
 export function validateInitParams(value: unknown): ValidInitParams {
@@ -92,7 +93,8 @@ export function validateInitParams(value: unknown): ValidInitParams {
   }
   const userID = validateUserId(params.userID);
   if (typeof params.userSig !== 'string' || params.userSig.length === 0) throw invalidParameter('userSig must be a non-empty string');
-  const out: ValidInitParams = { SDKAppID: app, userID, userSig: params.userSig };
+  const stayReachable = params.stayReachable === undefined ? false : validateBoolean(params.stayReachable, 'stayReachable');
+  const out: ValidInitParams = { SDKAppID: app, userID, userSig: params.userSig, stayReachable };
   if (params.server !== undefined) {
     if (typeof params.server !== 'string' || !/^wss?:\/\//.test(params.server)) {
       throw invalidParameter(`server must be a ws:// or wss:// URL (got ${describe(params.server)})`);

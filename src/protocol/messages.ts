@@ -31,7 +31,9 @@
  *   before anyone accepted is a cancel. An invitee's `hangup` while ringing is a reject.
  * - Ring timeout: the invitee becomes `no-response`, its tabs get `call-ended {timeout}`, the others a
  *   member-state. `reject {reason:'busy'}` makes the member `busy`, otherwise `rejected`; the rejecting
- *   user's other tabs get `call-ended {rejected-elsewhere}`.
+ *   user's other tabs get `call-ended {rejected-elsewhere}`. `reject {reason:'unsupported'}` (the
+ *   invitee's browser cannot carry calls) is a `rejected` member whose end reason is `unsupported`,
+ *   once no other tab of that user can still ring (until then only `ok`: the other tabs ring on).
  * - End rule: when fewer than two members are accepted or ringing, the call ends. A remaining accepted
  *   member gets `call-ended` with the reason of the last transition: `rejected`, `busy`, `timeout`,
  *   `hangup` (the other hung up) or `disconnected` (the other's socket closed or stopped answering
@@ -164,6 +166,7 @@ export const EndReasonSchema = v.picklist([
   'rejected-elsewhere',
   'glare',
   'disconnected',
+  'unsupported',
   'ended',
 ]);
 export type EndReason = v.InferOutput<typeof EndReasonSchema>;
@@ -262,7 +265,7 @@ export const ClientMessageSchema = v.variant('type', [
     ...base,
     type: v.literal('reject'),
     callId: CallIdSchema,
-    reason: v.optional(v.picklist(['declined', 'busy'])),
+    reason: v.optional(v.picklist(['declined', 'busy', 'unsupported'])),
   }),
   v.strictObject({ ...base, type: v.literal('hangup'), callId: CallIdSchema }),
   v.strictObject({

@@ -8,6 +8,7 @@ import { CallKitError, ErrorCode } from '../../src/errors.js';
 import { WebRTCEngine, type WebRTCEngineOptions } from '../../src/engine/webrtc/index.js';
 import { debugPeerConnection, debugState } from '../../src/engine/webrtc/debug.js';
 import type { CallEngineEvents } from '../../src/engine/types.js';
+import type { Capabilities } from '../../src/engine/capabilities.js';
 
 interface SignalingModule {
   SIGNALING_URL: string;
@@ -71,13 +72,13 @@ async function userSig(userId: string): Promise<{ sdkAppId: number; userSig: str
   return (await res.json()) as { sdkAppId: number; userSig: string };
 }
 
-async function loggedIn(name: string, options: WebRTCEngineOptions = {}): Promise<Client> {
+async function loggedIn(name: string, options: WebRTCEngineOptions = {}, stayReachable?: boolean): Promise<Client> {
   const userId = `${name}-${Math.random().toString(36).slice(2, 10)}`;
   const engine = new WebRTCEngine({ statsIntervalMs: 200, requestTimeoutMs: 5000, ...options });
   engines.push(engine);
   const log = record(engine);
   const sig = await userSig(userId);
-  await engine.login({ SDKAppID: sig.sdkAppId, userID: userId, userSig: sig.userSig, server: signaling.SIGNALING_URL });
+  await engine.login({ SDKAppID: sig.sdkAppId, userID: userId, userSig: sig.userSig, server: signaling.SIGNALING_URL, stayReachable });
   return { userId, engine, log };
 }
 
@@ -677,5 +678,88 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     expect(aliceEnd).to.include({ callId, cause: 'hangup' });
     await expectAllReleased(alice);
     await expectAllReleased(bob);
+  });
+
+  describe('capabilities and failures while accepting (issue 21)', () => {
+    const withoutWebRTC: Capabilities = {
+      peerConnection: false,
+      getUserMedia: true,
+      secureContext: true,
+      webSocket: true,
+      canCall: false,
+      missing: ['RTCPeerConnection'],
+    };
+
+    it('a page that cannot carry calls fails login with UNSUPPORTED_BROWSER naming what is missing, before connecting', async () => {
+      const engine = new WebRTCEngine({ capabilities: withoutWebRTC });
+      engines.push(engine);
+      const states: string[] = [];
+      engine.on('onConnectionStateChanged', ({ state }) => states.push(state));
+      expect(engine.getCapabilities()).to.deep.equal(withoutWebRTC);
+      const sig = await userSig('nowebrtc');
+      const failure = await engine
+        .login({ SDKAppID: sig.sdkAppId, userID: 'nowebrtc', userSig: sig.userSig, server: signaling.SIGNALING_URL })
+        .catch((e: unknown) => e);
+      expect(failure).to.be.instanceOf(CallKitError);
+      expect((failure as CallKitError).code).to.equal(ErrorCode.UNSUPPORTED_BROWSER);
+      expect((failure as CallKitError).reason).to.equal('unsupported-browser');
+      expect((failure as CallKitError).message).to.contain('RTCPeerConnection');
+      expect(states, 'never connected').to.deep.equal([]);
+      // This page itself can.
+      expect(new WebRTCEngine().getCapabilities()).to.include({ canCall: true, peerConnection: true, getUserMedia: true, secureContext: true });
+    });
+
+    it('stayReachable: invitations are declined (unsupported) instead of ringing; the caller ends with that cause, never connected', async () => {
+      const alice = await loggedIn('alice');
+      const bob = await loggedIn('bob', { capabilities: withoutWebRTC }, true);
+      const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.VIDEO });
+      const end = await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
+      expect(end).to.deep.equal({ callId, reason: CallEndReason.REJECT, cause: 'unsupported', totalTime: 0 });
+      expect(alice.log.onCallBegin, 'alice never connected').to.have.length(0);
+      expect(bob.log.onCallReceived, 'bob never rang').to.have.length(0);
+      const placing = await bob.engine.calls({ userIDList: [alice.userId], mediaType: CallMediaType.AUDIO }).catch((e: unknown) => e);
+      expect((placing as CallKitError).code).to.equal(ErrorCode.UNSUPPORTED_BROWSER);
+      await expectAllReleased(alice);
+      await expectAllReleased(bob);
+    });
+
+    it('accept on a page that lost RTCPeerConnection declines for both sides with one cause, nobody connected', async () => {
+      const alice = await loggedIn('alice');
+      const bob = await loggedIn('bob');
+      const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.VIDEO });
+      await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+      const saved = window.RTCPeerConnection;
+      let failure: unknown;
+      try {
+        delete (window as { RTCPeerConnection?: unknown }).RTCPeerConnection;
+        failure = await bob.engine.accept().catch((e: unknown) => e);
+      } finally {
+        window.RTCPeerConnection = saved;
+      }
+      expect((failure as CallKitError).code).to.equal(ErrorCode.UNSUPPORTED_BROWSER);
+      expect(bob.log.onCallEnd).to.deep.equal([{ callId, reason: CallEndReason.REJECT, cause: 'unsupported', totalTime: 0 }]);
+      const end = await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
+      expect(end).to.deep.equal({ callId, reason: CallEndReason.REJECT, cause: 'unsupported', totalTime: 0 });
+      expect(alice.log.onCallBegin, 'alice never connected').to.have.length(0);
+      expect(bob.log.onCallBegin, 'bob never connected').to.have.length(0);
+      await expectAllReleased(alice);
+      await expectAllReleased(bob);
+    });
+
+    it('a peer connection that cannot be made ends a 1v1 call on both sides; the callee is never connected', async () => {
+      const alice = await loggedIn('alice');
+      const bob = await loggedIn('bob', { iceServers: [{ urls: 'not-an-ice-url' }] });
+      const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
+      await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+      await bob.engine.accept().catch(() => undefined);
+      const bobEnd = await waitFor('bob: call ends', () => bob.log.onCallEnd[0]);
+      expect(bobEnd).to.include({ callId, cause: 'error' });
+      const aliceEnd = await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
+      expect(aliceEnd).to.include({ callId, cause: 'hangup' });
+      expect(bob.log.onError.some((e) => e.code === ErrorCode.NOT_SUPPORTED_WEBRTC)).to.equal(true);
+      expect(bob.log.onCallBegin, 'bob was never connected without a peer connection').to.have.length(0);
+      await expectAllReleased(alice);
+      await expectAllReleased(bob);
+    });
   });
 });

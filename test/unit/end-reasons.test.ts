@@ -8,13 +8,15 @@ import type { EndCause, MemberStatus } from '../../src/engine/types.js';
 test('every end cause has a TUICallKit end reason', () => {
   const causes: EndCause[] = [
     'hangup', 'cancelled', 'rejected', 'busy', 'timeout', 'unavailable', 'answered-elsewhere',
-    'rejected-elsewhere', 'glare', 'disconnected', 'network', 'ended', 'error',
+    'rejected-elsewhere', 'glare', 'disconnected', 'network', 'unsupported', 'ended', 'error',
   ];
   assert.deepEqual(Object.keys(END_REASON).sort(), [...causes].sort());
   assert.equal(END_REASON.hangup, CallEndReason.HANGUP);
   assert.equal(END_REASON.busy, CallEndReason.LINE_BUSY);
   assert.equal(END_REASON.timeout, CallEndReason.NO_RESPONSE);
   assert.equal(END_REASON['answered-elsewhere'], CallEndReason.OTHER_DEVICE_ACCEPTED);
+  // The callee's browser cannot take calls: it declined for itself (TUICallKit has no finer reason).
+  assert.equal(END_REASON.unsupported, CallEndReason.REJECT);
 });
 
 test('endReasonOf: a disconnect the server decided is END_BY_SERVER, our own lost connection UNKNOWN', () => {

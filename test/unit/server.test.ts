@@ -161,6 +161,45 @@ describe('signaling server: call flows', () => {
     await settled();
   });
 
+  it('reject with reason unsupported (a browser that cannot carry calls): the caller gets rejected, then call-ended unsupported', async () => {
+    await start();
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const callId = await invite(alice, bob);
+    assert.equal((await bob.ask({ type: 'reject', callId, reason: 'unsupported' })).type, 'ok');
+    assert.deepEqual(await alice.next(), { v: 1, type: 'member-state', callId, member: { userId: 'bob', state: 'rejected' } });
+    assert.deepEqual(await alice.next(), { v: 1, type: 'call-ended', callId, reason: 'unsupported' });
+    await settled();
+  });
+
+  it('reject unsupported from one of two tabs: declines for that tab only, the other keeps ringing and can answer', async () => {
+    await start();
+    const alice = await user('alice');
+    const bob1 = await user('bob');
+    const bob2 = await user('bob');
+    const callId = await invite(alice, bob1);
+    await bob2.waitForType('incoming');
+    assert.equal((await bob1.ask({ type: 'reject', callId, reason: 'unsupported' })).type, 'ok');
+    assert.equal((await bob2.ask({ type: 'accept', callId })).type, 'call-started');
+    await alice.waitForType('member-state', (m) => m.member.state === 'accepted');
+    assert.equal((await bob2.ask({ type: 'hangup', callId })).type, 'ok');
+    await alice.waitForType('call-ended', (m) => m.reason === 'hangup');
+    await settled();
+  });
+
+  it('reject unsupported from every tab of a user: the call ends unsupported once the last tab declined', async () => {
+    await start();
+    const alice = await user('alice');
+    const bob1 = await user('bob');
+    const bob2 = await user('bob');
+    const callId = await invite(alice, bob1);
+    await bob2.waitForType('incoming');
+    assert.equal((await bob1.ask({ type: 'reject', callId, reason: 'unsupported' })).type, 'ok');
+    assert.equal((await bob2.ask({ type: 'reject', callId, reason: 'unsupported' })).type, 'ok');
+    await alice.waitForType('call-ended', (m) => m.reason === 'unsupported');
+    await settled();
+  });
+
   it('cancel while ringing: the callee gets call-ended cancelled, the caller ok', async () => {
     await start();
     const alice = await user('alice');

@@ -12,6 +12,7 @@
  */
 import { CallMediaType } from '../../constants.js';
 import { ErrorCode, CallKitError, invalidParameter } from '../../errors.js';
+import { withDeadline } from '../deadline.js';
 import type { ConnectionState, UserProfile } from '../types.js';
 import type { ActiveCall } from './call-model.js';
 import { loadChatModule } from './default-loaders.js';
@@ -142,7 +143,12 @@ export class ChatSignaling {
         // An app's own chat instance is never logged out by us, even if we logged it in.
         this.#ownsLogin = !this.#options.chat;
         try {
-          await chat.login({ userID: user.userId, userSig: user.userSig });
+          const loginTimeoutMs = this.#options.loginTimeoutMs ?? 20_000;
+          await withDeadline(
+            chat.login({ userID: user.userId, userSig: user.userSig }),
+            loginTimeoutMs,
+            () => new CallKitError(ErrorCode.CONNECTION_FAILED, `chat login did not answer within ${loginTimeoutMs} ms`, 'login-timeout'),
+          );
         } catch (error) {
           ready.cancel();
           throw chatError(error, 'chat login failed', ErrorCode.CONNECTION_FAILED);

@@ -26,6 +26,10 @@ export interface TencentEngineOptions {
   createMediaStream?: (tracks: MediaStreamTrack[]) => MediaStream | null;
   /** Deadline for chat's SDK_READY after login (default 15 s). */
   readyTimeoutMs?: number;
+  /** Deadline for chat's `login()` to answer (default 20 s): CONNECTION_FAILED, reason `login-timeout`. */
+  loginTimeoutMs?: number;
+  /** Deadline for TRTC's `enterRoom()` (default 15 s): CONNECTION_FAILED, reason `room-timeout`. */
+  roomEntryTimeoutMs?: number;
   /** TRTC volume evaluation interval (default 500 ms). */
   volumeIntervalMs?: number;
   /** Let TRTC play remote audio itself (default false: the kit's tiles play the streams). */

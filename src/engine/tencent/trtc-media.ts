@@ -12,6 +12,7 @@
  */
 import { CallMediaType, VideoResolution, type DeviceKind } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
+import { withDeadline } from '../deadline.js';
 import type { DeviceInfo } from '../types.js';
 import type { ActiveCall } from './call-model.js';
 import { loadTRTCModule, loadVirtualBackgroundPlugin } from './default-loaders.js';
@@ -172,10 +173,16 @@ export class TrtcMedia {
     if (typeof room === 'number') params.roomId = room;
     else params.strRoomId = room;
     call.inRoom = true;
+    const timeoutMs = this.#options.roomEntryTimeoutMs ?? 15_000;
     try {
-      await trtc.enterRoom(params);
+      await withDeadline(
+        trtc.enterRoom(params),
+        timeoutMs,
+        () => new CallKitError(ErrorCode.CONNECTION_FAILED, `the TRTC room did not answer within ${timeoutMs} ms`, 'room-timeout'),
+      );
     } catch (error) {
       call.inRoom = false;
+      if ((error as CallKitError).reason === 'room-timeout') void trtc.exitRoom().catch(noop);
       throw roomError(error, 'cannot enter the TRTC room');
     }
   }

@@ -101,6 +101,11 @@ export class CallMachine {
   }
 
   #onIncoming(message: Incoming): void {
+    if (this.#ctx.unsupported) {
+      // This page cannot carry the call: the caller hears why instead of a ring nobody can answer.
+      void this.#ctx.client?.request({ type: 'reject', callId: message.callId, reason: 'unsupported' }).catch(noop);
+      return;
+    }
     if (this.queue.refresh(message)) return;
     const call = this.#ctx.call;
     const glare = call?.role === CallRole.CALLER && call.phase === 'dialing' && call.invitees.includes(message.caller.userId);
@@ -141,6 +146,10 @@ export class CallMachine {
     if (call.earlyRelays) return;
     call.phase = 'connected';
     call.beginAt = Date.now();
+    // Connected only with a media path: in a 1v1 call the peer connection is made first, and if it
+    // cannot be, the call ends (`onPeerFailed`: hangup, cause `error`) without `onCallBegin` here.
+    const accepted = message.members.filter((m) => m.userId !== ctx.userId && m.state === 'accepted');
+    if (accepted.length === 1 && !media.connectPeer(call, accepted[0].userId, true)) return;
     if (call.acceptAudioOnly && call.callMediaType === CallMediaType.VIDEO) {
       call.mediaType = CallMediaType.AUDIO;
       ctx.events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
@@ -262,9 +271,10 @@ export class CallMachine {
 
   /**
    * ICE toward `userId` failed twice without ever connecting: no third attempt. With one remote
-   * member the call ends (hangup sent, cause `network`); in a group only that peer is closed.
+   * member the call ends (hangup sent, cause `network`); in a group only that peer is closed. Also
+   * used with cause `error` when no peer connection could be made at all.
    */
-  onIceFatal(call: ActiveCall, userId: string): void {
+  onIceFatal(call: ActiveCall, userId: string, cause: 'network' | 'error' = 'network'): void {
     const ctx = this.#ctx;
     if (ctx.call !== call) return;
     const others = [...call.members.values()].filter((m) => m.state === 'accepted').length;
@@ -274,7 +284,7 @@ export class CallMachine {
       return;
     }
     if (call.callId) void ctx.client?.request({ type: 'hangup', callId: call.callId }).catch(noop);
-    this.finish(call, 'network');
+    this.finish(call, cause);
   }
 
   /**

@@ -20,6 +20,8 @@ export interface CallMediaOptions {
   mediaStallMs: number | undefined;
   /** ICE toward `userId` failed for good (see `Peer`): the call state machine decides. */
   onIceFatal(call: ActiveCall, userId: string): void;
+  /** No peer connection could be made toward `userId` (the constructor threw). */
+  onPeerFailed(call: ActiveCall, userId: string): void;
 }
 
 function sameRecord(a: Record<string, number>, b: Record<string, number>): boolean {
@@ -176,7 +178,10 @@ export class CallMedia {
         stallMs: this.#options.mediaStallMs,
       });
     } catch (error) {
+      // No media path to this member: the call must not stay `connected` without one (the machine
+      // ends a 1v1 call for both sides). After the caller's loop over members, never inside it.
       events.emit('onError', { code: ErrorCode.NOT_SUPPORTED_WEBRTC, message: `cannot create a peer connection: ${String(error)}` });
+      queueMicrotask(() => this.#options.onPeerFailed(call, userId));
       return null;
     }
     call.peers.set(userId, peer);

@@ -58,6 +58,11 @@ export class EngineContext {
   userId = '';
   client: SignalingClient | null = null;
   call: ActiveCall | null = null;
+  /**
+   * This page cannot carry calls and the host chose to stay reachable (`stayReachable`): every
+   * invitation is declined with the reason `unsupported` instead of ringing.
+   */
+  unsupported = false;
 }
 
 export function newCall(role: ActiveCall['role'], phase: CallPhase, mediaType: CallMediaType): ActiveCall {

@@ -323,7 +323,9 @@ export class SignalingClient {
       ws.onopen = null;
       ws.onmessage = null;
       ws.onclose = null;
-      ws.onerror = null;
+      // Not null: closing a socket that is still connecting reports an error afterwards, which
+      // Node's `ws` throws when nobody listens (a server that never answered the handshake).
+      ws.onerror = () => undefined;
       try {
         ws.close(1000, 'bye');
       } catch {

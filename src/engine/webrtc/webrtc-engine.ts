@@ -7,6 +7,7 @@
  */
 import { CallMediaType, CallRole, MAX_INVITEES, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S, type DeviceKind, type VideoResolution } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
+import { detectCapabilities, unsupportedBrowser, type Capabilities } from '../capabilities.js';
 import type { ServerMessage } from '../../protocol/messages.js';
 import type { Listener } from '../emitter.js';
 import type {
@@ -47,6 +48,11 @@ export interface WebRTCEngineOptions {
    * (`onUserReconnecting`; default 2000 ms; checked every `statsIntervalMs`).
    */
   mediaStallMs?: number;
+  /**
+   * What this page offers (default: {@link detectCapabilities} at each login; an injected
+   * `WebSocket` counts as present). Tests in Node, and hosts with a vetted polyfill, pass their own.
+   */
+  capabilities?: Capabilities;
 }
 
 const DEFAULT_STATS_INTERVAL_MS = 500;
@@ -62,14 +68,19 @@ export class WebRTCEngine implements CallEngine {
   #destroyed = false;
   /** The session, kept to log in again after a lost socket. */
   #session: Session | null = null;
+  readonly #capabilities: Capabilities | undefined;
+  readonly #injectedSocket: boolean;
 
   constructor(options: WebRTCEngineOptions = {}) {
+    this.#capabilities = options.capabilities;
+    this.#injectedSocket = options.WebSocket !== undefined;
     this.#media = new CallMedia(this.#ctx, {
       iceServers: options.iceServers ?? [],
       statsIntervalMs: options.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS,
       iceDisconnectedTimeoutMs: options.iceDisconnectedTimeoutMs,
       mediaStallMs: options.mediaStallMs,
       onIceFatal: (call, userId) => this.#machine.onIceFatal(call, userId),
+      onPeerFailed: (call, userId) => this.#machine.onIceFatal(call, userId, 'error'),
     });
     this.#machine = new CallMachine(this.#ctx, this.#media);
     this.#reconnector = new Reconnector(
@@ -106,12 +117,29 @@ export class WebRTCEngine implements CallEngine {
     this.#ctx.events.off(event, listener);
   }
 
+  /** What this page offers the engine: RTCPeerConnection, getUserMedia, a secure context, WebSocket. */
+  getCapabilities(): Capabilities {
+    if (this.#capabilities) return { ...this.#capabilities, missing: [...this.#capabilities.missing] };
+    const found = detectCapabilities();
+    if (!this.#injectedSocket || found.webSocket) return found;
+    const missing = found.missing.filter((m) => m !== 'WebSocket');
+    return { ...found, webSocket: true, missing, canCall: missing.length === 0 };
+  }
+
+  /** UNSUPPORTED_BROWSER when this page cannot carry a call (logged in with `stayReachable`). */
+  #assertCanCall(): void {
+    if (this.#ctx.unsupported) throw unsupportedBrowser(this.getCapabilities());
+  }
+
   // ---- session ---------------------------------------------------------------------------------
 
   /**
    * Connects to `params.server` (required: INVALID_PARAMETER without it) and logs in. Rejects with
    * CONNECTION_FAILED (reason = the server's code, e.g. `auth-failed`, or `timeout`/`closed`).
-   * Logging in again first logs out (ending any call).
+   * Logging in again first logs out (ending any call). A page that cannot carry calls
+   * ({@link getCapabilities}) fails with UNSUPPORTED_BROWSER before connecting, unless
+   * `params.stayReachable`: then it logs in and declines every invitation (reason `unsupported`).
+   * Bounded: the socket must open and the server answer the login within `requestTimeoutMs`.
    */
   async login(params: EngineLoginParams): Promise<void> {
     this.#assertAlive();
@@ -121,7 +149,10 @@ export class WebRTCEngine implements CallEngine {
     if (!Number.isInteger(params.SDKAppID) || params.SDKAppID <= 0) throw invalidParameter('SDKAppID must be a positive integer');
     if (typeof params.userID !== 'string' || !params.userID) throw invalidParameter('userID is required');
     if (typeof params.userSig !== 'string' || !params.userSig) throw invalidParameter('userSig is required');
+    const capabilities = this.getCapabilities();
+    if (!capabilities.canCall && params.stayReachable !== true) throw unsupportedBrowser(capabilities);
     if (this.#ctx.client) await this.logout();
+    this.#ctx.unsupported = !capabilities.canCall;
 
     const client = this.#connection.open(params.server);
     const profile = { ...this.#profile, ...params.profile };
@@ -199,6 +230,7 @@ export class WebRTCEngine implements CallEngine {
   async calls(params: EngineCallParams): Promise<{ callId: string }> {
     this.#assertAlive();
     const client = this.#connection.require();
+    this.#assertCanCall();
     if (this.#ctx.call) throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is already in progress');
     const to = params?.userIDList;
     if (!Array.isArray(to) || to.some((id) => typeof id !== 'string' || !id)) {
@@ -280,6 +312,14 @@ export class WebRTCEngine implements CallEngine {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no ringing call to accept');
     }
     if (call.accepting) throw new CallKitError(ErrorCode.INVALID_STATE, 'the call is already being accepted');
+    const capabilities = this.getCapabilities();
+    if (!capabilities.canCall) {
+      // Accepting would make a call that carries no media `connected` on both sides: decline it
+      // instead, so both ends finish with the one cause `unsupported`.
+      void client.request({ type: 'reject', callId: call.callId, reason: 'unsupported' }).catch(noop);
+      this.#machine.finish(call, 'unsupported');
+      throw unsupportedBrowser(capabilities);
+    }
     call.accepting = true;
     const audioOnly = call.callMediaType === CallMediaType.AUDIO || options?.mediaType === CallMediaType.AUDIO;
     try {
@@ -406,6 +446,7 @@ export class WebRTCEngine implements CallEngine {
   async join(params: { callId: string; mediaType?: CallMediaType }): Promise<void> {
     this.#assertAlive();
     const client = this.#connection.require();
+    this.#assertCanCall();
     const callId = params?.callId;
     if (typeof callId !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(callId)) throw invalidParameter('callId must be a call id');
     const wanted = params.mediaType;

@@ -32,10 +32,13 @@ const en = {
   reconnecting: 'Reconnecting…',
   'reconnect-failed': 'Could not reconnect to the server',
   'network-unsupported': 'Your network cannot carry this call',
+  'other-side-unsupported': "The other side's browser cannot take calls",
+  'browser-unsupported': 'This browser cannot make or take calls',
   'no-microphone-access': 'The microphone is blocked. Allow access to it in your browser settings.',
   'no-camera-access': 'The camera is blocked. Allow access to it in your browser settings.',
   'device-error': 'The camera or microphone could not be started',
   'call-failed': 'The call failed: {message}',
+  'call-error': 'The call failed',
   'already-in-call': 'You are already in a call',
   'connection-failed': 'Could not connect the call',
 

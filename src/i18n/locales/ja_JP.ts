@@ -27,10 +27,13 @@ const jaJP: Dictionary = {
   reconnecting: '再接続しています…',
   'reconnect-failed': 'サーバーに再接続できませんでした',
   'network-unsupported': 'このネットワークでは通話できません',
+  'other-side-unsupported': '相手のブラウザは通話を受けられません',
+  'browser-unsupported': 'このブラウザでは通話の発信・着信ができません',
   'no-microphone-access': 'マイクがブロックされています。ブラウザの設定でアクセスを許可してください。',
   'no-camera-access': 'カメラがブロックされています。ブラウザの設定でアクセスを許可してください。',
   'device-error': 'カメラまたはマイクを起動できませんでした',
   'call-failed': '通話に失敗しました：{message}',
+  'call-error': '通話に失敗しました',
   'already-in-call': 'すでに通話中です',
   'connection-failed': '通話を接続できませんでした',
 

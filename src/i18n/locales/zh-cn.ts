@@ -27,10 +27,13 @@ const zhCn: Dictionary = {
   reconnecting: '正在重新连接…',
   'reconnect-failed': '无法重新连接到服务器',
   'network-unsupported': '当前网络无法建立通话',
+  'other-side-unsupported': '对方的浏览器无法接听通话',
+  'browser-unsupported': '当前浏览器无法拨打或接听通话',
   'no-microphone-access': '麦克风被禁用，请在浏览器设置中允许访问',
   'no-camera-access': '摄像头被禁用，请在浏览器设置中允许访问',
   'device-error': '无法启动摄像头或麦克风',
   'call-failed': '通话失败：{message}',
+  'call-error': '通话失败',
   'already-in-call': '你已经在通话中',
   'connection-failed': '无法建立通话连接',
 
