@@ -116,6 +116,8 @@ describe('<call-view>', () => {
       expect(backdrop.userId).to.equal('alice');
       const video = backdrop.shadowRoot!.querySelector('video')!;
       await waitUntil(() => video.videoWidth > 0, 'local preview plays');
+      // The tile shows the video (not its avatar) once a frame was painted: the tip sits over it.
+      await waitUntil(() => backdrop.matches(':state(video)'), 'the backdrop shows the first frame');
       expect(q(el, '[part~=name]')!.textContent).to.equal('Bob');
       expect(q(el, '[part~=base]')!.classList.contains('over-video')).to.equal(true);
       await expect(el).to.be.accessible();
