@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MIN_SECRET_BYTES } from './options.js';
-import type { SignalingServerOptions } from './options.js';
+import type { RateLimitOptions, SignalingServerOptions } from './options.js';
 import { startSignalingServer } from './server.js';
 
 export const DEFAULT_PORT = 8080;
@@ -22,7 +22,31 @@ interface CliOption {
   short?: string;
   /** Help text; continuation lines are indented under the first. */
   help: string;
+  /** A rate limit: the `RateLimitOptions` field it sets (a number); its env var is CALLKIT_<NAME_IN_SNAKE_CASE>. */
+  limit?: keyof RateLimitOptions;
 }
+
+/** The environment variable a limit flag may also be given by: `--max-sockets` -> `CALLKIT_MAX_SOCKETS`. */
+export function envName(flag: string): string {
+  return `CALLKIT_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** The limit flags: every {@link RateLimitOptions} field, with its default. */
+const LIMIT_OPTIONS: readonly CliOption[] = [
+  { name: 'messages-per-second', arg: 'N', limit: 'messagesPerSecond', help: 'per socket: messages a second (ICE candidates count 1/4) (default 20)' },
+  { name: 'message-burst', arg: 'N', limit: 'messageBurst', help: 'per socket: burst of messages (default 40)' },
+  { name: 'bytes-per-second', arg: 'N', limit: 'bytesPerSecond', help: 'per socket: bytes of frames a second (default 262144)' },
+  { name: 'byte-burst', arg: 'N', limit: 'byteBurst', help: 'per socket: burst of bytes, at least 65536 (default 1048576)' },
+  { name: 'flood-ceiling', arg: 'N', limit: 'floodCeiling', help: 'per socket: refused frames in one second that close it, 4429 (default 100)' },
+  { name: 'refusal-limit', arg: 'N', limit: 'refusalLimit', help: 'per socket: refused frames in any 10 s that close it, 4429 (default 200)' },
+  { name: 'invites-per-minute', arg: 'N', limit: 'invitesPerMinute', help: 'per user: invites a minute (default 10)' },
+  { name: 'connections-per-second', arg: 'N', limit: 'connectionsPerSecond', help: 'per address: new sockets a second (default 5)' },
+  { name: 'connection-burst', arg: 'N', limit: 'connectionBurst', help: 'per address: burst of new sockets (default 10)' },
+  { name: 'max-sockets-per-ip', arg: 'N', limit: 'maxSocketsPerIp', help: 'per address: open sockets; more get 429 (default 50)' },
+  { name: 'max-sockets-per-user', arg: 'N', limit: 'maxSocketsPerUser', help: `per user: logged-in sockets; one more closes the oldest
+with 4409 (default 10)` },
+  { name: 'max-sockets', arg: 'N', limit: 'maxSockets', help: 'open sockets in all; more get 503 (default 10000)' },
+];
 
 /** Every option, in help order: `parseArgs` and {@link HELP} are both made from this table. */
 const CLI_OPTIONS: readonly CliOption[] = [
@@ -60,6 +84,7 @@ waiting for it to reconnect and resume (default 15)`,
 serves GET <path>/dev-usersig?user=<id>, which mints a userSig for anyone.
 Never use in production.`,
   },
+  ...LIMIT_OPTIONS.map((o) => ({ ...o, help: `${o.help}\nEnv: ${envName(o.name)}` })),
   { name: 'help', short: 'h', help: 'show this help' },
 ];
 
@@ -68,7 +93,8 @@ const HELP_COLUMN = 25;
 function helpLines(option: CliOption): string {
   const label = option.short ? `-${option.short}, --${option.name}` : `--${option.name}${option.arg ? ` ${option.arg}` : ''}`;
   const [first, ...rest] = option.help.split('\n');
-  return [`  ${label}`.padEnd(HELP_COLUMN) + first, ...rest.map((line) => ' '.repeat(HELP_COLUMN) + line)].join('\n');
+  const head = `  ${label}`.length < HELP_COLUMN - 1 ? [`  ${label}`.padEnd(HELP_COLUMN) + first] : [`  ${label}`, ' '.repeat(HELP_COLUMN) + first];
+  return [...head, ...rest.map((line) => ' '.repeat(HELP_COLUMN) + line)].join('\n');
 }
 
 export const HELP = `Usage: callkit-server [options]
@@ -155,6 +181,21 @@ function readOrigins(raw: string | undefined, dev: boolean): string[] | undefine
   return undefined;
 }
 
+/** The rate limits given by flags or their env vars; undefined when none is. */
+function readLimits(str: (name: string) => string | undefined, env: NodeJS.ProcessEnv): RateLimitOptions | undefined {
+  const limits: RateLimitOptions = {};
+  let any = false;
+  for (const o of LIMIT_OPTIONS) {
+    const raw = str(o.name) ?? env[envName(o.name)];
+    if (raw === undefined || raw === '' || !o.limit) continue;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new CliError(`--${o.name} must be a positive number (got ${raw})`);
+    limits[o.limit] = n;
+    any = true;
+  }
+  return any ? limits : undefined;
+}
+
 /** Parses the command line (and CALLKIT_SECRET); throws {@link CliError} with a message for the user. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
   const values = readValues(argv);
@@ -173,6 +214,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (path !== undefined) options.path = path;
   const origins = readOrigins(str('allowed-origins') ?? env.CALLKIT_ALLOWED_ORIGINS, dev);
   if (origins !== undefined) options.allowedOrigins = origins;
+  const limits = readLimits(str, env);
+  if (limits) options.rateLimits = limits;
   return { help: false, options };
 }
 

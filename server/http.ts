@@ -20,6 +20,8 @@ export interface HttpHooks {
   isClosing(): boolean;
   /** Charges the address's connection budget; false: refuse (429). */
   allowConnection(ip: string): boolean;
+  /** The socket caps: null to admit one more socket from `ip`, else the HTTP status to refuse it with. */
+  admit(ip: string): number | null;
   /** Completes the WebSocket handshake and hands the socket on. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ip: string): void;
   /** Terminates every socket of the user (dev-drop); returns how many. */
@@ -73,6 +75,11 @@ export class HttpEndpoints {
         return true;
       }
       const ip = clientAddress(req);
+      const capped = this.hooks.admit(ip);
+      if (capped !== null) {
+        abortUpgrade(socket, capped, capped === 503 ? 'Service Unavailable' : 'Too Many Requests');
+        return true;
+      }
       if (!this.hooks.allowConnection(ip)) {
         abortUpgrade(socket, 429, 'Too Many Requests');
         return true;

@@ -5,6 +5,7 @@
  * here first.
  */
 import { DEFAULT_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S } from '../src/constants.js';
+import { MAX_FRAME_BYTES } from '../src/protocol/messages.js';
 import type { Limits } from './rate-limit.js';
 
 export interface Logger {
@@ -18,6 +19,20 @@ export interface RateLimitOptions {
   messagesPerSecond?: number;
   /** Per socket: burst. Default 40. */
   messageBurst?: number;
+  /** Per socket: sustained bytes of frames a second, charged before parsing. Default 262144 (256 KiB). */
+  bytesPerSecond?: number;
+  /** Per socket: burst of bytes; at least one full frame (65536). Default 1048576 (1 MiB). */
+  byteBurst?: number;
+  /** Per socket: more frames than this refused within one second close it (4429) at once. Default 100. */
+  floodCeiling?: number;
+  /** Per socket: more frames than this refused within any 10 s close it (4429). Default 200. */
+  refusalLimit?: number;
+  /** Concurrent sockets per remote address (after `trustProxy`); more are refused with 429. Default 50. */
+  maxSocketsPerIp?: number;
+  /** Concurrent logged-in sockets per user; a further login closes that user's oldest socket with 4409. Default 10. */
+  maxSocketsPerUser?: number;
+  /** Concurrent sockets in all; more are refused with 503. Default 10000. */
+  maxSockets?: number;
   /** Per user: invites a minute (token bucket, burst = the same number). Default 10. */
   invitesPerMinute?: number;
   /** Per remote IP: new sockets a second. Default 5. */
@@ -118,6 +133,13 @@ function resolveLimits(rateLimits: RateLimitOptions | false | undefined): Limits
   return {
     rate: positive('rateLimits.messagesPerSecond', r.messagesPerSecond, 20, 0.001),
     burst: positive('rateLimits.messageBurst', r.messageBurst, 40, 1),
+    bytesPerSecond: positive('rateLimits.bytesPerSecond', r.bytesPerSecond, 256 * 1024, 1024),
+    byteBurst: positive('rateLimits.byteBurst', r.byteBurst, 1024 * 1024, MAX_FRAME_BYTES),
+    floodCeiling: positive('rateLimits.floodCeiling', r.floodCeiling, 100, 1),
+    refusalLimit: positive('rateLimits.refusalLimit', r.refusalLimit, 200, 1),
+    maxSocketsPerIp: positive('rateLimits.maxSocketsPerIp', r.maxSocketsPerIp, 50, 1),
+    maxSocketsPerUser: positive('rateLimits.maxSocketsPerUser', r.maxSocketsPerUser, 10, 1),
+    maxSockets: positive('rateLimits.maxSockets', r.maxSockets, 10_000, 1),
     invitesPerMinute: positive('rateLimits.invitesPerMinute', r.invitesPerMinute, 10, 1),
     connRate: positive('rateLimits.connectionsPerSecond', r.connectionsPerSecond, 5, 0.001),
     connBurst: positive('rateLimits.connectionBurst', r.connectionBurst, 10, 1),
