@@ -79,6 +79,13 @@ waiting for it to reconnect and resume (default 15)`,
   },
   { name: 'path', arg: 'P', help: 'WebSocket path (default /ck)' },
   {
+    name: 'max-usersig-lifetime',
+    arg: 'S',
+    help: `longest userSig lifetime accepted, in seconds (default 604800, 7 days); a
+socket is closed (4409) when its userSig expires unless it renews it.
+Env: CALLKIT_MAX_USERSIG_LIFETIME`,
+  },
+  {
     name: 'dev',
     help: `dev mode: allows a short secret (or none: a random one is made) and
 serves GET <path>/dev-usersig?user=<id>, which mints a userSig for anyone.
@@ -214,6 +221,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (path !== undefined) options.path = path;
   const origins = readOrigins(str('allowed-origins') ?? env.CALLKIT_ALLOWED_ORIGINS, dev);
   if (origins !== undefined) options.allowedOrigins = origins;
+  const lifetime = str('max-usersig-lifetime') ?? env.CALLKIT_MAX_USERSIG_LIFETIME;
+  if (lifetime !== undefined && lifetime !== '') {
+    options.maxUserSigLifetimeS = intArg('max-usersig-lifetime', lifetime, 0, 1, Number.MAX_SAFE_INTEGER);
+  }
   const limits = readLimits(str, env);
   if (limits) options.rateLimits = limits;
   return { help: false, options };

@@ -13,7 +13,7 @@
  * Close codes: 4401 not authenticated (login missing, late or bad), 4400 too many invalid frames,
  * 4429 flooding (more than `floodCeiling` frames refused in one second, or more than
  * `refusalLimit` in any 10 s), 4409 replaced (the user opened more than `maxSocketsPerUser`
- * sockets: the oldest is closed), 1009 frame over 64 KiB (ws), 1001 server shutting down.
+ * sockets: the oldest is closed) or "userSigExpired" (its userSig expired without a `renew`), 1009 frame over 64 KiB (ws), 1001 server shutting down.
  */
 import { WebSocket } from 'ws';
 import type { RawData } from 'ws';
@@ -38,6 +38,12 @@ export interface Conn {
   timedOut?: boolean;
   /** Reading is paused until the rate budget refills. */
   resumeTimer?: ReturnType<typeof setTimeout>;
+  /** When the userSig of this logged-in socket expires (ms since the epoch). */
+  sigExpiresAt?: number;
+  /** `usersig-expiring` was sent for the current userSig. */
+  sigWarned?: boolean;
+  /** The next userSig check (warning or expiry), see `dispatch.ts`. */
+  sigTimer?: ReturnType<typeof setTimeout>;
 }
 
 export interface ConnectionHandler {
@@ -167,6 +173,8 @@ export class Connections {
   close(conn: Conn, code: number, reason: string): void {
     if (conn.closing) return;
     conn.closing = true;
+    if (conn.sigTimer) clearTimeout(conn.sigTimer);
+    conn.sigTimer = undefined;
     if (conn.loginTimer) clearTimeout(conn.loginTimer);
     conn.loginTimer = undefined;
     if (conn.userId !== undefined) this.guard(conn, undefined, () => this.handler.onGone(conn.id, 0));
@@ -232,6 +240,8 @@ export class Connections {
     for (const conn of conns) {
       if (conn.loginTimer) clearTimeout(conn.loginTimer);
       conn.loginTimer = undefined;
+      if (conn.sigTimer) clearTimeout(conn.sigTimer);
+      conn.sigTimer = undefined;
       conn.closing = true;
       try {
         conn.ws.close(1001, 'server shutting down');
@@ -257,6 +267,8 @@ export class Connections {
     conn.loginTimer = undefined;
     if (conn.resumeTimer) clearTimeout(conn.resumeTimer);
     conn.resumeTimer = undefined;
+    if (conn.sigTimer) clearTimeout(conn.sigTimer);
+    conn.sigTimer = undefined;
     if (this.conns.delete(conn.id)) {
       const left = (this.perIp.get(conn.ip) ?? 1) - 1;
       if (left > 0) this.perIp.set(conn.ip, left);

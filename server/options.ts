@@ -70,12 +70,24 @@ export interface SignalingServerOptions {
    * hijacking. Required outside dev mode; `['*']` allows any origin, as a deliberate choice.
    */
   allowedOrigins?: string[];
+  /**
+   * Longest userSig lifetime (`TLS.expire`) accepted at login and in `renew`, in seconds. Default
+   * 604800 (7 days); a Tencent console sig (180 days) needs an explicit, larger value.
+   */
+  maxUserSigLifetimeS?: number;
+  /**
+   * Default 60000: how long before a socket's userSig expires it is sent `usersig-expiring`. At the
+   * expiry, a socket that did not `renew` is closed with 4409 "userSigExpired".
+   */
+  userSigWarnMs?: number;
   /** Rate limits (reliability §3.4); `false` turns them all off. */
   rateLimits?: RateLimitOptions | false;
   logger?: Logger;
 }
 
 export const MIN_SECRET_BYTES = 32;
+/** Default longest userSig lifetime: 7 days (as Tencent's `GenerateTestUserSig`). */
+export const DEFAULT_MAX_USERSIG_LIFETIME_S = 7 * 24 * 3600;
 
 /** The options, checked and with their defaults. */
 export interface ServerConfig {
@@ -88,6 +100,8 @@ export interface ServerConfig {
   pingTimeoutMs: number;
   loginTimeoutMs: number;
   graceMs: number;
+  maxUserSigLifetimeS: number;
+  userSigWarnMs: number;
   /** Normalized allowed origins; null: any origin. */
   allowedOrigins: Set<string> | null;
   /** null: rate limits off. */
@@ -194,6 +208,8 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     pingTimeoutMs,
     loginTimeoutMs,
     graceMs,
+    maxUserSigLifetimeS: positive('maxUserSigLifetimeS', options.maxUserSigLifetimeS, DEFAULT_MAX_USERSIG_LIFETIME_S, 1),
+    userSigWarnMs: positive('userSigWarnMs', options.userSigWarnMs, 60_000, 0),
     allowedOrigins,
     limits,
     log,

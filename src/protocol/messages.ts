@@ -94,6 +94,12 @@
  *   hung up while offline sends it right after its new login, so the others do not wait).
  * - `pagehide`: the kit sends `hangup` when the page goes away, so a closed tab leaves at once.
  *
+ * userSig lifetime: the server refuses a userSig signed for longer than its maximum (default 7
+ * days). `usersig-expiring {expiresAt}` comes a minute before a socket's userSig expires; the client
+ * answers with `renew {userSig}` (a fresh sig for the same user: `ok`, or `error auth-failed` and
+ * the old expiry stands). At the expiry a socket that did not renew is closed with 4409
+ * "userSigExpired" (the kit reports `kickedOut('userSigExpired')`).
+ *
  * Several incoming calls (opt-in per socket, flags on `login` and on `profile`; absent = unchanged,
  * default off, so an old client keeps the one-call rules above):
  * - `multiIncoming: true`: while the user is in no call (neither caller nor accepted member), up to
@@ -239,6 +245,8 @@ export const ClientMessageSchema = v.variant('type', [
     multiIncoming: v.optional(v.boolean()),
     callWaiting: v.optional(v.boolean()),
   }),
+  /** A fresh userSig for this socket's user, before the current one expires (see the header). */
+  v.strictObject({ ...base, type: v.literal('renew'), userSig: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) }),
   v.strictObject({
     ...base,
     type: v.literal('profile'),
@@ -290,6 +298,7 @@ export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'login',
+  'renew',
   'profile',
   'invite',
   'cancel',
@@ -321,6 +330,8 @@ const sbase = { v: v.literal(PROTOCOL_VERSION), ref: v.optional(RequestIdSchema)
 export const ServerMessageSchema = v.variant('type', [
   v.strictObject({ ...sbase, type: v.literal('login-ok'), userId: UserIdSchema, serverTime: v.number() }),
   v.strictObject({ ...sbase, type: v.literal('ok') }),
+  /** This socket's userSig expires at `expiresAt` (ms since the epoch): send `renew`. */
+  v.strictObject({ ...sbase, type: v.literal('usersig-expiring'), expiresAt: v.number() }),
   v.strictObject({
     ...sbase,
     type: v.literal('error'),

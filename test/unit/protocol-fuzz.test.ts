@@ -73,6 +73,7 @@ export function frameArbitrary(honestIds: string[], honestUsers: string[], fuzzU
   );
   const fields: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
     login: { sdkAppId: fc.constantFrom(TEST_SDK_APP_ID, 0, 1), userId, userSig: fc.oneof(fc.string(), fc.constant(sigFor('fuzz0'))), name, avatar },
+    renew: { userSig: fc.oneof(fc.string(), fc.constant(sigFor('fuzz0'))) },
     profile: { name, avatar },
     invite: {
       to: fc.oneof({ weight: 5, arbitrary: fc.array(userId, { minLength: 1, maxLength: 3 }) }, { weight: 1, arbitrary: fc.array(userId, { maxLength: 10 }) }),

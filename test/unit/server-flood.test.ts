@@ -123,20 +123,37 @@ describe('flood: frames are charged before parsing; floods are closed (4429)', (
     await bob.waitForType('incoming');
     assert.equal((await bob.ask({ type: 'accept', callId: ok.callId })).type, 'call-started');
     await alice.waitForType('member-state');
-    const flood = await user('flood');
-    const flooding = floodFor(flood, TINY, 3000);
-    const lat: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      const t = performance.now();
-      alice.send({ v: 1, type: 'relay', callId: ok.callId, to: 'bob', data: { kind: 'candidate', candidate: null } });
-      await bob.waitForType('relay');
-      lat.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, 20));
+    const measure = async (n: number): Promise<number[]> => {
+      const lat: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = performance.now();
+        alice.send({ v: 1, type: 'relay', callId: ok.callId, to: 'bob', data: { kind: 'candidate', candidate: null } });
+        await bob.waitForType('relay');
+        lat.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      lat.sort((a, b) => a - b);
+      return lat;
+    };
+    const median = (xs: number[]) => xs[Math.floor(xs.length / 2)];
+    const before = await measure(30);
+    // Three flooders, one after the other (each is closed within moments); the flooding client
+    // shares this process, so its own sending cost is in the figures too.
+    const during: number[] = [];
+    for (const name of ['flood1', 'flood2', 'flood3']) {
+      const flood = await user(name);
+      const flooding = floodFor(flood, TINY, 3000);
+      during.push(...(await measure(15)));
+      await flooding;
+      assert.equal(flood.closeInfo?.code, 4429);
     }
-    await flooding;
-    lat.sort((a, b) => a - b);
-    const p99 = lat[lat.length - 1];
-    assert.ok(p99 < 150, `honest p99 ${p99.toFixed(1)} ms under a flood`);
+    during.sort((a, b) => a - b);
+    console.log(`# honest relay before: ${before.map((x) => x.toFixed(0)).join(' ')}; during floods: ${during.map((x) => x.toFixed(0)).join(' ')} ms`);
+    // Before the fix every relay during a flood took tens to hundreds of ms, for ~10 s. Now at most
+    // the relay that meets a flooder's first megabyte is slow (the flooder shares this process).
+    const slow = during.filter((x) => x > 50).length;
+    assert.ok(slow <= 3, `${slow} of ${during.length} relays over 50 ms under floods`);
+    assert.ok(median(during) < median(before) * 3 + 5, `median ${median(before).toFixed(1)} -> ${median(during).toFixed(1)} ms`);
     assert.equal(alice.closeInfo, undefined);
     assert.equal(bob.closeInfo, undefined);
   });

@@ -189,6 +189,16 @@ export class WebRTCEngine implements CallEngine {
     this.#profile = next;
   }
 
+  /** A fresh userSig: sent to the server (`renew`) when connected, and used by every later reconnect. */
+  async renewUserSig(userSig: string): Promise<void> {
+    this.#assertAlive();
+    if (!this.#session) throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call login() first');
+    if (typeof userSig !== 'string' || !userSig) throw invalidParameter('userSig is required');
+    const client = this.#ctx.client;
+    if (client && client.state === 'connected') await client.request({ type: 'renew', userSig });
+    this.#session = { ...this.#session, userSig };
+  }
+
   // ---- calls -----------------------------------------------------------------------------------
 
   /**
