@@ -43,6 +43,8 @@ export interface MemberRec {
   invitedBy?: string;
   /** Set while the member's call socket is lost and it may still `resume`. */
   grace?: TimerRef;
+  /** Given to the member's call socket (invite-ok / call-started); `resume` must present it. */
+  resumeToken?: string;
 }
 
 export interface CallRec {

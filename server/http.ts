@@ -54,7 +54,17 @@ export function abortUpgrade(socket: Duplex, status: number, text: string): void
   }
 }
 
+/** How often a refused Origin from one address is logged at most. */
+export const ORIGIN_LOG_INTERVAL_MS = 60_000;
+
+/** A header value as a log line shows it: JSON-quoted, with C1 controls and bidi/line separators escaped too. */
+export function forLog(value: string): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export class HttpEndpoints {
+  private readonly refusedOrigins = new Map<string, { at: number; count: number }>();
+
   constructor(
     private readonly config: ServerConfig,
     private readonly hooks: HttpHooks,
@@ -69,19 +79,20 @@ export class HttpEndpoints {
         abortUpgrade(socket, 503, 'Service Unavailable');
         return true;
       }
-      if (!this.originAllowed(req)) {
-        this.config.log.info(`refused upgrade from origin ${String(req.headers.origin).slice(0, 200)}`);
-        abortUpgrade(socket, 403, 'Forbidden');
-        return true;
-      }
       const ip = clientAddress(req);
       const capped = this.hooks.admit(ip);
       if (capped !== null) {
         abortUpgrade(socket, capped, capped === 503 ? 'Service Unavailable' : 'Too Many Requests');
         return true;
       }
+      // The address's budget is charged before the Origin check, so refused Origins cost it too.
       if (!this.hooks.allowConnection(ip)) {
         abortUpgrade(socket, 429, 'Too Many Requests');
+        return true;
+      }
+      if (!this.originAllowed(req)) {
+        this.logRefusedOrigin(ip, String(req.headers.origin));
+        abortUpgrade(socket, 403, 'Forbidden');
         return true;
       }
       this.hooks.upgrade(req, socket, head, ip);
@@ -137,6 +148,20 @@ export class HttpEndpoints {
       return true;
     }
     return false;
+  }
+
+  /** One line per address a minute at most, with the count of refusals it stands for. */
+  private logRefusedOrigin(ip: string, origin: string): void {
+    const now = Date.now();
+    const seen = this.refusedOrigins.get(ip);
+    if (seen && now - seen.at < ORIGIN_LOG_INTERVAL_MS) {
+      seen.count++;
+      return;
+    }
+    if (this.refusedOrigins.size >= 10_000) this.refusedOrigins.clear();
+    const more = seen && seen.count > 0 ? ` (and ${seen.count} more refused since the last line)` : '';
+    this.refusedOrigins.set(ip, { at: now, count: 0 });
+    this.config.log.info(`refused upgrade from origin ${forLog(origin.slice(0, 200))} from ${ip}${more}`);
   }
 
   private originAllowed(req: IncomingMessage): boolean {

@@ -99,7 +99,7 @@ describe('protocol: client messages', () => {
     rejects(noCall, 'invalid-field', 'callId');
     rejects({ ...validClient.relay, data: { kind: 'blob' } }, 'invalid-field', 'data.kind');
     rejects({ ...validClient.relay, data: { kind: 'candidate', candidate: { candidate: 'x'.repeat(1025) } } }, 'invalid-field', 'data.candidate.candidate');
-    rejects({ ...validClient.relay, data: { kind: 'candidate', candidate: { candidate: 'c', sdpMLineIndex: -1 } } }, 'invalid-field', 'data.candidate.sdpMLineIndex');
+    rejects({ ...validClient.relay, data: { kind: 'candidate', candidate: { candidate: 'candidate:c', sdpMLineIndex: -1 } } }, 'invalid-field', 'data.candidate.sdpMLineIndex');
   });
 
   it('rejects extra properties, __proto__ and constructor keys, and client-supplied from', () => {

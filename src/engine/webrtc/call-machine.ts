@@ -139,6 +139,7 @@ export class CallMachine {
     if (!call || call.callId !== message.callId || call.role !== CallRole.CALLEE || call.phase !== 'ringing') return;
     // Joining: `join()` applies its answer itself, once the media for the call's type is captured.
     if (call.earlyRelays) return;
+    call.resumeToken = message.resumeToken;
     call.phase = 'connected';
     call.beginAt = Date.now();
     if (call.acceptAudioOnly && call.callMediaType === CallMediaType.VIDEO) {

@@ -259,6 +259,7 @@ export class WebRTCEngine implements CallEngine {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'the call was cancelled before it was placed');
     }
     call.callId = answer.callId;
+    call.resumeToken = answer.resumeToken;
     call.announced = true;
     this.#media.emitLocalStream();
     this.#ctx.events.emit('onCallStarted', {
@@ -449,6 +450,7 @@ export class WebRTCEngine implements CallEngine {
       void client.request({ type: 'hangup', callId }).catch(noop);
       throw new CallKitError(ErrorCode.INVALID_STATE, 'hung up while joining');
     }
+    call.resumeToken = answer.resumeToken;
     const mediaType = fromWireMedia(answer.mediaType);
     call.callMediaType = mediaType;
     call.mediaType = mediaType;
