@@ -7,7 +7,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MIN_SECRET_BYTES } from './options.js';
+import { MIN_SECRET_BYTES, resolveTrustProxy } from './options.js';
 import type { RateLimitOptions, SignalingServerOptions } from './options.js';
 import { startSignalingServer } from './server.js';
 
@@ -78,6 +78,13 @@ waiting for it to reconnect and resume (default 15)`,
 --dev; '*' allows any origin deliberately. Env: CALLKIT_ALLOWED_ORIGINS`,
   },
   { name: 'path', arg: 'P', help: 'WebSocket path (default /ck)' },
+  {
+    name: 'trust-proxy',
+    arg: 'cidrs',
+    help: `reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For
+gives the client address for every per-address limit; default none.
+Env: CALLKIT_TRUST_PROXY`,
+  },
   {
     name: 'max-usersig-lifetime',
     arg: 'S',
@@ -221,6 +228,15 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (path !== undefined) options.path = path;
   const origins = readOrigins(str('allowed-origins') ?? env.CALLKIT_ALLOWED_ORIGINS, dev);
   if (origins !== undefined) options.allowedOrigins = origins;
+  const proxies = str('trust-proxy') ?? env.CALLKIT_TRUST_PROXY;
+  if (proxies !== undefined && proxies.trim() !== '') {
+    options.trustProxy = proxies.split(',').map((p) => p.trim()).filter(Boolean);
+    try {
+      resolveTrustProxy(options.trustProxy);
+    } catch (err) {
+      throw new CliError(`--trust-proxy: ${(err as Error).message.replace(/^callkit-server: /, '')}`);
+    }
+  }
   const lifetime = str('max-usersig-lifetime') ?? env.CALLKIT_MAX_USERSIG_LIFETIME;
   if (lifetime !== undefined && lifetime !== '') {
     options.maxUserSigLifetimeS = intArg('max-usersig-lifetime', lifetime, 0, 1, Number.MAX_SAFE_INTEGER);

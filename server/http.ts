@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { BlockList, isIP } from 'node:net';
 import * as v from 'valibot';
 import { UserIdSchema } from '../src/protocol/messages.js';
 import { normalizeOrigin } from './options.js';
@@ -37,9 +38,41 @@ export function pathnameOf(req: IncomingMessage): { pathname: string; searchPara
   }
 }
 
-/** The address a request comes from, as the per-address limits see it. */
-export function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+/** An IPv4-mapped IPv6 address as plain IPv4. */
+function plain(address: string): string {
+  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+}
+
+function trusted(proxies: BlockList, address: string): boolean {
+  const family = isIP(address);
+  return family !== 0 && proxies.check(address, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * The address a request comes from: the peer, or, when the peer is a trusted proxy, the rightmost
+ * `X-Forwarded-For` entry that is not a trusted proxy itself (entries to its left are whatever the
+ * client sent, and are ignored).
+ */
+export function clientAddress(req: IncomingMessage, proxies: BlockList | null = null): string {
+  const peer = plain(req.socket.remoteAddress ?? 'unknown');
+  if (!proxies || !trusted(proxies, peer)) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((s) => plain(s.trim()));
+  for (let i = hops.length - 1; i >= 0; i--) {
+    if (!isIP(hops[i])) return peer; // garbage: do not guess
+    if (!trusted(proxies, hops[i])) return hops[i];
+  }
+  return peer;
+}
+
+/** The key of the per-address limits: an IPv4 address, or an IPv6 address's /64 (one host's usual share). */
+export function limitKey(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const [head, tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...new Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 /** Answers a refused upgrade with a plain HTTP status and closes the socket. */
@@ -79,7 +112,7 @@ export class HttpEndpoints {
         abortUpgrade(socket, 503, 'Service Unavailable');
         return true;
       }
-      const ip = clientAddress(req);
+      const ip = limitKey(clientAddress(req, this.config.trustProxy));
       const capped = this.hooks.admit(ip);
       if (capped !== null) {
         abortUpgrade(socket, capped, capped === 503 ? 'Service Unavailable' : 'Too Many Requests');

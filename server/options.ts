@@ -5,6 +5,7 @@
  * here first.
  */
 import { DEFAULT_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S } from '../src/constants.js';
+import { BlockList, isIP } from 'node:net';
 import { MAX_FRAME_BYTES } from '../src/protocol/messages.js';
 import type { Limits } from './rate-limit.js';
 
@@ -80,6 +81,13 @@ export interface SignalingServerOptions {
    * expiry, a socket that did not `renew` is closed with 4409 "userSigExpired".
    */
   userSigWarnMs?: number;
+  /**
+   * Trusted reverse proxies (addresses or CIDRs, e.g. `['127.0.0.1', '10.0.0.0/8']`): for a request
+   * from one of them the client address is taken from `X-Forwarded-For` (the rightmost address that
+   * is not itself a trusted proxy). Every per-address limit and log line uses that address. Default
+   * none: the peer address, and `X-Forwarded-For` is ignored.
+   */
+  trustProxy?: string[];
   /** Rate limits (reliability §3.4); `false` turns them all off. */
   rateLimits?: RateLimitOptions | false;
   logger?: Logger;
@@ -102,6 +110,8 @@ export interface ServerConfig {
   graceMs: number;
   maxUserSigLifetimeS: number;
   userSigWarnMs: number;
+  /** Trusted proxies; null: none. */
+  trustProxy: BlockList | null;
   /** Normalized allowed origins; null: any origin. */
   allowedOrigins: Set<string> | null;
   /** null: rate limits off. */
@@ -139,6 +149,24 @@ function resolveOrigins(options: SignalingServerOptions, dev: boolean): Set<stri
   throw new Error(
     "callkit-server: allowedOrigins is required outside dev mode: list your app's web origins (e.g. ['https://app.example.com']), or ['*'] to allow any page deliberately",
   );
+}
+
+/** `a.b.c.d`, `a.b.c.d/n`, an IPv6 address or `v6/n`, into a BlockList; throws on anything else. */
+export function resolveTrustProxy(list: string[] | undefined): BlockList | null {
+  if (list === undefined || list.length === 0) return null;
+  if (!Array.isArray(list)) throw new Error('callkit-server: trustProxy must be an array of addresses or CIDRs');
+  const blocks = new BlockList();
+  for (const entry of list) {
+    const [address, bits, extra] = String(entry).trim().split('/');
+    const family = isIP(address);
+    const max = family === 6 ? 128 : 32;
+    const prefix = bits === undefined ? max : Number(bits);
+    if (!family || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max || (bits !== undefined && !/^\d+$/.test(bits))) {
+      throw new Error(`callkit-server: trustProxy entry ${JSON.stringify(entry)} is not an address or CIDR`);
+    }
+    blocks.addSubnet(address, prefix, family === 6 ? 'ipv6' : 'ipv4');
+  }
+  return blocks;
 }
 
 function resolveLimits(rateLimits: RateLimitOptions | false | undefined): Limits | null {
@@ -211,6 +239,7 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     maxUserSigLifetimeS: positive('maxUserSigLifetimeS', options.maxUserSigLifetimeS, DEFAULT_MAX_USERSIG_LIFETIME_S, 1),
     userSigWarnMs: positive('userSigWarnMs', options.userSigWarnMs, 60_000, 0),
     allowedOrigins,
+    trustProxy: resolveTrustProxy(options.trustProxy),
     limits,
     log,
   };

@@ -186,7 +186,7 @@ describe('R16: fuzzing the signaling server', () => {
       logger,
       ringTimeoutS: 0.3,
       // Limits high enough that fuzzers are judged on content, not closed for volume (R18 covers that).
-      rateLimits: { messagesPerSecond: 1e6, messageBurst: 1e6, invitesPerMinute: 1e6, connectionsPerSecond: 1e4, connectionBurst: 1e4 },
+      rateLimits: { messagesPerSecond: 1e6, messageBurst: 1e6, invitesPerMinute: 1e6, connectionsPerSecond: 1e4, connectionBurst: 1e4, maxSocketsPerIp: 1e4, bytesPerSecond: 1e9, byteBurst: 1e9 },
     });
     const s = server;
     const login = async (userId: string): Promise<TestClient> => {
