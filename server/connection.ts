@@ -184,12 +184,12 @@ export class Connections {
       conn.ws.terminate();
     }
     if (conn.resumeTimer) {
-      // Read again so the peer's close frame is seen (frames before it are dropped unparsed); a
-      // flooder that never answers the close is cut off after a second.
+      // A paused (flooding) socket is not read again: its backlog would cost what the pause saved.
+      // Our close frame still goes out; the connection is cut a moment later without waiting for
+      // the peer's answer, and the peer still sees the close code.
       clearTimeout(conn.resumeTimer);
       conn.resumeTimer = undefined;
-      conn.ws.resume();
-      setTimeout(() => conn.ws.terminate(), 1000).unref?.();
+      setTimeout(() => conn.ws.terminate(), 250).unref?.();
     }
   }
 
