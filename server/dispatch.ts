@@ -118,6 +118,7 @@ export class Dispatcher implements ConnectionHandler {
     const check = this.checkSig(msg.userSig, msg.userId);
     if (!check.ok) return fail(check.why);
     this.connections.markLoggedIn(conn, msg.userId);
+    this.limiter.refundConnection(conn.ip, Date.now());
     this.connections.send(conn.id, { type: 'login-ok', ref: msg.id, userId: msg.userId, serverTime: Date.now() });
     this.registry.login(conn.id, msg.userId, { name: msg.name, avatar: msg.avatar }, { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting });
     this.armExpiry(conn, check.expiresAt);

@@ -100,6 +100,18 @@ export class RateLimiter {
     return takeToken(bucket, 1, this.limits.connRate, this.limits.connBurst, now);
   }
 
+  /**
+   * Gives back the connection token of a socket that logged in: the per-address rate is for sockets
+   * that never do (floods, guessing), so a crowd of valid users behind one address (a NAT, an
+   * untrusted proxy) reconnecting after a restart is not refused; `maxSocketsPerIp` still caps them.
+   */
+  refundConnection(ip: string, now: number): void {
+    const bucket = this.ipBuckets.get(ip);
+    if (!this.limits || !bucket) return;
+    takeToken(bucket, 0, this.limits.connRate, this.limits.connBurst, now);
+    bucket.tokens = Math.min(this.limits.connBurst, bucket.tokens + 1);
+  }
+
   /** Charges the user's invite bucket (`invite`, `invite-user`); false: refuse with `rate-limited`. */
   allowInvite(userId: string, now: number): boolean {
     if (!this.limits) return true;

@@ -68,3 +68,18 @@ describe('--trust-proxy', () => {
     assert.throws(() => parseCli(['--allowed-origins', '*', '--trust-proxy', 'proxy.local'], env), /--trust-proxy/);
   });
 });
+
+describe('reconnect storm behind one address', () => {
+  it('sockets that log in get their connection token back: 40 users behind one address all get in at once', async () => {
+    const s = await h.start({ rateLimits: { maxSocketsPerIp: 100 } });
+    const t0 = performance.now();
+    for (let i = 0; i < 40; i++) await h.user(`u${i}`);
+    const elapsedS = (performance.now() - t0) / 1000;
+    // Without the refund: at most 10 + 5/s × elapsed.
+    assert.ok(40 > 10 + 5 * elapsedS, `took ${elapsedS.toFixed(2)} s: the test needs to be faster than the refill`);
+    assert.equal(s.stats().users, 40);
+    // Sockets that never log in are still limited.
+    const codes = await Promise.all(Array.from({ length: 20 }, () => tryConnect(s.url)));
+    assert.ok(codes.includes(429), JSON.stringify(codes));
+  });
+});
