@@ -226,7 +226,11 @@ const SdpSchema = v.pipe(
 export const RelayDataSchema = v.variant('kind', [
   v.strictObject({
     kind: v.literal('description'),
-    description: v.strictObject({ type: v.picklist(['offer', 'answer', 'rollback']), sdp: v.optional(SdpSchema) }),
+    description: v.pipe(
+      v.strictObject({ type: v.picklist(['offer', 'answer', 'rollback']), sdp: v.optional(SdpSchema) }),
+      // WebRTC always uses DTLS: an offer or answer carries its certificate fingerprint (RFC 8842).
+      v.check((d) => d.type === 'rollback' || /(^|\n)a=fingerprint:/.test(d.sdp ?? ''), 'an offer or answer sdp must carry a=fingerprint'),
+    ),
   }),
   v.strictObject({
     kind: v.literal('candidate'),

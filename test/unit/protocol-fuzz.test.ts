@@ -24,7 +24,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const N = Number(process.env.FUZZ_N ?? 10_000);
 const FUZZERS = 50;
 const HONEST_PAIRS = 5;
-const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
+const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=fingerprint:sha-256 00:11\r\n';
 /** Server frames that answer a request (carry its `ref`). */
 const ANSWER_TYPES = new Set(['ok', 'error', 'invite-ok', 'call-started', 'login-ok', 'group-call', 'resumed']);
 

@@ -11,7 +11,7 @@ import type { ClientMessage, ServerMessage } from '../../src/protocol/messages.j
 import { MAX_INVITEES } from '../../src/constants.js';
 
 const CALL = 'AbCdEfGhIjKlMnOpQrStUv';
-const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n';
+const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\na=fingerprint:sha-256 00:11\r\n';
 
 const validClient: Record<ClientMessage['type'], Record<string, unknown>> = {
   login: { v: 1, id: 'r1', type: 'login', sdkAppId: 1400000000, userId: 'alice', userSig: 'eJx*abc_', name: 'Alice', avatar: 'https://x/a.png' },

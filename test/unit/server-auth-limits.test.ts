@@ -143,7 +143,7 @@ describe('R17: authentication and authorization', () => {
       { type: 'cancel', callId },
       { type: 'hangup', callId },
       { type: 'media-state', callId, audio: false, video: false },
-      { type: 'relay', callId, to: 'alice', data: { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } } },
+      { type: 'relay', callId, to: 'alice', data: { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\na=fingerprint:sha-256 00:11\r\n' } } },
       { type: 'relay', callId, to: 'bob', data: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host' } } },
     ];
     // Other users may also not enter or re-bind the call, nor ring people into it. (bob's own second

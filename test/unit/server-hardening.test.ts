@@ -102,6 +102,15 @@ describe('schema (L4)', () => {
     const r = parseClientMessage(JSON.stringify({ v: 1, ...m }));
     assert.equal(r.ok, true, JSON.stringify(r));
   };
+  it('refuses an offer or answer SDP without a=fingerprint; rollback needs none', () => {
+    const desc = (type: string, sdp?: string) => ({ type: 'relay', callId: CALL, to: 'bob', data: { kind: 'description', description: sdp === undefined ? { type } : { type, sdp } } });
+    bad(desc('offer', 'v=0\r\n'));
+    bad(desc('answer', 'v=0\r\ns=-\r\n'));
+    bad(desc('offer'));
+    good(desc('offer', 'v=0\r\ns=-\r\na=fingerprint:sha-256 AB:CD\r\n'));
+    good(desc('rollback'));
+  });
+
   it('refuses candidates without the candidate: prefix, groupIds with control/bidi characters, non-https or GIF avatars', () => {
     bad({ type: 'relay', callId: CALL, to: 'bob', data: { kind: 'candidate', candidate: { candidate: 'javascript:1' } } });
     good({ type: 'relay', callId: CALL, to: 'bob', data: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host' } } });

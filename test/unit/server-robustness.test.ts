@@ -10,7 +10,7 @@ import type { Msg } from '../helpers/ws-client.js';
 type Started = Awaited<ReturnType<typeof startSignalingServer>>;
 
 const OTHER_CALL = 'ZZZZZZZZZZZZZZZZZZZZZZ';
-const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
+const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=fingerprint:sha-256 00:11\r\n';
 
 let server: Started | undefined;
 let clients: TestClient[] = [];
