@@ -45,7 +45,35 @@ function flooder(i: number): void {
   });
 }
 
-for (let i = 0; i < N; i++) flooder(i);
+/**
+ * BENCH_MODE=connect: upgrades in batches of 20 from one address, the next batch as soon as the
+ * last is answered; accepted sockets are held open (they never log in).
+ */
+function connector(): void {
+  if (stopped || Date.now() > until) return;
+  let left = 20;
+  for (let k = 0; k < 20; k++) {
+    const ws = new WebSocket(url, { headers: { 'x-forwarded-for': '198.51.100.250' } });
+    sent++;
+    let answered = false;
+    const done = (code: number) => {
+      if (answered) return;
+      answered = true;
+      codes[code] = (codes[code] ?? 0) + 1;
+      if (--left === 0) setImmediate(connector);
+    };
+    ws.on('error', () => done(0));
+    ws.on('open', () => done(101));
+    ws.on('unexpected-response', (_req, res) => {
+      done(res.statusCode ?? 0);
+      res.resume();
+      ws.terminate();
+    });
+  }
+}
+
+if (process.env.BENCH_MODE === 'connect') connector();
+else for (let i = 0; i < N; i++) flooder(i);
 process.send?.({ flooding: true });
 process.on('message', (m: { cmd: string }) => {
   if (m.cmd === 'stop') {

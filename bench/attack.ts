@@ -84,6 +84,41 @@ async function measure(): Promise<{ lat: number[]; lost: number }> {
   return { lat, lost: lost + (pending ? 1 : 0) };
 }
 
+/** Honest logins (one every 250 ms, each from its own address behind the proxy) during a connection flood. */
+async function loginsUnderConnectionFlood(): Promise<{ ok: number; attempts: number; attacker: { sent: number; codes: Record<string, number> } }> {
+  const child = fork(`${root}bench/attack-flooder.ts`, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_URL: url, BENCH_SECRET: SECRET, BENCH_MODE: 'connect', BENCH_FLOOD_S: String(WINDOW_S + 10) },
+  });
+  await new Promise<void>((r) => child.on('message', (m: { flooding?: boolean }) => m.flooding && r()));
+  await new Promise((r) => setTimeout(r, 300));
+  let ok = 0;
+  let attempts = 0;
+  const end = Date.now() + WINDOW_S * 1000;
+  for (let i = 0; Date.now() < end; i++) {
+    attempts++;
+    const userId = `honest${i}`;
+    const ws = new WebSocket(url, { headers: { 'x-forwarded-for': `203.0.113.${(i % 250) + 1}` } });
+    const good = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 5000);
+      ws.on('error', () => (clearTimeout(timer), resolve(false)));
+      ws.on('open', () =>
+        ws.send(JSON.stringify({ v: 1, type: 'login', sdkAppId: APP, userId, userSig: genUserSig({ sdkAppId: APP, secret: SECRET, userId, expireSeconds: 3600 }) })),
+      );
+      ws.on('message', (d) => (clearTimeout(timer), resolve((JSON.parse(d.toString()) as Frame).type === 'login-ok')));
+    });
+    if (good) ok++;
+    ws.close();
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const attacker = await new Promise<{ sent: number; codes: Record<string, number> }>((resolve) => {
+    child.on('message', (m: { sent?: number; codes: Record<string, number> }) => m.sent !== undefined && resolve(m as never));
+    child.send({ cmd: 'stop' });
+  });
+  await new Promise((r) => child.once('exit', r));
+  return { ok, attempts, attacker };
+}
+
 async function withFlooders(n: number): Promise<{ lat: number[]; lost: number; attacker: { sent: number; closes: number; codes: Record<string, number> } }> {
   const child = fork(`${root}bench/attack-flooder.ts`, [], {
     execArgv: ['--import', 'tsx'],
@@ -111,9 +146,17 @@ for (const n of [1, 30]) {
   const r = await withFlooders(n);
   row(`${n} flooding socket${n > 1 ? 's' : ''}`, r, `${r.attacker.sent} frames sent, closed ${JSON.stringify(r.attacker.codes)}`);
 }
+const logins = await loginsUnderConnectionFlood();
+const loginTable = printTable(
+  'Honest logins during a connection flood through a trusted proxy (each client its own X-Forwarded-For)',
+  ['honest logins', 'attacker upgrades', 'attacker answers'],
+  [[`${logins.ok} / ${logins.attempts}`, logins.attacker.sent, JSON.stringify(logins.attacker.codes)]],
+);
+data.connectionFlood = logins;
 alice.ws.close();
 bob.ws.close();
 server.send({ cmd: 'stop' });
 const table = printTable(`Honest 1v1 relay latency under a flood (${WINDOW_S} s windows, one relay / 20 ms)`, ['condition', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'attacker'], rows);
 console.log(table);
-writeResult('attack', data, table);
+console.log(loginTable);
+writeResult('attack', data, `${table}\n${loginTable}`);
