@@ -7,9 +7,13 @@ const server = await startSignalingServer({
   secret,
   sdkAppId: 1400000001,
   allowedOrigins: ['*'],
-  // Per-socket and per-user limits stay at their defaults; only the per-IP socket rate is lifted,
-  // since every client comes from 127.0.0.1.
-  rateLimits: { connectionsPerSecond: 100_000, connectionBurst: 100_000 },
+  // Per-socket and per-user limits stay at their defaults; only the per-IP socket rate and caps are
+  // lifted, since every client comes from 127.0.0.1.
+  // `bench/attack.ts` instead keeps every default and trusts loopback as a proxy: each attacker
+  // socket then has its own address (X-Forwarded-For), as many clients behind nginx would.
+  ...(process.env.BENCH_ATTACK
+    ? { trustProxy: ['127.0.0.1'] }
+    : { rateLimits: { connectionsPerSecond: 100_000, connectionBurst: 100_000, maxSocketsPerIp: 1_000_000, maxSockets: 1_000_000 } }),
   logger: { info: () => undefined, warn: () => undefined, error: (m) => process.send?.({ error: m }) },
 });
 process.send?.({ url: server.url });

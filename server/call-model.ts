@@ -45,6 +45,8 @@ export interface MemberRec {
   grace?: TimerRef;
   /** Tabs of this ringing member that declined with `unsupported` (they cannot carry calls). */
   unsupportedConns?: Set<ConnId>;
+  /** Given to the member's call socket (invite-ok / call-started); `resume` must present it. */
+  resumeToken?: string;
 }
 
 export interface CallRec {

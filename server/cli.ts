@@ -7,8 +7,8 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MIN_SECRET_BYTES } from './options.js';
-import type { SignalingServerOptions } from './options.js';
+import { MIN_SECRET_BYTES, resolveTrustProxy } from './options.js';
+import type { RateLimitOptions, SignalingServerOptions } from './options.js';
 import { startSignalingServer } from './server.js';
 
 export const DEFAULT_PORT = 8080;
@@ -22,7 +22,31 @@ interface CliOption {
   short?: string;
   /** Help text; continuation lines are indented under the first. */
   help: string;
+  /** A rate limit: the `RateLimitOptions` field it sets (a number); its env var is CALLKIT_<NAME_IN_SNAKE_CASE>. */
+  limit?: keyof RateLimitOptions;
 }
+
+/** The environment variable a limit flag may also be given by: `--max-sockets` -> `CALLKIT_MAX_SOCKETS`. */
+export function envName(flag: string): string {
+  return `CALLKIT_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** The limit flags: every {@link RateLimitOptions} field, with its default. */
+const LIMIT_OPTIONS: readonly CliOption[] = [
+  { name: 'messages-per-second', arg: 'N', limit: 'messagesPerSecond', help: 'per socket: messages a second (ICE candidates count 1/4) (default 20)' },
+  { name: 'message-burst', arg: 'N', limit: 'messageBurst', help: 'per socket: burst of messages (default 40)' },
+  { name: 'bytes-per-second', arg: 'N', limit: 'bytesPerSecond', help: 'per socket: bytes of frames a second (default 262144)' },
+  { name: 'byte-burst', arg: 'N', limit: 'byteBurst', help: 'per socket: burst of bytes, at least 65536 (default 1048576)' },
+  { name: 'flood-ceiling', arg: 'N', limit: 'floodCeiling', help: 'per socket: refused frames in one second that close it, 4429 (default 100)' },
+  { name: 'refusal-limit', arg: 'N', limit: 'refusalLimit', help: 'per socket: refused frames in any 10 s that close it, 4429 (default 200)' },
+  { name: 'invites-per-minute', arg: 'N', limit: 'invitesPerMinute', help: 'per user: invites a minute (default 10)' },
+  { name: 'connections-per-second', arg: 'N', limit: 'connectionsPerSecond', help: 'per address: new sockets a second (default 5)' },
+  { name: 'connection-burst', arg: 'N', limit: 'connectionBurst', help: 'per address: burst of new sockets (default 10)' },
+  { name: 'max-sockets-per-ip', arg: 'N', limit: 'maxSocketsPerIp', help: 'per address: open sockets; more get 429 (default 50)' },
+  { name: 'max-sockets-per-user', arg: 'N', limit: 'maxSocketsPerUser', help: `per user: logged-in sockets; one more closes the oldest
+with 4409 (default 10)` },
+  { name: 'max-sockets', arg: 'N', limit: 'maxSockets', help: 'open sockets in all; more get 503 (default 10000)' },
+];
 
 /** Every option, in help order: `parseArgs` and {@link HELP} are both made from this table. */
 const CLI_OPTIONS: readonly CliOption[] = [
@@ -55,11 +79,26 @@ waiting for it to reconnect and resume (default 15)`,
   },
   { name: 'path', arg: 'P', help: 'WebSocket path (default /ck)' },
   {
+    name: 'trust-proxy',
+    arg: 'cidrs',
+    help: `reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For
+gives the client address for every per-address limit; default none.
+Env: CALLKIT_TRUST_PROXY`,
+  },
+  {
+    name: 'max-usersig-lifetime',
+    arg: 'S',
+    help: `longest userSig lifetime accepted, in seconds (default 604800, 7 days); a
+socket is closed (4409) when its userSig expires unless it renews it.
+Env: CALLKIT_MAX_USERSIG_LIFETIME`,
+  },
+  {
     name: 'dev',
     help: `dev mode: allows a short secret (or none: a random one is made) and
 serves GET <path>/dev-usersig?user=<id>, which mints a userSig for anyone.
 Never use in production.`,
   },
+  ...LIMIT_OPTIONS.map((o) => ({ ...o, help: `${o.help}\nEnv: ${envName(o.name)}` })),
   { name: 'help', short: 'h', help: 'show this help' },
 ];
 
@@ -68,7 +107,8 @@ const HELP_COLUMN = 25;
 function helpLines(option: CliOption): string {
   const label = option.short ? `-${option.short}, --${option.name}` : `--${option.name}${option.arg ? ` ${option.arg}` : ''}`;
   const [first, ...rest] = option.help.split('\n');
-  return [`  ${label}`.padEnd(HELP_COLUMN) + first, ...rest.map((line) => ' '.repeat(HELP_COLUMN) + line)].join('\n');
+  const head = `  ${label}`.length < HELP_COLUMN - 1 ? [`  ${label}`.padEnd(HELP_COLUMN) + first] : [`  ${label}`, ' '.repeat(HELP_COLUMN) + first];
+  return [...head, ...rest.map((line) => ' '.repeat(HELP_COLUMN) + line)].join('\n');
 }
 
 export const HELP = `Usage: callkit-server [options]
@@ -155,6 +195,21 @@ function readOrigins(raw: string | undefined, dev: boolean): string[] | undefine
   return undefined;
 }
 
+/** The rate limits given by flags or their env vars; undefined when none is. */
+function readLimits(str: (name: string) => string | undefined, env: NodeJS.ProcessEnv): RateLimitOptions | undefined {
+  const limits: RateLimitOptions = {};
+  let any = false;
+  for (const o of LIMIT_OPTIONS) {
+    const raw = str(o.name) ?? env[envName(o.name)];
+    if (raw === undefined || raw === '' || !o.limit) continue;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new CliError(`--${o.name} must be a positive number (got ${raw})`);
+    limits[o.limit] = n;
+    any = true;
+  }
+  return any ? limits : undefined;
+}
+
 /** Parses the command line (and CALLKIT_SECRET); throws {@link CliError} with a message for the user. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
   const values = readValues(argv);
@@ -173,6 +228,21 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (path !== undefined) options.path = path;
   const origins = readOrigins(str('allowed-origins') ?? env.CALLKIT_ALLOWED_ORIGINS, dev);
   if (origins !== undefined) options.allowedOrigins = origins;
+  const proxies = str('trust-proxy') ?? env.CALLKIT_TRUST_PROXY;
+  if (proxies !== undefined && proxies.trim() !== '') {
+    options.trustProxy = proxies.split(',').map((p) => p.trim()).filter(Boolean);
+    try {
+      resolveTrustProxy(options.trustProxy);
+    } catch (err) {
+      throw new CliError(`--trust-proxy: ${(err as Error).message.replace(/^callkit-server: /, '')}`);
+    }
+  }
+  const lifetime = str('max-usersig-lifetime') ?? env.CALLKIT_MAX_USERSIG_LIFETIME;
+  if (lifetime !== undefined && lifetime !== '') {
+    options.maxUserSigLifetimeS = intArg('max-usersig-lifetime', lifetime, 0, 1, Number.MAX_SAFE_INTEGER);
+  }
+  const limits = readLimits(str, env);
+  if (limits) options.rateLimits = limits;
   return { help: false, options };
 }
 

@@ -6,8 +6,14 @@
  * back-pressure on sends, and exception guarding. Valid messages go to a {@link ConnectionHandler}
  * (`dispatch.ts`); a logged-in socket that goes away is reported to it once it closes.
  *
+ * Every frame is charged before it is parsed (a frame token and its bytes, `rate-limit.ts`); a
+ * refused frame is not parsed, and the socket stops being read until its budget has refilled, so a
+ * flood costs the server next to nothing and the kernel's TCP window pushes back on the sender.
+ *
  * Close codes: 4401 not authenticated (login missing, late or bad), 4400 too many invalid frames,
- * 4429 over the rate limit for 10 s, 1009 frame over 64 KiB (ws), 1001 server shutting down.
+ * 4429 flooding (more than `floodCeiling` frames refused in one second, or more than
+ * `refusalLimit` in any 10 s), 4409 replaced (the user opened more than `maxSocketsPerUser`
+ * sockets: the oldest is closed) or "userSigExpired" (its userSig expired without a `renew`), 1009 frame over 64 KiB (ws), 1001 server shutting down.
  */
 import { WebSocket } from 'ws';
 import type { RawData } from 'ws';
@@ -15,7 +21,7 @@ import { encode, parseClientMessage } from '../src/protocol/messages.js';
 import type { ClientMessage, ErrorCode, ParseResult, ServerMessage } from '../src/protocol/messages.js';
 import type { ConnId, OutgoingServerMessage } from './call-model.js';
 import type { ServerConfig } from './options.js';
-import type { MessageBudget, RateLimiter } from './rate-limit.js';
+import type { MessageBudget, MessageVerdict, RateLimiter } from './rate-limit.js';
 
 export interface Conn {
   id: ConnId;
@@ -30,6 +36,14 @@ export interface Conn {
   closed: Promise<void>;
   /** Terminated for missing pings: the silence is taken off the grace period. */
   timedOut?: boolean;
+  /** Reading is paused until the rate budget refills. */
+  resumeTimer?: ReturnType<typeof setTimeout>;
+  /** When the userSig of this logged-in socket expires (ms since the epoch). */
+  sigExpiresAt?: number;
+  /** `usersig-expiring` was sent for the current userSig. */
+  sigWarned?: boolean;
+  /** The next userSig check (warning or expiry), see `dispatch.ts`. */
+  sigTimer?: ReturnType<typeof setTimeout>;
 }
 
 export interface ConnectionHandler {
@@ -58,6 +72,8 @@ function who(conn: Conn): string {
 
 export class Connections {
   private readonly conns = new Map<ConnId, Conn>();
+  /** Open sockets per remote address. */
+  private readonly perIp = new Map<string, number>();
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private nextConnId = 1;
   private shuttingDown = false;
@@ -69,6 +85,18 @@ export class Connections {
   ) {
     this.heartbeat = setInterval(() => this.tick(), config.pingIntervalMs);
     this.heartbeat.unref?.();
+  }
+
+  /**
+   * Whether one more socket from `ip` may be opened: null if so, else the HTTP status to refuse it
+   * with (429 over the per-address cap, 503 over the total cap).
+   */
+  admit(ip: string): number | null {
+    const limits = this.limiter.limits;
+    if (!limits) return null;
+    if (this.conns.size >= limits.maxSockets) return 503;
+    if ((this.perIp.get(ip) ?? 0) >= limits.maxSocketsPerIp) return 429;
+    return null;
   }
 
   /** Takes over a socket that completed its handshake. */
@@ -89,6 +117,7 @@ export class Connections {
       closed: new Promise<void>((resolve) => (resolveClosed = resolve)),
     };
     this.conns.set(conn.id, conn);
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     if (this.config.dev) this.config.log.warn(`dev mode: socket ${conn.id} from ${ip} (dev mode is not for production)`);
     conn.loginTimer = setTimeout(() => {
       conn.loginTimer = undefined;
@@ -113,6 +142,14 @@ export class Connections {
     if (conn.loginTimer) clearTimeout(conn.loginTimer);
     conn.loginTimer = undefined;
     conn.userId = userId;
+    const cap = this.limiter.limits?.maxSocketsPerUser;
+    if (cap === undefined) return;
+    const mine = [...this.conns.values()].filter((c) => c.userId === userId && !c.closing);
+    // Oldest first (ids grow): a user who opens one tab too many loses the stalest one.
+    for (const old of mine.slice(0, Math.max(0, mine.length - cap))) {
+      this.config.log.info(`${who(old)} replaced: ${userId} has more than ${cap} sockets`);
+      this.close(old, 4409, 'replaced: too many sockets');
+    }
   }
 
   send(connId: ConnId, message: OutgoingServerMessage): void {
@@ -136,6 +173,8 @@ export class Connections {
   close(conn: Conn, code: number, reason: string): void {
     if (conn.closing) return;
     conn.closing = true;
+    if (conn.sigTimer) clearTimeout(conn.sigTimer);
+    conn.sigTimer = undefined;
     if (conn.loginTimer) clearTimeout(conn.loginTimer);
     conn.loginTimer = undefined;
     if (conn.userId !== undefined) this.guard(conn, undefined, () => this.handler.onGone(conn.id, 0));
@@ -143,6 +182,14 @@ export class Connections {
       conn.ws.close(code, reason);
     } catch {
       conn.ws.terminate();
+    }
+    if (conn.resumeTimer) {
+      // A paused (flooding) socket is not read again: its backlog would cost what the pause saved.
+      // Our close frame still goes out; the connection is cut a moment later without waiting for
+      // the peer's answer, and the peer still sees the close code.
+      clearTimeout(conn.resumeTimer);
+      conn.resumeTimer = undefined;
+      setTimeout(() => conn.ws.terminate(), 250).unref?.();
     }
   }
 
@@ -193,6 +240,8 @@ export class Connections {
     for (const conn of conns) {
       if (conn.loginTimer) clearTimeout(conn.loginTimer);
       conn.loginTimer = undefined;
+      if (conn.sigTimer) clearTimeout(conn.sigTimer);
+      conn.sigTimer = undefined;
       conn.closing = true;
       try {
         conn.ws.close(1001, 'server shutting down');
@@ -216,7 +265,15 @@ export class Connections {
   private onClose(conn: Conn): void {
     if (conn.loginTimer) clearTimeout(conn.loginTimer);
     conn.loginTimer = undefined;
-    this.conns.delete(conn.id);
+    if (conn.resumeTimer) clearTimeout(conn.resumeTimer);
+    conn.resumeTimer = undefined;
+    if (conn.sigTimer) clearTimeout(conn.sigTimer);
+    conn.sigTimer = undefined;
+    if (this.conns.delete(conn.id)) {
+      const left = (this.perIp.get(conn.ip) ?? 1) - 1;
+      if (left > 0) this.perIp.set(conn.ip, left);
+      else this.perIp.delete(conn.ip);
+    }
     const silentFor = conn.timedOut ? Date.now() - conn.lastSeen : 0;
     if (conn.userId !== undefined && !this.shuttingDown) this.guard(conn, undefined, () => this.handler.onGone(conn.id, silentFor));
   }
@@ -248,12 +305,14 @@ export class Connections {
       if (conn.closing || this.shuttingDown) return;
       const now = Date.now();
       conn.lastSeen = now;
+      // Charged before parsing: a refused frame costs a few comparisons, never JSON.parse.
+      if (!this.act(conn, this.limiter.frame(conn.budget, rawLength(data), now), undefined)) return;
       const parsed: ParseResult<ClientMessage> = isBinary
         ? { ok: false, code: 'invalid-json', message: 'binary frames are not accepted' }
         : parseClientMessage(rawToString(data));
       const ref = parsed.ok ? parsed.message.id : parsed.id;
       const cost = parsed.ok && parsed.message.type === 'relay' && parsed.message.data.kind === 'candidate' ? 0.25 : 1;
-      if (!this.takeMessageToken(conn, cost, ref, now)) return;
+      if (!this.act(conn, this.limiter.message(conn.budget, cost, now), ref)) return;
       if (!parsed.ok) {
         this.sendError(conn, parsed.id, parsed.code, parsed.message, parsed.field);
         if (conn.userId === undefined) return this.close(conn, 4401, 'login required');
@@ -268,14 +327,27 @@ export class Connections {
     });
   }
 
-  private takeMessageToken(conn: Conn, cost: number, ref: string | undefined, now: number): boolean {
-    const verdict = this.limiter.message(conn.budget, cost, now);
+  /** Acts on a rate verdict; true: go on with the frame. A refused frame pauses reading until the budget refills. */
+  private act(conn: Conn, verdict: MessageVerdict, ref: string | undefined): boolean {
+    if (verdict === 'pass') return true;
     if (verdict === 'close') {
-      this.config.log.warn(`${who(conn)} over the rate limit for 10 s: closing`);
+      this.config.log.warn(`${who(conn)} from ${conn.ip} is flooding: closing (4429)`);
       this.close(conn, 4429, 'rate limited');
-    } else if (verdict === 'answer') {
-      this.sendError(conn, ref, 'rate-limited', 'too many messages: slow down');
+      return false;
     }
-    return verdict === 'pass';
+    if (verdict === 'answer') this.sendError(conn, ref, 'rate-limited', 'too many messages: slow down');
+    if (!conn.resumeTimer && conn.ws.readyState === WebSocket.OPEN) {
+      conn.ws.pause();
+      conn.resumeTimer = setTimeout(() => {
+        conn.resumeTimer = undefined;
+        if (!conn.closing) conn.ws.resume();
+      }, Math.max(10, this.limiter.refillDelayMs(conn.budget)));
+    }
+    return false;
   }
+}
+
+function rawLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data.byteLength;
 }

@@ -4,6 +4,11 @@
  * `invite-user` are charged to the user's invite budget, and every call message goes to the
  * {@link CallRegistry}. A new message type gets its route here; per-user budgets and session rules
  * (for example a userSig's expiry) belong here too.
+ *
+ * userSig lifetime: a signature longer-lived than `maxUserSigLifetimeS` is refused at login and in
+ * `renew`. A logged-in socket is sent `usersig-expiring {expiresAt}` `userSigWarnMs` before its
+ * userSig expires and is closed with 4409 "userSigExpired" at the expiry, unless a `renew` with a
+ * fresh userSig for the same user came first.
  */
 import type { ClientMessage } from '../src/protocol/messages.js';
 import type { ConnId } from './call-model.js';
@@ -32,6 +37,8 @@ export class Dispatcher implements ConnectionHandler {
     switch (msg.type) {
       case 'login':
         return this.connections.sendError(conn, msg.id, 'already-logged-in', 'this socket is already logged in');
+      case 'renew':
+        return this.renew(conn, msg);
       case 'profile':
         this.registry.setProfile(conn.id, { name: msg.name, avatar: msg.avatar }, { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting });
         return this.connections.send(conn.id, { type: 'ok', ref: msg.id });
@@ -50,18 +57,70 @@ export class Dispatcher implements ConnectionHandler {
     this.registry.disconnect(conn, silentForMs);
   }
 
+  /** Checks a userSig for `userId`: the verified expiry, or why it is refused. */
+  private checkSig(userSig: string, userId: string): { ok: true; expiresAt: number } | { ok: false; why: string } {
+    const result = verifyUserSig(userSig, { sdkAppId: this.config.sdkAppId, secret: this.config.secret });
+    if (!result.ok) return { ok: false, why: `userSig ${result.reason}` };
+    if (result.userId !== userId) return { ok: false, why: 'userSig is for another user' };
+    const max = this.config.maxUserSigLifetimeS;
+    if (result.lifetimeS > max) {
+      return { ok: false, why: `userSig lifetime ${result.lifetimeS} s is over this server's maximum of ${max} s` };
+    }
+    return { ok: true, expiresAt: result.expiresAt };
+  }
+
+  private renew(conn: Conn, msg: Extract<ClientMessage, { type: 'renew' }>): void {
+    const userId = conn.userId as string;
+    const check = this.checkSig(msg.userSig, userId);
+    if (!check.ok) {
+      this.config.log.info(`renew refused for ${userId} on socket ${conn.id} from ${conn.ip}: ${check.why}`);
+      return this.connections.sendError(conn, msg.id, 'auth-failed', `renew refused: ${check.why}`, 'userSig');
+    }
+    this.armExpiry(conn, check.expiresAt);
+    this.connections.send(conn.id, { type: 'ok', ref: msg.id });
+  }
+
+  private armExpiry(conn: Conn, expiresAt: number): void {
+    conn.sigExpiresAt = expiresAt;
+    conn.sigWarned = false;
+    this.checkExpiry(conn);
+  }
+
+  /** Warns or closes as the socket's userSig is due, then schedules the next check. */
+  private checkExpiry(conn: Conn): void {
+    if (conn.sigTimer) clearTimeout(conn.sigTimer);
+    conn.sigTimer = undefined;
+    const expiresAt = conn.sigExpiresAt;
+    if (expiresAt === undefined || conn.closing) return;
+    const now = Date.now();
+    if (expiresAt <= now) {
+      this.config.log.info(`socket ${conn.id} (${conn.userId}) from ${conn.ip}: userSig expired, closing (4409)`);
+      return this.connections.close(conn, 4409, 'userSigExpired');
+    }
+    const warnAt = expiresAt - this.config.userSigWarnMs;
+    if (!conn.sigWarned && warnAt <= now) {
+      conn.sigWarned = true;
+      this.connections.send(conn.id, { type: 'usersig-expiring', expiresAt });
+    }
+    const next = conn.sigWarned ? expiresAt : warnAt;
+    // setTimeout holds at most ~24.8 days: a longer wait is taken in steps.
+    conn.sigTimer = setTimeout(() => this.checkExpiry(conn), Math.min(next - now, 0x7fffffff));
+    conn.sigTimer.unref?.();
+  }
+
   private login(conn: Conn, msg: Extract<ClientMessage, { type: 'login' }>): void {
     const fail = (why: string) => {
-      this.config.log.info(`login refused for ${msg.userId} on socket ${conn.id}: ${why}`);
+      this.config.log.info(`login refused for ${msg.userId} on socket ${conn.id} from ${conn.ip}: ${why}`);
       this.connections.sendError(conn, msg.id, 'auth-failed', `login refused: ${why}`);
       this.connections.close(conn, 4401, 'auth failed');
     };
     if (msg.sdkAppId !== this.config.sdkAppId) return fail('wrong sdkAppId');
-    const result = verifyUserSig(msg.userSig, { sdkAppId: this.config.sdkAppId, secret: this.config.secret });
-    if (!result.ok) return fail(`userSig ${result.reason}`);
-    if (result.userId !== msg.userId) return fail('userSig is for another user');
+    const check = this.checkSig(msg.userSig, msg.userId);
+    if (!check.ok) return fail(check.why);
     this.connections.markLoggedIn(conn, msg.userId);
+    this.limiter.refundConnection(conn.ip, Date.now());
     this.connections.send(conn.id, { type: 'login-ok', ref: msg.id, userId: msg.userId, serverTime: Date.now() });
     this.registry.login(conn.id, msg.userId, { name: msg.name, avatar: msg.avatar }, { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting });
+    this.armExpiry(conn, check.expiresAt);
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { BlockList, isIP } from 'node:net';
 import * as v from 'valibot';
 import { UserIdSchema } from '../src/protocol/messages.js';
 import { normalizeOrigin } from './options.js';
@@ -20,6 +21,8 @@ export interface HttpHooks {
   isClosing(): boolean;
   /** Charges the address's connection budget; false: refuse (429). */
   allowConnection(ip: string): boolean;
+  /** The socket caps: null to admit one more socket from `ip`, else the HTTP status to refuse it with. */
+  admit(ip: string): number | null;
   /** Completes the WebSocket handshake and hands the socket on. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ip: string): void;
   /** Terminates every socket of the user (dev-drop); returns how many. */
@@ -35,9 +38,41 @@ export function pathnameOf(req: IncomingMessage): { pathname: string; searchPara
   }
 }
 
-/** The address a request comes from, as the per-address limits see it. */
-export function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+/** An IPv4-mapped IPv6 address as plain IPv4. */
+function plain(address: string): string {
+  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+}
+
+function trusted(proxies: BlockList, address: string): boolean {
+  const family = isIP(address);
+  return family !== 0 && proxies.check(address, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * The address a request comes from: the peer, or, when the peer is a trusted proxy, the rightmost
+ * `X-Forwarded-For` entry that is not a trusted proxy itself (entries to its left are whatever the
+ * client sent, and are ignored).
+ */
+export function clientAddress(req: IncomingMessage, proxies: BlockList | null = null): string {
+  const peer = plain(req.socket.remoteAddress ?? 'unknown');
+  if (!proxies || !trusted(proxies, peer)) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((s) => plain(s.trim()));
+  for (let i = hops.length - 1; i >= 0; i--) {
+    if (!isIP(hops[i])) return peer; // garbage: do not guess
+    if (!trusted(proxies, hops[i])) return hops[i];
+  }
+  return peer;
+}
+
+/** The key of the per-address limits: an IPv4 address, or an IPv6 address's /64 (one host's usual share). */
+export function limitKey(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const [head, tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...new Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 /** Answers a refused upgrade with a plain HTTP status and closes the socket. */
@@ -52,7 +87,17 @@ export function abortUpgrade(socket: Duplex, status: number, text: string): void
   }
 }
 
+/** How often a refused Origin from one address is logged at most. */
+export const ORIGIN_LOG_INTERVAL_MS = 60_000;
+
+/** A header value as a log line shows it: JSON-quoted, with C1 controls and bidi/line separators escaped too. */
+export function forLog(value: string): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export class HttpEndpoints {
+  private readonly refusedOrigins = new Map<string, { at: number; count: number }>();
+
   constructor(
     private readonly config: ServerConfig,
     private readonly hooks: HttpHooks,
@@ -67,14 +112,20 @@ export class HttpEndpoints {
         abortUpgrade(socket, 503, 'Service Unavailable');
         return true;
       }
-      if (!this.originAllowed(req)) {
-        this.config.log.info(`refused upgrade from origin ${String(req.headers.origin).slice(0, 200)}`);
-        abortUpgrade(socket, 403, 'Forbidden');
+      const ip = limitKey(clientAddress(req, this.config.trustProxy));
+      const capped = this.hooks.admit(ip);
+      if (capped !== null) {
+        abortUpgrade(socket, capped, capped === 503 ? 'Service Unavailable' : 'Too Many Requests');
         return true;
       }
-      const ip = clientAddress(req);
+      // The address's budget is charged before the Origin check, so refused Origins cost it too.
       if (!this.hooks.allowConnection(ip)) {
         abortUpgrade(socket, 429, 'Too Many Requests');
+        return true;
+      }
+      if (!this.originAllowed(req)) {
+        this.logRefusedOrigin(ip, String(req.headers.origin));
+        abortUpgrade(socket, 403, 'Forbidden');
         return true;
       }
       this.hooks.upgrade(req, socket, head, ip);
@@ -130,6 +181,20 @@ export class HttpEndpoints {
       return true;
     }
     return false;
+  }
+
+  /** One line per address a minute at most, with the count of refusals it stands for. */
+  private logRefusedOrigin(ip: string, origin: string): void {
+    const now = Date.now();
+    const seen = this.refusedOrigins.get(ip);
+    if (seen && now - seen.at < ORIGIN_LOG_INTERVAL_MS) {
+      seen.count++;
+      return;
+    }
+    if (this.refusedOrigins.size >= 10_000) this.refusedOrigins.clear();
+    const more = seen && seen.count > 0 ? ` (and ${seen.count} more refused since the last line)` : '';
+    this.refusedOrigins.set(ip, { at: now, count: 0 });
+    this.config.log.info(`refused upgrade from origin ${forLog(origin.slice(0, 200))} from ${ip}${more}`);
   }
 
   private originAllowed(req: IncomingMessage): boolean {

@@ -5,6 +5,8 @@
  * here first.
  */
 import { DEFAULT_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S } from '../src/constants.js';
+import { BlockList, isIP } from 'node:net';
+import { MAX_FRAME_BYTES } from '../src/protocol/messages.js';
 import type { Limits } from './rate-limit.js';
 
 export interface Logger {
@@ -18,6 +20,20 @@ export interface RateLimitOptions {
   messagesPerSecond?: number;
   /** Per socket: burst. Default 40. */
   messageBurst?: number;
+  /** Per socket: sustained bytes of frames a second, charged before parsing. Default 262144 (256 KiB). */
+  bytesPerSecond?: number;
+  /** Per socket: burst of bytes; at least one full frame (65536). Default 1048576 (1 MiB). */
+  byteBurst?: number;
+  /** Per socket: more frames than this refused within one second close it (4429) at once. Default 100. */
+  floodCeiling?: number;
+  /** Per socket: more frames than this refused within any 10 s close it (4429). Default 200. */
+  refusalLimit?: number;
+  /** Concurrent sockets per remote address (after `trustProxy`); more are refused with 429. Default 50. */
+  maxSocketsPerIp?: number;
+  /** Concurrent logged-in sockets per user; a further login closes that user's oldest socket with 4409. Default 10. */
+  maxSocketsPerUser?: number;
+  /** Concurrent sockets in all; more are refused with 503. Default 10000. */
+  maxSockets?: number;
   /** Per user: invites a minute (token bucket, burst = the same number). Default 10. */
   invitesPerMinute?: number;
   /** Per remote IP: new sockets a second. Default 5. */
@@ -55,12 +71,31 @@ export interface SignalingServerOptions {
    * hijacking. Required outside dev mode; `['*']` allows any origin, as a deliberate choice.
    */
   allowedOrigins?: string[];
+  /**
+   * Longest userSig lifetime (`TLS.expire`) accepted at login and in `renew`, in seconds. Default
+   * 604800 (7 days); a Tencent console sig (180 days) needs an explicit, larger value.
+   */
+  maxUserSigLifetimeS?: number;
+  /**
+   * Default 60000: how long before a socket's userSig expires it is sent `usersig-expiring`. At the
+   * expiry, a socket that did not `renew` is closed with 4409 "userSigExpired".
+   */
+  userSigWarnMs?: number;
+  /**
+   * Trusted reverse proxies (addresses or CIDRs, e.g. `['127.0.0.1', '10.0.0.0/8']`): for a request
+   * from one of them the client address is taken from `X-Forwarded-For` (the rightmost address that
+   * is not itself a trusted proxy). Every per-address limit and log line uses that address. Default
+   * none: the peer address, and `X-Forwarded-For` is ignored.
+   */
+  trustProxy?: string[];
   /** Rate limits (reliability §3.4); `false` turns them all off. */
   rateLimits?: RateLimitOptions | false;
   logger?: Logger;
 }
 
 export const MIN_SECRET_BYTES = 32;
+/** Default longest userSig lifetime: 7 days (as Tencent's `GenerateTestUserSig`). */
+export const DEFAULT_MAX_USERSIG_LIFETIME_S = 7 * 24 * 3600;
 
 /** The options, checked and with their defaults. */
 export interface ServerConfig {
@@ -73,6 +108,10 @@ export interface ServerConfig {
   pingTimeoutMs: number;
   loginTimeoutMs: number;
   graceMs: number;
+  maxUserSigLifetimeS: number;
+  userSigWarnMs: number;
+  /** Trusted proxies; null: none. */
+  trustProxy: BlockList | null;
   /** Normalized allowed origins; null: any origin. */
   allowedOrigins: Set<string> | null;
   /** null: rate limits off. */
@@ -112,12 +151,37 @@ function resolveOrigins(options: SignalingServerOptions, dev: boolean): Set<stri
   );
 }
 
+/** `a.b.c.d`, `a.b.c.d/n`, an IPv6 address or `v6/n`, into a BlockList; throws on anything else. */
+export function resolveTrustProxy(list: string[] | undefined): BlockList | null {
+  if (list === undefined || list.length === 0) return null;
+  if (!Array.isArray(list)) throw new Error('callkit-server: trustProxy must be an array of addresses or CIDRs');
+  const blocks = new BlockList();
+  for (const entry of list) {
+    const [address, bits, extra] = String(entry).trim().split('/');
+    const family = isIP(address);
+    const max = family === 6 ? 128 : 32;
+    const prefix = bits === undefined ? max : Number(bits);
+    if (!family || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max || (bits !== undefined && !/^\d+$/.test(bits))) {
+      throw new Error(`callkit-server: trustProxy entry ${JSON.stringify(entry)} is not an address or CIDR`);
+    }
+    blocks.addSubnet(address, prefix, family === 6 ? 'ipv6' : 'ipv4');
+  }
+  return blocks;
+}
+
 function resolveLimits(rateLimits: RateLimitOptions | false | undefined): Limits | null {
   if (rateLimits === false) return null;
   const r = rateLimits ?? {};
   return {
     rate: positive('rateLimits.messagesPerSecond', r.messagesPerSecond, 20, 0.001),
     burst: positive('rateLimits.messageBurst', r.messageBurst, 40, 1),
+    bytesPerSecond: positive('rateLimits.bytesPerSecond', r.bytesPerSecond, 256 * 1024, 1024),
+    byteBurst: positive('rateLimits.byteBurst', r.byteBurst, 1024 * 1024, MAX_FRAME_BYTES),
+    floodCeiling: positive('rateLimits.floodCeiling', r.floodCeiling, 100, 1),
+    refusalLimit: positive('rateLimits.refusalLimit', r.refusalLimit, 200, 1),
+    maxSocketsPerIp: positive('rateLimits.maxSocketsPerIp', r.maxSocketsPerIp, 50, 1),
+    maxSocketsPerUser: positive('rateLimits.maxSocketsPerUser', r.maxSocketsPerUser, 10, 1),
+    maxSockets: positive('rateLimits.maxSockets', r.maxSockets, 10_000, 1),
     invitesPerMinute: positive('rateLimits.invitesPerMinute', r.invitesPerMinute, 10, 1),
     connRate: positive('rateLimits.connectionsPerSecond', r.connectionsPerSecond, 5, 0.001),
     connBurst: positive('rateLimits.connectionBurst', r.connectionBurst, 10, 1),
@@ -172,7 +236,10 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     pingTimeoutMs,
     loginTimeoutMs,
     graceMs,
+    maxUserSigLifetimeS: positive('maxUserSigLifetimeS', options.maxUserSigLifetimeS, DEFAULT_MAX_USERSIG_LIFETIME_S, 1),
+    userSigWarnMs: positive('userSigWarnMs', options.userSigWarnMs, 60_000, 0),
     allowedOrigins,
+    trustProxy: resolveTrustProxy(options.trustProxy),
     limits,
     log,
   };

@@ -14,29 +14,44 @@ export interface Bucket {
 export interface Limits {
   rate: number;
   burst: number;
+  bytesPerSecond: number;
+  byteBurst: number;
+  /** Refused frames in one second that close the socket at once. */
+  floodCeiling: number;
+  /** Refused frames within {@link REFUSAL_WINDOW_S} seconds that close the socket. */
+  refusalLimit: number;
   invitesPerMinute: number;
   connRate: number;
   connBurst: number;
+  maxSocketsPerIp: number;
+  maxSocketsPerUser: number;
+  maxSockets: number;
 }
 
 /** A socket's message budget, kept on the connection. */
 export interface MessageBudget {
+  /** Frames (cost 1, an ICE candidate 1/4). */
   bucket: Bucket;
-  /** When the socket went over the limit (cleared after a second with no refusal). */
-  limitedSince?: number;
-  /** The last message refused for the rate limit. */
-  limitedAt?: number;
+  /** Bytes of frames. */
+  bytes: Bucket;
+  /** Refused frames per second over the last {@link REFUSAL_WINDOW_S} seconds, oldest first. */
+  refusals: number[];
+  /** The whole second (`now / 1000`, floored) that `refusals`' last slot counts. */
+  refusalSecond: number;
   lastRateErrorAt: number;
 }
 
 /**
- * What to do with a message: `pass` it on; `drop` it silently; `answer` it with a `rate-limited`
- * error (at most once a second) and drop it; `close` the socket (over the limit for
- * {@link RATE_LIMIT_CLOSE_AFTER_MS}).
+ * What to do with a frame: `pass` it on; `drop` it silently; `answer` it with a `rate-limited`
+ * error (at most once a second) and drop it; `close` the socket with 4429 (more than
+ * `floodCeiling` frames refused in one second, or more than `refusalLimit` in
+ * {@link REFUSAL_WINDOW_S} seconds: a sliding count, so pausing between bursts does not reset it).
  */
 export type MessageVerdict = 'pass' | 'drop' | 'answer' | 'close';
 
-export const RATE_LIMIT_CLOSE_AFTER_MS = 10_000;
+export const REFUSAL_WINDOW_S = 10;
+/** The smallest cost of a frame (an ICE candidate); charged before the frame is parsed. */
+export const MIN_FRAME_COST = 0.25;
 const MAX_IP_BUCKETS = 10_000;
 
 export function takeToken(bucket: Bucket, cost: number, ratePerS: number, burst: number, now: number): boolean {
@@ -60,7 +75,13 @@ export class RateLimiter {
 
   /** A fresh message budget for a new socket (a full burst). */
   newBudget(now: number): MessageBudget {
-    return { bucket: { tokens: this.limits?.burst ?? 0, at: now }, lastRateErrorAt: 0 };
+    return {
+      bucket: { tokens: this.limits?.burst ?? 0, at: now },
+      bytes: { tokens: this.limits?.byteBurst ?? 0, at: now },
+      refusals: new Array<number>(REFUSAL_WINDOW_S).fill(0),
+      refusalSecond: Math.floor(now / 1000),
+      lastRateErrorAt: 0,
+    };
   }
 
   /** Charges the per-address bucket for a new socket; false: refuse it (429). */
@@ -79,6 +100,18 @@ export class RateLimiter {
     return takeToken(bucket, 1, this.limits.connRate, this.limits.connBurst, now);
   }
 
+  /**
+   * Gives back the connection token of a socket that logged in: the per-address rate is for sockets
+   * that never do (floods, guessing), so a crowd of valid users behind one address (a NAT, an
+   * untrusted proxy) reconnecting after a restart is not refused; `maxSocketsPerIp` still caps them.
+   */
+  refundConnection(ip: string, now: number): void {
+    const bucket = this.ipBuckets.get(ip);
+    if (!this.limits || !bucket) return;
+    takeToken(bucket, 0, this.limits.connRate, this.limits.connBurst, now);
+    bucket.tokens = Math.min(this.limits.connBurst, bucket.tokens + 1);
+  }
+
   /** Charges the user's invite bucket (`invite`, `invite-user`); false: refuse with `rate-limited`. */
   allowInvite(userId: string, now: number): boolean {
     if (!this.limits) return true;
@@ -91,17 +124,53 @@ export class RateLimiter {
     return takeToken(bucket, 1, perMinute / 60, perMinute, now);
   }
 
-  /** Charges a socket's message budget `cost` (1, or 1/4 for an ICE candidate) and says what to do. */
-  message(budget: MessageBudget, cost: number, now: number): MessageVerdict {
+  /**
+   * Charges a raw frame of `bytes` bytes before it is parsed: {@link MIN_FRAME_COST} frame tokens and
+   * its bytes. A refused frame is never parsed.
+   */
+  frame(budget: MessageBudget, bytes: number, now: number): MessageVerdict {
     if (!this.limits) return 'pass';
-    if (takeToken(budget.bucket, cost, this.limits.rate, this.limits.burst, now)) {
-      // A flooder still wins a token at each refill: it stays "over the limit" until a second passes with no refusal.
-      if (budget.limitedAt === undefined || now - budget.limitedAt >= 1000) budget.limitedSince = undefined;
+    const l = this.limits;
+    const frames = budget.bucket;
+    // Refill both first, then take from both or neither.
+    takeToken(frames, 0, l.rate, l.burst, now);
+    takeToken(budget.bytes, 0, l.bytesPerSecond, l.byteBurst, now);
+    if (frames.tokens >= MIN_FRAME_COST && budget.bytes.tokens >= bytes) {
+      frames.tokens -= MIN_FRAME_COST;
+      budget.bytes.tokens -= bytes;
       return 'pass';
     }
-    budget.limitedSince ??= now;
-    budget.limitedAt = now;
-    if (now - budget.limitedSince >= RATE_LIMIT_CLOSE_AFTER_MS) return 'close';
+    return this.refuse(budget, now);
+  }
+
+  /** Charges the rest of a parsed message's cost (`cost` - {@link MIN_FRAME_COST}). */
+  message(budget: MessageBudget, cost: number, now: number): MessageVerdict {
+    if (!this.limits) return 'pass';
+    const rest = cost - MIN_FRAME_COST;
+    if (rest <= 0 || takeToken(budget.bucket, rest, this.limits.rate, this.limits.burst, now)) return 'pass';
+    return this.refuse(budget, now);
+  }
+
+  /** How long until the socket's frame and byte buckets hold what one more frame needs (ms). */
+  refillDelayMs(budget: MessageBudget): number {
+    if (!this.limits) return 0;
+    const frames = Math.max(0, 1 - budget.bucket.tokens) / this.limits.rate;
+    const bytes = Math.max(0, 1024 - budget.bytes.tokens) / this.limits.bytesPerSecond;
+    return Math.ceil(Math.max(frames, bytes) * 1000);
+  }
+
+  private refuse(budget: MessageBudget, now: number): MessageVerdict {
+    const l = this.limits as Limits;
+    const second = Math.floor(now / 1000);
+    const shift = Math.min(REFUSAL_WINDOW_S, Math.max(0, second - budget.refusalSecond));
+    if (shift > 0) {
+      budget.refusals.splice(0, shift);
+      for (let i = 0; i < shift; i++) budget.refusals.push(0);
+      budget.refusalSecond = second;
+    }
+    budget.refusals[REFUSAL_WINDOW_S - 1]++;
+    const inWindow = budget.refusals.reduce((a, b) => a + b, 0);
+    if (budget.refusals[REFUSAL_WINDOW_S - 1] > l.floodCeiling || inWindow > l.refusalLimit) return 'close';
     if (now - budget.lastRateErrorAt >= 1000) {
       budget.lastRateErrorAt = now;
       return 'answer';

@@ -24,8 +24,8 @@
  * user -> live calls (`presence.ts`), ring and grace timers (`call-timers.ts`), and what is sent to
  * whom (`call-messages.ts`).
  */
-import { randomBytes } from 'node:crypto';
-import { MAX_CONCURRENT_INCOMING, MAX_MEMBERS } from '../src/constants.js';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { MAX_CONCURRENT_INCOMING, MAX_MEMBER_RECORDS, MAX_MEMBERS } from '../src/constants.js';
 import type { ClientMessage, EndReason, Member, MemberState } from '../src/protocol/messages.js';
 import { hasAcceptedInvitee, glarePeer, LIVE, liveCount, memberList, view } from './call-model.js';
 import { CallMessages } from './call-messages.js';
@@ -192,7 +192,8 @@ export class CallRegistry {
     };
     if (msg.userData !== undefined) call.userData = msg.userData;
     if (msg.groupId !== undefined) call.groupId = msg.groupId;
-    call.members.set(me, { userId: me, name: caller?.name, avatar: caller?.avatar, state: 'accepted', conn });
+    const callerRec: MemberRec = { userId: me, name: caller?.name, avatar: caller?.avatar, state: 'accepted', conn, resumeToken: newResumeToken() };
+    call.members.set(me, callerRec);
     for (const uid of msg.to) {
       const user = this.presence.user(uid);
       const state = this.ringStateFor(uid);
@@ -213,6 +214,7 @@ export class CallRegistry {
       mediaType: call.mediaType,
       members: memberList(call),
       timeout: call.timeoutS,
+      resumeToken: callerRec.resumeToken,
     });
     for (const m of ringing) for (const c of this.presence.connsOf(m.userId)) this.out.incoming(call, c, call.timeoutS);
     for (const m of call.members.values()) {
@@ -247,6 +249,7 @@ export class CallRegistry {
     this.timers.clearRing(member);
     member.state = 'accepted';
     member.conn = conn;
+    member.resumeToken = newResumeToken();
     for (const c of this.presence.connsOf(me)) {
       if (c !== conn) this.options.send(c, { type: 'call-ended', callId: call.callId, reason: 'answered-elsewhere' });
     }
@@ -256,6 +259,7 @@ export class CallRegistry {
       callId: call.callId,
       mediaType: call.mediaType,
       members: memberList(call),
+      resumeToken: member.resumeToken,
     });
     this.out.notifyOthers(call, member);
   }
@@ -318,11 +322,24 @@ export class CallRegistry {
         this.armRing(call, rec);
       }
     }
+    this.pruneRecords(call);
     this.out.ok(conn, msg.id);
     for (const m of added) {
       if (m.state === 'ringing') for (const c of this.presence.connsOf(m.userId)) this.out.incoming(call, c, call.timeoutS);
     }
     for (const m of added) this.out.notifyOthers(call, m);
+  }
+
+  /**
+   * Keeps at most {@link MAX_MEMBER_RECORDS} member records a call: the oldest records of members
+   * no longer in it (declined, unavailable, left...) go first, so member lists stay far below the
+   * frame cap. A member whose record is gone can no longer `join` (it may be invited again).
+   */
+  private pruneRecords(call: CallRec): void {
+    for (const [uid, rec] of call.members) {
+      if (call.members.size <= MAX_MEMBER_RECORDS) return;
+      if (!LIVE.has(rec.state) && uid !== call.callerId) call.members.delete(uid);
+    }
   }
 
   /** `join`: a (former) invitee enters the running call (see the protocol header). */
@@ -333,8 +350,12 @@ export class CallRegistry {
     if (member.state === 'ringing') return this.accept(conn, me, { v: 1, type: 'accept', id: msg.id, callId: msg.callId });
     if (member.state === 'accepted') return this.out.error(conn, msg.id, 'invalid-state', 'you are already in this call');
     if (this.liveCalls(me).some((c) => c !== call)) return this.out.error(conn, msg.id, 'already-in-call', 'you are already in a call');
+    if (liveCount(call) + 1 > MAX_MEMBERS) {
+      return this.out.error(conn, msg.id, 'too-many-members', `a call has at most ${MAX_MEMBERS} members`, 'callId');
+    }
     member.state = 'accepted';
     member.conn = conn;
+    member.resumeToken = newResumeToken();
     member.audio = undefined;
     member.video = undefined;
     const user = this.presence.user(me);
@@ -349,6 +370,7 @@ export class CallRegistry {
       callId: call.callId,
       mediaType: call.mediaType,
       members: memberList(call),
+      resumeToken: member.resumeToken,
     });
     this.out.notifyOthers(call, member);
   }
@@ -374,15 +396,21 @@ export class CallRegistry {
   private resume(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'resume' }>): void {
     const call = this.calls.get(msg.callId);
     const member = call?.members.get(me);
-    if (!call || !member || member.state !== 'accepted') return this.out.notFound(conn, msg.id);
+    if (!call || !member || member.state !== 'accepted' || !sameToken(member.resumeToken, msg.resumeToken)) return this.out.notFound(conn, msg.id);
     this.timers.clearGrace(member);
+    const old = member.conn;
     member.conn = conn;
+    // The socket that loses the call (another tab of ours, still open) is told.
+    if (old !== undefined && old !== conn && this.presence.connsOf(me).includes(old)) {
+      this.options.send(old, { type: 'call-ended', callId: call.callId, reason: 'answered-elsewhere' });
+    }
     this.options.send(conn, {
       type: 'resumed',
       ref: msg.id,
       callId: call.callId,
       mediaType: call.mediaType,
       members: memberList(call),
+      resumeToken: member.resumeToken,
     });
   }
 
@@ -592,4 +620,14 @@ export class CallRegistry {
     this.calls.clear();
     this.presence.clear();
   }
+}
+
+/** A member's resume token: 128 random bits, base64url (22 characters). */
+function newResumeToken(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+function sameToken(expected: string | undefined, given: string | undefined): boolean {
+  if (expected === undefined || given === undefined || expected.length !== given.length) return false;
+  return timingSafeEqual(Buffer.from(expected), Buffer.from(given));
 }

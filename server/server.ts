@@ -80,6 +80,7 @@ class SignalingServerImpl implements SignalingServer {
     this.http = new HttpEndpoints(config, {
       isClosing: () => this.closing !== null,
       allowConnection: (ip) => this.limiter.allowConnection(ip, Date.now()),
+      admit: (ip) => this.connections.admit(ip),
       upgrade: (req, socket, head, ip) => this.wss.handleUpgrade(req, socket, head, (ws) => this.connections.accept(ws, ip)),
       dropUser: (userId) => this.dropUser(userId),
     });
@@ -133,6 +134,9 @@ export async function startSignalingServer(
       res.end('not found');
     }
   });
+  // Half-open requests (slowloris) hold a file descriptor until these run out (Node's defaults: 60 s / 300 s).
+  http.headersTimeout = 10_000;
+  http.requestTimeout = 10_000;
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!signaling.handleUpgrade(req, socket, head)) {
       socket.on('error', () => undefined);

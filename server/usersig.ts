@@ -51,6 +51,8 @@ export type VerifyUserSigResult =
       userId: string;
       /** When the signature stops being valid, in milliseconds since the epoch. */
       expiresAt: number;
+      /** The lifetime it was signed with (`TLS.expire`), in seconds. */
+      lifetimeS: number;
       /** `TLS.userbuf` (base64) when the signature carries one (a PrivateMapKey); covered by the HMAC. */
       userBuf?: string;
     }
@@ -160,7 +162,7 @@ export function verifyUserSig(sig: unknown, options: VerifyUserSigOptions): Veri
     const nowS = (options.now ?? Date.now()) / 1000;
     const expiresAtS = doc.time + doc.expire;
     if (expiresAtS < nowS || doc.time > nowS + FUTURE_LEEWAY_S) return { ok: false, reason: 'expired' };
-    const result: VerifyUserSigResult = { ok: true, userId: doc.identifier, expiresAt: expiresAtS * 1000 };
+    const result: VerifyUserSigResult = { ok: true, userId: doc.identifier, expiresAt: expiresAtS * 1000, lifetimeS: doc.expire };
     if (doc.userBuf !== undefined) result.userBuf = doc.userBuf;
     return result;
   } catch {

@@ -69,6 +69,8 @@ export const POOR_NETWORK_QUALITY = 4;
 export const MAX_INVITEES = 8;
 /** Most live (accepted or ringing) members of one call, the caller included. */
 export const MAX_MEMBERS = MAX_INVITEES + 1;
+/** Most member records the server keeps for one call (live members and the most recent former ones). */
+export const MAX_MEMBER_RECORDS = 32;
 /** Most invitations ringing at once for a user in no call (`multiIncoming`, see the protocol header). */
 export const MAX_CONCURRENT_INCOMING = 3;
 /** Ring timeout in seconds when a call does not set one. */

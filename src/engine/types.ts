@@ -191,6 +191,8 @@ export interface CallEngine extends Pick<Emitter<CallEngineEvents>, 'on' | 'off'
   /** Video -> audio only. */
   switchCallMediaType(mediaType: CallMediaType): Promise<void>;
   setSelfInfo(profile: { name?: string; avatar?: string }): Promise<void>;
+  /** Optional: a fresh userSig for the running session (default engine: sent as `renew`, used for later reconnects). */
+  renewUserSig?(userSig: string): Promise<void>;
   /** Releases everything: sockets, peer connections, tracks, timers, listeners. */
   destroy(): Promise<void>;
   /** Group calls (optional: an engine without them makes the kit throw NOT_SUPPORTED). Rings more users into the current call. */

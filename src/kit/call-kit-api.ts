@@ -102,7 +102,8 @@ export class CallKit extends EventTarget {
       await this.#teardownEngine();
     }
     if (choice === 'webrtc' && !valid.server) throw invalidParameter('server (the signaling server URL) is required by the default engine');
-    const engine = await createEngine(choice, params);
+    const made = createEngine(choice, params);
+    const engine = made instanceof Promise ? await made : made;
     this.#engine = engine;
     this.#unbindEngine = this.#events.bind(engine);
     this.#watchPageHide();
@@ -431,6 +432,18 @@ export class CallKit extends EventTarget {
   }
 
   // ---- settings ---------------------------------------------------------------------------------
+
+  /**
+   * Hands the engine a fresh userSig before the current one expires. The default engine's server
+   * closes a session whose userSig expired (`kickedOut('userSigExpired')`); it also refuses userSigs
+   * signed for longer than its maximum (7 days by default).
+   */
+  async renewUserSig(userSig: string): Promise<void> {
+    if (typeof userSig !== 'string' || userSig === '') throw new CallKitError(ErrorCode.INVALID_PARAMETER, 'userSig must be a non-empty string');
+    const engine = this.#requireEngine();
+    if (!engine.renewUserSig) throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine cannot renew a userSig`, 'not-supported');
+    await engine.renewUserSig(userSig);
+  }
 
   /** Your own name and avatar as others see them. */
   async setSelfInfo(params: { nickName?: string; avatar?: string }): Promise<void> {

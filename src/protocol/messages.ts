@@ -85,8 +85,11 @@
  *   `not-in-call`); when the grace expires the member
  *   leaves with reason `disconnected` (member-state `left`, then the end rule). The caller of a call
  *   nobody accepted yet, and ringing invitees, get no grace (as before: a cancel / ring on).
- * - `resume {callId}` (after a new `login` on a new socket): if the user is an `accepted` member of
- *   that live call (in its grace, or still bound to an older socket the server has not seen die
+ * - `resume {callId, resumeToken}` (after a new `login` on a new socket): `resumeToken` is the one
+ *   the call socket got in `invite-ok` / `call-started` (without it, or with another, the answer is
+ *   `call-not-found`, so another tab or a stolen userSig cannot take the call over); the socket
+ *   that loses the call, if still open, gets `call-ended {answered-elsewhere}`. If the user is an
+ *   `accepted` member of that live call (in its grace, or still bound to an older socket the server has not seen die
  *   yet), the call is re-bound to this socket and answered `resumed {callId, mediaType, members}`;
  *   nothing is sent to the others and peer connections are untouched. Otherwise (unknown or ended
  *   call, e.g. the server restarted and lost its state; not a member; the grace expired) the answer
@@ -95,6 +98,12 @@
  * - During the grace, any logged-in socket of that user may also `hangup` the call (a client that
  *   hung up while offline sends it right after its new login, so the others do not wait).
  * - `pagehide`: the kit sends `hangup` when the page goes away, so a closed tab leaves at once.
+ *
+ * userSig lifetime: the server refuses a userSig signed for longer than its maximum (default 7
+ * days). `usersig-expiring {expiresAt}` comes a minute before a socket's userSig expires; the client
+ * answers with `renew {userSig}` (a fresh sig for the same user: `ok`, or `error auth-failed` and
+ * the old expiry stands). At the expiry a socket that did not renew is closed with 4409
+ * "userSigExpired" (the kit reports `kickedOut('userSigExpired')`).
  *
  * Several incoming calls (opt-in per socket, flags on `login` and on `profile`; absent = unchanged,
  * default off, so an old client keeps the one-call rules above):
@@ -126,18 +135,27 @@ const UNSAFE_NAME_RE = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
 
 export const UserIdSchema = v.pipe(v.string(), v.regex(USER_ID_RE, 'user id must match [A-Za-z0-9_-]{1,64}'));
 export const CallIdSchema = v.pipe(v.string(), v.regex(CALL_ID_RE, 'call id must be 22 base64url characters'));
+/** Given to a member's call socket in `invite-ok` / `call-started` / `resumed`; `resume` presents it. */
+export const ResumeTokenSchema = v.pipe(v.string(), v.regex(CALL_ID_RE, 'resume token must be 22 base64url characters'));
 export const RequestIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 export const DisplayNameSchema = v.pipe(
   v.string(),
   v.maxLength(64),
   v.check((s) => !UNSAFE_NAME_RE.test(s), 'name has control or bidi-override characters'),
 );
+/** `https:`, `http:` on a loopback host (development), or a PNG/JPEG/WebP data URL. */
+const AVATAR_RE = /^(https:|http:\/\/(localhost|127\.0\.0\.1|\[::1\])[:/]|data:image\/(png|jpeg|webp);)/i;
 export const AvatarUrlSchema = v.pipe(
   v.string(),
   v.maxLength(2048),
-  v.check((s) => s === '' || /^(https?:|data:image\/(png|jpeg|webp|gif);)/i.test(s), 'avatar must be an http(s) or data:image URL'),
+  v.check((s) => s === '' || AVATAR_RE.test(s), 'avatar must be an https: URL or a png/jpeg/webp data:image URL'),
 );
-export const GroupIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+export const GroupIdSchema = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(64),
+  v.check((s) => !UNSAFE_NAME_RE.test(s), 'groupId has control or bidi-override characters'),
+);
 export const MediaTypeSchema = v.picklist(['audio', 'video']);
 export type MediaType = v.InferOutput<typeof MediaTypeSchema>;
 
@@ -211,13 +229,22 @@ const SdpSchema = v.pipe(
 export const RelayDataSchema = v.variant('kind', [
   v.strictObject({
     kind: v.literal('description'),
-    description: v.strictObject({ type: v.picklist(['offer', 'answer', 'rollback']), sdp: v.optional(SdpSchema) }),
+    description: v.pipe(
+      v.strictObject({ type: v.picklist(['offer', 'answer', 'rollback']), sdp: v.optional(SdpSchema) }),
+      // WebRTC always uses DTLS: an offer or answer carries its certificate fingerprint (RFC 8842).
+      v.check((d) => d.type === 'rollback' || /(^|\n)a=fingerprint:/.test(d.sdp ?? ''), 'an offer or answer sdp must carry a=fingerprint'),
+    ),
   }),
   v.strictObject({
     kind: v.literal('candidate'),
     candidate: v.nullable(
       v.strictObject({
-        candidate: v.pipe(v.string(), v.maxLength(1024)),
+        /** `candidate:...` (RFC 8839), or '' (end of candidates). */
+        candidate: v.pipe(
+          v.string(),
+          v.maxLength(1024),
+          v.check((s) => s === '' || s.startsWith('candidate:'), 'candidate must start with candidate:'),
+        ),
         sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),
         sdpMLineIndex: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(64)))),
         usernameFragment: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256)))),
@@ -242,6 +269,8 @@ export const ClientMessageSchema = v.variant('type', [
     multiIncoming: v.optional(v.boolean()),
     callWaiting: v.optional(v.boolean()),
   }),
+  /** A fresh userSig for this socket's user, before the current one expires (see the header). */
+  v.strictObject({ ...base, type: v.literal('renew'), userSig: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) }),
   v.strictObject({
     ...base,
     type: v.literal('profile'),
@@ -277,7 +306,7 @@ export const ClientMessageSchema = v.variant('type', [
   v.strictObject({ ...base, type: v.literal('join'), callId: CallIdSchema }),
   v.strictObject({ ...base, type: v.literal('group-call-query'), groupId: GroupIdSchema }),
   /** Re-binds the call to this socket after a reconnect (see the header). */
-  v.strictObject({ ...base, type: v.literal('resume'), callId: CallIdSchema }),
+  v.strictObject({ ...base, type: v.literal('resume'), callId: CallIdSchema, resumeToken: v.optional(ResumeTokenSchema) }),
   v.strictObject({ ...base, type: v.literal('relay'), callId: CallIdSchema, to: UserIdSchema, data: RelayDataSchema }),
   v.strictObject({
     ...base,
@@ -293,6 +322,7 @@ export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'login',
+  'renew',
   'profile',
   'invite',
   'cancel',
@@ -324,6 +354,8 @@ const sbase = { v: v.literal(PROTOCOL_VERSION), ref: v.optional(RequestIdSchema)
 export const ServerMessageSchema = v.variant('type', [
   v.strictObject({ ...sbase, type: v.literal('login-ok'), userId: UserIdSchema, serverTime: v.number() }),
   v.strictObject({ ...sbase, type: v.literal('ok') }),
+  /** This socket's userSig expires at `expiresAt` (ms since the epoch): send `renew`. */
+  v.strictObject({ ...sbase, type: v.literal('usersig-expiring'), expiresAt: v.number() }),
   v.strictObject({
     ...sbase,
     type: v.literal('error'),
@@ -338,6 +370,7 @@ export const ServerMessageSchema = v.variant('type', [
     mediaType: MediaTypeSchema,
     members: v.array(MemberSchema),
     timeout: v.number(),
+    resumeToken: v.optional(ResumeTokenSchema),
   }),
   v.strictObject({
     ...sbase,
@@ -356,6 +389,7 @@ export const ServerMessageSchema = v.variant('type', [
     callId: CallIdSchema,
     mediaType: MediaTypeSchema,
     members: v.array(MemberSchema),
+    resumeToken: v.optional(ResumeTokenSchema),
   }),
   v.strictObject({
     ...sbase,
@@ -363,6 +397,7 @@ export const ServerMessageSchema = v.variant('type', [
     callId: CallIdSchema,
     mediaType: MediaTypeSchema,
     members: v.array(MemberSchema),
+    resumeToken: v.optional(ResumeTokenSchema),
   }),
   v.strictObject({
     ...sbase,

@@ -24,7 +24,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const N = Number(process.env.FUZZ_N ?? 10_000);
 const FUZZERS = 50;
 const HONEST_PAIRS = 5;
-const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
+const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=fingerprint:sha-256 00:11\r\n';
 /** Server frames that answer a request (carry its `ref`). */
 const ANSWER_TYPES = new Set(['ok', 'error', 'invite-ok', 'call-started', 'login-ok', 'group-call', 'resumed']);
 
@@ -73,6 +73,7 @@ export function frameArbitrary(honestIds: string[], honestUsers: string[], fuzzU
   );
   const fields: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
     login: { sdkAppId: fc.constantFrom(TEST_SDK_APP_ID, 0, 1), userId, userSig: fc.oneof(fc.string(), fc.constant(sigFor('fuzz0'))), name, avatar },
+    renew: { userSig: fc.oneof(fc.string(), fc.constant(sigFor('fuzz0'))) },
     profile: { name, avatar },
     invite: {
       to: fc.oneof({ weight: 5, arbitrary: fc.array(userId, { minLength: 1, maxLength: 3 }) }, { weight: 1, arbitrary: fc.array(userId, { maxLength: 10 }) }),
@@ -185,7 +186,7 @@ describe('R16: fuzzing the signaling server', () => {
       logger,
       ringTimeoutS: 0.3,
       // Limits high enough that fuzzers are judged on content, not closed for volume (R18 covers that).
-      rateLimits: { messagesPerSecond: 1e6, messageBurst: 1e6, invitesPerMinute: 1e6, connectionsPerSecond: 1e4, connectionBurst: 1e4 },
+      rateLimits: { messagesPerSecond: 1e6, messageBurst: 1e6, invitesPerMinute: 1e6, connectionsPerSecond: 1e4, connectionBurst: 1e4, maxSocketsPerIp: 1e4, bytesPerSecond: 1e9, byteBurst: 1e9 },
     });
     const s = server;
     const login = async (userId: string): Promise<TestClient> => {

@@ -11,10 +11,11 @@ import type { ClientMessage, ServerMessage } from '../../src/protocol/messages.j
 import { MAX_INVITEES } from '../../src/constants.js';
 
 const CALL = 'AbCdEfGhIjKlMnOpQrStUv';
-const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n';
+const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\na=fingerprint:sha-256 00:11\r\n';
 
 const validClient: Record<ClientMessage['type'], Record<string, unknown>> = {
   login: { v: 1, id: 'r1', type: 'login', sdkAppId: 1400000000, userId: 'alice', userSig: 'eJx*abc_', name: 'Alice', avatar: 'https://x/a.png' },
+  renew: { v: 1, id: 'r7', type: 'renew', userSig: 'eJx*abc_' },
   profile: { v: 1, type: 'profile', name: 'Alice A.' },
   invite: { v: 1, id: 'r2', type: 'invite', to: ['bob', 'carol'], mediaType: 'video', timeout: 30, userData: '{}', groupId: 'g1' },
   cancel: { v: 1, type: 'cancel', callId: CALL },
@@ -33,6 +34,7 @@ const member = { userId: 'alice', name: 'Alice', state: 'accepted', audio: true,
 const validServer: Record<ServerMessage['type'], Record<string, unknown>> = {
   'login-ok': { v: 1, ref: 'r1', type: 'login-ok', userId: 'alice', serverTime: 1 },
   ok: { v: 1, ref: 'r1', type: 'ok' },
+  'usersig-expiring': { v: 1, type: 'usersig-expiring', expiresAt: 1_800_000_000_000 },
   error: { v: 1, ref: 'r1', type: 'error', code: 'call-not-found', message: 'no such call', field: 'callId' },
   'invite-ok': { v: 1, type: 'invite-ok', callId: CALL, mediaType: 'audio', members: [member, { userId: 'bob', state: 'ringing' }], timeout: 30 },
   incoming: { v: 1, type: 'incoming', callId: CALL, caller: { userId: 'alice', name: 'Alice' }, mediaType: 'video', members: [member], timeout: 29.5, userData: 'x', groupId: 'g' },
@@ -97,7 +99,7 @@ describe('protocol: client messages', () => {
     rejects(noCall, 'invalid-field', 'callId');
     rejects({ ...validClient.relay, data: { kind: 'blob' } }, 'invalid-field', 'data.kind');
     rejects({ ...validClient.relay, data: { kind: 'candidate', candidate: { candidate: 'x'.repeat(1025) } } }, 'invalid-field', 'data.candidate.candidate');
-    rejects({ ...validClient.relay, data: { kind: 'candidate', candidate: { candidate: 'c', sdpMLineIndex: -1 } } }, 'invalid-field', 'data.candidate.sdpMLineIndex');
+    rejects({ ...validClient.relay, data: { kind: 'candidate', candidate: { candidate: 'candidate:c', sdpMLineIndex: -1 } } }, 'invalid-field', 'data.candidate.sdpMLineIndex');
   });
 
   it('rejects extra properties, __proto__ and constructor keys, and client-supplied from', () => {

@@ -143,7 +143,7 @@ describe('R17: authentication and authorization', () => {
       { type: 'cancel', callId },
       { type: 'hangup', callId },
       { type: 'media-state', callId, audio: false, video: false },
-      { type: 'relay', callId, to: 'alice', data: { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } } },
+      { type: 'relay', callId, to: 'alice', data: { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\na=fingerprint:sha-256 00:11\r\n' } } },
       { type: 'relay', callId, to: 'bob', data: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host' } } },
     ];
     // Other users may also not enter or re-bind the call, nor ring people into it. (bob's own second
@@ -198,7 +198,7 @@ function resign(sig: string, change: Record<string, unknown>): string {
 }
 
 describe('R18: rate limits (defaults)', () => {
-  it('a socket flooding 1,000 messages/s is closed with 4429 within 10 s; other sockets are unaffected', async () => {
+  it('a socket flooding 1,000 messages/s is closed with 4429 within a few seconds; other sockets are unaffected', async () => {
     const s = await start({ rateLimits: { connectionBurst: 50 } });
     const alice = await user('alice');
     const bob = await user('bob');
@@ -230,12 +230,11 @@ describe('R18: rate limits (defaults)', () => {
       const closed = await flood.waitClose(30_000);
       const after = Date.now() - started;
       assert.equal(closed.code, 4429);
-      // 10 s over the limit (never earlier), plus generous scheduling slack on a loaded 2-core machine.
-      assert.ok(after >= 9_900 && after <= 20_000, `closed after ${after} ms`);
-      // More than the 10 s budget (20/s, burst 40): the flood really was over the limit throughout.
-      assert.ok(sent > 20 * 10 + 40, `${sent} sent`);
+      // Over 100 refused frames in one second (the flood ceiling): closed within about a second,
+      // plus generous scheduling slack on a loaded 2-core machine.
+      assert.ok(after <= 5_000, `closed after ${after} ms`);
       const errors = flood.received.filter((m) => m.type === 'error' && m.code === 'rate-limited').length;
-      assert.ok(errors >= 5 && errors <= 14, `${errors} rate-limited answers (at most one a second)`);
+      assert.ok(errors >= 1 && errors <= 6, `${errors} rate-limited answers (at most one a second)`);
       const [p99b, p99d] = [percentile(before, 99), percentile(during, 99)];
       // Loopback figures are a few ms; allow noise on 2 cores shared with other test files, but no starvation.
       assert.ok(p99d < Math.max(150, p99b * 5), `other sockets' p99 ${p99b.toFixed(1)} -> ${p99d.toFixed(1)} ms`);

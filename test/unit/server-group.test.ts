@@ -9,7 +9,7 @@ import { TestClient } from '../helpers/ws-client.js';
 import type { Msg } from '../helpers/ws-client.js';
 import { ServerHarness, states } from '../helpers/server-harness.js';
 
-const SDP_OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
+const SDP_OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=fingerprint:sha-256 00:11\r\n';
 
 const h = new ServerHarness();
 afterEach(() => h.stop());

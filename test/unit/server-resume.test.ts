@@ -11,7 +11,7 @@ import { TestClient, waitUntil } from '../helpers/ws-client.js';
 import type { Msg } from '../helpers/ws-client.js';
 import { ServerHarness } from '../helpers/server-harness.js';
 
-const SDP_OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
+const SDP_OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=fingerprint:sha-256 00:11\r\n';
 
 const h = new ServerHarness();
 afterEach(() => h.stop());
@@ -25,10 +25,15 @@ async function connect(a: TestClient, b: TestClient): Promise<string> {
   const ok = (await a.ask({ type: 'invite', to: [b.userId], mediaType: 'video' })) as Msg<'invite-ok'>;
   assert.equal(ok.type, 'invite-ok', JSON.stringify(ok));
   await b.waitForType('incoming', (m) => m.callId === ok.callId);
-  assert.equal((await b.ask({ type: 'accept', callId: ok.callId })).type, 'call-started');
+  const started = (await b.ask({ type: 'accept', callId: ok.callId })) as Msg<'call-started'>;
+  assert.equal(started.type, 'call-started');
+  tokens.set(ok.callId, started.resumeToken ?? '');
   await a.waitForType('member-state', (m) => m.callId === ok.callId && m.member.state === 'accepted');
   return ok.callId;
 }
+
+/** The callee's resume token per call (`resume` must present it). */
+const tokens = new Map<string, string>();
 
 describe('signaling server: grace period and resume', () => {
   it('a lost call socket keeps its place for the grace period, then leaves (disconnected)', async () => {
@@ -63,7 +68,7 @@ describe('signaling server: grace period and resume', () => {
     await alice.askError({ type: 'relay', callId, to: 'bob', data: { kind: 'candidate', candidate: null } }, 'not-in-call');
     const bob2 = await user('bob');
     const resumedAt = Date.now();
-    const resumed = (await bob2.ask({ type: 'resume', callId })) as Msg<'resumed'>;
+    const resumed = (await bob2.ask({ type: 'resume', callId, resumeToken: tokens.get(callId) })) as Msg<'resumed'>;
     assert.equal(resumed.type, 'resumed', JSON.stringify(resumed));
     assert.ok(Date.now() - resumedAt < 200);
     assert.equal(resumed.callId, callId);
@@ -92,7 +97,9 @@ describe('signaling server: grace period and resume', () => {
     const bob = await user('bob');
     const callId = await connect(alice, bob);
     const bob2 = await user('bob');
-    assert.equal((await bob2.ask({ type: 'resume', callId })).type, 'resumed');
+    assert.equal((await bob2.ask({ type: 'resume', callId, resumeToken: tokens.get(callId) })).type, 'resumed');
+    // The old socket is told it lost the call.
+    await bob.waitForType('call-ended', (m) => m.callId === callId && m.reason === 'answered-elsewhere');
     // The old socket can no longer act on the call, and its close changes nothing.
     await bob.askError({ type: 'hangup', callId }, 'call-not-found');
     bob.terminate();
@@ -117,7 +124,7 @@ describe('signaling server: grace period and resume', () => {
     bob.terminate();
     await alice.waitForType('call-ended', (m) => m.callId === callId && m.reason === 'disconnected', 2000);
     const bob2 = await user('bob');
-    await bob2.askError({ type: 'resume', callId }, 'call-not-found');
+    await bob2.askError({ type: 'resume', callId, resumeToken: tokens.get(callId) }, 'call-not-found');
     await settled();
     assert.equal(s.stats().calls, 0);
   });

@@ -10,8 +10,8 @@ import { TestClient, TEST_SECRET, TEST_SDK_APP_ID, TEST_SERVER, quietLogger, rec
 import type { Msg } from '../helpers/ws-client.js';
 import { ServerHarness, states } from '../helpers/server-harness.js';
 
-const SDP_OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
-const SDP_ANSWER = 'v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
+const SDP_OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=fingerprint:sha-256 00:11\r\n';
+const SDP_ANSWER = 'v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=fingerprint:sha-256 00:11\r\n';
 const CANDIDATE = { candidate: 'candidate:1 1 udp 2122260223 10.99.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
 
 const h = new ServerHarness();

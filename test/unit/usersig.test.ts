@@ -44,7 +44,7 @@ describe('userSig (Tencent TLS v2)', () => {
     const sig = genUserSig({ ...opts, userId: 'alice', expireSeconds: 3600 });
     assert.match(sig, /^[A-Za-z0-9*_-]+$/);
     const result = verifyUserSig(sig, opts);
-    assert.deepEqual(result, { ok: true, userId: 'alice', expiresAt: (Math.floor(NOW / 1000) + 3600) * 1000 });
+    assert.deepEqual(result, { ok: true, userId: 'alice', expiresAt: (Math.floor(NOW / 1000) + 3600) * 1000, lifetimeS: 3600 });
     const doc = decodeDoc(sig);
     assert.deepEqual(Object.keys(doc), ['TLS.ver', 'TLS.identifier', 'TLS.sdkappid', 'TLS.time', 'TLS.expire', 'TLS.sig']);
     assert.equal(doc['TLS.ver'], '2.0');

@@ -144,6 +144,7 @@ export class CallMachine {
     if (!call || call.callId !== message.callId || call.role !== CallRole.CALLEE || call.phase !== 'ringing') return;
     // Joining: `join()` applies its answer itself, once the media for the call's type is captured.
     if (call.earlyRelays) return;
+    call.resumeToken = message.resumeToken;
     call.phase = 'connected';
     call.beginAt = Date.now();
     // Connected only with a media path: in a 1v1 call the peer connection is made first, and if it

@@ -25,6 +25,8 @@ export interface MemberInfo {
 export interface ActiveCall {
   /** '' until the server answered the invite. */
   callId: string;
+  /** From `invite-ok` / `call-started` / `resumed`: presented by `resume` after a reconnect. */
+  resumeToken?: string;
   role: typeof CallRole.CALLER | typeof CallRole.CALLEE;
   phase: CallPhase;
   /** The call's media type as invited. */

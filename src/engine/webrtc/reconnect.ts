@@ -207,7 +207,7 @@ export class Reconnector {
     if (!call || call.phase !== 'connected' || !call.callId) return;
     let answer: ServerMessage;
     try {
-      answer = await client.request({ type: 'resume', callId: call.callId });
+      answer = await client.request({ type: 'resume', callId: call.callId, ...(call.resumeToken ? { resumeToken: call.resumeToken } : {}) });
     } catch (error) {
       if (ctx.call !== call) return;
       // Lost again: the next reconnect resumes. Refused: the call is gone on the server.
@@ -215,6 +215,7 @@ export class Reconnector {
       return;
     }
     if (ctx.call !== call || answer.type !== 'resumed') return;
+    call.resumeToken = answer.resumeToken ?? call.resumeToken;
     // Catch up with what happened while we were away (e.g. a member left).
     for (const member of answer.members) {
       if (member.userId !== ctx.userId) this.#machine.applyMember(call, member);

@@ -220,6 +220,16 @@ export class WebRTCEngine implements CallEngine {
     this.#profile = next;
   }
 
+  /** A fresh userSig: sent to the server (`renew`) when connected, and used by every later reconnect. */
+  async renewUserSig(userSig: string): Promise<void> {
+    this.#assertAlive();
+    if (!this.#session) throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call login() first');
+    if (typeof userSig !== 'string' || !userSig) throw invalidParameter('userSig is required');
+    const client = this.#ctx.client;
+    if (client && client.state === 'connected') await client.request({ type: 'renew', userSig });
+    this.#session = { ...this.#session, userSig };
+  }
+
   // ---- calls -----------------------------------------------------------------------------------
 
   /**
@@ -281,6 +291,7 @@ export class WebRTCEngine implements CallEngine {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'the call was cancelled before it was placed');
     }
     call.callId = answer.callId;
+    call.resumeToken = answer.resumeToken;
     call.announced = true;
     this.#media.emitLocalStream();
     this.#ctx.events.emit('onCallStarted', {
@@ -480,6 +491,7 @@ export class WebRTCEngine implements CallEngine {
       void client.request({ type: 'hangup', callId }).catch(noop);
       throw new CallKitError(ErrorCode.INVALID_STATE, 'hung up while joining');
     }
+    call.resumeToken = answer.resumeToken;
     const mediaType = fromWireMedia(answer.mediaType);
     call.callMediaType = mediaType;
     call.mediaType = mediaType;
