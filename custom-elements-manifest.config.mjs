@@ -27,7 +27,8 @@ const tagsFromDefine = {
           decl.customElement = true;
         }
         // Public API only: private/protected and `_`/`#` members are implementation details.
-        if (decl.members) decl.members = decl.members.filter((m) => !m.privacy && !m.name.startsWith('_') && !m.name.startsWith('#') && !m.static);
+        if (decl.members)
+          decl.members = decl.members.filter((m) => !m.privacy && !m.name.startsWith('_') && !m.name.startsWith('#') && !m.static);
         // The JSDoc `@event` lines are the contract (STYLE.md: every event is documented). What the
         // analyzer guesses from `dispatchEvent(new SomeEvent(...))` calls (no name, or a variable's
         // name such as `detail`) is dropped unless a documented event of that name exists.

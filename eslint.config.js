@@ -12,10 +12,17 @@ import globals from 'globals';
  * only for types and never the wire protocol. test/unit/lint-layers.test.ts proves each rule fires.
  */
 const LIT = { regex: '^(lit|@lit(-labs)?)(/|$)', message: 'The lit-free core does not import lit: lit glue lives in src/elements/.' };
-const ELEMENT_SIDE = { regex: '(^|/)(components|elements)/', message: 'The lit-free core does not import elements (components/, src/elements/).' };
-const KIT = { regex: '(^|/)kit/', message: 'Only the facade\'s callers import src/kit.' };
+const ELEMENT_SIDE = {
+  regex: '(^|/)(components|elements)/',
+  message: 'The lit-free core does not import elements (components/, src/elements/).',
+};
+const KIT = { regex: '(^|/)kit/', message: "Only the facade's callers import src/kit." };
 const STORE = { regex: '(^|/)store/', message: 'This layer stands below the store (the kit feeds the store from engine events).' };
-const ENGINE_RUNTIME = { regex: '(^|/)engine/', allowTypeImports: true, message: 'Only engine types here (import type): the kit drives engines.' };
+const ENGINE_RUNTIME = {
+  regex: '(^|/)engine/',
+  allowTypeImports: true,
+  message: 'Only engine types here (import type): the kit drives engines.',
+};
 const ENGINE = { regex: '(^|/)engine/', message: 'The wire protocol stands below the engines.' };
 /** `@typescript-eslint/no-restricted-imports` with these patterns, for `files`. */
 const layer = (files, ...patterns) => ({ files, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] } });
@@ -56,5 +63,9 @@ export default tseslint.config(
   layer(['src/{i18n,util}/**/*.ts'], LIT, ELEMENT_SIDE, KIT, STORE, ENGINE_RUNTIME),
   layer(['src/engine/**/*.ts'], LIT, ELEMENT_SIDE, KIT, STORE),
   layer(['src/protocol/**/*.ts'], LIT, ELEMENT_SIDE, KIT, STORE, ENGINE),
-  layer(['components/**/*.ts'], { ...ENGINE_RUNTIME, regex: '(^|/)src/engine/' }, { regex: '(^|/)src/protocol/', message: 'Elements do not use the wire protocol: limits live in src/constants.ts.' }),
+  layer(
+    ['components/**/*.ts'],
+    { ...ENGINE_RUNTIME, regex: '(^|/)src/engine/' },
+    { regex: '(^|/)src/protocol/', message: 'Elements do not use the wire protocol: limits live in src/constants.ts.' },
+  ),
 );

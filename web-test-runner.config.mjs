@@ -53,7 +53,7 @@ function signalingPlugin() {
 }
 
 export default {
-  files: 'test/components/**/*.test.ts',
+  files: 'test/browser/**/*.test.ts',
   nodeResolve: true,
   concurrency: 1,
   browsers: [

@@ -12,7 +12,9 @@ const config: StorybookConfig = {
   core: { disableTelemetry: true },
   // The project's vite.config.ts mounts the signaling server and a library build: not for Storybook.
   viteFinal: async (config) => {
-    config.plugins = (config.plugins ?? []).flat().filter((p) => !(p && typeof p === 'object' && 'name' in p && p.name === 'callkit-server'));
+    config.plugins = (config.plugins ?? [])
+      .flat()
+      .filter((p) => !(p && typeof p === 'object' && 'name' in p && p.name === 'callkit-server'));
     if (config.build) delete config.build.lib;
     return config;
   },

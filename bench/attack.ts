@@ -16,14 +16,19 @@ const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 5);
 const SECRET = randomBytes(32).toString('hex');
 const APP = 1400000001;
 
-const server = fork(`${root}bench/server-load-child.ts`, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_SECRET: SECRET, BENCH_ATTACK: '1' } });
+const server = fork(`${root}bench/server-load-child.ts`, [], {
+  execArgv: ['--import', 'tsx'],
+  env: { ...process.env, BENCH_SECRET: SECRET, BENCH_ATTACK: '1' },
+});
 const url = await new Promise<string>((resolve, reject) => {
   server.on('message', (m: { url?: string }) => m.url && resolve(m.url));
   server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
 });
 
 type Frame = Record<string, unknown> & { type: string };
-async function login(userId: string): Promise<{ ws: WebSocket; next: (type: string) => Promise<Frame>; onRelay: (fn: () => void) => void }> {
+async function login(
+  userId: string,
+): Promise<{ ws: WebSocket; next: (type: string) => Promise<Frame>; onRelay: (fn: () => void) => void }> {
   const ws = new WebSocket(url);
   const queue: Frame[] = [];
   const waiters: (() => void)[] = [];
@@ -47,7 +52,15 @@ async function login(userId: string): Promise<{ ws: WebSocket; next: (type: stri
       });
     }
   };
-  ws.send(JSON.stringify({ v: 1, type: 'login', sdkAppId: APP, userId, userSig: genUserSig({ sdkAppId: APP, secret: SECRET, userId, expireSeconds: 3600 }) }));
+  ws.send(
+    JSON.stringify({
+      v: 1,
+      type: 'login',
+      sdkAppId: APP,
+      userId,
+      userSig: genUserSig({ sdkAppId: APP, secret: SECRET, userId, expireSeconds: 3600 }),
+    }),
+  );
   await next('login-ok');
   return { ws, next, onRelay: (fn) => (relayFn = fn) };
 }
@@ -79,13 +92,17 @@ async function measure(): Promise<{ lat: number[]; lost: number }> {
     alice.ws.send(frame);
     await new Promise((r) => setTimeout(r, 20));
     // A late answer is still measured: wait up to 2 s for it before the next relay.
-    for (const stop = Date.now() + 2000; pending && Date.now() < stop; ) await new Promise((r) => setTimeout(r, 2));
+    for (const stop = Date.now() + 2000; pending && Date.now() < stop;) await new Promise((r) => setTimeout(r, 2));
   }
   return { lat, lost: lost + (pending ? 1 : 0) };
 }
 
 /** Honest logins (one every 250 ms, each from its own address behind the proxy) during a connection flood. */
-async function loginsUnderConnectionFlood(): Promise<{ ok: number; attempts: number; attacker: { sent: number; codes: Record<string, number> } }> {
+async function loginsUnderConnectionFlood(): Promise<{
+  ok: number;
+  attempts: number;
+  attacker: { sent: number; codes: Record<string, number> };
+}> {
   const child = fork(`${root}bench/attack-flooder.ts`, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, BENCH_URL: url, BENCH_SECRET: SECRET, BENCH_MODE: 'connect', BENCH_FLOOD_S: String(WINDOW_S + 10) },
@@ -103,7 +120,15 @@ async function loginsUnderConnectionFlood(): Promise<{ ok: number; attempts: num
       const timer = setTimeout(() => resolve(false), 5000);
       ws.on('error', () => (clearTimeout(timer), resolve(false)));
       ws.on('open', () =>
-        ws.send(JSON.stringify({ v: 1, type: 'login', sdkAppId: APP, userId, userSig: genUserSig({ sdkAppId: APP, secret: SECRET, userId, expireSeconds: 3600 }) })),
+        ws.send(
+          JSON.stringify({
+            v: 1,
+            type: 'login',
+            sdkAppId: APP,
+            userId,
+            userSig: genUserSig({ sdkAppId: APP, secret: SECRET, userId, expireSeconds: 3600 }),
+          }),
+        ),
       );
       ws.on('message', (d) => (clearTimeout(timer), resolve((JSON.parse(d.toString()) as Frame).type === 'login-ok')));
     });
@@ -119,7 +144,9 @@ async function loginsUnderConnectionFlood(): Promise<{ ok: number; attempts: num
   return { ok, attempts, attacker };
 }
 
-async function withFlooders(n: number): Promise<{ lat: number[]; lost: number; attacker: { sent: number; closes: number; codes: Record<string, number> } }> {
+async function withFlooders(
+  n: number,
+): Promise<{ lat: number[]; lost: number; attacker: { sent: number; closes: number; codes: Record<string, number> } }> {
   const child = fork(`${root}bench/attack-flooder.ts`, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, BENCH_URL: url, BENCH_SECRET: SECRET, BENCH_FLOODERS: String(n), BENCH_FLOOD_S: String(WINDOW_S + 10) },
@@ -128,7 +155,10 @@ async function withFlooders(n: number): Promise<{ lat: number[]; lost: number; a
   await new Promise((r) => setTimeout(r, 300)); // let the sockets log in and start
   const result = await measure();
   const attacker = await new Promise<{ sent: number; closes: number; codes: Record<string, number> }>((resolve) => {
-    child.on('message', (m: { sent?: number; closes: number; codes: Record<string, number> }) => m.sent !== undefined && resolve(m as never));
+    child.on(
+      'message',
+      (m: { sent?: number; closes: number; codes: Record<string, number> }) => m.sent !== undefined && resolve(m as never),
+    );
     child.send({ cmd: 'stop' });
   });
   await new Promise((r) => child.once('exit', r));
@@ -156,7 +186,11 @@ data.connectionFlood = logins;
 alice.ws.close();
 bob.ws.close();
 server.send({ cmd: 'stop' });
-const table = printTable(`Honest 1v1 relay latency under a flood (${WINDOW_S} s windows, one relay / 20 ms)`, ['condition', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'attacker'], rows);
+const table = printTable(
+  `Honest 1v1 relay latency under a flood (${WINDOW_S} s windows, one relay / 20 ms)`,
+  ['condition', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'attacker'],
+  rows,
+);
 console.log(table);
 console.log(loginTable);
 writeResult('attack', data, `${table}\n${loginTable}`);

@@ -22,7 +22,12 @@ const REFERENCE_VUE_STACK_GZIP = 1_174_758;
 
 // 1. Our library entries, as npm run build emits them (lit, valibot and the Tencent SDKs external).
 const out = mkdtempSync(join(tmpdir(), 'ck-bundle-'));
-await viteBuild({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true, sourcemap: false } });
+await viteBuild({
+  root,
+  configFile: join(root, 'vite.config.ts'),
+  logLevel: 'silent',
+  build: { outDir: out, emptyOutDir: true, sourcemap: false },
+});
 const files = readdirSync(out, { recursive: true, withFileTypes: true })
   .filter((d) => d.isFile() && d.name.endsWith('.js'))
   .map((d) => {
@@ -67,13 +72,29 @@ try {
     writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'ck-bench-official', private: true }));
     execFileSync(
       'npm',
-      ['install', '--prefix', scratch, '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', '@tencentcloud/call-uikit-vue', 'vue'],
+      [
+        'install',
+        '--prefix',
+        scratch,
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        '--loglevel=error',
+        '@tencentcloud/call-uikit-vue',
+        'vue',
+      ],
       { stdio: 'inherit', timeout: 600_000 },
     );
   }
-  const version = (JSON.parse(readFileSync(join(scratch, 'node_modules/@tencentcloud/call-uikit-vue/package.json'), 'utf8')) as { version: string }).version;
+  const version = (
+    JSON.parse(readFileSync(join(scratch, 'node_modules/@tencentcloud/call-uikit-vue/package.json'), 'utf8')) as { version: string }
+  ).version;
   const b = await bundle(`export * from '@tencentcloud/call-uikit-vue';`, ['vue'], scratch);
-  official = { ...b, source: `@tencentcloud/call-uikit-vue ${version}, installed into ${scratch} and bundled by this script (Vue external)`, version };
+  official = {
+    ...b,
+    source: `@tencentcloud/call-uikit-vue ${version}, installed into ${scratch} and bundled by this script (Vue external)`,
+    version,
+  };
 } catch (error) {
   console.error(`bench:bundle: could not install or bundle the official stack in ${scratch}: ${(error as Error).message.split('\n')[0]}`);
   process.exit(1);
@@ -81,10 +102,29 @@ try {
 
 const rows: (string | number)[][] = [
   ...files.map((f) => [`dist/${f.file} (lit, valibot external)`, kb(f.raw), kb(f.gzip), '']),
-  ['**a page with the kit + default engine** (define.ts + lit + valibot, minified)', kb(ours.raw), kb(ours.gzip), `**${fmt(ours.gzip / official.gzip, 3)}** (1 : ${fmt(official.gzip / ours.gzip)})`],
-  ...(oursTencent ? [['kit + Tencent engine + trtc-sdk-v5 + @tencentcloud/chat (minified)', kb(oursTencent.raw), kb(oursTencent.gzip), fmt(oursTencent.gzip / official.gzip, 3)]] : []),
+  [
+    '**a page with the kit + default engine** (define.ts + lit + valibot, minified)',
+    kb(ours.raw),
+    kb(ours.gzip),
+    `**${fmt(ours.gzip / official.gzip, 3)}** (1 : ${fmt(official.gzip / ours.gzip)})`,
+  ],
+  ...(oursTencent
+    ? [
+        [
+          'kit + Tencent engine + trtc-sdk-v5 + @tencentcloud/chat (minified)',
+          kb(oursTencent.raw),
+          kb(oursTencent.gzip),
+          fmt(oursTencent.gzip / official.gzip, 3),
+        ],
+      ]
+    : []),
   [`official Vue stack: ${official.source}`, kb(official.raw), kb(official.gzip), '1'],
-  ['reference: official Vue stack per tuicallkit-web.md §1.2', kb(3_745_832), kb(REFERENCE_VUE_STACK_GZIP), fmt(REFERENCE_VUE_STACK_GZIP / official.gzip, 3)],
+  [
+    'reference: official Vue stack per tuicallkit-web.md §1.2',
+    kb(3_745_832),
+    kb(REFERENCE_VUE_STACK_GZIP),
+    fmt(REFERENCE_VUE_STACK_GZIP / official.gzip, 3),
+  ],
 ];
 const table = printTable('Bundle weight (gzip, default level)', ['what', 'raw', 'gzip', 'ratio to the official stack (gzip)'], rows);
 writeResult('bundle', { files, ours, oursTencent, official }, table);

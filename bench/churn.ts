@@ -35,18 +35,52 @@ try {
   const media = run.calls.map((c) => c.media);
   const perCall = run.calls.map(({ during: _during, ...c }) => c);
   const release = run.calls.map((c) => c.release);
-  const data = { calls: N, elapsedS: elapsed, chromium: version, heap, end: run.end, base: run.base, duringFirstCall: run.calls[0].during, server, perCall };
+  const data = {
+    calls: N,
+    elapsedS: elapsed,
+    chromium: version,
+    heap,
+    end: run.end,
+    base: run.base,
+    duringFirstCall: run.calls[0].during,
+    server,
+    perCall,
+  };
   const table = printTable(
     `Churn and leaks (R1): ${N} calls in one pair of pages, Chromium ${version}, ${fmt(elapsed)} s`,
     ['figure', 'caller', 'callee', 'target'],
     [
-      ['during call 1 (positive control): open PCs / live tracks / listeners / store subs / kit elements', ...run.calls[0].during.map((d) => `${d.openPcs} / ${d.liveTracks} / ${d.listeners} / ${d.storeSubscriptions} / ${d.kitElements}`), '1 / ≥ 2 / - / > idle / > idle'],
+      [
+        'during call 1 (positive control): open PCs / live tracks / listeners / store subs / kit elements',
+        ...run.calls[0].during.map((d) => `${d.openPcs} / ${d.liveTracks} / ${d.listeners} / ${d.storeSubscriptions} / ${d.kitElements}`),
+        '1 / ≥ 2 / - / > idle / > idle',
+      ],
       ['peer connections created / open at the end', `${a.pcsCreated} / ${a.openPcs}`, `${b.pcsCreated} / ${b.openPcs}`, `${N} / 0`],
       ['live capture tracks at the end', a.liveTracks, b.liveTracks, '0'],
-      ['listeners on window/document/mediaDevices (idle → end)', `${run.base[0].listeners} → ${a.listeners}`, `${run.base[1].listeners} → ${b.listeners}`, 'delta 0'],
-      ['kit store subscriptions (idle → end)', `${run.base[0].storeSubscriptions} → ${a.storeSubscriptions}`, `${run.base[1].storeSubscriptions} → ${b.storeSubscriptions}`, 'delta 0'],
-      ['engine peers / localTracks / timers / audioContexts / pendingRequests', `${String(a.engine.peers)} / ${String(a.engine.localTracks)} / ${String(a.engine.timers)} / ${String(a.engine.audioContexts)} / ${String(a.engine.pendingRequests)}`, `${String(b.engine.peers)} / ${String(b.engine.localTracks)} / ${String(b.engine.timers)} / ${String(b.engine.audioContexts)} / ${String(b.engine.pendingRequests)}`, '0'],
-      [`heap after GC: start / call ${SAMPLE} / call ${N}`, `${fmt(heap[0][0] / 2 ** 20, 2)} / ${fmt(heap[SAMPLE][0] / 2 ** 20, 2)} / ${fmt(heap[N][0] / 2 ** 20, 2)} MB`, `${fmt(heap[0][1] / 2 ** 20, 2)} / ${fmt(heap[SAMPLE][1] / 2 ** 20, 2)} / ${fmt(heap[N][1] / 2 ** 20, 2)} MB`, ''],
+      [
+        'listeners on window/document/mediaDevices (idle → end)',
+        `${run.base[0].listeners} → ${a.listeners}`,
+        `${run.base[1].listeners} → ${b.listeners}`,
+        'delta 0',
+      ],
+      [
+        'kit store subscriptions (idle → end)',
+        `${run.base[0].storeSubscriptions} → ${a.storeSubscriptions}`,
+        `${run.base[1].storeSubscriptions} → ${b.storeSubscriptions}`,
+        'delta 0',
+      ],
+      [
+        'engine peers / localTracks / timers / audioContexts / pendingRequests',
+        `${String(a.engine.peers)} / ${String(a.engine.localTracks)} / ${String(a.engine.timers)} / ${String(a.engine.audioContexts)} / ${String(a.engine.pendingRequests)}`,
+        `${String(b.engine.peers)} / ${String(b.engine.localTracks)} / ${String(b.engine.timers)} / ${String(b.engine.audioContexts)} / ${String(b.engine.pendingRequests)}`,
+        '0',
+      ],
+      [
+        `heap after GC: start / call ${SAMPLE} / call ${N}`,
+        `${fmt(heap[0][0] / 2 ** 20, 2)} / ${fmt(heap[SAMPLE][0] / 2 ** 20, 2)} / ${fmt(heap[N][0] / 2 ** 20, 2)} MB`,
+        `${fmt(heap[0][1] / 2 ** 20, 2)} / ${fmt(heap[SAMPLE][1] / 2 ** 20, 2)} / ${fmt(heap[N][1] / 2 ** 20, 2)} MB`,
+        '',
+      ],
       [`heap slope calls ${SAMPLE}→${N}`, `${fmt(slope(0), 2)} KB/call`, `${fmt(slope(1), 2)} KB/call`, '≤ 20 KB/call'],
       ['heap growth in total', `${fmt(growth(0), 2)} MB`, `${fmt(growth(1), 2)} MB`, '≤ 5 MB'],
       ['accept → frames decoded both sides, median / p95', `${median(media)} / ${percentile(media, 95)} ms`, '', ''],

@@ -20,7 +20,13 @@ export function fmt(n: number, digits = 1): string {
 
 /** Prints a Markdown table (so it pastes into reports as is). */
 export function printTable(title: string, headers: string[], rows: (string | number)[][]): string {
-  const lines = [`### ${title}`, '', `| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  const lines = [
+    `### ${title}`,
+    '',
+    `| ${headers.join(' | ')} |`,
+    `|${headers.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
   const text = lines.join('\n');
   console.log(`\n${text}\n`);
   return text;

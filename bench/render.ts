@@ -16,7 +16,16 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 /** Every element src/define.ts registers: the "whole view" of the baseline. */
 const TAGS: string[] = ELEMENT_TAGS.map((e) => e.tag);
 
-interface Result { updates: number; updateMs: number; byTag: Record<string, number>; longTasks: number; longTaskMs: number; storeChanges: number; seconds: number; elements: number }
+interface Result {
+  updates: number;
+  updateMs: number;
+  byTag: Record<string, number>;
+  longTasks: number;
+  longTaskMs: number;
+  storeChanges: number;
+  seconds: number;
+  elements: number;
+}
 
 const demo = await startDemo();
 const browser = await launchBrowser();
@@ -33,7 +42,9 @@ try {
         // Served by Vite from the source tree (a variable, so neither tsc nor Vite resolves it here).
         const load = (path: string) => import(/* @vite-ignore */ path);
         const { CallKit } = (await load('/src/kit/call-kit-api.ts')) as typeof import('../src/kit/call-kit-api.js');
-        const { SimulatedEngine } = (await load('/src/engine/simulated/simulated-engine.ts')) as typeof import('../src/engine/simulated/simulated-engine.js');
+        const { SimulatedEngine } = (await load(
+          '/src/engine/simulated/simulated-engine.ts',
+        )) as typeof import('../src/engine/simulated/simulated-engine.js');
         const stats = { updates: 0, updateMs: 0, byTag: {} as Record<string, number>, on: false };
         for (const tag of tags) {
           const ctor = customElements.get(tag);
@@ -68,11 +79,15 @@ try {
         for (const m of members) engine.remoteAccept(m, { name: `Member ${m}` });
         await new Promise((r) => setTimeout(r, 500));
         const all = (root: Document | ShadowRoot): HTMLElement[] =>
-          [...root.querySelectorAll('*')].flatMap((el) => [...(tags.includes(el.localName) ? [el as HTMLElement] : []), ...(el.shadowRoot ? all(el.shadowRoot) : [])]);
+          [...root.querySelectorAll('*')].flatMap((el) => [
+            ...(tags.includes(el.localName) ? [el as HTMLElement] : []),
+            ...(el.shadowRoot ? all(el.shadowRoot) : []),
+          ]);
         let storeChanges = 0;
         const off = kit.store.subscribe(() => {
           storeChanges++;
-          if (mode === 'baseline') for (const el of all(host.shadowRoot as ShadowRoot)) (el as unknown as { requestUpdate: () => void }).requestUpdate();
+          if (mode === 'baseline')
+            for (const el of all(host.shadowRoot as ShadowRoot)) (el as unknown as { requestUpdate: () => void }).requestUpdate();
         });
         let longTasks = 0;
         let longTaskMs = 0;
@@ -104,7 +119,16 @@ try {
         await kit.dispose();
         host.remove();
         const secondsRun = (performance.now() - t0) / 1000;
-        return { updates: stats.updates, updateMs: stats.updateMs, byTag: stats.byTag, longTasks, longTaskMs, storeChanges, seconds: secondsRun, elements };
+        return {
+          updates: stats.updates,
+          updateMs: stats.updateMs,
+          byTag: stats.byTag,
+          longTasks,
+          longTaskMs,
+          storeChanges,
+          seconds: secondsRun,
+          elements,
+        };
       },
       { mode, seconds: SECONDS, tags: TAGS },
     );
@@ -113,7 +137,9 @@ try {
   const sum = (a: Result, b: Result): Result => ({
     updates: a.updates + b.updates,
     updateMs: a.updateMs + b.updateMs,
-    byTag: Object.fromEntries([...new Set([...Object.keys(a.byTag), ...Object.keys(b.byTag)])].map((k) => [k, (a.byTag[k] ?? 0) + (b.byTag[k] ?? 0)])),
+    byTag: Object.fromEntries(
+      [...new Set([...Object.keys(a.byTag), ...Object.keys(b.byTag)])].map((k) => [k, (a.byTag[k] ?? 0) + (b.byTag[k] ?? 0)]),
+    ),
     longTasks: a.longTasks + b.longTasks,
     longTaskMs: a.longTaskMs + b.longTaskMs,
     storeChanges: a.storeChanges + b.storeChanges,
@@ -133,9 +159,24 @@ try {
     [
       ['kit elements in the view', kit.elements, baseline.elements, ''],
       ['store changes / s', fmt(per(kit, kit.storeChanges)), fmt(per(baseline, baseline.storeChanges)), ''],
-      ['element updates / s', fmt(per(kit, kit.updates)), fmt(per(baseline, baseline.updates)), `**${fmt(kit.updates / kit.seconds / (baseline.updates / baseline.seconds), 3)}**`],
-      ['time in element updates, ms / s', fmt(per(kit, kit.updateMs), 2), fmt(per(baseline, baseline.updateMs), 2), fmt(kit.updateMs / kit.seconds / (baseline.updateMs / baseline.seconds), 3)],
-      ['long tasks (count / total ms)', `${kit.longTasks} / ${fmt(kit.longTaskMs, 0)}`, `${baseline.longTasks} / ${fmt(baseline.longTaskMs, 0)}`, ''],
+      [
+        'element updates / s',
+        fmt(per(kit, kit.updates)),
+        fmt(per(baseline, baseline.updates)),
+        `**${fmt(kit.updates / kit.seconds / (baseline.updates / baseline.seconds), 3)}**`,
+      ],
+      [
+        'time in element updates, ms / s',
+        fmt(per(kit, kit.updateMs), 2),
+        fmt(per(baseline, baseline.updateMs), 2),
+        fmt(kit.updateMs / kit.seconds / (baseline.updateMs / baseline.seconds), 3),
+      ],
+      [
+        'long tasks (count / total ms)',
+        `${kit.longTasks} / ${fmt(kit.longTaskMs, 0)}`,
+        `${baseline.longTasks} / ${fmt(baseline.longTaskMs, 0)}`,
+        '',
+      ],
       ['updates by element', JSON.stringify(kit.byTag), JSON.stringify(baseline.byTag), ''],
     ],
   );

@@ -18,9 +18,17 @@ const HOLD_S = Number(process.env.BENCH_HOLD_S ?? 300);
 const SECRET = randomBytes(32).toString('hex');
 const APP = 1400000001;
 
-interface ChildStats { stats: { sockets: number; users: number; calls: number; timers: number }; cpu: NodeJS.CpuUsage; mem: NodeJS.MemoryUsage; at: number }
+interface ChildStats {
+  stats: { sockets: number; users: number; calls: number; timers: number };
+  cpu: NodeJS.CpuUsage;
+  mem: NodeJS.MemoryUsage;
+  at: number;
+}
 
-const child = fork(`${root}bench/server-load-child.ts`, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_SECRET: SECRET } });
+const child = fork(`${root}bench/server-load-child.ts`, [], {
+  execArgv: ['--import', 'tsx'],
+  env: { ...process.env, BENCH_SECRET: SECRET },
+});
 const serverErrors: string[] = [];
 const url = await new Promise<string>((resolve, reject) => {
   child.on('message', (m: { url?: string; error?: string }) => {
@@ -80,7 +88,14 @@ class Peer {
   }
 }
 
-interface Pair { a: Peer; b: Peer; callId: string; sent: [number, number]; got: [number, number]; misrouted: number }
+interface Pair {
+  a: Peer;
+  b: Peer;
+  callId: string;
+  sent: [number, number];
+  got: [number, number];
+  misrouted: number;
+}
 const latencies: number[] = [];
 const holdLatencies: number[] = [];
 let holding = false;
@@ -89,7 +104,9 @@ function attach(pair: Pair, side: 0 | 1) {
   const me = side === 0 ? pair.a : pair.b;
   const other = side === 0 ? pair.b : pair.a;
   me.ws.on('message', (raw) => {
-    const m = JSON.parse(raw.toString()) as Record<string, unknown> & { data?: { candidate?: { candidate?: string }; description?: { sdp?: string } } };
+    const m = JSON.parse(raw.toString()) as Record<string, unknown> & {
+      data?: { candidate?: { candidate?: string }; description?: { sdp?: string } };
+    };
     if (m.type === 'relay') {
       const tag = m.data?.candidate?.candidate ?? m.data?.description?.sdp?.slice(-40) ?? '';
       const match = /seq:(\d+):(\d+):([\d.]+)/.exec(tag);
@@ -121,7 +138,10 @@ function relay(pair: Pair, side: 0 | 1, kind: 'candidate' | 'offer' | 'answer') 
   const tag = `seq:${pair.sent[side]++}:${side}:${performance.now().toFixed(3)}`;
   const data =
     kind === 'candidate'
-      ? { kind: 'candidate', candidate: { candidate: `candidate:1 1 udp 2122260223 10.0.0.1 50000 typ host ${tag}`, sdpMid: '0', sdpMLineIndex: 0 } }
+      ? {
+          kind: 'candidate',
+          candidate: { candidate: `candidate:1 1 udp 2122260223 10.0.0.1 50000 typ host ${tag}`, sdpMid: '0', sdpMLineIndex: 0 },
+        }
       : { kind: 'description', description: { type: kind, sdp: `${SDP.slice(0, 4096 - tag.length - 2)} ${tag}` } };
   from.send({ type: 'relay', callId: pair.callId, to: to.userId, data });
 }
@@ -142,7 +162,12 @@ for (let base = 0; base < K; base += 50) {
       attach(pair, 1);
       await Promise.all([a.open(), b.open()]);
       for (const p of [a, b]) {
-        const id = p.request({ type: 'login', sdkAppId: APP, userId: p.userId, userSig: genUserSig({ sdkAppId: APP, secret: SECRET, userId: p.userId, expireSeconds: 3600 }) });
+        const id = p.request({
+          type: 'login',
+          sdkAppId: APP,
+          userId: p.userId,
+          userSig: genUserSig({ sdkAppId: APP, secret: SECRET, userId: p.userId, expireSeconds: 3600 }),
+        });
         await p.wait((m) => m.ref === id && m.type === 'login-ok');
       }
       pairs.push(pair);
@@ -172,7 +197,8 @@ await Promise.all(
   }),
 );
 const deadline = performance.now() + 30_000;
-while (pairs.some((p) => p.got[0] < p.sent[0] || p.got[1] < p.sent[1]) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+while (pairs.some((p) => p.got[0] < p.sent[0] || p.got[1] < p.sent[1]) && performance.now() < deadline)
+  await new Promise((r) => setTimeout(r, 20));
 const tSetup = performance.now();
 const sSetup = await childStats();
 
@@ -190,7 +216,8 @@ for (let s = 0; s < HOLD_S; s++) {
   if (left > 0) await new Promise((r) => setTimeout(r, left));
 }
 const drain = performance.now() + 10_000;
-while (pairs.some((p) => p.got[0] < p.sent[0] || p.got[1] < p.sent[1]) && performance.now() < drain) await new Promise((r) => setTimeout(r, 20));
+while (pairs.some((p) => p.got[0] < p.sent[0] || p.got[1] < p.sent[1]) && performance.now() < drain)
+  await new Promise((r) => setTimeout(r, 20));
 holding = false;
 const sHold = await childStats();
 const tHold = performance.now();
@@ -224,9 +251,21 @@ const data = {
   sockets: 2 * K,
   holdSeconds: HOLD_S,
   relays: { sent, received: got, lost: sent - got, misrouted },
-  latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: percentile(latencies, 100), holdP50: percentile(holdLatencies, 50), holdP99: percentile(holdLatencies, 99) },
+  latencyMs: {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: percentile(latencies, 100),
+    holdP50: percentile(holdLatencies, 50),
+    holdP99: percentile(holdLatencies, 99),
+  },
   serverCpuCores: { login: cores(s0, sLogin), setup: cores(sLogin, sSetup), hold: cores(sSetup, sHold), overall: cores(s0, sHold) },
-  serverRssMb: { idle: mb(s0.mem.rss), loggedIn: mb(sLogin.mem.rss), inCalls: mb(sSetup.mem.rss), afterHold: mb(sHold.mem.rss), end: mb(sEnd.mem.rss) },
+  serverRssMb: {
+    idle: mb(s0.mem.rss),
+    loggedIn: mb(sLogin.mem.rss),
+    inCalls: mb(sSetup.mem.rss),
+    afterHold: mb(sHold.mem.rss),
+    end: mb(sEnd.mem.rss),
+  },
   phasesS: { login: (tLogin - t0) / 1000, setup: (tSetup - tLogin) / 1000, hold: (tHold - holdStart) / 1000 },
   registryAtPeak: sSetup.stats,
   registryAfter: sEnd.stats,
@@ -239,8 +278,16 @@ const table = printTable(
     ['relay latency p50 / p99 (all relays)', `${fmt(data.latencyMs.p50, 2)} / ${fmt(data.latencyMs.p99, 2)} ms`, '≤ 5 / ≤ 50 ms'],
     ['relay latency p50 / p99 (hold phase)', `${fmt(data.latencyMs.holdP50, 2)} / ${fmt(data.latencyMs.holdP99, 2)} ms`, ''],
     ['relays sent / lost / misrouted', `${sent} / ${sent - got} / ${misrouted}`, '0 lost, 0 misrouted'],
-    ['server CPU (cores): login / setup / hold / overall', `${fmt(data.serverCpuCores.login, 2)} / ${fmt(data.serverCpuCores.setup, 2)} / ${fmt(data.serverCpuCores.hold, 2)} / ${fmt(data.serverCpuCores.overall, 2)}`, '≤ 1 core on average'],
-    ['server RSS: idle / in calls / end', `${fmt(data.serverRssMb.idle)} / ${fmt(data.serverRssMb.inCalls)} / ${fmt(data.serverRssMb.end)} MB`, '≤ 200 MB'],
+    [
+      'server CPU (cores): login / setup / hold / overall',
+      `${fmt(data.serverCpuCores.login, 2)} / ${fmt(data.serverCpuCores.setup, 2)} / ${fmt(data.serverCpuCores.hold, 2)} / ${fmt(data.serverCpuCores.overall, 2)}`,
+      '≤ 1 core on average',
+    ],
+    [
+      'server RSS: idle / in calls / end',
+      `${fmt(data.serverRssMb.idle)} / ${fmt(data.serverRssMb.inCalls)} / ${fmt(data.serverRssMb.end)} MB`,
+      '≤ 200 MB',
+    ],
     ['registry at peak', JSON.stringify(sSetup.stats), ''],
     ['registry after hang-up', JSON.stringify(sEnd.stats), 'all 0'],
     ['phases: login / setup / hold', `${fmt(data.phasesS.login)} / ${fmt(data.phasesS.setup)} / ${fmt(data.phasesS.hold)} s`, ''],

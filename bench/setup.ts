@@ -71,11 +71,14 @@ try {
   await bctx.addInitScript(helpers);
   // An empty page on the demo's origin (loopback, so a secure context for getUserMedia), served by
   // Playwright: the Vite dev server would answer any unknown path with the demo page and its kit.
-  await bctx.route(`${demo.url}/__baseline`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>baseline</title>' }));
+  await bctx.route(`${demo.url}/__baseline`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>baseline</title>' }),
+  );
   const [pa, pb] = [await bctx.newPage(), await bctx.newPage()];
   for (const p of [pa, pb]) {
     await p.goto(`${demo.url}/__baseline`);
-    if (await p.evaluate(() => 'callKit' in window || customElements.get('call-kit') !== undefined)) throw new Error('the baseline page loaded the kit');
+    if (await p.evaluate(() => 'callKit' in window || customElements.get('call-kit') !== undefined))
+      throw new Error('the baseline page loaded the kit');
   }
   const baseCallee: number[] = [];
   const baseCaller: number[] = [];
@@ -89,7 +92,11 @@ try {
       w.__stream = stream;
       for (const track of stream.getTracks()) pc.addTrack(track, stream);
       await pc.setLocalDescription(await pc.createOffer());
-      await new Promise<void>((r) => (pc.iceGatheringState === 'complete' ? r() : pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r())));
+      await new Promise<void>((r) =>
+        pc.iceGatheringState === 'complete'
+          ? r()
+          : pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r()),
+      );
       return { t, sdp: (pc.localDescription as RTCSessionDescription).sdp };
     });
   const baselineOnce = async () => {
@@ -103,10 +110,18 @@ try {
       w.__stream = stream;
       for (const track of stream.getTracks()) pc.addTrack(track, stream);
       await pc.setLocalDescription(await pc.createAnswer());
-      await new Promise<void>((r) => (pc.iceGatheringState === 'complete' ? r() : pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r())));
+      await new Promise<void>((r) =>
+        pc.iceGatheringState === 'complete'
+          ? r()
+          : pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r()),
+      );
       return (pc.localDescription as RTCSessionDescription).sdp;
     }, sdp);
-    const fb = pb.evaluate(() => (window as unknown as { __watchFrame: (p: RTCPeerConnection[]) => Promise<number> }).__watchFrame([(window as unknown as { __pc: RTCPeerConnection }).__pc]));
+    const fb = pb.evaluate(() =>
+      (window as unknown as { __watchFrame: (p: RTCPeerConnection[]) => Promise<number> }).__watchFrame([
+        (window as unknown as { __pc: RTCPeerConnection }).__pc,
+      ]),
+    );
     const fa = pa.evaluate(async (remote) => {
       const w = window as unknown as { __pc: RTCPeerConnection; __watchFrame: (p: RTCPeerConnection[]) => Promise<number> };
       await w.__pc.setRemoteDescription({ type: 'answer', sdp: remote });
@@ -171,7 +186,12 @@ try {
       row('baseline (bare RTCPeerConnection, gUM both sides): start → frame, callee', baseCallee),
       row('baseline: start → frame, caller', baseCaller),
       row('baseline: start → frames on both sides', baseFrame),
-      ['**ratio kit / baseline (accept → frames both sides vs start → frames both sides)**', `**${fmt(median(kitFrame) / median(baseFrame), 2)}**`, `**${fmt(percentile(kitFrame, 95) / percentile(baseFrame, 95), 2)}**`, ''],
+      [
+        '**ratio kit / baseline (accept → frames both sides vs start → frames both sides)**',
+        `**${fmt(median(kitFrame) / median(baseFrame), 2)}**`,
+        `**${fmt(percentile(kitFrame, 95) / percentile(baseFrame, 95), 2)}**`,
+        '',
+      ],
     ],
   );
   writeResult('setup', { calls: N, ring, acceptToFrameCallee, acceptToFrameCaller, inviteToFrame, baseCallee, baseCaller }, table);

@@ -11,7 +11,9 @@ import projectConfig from '../vite.config.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const project = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
-const callkitServer = (projectConfig.plugins ?? []).flat().filter((p) => p && typeof p === 'object' && 'name' in p && p.name === 'callkit-server');
+const callkitServer = (projectConfig.plugins ?? [])
+  .flat()
+  .filter((p) => p && typeof p === 'object' && 'name' in p && p.name === 'callkit-server');
 
 export default defineConfig({
   root: here('.'),
@@ -33,6 +35,8 @@ export default defineConfig({
   build: {
     outDir: project('dist/examples'),
     emptyOutDir: true,
-    rollupOptions: { input: { index: here('index.html'), plain: here('plain/index.html'), vue: here('vue/index.html'), react: here('react/index.html') } },
+    rollupOptions: {
+      input: { index: here('index.html'), plain: here('plain/index.html'), vue: here('vue/index.html'), react: here('react/index.html') },
+    },
   },
 });

@@ -5,7 +5,7 @@ export function chromiumPath() {
   const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
   const found = candidates.find((p) => p && existsSync(p));
   if (!found) {
-    throw new Error('No Chromium found: install Debian\'s `chromium` (apt-get install -y chromium) or set CHROME_PATH.');
+    throw new Error("No Chromium found: install Debian's `chromium` (apt-get install -y chromium) or set CHROME_PATH.");
   }
   return found;
 }

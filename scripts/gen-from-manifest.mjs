@@ -89,7 +89,8 @@ const typeImports = (prefix) =>
   s += `declare namespace CallkitVue {\n`;
   for (const el of elements) s += propsType(el, { kebabEvents: false });
   s += `}\n\ndeclare module 'vue' {\n  interface GlobalComponents {\n`;
-  for (const el of elements) s += jsdoc(el.summary, '    ') + `    '${el.tagName}': DefineComponent<CallkitVue.${pascal(el.tagName)}Props>;\n`;
+  for (const el of elements)
+    s += jsdoc(el.summary, '    ') + `    '${el.tagName}': DefineComponent<CallkitVue.${pascal(el.tagName)}Props>;\n`;
   s += `  }\n}\n\nexport {};\n`;
   write('types/vue.d.ts', s);
 }
@@ -144,7 +145,9 @@ const typeImports = (prefix) =>
   const cell = (t) => oneLine(t).replace(/\|/g, '\\|') || '';
   const code = (t) => (t ? `\`${t.replace(/\|/g, '\\|')}\`` : '');
   const table = (head, rows) =>
-    rows.length ? `| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n\n` : '';
+    rows.length
+      ? `| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n\n`
+      : '';
   let s = `# Elements: API reference\n\n<!-- ${HEADER} -->\n\n`;
   s += `Register them all with \`import 'callkit-elements/define.js'\` (or one with \`callkit-elements/elements/<tag>.js\`).\n`;
   s += `In React use the wrappers from \`callkit-elements/react\` (event \`ck-status-changed\` → prop \`onCkStatusChanged\`).\n\n`;
@@ -158,12 +161,30 @@ const typeImports = (prefix) =>
       el.fields.map((f) => [code(f.name), code(f.attribute ?? ''), code(f.type?.text ?? ''), code(f.default ?? ''), cell(f.description)]),
     );
     const methods = (el.members ?? []).filter((m) => m.kind === 'method' && !m.privacy && !m.static);
-    s += table(['Method', 'Description'], methods.map((m) => [code(`${m.name}(${(m.parameters ?? []).map((p) => p.name).join(', ')})`), cell(m.description)]));
-    s += table(['Event', 'React prop', 'Description'], el.events.map((e) => [code(e.name), code(reactEventProp(e.name)), cell(e.description)]));
-    s += table(['Slot', 'Description'], (el.slots ?? []).map((x) => [code(x.name || '(default)'), cell(x.description)]));
-    s += table(['Part', 'Description'], (el.cssParts ?? []).map((x) => [code(x.name), cell(x.description)]));
-    s += table(['CSS property', 'Description'], (el.cssProperties ?? []).map((x) => [code(x.name), cell(x.description)]));
-    s += table(['State (`:state()`)', 'Description'], (el.cssStates ?? []).map((x) => [code(x.name), cell(x.description)]));
+    s += table(
+      ['Method', 'Description'],
+      methods.map((m) => [code(`${m.name}(${(m.parameters ?? []).map((p) => p.name).join(', ')})`), cell(m.description)]),
+    );
+    s += table(
+      ['Event', 'React prop', 'Description'],
+      el.events.map((e) => [code(e.name), code(reactEventProp(e.name)), cell(e.description)]),
+    );
+    s += table(
+      ['Slot', 'Description'],
+      (el.slots ?? []).map((x) => [code(x.name || '(default)'), cell(x.description)]),
+    );
+    s += table(
+      ['Part', 'Description'],
+      (el.cssParts ?? []).map((x) => [code(x.name), cell(x.description)]),
+    );
+    s += table(
+      ['CSS property', 'Description'],
+      (el.cssProperties ?? []).map((x) => [code(x.name), cell(x.description)]),
+    );
+    s += table(
+      ['State (`:state()`)', 'Description'],
+      (el.cssStates ?? []).map((x) => [code(x.name), cell(x.description)]),
+    );
   }
   write('docs/elements.md', s.replace(/\n{3,}/g, '\n\n').replace(/\n+$/, '\n'));
 }

@@ -111,10 +111,21 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 export function table(sizes: readonly Size[], budgets: Budgets): string {
   const core = sizes.find((s) => s.name === 'core')!;
   const label = (name: string) =>
-    name === 'core' ? '**core + all elements + default WebRTC engine**' : name === 'tencent' ? 'Tencent engine chunk, lazy (without the SDKs)' : `\`${name}\` alone`;
+    name === 'core'
+      ? '**core + all elements + default WebRTC engine**'
+      : name === 'tencent'
+        ? 'Tencent engine chunk, lazy (without the SDKs)'
+        : `\`${name}\` alone`;
   const rows = sizes.map((s) => `| ${label(s.name)} | ${kb(s.raw)} | **${kb(s.gzip)}** | ${budgets[s.name] ? kb(budgets[s.name]) : '–'} |`);
-  const official = OFFICIAL.map((o) => `| official: ${o.name} | | ${kb(o.gzip)} | (core is ${((core.gzip / o.gzip) * 100).toFixed(0)} %) |`);
-  return ['| bundle (minified, deps bundled, SDKs external) | raw | gzip | budget (gzip) |', '|---|---|---|---|', ...rows, ...official].join('\n');
+  const official = OFFICIAL.map(
+    (o) => `| official: ${o.name} | | ${kb(o.gzip)} | (core is ${((core.gzip / o.gzip) * 100).toFixed(0)} %) |`,
+  );
+  return [
+    '| bundle (minified, deps bundled, SDKs external) | raw | gzip | budget (gzip) |',
+    '|---|---|---|---|',
+    ...rows,
+    ...official,
+  ].join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -33,18 +33,38 @@ export function envName(flag: string): string {
 
 /** The limit flags: every {@link RateLimitOptions} field, with its default. */
 const LIMIT_OPTIONS: readonly CliOption[] = [
-  { name: 'messages-per-second', arg: 'N', limit: 'messagesPerSecond', help: 'per socket: messages a second (ICE candidates count 1/4) (default 20)' },
+  {
+    name: 'messages-per-second',
+    arg: 'N',
+    limit: 'messagesPerSecond',
+    help: 'per socket: messages a second (ICE candidates count 1/4) (default 20)',
+  },
   { name: 'message-burst', arg: 'N', limit: 'messageBurst', help: 'per socket: burst of messages (default 40)' },
   { name: 'bytes-per-second', arg: 'N', limit: 'bytesPerSecond', help: 'per socket: bytes of frames a second (default 262144)' },
   { name: 'byte-burst', arg: 'N', limit: 'byteBurst', help: 'per socket: burst of bytes, at least 65536 (default 1048576)' },
-  { name: 'flood-ceiling', arg: 'N', limit: 'floodCeiling', help: 'per socket: refused frames in one second that close it, 4429 (default 100)' },
-  { name: 'refusal-limit', arg: 'N', limit: 'refusalLimit', help: 'per socket: refused frames in any 10 s that close it, 4429 (default 200)' },
+  {
+    name: 'flood-ceiling',
+    arg: 'N',
+    limit: 'floodCeiling',
+    help: 'per socket: refused frames in one second that close it, 4429 (default 100)',
+  },
+  {
+    name: 'refusal-limit',
+    arg: 'N',
+    limit: 'refusalLimit',
+    help: 'per socket: refused frames in any 10 s that close it, 4429 (default 200)',
+  },
   { name: 'invites-per-minute', arg: 'N', limit: 'invitesPerMinute', help: 'per user: invites a minute (default 10)' },
   { name: 'connections-per-second', arg: 'N', limit: 'connectionsPerSecond', help: 'per address: new sockets a second (default 5)' },
   { name: 'connection-burst', arg: 'N', limit: 'connectionBurst', help: 'per address: burst of new sockets (default 10)' },
   { name: 'max-sockets-per-ip', arg: 'N', limit: 'maxSocketsPerIp', help: 'per address: open sockets; more get 429 (default 50)' },
-  { name: 'max-sockets-per-user', arg: 'N', limit: 'maxSocketsPerUser', help: `per user: logged-in sockets; one more closes the oldest
-with 4409 (default 10)` },
+  {
+    name: 'max-sockets-per-user',
+    arg: 'N',
+    limit: 'maxSocketsPerUser',
+    help: `per user: logged-in sockets; one more closes the oldest
+with 4409 (default 10)`,
+  },
   { name: 'max-sockets', arg: 'N', limit: 'maxSockets', help: 'open sockets in all; more get 503 (default 10000)' },
 ];
 
@@ -107,7 +127,8 @@ const HELP_COLUMN = 25;
 function helpLines(option: CliOption): string {
   const label = option.short ? `-${option.short}, --${option.name}` : `--${option.name}${option.arg ? ` ${option.arg}` : ''}`;
   const [first, ...rest] = option.help.split('\n');
-  const head = `  ${label}`.length < HELP_COLUMN - 1 ? [`  ${label}`.padEnd(HELP_COLUMN) + first] : [`  ${label}`, ' '.repeat(HELP_COLUMN) + first];
+  const head =
+    `  ${label}`.length < HELP_COLUMN - 1 ? [`  ${label}`.padEnd(HELP_COLUMN) + first] : [`  ${label}`, ' '.repeat(HELP_COLUMN) + first];
   return [...head, ...rest.map((line) => ' '.repeat(HELP_COLUMN) + line)].join('\n');
 }
 
@@ -187,11 +208,15 @@ function readSecret(file: string | undefined, env: NodeJS.ProcessEnv, dev: boole
 /** The allowed origins from --allowed-origins or CALLKIT_ALLOWED_ORIGINS; undefined only in dev mode. */
 function readOrigins(raw: string | undefined, dev: boolean): string[] | undefined {
   if (raw !== undefined) {
-    const origins = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const origins = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (origins.length === 0) throw new CliError('--allowed-origins lists no origin');
     return origins;
   }
-  if (!dev) throw new CliError("--allowed-origins is required (your app's origins, e.g. https://app.example.com, or '*' for any; or --dev)");
+  if (!dev)
+    throw new CliError("--allowed-origins is required (your app's origins, e.g. https://app.example.com, or '*' for any; or --dev)");
   return undefined;
 }
 
@@ -221,7 +246,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const ringTimeoutS = ringTimeoutArg(str('ring-timeout'));
   const graceMs = graceArg(str('grace'));
   const secret = readSecret(str('secret-file'), env, dev);
-  const options: SignalingServerOptions & { port: number; host: string } = { port, host: str('host') ?? '127.0.0.1', secret, sdkAppId, dev };
+  const options: SignalingServerOptions & { port: number; host: string } = {
+    port,
+    host: str('host') ?? '127.0.0.1',
+    secret,
+    sdkAppId,
+    dev,
+  };
   if (ringTimeoutS !== undefined) options.ringTimeoutS = ringTimeoutS;
   if (graceMs !== undefined) options.graceMs = graceMs;
   const path = str('path');
@@ -230,7 +261,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (origins !== undefined) options.allowedOrigins = origins;
   const proxies = str('trust-proxy') ?? env.CALLKIT_TRUST_PROXY;
   if (proxies !== undefined && proxies.trim() !== '') {
-    options.trustProxy = proxies.split(',').map((p) => p.trim()).filter(Boolean);
+    options.trustProxy = proxies
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     try {
       resolveTrustProxy(options.trustProxy);
     } catch (err) {

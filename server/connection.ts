@@ -250,10 +250,7 @@ export class Connections {
       }
     }
     let deadline: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      Promise.all(conns.map((c) => c.closed)),
-      new Promise<void>((resolve) => (deadline = setTimeout(resolve, 1000))),
-    ]);
+    await Promise.race([Promise.all(conns.map((c) => c.closed)), new Promise<void>((resolve) => (deadline = setTimeout(resolve, 1000)))]);
     clearTimeout(deadline);
     for (const conn of this.conns.values()) conn.ws.terminate();
     await Promise.all([...this.conns.values()].map((c) => c.closed));
@@ -338,10 +335,13 @@ export class Connections {
     if (verdict === 'answer') this.sendError(conn, ref, 'rate-limited', 'too many messages: slow down');
     if (!conn.resumeTimer && conn.ws.readyState === WebSocket.OPEN) {
       conn.ws.pause();
-      conn.resumeTimer = setTimeout(() => {
-        conn.resumeTimer = undefined;
-        if (!conn.closing) conn.ws.resume();
-      }, Math.max(10, this.limiter.refillDelayMs(conn.budget)));
+      conn.resumeTimer = setTimeout(
+        () => {
+          conn.resumeTimer = undefined;
+          if (!conn.closing) conn.ws.resume();
+        },
+        Math.max(10, this.limiter.refillDelayMs(conn.budget)),
+      );
     }
     return false;
   }

@@ -40,12 +40,21 @@ export class Dispatcher implements ConnectionHandler {
       case 'renew':
         return this.renew(conn, msg);
       case 'profile':
-        this.registry.setProfile(conn.id, { name: msg.name, avatar: msg.avatar }, { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting });
+        this.registry.setProfile(
+          conn.id,
+          { name: msg.name, avatar: msg.avatar },
+          { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting },
+        );
         return this.connections.send(conn.id, { type: 'ok', ref: msg.id });
       case 'invite':
       case 'invite-user':
         if (!this.limiter.allowInvite(conn.userId, Date.now())) {
-          return this.connections.sendError(conn, msg.id, 'rate-limited', `at most ${this.limiter.limits?.invitesPerMinute} invites a minute`);
+          return this.connections.sendError(
+            conn,
+            msg.id,
+            'rate-limited',
+            `at most ${this.limiter.limits?.invitesPerMinute} invites a minute`,
+          );
         }
         return this.registry.handle(conn.id, msg);
       default:
@@ -120,7 +129,12 @@ export class Dispatcher implements ConnectionHandler {
     this.connections.markLoggedIn(conn, msg.userId);
     this.limiter.refundConnection(conn.ip, Date.now());
     this.connections.send(conn.id, { type: 'login-ok', ref: msg.id, userId: msg.userId, serverTime: Date.now() });
-    this.registry.login(conn.id, msg.userId, { name: msg.name, avatar: msg.avatar }, { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting });
+    this.registry.login(
+      conn.id,
+      msg.userId,
+      { name: msg.name, avatar: msg.avatar },
+      { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting },
+    );
     this.armExpiry(conn, check.expiresAt);
   }
 }

@@ -57,7 +57,7 @@ export function clientAddress(req: IncomingMessage, proxies: BlockList | null = 
   const peer = plain(req.socket.remoteAddress ?? 'unknown');
   if (!proxies || !trusted(proxies, peer)) return peer;
   const header = req.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((s) => plain(s.trim()));
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((s) => plain(s.trim()));
   for (let i = hops.length - 1; i >= 0; i--) {
     if (!isIP(hops[i])) return peer; // garbage: do not guess
     if (!trusted(proxies, hops[i])) return hops[i];
@@ -72,7 +72,10 @@ export function limitKey(address: string): string {
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = address.includes('::') ? [...left, ...new Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** Answers a refused upgrade with a plain HTTP status and closes the socket. */
@@ -92,7 +95,10 @@ export const ORIGIN_LOG_INTERVAL_MS = 60_000;
 
 /** A header value as a log line shows it: JSON-quoted, with C1 controls and bidi/line separators escaped too. */
 export function forLog(value: string): string {
-  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export class HttpEndpoints {

@@ -161,7 +161,14 @@ export function resolveTrustProxy(list: string[] | undefined): BlockList | null 
     const family = isIP(address);
     const max = family === 6 ? 128 : 32;
     const prefix = bits === undefined ? max : Number(bits);
-    if (!family || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max || (bits !== undefined && !/^\d+$/.test(bits))) {
+    if (
+      !family ||
+      extra !== undefined ||
+      !Number.isInteger(prefix) ||
+      prefix < 0 ||
+      prefix > max ||
+      (bits !== undefined && !/^\d+$/.test(bits))
+    ) {
       throw new Error(`callkit-server: trustProxy entry ${JSON.stringify(entry)} is not an address or CIDR`);
     }
     blocks.addSubnet(address, prefix, family === 6 ? 'ipv6' : 'ipv4');

@@ -192,7 +192,14 @@ export class CallRegistry {
     };
     if (msg.userData !== undefined) call.userData = msg.userData;
     if (msg.groupId !== undefined) call.groupId = msg.groupId;
-    const callerRec: MemberRec = { userId: me, name: caller?.name, avatar: caller?.avatar, state: 'accepted', conn, resumeToken: newResumeToken() };
+    const callerRec: MemberRec = {
+      userId: me,
+      name: caller?.name,
+      avatar: caller?.avatar,
+      state: 'accepted',
+      conn,
+      resumeToken: newResumeToken(),
+    };
     call.members.set(me, callerRec);
     for (const uid of msg.to) {
       const user = this.presence.user(uid);
@@ -245,7 +252,8 @@ export class CallRegistry {
     if (me === call.callerId) return this.out.error(conn, msg.id, 'invalid-state', 'the caller cannot accept its own call');
     if (member.state !== 'ringing') return this.out.answered(conn, msg.id, member);
     const engaged = this.engagedCall(me);
-    if (engaged && engaged !== call) return this.out.error(conn, msg.id, 'already-in-call', 'hang up your current call before accepting another');
+    if (engaged && engaged !== call)
+      return this.out.error(conn, msg.id, 'already-in-call', 'hang up your current call before accepting another');
     this.timers.clearRing(member);
     member.state = 'accepted';
     member.conn = conn;
@@ -277,7 +285,14 @@ export class CallRegistry {
       declined.add(conn);
       if (this.presence.connsOf(me).some((c) => !declined.has(c))) return this.out.ok(conn, msg.id);
     }
-    this.decline(call, member, conn, msg.id, msg.reason === 'busy' ? 'busy' : 'rejected', msg.reason === 'unsupported' ? 'unsupported' : undefined);
+    this.decline(
+      call,
+      member,
+      conn,
+      msg.id,
+      msg.reason === 'busy' ? 'busy' : 'rejected',
+      msg.reason === 'unsupported' ? 'unsupported' : undefined,
+    );
   }
 
   private hangup(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'hangup' }>): void {
@@ -396,7 +411,8 @@ export class CallRegistry {
   private resume(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'resume' }>): void {
     const call = this.calls.get(msg.callId);
     const member = call?.members.get(me);
-    if (!call || !member || member.state !== 'accepted' || !sameToken(member.resumeToken, msg.resumeToken)) return this.out.notFound(conn, msg.id);
+    if (!call || !member || member.state !== 'accepted' || !sameToken(member.resumeToken, msg.resumeToken))
+      return this.out.notFound(conn, msg.id);
     this.timers.clearGrace(member);
     const old = member.conn;
     member.conn = conn;
@@ -449,7 +465,14 @@ export class CallRegistry {
   // ---- transitions ----------------------------------------------------------------------------
 
   /** A ringing invitee declines (reject or hangup while ringing). */
-  private decline(call: CallRec, member: MemberRec, conn: ConnId, ref: string | undefined, state: 'rejected' | 'busy', endReason?: EndReason): void {
+  private decline(
+    call: CallRec,
+    member: MemberRec,
+    conn: ConnId,
+    ref: string | undefined,
+    state: 'rejected' | 'busy',
+    endReason?: EndReason,
+  ): void {
     this.timers.clearRing(member);
     member.state = state;
     this.presence.dropUserCall(member.userId, call.callId);

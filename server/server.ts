@@ -26,7 +26,6 @@ import type { SignalingServerOptions } from './options.js';
 import { RateLimiter } from './rate-limit.js';
 import { CallRegistry } from './registry.js';
 
-
 export interface SignalingServer {
   /** Handle an HTTP upgrade (for mounting on an existing http server, e.g. Vite's dev server). Returns false if the path is not ours. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;

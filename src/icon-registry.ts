@@ -53,8 +53,10 @@ export function registerIcons(replacements: Partial<Record<IconName, TemplateRes
   }
   const entries = Object.entries(replacements);
   for (const [name, value] of entries) {
-    if (!(ICON_NAMES as readonly string[]).includes(name)) throw invalidParameter(`unknown icon "${name}" (known: ${ICON_NAMES.join(', ')})`);
-    if (value !== null && value !== undefined && !isTemplate(value)) throw invalidParameter(`icon "${name}" must be a lit template (html\`<svg>…</svg>\`) or null`);
+    if (!(ICON_NAMES as readonly string[]).includes(name))
+      throw invalidParameter(`unknown icon "${name}" (known: ${ICON_NAMES.join(', ')})`);
+    if (value !== null && value !== undefined && !isTemplate(value))
+      throw invalidParameter(`icon "${name}" must be a lit template (html\`<svg>…</svg>\`) or null`);
   }
   for (const [name, value] of entries) {
     if (value) overrides.set(name as IconName, value);

@@ -52,9 +52,13 @@ const defaults = {
   /** A chevron pointing up: open the list of outputs (above the speaker button). */
   speakerOutput: icon(svg`<path d="M6.5 15l5.5-5.5 5.5 5.5" />`),
   /** A camera with a turning arrow: use the other camera. */
-  switchCamera: icon(svg`<rect x="3" y="6.5" width="18" height="12" rx="2" /><path d="M9 4.5h6M9.5 12.5a2.5 2.5 0 0 1 4.6-1.4M14.5 12.5a2.5 2.5 0 0 1-4.6 1.4M14.3 9.8v1.5h-1.5M9.7 15.2v-1.5h1.5" />`),
+  switchCamera: icon(
+    svg`<rect x="3" y="6.5" width="18" height="12" rx="2" /><path d="M9 4.5h6M9.5 12.5a2.5 2.5 0 0 1 4.6-1.4M14.5 12.5a2.5 2.5 0 0 1-4.6 1.4M14.3 9.8v1.5h-1.5M9.7 15.2v-1.5h1.5" />`,
+  ),
   /** A person over dots: blur the background. */
-  blur: icon(svg`<circle cx="12" cy="9" r="3" /><path d="M6.5 19a5.5 5.5 0 0 1 11 0" /><path stroke-dasharray="0.1 3" d="M3 4v16M21 4v16" />`),
+  blur: icon(
+    svg`<circle cx="12" cy="9" r="3" /><path d="M6.5 19a5.5 5.5 0 0 1 11 0" /><path stroke-dasharray="0.1 3" d="M3 4v16M21 4v16" />`,
+  ),
   minimize: icon(svg`<path d="M9 4v5H4M15 20v-5h5M4 4l5 5M20 20l-5-5" />`),
   fullScreen: icon(svg`<path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />`),
   exitFullScreen: icon(svg`<path d="M9 4v5H4M15 4v5h5M9 20v-5H4M15 20v-5h5" />`),

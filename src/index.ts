@@ -3,7 +3,15 @@
  * registered by `callkit-elements/define.js`) and touches no DOM, so it is safe in SSR.
  */
 export { callKit, CallKit, KIT_EVENTS } from './kit/call-kit-api.js';
-export type { AcceptOptions, CallsParams, InitParams, KitCallbacks, KitEventMap, StatusChangedDetail, CallEndedDetail } from './kit/call-kit-api.js';
+export type {
+  AcceptOptions,
+  CallsParams,
+  InitParams,
+  KitCallbacks,
+  KitEventMap,
+  StatusChangedDetail,
+  CallEndedDetail,
+} from './kit/call-kit-api.js';
 export {
   CallMediaType,
   CallStatus,

@@ -203,7 +203,9 @@ export const PoorNetwork: Story = {
     },
   ],
   play: async ({ canvasElement }: Ctx) => {
-    await until(() => expect(deep(canvasElement, 'participant-tile[user-id=alice]')?.shadowRoot?.querySelector('[part~=network]')).not.toBeNull());
+    await until(() =>
+      expect(deep(canvasElement, 'participant-tile[user-id=alice]')?.shadowRoot?.querySelector('[part~=network]')).not.toBeNull(),
+    );
     expect(deep(canvasElement, 'participant-tile[user-id=me]')?.shadowRoot?.querySelector('[part~=network]')).toBeNull();
     await until(() => expect(viewRoot(canvasElement).querySelector('[part~=toast]')?.textContent).toBe("The other side's network is poor"));
   },
@@ -259,8 +261,18 @@ const ending = (name: string, text: string, end: (scene: Scene) => void, setup: 
 export const Declined = ending('Toast: declined', 'The call was declined', (s) => s.engine.remoteReject('alice'));
 export const Busy = ending('Toast: busy', 'The other side is busy on another call', (s) => s.engine.remoteReject('alice', true));
 export const NoAnswer = ending('Toast: no answer', 'No answer', (s) => s.engine.remoteNoResponse('alice'));
-export const Ended = ending('Toast: ended', 'The other side hung up', (s) => s.engine.remoteHangup('alice'), () => outgoing({ accepted: 1 }));
-export const Cancelled = ending('Toast: cancelled', 'The caller cancelled the call', (s) => s.engine.remoteCancel(), () => ringing());
+export const Ended = ending(
+  'Toast: ended',
+  'The other side hung up',
+  (s) => s.engine.remoteHangup('alice'),
+  () => outgoing({ accepted: 1 }),
+);
+export const Cancelled = ending(
+  'Toast: cancelled',
+  'The caller cancelled the call',
+  (s) => s.engine.remoteCancel(),
+  () => ringing(),
+);
 
 const minimized = (video: boolean): Story => ({
   name: `Minimized ${video ? 'video' : 'voice'} call`,

@@ -74,7 +74,9 @@ export const Connecting: Story = {
     store.dispatch({ type: 'member-media', userId: 'alice', audio: true, video: true });
     store.dispatch({ type: 'member-stream', userId: 'alice', stream: canvasStream('alice') });
     await until(() => expect(hasState(view, 'connecting')).toBe(false));
-    await until(() => expect(root(canvasElement).querySelector('participant-tile[data-place=main]')?.getAttribute('user-id')).toBe('alice'));
+    await until(() =>
+      expect(root(canvasElement).querySelector('participant-tile[data-place=main]')?.getAttribute('user-id')).toBe('alice'),
+    );
   },
 };
 
@@ -106,7 +108,9 @@ export const PoorNetworkSelf: Story = {
     },
   ],
   play: async ({ canvasElement }: Ctx) => {
-    await until(() => expect(root(canvasElement).querySelector('[part~=toast]')?.textContent).toBe('Your network is poor during this call'));
+    await until(() =>
+      expect(root(canvasElement).querySelector('[part~=toast]')?.textContent).toBe('Your network is poor during this call'),
+    );
   },
 };
 
@@ -144,6 +148,8 @@ export const Narrow: Story = {
     const pip = root(canvasElement).querySelector('[part~=pip]')!.getBoundingClientRect();
     // The container query gives the picture-in-picture 30% of the width (not the wide 24% clamp at 96px+).
     expect(Math.round(pip.width)).toBe(Math.round(base.width * 0.3));
-    expect(getComputedStyle(root(canvasElement).querySelector('[part~=footer]')!).getPropertyValue('--ck-feature-buttons-size').trim()).toBe('52px');
+    expect(
+      getComputedStyle(root(canvasElement).querySelector('[part~=footer]')!).getPropertyValue('--ck-feature-buttons-size').trim(),
+    ).toBe('52px');
   },
 };

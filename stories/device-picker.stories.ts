@@ -21,7 +21,8 @@ export default meta;
 type Story = StoryObj;
 
 const until = (check: () => void) => waitFor(check, { timeout: 8000 });
-const select = (canvas: HTMLElement, kind: string) => canvas.querySelector('device-picker')!.shadowRoot!.querySelector<HTMLSelectElement>(`#select-${kind}`);
+const select = (canvas: HTMLElement, kind: string) =>
+  canvas.querySelector('device-picker')!.shadowRoot!.querySelector<HTMLSelectElement>(`#select-${kind}`);
 
 /** The lists an engine puts in the store (Chromium names the default entry "Default - <device>"). */
 function withDevices(store: CallStore): CallStore {
@@ -46,7 +47,11 @@ export const Devices: Story = {
   play: async ({ canvasElement }: Ctx) => {
     await until(() => expect(select(canvasElement, 'camera')).not.toBeNull());
     for (const kind of ['camera', 'microphone']) expect(select(canvasElement, kind)!.options[0]!.value).toBe('default');
-    expect([...select(canvasElement, 'camera')!.options].map((o) => o.textContent?.trim())).toEqual(['System default', 'Front camera', 'USB camera']);
+    expect([...select(canvasElement, 'camera')!.options].map((o) => o.textContent?.trim())).toEqual([
+      'System default',
+      'Front camera',
+      'USB camera',
+    ]);
     const outputs = 'setSinkId' in HTMLMediaElement.prototype;
     expect(select(canvasElement, 'speaker') !== null, 'a speaker list exactly where setSinkId exists').toBe(outputs);
     // Choosing a device sends a request (the system default camera resolves to the first real one).

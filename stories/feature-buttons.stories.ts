@@ -27,7 +27,9 @@ const until = (check: () => void) => waitFor(check, { timeout: 8000 });
 const names = (canvas: HTMLElement) =>
   [...(canvas.querySelector('feature-buttons')?.shadowRoot?.querySelectorAll('button') ?? [])].map((b) => b.getAttribute('aria-label'));
 const buttonOf = (canvas: HTMLElement, name: string) =>
-  [...canvas.querySelector('feature-buttons')!.shadowRoot!.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.getAttribute('aria-label') === name)!;
+  [...canvas.querySelector('feature-buttons')!.shadowRoot!.querySelectorAll<HTMLButtonElement>('button')].find(
+    (b) => b.getAttribute('aria-label') === name,
+  )!;
 
 export const Ringing: Story = {
   loaders: [async () => ({ store: ringingStore() })],
@@ -56,7 +58,12 @@ export const Everything: Story = {
   name: 'Every button (two cameras, blur, group, float window, full screen)',
   loaders: [
     async () => {
-      const store = connectedStore({ others: [{ userId: 'alice', name: 'Alice' }, { userId: 'bob', name: 'Bob' }] });
+      const store = connectedStore({
+        others: [
+          { userId: 'alice', name: 'Alice' },
+          { userId: 'bob', name: 'Bob' },
+        ],
+      });
       store.dispatch({
         type: 'devices',
         devices: [
@@ -70,7 +77,17 @@ export const Everything: Story = {
   ],
   play: async ({ canvasElement }: Ctx) => {
     await until(() =>
-      expect(names(canvasElement)).toEqual(['Microphone', 'Camera', 'Speaker', 'Switch camera', 'Blur background', 'Add people', 'Minimize', 'Full screen', 'Hang up']),
+      expect(names(canvasElement)).toEqual([
+        'Microphone',
+        'Camera',
+        'Speaker',
+        'Switch camera',
+        'Blur background',
+        'Add people',
+        'Minimize',
+        'Full screen',
+        'Hang up',
+      ]),
     );
   },
 };

@@ -24,15 +24,18 @@ export default meta;
 
 type Story = StoryObj<Args>;
 
-const minimized = (video: boolean) => async ({ args }: { args: Args }) => {
-  const scene = await outgoing({ video, accepted: 1, language: args.language });
-  scene.kit.setMinimized(true);
-  return { scene };
-};
+const minimized =
+  (video: boolean) =>
+  async ({ args }: { args: Args }) => {
+    const scene = await outgoing({ video, accepted: 1, language: args.language });
+    scene.kit.setMinimized(true);
+    return { scene };
+  };
 
 type Ctx = { canvasElement: HTMLElement; loaded: Record<string, unknown> };
 const until = (check: () => void | Promise<void>) => waitFor(check, { timeout: 8000 });
-const part = (canvas: HTMLElement, name: string) => canvas.querySelector('float-window')?.shadowRoot?.querySelector<HTMLElement>(`[part~=${name}]`) ?? null;
+const part = (canvas: HTMLElement, name: string) =>
+  canvas.querySelector('float-window')?.shadowRoot?.querySelector<HTMLElement>(`[part~=${name}]`) ?? null;
 
 /** The window is open, in the top layer, and inside the viewport. */
 async function opens(canvas: HTMLElement): Promise<DOMRect> {

@@ -19,7 +19,9 @@ export default meta;
 type Story = StoryObj;
 
 const until = (check: () => void) => waitFor(check, { timeout: 8000 });
-const boxes = (canvas: HTMLElement) => [...canvas.querySelector('invite-panel')!.shadowRoot!.querySelectorAll<HTMLInputElement>('input[type=checkbox]')];
+const boxes = (canvas: HTMLElement) => [
+  ...canvas.querySelector('invite-panel')!.shadowRoot!.querySelectorAll<HTMLInputElement>('input[type=checkbox]'),
+];
 
 export const InCall: Story = {
   name: 'During a call with Alice and Bob',
@@ -30,7 +32,9 @@ export const InCall: Story = {
     const spy = fn();
     canvasElement.addEventListener('ck-invite-request', (e) => spy((e as CustomEvent).detail));
     boxes(canvasElement)[2]!.click();
-    await until(() => expect(canvasElement.querySelector('invite-panel')!.shadowRoot!.querySelector<HTMLButtonElement>('.submit')!.disabled).toBe(false));
+    await until(() =>
+      expect(canvasElement.querySelector('invite-panel')!.shadowRoot!.querySelector<HTMLButtonElement>('.submit')!.disabled).toBe(false),
+    );
     canvasElement.querySelector('invite-panel')!.shadowRoot!.querySelector<HTMLButtonElement>('.submit')!.click();
     expect(spy).toHaveBeenCalledWith({ userIDList: [PEOPLE[2]!.userId] });
   },

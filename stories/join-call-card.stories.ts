@@ -12,7 +12,8 @@ type Ctx = { canvasElement: HTMLElement; loaded: Record<string, unknown> };
 const meta = {
   title: 'Elements/join-call-card',
   component: 'join-call-card',
-  render: (_args, { loaded }) => html`<join-call-card group-id="team" .store=${(loaded as Loaded).store} style="max-width: 360px"></join-call-card>`,
+  render: (_args, { loaded }) =>
+    html`<join-call-card group-id="team" .store=${(loaded as Loaded).store} style="max-width: 360px"></join-call-card>`,
 } satisfies Meta;
 export default meta;
 type Story = StoryObj;
@@ -23,7 +24,11 @@ function groupCall(size: number): CallStore {
   store.dispatch({
     type: 'group-call',
     groupId: 'team',
-    call: { callId: 'team-call', mediaType: CallMediaType.VIDEO, members: PEOPLE.slice(0, size).map((p) => ({ ...p, status: 'accepted' as const })) },
+    call: {
+      callId: 'team-call',
+      mediaType: CallMediaType.VIDEO,
+      members: PEOPLE.slice(0, size).map((p) => ({ ...p, status: 'accepted' as const })),
+    },
   });
   return store;
 }

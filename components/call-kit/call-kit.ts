@@ -33,8 +33,22 @@ import { FloatWindow } from '../float-window/float-window.js';
 import { DEFAULT_INCOMING_SHORTCUT, IncomingBanner } from '../incoming-banner/incoming-banner.js';
 import { styles } from './call-kit.styles.js';
 
-type View = { status: CallState['status']; role: CallState['role']; toast: boolean; minimized: boolean; soundBlocked: boolean; incoming: number };
-const idleView: View = { status: CallStatus.IDLE, role: CallRole.UNKNOWN, toast: false, minimized: false, soundBlocked: false, incoming: 0 };
+type View = {
+  status: CallState['status'];
+  role: CallState['role'];
+  toast: boolean;
+  minimized: boolean;
+  soundBlocked: boolean;
+  incoming: number;
+};
+const idleView: View = {
+  status: CallStatus.IDLE,
+  role: CallRole.UNKNOWN,
+  toast: false,
+  minimized: false,
+  soundBlocked: false,
+  incoming: 0,
+};
 const viewOf = (s: CallState): View => ({
   status: s.status,
   role: s.role,
@@ -301,22 +315,26 @@ export class CallKitElement extends LitElement {
     const sound = this.#localize.t('sound-blocked');
     return html`<div part="base">
       ${ringing || (status === CallStatus.IDLE && !toast) ? nothing : html`<call-view part="view" ?hidden=${floating}></call-view>`}
-      ${ringing || incoming
-        ? html`<incoming-banner
+      ${
+        ringing || incoming
+          ? html`<incoming-banner
             part="banner"
             exportparts="stack: banner-stack, base: banner-base"
             shortcut=${this.incomingShortcut}
           ></incoming-banner>`
-        : nothing}
+          : nothing
+      }
       ${floating ? html`<float-window part="float-window"></float-window>` : nothing}
-      ${soundBlocked
-        ? html`<button type="button" part="sound-button" class="sound" lang=${this.#localize.lang} @click=${() => this.dispatchEvent(new SoundRequestEvent())}>
+      ${
+        soundBlocked
+          ? html`<button type="button" part="sound-button" class="sound" lang=${this.#localize.lang} @click=${() => this.dispatchEvent(new SoundRequestEvent())}>
             <svg class="icon" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">
               <path d="M4 9.5h3.5L12 5.5v13l-4.5-4H4z" /><path d="M15.5 9a4.5 4.5 0 0 1 0 6M18 6.5a8 8 0 0 1 0 11" />
             </svg>
             <span>${sound}</span>
           </button>`
-        : nothing}
+          : nothing
+      }
     </div>`;
   }
 }

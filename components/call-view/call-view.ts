@@ -412,20 +412,24 @@ export class CallView extends StoreElement {
     const swapLabel = t('swap-views');
     return html`<div part="base" class=${classes} lang=${this.localize.lang} dir=${ifDefined(rtl)} @keydown=${this.#onKeyDown}>
       ${backdrop ? html`<div part=${dialingOverVideo ? 'backdrop' : 'main'} class="backdrop">${this.#tile(backdrop, 'main')}</div>` : nothing}
-      ${pip
-        ? html`<div part="pip">
+      ${
+        pip
+          ? html`<div part="pip">
             ${this.#tile(pip, 'pip')}
             <button type="button" part="swap-button" class="cover" aria-label=${swapLabel} title=${swapLabel} @click=${() => this.swapViews()}></button>
           </div>`
-        : nothing}
+          : nothing
+      }
       <div part="header">
         <div class="header-start"><slot name="header-start"></slot></div>
-        ${connected
-          ? html`<div part="timer" role="timer">
+        ${
+          connected
+            ? html`<div part="timer" role="timer">
               <span class="visually-hidden">${t('call-duration')}</span>
               ${formatDuration(Date.now() - v.connectedAt)}
             </div>`
-          : html`<span></span>`}
+            : html`<span></span>`
+        }
         <div class="header-end"><slot name="header-end"></slot></div>
       </div>
       <div class="content">${this.#renderContent(v)}</div>

@@ -45,7 +45,11 @@ export class DevicePicker extends StoreElement {
   static override styles = styles;
 
   /** Which lists to show, space-separated (default all three). */
-  @property({ converter: { fromAttribute: (v: string | null) => (v ?? '').split(/\s+/).filter((k): k is DeviceKind => (KINDS as string[]).includes(k)) } })
+  @property({
+    converter: {
+      fromAttribute: (v: string | null) => (v ?? '').split(/\s+/).filter((k): k is DeviceKind => (KINDS as string[]).includes(k)),
+    },
+  })
   kinds: DeviceKind[] = [...KINDS];
 
   /** The chosen deviceId per kind (`'default'` or absent: the system default). Updated when the user chooses. */
@@ -79,7 +83,8 @@ export class DevicePicker extends StoreElement {
           ${systemLabel ? t('device-default-named', { label: systemLabel }) : t('device-default')}
         </option>
         ${real.map(
-          (d, i) => html`<option value=${d.deviceId} ?selected=${chosen === d.deviceId}>${d.label || t('device-unnamed', { n: i + 1 })}</option>`,
+          (d, i) =>
+            html`<option value=${d.deviceId} ?selected=${chosen === d.deviceId}>${d.label || t('device-unnamed', { n: i + 1 })}</option>`,
         )}
       </select>
     </div>`;

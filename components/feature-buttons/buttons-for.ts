@@ -96,15 +96,33 @@ export function buttonsFor(p: Panel, fullScreen = false): ButtonSpec[] {
   const buttons: ButtonSpec[] = [];
   if (shown(FeatureButton.Microphone)) {
     const on = p.microphone;
-    buttons.push({ name: 'microphone', label: 'microphone', slot: on ? 'microphone' : 'microphone-off', pressed: on, title: on ? 'microphone-on' : 'microphone-off' });
+    buttons.push({
+      name: 'microphone',
+      label: 'microphone',
+      slot: on ? 'microphone' : 'microphone-off',
+      pressed: on,
+      title: on ? 'microphone-on' : 'microphone-off',
+    });
   }
   if (p.video && shown(FeatureButton.Camera)) {
     const on = p.camera;
-    buttons.push({ name: 'camera', label: 'camera', slot: on ? 'camera' : 'camera-off', pressed: on, title: on ? 'camera-on' : 'camera-off' });
+    buttons.push({
+      name: 'camera',
+      label: 'camera',
+      slot: on ? 'camera' : 'camera-off',
+      pressed: on,
+      title: on ? 'camera-on' : 'camera-off',
+    });
   }
   if (connected) {
     const on = !p.speakerMuted;
-    buttons.push({ name: 'speaker', label: 'speaker', slot: on ? 'speaker' : 'speaker-off', pressed: on, title: on ? 'speaker-on' : 'speaker-off' });
+    buttons.push({
+      name: 'speaker',
+      label: 'speaker',
+      slot: on ? 'speaker' : 'speaker-off',
+      pressed: on,
+      title: on ? 'speaker-on' : 'speaker-off',
+    });
   }
   if (p.video && p.camera && p.cameras > 1 && shown(FeatureButton.SwitchCamera)) {
     buttons.push({ name: 'switch-camera', label: 'switch-camera', slot: 'switch-camera' });
@@ -115,7 +133,11 @@ export function buttonsFor(p: Panel, fullScreen = false): ButtonSpec[] {
   }
   if (p.floatWindow) buttons.push({ name: 'minimize', label: 'minimize', slot: 'minimize' });
   if (p.fullScreenAllowed) {
-    buttons.push({ name: 'full-screen', label: fullScreen ? 'exit-full-screen' : 'full-screen', slot: fullScreen ? 'exit-full-screen' : 'full-screen' });
+    buttons.push({
+      name: 'full-screen',
+      label: fullScreen ? 'exit-full-screen' : 'full-screen',
+      slot: fullScreen ? 'exit-full-screen' : 'full-screen',
+    });
   }
   buttons.push({ name: 'hangup', label: 'hangup', slot: 'hangup' });
   return buttons;

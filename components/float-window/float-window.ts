@@ -22,7 +22,10 @@ interface FloatView {
 }
 
 function viewOf(s: CallState): FloatView {
-  const remote = s.members.find((m) => m.status === 'accepted' && m.stream && m.videoAvailable) ?? s.members.find((m) => m.status === 'accepted') ?? s.members[0];
+  const remote =
+    s.members.find((m) => m.status === 'accepted' && m.stream && m.videoAvailable) ??
+    s.members.find((m) => m.status === 'accepted') ??
+    s.members[0];
   const video = s.mediaType === CallMediaType.VIDEO && Boolean(remote?.stream && remote.videoAvailable);
   return {
     open: s.minimized && s.status !== CallStatus.IDLE,
@@ -207,7 +210,9 @@ export class FloatWindow extends StoreElement {
     const Sheet = (win as Window & typeof globalThis).CSSStyleSheet;
     const sheet = new Sheet();
     sheet.replaceSync(
-      FloatWindow.elementStyles.map((s) => (s instanceof CSSStyleSheet ? [...s.cssRules].map((r) => r.cssText).join('\n') : s.cssText)).join('\n'),
+      FloatWindow.elementStyles
+        .map((s) => (s instanceof CSSStyleSheet ? [...s.cssRules].map((r) => r.cssText).join('\n') : s.cssText))
+        .join('\n'),
     );
     root.adoptedStyleSheets = [sheet];
     doc.body.style.setProperty('margin', '0');
@@ -282,7 +287,9 @@ export class FloatWindow extends StoreElement {
   /** Requests go to the `<call-kit>` named by `call-kit` when this element is outside it. */
   #request(event: Event): void {
     const id = this.callKit;
-    const target = id ? ((this.getRootNode() as Document | ShadowRoot).getElementById?.(id) ?? this.ownerDocument.getElementById(id)) : null;
+    const target = id
+      ? ((this.getRootNode() as Document | ShadowRoot).getElementById?.(id) ?? this.ownerDocument.getElementById(id))
+      : null;
     (target && !target.contains(this) ? target : this).dispatchEvent(event);
   }
 
@@ -331,9 +338,11 @@ export class FloatWindow extends StoreElement {
         @click=${() => this.#restore()}
         @keydown=${pip ? undefined : this.#drag.keyDown}
       >
-        ${v.video
-          ? html`<video part="video" autoplay muted playsinline .srcObject=${v.stream}></video><span part="name">${v.name}</span>`
-          : html`<slot name="icon-restore">${restoreIcon}</slot><span part="timer" role="timer">${time}</span>`}
+        ${
+          v.video
+            ? html`<video part="video" autoplay muted playsinline .srcObject=${v.stream}></video><span part="name">${v.name}</span>`
+            : html`<slot name="icon-restore">${restoreIcon}</slot><span part="timer" role="timer">${time}</span>`
+        }
       </button>
       ${pip ? nothing : html`<span id="move-hint" class="visually-hidden">${t('float-window-move')}</span>`}
       <div part="controls">

@@ -181,7 +181,10 @@ export class IncomingBanner extends StoreElement {
     this.toggleState('video', Boolean(newest?.video));
     this.toggleState('waiting', Boolean(newest?.waiting));
     this.toggleState('multiple', calls.length > 1);
-    this.toggleState('connecting', calls.some((c) => c.connecting));
+    this.toggleState(
+      'connecting',
+      calls.some((c) => c.connecting),
+    );
     const stack = this.renderRoot.querySelector<HTMLElement>('[part~=stack]');
     if (stack && typeof stack.showPopover === 'function') {
       if (this.#raise && stack.matches(':popover-open')) stack.hidePopover();
@@ -248,7 +251,8 @@ export class IncomingBanner extends StoreElement {
     const calls = this.#calls.value;
     const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
     // The live region stays the same element in every state (it must exist to be announced).
-    return html`${calls.length
+    return html`${
+      calls.length
         ? html`<div
             part="stack"
             popover="manual"
@@ -263,7 +267,8 @@ export class IncomingBanner extends StoreElement {
               (c, i) => this.#renderBanner(c, i),
             )}
           </div>`
-        : nothing}
+        : nothing
+    }
       <div class="visually-hidden" role="status" aria-live="assertive" aria-atomic="true">${this.#announcer.text}</div>`;
   }
 
@@ -302,8 +307,9 @@ export class IncomingBanner extends StoreElement {
         <button type="button" part="button reject" class="reject" data-round aria-disabled=${ifDefined(busy)} aria-label=${reject} title=${reject} @click=${(e: MouseEvent) => this.#reject(call, e)}>
           <slot name="icon-reject">${icons.hangup}</slot>
         </button>
-        ${call.waiting
-          ? html`<button
+        ${
+          call.waiting
+            ? html`<button
               type="button"
               part="button end-accept"
               class="end-accept"
@@ -316,8 +322,9 @@ export class IncomingBanner extends StoreElement {
             >
               <slot name="icon-accept">${icons.accept}</slot>
             </button>`
-          : html`${call.video
-                ? html`<button
+            : html`${
+                call.video
+                  ? html`<button
                     type="button"
                     part="button accept-audio"
                     class="accept-audio"
@@ -329,7 +336,8 @@ export class IncomingBanner extends StoreElement {
                   >
                     <slot name="icon-accept-audio">${icons.acceptAudio}</slot>
                   </button>`
-                : nothing}
+                  : nothing
+              }
               <button
                 type="button"
                 part="button accept"
@@ -342,7 +350,8 @@ export class IncomingBanner extends StoreElement {
                 @click=${(e: MouseEvent) => this.#accept(call, false, e)}
               >
                 <slot name="icon-accept">${icons.accept}</slot>
-              </button>`}
+              </button>`
+        }
       </div>
     </div>`;
   }

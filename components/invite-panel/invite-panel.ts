@@ -92,8 +92,9 @@ export class InvitePanel extends StoreElement {
     const candidates = this.candidates.filter((c) => c.userId !== [...live][0] || !live.size);
     return html`<fieldset part="base" lang=${this.localize.lang} dir=${ifDefined(rtl)} @keydown=${this.#onKeydown}>
       <legend part="title">${t('invite-title')}</legend>
-      ${candidates.length
-        ? html`<ul part="list">
+      ${
+        candidates.length
+          ? html`<ul part="list">
             ${candidates.map((c) => {
               const inCall = live.has(c.userId);
               const checked = inCall || this.picked.has(c.userId);
@@ -111,7 +112,8 @@ export class InvitePanel extends StoreElement {
               </li>`;
             })}
           </ul>`
-        : html`<p part="status">${t('invite-empty')}</p>`}
+          : html`<p part="status">${t('invite-empty')}</p>`
+      }
       <p part="status" role="status">${full ? t('invite-limit', { max: this.max }) : picked.length ? t('invite-selected', { count: picked.length }) : ''}</p>
       <div part="actions">
         <button type="button" part="cancel" class="cancel" @click=${() => this.#cancel()}>${t('invite-cancel')}</button>

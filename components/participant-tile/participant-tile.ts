@@ -243,8 +243,9 @@ export class ParticipantTile extends StoreElement {
       class=${background ? 'has-background' : ''}
       ${styleProps({ '--_background-image': background })}
     >
-      ${video
-        ? html`<video
+      ${
+        video
+          ? html`<video
             part="video"
             autoplay
             playsinline
@@ -253,18 +254,23 @@ export class ParticipantTile extends StoreElement {
             data-fit=${fit}
             class=${picture ? '' : 'pending'}
           ></video>`
-        : nothing}
+          : nothing
+      }
       ${picture ? nothing : this.#renderAvatar(m, name)}
-      ${!m.isSelf && m.reconnecting
-        ? html`<span part="reconnecting" class="reconnecting" role="status">${this.localize.t('reconnecting')}</span>`
-        : nothing}
+      ${
+        !m.isSelf && m.reconnecting
+          ? html`<span part="reconnecting" class="reconnecting" role="status">${this.localize.t('reconnecting')}</span>`
+          : nothing
+      }
       ${!video && !m.isSelf && stream ? html`<audio autoplay .muted=${speakerMuted} .srcObject=${stream}></audio>` : nothing}
       <div class="label">
         <span part="name">${label}</span>
         <span part="status">${this.#renderStatus(m)}</span>
-        ${this.#joined(m) && m.audioAvailable
-          ? html`<span part="volume" class="volume" aria-hidden="true" ${styleProps({ '--_level': String(Math.min(100, Math.max(0, m.volume)) / 100) })}></span>`
-          : nothing}
+        ${
+          this.#joined(m) && m.audioAvailable
+            ? html`<span part="volume" class="volume" aria-hidden="true" ${styleProps({ '--_level': String(Math.min(100, Math.max(0, m.volume)) / 100) })}></span>`
+            : nothing
+        }
         ${this.#renderNetwork(m)}
       </div>
     </div>`;

@@ -59,10 +59,7 @@ export class SpeakerOutputMenu extends StoreElement {
   /** Whether the list is open (with the Popover API, follows the popover's toggles). */
   @state() private open = false;
 
-  readonly #speakers = this.select(
-    (s) => s.devices.filter((d) => d.kind === 'speaker'),
-    sameSpeakers,
-  );
+  readonly #speakers = this.select((s) => s.devices.filter((d) => d.kind === 'speaker'), sameSpeakers);
   readonly #current = this.select((s) => s.settings.speakerDeviceId);
 
   /** Move focus to the current output once the list is shown (without the Popover API). */

@@ -20,14 +20,22 @@ async function login(userID: string): Promise<void> {
   const response = await fetch(`/ck/dev-usersig?user=${encodeURIComponent(userID)}`);
   if (!response.ok) throw new Error(`no userSig (HTTP ${response.status})`);
   const { sdkAppId, userSig } = (await response.json()) as { sdkAppId: number; userSig: string };
-  await callKit.init({ SDKAppID: sdkAppId, userID, userSig, server: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ck` });
+  await callKit.init({
+    SDKAppID: sdkAppId,
+    userID,
+    userSig,
+    server: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ck`,
+  });
   $('login').hidden = true;
   $('call').hidden = false;
   status.textContent = `Logged in as ${userID}.`;
 }
 
 const call = (type: CallMediaType) => {
-  const userIDList = $<HTMLInputElement>('callee').value.split(',').map((s) => s.trim()).filter(Boolean);
+  const userIDList = $<HTMLInputElement>('callee')
+    .value.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   callKit.calls({ userIDList, type }).catch((error: Error) => (status.textContent = error.message));
 };
 

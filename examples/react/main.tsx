@@ -25,7 +25,12 @@ function App() {
       const response = await fetch(`/ck/dev-usersig?user=${encodeURIComponent(userID)}`);
       if (!response.ok) throw new Error(`no userSig (HTTP ${response.status})`);
       const { sdkAppId, userSig } = (await response.json()) as { sdkAppId: number; userSig: string };
-      await callKit.init({ SDKAppID: sdkAppId, userID, userSig, server: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ck` });
+      await callKit.init({
+        SDKAppID: sdkAppId,
+        userID,
+        userSig,
+        server: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ck`,
+      });
       setLoggedIn(true);
       setStatus(`Logged in as ${userID}.`);
     } catch (error) {
@@ -33,7 +38,10 @@ function App() {
     }
   };
   const call = (type: CallMediaType) => {
-    const userIDList = callee.split(',').map((s) => s.trim()).filter(Boolean);
+    const userIDList = callee
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     callKit.calls({ userIDList, type }).catch((error: Error) => setStatus(error.message));
   };
   const onStatusChanged = (event: KitEventMap['ck-status-changed']) => {
@@ -57,7 +65,14 @@ function App() {
       ) : (
         <form onSubmit={(e) => void login(e)}>
           <label>
-            User ID <input value={userID} onChange={(e) => setUserID(e.target.value.trim())} required pattern="[A-Za-z0-9_\-]{1,64}" autoComplete="username" />
+            User ID{' '}
+            <input
+              value={userID}
+              onChange={(e) => setUserID(e.target.value.trim())}
+              required
+              pattern="[A-Za-z0-9_\-]{1,64}"
+              autoComplete="username"
+            />
           </label>
           <button type="submit">Log in</button>
         </form>

@@ -119,9 +119,19 @@ export class CallKit extends EventTarget {
         stayReachable: valid.stayReachable,
       }),
       INIT_TIMEOUT_MS,
-      () => new CallKitError(ErrorCode.CONNECTION_FAILED, `the ${engine.name} engine did not finish logging in within ${INIT_TIMEOUT_MS} ms`, 'login-timeout'),
+      () =>
+        new CallKitError(
+          ErrorCode.CONNECTION_FAILED,
+          `the ${engine.name} engine did not finish logging in within ${INIT_TIMEOUT_MS} ms`,
+          'login-timeout',
+        ),
     ).then(() => {
-      this.#store.dispatch({ type: 'login', userId: valid.userID, name: self.userId === valid.userID ? self.name : undefined, avatar: self.userId === valid.userID ? self.avatar : undefined });
+      this.#store.dispatch({
+        type: 'login',
+        userId: valid.userID,
+        name: self.userId === valid.userID ? self.name : undefined,
+        avatar: self.userId === valid.userID ? self.avatar : undefined,
+      });
     });
     this.#initializing = run;
     try {
@@ -166,7 +176,8 @@ export class CallKit extends EventTarget {
   #unwatchPageHide(): void {
     const listener = this.#pageHide;
     this.#pageHide = null;
-    if (listener) (globalThis as { removeEventListener?: (type: string, fn: () => void) => void }).removeEventListener?.('pagehide', listener);
+    if (listener)
+      (globalThis as { removeEventListener?: (type: string, fn: () => void) => void }).removeEventListener?.('pagehide', listener);
   }
 
   /**
@@ -290,7 +301,8 @@ export class CallKit extends EventTarget {
     const state = this.#store.getState();
     const ringingNow = isRingingForMe(state);
     if (callId !== undefined && !(ringingNow && state.callId === callId)) {
-      if (!state.incoming.some((c) => c.callId === callId)) throw new CallKitError(ErrorCode.INVALID_STATE, `there is no incoming call ${callId}`);
+      if (!state.incoming.some((c) => c.callId === callId))
+        throw new CallKitError(ErrorCode.INVALID_STATE, `there is no incoming call ${callId}`);
       await engine.reject({ callId });
       this.#store.dispatch({ type: 'incoming-remove', callId });
       return;
@@ -350,7 +362,11 @@ export class CallKit extends EventTarget {
       throw this.#failed(error);
     }
     const state = this.#store.getState();
-    this.#store.dispatch({ type: 'self-media', audio: true, video: state.mediaType === CallMediaType.VIDEO && Boolean(state.self.stream?.getVideoTracks().length) });
+    this.#store.dispatch({
+      type: 'self-media',
+      audio: true,
+      video: state.mediaType === CallMediaType.VIDEO && Boolean(state.self.stream?.getVideoTracks().length),
+    });
   }
 
   /**
@@ -363,7 +379,8 @@ export class CallKit extends EventTarget {
     if (typeof groupID !== 'string' || groupID.length < 1 || groupID.length > 64) {
       throw invalidParameter('groupID must be a string of 1-64 characters');
     }
-    if (!engine.queryGroupCall) throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine cannot query group calls`, 'not-supported');
+    if (!engine.queryGroupCall)
+      throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine cannot query group calls`, 'not-supported');
     const call = await engine.queryGroupCall(groupID);
     this.#store.dispatch({ type: 'group-call', groupId: groupID, call });
     return call;
@@ -439,7 +456,8 @@ export class CallKit extends EventTarget {
    * signed for longer than its maximum (7 days by default).
    */
   async renewUserSig(userSig: string): Promise<void> {
-    if (typeof userSig !== 'string' || userSig === '') throw new CallKitError(ErrorCode.INVALID_PARAMETER, 'userSig must be a non-empty string');
+    if (typeof userSig !== 'string' || userSig === '')
+      throw new CallKitError(ErrorCode.INVALID_PARAMETER, 'userSig must be a non-empty string');
     const engine = this.#requireEngine();
     if (!engine.renewUserSig) throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine cannot renew a userSig`, 'not-supported');
     await engine.renewUserSig(userSig);

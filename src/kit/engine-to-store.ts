@@ -115,7 +115,10 @@ export class EngineToStore {
       groupId: entry.groupId || undefined,
       members: entry.members,
     });
-    this.#store.dispatch({ type: 'tip', tip: { key: entry.mediaType === CallMediaType.VIDEO ? 'callee-calling-video-message' : 'callee-calling-audio-message' } });
+    this.#store.dispatch({
+      type: 'tip',
+      tip: { key: entry.mediaType === CallMediaType.VIDEO ? 'callee-calling-video-message' : 'callee-calling-audio-message' },
+    });
   }
 
   /** Listens to `engine`; returns what stops listening. */
@@ -146,10 +149,25 @@ export class EngineToStore {
       this.#endedByMe = false;
       if (e.role === CallRole.CALLEE) {
         // We joined a running call: it is a group call from the start.
-        d({ type: 'call-start', role: CallRole.CALLEE, callId: e.callId, mediaType: e.mediaType, callerId: '', groupId: e.groupID, members: e.members });
+        d({
+          type: 'call-start',
+          role: CallRole.CALLEE,
+          callId: e.callId,
+          mediaType: e.mediaType,
+          callerId: '',
+          groupId: e.groupID,
+          members: e.members,
+        });
         return;
       }
-      d({ type: 'call-start', role: CallRole.CALLER, callId: e.callId, mediaType: e.mediaType, callerId: this.#store.getState().self.userId, members: e.members });
+      d({
+        type: 'call-start',
+        role: CallRole.CALLER,
+        callId: e.callId,
+        mediaType: e.mediaType,
+        callerId: this.#store.getState().self.userId,
+        members: e.members,
+      });
       d({ type: 'tip', tip: { key: e.members.length > 1 ? 'wait-to-be-called' : 'caller-calling-message' } });
     });
     on('onCallBegin', (e) => {

@@ -18,7 +18,10 @@ interface NotificationLike {
 }
 type NotificationCtor = {
   readonly permission: string;
-  new (title: string, options?: { body?: string; tag?: string; icon?: string; requireInteraction?: boolean; lang?: string }): NotificationLike;
+  new (
+    title: string,
+    options?: { body?: string; tag?: string; icon?: string; requireInteraction?: boolean; lang?: string },
+  ): NotificationLike;
 };
 
 const displayName = (c: IncomingCall) => c.callerName || c.callerId;
@@ -45,7 +48,10 @@ export class IncomingAlerts {
     }
     // The app changed the title meanwhile: that is the one to restore.
     if (this.#savedTitle === null || doc.title !== this.#shownTitle) this.#savedTitle = doc.title;
-    this.#shownTitle = translate(state.settings.language, 'tab-title-incoming', { name: displayName(newest), count: state.incoming.length });
+    this.#shownTitle = translate(state.settings.language, 'tab-title-incoming', {
+      name: displayName(newest),
+      count: state.incoming.length,
+    });
     doc.title = this.#shownTitle;
   }
 
@@ -70,11 +76,18 @@ export class IncomingAlerts {
     for (const call of state.incoming) {
       if (before.has(call.callId) || this.#notes.has(call.callId)) continue;
       const lang = state.settings.language;
-      const title = translate(lang, call.mediaType === CallMediaType.VIDEO ? 'incoming-video-call-from' : 'incoming-audio-call-from', { name: displayName(call) });
+      const title = translate(lang, call.mediaType === CallMediaType.VIDEO ? 'incoming-video-call-from' : 'incoming-audio-call-from', {
+        name: displayName(call),
+      });
       const icon = safeImageUrl(call.callerAvatar);
       let note: NotificationLike;
       try {
-        note = new Ctor(title, { body: translate(lang, 'notification-body'), tag: `callkit-${call.callId}`, requireInteraction: true, ...(icon ? { icon } : {}) });
+        note = new Ctor(title, {
+          body: translate(lang, 'notification-body'),
+          tag: `callkit-${call.callId}`,
+          requireInteraction: true,
+          ...(icon ? { icon } : {}),
+        });
       } catch {
         continue; // e.g. a browser that only allows notifications from a service worker
       }

@@ -76,7 +76,8 @@ export class KitEffects {
     } else if (state.settings.muteMode !== previous.settings.muteMode || state.incoming !== previous.incoming) {
       this.#updateRingtone(state);
     }
-    if (state.incoming !== previous.incoming || state.settings.language !== previous.settings.language) this.#alerts.update(state, previous);
+    if (state.incoming !== previous.incoming || state.settings.language !== previous.settings.language)
+      this.#alerts.update(state, previous);
     if (state.minimized !== previous.minimized) {
       this.#host.callbacks().onMinimized?.(previous.minimized, state.minimized);
       this.#host.emit('ck-minimized-changed', { minimized: state.minimized });

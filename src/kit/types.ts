@@ -95,4 +95,10 @@ export interface KitEventMap {
   /** The call UI was minimized (`minimized: true`) or restored. */
   'ck-minimized-changed': CustomEvent<{ minimized: boolean }>;
 }
-export const KIT_EVENTS: readonly (keyof KitEventMap)[] = ['ck-status-changed', 'ck-call-ended', 'ck-error', 'ck-kicked-out', 'ck-minimized-changed'];
+export const KIT_EVENTS: readonly (keyof KitEventMap)[] = [
+  'ck-status-changed',
+  'ck-call-ended',
+  'ck-error',
+  'ck-kicked-out',
+  'ck-minimized-changed',
+];

@@ -1,5 +1,14 @@
 /** Argument validation for the public `callKit` API: every bad argument throws a typed CallKitError. */
-import { CallMediaType, FeatureButton, LayoutMode, MAX_INVITEES, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S, VideoDisplayMode, VideoResolution } from '../constants.js';
+import {
+  CallMediaType,
+  FeatureButton,
+  LayoutMode,
+  MAX_INVITEES,
+  MAX_RING_TIMEOUT_S,
+  MIN_RING_TIMEOUT_S,
+  VideoDisplayMode,
+  VideoResolution,
+} from '../constants.js';
 import type { CallEngine } from '../engine/types.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
 
@@ -165,7 +174,8 @@ export function validateJoinParams(value: unknown): string {
 type DeviceType = 'camera' | 'microphone' | 'speaker';
 
 export function validateDeviceKind(value: unknown): DeviceType {
-  if (value !== 'camera' && value !== 'microphone' && value !== 'speaker') throw invalidParameter("deviceType must be 'camera', 'microphone' or 'speaker'");
+  if (value !== 'camera' && value !== 'microphone' && value !== 'speaker')
+    throw invalidParameter("deviceType must be 'camera', 'microphone' or 'speaker'");
   return value;
 }
 
@@ -179,8 +189,10 @@ export function validateSwitchDevice(value: unknown): { deviceType: DeviceType; 
 export function validateSelfInfo(value: unknown): { name: string | undefined; avatar: string | undefined } {
   const p = requireObject(value, 'setSelfInfo() params');
   const name = p.nickName ?? p.name;
-  if (name !== undefined && (typeof name !== 'string' || name.length > 64)) throw invalidParameter('nickName must be a string of at most 64 characters');
-  if (p.avatar !== undefined && (typeof p.avatar !== 'string' || p.avatar.length > 2048)) throw invalidParameter('avatar must be a URL string');
+  if (name !== undefined && (typeof name !== 'string' || name.length > 64))
+    throw invalidParameter('nickName must be a string of at most 64 characters');
+  if (p.avatar !== undefined && (typeof p.avatar !== 'string' || p.avatar.length > 2048))
+    throw invalidParameter('avatar must be a URL string');
   return { name: name as string | undefined, avatar: p.avatar as string | undefined };
 }
 

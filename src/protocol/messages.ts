@@ -160,16 +160,7 @@ export const MediaTypeSchema = v.picklist(['audio', 'video']);
 export type MediaType = v.InferOutput<typeof MediaTypeSchema>;
 
 /** Member states kept by the server for each call member. */
-export const MemberStateSchema = v.picklist([
-  'ringing',
-  'accepted',
-  'rejected',
-  'busy',
-  'no-response',
-  'unavailable',
-  'cancelled',
-  'left',
-]);
+export const MemberStateSchema = v.picklist(['ringing', 'accepted', 'rejected', 'busy', 'no-response', 'unavailable', 'cancelled', 'left']);
 export type MemberState = v.InferOutput<typeof MemberStateSchema>;
 
 /** Why a call ended for the one who receives `call-ended`. */
@@ -433,9 +424,7 @@ export function encode<M extends { v: number }>(message: Outgoing<M>): string {
   return JSON.stringify({ v: PROTOCOL_VERSION, ...message });
 }
 
-export type ParseResult<T> =
-  | { ok: true; message: T }
-  | { ok: false; code: ErrorCode; message: string; field?: string; id?: string };
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; code: ErrorCode; message: string; field?: string; id?: string };
 
 /** Depth of nested objects/arrays; deeply nested input is refused before schema work. */
 function depthOf(value: unknown, limit: number, depth = 0): number {
@@ -448,11 +437,7 @@ function depthOf(value: unknown, limit: number, depth = 0): number {
   return max;
 }
 
-function parseWith<T>(
-  schema: v.GenericSchema<unknown, T>,
-  types: readonly string[] | null,
-  raw: string,
-): ParseResult<T> {
+function parseWith<T>(schema: v.GenericSchema<unknown, T>, types: readonly string[] | null, raw: string): ParseResult<T> {
   if (raw.length > MAX_FRAME_BYTES) return { ok: false, code: 'invalid-message', message: 'frame too large' };
   let data: unknown;
   try {

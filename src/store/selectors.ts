@@ -79,7 +79,12 @@ export function sameBannerCalls(a: readonly BannerCall[], b: readonly BannerCall
     a.every((c, i) => {
       const d = b[i]!;
       return (
-        c.callId === d.callId && c.name === d.name && c.avatar === d.avatar && c.video === d.video && c.waiting === d.waiting && c.connecting === d.connecting
+        c.callId === d.callId &&
+        c.name === d.name &&
+        c.avatar === d.avatar &&
+        c.video === d.video &&
+        c.waiting === d.waiting &&
+        c.connecting === d.connecting
       );
     })
   );

@@ -104,9 +104,9 @@ export function reduce(state: CallState, action: Action): CallState {
       return { ...state, self: patchMember(state.self, { name: action.name, avatar: action.avatar }) };
     case 'call-start': {
       // The server's member lists include us; we are `self`, never a remote member.
-      const members = action.members.filter((m) => m.userId !== state.self.userId).map((m) =>
-        member(m.userId, false, { name: m.name ?? '', avatar: m.avatar ?? '', status: m.status ?? 'ringing' }),
-      );
+      const members = action.members
+        .filter((m) => m.userId !== state.self.userId)
+        .map((m) => member(m.userId, false, { name: m.name ?? '', avatar: m.avatar ?? '', status: m.status ?? 'ringing' }));
       return {
         ...state,
         status: CallStatus.CALLING,
@@ -150,7 +150,11 @@ export function reduce(state: CallState, action: Action): CallState {
       const existing = state.members.find((m) => m.userId === action.userId);
       const patch = { name: action.name, avatar: action.avatar, status: action.status };
       if (existing) return mapMembers(state, (m) => (m.userId === action.userId ? patchMember(m, patch) : m));
-      const added = member(action.userId, false, { name: action.name ?? '', avatar: action.avatar ?? '', status: action.status ?? 'ringing' });
+      const added = member(action.userId, false, {
+        name: action.name ?? '',
+        avatar: action.avatar ?? '',
+        status: action.status ?? 'ringing',
+      });
       const members = [...state.members, added];
       return { ...state, members, isGroup: state.isGroup || members.length > 1 };
     }
@@ -182,7 +186,9 @@ export function reduce(state: CallState, action: Action): CallState {
         return q === undefined ? m : patchMember(m, { networkQuality: q });
       });
     case 'member-reconnecting':
-      return mapMembers(state, (m) => (m.userId === action.userId && !m.isSelf ? patchMember(m, { reconnecting: action.reconnecting }) : m));
+      return mapMembers(state, (m) =>
+        m.userId === action.userId && !m.isSelf ? patchMember(m, { reconnecting: action.reconnecting }) : m,
+      );
     case 'tip':
       return { ...state, tip: action.tip };
     case 'toast':
@@ -200,7 +206,9 @@ export function reduce(state: CallState, action: Action): CallState {
     case 'incoming-add': {
       // The same invitation again (re-sent after a reconnect) keeps its place in the order.
       const known = state.incoming.some((c) => c.callId === action.call.callId);
-      const incoming = known ? state.incoming.map((c) => (c.callId === action.call.callId ? action.call : c)) : [...state.incoming, action.call];
+      const incoming = known
+        ? state.incoming.map((c) => (c.callId === action.call.callId ? action.call : c))
+        : [...state.incoming, action.call];
       return { ...state, incoming };
     }
     case 'answering':

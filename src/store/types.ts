@@ -1,12 +1,4 @@
-import type {
-  CallMediaType,
-  CallRole,
-  CallStatus,
-  FeatureButton,
-  LayoutMode,
-  VideoDisplayMode,
-  VideoResolution,
-} from '../constants.js';
+import type { CallMediaType, CallRole, CallStatus, FeatureButton, LayoutMode, VideoDisplayMode, VideoResolution } from '../constants.js';
 import type { ConnectionState, DeviceInfo, GroupCallInfo, MemberStatus } from '../engine/types.js';
 
 /** One person in the call as the UI shows them. Unchanged members keep their object identity. */
@@ -56,7 +48,12 @@ export interface IncomingCall {
   /** A group call (a group id, or more than one other member). */
   readonly isGroup: boolean;
   /** Everyone in the call as the invitation listed them (used when it becomes the current call). */
-  readonly members: readonly { readonly userId: string; readonly name?: string; readonly avatar?: string; readonly status?: MemberStatus }[];
+  readonly members: readonly {
+    readonly userId: string;
+    readonly name?: string;
+    readonly avatar?: string;
+    readonly status?: MemberStatus;
+  }[];
   /** `Date.now()` when it arrived. */
   readonly receivedAt: number;
 }

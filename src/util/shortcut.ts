@@ -60,7 +60,8 @@ export function parseShortcut(text: string | null | undefined): Shortcut | null 
  * (`KeyA`, `Digit1`), since Alt or Shift change `key` on many layouts (Alt+Shift+A types `Å` on a Mac).
  */
 export function matchesShortcut(shortcut: Shortcut, e: KeyLike): boolean {
-  if (e.altKey !== shortcut.alt || e.ctrlKey !== shortcut.ctrl || e.metaKey !== shortcut.meta || e.shiftKey !== shortcut.shift) return false;
+  if (e.altKey !== shortcut.alt || e.ctrlKey !== shortcut.ctrl || e.metaKey !== shortcut.meta || e.shiftKey !== shortcut.shift)
+    return false;
   const { key } = shortcut;
   if (/^[A-Z]$/.test(key) && e.code === `Key${key}`) return true;
   if (/^[0-9]$/.test(key) && e.code === `Digit${key}`) return true;

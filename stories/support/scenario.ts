@@ -68,7 +68,10 @@ export async function ringing(options: SceneOptions & { video?: boolean } = {}):
 export async function outgoing(options: SceneOptions & { video?: boolean; count?: number; accepted?: number } = {}): Promise<Scene> {
   const scene = await newScene(options);
   const people = PEOPLE.slice(0, options.count ?? 1);
-  await scene.kit.calls({ userIDList: people.map((p) => p.userId), type: options.video === false ? CallMediaType.AUDIO : CallMediaType.VIDEO });
+  await scene.kit.calls({
+    userIDList: people.map((p) => p.userId),
+    type: options.video === false ? CallMediaType.AUDIO : CallMediaType.VIDEO,
+  });
   for (const p of people.slice(0, options.accepted ?? 0)) scene.engine.remoteAccept(p.userId, { name: p.name });
   return scene;
 }

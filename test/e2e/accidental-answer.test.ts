@@ -59,7 +59,12 @@ describe('an incoming call while typing', { concurrency: 1 }, () => {
       assert.equal(await alice.evaluate(() => window.callKit.store.getState().status), 'calling', 'alice still waits');
       // The call was announced, with the way to reach it.
       await until(
-        () => bob.getByRole('status').filter({ hasText: 'Press Alt+Shift+A to go to the call' }).count().then((n) => n > 0),
+        () =>
+          bob
+            .getByRole('status')
+            .filter({ hasText: 'Press Alt+Shift+A to go to the call' })
+            .count()
+            .then((n) => n > 0),
         'the live region names the shortcut',
       );
 

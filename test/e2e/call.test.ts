@@ -58,7 +58,10 @@ async function ringAndAccept(caller: Page, callee: Page, calleeId: string, type:
 
 describe('1v1 call', { concurrency: 1 }, () => {
   test('accept: video and audio flow both ways; hang-up returns both to idle and releases everything', async () => {
-    const { context, pages: [alice, bob] } = await pair(['alice1', 'bob1']);
+    const {
+      context,
+      pages: [alice, bob],
+    } = await pair(['alice1', 'bob1']);
     await dial(alice, 'bob1');
     const banner = bob.getByRole('alertdialog');
     await banner.waitFor({ timeout: 15_000 });
@@ -72,10 +75,15 @@ describe('1v1 call', { concurrency: 1 }, () => {
     await waitStatus(alice, 'connected');
     await assertReceivingMedia(alice, 'alice');
     await assertReceivingMedia(bob, 'bob');
-    for (const [page, other] of [[alice, 'bob1'], [bob, 'alice1']] as const) {
+    for (const [page, other] of [
+      [alice, 'bob1'],
+      [bob, 'alice1'],
+    ] as const) {
       const view = await page.evaluate(() => window.callKit.store.getState().members.map((m) => m.userId));
       assert.deepEqual(view, [other], 'a 1v1 call shows exactly the other side');
-      const statuses = await page.evaluate(() => window.demoLog.filter((e) => e.type === 'ck-status-changed').map((e) => (e.detail as { newStatus: string }).newStatus));
+      const statuses = await page.evaluate(() =>
+        window.demoLog.filter((e) => e.type === 'ck-status-changed').map((e) => (e.detail as { newStatus: string }).newStatus),
+      );
       assert.equal(statuses.at(-1), 'calling-c2c-video');
     }
     assert.equal(await alice.locator('participant-tile').count(), 2, 'two tiles: remote large, local small');
@@ -90,7 +98,10 @@ describe('1v1 call', { concurrency: 1 }, () => {
   });
 
   test('hang up from the callee side', async () => {
-    const { context, pages: [alice, bob] } = await pair(['alice2', 'bob2']);
+    const {
+      context,
+      pages: [alice, bob],
+    } = await pair(['alice2', 'bob2']);
     await ringAndAccept(alice, bob, 'bob2', 'audio');
     await assertReceivingMedia(alice, 'alice', false);
     await assertReceivingMedia(bob, 'bob', false);
@@ -104,7 +115,10 @@ describe('1v1 call', { concurrency: 1 }, () => {
   });
 
   test('reject: the caller is told the callee declined; both idle', async () => {
-    const { context, pages: [alice, bob] } = await pair(['alice3', 'bob3']);
+    const {
+      context,
+      pages: [alice, bob],
+    } = await pair(['alice3', 'bob3']);
     await dial(alice, 'bob3');
     await bob.getByRole('alertdialog').waitFor();
     await button(bob, LABEL.reject).click();
@@ -117,7 +131,10 @@ describe('1v1 call', { concurrency: 1 }, () => {
   });
 
   test('the caller cancels while it rings', async () => {
-    const { context, pages: [alice, bob] } = await pair(['alice4', 'bob4']);
+    const {
+      context,
+      pages: [alice, bob],
+    } = await pair(['alice4', 'bob4']);
     await dial(alice, 'bob4');
     await bob.getByRole('alertdialog').waitFor();
     await button(alice, LABEL.hangup).click();
@@ -131,7 +148,10 @@ describe('1v1 call', { concurrency: 1 }, () => {
   });
 
   test('busy: a third user calling someone in a call gets busy; the call goes on', async () => {
-    const { context, pages: [alice, bob, carol] } = await pair(['alice5', 'bob5', 'carol5']);
+    const {
+      context,
+      pages: [alice, bob, carol],
+    } = await pair(['alice5', 'bob5', 'carol5']);
     await ringAndAccept(alice, bob, 'bob5');
     await dial(carol, 'bob5');
     await waitStatus(carol, 'idle');
@@ -147,24 +167,44 @@ describe('1v1 call', { concurrency: 1 }, () => {
   });
 
   test('camera off shows the avatar on the other side; microphone off is reported', async () => {
-    const { context, pages: [alice, bob] } = await pair(['alice6', 'bob6']);
+    const {
+      context,
+      pages: [alice, bob],
+    } = await pair(['alice6', 'bob6']);
     await ringAndAccept(alice, bob, 'bob6');
     await assertReceivingMedia(bob, 'bob');
     await until(() => bob.evaluate(() => window.callKit.store.getState().members[0]?.videoAvailable === true), 'bob sees alice video');
     await button(alice, LABEL.camera).click();
-    await until(() => bob.evaluate(() => window.callKit.store.getState().members[0]?.videoAvailable === false), 'bob is told the camera is off');
+    await until(
+      () => bob.evaluate(() => window.callKit.store.getState().members[0]?.videoAvailable === false),
+      'bob is told the camera is off',
+    );
     const tile = bob.locator('participant-tile').filter({ hasText: 'alice6' }).first();
     await tile.locator('[part~="avatar"]').waitFor({ state: 'visible' });
-    assert.equal(await alice.evaluate(() => (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.filter((t) => t.kind === 'video' && t.readyState === 'live').length), 0, "alice's camera is really off");
+    assert.equal(
+      await alice.evaluate(
+        () =>
+          (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.filter((t) => t.kind === 'video' && t.readyState === 'live')
+            .length,
+      ),
+      0,
+      "alice's camera is really off",
+    );
     await button(alice, LABEL.microphone).click();
-    await until(() => bob.evaluate(() => window.callKit.store.getState().members[0]?.audioAvailable === false), 'bob is told the microphone is off');
+    await until(
+      () => bob.evaluate(() => window.callKit.store.getState().members[0]?.audioAvailable === false),
+      'bob is told the microphone is off',
+    );
     await button(bob, LABEL.hangup).click();
     await waitStatus(alice, 'idle');
     await context.close();
   });
 
   test('two tabs of one user both ring; accepting on one stops the other', async () => {
-    const { context, pages: [alice, bobTab1, bobTab2] } = await pair(['alice7', 'bob7', 'bob7']);
+    const {
+      context,
+      pages: [alice, bobTab1, bobTab2],
+    } = await pair(['alice7', 'bob7', 'bob7']);
     await dial(alice, 'bob7');
     await bobTab1.getByRole('alertdialog').waitFor();
     await bobTab2.getByRole('alertdialog').waitFor();

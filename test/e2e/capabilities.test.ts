@@ -61,7 +61,10 @@ describe('a page without RTCPeerConnection', { concurrency: 1 }, () => {
     // Alice calls bob: bob's page declines instead of ringing; alice reads why.
     await alice.evaluate(() => window.callKit.calls({ userIDList: ['bob'], type: 2 }));
     await until(
-      () => alice.evaluate(() => window.demoLog.some((e) => e.type === 'ck-call-ended' && (e.detail as { cause: string }).cause === 'unsupported')),
+      () =>
+        alice.evaluate(() =>
+          window.demoLog.some((e) => e.type === 'ck-call-ended' && (e.detail as { cause: string }).cause === 'unsupported'),
+        ),
       'alice: the call ended with cause unsupported',
     );
     await alice.waitForFunction(() => window.callKit.store.getState().toast?.key === 'other-side-unsupported', null, { timeout: 5_000 });
@@ -101,10 +104,12 @@ describe('Tencent unreachable', { concurrency: 1 }, () => {
       await page.waitForFunction(() => Boolean(window.callKit));
       const outcome = await page.evaluate(async () => {
         const started = performance.now();
-        const result = await window.callKit.init({ engine: 'tencent', SDKAppID: 1400000001, userID: 'alice', userSig: 'not-reachable-anyway' }).then(
-          () => null,
-          (e: { code: number; reason?: string; name: string }) => ({ code: e.code, reason: e.reason, name: e.name }),
-        );
+        const result = await window.callKit
+          .init({ engine: 'tencent', SDKAppID: 1400000001, userID: 'alice', userSig: 'not-reachable-anyway' })
+          .then(
+            () => null,
+            (e: { code: number; reason?: string; name: string }) => ({ code: e.code, reason: e.reason, name: e.name }),
+          );
         return { result, ms: performance.now() - started, loggedIn: window.callKit.store.getState().loggedIn };
       });
       assert.deepEqual(outcome.result, { code: 10021, reason: 'login-timeout', name: 'CallKitError' });

@@ -70,14 +70,30 @@ export async function snapshot(page: Page): Promise<Snapshot> {
     }
     const engine = window.callKit.engine as unknown as Record<symbol, { state(): Record<string, unknown> } | undefined> | null;
     const count = (root: Document | ShadowRoot): number =>
-      [...root.querySelectorAll('*')].reduce((n, el) => n + (el.tagName.includes('-') ? 1 : 0) + (el.shadowRoot ? count(el.shadowRoot) : 0), 0);
-    return { listeners: w.__listeners(), storeSubscriptions: w.__subs.live, engine: engine?.[Symbol.for('callkit-elements.webrtc-engine.debug')]?.state() ?? {}, kitElements: count(document) };
+      [...root.querySelectorAll('*')].reduce(
+        (n, el) => n + (el.tagName.includes('-') ? 1 : 0) + (el.shadowRoot ? count(el.shadowRoot) : 0),
+        0,
+      );
+    return {
+      listeners: w.__listeners(),
+      storeSubscriptions: w.__subs.live,
+      engine: engine?.[Symbol.for('callkit-elements.webrtc-engine.debug')]?.state() ?? {},
+      kitElements: count(document),
+    };
   });
   return { pcsCreated: s.pcs, openPcs: s.openPcs, liveTracks: s.liveTracks, ...rest };
 }
 
 /** The engine counters that must be back to their idle values after a call. */
-export const ENGINE_COUNTERS = ['peers', 'localTracks', 'timers', 'audioContexts', 'pendingRequests', 'listeners', 'heldInvitations'] as const;
+export const ENGINE_COUNTERS = [
+  'peers',
+  'localTracks',
+  'timers',
+  'audioContexts',
+  'pendingRequests',
+  'listeners',
+  'heldInvitations',
+] as const;
 
 /**
  * What differs from idle. `ui: false` skips the kit's custom elements and store subscriptions: after a
@@ -89,7 +105,8 @@ export function leaks(base: Snapshot, now: Snapshot, ui = true): string[] {
   if (now.openPcs !== 0) out.push(`openPcs ${now.openPcs}`);
   if (now.liveTracks !== 0) out.push(`liveTracks ${now.liveTracks}`);
   if (now.listeners !== base.listeners) out.push(`listeners ${base.listeners} -> ${now.listeners}`);
-  if (ui && now.storeSubscriptions !== base.storeSubscriptions) out.push(`store subscriptions ${base.storeSubscriptions} -> ${now.storeSubscriptions}`);
+  if (ui && now.storeSubscriptions !== base.storeSubscriptions)
+    out.push(`store subscriptions ${base.storeSubscriptions} -> ${now.storeSubscriptions}`);
   if (ui && now.kitElements !== base.kitElements) out.push(`custom elements ${base.kitElements} -> ${now.kitElements}`);
   for (const k of ENGINE_COUNTERS) {
     if (typeof now.engine[k] !== 'number') out.push(`engine.${k} missing from debugState()`);
@@ -135,7 +152,8 @@ export function unseen(base: Snapshot, during: Snapshot): string[] {
   if (during.openPcs !== 1) out.push(`openPcs ${during.openPcs} (expected 1)`);
   if (during.liveTracks < 2) out.push(`liveTracks ${during.liveTracks} (expected >= 2)`);
   if (during.kitElements <= base.kitElements) out.push(`kit elements ${base.kitElements} -> ${during.kitElements}`);
-  if (during.storeSubscriptions <= base.storeSubscriptions) out.push(`store subscriptions ${base.storeSubscriptions} -> ${during.storeSubscriptions}`);
+  if (during.storeSubscriptions <= base.storeSubscriptions)
+    out.push(`store subscriptions ${base.storeSubscriptions} -> ${during.storeSubscriptions}`);
   if (typeof during.engine.peers !== 'number' || during.engine.peers < 1) out.push(`engine.peers ${String(during.engine.peers)}`);
   return out;
 }
@@ -161,7 +179,10 @@ export async function churn(
     const t1 = Date.now();
     await callee.evaluate(() => window.callKit.accept());
     await Promise.all([waitStatus(caller, 'connected'), waitStatus(callee, 'connected')]);
-    await until(async () => (await mediaStats(caller)).framesDecoded > 0 && (await mediaStats(callee)).framesDecoded > 0, `call ${index}: frames decoded on both sides`);
+    await until(
+      async () => (await mediaStats(caller)).framesDecoded > 0 && (await mediaStats(callee)).framesDecoded > 0,
+      `call ${index}: frames decoded on both sides`,
+    );
     const t2 = Date.now();
     const during: [Snapshot, Snapshot] = [await snapshot(caller), await snapshot(callee)];
     const blind = [...unseen(base[0], during[0]).map((l) => `caller ${l}`), ...unseen(base[1], during[1]).map((l) => `callee ${l}`)];

@@ -42,7 +42,10 @@ describe('examples: React, Vue and plain HTML hosts in one call', { timeout: 240
     await page.getByLabel('User ID').fill(user);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForFunction('window.callKit?.store.getState().loggedIn === true', null, { timeout: 30_000 });
-    await page.getByRole('status').filter({ hasText: `Logged in as ${user}` }).waitFor({ timeout: 10_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Logged in as ${user}` })
+      .waitFor({ timeout: 10_000 });
     return page;
   }
 
@@ -75,11 +78,21 @@ describe('examples: React, Vue and plain HTML hosts in one call', { timeout: 240
     await assertReceivingFrom(vue, 'bob (Vue)', ['alice', 'carol'], true, 30_000);
 
     // Each framework's handler got the kit's events, in order: ringing/dialing, then connected.
-    for (const [name, page] of [['React onCkStatusChanged', react], ['Vue @ck-status-changed', vue], ['plain addEventListener', plain]] as const) {
+    for (const [name, page] of [
+      ['React onCkStatusChanged', react],
+      ['Vue @ck-status-changed', vue],
+      ['plain addEventListener', plain],
+    ] as const) {
       const entries = await log(page);
-      assert.ok(entries.every((e) => e.type === 'ck-status-changed'), `${name}: ${JSON.stringify(entries)}`);
+      assert.ok(
+        entries.every((e) => e.type === 'ck-status-changed'),
+        `${name}: ${JSON.stringify(entries)}`,
+      );
       const statuses = entries.map((e) => e.status);
-      assert.ok(statuses.indexOf('calling') >= 0 && statuses.indexOf('calling') < statuses.indexOf('connected'), `${name}: ${statuses.join(' → ')}`);
+      assert.ok(
+        statuses.indexOf('calling') >= 0 && statuses.indexOf('calling') < statuses.indexOf('connected'),
+        `${name}: ${statuses.join(' → ')}`,
+      );
     }
     // The hosts render the status their handler wrote (React state, Vue ref, DOM text).
     await vue.getByRole('status').filter({ hasText: 'bob: ' }).waitFor({ timeout: 5_000 });
@@ -87,7 +100,10 @@ describe('examples: React, Vue and plain HTML hosts in one call', { timeout: 240
     await plain.getByRole('status').filter({ hasText: 'carol: ' }).waitFor({ timeout: 5_000 });
 
     // Hang up from React's UI: everyone's handlers see the call end.
-    await react.getByRole('button', { name: /hang up/i }).first().click();
+    await react
+      .getByRole('button', { name: /hang up/i })
+      .first()
+      .click();
     await waitStatus(react, 'idle', 20_000);
     await react.waitForFunction("window.ckLog.at(-1)?.status === 'idle'", null, { timeout: 10_000 });
   });

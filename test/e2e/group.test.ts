@@ -44,17 +44,22 @@ async function party(users: string[]): Promise<Party> {
 
 async function calls(page: Page, userIDList: string[], type: 'audio' | 'video', groupID?: string): Promise<void> {
   await page.evaluate(
-    ([list, t, g]) => window.callKit.calls({ userIDList: list as string[], type: t === 'video' ? 2 : 1, ...(g ? { groupID: g as string } : {}) }),
+    ([list, t, g]) =>
+      window.callKit.calls({ userIDList: list as string[], type: t === 'video' ? 2 : 1, ...(g ? { groupID: g as string } : {}) }),
     [userIDList, type, groupID] as const,
   );
 }
 
 /** Waits for the call to ring on `page`, then accepts it through the kit. */
 async function accept(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const s = window.callKit.store.getState();
-    return s.status === 'calling' && s.role === 'callee';
-  }, null, { timeout: 15_000 });
+  await page.waitForFunction(
+    () => {
+      const s = window.callKit.store.getState();
+      return s.status === 'calling' && s.role === 'callee';
+    },
+    null,
+    { timeout: 15_000 },
+  );
   await page.evaluate(() => window.callKit.accept());
   await waitStatus(page, 'connected');
 }
@@ -64,13 +69,27 @@ async function statuses(page: Page): Promise<Record<string, string>> {
 }
 
 async function waitMemberStatus(page: Page, userId: string, status: string): Promise<void> {
-  await until(async () => (await statuses(page))[userId] === status, `${userId} is ${status}`, 15_000, () => statuses(page));
+  await until(
+    async () => (await statuses(page))[userId] === status,
+    `${userId} is ${status}`,
+    15_000,
+    () => statuses(page),
+  );
 }
 
 /** Every page receives media from every other page, each over its own connection. */
 async function assertMesh(pages: Record<string, Page>, video: boolean): Promise<void> {
   const ids = Object.keys(pages);
-  await Promise.all(ids.map((id) => assertReceivingFrom(pages[id], id, ids.filter((o) => o !== id), video)));
+  await Promise.all(
+    ids.map((id) =>
+      assertReceivingFrom(
+        pages[id],
+        id,
+        ids.filter((o) => o !== id),
+        video,
+      ),
+    ),
+  );
 }
 
 async function hangup(page: Page): Promise<void> {
@@ -93,23 +112,36 @@ describe('group calls', { concurrency: 1 }, () => {
     // 3 members: each outgoing video is capped (500 kbps, half resolution, 15 fps); audio untouched.
     for (const [id, page] of Object.entries(pages)) {
       const others = Object.keys(pages).filter((o) => o !== id);
-      await until(async () => {
-        const stats = await peerStats(page, others);
-        return others.every((o) => stats[o].videoEncoding?.maxBitrate === 500_000 && stats[o].videoEncoding?.scaleResolutionDownBy === 2);
-      }, `${id}'s video is capped for 3 members`, 10_000, () => peerStats(page, others));
+      await until(
+        async () => {
+          const stats = await peerStats(page, others);
+          return others.every((o) => stats[o].videoEncoding?.maxBitrate === 500_000 && stats[o].videoEncoding?.scaleResolutionDownBy === 2);
+        },
+        `${id}'s video is capped for 3 members`,
+        10_000,
+        () => peerStats(page, others),
+      );
     }
     const sent = await peerStats(ga, ['gb']);
     assert.ok(sent.gb.videoEncoding?.maxFramerate === 15, JSON.stringify(sent));
     // At most half the camera's height (the fake camera gives what the kit asks for, up to 720 lines;
     // the encoder may go lower still when bandwidth or CPU is short).
-    const captured = (await ga.evaluate(() =>
-      (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.find((t) => t.kind === 'video' && t.readyState === 'live')?.getSettings().height ?? 0,
+    const captured = (await ga.evaluate(
+      () =>
+        (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks
+          .find((t) => t.kind === 'video' && t.readyState === 'live')
+          ?.getSettings().height ?? 0,
     )) as number;
     assert.ok(captured >= 240, `ga's camera captures ${captured} lines`);
-    await until(async () => {
-      const h = (await peerStats(ga, ['gb'])).gb.sentFrameHeight;
-      return h > 0 && h <= captured / 2;
-    }, `ga sends at most half of the ${captured}-line camera`, 10_000, () => peerStats(ga, ['gb']));
+    await until(
+      async () => {
+        const h = (await peerStats(ga, ['gb'])).gb.sentFrameHeight;
+        return h > 0 && h <= captured / 2;
+      },
+      `ga sends at most half of the ${captured}-line camera`,
+      10_000,
+      () => peerStats(ga, ['gb']),
+    );
 
     // gc leaves: ga and gb stay connected, keep exchanging media, see gc as left, and lose the cap.
     await hangup(gc);
@@ -185,7 +217,14 @@ describe('group calls', { concurrency: 1 }, () => {
     assert.ok(info, 'jc was invited: it sees the call');
     assert.equal(info.mediaType, 1);
     const callId = info.callId;
-    const refused = await jd.evaluate((id) => window.callKit.join({ callId: id }).then(() => 'joined', (e: { code: number; reason?: string }) => e.reason), callId);
+    const refused = await jd.evaluate(
+      (id) =>
+        window.callKit.join({ callId: id }).then(
+          () => 'joined',
+          (e: { code: number; reason?: string }) => e.reason,
+        ),
+      callId,
+    );
     assert.equal(refused, 'call-not-found');
 
     // The card inside jc's <call-kit> shows the call; its Join button enters it.

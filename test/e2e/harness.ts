@@ -194,10 +194,15 @@ export async function describeConnections(page: Page): Promise<unknown> {
 
 /** Media flows into `page`: video frames decoded (if `video`) and audio bytes rising. */
 export async function assertReceivingMedia(page: Page, who: string, video = true): Promise<void> {
-  await until(async () => {
-    const s = await mediaStats(page);
-    return s.audioBytesReceived > 0 && (!video || s.framesDecoded > 0);
-  }, `${who} receives media`, 15_000, () => describeConnections(page));
+  await until(
+    async () => {
+      const s = await mediaStats(page);
+      return s.audioBytesReceived > 0 && (!video || s.framesDecoded > 0);
+    },
+    `${who} receives media`,
+    15_000,
+    () => describeConnections(page),
+  );
   const first = await mediaStats(page);
   await until(async () => {
     const s = await mediaStats(page);
@@ -247,12 +252,21 @@ export interface PeerStats {
  */
 export async function peerStats(page: Page, userIds: readonly string[]): Promise<Record<string, PeerStats>> {
   return page.evaluate(async (ids) => {
-    const engine = window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null } | undefined> | null;
+    const engine = window.callKit.engine as unknown as Record<
+      symbol,
+      { peerConnection(id: string): RTCPeerConnection | null } | undefined
+    > | null;
     const debug = engine?.[Symbol.for('callkit-elements.webrtc-engine.debug')];
     const out: Record<string, PeerStats> = {};
     for (const id of ids) {
       const pc = debug?.peerConnection(id) ?? null;
-      const row: PeerStats = { connection: pc?.connectionState ?? 'none', framesDecoded: 0, audioBytesReceived: 0, sentFrameHeight: 0, videoEncoding: null };
+      const row: PeerStats = {
+        connection: pc?.connectionState ?? 'none',
+        framesDecoded: 0,
+        audioBytesReceived: 0,
+        sentFrameHeight: 0,
+        videoEncoding: null,
+      };
       if (pc) {
         const report = await pc.getStats();
         report.forEach((s: { type: string; kind?: string; framesDecoded?: number; bytesReceived?: number; frameHeight?: number }) => {
@@ -262,7 +276,12 @@ export async function peerStats(page: Page, userIds: readonly string[]): Promise
         });
         const sender = pc.getSenders().find((s) => s.track?.kind === 'video');
         const enc = sender?.getParameters().encodings?.[0];
-        if (enc) row.videoEncoding = { maxBitrate: enc.maxBitrate, scaleResolutionDownBy: enc.scaleResolutionDownBy, maxFramerate: enc.maxFramerate };
+        if (enc)
+          row.videoEncoding = {
+            maxBitrate: enc.maxBitrate,
+            scaleResolutionDownBy: enc.scaleResolutionDownBy,
+            maxFramerate: enc.maxFramerate,
+          };
       }
       out[id] = row;
     }
@@ -285,9 +304,17 @@ export async function assertReceivingFrom(page: Page, who: string, from: readonl
         (!video || row.framesDecoded > (was?.framesDecoded ?? 0))
       );
     });
-  await until(async () => flowing(await peerStats(page, from)), `${who} receives media from ${from.join(', ')}`, timeout, () => peerStats(page, from));
+  await until(
+    async () => flowing(await peerStats(page, from)),
+    `${who} receives media from ${from.join(', ')}`,
+    timeout,
+    () => peerStats(page, from),
+  );
   const first = await peerStats(page, from);
-  await until(async () => flowing(await peerStats(page, from), first), `${who}'s media from ${from.join(', ')} keeps rising`, timeout, () =>
-    peerStats(page, from),
+  await until(
+    async () => flowing(await peerStats(page, from), first),
+    `${who}'s media from ${from.join(', ')} keeps rising`,
+    timeout,
+    () => peerStats(page, from),
   );
 }

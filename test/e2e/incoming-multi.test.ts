@@ -57,7 +57,12 @@ describe('several incoming calls in one page', { concurrency: 1 }, () => {
     await call(alice, 'mbob');
     await call(carol, 'mbob');
     await call(erin, 'mbob');
-    await until(async () => (await incomingCallers(bob)).length === 3, 'three calls ring at bob', 20_000, () => incomingCallers(bob));
+    await until(
+      async () => (await incomingCallers(bob)).length === 3,
+      'three calls ring at bob',
+      20_000,
+      () => incomingCallers(bob),
+    );
     assert.deepEqual(await incomingCallers(bob), ['malice', 'mcarol', 'merin']);
     for (const caller of ['malice', 'mcarol', 'merin']) await banner(bob, caller).waitFor({ timeout: 15_000 });
     // In the top layer, as an open popover; focus went to a banner's accept button
@@ -155,7 +160,7 @@ describe('several incoming calls in one page', { concurrency: 1 }, () => {
     await until(async () => (await bob.evaluate(() => window.callKit.ringtone.kind)) === null, 'the tone stops');
     await until(async () => (await lastEnded(alice)) === 'hangup', "alice's call ended");
     await waitStatus(carol, 'connected');
-    await until(async () => (await bob.evaluate(() => window.callKit.store.getState().callerId)) === 'wcarol', 'bob is in carol\'s call');
+    await until(async () => (await bob.evaluate(() => window.callKit.store.getState().callerId)) === 'wcarol', "bob is in carol's call");
     await waitStatus(bob, 'connected');
     await assertReceivingFrom(bob, 'bob', ['wcarol']);
     await assertReceivingFrom(carol, 'carol', ['wbob']);

@@ -29,7 +29,8 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   peerDependencies: Record<string, string>;
   peerDependenciesMeta: Record<string, { optional?: boolean }>;
 };
-const installedVersion = (name: string) => (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const installedVersion = (name: string) =>
+  (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 const tags = ELEMENT_TAGS.map((e) => e.tag);
 
 describe('npm pack: the package installs and builds in a scratch app', { timeout: 900_000 }, () => {
@@ -40,7 +41,10 @@ describe('npm pack: the package installs and builds in a scratch app', { timeout
 
   before(async () => {
     await run('npm', ['run', 'build'], { cwd: root, maxBuffer: 64 << 20 });
-    const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, maxBuffer: 64 << 20 });
+    const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+      cwd: root,
+      maxBuffer: 64 << 20,
+    });
     const [info] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
     tarball = join(work, info.filename);
     files = info.files.map((f) => f.path);
@@ -51,7 +55,16 @@ describe('npm pack: the package installs and builds in a scratch app', { timeout
     for (const [key, target] of Object.entries(pkg.exports)) {
       if (typeof target === 'object' && 'default' in target) assert.equal(Object.keys(target)[0], 'types', `${key}: "types" comes first`);
     }
-    for (const key of ['.', './define.js', './elements/*.js', './react', './tencent', './tencent/dev-usersig', './themes/*.css', './custom-elements.json']) {
+    for (const key of [
+      '.',
+      './define.js',
+      './elements/*.js',
+      './react',
+      './tencent',
+      './tencent/dev-usersig',
+      './themes/*.css',
+      './custom-elements.json',
+    ]) {
       assert.ok(key in pkg.exports, `exports has ${key}`);
     }
     assert.ok(pkg.dependencies.lit && pkg.dependencies['@lit/context'] && pkg.dependencies['@lit/react']);
@@ -76,7 +89,10 @@ describe('npm pack: the package installs and builds in a scratch app', { timeout
     }
     assert.deepEqual(missing, [], `missing from ${tarball}`);
     assert.ok(files.includes('dist/server/cli.js') && files.includes('bin/callkit-server.mjs'), 'the server CLI ships');
-    assert.deepEqual(files.filter((f) => /^(src|components|test|stories|examples|demo)\//.test(f) || f.endsWith('.map')), []);
+    assert.deepEqual(
+      files.filter((f) => /^(src|components|test|stories|examples|demo)\//.test(f) || f.endsWith('.map')),
+      [],
+    );
   });
 
   it('installs into a scratch app, type-checks, imports in plain Node, builds with Vite and runs', async () => {
@@ -84,15 +100,37 @@ describe('npm pack: the package installs and builds in a scratch app', { timeout
     const deps = ['react', 'react-dom', 'vue', '@types/react', '@types/react-dom', 'trtc-sdk-v5', '@tencentcloud/chat'];
     writeFileSync(
       join(app, 'package.json'),
-      JSON.stringify({ name: 'ck-scratch-app', private: true, type: 'module', dependencies: { 'callkit-elements': `file:${tarball}`, ...Object.fromEntries(deps.map((d) => [d, installedVersion(d)])) } }, null, 2),
+      JSON.stringify(
+        {
+          name: 'ck-scratch-app',
+          private: true,
+          type: 'module',
+          dependencies: { 'callkit-elements': `file:${tarball}`, ...Object.fromEntries(deps.map((d) => [d, installedVersion(d)])) },
+        },
+        null,
+        2,
+      ),
     );
-    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app, maxBuffer: 64 << 20 });
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
+      cwd: app,
+      maxBuffer: 64 << 20,
+    });
 
     // 1. Types, from the installed package only.
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', jsx: 'react-jsx', strict: true, noEmit: true, skipLibCheck: true, lib: ['ES2022', 'DOM', 'DOM.Iterable'], types: [] },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'ESNext',
+          moduleResolution: 'bundler',
+          jsx: 'react-jsx',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+          types: [],
+        },
         include: ['src'],
       }),
     );
@@ -175,11 +213,26 @@ export const wrongEntry = () => import('callkit-elements/elements/notAnElement.j
     assert.ok(specifiers.includes('callkit-elements/tencent/dev-usersig') && specifiers.includes('callkit-elements/elements/call-kit.js'));
 
     // 3. Vite build of the app, then run it.
-    writeFileSync(join(app, 'index.html'), '<!doctype html><html><body><div id="root"></div><script type="module" src="/src/main.tsx"></script></body></html>');
-    await build({ root: app, configFile: false, logLevel: 'silent', oxc: { jsx: { runtime: 'automatic' } }, build: { outDir: join(app, 'dist'), chunkSizeWarningLimit: 4000 } });
+    writeFileSync(
+      join(app, 'index.html'),
+      '<!doctype html><html><body><div id="root"></div><script type="module" src="/src/main.tsx"></script></body></html>',
+    );
+    await build({
+      root: app,
+      configFile: false,
+      logLevel: 'silent',
+      oxc: { jsx: { runtime: 'automatic' } },
+      build: { outDir: join(app, 'dist'), chunkSizeWarningLimit: 4000 },
+    });
     const assets = readdirSync(join(app, 'dist/assets'));
     assert.ok(assets.filter((f) => f.endsWith('.js')).length >= 2, `the Tencent entry is a lazy chunk: ${assets.join(', ')}`);
-    const server = await preview({ root: app, configFile: false, logLevel: 'silent', build: { outDir: join(app, 'dist') }, preview: { port: 0, host: '127.0.0.1' } });
+    const server = await preview({
+      root: app,
+      configFile: false,
+      logLevel: 'silent',
+      build: { outDir: join(app, 'dist') },
+      preview: { port: 0, host: '127.0.0.1' },
+    });
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
@@ -190,7 +243,14 @@ export const wrongEntry = () => import('callkit-elements/elements/notAnElement.j
       await page.goto(`http://127.0.0.1:${address.port}/`);
       await page.waitForFunction('window.result !== undefined', null, { timeout: 30_000 });
       const result = await page.evaluate('window.result');
-      assert.deepEqual(result, { callKitDefined: true, callViewIsEntryClass: true, wrappedUpgraded: true, status: true, errorClass: true, tencent: 'function' });
+      assert.deepEqual(result, {
+        callKitDefined: true,
+        callViewIsEntryClass: true,
+        wrappedUpgraded: true,
+        status: true,
+        errorClass: true,
+        tencent: 'function',
+      });
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();

@@ -64,7 +64,12 @@ describe('ringtone and autoplay', { concurrency: 1 }, () => {
     await dial(alice, 'ring-bob', 'audio');
     // The caller clicked (dialing): the ringback plays.
     await until(() => alice.evaluate(() => window.callKit.ringtone.playing), 'alice hears the ringback');
-    await until(() => reports.at(-1)?.blocked === true, "bob's ring is blocked by the autoplay policy", 15_000, async () => reports.at(-1));
+    await until(
+      () => reports.at(-1)?.blocked === true,
+      "bob's ring is blocked by the autoplay policy",
+      15_000,
+      async () => reports.at(-1),
+    );
     const blocked = reports.at(-1)!;
     assert.deepEqual(blocked, { loggedIn: true, status: 'calling', kind: 'ringing', blocked: true, playing: false, activated: false });
     const soundButton = bob.getByRole('button', { name: 'Tap to turn on sound', exact: true });
@@ -76,7 +81,10 @@ describe('ringtone and autoplay', { concurrency: 1 }, () => {
     await soundButton.waitFor({ state: 'detached', timeout: 5_000 });
     await bob.getByRole('button', { name: 'Accept', exact: true }).click();
     await waitStatus(bob, 'connected');
-    assert.deepEqual(await bob.evaluate(() => ({ kind: window.callKit.ringtone.kind, playing: window.callKit.ringtone.playing })), { kind: null, playing: false });
+    assert.deepEqual(await bob.evaluate(() => ({ kind: window.callKit.ringtone.kind, playing: window.callKit.ringtone.playing })), {
+      kind: null,
+      playing: false,
+    });
     await until(() => alice.evaluate(() => window.callKit.ringtone.kind === null), "alice's ringback stopped");
     await context.close();
   });

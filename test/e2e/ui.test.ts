@@ -77,15 +77,30 @@ describe('call UI in real calls', { concurrency: 1 }, () => {
     await assertReceivingMedia(alice, 'alice');
     await until(async () => (await places(alice)).pip === 'uiAlice1', 'remote large, local in the pip');
     assert.equal((await places(alice)).main, 'uiBob1');
-    await until(async () => (await pipBrightness(alice)) > 20, 'the local video is painted in the pip (not black)', 10_000, () => pipBrightness(alice));
+    await until(
+      async () => (await pipBrightness(alice)) > 20,
+      'the local video is painted in the pip (not black)',
+      10_000,
+      () => pipBrightness(alice),
+    );
     await until(async () => (await places(bob)).pip === 'uiBob1', "the callee's local video in its pip");
-    await until(async () => (await pipBrightness(bob)) > 20, "the callee's pip is painted too", 10_000, () => pipBrightness(bob));
+    await until(
+      async () => (await pipBrightness(bob)) > 20,
+      "the callee's pip is painted too",
+      10_000,
+      () => pipBrightness(bob),
+    );
 
     // Click-to-swap: a real button with an accessible name over the small video.
     await button(alice, 'Swap the large and small videos').click();
     await until(async () => (await places(alice)).main === 'uiAlice1', 'local large after the swap');
     assert.equal((await places(alice)).pip, 'uiBob1');
-    await until(async () => (await pipBrightness(alice)) > 20, 'the remote video is painted in the pip', 10_000, () => pipBrightness(alice));
+    await until(
+      async () => (await pipBrightness(alice)) > 20,
+      'the remote video is painted in the pip',
+      10_000,
+      () => pipBrightness(alice),
+    );
     await button(alice, 'Swap the large and small videos').click();
     await until(async () => (await places(alice)).main === 'uiBob1', 'swapped back');
 
@@ -95,7 +110,12 @@ describe('call UI in real calls', { concurrency: 1 }, () => {
     await button(alice, 'Camera').click();
     await until(async () => (await button(alice, 'Camera').getAttribute('aria-pressed')) === 'true', 'camera on again');
     await until(async () => (await places(alice)).pip === 'uiAlice1', 'local video back in the pip');
-    await until(async () => (await pipBrightness(alice)) > 20, 'the re-opened camera is painted in the pip', 10_000, () => pipBrightness(alice));
+    await until(
+      async () => (await pipBrightness(alice)) > 20,
+      'the re-opened camera is painted in the pip',
+      10_000,
+      () => pipBrightness(alice),
+    );
 
     // theme="dark" on <call-kit>: the inner elements follow it.
     const toolbarColour = () =>
@@ -136,7 +156,10 @@ describe('call UI in real calls', { concurrency: 1 }, () => {
       const video = root.querySelector('video');
       return { pip: Boolean(fw.pipWindow), playing: Boolean(video && !video.paused && video.readyState >= 2 && video.videoWidth > 0) };
     })()`;
-    await until(async () => ((await alice.evaluate(floatVideo)) as { playing: boolean } | null)?.playing === true, 'the minimized window plays the remote video');
+    await until(
+      async () => ((await alice.evaluate(floatVideo)) as { playing: boolean } | null)?.playing === true,
+      'the minimized window plays the remote video',
+    );
     const { pip } = (await alice.evaluate(floatVideo)) as { pip: boolean };
     assert.equal(
       await alice.evaluate(`getComputedStyle(document.querySelector('call-kit').shadowRoot.querySelector('call-view')).display`),
@@ -169,7 +192,10 @@ describe('call UI in real calls', { concurrency: 1 }, () => {
       () => alice.evaluate(`window.__tracks.filter((t) => t.kind === 'video' && t.readyState === 'live').length === 0`) as Promise<boolean>,
       "alice's camera is not capturing",
     );
-    await until(() => bob.evaluate(`window.callKit.store.getState().members[0]?.videoAvailable === false`) as Promise<boolean>, 'bob sees the camera off');
+    await until(
+      () => bob.evaluate(`window.callKit.store.getState().members[0]?.videoAvailable === false`) as Promise<boolean>,
+      'bob sees the camera off',
+    );
     assert.equal(await button(alice, 'Camera').getAttribute('aria-pressed'), 'false');
     await button(alice, 'Hang up').click();
     await waitStatus(bob, 'idle');
@@ -188,14 +214,24 @@ describe('call UI in real calls', { concurrency: 1 }, () => {
     const menu = alice.getByRole('group', { name: 'Audio output' });
     await menu.waitFor();
     const options = menu.getByRole('button');
-    assert.equal(await options.first().textContent().then((t) => t?.trim().startsWith('System default')), true, 'first entry: System default');
+    assert.equal(
+      await options
+        .first()
+        .textContent()
+        .then((t) => t?.trim().startsWith('System default')),
+      true,
+      'first entry: System default',
+    );
     assert.equal(await options.first().getAttribute('aria-pressed'), 'true', 'the system default is the current output');
     const real = outputs.filter((id) => id !== 'default' && id !== 'communications');
     // The last entry: a real device where Chromium lists one, else the system default again.
     const target = real.at(-1) ?? 'default';
     console.log(`speaker output: Chromium lists ${JSON.stringify(outputs)}, choosing ${target}`);
     await options.last().click();
-    await until(async () => (await alice.evaluate(`window.callKit.store.getState().settings.speakerDeviceId`)) === target, 'the store has the chosen output');
+    await until(
+      async () => (await alice.evaluate(`window.callKit.store.getState().settings.speakerDeviceId`)) === target,
+      'the store has the chosen output',
+    );
     // The remote member's audio really goes to that output: the sinkId of the tile's media element
     // ('' is the system default).
     const sinks = () =>

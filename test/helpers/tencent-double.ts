@@ -273,7 +273,12 @@ export class FakeChat implements ChatLike {
 
   async inviteInGroup(options: { groupID: string; inviteeList: string[]; data?: string; timeout?: number }): Promise<ChatResponse> {
     this.log.push({ method: 'inviteInGroup', args: [options] });
-    return this.#invite({ groupID: options.groupID, inviteeList: [...options.inviteeList], data: options.data ?? '', timeout: options.timeout ?? 0 });
+    return this.#invite({
+      groupID: options.groupID,
+      inviteeList: [...options.inviteeList],
+      data: options.data ?? '',
+      timeout: options.timeout ?? 0,
+    });
   }
 
   async cancel(options: { inviteID: string; data?: string }): Promise<ChatResponse> {
@@ -400,7 +405,16 @@ export class FakeChat implements ChatLike {
   }
 
   #envelope(info: InviteInfo, actionType: Envelope['actionType'], inviteeList: string[], data: string): Envelope {
-    return { businessID: 1, inviteID: info.inviteID, groupID: info.groupID, inviter: info.inviter, inviteeList, data, actionType, timeout: 0 };
+    return {
+      businessID: 1,
+      inviteID: info.inviteID,
+      groupID: info.groupID,
+      inviter: info.inviter,
+      inviteeList,
+      data,
+      actionType,
+      timeout: 0,
+    };
   }
 
   async #send(envelope: Envelope, to: string): Promise<void> {
@@ -601,7 +615,11 @@ export class FakeTRTC implements TRTCLike {
     const failure = this.#cloud.deviceFailures.get(this.label)?.microphone;
     await tick();
     if (failure) throw failure;
-    this.localAudio = { track: new FakeTrack('audio', config.option?.microphoneId ?? 'default', this.#me()), muted: Boolean(config.mute), publish: config.publish !== false };
+    this.localAudio = {
+      track: new FakeTrack('audio', config.option?.microphoneId ?? 'default', this.#me()),
+      muted: Boolean(config.mute),
+      publish: config.publish !== false,
+    };
     this.#fire('track', { userId: '', track: this.localAudio.track as unknown as MediaStreamTrack });
     this.#broadcastAudio();
   }
@@ -638,7 +656,12 @@ export class FakeTRTC implements TRTCLike {
     await tick();
     if (failure) throw failure;
     const cameraId = config.option?.cameraId ?? 'cam-1';
-    this.localVideo = { track: new FakeTrack('video', cameraId, this.#me()), publish: config.publish !== false, cameraId, profile: config.option?.profile ?? '480p' };
+    this.localVideo = {
+      track: new FakeTrack('video', cameraId, this.#me()),
+      publish: config.publish !== false,
+      cameraId,
+      profile: config.option?.profile ?? '480p',
+    };
     this.#fire('track', { userId: '', track: this.localVideo.track as unknown as MediaStreamTrack });
     if (this.videoPublished) this.#broadcastVideo();
   }

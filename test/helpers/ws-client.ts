@@ -18,7 +18,12 @@ export const DEFAULT_WAIT_MS = 3000;
 export const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** A logger that records everything (to assert warnings) and prints errors (they are bugs). */
-export function recordingLogger(): { lines: { level: string; msg: string }[]; info(m: string): void; warn(m: string): void; error(m: string): void } {
+export function recordingLogger(): {
+  lines: { level: string; msg: string }[];
+  info(m: string): void;
+  warn(m: string): void;
+  error(m: string): void;
+} {
   const lines: { level: string; msg: string }[] = [];
   return {
     lines,
@@ -63,7 +68,10 @@ export class TestClient {
   private wake = new Set<() => void>();
   private nextId = 1;
 
-  private constructor(readonly ws: WebSocket, readonly label: string) {
+  private constructor(
+    readonly ws: WebSocket,
+    readonly label: string,
+  ) {
     ws.on('message', (data, isBinary) => {
       const text = isBinary ? '<binary>' : data.toString();
       const parsed = parseServerMessage(text);
@@ -169,7 +177,11 @@ export class TestClient {
   }
 
   /** The first unconsumed message of `type` (matching `pred`). */
-  async waitForType<T extends ServerMessage['type']>(type: T, pred: (m: Msg<T>) => boolean = () => true, timeoutMs?: number): Promise<Msg<T>> {
+  async waitForType<T extends ServerMessage['type']>(
+    type: T,
+    pred: (m: Msg<T>) => boolean = () => true,
+    timeoutMs?: number,
+  ): Promise<Msg<T>> {
     return (await this.waitFor((m) => m.type === type && pred(m as Msg<T>), `a ${type} message`, timeoutMs)) as Msg<T>;
   }
 

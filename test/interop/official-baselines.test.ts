@@ -47,17 +47,21 @@ describe('official <-> official baselines (worker threads)', { concurrency: fals
     assert.deepEqual(records(room), ['off-b']);
   });
 
-  it('group: the caller leaves while an invitee rings; the invitee rings out its timeout and never connects (the kit is no worse, M4)', T, async () => {
-    const [a, b, c] = await Promise.all([official('off-c'), official('off-d'), official('off-e')]);
-    world.bus.createGroup('base-g', ['off-c', 'off-d', 'off-e']);
-    const mark = c.mark;
-    await a.run('groupCall', { userIDList: ['off-d', 'off-e'], type: CallMediaType.AUDIO, groupID: 'base-g', timeout: 3 });
-    await b.wait('onCallReceived');
-    await c.wait('onCallReceived', mark);
-    await b.run('accept');
-    await a.wait('onCallBegin');
-    await a.run('hangup');
-    await until('the ringing invitee ends', () => c.has('onCallEnd', mark) || c.has('onCallNotConnected', mark), 15_000);
-    assert.equal(c.has('onCallBegin', mark), false);
-  });
+  it(
+    'group: the caller leaves while an invitee rings; the invitee rings out its timeout and never connects (the kit is no worse, M4)',
+    T,
+    async () => {
+      const [a, b, c] = await Promise.all([official('off-c'), official('off-d'), official('off-e')]);
+      world.bus.createGroup('base-g', ['off-c', 'off-d', 'off-e']);
+      const mark = c.mark;
+      await a.run('groupCall', { userIDList: ['off-d', 'off-e'], type: CallMediaType.AUDIO, groupID: 'base-g', timeout: 3 });
+      await b.wait('onCallReceived');
+      await c.wait('onCallReceived', mark);
+      await b.run('accept');
+      await a.wait('onCallBegin');
+      await a.run('hangup');
+      await until('the ringing invitee ends', () => c.has('onCallEnd', mark) || c.has('onCallNotConnected', mark), 15_000);
+      assert.equal(c.has('onCallBegin', mark), false);
+    },
+  );
 });

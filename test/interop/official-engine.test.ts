@@ -162,7 +162,11 @@ async function kitCallsOfficial(kit: KitParty, mediaType: CallMediaType): Promis
 }
 
 /** The official user calls the kit 1v1; both connect in one room. */
-async function officialCallsKit(kit: KitParty, mediaType: CallMediaType, extra: Record<string, unknown> = {}): Promise<{ room: number | string; tuiMark: number }> {
+async function officialCallsKit(
+  kit: KitParty,
+  mediaType: CallMediaType,
+  extra: Record<string, unknown> = {},
+): Promise<{ room: number | string; tuiMark: number }> {
   const tuiMark = tui.mark;
   await tui.engine.call({ userID: kit.userID, type: mediaType, timeout: 10, ...extra });
   const received = await kit.wait('onCallReceived');
@@ -183,19 +187,27 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
       ['video', CallMediaType.VIDEO],
       ['audio', CallMediaType.AUDIO],
     ] as const) {
-      it(`${label}: rings, connects in one room, the kit hangs up: both end, one call record (from the official, who stays)`, T, async () => {
-        const kit = await kitUser('kit');
-        const { room, tuiMark } = await kitCallsOfficial(kit, mediaType);
-        await kit.engine.hangup();
-        const end = await tui.wait('onCallEnd', tuiMark);
-        assert.equal(kit.endReason(), CallEndReason.HANGUP);
-        assert.equal(end.data.roomID, room);
-        await roomsEmpty(kit.userID, 'tui');
-        await until('a call record', () => hangupRecords(room).length > 0);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        const records = hangupRecords(room);
-        assert.deepEqual(records.map((r) => r.from), ['tui'], 'exactly one hangup record, sent by the side that stays (M2)');
-      });
+      it(
+        `${label}: rings, connects in one room, the kit hangs up: both end, one call record (from the official, who stays)`,
+        T,
+        async () => {
+          const kit = await kitUser('kit');
+          const { room, tuiMark } = await kitCallsOfficial(kit, mediaType);
+          await kit.engine.hangup();
+          const end = await tui.wait('onCallEnd', tuiMark);
+          assert.equal(kit.endReason(), CallEndReason.HANGUP);
+          assert.equal(end.data.roomID, room);
+          await roomsEmpty(kit.userID, 'tui');
+          await until('a call record', () => hangupRecords(room).length > 0);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          const records = hangupRecords(room);
+          assert.deepEqual(
+            records.map((r) => r.from),
+            ['tui'],
+            'exactly one hangup record, sent by the side that stays (M2)',
+          );
+        },
+      );
     }
 
     it('the official user hangs up: both end, one call record (from the kit, who stays)', T, async () => {
@@ -209,7 +221,11 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
       await roomsEmpty(kit.userID, 'tui');
       await until('a call record', () => hangupRecords(room).length > 0);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      assert.deepEqual(hangupRecords(room).map((r) => r.from), [kit.userID], 'exactly one hangup record, sent by the side that stays (M2)');
+      assert.deepEqual(
+        hangupRecords(room).map((r) => r.from),
+        [kit.userID],
+        'exactly one hangup record, sent by the side that stays (M2)',
+      );
     });
   });
 
@@ -232,11 +248,19 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
         await tui.engine.hangup();
         await kit.wait('onCallEnd');
         await tui.wait('onCallEnd', tuiMark);
-        assert.equal(kit.endReason(), CallEndReason.HANGUP, JSON.stringify(kit.seen.map((e) => [e.name, e.data.cause ?? e.data.userId ?? e.data.message])));
+        assert.equal(
+          kit.endReason(),
+          CallEndReason.HANGUP,
+          JSON.stringify(kit.seen.map((e) => [e.name, e.data.cause ?? e.data.userId ?? e.data.message])),
+        );
         await roomsEmpty(kit.userID, 'tui');
         await until('a call record', () => hangupRecords(room).length > 0);
         await new Promise((resolve) => setTimeout(resolve, 200));
-        assert.deepEqual(hangupRecords(room).map((r) => r.from), [kit.userID], 'one record, from the side that stays (M2)');
+        assert.deepEqual(
+          hangupRecords(room).map((r) => r.from),
+          [kit.userID],
+          'one record, from the side that stays (M2)',
+        );
       });
     }
 
@@ -248,7 +272,11 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
       await roomsEmpty(kit.userID, 'tui');
       await until('a call record', () => hangupRecords(room).length > 0);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      assert.deepEqual(hangupRecords(room).map((r) => r.from), ['tui'], 'one record, from the side that stays (M2)');
+      assert.deepEqual(
+        hangupRecords(room).map((r) => r.from),
+        ['tui'],
+        'one record, from the side that stays (M2)',
+      );
     });
 
     it('a string room (strRoomID) is entered as a string room on both sides', T, async () => {
@@ -310,7 +338,11 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
       assert.equal(busy.data.userID, kit.userID);
       const reject = sentBy(kit.userID, since).find((m) => m?.action === 4);
       assert.ok(reject, 'the kit answered with a reject');
-      assert.equal((reject.payload?.data as { message?: string }).message, 'lineBusy', 'the official engine reads busy only from data.message');
+      assert.equal(
+        (reject.payload?.data as { message?: string }).message,
+        'lineBusy',
+        'the official engine reads busy only from data.message',
+      );
       await tuiEnded(tuiMark);
     });
 
@@ -477,7 +509,13 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
       const kit2 = await kitUser('kit2');
       world.bus.createGroup('team-8', [kit.userID, kit2.userID, 'tui']);
       const tuiMark = tui.mark;
-      await tui.engine.groupCall({ userIDList: [kit.userID], type: CallMediaType.AUDIO, groupID: 'team-8', strRoomID: 'war-room', timeout: 10 });
+      await tui.engine.groupCall({
+        userIDList: [kit.userID],
+        type: CallMediaType.AUDIO,
+        groupID: 'team-8',
+        strRoomID: 'war-room',
+        timeout: 10,
+      });
       await kit.wait('onCallReceived');
       await kit.engine.accept();
       await tui.wait('onCallBegin', tuiMark);
@@ -508,7 +546,9 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
     it('F3: multiCalleeNeedsGroup refuses several callees without a groupID, and places them with one', T, async () => {
       const kit = await kitUser('kit', { multiCalleeNeedsGroup: true });
       const since = world.bus.wire.length;
-      await assert.rejects(kit.engine.calls({ userIDList: ['tui', 'someone'], mediaType: CallMediaType.AUDIO }), { code: ErrorCode.INVALID_PARAMETER });
+      await assert.rejects(kit.engine.calls({ userIDList: ['tui', 'someone'], mediaType: CallMediaType.AUDIO }), {
+        code: ErrorCode.INVALID_PARAMETER,
+      });
       assert.equal(sentBy(kit.userID, since).length, 0, 'nothing sent');
       world.bus.createGroup('team-12', [kit.userID, 'someone', 'tui']);
       const tuiMark = tui.mark;
@@ -538,50 +578,76 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
       assert.ok(request, 'a switchToAudio request went out');
       assert.equal(request.payload?.switch_to_audio_call, 'switch_to_audio_call', 'the official marker (F7)');
       assert.equal(request.envelope.timeout, 30, 'the official request timeout (F7)');
-      await until('the official accepted the switch', () => world.bus.log.slice(since).some((m) => m.from === 'tui' && m.action === 3 && (m.payload?.data as { cmd?: string }).cmd !== undefined && m.envelope.inviteID === request.envelope.inviteID));
+      await until('the official accepted the switch', () =>
+        world.bus.log
+          .slice(since)
+          .some(
+            (m) =>
+              m.from === 'tui' &&
+              m.action === 3 &&
+              (m.payload?.data as { cmd?: string }).cmd !== undefined &&
+              m.envelope.inviteID === request.envelope.inviteID,
+          ),
+      );
     });
   });
 
   describe('stranded calls (M1, M4)', { concurrency: false }, () => {
-    it('M1: the kit cannot enter the room after answering: the official caller is told (reject), not left in an empty room', T, async () => {
-      const kit = await kitUser('kit');
-      const tuiMark = tui.mark;
-      await tui.engine.call({ userID: kit.userID, type: CallMediaType.AUDIO, timeout: 10 });
-      await kit.wait('onCallReceived');
-      kit.failEnter = { code: 5400, message: 'enterRoom failed (injected)' };
-      await assert.rejects(kit.engine.accept());
-      await tui.wait('onUserReject', tuiMark, 6000);
-      await tuiEnded(tuiMark, 6000);
-      assert.equal(tui.has('onCallBegin', tuiMark), false, 'the official caller never thought the call connected');
-      await roomsEmpty('tui');
-    });
+    it(
+      'M1: the kit cannot enter the room after answering: the official caller is told (reject), not left in an empty room',
+      T,
+      async () => {
+        const kit = await kitUser('kit');
+        const tuiMark = tui.mark;
+        await tui.engine.call({ userID: kit.userID, type: CallMediaType.AUDIO, timeout: 10 });
+        await kit.wait('onCallReceived');
+        kit.failEnter = { code: 5400, message: 'enterRoom failed (injected)' };
+        await assert.rejects(kit.engine.accept());
+        await tui.wait('onUserReject', tuiMark, 6000);
+        await tuiEnded(tuiMark, 6000);
+        assert.equal(tui.has('onCallBegin', tuiMark), false, 'the official caller never thought the call connected');
+        await roomsEmpty('tui');
+      },
+    );
 
-    it('M4: a kit group caller leaves while invitees still ring: they are told (kit invitees stop ringing; an official one rings out its timeout, as with an official caller)', T, async () => {
-      const kit = await kitUser('kit');
-      const kit2 = await kitUser('kit2');
-      const kit3 = await kitUser('kit3');
-      world.bus.createGroup('team-9', [kit.userID, kit2.userID, kit3.userID, 'tui']);
-      const tuiMark = tui.mark;
-      const since = world.bus.wire.length;
-      await kit.engine.calls({ userIDList: [kit2.userID, kit3.userID, 'tui'], mediaType: CallMediaType.AUDIO, groupID: 'team-9', timeout: 3 });
-      await tui.wait('onCallReceived', tuiMark);
-      await kit3.wait('onCallReceived');
-      await kit2.wait('onCallReceived');
-      await kit2.engine.accept();
-      await kit.wait('onCallBegin');
-      await kit.engine.hangup();
-      await kit2.wait('onCallEnd');
-      await kit3.wait('onCallEnd');
-      assert.equal(kit3.endReason(), CallEndReason.CANCELED, 'a kit invitee stops ringing at once');
-      // A chat cancel of a group invitation someone accepted would strand the official invitee
-      // (chat drops the invitation, so no timeout; the official engine ignores the cancel).
-      assert.equal(sentBy(kit.userID, since).filter((m) => m?.action === 2).length, 0, 'no cancel of an accepted group invitation');
-      const told = sentBy(kit.userID, since).find((m) => (m?.payload?.data as { cmd?: string } | undefined)?.cmd === 'hangup');
-      assert.ok(told && told.envelope.inviteeList.includes(kit3.userID) && told.envelope.inviteeList.includes('tui'), 'the ringing invitees got the hangup');
-      // The official engine ignores it (as from an official caller) and rings out its timeout, never connected.
-      await tuiEnded(tuiMark, 12_000);
-      assert.equal(tui.has('onCallBegin', tuiMark), false);
-    });
+    it(
+      'M4: a kit group caller leaves while invitees still ring: they are told (kit invitees stop ringing; an official one rings out its timeout, as with an official caller)',
+      T,
+      async () => {
+        const kit = await kitUser('kit');
+        const kit2 = await kitUser('kit2');
+        const kit3 = await kitUser('kit3');
+        world.bus.createGroup('team-9', [kit.userID, kit2.userID, kit3.userID, 'tui']);
+        const tuiMark = tui.mark;
+        const since = world.bus.wire.length;
+        await kit.engine.calls({
+          userIDList: [kit2.userID, kit3.userID, 'tui'],
+          mediaType: CallMediaType.AUDIO,
+          groupID: 'team-9',
+          timeout: 3,
+        });
+        await tui.wait('onCallReceived', tuiMark);
+        await kit3.wait('onCallReceived');
+        await kit2.wait('onCallReceived');
+        await kit2.engine.accept();
+        await kit.wait('onCallBegin');
+        await kit.engine.hangup();
+        await kit2.wait('onCallEnd');
+        await kit3.wait('onCallEnd');
+        assert.equal(kit3.endReason(), CallEndReason.CANCELED, 'a kit invitee stops ringing at once');
+        // A chat cancel of a group invitation someone accepted would strand the official invitee
+        // (chat drops the invitation, so no timeout; the official engine ignores the cancel).
+        assert.equal(sentBy(kit.userID, since).filter((m) => m?.action === 2).length, 0, 'no cancel of an accepted group invitation');
+        const told = sentBy(kit.userID, since).find((m) => (m?.payload?.data as { cmd?: string } | undefined)?.cmd === 'hangup');
+        assert.ok(
+          told && told.envelope.inviteeList.includes(kit3.userID) && told.envelope.inviteeList.includes('tui'),
+          'the ringing invitees got the hangup',
+        );
+        // The official engine ignores it (as from an official caller) and rings out its timeout, never connected.
+        await tuiEnded(tuiMark, 12_000);
+        assert.equal(tui.has('onCallBegin', tuiMark), false);
+      },
+    );
 
     it('a kit group caller cancels before anyone answers: the official invitee stops ringing (onCallCancelled)', T, async () => {
       const kit = await kitUser('kit');
@@ -638,7 +704,10 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
       assert.ok(invite);
       const push = invite.options.offlinePushInfo as { extension?: string } | undefined;
       assert.ok(push?.extension, 'an offlinePushInfo with an extension');
-      const ext = JSON.parse(push.extension) as { entity?: { action?: number }; voip_ext?: { voip_media_type?: string; voip_type?: string } };
+      const ext = JSON.parse(push.extension) as {
+        entity?: { action?: number };
+        voip_ext?: { voip_media_type?: string; voip_type?: string };
+      };
       assert.equal(ext.entity?.action, 2);
       assert.deepEqual(ext.voip_ext, { voip_media_type: 'video', voip_type: 'call' });
     });
@@ -658,64 +727,96 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
       captured.set(name, { description, message: world.bus.wire[i] });
     };
 
-    it('captures invite, accept, reject, busy reject, cancel, hangup record, group invite and switch request', { timeout: 60_000 }, async () => {
-      // invite 1v1 + cancel
-      let kit = await kitUser('kit');
-      let since = world.bus.wire.length;
-      await tui.engine.call({ userID: kit.userID, type: CallMediaType.VIDEO, roomID: ROOM, timeout: 30 });
-      await kit.wait('onCallReceived');
-      capture('invite-video-1v1', 'TUICallEngine 3.3.4 invites 1v1 to a video call (C2C, timeout 30).', since, (m) => m?.action === 1);
-      await tui.engine.hangup();
-      await kit.wait('onCallEnd');
-      capture('cancel', 'TUICallEngine 3.3.4 cancels its ringing invitation (chat cancel, actionType 2).', since, (m) => m?.action === 2);
-      await cleanup();
-      // accept + hangup record (the official user stays) + switch request
-      kit = await kitUser('kit');
-      since = world.bus.wire.length;
-      const tuiMark = tui.mark;
-      await kit.engine.calls({ userIDList: ['tui'], mediaType: CallMediaType.VIDEO, timeout: 30 });
-      await tui.wait('onCallReceived', tuiMark);
-      await tui.engine.accept();
-      await kit.wait('onUserJoin');
-      capture('accept', 'TUICallEngine 3.3.4 accepts a video call (chat accept, actionType 3).', since, (m) => m?.action === 3);
-      void tui.engine.switchCallMediaType(CallMediaType.AUDIO).catch(() => undefined);
-      await kit.wait('onCallMediaTypeChanged');
-      capture('switch-to-audio', 'TUICallEngine 3.3.4 asks to switch the call to audio (an invitation, timeout 30, with the switch_to_audio_call marker).', since, (m) => m?.action === 1 && (m.payload?.data as { cmd?: string }).cmd === 'switchToAudio');
-      await kit.engine.hangup();
-      await until('the record', () => world.bus.log.slice(since).some((m) => m.from === 'tui' && (m.payload?.data as { cmd?: string }).cmd === 'hangup'));
-      capture('hangup-record', 'TUICallEngine 3.3.4 stays when the other side hangs up a 1v1 call: it sends the call record (hangup, call_end in seconds, timeout 0).', since, (m) => m?.action === 1 && (m.payload?.data as { cmd?: string }).cmd === 'hangup');
-      await cleanup();
-      // reject
-      kit = await kitUser('kit');
-      since = world.bus.wire.length;
-      await kit.engine.calls({ userIDList: ['tui'], mediaType: CallMediaType.AUDIO, timeout: 30 });
-      await tui.wait('onCallReceived', tui.mark - 1).catch(() => undefined);
-      await until('ringing', () => tui.busy);
-      await tui.engine.reject();
-      await kit.wait('onCallEnd');
-      capture('reject', 'TUICallEngine 3.3.4 declines an audio call (chat reject, actionType 4).', since, (m) => m?.action === 4);
-      await cleanup();
-      // busy reject: the official user is in a call, a second kit user calls
-      const first = await kitUser('kit');
-      await kitCallsOfficial(first, CallMediaType.AUDIO);
-      kit = await kitUser('kit');
-      since = world.bus.wire.length;
-      await kit.engine.calls({ userIDList: ['tui'], mediaType: CallMediaType.AUDIO, timeout: 30 });
-      await kit.wait('onCallEnd');
-      capture('reject-line-busy', 'TUICallEngine 3.3.4, already in a call, answers an invitation with a busy reject (data.message "lineBusy", line_busy).', since, (m) => m?.action === 4);
-      await cleanup();
-      // group invite
-      kit = await kitUser('kit');
-      const kit2 = await kitUser('kit');
-      world.bus.createGroup('team-f8', [kit.userID, kit2.userID, 'tui']);
-      since = world.bus.wire.length;
-      await tui.engine.groupCall({ userIDList: [kit.userID, kit2.userID], type: CallMediaType.AUDIO, groupID: 'team-f8', roomID: ROOM, timeout: 30 });
-      await kit.wait('onCallReceived');
-      capture('invite-audio-group', 'TUICallEngine 3.3.4 invites two members of a group to an audio call (inviteInGroup, visible in history).', since, (m) => m?.action === 1);
-      await cleanup();
-    });
+    it(
+      'captures invite, accept, reject, busy reject, cancel, hangup record, group invite and switch request',
+      { timeout: 60_000 },
+      async () => {
+        // invite 1v1 + cancel
+        let kit = await kitUser('kit');
+        let since = world.bus.wire.length;
+        await tui.engine.call({ userID: kit.userID, type: CallMediaType.VIDEO, roomID: ROOM, timeout: 30 });
+        await kit.wait('onCallReceived');
+        capture('invite-video-1v1', 'TUICallEngine 3.3.4 invites 1v1 to a video call (C2C, timeout 30).', since, (m) => m?.action === 1);
+        await tui.engine.hangup();
+        await kit.wait('onCallEnd');
+        capture('cancel', 'TUICallEngine 3.3.4 cancels its ringing invitation (chat cancel, actionType 2).', since, (m) => m?.action === 2);
+        await cleanup();
+        // accept + hangup record (the official user stays) + switch request
+        kit = await kitUser('kit');
+        since = world.bus.wire.length;
+        const tuiMark = tui.mark;
+        await kit.engine.calls({ userIDList: ['tui'], mediaType: CallMediaType.VIDEO, timeout: 30 });
+        await tui.wait('onCallReceived', tuiMark);
+        await tui.engine.accept();
+        await kit.wait('onUserJoin');
+        capture('accept', 'TUICallEngine 3.3.4 accepts a video call (chat accept, actionType 3).', since, (m) => m?.action === 3);
+        void tui.engine.switchCallMediaType(CallMediaType.AUDIO).catch(() => undefined);
+        await kit.wait('onCallMediaTypeChanged');
+        capture(
+          'switch-to-audio',
+          'TUICallEngine 3.3.4 asks to switch the call to audio (an invitation, timeout 30, with the switch_to_audio_call marker).',
+          since,
+          (m) => m?.action === 1 && (m.payload?.data as { cmd?: string }).cmd === 'switchToAudio',
+        );
+        await kit.engine.hangup();
+        await until('the record', () =>
+          world.bus.log.slice(since).some((m) => m.from === 'tui' && (m.payload?.data as { cmd?: string }).cmd === 'hangup'),
+        );
+        capture(
+          'hangup-record',
+          'TUICallEngine 3.3.4 stays when the other side hangs up a 1v1 call: it sends the call record (hangup, call_end in seconds, timeout 0).',
+          since,
+          (m) => m?.action === 1 && (m.payload?.data as { cmd?: string }).cmd === 'hangup',
+        );
+        await cleanup();
+        // reject
+        kit = await kitUser('kit');
+        since = world.bus.wire.length;
+        await kit.engine.calls({ userIDList: ['tui'], mediaType: CallMediaType.AUDIO, timeout: 30 });
+        await tui.wait('onCallReceived', tui.mark - 1).catch(() => undefined);
+        await until('ringing', () => tui.busy);
+        await tui.engine.reject();
+        await kit.wait('onCallEnd');
+        capture('reject', 'TUICallEngine 3.3.4 declines an audio call (chat reject, actionType 4).', since, (m) => m?.action === 4);
+        await cleanup();
+        // busy reject: the official user is in a call, a second kit user calls
+        const first = await kitUser('kit');
+        await kitCallsOfficial(first, CallMediaType.AUDIO);
+        kit = await kitUser('kit');
+        since = world.bus.wire.length;
+        await kit.engine.calls({ userIDList: ['tui'], mediaType: CallMediaType.AUDIO, timeout: 30 });
+        await kit.wait('onCallEnd');
+        capture(
+          'reject-line-busy',
+          'TUICallEngine 3.3.4, already in a call, answers an invitation with a busy reject (data.message "lineBusy", line_busy).',
+          since,
+          (m) => m?.action === 4,
+        );
+        await cleanup();
+        // group invite
+        kit = await kitUser('kit');
+        const kit2 = await kitUser('kit');
+        world.bus.createGroup('team-f8', [kit.userID, kit2.userID, 'tui']);
+        since = world.bus.wire.length;
+        await tui.engine.groupCall({
+          userIDList: [kit.userID, kit2.userID],
+          type: CallMediaType.AUDIO,
+          groupID: 'team-f8',
+          roomID: ROOM,
+          timeout: 30,
+        });
+        await kit.wait('onCallReceived');
+        capture(
+          'invite-audio-group',
+          'TUICallEngine 3.3.4 invites two members of a group to an audio call (inviteInGroup, visible in history).',
+          since,
+          (m) => m?.action === 1,
+        );
+        await cleanup();
+      },
+    );
 
-    it('every captured message matches its fixture (the fixtures are the official engine\'s own output)', T, () => {
+    it("every captured message matches its fixture (the fixtures are the official engine's own output)", T, () => {
       assert.equal(captured.size, 8);
       const names = new Map<string, string>();
       const name = (user: string): string => {
@@ -734,7 +835,11 @@ describe('interop with the official engine (call-engine-js 3.3.4)', { concurrenc
         const stored = JSON.parse(readFileSync(file, 'utf8')) as { message: { payload: { data: string } } };
         const a = JSON.parse(stored.message.payload.data) as { data: string };
         const b = JSON.parse(fixture.message.payload.data) as { data: string };
-        assert.deepEqual(JSON.parse(b.data.replace(/"call_end":\d+/, '"call_end":0')), JSON.parse(a.data.replace(/"call_end":\d+/, '"call_end":0')), key);
+        assert.deepEqual(
+          JSON.parse(b.data.replace(/"call_end":\d+/, '"call_end":0')),
+          JSON.parse(a.data.replace(/"call_end":\d+/, '"call_end":0')),
+          key,
+        );
         assert.equal(b.data.endsWith('\n'), true, `${key}: the official payload ends with a newline`);
       }
     });

@@ -36,7 +36,20 @@ const tuicall = new TUICallEngineAdapter({
   createMediaStream: fakeStreamFactory,
 });
 const seen: { name: string; data: Record<string, unknown> }[] = [];
-for (const name of ['onCallReceived', 'onCallStarted', 'onCallBegin', 'onCallEnd', 'onUserAccept', 'onUserReject', 'onUserJoin', 'onUserLeave', 'onRemoteStream', 'onLocalStream', 'onUserLineBusy', 'onUserNoResponse'] as const) {
+for (const name of [
+  'onCallReceived',
+  'onCallStarted',
+  'onCallBegin',
+  'onCallEnd',
+  'onUserAccept',
+  'onUserReject',
+  'onUserJoin',
+  'onUserLeave',
+  'onRemoteStream',
+  'onLocalStream',
+  'onUserLineBusy',
+  'onUserNoResponse',
+] as const) {
   tuicall.on(name, (payload: CallEngineEvents[typeof name]) => seen.push({ name, data: payload as unknown as Record<string, unknown> }));
 }
 const waitTui = (name: string, from: number, ms = 8000): Promise<{ name: string; data: Record<string, unknown> }> =>
@@ -80,7 +93,9 @@ describe('a kit on the tuicall engine and a kit on the tencent engine call each 
     await kit.wait('onCallBegin');
     const room = kit.engine.roomId as number;
     await until('both in the room', () => world.roomMembers(room).sort().join() === [kit.userID, 'tk'].sort().join());
-    await until('a remote stream on the tuicall side', () => seen.slice(mark).some((e) => e.name === 'onRemoteStream' && e.data.userId === kit.userID && e.data.stream));
+    await until('a remote stream on the tuicall side', () =>
+      seen.slice(mark).some((e) => e.name === 'onRemoteStream' && e.data.userId === kit.userID && e.data.stream),
+    );
     await kit.wait('onUserJoin');
     await tuicall.hangup();
     const end = await waitTui('onCallEnd', mark);
@@ -141,18 +156,32 @@ describe('a kit on the tuicall engine and a kit on the tencent engine call each 
 });
 
 describe('v3', { concurrency: false }, () => {
-  it('calls() in v3 goes to the server call service (callExperimentalAPI), which is Tencent cloud: a tencent-engine kit never rings', T, async () => {
-    const v3 = new TUICallEngineAdapter({ loadEngine: async () => (await loadOfficial()) as unknown as TUICallEngineModule, chat, protocol: 'v3' });
-    // Same singleton underneath: reuse its login (the adapter's own login would log in again).
-    const kit = await kitUser();
-    const since = world.bus.wire.length;
-    const before = chat.experimental.length;
-    await v3.login({ SDKAppID: SDK_APP_ID, userID: 'tk', userSig: 'sig-tk' });
-    await Promise.race([v3.calls({ userIDList: [kit.userID], mediaType: CallMediaType.AUDIO, timeout: 2 }).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1500))]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(kit.has('onCallReceived'), false, 'no chat invitation: nothing rings on the tencent engine');
-    assert.equal(world.bus.wire.slice(since).filter((m) => m.from === 'tk').length, 0, 'no chat signaling for v3');
-    assert.ok(chat.experimental.slice(before).length > 0, 'the request went to chat.callExperimentalAPI (sendRoomCustomData to call_engine_srv)');
-    await Promise.race([v3.hangup(), new Promise((resolve) => setTimeout(resolve, 1000))]);
-  });
+  it(
+    'calls() in v3 goes to the server call service (callExperimentalAPI), which is Tencent cloud: a tencent-engine kit never rings',
+    T,
+    async () => {
+      const v3 = new TUICallEngineAdapter({
+        loadEngine: async () => (await loadOfficial()) as unknown as TUICallEngineModule,
+        chat,
+        protocol: 'v3',
+      });
+      // Same singleton underneath: reuse its login (the adapter's own login would log in again).
+      const kit = await kitUser();
+      const since = world.bus.wire.length;
+      const before = chat.experimental.length;
+      await v3.login({ SDKAppID: SDK_APP_ID, userID: 'tk', userSig: 'sig-tk' });
+      await Promise.race([
+        v3.calls({ userIDList: [kit.userID], mediaType: CallMediaType.AUDIO, timeout: 2 }).catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 1500)),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(kit.has('onCallReceived'), false, 'no chat invitation: nothing rings on the tencent engine');
+      assert.equal(world.bus.wire.slice(since).filter((m) => m.from === 'tk').length, 0, 'no chat signaling for v3');
+      assert.ok(
+        chat.experimental.slice(before).length > 0,
+        'the request went to chat.callExperimentalAPI (sendRoomCustomData to call_engine_srv)',
+      );
+      await Promise.race([v3.hangup(), new Promise((resolve) => setTimeout(resolve, 1000))]);
+    },
+  );
 });

@@ -170,8 +170,14 @@ describe('core bundle: no TRTC, no chat, no secret-key code', () => {
 
   it('the static closure of index + define holds no Tencent engine, SDK or UserSig code', () => {
     const inputs = core.flatMap((o) => Object.keys(o.meta.inputs));
-    assert.ok(inputs.some((i) => i.endsWith('src/engine/webrtc/webrtc-engine.ts')), 'the default engine is in the core');
-    assert.ok(inputs.some((i) => i.endsWith('src/define.ts')), 'the elements are in the core');
+    assert.ok(
+      inputs.some((i) => i.endsWith('src/engine/webrtc/webrtc-engine.ts')),
+      'the default engine is in the core',
+    );
+    assert.ok(
+      inputs.some((i) => i.endsWith('src/define.ts')),
+      'the elements are in the core',
+    );
     assert.deepEqual(violations(core), []);
     const bytes = core.reduce((n, o) => n + Buffer.byteLength(o.text), 0);
     console.log(`core static closure: ${core.length} chunk(s), ${(bytes / 1024).toFixed(1)} KiB minified (lit and valibot included)`);
@@ -179,11 +185,27 @@ describe('core bundle: no TRTC, no chat, no secret-key code', () => {
 
   it('positive control: the same build reaches the Tencent engine and both SDKs only through import()', () => {
     const lazyInputs = lazy.flatMap((o) => Object.keys(o.meta.inputs));
-    assert.ok(lazyInputs.some((i) => i.endsWith('src/engine/tencent/tencent-engine.ts')), 'the Tencent engine is a lazy chunk');
-    assert.ok(lazyInputs.some((i) => i.endsWith('src/engine/tuicall/tuicall-engine.ts')), 'the tuicall engine is a lazy chunk');
-    assert.equal(core.flatMap((o) => Object.keys(o.meta.inputs)).some((i) => i.includes('src/engine/tuicall/')), false, 'no tuicall code in the core');
-    assert.ok(lazyInputs.some((i) => i.includes('node_modules/trtc-sdk-v5/')), 'TRTC is a lazy chunk');
-    assert.ok(lazyInputs.some((i) => i.includes('node_modules/@tencentcloud/chat/')), 'chat is a lazy chunk');
+    assert.ok(
+      lazyInputs.some((i) => i.endsWith('src/engine/tencent/tencent-engine.ts')),
+      'the Tencent engine is a lazy chunk',
+    );
+    assert.ok(
+      lazyInputs.some((i) => i.endsWith('src/engine/tuicall/tuicall-engine.ts')),
+      'the tuicall engine is a lazy chunk',
+    );
+    assert.equal(
+      core.flatMap((o) => Object.keys(o.meta.inputs)).some((i) => i.includes('src/engine/tuicall/')),
+      false,
+      'no tuicall code in the core',
+    );
+    assert.ok(
+      lazyInputs.some((i) => i.includes('node_modules/trtc-sdk-v5/')),
+      'TRTC is a lazy chunk',
+    );
+    assert.ok(
+      lazyInputs.some((i) => i.includes('node_modules/@tencentcloud/chat/')),
+      'chat is a lazy chunk',
+    );
     const lazyText = lazy.map((o) => o.text).join('\n');
     for (const m of [...TRTC_MARKERS, ...CHAT_MARKERS]) assert.ok(lazyText.includes(m), `lazy chunks hold ${m}`);
     // The core holds the import() that leads there.
@@ -200,11 +222,20 @@ describe('core bundle: no TRTC, no chat, no secret-key code', () => {
     };
     assert.deepEqual(await page(''), [], 'the same page without extras is clean');
     const engine = await page("export { TencentEngine } from './src/engine/tencent/index.ts';");
-    assert.ok(engine.some((v) => v.includes('tencent-engine.ts')), `static engine import caught: ${engine.join('; ')}`);
+    assert.ok(
+      engine.some((v) => v.includes('tencent-engine.ts')),
+      `static engine import caught: ${engine.join('; ')}`,
+    );
     const trtc = await page("import TRTC from 'trtc-sdk-v5'; console.log(TRTC);");
-    assert.ok(trtc.some((v) => v.includes('trtc-sdk-v5')) && trtc.some((v) => v.includes('wss://trtc.rtc.qq.com')), `static TRTC caught: ${trtc.length}`);
+    assert.ok(
+      trtc.some((v) => v.includes('trtc-sdk-v5')) && trtc.some((v) => v.includes('wss://trtc.rtc.qq.com')),
+      `static TRTC caught: ${trtc.length}`,
+    );
     const chat = await page("import Chat from '@tencentcloud/chat'; console.log(Chat);");
-    assert.ok(chat.some((v) => v.includes('wss.im.qcloud.com')), `static chat caught: ${chat.length}`);
+    assert.ok(
+      chat.some((v) => v.includes('wss.im.qcloud.com')),
+      `static chat caught: ${chat.length}`,
+    );
     const dev = await page("export { genTestUserSig } from './src/engine/tencent/dev-usersig.ts';");
     assert.ok(dev.some((v) => v.includes('TLS.sig')) && dev.some((v) => v.includes('dev-usersig.ts')), `dev helper caught: ${dev.length}`);
   });
@@ -220,7 +251,8 @@ describe('core bundle: no TRTC, no chat, no secret-key code', () => {
     const tencent = [...outputsOf(await bundle(['src/engine/tencent/index.ts'], false)).values()];
     assert.equal(tencent.length, 1, 'one file without splitting');
     for (const m of [...TRTC_MARKERS, ...CHAT_MARKERS]) assert.ok(tencent[0].text.includes(m), `Tencent engine bundle holds ${m}`);
-    for (const [what, re] of SECRET_MARKERS) assert.ok(!re.test(tencent[0].text), `the Tencent engine entry holds no ${what} ${around(tencent[0].text, re)}`);
+    for (const [what, re] of SECRET_MARKERS)
+      assert.ok(!re.test(tencent[0].text), `the Tencent engine entry holds no ${what} ${around(tencent[0].text, re)}`);
 
     const dev = [...outputsOf(await bundle(['src/engine/tencent/dev-usersig.ts'], false)).values()];
     for (const [what, re] of SECRET_MARKERS) assert.ok(re.test(dev[0].text), `dev-usersig bundle holds ${what}`);

@@ -47,11 +47,19 @@ describe('R20: secure defaults of the build', () => {
   after(() => rmSync(outDir, { recursive: true, force: true }));
 
   it('the built browser bundles hold no secret-key code', async () => {
-    await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true, sourcemap: false } });
+    await build({
+      root,
+      configFile: join(root, 'vite.config.ts'),
+      logLevel: 'silent',
+      build: { outDir, emptyOutDir: true, sourcemap: false },
+    });
     const files = readdirSync(outDir, { recursive: true, withFileTypes: true })
       .filter((d) => d.isFile() && /\.(m?js|css|html)$/.test(d.name))
       .map((d) => join(d.parentPath, d.name));
-    assert.ok(files.some((f) => f.endsWith('callkit-elements.js')), `entries built: ${files.join(', ')}`);
+    assert.ok(
+      files.some((f) => f.endsWith('callkit-elements.js')),
+      `entries built: ${files.join(', ')}`,
+    );
     for (const file of files) {
       const code = readFileSync(file, 'utf8');
       for (const [what, re] of FORBIDDEN) assert.doesNotMatch(code, re, `${file}: ${what}`);
@@ -61,7 +69,15 @@ describe('R20: secure defaults of the build', () => {
     // pattern matches what it is meant to catch.
     const dev = readFileSync(join(root, 'src/engine/tencent/dev-usersig.ts'), 'utf8');
     assert.ok(FORBIDDEN.some(([, re]) => re.test(dev)) && secretKeyUses(dev).length > 0);
-    const samples = ['GenerateTestUserSig(', 'lib-generate-test-usersig', '-----BEGIN PRIVATE KEY', 'createHmac(', "'TLS.sig'", 'a'.repeat(40).replace(/a/g, 'f'), `"${'QUJD'.repeat(16)}=="`];
+    const samples = [
+      'GenerateTestUserSig(',
+      'lib-generate-test-usersig',
+      '-----BEGIN PRIVATE KEY',
+      'createHmac(',
+      "'TLS.sig'",
+      'a'.repeat(40).replace(/a/g, 'f'),
+      `"${'QUJD'.repeat(16)}=="`,
+    ];
     FORBIDDEN.forEach(([what, re], i) => assert.match(samples[i], re, `positive control for ${what}`));
     assert.deepEqual(secretKeyUses("if ('secretKey' in params) throw"), []);
     assert.equal(secretKeyUses('const SECRETKEY = "x"').length, 1);
@@ -72,7 +88,10 @@ describe('R20: secure defaults of the build', () => {
     const base = { sdkAppId: TEST_SDK_APP_ID, logger: quiet };
     assert.throws(() => createSignalingServer({ ...base, secret: '' }), /secret/);
     assert.throws(() => createSignalingServer({ ...base } as unknown as Parameters<typeof createSignalingServer>[0]), /secret/);
-    assert.throws(() => createSignalingServer({ ...base, secret: 'x'.repeat(MIN_SECRET_BYTES - 1) }), new RegExp(`at least ${MIN_SECRET_BYTES}`));
+    assert.throws(
+      () => createSignalingServer({ ...base, secret: 'x'.repeat(MIN_SECRET_BYTES - 1) }),
+      new RegExp(`at least ${MIN_SECRET_BYTES}`),
+    );
     // Bytes, not characters: 16 two-byte characters are 32 bytes.
     assert.equal(MIN_SECRET_BYTES, 32);
     await createSignalingServer({ ...base, secret: 'é'.repeat(16), allowedOrigins: ['*'] }).close();
@@ -83,22 +102,34 @@ describe('R20: secure defaults of the build', () => {
     const logger = recordingLogger();
     const dev = createSignalingServer({ sdkAppId: TEST_SDK_APP_ID, secret: 'short', dev: true, logger });
     const warnings = logger.lines.filter((l) => l.level === 'warn').map((l) => l.msg);
-    assert.ok(warnings.some((w) => /never enable dev mode in production/.test(w)), JSON.stringify(warnings));
-    assert.ok(warnings.some((w) => /only 5 bytes/.test(w)), JSON.stringify(warnings));
+    assert.ok(
+      warnings.some((w) => /never enable dev mode in production/.test(w)),
+      JSON.stringify(warnings),
+    );
+    assert.ok(
+      warnings.some((w) => /only 5 bytes/.test(w)),
+      JSON.stringify(warnings),
+    );
     await dev.close();
   });
 
   it('outside dev mode an Origin allow-list is required (API and CLI); dev mode warns on every connection', async () => {
     const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
     const secret = 'r20-secret-of-at-least-thirty-two-bytes-0123456789';
-    assert.throws(() => createSignalingServer({ secret, sdkAppId: TEST_SDK_APP_ID, logger: quiet }), /allowedOrigins is required outside dev mode/);
+    assert.throws(
+      () => createSignalingServer({ secret, sdkAppId: TEST_SDK_APP_ID, logger: quiet }),
+      /allowedOrigins is required outside dev mode/,
+    );
     assert.throws(() => parseCli(['--port', '0'], { CALLKIT_SECRET: secret }), /--allowed-origins is required/);
     assert.throws(() => parseCli(['--port', '0', '--allowed-origins', ' , '], { CALLKIT_SECRET: secret }), /lists no origin/);
     await createSignalingServer({ secret, sdkAppId: TEST_SDK_APP_ID, logger: quiet, allowedOrigins: ['https://app.example'] }).close();
     // '*' is allowed as a deliberate choice, and said so.
     const starLog = recordingLogger();
     await createSignalingServer({ secret, sdkAppId: TEST_SDK_APP_ID, logger: starLog, allowedOrigins: ['*'] }).close();
-    assert.ok(starLog.lines.some((l) => l.level === 'warn' && /any web page may open/.test(l.msg)), JSON.stringify(starLog.lines));
+    assert.ok(
+      starLog.lines.some((l) => l.level === 'warn' && /any web page may open/.test(l.msg)),
+      JSON.stringify(starLog.lines),
+    );
     // Dev mode: no allow-list needed, and a warning for each socket.
     const devLog = recordingLogger();
     const dev = await startSignalingServer({ port: 0, secret: 'short', sdkAppId: TEST_SDK_APP_ID, dev: true, logger: devLog });
@@ -106,7 +137,10 @@ describe('R20: secure defaults of the build', () => {
       const before = devLog.lines.filter((l) => l.level === 'warn').length;
       const a = await TestClient.connect(dev.url, 'a');
       const b = await TestClient.connect(dev.url, 'b');
-      await waitUntil(() => devLog.lines.filter((l) => l.level === 'warn' && /dev mode: socket/.test(l.msg)).length === 2, 'a dev warning per socket');
+      await waitUntil(
+        () => devLog.lines.filter((l) => l.level === 'warn' && /dev mode: socket/.test(l.msg)).length === 2,
+        'a dev warning per socket',
+      );
       assert.equal(devLog.lines.filter((l) => l.level === 'warn').length, before + 2);
       a.close();
       b.close();

@@ -8,10 +8,21 @@ import type { CallState } from '../../src/store/types.js';
 
 type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
 
-function call(role: (typeof CallRole)['CALLER' | 'CALLEE'], mediaType: Media = CallMediaType.VIDEO, setup: (s: CallStore) => void = () => undefined): CallState {
+function call(
+  role: (typeof CallRole)['CALLER' | 'CALLEE'],
+  mediaType: Media = CallMediaType.VIDEO,
+  setup: (s: CallStore) => void = () => undefined,
+): CallState {
   const store = new CallStore();
   store.dispatch({ type: 'login', userId: 'bob', name: 'Bob' });
-  store.dispatch({ type: 'call-start', role, callId: 'c1', mediaType, callerId: role === CallRole.CALLER ? 'bob' : 'alice', members: [{ userId: 'alice' }] });
+  store.dispatch({
+    type: 'call-start',
+    role,
+    callId: 'c1',
+    mediaType,
+    callerId: role === CallRole.CALLER ? 'bob' : 'alice',
+    members: [{ userId: 'alice' }],
+  });
   store.dispatch({ type: 'self-media', audio: true, video: mediaType === CallMediaType.VIDEO });
   setup(store);
   return store.getState();
@@ -69,11 +80,27 @@ test('connected: the speaker joins; toggles carry aria-pressed, icon slot and ti
 test('every optional button, in order: switch camera, blur, invite, minimize, full screen', () => {
   const state = call(CallRole.CALLER, CallMediaType.VIDEO, (s) => {
     connected(s);
-    s.dispatch({ type: 'devices', devices: [{ deviceId: 'front', label: 'Front', kind: 'camera' }, { deviceId: 'back', label: 'Back', kind: 'camera' }] });
+    s.dispatch({
+      type: 'devices',
+      devices: [
+        { deviceId: 'front', label: 'Front', kind: 'camera' },
+        { deviceId: 'back', label: 'Back', kind: 'camera' },
+      ],
+    });
     s.dispatch({ type: 'settings', settings: { virtualBackground: true, floatWindow: true, allowedFullScreen: true } });
   });
   const group = { ...state, isGroup: true };
-  assert.deepEqual(names(group), ['microphone', 'camera', 'speaker', 'switch-camera', 'blur', 'invite', 'minimize', 'full-screen', 'hangup']);
+  assert.deepEqual(names(group), [
+    'microphone',
+    'camera',
+    'speaker',
+    'switch-camera',
+    'blur',
+    'invite',
+    'minimize',
+    'full-screen',
+    'hangup',
+  ]);
   const blur = buttonsFor(panelOf(group)).find((b) => b.name === 'blur')!;
   assert.deepEqual([blur.label, blur.pressed], ['blur-background', false]);
   const full = buttonsFor(panelOf(group), true).find((b) => b.name === 'full-screen')!;
@@ -96,7 +123,10 @@ test('invite: group calls only, for the caller while dialing and everyone once c
 test('hideFeatureButton: microphone, camera, switch camera and invite can be hidden; hang up never', () => {
   const state = call(CallRole.CALLER, CallMediaType.VIDEO, (s) => {
     connected(s);
-    s.dispatch({ type: 'settings', settings: { hiddenButtons: [FeatureButton.Camera, FeatureButton.Microphone, FeatureButton.InviteUser] } });
+    s.dispatch({
+      type: 'settings',
+      settings: { hiddenButtons: [FeatureButton.Camera, FeatureButton.Microphone, FeatureButton.InviteUser] },
+    });
   });
   assert.deepEqual(names({ ...state, isGroup: true }), ['speaker', 'hangup']);
 });

@@ -13,7 +13,9 @@ import { inflateSync } from 'node:zlib';
 import { genTestUserSig } from '../../src/engine/tencent/dev-usersig.js';
 
 const require = createRequire(import.meta.url);
-const { Api } = require('tls-sig-api-v2') as { Api: new (sdkAppId: number, key: string) => { genSig(userId: string, expire: number): string } };
+const { Api } = require('tls-sig-api-v2') as {
+  Api: new (sdkAppId: number, key: string) => { genSig(userId: string, expire: number): string };
+};
 
 const SDK_APP_ID = 1400123456;
 const KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e';
@@ -85,7 +87,11 @@ test('no module of the library imports the dev-only signer (it is a separate ent
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (/\.ts$/.test(name) && !path.endsWith('dev-usersig.ts') && /dev-usersig/.test(readFileSync(path, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, ''))) {
+      else if (
+        /\.ts$/.test(name) &&
+        !path.endsWith('dev-usersig.ts') &&
+        /dev-usersig/.test(readFileSync(path, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, ''))
+      ) {
         offenders.push(path);
       }
     }

@@ -7,8 +7,20 @@ import type { EndCause, MemberStatus } from '../../src/engine/types.js';
 
 test('every end cause has a TUICallKit end reason', () => {
   const causes: EndCause[] = [
-    'hangup', 'cancelled', 'rejected', 'busy', 'timeout', 'unavailable', 'answered-elsewhere',
-    'rejected-elsewhere', 'glare', 'disconnected', 'network', 'unsupported', 'ended', 'error',
+    'hangup',
+    'cancelled',
+    'rejected',
+    'busy',
+    'timeout',
+    'unavailable',
+    'answered-elsewhere',
+    'rejected-elsewhere',
+    'glare',
+    'disconnected',
+    'network',
+    'unsupported',
+    'ended',
+    'error',
   ];
   assert.deepEqual(Object.keys(END_REASON).sort(), [...causes].sort());
   assert.equal(END_REASON.hangup, CallEndReason.HANGUP);
@@ -27,7 +39,7 @@ test('endReasonOf: a disconnect the server decided is END_BY_SERVER, our own los
   }
 });
 
-test('memberGoneEvent: busy, declined, no answer; anything else is the engine\'s call', () => {
+test("memberGoneEvent: busy, declined, no answer; anything else is the engine's call", () => {
   const cases: [MemberStatus | EndCause, string | null][] = [
     ['busy', 'onUserLineBusy'],
     ['rejected', 'onUserReject'],

@@ -27,7 +27,15 @@ test('registerIcons replaces and restores an icon, and notifies', () => {
 
 test('bad input: typed errors, nothing changed', () => {
   const mine = html`<svg></svg>`;
-  const bad: unknown[] = [null, 'hangup', [], { nope: mine }, { hangup: '<svg onload=alert(1)>' }, { hangup: { strings: [] } }, { accept: mine, nope: mine }];
+  const bad: unknown[] = [
+    null,
+    'hangup',
+    [],
+    { nope: mine },
+    { hangup: '<svg onload=alert(1)>' },
+    { hangup: { strings: [] } },
+    { accept: mine, nope: mine },
+  ];
   for (const value of bad) {
     assert.throws(
       () => registerIcons(value as Parameters<typeof registerIcons>[0]),

@@ -34,7 +34,10 @@ function importGraph(files: string[]): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    graph.set(file, importedFiles.map((f) => resolveImport(file, f.fileName)).filter((f): f is string => f !== null && f.endsWith('.ts')));
+    graph.set(
+      file,
+      importedFiles.map((f) => resolveImport(file, f.fileName)).filter((f): f is string => f !== null && f.endsWith('.ts')),
+    );
   }
   return graph;
 }
@@ -72,5 +75,13 @@ test('the import graph of src/, components/ and server/ has no cycle', () => {
 test('the cycle check finds a cycle', () => {
   const a = join(root, 'a.ts');
   const b = join(root, 'b.ts');
-  assert.deepEqual(cycles(new Map([[a, [b]], [b, [a]]])), [['a.ts', 'b.ts', 'a.ts']]);
+  assert.deepEqual(
+    cycles(
+      new Map([
+        [a, [b]],
+        [b, [a]],
+      ]),
+    ),
+    [['a.ts', 'b.ts', 'a.ts']],
+  );
 });

@@ -12,7 +12,9 @@ import { CallMediaType } from '../../src/constants.js';
 import { Emitter } from '../../src/engine/emitter.js';
 import type { CallEngine, CallEngineEvents, EngineLoginParams } from '../../src/engine/types.js';
 
-function engineDouble(overrides: Partial<CallEngine> = {}): CallEngine & { emitter: Emitter<CallEngineEvents>; logins: EngineLoginParams[] } {
+function engineDouble(
+  overrides: Partial<CallEngine> = {},
+): CallEngine & { emitter: Emitter<CallEngineEvents>; logins: EngineLoginParams[] } {
   const emitter = new Emitter<CallEngineEvents>();
   const logins: EngineLoginParams[] = [];
   const none = async () => undefined;
@@ -97,7 +99,10 @@ test('the default engine refuses a host without WebRTC: UNSUPPORTED_BROWSER nami
 
 test('engine tencent on a host without WebRTC: UNSUPPORTED_BROWSER before any SDK is loaded, even with stayReachable', async () => {
   const kit = new CallKit();
-  await assert.rejects(kit.init({ ...valid, engine: 'tencent', stayReachable: true }), { code: ErrorCode.UNSUPPORTED_BROWSER, reason: 'unsupported-browser' });
+  await assert.rejects(kit.init({ ...valid, engine: 'tencent', stayReachable: true }), {
+    code: ErrorCode.UNSUPPORTED_BROWSER,
+    reason: 'unsupported-browser',
+  });
   assert.equal(kit.engine, null);
   await kit.dispose();
 });
@@ -107,7 +112,10 @@ test('stayReachable reaches the engine (default false) and must be a boolean', a
   const engine = engineDouble();
   await kit.init({ ...valid, engine });
   await kit.init({ ...valid, engine, stayReachable: true });
-  assert.deepEqual(engine.logins.map((l) => l.stayReachable), [false, true]);
+  assert.deepEqual(
+    engine.logins.map((l) => l.stayReachable),
+    [false, true],
+  );
   await assert.rejects(kit.init({ ...valid, engine, stayReachable: 'yes' as unknown as boolean }), { code: ErrorCode.INVALID_PARAMETER });
   await kit.dispose();
 });
@@ -116,7 +124,11 @@ test('toasts come from i18n keys by error code; the technical message goes to ck
   const kit = new CallKit();
   const engine = engineDouble({
     calls: async () => {
-      throw new CallKitError(ErrorCode.UNSUPPORTED_BROWSER, 'ReferenceError: Can\'t find variable: RTCPeerConnection', 'unsupported-browser');
+      throw new CallKitError(
+        ErrorCode.UNSUPPORTED_BROWSER,
+        "ReferenceError: Can't find variable: RTCPeerConnection",
+        'unsupported-browser',
+      );
     },
   });
   await kit.init({ ...valid, engine });
@@ -127,13 +139,22 @@ test('toasts come from i18n keys by error code; the technical message goes to ck
     await assert.rejects(kit.calls({ userIDList: ['bob'], type: CallMediaType.AUDIO }), { code: ErrorCode.UNSUPPORTED_BROWSER });
     assert.deepEqual(toast(kit), { key: 'browser-unsupported', type: 'error', params: undefined });
 
-    engine.emitter.emit('onError', { code: ErrorCode.NOT_SUPPORTED_WEBRTC, message: "ReferenceError: Can't find variable: RTCPeerConnection" });
+    engine.emitter.emit('onError', {
+      code: ErrorCode.NOT_SUPPORTED_WEBRTC,
+      message: "ReferenceError: Can't find variable: RTCPeerConnection",
+    });
     assert.deepEqual(toast(kit), { key: 'browser-unsupported', type: 'error', params: undefined });
     engine.emitter.emit('onError', { code: ErrorCode.FAILED, message: 'negotiation with bob failed: InvalidStateError' });
     assert.deepEqual(toast(kit), { key: 'call-error', type: 'error', params: undefined });
-    assert.deepEqual(events.map((e) => e.code), [ErrorCode.NOT_SUPPORTED_WEBRTC, ErrorCode.FAILED]);
+    assert.deepEqual(
+      events.map((e) => e.code),
+      [ErrorCode.NOT_SUPPORTED_WEBRTC, ErrorCode.FAILED],
+    );
     assert.match(events[0].message, /RTCPeerConnection/);
-    assert.ok(warn.mock.calls.some((c) => String(c.arguments[0]).includes('RTCPeerConnection')), 'the detail is in the console');
+    assert.ok(
+      warn.mock.calls.some((c) => String(c.arguments[0]).includes('RTCPeerConnection')),
+      'the detail is in the console',
+    );
   } finally {
     warn.mock.restore();
   }

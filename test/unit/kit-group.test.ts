@@ -135,7 +135,10 @@ test('join validates, needs to be idle, uses the queried media type, and starts 
   assert.equal(s.status, 'connected');
   assert.equal(s.role, CallRole.CALLEE);
   assert.equal(s.isGroup, true);
-  assert.deepEqual(s.members.map((m) => `${m.userId}:${m.status}`), ['bob:accepted', 'carol:accepted']);
+  assert.deepEqual(
+    s.members.map((m) => `${m.userId}:${m.status}`),
+    ['bob:accepted', 'carol:accepted'],
+  );
   await rejectsWith(() => kit.join({ callId: CALL }), ErrorCode.ALREADY_IN_CALL);
   await kit.dispose();
 });

@@ -18,7 +18,9 @@ async function setup() {
   const engine = new SimulatedEngine();
   await kit.init({ SDKAppID: 1, userID: 'bob', userSig: 'x', engine });
   const ended: { callId: string; cause: string }[] = [];
-  kit.addEventListener('ck-call-ended', (e) => ended.push({ callId: (e as CustomEvent).detail.callId, cause: (e as CustomEvent).detail.cause }));
+  kit.addEventListener('ck-call-ended', (e) =>
+    ended.push({ callId: (e as CustomEvent).detail.callId, cause: (e as CustomEvent).detail.cause }),
+  );
   const statuses: string[] = [];
   kit.addEventListener('ck-status-changed', (e) => statuses.push((e as CustomEvent).detail.newStatus));
   return { kit, engine, ended, statuses };
@@ -40,7 +42,13 @@ test('three calls ring at once while idle, a fourth is busy; answered in turn by
   let s = kit.store.getState();
   assert.deepEqual(ids(kit), ['alice', 'carol', 'erin']);
   assert.deepEqual(
-    { callId: s.incoming[0]!.callId, name: s.incoming[0]!.callerName, avatar: s.incoming[0]!.callerAvatar, media: s.incoming[0]!.mediaType, group: s.incoming[0]!.isGroup },
+    {
+      callId: s.incoming[0]!.callId,
+      name: s.incoming[0]!.callerName,
+      avatar: s.incoming[0]!.callerAvatar,
+      media: s.incoming[0]!.mediaType,
+      group: s.incoming[0]!.isGroup,
+    },
     { callId: a, name: 'Alice', avatar: 'https://example.com/a.png', media: CallMediaType.VIDEO, group: false },
   );
   assert.equal(s.incoming[1]!.mediaType, CallMediaType.AUDIO);
@@ -167,7 +175,10 @@ test('accept / reject / settings validate their arguments with typed errors', as
   await rejects(() => kit.reject({ callId: 'no-such-call' }), ErrorCode.INVALID_STATE);
   await rejects(() => kit.reject({ callId: [] as never }), ErrorCode.INVALID_PARAMETER);
   await rejects(() => kit.enableCallWaiting('on' as never), ErrorCode.INVALID_PARAMETER);
-  assert.throws(() => kit.enableNotifications(1 as never), (e: { code?: number }) => e.code === ErrorCode.INVALID_PARAMETER);
+  assert.throws(
+    () => kit.enableNotifications(1 as never),
+    (e: { code?: number }) => e.code === ErrorCode.INVALID_PARAMETER,
+  );
   assert.equal(kit.store.getState().status, 'calling', 'nothing changed');
   await kit.reject();
   assert.equal(kit.store.getState().status, 'idle');

@@ -67,7 +67,10 @@ test('group call: a member who declines keeps a `rejected` status (off the grid)
   const s = kit.store.getState();
   assert.equal(s.status, 'connected');
   // Gone members stay in the store with their status; the call view shows accepted and ringing ones.
-  assert.deepEqual(s.members.map((m) => `${m.userId}:${m.status}`), ['bob:accepted', 'carol:rejected']);
+  assert.deepEqual(
+    s.members.map((m) => `${m.userId}:${m.status}`),
+    ['bob:accepted', 'carol:rejected'],
+  );
   assert.equal(s.toast?.key, 'other-side-reject-call-group');
   assert.equal(s.toast?.params?.name, 'carol');
   await kit.dispose();

@@ -94,17 +94,26 @@ test('calls() validates the callee list and media type', async () => {
   const engine = recordingEngine();
   await kit.init({ ...valid, engine });
   await rejectsWith(() => kit.calls({ userIDList: [], type: CallMediaType.VIDEO }), ErrorCode.CALLEE_COUNT);
-  await rejectsWith(() => kit.calls({ userIDList: Array.from({ length: 9 }, (_, i) => `u${i}`), type: CallMediaType.VIDEO }), ErrorCode.CALLEE_COUNT);
+  await rejectsWith(
+    () => kit.calls({ userIDList: Array.from({ length: 9 }, (_, i) => `u${i}`), type: CallMediaType.VIDEO }),
+    ErrorCode.CALLEE_COUNT,
+  );
   await rejectsWith(() => kit.calls({ userIDList: ['alice'], type: CallMediaType.VIDEO }), ErrorCode.SELF_CALL);
   await rejectsWith(() => kit.calls({ userIDList: ['bob', 'bob'], type: CallMediaType.VIDEO }), ErrorCode.INVALID_PARAMETER);
   await rejectsWith(() => kit.calls({ userIDList: ['bob'], type: 3 as never }), ErrorCode.INVALID_PARAMETER, /type/);
   await rejectsWith(() => kit.calls({ userIDList: 'bob' as never, type: CallMediaType.VIDEO }), ErrorCode.INVALID_PARAMETER);
   await rejectsWith(() => kit.calls({ userIDList: ['<script>'], type: CallMediaType.VIDEO }), ErrorCode.INVALID_PARAMETER);
-  await rejectsWith(() => kit.calls({ userIDList: ['bob'], type: CallMediaType.VIDEO, timeout: 5 }), ErrorCode.INVALID_PARAMETER, /timeout/);
+  await rejectsWith(
+    () => kit.calls({ userIDList: ['bob'], type: CallMediaType.VIDEO, timeout: 5 }),
+    ErrorCode.INVALID_PARAMETER,
+    /timeout/,
+  );
   await rejectsWith(() => kit.calls(null as never), ErrorCode.INVALID_PARAMETER);
   assert.equal(engine.calls_.length, 0, 'nothing reached the engine');
   await kit.calls({ userIDList: ['bob'], type: CallMediaType.AUDIO, timeout: 20 });
-  assert.deepEqual(engine.calls_, [{ userIDList: ['bob'], mediaType: CallMediaType.AUDIO, timeout: 20, userData: undefined, groupID: undefined }]);
+  assert.deepEqual(engine.calls_, [
+    { userIDList: ['bob'], mediaType: CallMediaType.AUDIO, timeout: 20, userData: undefined, groupID: undefined },
+  ]);
   await kit.dispose();
 });
 

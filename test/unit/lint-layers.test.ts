@@ -46,7 +46,10 @@ const allowed: [file: string, code: string][] = [
   ['src/elements/fake.ts', "import { html } from 'lit';\nimport type { CallState } from '../store/types.js';"],
   ['src/kit/fake.ts', "import { CallStore } from '../store/store.js';\nimport { WebRTCEngine } from '../engine/webrtc/index.js';"],
   ['src/store/fake.ts', "import type { DeviceInfo } from '../engine/types.js';"],
-  ['components/fake/fake.ts', "import type { DeviceInfo } from '../../src/engine/types.js';\nimport { StoreElement } from '../../src/elements/store-element.js';"],
+  [
+    'components/fake/fake.ts',
+    "import type { DeviceInfo } from '../../src/engine/types.js';\nimport { StoreElement } from '../../src/elements/store-element.js';",
+  ],
 ];
 
 for (const [file, code] of allowed) {
@@ -56,8 +59,10 @@ for (const [file, code] of allowed) {
 }
 
 test('a module imported twice is an error (type and value imports may be separate)', async () => {
-  const twice = "import { CallRole } from '../constants.js';\nimport { CallStatus } from '../constants.js';\nexport { CallRole, CallStatus };";
+  const twice =
+    "import { CallRole } from '../constants.js';\nimport { CallStatus } from '../constants.js';\nexport { CallRole, CallStatus };";
   assert.deepEqual(await rulesFor('src/kit/fake.ts', twice), ['no-duplicate-imports']);
-  const separate = "import { CallRole } from '../constants.js';\nimport type { CallStatus } from '../constants.js';\nexport { CallRole, type CallStatus };";
+  const separate =
+    "import { CallRole } from '../constants.js';\nimport type { CallStatus } from '../constants.js';\nexport { CallRole, type CallStatus };";
   assert.deepEqual(await rulesFor('src/kit/fake.ts', separate), []);
 });

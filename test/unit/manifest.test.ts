@@ -13,7 +13,14 @@ import { fileURLToPath } from 'node:url';
 import { ELEMENT_TAGS } from '../../src/element-tags.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const GENERATED = ['custom-elements.json', 'src/react/index.ts', 'types/vue.d.ts', 'types/jsx.d.ts', 'vscode.html-custom-data.json', 'docs/elements.md'];
+const GENERATED = [
+  'custom-elements.json',
+  'src/react/index.ts',
+  'types/vue.d.ts',
+  'types/jsx.d.ts',
+  'vscode.html-custom-data.json',
+  'docs/elements.md',
+];
 
 interface Decl {
   kind: string;
@@ -36,17 +43,37 @@ describe('custom elements manifest and generated files', () => {
   const out = mkdtempSync(join(tmpdir(), 'ck-manifest-'));
   before(() => {
     // The analyzer joins --outdir to the cwd: give it a relative path.
-    execFileSync(process.execPath, [join(root, 'node_modules/@custom-elements-manifest/analyzer/cem.js'), 'analyze', '--config', 'custom-elements-manifest.config.mjs', '--quiet', '--outdir', relative(root, out)], {
-      cwd: root,
-      stdio: 'pipe',
-    });
-    execFileSync(process.execPath, [join(root, 'scripts/gen-from-manifest.mjs'), '--manifest', join(out, 'custom-elements.json'), '--out', out], { cwd: root, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/@custom-elements-manifest/analyzer/cem.js'),
+        'analyze',
+        '--config',
+        'custom-elements-manifest.config.mjs',
+        '--quiet',
+        '--outdir',
+        relative(root, out),
+      ],
+      {
+        cwd: root,
+        stdio: 'pipe',
+      },
+    );
+    execFileSync(
+      process.execPath,
+      [join(root, 'scripts/gen-from-manifest.mjs'), '--manifest', join(out, 'custom-elements.json'), '--out', out],
+      { cwd: root, stdio: 'pipe' },
+    );
   });
   after(() => rmSync(out, { recursive: true, force: true }));
 
   for (const file of GENERATED) {
     it(`${file} is up to date (run npm run manifest)`, () => {
-      assert.equal(readFileSync(join(out, file), 'utf8'), readFileSync(join(root, file), 'utf8'), `${file} differs from a fresh generation`);
+      assert.equal(
+        readFileSync(join(out, file), 'utf8'),
+        readFileSync(join(root, file), 'utf8'),
+        `${file} differs from a fresh generation`,
+      );
     });
   }
 
@@ -59,17 +86,35 @@ describe('custom elements manifest and generated files', () => {
     for (const { tag, cls, file } of tags) {
       const el = elements.find((d) => d.tagName === tag)!;
       assert.equal(el.name, cls, tag);
-      assert.ok(manifest.modules.some((m) => m.path === file && m.declarations?.includes(el)), `${tag} is declared in ${file}`);
-      assert.ok((el.cssParts ?? []).some((p) => p.name === 'base' || p.name.length > 0), `${tag} documents parts`);
-      assert.ok((el.cssProperties ?? []).every((p) => p.name.startsWith('--ck-')), `${tag}: CSS properties use the --ck- prefix`);
-      assert.ok((el.events ?? []).every((e) => /^ck-[a-z-]+$/.test(e.name)), `${tag}: events use the ck- prefix`);
-      assert.ok((el.members ?? []).every((m) => !m.privacy && !m.name.startsWith('_')), `${tag}: only public members`);
+      assert.ok(
+        manifest.modules.some((m) => m.path === file && m.declarations?.includes(el)),
+        `${tag} is declared in ${file}`,
+      );
+      assert.ok(
+        (el.cssParts ?? []).some((p) => p.name === 'base' || p.name.length > 0),
+        `${tag} documents parts`,
+      );
+      assert.ok(
+        (el.cssProperties ?? []).every((p) => p.name.startsWith('--ck-')),
+        `${tag}: CSS properties use the --ck- prefix`,
+      );
+      assert.ok(
+        (el.events ?? []).every((e) => /^ck-[a-z-]+$/.test(e.name)),
+        `${tag}: events use the ck- prefix`,
+      );
+      assert.ok(
+        (el.members ?? []).every((m) => !m.privacy && !m.name.startsWith('_')),
+        `${tag}: only public members`,
+      );
     }
     const kit = elements.find((d) => d.tagName === 'call-kit')!;
-    assert.deepEqual(
-      (kit.events ?? []).map((e) => e.name).sort(),
-      ['ck-call-ended', 'ck-error', 'ck-kicked-out', 'ck-minimized-changed', 'ck-status-changed'],
-    );
+    assert.deepEqual((kit.events ?? []).map((e) => e.name).sort(), [
+      'ck-call-ended',
+      'ck-error',
+      'ck-kicked-out',
+      'ck-minimized-changed',
+      'ck-status-changed',
+    ]);
     assert.ok((kit.attributes ?? []).some((a) => a.name === 'theme'));
     assert.ok((kit.cssStates ?? []).some((s) => s.name === 'ringing'));
     const view = elements.find((d) => d.tagName === 'call-view')!;
@@ -94,8 +139,13 @@ describe('custom elements manifest and generated files', () => {
     assert.match(react, /onCkAcceptRequest: 'ck-accept-request' as EventName<GlobalEventHandlersEventMap\['ck-accept-request'\]>/);
     const vue = readFileSync(join(root, 'types/vue.d.ts'), 'utf8');
     assert.match(vue, /'call-kit': DefineComponent<CallkitVue\.CallKitProps>/);
-    const data = JSON.parse(readFileSync(join(root, 'vscode.html-custom-data.json'), 'utf8')) as { tags: { name: string; attributes: { name: string; values?: { name: string }[] }[] }[] };
+    const data = JSON.parse(readFileSync(join(root, 'vscode.html-custom-data.json'), 'utf8')) as {
+      tags: { name: string; attributes: { name: string; values?: { name: string }[] }[] }[];
+    };
     const theme = data.tags.find((t) => t.name === 'call-kit')?.attributes.find((a) => a.name === 'theme');
-    assert.deepEqual(theme?.values?.map((v) => v.name), ['light', 'dark']);
+    assert.deepEqual(
+      theme?.values?.map((v) => v.name),
+      ['light', 'dark'],
+    );
   });
 });

@@ -18,7 +18,8 @@ const files = [
 ].filter((f) => STYLE_FILES.test(f));
 
 /** The css literals of a module, interpolations replaced by a custom property. */
-const literals = (source: string) => [...source.matchAll(/\bcss`([^`]*)`/g)].map((m) => m[1]!.replace(/\$\{[^}]*\}/g, 'var(--interpolated)'));
+const literals = (source: string) =>
+  [...source.matchAll(/\bcss`([^`]*)`/g)].map((m) => m[1]!.replace(/\$\{[^}]*\}/g, 'var(--interpolated)'));
 /** lightningcss keeps the tokens of `var()` fallbacks as written: spaces after their commas do not count. */
 const canonical = (css: string) =>
   transform({ filename: 'x.css', code: Buffer.from(css), minify: true, errorRecovery: false })

@@ -55,16 +55,26 @@ export function frameArbitrary(honestIds: string[], honestUsers: string[], fuzzU
     { weight: 3, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{22}$/) },
     { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
   );
-  const name = fc.oneof(fc.string({ maxLength: 70 }), fc.constantFrom('<img src=x onerror=alert(1)>', '\u202Eevil', 'a\u0000b', 'x'.repeat(65)));
+  const name = fc.oneof(
+    fc.string({ maxLength: 70 }),
+    fc.constantFrom('<img src=x onerror=alert(1)>', '\u202Eevil', 'a\u0000b', 'x'.repeat(65)),
+  );
   const avatar = fc.oneof(fc.webUrl(), fc.constantFrom('javascript:alert(1)', 'data:image/png;base64,AAAA', 'data:text/html,<script>', ''));
   const sdp = fc.oneof(fc.constant(SDP), fc.string({ maxLength: 40 }), fc.constant(`v=0${'a'.repeat(33 * 1024)}`));
   const relayData = fc.oneof(
-    fc.record({ kind: fc.constant('description'), description: fc.record({ type: fc.constantFrom('offer', 'answer', 'rollback', 'pranswer'), sdp }, { requiredKeys: ['type'] }) }),
+    fc.record({
+      kind: fc.constant('description'),
+      description: fc.record({ type: fc.constantFrom('offer', 'answer', 'rollback', 'pranswer'), sdp }, { requiredKeys: ['type'] }),
+    }),
     fc.record({
       kind: fc.constant('candidate'),
       candidate: fc.option(
         fc.record(
-          { candidate: fc.oneof(fc.constant('candidate:1 1 udp 1 10.0.0.1 9 typ host'), fc.string({ maxLength: 1100 })), sdpMid: fc.option(fc.string({ maxLength: 3 })), sdpMLineIndex: fc.option(fc.integer({ min: -1, max: 70 })) },
+          {
+            candidate: fc.oneof(fc.constant('candidate:1 1 udp 1 10.0.0.1 9 typ host'), fc.string({ maxLength: 1100 })),
+            sdpMid: fc.option(fc.string({ maxLength: 3 })),
+            sdpMLineIndex: fc.option(fc.integer({ min: -1, max: 70 })),
+          },
           { requiredKeys: ['candidate'] },
         ),
       ),
@@ -72,13 +82,25 @@ export function frameArbitrary(honestIds: string[], honestUsers: string[], fuzzU
     anyValue,
   );
   const fields: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
-    login: { sdkAppId: fc.constantFrom(TEST_SDK_APP_ID, 0, 1), userId, userSig: fc.oneof(fc.string(), fc.constant(sigFor('fuzz0'))), name, avatar },
+    login: {
+      sdkAppId: fc.constantFrom(TEST_SDK_APP_ID, 0, 1),
+      userId,
+      userSig: fc.oneof(fc.string(), fc.constant(sigFor('fuzz0'))),
+      name,
+      avatar,
+    },
     renew: { userSig: fc.oneof(fc.string(), fc.constant(sigFor('fuzz0'))) },
     profile: { name, avatar },
     invite: {
-      to: fc.oneof({ weight: 5, arbitrary: fc.array(userId, { minLength: 1, maxLength: 3 }) }, { weight: 1, arbitrary: fc.array(userId, { maxLength: 10 }) }),
+      to: fc.oneof(
+        { weight: 5, arbitrary: fc.array(userId, { minLength: 1, maxLength: 3 }) },
+        { weight: 1, arbitrary: fc.array(userId, { maxLength: 10 }) },
+      ),
       mediaType: fc.constantFrom('audio', 'video', 'video', 'screen'),
-      timeout: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 10, max: 600 }) }, { weight: 1, arbitrary: fc.integer({ min: -5, max: 700 }) }),
+      timeout: fc.oneof(
+        { weight: 5, arbitrary: fc.integer({ min: 10, max: 600 }) },
+        { weight: 1, arbitrary: fc.integer({ min: -5, max: 700 }) },
+      ),
       userData: fc.string({ maxLength: 50 }),
       groupId: fc.string({ minLength: 1, maxLength: 70 }),
     },
@@ -95,29 +117,51 @@ export function frameArbitrary(honestIds: string[], honestUsers: string[], fuzzU
   };
   // Every client type has its fields generated from the schema (a new type must be added here).
   for (const type of CLIENT_MESSAGE_TYPES) if (!fields[type]) throw new Error(`frameArbitrary: no fields for ${type}`);
-  const typeArb = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...CLIENT_MESSAGE_TYPES) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
+  const typeArb = fc.oneof(
+    { weight: 9, arbitrary: fc.constantFrom(...CLIENT_MESSAGE_TYPES) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+  );
   const structured = typeArb.chain((type) => {
     const spec = fields[type] ?? {};
     const record: Record<string, fc.Arbitrary<unknown>> = {
       v: fc.oneof({ weight: 40, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: anyValue }),
-      id: fc.oneof({ weight: 30, arbitrary: fc.uuid() }, { weight: 1, arbitrary: anyValue }, { weight: 1, arbitrary: fc.string({ maxLength: 70 }) }),
+      id: fc.oneof(
+        { weight: 30, arbitrary: fc.uuid() },
+        { weight: 1, arbitrary: anyValue },
+        { weight: 1, arbitrary: fc.string({ maxLength: 70 }) },
+      ),
       type: fc.constant(type),
     };
-    for (const [key, arb] of Object.entries(spec)) record[key] = fc.oneof({ weight: 40, arbitrary: arb }, { weight: 1, arbitrary: anyValue });
+    for (const [key, arb] of Object.entries(spec))
+      record[key] = fc.oneof({ weight: 40, arbitrary: arb }, { weight: 1, arbitrary: anyValue });
     const all = Object.keys(record);
-    const required = fc.oneof({ weight: 6, arbitrary: fc.constant(all) }, { weight: 1, arbitrary: fc.subarray(all, { minLength: all.length - 1 }) });
-    return fc.tuple(
-      required.chain((keys) => fc.record(record, { requiredKeys: [...new Set(['v', 'type', ...keys])] })),
-      fc.oneof({ weight: 8, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype', 'from', 'admin') }),
-      anyValue,
-    ).map(([obj, extra, value]) => {
-      const json = JSON.stringify(obj);
-      return extra === null ? json : `{${JSON.stringify(extra)}:${JSON.stringify(value) ?? 'null'},${json.slice(1)}`;
-    });
+    const required = fc.oneof(
+      { weight: 6, arbitrary: fc.constant(all) },
+      { weight: 1, arbitrary: fc.subarray(all, { minLength: all.length - 1 }) },
+    );
+    return fc
+      .tuple(
+        required.chain((keys) => fc.record(record, { requiredKeys: [...new Set(['v', 'type', ...keys])] })),
+        fc.oneof(
+          { weight: 8, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype', 'from', 'admin') },
+        ),
+        anyValue,
+      )
+      .map(([obj, extra, value]) => {
+        const json = JSON.stringify(obj);
+        return extra === null ? json : `{${JSON.stringify(extra)}:${JSON.stringify(value) ?? 'null'},${json.slice(1)}`;
+      });
   });
   // Byte-level mutations of structured frames: delete, insert, replace, duplicate, truncate.
   const mutated = fc
-    .tuple(structured, fc.array(fc.tuple(fc.nat(), fc.nat(8), fc.constantFrom('del', 'ins', 'rep', 'dup', 'cut'), fc.string({ minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 3 }))
+    .tuple(
+      structured,
+      fc.array(
+        fc.tuple(fc.nat(), fc.nat(8), fc.constantFrom('del', 'ins', 'rep', 'dup', 'cut'), fc.string({ minLength: 1, maxLength: 3 })),
+        { minLength: 1, maxLength: 3 },
+      ),
+    )
     .map(([s, ops]) => {
       for (const [at, len, op, chars] of ops) {
         const i = s.length ? at % s.length : 0;
@@ -186,7 +230,16 @@ describe('R16: fuzzing the signaling server', () => {
       logger,
       ringTimeoutS: 0.3,
       // Limits high enough that fuzzers are judged on content, not closed for volume (R18 covers that).
-      rateLimits: { messagesPerSecond: 1e6, messageBurst: 1e6, invitesPerMinute: 1e6, connectionsPerSecond: 1e4, connectionBurst: 1e4, maxSocketsPerIp: 1e4, bytesPerSecond: 1e9, byteBurst: 1e9 },
+      rateLimits: {
+        messagesPerSecond: 1e6,
+        messageBurst: 1e6,
+        invitesPerMinute: 1e6,
+        connectionsPerSecond: 1e4,
+        connectionBurst: 1e4,
+        maxSocketsPerIp: 1e4,
+        bytesPerSecond: 1e9,
+        byteBurst: 1e9,
+      },
     });
     const s = server;
     const login = async (userId: string): Promise<TestClient> => {
@@ -215,7 +268,12 @@ describe('R16: fuzzing the signaling server', () => {
     const sentAt = new Map<string, number>();
     for (const h of honest) {
       h.b.ws.on('message', (data) => {
-        const m = JSON.parse(data.toString()) as { type: string; from?: string; callId?: string; data?: { candidate?: { candidate?: string } } };
+        const m = JSON.parse(data.toString()) as {
+          type: string;
+          from?: string;
+          callId?: string;
+          data?: { candidate?: { candidate?: string } };
+        };
         const tag = m.data?.candidate?.candidate;
         if (m.type === 'relay' && m.from === h.a.userId && m.callId === h.callId && tag && sentAt.has(tag)) {
           assert.equal(tag, `candidate:${h.callId}:${h.got}`, 'honest relay out of order or misrouted');
@@ -239,7 +297,15 @@ describe('R16: fuzzing the signaling server', () => {
     })();
 
     const frames = fc.sample(frameArbitrary(honestIds, honestUsers, fuzzUsers), { seed: SEED, numRuns: N });
-    const outcome = { answered: 0, silent: 0, parsedOk: 0, answeredOk: 0, closed: new Map<number, number>(), codes: new Map<string, number>(), types: new Map<string, number>() };
+    const outcome = {
+      answered: 0,
+      silent: 0,
+      parsedOk: 0,
+      answeredOk: 0,
+      closed: new Map<number, number>(),
+      codes: new Map<string, number>(),
+      types: new Map<string, number>(),
+    };
     const rssBefore = process.memoryUsage().rss;
     const started = performance.now();
 
@@ -333,7 +399,11 @@ describe('R16: fuzzing the signaling server', () => {
     for (const h of honest) {
       assert.ok(h.sent > 0, 'the honest calls relayed while the fuzzers ran');
       await waitUntil(() => h.got === h.sent, `honest ${h.callId}: ${h.got}/${h.sent} relays`);
-      assert.deepEqual(h.stray.filter((m) => m.type !== 'relay' || (m as Msg<'relay'>).from !== h.a.userId), [], `stray messages to honest ${h.callId}`);
+      assert.deepEqual(
+        h.stray.filter((m) => m.type !== 'relay' || (m as Msg<'relay'>).from !== h.a.userId),
+        [],
+        `stray messages to honest ${h.callId}`,
+      );
       assert.equal(h.a.closeInfo, undefined);
       assert.equal(h.b.closeInfo, undefined);
       assert.equal((await h.a.ask({ type: 'hangup', callId: h.callId })).type, 'ok');
@@ -342,8 +412,15 @@ describe('R16: fuzzing the signaling server', () => {
     const lat = honest.flatMap((h) => h.lat).sort((x, y) => x - y);
     for (const c of sockets) assert.deepEqual(c.invalid, [], `${c.label} got frames outside the schema`);
     for (const c of sockets) c.close();
-    await waitUntil(() => s.stats().calls === 0 && s.stats().timers === 0 && s.stats().sockets === 0, `registry back to 0 (${JSON.stringify(s.stats())})`);
-    assert.deepEqual(logger.lines.filter((l) => l.level === 'error'), [], 'no server errors');
+    await waitUntil(
+      () => s.stats().calls === 0 && s.stats().timers === 0 && s.stats().sockets === 0,
+      `registry back to 0 (${JSON.stringify(s.stats())})`,
+    );
+    assert.deepEqual(
+      logger.lines.filter((l) => l.level === 'error'),
+      [],
+      'no server errors',
+    );
     assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution');
     t.diagnostic(
       `${N} frames in ${(elapsed / 1000).toFixed(1)} s: ${outcome.answered} answered, ${outcome.silent} fire-and-forget, closes ${JSON.stringify([...outcome.closed])}; ` +
@@ -356,8 +433,12 @@ describe('R16: fuzzing the signaling server', () => {
     // answer successes as well as errors, and the refusals are of many kinds.
     assert.ok(outcome.parsedOk >= N / 5, `${outcome.parsedOk} of ${N} frames accepted by the parser`);
     assert.ok(outcome.answeredOk >= N / 50, `${outcome.answeredOk} frames answered with success`);
-    if (N >= 1000) for (const type of CLIENT_MESSAGE_TYPES) assert.ok((outcome.types.get(type) ?? 0) > 0, `no valid ${type} frame was sent`);
+    if (N >= 1000)
+      for (const type of CLIENT_MESSAGE_TYPES) assert.ok((outcome.types.get(type) ?? 0) > 0, `no valid ${type} frame was sent`);
     assert.ok(outcome.codes.size >= 6, `error codes seen: ${JSON.stringify([...outcome.codes])}`);
-    assert.ok((outcome.closed.get(1009) ?? 0) > 0 && (outcome.closed.get(4400) ?? 0) > 0, `documented closes seen: ${JSON.stringify([...outcome.closed])}`);
+    assert.ok(
+      (outcome.closed.get(1009) ?? 0) > 0 && (outcome.closed.get(4400) ?? 0) > 0,
+      `documented closes seen: ${JSON.stringify([...outcome.closed])}`,
+    );
   });
 });

@@ -1,12 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  CLIENT_MESSAGE_TYPES,
-  MAX_FRAME_BYTES,
-  encode,
-  parseClientMessage,
-  parseServerMessage,
-} from '../../src/protocol/messages.js';
+import { CLIENT_MESSAGE_TYPES, MAX_FRAME_BYTES, encode, parseClientMessage, parseServerMessage } from '../../src/protocol/messages.js';
 import type { ClientMessage, ServerMessage } from '../../src/protocol/messages.js';
 import { MAX_INVITEES } from '../../src/constants.js';
 
@@ -14,7 +8,16 @@ const CALL = 'AbCdEfGhIjKlMnOpQrStUv';
 const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\na=fingerprint:sha-256 00:11\r\n';
 
 const validClient: Record<ClientMessage['type'], Record<string, unknown>> = {
-  login: { v: 1, id: 'r1', type: 'login', sdkAppId: 1400000000, userId: 'alice', userSig: 'eJx*abc_', name: 'Alice', avatar: 'https://x/a.png' },
+  login: {
+    v: 1,
+    id: 'r1',
+    type: 'login',
+    sdkAppId: 1400000000,
+    userId: 'alice',
+    userSig: 'eJx*abc_',
+    name: 'Alice',
+    avatar: 'https://x/a.png',
+  },
   renew: { v: 1, id: 'r7', type: 'renew', userSig: 'eJx*abc_' },
   profile: { v: 1, type: 'profile', name: 'Alice A.' },
   invite: { v: 1, id: 'r2', type: 'invite', to: ['bob', 'carol'], mediaType: 'video', timeout: 30, userData: '{}', groupId: 'g1' },
@@ -36,8 +39,25 @@ const validServer: Record<ServerMessage['type'], Record<string, unknown>> = {
   ok: { v: 1, ref: 'r1', type: 'ok' },
   'usersig-expiring': { v: 1, type: 'usersig-expiring', expiresAt: 1_800_000_000_000 },
   error: { v: 1, ref: 'r1', type: 'error', code: 'call-not-found', message: 'no such call', field: 'callId' },
-  'invite-ok': { v: 1, type: 'invite-ok', callId: CALL, mediaType: 'audio', members: [member, { userId: 'bob', state: 'ringing' }], timeout: 30 },
-  incoming: { v: 1, type: 'incoming', callId: CALL, caller: { userId: 'alice', name: 'Alice' }, mediaType: 'video', members: [member], timeout: 29.5, userData: 'x', groupId: 'g' },
+  'invite-ok': {
+    v: 1,
+    type: 'invite-ok',
+    callId: CALL,
+    mediaType: 'audio',
+    members: [member, { userId: 'bob', state: 'ringing' }],
+    timeout: 30,
+  },
+  incoming: {
+    v: 1,
+    type: 'incoming',
+    callId: CALL,
+    caller: { userId: 'alice', name: 'Alice' },
+    mediaType: 'video',
+    members: [member],
+    timeout: 29.5,
+    userData: 'x',
+    groupId: 'g',
+  },
   'call-started': { v: 1, type: 'call-started', callId: CALL, mediaType: 'video', members: [member] },
   resumed: { v: 1, ref: 'r3', type: 'resumed', callId: CALL, mediaType: 'video', members: [member] },
   'member-state': { v: 1, type: 'member-state', callId: CALL, member: { userId: 'bob', state: 'no-response' } },
@@ -72,7 +92,15 @@ describe('protocol: client messages', () => {
     for (const data of [
       { kind: 'description', description: { type: 'answer', sdp: SDP } },
       { kind: 'description', description: { type: 'rollback' } },
-      { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 2122260223 10.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'abcd' } },
+      {
+        kind: 'candidate',
+        candidate: {
+          candidate: 'candidate:1 1 udp 2122260223 10.0.0.1 5000 typ host',
+          sdpMid: '0',
+          sdpMLineIndex: 0,
+          usernameFragment: 'abcd',
+        },
+      },
       { kind: 'candidate', candidate: { candidate: '', sdpMid: null, sdpMLineIndex: null } },
       { kind: 'candidate', candidate: null },
     ]) {
@@ -98,8 +126,16 @@ describe('protocol: client messages', () => {
     const { callId: _callId, ...noCall } = validClient.accept;
     rejects(noCall, 'invalid-field', 'callId');
     rejects({ ...validClient.relay, data: { kind: 'blob' } }, 'invalid-field', 'data.kind');
-    rejects({ ...validClient.relay, data: { kind: 'candidate', candidate: { candidate: 'x'.repeat(1025) } } }, 'invalid-field', 'data.candidate.candidate');
-    rejects({ ...validClient.relay, data: { kind: 'candidate', candidate: { candidate: 'candidate:c', sdpMLineIndex: -1 } } }, 'invalid-field', 'data.candidate.sdpMLineIndex');
+    rejects(
+      { ...validClient.relay, data: { kind: 'candidate', candidate: { candidate: 'x'.repeat(1025) } } },
+      'invalid-field',
+      'data.candidate.candidate',
+    );
+    rejects(
+      { ...validClient.relay, data: { kind: 'candidate', candidate: { candidate: 'candidate:c', sdpMLineIndex: -1 } } },
+      'invalid-field',
+      'data.candidate.sdpMLineIndex',
+    );
   });
 
   it('rejects extra properties, __proto__ and constructor keys, and client-supplied from', () => {
@@ -108,7 +144,11 @@ describe('protocol: client messages', () => {
     rejects('{"v":1,"type":"accept","callId":"' + CALL + '","__proto__":{"admin":true}}', 'invalid-field', '__proto__');
     rejects('{"v":1,"type":"profile","constructor":{"prototype":{"x":1}}}', 'invalid-field', 'constructor');
     rejects({ ...validClient.relay, data: { ...(validClient.relay.data as object), from: 'x' } }, 'invalid-field', 'data.from');
-    rejects({ ...validClient.relay, data: { kind: 'description', description: { type: 'offer', sdp: SDP, x: 1 } } }, 'invalid-field', 'data.description.x');
+    rejects(
+      { ...validClient.relay, data: { kind: 'description', description: { type: 'offer', sdp: SDP, x: 1 } } },
+      'invalid-field',
+      'data.description.x',
+    );
     // Nothing leaked onto Object.prototype.
     assert.equal(({} as Record<string, unknown>).admin, undefined);
     assert.equal(({} as Record<string, unknown>).x, undefined);
@@ -178,10 +218,7 @@ describe('protocol: client messages', () => {
 
   it('keeps error texts short even when the input quotes huge values', () => {
     const huge = 'k'.repeat(20000);
-    for (const raw of [
-      JSON.stringify({ ...validClient.invite, mediaType: huge }),
-      JSON.stringify({ ...validClient.profile, [huge]: 1 }),
-    ]) {
+    for (const raw of [JSON.stringify({ ...validClient.invite, mediaType: huge }), JSON.stringify({ ...validClient.profile, [huge]: 1 })]) {
       const r = parseClientMessage(raw);
       assert.ok(!r.ok);
       const answer = encode<ServerMessage>({ type: 'error', code: r.code, message: r.message, field: r.field, ref: r.id });

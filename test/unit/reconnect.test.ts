@@ -18,8 +18,14 @@ describe('reconnect backoff', () => {
   });
 
   it('jitters each delay by ±20 %', () => {
-    assert.equal(reconnectDelayMs(3, () => 0), 2160);
-    assert.equal(reconnectDelayMs(3, () => 1), 3240);
+    assert.equal(
+      reconnectDelayMs(3, () => 0),
+      2160,
+    );
+    assert.equal(
+      reconnectDelayMs(3, () => 1),
+      3240,
+    );
     for (let i = 0; i < 200; i++) {
       const d = reconnectDelayMs(5);
       assert.ok(d >= 5600 && d <= 8400, String(d));

@@ -33,7 +33,10 @@ function setup(options: { callWaiting?: boolean; maxRinging?: number } = {}) {
       }),
       emit: (event, payload) => {
         const p = payload as { callId: string; concurrent?: boolean; cause?: string };
-        events.push([event, event === 'onCallReceived' ? `${p.callId}${p.concurrent ? ' concurrent' : ''}` : p.cause ? `${p.callId} ${p.cause}` : p.callId]);
+        events.push([
+          event,
+          event === 'onCallReceived' ? `${p.callId}${p.concurrent ? ' concurrent' : ''}` : p.cause ? `${p.callId} ${p.cause}` : p.callId,
+        ]);
       },
     },
     options,
@@ -126,15 +129,24 @@ test('accept(callId) while in a call throws INVALID_STATE ("end and accept"); an
   const t = setup({ callWaiting: true });
   t.busy('mine');
   t.queue.offer(t.inv('w'));
-  assert.throws(() => t.queue.accept('w'), (e: { code?: number }) => e.code === ErrorCode.INVALID_STATE);
-  assert.throws(() => t.queue.accept('nope'), (e: { code?: number; message?: string }) => e.code === ErrorCode.INVALID_STATE && /no ringing call nope/.test(e.message ?? ''));
+  assert.throws(
+    () => t.queue.accept('w'),
+    (e: { code?: number }) => e.code === ErrorCode.INVALID_STATE,
+  );
+  assert.throws(
+    () => t.queue.accept('nope'),
+    (e: { code?: number; message?: string }) => e.code === ErrorCode.INVALID_STATE && /no ringing call nope/.test(e.message ?? ''),
+  );
   assert.deepEqual(t.queue.ids(), ['w']);
   // A current call being accepted (no longer only ringing) cannot be swapped either.
   const u = setup();
   u.queue.offer(u.inv('a'));
   u.queue.offer(u.inv('b'));
   u.busy();
-  assert.throws(() => u.queue.accept('b'), (e: { code?: number }) => e.code === ErrorCode.INVALID_STATE);
+  assert.throws(
+    () => u.queue.accept('b'),
+    (e: { code?: number }) => e.code === ErrorCode.INVALID_STATE,
+  );
 });
 
 test('promote: once idle the oldest pending invitation becomes current (onIncomingPromoted)', () => {

@@ -30,26 +30,59 @@ test('isRingingForMe and isDialing split the calling status by role', () => {
 test('bannerCalls: the incoming list, oldest first, capped; waiting while in another call; connecting while answered', () => {
   const store = new CallStore();
   store.dispatch({ type: 'login', userId: 'bob' });
-  for (const [id, caller] of [['c1', 'alice'], ['c2', 'carol'], ['c3', 'erin']] as const) store.dispatch({ type: 'incoming-add', call: invitation(id, caller) });
-  store.dispatch({ type: 'call-start', role: CallRole.CALLEE, callId: 'c1', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'alice' }] });
+  for (const [id, caller] of [
+    ['c1', 'alice'],
+    ['c2', 'carol'],
+    ['c3', 'erin'],
+  ] as const)
+    store.dispatch({ type: 'incoming-add', call: invitation(id, caller) });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLEE,
+    callId: 'c1',
+    mediaType: CallMediaType.VIDEO,
+    callerId: 'alice',
+    members: [{ userId: 'alice' }],
+  });
   const ringing = bannerCalls(store.getState(), 2);
-  assert.deepEqual(ringing.map((c) => [c.callId, c.name, c.waiting]), [['c2', 'CAROL', false], ['c3', 'ERIN', false]]);
+  assert.deepEqual(
+    ringing.map((c) => [c.callId, c.name, c.waiting]),
+    [
+      ['c2', 'CAROL', false],
+      ['c3', 'ERIN', false],
+    ],
+  );
   assert.ok(sameBannerCalls(ringing, bannerCalls(store.getState(), 2)));
 
   store.dispatch({ type: 'answering', callId: 'c3' });
   const answering = bannerCalls(store.getState(), 3);
-  assert.deepEqual(answering.map((c) => c.connecting), [false, false, true]);
+  assert.deepEqual(
+    answering.map((c) => c.connecting),
+    [false, false, true],
+  );
   assert.equal(sameBannerCalls(ringing, answering), false);
 
   // In a connected call, the other invitations wait ("end and accept").
   store.dispatch({ type: 'incoming-remove', callId: 'c1' });
   store.dispatch({ type: 'call-connected' });
-  assert.deepEqual(bannerCalls(store.getState(), 3).map((c) => c.waiting), [true, true]);
+  assert.deepEqual(
+    bannerCalls(store.getState(), 3).map((c) => c.waiting),
+    [true, true],
+  );
 });
 
 test('bannerCalls: a store fed without the incoming list still shows the current ringing call', () => {
   const store = new CallStore();
   store.dispatch({ type: 'login', userId: 'bob' });
-  store.dispatch({ type: 'call-start', role: CallRole.CALLEE, callId: 'x', mediaType: CallMediaType.AUDIO, callerId: 'alice', members: [{ userId: 'alice', name: 'Alice' }] });
-  assert.deepEqual(bannerCalls(store.getState(), 3), [{ callId: 'x', callerId: 'alice', name: 'Alice', avatar: '', video: false, waiting: false, connecting: false }]);
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLEE,
+    callId: 'x',
+    mediaType: CallMediaType.AUDIO,
+    callerId: 'alice',
+    members: [{ userId: 'alice', name: 'Alice' }],
+  });
+  assert.deepEqual(bannerCalls(store.getState(), 3), [
+    { callId: 'x', callerId: 'alice', name: 'Alice', avatar: '', video: false, waiting: false, connecting: false },
+  ]);
 });

@@ -48,17 +48,31 @@ afterEach(async () => {
   clients = [];
   await server?.close();
   server = undefined;
-  assert.deepEqual(logger.lines.filter((l) => l.level === 'error'), []);
+  assert.deepEqual(
+    logger.lines.filter((l) => l.level === 'error'),
+    [],
+  );
 });
 
 /** A userSig document signed (or not) as we like: TLS v2 layout, zlib, Tencent's base64 escaping. */
 function craftSig(doc: Record<string, unknown>, sign?: { secret: string }): string {
-  const d = { 'TLS.ver': '2.0', 'TLS.identifier': 'eve', 'TLS.sdkappid': TEST_SDK_APP_ID, 'TLS.time': Math.floor(Date.now() / 1000), 'TLS.expire': 3600, ...doc };
+  const d = {
+    'TLS.ver': '2.0',
+    'TLS.identifier': 'eve',
+    'TLS.sdkappid': TEST_SDK_APP_ID,
+    'TLS.time': Math.floor(Date.now() / 1000),
+    'TLS.expire': 3600,
+    ...doc,
+  };
   if (sign) {
     const content = `TLS.identifier:${String(d['TLS.identifier'])}\nTLS.sdkappid:${String(d['TLS.sdkappid'])}\nTLS.time:${String(d['TLS.time'])}\nTLS.expire:${String(d['TLS.expire'])}\n`;
     (d as Record<string, unknown>)['TLS.sig'] = createHmac('sha256', sign.secret).update(content).digest('base64');
   }
-  return deflateSync(Buffer.from(JSON.stringify(d))).toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+  return deflateSync(Buffer.from(JSON.stringify(d)))
+    .toString('base64')
+    .replace(/\+/g, '*')
+    .replace(/\//g, '-')
+    .replace(/=/g, '_');
 }
 
 function percentile(values: number[], p: number): number {
@@ -75,22 +89,80 @@ describe('R17: authentication and authorization', () => {
       ['missing userSig', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve' }, 'invalid-field'],
       ['empty userSig', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: '' }, 'invalid-field'],
       ['missing userId', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userSig: realEve }, 'invalid-field'],
-      ['unsigned (no TLS.sig, like alg:none)', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: craftSig({}) }, 'auth-failed'],
+      [
+        'unsigned (no TLS.sig, like alg:none)',
+        { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: craftSig({}) },
+        'auth-failed',
+      ],
       ['empty signature', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: craftSig({ 'TLS.sig': '' }) }, 'auth-failed'],
-      ['signed with the empty key', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: craftSig({}, { secret: '' }) }, 'auth-failed'],
-      ['identifier swapped after signing', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: resign(sigFor('alice'), { 'TLS.identifier': 'eve' }) }, 'auth-failed'],
-      ['expire stretched after signing', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: resign(realEve, { 'TLS.expire': 99999999 }) }, 'auth-failed'],
-      ['not yet valid (time 1 h ahead)', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: sigFor('eve', { now: now + 3600_000 }) }, 'auth-failed'],
-      ['expired 1 s ago', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: sigFor('eve', { now: now - 11_000, expireSeconds: 10 }) }, 'auth-failed'],
-      ['unknown key in the document', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: craftSig({ 'TLS.admin': true }, { secret: TEST_SECRET }) }, 'auth-failed'],
-      ['zip bomb', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: deflateSync(Buffer.alloc(1_000_000, 32)).toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_') }, 'auth-failed'],
+      [
+        'signed with the empty key',
+        { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: craftSig({}, { secret: '' }) },
+        'auth-failed',
+      ],
+      [
+        'identifier swapped after signing',
+        { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: resign(sigFor('alice'), { 'TLS.identifier': 'eve' }) },
+        'auth-failed',
+      ],
+      [
+        'expire stretched after signing',
+        { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: resign(realEve, { 'TLS.expire': 99999999 }) },
+        'auth-failed',
+      ],
+      [
+        'not yet valid (time 1 h ahead)',
+        { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: sigFor('eve', { now: now + 3600_000 }) },
+        'auth-failed',
+      ],
+      [
+        'expired 1 s ago',
+        { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: sigFor('eve', { now: now - 11_000, expireSeconds: 10 }) },
+        'auth-failed',
+      ],
+      [
+        'unknown key in the document',
+        { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: craftSig({ 'TLS.admin': true }, { secret: TEST_SECRET }) },
+        'auth-failed',
+      ],
+      [
+        'zip bomb',
+        {
+          type: 'login',
+          sdkAppId: TEST_SDK_APP_ID,
+          userId: 'eve',
+          userSig: deflateSync(Buffer.alloc(1_000_000, 32)).toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_'),
+        },
+        'auth-failed',
+      ],
       ['a sig for another user', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'alice', userSig: realEve }, 'auth-failed'],
-      ['signed with another secret (forged)', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: sigFor('eve', { secret: 'another-secret-of-at-least-32-bytes-0123456789' }) }, 'auth-failed'],
-      ['a sig minted for another SDKAppID', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: sigFor('eve', { sdkAppId: TEST_SDK_APP_ID + 1 }) }, 'auth-failed'],
-      ['login to another SDKAppID', { type: 'login', sdkAppId: TEST_SDK_APP_ID + 1, userId: 'eve', userSig: sigFor('eve', { sdkAppId: TEST_SDK_APP_ID + 1 }) }, 'auth-failed'],
+      [
+        'signed with another secret (forged)',
+        {
+          type: 'login',
+          sdkAppId: TEST_SDK_APP_ID,
+          userId: 'eve',
+          userSig: sigFor('eve', { secret: 'another-secret-of-at-least-32-bytes-0123456789' }),
+        },
+        'auth-failed',
+      ],
+      [
+        'a sig minted for another SDKAppID',
+        { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: sigFor('eve', { sdkAppId: TEST_SDK_APP_ID + 1 }) },
+        'auth-failed',
+      ],
+      [
+        'login to another SDKAppID',
+        { type: 'login', sdkAppId: TEST_SDK_APP_ID + 1, userId: 'eve', userSig: sigFor('eve', { sdkAppId: TEST_SDK_APP_ID + 1 }) },
+        'auth-failed',
+      ],
       ['not base64 at all', { type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'eve', userSig: '%%%not-a-sig%%%' }, 'auth-failed'],
       ['a call message instead of login', { type: 'invite', to: ['alice'], mediaType: 'audio' }, 'not-logged-in'],
-      ['a relay instead of login', { type: 'relay', callId: 'Q'.repeat(22), to: 'alice', data: { kind: 'candidate', candidate: null } }, 'not-logged-in'],
+      [
+        'a relay instead of login',
+        { type: 'relay', callId: 'Q'.repeat(22), to: 'alice', data: { kind: 'candidate', candidate: null } },
+        'not-logged-in',
+      ],
     ];
     for (const [label, login, code] of cases) {
       const c = await socket(label.replace(/\W+/g, '-'));
@@ -143,8 +215,18 @@ describe('R17: authentication and authorization', () => {
       { type: 'cancel', callId },
       { type: 'hangup', callId },
       { type: 'media-state', callId, audio: false, video: false },
-      { type: 'relay', callId, to: 'alice', data: { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\na=fingerprint:sha-256 00:11\r\n' } } },
-      { type: 'relay', callId, to: 'bob', data: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host' } } },
+      {
+        type: 'relay',
+        callId,
+        to: 'alice',
+        data: { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\na=fingerprint:sha-256 00:11\r\n' } },
+      },
+      {
+        type: 'relay',
+        callId,
+        to: 'bob',
+        data: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host' } },
+      },
     ];
     // Other users may also not enter or re-bind the call, nor ring people into it. (bob's own second
     // tab is the same user: `join` answers `invalid-state` and `resume` is the documented reconnect.)
@@ -177,13 +259,22 @@ describe('R17: authentication and authorization', () => {
     assert.equal(relay.type, 'relay');
     assert.equal(relay.from, 'alice');
     // A client-supplied `from` is refused by the schema, not relayed.
-    await alice.askError({ type: 'relay', callId: target, to: 'bob', from: 'carol', data: { kind: 'candidate', candidate: null } }, 'invalid-field');
+    await alice.askError(
+      { type: 'relay', callId: target, to: 'bob', from: 'carol', data: { kind: 'candidate', candidate: null } },
+      'invalid-field',
+    );
     await bob.expectNothingPending();
   });
 
   it('bad Origins are refused at the handshake when an allow-list is set', async () => {
     await start({ allowedOrigins: ['https://app.example.com'] });
-    for (const origin of ['https://evil.example.com', 'null', 'http://app.example.com', 'https://app.example.com.evil.net', 'https://app.example.com:8443']) {
+    for (const origin of [
+      'https://evil.example.com',
+      'null',
+      'http://app.example.com',
+      'https://app.example.com.evil.net',
+      'https://app.example.com:8443',
+    ]) {
       await assert.rejects(socket('bad', origin), (err: { statusCode?: number }) => err.statusCode === 403, origin);
     }
     const ok = await socket('ok', 'https://APP.example.com');
@@ -193,7 +284,9 @@ describe('R17: authentication and authorization', () => {
 
 /** Changes fields of a real userSig without re-signing it. */
 function resign(sig: string, change: Record<string, unknown>): string {
-  const doc = JSON.parse(inflateSync(Buffer.from(sig.replace(/\*/g, '+').replace(/-/g, '/').replace(/_/g, '='), 'base64')).toString()) as Record<string, unknown>;
+  const doc = JSON.parse(
+    inflateSync(Buffer.from(sig.replace(/\*/g, '+').replace(/-/g, '/').replace(/_/g, '='), 'base64')).toString(),
+  ) as Record<string, unknown>;
   return craftSig({ ...doc, ...change });
 }
 
@@ -238,7 +331,9 @@ describe('R18: rate limits (defaults)', () => {
       const [p99b, p99d] = [percentile(before, 99), percentile(during, 99)];
       // Loopback figures are a few ms; allow noise on 2 cores shared with other test files, but no starvation.
       assert.ok(p99d < Math.max(150, p99b * 5), `other sockets' p99 ${p99b.toFixed(1)} -> ${p99d.toFixed(1)} ms`);
-      console.log(`# R18 flood: ${sent} sent, closed 4429 after ${after} ms; alice->bob relay p99 ${p99b.toFixed(2)} ms before, ${p99d.toFixed(2)} ms during`);
+      console.log(
+        `# R18 flood: ${sent} sent, closed 4429 after ${after} ms; alice->bob relay p99 ${p99b.toFixed(2)} ms before, ${p99d.toFixed(2)} ms during`,
+      );
     } finally {
       clearInterval(floodTimer);
     }
@@ -246,7 +341,10 @@ describe('R18: rate limits (defaults)', () => {
     assert.equal(alice.closeInfo, undefined);
     assert.equal(bob.closeInfo, undefined);
     assert.equal(bob.received.filter((m) => m.type === 'relay').length, 80);
-    assert.deepEqual([...alice.received, ...bob.received].filter((m) => m.type === 'error'), []);
+    assert.deepEqual(
+      [...alice.received, ...bob.received].filter((m) => m.type === 'error'),
+      [],
+    );
     assert.equal((await alice.ask({ type: 'hangup', callId: ok.callId })).type, 'ok');
     await waitUntil(() => s.stats().calls === 0 && s.stats().timers === 0, 'calls and timers back to 0');
   });
@@ -287,7 +385,7 @@ describe('R18: rate limits (defaults)', () => {
     assert.equal(s.stats().sockets, accepted, 'refused upgrades leave no socket behind');
     // The bucket refills: a socket is accepted again once a token is back (polled, no fixed sleep).
     let later: TestClient | undefined;
-    for (const deadline = Date.now() + 5000; !later && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 5000; !later && Date.now() < deadline;) {
       later = await socket('later').catch(() => undefined);
       if (!later) await new Promise((r) => setTimeout(r, 50));
     }

@@ -37,7 +37,10 @@ afterEach(async () => {
   clients = [];
   await server?.close();
   server = undefined;
-  assert.deepEqual(logger.lines.filter((l) => l.level === 'error'), []);
+  assert.deepEqual(
+    logger.lines.filter((l) => l.level === 'error'),
+    [],
+  );
 });
 
 const FAKE_CALL = 'A'.repeat(22);
@@ -105,7 +108,13 @@ describe('flood: frames are charged before parsing; floods are closed (4429)', (
     await start({ rateLimits: { bytesPerSecond: 128 * 1024, byteBurst: 256 * 1024 } });
     const flood = await user('big');
     const sdp = `v=0\r\n${'a'.repeat(60_000)}`;
-    const big = JSON.stringify({ v: 1, type: 'relay', callId: FAKE_CALL, to: 'x', data: { kind: 'description', description: { type: 'offer', sdp } } });
+    const big = JSON.stringify({
+      v: 1,
+      type: 'relay',
+      callId: FAKE_CALL,
+      to: 'x',
+      data: { kind: 'description', description: { type: 'offer', sdp } },
+    });
     const t0 = Date.now();
     await floodFor(flood, big, 2000);
     const elapsedS = (Date.now() - t0) / 1000;
@@ -148,7 +157,9 @@ describe('flood: frames are charged before parsing; floods are closed (4429)', (
       assert.equal(flood.closeInfo?.code, 4429);
     }
     during.sort((a, b) => a - b);
-    console.log(`# honest relay before: ${before.map((x) => x.toFixed(0)).join(' ')}; during floods: ${during.map((x) => x.toFixed(0)).join(' ')} ms`);
+    console.log(
+      `# honest relay before: ${before.map((x) => x.toFixed(0)).join(' ')}; during floods: ${during.map((x) => x.toFixed(0)).join(' ')} ms`,
+    );
     // Before the fix every relay during a flood took tens to hundreds of ms, for ~10 s. Now at most
     // the relay that meets a flooder's first megabyte is slow (the flooder shares this process).
     const slow = during.filter((x) => x > 50).length;
@@ -178,7 +189,7 @@ describe('socket caps', () => {
     await assert.rejects(TestClient.connect(s.url, 'c'), (err: { statusCode?: number }) => err.statusCode === 503);
   });
 
-  it('per user: a login over maxSocketsPerUser closes that user\'s oldest socket with 4409', async () => {
+  it("per user: a login over maxSocketsPerUser closes that user's oldest socket with 4409", async () => {
     const s = await start({ rateLimits: { maxSocketsPerUser: 2 } });
     const tab1 = await user('alice');
     const tab2 = await user('alice');
@@ -202,7 +213,20 @@ describe('limits on the command line', () => {
     const plain = parseCli(['--allowed-origins', '*'], { CALLKIT_SECRET: 's'.repeat(32) });
     assert.ok(!plain.help && plain.options.rateLimits === undefined, 'no flag: the defaults');
     assert.throws(() => parseCli(['--allowed-origins', '*', '--max-sockets', 'x'], env), /--max-sockets must be a positive number/);
-    for (const flag of ['messages-per-second', 'message-burst', 'bytes-per-second', 'byte-burst', 'flood-ceiling', 'refusal-limit', 'invites-per-minute', 'connections-per-second', 'connection-burst', 'max-sockets-per-ip', 'max-sockets-per-user', 'max-sockets']) {
+    for (const flag of [
+      'messages-per-second',
+      'message-burst',
+      'bytes-per-second',
+      'byte-burst',
+      'flood-ceiling',
+      'refusal-limit',
+      'invites-per-minute',
+      'connections-per-second',
+      'connection-burst',
+      'max-sockets-per-ip',
+      'max-sockets-per-user',
+      'max-sockets',
+    ]) {
       assert.match(HELP, new RegExp(`--${flag} N`), flag);
     }
   });

@@ -54,7 +54,10 @@ describe('signaling server: group calls', () => {
     assert.deepEqual(states(answer.members), { alice: 'accepted', bob: 'ringing', carol: 'ringing', dave: 'busy', erin: 'ringing' });
     await memberState(alice, callId, 'dave', 'busy');
     const incoming = await carol.waitForType('incoming', (m) => m.callId === callId);
-    assert.deepEqual(incoming.members.map((m) => m.userId), ['alice', 'bob', 'carol', 'dave', 'erin']);
+    assert.deepEqual(
+      incoming.members.map((m) => m.userId),
+      ['alice', 'bob', 'carol', 'dave', 'erin'],
+    );
     await bob.waitForType('incoming', (m) => m.callId === callId);
     await erin.waitForType('incoming', (m) => m.callId === callId);
 

@@ -53,7 +53,11 @@ describe('group bounds (L2)', () => {
     assert.equal(started.type, 'call-started');
     assert.ok(started.members.length <= MAX_MEMBER_RECORDS, `${started.members.length} records`);
     // Live members are never pruned.
-    for (const id of ['alice', 'bob', 'dave']) assert.ok(started.members.some((m) => m.userId === id && m.state === 'accepted'), id);
+    for (const id of ['alice', 'bob', 'dave'])
+      assert.ok(
+        started.members.some((m) => m.userId === id && m.state === 'accepted'),
+        id,
+      );
   });
 });
 
@@ -103,7 +107,12 @@ describe('schema (L4)', () => {
     assert.equal(r.ok, true, JSON.stringify(r));
   };
   it('refuses an offer or answer SDP without a=fingerprint; rollback needs none', () => {
-    const desc = (type: string, sdp?: string) => ({ type: 'relay', callId: CALL, to: 'bob', data: { kind: 'description', description: sdp === undefined ? { type } : { type, sdp } } });
+    const desc = (type: string, sdp?: string) => ({
+      type: 'relay',
+      callId: CALL,
+      to: 'bob',
+      data: { kind: 'description', description: sdp === undefined ? { type } : { type, sdp } },
+    });
     bad(desc('offer', 'v=0\r\n'));
     bad(desc('answer', 'v=0\r\ns=-\r\n'));
     bad(desc('offer'));
@@ -113,7 +122,12 @@ describe('schema (L4)', () => {
 
   it('refuses candidates without the candidate: prefix, groupIds with control/bidi characters, non-https or GIF avatars', () => {
     bad({ type: 'relay', callId: CALL, to: 'bob', data: { kind: 'candidate', candidate: { candidate: 'javascript:1' } } });
-    good({ type: 'relay', callId: CALL, to: 'bob', data: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host' } } });
+    good({
+      type: 'relay',
+      callId: CALL,
+      to: 'bob',
+      data: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host' } },
+    });
     good({ type: 'relay', callId: CALL, to: 'bob', data: { kind: 'candidate', candidate: { candidate: '' } } });
     bad({ type: 'invite', to: ['bob'], mediaType: 'audio', groupId: '\u001b[31mred\u202e\n' });
     good({ type: 'invite', to: ['bob'], mediaType: 'audio', groupId: 'team-42' });

@@ -47,7 +47,8 @@ describe('--trust-proxy', () => {
 
   it('clientAddress: rightmost untrusted hop, garbage falls back to the peer; IPv6 limits per /64', () => {
     const proxies = resolveTrustProxy(['10.0.0.0/8', '::1']);
-    const req = (peer: string, xff?: string) => ({ socket: { remoteAddress: peer }, headers: xff ? { 'x-forwarded-for': xff } : {} }) as unknown as IncomingMessage;
+    const req = (peer: string, xff?: string) =>
+      ({ socket: { remoteAddress: peer }, headers: xff ? { 'x-forwarded-for': xff } : {} }) as unknown as IncomingMessage;
     assert.equal(clientAddress(req('10.1.2.3', '1.2.3.4, 5.6.7.8, 10.9.9.9'), proxies), '5.6.7.8');
     assert.equal(clientAddress(req('::ffff:10.1.2.3', '5.6.7.8'), proxies), '5.6.7.8');
     assert.equal(clientAddress(req('10.1.2.3', 'not-an-ip'), proxies), '10.1.2.3');

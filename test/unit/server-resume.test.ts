@@ -213,7 +213,9 @@ describe('signaling server: crossed invites at scale (R9)', () => {
       }),
     );
     assert.equal(s.stats().calls, N, 'exactly one call a pair');
-    await Promise.all(pairs.map(({ a }) => a.ask({ type: 'hangup', callId: (a.received.find((m) => m.type === 'invite-ok') as Msg<'invite-ok'>).callId })));
+    await Promise.all(
+      pairs.map(({ a }) => a.ask({ type: 'hangup', callId: (a.received.find((m) => m.type === 'invite-ok') as Msg<'invite-ok'>).callId })),
+    );
     await settled();
     assert.ok(Date.now() - started < 30_000);
   });

@@ -56,7 +56,10 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
   // No exception ever escaped a handler.
-  assert.deepEqual(logger.lines.filter((l) => l.level === 'error'), []);
+  assert.deepEqual(
+    logger.lines.filter((l) => l.level === 'error'),
+    [],
+  );
 });
 
 /** Expects `error {code}` as the next message, then returns it. */
@@ -114,8 +117,14 @@ describe('signaling server: bad input beside an honest call', () => {
     );
     assert.equal(forged.field, 'from');
     // 6. Acting on someone else's call: the same call-not-found as for a call that does not exist.
-    const relayIn = await mallory.askError({ type: 'relay', callId: honest, to: 'alice', data: { kind: 'candidate', candidate: null } }, 'call-not-found');
-    const relayNone = await mallory.askError({ type: 'relay', callId: OTHER_CALL, to: 'alice', data: { kind: 'candidate', candidate: null } }, 'call-not-found');
+    const relayIn = await mallory.askError(
+      { type: 'relay', callId: honest, to: 'alice', data: { kind: 'candidate', candidate: null } },
+      'call-not-found',
+    );
+    const relayNone = await mallory.askError(
+      { type: 'relay', callId: OTHER_CALL, to: 'alice', data: { kind: 'candidate', candidate: null } },
+      'call-not-found',
+    );
     assert.deepEqual({ ...relayIn, ref: undefined }, { ...relayNone, ref: undefined });
     for (const type of ['accept', 'reject', 'hangup', 'cancel']) {
       const a = await mallory.askError({ type, callId: honest }, 'call-not-found');
@@ -140,9 +149,15 @@ describe('signaling server: bad input beside an honest call', () => {
     await trudy.askError({ type: 'accept', callId: own.callId }, 'already-answered');
     await trudy.askError({ type: 'reject', callId: own.callId }, 'invalid-state');
     await mallory.askError({ type: 'accept', callId: own.callId }, 'invalid-state');
-    const outsider = await mallory.askError({ type: 'relay', callId: own.callId, to: 'alice', data: { kind: 'candidate', candidate: null } }, 'not-in-call');
+    const outsider = await mallory.askError(
+      { type: 'relay', callId: own.callId, to: 'alice', data: { kind: 'candidate', candidate: null } },
+      'not-in-call',
+    );
     assert.equal(outsider.field, 'to');
-    await mallory.askError({ type: 'relay', callId: own.callId, to: 'mallory', data: { kind: 'candidate', candidate: null } }, 'invalid-field');
+    await mallory.askError(
+      { type: 'relay', callId: own.callId, to: 'mallory', data: { kind: 'candidate', candidate: null } },
+      'invalid-field',
+    );
     // A member of one call cannot reach into another.
     await trudy.askError({ type: 'relay', callId: honest, to: 'alice', data: { kind: 'candidate', candidate: null } }, 'call-not-found');
     assert.equal((await mallory.ask({ type: 'hangup', callId: own.callId })).type, 'ok');
@@ -202,7 +217,13 @@ describe('signaling server: bad input beside an honest call', () => {
     const offer = (await bob.next()) as Msg<'relay'>;
     assert.equal(offer.type, 'relay');
     assert.equal(offer.from, 'alice');
-    bob.send({ v: 1, type: 'relay', callId: honest, to: 'alice', data: { kind: 'description', description: { type: 'answer', sdp: SDP } } });
+    bob.send({
+      v: 1,
+      type: 'relay',
+      callId: honest,
+      to: 'alice',
+      data: { kind: 'description', description: { type: 'answer', sdp: SDP } },
+    });
     assert.equal(((await alice.next()) as Msg<'relay'>).from, 'bob');
     bob.send({ v: 1, type: 'media-state', callId: honest, audio: false, video: true });
     assert.equal((await alice.next()).type, 'media-state');
@@ -243,7 +264,9 @@ describe('signaling server: bad input beside an honest call', () => {
   });
 
   it('rate limits: a flood gets rate-limited (once a second), invites are capped per user, upgrades per IP', async () => {
-    const s = await start({ rateLimits: { messagesPerSecond: 20, messageBurst: 40, invitesPerMinute: 3, connectionsPerSecond: 5, connectionBurst: 10 } });
+    const s = await start({
+      rateLimits: { messagesPerSecond: 20, messageBurst: 40, invitesPerMinute: 3, connectionsPerSecond: 5, connectionBurst: 10 },
+    });
     const flood = await user('flood');
     for (let i = 0; i < 100; i++) flood.send({ v: 1, id: `f${i}`, type: 'profile' });
     await flood.waitForType('error', (m) => m.code === 'rate-limited');

@@ -38,14 +38,20 @@ afterEach(async () => {
   clients = [];
   await server?.close();
   server = undefined;
-  assert.deepEqual(logger.lines.filter((l) => l.level === 'error'), []);
+  assert.deepEqual(
+    logger.lines.filter((l) => l.level === 'error'),
+    [],
+  );
 });
 
 describe('userSig lifetime', () => {
   it('refuses at login a userSig signed for longer than the maximum (default 7 days), with a clear error', async () => {
     await start();
     const forever = await socket('forever');
-    const err = await forever.askError({ type: 'login', sdkAppId: TEST_SERVER.sdkAppId, userId: 'eve', userSig: sigFor('eve', { expireSeconds: 100 * 365 * 86400 }) }, 'auth-failed');
+    const err = await forever.askError(
+      { type: 'login', sdkAppId: TEST_SERVER.sdkAppId, userId: 'eve', userSig: sigFor('eve', { expireSeconds: 100 * 365 * 86400 }) },
+      'auth-failed',
+    );
     assert.match(err.message, /lifetime .* over this server's maximum of 604800 s/);
     assert.equal((await forever.waitClose()).code, 4401);
     // Exactly 7 days is fine.
@@ -56,7 +62,10 @@ describe('userSig lifetime', () => {
   it('the maximum is an option and a CLI flag / env var', async () => {
     await start({ maxUserSigLifetimeS: 3600 });
     const c = await socket('day');
-    await c.askError({ type: 'login', sdkAppId: TEST_SERVER.sdkAppId, userId: 'eve', userSig: sigFor('eve', { expireSeconds: 86400 }) }, 'auth-failed');
+    await c.askError(
+      { type: 'login', sdkAppId: TEST_SERVER.sdkAppId, userId: 'eve', userSig: sigFor('eve', { expireSeconds: 86400 }) },
+      'auth-failed',
+    );
     const env = { CALLKIT_SECRET: 's'.repeat(32) };
     const a = parseCli(['--allowed-origins', '*', '--max-usersig-lifetime', '86400'], env);
     assert.ok(!a.help && a.options.maxUserSigLifetimeS === 86400);

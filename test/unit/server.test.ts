@@ -59,7 +59,16 @@ describe('signaling server: call flows', () => {
     const incoming = await bob.waitForType('incoming');
     assert.deepEqual(
       { ...incoming, members: undefined },
-      { v: 1, type: 'incoming', callId: ok.callId, caller: { userId: 'alice', name: 'Alice' }, mediaType: 'video', members: undefined, timeout: 30, userData: 'hello' },
+      {
+        v: 1,
+        type: 'incoming',
+        callId: ok.callId,
+        caller: { userId: 'alice', name: 'Alice' },
+        mediaType: 'video',
+        members: undefined,
+        timeout: 30,
+        userData: 'hello',
+      },
     );
     assert.deepEqual(h.server.stats(), { sockets: 2, users: 2, calls: 1, timers: 1 });
 
@@ -77,16 +86,52 @@ describe('signaling server: call flows', () => {
     assert.equal(h.server.stats().timers, 0);
 
     // Offer/answer and candidates both ways; the server writes `from`.
-    alice.send({ v: 1, type: 'relay', callId: ok.callId, to: 'bob', data: { kind: 'description', description: { type: 'offer', sdp: SDP_OFFER } } });
+    alice.send({
+      v: 1,
+      type: 'relay',
+      callId: ok.callId,
+      to: 'bob',
+      data: { kind: 'description', description: { type: 'offer', sdp: SDP_OFFER } },
+    });
     const offer = await bob.waitForType('relay');
-    assert.deepEqual(offer, { v: 1, type: 'relay', callId: ok.callId, from: 'alice', data: { kind: 'description', description: { type: 'offer', sdp: SDP_OFFER } } });
-    bob.send({ v: 1, type: 'relay', callId: ok.callId, to: 'alice', data: { kind: 'description', description: { type: 'answer', sdp: SDP_ANSWER } } });
+    assert.deepEqual(offer, {
+      v: 1,
+      type: 'relay',
+      callId: ok.callId,
+      from: 'alice',
+      data: { kind: 'description', description: { type: 'offer', sdp: SDP_OFFER } },
+    });
+    bob.send({
+      v: 1,
+      type: 'relay',
+      callId: ok.callId,
+      to: 'alice',
+      data: { kind: 'description', description: { type: 'answer', sdp: SDP_ANSWER } },
+    });
     bob.send({ v: 1, type: 'relay', callId: ok.callId, to: 'alice', data: { kind: 'candidate', candidate: CANDIDATE } });
     bob.send({ v: 1, type: 'relay', callId: ok.callId, to: 'alice', data: { kind: 'candidate', candidate: null } });
     const answer = await alice.next();
-    assert.deepEqual(answer, { v: 1, type: 'relay', callId: ok.callId, from: 'bob', data: { kind: 'description', description: { type: 'answer', sdp: SDP_ANSWER } } });
-    assert.deepEqual(await alice.next(), { v: 1, type: 'relay', callId: ok.callId, from: 'bob', data: { kind: 'candidate', candidate: CANDIDATE } });
-    assert.deepEqual(await alice.next(), { v: 1, type: 'relay', callId: ok.callId, from: 'bob', data: { kind: 'candidate', candidate: null } });
+    assert.deepEqual(answer, {
+      v: 1,
+      type: 'relay',
+      callId: ok.callId,
+      from: 'bob',
+      data: { kind: 'description', description: { type: 'answer', sdp: SDP_ANSWER } },
+    });
+    assert.deepEqual(await alice.next(), {
+      v: 1,
+      type: 'relay',
+      callId: ok.callId,
+      from: 'bob',
+      data: { kind: 'candidate', candidate: CANDIDATE },
+    });
+    assert.deepEqual(await alice.next(), {
+      v: 1,
+      type: 'relay',
+      callId: ok.callId,
+      from: 'bob',
+      data: { kind: 'candidate', candidate: null },
+    });
 
     // media-state is forwarded to the other accepted members and kept in the member entry.
     bob.send({ v: 1, type: 'media-state', callId: ok.callId, audio: true, video: false });
@@ -126,10 +171,25 @@ describe('signaling server: call flows', () => {
     const carol = await user('carol');
     const callId = await connect(alice, bob);
     bob.send({ v: 1, type: 'media-state', callId, audio: true, video: false, mediaType: 'audio' });
-    assert.deepEqual(await alice.waitForType('media-state'), { v: 1, type: 'media-state', callId, userId: 'bob', audio: true, video: false, mediaType: 'audio' });
+    assert.deepEqual(await alice.waitForType('media-state'), {
+      v: 1,
+      type: 'media-state',
+      callId,
+      userId: 'bob',
+      audio: true,
+      video: false,
+      mediaType: 'audio',
+    });
     // Announced once: a later plain media-state carries no mediaType, and audio stays audio.
     bob.send({ v: 1, type: 'media-state', callId, audio: false, video: false });
-    assert.deepEqual(await alice.waitForType('media-state'), { v: 1, type: 'media-state', callId, userId: 'bob', audio: false, video: false });
+    assert.deepEqual(await alice.waitForType('media-state'), {
+      v: 1,
+      type: 'media-state',
+      callId,
+      userId: 'bob',
+      audio: false,
+      video: false,
+    });
     assert.equal((await alice.ask({ type: 'invite-user', callId, to: ['carol'] })).type, 'ok');
     const incoming = await carol.waitForType('incoming', (m) => m.callId === callId);
     assert.equal(incoming.mediaType, 'audio');
@@ -282,7 +342,12 @@ describe('signaling server: call flows', () => {
     const incoming = await bob.waitForType('incoming');
     assert.equal(incoming.timeout, 0.3);
     assert.deepEqual(await bob.next(), { v: 1, type: 'call-ended', callId: ok.callId, reason: 'timeout' });
-    assert.deepEqual(await alice.next(), { v: 1, type: 'member-state', callId: ok.callId, member: { userId: 'bob', state: 'no-response' } });
+    assert.deepEqual(await alice.next(), {
+      v: 1,
+      type: 'member-state',
+      callId: ok.callId,
+      member: { userId: 'bob', state: 'no-response' },
+    });
     assert.deepEqual(await alice.next(), { v: 1, type: 'call-ended', callId: ok.callId, reason: 'timeout' });
     const elapsed = Date.now() - started;
     assert.ok(elapsed >= 280 && elapsed < 2000, `timed out after ${elapsed} ms`);
@@ -352,7 +417,12 @@ describe('signaling server: call flows', () => {
     const ok = (await alice.ask({ type: 'invite', to: ['ghost'], mediaType: 'audio' })) as Msg<'invite-ok'>;
     assert.equal(ok.type, 'invite-ok');
     assert.deepEqual(states(ok.members), { alice: 'accepted', ghost: 'unavailable' });
-    assert.deepEqual(await alice.next(), { v: 1, type: 'member-state', callId: ok.callId, member: { userId: 'ghost', state: 'unavailable' } });
+    assert.deepEqual(await alice.next(), {
+      v: 1,
+      type: 'member-state',
+      callId: ok.callId,
+      member: { userId: 'ghost', state: 'unavailable' },
+    });
     assert.deepEqual(await alice.next(), { v: 1, type: 'call-ended', callId: ok.callId, reason: 'unavailable' });
     await settled();
   });
@@ -362,7 +432,12 @@ describe('signaling server: call flows', () => {
     const alice = await user('alice');
     const bob = await user('bob');
     const carol = await user('carol');
-    const ok = (await alice.ask({ type: 'invite', to: ['bob', 'carol', 'ghost'], mediaType: 'video', groupId: 'team' })) as Msg<'invite-ok'>;
+    const ok = (await alice.ask({
+      type: 'invite',
+      to: ['bob', 'carol', 'ghost'],
+      mediaType: 'video',
+      groupId: 'team',
+    })) as Msg<'invite-ok'>;
     const { callId } = ok;
     assert.deepEqual(states(ok.members), { alice: 'accepted', bob: 'ringing', carol: 'ringing', ghost: 'unavailable' });
     const inc = await carol.waitForType('incoming');
@@ -445,7 +520,16 @@ describe('signaling server: glare', () => {
     for (let round = 0; round < 10; round++) {
       const alice = await user(`a${round}`);
       const bob = await user(`b${round}`);
-      const ids = round % 2 ? [bob.request({ type: 'invite', to: [alice.userId], mediaType: 'audio' }), alice.request({ type: 'invite', to: [bob.userId], mediaType: 'audio' })] : [alice.request({ type: 'invite', to: [bob.userId], mediaType: 'audio' }), bob.request({ type: 'invite', to: [alice.userId], mediaType: 'audio' })];
+      const ids =
+        round % 2
+          ? [
+              bob.request({ type: 'invite', to: [alice.userId], mediaType: 'audio' }),
+              alice.request({ type: 'invite', to: [bob.userId], mediaType: 'audio' }),
+            ]
+          : [
+              alice.request({ type: 'invite', to: [bob.userId], mediaType: 'audio' }),
+              bob.request({ type: 'invite', to: [alice.userId], mediaType: 'audio' }),
+            ];
       const [aliceId, bobId] = round % 2 ? [ids[1], ids[0]] : ids;
       const aliceAnswer = (await alice.reply(aliceId)) as Msg<'invite-ok'>;
       assert.equal(aliceAnswer.type, 'invite-ok');
@@ -549,8 +633,14 @@ describe('signaling server: config, dev endpoint, origins', () => {
     const logger = recordingLogger();
     const s = createSignalingServer({ secret: 'short', sdkAppId: TEST_SDK_APP_ID, dev: true, logger });
     const warnings = logger.lines.filter((l) => l.level === 'warn');
-    assert.ok(warnings.some((w) => /only 5 bytes/.test(w.msg)), JSON.stringify(warnings));
-    assert.ok(warnings.some((w) => /dev mode/.test(w.msg)), JSON.stringify(warnings));
+    assert.ok(
+      warnings.some((w) => /only 5 bytes/.test(w.msg)),
+      JSON.stringify(warnings),
+    );
+    assert.ok(
+      warnings.some((w) => /dev mode/.test(w.msg)),
+      JSON.stringify(warnings),
+    );
     assert.equal(warnings.length, 2);
     await s.close();
   });
@@ -582,12 +672,18 @@ describe('signaling server: config, dev endpoint, origins', () => {
 
   it('refuses upgrades from origins not allowed (403) and on other paths (404)', async () => {
     const s = await start({ allowedOrigins: ['https://app.example.com'] });
-    await assert.rejects(TestClient.connect(s.url, 'evil', { origin: 'https://evil.example.com' }), (err: { statusCode?: number }) => err.statusCode === 403);
+    await assert.rejects(
+      TestClient.connect(s.url, 'evil', { origin: 'https://evil.example.com' }),
+      (err: { statusCode?: number }) => err.statusCode === 403,
+    );
     const good = await TestClient.connect(s.url, 'good', { origin: 'https://app.example.com' });
     h.track(good);
     const native = await TestClient.connect(s.url, 'native'); // no Origin header: not a browser
     h.track(native);
-    await assert.rejects(TestClient.connect(s.url.replace(/\/ck$/, '/other'), 'other'), (err: { statusCode?: number }) => err.statusCode === 404);
+    await assert.rejects(
+      TestClient.connect(s.url.replace(/\/ck$/, '/other'), 'other'),
+      (err: { statusCode?: number }) => err.statusCode === 404,
+    );
     await good.login('good');
   });
 });
@@ -603,7 +699,19 @@ describe('callkit-server CLI', () => {
     assert.throws(() => parseCli(['--port', 'x', '--dev'], {}), /--port/);
     assert.throws(() => parseCli(['--bogus'], {}), /bogus/);
     assert.throws(() => parseCli(['--secret-file', join(dir, 'missing')], {}), /cannot read --secret-file/);
-    const parsed = parseCli(['--port', '0', '--secret-file', join(dir, 'secret'), '--allowed-origins', 'https://a.example, https://b.example', '--ring-timeout', '15'], {});
+    const parsed = parseCli(
+      [
+        '--port',
+        '0',
+        '--secret-file',
+        join(dir, 'secret'),
+        '--allowed-origins',
+        'https://a.example, https://b.example',
+        '--ring-timeout',
+        '15',
+      ],
+      {},
+    );
     assert.ok(!parsed.help);
     assert.equal(parsed.options.secret, TEST_SECRET); // trailing newline stripped
     assert.equal(parsed.options.sdkAppId, DEFAULT_SDK_APP_ID);
@@ -632,7 +740,18 @@ describe('callkit-server CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ck-cli-'));
     writeFileSync(join(dir, 'secret'), `${TEST_SECRET}\n`);
     const cli = join(import.meta.dirname, '../../server/cli.ts');
-    const args = ['--port', '0', '--secret-file', join(dir, 'secret'), '--sdk-app-id', String(TEST_SDK_APP_ID), '--ring-timeout', '20', '--allowed-origins', '*'];
+    const args = [
+      '--port',
+      '0',
+      '--secret-file',
+      join(dir, 'secret'),
+      '--sdk-app-id',
+      String(TEST_SDK_APP_ID),
+      '--ring-timeout',
+      '20',
+      '--allowed-origins',
+      '*',
+    ];
     const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
       env: { ...process.env, CALLKIT_SECRET: '' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -32,7 +32,8 @@ for (const entry of entries) {
   });
 }
 
-const run = (script: string) => execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }).trim();
+const run = (script: string) =>
+  execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }).trim();
 
 test('define.js (and the React entry, which imports it) does nothing without customElements', () => {
   // lit's Node build installs a customElements shim with `??=`: pin the global to undefined first.

@@ -16,7 +16,14 @@ test('a caller goes idle -> dialing -> connected -> idle, with legacy statuses',
   const seen: string[] = [];
   store.subscribe((s) => seen.push(legacyStatus(s)));
   assert.equal(legacyStatus(store.getState()), LegacyStatus.IDLE);
-  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c1', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'bob' }] });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLER,
+    callId: 'c1',
+    mediaType: CallMediaType.VIDEO,
+    callerId: 'alice',
+    members: [{ userId: 'bob' }],
+  });
   assert.equal(store.getState().status, CallStatus.CALLING);
   assert.equal(store.getState().isGroup, false);
   store.dispatch({ type: 'member-upsert', userId: 'bob', status: 'accepted' });
@@ -32,12 +39,26 @@ test('a caller goes idle -> dialing -> connected -> idle, with legacy statuses',
 
 test('callee and group legacy statuses', () => {
   const store = loggedIn();
-  store.dispatch({ type: 'call-start', role: CallRole.CALLEE, callId: 'c1', mediaType: CallMediaType.AUDIO, callerId: 'bob', members: [{ userId: 'bob', status: 'accepted' }] });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLEE,
+    callId: 'c1',
+    mediaType: CallMediaType.AUDIO,
+    callerId: 'bob',
+    members: [{ userId: 'bob', status: 'accepted' }],
+  });
   assert.equal(legacyStatus(store.getState()), LegacyStatus.BE_INVITED);
   store.dispatch({ type: 'call-connected' });
   assert.equal(legacyStatus(store.getState()), LegacyStatus.CALLING_C2C_AUDIO);
   store.dispatch({ type: 'call-reset' });
-  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c2', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'bob' }, { userId: 'carol' }] });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLER,
+    callId: 'c2',
+    mediaType: CallMediaType.VIDEO,
+    callerId: 'alice',
+    members: [{ userId: 'bob' }, { userId: 'carol' }],
+  });
   assert.equal(legacyStatus(store.getState()), LegacyStatus.DIALING_GROUP);
   store.dispatch({ type: 'call-connected' });
   assert.equal(legacyStatus(store.getState()), LegacyStatus.CALLING_GROUP_VIDEO);
@@ -45,8 +66,18 @@ test('callee and group legacy statuses', () => {
 
 test('call-start never lists the user as a remote member (servers send full member lists)', () => {
   const store = loggedIn();
-  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'alice', status: 'accepted' }, { userId: 'bob' }] });
-  assert.deepEqual(store.getState().members.map((m) => m.userId), ['bob']);
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLER,
+    callId: 'c',
+    mediaType: CallMediaType.VIDEO,
+    callerId: 'alice',
+    members: [{ userId: 'alice', status: 'accepted' }, { userId: 'bob' }],
+  });
+  assert.deepEqual(
+    store.getState().members.map((m) => m.userId),
+    ['bob'],
+  );
   assert.equal(store.getState().isGroup, false);
   assert.equal(legacyStatus(store.getState()), LegacyStatus.DIALING_C2C);
 });
@@ -60,7 +91,14 @@ test('call-connected only applies while calling', () => {
 
 test('volume ticks keep unchanged members identical and skip no-op updates', () => {
   const store = loggedIn();
-  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'bob' }, { userId: 'carol' }] });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLER,
+    callId: 'c',
+    mediaType: CallMediaType.VIDEO,
+    callerId: 'alice',
+    members: [{ userId: 'bob' }, { userId: 'carol' }],
+  });
   const [bob, carol] = store.getState().members;
   let notified = 0;
   store.subscribe(() => notified++);
@@ -78,7 +116,14 @@ test('volume ticks keep unchanged members identical and skip no-op updates', () 
 
 test('members: upsert, media, stream, remove; self is never a remote member', () => {
   const store = loggedIn();
-  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'bob' }] });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLER,
+    callId: 'c',
+    mediaType: CallMediaType.VIDEO,
+    callerId: 'alice',
+    members: [{ userId: 'bob' }],
+  });
   store.dispatch({ type: 'member-upsert', userId: 'alice', status: 'accepted' });
   assert.equal(store.getState().members.length, 1);
   store.dispatch({ type: 'member-upsert', userId: 'bob', name: 'Bob', status: 'accepted' });
@@ -90,14 +135,24 @@ test('members: upsert, media, stream, remove; self is never a remote member', ()
   store.dispatch({ type: 'member-upsert', userId: 'dave' });
   assert.equal(store.getState().isGroup, true);
   store.dispatch({ type: 'member-remove', userId: 'dave' });
-  assert.deepEqual(store.getState().members.map((m) => m.userId), ['bob']);
+  assert.deepEqual(
+    store.getState().members.map((m) => m.userId),
+    ['bob'],
+  );
   store.dispatch({ type: 'self-media', audio: true, video: true });
   assert.equal(store.getState().self.videoAvailable, true);
 });
 
 test('member-reconnecting: per remote member, other members untouched, no-op repeats skipped, gone at call-reset', () => {
   const store = loggedIn();
-  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c1', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'bob' }, { userId: 'carol' }] });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLER,
+    callId: 'c1',
+    mediaType: CallMediaType.VIDEO,
+    callerId: 'alice',
+    members: [{ userId: 'bob' }, { userId: 'carol' }],
+  });
   const carol = store.getState().members[1];
   assert.equal(store.getState().members[0].reconnecting, false);
   let notified = 0;
@@ -113,7 +168,14 @@ test('member-reconnecting: per remote member, other members untouched, no-op rep
   assert.equal(store.getState().members[0].reconnecting, false);
   store.dispatch({ type: 'member-reconnecting', userId: 'carol', reconnecting: true });
   store.dispatch({ type: 'call-reset' });
-  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c2', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'carol' }] });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLER,
+    callId: 'c2',
+    mediaType: CallMediaType.VIDEO,
+    callerId: 'alice',
+    members: [{ userId: 'carol' }],
+  });
   assert.equal(store.getState().members[0].reconnecting, false, 'a new call starts clean');
 });
 
@@ -161,18 +223,38 @@ test('incoming list: add (the same call again keeps its place), remove, kept acr
   assert.deepEqual(store.getState().incoming, []);
   store.dispatch({ type: 'incoming-add', call: call('c1', 'bob') });
   store.dispatch({ type: 'incoming-add', call: call('c2', 'carol') });
-  assert.deepEqual(store.getState().incoming.map((c) => c.callId), ['c1', 'c2']);
+  assert.deepEqual(
+    store.getState().incoming.map((c) => c.callId),
+    ['c1', 'c2'],
+  );
   store.dispatch({ type: 'incoming-add', call: { ...call('c1', 'bob'), callerName: 'Bob' } });
-  assert.deepEqual(store.getState().incoming.map((c) => `${c.callId}:${c.callerName}`), ['c1:Bob', 'c2:']);
+  assert.deepEqual(
+    store.getState().incoming.map((c) => `${c.callId}:${c.callerName}`),
+    ['c1:Bob', 'c2:'],
+  );
   const before = store.getState();
   store.dispatch({ type: 'incoming-remove', callId: 'nope' });
   assert.equal(store.getState(), before, 'removing an unknown call is a no-op');
-  store.dispatch({ type: 'call-start', role: CallRole.CALLEE, callId: 'c1', mediaType: CallMediaType.VIDEO, callerId: 'bob', members: [{ userId: 'bob', status: 'accepted' }] });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLEE,
+    callId: 'c1',
+    mediaType: CallMediaType.VIDEO,
+    callerId: 'bob',
+    members: [{ userId: 'bob', status: 'accepted' }],
+  });
   assert.equal(legacyStatus(store.getState()), LegacyStatus.BE_INVITED);
   store.dispatch({ type: 'call-reset' });
-  assert.deepEqual(store.getState().incoming.map((c) => c.callId), ['c1', 'c2'], 'a call end does not drop the other invitations');
+  assert.deepEqual(
+    store.getState().incoming.map((c) => c.callId),
+    ['c1', 'c2'],
+    'a call end does not drop the other invitations',
+  );
   store.dispatch({ type: 'incoming-remove', callId: 'c1' });
-  assert.deepEqual(store.getState().incoming.map((c) => c.callId), ['c2']);
+  assert.deepEqual(
+    store.getState().incoming.map((c) => c.callId),
+    ['c2'],
+  );
   assert.equal(store.getState().settings.callWaiting, false);
   assert.equal(store.getState().settings.notifications, false);
   store.dispatch({ type: 'logout' });

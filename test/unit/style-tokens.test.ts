@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 import type { CSSResultOrNative } from 'lit';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const tags = [...readFileSync(`${root}/src/define.ts`, 'utf8').matchAll(/^define\('([a-z][a-z0-9-]*)',\s*(\w+)\)/gm)].map((m) => ({ tag: m[1]!, cls: m[2]! }));
+const tags = [...readFileSync(`${root}/src/define.ts`, 'utf8').matchAll(/^define\('([a-z][a-z0-9-]*)',\s*(\w+)\)/gm)].map((m) => ({
+  tag: m[1]!,
+  cls: m[2]!,
+}));
 
 const cssText = (styles: readonly CSSResultOrNative[]): string =>
   styles.map((s) => ('cssText' in s && typeof s.cssText === 'string' ? s.cssText : '')).join('\n');
@@ -29,13 +32,19 @@ export function tokens(css: string, source = '') {
 }
 
 test('the checker itself finds an undefined and an unused private token', () => {
-  assert.deepEqual(tokens(':host { --_a: 1px; --_b: 2px; } p { margin: var(--_a) var(--_c); }'), { undefinedTokens: ['--_c'], unusedTokens: ['--_b'] });
+  assert.deepEqual(tokens(':host { --_a: 1px; --_b: 2px; } p { margin: var(--_a) var(--_c); }'), {
+    undefinedTokens: ['--_c'],
+    unusedTokens: ['--_b'],
+  });
   assert.deepEqual(tokens('p { margin: var(--_a); }', "styleProps({ '--_a': '1px' })"), { undefinedTokens: [], unusedTokens: [] });
 });
 
 for (const { tag, cls } of tags) {
   test(`<${tag}>: every private token read is defined, every one defined is read, public tokens mapped once`, async () => {
-    const mod = (await import(`${root}/components/${tag}/${tag}.ts`)) as Record<string, { observedAttributes: string[]; elementStyles: CSSResultOrNative[] }>;
+    const mod = (await import(`${root}/components/${tag}/${tag}.ts`)) as Record<
+      string,
+      { observedAttributes: string[]; elementStyles: CSSResultOrNative[] }
+    >;
     const element = mod[cls]!;
     void element.observedAttributes; // finalizes the class: elementStyles then holds the shared styles too
     const css = cssText(element.elementStyles);

@@ -56,7 +56,11 @@ class Recorder {
     return this.list.map((e) => e.type);
   }
   /** Waits (polling, with a deadline) until an event of `type` matching `pred` was recorded. */
-  async wait<K extends keyof CallEngineEvents>(type: K, pred: (p: CallEngineEvents[K]) => boolean = () => true, ms = 3000): Promise<CallEngineEvents[K]> {
+  async wait<K extends keyof CallEngineEvents>(
+    type: K,
+    pred: (p: CallEngineEvents[K]) => boolean = () => true,
+    ms = 3000,
+  ): Promise<CallEngineEvents[K]> {
     let found: CallEngineEvents[K] | undefined;
     await until(() => (found = this.of(type).find(pred)) !== undefined, ms, `no ${type}`);
     return found as CallEngineEvents[K];
@@ -107,7 +111,12 @@ async function user(cloud: FakeCloud, id: string, options: TencentEngineOptions 
 }
 
 function tracksOf(stream: MediaStream | null | undefined): string[] {
-  return stream ? (stream as unknown as FakeStream).getTracks().map((t) => t.kind).sort() : [];
+  return stream
+    ? (stream as unknown as FakeStream)
+        .getTracks()
+        .map((t) => t.kind)
+        .sort()
+    : [];
 }
 
 async function connected(cloud: FakeCloud, mediaType: CallMediaType = CallMediaType.VIDEO) {
@@ -181,7 +190,11 @@ test('an existing chat instance is used as is and never logged out', async () =>
   assert.equal(chat.log.filter((l) => l.method === 'login').length, 1, 'the engine did not log in again');
   await engine.destroy();
   assert.equal(chat.listenerCount, before, 'listeners removed');
-  assert.equal(chat.log.some((l) => l.method === 'logout'), false, 'not logged out');
+  assert.equal(
+    chat.log.some((l) => l.method === 'logout'),
+    false,
+    'not logged out',
+  );
   assert.equal(chat.isReady(), true);
   // Logged in as someone else: refused.
   const other = new TencentEngine({ chat, loadTRTC: async () => cloud.trtcModuleFor('x') });
@@ -217,7 +230,15 @@ test('1v1 video call: v2 invite on the wire, ring, accept, one TRTC room, stream
     platform: 'web',
     userData: 'order-42',
     // A 1v1 invitation is kept out of unread counts, as TUICallKit's is.
-    data: { cmd: 'videoCall', room_id: room, str_room_id: '', inviter: 'alice', userIDs: ['bob'], message: '', excludeFromHistoryMessage: true },
+    data: {
+      cmd: 'videoCall',
+      room_id: room,
+      str_room_id: '',
+      inviter: 'alice',
+      userIDs: ['bob'],
+      message: '',
+      excludeFromHistoryMessage: true,
+    },
   });
   assert.deepEqual(cloud.roomMembers(`n:${room}`), ['alice'], 'the caller waits in the room');
 
@@ -246,15 +267,43 @@ test('1v1 video call: v2 invite on the wire, ring, accept, one TRTC room, stream
   // Media: availability, then a stream with both tracks each way.
   await alice.events.wait('onUserVideoAvailable', (e) => e.userId === 'bob' && e.available);
   await alice.events.wait('onUserAudioAvailable', (e) => e.userId === 'bob' && e.available);
-  await until(() => tracksOf(alice.events.of('onRemoteStream').filter((e) => e.userId === 'bob').at(-1)?.stream).length === 2);
-  await until(() => tracksOf(bob.events.of('onRemoteStream').filter((e) => e.userId === 'alice').at(-1)?.stream).length === 2);
-  const bobStream = alice.events.of('onRemoteStream').filter((e) => e.userId === 'bob').at(-1)?.stream as unknown as FakeStream;
+  await until(
+    () =>
+      tracksOf(
+        alice.events
+          .of('onRemoteStream')
+          .filter((e) => e.userId === 'bob')
+          .at(-1)?.stream,
+      ).length === 2,
+  );
+  await until(
+    () =>
+      tracksOf(
+        bob.events
+          .of('onRemoteStream')
+          .filter((e) => e.userId === 'alice')
+          .at(-1)?.stream,
+      ).length === 2,
+  );
+  const bobStream = alice.events
+    .of('onRemoteStream')
+    .filter((e) => e.userId === 'bob')
+    .at(-1)?.stream as unknown as FakeStream;
   const bobTrackIds = [bob.trtc().localAudio?.track.id, bob.trtc().localVideo?.track.id].sort();
-  assert.deepEqual(bobStream.getTracks().map((t) => t.id).sort(), bobTrackIds, "alice holds bob's own tracks");
+  assert.deepEqual(
+    bobStream
+      .getTracks()
+      .map((t) => t.id)
+      .sort(),
+    bobTrackIds,
+    "alice holds bob's own tracks",
+  );
   // TRTC renders nothing and plays nothing itself: the kit's tiles do.
   assert.equal(alice.trtc().remoteVolumes.get('bob'), 0);
   assert.equal(bob.trtc().remoteVolumes.get('alice'), 0);
-  assert.deepEqual(alice.trtc().log.find((l) => l.method === 'startRemoteVideo')?.args, [{ userId: 'bob', streamType: 'main', view: null }]);
+  assert.deepEqual(alice.trtc().log.find((l) => l.method === 'startRemoteVideo')?.args, [
+    { userId: 'bob', streamType: 'main', view: null },
+  ]);
   assert.equal(alice.trtc().options.enableAutoPlayDialog, false);
   assert.equal('assetsPath' in alice.trtc().options, false, 'no assets path unless configured');
   await cleanup(alice, bob);
@@ -287,13 +336,20 @@ test('hangup: the side that stays sends the call record (call_end in seconds), a
   assert.ok((hangup.payload?.call_end as number) >= 65, 'call_end carries the duration in seconds');
   assert.equal(cloud.wire.find((w) => JSON.parse(w.envelope.data).data?.cmd === 'hangup')?.envelope.timeout, 0);
 
-  assert.deepEqual({ callId: bobEnd.callId, cause: bobEnd.cause, reason: bobEnd.reason }, { callId, cause: 'hangup', reason: CallEndReason.HANGUP });
+  assert.deepEqual(
+    { callId: bobEnd.callId, cause: bobEnd.cause, reason: bobEnd.reason },
+    { callId, cause: 'hangup', reason: CallEndReason.HANGUP },
+  );
   assert.ok(bob.events.of('onUserLeave').some((e) => e.userId === 'alice'));
   assert.equal(bob.events.last('onRemoteStream')?.stream, null);
   assert.equal(bob.events.last('onLocalStream')?.stream, null);
   assert.equal(bob.events.of('onCallEnd').length, 1, 'one end');
   await until(() => cloud.roomMembers(`n:${room}`).length === 0, 3000, 'room empty');
-  await until(() => !alice.trtc().localVideo && !alice.trtc().localAudio && !bob.trtc().localVideo && !bob.trtc().localAudio, 3000, 'capture stopped');
+  await until(
+    () => !alice.trtc().localVideo && !alice.trtc().localAudio && !bob.trtc().localVideo && !bob.trtc().localAudio,
+    3000,
+    'capture stopped',
+  );
   await cleanup(alice, bob);
 });
 
@@ -308,10 +364,17 @@ test('reject: the caller gets onUserReject and the call ends for both with cause
   assert.equal(bob.events.last('onCallEnd')?.reason, CallEndReason.REJECT);
   await alice.events.wait('onUserReject', (e) => e.userId === 'bob');
   const end = await alice.events.wait('onCallEnd');
-  assert.deepEqual({ callId: end.callId, cause: end.cause, reason: end.reason }, { callId, cause: 'rejected', reason: CallEndReason.REJECT });
+  assert.deepEqual(
+    { callId: end.callId, cause: end.cause, reason: end.reason },
+    { callId, cause: 'rejected', reason: CallEndReason.REJECT },
+  );
   const reject = cloud.calls.find((c) => c.action === 4);
   assert.equal(reject?.payload?.line_busy, undefined, 'a plain reject is not busy');
-  assert.equal(cloud.trtcs.some((t) => t.label === 'bob'), false, 'bob never loaded TRTC for a call he declined');
+  assert.equal(
+    cloud.trtcs.some((t) => t.label === 'bob'),
+    false,
+    'bob never loaded TRTC for a call he declined',
+  );
   await until(() => cloud.rooms.size === 0, 3000, 'room left');
   await cleanup(alice, bob);
 });
@@ -323,7 +386,11 @@ test('hanging up while the accept is still opening the devices declines the call
   await alice.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.VIDEO });
   await bob.events.wait('onCallReceived');
   const accepting = assert.rejects(bob.engine.accept(), { code: ErrorCode.INVALID_STATE });
-  await until(() => cloud.trtcs.some((t) => t.label === 'bob' && t.log.some((l) => l.method === 'startLocalAudio')), 3000, 'capture started');
+  await until(
+    () => cloud.trtcs.some((t) => t.label === 'bob' && t.log.some((l) => l.method === 'startLocalAudio')),
+    3000,
+    'capture started',
+  );
   await bob.engine.hangup();
   await accepting;
   assert.equal(bob.events.last('onCallEnd')?.cause, 'rejected');
@@ -395,7 +462,10 @@ test('timeout: an unanswered call ends with onUserNoResponse (caller) and cause 
   const end = await alice.events.wait('onCallEnd');
   assert.equal(end.cause, 'timeout');
   assert.equal(end.reason, CallEndReason.NO_RESPONSE);
-  assert.ok(cloud.wire.some((w) => w.envelope.actionType === 5 && w.from === 'bob'), "the callee's SDK reported the timeout");
+  assert.ok(
+    cloud.wire.some((w) => w.envelope.actionType === 5 && w.from === 'bob'),
+    "the callee's SDK reported the timeout",
+  );
   await cleanup(alice, bob);
 });
 
@@ -456,28 +526,63 @@ test('media toggles: camera and microphone on/off reach the other side; device a
   await alice.engine.closeCamera();
   assert.deepEqual(tracksOf(alice.events.last('onLocalStream')?.stream), ['audio']);
   await bob.events.wait('onUserVideoAvailable', (e) => e.userId === 'alice' && !e.available);
-  await until(() => tracksOf(bob.events.of('onRemoteStream').filter((e) => e.userId === 'alice').at(-1)?.stream).join() === 'audio');
+  await until(
+    () =>
+      tracksOf(
+        bob.events
+          .of('onRemoteStream')
+          .filter((e) => e.userId === 'alice')
+          .at(-1)?.stream,
+      ).join() === 'audio',
+  );
 
   await alice.engine.openCamera();
   assert.deepEqual(tracksOf(alice.events.last('onLocalStream')?.stream), ['audio', 'video']);
-  await until(() => bob.events.of('onUserVideoAvailable').filter((e) => e.userId === 'alice').at(-1)?.available === true);
-  await until(() => tracksOf(bob.events.of('onRemoteStream').filter((e) => e.userId === 'alice').at(-1)?.stream).length === 2);
+  await until(
+    () =>
+      bob.events
+        .of('onUserVideoAvailable')
+        .filter((e) => e.userId === 'alice')
+        .at(-1)?.available === true,
+  );
+  await until(
+    () =>
+      tracksOf(
+        bob.events
+          .of('onRemoteStream')
+          .filter((e) => e.userId === 'alice')
+          .at(-1)?.stream,
+      ).length === 2,
+  );
 
   await alice.engine.closeMicrophone();
   assert.equal(alice.trtc().localAudio?.muted, true, 'muted, not released');
   await bob.events.wait('onUserAudioAvailable', (e) => e.userId === 'alice' && !e.available);
   await alice.engine.openMicrophone();
-  await until(() => bob.events.of('onUserAudioAvailable').filter((e) => e.userId === 'alice').at(-1)?.available === true);
+  await until(
+    () =>
+      bob.events
+        .of('onUserAudioAvailable')
+        .filter((e) => e.userId === 'alice')
+        .at(-1)?.available === true,
+  );
 
   const oldVideo = alice.trtc().localVideo?.track.id;
   await alice.engine.switchDevice({ deviceType: 'camera', deviceId: 'cam-2' });
   assert.equal(alice.trtc().localVideo?.cameraId, 'cam-2');
   const local = alice.events.last('onLocalStream')?.stream as unknown as FakeStream;
   assert.notEqual(local.getVideoTracks()[0].id, oldVideo, 'a new local stream with the new camera');
-  await until(() => {
-    const s = bob.events.of('onRemoteStream').filter((e) => e.userId === 'alice').at(-1)?.stream as unknown as FakeStream | null;
-    return s?.getVideoTracks()[0]?.id === alice.trtc().localVideo?.track.id;
-  }, 3000, "bob's stream follows the camera switch");
+  await until(
+    () => {
+      const s = bob.events
+        .of('onRemoteStream')
+        .filter((e) => e.userId === 'alice')
+        .at(-1)?.stream as unknown as FakeStream | null;
+      return s?.getVideoTracks()[0]?.id === alice.trtc().localVideo?.track.id;
+    },
+    3000,
+    "bob's stream follows the camera switch",
+  );
 
   await alice.engine.switchDevice({ deviceType: 'microphone', deviceId: 'mic-9' });
   assert.equal(alice.trtc().localAudio?.track.label, 'mic-9');
@@ -486,7 +591,10 @@ test('media toggles: camera and microphone on/off reach the other side; device a
   await assert.rejects(alice.engine.setVideoQuality('4k' as never), { code: ErrorCode.INVALID_PARAMETER });
 
   const devices = await alice.engine.getDeviceList();
-  assert.deepEqual(devices.map((d) => `${d.kind}:${d.deviceId}`), ['camera:cam-1', 'camera:cam-2', 'microphone:mic-1', 'speaker:spk-1']);
+  assert.deepEqual(
+    devices.map((d) => `${d.kind}:${d.deviceId}`),
+    ['camera:cam-1', 'camera:cam-2', 'microphone:mic-1', 'speaker:spk-1'],
+  );
   assert.deepEqual(await alice.engine.getDeviceList('speaker'), [{ deviceId: 'spk-1', label: 'Speakers', kind: 'speaker' }]);
   await cleanup(alice, bob);
 });
@@ -494,7 +602,12 @@ test('media toggles: camera and microphone on/off reach the other side; device a
 test('volume and network quality: TRTC events mapped per user id (local = own id)', async () => {
   const cloud = new FakeCloud();
   const { alice, bob } = await connected(cloud);
-  alice.trtc().fire('audio-volume', { result: [{ userId: '', volume: 55.4 }, { userId: 'bob', volume: 130 }] });
+  alice.trtc().fire('audio-volume', {
+    result: [
+      { userId: '', volume: 55.4 },
+      { userId: 'bob', volume: 130 },
+    ],
+  });
   assert.deepEqual(alice.events.last('onUserVoiceVolumeChanged'), { volumes: { alice: 55, bob: 100 } });
   alice.trtc().fire('network-quality', { uplinkNetworkQuality: 1, downlinkNetworkQuality: 3 });
   assert.deepEqual(alice.events.last('onUserNetworkQualityChanged'), { qualities: { alice: 1, bob: 3 } });
@@ -747,7 +860,10 @@ test('join: a declined group call is entered later by its call id; the others se
   assert.equal(alice.events.of('onCallEnd').length, 0);
   // Left: she may come back.
   await carol.engine.join({ callId });
-  await alice.events.wait('onUserJoin', (e) => alice.events.of('onUserJoin').filter((j) => j.userId === 'carol').length === 2 && e.userId === 'carol');
+  await alice.events.wait(
+    'onUserJoin',
+    (e) => alice.events.of('onUserJoin').filter((j) => j.userId === 'carol').length === 2 && e.userId === 'carol',
+  );
   await cleanup(alice, bob, carol);
 });
 
@@ -777,7 +893,10 @@ test('join: unknown or cancelled calls are refused with call-not-found; nothing 
   await alice.events.wait('onCallEnd', (e) => e.callId === second.callId);
   await assert.rejects(bob.engine.join({ callId: second.callId }), { reason: 'call-not-found' });
   await assert.rejects(alice.engine.join({ callId: second.callId }), { reason: 'call-not-found' });
-  assert.equal(cloud.trtcs.filter((t) => t.label === 'bob').every((t) => t.localAudio === null), true);
+  assert.equal(
+    cloud.trtcs.filter((t) => t.label === 'bob').every((t) => t.localAudio === null),
+    true,
+  );
   assert.equal(bob.engine.callId, null);
   await cleanup(alice, bob);
 });
@@ -807,7 +926,9 @@ test('kicked out by another login: onKickedOffline, the call ends, the other sid
   assert.equal(bob.events.last('onConnectionStateChanged')?.state, 'disconnected');
   await alice.events.wait('onUserLeave', (e) => e.userId === 'bob');
   assert.equal((await alice.events.wait('onCallEnd')).cause, 'hangup');
-  await assert.rejects(bob.engine.calls({ userIDList: ['alice'], mediaType: CallMediaType.AUDIO }), { code: ErrorCode.SDK_NOT_INITIALIZED });
+  await assert.rejects(bob.engine.calls({ userIDList: ['alice'], mediaType: CallMediaType.AUDIO }), {
+    code: ErrorCode.SDK_NOT_INITIALIZED,
+  });
   await cleanup(alice, bob);
 });
 
@@ -874,7 +995,15 @@ test('interop: a TUICallKit Android invitation (string room, older fields) rings
   // The Android side hangs up the v2 way: a hangup payload with call_end, then it leaves the room.
   await droid.invite({
     userID: 'bob',
-    data: JSON.stringify({ version: 4, businessID: 'av_call', call_type: 1, room_id: 0, call_end: 12, platform: 'android', data: { cmd: 'hangup', str_room_id: 'room_droid_7' } }),
+    data: JSON.stringify({
+      version: 4,
+      businessID: 'av_call',
+      call_type: 1,
+      room_id: 0,
+      call_end: 12,
+      platform: 'android',
+      data: { cmd: 'hangup', str_room_id: 'room_droid_7' },
+    }),
     timeout: 0,
   });
   const end = await bob.events.wait('onCallEnd');
@@ -890,7 +1019,15 @@ test('a connected call in which nobody ever enters the room ends (caller vanishe
   const bob = await user(cloud, 'bob', { roomJoinTimeoutMs: 80 });
   const ghost = cloud.chatModule.create({ SDKAppID: SDK_APP_ID }) as FakeChat;
   await ghost.login({ userID: 'ghost', userSig: 's' });
-  const data = JSON.stringify({ version: 4, businessID: 'av_call', call_type: 1, room_id: 31337, call_end: 0, platform: 'web', data: { cmd: 'audioCall', room_id: 31337, str_room_id: '', inviter: 'ghost', userIDs: ['bob'], message: '' } });
+  const data = JSON.stringify({
+    version: 4,
+    businessID: 'av_call',
+    call_type: 1,
+    room_id: 31337,
+    call_end: 0,
+    platform: 'web',
+    data: { cmd: 'audioCall', room_id: 31337, str_room_id: '', inviter: 'ghost', userIDs: ['bob'], message: '' },
+  });
   await ghost.invite({ userID: 'bob', data, timeout: 30 });
   await bob.events.wait('onCallReceived');
   await bob.engine.accept();
@@ -907,7 +1044,10 @@ test('offlinePushInfo is passed with every invitation (TUICallKit mobile apps ge
   const offlinePushInfo = { title: 'Incoming call', description: 'alice is calling', extension: '{"kind":"call"}' };
   const alice = await user(cloud, 'alice', { offlinePushInfo });
   await alice.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.AUDIO });
-  assert.deepEqual((alice.chat().log.find((l) => l.method === 'invite')?.args[0] as { offlinePushInfo?: unknown }).offlinePushInfo, offlinePushInfo);
+  assert.deepEqual(
+    (alice.chat().log.find((l) => l.method === 'invite')?.args[0] as { offlinePushInfo?: unknown }).offlinePushInfo,
+    offlinePushInfo,
+  );
   await cleanup(alice);
 });
 
@@ -915,7 +1055,8 @@ test("without an app offlinePushInfo, invitations carry TUICallEngine's push ext
   const cloud = new FakeCloud();
   const alice = await user(cloud, 'alice');
   await alice.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.VIDEO });
-  const push = (alice.chat().log.find((l) => l.method === 'invite')?.args[0] as { offlinePushInfo?: { extension?: string } }).offlinePushInfo;
+  const push = (alice.chat().log.find((l) => l.method === 'invite')?.args[0] as { offlinePushInfo?: { extension?: string } })
+    .offlinePushInfo;
   assert.deepEqual(JSON.parse(push?.extension ?? '{}'), {
     entity: { action: 2 },
     extra_info: '',
@@ -935,11 +1076,22 @@ test('foreign and garbage signaling never rings nor throws', async () => {
   const bob = await user(cloud, 'bob');
   const other = cloud.chatModule.create({ SDKAppID: SDK_APP_ID }) as FakeChat;
   await other.login({ userID: 'other', userSig: 's' });
-  for (const data of ['', 'not json', '{"businessID":"other_biz"}', '[1,2]', '{"businessID":"av_call"}', JSON.stringify({ businessID: 'av_call', call_type: 2, data: { cmd: 'videoCall' } })]) {
+  for (const data of [
+    '',
+    'not json',
+    '{"businessID":"other_biz"}',
+    '[1,2]',
+    '{"businessID":"av_call"}',
+    JSON.stringify({ businessID: 'av_call', call_type: 2, data: { cmd: 'videoCall' } }),
+  ]) {
     await other.invite({ userID: 'bob', data, timeout: 0 });
   }
   // a hangup for a call bob is not in
-  await other.invite({ userID: 'bob', data: JSON.stringify({ businessID: 'av_call', call_end: 5, data: { cmd: 'hangup', room_id: 5 } }), timeout: 0 });
+  await other.invite({
+    userID: 'bob',
+    data: JSON.stringify({ businessID: 'av_call', call_end: 5, data: { cmd: 'hangup', room_id: 5 } }),
+    timeout: 0,
+  });
   await cloud.settle();
   assert.equal(bob.events.of('onCallReceived').length, 0);
   assert.equal(bob.events.of('onError').length, 0);

@@ -40,7 +40,7 @@ const fixtures = readdirSync(dir)
   .sort()
   .map((file) => ({ file, ...(JSON.parse(readFileSync(dir + file, 'utf8')) as Fixture) }));
 
-test('the fixture set covers web, android and iOS senders (and the official engine\'s own output), every action and every line-busy variant', () => {
+test("the fixture set covers web, android and iOS senders (and the official engine's own output), every action and every line-busy variant", () => {
   const platforms = new Set(fixtures.map((f) => f.expected.call?.platform).filter(Boolean));
   // 'Linux': TUICallEngine 3.3.4 sends its OS name (captured fixtures).
   assert.deepEqual([...platforms].sort(), ['Linux', 'android', 'iOS', 'web']);
@@ -48,9 +48,18 @@ test('the fixture set covers web, android and iOS senders (and the official engi
   const actions = new Set(fixtures.map((f) => f.expected.envelope.actionType));
   assert.deepEqual([...actions].sort(), [1, 2, 3, 4, 5]);
   const busy = fixtures.filter((f) => f.expected.call?.lineBusy).map((f) => JSON.parse(f.expected.envelope.data));
-  assert.ok(busy.some((p) => p.line_busy === 'line_busy'), "line_busy: 'line_busy'");
-  assert.ok(busy.some((p) => p.line_busy === ''), "line_busy: ''");
-  assert.ok(busy.some((p) => !('line_busy' in p) && p.data.message === 'lineBusy'), "data.message: 'lineBusy' alone");
+  assert.ok(
+    busy.some((p) => p.line_busy === 'line_busy'),
+    "line_busy: 'line_busy'",
+  );
+  assert.ok(
+    busy.some((p) => p.line_busy === ''),
+    "line_busy: ''",
+  );
+  assert.ok(
+    busy.some((p) => !('line_busy' in p) && p.data.message === 'lineBusy'),
+    "data.message: 'lineBusy' alone",
+  );
   const kinds = new Set(fixtures.map((f) => f.expected.call?.kind));
   for (const kind of ['call', 'hangup', 'switchToAudio']) assert.ok(kinds.has(kind as never), kind);
 });
@@ -136,7 +145,7 @@ test('the payload shape: version 4, av_call, call_type, room in both places, cal
   assert.equal('line_busy' in buildCallPayload({ cmd: 'videoCall', mediaType: 2, room: 1, inviter: 'a', userIDs: [] }), false);
 });
 
-test('line-busy detection: all of TUIChat\'s variants, and nothing else', () => {
+test("line-busy detection: all of TUIChat's variants, and nothing else", () => {
   const base = { version: 4, businessID: 'av_call', call_type: 2, room_id: 9, data: { cmd: 'videoCall', message: '' } };
   assert.equal(isLineBusy({ ...base, line_busy: 'line_busy' }), true);
   assert.equal(isLineBusy({ ...base, line_busy: '' }), true);
@@ -228,7 +237,9 @@ test('parsing is total: garbage, foreign and hostile inputs give null or a typed
     }
   }
   assert.equal(({} as { polluted?: boolean }).polluted, undefined, 'no prototype pollution');
-  const weird = parseCallPayload('{"businessID":"av_call","data":{"cmd":5,"userIDs":[1,null,"bob",{}],"inviter":7,"message":[]},"call_end":"x","version":"v"}');
+  const weird = parseCallPayload(
+    '{"businessID":"av_call","data":{"cmd":5,"userIDs":[1,null,"bob",{}],"inviter":7,"message":[]},"call_end":"x","version":"v"}',
+  );
   assert.deepEqual(weird?.userIDs, ['bob']);
   assert.equal(weird?.inviter, null);
   assert.equal(weird?.callEnd, 0);
@@ -260,7 +271,13 @@ test('envelopes: only chat signaling (businessID 1, inviteID, actionType 1..5) i
 });
 
 test('initialCallId: written in data for invitations into a running call, read from data or the outer object', () => {
-  const base: BuildPayloadOptions = { cmd: 'audioCall', mediaType: CallMediaType.AUDIO, room: 42, inviter: 'alice', userIDs: ['bob', 'carol'] };
+  const base: BuildPayloadOptions = {
+    cmd: 'audioCall',
+    mediaType: CallMediaType.AUDIO,
+    room: 42,
+    inviter: 'alice',
+    userIDs: ['bob', 'carol'],
+  };
   const first = JSON.parse(encodeCallPayload(base)) as { data: Record<string, unknown> };
   assert.equal('initialCallId' in first.data, false, "a call's first invitation carries none");
   assert.equal(parseCallPayload(encodeCallPayload(base))?.initialCallId, undefined);
@@ -270,6 +287,9 @@ test('initialCallId: written in data for invitations into a running call, read f
   assert.equal(parseCallPayload({ businessID: 'av_call', call_type: 1, room_id: 42, initialCallId: 'outer-1' })?.initialCallId, 'outer-1');
   // Not a string, empty or absurdly long: ignored.
   for (const bad of [7, '', 'x'.repeat(129), null]) {
-    assert.equal(parseCallPayload({ businessID: 'av_call', call_type: 1, room_id: 42, data: { cmd: 'audioCall', initialCallId: bad } })?.initialCallId, undefined);
+    assert.equal(
+      parseCallPayload({ businessID: 'av_call', call_type: 1, room_id: 42, data: { cmd: 'audioCall', initialCallId: bad } })?.initialCallId,
+      undefined,
+    );
   }
 });

@@ -7,7 +7,10 @@ import { genUserSig, verifyUserSig, MAX_USERSIG_CHARS } from '../../server/users
 
 const require = createRequire(import.meta.url);
 const { Api } = require('tls-sig-api-v2') as {
-  Api: new (sdkAppId: number, key: string) => {
+  Api: new (
+    sdkAppId: number,
+    key: string,
+  ) => {
     genSig(userId: string, expire: number, userBuf?: Buffer | null): string;
     genUserSig(userId: string, expire: number): string;
     genPrivateMapKey(userId: string, expire: number, roomId: number, privilegeMap: number): string;
@@ -198,7 +201,11 @@ describe('userSig (Tencent TLS v2)', () => {
     assert.deepEqual(verifyUserSig('A'.repeat(MAX_USERSIG_CHARS + 1), opts), { ok: false, reason: 'malformed' });
     assert.deepEqual(verifyUserSig('A'.repeat(10 * 1024 * 1024), opts), { ok: false, reason: 'malformed' });
     // 50 MB of spaces deflates to ~50 KB; 1 MB to ~1 KB: small enough to pass the length cap.
-    const bomb = deflateSync(Buffer.alloc(1024 * 1024, 0x20)).toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+    const bomb = deflateSync(Buffer.alloc(1024 * 1024, 0x20))
+      .toString('base64')
+      .replace(/\+/g, '*')
+      .replace(/\//g, '-')
+      .replace(/=/g, '_');
     assert.ok(bomb.length <= MAX_USERSIG_CHARS, `bomb is ${bomb.length} chars`);
     assert.deepEqual(verifyUserSig(bomb, opts), { ok: false, reason: 'malformed' });
     assert.ok(Date.now() - started < 1000);

@@ -15,7 +15,14 @@ import type { SocketConstructor } from '../../src/engine/webrtc/signaling-client
 import { CallKitError, ErrorCode } from '../../src/errors.js';
 
 /** Node has no RTCPeerConnection: the engine is told this host can call (only signaling is tested). */
-const CAN_CALL: Capabilities = { peerConnection: true, getUserMedia: true, secureContext: true, webSocket: true, canCall: true, missing: [] };
+const CAN_CALL: Capabilities = {
+  peerConnection: true,
+  getUserMedia: true,
+  secureContext: true,
+  webSocket: true,
+  canCall: true,
+  missing: [],
+};
 
 let silent: net.Server;
 let silentPort = 0;
@@ -62,7 +69,10 @@ test('a port that accepts TCP and never speaks WebSocket: CONNECTION_FAILED time
   assert.equal(error.reason, 'timeout');
   assert.ok(took >= 390 && took < 2000, `rejected after ${took} ms`);
   assert.deepEqual(states, ['connecting', 'failed', 'disconnected']);
-  assert.deepEqual({ connection: left.connection, timers: left.timers, pendingRequests: left.pendingRequests }, { connection: 'disconnected', timers: 0, pendingRequests: 0 });
+  assert.deepEqual(
+    { connection: left.connection, timers: left.timers, pendingRequests: left.pendingRequests },
+    { connection: 'disconnected', timers: 0, pendingRequests: 0 },
+  );
 });
 
 test('TLS that is never answered (wss:// to the silent port): the same bound', async () => {

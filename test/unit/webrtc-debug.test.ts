@@ -31,7 +31,7 @@ test('no debug method on the class; the hooks hide under the key the e2e pages u
   for (const name of ['debugState', 'debugDropSignaling', 'debugRestartIce', 'debugPeerConnection']) {
     assert.equal(name in engine, false, name);
   }
-  // test/e2e/{network,r6-netns}.test.ts, churn.ts and harness.ts spell this key inline.
+  // test/e2e/{network,network-namespaces}.test.ts, churn.ts and harness.ts spell this key inline.
   assert.equal(WEBRTC_DEBUG_KEY, 'callkit-elements.webrtc-engine.debug');
   assert.equal(Symbol.for(WEBRTC_DEBUG_KEY), WEBRTC_DEBUG);
   assert.equal(Object.getOwnPropertyDescriptor(engine, WEBRTC_DEBUG)?.enumerable, false);

@@ -45,7 +45,9 @@ export function fontFingerprint(): FontFingerprint {
 /** The differences between the fingerprint the baselines were made with and this machine's, one per line. */
 export function fontDifferences(expected: FontFingerprint, actual: FontFingerprint): string[] {
   const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
-  return [...keys].filter((k) => expected[k] !== actual[k]).map((k) => `  ${k}: baselines ${expected[k] ?? '(none)'}, here ${actual[k] ?? '(none)'}`);
+  return [...keys]
+    .filter((k) => expected[k] !== actual[k])
+    .map((k) => `  ${k}: baselines ${expected[k] ?? '(none)'}, here ${actual[k] ?? '(none)'}`);
 }
 
 /** The recorded fingerprint (test/visual/environment.json), or null before the first baselines. */

@@ -156,7 +156,9 @@ export async function openStory(page: Page, baseUrl: string, id: string, options
   await page.emulateMedia({ colorScheme: options.theme, reducedMotion: 'no-preference' });
   await page.setViewportSize(VIEWPORTS[options.viewport]);
   const globals = encodeURIComponent(`dir:${options.dir};video:still`);
-  await page.goto(`${baseUrl}/iframe.html?id=${encodeURIComponent(id)}&viewMode=story&embed=true&globals=${globals}`, { waitUntil: 'load' });
+  await page.goto(`${baseUrl}/iframe.html?id=${encodeURIComponent(id)}&viewMode=story&embed=true&globals=${globals}`, {
+    waitUntil: 'load',
+  });
   // Rendered: the preview's current render of this story reached its last phase (no play function
   // runs with embed=true), or Storybook shows its error display.
   const outcome = await page.waitForFunction(

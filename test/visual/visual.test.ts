@@ -44,7 +44,11 @@ const ONLY = process.env.CK_VISUAL_ONLY ?? '';
 const stories: StoryEntry[] = storyIndex().filter((s) => s.id.includes(ONLY));
 const fonts = fontFingerprint();
 const recorded = readEnvironment(ENVIRONMENT);
-const fontProblems = UPDATE ? [] : recorded ? fontDifferences(recorded.fonts, fonts) : ['  no test/visual/environment.json: make baselines with `npm run test:visual:update`'];
+const fontProblems = UPDATE
+  ? []
+  : recorded
+    ? fontDifferences(recorded.fonts, fonts)
+    : ['  no test/visual/environment.json: make baselines with `npm run test:visual:update`'];
 
 let server: Awaited<ReturnType<typeof serveStorybook>> | undefined;
 let browser: Browser | undefined;
@@ -119,7 +123,8 @@ function check(name: string, png: Buffer): string | null {
   written.add(path.basename(file));
   if (UPDATE) {
     // Rewrite only what changed, so an update does not touch identical baselines.
-    if (!existsSync(file) || !comparePngs(readFileSync(file), png, { maxDiffPixels: 0 }).pass) writeFileSync(file, encodePng(decodePng(png)));
+    if (!existsSync(file) || !comparePngs(readFileSync(file), png, { maxDiffPixels: 0 }).pass)
+      writeFileSync(file, encodePng(decodePng(png)));
     return null;
   }
   if (!existsSync(file)) {

@@ -14,15 +14,7 @@ import { Emitter } from '../emitter.js';
 import { END_REASON } from '../end-reasons.js';
 import { RingingQueue } from '../ringing-queue.js';
 import { syntheticVideoStream, type SyntheticVideoMode } from './synthetic-video.js';
-import type {
-  CallEngine,
-  CallEngineEvents,
-  DeviceInfo,
-  EndCause,
-  EngineCallParams,
-  EngineLoginParams,
-  UserProfile,
-} from '../types.js';
+import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, EngineCallParams, EngineLoginParams, UserProfile } from '../types.js';
 
 interface SimCall {
   callId: string;

@@ -81,7 +81,16 @@ export class KnownCalls extends Map<string, KnownCall> {
 export function newCall(
   fields: Pick<ActiveCall, 'callId' | 'role' | 'phase' | 'mediaType' | 'room' | 'groupID' | 'inviter' | 'userIDs'> & Partial<ActiveCall>,
 ): ActiveCall {
-  return { members: new Map(), outgoing: new Map(), invites: new Set(), announced: false, deferred: [], beginAt: 0, inRoom: false, ...fields };
+  return {
+    members: new Map(),
+    outgoing: new Map(),
+    invites: new Set(),
+    announced: false,
+    deferred: [],
+    beginAt: 0,
+    inRoom: false,
+    ...fields,
+  };
 }
 
 export function newMember(userId: string, state: MemberState): Member {

@@ -22,7 +22,6 @@ import type { InvitationCancelled, InvitationReceived, InvitationTimeout, Invite
 import type { TrtcMedia, TrtcMediaHandlers } from './trtc-media.js';
 import { parseCallPayload, type ParsedCallPayload } from './wire.js';
 
-
 /** How long a failed subscription waits for the TRTC events in flight before it counts as an error. */
 const SUBSCRIBE_GRACE_MS = 150;
 
@@ -205,7 +204,8 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
     if (!call || (payload.room !== null && !sameRoom(call.room, payload.room)) || !call.members.has(inv.inviter)) return;
     // TUICallKit apps may wait for an answer to their switch request.
     this.#signaling.answerSwitchToAudio(call, inv.inviteID);
-    if (call.mediaType === CallMediaType.VIDEO) void this.toAudio(call).catch((error: unknown) => this.#events.emit('onError', errorEvent(error)));
+    if (call.mediaType === CallMediaType.VIDEO)
+      void this.toAudio(call).catch((error: unknown) => this.#events.emit('onError', errorEvent(error)));
   }
 
   // ---- from the TRTC room -------------------------------------------------------------------------
@@ -274,7 +274,8 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
         // (TRTC's "unavailable" may still be on its way, and a new subscription follows a new
         // "available"): reported only if their media state did not change since.
         setTimeout(() => {
-          if (this.#call === call && member.inRoom && (this.#mediaEpoch.get(member) ?? 0) === epoch) this.#events.emit('onError', errorEvent(error));
+          if (this.#call === call && member.inRoom && (this.#mediaEpoch.get(member) ?? 0) === epoch)
+            this.#events.emit('onError', errorEvent(error));
         }, SUBSCRIBE_GRACE_MS);
       },
     );

@@ -417,7 +417,9 @@ export class ChatSignaling {
     if (!chat || call.groupID) return;
     const data = this.#payload(call, 'switchToAudio', { excludeFromHistory: true, switchMarker: true });
     await Promise.all(
-      peers.map((userID) => this.#signal(() => chat.invite({ userID, data, timeout: SWITCH_TIMEOUT_S }), 'switchToAudio failed').catch(noop)),
+      peers.map((userID) =>
+        this.#signal(() => chat.invite({ userID, data, timeout: SWITCH_TIMEOUT_S }), 'switchToAudio failed').catch(noop),
+      ),
     );
   }
 

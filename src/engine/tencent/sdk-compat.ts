@@ -9,7 +9,12 @@
  * parameters and results are checked one by one below.
  */
 import type TRTC from 'trtc-sdk-v5';
-import type { TRTCEventTypes, TRTCEvent, VirtualBackgroundOptions as SdkVirtualBackgroundOptions, UpdateVirtualBackgroundOptions } from 'trtc-sdk-v5';
+import type {
+  TRTCEventTypes,
+  TRTCEvent,
+  VirtualBackgroundOptions as SdkVirtualBackgroundOptions,
+  UpdateVirtualBackgroundOptions,
+} from 'trtc-sdk-v5';
 import type { VirtualBackground } from 'trtc-sdk-v5/plugins/video-effect/virtual-background';
 import type TencentCloudChat from '@tencentcloud/chat';
 import type { ChatSDK } from '@tencentcloud/chat';

@@ -46,15 +46,7 @@
 import { CallMediaType, CallRole, VideoResolution, type DeviceKind } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import { Emitter } from '../emitter.js';
-import type {
-  CallEngine,
-  CallEngineEvents,
-  ConnectionState,
-  DeviceInfo,
-  EndCause,
-  EngineCallParams,
-  EngineLoginParams,
-} from '../types.js';
+import type { CallEngine, CallEngineEvents, ConnectionState, DeviceInfo, EndCause, EngineCallParams, EngineLoginParams } from '../types.js';
 import { callSeconds, isInvited, newCall, newMember, randomRoomId, type ActiveCall } from './call-model.js';
 import { CallState } from './call-state.js';
 import { ChatSignaling } from './chat-signaling.js';
@@ -179,7 +171,9 @@ export class TencentEngine implements CallEngine {
     }
     const groupID = typeof params.groupID === 'string' ? params.groupID : '';
     if (userIDList.length > 1 && !groupID && this.#options.multiCalleeNeedsGroup) {
-      throw invalidParameter('several callees need a groupID (multiCalleeNeedsGroup: TUICallKit callees treat a call without a group as 1v1)');
+      throw invalidParameter(
+        'several callees need a groupID (multiCalleeNeedsGroup: TUICallKit callees treat a call without a group as 1v1)',
+      );
     }
     const timeout = typeof params.timeout === 'number' && params.timeout >= 0 ? params.timeout : DEFAULT_TIMEOUT_S;
     const call = newCall({
@@ -208,7 +202,14 @@ export class TencentEngine implements CallEngine {
       throw error;
     }
     call.announced = true;
-    this.#state.known.remember({ callId: call.callId, room: call.room, mediaType, groupID, inviter: this.#user.userId, userIDs: userIDList });
+    this.#state.known.remember({
+      callId: call.callId,
+      room: call.room,
+      mediaType,
+      groupID,
+      inviter: this.#user.userId,
+      userIDs: userIDList,
+    });
     this.#events.emit('onCallStarted', {
       callId: call.callId,
       mediaType,
@@ -435,7 +436,13 @@ export class TencentEngine implements CallEngine {
   /** The call ringing for us (whose id is `callId`, when given), or INVALID_STATE. */
   #ringing(callId: unknown, what: string): ActiveCall {
     const call = this.#state.current;
-    if (!call || call.role !== CallRole.CALLEE || call.phase !== 'ringing' || !call.incoming || (callId !== undefined && callId !== call.callId)) {
+    if (
+      !call ||
+      call.role !== CallRole.CALLEE ||
+      call.phase !== 'ringing' ||
+      !call.incoming ||
+      (callId !== undefined && callId !== call.callId)
+    ) {
       throw new CallKitError(ErrorCode.INVALID_STATE, `there is no incoming call to ${what}`);
     }
     return call;
@@ -540,7 +547,8 @@ export class TencentEngine implements CallEngine {
    * when the call ends.
    */
   async setBlurBackground(blurLevel: number): Promise<void> {
-    if (!Number.isInteger(blurLevel) || blurLevel < 0 || blurLevel > 10) throw invalidParameter('blurLevel must be an integer from 0 (off) to 10');
+    if (!Number.isInteger(blurLevel) || blurLevel < 0 || blurLevel > 10)
+      throw invalidParameter('blurLevel must be an integer from 0 (off) to 10');
     this.#requireCall();
     await this.#media.setBlur(blurLevel);
     this.#state.emitLocalStream();

@@ -88,7 +88,9 @@ export class TrtcMedia {
     try {
       this.#TRTC = await (this.#options.loadTRTC ?? loadTRTCModule)();
     } catch (error) {
-      throw error instanceof CallKitError ? error : new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, `cannot load trtc-sdk-v5: ${String(error)}`);
+      throw error instanceof CallKitError
+        ? error
+        : new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, `cannot load trtc-sdk-v5: ${String(error)}`);
     }
     return this.#TRTC;
   }
@@ -214,7 +216,9 @@ export class TrtcMedia {
       }
     }
     if (kind !== 'video' || !trtc) return null;
-    return available ? trtc.startRemoteVideo({ userId, streamType: 'main', view: null }) : trtc.stopRemoteVideo({ userId, streamType: 'main' });
+    return available
+      ? trtc.startRemoteVideo({ userId, streamType: 'main', view: null })
+      : trtc.stopRemoteVideo({ userId, streamType: 'main' });
   }
 
   /** Our published tracks (null without a TRTC instance). With the background blurred, the processed video. */
@@ -346,7 +350,9 @@ export class TrtcMedia {
       const trtc = this.#trtc;
       if (!trtc || !(camera ? this.#cameraOn : this.#audioStarted)) return;
       try {
-        await (camera ? trtc.updateLocalVideo({ option: { cameraId: deviceId } }) : trtc.updateLocalAudio({ option: { microphoneId: deviceId } }));
+        await (camera
+          ? trtc.updateLocalVideo({ option: { cameraId: deviceId } })
+          : trtc.updateLocalAudio({ option: { microphoneId: deviceId } }));
       } catch (error) {
         throw deviceError(error, kind);
       }

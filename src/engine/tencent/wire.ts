@@ -256,8 +256,7 @@ export function parseCallPayload(input: unknown): ParsedCallPayload | null {
   const inner = asObject(outer.data) ?? toObject(outer.data);
   const cmd = str(inner?.cmd) ?? '';
   const callType = num(outer.call_type);
-  let mediaType: CallMediaType =
-    callType === 2 ? CallMediaType.VIDEO : callType === 1 ? CallMediaType.AUDIO : CallMediaType.UNKNOWN;
+  let mediaType: CallMediaType = callType === 2 ? CallMediaType.VIDEO : callType === 1 ? CallMediaType.AUDIO : CallMediaType.UNKNOWN;
   if (mediaType === CallMediaType.UNKNOWN) {
     if (cmd === 'videoCall') mediaType = CallMediaType.VIDEO;
     else if (cmd === 'audioCall') mediaType = CallMediaType.AUDIO;
@@ -267,11 +266,7 @@ export function parseCallPayload(input: unknown): ParsedCallPayload | null {
   const message = str(inner?.message) ?? '';
   // TUICallKit's own test (chatCombine.ts), plus the engine's `lineBusy` cmd.
   const lineBusy =
-    outer.line_busy === LINE_BUSY ||
-    outer.line_busy === '' ||
-    message === LINE_BUSY_MESSAGE ||
-    cmd === 'lineBusy' ||
-    cmd === 'line_busy';
+    outer.line_busy === LINE_BUSY || outer.line_busy === '' || message === LINE_BUSY_MESSAGE || cmd === 'lineBusy' || cmd === 'line_busy';
   const result: ParsedCallPayload = {
     kind: kindOf(cmd, outer, inner, mediaType, callEnd),
     cmd,

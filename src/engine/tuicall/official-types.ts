@@ -30,11 +30,31 @@ export interface TUICallEngineLike {
   logout(): Promise<unknown>;
   destroyInstance?(): Promise<unknown>;
   /** v2: one C2C invitation over chat signaling. */
-  call(params: { userID: string; type: number; timeout?: number; userData?: string; offlinePushInfo?: TUIOfflinePushInfo }): Promise<unknown>;
+  call(params: {
+    userID: string;
+    type: number;
+    timeout?: number;
+    userData?: string;
+    offlinePushInfo?: TUIOfflinePushInfo;
+  }): Promise<unknown>;
   /** v2: one group invitation over chat signaling. */
-  groupCall(params: { userIDList: string[]; type: number; groupID: string; timeout?: number; userData?: string; offlinePushInfo?: TUIOfflinePushInfo }): Promise<unknown>;
+  groupCall(params: {
+    userIDList: string[];
+    type: number;
+    groupID: string;
+    timeout?: number;
+    userData?: string;
+    offlinePushInfo?: TUIOfflinePushInfo;
+  }): Promise<unknown>;
   /** v3: Tencent's server-side call service (1v1 and group). */
-  calls(params: { userIDList: string[]; type: number; chatGroupID?: string; timeout?: number; userData?: string; offlinePushInfo?: TUIOfflinePushInfo }): Promise<unknown>;
+  calls(params: {
+    userIDList: string[];
+    type: number;
+    chatGroupID?: string;
+    timeout?: number;
+    userData?: string;
+    offlinePushInfo?: TUIOfflinePushInfo;
+  }): Promise<unknown>;
   accept(): Promise<unknown>;
   reject(): Promise<unknown>;
   hangup(): Promise<unknown>;

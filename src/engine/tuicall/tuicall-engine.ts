@@ -76,7 +76,11 @@ async function loadOfficialEngine(): Promise<TUICallEngineModule> {
     const name = '@tencentcloud/call-engine-js';
     return (await import(/* @vite-ignore */ name)) as TUICallEngineModule;
   } catch (error) {
-    throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, `cannot load "@tencentcloud/call-engine-js" (npm install it for the tuicall engine): ${String(error)}`, 'module-not-found');
+    throw new CallKitError(
+      ErrorCode.SDK_NOT_INITIALIZED,
+      `cannot load "@tencentcloud/call-engine-js" (npm install it for the tuicall engine): ${String(error)}`,
+      'module-not-found',
+    );
   }
 }
 
@@ -180,7 +184,8 @@ export class TUICallEngineAdapter implements CallEngine {
     }
     if (list.includes(this.#userId)) throw new CallKitError(ErrorCode.SELF_CALL, 'you cannot call yourself');
     const mediaType = params.mediaType;
-    if (mediaType !== CallMediaType.AUDIO && mediaType !== CallMediaType.VIDEO) throw invalidParameter('mediaType must be AUDIO (1) or VIDEO (2)');
+    if (mediaType !== CallMediaType.AUDIO && mediaType !== CallMediaType.VIDEO)
+      throw invalidParameter('mediaType must be AUDIO (1) or VIDEO (2)');
     const groupID = typeof params.groupID === 'string' ? params.groupID : '';
     const timeout = typeof params.timeout === 'number' && params.timeout >= 0 ? params.timeout : DEFAULT_TIMEOUT_S;
     const userData = typeof params.userData === 'string' ? params.userData : undefined;
@@ -263,7 +268,14 @@ export class TUICallEngineAdapter implements CallEngine {
   async join(params: { callId: string; mediaType?: CallMediaType }): Promise<void> {
     const engine = this.#require();
     if (this.#call) throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is already in progress');
-    const call: TuiCall = { callId: params.callId, role: CallRole.CALLEE, mediaType: params.mediaType ?? CallMediaType.AUDIO, groupID: '', connected: false, remotes: new Map() };
+    const call: TuiCall = {
+      callId: params.callId,
+      role: CallRole.CALLEE,
+      mediaType: params.mediaType ?? CallMediaType.AUDIO,
+      groupID: '',
+      connected: false,
+      remotes: new Map(),
+    };
     this.#call = call;
     try {
       await engine.join({ callId: params.callId });
@@ -279,7 +291,14 @@ export class TUICallEngineAdapter implements CallEngine {
     const engine = this.#require();
     if (this.#call) throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is already in progress');
     const mediaType = media(params.mediaType);
-    const call: TuiCall = { callId: `${params.groupID}:${String(params.roomID)}`, role: CallRole.CALLEE, mediaType, groupID: params.groupID, connected: false, remotes: new Map() };
+    const call: TuiCall = {
+      callId: `${params.groupID}:${String(params.roomID)}`,
+      role: CallRole.CALLEE,
+      mediaType,
+      groupID: params.groupID,
+      connected: false,
+      remotes: new Map(),
+    };
     this.#call = call;
     const room = typeof params.roomID === 'number' ? { roomID: params.roomID } : { strRoomID: params.roomID };
     try {
@@ -340,7 +359,8 @@ export class TUICallEngineAdapter implements CallEngine {
     const call = this.#call;
     if (!call) throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no call');
     if (mediaType === call.mediaType) return;
-    if (mediaType !== CallMediaType.AUDIO) throw new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'only a video call can be switched, to audio');
+    if (mediaType !== CallMediaType.AUDIO)
+      throw new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'only a video call can be switched, to audio');
     // TUICallEngine 3.3.4's own promise never settles (its defect): do not wait for it.
     void engine.switchCallMediaType(CallMediaType.AUDIO).catch(noop);
     call.mediaType = CallMediaType.AUDIO;
@@ -408,7 +428,9 @@ export class TUICallEngineAdapter implements CallEngine {
       this.#events.emit('onConnectionStateChanged', { state: 'disconnected' });
       this.#events.emit('onKickedOffline', { reason: 'kicked' });
     });
-    on('onUserSigExpired', () => this.#events.emit('onError', { code: 70001, message: 'the UserSig expired: log in again with a new one' }));
+    on('onUserSigExpired', () =>
+      this.#events.emit('onError', { code: 70001, message: 'the UserSig expired: log in again with a new one' }),
+    );
     on('onError', (p) => this.#events.emit('onError', { code: num(p.code) || ErrorCode.FAILED, message: str(p.message) }));
   }
 
@@ -456,7 +478,8 @@ export class TUICallEngineAdapter implements CallEngine {
     const call = this.#call;
     if (!call) return;
     const reason = num(p.reason);
-    const cause: EndCause = CAUSE[reason] ?? (connected || call.connected ? 'hangup' : call.role === CallRole.CALLER ? 'cancelled' : 'cancelled');
+    const cause: EndCause =
+      CAUSE[reason] ?? (connected || call.connected ? 'hangup' : call.role === CallRole.CALLER ? 'cancelled' : 'cancelled');
     const known = CAUSE[reason] ? (reason as CallEndReason) : cause === 'hangup' ? CallEndReason.HANGUP : CallEndReason.CANCELED;
     this.#end(call, known, cause, num(p.totalTime));
   }
@@ -511,7 +534,9 @@ export class TUICallEngineAdapter implements CallEngine {
     if (!call || !call.connected || !trtc) return;
     const remote = call.remotes.get(userId) ?? { audio: false, video: false, key: '' };
     call.remotes.set(userId, remote);
-    const tracks = [trtc.getAudioTrack({ userId }), remote.video ? trtc.getVideoTrack({ userId }) : null].filter((t): t is MediaStreamTrack => Boolean(t));
+    const tracks = [trtc.getAudioTrack({ userId }), remote.video ? trtc.getVideoTrack({ userId }) : null].filter(
+      (t): t is MediaStreamTrack => Boolean(t),
+    );
     const key = tracks.map((t) => `${t.kind}:${t.id}`).join('|');
     if (key === remote.key) return;
     remote.key = key;
@@ -529,7 +554,9 @@ export class TUICallEngineAdapter implements CallEngine {
     const call = this.#call;
     const trtc = this.#innerTrtc();
     if (!call || !trtc) return;
-    const tracks = [trtc.getAudioTrack(), call.mediaType === CallMediaType.VIDEO ? trtc.getVideoTrack() : null].filter((t): t is MediaStreamTrack => Boolean(t));
+    const tracks = [trtc.getAudioTrack(), call.mediaType === CallMediaType.VIDEO ? trtc.getVideoTrack() : null].filter(
+      (t): t is MediaStreamTrack => Boolean(t),
+    );
     const key = tracks.map((t) => `${t.kind}:${t.id}`).join('|');
     if (key === this.#localKey) return;
     this.#localKey = key;

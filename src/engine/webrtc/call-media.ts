@@ -217,7 +217,10 @@ export class CallMedia {
       [...call.peers.values()].map((peer) =>
         peer.setTrack(kind, track, this.local.stream).catch((error: unknown) => {
           if (!peer.closed) {
-            this.#ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `could not switch ${kind} for ${peer.remoteUserId}: ${String(error)}` });
+            this.#ctx.events.emit('onError', {
+              code: ErrorCode.FAILED,
+              message: `could not switch ${kind} for ${peer.remoteUserId}: ${String(error)}`,
+            });
           }
         }),
       ),

@@ -93,7 +93,14 @@ export function loginMessage(
   profile: { name?: string; avatar?: string },
   callWaiting: boolean,
 ): LoginRequest {
-  const login: LoginRequest = { type: 'login', sdkAppId: session.sdkAppId, userId, userSig: session.userSig, multiIncoming: true, callWaiting };
+  const login: LoginRequest = {
+    type: 'login',
+    sdkAppId: session.sdkAppId,
+    userId,
+    userSig: session.userSig,
+    multiIncoming: true,
+    callWaiting,
+  };
   if (profile.name !== undefined) login.name = profile.name;
   if (profile.avatar !== undefined) login.avatar = profile.avatar;
   return login;

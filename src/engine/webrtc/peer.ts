@@ -29,7 +29,7 @@
  * - Key frame after an outage (reliability R6): when an interruption ends, each active video
  *   encoding is switched off and on again with `setParameters()`; libwebrtc starts a re-activated
  *   encoding with a key frame, so the remote need not wait for its own key-frame request. Measured
- *   (test/e2e/r6-netns.test.ts): after a 3 s cut in a running call, fresh video is shown 0.4-0.8 s
+ *   (test/e2e/network-namespaces.test.ts): after a 3 s cut in a running call, fresh video is shown 0.4-0.8 s
  *   after the restore (about the same without this key frame: 0.5-1.3 s); after a 30 s cut, < 1 s.
  *   A 3 s cut in a call's first ~10 s takes 2.2-3.5 s in about half the runs: Chromium's receiver
  *   only starts rejecting late (stale) frames in its RTP-to-local-time filter after 300 frames, and
@@ -223,8 +223,7 @@ export class Peer {
       const reusable = this.pc
         .getTransceivers()
         .find(
-          (t) =>
-            t.receiver.track.kind === kind && t.sender.track === null && t.direction !== 'stopped' && t.currentDirection !== 'stopped',
+          (t) => t.receiver.track.kind === kind && t.sender.track === null && t.direction !== 'stopped' && t.currentDirection !== 'stopped',
         );
       if (reusable) this.#senders[kind] = sender = reusable.sender;
     }

@@ -207,7 +207,11 @@ export class Reconnector {
     if (!call || call.phase !== 'connected' || !call.callId) return;
     let answer: ServerMessage;
     try {
-      answer = await client.request({ type: 'resume', callId: call.callId, ...(call.resumeToken ? { resumeToken: call.resumeToken } : {}) });
+      answer = await client.request({
+        type: 'resume',
+        callId: call.callId,
+        ...(call.resumeToken ? { resumeToken: call.resumeToken } : {}),
+      });
     } catch (error) {
       if (ctx.call !== call) return;
       // Lost again: the next reconnect resumes. Refused: the call is gone on the server.

@@ -16,13 +16,7 @@
  * Touches no browser API at import time: `WebSocket` is looked up when connecting (or injected).
  */
 import { CallKitError, ErrorCode } from '../../errors.js';
-import {
-  encode,
-  parseServerMessage,
-  type ClientMessage,
-  type Outgoing,
-  type ServerMessage,
-} from '../../protocol/messages.js';
+import { encode, parseServerMessage, type ClientMessage, type Outgoing, type ServerMessage } from '../../protocol/messages.js';
 import { Emitter } from '../emitter.js';
 import type { ConnectionState } from '../types.js';
 

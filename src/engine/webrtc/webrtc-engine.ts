@@ -5,20 +5,20 @@
  * methods (the user's own moves) and the session; the server-driven call state machine is in
  * `call-machine.ts`, media and peers in `call-media.ts`, reconnection in `reconnect.ts`.
  */
-import { CallMediaType, CallRole, MAX_INVITEES, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S, type DeviceKind, type VideoResolution } from '../../constants.js';
+import {
+  CallMediaType,
+  CallRole,
+  MAX_INVITEES,
+  MAX_RING_TIMEOUT_S,
+  MIN_RING_TIMEOUT_S,
+  type DeviceKind,
+  type VideoResolution,
+} from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import { detectCapabilities, unsupportedBrowser, type Capabilities } from '../capabilities.js';
 import type { ServerMessage } from '../../protocol/messages.js';
 import type { Listener } from '../emitter.js';
-import type {
-  CallEngine,
-  CallEngineEvents,
-  DeviceInfo,
-  EndCause,
-  EngineCallParams,
-  EngineLoginParams,
-  GroupCallInfo,
-} from '../types.js';
+import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, EngineCallParams, EngineLoginParams, GroupCallInfo } from '../types.js';
 import { CallMachine } from './call-machine.js';
 import { CallMedia } from './call-media.js';
 import { EngineContext, fromWireMedia, newCall, noop, profileOf, toWireMedia } from './call-model.js';
@@ -157,7 +157,12 @@ export class WebRTCEngine implements CallEngine {
     const client = this.#connection.open(params.server);
     const profile = { ...this.#profile, ...params.profile };
     if (params.callWaiting !== undefined) this.#machine.queue.callWaiting = params.callWaiting === true;
-    const login = loginMessage({ sdkAppId: params.SDKAppID, userSig: params.userSig }, params.userID, profile, this.#machine.queue.callWaiting);
+    const login = loginMessage(
+      { sdkAppId: params.SDKAppID, userSig: params.userSig },
+      params.userID,
+      profile,
+      this.#machine.queue.callWaiting,
+    );
     // Known before login-ok is processed: the server may push `incoming` right behind it.
     this.#ctx.userId = params.userID;
     try {
@@ -276,7 +281,8 @@ export class WebRTCEngine implements CallEngine {
     let answer: ServerMessage;
     try {
       answer = await client.request(invite);
-      if (answer.type !== 'invite-ok') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`, 'invalid-message');
+      if (answer.type !== 'invite-ok')
+        throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`, 'invalid-message');
     } catch (error) {
       if (this.#ctx.call === call) {
         this.#ctx.call = null;
@@ -302,7 +308,8 @@ export class WebRTCEngine implements CallEngine {
     for (const member of answer.members) {
       // The callees just announced in onCallStarted ring already: onUserInvited is for users added
       // to a running call (as with the Tencent engine, which cannot know who rings).
-      if (member.state === 'ringing' && member.userId !== this.#ctx.userId) call.members.set(member.userId, { profile: profileOf(member), state: 'ringing' });
+      if (member.state === 'ringing' && member.userId !== this.#ctx.userId)
+        call.members.set(member.userId, { profile: profileOf(member), state: 'ringing' });
       this.#machine.applyMember(call, member);
     }
     return { callId: call.callId };
@@ -347,10 +354,7 @@ export class WebRTCEngine implements CallEngine {
     call.acceptSent = true;
     const callId = call.callId;
     try {
-      await client.request(
-        { type: 'accept', callId },
-        { match: (m) => m.type === 'call-started' && m.callId === callId },
-      );
+      await client.request({ type: 'accept', callId }, { match: (m) => m.type === 'call-started' && m.callId === callId });
     } catch (error) {
       if (this.#ctx.call === call && call.phase === 'ringing') {
         call.accepting = false;
@@ -377,7 +381,8 @@ export class WebRTCEngine implements CallEngine {
       await sent?.catch(noop);
       return;
     }
-    if (callId !== undefined && callId !== this.#ctx.call?.callId) throw new CallKitError(ErrorCode.INVALID_STATE, `no ringing call ${callId}`);
+    if (callId !== undefined && callId !== this.#ctx.call?.callId)
+      throw new CallKitError(ErrorCode.INVALID_STATE, `no ringing call ${callId}`);
     const call = this.#ctx.call;
     if (!call || call.role !== CallRole.CALLEE || call.phase !== 'ringing') {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no ringing call to reject');
@@ -439,9 +444,11 @@ export class WebRTCEngine implements CallEngine {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no call to invite users into');
     }
     const to = params?.userIDList;
-    if (!Array.isArray(to) || to.some((id) => typeof id !== 'string' || !id)) throw invalidParameter('userIDList must be a list of user ids');
+    if (!Array.isArray(to) || to.some((id) => typeof id !== 'string' || !id))
+      throw invalidParameter('userIDList must be a list of user ids');
     const unique = [...new Set(to)];
-    if (unique.length < 1 || unique.length > MAX_INVITEES) throw new CallKitError(ErrorCode.CALLEE_COUNT, `invite 1 to ${MAX_INVITEES} users`);
+    if (unique.length < 1 || unique.length > MAX_INVITEES)
+      throw new CallKitError(ErrorCode.CALLEE_COUNT, `invite 1 to ${MAX_INVITEES} users`);
     if (unique.includes(this.#ctx.userId)) throw new CallKitError(ErrorCode.SELF_CALL, 'you cannot invite yourself');
     const answer = await client.request({ type: 'invite-user', callId: call.callId, to: unique });
     if (answer.type !== 'ok') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`, 'invalid-message');
@@ -481,7 +488,8 @@ export class WebRTCEngine implements CallEngine {
       await this.#media.acquire({ audio: true, video: wanted === CallMediaType.VIDEO });
       if (this.#ctx.call !== call) throw new CallKitError(ErrorCode.INVALID_STATE, 'hung up before joining');
       answer = await client.request({ type: 'join', callId }, { match: (m) => m.type === 'call-started' && m.callId === callId });
-      if (answer.type !== 'call-started') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`, 'invalid-message');
+      if (answer.type !== 'call-started')
+        throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`, 'invalid-message');
     } catch (error) {
       drop();
       throw error;
@@ -527,7 +535,8 @@ export class WebRTCEngine implements CallEngine {
   async queryGroupCall(groupID: string): Promise<GroupCallInfo | null> {
     this.#assertAlive();
     const client = this.#connection.require();
-    if (typeof groupID !== 'string' || !groupID || groupID.length > 64) throw invalidParameter('groupID must be a string of 1-64 characters');
+    if (typeof groupID !== 'string' || !groupID || groupID.length > 64)
+      throw invalidParameter('groupID must be a string of 1-64 characters');
     const answer = await client.request({ type: 'group-call-query', groupId: groupID });
     if (answer.type !== 'group-call') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`, 'invalid-message');
     if (!answer.call) return null;

@@ -154,7 +154,15 @@ export class ChatBus implements BusLike {
   }
 
   /** The envelope and call payload of each message on the wire (compact assertions). */
-  get log(): { from: string; to: string; action: number; envelope: Envelope; payload: Record<string, unknown> | null; options: Record<string, unknown>; raw: string }[] {
+  get log(): {
+    from: string;
+    to: string;
+    action: number;
+    envelope: Envelope;
+    payload: Record<string, unknown> | null;
+    options: Record<string, unknown>;
+    raw: string;
+  }[] {
     return this.wire.map((m) => {
       const envelope = JSON.parse(m.payload.data) as Envelope;
       let payload: Record<string, unknown> | null = null;
@@ -204,7 +212,8 @@ export class SimChat implements BusEndpoint {
             };
           case 2:
             return {
-              createCustomMessage: (o: { to: string; conversationType: 'C2C' | 'GROUP'; priority: string; payload: { data: string } }) => this.#createMessage(o),
+              createCustomMessage: (o: { to: string; conversationType: 'C2C' | 'GROUP'; priority: string; payload: { data: string } }) =>
+                this.#createMessage(o),
               sendMessageInstance: (message: BusMessage, options: Record<string, unknown>) => this.#sendMessage(message, options),
               modifyRemoteMessage: async (message: BusMessage) => ({ code: 0, data: { message } }),
             };

@@ -96,7 +96,13 @@ export class OfficialPeer extends Party implements BusEndpoint {
           .then(() => (typeof fn === 'function' ? fn.apply(trtc, (msg.args as unknown[]) ?? []) : undefined))
           .then(
             () => this.#worker.postMessage({ t: 'trtc-reply', id: msg.id, ok: true, value: null }),
-            (error: unknown) => this.#worker.postMessage({ t: 'trtc-reply', id: msg.id, ok: false, error: JSON.parse(JSON.stringify(error ?? null)) as unknown }),
+            (error: unknown) =>
+              this.#worker.postMessage({
+                t: 'trtc-reply',
+                id: msg.id,
+                ok: false,
+                error: JSON.parse(JSON.stringify(error ?? null)) as unknown,
+              }),
           );
         return;
       }

@@ -21,7 +21,7 @@ if (!process.env.INTEROP_VERBOSE) {
 let seq = 0;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
 const relays = new Map<number, Map<string, Set<(payload: unknown) => void>>>();
-const clone = (v: unknown): unknown => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)) as unknown);
+const clone = (v: unknown): unknown => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as unknown));
 
 function request(msg: Record<string, unknown>): Promise<unknown> {
   const id = ++seq;
@@ -77,7 +77,14 @@ useTrtcModule({
   setLogLevel: () => undefined,
   isSupported: async () => ({ result: true, detail: {} }),
   _addKVStat: () => undefined,
-  _loggerManager: { info() {}, log() {}, warn() {}, error() {}, debug() {}, createLogger: () => ({ log() {}, info() {}, warn() {}, error() {}, debug() {} }) },
+  _loggerManager: {
+    info() {},
+    log() {},
+    warn() {},
+    error() {},
+    debug() {},
+    createLogger: () => ({ log() {}, info() {}, warn() {}, error() {}, debug() {} }),
+  },
 });
 
 const bus: BusLike = {
@@ -87,7 +94,20 @@ const bus: BusLike = {
 
 let chat: SimChat | null = null;
 let engine: OfficialEngine | null = null;
-const EVENTS = ['onCallReceived', 'onCallBegin', 'onCallEnd', 'onCallNotConnected', 'onCallCancelled', 'onUserAccept', 'onUserReject', 'onUserNoResponse', 'onUserLineBusy', 'onUserJoin', 'onUserLeave', 'onCallMediaTypeChanged'];
+const EVENTS = [
+  'onCallReceived',
+  'onCallBegin',
+  'onCallEnd',
+  'onCallNotConnected',
+  'onCallCancelled',
+  'onUserAccept',
+  'onUserReject',
+  'onUserNoResponse',
+  'onUserLineBusy',
+  'onUserJoin',
+  'onUserLeave',
+  'onCallMediaTypeChanged',
+];
 
 port.on('message', (msg: Record<string, unknown>) => {
   void (async () => {
@@ -124,7 +144,15 @@ port.on('message', (msg: Record<string, unknown>) => {
           const value = await fn?.apply(engine, (msg.args as unknown[]) ?? []);
           port.postMessage({ t: 'cmd-reply', id: msg.id, ok: true, value: clone(value) });
         } catch (error) {
-          port.postMessage({ t: 'cmd-reply', id: msg.id, ok: false, error: clone({ code: (error as { code?: unknown })?.code, message: String((error as { message?: unknown })?.message ?? error) }) });
+          port.postMessage({
+            t: 'cmd-reply',
+            id: msg.id,
+            ok: false,
+            error: clone({
+              code: (error as { code?: unknown })?.code,
+              message: String((error as { message?: unknown })?.message ?? error),
+            }),
+          });
         }
         return;
       }

@@ -120,7 +120,16 @@ export function officialTrtcModule(cloud: FakeCloud, label: string): Record<stri
   const statics: Record<string, unknown> = {
     EVENT: TRTC_EVENT,
     TYPE: TRTC_TYPE,
-    ERROR_CODE: { INVALID_PARAMETER: 5000, INVALID_OPERATION: 5100, ENV_NOT_SUPPORTED: 5200, DEVICE_ERROR: 5300, SERVER_ERROR: 5400, OPERATION_FAILED: 5500, OPERATION_ABORT: 5998, UNKNOWN_ERROR: 5999 },
+    ERROR_CODE: {
+      INVALID_PARAMETER: 5000,
+      INVALID_OPERATION: 5100,
+      ENV_NOT_SUPPORTED: 5200,
+      DEVICE_ERROR: 5300,
+      SERVER_ERROR: 5400,
+      OPERATION_FAILED: 5500,
+      OPERATION_ABORT: 5998,
+      UNKNOWN_ERROR: 5999,
+    },
     VERSION: '5.15.0-beta.25',
     create: (options?: Record<string, unknown>) => {
       const trtc = new OfficialTRTC(cloud, label, (options ?? {}) as { assetsPath?: string });
@@ -134,7 +143,14 @@ export function officialTrtcModule(cloud: FakeCloud, label: string): Record<stri
     setLogLevel: () => undefined,
     isSupported: async () => ({ result: true, detail: {} }),
     _addKVStat: () => undefined,
-    _loggerManager: { info() {}, log() {}, warn() {}, error() {}, debug() {}, createLogger: () => ({ log() {}, info() {}, warn() {}, error() {}, debug() {} }) },
+    _loggerManager: {
+      info() {},
+      log() {},
+      warn() {},
+      error() {},
+      debug() {},
+      createLogger: () => ({ log() {}, info() {}, warn() {}, error() {}, debug() {} }),
+    },
   };
   return statics;
 }
@@ -203,7 +219,12 @@ function installShims(): void {
       language: 'en',
       languages: ['en'],
       platform: 'Linux',
-      mediaDevices: { getUserMedia: async () => stream(), enumerateDevices: async () => [], addEventListener() {}, removeEventListener() {} },
+      mediaDevices: {
+        getUserMedia: async () => stream(),
+        enumerateDevices: async () => [],
+        addEventListener() {},
+        removeEventListener() {},
+      },
       sendBeacon: () => true,
       permissions: { query: async () => ({ state: 'granted' }) },
     },

@@ -177,7 +177,6 @@ async function expectAllReleased(client: Client): Promise<void> {
   });
 }
 
-
 /**
  * A WebSocket class whose connects fail at once while `reachable` is false (an unreachable
  * address), standing in for a network that is down; every socket made is kept in `sockets`.
@@ -276,26 +275,21 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
       expect(frame.width).to.be.greaterThan(0);
       await waitFor(`${receiver.userId}: frames decoded`, async () => (await inboundStats(receiver, sender.userId)).framesDecoded > 0);
       const before = (await inboundStats(receiver, sender.userId)).audioBytes;
-      await waitFor(`${receiver.userId}: audio bytes rising`, async () => (await inboundStats(receiver, sender.userId)).audioBytes > before);
+      await waitFor(
+        `${receiver.userId}: audio bytes rising`,
+        async () => (await inboundStats(receiver, sender.userId)).audioBytes > before,
+      );
     }
 
     // Media state announced on connect.
-    await waitFor('bob: alice video available', () =>
-      bob.log.onUserVideoAvailable.find((e) => e.userId === alice.userId && e.available),
-    );
-    await waitFor('bob: alice audio available', () =>
-      bob.log.onUserAudioAvailable.find((e) => e.userId === alice.userId && e.available),
-    );
+    await waitFor('bob: alice video available', () => bob.log.onUserVideoAvailable.find((e) => e.userId === alice.userId && e.available));
+    await waitFor('bob: alice audio available', () => bob.log.onUserAudioAvailable.find((e) => e.userId === alice.userId && e.available));
 
     // Volumes (WebAudio analysers on the remote and local tracks) and network quality. Chromium
     // feeds remote audio to WebAudio only while a media element plays it, as the UI does (here the
     // <video> elements above).
-    await waitFor('bob hears alice (volume > 0)', () =>
-      bob.log.onUserVoiceVolumeChanged.some((e) => (e.volumes[alice.userId] ?? 0) > 0),
-    );
-    await waitFor('alice: own volume > 0', () =>
-      alice.log.onUserVoiceVolumeChanged.some((e) => (e.volumes[alice.userId] ?? 0) > 0),
-    );
+    await waitFor('bob hears alice (volume > 0)', () => bob.log.onUserVoiceVolumeChanged.some((e) => (e.volumes[alice.userId] ?? 0) > 0));
+    await waitFor('alice: own volume > 0', () => alice.log.onUserVoiceVolumeChanged.some((e) => (e.volumes[alice.userId] ?? 0) > 0));
     await waitFor('bob: network quality of alice known', () =>
       bob.log.onUserNetworkQualityChanged.some((e) => (e.qualities[alice.userId] ?? 0) >= 1),
     );
@@ -317,10 +311,14 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     const newTrack = lastLocalStream(alice)!.getVideoTracks()[0];
     expect(newTrack.readyState).to.equal('live');
     expect(newTrack).to.not.equal(cameraTrack);
-    await waitFor('bob: alice video available again', () =>
-      bob.log.onUserVideoAvailable.filter((e) => e.userId === alice.userId && e.available).length === 2,
+    await waitFor(
+      'bob: alice video available again',
+      () => bob.log.onUserVideoAvailable.filter((e) => e.userId === alice.userId && e.available).length === 2,
     );
-    await waitFor('bob: frames of the new camera track', async () => (await inboundStats(bob, alice.userId)).framesDecoded > framesBefore + 5);
+    await waitFor(
+      'bob: frames of the new camera track',
+      async () => (await inboundStats(bob, alice.userId)).framesDecoded > framesBefore + 5,
+    );
 
     // Microphone off/on is announced.
     await alice.engine.closeMicrophone();
@@ -332,8 +330,9 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
       return last && last.volumes[alice.userId] === 0;
     });
     await alice.engine.openMicrophone();
-    await waitFor('bob: alice audio available again', () =>
-      bob.log.onUserAudioAvailable.filter((e) => e.userId === alice.userId && e.available).length === 2,
+    await waitFor(
+      'bob: alice audio available again',
+      () => bob.log.onUserAudioAvailable.filter((e) => e.userId === alice.userId && e.available).length === 2,
     );
 
     // Hang up: both ends see the end, nothing stays live.
@@ -363,12 +362,16 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
 
     // A muted microphone (track disabled, announced off) keeps sending silence: never "reconnecting".
     await alice.engine.closeMicrophone();
-    await waitFor('bob: alice audio unavailable', () => bob.log.onUserAudioAvailable.find((e) => e.userId === alice.userId && !e.available));
+    await waitFor('bob: alice audio unavailable', () =>
+      bob.log.onUserAudioAvailable.find((e) => e.userId === alice.userId && !e.available),
+    );
     const audioPackets = async () => {
       let n = 0;
-      (await debugPeerConnection(bob.engine, alice.userId)!.getStats()).forEach((x: { type: string; kind?: string; packetsReceived?: number }) => {
-        if (x.type === 'inbound-rtp' && x.kind === 'audio') n += x.packetsReceived ?? 0;
-      });
+      (await debugPeerConnection(bob.engine, alice.userId)!.getStats()).forEach(
+        (x: { type: string; kind?: string; packetsReceived?: number }) => {
+          if (x.type === 'inbound-rtp' && x.kind === 'audio') n += x.packetsReceived ?? 0;
+        },
+      );
       return n;
     };
     const mutedAt = await audioPackets();
@@ -376,21 +379,29 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     await waitFor('bob: silence packets for 3 s', async () => (await audioPackets()) > mutedAt + 150, 15_000);
     expect(bob.log.onUserReconnecting, 'no reconnecting while muted').to.deep.equal([]);
     await alice.engine.openMicrophone();
-    await waitFor('bob: alice audio available again', () =>
-      bob.log.onUserAudioAvailable.filter((e) => e.userId === alice.userId && e.available).length === 2,
+    await waitFor(
+      'bob: alice audio available again',
+      () => bob.log.onUserAudioAvailable.filter((e) => e.userId === alice.userId && e.available).length === 2,
     );
 
     // Alice's audio stops on the wire (what a crashed tab or a cut path looks like) while announced on.
-    const sender = debugPeerConnection(alice.engine, bob.userId)!.getSenders().find((x) => x.track?.kind === 'audio')!;
+    const sender = debugPeerConnection(alice.engine, bob.userId)!
+      .getSenders()
+      .find((x) => x.track?.kind === 'audio')!;
     const track = sender.track;
     await sender.replaceTrack(null);
     const stoppedAt = performance.now();
     const lost = await waitFor('bob: alice reconnecting', () => bob.log.onUserReconnecting.find((e) => e.userId === alice.userId), 15_000);
     expect(lost.reconnecting).to.equal(true);
     expect(performance.now() - stoppedAt, 'not before the 2 s stall window').to.be.greaterThan(1900);
-    expect(debugPeerConnection(bob.engine, alice.userId)!.iceConnectionState, 'ICE itself still connected').to.be.oneOf(['connected', 'completed']);
+    expect(debugPeerConnection(bob.engine, alice.userId)!.iceConnectionState, 'ICE itself still connected').to.be.oneOf([
+      'connected',
+      'completed',
+    ]);
     expect(alice.log.onUserReconnecting, 'bob still reaches alice').to.deep.equal([]);
-    await waitFor('bob: alice network quality down', () => bob.log.onUserNetworkQualityChanged.some((e) => e.qualities[alice.userId] === 6));
+    await waitFor('bob: alice network quality down', () =>
+      bob.log.onUserNetworkQualityChanged.some((e) => e.qualities[alice.userId] === 6),
+    );
 
     await sender.replaceTrack(track);
     await waitFor('bob: alice back', () => bob.log.onUserReconnecting.length === 2, 15_000);
@@ -706,7 +717,12 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
       expect((failure as CallKitError).message).to.contain('RTCPeerConnection');
       expect(states, 'never connected').to.deep.equal([]);
       // This page itself can.
-      expect(new WebRTCEngine().getCapabilities()).to.include({ canCall: true, peerConnection: true, getUserMedia: true, secureContext: true });
+      expect(new WebRTCEngine().getCapabilities()).to.include({
+        canCall: true,
+        peerConnection: true,
+        getUserMedia: true,
+        secureContext: true,
+      });
     });
 
     it('stayReachable: invitations are declined (unsupported) instead of ringing; the caller ends with that cause, never connected', async () => {

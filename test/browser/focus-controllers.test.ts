@@ -45,7 +45,9 @@ describe('focus and announcement controllers', () => {
   });
 
   it('FocusReturnController gives focus back only when it fell to the body, and ignores its own host', async () => {
-    const wrapper = await fixture<HTMLDivElement>(html`<div><input id="field" aria-label="f" /><button id="other">o</button><ck-test-controller-host></ck-test-controller-host></div>`);
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div><input id="field" aria-label="f" /><button id="other">o</button><ck-test-controller-host></ck-test-controller-host></div>`,
+    );
     const host = wrapper.querySelector<ControllerHost>('ck-test-controller-host')!;
     const field = wrapper.querySelector<HTMLInputElement>('#field')!;
     const inner = host.shadowRoot!.querySelector<HTMLButtonElement>('#inner')!;

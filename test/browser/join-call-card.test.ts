@@ -62,7 +62,9 @@ describe('<join-call-card>', () => {
     });
 
     it('caps the avatars with +N, and says a voice call', async () => {
-      const el = await fixture<JoinCallCard>(html`<join-call-card group-id="team" .store=${storeWith(running(CallMediaType.AUDIO, 3))}></join-call-card>`);
+      const el = await fixture<JoinCallCard>(
+        html`<join-call-card group-id="team" .store=${storeWith(running(CallMediaType.AUDIO, 3))}></join-call-card>`,
+      );
       expect(all(el, '[part~=avatar]').length).to.equal(4);
       expect(q(el, '[part~=more]')!.textContent).to.equal('+2');
       expect(q(el, '[part~=count]')!.textContent).to.equal('6 people in the call');
@@ -78,7 +80,14 @@ describe('<join-call-card>', () => {
       el.groupId = 'team';
       await el.updateComplete;
       expect(q(el, '[part~=base]')).to.not.equal(null);
-      store.dispatch({ type: 'call-start', role: CallRole.CALLEE, callId: CALL, mediaType: CallMediaType.VIDEO, callerId: '', members: [{ userId: 'alice', status: 'accepted' }] });
+      store.dispatch({
+        type: 'call-start',
+        role: CallRole.CALLEE,
+        callId: CALL,
+        mediaType: CallMediaType.VIDEO,
+        callerId: '',
+        members: [{ userId: 'alice', status: 'accepted' }],
+      });
       await el.updateComplete;
       expect(q(el, '[part~=base]')).to.equal(null);
       store.dispatch({ type: 'call-reset' });

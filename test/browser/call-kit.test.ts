@@ -16,7 +16,6 @@ async function setup() {
 
 const inner = (el: Element, selector: string) => el.shadowRoot!.querySelector(selector);
 
-
 function deepButton(root: Element, name: string): HTMLButtonElement | null {
   const stack: (Element | ShadowRoot)[] = [root];
   while (stack.length) {
@@ -115,7 +114,14 @@ describe('<call-kit>', () => {
         html`<call-kit .kit=${kit} allowed-minimized allowed-full-screen video-display-mode="contain" video-resolution="1080p" layout-mode="local" language="ja_JP"></call-kit>`,
       );
       const settings = kit.store.getState().settings;
-      expect(settings).to.include({ floatWindow: true, allowedFullScreen: true, displayMode: 'contain', resolution: '1080p', layoutMode: 'local', language: 'ja_JP' });
+      expect(settings).to.include({
+        floatWindow: true,
+        allowedFullScreen: true,
+        displayMode: 'contain',
+        resolution: '1080p',
+        layoutMode: 'local',
+        language: 'ja_JP',
+      });
       expect(kit.allowedFullScreen).to.equal(true);
       el.videoDisplayMode = 'fill';
       await el.updateComplete;
@@ -178,7 +184,9 @@ describe('<call-kit>', () => {
       const hdmi = [...menu.querySelectorAll<HTMLButtonElement>('[part~=speaker-option]')].find((o) => o.textContent!.trim() === 'HDMI')!;
       hdmi.click();
       await waitUntil(() => kit.store.getState().settings.speakerDeviceId === 'spk-hdmi', 'output switched through the kit');
-      expect(engine.log.filter((l) => l.method === 'switchDevice').map((l) => l.args[0])).to.deep.equal([{ deviceType: 'speaker', deviceId: 'spk-hdmi' }]);
+      expect(engine.log.filter((l) => l.method === 'switchDevice').map((l) => l.args[0])).to.deep.equal([
+        { deviceType: 'speaker', deviceId: 'spk-hdmi' },
+      ]);
       expect(menu.matches(':popover-open')).to.equal(false);
       await kit.hangup();
       await kit.dispose();

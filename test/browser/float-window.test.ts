@@ -16,7 +16,14 @@ type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
 function minimizedCall(mediaType: Media = CallMediaType.AUDIO, stream: MediaStream | null = null): CallStore {
   const store = new CallStore();
   store.dispatch({ type: 'login', userId: 'bob', name: 'Bob' });
-  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c1', mediaType, callerId: 'bob', members: [{ userId: 'alice', name: 'Alice' }] });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLER,
+    callId: 'c1',
+    mediaType,
+    callerId: 'bob',
+    members: [{ userId: 'alice', name: 'Alice' }],
+  });
   store.dispatch({ type: 'member-upsert', userId: 'alice', status: 'accepted' });
   store.dispatch({ type: 'call-connected' });
   store.dispatch({ type: 'self-media', audio: true, video: mediaType === CallMediaType.VIDEO });
@@ -75,7 +82,14 @@ describe('<float-window>', () => {
     it('shows "Calling…" until the call connects', async () => {
       const store = new CallStore();
       store.dispatch({ type: 'login', userId: 'bob' });
-      store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c', mediaType: CallMediaType.AUDIO, callerId: 'bob', members: [{ userId: 'alice' }] });
+      store.dispatch({
+        type: 'call-start',
+        role: CallRole.CALLER,
+        callId: 'c',
+        mediaType: CallMediaType.AUDIO,
+        callerId: 'bob',
+        members: [{ userId: 'alice' }],
+      });
       store.dispatch({ type: 'minimized', minimized: true });
       const el = await fixture<FloatWindow>(html`<float-window .store=${store}></float-window>`);
       expect(q(el, '[part~=timer]')!.textContent).to.equal('Calling…');
@@ -379,7 +393,10 @@ describe('<float-window>', () => {
         await kit.calls({ userIDList: ['alice'], type: CallMediaType.AUDIO });
         engine.remoteAccept('alice');
         kit.setMinimized(true);
-        await waitUntil(() => host.shadowRoot!.querySelector('float-window')?.shadowRoot?.querySelector('[part~=base]'), 'float window shown');
+        await waitUntil(
+          () => host.shadowRoot!.querySelector('float-window')?.shadowRoot?.querySelector('[part~=base]'),
+          'float window shown',
+        );
         const inKit = host.shadowRoot!.querySelector<FloatWindow>('float-window')!;
         expect(background(inKit), '<call-kit theme="light">').to.equal(LIGHT);
         host.theme = 'dark';

@@ -44,7 +44,9 @@ describe('R1: churn and leaks', () => {
     assert.equal(a.pcsCreated, N, 'one peer connection per call (caller)');
     assert.equal(b.pcsCreated, N, 'one peer connection per call (callee)');
     assert.equal(a.openPcs + b.openPcs + a.liveTracks + b.liveTracks, 0);
-    for (const side of [a, b]) for (const k of ['peers', 'localTracks', 'audioContexts', 'pendingRequests', 'heldInvitations']) assert.equal(side.engine[k], 0, `engine.${k}`);
+    for (const side of [a, b])
+      for (const k of ['peers', 'localTracks', 'audioContexts', 'pendingRequests', 'heldInvitations'])
+        assert.equal(side.engine[k], 0, `engine.${k}`);
     const server = await serverStats(demo);
     assert.deepEqual({ calls: server.calls, timers: server.timers }, { calls: 0, timers: 0 });
     const media = run.calls.map((c) => c.media).sort((x, y) => x - y);

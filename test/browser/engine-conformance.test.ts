@@ -225,7 +225,8 @@ function lastRemoteStream(client: Client, of: Client): MediaStream | null | unde
 function callIds(client: Client): string[] {
   const ids = new Set<string>();
   for (const e of client.log) {
-    if (e.name === 'onCallReceived' || e.name === 'onCallStarted' || e.name === 'onCallBegin' || e.name === 'onCallEnd') ids.add(e.payload.callId);
+    if (e.name === 'onCallReceived' || e.name === 'onCallStarted' || e.name === 'onCallBegin' || e.name === 'onCallEnd')
+      ids.add(e.payload.callId);
   }
   return [...ids];
 }
@@ -236,9 +237,10 @@ function errors(client: Client): unknown[] {
 
 async function expectFlow(client: Client, clients: Client[], expected: string[]): Promise<void> {
   // Wait until the expected number of flow events arrived, then compare the whole sequence.
-  await waitFor(`${client.name}: ${expected.length} call events (${JSON.stringify(expected)})`, () => flow(client, clients).length >= expected.length).catch(
-    () => undefined,
-  );
+  await waitFor(
+    `${client.name}: ${expected.length} call events (${JSON.stringify(expected)})`,
+    () => flow(client, clients).length >= expected.length,
+  ).catch(() => undefined);
   expect(flow(client, clients), `${client.name}'s call events`).to.deep.equal(expected);
 }
 
@@ -278,8 +280,20 @@ function scenarios(harness: EngineHarness): void {
 
       await bob.engine.hangup();
       await waitFor('alice: call ends', () => count(alice, 'onCallEnd') === 1);
-      await expectFlow(alice, all, ['started role=caller media=2', 'Accept bob', 'begin role=caller media=2', 'Join bob', 'Leave bob', 'end cause=hangup reason=1']);
-      await expectFlow(bob, all, [`received from=alice callees=bob media=2`, 'begin role=callee media=2', 'Join alice', 'end cause=hangup reason=1']);
+      await expectFlow(alice, all, [
+        'started role=caller media=2',
+        'Accept bob',
+        'begin role=caller media=2',
+        'Join bob',
+        'Leave bob',
+        'end cause=hangup reason=1',
+      ]);
+      await expectFlow(bob, all, [
+        `received from=alice callees=bob media=2`,
+        'begin role=callee media=2',
+        'Join alice',
+        'end cause=hangup reason=1',
+      ]);
       expect(lastLocalStream(alice)).to.equal(null);
       expect(lastLocalStream(bob)).to.equal(null);
       expect(lastRemoteStream(alice, bob)).to.equal(null);
@@ -347,8 +361,14 @@ function scenarios(harness: EngineHarness): void {
 
     it('media toggles: camera and microphone off/on reach the other side; local stream follows', async () => {
       const { alice, bob } = await connected(V);
-      await waitFor('bob: alice video+audio available', () => available(bob, alice, 'video') === true && available(bob, alice, 'audio') === true);
-      await waitFor('alice: bob video+audio available', () => available(alice, bob, 'video') === true && available(alice, bob, 'audio') === true);
+      await waitFor(
+        'bob: alice video+audio available',
+        () => available(bob, alice, 'video') === true && available(bob, alice, 'audio') === true,
+      );
+      await waitFor(
+        'alice: bob video+audio available',
+        () => available(alice, bob, 'video') === true && available(alice, bob, 'audio') === true,
+      );
 
       await alice.engine.closeCamera();
       expect(lastLocalStream(alice)?.getVideoTracks() ?? [], 'preview without video').to.have.length(0);
@@ -399,7 +419,12 @@ function scenarios(harness: EngineHarness): void {
       await waitFor('bob rings', () => count(bob, 'onCallReceived') === 1);
       await bob.engine.accept({ mediaType: A });
       await waitFor('alice: bob joined', () => count(alice, 'onUserJoin') === 1);
-      expect(flow(bob, all)).to.deep.equal(['received from=alice callees=bob media=2', 'mediaType=1', 'begin role=callee media=1', 'Join alice']);
+      expect(flow(bob, all)).to.deep.equal([
+        'received from=alice callees=bob media=2',
+        'mediaType=1',
+        'begin role=callee media=1',
+        'Join alice',
+      ]);
       expect(lastLocalStream(bob)?.getVideoTracks() ?? []).to.have.length(0);
       await waitFor('alice: bob audio available', () => available(alice, bob, 'audio') === true);
       expect(available(alice, bob, 'video') ?? false, 'no video from bob').to.equal(false);
@@ -445,7 +470,9 @@ function scenarios(harness: EngineHarness): void {
       expect(flow(alice, all).slice(-3)).to.deep.equal(['Invited carol', 'Accept carol', 'Join carol']);
       // bob learns about carol when she answers (and, where the engine can know it, when she is invited).
       const bobLines = flow(bob, all).slice(3);
-      expect(bobLines).to.deep.equal(harness.gaps.has('peer-invite-notice') ? ['Accept carol', 'Join carol'] : ['Invited carol', 'Accept carol', 'Join carol']);
+      expect(bobLines).to.deep.equal(
+        harness.gaps.has('peer-invite-notice') ? ['Accept carol', 'Join carol'] : ['Invited carol', 'Accept carol', 'Join carol'],
+      );
       for (const c of all) expect(errors(c), `${c.name} errors`).to.deep.equal([]);
     });
 
@@ -466,7 +493,11 @@ function scenarios(harness: EngineHarness): void {
       await waitFor('alice: carol declined', () => count(alice, 'onUserReject') === 1);
       await waitFor('bob: carol declined', () => count(bob, 'onUserReject') === 1);
       // While ringing, carol saw bob answer.
-      expect(flow(carol, all)).to.deep.equal(['received from=alice callees=bob,carol media=1 group', 'Accept bob', 'end cause=rejected reason=2']);
+      expect(flow(carol, all)).to.deep.equal([
+        'received from=alice callees=bob,carol media=1 group',
+        'Accept bob',
+        'end cause=rejected reason=2',
+      ]);
 
       // carol changes her mind: she joins the running call by its id.
       expect(carol.engine.join, 'engine supports join').to.be.a('function');

@@ -245,7 +245,10 @@ describe('<feature-buttons>', () => {
       try {
         await inner().updateComplete;
         expect(hangupIcon()!.getAttribute('data-mine'), 're-rendered with the registered icon').to.equal('yes');
-        expect(inner().shadowRoot!.querySelector('slot[name^=icon-microphone] svg')!.getAttribute('data-mine'), 'others untouched').to.equal(null);
+        expect(
+          inner().shadowRoot!.querySelector('slot[name^=icon-microphone] svg')!.getAttribute('data-mine'),
+          'others untouched',
+        ).to.equal(null);
         await expect(view).to.be.accessible();
       } finally {
         registerIcons({ hangup: null });
@@ -365,7 +368,9 @@ describe('<feature-buttons>', () => {
     it('takes the store from the context of an enclosing provider, and follows it', async () => {
       const store = new CallStore();
       connected(store);
-      const provider = await fixture<TestStoreProvider>(html`<test-store-provider .store=${store}><feature-buttons></feature-buttons></test-store-provider>`);
+      const provider = await fixture<TestStoreProvider>(
+        html`<test-store-provider .store=${store}><feature-buttons></feature-buttons></test-store-provider>`,
+      );
       const el = provider.querySelector('feature-buttons')!;
       await el.updateComplete;
       expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Speaker', 'Hang up']);
@@ -495,14 +500,24 @@ describe('<feature-buttons>', () => {
       const el = await render(store);
       expect(labels(el)).to.deep.equal(['Microphone', 'Camera', 'Blur background', 'Add people', 'Minimize', 'Full screen', 'Hang up']);
       const events: Event[] = [];
-      for (const type of [BlurRequestEvent.eventName, InviteRequestEvent.eventName, MinimizeRequestEvent.eventName, FullScreenRequestEvent.eventName]) {
+      for (const type of [
+        BlurRequestEvent.eventName,
+        InviteRequestEvent.eventName,
+        MinimizeRequestEvent.eventName,
+        FullScreenRequestEvent.eventName,
+      ]) {
         el.addEventListener(type, (e) => {
           e.preventDefault();
           events.push(e);
         });
       }
       for (const name of ['blur', 'invite', 'minimize', 'full-screen']) button(el, name).click();
-      expect(events.map((e) => e.type)).to.deep.equal(['ck-blur-request', 'ck-invite-request', 'ck-minimize-request', 'ck-full-screen-request']);
+      expect(events.map((e) => e.type)).to.deep.equal([
+        'ck-blur-request',
+        'ck-invite-request',
+        'ck-minimize-request',
+        'ck-full-screen-request',
+      ]);
       expect((events[0] as BlurRequestEvent).detail).to.deep.equal({ enabled: true });
       expect((events[2] as MinimizeRequestEvent).detail).to.deep.equal({ minimized: true });
       expect((events[3] as FullScreenRequestEvent).detail).to.deep.equal({ fullScreen: true });
@@ -563,7 +578,12 @@ describe('<feature-buttons>', () => {
       expect(button.getAttribute('aria-controls')).to.equal(outputMenu(el)!.id);
       expect(el.shadowRoot!.querySelector('slot[name=icon-speaker-output] svg')).to.not.equal(null);
       // The other buttons keep their parts and order; the chevron (its own element) follows the speaker toggle.
-      expect(buttons(el).map((b) => b.getAttribute('part'))).to.deep.equal(['button microphone', 'button camera', 'button speaker', 'button hangup']);
+      expect(buttons(el).map((b) => b.getAttribute('part'))).to.deep.equal([
+        'button microphone',
+        'button camera',
+        'button speaker',
+        'button hangup',
+      ]);
       expect(el.shadowRoot!.querySelector('button.speaker')!.nextElementSibling).to.equal(speakerMenu(el));
       expect(isOpen(outputMenu(el)), 'closed at first').to.equal(false);
       await expect(el).to.be.accessible();
@@ -605,7 +625,10 @@ describe('<feature-buttons>', () => {
       await waitUntil(() => focused(el) === outputOptions(el)[2], 'focus on the current output');
       store.dispatch({ type: 'settings', settings: { speakerDeviceId: 'default' } });
       await el.updateComplete;
-      expect(outputOptions(el).map((o) => o.getAttribute('aria-pressed')), "'default' is the system default").to.deep.equal(['true', 'false', 'false']);
+      expect(
+        outputOptions(el).map((o) => o.getAttribute('aria-pressed')),
+        "'default' is the system default",
+      ).to.deep.equal(['true', 'false', 'false']);
 
       // Without a name for the system's device, the plain entry.
       withSpeakers(store, [{ deviceId: 'spk-a', label: 'Speakers', kind: 'speaker' }]);
@@ -755,7 +778,9 @@ describe('<feature-buttons>', () => {
       const store = new CallStore();
       connected(store);
       withSpeakers(store);
-      const el = await fixture<FeatureButtons>(html`<feature-buttons .store=${store} style="position: fixed; inset: auto 0 24px 0"></feature-buttons>`);
+      const el = await fixture<FeatureButtons>(
+        html`<feature-buttons .store=${store} style="position: fixed; inset: auto 0 24px 0"></feature-buttons>`,
+      );
       const icon = button(el, 'speaker').querySelector('.icon')!.getBoundingClientRect();
       const chev = chevron(el)!.getBoundingClientRect();
       expect(chev.width).to.be.at.least(24);
@@ -777,7 +802,7 @@ describe('<feature-buttons>', () => {
       chevron(el)!.click();
     });
 
-    it('speaks the user\'s language', async () => {
+    it("speaks the user's language", async () => {
       const store = new CallStore({ language: 'zh-cn' });
       connected(store);
       withSpeakers(store);

@@ -21,7 +21,10 @@ function inCall(accepted: string[], ringing: string[] = []): CallStore {
     callId: 'c1',
     mediaType: CallMediaType.VIDEO,
     callerId: 'alice',
-    members: [...accepted.map((userId) => ({ userId, status: 'accepted' as const })), ...ringing.map((userId) => ({ userId, status: 'ringing' as const }))],
+    members: [
+      ...accepted.map((userId) => ({ userId, status: 'accepted' as const })),
+      ...ringing.map((userId) => ({ userId, status: 'ringing' as const })),
+    ],
   });
   store.dispatch({ type: 'call-connected' });
   return store;
@@ -51,7 +54,7 @@ describe('<invite-panel>', () => {
         [false, false],
         [false, false],
       ]);
-      expect((q<HTMLButtonElement>(el, '.submit'))!.disabled, 'nothing picked: Invite disabled').to.equal(true);
+      expect(q<HTMLButtonElement>(el, '.submit')!.disabled, 'nothing picked: Invite disabled').to.equal(true);
       await expect(el).to.be.accessible();
     });
 
@@ -69,7 +72,10 @@ describe('<invite-panel>', () => {
       await el.updateComplete;
       expect(free(), 'full: nobody else').to.have.length(0);
       expect(q(el, '[role=status]')!.textContent).to.equal('A call has at most 9 people');
-      expect(boxes(el).filter((b) => b.checked && !b.disabled), 'the picked one can still be unpicked').to.have.length(1);
+      expect(
+        boxes(el).filter((b) => b.checked && !b.disabled),
+        'the picked one can still be unpicked',
+      ).to.have.length(1);
     });
   });
 

@@ -105,7 +105,9 @@ async function openIn(side: Side, user: string): Promise<Page> {
 async function watchPeer(page: Page, remote: string): Promise<void> {
   const ok = await page.evaluate((id) => {
     const w = window as unknown as { __r6: R6Event[]; __r6pc?: RTCPeerConnection };
-    const debug = (window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[Symbol.for('callkit-elements.webrtc-engine.debug')];
+    const debug = (window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[
+      Symbol.for('callkit-elements.webrtc-engine.debug')
+    ];
     const pc = debug.peerConnection(id);
     if (!pc) return false;
     w.__r6pc = pc;
@@ -176,7 +178,9 @@ const events = (page: Page): Promise<R6Event[]> => page.evaluate(() => (window a
 const samePc = (page: Page, remote: string): Promise<{ same: boolean; created: number }> =>
   page.evaluate((id) => {
     const w = window as unknown as { __r6pc?: RTCPeerConnection; __pcs: RTCPeerConnection[] };
-    const debug = (window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[Symbol.for('callkit-elements.webrtc-engine.debug')];
+    const debug = (window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[
+      Symbol.for('callkit-elements.webrtc-engine.debug')
+    ];
     return { same: debug.peerConnection(id) === w.__r6pc, created: w.__pcs.length };
   }, remote);
 
@@ -202,7 +206,11 @@ const selectedPair = (page: Page): Promise<{ local: string; remote: string } | n
   });
 
 const engineState = (page: Page) =>
-  page.evaluate(() => (window.callKit.engine as unknown as Record<symbol, { state(): { iceRestarts: number; peers: number } }>)[Symbol.for('callkit-elements.webrtc-engine.debug')].state());
+  page.evaluate(() =>
+    (window.callKit.engine as unknown as Record<symbol, { state(): { iceRestarts: number; peers: number } }>)[
+      Symbol.for('callkit-elements.webrtc-engine.debug')
+    ].state(),
+  );
 const uiErrors = (page: Page) =>
   page.evaluate(() => ({
     errors: window.demoLog.filter((e) => e.type === 'ck-error').length,
@@ -252,14 +260,16 @@ const inbound = (page: Page): Promise<Inbound> =>
   page.evaluate(async () => {
     const pc = (window as unknown as { __r6pc?: RTCPeerConnection }).__r6pc;
     const out = { audioBytes: 0, videoPackets: 0, frames: 0 };
-    (await pc?.getStats())?.forEach((s: { type: string; kind?: string; bytesReceived?: number; packetsReceived?: number; framesDecoded?: number }) => {
-      if (s.type !== 'inbound-rtp') return;
-      if (s.kind === 'audio') out.audioBytes += s.bytesReceived ?? 0;
-      if (s.kind === 'video') {
-        out.videoPackets += s.packetsReceived ?? 0;
-        out.frames += s.framesDecoded ?? 0;
-      }
-    });
+    (await pc?.getStats())?.forEach(
+      (s: { type: string; kind?: string; bytesReceived?: number; packetsReceived?: number; framesDecoded?: number }) => {
+        if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'audio') out.audioBytes += s.bytesReceived ?? 0;
+        if (s.kind === 'video') {
+          out.videoPackets += s.packetsReceived ?? 0;
+          out.frames += s.framesDecoded ?? 0;
+        }
+      },
+    );
     return out;
   });
 
@@ -307,7 +317,12 @@ async function connect(p: Pair): Promise<{ aliceId: string; bobId: string }> {
   await assertReceivingFrom(p.alice, 'alice', [bobId]);
   await assertReceivingFrom(p.bob, 'bob', [aliceId]);
   await until(
-    async () => (await Promise.all([p.alice, p.bob].map((page) => page.evaluate(() => (window as unknown as { __frames: OutFrame[] }).__frames.length)))).every((n) => n > 0),
+    async () =>
+      (
+        await Promise.all(
+          [p.alice, p.bob].map((page) => page.evaluate(() => (window as unknown as { __frames: OutFrame[] }).__frames.length)),
+        )
+      ).every((n) => n > 0),
     'the frame watchers see frames on both sides',
     10_000,
   );
@@ -339,7 +354,14 @@ const videoTrace = async (p: Pair) => {
       const pc = (window as unknown as { __r6pc?: RTCPeerConnection }).__r6pc;
       const out: Record<string, unknown> = { ice: pc?.iceConnectionState, conn: pc?.connectionState };
       (await pc?.getStats())?.forEach((s: Record<string, unknown>) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'video') Object.assign(out, { inPk: s.packetsReceived, inFr: s.framesDecoded, key: s.keyFramesDecoded, pli: s.pliCount, nack: s.nackCount });
+        if (s.type === 'inbound-rtp' && s.kind === 'video')
+          Object.assign(out, {
+            inPk: s.packetsReceived,
+            inFr: s.framesDecoded,
+            key: s.keyFramesDecoded,
+            pli: s.pliCount,
+            nack: s.nackCount,
+          });
         if (s.type === 'inbound-rtp' && s.kind === 'audio') Object.assign(out, { aud: s.bytesReceived });
         if (s.type === 'outbound-rtp' && s.kind === 'video') Object.assign(out, { outFr: s.framesEncoded, outKey: s.keyFramesEncoded });
       });
@@ -352,7 +374,12 @@ const videoTrace = async (p: Pair) => {
  * After the restore: ms until audio bytes and video packets rise again both ways, and until both
  * sides show a fresh video frame (captured after the restore, see {@link freshVideoAt}).
  */
-async function mediaBack(p: Pair, cutAt: number, restoredAt: number, timeout: number): Promise<{ audio: number; videoPackets: number; freshVideo: number }> {
+async function mediaBack(
+  p: Pair,
+  cutAt: number,
+  restoredAt: number,
+  timeout: number,
+): Promise<{ audio: number; videoPackets: number; freshVideo: number }> {
   const base = await flow(p);
   const seen: { audio?: number; videoPackets?: number; freshVideo?: number } = {};
   await until(
@@ -405,11 +432,21 @@ describe('R6: the media path between two network namespaces is cut and restored'
       assert.ok(back.audio <= 2000, `audio back ${back.audio} ms after the restore (<= 2 s)`);
       assert.ok(back.videoPackets <= 2000, `video packets back ${back.videoPackets} ms after the restore (<= 2 s)`);
       const budget = warm ? 2000 : EARLY_FRESH_VIDEO_BUDGET_MS;
-      assert.ok(back.freshVideo <= budget, `fresh video shown ${back.freshVideo} ms after the restore (<= ${budget} ms${warm ? '' : ', see EARLY_FRESH_VIDEO_BUDGET_MS'})`);
+      assert.ok(
+        back.freshVideo <= budget,
+        `fresh video shown ${back.freshVideo} ms after the restore (<= ${budget} ms${warm ? '' : ', see EARLY_FRESH_VIDEO_BUDGET_MS'})`,
+      );
       assert.deepEqual([(await engineState(p.alice)).iceRestarts, (await engineState(p.bob)).iceRestarts], [0, 0], '0 ICE restarts');
-      assert.deepEqual([...log.alice, ...log.bob].filter((e) => e.what === 'restartIce'), [], 'restartIce() never called');
+      assert.deepEqual(
+        [...log.alice, ...log.bob].filter((e) => e.what === 'restartIce'),
+        [],
+        'restartIce() never called',
+      );
       assert.deepEqual([await ufrag(p.alice), await ufrag(p.bob)], ufrags, 'same ICE credentials');
-      for (const [who, page, remote] of [['alice', p.alice, ids.bobId], ['bob', p.bob, ids.aliceId]] as const) {
+      for (const [who, page, remote] of [
+        ['alice', p.alice, ids.bobId],
+        ['bob', p.bob, ids.aliceId],
+      ] as const) {
         await assertNoErrorUi(page, who);
         assert.deepEqual(await samePc(page, remote), { same: true, created: 1 }, `${who}: still the one PC`);
       }
@@ -421,116 +458,198 @@ describe('R6: the media path between two network namespaces is cut and restored'
     }
   }
 
-  test(`R6 short: a ${SHORT_CUT_MS / 1000} s cut in a running call recovers by itself: no error UI, media back (fresh video shown) <= 2 s after the restore, 0 ICE restarts`, { timeout: 180_000 }, () =>
-    shortCut(true),
+  test(
+    `R6 short: a ${SHORT_CUT_MS / 1000} s cut in a running call recovers by itself: no error UI, media back (fresh video shown) <= 2 s after the restore, 0 ICE restarts`,
+    { timeout: 180_000 },
+    () => shortCut(true),
   );
 
-  test(`R6 short, early in the call: the same cut ~2 s after connecting: no error UI, audio back <= 2 s, fresh video <= ${EARLY_FRESH_VIDEO_BUDGET_MS / 1000} s, 0 ICE restarts`, { timeout: 120_000 }, () =>
-    shortCut(false),
+  test(
+    `R6 short, early in the call: the same cut ~2 s after connecting: no error UI, audio back <= 2 s, fresh video <= ${EARLY_FRESH_VIDEO_BUDGET_MS / 1000} s, 0 ICE restarts`,
+    { timeout: 120_000 },
+    () => shortCut(false),
   );
 
-  test(`R6 long: a ${LONG_CUT_MS / 1000} s cut: reconnecting shown <= 1 s after ICE disconnected, restartIce() on the same connection, media back <= 5 s after the restore`, { timeout: 180_000 }, async () => {
-    const p = await openPair();
-    try {
-      const ids = await connect(p);
-      const ufrags = [await ufrag(p.alice), await ufrag(p.bob)];
-      // While cut, each side's UI says so: the tile label and the call view's tip.
-      const labelled = (page: Page) => page.locator('participant-tile').filter({ hasText: 'Reconnecting' }).count();
-      const { cutAt, restoredAt } = await holdCut(p, LONG_CUT_MS, async () => {
-        await until(async () => (await labelled(p.alice)) === 1 && (await labelled(p.bob)) === 1, 'the "Reconnecting" tile label on both sides', 15_000);
-        for (const page of [p.alice, p.bob]) {
-          assert.equal(await page.getByText(/^Connection to .+ lost, reconnecting…$/).count(), 1, 'the call view tip says the connection is lost');
-        }
-      });
-      const back = await mediaBack(p, cutAt, restoredAt, 20_000);
-      const log = { alice: await events(p.alice), bob: await events(p.bob) };
-      const rel = (list: R6Event[]) => list.map((e) => `${e.what}${e.state ? `:${e.state}` : ''}@${e.t - cutAt}`).join(' ');
-      console.log(
-        `R6 long (${restoredAt - cutAt} ms cut): after the restore audio back in ${back.audio} ms, video packets in ${back.videoPackets} ms, ` +
-          `fresh video shown in ${back.freshVideo} ms; ms from the cut: alice ${rel(log.alice)}; bob ${rel(log.bob)}`,
-      );
-      for (const [who, page, remote, list] of [['alice', p.alice, ids.bobId, log.alice], ['bob', p.bob, ids.aliceId, log.bob]] as const) {
-        const disconnected = list.find((e) => e.what === 'ice' && e.state === 'disconnected' && e.t >= cutAt);
-        assert.ok(disconnected, `${who}: ICE went disconnected during the cut`);
-        const shown = list.find((e) => e.what === 'reconnecting' && e.state === 'true' && e.t >= cutAt);
-        assert.ok(shown, `${who}: the reconnecting state was shown`);
-        assert.ok(shown.t - disconnected.t <= 1000, `${who}: reconnecting shown ${shown.t - disconnected.t} ms after ICE disconnected (<= 1 s)`);
-        const cleared = list.find((e) => e.what === 'reconnecting' && e.state === 'false' && e.t >= restoredAt);
-        assert.ok(cleared, `${who}: the reconnecting state was cleared after the restore`);
-        assert.equal(
-          await page.locator('participant-tile').filter({ hasText: 'Reconnecting' }).count(),
-          0,
-          `${who}: no "Reconnecting" label left on a tile`,
+  test(
+    `R6 long: a ${LONG_CUT_MS / 1000} s cut: reconnecting shown <= 1 s after ICE disconnected, restartIce() on the same connection, media back <= 5 s after the restore`,
+    { timeout: 180_000 },
+    async () => {
+      const p = await openPair();
+      try {
+        const ids = await connect(p);
+        const ufrags = [await ufrag(p.alice), await ufrag(p.bob)];
+        // While cut, each side's UI says so: the tile label and the call view's tip.
+        const labelled = (page: Page) => page.locator('participant-tile').filter({ hasText: 'Reconnecting' }).count();
+        const { cutAt, restoredAt } = await holdCut(p, LONG_CUT_MS, async () => {
+          await until(
+            async () => (await labelled(p.alice)) === 1 && (await labelled(p.bob)) === 1,
+            'the "Reconnecting" tile label on both sides',
+            15_000,
+          );
+          for (const page of [p.alice, p.bob]) {
+            assert.equal(
+              await page.getByText(/^Connection to .+ lost, reconnecting…$/).count(),
+              1,
+              'the call view tip says the connection is lost',
+            );
+          }
+        });
+        const back = await mediaBack(p, cutAt, restoredAt, 20_000);
+        const log = { alice: await events(p.alice), bob: await events(p.bob) };
+        const rel = (list: R6Event[]) => list.map((e) => `${e.what}${e.state ? `:${e.state}` : ''}@${e.t - cutAt}`).join(' ');
+        console.log(
+          `R6 long (${restoredAt - cutAt} ms cut): after the restore audio back in ${back.audio} ms, video packets in ${back.videoPackets} ms, ` +
+            `fresh video shown in ${back.freshVideo} ms; ms from the cut: alice ${rel(log.alice)}; bob ${rel(log.bob)}`,
         );
-        const restarts = list.filter((e) => e.what === 'restartIce' && e.t >= cutAt);
-        assert.ok(restarts.length >= 1, `${who}: restartIce() issued during the outage`);
-        for (const failed of list.filter((e) => (e.what === 'ice' || e.what === 'connection') && e.state === 'failed')) {
-          // The engine's own state handler runs before this test's listener: its restartIce() may be
-          // logged a few ms before the state change itself.
-          const next = list.find((e) => e.what === 'restartIce' && e.t >= failed.t - 100);
-          assert.ok(next && next.t - failed.t <= 2000, `${who}: restartIce() ${next ? next.t - failed.t : '(none)'} ms after ${failed.what} failed (<= 2 s)`);
+        for (const [who, page, remote, list] of [
+          ['alice', p.alice, ids.bobId, log.alice],
+          ['bob', p.bob, ids.aliceId, log.bob],
+        ] as const) {
+          const disconnected = list.find((e) => e.what === 'ice' && e.state === 'disconnected' && e.t >= cutAt);
+          assert.ok(disconnected, `${who}: ICE went disconnected during the cut`);
+          const shown = list.find((e) => e.what === 'reconnecting' && e.state === 'true' && e.t >= cutAt);
+          assert.ok(shown, `${who}: the reconnecting state was shown`);
+          assert.ok(
+            shown.t - disconnected.t <= 1000,
+            `${who}: reconnecting shown ${shown.t - disconnected.t} ms after ICE disconnected (<= 1 s)`,
+          );
+          const cleared = list.find((e) => e.what === 'reconnecting' && e.state === 'false' && e.t >= restoredAt);
+          assert.ok(cleared, `${who}: the reconnecting state was cleared after the restore`);
+          assert.equal(
+            await page.locator('participant-tile').filter({ hasText: 'Reconnecting' }).count(),
+            0,
+            `${who}: no "Reconnecting" label left on a tile`,
+          );
+          const restarts = list.filter((e) => e.what === 'restartIce' && e.t >= cutAt);
+          assert.ok(restarts.length >= 1, `${who}: restartIce() issued during the outage`);
+          for (const failed of list.filter((e) => (e.what === 'ice' || e.what === 'connection') && e.state === 'failed')) {
+            // The engine's own state handler runs before this test's listener: its restartIce() may be
+            // logged a few ms before the state change itself.
+            const next = list.find((e) => e.what === 'restartIce' && e.t >= failed.t - 100);
+            assert.ok(
+              next && next.t - failed.t <= 2000,
+              `${who}: restartIce() ${next ? next.t - failed.t : '(none)'} ms after ${failed.what} failed (<= 2 s)`,
+            );
+          }
+          await assertNoErrorUi(page, who);
+          assert.deepEqual(
+            await samePc(page, remote),
+            { same: true, created: 1 },
+            `${who}: still 1 PC, the same one (a restart, not a rebuild)`,
+          );
         }
-        await assertNoErrorUi(page, who);
-        assert.deepEqual(await samePc(page, remote), { same: true, created: 1 }, `${who}: still 1 PC, the same one (a restart, not a rebuild)`);
+        const now = [await ufrag(p.alice), await ufrag(p.bob)];
+        assert.ok(
+          now[0] !== ufrags[0] && now[1] !== ufrags[1],
+          `new ICE credentials on both sides: ${ufrags.join(',')} -> ${now.join(',')}`,
+        );
+        assert.ok(back.audio <= 5000, `audio back ${back.audio} ms after the restore (<= 5 s)`);
+        assert.ok(back.videoPackets <= 5000, `video packets back ${back.videoPackets} ms after the restore (<= 5 s)`);
+        assert.ok(back.freshVideo <= 5000, `fresh video shown ${back.freshVideo} ms after the restore (<= 5 s)`);
+        // The restarted connection carries the call to a clean end.
+        await button(p.alice, 'Hang up').click();
+        await waitStatus(p.bob, 'idle');
+      } finally {
+        await topo?.restore();
+        await closePair(p);
       }
-      const now = [await ufrag(p.alice), await ufrag(p.bob)];
-      assert.ok(now[0] !== ufrags[0] && now[1] !== ufrags[1], `new ICE credentials on both sides: ${ufrags.join(',')} -> ${now.join(',')}`);
-      assert.ok(back.audio <= 5000, `audio back ${back.audio} ms after the restore (<= 5 s)`);
-      assert.ok(back.videoPackets <= 5000, `video packets back ${back.videoPackets} ms after the restore (<= 5 s)`);
-      assert.ok(back.freshVideo <= 5000, `fresh video shown ${back.freshVideo} ms after the restore (<= 5 s)`);
-      // The restarted connection carries the call to a clean end.
-      await button(p.alice, 'Hang up').click();
-      await waitStatus(p.bob, 'idle');
-    } finally {
-      await topo?.restore();
-      await closePair(p);
-    }
-  });
+    },
+  );
 
-  test('R6 never connects: ICE fails twice before ever connecting -> the network-unsupported state, no third attempt', { timeout: 180_000 }, async () => {
-    const p = await openPair();
-    try {
-      const aliceId = await idOf(p.alice);
-      const bobId = await idOf(p.bob);
-      await topo!.cut();
-      const cutAt = Date.now();
-      await dial(p.alice, bobId);
-      await p.bob.getByRole('alertdialog').waitFor({ timeout: 15_000 });
-      await button(p.bob, 'Accept').click();
-      // Watch the connections as soon as the engine has them (the call connects on the server side).
-      await until(async () => (await p.alice.evaluate((id) => Boolean((window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[Symbol.for('callkit-elements.webrtc-engine.debug')].peerConnection(id)), bobId)), 'alice has a connection', 15_000);
-      await watchPeer(p.alice, bobId);
-      await until(async () => (await p.bob.evaluate((id) => Boolean((window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[Symbol.for('callkit-elements.webrtc-engine.debug')].peerConnection(id)), aliceId)), 'bob has a connection', 15_000);
-      await watchPeer(p.bob, aliceId);
-      // Chromium fails a never-connected ICE attempt after ~15 s here; two attempts, then the end.
-      await waitStatus(p.alice, 'idle', 90_000);
-      await waitStatus(p.bob, 'idle', 10_000);
-      const endedAt = Date.now();
-      const log = { alice: await events(p.alice), bob: await events(p.bob) };
-      const rel = (list: R6Event[]) => list.map((e) => `${e.what}${e.state ? `:${e.state}` : ''}@${e.t - cutAt}`).join(' ');
-      console.log(`R6 never connects: ended ${endedAt - cutAt} ms after the dial; alice ${rel(log.alice)}; bob ${rel(log.bob)}`);
-      const ended = await Promise.all([p.alice, p.bob].map((page) => page.evaluate(() => window.demoLog.filter((e) => e.type === 'ck-call-ended').at(-1)?.detail as { cause: string } | undefined)));
-      const toasts = await Promise.all([p.alice, p.bob].map((page) => page.evaluate(() => window.callKit.store.getState().toast?.key ?? null)));
-      // The side whose ICE failed twice first ends the call as `network` and shows the state; the other
-      // side gets its hangup (or reaches the same verdict itself).
-      assert.ok(ended.some((e) => e?.cause === 'network'), `one side ended with cause network: ${JSON.stringify(ended)}`);
-      assert.ok(toasts.includes('network-unsupported'), `the network-unsupported state is shown: ${JSON.stringify(toasts)}`);
-      for (const [who, list] of [['alice', log.alice], ['bob', log.bob]] as const) {
-        assert.equal(list.filter((e) => e.what === 'ice' && e.state === 'connected').length, 0, `${who}: never connected`);
-        assert.ok(list.filter((e) => e.what === 'restartIce').length <= 1, `${who}: at most one restart between the two failures (no third attempt)`);
+  test(
+    'R6 never connects: ICE fails twice before ever connecting -> the network-unsupported state, no third attempt',
+    { timeout: 180_000 },
+    async () => {
+      const p = await openPair();
+      try {
+        const aliceId = await idOf(p.alice);
+        const bobId = await idOf(p.bob);
+        await topo!.cut();
+        const cutAt = Date.now();
+        await dial(p.alice, bobId);
+        await p.bob.getByRole('alertdialog').waitFor({ timeout: 15_000 });
+        await button(p.bob, 'Accept').click();
+        // Watch the connections as soon as the engine has them (the call connects on the server side).
+        await until(
+          async () =>
+            await p.alice.evaluate(
+              (id) =>
+                Boolean(
+                  (window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[
+                    Symbol.for('callkit-elements.webrtc-engine.debug')
+                  ].peerConnection(id),
+                ),
+              bobId,
+            ),
+          'alice has a connection',
+          15_000,
+        );
+        await watchPeer(p.alice, bobId);
+        await until(
+          async () =>
+            await p.bob.evaluate(
+              (id) =>
+                Boolean(
+                  (window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[
+                    Symbol.for('callkit-elements.webrtc-engine.debug')
+                  ].peerConnection(id),
+                ),
+              aliceId,
+            ),
+          'bob has a connection',
+          15_000,
+        );
+        await watchPeer(p.bob, aliceId);
+        // Chromium fails a never-connected ICE attempt after ~15 s here; two attempts, then the end.
+        await waitStatus(p.alice, 'idle', 90_000);
+        await waitStatus(p.bob, 'idle', 10_000);
+        const endedAt = Date.now();
+        const log = { alice: await events(p.alice), bob: await events(p.bob) };
+        const rel = (list: R6Event[]) => list.map((e) => `${e.what}${e.state ? `:${e.state}` : ''}@${e.t - cutAt}`).join(' ');
+        console.log(`R6 never connects: ended ${endedAt - cutAt} ms after the dial; alice ${rel(log.alice)}; bob ${rel(log.bob)}`);
+        const ended = await Promise.all(
+          [p.alice, p.bob].map((page) =>
+            page.evaluate(() => window.demoLog.filter((e) => e.type === 'ck-call-ended').at(-1)?.detail as { cause: string } | undefined),
+          ),
+        );
+        const toasts = await Promise.all(
+          [p.alice, p.bob].map((page) => page.evaluate(() => window.callKit.store.getState().toast?.key ?? null)),
+        );
+        // The side whose ICE failed twice first ends the call as `network` and shows the state; the other
+        // side gets its hangup (or reaches the same verdict itself).
+        assert.ok(
+          ended.some((e) => e?.cause === 'network'),
+          `one side ended with cause network: ${JSON.stringify(ended)}`,
+        );
+        assert.ok(toasts.includes('network-unsupported'), `the network-unsupported state is shown: ${JSON.stringify(toasts)}`);
+        for (const [who, list] of [
+          ['alice', log.alice],
+          ['bob', log.bob],
+        ] as const) {
+          assert.equal(list.filter((e) => e.what === 'ice' && e.state === 'connected').length, 0, `${who}: never connected`);
+          assert.ok(
+            list.filter((e) => e.what === 'restartIce').length <= 1,
+            `${who}: at most one restart between the two failures (no third attempt)`,
+          );
+        }
+        // Nothing is attempted afterwards: no restart, no new connection, everything closed.
+        const settledAt = Date.now();
+        await until(() => Date.now() - settledAt >= 3000, 'quiet window', 5000);
+        for (const [who, page] of [
+          ['alice', p.alice],
+          ['bob', p.bob],
+        ] as const) {
+          const after = (await events(page)).filter((e) => e.what === 'restartIce' && e.t > endedAt);
+          assert.deepEqual(after, [], `${who}: no attempt after the end`);
+          const pcs = await page.evaluate(() =>
+            (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => pc.connectionState),
+          );
+          assert.deepEqual(pcs, ['closed'], `${who}: its one connection is closed`);
+        }
+      } finally {
+        await topo?.restore();
+        await closePair(p);
       }
-      // Nothing is attempted afterwards: no restart, no new connection, everything closed.
-      const settledAt = Date.now();
-      await until(() => Date.now() - settledAt >= 3000, 'quiet window', 5000);
-      for (const [who, page] of [['alice', p.alice], ['bob', p.bob]] as const) {
-        const after = (await events(page)).filter((e) => e.what === 'restartIce' && e.t > endedAt);
-        assert.deepEqual(after, [], `${who}: no attempt after the end`);
-        const pcs = await page.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => pc.connectionState));
-        assert.deepEqual(pcs, ['closed'], `${who}: its one connection is closed`);
-      }
-    } finally {
-      await topo?.restore();
-      await closePair(p);
-    }
-  });
+    },
+  );
 });

@@ -76,9 +76,18 @@ function walk(root: Node, out: { text: string[]; attrs: string[]; tags: string[]
 function assertInert(el: Element, name: string) {
   const tree = walk(el, { text: [], attrs: [], tags: [] });
   // (The kit's own icons are inline SVG elements; hostile ones would carry handlers, checked below.)
-  expect(tree.tags.filter((t) => ['script', 'iframe', 'object', 'embed', 'b'].includes(t)), 'no element from a hostile string').to.deep.equal([]);
-  expect(tree.attrs.filter((a) => /^on/i.test(a)), 'no inline handlers').to.deep.equal([]);
-  expect(tree.attrs.filter((a) => /^(src|href)=\s*javascript:/i.test(a)), 'no javascript: URL in src/href').to.deep.equal([]);
+  expect(
+    tree.tags.filter((t) => ['script', 'iframe', 'object', 'embed', 'b'].includes(t)),
+    'no element from a hostile string',
+  ).to.deep.equal([]);
+  expect(
+    tree.attrs.filter((a) => /^on/i.test(a)),
+    'no inline handlers',
+  ).to.deep.equal([]);
+  expect(
+    tree.attrs.filter((a) => /^(src|href)=\s*javascript:/i.test(a)),
+    'no javascript: URL in src/href',
+  ).to.deep.equal([]);
   const text = tree.text.join('') + tree.attrs.join(' ');
   // The name (or its visible prefix, when truncated) is shown as text.
   const probe = [...name.replace(/[\u200B-\u200D\uFEFF\u202A-\u202E\u2066-\u2069]/g, '')].slice(0, 12).join('');
@@ -128,7 +137,9 @@ describe('R19: hostile names and avatars under a strict CSP with Trusted Types',
       const el = sized(await fixture<HTMLElement>(html`<call-kit .kit=${kit}></call-kit>`));
       engine.remoteInvite({ userId: 'mallory', name, avatar }, CallMediaType.VIDEO, [{ userId: 'trudy', name, avatar }]);
       await settle(el);
-      expect(el.shadowRoot!.querySelector('incoming-banner') ?? el.shadowRoot!.querySelector('call-view'), 'ringing UI shown').to.not.equal(null);
+      expect(el.shadowRoot!.querySelector('incoming-banner') ?? el.shadowRoot!.querySelector('call-view'), 'ringing UI shown').to.not.equal(
+        null,
+      );
       assertInert(el, name);
       await kit.accept();
       engine.remoteAccept('trudy', { name, avatar });
@@ -171,7 +182,7 @@ describe('R19: hostile names and avatars under a strict CSP with Trusted Types',
     }
   });
 
-  it('dynamic styles are applied under style-src-attr \'none\': grid columns, view background, float-window position', async () => {
+  it("dynamic styles are applied under style-src-attr 'none': grid columns, view background, float-window position", async () => {
     const store = new CallStore();
     store.dispatch({ type: 'login', userId: 'me', name: 'Me' });
     store.dispatch({
@@ -199,7 +210,9 @@ describe('R19: hostile names and avatars under a strict CSP with Trusted Types',
     expect(bg(unsafe), 'javascript: background dropped').to.equal('none');
     // Float window: positioned by CSSOM on its first render.
     store.dispatch({ type: 'minimized', minimized: true });
-    const fw = await fixture<HTMLElement & { position: { x: number; y: number } | null }>(html`<float-window .store=${store}></float-window>`);
+    const fw = await fixture<HTMLElement & { position: { x: number; y: number } | null }>(
+      html`<float-window .store=${store}></float-window>`,
+    );
     fw.position = { x: 40, y: 50 };
     await settle(fw);
     const base = fw.shadowRoot!.querySelector<HTMLElement>('[part~=base]')!;
@@ -223,13 +236,26 @@ describe('R19: hostile names and avatars under a strict CSP with Trusted Types',
         callerId: 'mallory',
         members: [{ userId: 'mallory', name: 'Mallory', avatar, status: 'accepted' }],
       });
-      store.dispatch({ type: 'group-call', groupId: 'g1', call: { callId: 'c9', mediaType: CallMediaType.AUDIO, members: [{ userId: 'mallory', name: 'Mallory', avatar, status: 'accepted' }] } });
+      store.dispatch({
+        type: 'group-call',
+        groupId: 'g1',
+        call: {
+          callId: 'c9',
+          mediaType: CallMediaType.AUDIO,
+          members: [{ userId: 'mallory', name: 'Mallory', avatar, status: 'accepted' }],
+        },
+      });
       const banner = await fixture(html`<incoming-banner .store=${store}></incoming-banner>`);
       const view = sized(await fixture<HTMLElement>(html`<call-view .store=${store}></call-view>`));
       const tile = await fixture(html`<participant-tile .store=${store} user-id="mallory"></participant-tile>`);
       const card = await fixture(html`<join-call-card .store=${store} group-id="g1"></join-call-card>`);
       await settle(card);
-      for (const [tag, el] of [['incoming-banner', banner], ['call-view', view], ['participant-tile', tile], ['join-call-card', card]] as const) {
+      for (const [tag, el] of [
+        ['incoming-banner', banner],
+        ['call-view', view],
+        ['participant-tile', tile],
+        ['join-call-card', card],
+      ] as const) {
         const srcs = imgSrcs(el);
         if (safe) {
           expect(srcs, `${tag}: a PNG avatar is an image`).to.include(`src=${png}`);
@@ -252,10 +278,19 @@ describe('R19: hostile names and avatars under a strict CSP with Trusted Types',
       }
     };
     // Trusted Types: strings into script and HTML sinks throw; a policy other than lit-html is refused.
-    expect(refused(() => (document.createElement('script').textContent = X)), 'script.textContent refused').to.equal(true);
-    expect(refused(() => (document.createElement('div').innerHTML = `<img src=x onerror="${X}">`)), 'innerHTML refused').to.equal(true);
+    expect(
+      refused(() => (document.createElement('script').textContent = X)),
+      'script.textContent refused',
+    ).to.equal(true);
+    expect(
+      refused(() => (document.createElement('div').innerHTML = `<img src=x onerror="${X}">`)),
+      'innerHTML refused',
+    ).to.equal(true);
     const tt = (window as unknown as { trustedTypes: { createPolicy(name: string, rules: object): unknown } }).trustedTypes;
-    expect(refused(() => tt.createPolicy('evil', { createHTML: (x: string) => x })), 'policy "evil" refused').to.equal(true);
+    expect(
+      refused(() => tt.createPolicy('evil', { createHTML: (x: string) => x })),
+      'policy "evil" refused',
+    ).to.equal(true);
     // script-src 'self': a data: module is blocked (not a Trusted Types sink, so this is the CSP itself).
     await import(/* @vite-ignore */ `data:text/javascript,${encodeURIComponent(X)}`).catch(() => undefined);
     // img-src 'self' data:: a third-party image is blocked.
@@ -275,8 +310,12 @@ describe('R19: hostile names and avatars under a strict CSP with Trusted Types',
     styled.remove();
     expect(w.__xss, 'nothing ran').to.equal(0);
     const directives = new Set(violations.map((v) => v.directive));
-    for (const d of ['require-trusted-types-for', 'trusted-types', 'img-src', 'style-src-attr']) expect(directives.has(d), `${d} reported: ${JSON.stringify(violations)}`).to.equal(true);
-    expect([...directives].some((d) => d.startsWith('script-src')), `script-src reported: ${JSON.stringify(violations)}`).to.equal(true);
+    for (const d of ['require-trusted-types-for', 'trusted-types', 'img-src', 'style-src-attr'])
+      expect(directives.has(d), `${d} reported: ${JSON.stringify(violations)}`).to.equal(true);
+    expect(
+      [...directives].some((d) => d.startsWith('script-src')),
+      `script-src reported: ${JSON.stringify(violations)}`,
+    ).to.equal(true);
     violations.length = 0; // expected ones
   });
 });

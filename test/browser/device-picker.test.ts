@@ -40,7 +40,11 @@ describe('<device-picker>', () => {
   it('renders camera, microphone and speaker lists, each with a system-default entry; axe finds nothing', async () => {
     const el = await picker();
     expect([...el.shadowRoot!.querySelectorAll('label')].map((l) => l.textContent)).to.deep.equal(['Camera', 'Microphone', 'Speaker']);
-    expect(options(el, 'microphone').map((o) => o.textContent!.trim())).to.deep.equal(['System default (Desk mic)', 'Desk mic', 'Headset mic']);
+    expect(options(el, 'microphone').map((o) => o.textContent!.trim())).to.deep.equal([
+      'System default (Desk mic)',
+      'Desk mic',
+      'Headset mic',
+    ]);
     expect(options(el, 'camera').map((o) => o.textContent!.trim())).to.deep.equal(['System default', 'Front camera', 'Device 2']);
     expect(options(el, 'speaker').map((o) => o.value)).to.deep.equal(['default', 'spk-1']);
     await expect(el).to.be.accessible();
@@ -52,7 +56,10 @@ describe('<device-picker>', () => {
     const plugged: DeviceInfo[] = [...FAKES, { deviceId: 'mic-3', kind: 'microphone', label: 'USB mic' }];
     withDevices(plugged, store);
     await waitUntil(() => options(el, 'microphone').length === 4, 'new device listed');
-    withDevices(plugged.filter((d) => d.deviceId !== 'mic-1'), store);
+    withDevices(
+      plugged.filter((d) => d.deviceId !== 'mic-1'),
+      store,
+    );
     await waitUntil(() => options(el, 'microphone').length === 3, 'unplugged device gone');
     expect(options(el, 'microphone').map((o) => o.value)).to.deep.equal(['default', 'mic-2', 'mic-3']);
   });

@@ -49,7 +49,14 @@ function incoming(store: CallStore, callId: string, name: string, mediaType: Med
 /** Bob is in a connected 1v1 call with Dave. */
 function inCall(store: CallStore): void {
   if (!store.getState().loggedIn) store.dispatch({ type: 'login', userId: 'bob', name: 'Bob' });
-  store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'call-0', mediaType: CallMediaType.AUDIO, callerId: 'bob', members: [{ userId: 'dave', name: 'Dave' }] });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLER,
+    callId: 'call-0',
+    mediaType: CallMediaType.AUDIO,
+    callerId: 'bob',
+    members: [{ userId: 'dave', name: 'Dave' }],
+  });
   store.dispatch({ type: 'member-upsert', userId: 'dave', status: 'accepted' });
   store.dispatch({ type: 'call-connected' });
 }
@@ -92,7 +99,14 @@ describe('<incoming-banner>', () => {
     it('does not show for the caller', async () => {
       const store = new CallStore();
       store.dispatch({ type: 'login', userId: 'alice' });
-      store.dispatch({ type: 'call-start', role: CallRole.CALLER, callId: 'c', mediaType: CallMediaType.VIDEO, callerId: 'alice', members: [{ userId: 'bob' }] });
+      store.dispatch({
+        type: 'call-start',
+        role: CallRole.CALLER,
+        callId: 'c',
+        mediaType: CallMediaType.VIDEO,
+        callerId: 'alice',
+        members: [{ userId: 'bob' }],
+      });
       const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
       expect(q(el, '[part~=base]')).to.equal(null);
     });
@@ -130,7 +144,14 @@ describe('<incoming-banner>', () => {
     it('falls back to the caller id without a member for the caller', async () => {
       const store = new CallStore();
       store.dispatch({ type: 'login', userId: 'bob' });
-      store.dispatch({ type: 'call-start', role: CallRole.CALLEE, callId: 'c', mediaType: CallMediaType.AUDIO, callerId: 'zoe', members: [] });
+      store.dispatch({
+        type: 'call-start',
+        role: CallRole.CALLEE,
+        callId: 'c',
+        mediaType: CallMediaType.AUDIO,
+        callerId: 'zoe',
+        members: [],
+      });
       const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
       expect(q(el, '[part~=name]')!.textContent).to.equal('zoe');
     });
@@ -532,7 +553,7 @@ describe('<incoming-banner>', () => {
       expect(banners(el).map((b) => b.dataset['callId'])).to.deep.equal(['call-f', 'call-c', 'call-a']);
     });
 
-    it('accept, accept as voice call and decline carry each banner\'s callId', async () => {
+    it("accept, accept as voice call and decline carry each banner's callId", async () => {
       const store = new CallStore();
       incoming(store, 'call-a', 'Alice');
       incoming(store, 'call-c', 'Carol');
@@ -563,12 +584,19 @@ describe('<incoming-banner>', () => {
       incoming(store, 'call-c', 'Carol');
       await el.updateComplete;
       const banner = bannerOf(el, 'call-c');
-      expect([...banner.querySelectorAll('button')].map((b) => b.getAttribute('aria-label'))).to.deep.equal(['Decline', 'End current call and accept']);
+      expect([...banner.querySelectorAll('button')].map((b) => b.getAttribute('aria-label'))).to.deep.equal([
+        'Decline',
+        'End current call and accept',
+      ]);
       expect(banner.querySelector('[part~=description]')!.textContent).to.equal('Waiting call · invites you to a video call');
       expect(el.matches(':state(waiting)')).to.equal(true);
       expect(el.shadowRoot!.activeElement === banner.querySelector('button.end-accept'), 'end-accept focused').to.equal(true);
       setTimeout(() => banner.querySelector<HTMLButtonElement>('button.end-accept')!.click());
-      expect((await oneEvent(el, AcceptRequestEvent.eventName)).detail).to.deep.equal({ audioOnly: false, callId: 'call-c', endCurrent: true });
+      expect((await oneEvent(el, AcceptRequestEvent.eventName)).detail).to.deep.equal({
+        audioOnly: false,
+        callId: 'call-c',
+        endCurrent: true,
+      });
       setTimeout(() => banner.querySelector<HTMLButtonElement>('button.reject')!.click());
       expect((await oneEvent(el, RejectRequestEvent.eventName)).detail).to.deep.equal({ callId: 'call-c' });
       await accessible(el);

@@ -88,7 +88,9 @@ describe('i18n', () => {
       expect(translate('x-plural-test', 'people-in-call', { count: 0 })).to.equal('nobody');
       expect(translate('x-plural-test', 'people-in-call', { count: 1 })).to.equal('one: 1');
       expect(translate('x-plural-test', 'people-in-call', { count: 7 })).to.equal('other: 7');
-      registerLocale('pl', { 'people-in-call': { one: '{count} osoba', few: '{count} osoby', many: '{count} osób', other: '{count} osoby' } });
+      registerLocale('pl', {
+        'people-in-call': { one: '{count} osoba', few: '{count} osoby', many: '{count} osób', other: '{count} osoby' },
+      });
       expect(translate('pl', 'people-in-call', { count: 1 })).to.equal('1 osoba');
       expect(translate('pl', 'people-in-call', { count: 3 })).to.equal('3 osoby');
       expect(translate('pl', 'people-in-call', { count: 5 })).to.equal('5 osób');

@@ -5,7 +5,13 @@ import type { CallView } from '../../components/call-view/call-view.js';
 import type { FeatureButtons } from '../../components/feature-buttons/feature-buttons.js';
 import type { ParticipantTile } from '../../components/participant-tile/participant-tile.js';
 import { CallMediaType, CallRole, LayoutMode } from '../../src/constants.js';
-import { AcceptRequestEvent, CameraRequestEvent, HangupRequestEvent, MicrophoneRequestEvent, SpeakerRequestEvent } from '../../src/events/requests.js';
+import {
+  AcceptRequestEvent,
+  CameraRequestEvent,
+  HangupRequestEvent,
+  MicrophoneRequestEvent,
+  SpeakerRequestEvent,
+} from '../../src/events/requests.js';
 import { CallStore } from '../../src/store/store.js';
 import { animationsSettled } from '../helpers/settle.js';
 import { avatarShows } from '../helpers/avatar.js';
@@ -33,20 +39,19 @@ function connect(store: CallStore, flowing = true): void {
   for (const m of store.getState().members) store.dispatch({ type: 'member-upsert', userId: m.userId, status: 'accepted' });
   store.dispatch({ type: 'call-connected' });
   // Remote media arrived (an empty stream object is enough for the view): past the connecting state.
-  if (flowing) for (const m of store.getState().members) if (!m.stream) store.dispatch({ type: 'member-stream', userId: m.userId, stream: new MediaStream() });
+  if (flowing)
+    for (const m of store.getState().members)
+      if (!m.stream) store.dispatch({ type: 'member-stream', userId: m.userId, stream: new MediaStream() });
 }
 
 const q = <T extends Element = HTMLElement>(el: Element, selector: string) => el.shadowRoot!.querySelector<T>(selector);
 const tiles = (el: CallView) => [...el.shadowRoot!.querySelectorAll<ParticipantTile>('participant-tile')];
 const tileIn = (el: CallView, part: string) => q<ParticipantTile>(el, `[part~=${part}] participant-tile`);
 const buttonsOf = (el: CallView) => q<FeatureButtons>(el, 'feature-buttons')!;
-const buttonLabels = (el: CallView) =>
-  [...buttonsOf(el).shadowRoot!.querySelectorAll('button')].map((b) => b.getAttribute('aria-label'));
+const buttonLabels = (el: CallView) => [...buttonsOf(el).shadowRoot!.querySelectorAll('button')].map((b) => b.getAttribute('aria-label'));
 
 async function render(store: CallStore, dir?: string): Promise<CallView> {
-  const el = await fixture<CallView>(
-    html`<call-view dir=${dir ?? 'ltr'} style="width: 640px; height: 480px" .store=${store}></call-view>`,
-  );
+  const el = await fixture<CallView>(html`<call-view dir=${dir ?? 'ltr'} style="width: 640px; height: 480px" .store=${store}></call-view>`);
   await settle(el);
   return el;
 }
@@ -458,7 +463,12 @@ describe('<call-view>', () => {
       const grid = q(el, '[part~=grid]')!;
       expect(getComputedStyle(grid).gridTemplateColumns.split(' ')).to.have.length(2);
       const focusButtons = () => [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~=focus-button]')];
-      expect(focusButtons().map((b) => b.getAttribute('aria-label'))).to.deep.equal(['Show Alice large', 'Show BOB large', 'Show CAROL large', 'Show DAVE large']);
+      expect(focusButtons().map((b) => b.getAttribute('aria-label'))).to.deep.equal([
+        'Show Alice large',
+        'Show BOB large',
+        'Show CAROL large',
+        'Show DAVE large',
+      ]);
       focusButtons()[2]!.click();
       await settle(el);
       expect(tiles(el)[0]!.userId, 'the focused tile comes first').to.equal('carol');
@@ -498,7 +508,8 @@ describe('<call-view>', () => {
       store.dispatch({ type: 'self-media', audio: true, video: false });
       const el = await render(store);
       const seen: Event[] = [];
-      for (const type of ['ck-microphone-request', 'ck-camera-request', 'ck-speaker-request']) el.addEventListener(type, (e) => seen.push(e));
+      for (const type of ['ck-microphone-request', 'ck-camera-request', 'ck-speaker-request'])
+        el.addEventListener(type, (e) => seen.push(e));
       buttonsOf(el).shadowRoot!.querySelector<HTMLButtonElement>('button')!.focus();
       await sendKeys({ press: 'm' });
       await sendKeys({ press: 'v' });
@@ -538,7 +549,10 @@ describe('<call-view>', () => {
 
     it('theme="light|dark" on the element itself wins over the inherited scheme, and reaches the tiles', async () => {
       const store = new CallStore();
-      dialing(store, CallMediaType.VIDEO, [{ userId: 'bob', name: 'Bob' }, { userId: 'carol', name: 'Carol' }]);
+      dialing(store, CallMediaType.VIDEO, [
+        { userId: 'bob', name: 'Bob' },
+        { userId: 'carol', name: 'Carol' },
+      ]);
       connect(store);
       const el = await render(store);
       const wrapper = el.parentElement!;

@@ -10,7 +10,10 @@ import type { CallState } from '../../src/store/types.js';
 class SelectHost extends LitElement {
   renders = 0;
   readonly status = new StoreController<string>(this, (s: CallState) => s.status, Object.is, 'none');
-  readonly self = new StoreController<{ id: string; name: string }>(this, (s) => ({ id: s.self.userId, name: s.self.name }), shallowEqual, { id: '', name: '' });
+  readonly self = new StoreController<{ id: string; name: string }>(this, (s) => ({ id: s.self.userId, name: s.self.name }), shallowEqual, {
+    id: '',
+    name: '',
+  });
   override render() {
     this.renders++;
     return html`${this.status.value} ${this.self.value.id}`;

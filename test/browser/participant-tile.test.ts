@@ -76,7 +76,9 @@ describe('<participant-tile>', () => {
     it('renders nothing without a member', async () => {
       const el = await fixture<ParticipantTile>(html`<participant-tile></participant-tile>`);
       expect(part(el, 'base')).to.equal(null);
-      const withStore = await fixture<ParticipantTile>(html`<participant-tile user-id="nobody" .store=${new CallStore()}></participant-tile>`);
+      const withStore = await fixture<ParticipantTile>(
+        html`<participant-tile user-id="nobody" .store=${new CallStore()}></participant-tile>`,
+      );
       expect(part(withStore, 'base')).to.equal(null);
     });
 
@@ -247,7 +249,9 @@ describe('<participant-tile>', () => {
       connectedGroup(store);
       store.dispatch({ type: 'member-stream', userId: 'bob', stream });
       store.dispatch({ type: 'member-media', userId: 'bob', audio: true, video: true });
-      const el = await fixture<ParticipantTile>(html`<participant-tile user-id="bob" style="width: 320px; height: 240px" .store=${store}></participant-tile>`);
+      const el = await fixture<ParticipantTile>(
+        html`<participant-tile user-id="bob" style="width: 320px; height: 240px" .store=${store}></participant-tile>`,
+      );
       const video = part(el, 'video') as HTMLVideoElement;
       expect(video.srcObject, 'the video already loads').to.equal(stream);
       expect(getComputedStyle(video).opacity, 'but is not shown').to.equal('0');
@@ -362,7 +366,9 @@ describe('<participant-tile>', () => {
     });
 
     it('never shows "Reconnecting…" on the local tile', async () => {
-      const el = await fixture<ParticipantTile>(html`<participant-tile .member=${remote({ isSelf: true, reconnecting: true })}></participant-tile>`);
+      const el = await fixture<ParticipantTile>(
+        html`<participant-tile .member=${remote({ isSelf: true, reconnecting: true })}></participant-tile>`,
+      );
       expect(part(el, 'reconnecting')).to.equal(null);
       el.member = remote({ reconnecting: true });
       await el.updateComplete;
@@ -389,7 +395,9 @@ describe('<participant-tile>', () => {
     it('keeps the media element on its stream while a new stream object carries the same tracks', async () => {
       const camera = await navigator.mediaDevices.getUserMedia({ video: { width: 160, height: 120 } });
       try {
-        const el = await fixture<ParticipantTile>(html`<participant-tile .member=${remote({ videoAvailable: true, stream: camera })}></participant-tile>`);
+        const el = await fixture<ParticipantTile>(
+          html`<participant-tile .member=${remote({ videoAvailable: true, stream: camera })}></participant-tile>`,
+        );
         const video = el.shadowRoot!.querySelector('video')!;
         expect(video.srcObject).to.equal(camera);
         el.member = remote({ videoAvailable: true, stream: new MediaStream(camera.getTracks()) });
@@ -413,7 +421,7 @@ describe('<participant-tile>', () => {
     });
   });
   describe('speaker output', () => {
-    it('routes a remote member\'s audio to the chosen speaker with setSinkId, never the local one', async () => {
+    it("routes a remote member's audio to the chosen speaker with setSinkId, never the local one", async () => {
       const proto = HTMLMediaElement.prototype as HTMLMediaElement & { setSinkId?: (id: string) => Promise<void> };
       const original = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'setSinkId');
       const calls: { id: string; tag: string }[] = [];
