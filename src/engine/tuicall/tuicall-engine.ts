@@ -41,6 +41,10 @@ interface TuiCall {
   mediaType: CallMediaType;
   groupID: string;
   connected: boolean;
+  /** The caller's last callee answer that was not an accept (the official engine's end of an unanswered call carries no reason). */
+  declined?: CallEndReason;
+  /** Users the official engine saw enter the room before the call began (told after onCallBegin, like the other engines). */
+  early?: string[];
   /** Remote users with video we subscribed to. */
   remotes: Map<string, { audio: boolean; video: boolean; key: string }>;
 }
@@ -397,13 +401,25 @@ export class TUICallEngineAdapter implements CallEngine {
       on(name, (p) => {
         const userId = str(p.userID);
         if (!this.#call || !userId || userId === this.#userId) return;
+        const call = this.#call;
+        if (event === 'onUserJoin' && !call.connected) {
+          (call.early ??= []).push(userId);
+          return;
+        }
+        if (event === 'onUserLeave' && call.early?.includes(userId)) {
+          call.early = call.early.filter((id) => id !== userId);
+          return;
+        }
         if (event === 'onUserLeave') this.#dropRemote(userId);
+        if (event === 'onUserReject') this.#call.declined = CallEndReason.REJECT;
+        if (event === 'onUserLineBusy') this.#call.declined = CallEndReason.LINE_BUSY;
         this.#events.emit(event, { userId });
         if (event === 'onUserJoin') this.#refreshRemote(userId);
       });
     }
     on('onUserNoResponse', (p) => {
       if (!this.#call || !Array.isArray(p.userIDList)) return;
+      this.#call.declined = CallEndReason.NO_RESPONSE;
       for (const id of p.userIDList) if (typeof id === 'string') this.#events.emit('onUserNoResponse', { userId: id });
     });
     on('onUserVideoAvailable', (p) => this.#onAvailable(str(p.userID), 'video', Boolean(p.isVideoAvailable)));
@@ -470,6 +486,10 @@ export class TUICallEngineAdapter implements CallEngine {
     if (call.connected) return;
     call.connected = true;
     this.#events.emit('onCallBegin', { callId: call.callId, mediaType: call.mediaType, role: call.role });
+    for (const userId of call.early?.splice(0) ?? []) {
+      this.#events.emit('onUserJoin', { userId });
+      this.#refreshRemote(userId);
+    }
     this.#watchTracks();
     this.#emitLocal();
   }
@@ -477,7 +497,9 @@ export class TUICallEngineAdapter implements CallEngine {
   #onEnd(p: Payload, connected: boolean): void {
     const call = this.#call;
     if (!call) return;
-    const reason = num(p.reason);
+    let reason = num(p.reason);
+    // An unanswered call the caller did not cancel: it ends the way the callees answered.
+    if (!CAUSE[reason] && !connected && !call.connected && call.role === CallRole.CALLER && call.declined) reason = call.declined;
     const cause: EndCause =
       CAUSE[reason] ?? (connected || call.connected ? 'hangup' : call.role === CallRole.CALLER ? 'cancelled' : 'cancelled');
     const known = CAUSE[reason] ? (reason as CallEndReason) : cause === 'hangup' ? CallEndReason.HANGUP : CallEndReason.CANCELED;
