@@ -10,19 +10,12 @@ import { TUICallEngineAdapter } from '../../../src/engine/tuicall/index.js';
 import type { TUICallEngineModule } from '../../../src/engine/tuicall/index.js';
 import type { CallEngineEvents } from '../../../src/engine/types.js';
 import { fakeStreamFactory } from '../../helpers/tencent-double.js';
-import { SimChat, type BusEndpoint, type BusLike, type BusMessage } from './chat-bus.js';
-import { loadOfficial, TRTC_EVENT, TRTC_TYPE, useTrtcModule } from './official.js';
+import { SimChat, type BusMessage } from './chat-bus.js';
+import { loadOfficial } from './official.js';
+import { clone, startWorkerRelay } from './worker-relay.js';
 
 const port = parentPort;
 if (!port) throw new Error('tuicall-worker.ts runs in a worker thread');
-
-if (!process.env.INTEROP_VERBOSE) {
-  const quiet = (): void => undefined;
-  console.log = quiet;
-  console.info = quiet;
-  console.debug = quiet;
-  console.warn = quiet;
-}
 
 /** A track as the main thread describes it. */
 export interface TrackInfo {
@@ -32,19 +25,7 @@ export interface TrackInfo {
 /** The tracks one relayed TRTC sees: '' is the local user. */
 export type TrackSnapshot = Record<string, { audio: TrackInfo | null; video: TrackInfo | null }>;
 
-let seq = 0;
-const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
-const relays = new Map<number, Map<string, Set<(payload: unknown) => void>>>();
 const snapshots = new Map<number, TrackSnapshot>();
-const clone = (v: unknown): unknown => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as unknown));
-
-function request(msg: Record<string, unknown>): Promise<unknown> {
-  const id = ++seq;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    port?.postMessage({ ...msg, id });
-  });
-}
 
 const trackObjects = new Map<string, object>();
 /** The same object for the same track id (the adapter keys streams by track id). */
@@ -58,67 +39,12 @@ function track(info: TrackInfo | null | undefined): object | null {
   return t;
 }
 
-function relayTrtc(): object {
-  const trtcId = ++seq;
-  const handlers = new Map<string, Set<(payload: unknown) => void>>();
-  relays.set(trtcId, handlers);
-  port?.postMessage({ t: 'trtc-create', trtcId });
-  const user = (config: unknown): string =>
-    typeof config === 'string' ? config : String((config as { userId?: unknown } | undefined)?.userId ?? '');
-  const local: Record<string, unknown> = {
-    on(event: string, fn: (payload: unknown) => void) {
-      if (!handlers.has(event)) handlers.set(event, new Set());
-      handlers.get(event)?.add(fn);
-      return proxy;
-    },
-    off(event: string, fn: (payload: unknown) => void) {
-      handlers.get(event)?.delete(fn);
-      return proxy;
-    },
-    getAudioTrack: (config?: unknown) => track(snapshots.get(trtcId)?.[user(config)]?.audio),
-    getVideoTrack: (config?: unknown) => track(snapshots.get(trtcId)?.[user(config)]?.video),
-    setRemoteAudioVolume: () => undefined,
-    enableAudioVolumeEvaluation: () => undefined,
-    use: () => undefined,
-    destroy: () => undefined,
-  };
-  const proxy: object = new Proxy(local, {
-    get: (target, key) => {
-      if (typeof key === 'symbol' || key === 'then') return undefined;
-      if (key in target) return target[key];
-      return (...args: unknown[]) => request({ t: 'trtc', trtcId, method: key, args: clone(args) });
-    },
-  });
-  return proxy;
-}
-
-useTrtcModule({
-  EVENT: TRTC_EVENT,
-  TYPE: TRTC_TYPE,
-  ERROR_CODE: {},
-  VERSION: '5.15.0-beta.25',
-  create: () => relayTrtc(),
-  getCameraList: async () => [{ deviceId: 'cam-1', label: 'Front camera' }],
-  getMicrophoneList: async () => [{ deviceId: 'mic-1', label: 'Built-in microphone' }],
-  getSpeakerList: async () => [{ deviceId: 'spk-1', label: 'Speakers' }],
-  setCurrentSpeaker: async () => undefined,
-  setLogLevel: () => undefined,
-  isSupported: async () => ({ result: true, detail: {} }),
-  _addKVStat: () => undefined,
-  _loggerManager: {
-    info() {},
-    log() {},
-    warn() {},
-    error() {},
-    debug() {},
-    createLogger: () => ({ log() {}, info() {}, warn() {}, error() {}, debug() {} }),
-  },
+const user = (config: unknown): string =>
+  typeof config === 'string' ? config : String((config as { userId?: unknown } | undefined)?.userId ?? '');
+const { bus, handle } = startWorkerRelay(port, {
+  idPrefix: 't',
+  track: (trtcId, kind, config) => track(snapshots.get(trtcId)?.[user(config)]?.[kind]),
 });
-
-const bus: BusLike = {
-  nextId: () => `t-${++seq}`,
-  send: (_sender: BusEndpoint, message: BusMessage) => port?.postMessage({ t: 'send', message: clone(message) }),
-};
 
 /** A payload made cloneable: streams become their tracks' descriptions. */
 function wire(payload: unknown): unknown {
@@ -161,6 +87,7 @@ const EVENTS: (keyof CallEngineEvents)[] = [
 ];
 
 port.on('message', (msg: Record<string, unknown>) => {
+  if (handle(msg)) return;
   void (async () => {
     switch (msg.t) {
       case 'init': {
@@ -182,17 +109,6 @@ port.on('message', (msg: Record<string, unknown>) => {
       case 'trtc-tracks':
         snapshots.set(Number(msg.trtcId), msg.tracks as TrackSnapshot);
         return;
-      case 'trtc-reply': {
-        const p = pending.get(Number(msg.id));
-        pending.delete(Number(msg.id));
-        if (msg.ok) p?.resolve(msg.value);
-        else p?.reject(msg.error);
-        return;
-      }
-      case 'trtc-event': {
-        for (const fn of [...(relays.get(Number(msg.trtcId))?.get(String(msg.event)) ?? [])]) fn(msg.payload);
-        return;
-      }
       case 'cmd': {
         const method = String(msg.method);
         try {
