@@ -1,0 +1,42 @@
+// The Debian packages the test suites run for real (see README "Set up on a fresh Debian machine").
+// One list: `npm test` checks it first (scripts/check-system.mjs) and `.ci/run` installs what is missing
+// (`node scripts/system-packages.mjs --missing`). A package is present when dpkg says so, or, for a
+// program a user may have elsewhere, when one of its `paths` exists (CHROME_PATH for Chromium).
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+
+/** @type {{ name: string; why: string; paths?: () => (string | undefined)[] }[]} */
+export const SYSTEM_PACKAGES = [
+  { name: 'chromium', why: 'browser, e2e and visual tests', paths: () => [process.env.CHROME_PATH, '/usr/bin/chromium'] },
+  { name: 'fonts-dejavu-core', why: 'visual-test baseline fonts' },
+  { name: 'fonts-dejavu-extra', why: 'visual-test baseline fonts' },
+  { name: 'fonts-liberation', why: 'visual-test baseline fonts' },
+  { name: 'fonts-noto-cjk', why: 'visual-test baseline fonts' },
+];
+
+function dpkgInstalled(name) {
+  try {
+    return execFileSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes(
+      'install ok installed',
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** The packages of SYSTEM_PACKAGES this machine lacks. */
+export function missingPackages() {
+  return SYSTEM_PACKAGES.filter((p) => !dpkgInstalled(p.name) && !(p.paths?.() ?? []).some((path) => path && existsSync(path))).map(
+    (p) => p.name,
+  );
+}
+
+export function aptLine(names) {
+  return `apt-get update && apt-get install -y --no-install-recommends ${names.join(' ')}`;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv.includes('--missing')) console.log(missingPackages().join(' '));
+  else if (process.argv.includes('--all')) console.log(SYSTEM_PACKAGES.map((p) => p.name).join(' '));
+}
