@@ -10,6 +10,7 @@ import { TencentEngine, type TencentEngineOptions } from '../../src/engine/tence
 import type { CallEngineEvents } from '../../src/engine/types.js';
 import { CallEndReason, CallMediaType } from '../../src/constants.js';
 import { CallKitError, ErrorCode } from '../../src/errors.js';
+import { RingingQueue, type OfferOutcome } from '../../src/engine/ringing-queue.js';
 import { FakeChat, FakeCloud, FakeStream, FakeTRTC, fakeStreamFactory } from '../helpers/tencent-double.js';
 
 const SDK_APP_ID = 1400000001;
@@ -433,6 +434,34 @@ test('busy: a second invitation is rejected with line_busy; the caller gets onUs
   assert.equal(bob.events.of('onCallReceived').length, 1, 'bob never rang for carol');
   assert.equal(bob.events.of('onCallEnd').length, 0, 'bob is still in his call with alice');
   assert.equal(alice.events.of('onCallEnd').length, 0);
+  await cleanup(alice, bob, carol);
+});
+
+test('ringing rule: the shared RingingQueue (one ringing call) decides; a second invitation while ringing is busy', async (t) => {
+  // Records what the shared queue decided for each invitation offered to it (src/engine/ringing-queue.ts).
+  const outcomes: OfferOutcome[] = [];
+  const offer = RingingQueue.prototype.offer;
+  t.mock.method(RingingQueue.prototype, 'offer', function (this: RingingQueue<{ callId: string }>, invitation: { callId: string }) {
+    const outcome = offer.call(this, invitation);
+    outcomes.push(outcome);
+    return outcome;
+  });
+  const cloud = new FakeCloud();
+  const alice = await user(cloud, 'alice');
+  const bob = await user(cloud, 'bob');
+  const carol = await user(cloud, 'carol');
+  const { callId } = await alice.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.AUDIO });
+  await bob.events.wait('onCallReceived');
+  assert.deepEqual(outcomes, ['current'], 'the first invitation rings as the current call');
+  await carol.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.AUDIO });
+  await carol.events.wait('onUserLineBusy', (e) => e.userId === 'bob');
+  assert.deepEqual(outcomes, ['current', 'busy'], 'nothing rings alongside (maxRinging 1, no call waiting)');
+  assert.deepEqual(
+    bob.events.of('onCallReceived').map((e) => [e.callId, e.concurrent]),
+    [[callId, undefined]],
+  );
+  await bob.engine.accept();
+  await alice.events.wait('onCallBegin');
   await cleanup(alice, bob, carol);
 });
 

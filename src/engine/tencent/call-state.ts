@@ -12,18 +12,32 @@
 import { CallMediaType, CallRole } from '../../constants.js';
 import { ErrorCode } from '../../errors.js';
 import type { Emitter } from '../emitter.js';
+import { RingingQueue } from '../ringing-queue.js';
 import type { CallEngineEvents, DeviceInfo, EndCause } from '../types.js';
 import { callSeconds, KnownCalls, newCall, newMember, sameRoom, type ActiveCall, type Member } from './call-model.js';
-import { END_REASON, invitationVerdict, memberGoneEvent } from './call-policy.js';
+import { END_REASON, memberGoneEvent } from './call-policy.js';
 import type { ChatCallHandlers, ChatSignaling } from './chat-signaling.js';
 import type { TencentEngineOptions } from './options.js';
 import { errorEvent } from './sdk-errors.js';
 import type { InvitationCancelled, InvitationReceived, InvitationTimeout, InviteeAnswered, TRTCEventPayloads } from './sdk-types.js';
 import type { TrtcMedia, TrtcMediaHandlers } from './trtc-media.js';
-import { parseCallPayload, type ParsedCallPayload } from './wire.js';
+import { parseCallPayload, type ParsedCallPayload, type RoomId } from './wire.js';
 
 /** How long a failed subscription waits for the TRTC events in flight before it counts as an error. */
 const SUBSCRIBE_GRACE_MS = 150;
+
+/** A chat invitation as the ringing queue holds it (call id: `initialCallId`, else the `inviteID`). */
+export interface Invitation {
+  callId: string;
+  inv: InvitationReceived;
+  payload: ParsedCallPayload;
+  room: RoomId;
+  inviteeList: string[];
+  /** Everyone invited but the inviter (us included). */
+  others: string[];
+  /** Our user id when it came. */
+  self: string;
+}
 
 function defaultStream(tracks: MediaStreamTrack[]): MediaStream | null {
   return typeof MediaStream === 'function' ? new MediaStream(tracks) : null;
@@ -57,6 +71,13 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
   readonly #mediaEpoch = new WeakMap<Member, number>();
   /** Calls for which a member's hangup record arrived (no second record from us). */
   readonly #recorded = new WeakSet<ActiveCall>();
+  /** The invitation each ringing callee call came from (the ringing queue swaps them back). */
+  readonly #rangFor = new WeakMap<ActiveCall, Invitation>();
+  /**
+   * Which invitation rings: the shared queue (`../ringing-queue.ts`), one ringing call at a time
+   * and no call waiting, as TUICallKit: an invitation while a call exists finds us busy.
+   */
+  readonly queue: RingingQueue<Invitation>;
 
   /** `self`: our user id. Signaling and media are attached once they exist (they report to this). */
   constructor(events: Emitter<CallEngineEvents>, options: TencentEngineOptions, self: () => string) {
@@ -64,6 +85,28 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
     this.#options = options;
     this.#self = self;
     this.#createStream = options.createMediaStream ?? defaultStream;
+    this.queue = new RingingQueue<Invitation>(
+      {
+        current: () => {
+          const call = this.#call;
+          if (!call) return null;
+          const onlyRinging = call.role === CallRole.CALLEE && call.phase === 'ringing' && !!call.incoming && !call.answered;
+          return { callId: call.callId, onlyRinging, invitation: this.#rangFor.get(call) };
+        },
+        setCurrent: (invitation) => this.#ringAsCurrent(invitation),
+        describe: (invitation) => this.#describe(invitation),
+        emit: (event, payload) => {
+          this.#events.emit(event, payload);
+          // A pending invitation made current: its members' profiles, as for one that rang at once.
+          if (event === 'onIncomingPromoted') {
+            const call = this.#call;
+            const invitation = call && this.#rangFor.get(call);
+            if (invitation) this.#fetchCallerProfiles(invitation);
+          }
+        },
+      },
+      { maxRinging: 1, callWaiting: false },
+    );
   }
 
   attach(signaling: ChatSignaling, media: TrtcMedia): void {
@@ -83,10 +126,19 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
 
   // ---- from chat signaling ------------------------------------------------------------------------
 
-  /** A call invitation for us: remembered for `join`, then answered or rung as the policy says. */
+  /**
+   * A call invitation for us: remembered for `join`, then answered or offered to the ringing queue.
+   * Before the queue, what only this transport knows: an invitation of the current call (ours, or
+   * the one we ring for) is nothing new; one into the room of our connected call (another member's
+   * `inviteUser`) is answered with an accept, we are already there; while idle, one we could never
+   * join (no room, unknown media) is rejected so the caller is not left ringing. The queue
+   * (`maxRinging: 1`, no call waiting) decides the rest: idle, it rings (`onCallReceived`); else
+   * it finds us busy and is answered with a busy reject (`line_busy`), as TUICallKit does.
+   */
   invitation(inv: InvitationReceived, payload: ParsedCallPayload, inviteeList: string[]): void {
     const self = this.#self();
-    if (payload.room !== null && payload.mediaType !== CallMediaType.UNKNOWN) {
+    const joinable = payload.room !== null && payload.mediaType !== CallMediaType.UNKNOWN;
+    if (joinable && payload.room !== null) {
       // Joinable later (declined, missed, busy) with join({ callId }).
       this.known.remember({
         callId: payload.initialCallId ?? inv.inviteID,
@@ -97,27 +149,45 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
         userIDs: payload.userIDs.length ? payload.userIDs : inviteeList,
       });
     }
-    const verdict = invitationVerdict(this.#call, inv.inviteID, payload);
-    if (verdict === 'here') {
-      this.#call?.invites.add(inv.inviteID);
+    const current = this.#call;
+    if (current?.invites.has(inv.inviteID)) return;
+    if (current && current.phase === 'connected' && sameRoom(current.room, payload.room)) {
+      current.invites.add(inv.inviteID);
       this.#signaling.acceptAsIs(inv);
-    } else if (verdict === 'busy') {
-      void this.#signaling.rejectBusy(inv, payload);
-    } else if (verdict === 'decline') {
-      this.#signaling.rejectAsIs(inv);
+      return;
     }
-    if (verdict !== 'ring' || payload.room === null) return;
+    if (!current && !joinable) {
+      this.#signaling.rejectAsIs(inv);
+      return;
+    }
     const others = [...new Set([...inviteeList, ...payload.userIDs])].filter((id) => id !== inv.inviter);
-    const call = newCall({
-      // Invited into a running call (inviteUser): the call keeps its first invitation's id.
+    // Invited into a running call (inviteUser): the call keeps its first invitation's id.
+    const invitation: Invitation = {
       callId: payload.initialCallId ?? inv.inviteID,
+      inv,
+      payload,
+      room: payload.room ?? 0,
+      inviteeList,
+      others,
+      self,
+    };
+    const outcome = this.queue.offer(invitation);
+    if (outcome === 'busy') void this.#signaling.rejectBusy(inv, payload);
+    else if (outcome === 'current') this.#fetchCallerProfiles(invitation);
+  }
+
+  /** The invitation becomes the current call, ringing (the ringing queue's `setCurrent`; no event). */
+  #ringAsCurrent(invitation: Invitation): void {
+    const { inv, payload } = invitation;
+    const call = newCall({
+      callId: invitation.callId,
       role: CallRole.CALLEE,
       phase: 'ringing',
       mediaType: payload.mediaType,
-      room: payload.room,
+      room: invitation.room,
       groupID: typeof inv.groupID === 'string' ? inv.groupID : '',
       inviter: inv.inviter,
-      userIDs: payload.userIDs.length ? payload.userIDs : inviteeList,
+      userIDs: payload.userIDs.length ? payload.userIDs : invitation.inviteeList,
       invites: new Set([inv.inviteID]),
       incoming: inv,
       announced: true,
@@ -126,22 +196,44 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
     call.members.set(inv.inviter, newMember(inv.inviter, 'accepted'));
     // Invited into a running call: who else is in it shows in its room (v2 has no roster).
     if (payload.initialCallId) call.joined = true;
-    for (const id of others) if (id !== self) call.members.set(id, newMember(id, call.joined ? 'gone' : 'ringing'));
+    for (const id of invitation.others) if (id !== invitation.self) call.members.set(id, newMember(id, call.joined ? 'gone' : 'ringing'));
+    this.#rangFor.set(call, invitation);
     this.#call = call;
+  }
+
+  /** The `onCallReceived` payload of an invitation (the ringing queue's `describe`). */
+  #describe(invitation: Invitation): CallEngineEvents['onCallReceived'] {
+    const { inv, payload } = invitation;
     const event: CallEngineEvents['onCallReceived'] = {
-      callId: call.callId,
+      callId: invitation.callId,
       caller: { userId: inv.inviter },
-      calleeIdList: others,
-      members: [inv.inviter, ...others].map((userId) => ({ userId })),
-      mediaType: call.mediaType,
+      calleeIdList: invitation.others,
+      members: [inv.inviter, ...invitation.others].map((userId) => ({ userId })),
+      mediaType: payload.mediaType,
     };
-    if (call.groupID) event.groupID = call.groupID;
-    if (call.userData !== undefined) event.userData = call.userData;
-    this.#events.emit('onCallReceived', event);
-    void this.fetchProfiles(call, [inv.inviter, ...others.filter((id) => id !== self)]);
+    if (typeof inv.groupID === 'string' && inv.groupID) event.groupID = inv.groupID;
+    if (payload.userData !== undefined) event.userData = payload.userData;
+    return event;
+  }
+
+  #fetchCallerProfiles(invitation: Invitation): void {
+    const call = this.#call;
+    if (call && this.#rangFor.get(call) === invitation)
+      void this.fetchProfiles(call, [invitation.inv.inviter, ...invitation.others.filter((id) => id !== invitation.self)]);
+  }
+
+  /** A pending invitation (ringing besides the current call) whose chat invitation is `inviteID`. */
+  #pendingByInvite(inviteID: unknown): Invitation | undefined {
+    for (const callId of this.queue.ids()) {
+      const pending = this.queue.get(callId);
+      if (pending?.inv.inviteID === inviteID) return pending;
+    }
+    return undefined;
   }
 
   answered(d: InviteeAnswered, accepted: boolean): void {
+    const pending = d.invitee === this.#self() ? this.#pendingByInvite(d.inviteID) : undefined;
+    if (pending) this.queue.withdraw(pending.callId, accepted ? 'answered-elsewhere' : 'rejected-elsewhere');
     const call = this.#call;
     if (!call || !call.invites.has(d.inviteID) || typeof d.invitee !== 'string') return;
     if (d.invitee === this.#self()) {
@@ -163,6 +255,8 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
   cancelled(d: InvitationCancelled): void {
     // The caller took the invitation back: the call never ran (or is gone), there is nothing to join.
     if (typeof d.inviteID === 'string') this.known.delete(parseCallPayload(d.data)?.initialCallId ?? d.inviteID);
+    const pending = this.#pendingByInvite(d.inviteID);
+    if (pending) this.queue.withdraw(pending.callId, 'cancelled');
     const call = this.#call;
     if (!call || call.incoming?.inviteID !== d.inviteID || call.role !== CallRole.CALLEE) return;
     // Also while our accept is on its way: the caller is gone either way.
@@ -170,10 +264,12 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
   }
 
   timeout(d: InvitationTimeout): void {
-    const call = this.#call;
-    if (!call || !call.invites.has(d.inviteID)) return;
     const self = this.#self();
     const list = Array.isArray(d.inviteeList) ? d.inviteeList : [];
+    const pending = this.#pendingByInvite(d.inviteID);
+    if (pending && (d.isSelfTimeout || list.includes(self))) this.queue.withdraw(pending.callId, 'timeout');
+    const call = this.#call;
+    if (!call || !call.invites.has(d.inviteID)) return;
     if (call.phase === 'ringing' && call.incoming?.inviteID === d.inviteID && (d.isSelfTimeout || list.includes(self))) {
       this.finish(call, 'timeout');
       return;
@@ -453,6 +549,8 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
       this.#events.emit('onLocalStream', { stream: null });
       this.#events.emit('onCallEnd', { callId: call.callId, reason: END_REASON[cause], cause, totalTime: callSeconds(call) });
     }
+    // The oldest invitation ringing besides it, if any, rings as the current call now.
+    this.queue.promote();
   }
 
   /** The call goes on as audio: the camera stops, then onCallMediaTypeChanged. */

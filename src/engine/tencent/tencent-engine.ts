@@ -9,7 +9,7 @@
  *   `inviteInGroup` once (with `groupID`). The call id is the (first) chat `inviteID`.
  * - **Incoming**: `newInvitationReceived` with a `videoCall`/`audioCall` payload rings
  *   (`onCallReceived`, call id = `inviteID`). While any call exists, an invitation is answered at
- *   once with a busy reject (`line_busy: 'line_busy'`, `data.message: 'lineBusy'`), which the
+ *   once (the shared ringing queue with `maxRinging: 1`) with a busy reject (`line_busy: 'line_busy'`, `data.message: 'lineBusy'`), which the
  *   caller's engine reports as `onUserLineBusy`.
  * - **Accept** = enter the announced room, then chat `accept` (TUICallKit's order; if the room
  *   cannot be entered the invitation is declined instead). **Reject** = chat `reject`.
@@ -40,8 +40,9 @@
  * accepting and ending a call); `call-state.ts` is the call state machine (the current call, its
  * members and phases, `begin`/`memberOut`/`finish`); `chat-signaling.ts` speaks chat (login and
  * the v2 messages); `trtc-media.ts` drives the TRTC room, capture and devices; `call-policy.ts`
- * holds the rules shared in spirit with the other engines (end reasons, member gone -> event,
- * which invitation rings); `call-model.ts` the plain call data they all read.
+ * the end reasons and member gone -> event shared with the other engines; which invitation rings
+ * is the shared ringing queue's (`../ringing-queue.ts`, one at a time); `call-model.ts` the plain
+ * call data they all read.
  */
 import { CallMediaType, CallRole, VideoResolution, type DeviceKind } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
@@ -138,6 +139,7 @@ export class TencentEngine implements CallEngine {
   }
 
   async logout(): Promise<void> {
+    this.#state.queue.withdrawAll('disconnected');
     const call = this.#state.current;
     if (call) await this.hangup().catch(() => this.#state.finish(call, 'hangup'));
     await this.#media.teardown();
@@ -366,11 +368,12 @@ export class TencentEngine implements CallEngine {
   }
 
   /**
-   * Accepts the ringing call. This engine rings for one call at a time (a second invitation finds
-   * us busy), so `callId`, when given, must be that call's.
+   * Accepts the ringing call (`callId`: one the ringing queue holds). This engine rings for one
+   * call at a time (`maxRinging: 1`: a second invitation finds us busy).
    */
   async accept(options: { mediaType?: CallMediaType; callId?: string } = {}): Promise<void> {
     this.#requireChat();
+    this.#state.queue.accept(options?.callId);
     const call = this.#ringing(options?.callId, 'accept');
     const audioOnly = options?.mediaType === CallMediaType.AUDIO && call.mediaType === CallMediaType.VIDEO;
     const inviteID = call.incoming?.inviteID ?? '';
@@ -427,9 +430,11 @@ export class TencentEngine implements CallEngine {
     this.#state.begin(call);
   }
 
-  /** Declines the ringing call (`callId`, when given, must be its id: see {@link accept}). */
+  /** Declines the ringing call, or the pending invitation `callId` (see {@link accept}). */
   async reject(options: { callId?: string } = {}): Promise<void> {
     this.#requireChat();
+    const pending = options?.callId === undefined ? undefined : this.#state.queue.get(options.callId);
+    if (pending && this.#state.queue.withdraw(pending.callId, 'rejected')) return this.#signaling.rejectAsIs(pending.inv);
     await this.#decline(this.#ringing(options?.callId, 'reject'));
   }
 
@@ -557,6 +562,7 @@ export class TencentEngine implements CallEngine {
   // ---- connection -------------------------------------------------------------------------------
 
   #onKickedOut(type: string): void {
+    this.#state.queue.withdrawAll('disconnected');
     const call = this.#state.current;
     if (call) this.#state.finish(call, 'disconnected');
     this.#signaling.release();
