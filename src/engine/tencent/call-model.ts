@@ -4,7 +4,7 @@
  * `chat-signaling.ts`, `trtc-media.ts` and `call-state.ts` can all read it without a cycle.
  */
 import type { CallMediaType, CallRole } from '../../constants.js';
-import type { CallKitError } from '../../errors.js';
+import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import type { InvitationReceived } from './sdk-types.js';
 import { MAX_ROOM_ID, type RoomId } from './wire.js';
 
@@ -116,4 +116,21 @@ export function randomRoomId(): number {
   const c = (globalThis as { crypto?: Crypto }).crypto;
   if (c?.getRandomValues) return (c.getRandomValues(new Uint32Array(1))[0] % MAX_ROOM_ID) + 1;
   return Math.floor(Math.random() * MAX_ROOM_ID) + 1;
+}
+
+/**
+ * The callees of `calls` / `inviteUser`: non-empty user ids, not ourselves (`self`), without
+ * duplicates or those already `present`, at most `max`.
+ */
+export function validateCallees(list: unknown, present: string[], self: string, max: number): string[] {
+  if (!Array.isArray(list) || list.length === 0) throw invalidParameter('userIDList must be a non-empty array of user ids');
+  const ids: string[] = [];
+  for (const id of list) {
+    if (typeof id !== 'string' || !id) throw invalidParameter('userIDList must contain non-empty strings');
+    if (id === self) throw new CallKitError(ErrorCode.SELF_CALL, 'you cannot call yourself');
+    if (!ids.includes(id) && !present.includes(id)) ids.push(id);
+  }
+  if (ids.length === 0) throw invalidParameter('every user in userIDList is already in the call');
+  if (ids.length > max) throw new CallKitError(ErrorCode.CALLEE_COUNT, `at most ${max} users can be called at once`);
+  return ids;
 }

@@ -14,30 +14,18 @@ import { ErrorCode } from '../../errors.js';
 import type { Emitter } from '../emitter.js';
 import { RingingQueue } from '../ringing-queue.js';
 import type { CallEngineEvents, DeviceInfo, EndCause } from '../types.js';
-import { callSeconds, KnownCalls, newCall, newMember, sameRoom, type ActiveCall, type Member } from './call-model.js';
+import { callSeconds, KnownCalls, newMember, sameRoom, type ActiveCall, type Member } from './call-model.js';
 import { END_REASON, memberGoneEvent } from './call-policy.js';
 import type { ChatCallHandlers, ChatSignaling } from './chat-signaling.js';
 import type { TencentEngineOptions } from './options.js';
 import { errorEvent } from './sdk-errors.js';
 import type { InvitationCancelled, InvitationReceived, InvitationTimeout, InviteeAnswered, TRTCEventPayloads } from './sdk-types.js';
 import type { TrtcMedia, TrtcMediaHandlers } from './trtc-media.js';
-import { parseCallPayload, type ParsedCallPayload, type RoomId } from './wire.js';
+import { parseCallPayload, type ParsedCallPayload } from './wire.js';
+import { invitationCall, invitationEvent, pendingByInvite, toInvitation, type Invitation } from './invitation.js';
 
 /** How long a failed subscription waits for the TRTC events in flight before it counts as an error. */
 const SUBSCRIBE_GRACE_MS = 150;
-
-/** A chat invitation as the ringing queue holds it (call id: `initialCallId`, else the `inviteID`). */
-export interface Invitation {
-  callId: string;
-  inv: InvitationReceived;
-  payload: ParsedCallPayload;
-  room: RoomId;
-  inviteeList: string[];
-  /** Everyone invited but the inviter (us included). */
-  others: string[];
-  /** Our user id when it came. */
-  self: string;
-}
 
 function defaultStream(tracks: MediaStreamTrack[]): MediaStream | null {
   return typeof MediaStream === 'function' ? new MediaStream(tracks) : null;
@@ -94,7 +82,7 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
           return { callId: call.callId, onlyRinging, invitation: this.#rangFor.get(call) };
         },
         setCurrent: (invitation) => this.#ringAsCurrent(invitation),
-        describe: (invitation) => this.#describe(invitation),
+        describe: invitationEvent,
         emit: (event, payload) => {
           this.#events.emit(event, payload);
           // A pending invitation made current: its members' profiles, as for one that rang at once.
@@ -160,17 +148,7 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
       this.#signaling.rejectAsIs(inv);
       return;
     }
-    const others = [...new Set([...inviteeList, ...payload.userIDs])].filter((id) => id !== inv.inviter);
-    // Invited into a running call (inviteUser): the call keeps its first invitation's id.
-    const invitation: Invitation = {
-      callId: payload.initialCallId ?? inv.inviteID,
-      inv,
-      payload,
-      room: payload.room ?? 0,
-      inviteeList,
-      others,
-      self,
-    };
+    const invitation = toInvitation(inv, payload, inviteeList, self);
     const outcome = this.queue.offer(invitation);
     if (outcome === 'busy') void this.#signaling.rejectBusy(inv, payload);
     else if (outcome === 'current') this.#fetchCallerProfiles(invitation);
@@ -178,42 +156,9 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
 
   /** The invitation becomes the current call, ringing (the ringing queue's `setCurrent`; no event). */
   #ringAsCurrent(invitation: Invitation): void {
-    const { inv, payload } = invitation;
-    const call = newCall({
-      callId: invitation.callId,
-      role: CallRole.CALLEE,
-      phase: 'ringing',
-      mediaType: payload.mediaType,
-      room: invitation.room,
-      groupID: typeof inv.groupID === 'string' ? inv.groupID : '',
-      inviter: inv.inviter,
-      userIDs: payload.userIDs.length ? payload.userIDs : invitation.inviteeList,
-      invites: new Set([inv.inviteID]),
-      incoming: inv,
-      announced: true,
-    });
-    if (payload.userData !== undefined) call.userData = payload.userData;
-    call.members.set(inv.inviter, newMember(inv.inviter, 'accepted'));
-    // Invited into a running call: who else is in it shows in its room (v2 has no roster).
-    if (payload.initialCallId) call.joined = true;
-    for (const id of invitation.others) if (id !== invitation.self) call.members.set(id, newMember(id, call.joined ? 'gone' : 'ringing'));
+    const call = invitationCall(invitation);
     this.#rangFor.set(call, invitation);
     this.#call = call;
-  }
-
-  /** The `onCallReceived` payload of an invitation (the ringing queue's `describe`). */
-  #describe(invitation: Invitation): CallEngineEvents['onCallReceived'] {
-    const { inv, payload } = invitation;
-    const event: CallEngineEvents['onCallReceived'] = {
-      callId: invitation.callId,
-      caller: { userId: inv.inviter },
-      calleeIdList: invitation.others,
-      members: [inv.inviter, ...invitation.others].map((userId) => ({ userId })),
-      mediaType: payload.mediaType,
-    };
-    if (typeof inv.groupID === 'string' && inv.groupID) event.groupID = inv.groupID;
-    if (payload.userData !== undefined) event.userData = payload.userData;
-    return event;
   }
 
   #fetchCallerProfiles(invitation: Invitation): void {
@@ -222,17 +167,8 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
       void this.fetchProfiles(call, [invitation.inv.inviter, ...invitation.others.filter((id) => id !== invitation.self)]);
   }
 
-  /** A pending invitation (ringing besides the current call) whose chat invitation is `inviteID`. */
-  #pendingByInvite(inviteID: unknown): Invitation | undefined {
-    for (const callId of this.queue.ids()) {
-      const pending = this.queue.get(callId);
-      if (pending?.inv.inviteID === inviteID) return pending;
-    }
-    return undefined;
-  }
-
   answered(d: InviteeAnswered, accepted: boolean): void {
-    const pending = d.invitee === this.#self() ? this.#pendingByInvite(d.inviteID) : undefined;
+    const pending = d.invitee === this.#self() ? pendingByInvite(this.queue, d.inviteID) : undefined;
     if (pending) this.queue.withdraw(pending.callId, accepted ? 'answered-elsewhere' : 'rejected-elsewhere');
     const call = this.#call;
     if (!call || !call.invites.has(d.inviteID) || typeof d.invitee !== 'string') return;
@@ -255,7 +191,7 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
   cancelled(d: InvitationCancelled): void {
     // The caller took the invitation back: the call never ran (or is gone), there is nothing to join.
     if (typeof d.inviteID === 'string') this.known.delete(parseCallPayload(d.data)?.initialCallId ?? d.inviteID);
-    const pending = this.#pendingByInvite(d.inviteID);
+    const pending = pendingByInvite(this.queue, d.inviteID);
     if (pending) this.queue.withdraw(pending.callId, 'cancelled');
     const call = this.#call;
     if (!call || call.incoming?.inviteID !== d.inviteID || call.role !== CallRole.CALLEE) return;
@@ -266,7 +202,7 @@ export class CallState implements ChatCallHandlers, TrtcMediaHandlers {
   timeout(d: InvitationTimeout): void {
     const self = this.#self();
     const list = Array.isArray(d.inviteeList) ? d.inviteeList : [];
-    const pending = this.#pendingByInvite(d.inviteID);
+    const pending = pendingByInvite(this.queue, d.inviteID);
     if (pending && (d.isSelfTimeout || list.includes(self))) this.queue.withdraw(pending.callId, 'timeout');
     const call = this.#call;
     if (!call || !call.invites.has(d.inviteID)) return;

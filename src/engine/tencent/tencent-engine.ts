@@ -48,13 +48,13 @@ import { CallMediaType, CallRole, VideoResolution, type DeviceKind } from '../..
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import { Emitter } from '../emitter.js';
 import type { CallEngine, CallEngineEvents, ConnectionState, DeviceInfo, EndCause, EngineCallParams, EngineLoginParams } from '../types.js';
-import { callSeconds, isInvited, newCall, newMember, randomRoomId, type ActiveCall } from './call-model.js';
+import { callSeconds, isInvited, newCall, newMember, randomRoomId, validateCallees, type ActiveCall } from './call-model.js';
 import { CallState } from './call-state.js';
 import { ChatSignaling } from './chat-signaling.js';
 import type { TencentEngineOptions, TencentUser } from './options.js';
 import { errorEvent } from './sdk-errors.js';
 import { CHAT_USERSIG_EXPIRED, ChatTypes } from './sdk-types.js';
-import { TrtcMedia } from './trtc-media.js';
+import { TrtcDevices, TrtcMedia } from './trtc-media.js';
 import type { RoomId } from './wire.js';
 
 export type { TencentEngineOptions } from './options.js';
@@ -69,6 +69,7 @@ export class TencentEngine implements CallEngine {
   readonly #events = new Emitter<CallEngineEvents>();
   readonly #signaling: ChatSignaling;
   readonly #media: TrtcMedia;
+  readonly #devices: TrtcDevices;
   readonly #state: CallState;
   #user: TencentUser = { sdkAppId: 0, userId: '', userSig: '' };
   #connection: ConnectionState = 'disconnected';
@@ -86,6 +87,10 @@ export class TencentEngine implements CallEngine {
     });
     state.attach(this.#signaling, this.#media);
     this.#state = state;
+    this.#devices = new TrtcDevices(this.#media, {
+      requireCall: () => void this.#requireCall(),
+      localChanged: () => state.emitLocalStream(),
+    });
   }
 
   on<K extends keyof CallEngineEvents>(event: K, listener: (payload: CallEngineEvents[K]) => void): () => void {
@@ -346,15 +351,9 @@ export class TencentEngine implements CallEngine {
     void this.#state.fetchProfiles(call, others);
   }
 
-  /** Captures local media and enters the call's room (one queued media operation); throws if the call ended meanwhile. */
-  async #enterWithMedia(call: ActiveCall, mediaType: CallMediaType): Promise<void> {
-    await this.#media.op(async () => {
-      this.#assertCurrent(call);
-      await this.#media.startLocal(mediaType);
-      this.#assertCurrent(call);
-      await this.#media.enterRoom(call);
-    });
-    this.#assertCurrent(call);
+  /** Captures local media and enters the call's room ({@link TrtcMedia.captureAndEnter}); throws if the call ended meanwhile. */
+  #enterWithMedia(call: ActiveCall, mediaType: CallMediaType): Promise<void> {
+    return this.#media.captureAndEnter(call, mediaType, () => this.#assertCurrent(call));
   }
 
   /** {@link #enterWithMedia}; on failure the call ends silently and the error is thrown. */
@@ -489,39 +488,26 @@ export class TencentEngine implements CallEngine {
     await Promise.all(tasks.map((t) => t.catch(noop)));
   }
 
-  // ---- media controls ---------------------------------------------------------------------------
+  // ---- media controls: TrtcDevices (trtc-media.ts) checks, runs them on TRTC, hands out our stream -
 
-  async openCamera(): Promise<void> {
-    this.#requireCall();
-    await this.#media.openCamera();
-    this.#state.emitLocalStream();
+  openCamera(): Promise<void> {
+    return this.#devices.openCamera();
   }
 
-  async closeCamera(): Promise<void> {
-    this.#requireCall();
-    await this.#media.closeCamera();
-    this.#state.emitLocalStream();
+  closeCamera(): Promise<void> {
+    return this.#devices.closeCamera();
   }
 
-  async openMicrophone(): Promise<void> {
-    this.#requireCall();
-    await this.#media.openMicrophone();
-    this.#state.emitLocalStream();
+  openMicrophone(): Promise<void> {
+    return this.#devices.openMicrophone();
   }
 
-  async closeMicrophone(): Promise<void> {
-    this.#requireCall();
-    await this.#media.closeMicrophone();
+  closeMicrophone(): Promise<void> {
+    return this.#devices.closeMicrophone();
   }
 
-  async switchDevice(params: { deviceType: DeviceKind; deviceId: string }): Promise<void> {
-    const deviceId = params?.deviceId;
-    if (typeof deviceId !== 'string' || !deviceId) throw invalidParameter('deviceId must be a non-empty string');
-    const kind = params.deviceType;
-    if (kind === 'speaker') return this.#media.setSpeaker(deviceId);
-    if (kind !== 'camera' && kind !== 'microphone') throw invalidParameter('deviceType must be "camera", "microphone" or "speaker"');
-    await this.#media.switchInput(kind, deviceId);
-    this.#state.emitLocalStream();
+  switchDevice(params: { deviceType: DeviceKind; deviceId: string }): Promise<void> {
+    return this.#devices.switchDevice(params);
   }
 
   getDeviceList(deviceType?: DeviceKind): Promise<DeviceInfo[]> {
@@ -530,6 +516,11 @@ export class TencentEngine implements CallEngine {
 
   setVideoQuality(resolution: VideoResolution): Promise<void> {
     return this.#media.setVideoQuality(resolution);
+  }
+
+  /** Blurs the camera background (TRTC's virtual-background plugin): see {@link TrtcDevices.setBlurBackground}. */
+  setBlurBackground(blurLevel: number): Promise<void> {
+    return this.#devices.setBlurBackground(blurLevel);
   }
 
   async switchCallMediaType(mediaType: CallMediaType): Promise<void> {
@@ -543,20 +534,6 @@ export class TencentEngine implements CallEngine {
     }
     await this.#state.toAudio(call);
     await this.#state.sendSwitchToAudio(call);
-  }
-
-  /**
-   * Blurs the camera background with TRTC's virtual-background plugin: `blurLevel` 1..10, 0 turns
-   * it off. Needs `assetsPath` (self-hosted plugin assets). The plugin is a paid TRTC feature: an
-   * app without the package gets a CallKitError(FAILED) whose reason is TRTC's code. Turned off
-   * when the call ends.
-   */
-  async setBlurBackground(blurLevel: number): Promise<void> {
-    if (!Number.isInteger(blurLevel) || blurLevel < 0 || blurLevel > 10)
-      throw invalidParameter('blurLevel must be an integer from 0 (off) to 10');
-    this.#requireCall();
-    await this.#media.setBlur(blurLevel);
-    this.#state.emitLocalStream();
   }
 
   // ---- connection -------------------------------------------------------------------------------
@@ -583,16 +560,7 @@ export class TencentEngine implements CallEngine {
   // ---- guards -----------------------------------------------------------------------------------
 
   #validateCallees(list: unknown, present: string[]): string[] {
-    if (!Array.isArray(list) || list.length === 0) throw invalidParameter('userIDList must be a non-empty array of user ids');
-    const ids: string[] = [];
-    for (const id of list) {
-      if (typeof id !== 'string' || !id) throw invalidParameter('userIDList must contain non-empty strings');
-      if (id === this.#user.userId) throw new CallKitError(ErrorCode.SELF_CALL, 'you cannot call yourself');
-      if (!ids.includes(id) && !present.includes(id)) ids.push(id);
-    }
-    if (ids.length === 0) throw invalidParameter('every user in userIDList is already in the call');
-    if (ids.length > MAX_CALLEES) throw new CallKitError(ErrorCode.CALLEE_COUNT, `at most ${MAX_CALLEES} users can be called at once`);
-    return ids;
+    return validateCallees(list, present, this.#user.userId, MAX_CALLEES);
   }
 
   #requireChat(): void {

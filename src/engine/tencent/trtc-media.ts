@@ -166,6 +166,20 @@ export class TrtcMedia {
 
   // ---- room ---------------------------------------------------------------------------------------
 
+  /**
+   * Captures local media for `mediaType` and enters the call's room, as one queued operation.
+   * `assertCurrent` throws when the call ended meanwhile: checked before each step and after.
+   */
+  async captureAndEnter(call: RoomCall, mediaType: CallMediaType, assertCurrent: () => void): Promise<void> {
+    await this.op(async () => {
+      assertCurrent();
+      await this.startLocal(mediaType);
+      assertCurrent();
+      await this.enterRoom(call);
+    });
+    assertCurrent();
+  }
+
   /** Enters the call's room (`call.inRoom` true meanwhile, false again if that fails). */
   async enterRoom(call: RoomCall): Promise<void> {
     const trtc = await this.#ensure();
@@ -448,5 +462,75 @@ export class TrtcMedia {
 
   #audioConfig(): Parameters<TRTCLike['startLocalAudio']>[0] {
     return this.#microphoneId ? { publish: true, option: { microphoneId: this.#microphoneId } } : { publish: true };
+  }
+}
+
+/** What {@link TrtcDevices} needs from its engine. */
+export interface TrtcDevicesHost {
+  /** Throws INVALID_STATE when there is no call. */
+  requireCall(): void;
+  /** Our capture changed: the engine hands out our stream again (when its tracks changed). */
+  localChanged(): void;
+}
+
+/**
+ * The engine's device methods (`CallEngine`: camera, microphone, switching devices, blur):
+ * checked (capture changes need a call), run on {@link TrtcMedia}, then our stream handed out
+ * again. Each is async: a refused argument is a rejected promise, as for every engine method.
+ */
+export class TrtcDevices {
+  readonly #media: TrtcMedia;
+  readonly #host: TrtcDevicesHost;
+
+  constructor(media: TrtcMedia, host: TrtcDevicesHost) {
+    this.#media = media;
+    this.#host = host;
+  }
+
+  async openCamera(): Promise<void> {
+    this.#host.requireCall();
+    await this.#media.openCamera();
+    this.#host.localChanged();
+  }
+
+  async closeCamera(): Promise<void> {
+    this.#host.requireCall();
+    await this.#media.closeCamera();
+    this.#host.localChanged();
+  }
+
+  async openMicrophone(): Promise<void> {
+    this.#host.requireCall();
+    await this.#media.openMicrophone();
+    this.#host.localChanged();
+  }
+
+  async closeMicrophone(): Promise<void> {
+    this.#host.requireCall();
+    await this.#media.closeMicrophone();
+  }
+
+  async switchDevice(params: { deviceType: DeviceKind; deviceId: string }): Promise<void> {
+    const deviceId = params?.deviceId;
+    if (typeof deviceId !== 'string' || !deviceId) throw invalidParameter('deviceId must be a non-empty string');
+    const kind = params.deviceType;
+    if (kind === 'speaker') return this.#media.setSpeaker(deviceId);
+    if (kind !== 'camera' && kind !== 'microphone') throw invalidParameter('deviceType must be "camera", "microphone" or "speaker"');
+    await this.#media.switchInput(kind, deviceId);
+    this.#host.localChanged();
+  }
+
+  /**
+   * Blurs the camera background with TRTC's virtual-background plugin: `blurLevel` 1..10, 0 turns
+   * it off. Needs `assetsPath` (self-hosted plugin assets). The plugin is a paid TRTC feature: an
+   * app without the package gets a CallKitError(FAILED) whose reason is TRTC's code. Turned off
+   * when the call ends.
+   */
+  async setBlurBackground(blurLevel: number): Promise<void> {
+    if (!Number.isInteger(blurLevel) || blurLevel < 0 || blurLevel > 10)
+      throw invalidParameter('blurLevel must be an integer from 0 (off) to 10');
+    this.#host.requireCall();
+    await this.#media.setBlur(blurLevel);
+    this.#host.localChanged();
   }
 }
