@@ -3,40 +3,33 @@
  * arguments, applies call policy and drives the engine; it writes to the store only what the user
  * asked for (answering, own media, settings). Engine events reach the store through
  * `engine-to-store.ts`; ringtones, title, notifications, toasts and `ck-*` events follow the store
- * in `kit-effects.ts`. `<call-kit>` re-dispatches the kit's events.
+ * in `kit-effects.ts`. The TUICallKit-compatible setters (`setLanguage`, `enableFloatWindow`, ...)
+ * live in its base class, `kit-settings.ts`. `<call-kit>` re-dispatches the kit's events.
  */
-import { CallMediaType, CallRole, CallStatus, MAX_INVITEES, type FeatureButton } from '../constants.js';
+import { CallMediaType, CallRole, CallStatus, MAX_INVITEES } from '../constants.js';
 import type { CallEngine, DeviceInfo, GroupCallInfo } from '../engine/types.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
 import { isRingingForMe } from '../store/selectors.js';
 import { CallStore } from '../store/store.js';
-import type { ReadonlyStore, Settings } from '../store/types.js';
+import type { ReadonlyStore } from '../store/types.js';
 import { withDeadline } from '../engine/deadline.js';
 import { detectCapabilities, type Capabilities } from '../engine/capabilities.js';
 import { createEngine } from './create-engine.js';
 import { EngineToStore, errorMessage, type EngineToStoreHost } from './engine-to-store.js';
 import { KitEffects } from './kit-effects.js';
+import { KitSettings } from './kit-settings.js';
 import type { AcceptOptions, CallsParams, InitParams, KitCallbacks } from './types.js';
 import {
   requireObject,
   validateAcceptOptions,
-  validateBellUrl,
-  validateBoolean,
   validateCallId,
   validateCallsParams,
   validateDeviceKind,
-  validateDisplayMode,
   validateEngineChoice,
-  validateFeatureButton,
-  validateImageUrl,
   validateInitParams,
   validateInvitees,
   validateJoinParams,
-  validateLanguage,
-  validateLayoutMode,
   validateMediaType,
-  validateResolution,
-  validateSelfInfo,
   validateSwitchDevice,
   validateUserId,
 } from './validate.js';
@@ -50,8 +43,8 @@ export type { AcceptOptions, CallEndedDetail, CallsParams, InitParams, KitCallba
  */
 export const INIT_TIMEOUT_MS = 30_000;
 
-export class CallKit extends EventTarget {
-  #store = new CallStore();
+export class CallKit extends KitSettings {
+  readonly #store: CallStore;
   #engine: CallEngine | null = null;
   #unbindEngine: (() => void) | null = null;
   #callbacks: KitCallbacks = {};
@@ -66,9 +59,23 @@ export class CallKit extends EventTarget {
     refreshDevices: () => void this.getDeviceList().catch(() => undefined),
   };
   /** Store -> ringtones, title, notifications, toasts, host events (the store's first subscriber). */
-  #effects = new KitEffects(this.#store, this.#host);
+  readonly #effects: KitEffects;
   /** Engine events -> store. */
-  #events = new EngineToStore(this.#store, this.#host);
+  readonly #events: EngineToStore;
+
+  constructor() {
+    const store = new CallStore();
+    // The setters (kit-settings.ts, the base class) reach the facade's engine and effects.
+    super({
+      store,
+      engine: (kit) => (kit as CallKit).#engine,
+      requireEngine: (kit) => (kit as CallKit).#requireEngine(),
+      effects: (kit) => (kit as CallKit).#effects,
+    });
+    this.#store = store;
+    this.#effects = new KitEffects(store, this.#host);
+    this.#events = new EngineToStore(store, this.#host);
+  }
 
   /** Read-only store: `getState()` and `subscribe()`, for elements outside `<call-kit>` and for apps. */
   get store(): ReadonlyStore {
@@ -420,7 +427,7 @@ export class CallKit extends EventTarget {
   async switchDevice(params: { deviceType: 'camera' | 'microphone' | 'speaker'; deviceId: string }): Promise<void> {
     const p = validateSwitchDevice(params);
     await this.#requireEngine().switchDevice({ deviceType: p.deviceType, deviceId: p.deviceId });
-    if (p.deviceType === 'speaker') this.#setting({ speakerDeviceId: p.deviceId });
+    if (p.deviceType === 'speaker') this.#store.dispatch({ type: 'settings', settings: { speakerDeviceId: p.deviceId } });
   }
 
   async getDeviceList(deviceType?: 'camera' | 'microphone' | 'speaker'): Promise<DeviceInfo[]> {
@@ -448,174 +455,12 @@ export class CallKit extends EventTarget {
     return engine;
   }
 
-  // ---- settings ---------------------------------------------------------------------------------
-
-  /**
-   * Hands the engine a fresh userSig before the current one expires. The default engine's server
-   * closes a session whose userSig expired (`kickedOut('userSigExpired')`); it also refuses userSigs
-   * signed for longer than its maximum (7 days by default).
-   */
-  async renewUserSig(userSig: string): Promise<void> {
-    if (typeof userSig !== 'string' || userSig === '')
-      throw new CallKitError(ErrorCode.INVALID_PARAMETER, 'userSig must be a non-empty string');
-    const engine = this.#requireEngine();
-    if (!engine.renewUserSig) throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine cannot renew a userSig`, 'not-supported');
-    await engine.renewUserSig(userSig);
-  }
-
-  /** Your own name and avatar as others see them. */
-  async setSelfInfo(params: { nickName?: string; avatar?: string }): Promise<void> {
-    const { name, avatar } = validateSelfInfo(params);
-    this.#store.dispatch({ type: 'self-info', name, avatar });
-    if (this.#engine && this.#store.getState().loggedIn) await this.#engine.setSelfInfo({ name, avatar });
-  }
-
-  /** UI language: 'en', 'zh-cn', 'ja_JP' or any code registered with `registerLocale`. */
-  setLanguage(language: string): void {
-    this.#setting({ language: validateLanguage(language) });
-  }
-
-  setLayoutMode(mode: Settings['layoutMode']): void {
-    this.#setting({ layoutMode: validateLayoutMode(mode) });
-  }
-
-  setVideoDisplayMode(mode: Settings['displayMode']): void {
-    this.#setting({ displayMode: validateDisplayMode(mode) });
-  }
-
-  async setVideoResolution(resolution: Settings['resolution']): Promise<void> {
-    this.#setting({ resolution: validateResolution(resolution) });
-    if (this.#engine && this.#store.getState().loggedIn) await this.#engine.setVideoQuality(resolution);
-  }
-
-  hideFeatureButton(name: FeatureButton): void {
-    const button = validateFeatureButton(name);
-    const hidden = this.#store.getState().settings.hiddenButtons;
-    if (!hidden.includes(button)) this.#setting({ hiddenButtons: [...hidden, button] });
-  }
-
-  setCameraDefaultState(isOpen: boolean): void {
-    this.#setting({ cameraDefaultOn: validateBoolean(isOpen, 'isOpen') });
-  }
-
-  enableFloatWindow(enable: boolean): void {
-    this.#setting({ floatWindow: validateBoolean(enable, 'enable') });
-  }
-
-  /**
-   * Call waiting: while in a call, one further incoming call rings (the banner offers "end and
-   * accept" or decline) instead of the caller getting busy. Default off (busy at once).
-   */
-  async enableCallWaiting(enable: boolean): Promise<void> {
-    const on = validateBoolean(enable, 'enable');
-    const engine = this.#engine && this.#store.getState().loggedIn ? this.#engine : null;
-    if (engine && on && !engine.setCallWaiting) {
-      throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine has no call waiting`, 'not-supported');
-    }
-    this.#setting({ callWaiting: on });
-    if (engine?.setCallWaiting) await engine.setCallWaiting(on);
-  }
-
-  /**
-   * System notifications (Notifications API) for calls that ring while the tab is hidden; clicking
-   * one brings the tab forward. The kit never asks for the permission: the app does, from a user
-   * gesture (`Notification.requestPermission()`); without it nothing is shown. Default off.
-   */
-  enableNotifications(enable: boolean): void {
-    this.#setting({ notifications: validateBoolean(enable, 'enable') });
-  }
-
-  enableMuteMode(enable: boolean): void {
-    this.#setting({ muteMode: validateBoolean(enable, 'enable') });
-  }
-
-  /**
-   * The callee's ring: any URL the browser can play (`https:`, `http:`, `blob:`, `data:audio/...`,
-   * or a path relative to the page). No argument or `''` restores the kit's own tone. If the file
-   * fails to load, the kit's tone plays instead.
-   */
-  async setCallingBell(filePath?: string): Promise<void> {
-    this.#effects.ringtone.setUrl('ringing', validateBellUrl(filePath));
-  }
-
-  /**
-   * Starts a ringtone the browser's autoplay policy held back (`store.soundBlocked`). Call it from a
-   * user gesture (the kit's "tap to turn on sound" button does). Resolves true if sound plays.
-   */
-  enableSound(): Promise<boolean> {
-    return this.#effects.ringtone.unlock();
-  }
-
-  /** Background image of the local tile while the camera is off (`''` removes it). */
-  setLocalViewBackgroundImage(url: string): void {
-    this.#setViewBackground('local', url);
-  }
-
-  /** Background image of `userId`'s tile (`'*'`: every remote member without one) while their camera is off. */
-  setRemoteViewBackgroundImage(userId: string, url: string): void {
-    const id = userId === '*' ? '*' : validateUserId(userId);
-    this.#setViewBackground(`remote:${id}`, url);
-  }
-
-  #setViewBackground(key: string, url: string): void {
-    validateImageUrl(url);
-    const next = { ...this.#store.getState().settings.viewBackgrounds };
-    if (url) next[key] = url;
-    else delete next[key];
-    this.#setting({ viewBackgrounds: next });
-  }
-
-  /** Shows the blur-background button (TUICallKit's `enableVirtualBackground`). */
-  enableVirtualBackground(enable: boolean): void {
-    this.#setting({ virtualBackground: validateBoolean(enable, 'enable') });
-  }
-
-  /**
-   * Blurs the local video's background. Engines without it (the default WebRTC engine) reject with
-   * a `CallKitError` whose `reason` is `'not-supported'`.
-   */
-  async setBlurBackground(enable: boolean): Promise<void> {
-    const on = validateBoolean(enable, 'enable');
-    const engine = this.#requireEngine() as CallEngine & { setBlurBackground?: (level: number) => Promise<void> };
-    if (typeof engine.setBlurBackground !== 'function') {
-      this.#effects.toast({ key: 'blur-unsupported' }, 'info');
-      throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine cannot blur the background`, 'not-supported');
-    }
-    await engine.setBlurBackground(on ? 3 : 0);
-    this.#setting({ blurBackground: on });
-  }
-
-  /** Whether `<feature-buttons>` offers a full-screen button (`allowed-full-screen` on `<call-kit>`). */
-  get allowedFullScreen(): boolean {
-    return this.#store.getState().settings.allowedFullScreen;
-  }
-
-  set allowedFullScreen(allowed: boolean) {
-    this.#setting({ allowedFullScreen: validateBoolean(allowed, 'allowedFullScreen') });
-  }
-
-  /** Minimizes the call UI into `<float-window>` (`true`) or restores it (`false`); only during a call. */
-  setMinimized(minimized: boolean): void {
-    const value = validateBoolean(minimized, 'minimized');
-    if (value && this.#store.getState().status === CallStatus.IDLE) return;
-    this.#store.dispatch({ type: 'minimized', minimized: value });
-  }
-
-  /** Flips `store.minimized` (TUICallKit's `toggleMinimize`). */
-  toggleMinimize(): void {
-    this.setMinimized(!this.#store.getState().minimized);
-  }
-
   setCallback(callbacks: KitCallbacks): void {
     const p = requireObject(callbacks, 'setCallback() params');
     for (const [key, value] of Object.entries(p)) {
       if (value !== undefined && typeof value !== 'function') throw invalidParameter(`${key} must be a function`);
     }
     this.#callbacks = { ...this.#callbacks, ...(p as KitCallbacks) };
-  }
-
-  #setting(settings: Partial<Settings>): void {
-    this.#store.dispatch({ type: 'settings', settings });
   }
 
   /**
@@ -634,12 +479,6 @@ export class CallKit extends EventTarget {
     if (error instanceof CallKitError) return error;
     const message = error instanceof Error ? error.message : String(error);
     return new CallKitError(ErrorCode.FAILED, message);
-  }
-
-  /** Whether a ringtone is sounding right now (false while the browser blocks autoplay). */
-  get ringtone(): { kind: 'dialing' | 'ringing' | 'waiting' | null; playing: boolean; blocked: boolean; url: string | null } {
-    const { kind, playing, blocked, src } = this.#effects.ringtone;
-    return { kind, playing, blocked, url: src };
   }
 }
 
