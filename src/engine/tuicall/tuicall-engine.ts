@@ -20,7 +20,8 @@ import { CallEndReason, CallMediaType, CallRole, VideoResolution, type DeviceKin
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import { Emitter } from '../emitter.js';
 import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, EngineCallParams, EngineLoginParams } from '../types.js';
-import type { InnerTRTC, TUICallEngineLike, TUICallEngineModule } from './official-types.js';
+import type { TUICallEngineLike, TUICallEngineModule } from './official-types.js';
+import { TuicallStreams, type TuiCall } from './streams.js';
 
 export interface TUICallEngineOptions {
   /** Loads `@tencentcloud/call-engine-js` (default: `import()` of it). */
@@ -33,20 +34,6 @@ export interface TUICallEngineOptions {
   protocol?: 'v2' | 'v3';
   /** Builds the MediaStreams handed to the elements (default `new MediaStream(tracks)`). */
   createMediaStream?: (tracks: MediaStreamTrack[]) => MediaStream | null;
-}
-
-interface TuiCall {
-  callId: string;
-  role: CallRole;
-  mediaType: CallMediaType;
-  groupID: string;
-  connected: boolean;
-  /** The caller's last callee answer that was not an accept (the official engine's end of an unanswered call carries no reason). */
-  declined?: CallEndReason;
-  /** Users the official engine saw enter the room before the call began (told after onCallBegin, like the other engines). */
-  early?: string[];
-  /** Remote users with video we subscribed to. */
-  remotes: Map<string, { audio: boolean; video: boolean; key: string }>;
 }
 
 const DEFAULT_TIMEOUT_S = 30;
@@ -102,15 +89,19 @@ export class TUICallEngineAdapter implements CallEngine {
   #call: TuiCall | null = null;
   /** The inviteID of the official engine's last own invitation (seen through the chat it uses). */
   #lastInviteId = '';
-  #localKey = '';
   #localSeq = 0;
   #off: (() => void)[] = [];
-  #trtc: InnerTRTC | null = null;
-  readonly #createStream: (tracks: MediaStreamTrack[]) => MediaStream | null;
+  readonly #media: TuicallStreams;
 
   constructor(options: TUICallEngineOptions = {}) {
     this.#options = options;
-    this.#createStream = options.createMediaStream ?? defaultStream;
+    this.#media = new TuicallStreams({
+      events: this.#events,
+      engine: () => this.#engine,
+      call: () => this.#call,
+      self: () => this.#userId,
+      createStream: options.createMediaStream ?? defaultStream,
+    });
   }
 
   on<K extends keyof CallEngineEvents>(event: K, listener: (payload: CallEngineEvents[K]) => void): () => void {
@@ -212,8 +203,8 @@ export class TUICallEngineAdapter implements CallEngine {
     const event: CallEngineEvents['onCallStarted'] = { callId: call.callId, mediaType, members: list.map((userId) => ({ userId })) };
     if (groupID) event.groupID = groupID;
     this.#events.emit('onCallStarted', event);
-    if (mediaType === CallMediaType.VIDEO) await engine.openCamera('').catch(noop);
-    this.#emitLocal();
+    if (mediaType === CallMediaType.VIDEO) await this.#openCamera(engine).catch(noop);
+    this.#media.local();
     return { callId: call.callId };
   }
 
@@ -234,9 +225,9 @@ export class TUICallEngineAdapter implements CallEngine {
       await engine.closeCamera().catch(noop);
       this.#events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
     } else if (call.mediaType === CallMediaType.VIDEO) {
-      await engine.openCamera('').catch(noop);
+      await this.#openCamera(engine).catch(noop);
     }
-    this.#emitLocal();
+    this.#media.local();
   }
 
   async reject(options: { callId?: string } = {}): Promise<void> {
@@ -319,18 +310,23 @@ export class TUICallEngineAdapter implements CallEngine {
   // ---- media ------------------------------------------------------------------------------------
 
   async openCamera(): Promise<void> {
-    await this.#require().openCamera('');
-    this.#emitLocal();
+    await this.#openCamera(this.#require());
   }
 
   async closeCamera(): Promise<void> {
     await this.#require().closeCamera();
-    this.#emitLocal();
+    await this.#media.settleCamera(false);
+  }
+
+  /** No view: the elements render the tracks (the official engine resolves before TRTC has the camera). */
+  async #openCamera(engine: TUICallEngineLike): Promise<void> {
+    await engine.openCamera('');
+    await this.#media.settleCamera(true);
   }
 
   async openMicrophone(): Promise<void> {
     await this.#require().openMicrophone();
-    this.#emitLocal();
+    this.#media.local();
   }
 
   async closeMicrophone(): Promise<void> {
@@ -339,7 +335,7 @@ export class TUICallEngineAdapter implements CallEngine {
 
   async switchDevice(params: { deviceType: DeviceKind; deviceId: string }): Promise<void> {
     await this.#require().switchDevice({ deviceType: params.deviceType, deviceId: params.deviceId });
-    this.#emitLocal();
+    this.#media.local();
   }
 
   async getDeviceList(deviceType?: DeviceKind): Promise<DeviceInfo[]> {
@@ -370,7 +366,7 @@ export class TUICallEngineAdapter implements CallEngine {
     call.mediaType = CallMediaType.AUDIO;
     await engine.closeCamera().catch(noop);
     this.#events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
-    this.#emitLocal();
+    this.#media.local();
   }
 
   // ---- the official engine's events -------------------------------------------------------------
@@ -410,11 +406,11 @@ export class TUICallEngineAdapter implements CallEngine {
           call.early = call.early.filter((id) => id !== userId);
           return;
         }
-        if (event === 'onUserLeave') this.#dropRemote(userId);
+        if (event === 'onUserLeave') this.#media.drop(userId);
         if (event === 'onUserReject') this.#call.declined = CallEndReason.REJECT;
         if (event === 'onUserLineBusy') this.#call.declined = CallEndReason.LINE_BUSY;
         this.#events.emit(event, { userId });
-        if (event === 'onUserJoin') this.#refreshRemote(userId);
+        if (event === 'onUserJoin') this.#media.remote(userId);
       });
     }
     on('onUserNoResponse', (p) => {
@@ -422,8 +418,8 @@ export class TUICallEngineAdapter implements CallEngine {
       this.#call.declined = CallEndReason.NO_RESPONSE;
       for (const id of p.userIDList) if (typeof id === 'string') this.#events.emit('onUserNoResponse', { userId: id });
     });
-    on('onUserVideoAvailable', (p) => this.#onAvailable(str(p.userID), 'video', Boolean(p.isVideoAvailable)));
-    on('onUserAudioAvailable', (p) => this.#onAvailable(str(p.userID), 'audio', Boolean(p.isAudioAvailable)));
+    on('onUserVideoAvailable', (p) => this.#media.available(str(p.userID), 'video', Boolean(p.isVideoAvailable)));
+    on('onUserAudioAvailable', (p) => this.#media.available(str(p.userID), 'audio', Boolean(p.isAudioAvailable)));
     on('onUserVoiceVolumeChanged', (p) => {
       const map = p.volumeMap;
       if (!this.#call || !map || typeof map !== 'object') return;
@@ -452,9 +448,7 @@ export class TUICallEngineAdapter implements CallEngine {
 
   #unbind(): void {
     for (const off of this.#off.splice(0)) off();
-    this.#trtcOff?.();
-    this.#trtcOff = null;
-    this.#trtc = null;
+    this.#media.reset();
   }
 
   #onReceived(p: Payload): void {
@@ -488,10 +482,10 @@ export class TUICallEngineAdapter implements CallEngine {
     this.#events.emit('onCallBegin', { callId: call.callId, mediaType: call.mediaType, role: call.role });
     for (const userId of call.early?.splice(0) ?? []) {
       this.#events.emit('onUserJoin', { userId });
-      this.#refreshRemote(userId);
+      this.#media.remote(userId);
     }
-    this.#watchTracks();
-    this.#emitLocal();
+    this.#media.watch();
+    this.#media.local();
   }
 
   #onEnd(p: Payload, connected: boolean): void {
@@ -509,80 +503,8 @@ export class TUICallEngineAdapter implements CallEngine {
   #end(call: TuiCall, reason: CallEndReason, cause: EndCause, totalTime = 0): void {
     if (this.#call !== call) return;
     this.#call = null;
-    for (const userId of call.remotes.keys()) this.#events.emit('onRemoteStream', { userId, stream: null });
-    if (this.#localKey) this.#events.emit('onLocalStream', { stream: null });
-    this.#localKey = '';
+    this.#media.end(call);
     this.#events.emit('onCallEnd', { callId: call.callId, reason, cause, totalTime });
-  }
-
-  // ---- streams (from the trtc-sdk-v5 instance inside the engine, when reachable) ----------------
-
-  #trtcOff: (() => void) | null = null;
-
-  #innerTrtc(): InnerTRTC | null {
-    if (this.#trtc) return this.#trtc;
-    const cloud = this.#engine?.getTRTCCloudInstance() as { _trtc?: InnerTRTC } | null | undefined;
-    const trtc = cloud?._trtc;
-    if (trtc && typeof trtc.getAudioTrack === 'function' && typeof trtc.on === 'function') this.#trtc = trtc;
-    return this.#trtc;
-  }
-
-  #watchTracks(): void {
-    const trtc = this.#innerTrtc();
-    if (!trtc || this.#trtcOff) return;
-    const onTrack = (payload: unknown): void => {
-      const userId = str((payload as Payload | null)?.userId);
-      if (!userId) this.#emitLocal();
-      else this.#refreshRemote(userId);
-    };
-    trtc.on('track', onTrack);
-    this.#trtcOff = () => trtc.off('track', onTrack);
-  }
-
-  #onAvailable(userId: string, kind: 'audio' | 'video', available: boolean): void {
-    const call = this.#call;
-    if (!call || !userId || userId === this.#userId) return;
-    const remote = call.remotes.get(userId) ?? { audio: false, video: false, key: '' };
-    call.remotes.set(userId, remote);
-    remote[kind] = available;
-    this.#events.emit(kind === 'audio' ? 'onUserAudioAvailable' : 'onUserVideoAvailable', { userId, available });
-    if (kind === 'video' && available) void this.#engine?.startRemoteView({ userID: userId, videoViewDomID: '' }).catch(noop);
-    this.#refreshRemote(userId);
-  }
-
-  #refreshRemote(userId: string): void {
-    const call = this.#call;
-    const trtc = this.#innerTrtc();
-    if (!call || !call.connected || !trtc) return;
-    const remote = call.remotes.get(userId) ?? { audio: false, video: false, key: '' };
-    call.remotes.set(userId, remote);
-    const tracks = [trtc.getAudioTrack({ userId }), remote.video ? trtc.getVideoTrack({ userId }) : null].filter(
-      (t): t is MediaStreamTrack => Boolean(t),
-    );
-    const key = tracks.map((t) => `${t.kind}:${t.id}`).join('|');
-    if (key === remote.key) return;
-    remote.key = key;
-    this.#events.emit('onRemoteStream', { userId, stream: tracks.length ? this.#createStream(tracks) : null });
-  }
-
-  #dropRemote(userId: string): void {
-    const remote = this.#call?.remotes.get(userId);
-    if (!remote) return;
-    this.#call?.remotes.delete(userId);
-    if (remote.key) this.#events.emit('onRemoteStream', { userId, stream: null });
-  }
-
-  #emitLocal(): void {
-    const call = this.#call;
-    const trtc = this.#innerTrtc();
-    if (!call || !trtc) return;
-    const tracks = [trtc.getAudioTrack(), call.mediaType === CallMediaType.VIDEO ? trtc.getVideoTrack() : null].filter(
-      (t): t is MediaStreamTrack => Boolean(t),
-    );
-    const key = tracks.map((t) => `${t.kind}:${t.id}`).join('|');
-    if (key === this.#localKey) return;
-    this.#localKey = key;
-    this.#events.emit('onLocalStream', { stream: tracks.length ? this.#createStream(tracks) : null });
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
