@@ -54,9 +54,6 @@ const check: Check = {
 
 /** Known differences of the tuicall engine (scenario id -> what it does instead). */
 const TODO = new Map<string, string>([
-  ['timeout', "the callee's end of a ring timeout carries no reason: it ends 'cancelled reason=6'"],
-  ['media-type-told', 'the official engine does not tell the other side of a switch to audio (reference: switch-to-audio not honoured)'],
-  ['accept-audio-only', 'onCallMediaTypeChanged comes after onCallBegin, and begin says media=2'],
   ['join', "an unknown or ended call id is refused with reason '4', not 'call-not-found'"],
   ['invite', 'the invitee never rings within 30 s (not diagnosed)'],
   ['group-call', "join by call id goes to Tencent's v3 call service: 'join failed: decode response_data failed'"],

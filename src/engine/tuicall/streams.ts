@@ -17,6 +17,8 @@ export interface TuiCall {
   connected: boolean;
   /** The caller's last callee answer that was not an accept (the official engine's end of an unanswered call carries no reason). */
   declined?: CallEndReason;
+  /** A callee's invitation timed out (seen on chat signaling). */
+  timedOut?: boolean;
   /** Users the official engine saw enter the room before the call began (told after onCallBegin, like the other engines). */
   early?: string[];
   /** Remote users with video we subscribed to. */

@@ -22,6 +22,7 @@ import { Emitter } from '../emitter.js';
 import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, EngineCallParams, EngineLoginParams } from '../types.js';
 import type { TUICallEngineLike, TUICallEngineModule } from './official-types.js';
 import { TuicallStreams, type TuiCall } from './streams.js';
+import { CAUSE, loadChat, loadOfficialEngine, official } from './support.js';
 
 export interface TUICallEngineOptions {
   /** Loads `@tencentcloud/call-engine-js` (default: `import()` of it). */
@@ -38,19 +39,10 @@ export interface TUICallEngineOptions {
 
 const DEFAULT_TIMEOUT_S = 30;
 const noop = (): void => undefined;
-
-/** `CallEndReason` (TUICallKit's, the official engine's own numbers) -> this kit's cause. */
-const CAUSE: Record<number, EndCause> = {
-  [CallEndReason.HANGUP]: 'hangup',
-  [CallEndReason.REJECT]: 'rejected',
-  [CallEndReason.NO_RESPONSE]: 'timeout',
-  [CallEndReason.OFFLINE]: 'unavailable',
-  [CallEndReason.LINE_BUSY]: 'busy',
-  [CallEndReason.CANCELED]: 'cancelled',
-  [CallEndReason.OTHER_DEVICE_ACCEPTED]: 'answered-elsewhere',
-  [CallEndReason.OTHER_DEVICE_REJECT]: 'rejected-elsewhere',
-  [CallEndReason.END_BY_SERVER]: 'ended',
-};
+/** `TIM.TSignaling.INVITATION_TIMEOUT` of `@tencentcloud/chat`. */
+const INVITATION_TIMEOUT = 'ts_invitation_timeout';
+/** `TIM.TSignaling.NEW_INVITATION_RECEIVED`. */
+const NEW_INVITATION = 'newInvitationReceived';
 
 type Payload = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -59,25 +51,6 @@ const media = (v: unknown): CallMediaType => (v === CallMediaType.AUDIO ? CallMe
 
 function defaultStream(tracks: MediaStreamTrack[]): MediaStream | null {
   return typeof MediaStream === 'function' ? new MediaStream(tracks) : null;
-}
-
-async function loadOfficialEngine(): Promise<TUICallEngineModule> {
-  try {
-    // A variable specifier: the package is an optional peer dependency.
-    const name = '@tencentcloud/call-engine-js';
-    return (await import(/* @vite-ignore */ name)) as TUICallEngineModule;
-  } catch (error) {
-    throw new CallKitError(
-      ErrorCode.SDK_NOT_INITIALIZED,
-      `cannot load "@tencentcloud/call-engine-js" (npm install it for the tuicall engine): ${String(error)}`,
-      'module-not-found',
-    );
-  }
-}
-
-async function loadChat(): Promise<{ create(options: { SDKAppID: number }): object }> {
-  const { loadChatModule } = await import('../tencent/default-loaders.js');
-  return (await loadChatModule()) as unknown as { create(options: { SDKAppID: number }): object };
 }
 
 export class TUICallEngineAdapter implements CallEngine {
@@ -215,15 +188,20 @@ export class TUICallEngineAdapter implements CallEngine {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no incoming call to accept');
     }
     const audioOnly = options?.mediaType === CallMediaType.AUDIO && call.mediaType === CallMediaType.VIDEO;
+    // An audio-only answer is an audio call from its beginning (like the other engines).
+    if (audioOnly) {
+      call.mediaType = CallMediaType.AUDIO;
+      this.#events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
+    }
     try {
       await engine.accept();
     } catch (error) {
       throw official(error, 'accept failed');
     }
     if (audioOnly) {
-      call.mediaType = CallMediaType.AUDIO;
       await engine.closeCamera().catch(noop);
-      this.#events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
+      // Tells the caller (its promise never settles in 3.3.4: not awaited).
+      void engine.switchCallMediaType(CallMediaType.AUDIO).catch(noop);
     } else if (call.mediaType === CallMediaType.VIDEO) {
       await this.#openCamera(engine).catch(noop);
     }
@@ -363,8 +341,14 @@ export class TUICallEngineAdapter implements CallEngine {
       throw new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'only a video call can be switched, to audio');
     // TUICallEngine 3.3.4's own promise never settles (its defect): do not wait for it.
     void engine.switchCallMediaType(CallMediaType.AUDIO).catch(noop);
+    await this.#toAudio(call);
+  }
+
+  /** The call becomes an audio call here: camera off, the elements told. */
+  async #toAudio(call: TuiCall): Promise<void> {
     call.mediaType = CallMediaType.AUDIO;
-    await engine.closeCamera().catch(noop);
+    await this.#engine?.closeCamera().catch(noop);
+    if (this.#call !== call) return;
     this.#events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
     this.#media.local();
   }
@@ -494,6 +478,7 @@ export class TUICallEngineAdapter implements CallEngine {
     let reason = num(p.reason);
     // An unanswered call the caller did not cancel: it ends the way the callees answered.
     if (!CAUSE[reason] && !connected && !call.connected && call.role === CallRole.CALLER && call.declined) reason = call.declined;
+    if (!CAUSE[reason] && !connected && !call.connected && call.timedOut) reason = CallEndReason.NO_RESPONSE;
     const cause: EndCause =
       CAUSE[reason] ?? (connected || call.connected ? 'hangup' : call.role === CallRole.CALLER ? 'cancelled' : 'cancelled');
     const known = CAUSE[reason] ? (reason as CallEndReason) : cause === 'hangup' ? CallEndReason.HANGUP : CallEndReason.CANCELED;
@@ -513,12 +498,45 @@ export class TUICallEngineAdapter implements CallEngine {
    * The chat instance handed to the official engine, seen through a proxy that notes the
    * inviteID of each invitation it sends (a v2 call's id: `call()` itself returns none).
    */
+  /** Chat's INVITATION_TIMEOUT: a ringing callee's invitation timed out (its end says 'timeout', not 'cancelled'). */
+  readonly #chatTimeout = (event: unknown): void => {
+    const data = (event as { data?: { inviteID?: unknown } } | null)?.data;
+    const call = this.#call;
+    if (call && !call.connected && call.role === CallRole.CALLEE && data?.inviteID === call.callId) call.timedOut = true;
+  };
+
+  /**
+   * Chat's NEW_INVITATION_RECEIVED: the other side's switch to audio. TUICallEngine 3.3.4 accepts it
+   * but never applies it (reference: switch to audio not honoured), so the adapter does.
+   */
+  readonly #chatInvite = (event: unknown): void => {
+    const data = (event as { data?: { inviter?: unknown; data?: unknown } } | null)?.data;
+    const call = this.#call;
+    if (!call || call.mediaType !== CallMediaType.VIDEO || data?.inviter === this.#userId || typeof data?.data !== 'string') return;
+    let body: { data?: { cmd?: unknown }; switch_to_audio_call?: unknown } | null;
+    try {
+      body = JSON.parse(data.data) as { data?: { cmd?: unknown }; switch_to_audio_call?: unknown } | null;
+    } catch {
+      return;
+    }
+    if (body?.data?.cmd === 'switchToAudio' || body?.switch_to_audio_call !== undefined) void this.#toAudio(call);
+  };
+
   #watchChat(chat: object): object {
     return new Proxy(chat, {
       get: (target, key) => {
         const value = Reflect.get(target, key, target) as unknown;
         if (typeof value !== 'function') return value;
         const fn = (value as (...args: unknown[]) => unknown).bind(target);
+        if (key === 'addSignalingListener' || key === 'removeSignalingListener') {
+          const timeout = this.#chatTimeout;
+          // The official engine's end of a timed-out invitation carries no reason: note the timeout too.
+          return (event: unknown, listener: unknown) => {
+            if (event === INVITATION_TIMEOUT) fn(event, timeout);
+            if (event === NEW_INVITATION) fn(event, this.#chatInvite);
+            return fn(event, listener);
+          };
+        }
         if (key !== 'invite' && key !== 'inviteInGroup') return fn;
         return async (...args: unknown[]) => {
           const res = (await fn(...args)) as { inviteID?: unknown } | null;
@@ -533,13 +551,4 @@ export class TUICallEngineAdapter implements CallEngine {
     if (!this.#engine) throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call login() first');
     return this.#engine;
   }
-}
-
-/** An error of the official engine (`TUICallEngineError { code, message }`) as a CallKitError. */
-function official(error: unknown, what: string, code: ErrorCode = ErrorCode.FAILED): CallKitError {
-  if (error instanceof CallKitError) return error;
-  const e = error as { code?: unknown; message?: unknown } | null;
-  const reason = typeof e?.code === 'number' || typeof e?.code === 'string' ? String(e.code) : undefined;
-  const message = typeof e?.message === 'string' && e.message ? e.message : String(error);
-  return new CallKitError(code, `${what}: ${message}`, reason);
 }
