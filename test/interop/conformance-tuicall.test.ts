@@ -54,9 +54,18 @@ const check: Check = {
 
 /** Known differences of the tuicall engine (scenario id -> what it does instead). */
 const TODO = new Map<string, string>([
-  ['join', "an unknown or ended call id is refused with reason '4', not 'call-not-found'"],
-  ['invite', 'the invitee never rings within 30 s (not diagnosed)'],
-  ['group-call', "join by call id goes to Tencent's v3 call service: 'join failed: decode response_data failed'"],
+  [
+    'join',
+    "join by call id is v3 only (TUICallEngine 3.3.4: v3_call_manager Join -> Tencent's call service); the harness has no call service (its server calls answer an empty {code: 0}), so the refusal is the engine's undecodable-answer code '4', not the service's 'call-not-found'",
+  ],
+  [
+    'invite',
+    "inviteUser in a v2 1v1 call (call()) goes to TUICallEngine 3.3.4's v3 call manager (v3_call_manager InviteUser -> Tencent's call service), which the harness does not have: nothing reaches chat signaling, the invitee never rings",
+  ],
+  [
+    'group-call',
+    "the later join by call id goes to Tencent's v3 call service (see join), which the harness does not have: 'join failed: decode response_data failed'",
+  ],
 ]);
 
 // CONFORMANCE_STRICT=1 runs the todo scenarios as ordinary tests (to see their failures).
