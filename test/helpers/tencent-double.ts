@@ -670,6 +670,7 @@ export class FakeTRTC implements TRTCLike {
     this.log.push({ method: 'updateLocalVideo', args: [config] });
     if (!this.localVideo) throw { code: 5100, message: 'camera not started' };
     await tick();
+    const wasPublished = this.videoPublished;
     if (config.option?.profile) this.localVideo.profile = config.option.profile;
     if (config.option?.cameraId && config.option.cameraId !== this.localVideo.cameraId) {
       this.localVideo.track.stop();
@@ -678,6 +679,8 @@ export class FakeTRTC implements TRTCLike {
       this.#fire('track', { userId: '', track: this.localVideo.track as unknown as MediaStreamTrack });
       this.#eachPeer((peer) => peer.#remoteTrackChanged(this, 'video'));
     }
+    if (config.publish !== undefined) this.localVideo.publish = config.publish;
+    if (wasPublished !== this.videoPublished) this.#broadcastVideo();
   }
 
   async stopLocalVideo(): Promise<void> {

@@ -55,20 +55,21 @@ const check: Check = {
 /** Known differences of the tuicall engine (scenario id -> what it does instead). */
 const TODO = new Map<string, string>([
   [
-    'call-accept-hangup',
-    "no video: openCamera('') without a view element makes the official stack call updateLocalVideo before any startLocalVideo ('camera not started')",
+    'join',
+    "join by call id is v3 only (TUICallEngine 3.3.4: v3_call_manager Join -> Tencent's call service); the harness has no call service (its server calls answer an empty {code: 0}), so the refusal is the engine's undecodable-answer code '4', not the service's 'call-not-found'",
   ],
-  ['cancel', 'the caller never had a local stream before the call connected, so no final onLocalStream null'],
-  ['timeout', "the callee's end of a ring timeout carries no reason: it ends 'cancelled reason=6'"],
-  ['media-toggles', 'no video (see call-accept-hangup): video availability never reaches the other side'],
-  ['switch-to-audio', 'no video (see call-accept-hangup)'],
-  ['media-type-told', 'the official engine does not tell the other side of a switch to audio (reference: switch-to-audio not honoured)'],
-  ['accept-audio-only', 'onCallMediaTypeChanged comes after onCallBegin, and begin says media=2'],
-  ['join', "an unknown or ended call id is refused with reason '4', not 'call-not-found'"],
-  ['invite', 'the invitee never rings within 30 s (not diagnosed)'],
-  ['group-call', "join by call id goes to Tencent's v3 call service: 'join failed: decode response_data failed'"],
+  [
+    'invite',
+    "inviteUser in a v2 1v1 call (call()) goes to TUICallEngine 3.3.4's v3 call manager (v3_call_manager InviteUser -> Tencent's call service), which the harness does not have: nothing reaches chat signaling, the invitee never rings",
+  ],
+  [
+    'group-call',
+    "the later join by call id goes to Tencent's v3 call service (see join), which the harness does not have: 'join failed: decode response_data failed'",
+  ],
 ]);
 
+// CONFORMANCE_STRICT=1 runs the todo scenarios as ordinary tests (to see their failures).
+if (process.env.CONFORMANCE_STRICT) TODO.clear();
 const harness = tuicallHarness();
 describe(`engine conformance: ${harness.name}`, { concurrency: false }, () => {
   beforeEach(() => harness.setup());

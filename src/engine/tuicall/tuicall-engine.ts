@@ -20,7 +20,9 @@ import { CallEndReason, CallMediaType, CallRole, VideoResolution, type DeviceKin
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import { Emitter } from '../emitter.js';
 import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, EngineCallParams, EngineLoginParams } from '../types.js';
-import type { InnerTRTC, TUICallEngineLike, TUICallEngineModule } from './official-types.js';
+import type { TUICallEngineLike, TUICallEngineModule } from './official-types.js';
+import { TuicallStreams, type TuiCall } from './streams.js';
+import { CAUSE, loadChat, loadOfficialEngine, official } from './support.js';
 
 export interface TUICallEngineOptions {
   /** Loads `@tencentcloud/call-engine-js` (default: `import()` of it). */
@@ -35,35 +37,12 @@ export interface TUICallEngineOptions {
   createMediaStream?: (tracks: MediaStreamTrack[]) => MediaStream | null;
 }
 
-interface TuiCall {
-  callId: string;
-  role: CallRole;
-  mediaType: CallMediaType;
-  groupID: string;
-  connected: boolean;
-  /** The caller's last callee answer that was not an accept (the official engine's end of an unanswered call carries no reason). */
-  declined?: CallEndReason;
-  /** Users the official engine saw enter the room before the call began (told after onCallBegin, like the other engines). */
-  early?: string[];
-  /** Remote users with video we subscribed to. */
-  remotes: Map<string, { audio: boolean; video: boolean; key: string }>;
-}
-
 const DEFAULT_TIMEOUT_S = 30;
 const noop = (): void => undefined;
-
-/** `CallEndReason` (TUICallKit's, the official engine's own numbers) -> this kit's cause. */
-const CAUSE: Record<number, EndCause> = {
-  [CallEndReason.HANGUP]: 'hangup',
-  [CallEndReason.REJECT]: 'rejected',
-  [CallEndReason.NO_RESPONSE]: 'timeout',
-  [CallEndReason.OFFLINE]: 'unavailable',
-  [CallEndReason.LINE_BUSY]: 'busy',
-  [CallEndReason.CANCELED]: 'cancelled',
-  [CallEndReason.OTHER_DEVICE_ACCEPTED]: 'answered-elsewhere',
-  [CallEndReason.OTHER_DEVICE_REJECT]: 'rejected-elsewhere',
-  [CallEndReason.END_BY_SERVER]: 'ended',
-};
+/** `TIM.TSignaling.INVITATION_TIMEOUT` of `@tencentcloud/chat`. */
+const INVITATION_TIMEOUT = 'ts_invitation_timeout';
+/** `TIM.TSignaling.NEW_INVITATION_RECEIVED`. */
+const NEW_INVITATION = 'newInvitationReceived';
 
 type Payload = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -72,25 +51,6 @@ const media = (v: unknown): CallMediaType => (v === CallMediaType.AUDIO ? CallMe
 
 function defaultStream(tracks: MediaStreamTrack[]): MediaStream | null {
   return typeof MediaStream === 'function' ? new MediaStream(tracks) : null;
-}
-
-async function loadOfficialEngine(): Promise<TUICallEngineModule> {
-  try {
-    // A variable specifier: the package is an optional peer dependency.
-    const name = '@tencentcloud/call-engine-js';
-    return (await import(/* @vite-ignore */ name)) as TUICallEngineModule;
-  } catch (error) {
-    throw new CallKitError(
-      ErrorCode.SDK_NOT_INITIALIZED,
-      `cannot load "@tencentcloud/call-engine-js" (npm install it for the tuicall engine): ${String(error)}`,
-      'module-not-found',
-    );
-  }
-}
-
-async function loadChat(): Promise<{ create(options: { SDKAppID: number }): object }> {
-  const { loadChatModule } = await import('../tencent/default-loaders.js');
-  return (await loadChatModule()) as unknown as { create(options: { SDKAppID: number }): object };
 }
 
 export class TUICallEngineAdapter implements CallEngine {
@@ -102,15 +62,19 @@ export class TUICallEngineAdapter implements CallEngine {
   #call: TuiCall | null = null;
   /** The inviteID of the official engine's last own invitation (seen through the chat it uses). */
   #lastInviteId = '';
-  #localKey = '';
   #localSeq = 0;
   #off: (() => void)[] = [];
-  #trtc: InnerTRTC | null = null;
-  readonly #createStream: (tracks: MediaStreamTrack[]) => MediaStream | null;
+  readonly #media: TuicallStreams;
 
   constructor(options: TUICallEngineOptions = {}) {
     this.#options = options;
-    this.#createStream = options.createMediaStream ?? defaultStream;
+    this.#media = new TuicallStreams({
+      events: this.#events,
+      engine: () => this.#engine,
+      call: () => this.#call,
+      self: () => this.#userId,
+      createStream: options.createMediaStream ?? defaultStream,
+    });
   }
 
   on<K extends keyof CallEngineEvents>(event: K, listener: (payload: CallEngineEvents[K]) => void): () => void {
@@ -212,8 +176,8 @@ export class TUICallEngineAdapter implements CallEngine {
     const event: CallEngineEvents['onCallStarted'] = { callId: call.callId, mediaType, members: list.map((userId) => ({ userId })) };
     if (groupID) event.groupID = groupID;
     this.#events.emit('onCallStarted', event);
-    if (mediaType === CallMediaType.VIDEO) await engine.openCamera('').catch(noop);
-    this.#emitLocal();
+    if (mediaType === CallMediaType.VIDEO) await this.#openCamera(engine).catch(noop);
+    this.#media.local();
     return { callId: call.callId };
   }
 
@@ -224,19 +188,24 @@ export class TUICallEngineAdapter implements CallEngine {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no incoming call to accept');
     }
     const audioOnly = options?.mediaType === CallMediaType.AUDIO && call.mediaType === CallMediaType.VIDEO;
+    // An audio-only answer is an audio call from its beginning (like the other engines).
+    if (audioOnly) {
+      call.mediaType = CallMediaType.AUDIO;
+      this.#events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
+    }
     try {
       await engine.accept();
     } catch (error) {
       throw official(error, 'accept failed');
     }
     if (audioOnly) {
-      call.mediaType = CallMediaType.AUDIO;
       await engine.closeCamera().catch(noop);
-      this.#events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
+      // Tells the caller (its promise never settles in 3.3.4: not awaited).
+      void engine.switchCallMediaType(CallMediaType.AUDIO).catch(noop);
     } else if (call.mediaType === CallMediaType.VIDEO) {
-      await engine.openCamera('').catch(noop);
+      await this.#openCamera(engine).catch(noop);
     }
-    this.#emitLocal();
+    this.#media.local();
   }
 
   async reject(options: { callId?: string } = {}): Promise<void> {
@@ -319,18 +288,23 @@ export class TUICallEngineAdapter implements CallEngine {
   // ---- media ------------------------------------------------------------------------------------
 
   async openCamera(): Promise<void> {
-    await this.#require().openCamera('');
-    this.#emitLocal();
+    await this.#openCamera(this.#require());
   }
 
   async closeCamera(): Promise<void> {
     await this.#require().closeCamera();
-    this.#emitLocal();
+    await this.#media.settleCamera(false);
+  }
+
+  /** No view: the elements render the tracks (the official engine resolves before TRTC has the camera). */
+  async #openCamera(engine: TUICallEngineLike): Promise<void> {
+    await engine.openCamera('');
+    await this.#media.settleCamera(true);
   }
 
   async openMicrophone(): Promise<void> {
     await this.#require().openMicrophone();
-    this.#emitLocal();
+    this.#media.local();
   }
 
   async closeMicrophone(): Promise<void> {
@@ -339,7 +313,7 @@ export class TUICallEngineAdapter implements CallEngine {
 
   async switchDevice(params: { deviceType: DeviceKind; deviceId: string }): Promise<void> {
     await this.#require().switchDevice({ deviceType: params.deviceType, deviceId: params.deviceId });
-    this.#emitLocal();
+    this.#media.local();
   }
 
   async getDeviceList(deviceType?: DeviceKind): Promise<DeviceInfo[]> {
@@ -367,10 +341,16 @@ export class TUICallEngineAdapter implements CallEngine {
       throw new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'only a video call can be switched, to audio');
     // TUICallEngine 3.3.4's own promise never settles (its defect): do not wait for it.
     void engine.switchCallMediaType(CallMediaType.AUDIO).catch(noop);
+    await this.#toAudio(call);
+  }
+
+  /** The call becomes an audio call here: camera off, the elements told. */
+  async #toAudio(call: TuiCall): Promise<void> {
     call.mediaType = CallMediaType.AUDIO;
-    await engine.closeCamera().catch(noop);
+    await this.#engine?.closeCamera().catch(noop);
+    if (this.#call !== call) return;
     this.#events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
-    this.#emitLocal();
+    this.#media.local();
   }
 
   // ---- the official engine's events -------------------------------------------------------------
@@ -410,11 +390,11 @@ export class TUICallEngineAdapter implements CallEngine {
           call.early = call.early.filter((id) => id !== userId);
           return;
         }
-        if (event === 'onUserLeave') this.#dropRemote(userId);
+        if (event === 'onUserLeave') this.#media.drop(userId);
         if (event === 'onUserReject') this.#call.declined = CallEndReason.REJECT;
         if (event === 'onUserLineBusy') this.#call.declined = CallEndReason.LINE_BUSY;
         this.#events.emit(event, { userId });
-        if (event === 'onUserJoin') this.#refreshRemote(userId);
+        if (event === 'onUserJoin') this.#media.remote(userId);
       });
     }
     on('onUserNoResponse', (p) => {
@@ -422,8 +402,8 @@ export class TUICallEngineAdapter implements CallEngine {
       this.#call.declined = CallEndReason.NO_RESPONSE;
       for (const id of p.userIDList) if (typeof id === 'string') this.#events.emit('onUserNoResponse', { userId: id });
     });
-    on('onUserVideoAvailable', (p) => this.#onAvailable(str(p.userID), 'video', Boolean(p.isVideoAvailable)));
-    on('onUserAudioAvailable', (p) => this.#onAvailable(str(p.userID), 'audio', Boolean(p.isAudioAvailable)));
+    on('onUserVideoAvailable', (p) => this.#media.available(str(p.userID), 'video', Boolean(p.isVideoAvailable)));
+    on('onUserAudioAvailable', (p) => this.#media.available(str(p.userID), 'audio', Boolean(p.isAudioAvailable)));
     on('onUserVoiceVolumeChanged', (p) => {
       const map = p.volumeMap;
       if (!this.#call || !map || typeof map !== 'object') return;
@@ -452,9 +432,7 @@ export class TUICallEngineAdapter implements CallEngine {
 
   #unbind(): void {
     for (const off of this.#off.splice(0)) off();
-    this.#trtcOff?.();
-    this.#trtcOff = null;
-    this.#trtc = null;
+    this.#media.reset();
   }
 
   #onReceived(p: Payload): void {
@@ -488,10 +466,10 @@ export class TUICallEngineAdapter implements CallEngine {
     this.#events.emit('onCallBegin', { callId: call.callId, mediaType: call.mediaType, role: call.role });
     for (const userId of call.early?.splice(0) ?? []) {
       this.#events.emit('onUserJoin', { userId });
-      this.#refreshRemote(userId);
+      this.#media.remote(userId);
     }
-    this.#watchTracks();
-    this.#emitLocal();
+    this.#media.watch();
+    this.#media.local();
   }
 
   #onEnd(p: Payload, connected: boolean): void {
@@ -500,6 +478,7 @@ export class TUICallEngineAdapter implements CallEngine {
     let reason = num(p.reason);
     // An unanswered call the caller did not cancel: it ends the way the callees answered.
     if (!CAUSE[reason] && !connected && !call.connected && call.role === CallRole.CALLER && call.declined) reason = call.declined;
+    if (!CAUSE[reason] && !connected && !call.connected && call.timedOut) reason = CallEndReason.NO_RESPONSE;
     const cause: EndCause =
       CAUSE[reason] ?? (connected || call.connected ? 'hangup' : call.role === CallRole.CALLER ? 'cancelled' : 'cancelled');
     const known = CAUSE[reason] ? (reason as CallEndReason) : cause === 'hangup' ? CallEndReason.HANGUP : CallEndReason.CANCELED;
@@ -509,80 +488,8 @@ export class TUICallEngineAdapter implements CallEngine {
   #end(call: TuiCall, reason: CallEndReason, cause: EndCause, totalTime = 0): void {
     if (this.#call !== call) return;
     this.#call = null;
-    for (const userId of call.remotes.keys()) this.#events.emit('onRemoteStream', { userId, stream: null });
-    if (this.#localKey) this.#events.emit('onLocalStream', { stream: null });
-    this.#localKey = '';
+    this.#media.end(call);
     this.#events.emit('onCallEnd', { callId: call.callId, reason, cause, totalTime });
-  }
-
-  // ---- streams (from the trtc-sdk-v5 instance inside the engine, when reachable) ----------------
-
-  #trtcOff: (() => void) | null = null;
-
-  #innerTrtc(): InnerTRTC | null {
-    if (this.#trtc) return this.#trtc;
-    const cloud = this.#engine?.getTRTCCloudInstance() as { _trtc?: InnerTRTC } | null | undefined;
-    const trtc = cloud?._trtc;
-    if (trtc && typeof trtc.getAudioTrack === 'function' && typeof trtc.on === 'function') this.#trtc = trtc;
-    return this.#trtc;
-  }
-
-  #watchTracks(): void {
-    const trtc = this.#innerTrtc();
-    if (!trtc || this.#trtcOff) return;
-    const onTrack = (payload: unknown): void => {
-      const userId = str((payload as Payload | null)?.userId);
-      if (!userId) this.#emitLocal();
-      else this.#refreshRemote(userId);
-    };
-    trtc.on('track', onTrack);
-    this.#trtcOff = () => trtc.off('track', onTrack);
-  }
-
-  #onAvailable(userId: string, kind: 'audio' | 'video', available: boolean): void {
-    const call = this.#call;
-    if (!call || !userId || userId === this.#userId) return;
-    const remote = call.remotes.get(userId) ?? { audio: false, video: false, key: '' };
-    call.remotes.set(userId, remote);
-    remote[kind] = available;
-    this.#events.emit(kind === 'audio' ? 'onUserAudioAvailable' : 'onUserVideoAvailable', { userId, available });
-    if (kind === 'video' && available) void this.#engine?.startRemoteView({ userID: userId, videoViewDomID: '' }).catch(noop);
-    this.#refreshRemote(userId);
-  }
-
-  #refreshRemote(userId: string): void {
-    const call = this.#call;
-    const trtc = this.#innerTrtc();
-    if (!call || !call.connected || !trtc) return;
-    const remote = call.remotes.get(userId) ?? { audio: false, video: false, key: '' };
-    call.remotes.set(userId, remote);
-    const tracks = [trtc.getAudioTrack({ userId }), remote.video ? trtc.getVideoTrack({ userId }) : null].filter(
-      (t): t is MediaStreamTrack => Boolean(t),
-    );
-    const key = tracks.map((t) => `${t.kind}:${t.id}`).join('|');
-    if (key === remote.key) return;
-    remote.key = key;
-    this.#events.emit('onRemoteStream', { userId, stream: tracks.length ? this.#createStream(tracks) : null });
-  }
-
-  #dropRemote(userId: string): void {
-    const remote = this.#call?.remotes.get(userId);
-    if (!remote) return;
-    this.#call?.remotes.delete(userId);
-    if (remote.key) this.#events.emit('onRemoteStream', { userId, stream: null });
-  }
-
-  #emitLocal(): void {
-    const call = this.#call;
-    const trtc = this.#innerTrtc();
-    if (!call || !trtc) return;
-    const tracks = [trtc.getAudioTrack(), call.mediaType === CallMediaType.VIDEO ? trtc.getVideoTrack() : null].filter(
-      (t): t is MediaStreamTrack => Boolean(t),
-    );
-    const key = tracks.map((t) => `${t.kind}:${t.id}`).join('|');
-    if (key === this.#localKey) return;
-    this.#localKey = key;
-    this.#events.emit('onLocalStream', { stream: tracks.length ? this.#createStream(tracks) : null });
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -591,12 +498,45 @@ export class TUICallEngineAdapter implements CallEngine {
    * The chat instance handed to the official engine, seen through a proxy that notes the
    * inviteID of each invitation it sends (a v2 call's id: `call()` itself returns none).
    */
+  /** Chat's INVITATION_TIMEOUT: a ringing callee's invitation timed out (its end says 'timeout', not 'cancelled'). */
+  readonly #chatTimeout = (event: unknown): void => {
+    const data = (event as { data?: { inviteID?: unknown } } | null)?.data;
+    const call = this.#call;
+    if (call && !call.connected && call.role === CallRole.CALLEE && data?.inviteID === call.callId) call.timedOut = true;
+  };
+
+  /**
+   * Chat's NEW_INVITATION_RECEIVED: the other side's switch to audio. TUICallEngine 3.3.4 accepts it
+   * but never applies it (reference: switch to audio not honoured), so the adapter does.
+   */
+  readonly #chatInvite = (event: unknown): void => {
+    const data = (event as { data?: { inviter?: unknown; data?: unknown } } | null)?.data;
+    const call = this.#call;
+    if (!call || call.mediaType !== CallMediaType.VIDEO || data?.inviter === this.#userId || typeof data?.data !== 'string') return;
+    let body: { data?: { cmd?: unknown }; switch_to_audio_call?: unknown } | null;
+    try {
+      body = JSON.parse(data.data) as { data?: { cmd?: unknown }; switch_to_audio_call?: unknown } | null;
+    } catch {
+      return;
+    }
+    if (body?.data?.cmd === 'switchToAudio' || body?.switch_to_audio_call !== undefined) void this.#toAudio(call);
+  };
+
   #watchChat(chat: object): object {
     return new Proxy(chat, {
       get: (target, key) => {
         const value = Reflect.get(target, key, target) as unknown;
         if (typeof value !== 'function') return value;
         const fn = (value as (...args: unknown[]) => unknown).bind(target);
+        if (key === 'addSignalingListener' || key === 'removeSignalingListener') {
+          const timeout = this.#chatTimeout;
+          // The official engine's end of a timed-out invitation carries no reason: note the timeout too.
+          return (event: unknown, listener: unknown) => {
+            if (event === INVITATION_TIMEOUT) fn(event, timeout);
+            if (event === NEW_INVITATION) fn(event, this.#chatInvite);
+            return fn(event, listener);
+          };
+        }
         if (key !== 'invite' && key !== 'inviteInGroup') return fn;
         return async (...args: unknown[]) => {
           const res = (await fn(...args)) as { inviteID?: unknown } | null;
@@ -611,13 +551,4 @@ export class TUICallEngineAdapter implements CallEngine {
     if (!this.#engine) throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call login() first');
     return this.#engine;
   }
-}
-
-/** An error of the official engine (`TUICallEngineError { code, message }`) as a CallKitError. */
-function official(error: unknown, what: string, code: ErrorCode = ErrorCode.FAILED): CallKitError {
-  if (error instanceof CallKitError) return error;
-  const e = error as { code?: unknown; message?: unknown } | null;
-  const reason = typeof e?.code === 'number' || typeof e?.code === 'string' ? String(e.code) : undefined;
-  const message = typeof e?.message === 'string' && e.message ? e.message : String(error);
-  return new CallKitError(code, `${what}: ${message}`, reason);
 }

@@ -52,6 +52,17 @@ export const TRTC_EVENT = {
   CUSTOM_MESSAGE: 'custom-message',
   FIRST_VIDEO_FRAME: 'first-video-frame',
 };
+/** TRTC.ERROR_CODE of trtc-sdk-v5 (trtc-cloud-js-sdk compares with OPERATION_ABORT). */
+export const TRTC_ERROR_CODE = {
+  INVALID_PARAMETER: 5000,
+  INVALID_OPERATION: 5100,
+  ENV_NOT_SUPPORTED: 5200,
+  DEVICE_ERROR: 5300,
+  SERVER_ERROR: 5400,
+  OPERATION_FAILED: 5500,
+  OPERATION_ABORT: 5998,
+  UNKNOWN_ERROR: 5999,
+};
 export const TRTC_TYPE = {
   SCENE_LIVE: 'live',
   SCENE_RTC: 'rtc',
@@ -89,9 +100,32 @@ class OfficialTRTC extends FakeTRTC {
     return super.enterRoom(normalized);
   }
 
+  /**
+   * trtc-sdk-v5 5.15 aborts a second start with OPERATION_ABORT (5998), which trtc-cloud-js-sdk
+   * answers with an update (`code!==ERROR_CODE.OPERATION_ABORT ? throw : _updateLocalVideo()`).
+   */
   override async startLocalVideo(config: Record<string, unknown> = {}): Promise<void> {
     const { view: _view, ...rest } = config;
+    if (this.localVideo) throw { code: 5998, message: 'camera already started' };
     return super.startLocalVideo(rest);
+  }
+
+  override async startLocalAudio(config: Parameters<FakeTRTC['startLocalAudio']>[0]): Promise<void> {
+    if (this.localAudio) throw { code: 5998, message: 'microphone already started' };
+    return super.startLocalAudio(config);
+  }
+
+  /**
+   * trtc-sdk-v5 5.15 returns without doing anything when no local video was started
+   * (`if(!this._localVideoTrack||!this._localVideoConfig)return;` in trtc.js): the official stack
+   * relies on it (muteLocalVideo and updateLocalView before the camera opens).
+   */
+  override async updateLocalVideo(config: Parameters<FakeTRTC['updateLocalVideo']>[0]): Promise<void> {
+    if (!this.localVideo) {
+      this.log.push({ method: 'updateLocalVideo', args: [config] });
+      return;
+    }
+    return super.updateLocalVideo(config);
   }
 
   override async startRemoteVideo(config: { view?: null; userId: string; streamType: 'main' | 'sub' }): Promise<void> {
@@ -120,16 +154,7 @@ export function officialTrtcModule(cloud: FakeCloud, label: string): Record<stri
   const statics: Record<string, unknown> = {
     EVENT: TRTC_EVENT,
     TYPE: TRTC_TYPE,
-    ERROR_CODE: {
-      INVALID_PARAMETER: 5000,
-      INVALID_OPERATION: 5100,
-      ENV_NOT_SUPPORTED: 5200,
-      DEVICE_ERROR: 5300,
-      SERVER_ERROR: 5400,
-      OPERATION_FAILED: 5500,
-      OPERATION_ABORT: 5998,
-      UNKNOWN_ERROR: 5999,
-    },
+    ERROR_CODE: TRTC_ERROR_CODE,
     VERSION: '5.15.0-beta.25',
     create: (options?: Record<string, unknown>) => {
       const trtc = new OfficialTRTC(cloud, label, (options ?? {}) as { assetsPath?: string });

@@ -6,7 +6,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { BusEndpoint, BusLike, BusMessage } from './chat-bus.js';
-import { TRTC_EVENT, TRTC_TYPE, useTrtcModule } from './official.js';
+import { TRTC_ERROR_CODE, TRTC_EVENT, TRTC_TYPE, useTrtcModule } from './official.js';
 
 /** JSON-cloned (what crosses the thread boundary). */
 export const clone = (v: unknown): unknown => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as unknown));
@@ -81,7 +81,7 @@ export function startWorkerRelay(port: MessagePort, { idPrefix, track }: WorkerR
   useTrtcModule({
     EVENT: TRTC_EVENT,
     TYPE: TRTC_TYPE,
-    ERROR_CODE: {},
+    ERROR_CODE: TRTC_ERROR_CODE,
     VERSION: '5.15.0-beta.25',
     create: () => relayTrtc(),
     getCameraList: async () => [{ deviceId: 'cam-1', label: 'Front camera' }],
