@@ -31,6 +31,8 @@ export interface MemberRec {
   userId: string;
   name?: string;
   avatar?: string;
+  /** The name and avatar come from the operator (profile directory or the signed userSig), not the user. */
+  nameVerified?: boolean;
   state: MemberState;
   /** The member's call socket: the caller's inviting socket, or the socket that accepted. */
   conn?: ConnId;
