@@ -134,6 +134,7 @@ export class Dispatcher implements ConnectionHandler {
       msg.userId,
       { name: msg.name, avatar: msg.avatar },
       { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting },
+      msg.newPage === true,
     );
     this.armExpiry(conn, check.expiresAt);
   }

@@ -94,8 +94,12 @@ export class CallRegistry {
 
   // ---- connections ----------------------------------------------------------------------------
 
-  /** A socket has logged in as `userId`. Re-rings it if the user has a ringing invite. */
-  login(conn: ConnId, userId: string, profile: ProfileFields, flags: IncomingFlags = {}): void {
+  /**
+   * A socket has logged in as `userId`. Re-rings it if the user has a ringing invite. `newPage`: the
+   * page's first login (it holds no call), which ends the user's orphaned call (see {@link endOrphan}).
+   */
+  login(conn: ConnId, userId: string, profile: ProfileFields, flags: IncomingFlags = {}, newPage = false): void {
+    if (newPage) this.endOrphan(userId);
     const user = this.presence.addConn(conn, userId, flags);
     this.applyProfile(user, profile);
     for (const call of this.liveCalls(userId)) {
@@ -175,6 +179,7 @@ export class CallRegistry {
   private invite(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'invite' }>): void {
     if (msg.to.includes(me)) return this.out.error(conn, msg.id, 'self-call', 'you cannot call yourself', 'to');
     if (new Set(msg.to).size !== msg.to.length) return this.out.error(conn, msg.id, 'invalid-field', 'duplicate user in to', 'to');
+    this.endOrphan(me);
     const live = this.liveCalls(me);
     if (live.length > 0) {
       let current: CallRec | undefined;
@@ -262,6 +267,7 @@ export class CallRegistry {
     const { call, member } = found;
     if (me === call.callerId) return this.out.error(conn, msg.id, 'invalid-state', 'the caller cannot accept its own call');
     if (member.state !== 'ringing') return this.out.answered(conn, msg.id, member);
+    this.endOrphan(me);
     const engaged = this.engagedCall(me);
     if (engaged && engaged !== call)
       return this.out.error(conn, msg.id, 'already-in-call', 'hang up your current call before accepting another');
@@ -500,6 +506,16 @@ export class CallRegistry {
     const engaged = live.some((c) => c.members.get(uid)?.state === 'accepted');
     if (engaged) return live.length === 1 && this.presence.allows(uid, 'callWaiting') ? 'ringing' : 'busy';
     return live.length < MAX_CONCURRENT_INCOMING && this.presence.allows(uid, 'multiIncoming') ? 'ringing' : 'busy';
+  }
+
+  /**
+   * Ends the user's orphaned call: one it is accepted in whose call socket is gone (a killed tab,
+   * in its grace period). The member leaves with `disconnected`, as when the grace runs out.
+   */
+  private endOrphan(userId: string): void {
+    const call = this.engagedCall(userId);
+    const member = call?.members.get(userId);
+    if (call && member && member.conn === undefined) this.leave(call, member, 'disconnected');
   }
 
   private armRing(call: CallRec, member: MemberRec): void {

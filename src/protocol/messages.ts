@@ -98,6 +98,12 @@
  * - During the grace, any logged-in socket of that user may also `hangup` the call (a client that
  *   hung up while offline sends it right after its new login, so the others do not wait).
  * - `pagehide`: the kit sends `hangup` when the page goes away, so a closed tab leaves at once.
+ * - A killed tab (crash, task manager: no `pagehide`) leaves an orphaned member: accepted, no call
+ *   socket, in its grace. A page's first login says `newPage: true` (the kit's `login()`; a
+ *   reconnect does not): it holds no call, so the user's orphaned call ends at once, the member
+ *   leaving with reason `disconnected` as at the end of the grace, and the new page can call and be
+ *   called right away. An `invite` or `accept` from any socket of that user does the same first. A
+ *   call still bound to an open socket (another live tab) is never ended this way.
  *
  * userSig lifetime: the server refuses a userSig signed for longer than its maximum (default 7
  * days). `usersig-expiring {expiresAt}` comes a minute before a socket's userSig expires; the client
@@ -259,6 +265,8 @@ export const ClientMessageSchema = v.variant('type', [
     /** Incoming-call policy of this socket (see the header, "Several incoming calls"). */
     multiIncoming: v.optional(v.boolean()),
     callWaiting: v.optional(v.boolean()),
+    /** A page's first login (not a reconnect): it holds no call (see the header, "A killed tab"). */
+    newPage: v.optional(v.boolean()),
   }),
   /** A fresh userSig for this socket's user, before the current one expires (see the header). */
   v.strictObject({ ...base, type: v.literal('renew'), userSig: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) }),
