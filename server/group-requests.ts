@@ -1,7 +1,8 @@
 /**
- * The group-call requests of the call registry: `invite-user` (an accepted member rings more
- * users), `join` (a former invitee enters the running call) and `group-call-query`, with the
- * member-record pruning they need. They act on the registry's records through {@link GroupHost}
+ * Call requests beside the registry's core state machine: the group-call requests `invite-user`
+ * (an accepted member rings more users), `join` (a former invitee enters the running call) and
+ * `group-call-query`, with the member-record pruning they need, and the in-call messages `relay`
+ * and `media-state`. They act on the registry's records through {@link GroupHost}
  * (the registry passes itself); the rules are in the protocol header (`src/protocol/messages.ts`).
  */
 import { randomBytes } from 'node:crypto';
@@ -129,4 +130,38 @@ export function groupCallQuery(h: GroupHost, conn: ConnId, me: string, msg: Req<
     groupId: msg.groupId,
     call: found ? { callId: found.callId, mediaType: found.mediaType, members: memberList(found) } : null,
   });
+}
+
+/** `relay`: SDP and ICE to another accepted member, stamped with `from`. */
+export function relay(h: GroupHost, conn: ConnId, me: string, msg: Req<'relay'>): void {
+  const found = h.find(conn, me, msg.callId);
+  if (!found || found.member.state !== 'accepted') return h.out.notFound(conn, msg.id);
+  if (msg.to === me) return h.out.error(conn, msg.id, 'invalid-field', 'cannot relay to yourself', 'to');
+  const target = found.call.members.get(msg.to);
+  if (!target || target.state !== 'accepted' || target.conn === undefined) {
+    return h.out.error(conn, msg.id, 'not-in-call', `${msg.to} is not in the call`, 'to');
+  }
+  h.send(target.conn, { type: 'relay', callId: msg.callId, from: me, data: msg.data });
+}
+
+/** `media-state`: a member's audio/video flags to the others (and a switch of the call to audio). */
+export function mediaState(h: GroupHost, conn: ConnId, me: string, msg: Req<'media-state'>): void {
+  const found = h.find(conn, me, msg.callId);
+  if (!found || found.member.state !== 'accepted') return h.out.notFound(conn, msg.id);
+  found.member.audio = msg.audio;
+  found.member.video = msg.video;
+  const toAudio = msg.mediaType === 'audio' && found.call.mediaType === 'video';
+  if (toAudio) found.call.mediaType = 'audio';
+  for (const m of found.call.members.values()) {
+    if (m !== found.member && m.state === 'accepted' && m.conn !== undefined) {
+      h.send(m.conn, {
+        type: 'media-state',
+        callId: msg.callId,
+        userId: me,
+        audio: msg.audio,
+        video: msg.video,
+        ...(toAudio ? { mediaType: 'audio' as const } : {}),
+      });
+    }
+  }
 }

@@ -32,8 +32,10 @@ import { CallMessages } from './call-messages.js';
 import type { CallRec, ConnId, IncomingFlags, MemberRec, OutgoingServerMessage, ProfileFields } from './call-model.js';
 import { CallTimers, realScheduler } from './call-timers.js';
 import type { Scheduler } from './call-timers.js';
-import { groupCallQuery, inviteUser, join, newResumeToken } from './group-requests.js';
+import { groupCallQuery, inviteUser, join, mediaState, newResumeToken, relay } from './group-requests.js';
 import type { GroupHost } from './group-requests.js';
+import { Identity } from './profiles.js';
+import type { CallPolicy, OperatorProfile } from './profiles.js';
 import { Presence } from './presence.js';
 import type { UserRec } from './presence.js';
 
@@ -56,6 +58,10 @@ export interface RegistryOptions {
   now?: () => number;
   /** Call id generator (default: 16 random bytes, base64url). */
   newCallId?: () => string;
+  /** Who may ring whom (see `SignalingServerOptions.canCall`). */
+  canCall?: CallPolicy | null;
+  /** Self-declared avatars go to ringing callees too (see `SignalingServerOptions.avatarsBeforeAnswer`). */
+  avatarsBeforeAnswer?: boolean;
 }
 
 type CallRequest = Exclude<ClientMessage, { type: 'login' | 'profile' }>;
@@ -70,11 +76,13 @@ export class CallRegistry {
   private readonly graceMs: number;
   /** The group requests' view of this registry (`group-requests.ts`). */
   private readonly group: GroupHost;
+  private readonly identity: Identity;
 
   constructor(private readonly options: RegistryOptions) {
     this.graceMs = options.graceMs ?? 15_000;
     this.timers = new CallTimers(options.scheduler ?? realScheduler);
-    this.out = new CallMessages((conn, message) => options.send(conn, message), this.presence);
+    this.out = new CallMessages((conn, message) => options.send(conn, message), this.presence, options.avatarsBeforeAnswer === true);
+    this.identity = new Identity(options.canCall ?? null);
     this.now = options.now ?? Date.now;
     this.newCallId = options.newCallId ?? (() => randomBytes(16).toString('base64url'));
     this.group = {
@@ -98,9 +106,10 @@ export class CallRegistry {
    * A socket has logged in as `userId`. Re-rings it if the user has a ringing invite. `newPage`: the
    * page's first login (it holds no call), which ends the user's orphaned call (see {@link endOrphan}).
    */
-  login(conn: ConnId, userId: string, profile: ProfileFields, flags: IncomingFlags = {}, newPage = false): void {
+  login(conn: ConnId, userId: string, profile: ProfileFields, flags: IncomingFlags = {}, newPage = false, signed?: OperatorProfile): void {
     if (newPage) this.endOrphan(userId);
     const user = this.presence.addConn(conn, userId, flags);
+    if (signed) user.signed = signed;
     this.applyProfile(user, profile);
     for (const call of this.liveCalls(userId)) {
       const member = call.members.get(userId);
@@ -170,9 +179,9 @@ export class CallRegistry {
       case 'resume':
         return this.resume(conn, userId, message);
       case 'relay':
-        return this.relay(conn, userId, message);
+        return relay(this.group, conn, userId, message);
       case 'media-state':
-        return this.mediaState(conn, userId, message);
+        return mediaState(this.group, conn, userId, message);
     }
   }
 
@@ -222,6 +231,7 @@ export class CallRegistry {
     };
     call.members.set(me, callerRec);
     for (const uid of msg.to) call.members.set(uid, { userId: uid, ...this.profileFor(uid), state: this.ringStateFor(me, uid) });
+    const refused = msg.to.every((uid) => !this.identity.allows(me, uid));
     this.calls.set(callId, call);
     this.presence.addUserCall(me, callId);
     const ringing = [...call.members.values()].filter((m) => m.state === 'ringing');
@@ -247,7 +257,7 @@ export class CallRegistry {
     }
     if (ringing.length === 0) {
       const anyBusy = [...call.members.values()].some((m) => m.state === 'busy');
-      this.endCall(call, () => (anyBusy ? 'busy' : 'unavailable'));
+      this.endCall(call, () => (anyBusy ? 'busy' : refused ? 'not-allowed' : 'unavailable'));
     }
   }
 
@@ -344,38 +354,6 @@ export class CallRegistry {
       members: memberList(call),
       resumeToken: member.resumeToken,
     });
-  }
-
-  private relay(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'relay' }>): void {
-    const found = this.find(conn, me, msg.callId);
-    if (!found || found.member.state !== 'accepted') return this.out.notFound(conn, msg.id);
-    if (msg.to === me) return this.out.error(conn, msg.id, 'invalid-field', 'cannot relay to yourself', 'to');
-    const target = found.call.members.get(msg.to);
-    if (!target || target.state !== 'accepted' || target.conn === undefined) {
-      return this.out.error(conn, msg.id, 'not-in-call', `${msg.to} is not in the call`, 'to');
-    }
-    this.options.send(target.conn, { type: 'relay', callId: msg.callId, from: me, data: msg.data });
-  }
-
-  private mediaState(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'media-state' }>): void {
-    const found = this.find(conn, me, msg.callId);
-    if (!found || found.member.state !== 'accepted') return this.out.notFound(conn, msg.id);
-    found.member.audio = msg.audio;
-    found.member.video = msg.video;
-    const toAudio = msg.mediaType === 'audio' && found.call.mediaType === 'video';
-    if (toAudio) found.call.mediaType = 'audio';
-    for (const m of found.call.members.values()) {
-      if (m !== found.member && m.state === 'accepted' && m.conn !== undefined) {
-        this.options.send(m.conn, {
-          type: 'media-state',
-          callId: msg.callId,
-          userId: me,
-          audio: msg.audio,
-          video: msg.video,
-          ...(toAudio ? { mediaType: 'audio' as const } : {}),
-        });
-      }
-    }
   }
 
   // ---- transitions ----------------------------------------------------------------------------
@@ -499,8 +477,8 @@ export class CallRegistry {
    * `multiIncoming` and fewer than {@link MAX_CONCURRENT_INCOMING} invitations ring).
    */
   private ringStateFor(from: string, uid: string): MemberState {
-    void from;
-    if (!this.presence.isOnline(uid)) return 'unavailable';
+    // Refused by the operator: the same answer as offline, so presence is not told.
+    if (!this.presence.isOnline(uid) || !this.identity.allows(from, uid)) return 'unavailable';
     const live = this.liveCalls(uid);
     if (live.length === 0) return 'ringing';
     const engaged = live.some((c) => c.members.get(uid)?.state === 'accepted');
@@ -536,19 +514,35 @@ export class CallRegistry {
 
   /** The profile a member record carries for `userId`: what the user declared (online), if anything. */
   private profileFor(userId: string): Pick<MemberRec, 'name' | 'avatar' | 'nameVerified'> {
-    const user = this.presence.user(userId);
-    return { name: user?.name, avatar: user?.avatar };
+    return this.identity.profileFor(userId, this.presence.user(userId));
   }
 
   private applyProfile(user: UserRec, profile: ProfileFields): void {
-    if (!this.presence.updateProfile(user, profile)) return;
-    for (const call of this.liveCalls(user.userId)) {
-      const member = call.members.get(user.userId);
-      if (!member) continue;
-      member.name = user.name;
-      member.avatar = user.avatar;
+    if (this.presence.updateProfile(user, profile)) this.refreshProfile(user.userId);
+  }
+
+  /** Re-reads the user's shown profile into its live calls' records; others are told of a change. */
+  private refreshProfile(userId: string): void {
+    const shown = this.profileFor(userId);
+    for (const call of this.liveCalls(userId)) {
+      const member = call.members.get(userId);
+      if (!member || (member.name === shown.name && member.avatar === shown.avatar && member.nameVerified === shown.nameVerified)) continue;
+      Object.assign(member, shown);
       this.out.notifyOthers(call, member);
     }
+  }
+
+  /** Sets (null: removes) the operator profile of `userId`; returns whether one existed. */
+  setOperatorProfile(userId: string, profile: OperatorProfile | null): boolean {
+    const existed = profile ? this.identity.directory.get(userId) !== undefined : this.identity.directory.delete(userId);
+    if (profile) this.identity.directory.set(userId, profile);
+    this.refreshProfile(userId);
+    return existed;
+  }
+
+  /** The operator profile of `userId` (admin endpoint), if any. */
+  operatorProfile(userId: string): OperatorProfile | undefined {
+    return this.identity.directory.get(userId);
   }
 
   // ---- introspection --------------------------------------------------------------------------

@@ -111,6 +111,16 @@
  * the old expiry stands). At the expiry a socket that did not renew is closed with 4409
  * "userSigExpired" (the kit reports `kickedOut('userSigExpired')`).
  *
+ * Identity (who a member is shown as): a member's `name`/`avatar` come from the operator when the
+ * server has an operator profile for it (admin endpoint) or its userSig carries one (`TLS.userbuf`);
+ * then `verified: true` and what the user declares in `login`/`profile` is ignored. Otherwise they
+ * are the user's own (self-declared; clients show the user id beside them and mark them). Names and
+ * avatars of members who have not accepted are not shown to others (no profile probing with
+ * `invite`). A ringing callee gets no self-declared avatar unless the server allows it
+ * (`avatarsBeforeAnswer`): fetching it would tell the caller's host the callee's address. The
+ * operator's `canCall(from, to)` decides who may ring whom: a refused invitee is `unavailable`,
+ * exactly like an offline one, and a call that rings nobody for that reason ends `not-allowed`.
+ *
  * Several incoming calls (opt-in per socket, flags on `login` and on `profile`; absent = unchanged,
  * default off, so an old client keeps the one-call rules above):
  * - `multiIncoming: true`: while the user is in no call (neither caller nor accepted member), up to
@@ -182,6 +192,8 @@ export const EndReasonSchema = v.picklist([
   'glare',
   'disconnected',
   'unsupported',
+  /** The operator's policy (`canCall`) lets the caller ring none of the invitees. */
+  'not-allowed',
   'ended',
 ]);
 export type EndReason = v.InferOutput<typeof EndReasonSchema>;
@@ -215,6 +227,8 @@ export const ProfileSchema = v.strictObject({
   userId: UserIdSchema,
   name: v.optional(DisplayNameSchema),
   avatar: v.optional(AvatarUrlSchema),
+  /** The name and avatar come from the operator, not from the user (see the header, "Identity"). */
+  verified: v.optional(v.boolean()),
 });
 export type Profile = v.InferOutput<typeof ProfileSchema>;
 
@@ -342,6 +356,7 @@ export const MemberSchema = v.strictObject({
   userId: UserIdSchema,
   name: v.optional(DisplayNameSchema),
   avatar: v.optional(AvatarUrlSchema),
+  verified: v.optional(v.boolean()),
   state: MemberStateSchema,
   audio: v.optional(v.boolean()),
   video: v.optional(v.boolean()),
