@@ -89,19 +89,24 @@ export function handleAdminProfiles(
   } else if (req.method === 'DELETE') {
     send(hooks.set(userId, null) ? 204 : 404);
   } else if (req.method === 'PUT') {
-    void readBody(req).then((raw) => {
-      if (raw === null) return send(413, { error: `body over ${ADMIN_BODY_MAX_BYTES} bytes` });
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch {
-        return send(400, { error: 'body is not JSON' });
-      }
-      const parsed = v.safeParse(OperatorProfileSchema, json);
-      if (!parsed.success) return send(400, { error: parsed.issues[0].message.slice(0, 200) });
-      hooks.set(userId, parsed.output);
-      send(200, { userId, ...parsed.output });
-    });
+    void readBody(req)
+      .then((raw) => {
+        if (raw === null) return send(413, { error: `body over ${ADMIN_BODY_MAX_BYTES} bytes` });
+        let json: unknown;
+        try {
+          json = JSON.parse(raw);
+        } catch {
+          return send(400, { error: 'body is not JSON' });
+        }
+        const parsed = v.safeParse(OperatorProfileSchema, json);
+        if (!parsed.success) return send(400, { error: parsed.issues[0].message.slice(0, 200) });
+        hooks.set(userId, parsed.output);
+        send(200, { userId, ...parsed.output });
+      })
+      .catch(() => {
+        if (!res.headersSent) send(500, { error: 'internal' });
+        else res.destroy();
+      });
   } else {
     res.setHeader('allow', 'GET, PUT, DELETE');
     send(405, { error: 'method not allowed' });
