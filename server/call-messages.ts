@@ -12,6 +12,8 @@ export class CallMessages {
   constructor(
     private readonly send: (conn: ConnId, message: OutgoingServerMessage) => void,
     private readonly presence: Presence,
+    /** Self-declared avatars go to ringing callees too (see the protocol header, "Identity"). */
+    private readonly avatarsBeforeAnswer = false,
   ) {}
 
   /** `incoming` to one socket of a ringing invitee; `timeout` is the ring time left, in seconds. */
@@ -21,9 +23,9 @@ export class CallMessages {
     const message: OutgoingServerMessage = {
       type: 'incoming',
       callId: call.callId,
-      caller: profileOf(caller ?? { userId: call.callerId }),
+      caller: profileOf(caller ?? { userId: call.callerId }, this.avatarsBeforeAnswer),
       mediaType: call.mediaType,
-      members: memberList(call),
+      members: memberList(call, { avatarsBeforeAnswer: this.avatarsBeforeAnswer }),
       timeout: Math.round(remainingS * 1000) / 1000,
     };
     if (call.userData !== undefined) message.userData = call.userData;
@@ -34,10 +36,15 @@ export class CallMessages {
   /** Tells every other live member about `member`: accepted ones on their call socket, ringing ones on every tab. */
   notifyOthers(call: CallRec, member: MemberRec): void {
     const message: OutgoingServerMessage = { type: 'member-state', callId: call.callId, member: view(member) };
+    const toRinging: OutgoingServerMessage = {
+      type: 'member-state',
+      callId: call.callId,
+      member: view(member, { avatarsBeforeAnswer: this.avatarsBeforeAnswer }),
+    };
     for (const m of call.members.values()) {
       if (m === member) continue;
       if (m.state === 'accepted' && m.conn !== undefined) this.send(m.conn, message);
-      else if (m.state === 'ringing') for (const c of this.presence.connsOf(m.userId)) this.send(c, message);
+      else if (m.state === 'ringing') for (const c of this.presence.connsOf(m.userId)) this.send(c, toRinging);
     }
   }
 

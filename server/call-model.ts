@@ -3,7 +3,7 @@
  * registry (`registry.ts`) owns the records; this module says what a call and a member are and how
  * they are shown on the wire. A storage layer (call records) would persist these shapes.
  */
-import type { MediaType, Member, MemberState, Outgoing, ServerMessage } from '../src/protocol/messages.js';
+import type { MediaType, Member, MemberState, Outgoing, Profile, ServerMessage } from '../src/protocol/messages.js';
 
 /** A socket, as the registry knows it: an opaque number given by the connection layer. */
 export type ConnId = number;
@@ -31,6 +31,8 @@ export interface MemberRec {
   userId: string;
   name?: string;
   avatar?: string;
+  /** The name and avatar come from the operator (profile directory or the signed userSig), not the user. */
+  nameVerified?: boolean;
   state: MemberState;
   /** The member's call socket: the caller's inviting socket, or the socket that accepted. */
   conn?: ConnId;
@@ -86,23 +88,34 @@ export function glarePeer(current: CallRec, me: string, to: readonly string[]): 
   return current.members.get(me)?.state === 'ringing' ? other : undefined;
 }
 
-/** A member as the protocol shows it. */
-export function view(m: MemberRec): Member {
+/** States of members whose name and avatar others see (they answered; see the protocol header, "Identity"). */
+const SHOWN: ReadonlySet<MemberState> = new Set(['accepted', 'left']);
+
+/**
+ * A member as the protocol shows it. `ringing`: for a ringing recipient, who sees no self-declared
+ * avatar unless `avatarsBeforeAnswer`.
+ */
+export function view(m: MemberRec, ringing?: { avatarsBeforeAnswer: boolean }): Member {
   const out: Member = { userId: m.userId, state: m.state };
-  if (m.name !== undefined) out.name = m.name;
-  if (m.avatar !== undefined) out.avatar = m.avatar;
+  if (SHOWN.has(m.state)) {
+    if (m.name !== undefined) out.name = m.name;
+    if (m.avatar !== undefined && (!ringing || m.nameVerified || ringing.avatarsBeforeAnswer)) out.avatar = m.avatar;
+    if (m.nameVerified) out.verified = true;
+  }
   if (m.audio !== undefined) out.audio = m.audio;
   if (m.video !== undefined) out.video = m.video;
   return out;
 }
 
-export function memberList(call: CallRec): Member[] {
-  return [...call.members.values()].map(view);
+export function memberList(call: CallRec, ringing?: { avatarsBeforeAnswer: boolean }): Member[] {
+  return [...call.members.values()].map((m) => view(m, ringing));
 }
 
-export function profileOf(m: { userId: string; name?: string; avatar?: string }): { userId: string; name?: string; avatar?: string } {
-  const out: { userId: string; name?: string; avatar?: string } = { userId: m.userId };
+/** The caller's profile in `incoming` (to a ringing callee: see {@link view}). */
+export function profileOf(m: Partial<MemberRec> & { userId: string }, avatarsBeforeAnswer: boolean): Profile {
+  const out: Profile = { userId: m.userId };
   if (m.name !== undefined) out.name = m.name;
-  if (m.avatar !== undefined) out.avatar = m.avatar;
+  if (m.avatar !== undefined && (m.nameVerified || avatarsBeforeAnswer)) out.avatar = m.avatar;
+  if (m.nameVerified) out.verified = true;
   return out;
 }

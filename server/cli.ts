@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { MIN_SECRET_BYTES, resolveTrustProxy } from './options.js';
 import type { RateLimitOptions, SignalingServerOptions } from './options.js';
 import { startSignalingServer } from './server.js';
+import { loadCallPolicy } from './profiles.js';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_SDK_APP_ID = 1400000000;
@@ -111,6 +112,27 @@ Env: CALLKIT_TRUST_PROXY`,
     help: `longest userSig lifetime accepted, in seconds (default 604800, 7 days); a
 socket is closed (4409) when its userSig expires unless it renews it.
 Env: CALLKIT_MAX_USERSIG_LIFETIME`,
+  },
+  {
+    name: 'admin-secret-file',
+    arg: 'F',
+    help: `file holding the admin secret (at least ${MIN_SECRET_BYTES} bytes, not the userSig
+secret): turns on PUT/GET/DELETE <path>/admin/profiles/<userId> with
+Authorization: Bearer <secret> (operator names and avatars); default off.
+Env: CALLKIT_ADMIN_SECRET`,
+  },
+  {
+    name: 'call-policy',
+    arg: 'F',
+    help: `JSON allow-list of who may call whom, {"alice":["bob"],"support":["*"]};
+a user not listed may call nobody; default: anyone may call anyone.
+Env: CALLKIT_CALL_POLICY`,
+  },
+  {
+    name: 'avatars-before-answer',
+    help: `send self-declared avatars to a ringing callee (its browser fetches them
+before answering); default off: initials until answered.
+Env: CALLKIT_AVATARS_BEFORE_ANSWER=1`,
   },
   {
     name: 'dev',
@@ -235,6 +257,32 @@ function readLimits(str: (name: string) => string | undefined, env: NodeJS.Proce
   return any ? limits : undefined;
 }
 
+/** --admin-secret-file / CALLKIT_ADMIN_SECRET and --call-policy / CALLKIT_CALL_POLICY. */
+function readIdentity(options: SignalingServerOptions, str: (name: string) => string | undefined, env: NodeJS.ProcessEnv): void {
+  const file = str('admin-secret-file');
+  let admin = env.CALLKIT_ADMIN_SECRET || undefined;
+  if (file !== undefined) {
+    try {
+      admin = readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
+    } catch (err) {
+      throw new CliError(`cannot read --admin-secret-file ${file}: ${(err as Error).message}`);
+    }
+  }
+  if (admin !== undefined) {
+    if (Buffer.byteLength(admin) < MIN_SECRET_BYTES) throw new CliError(`the admin secret must be at least ${MIN_SECRET_BYTES} bytes`);
+    if (admin === options.secret) throw new CliError('the admin secret must differ from the userSig secret');
+    options.adminSecret = admin;
+  }
+  const policy = str('call-policy') ?? (env.CALLKIT_CALL_POLICY || undefined);
+  if (policy !== undefined) {
+    try {
+      options.canCall = loadCallPolicy(policy);
+    } catch (err) {
+      throw new CliError(`--call-policy: ${(err as Error).message}`);
+    }
+  }
+}
+
 /** Parses the command line (and CALLKIT_SECRET); throws {@link CliError} with a message for the user. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
   const values = readValues(argv);
@@ -277,6 +325,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   }
   const limits = readLimits(str, env);
   if (limits) options.rateLimits = limits;
+  readIdentity(options, str, env);
+  if (values['avatars-before-answer'] === true || env.CALLKIT_AVATARS_BEFORE_ANSWER === '1') options.avatarsBeforeAnswer = true;
   return { help: false, options };
 }
 

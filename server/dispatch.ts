@@ -17,6 +17,7 @@ import type { ServerConfig } from './options.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { CallRegistry } from './registry.js';
 import { verifyUserSig } from './usersig.js';
+import { profileFromUserBuf } from './profiles.js';
 
 export class Dispatcher implements ConnectionHandler {
   constructor(
@@ -67,7 +68,7 @@ export class Dispatcher implements ConnectionHandler {
   }
 
   /** Checks a userSig for `userId`: the verified expiry, or why it is refused. */
-  private checkSig(userSig: string, userId: string): { ok: true; expiresAt: number } | { ok: false; why: string } {
+  private checkSig(userSig: string, userId: string): { ok: true; expiresAt: number; userBuf?: string } | { ok: false; why: string } {
     const result = verifyUserSig(userSig, { sdkAppId: this.config.sdkAppId, secret: this.config.secret });
     if (!result.ok) return { ok: false, why: `userSig ${result.reason}` };
     if (result.userId !== userId) return { ok: false, why: 'userSig is for another user' };
@@ -75,7 +76,7 @@ export class Dispatcher implements ConnectionHandler {
     if (result.lifetimeS > max) {
       return { ok: false, why: `userSig lifetime ${result.lifetimeS} s is over this server's maximum of ${max} s` };
     }
-    return { ok: true, expiresAt: result.expiresAt };
+    return { ok: true, expiresAt: result.expiresAt, userBuf: result.userBuf };
   }
 
   private renew(conn: Conn, msg: Extract<ClientMessage, { type: 'renew' }>): void {
@@ -134,6 +135,8 @@ export class Dispatcher implements ConnectionHandler {
       msg.userId,
       { name: msg.name, avatar: msg.avatar },
       { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting },
+      msg.newPage === true,
+      profileFromUserBuf(check.userBuf) ?? undefined,
     );
     this.armExpiry(conn, check.expiresAt);
   }

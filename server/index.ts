@@ -10,3 +10,5 @@ export type { ConnId, OutgoingServerMessage } from './call-model.js';
 export type { Scheduler } from './call-timers.js';
 export { genUserSig, verifyUserSig } from './usersig.js';
 export type { GenUserSigOptions, VerifyUserSigOptions, VerifyUserSigResult, UserSigFailure } from './usersig.js';
+export { loadCallPolicy, profileUserBuf } from './profiles.js';
+export type { CallPolicy, OperatorProfile } from './profiles.js';

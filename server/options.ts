@@ -8,6 +8,7 @@ import { DEFAULT_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S } from '../src/constants.js'
 import { BlockList, isIP } from 'node:net';
 import { MAX_FRAME_BYTES } from '../src/protocol/messages.js';
 import type { Limits } from './rate-limit.js';
+import type { CallPolicy } from './profiles.js';
 
 export interface Logger {
   info(msg: string): void;
@@ -90,6 +91,22 @@ export interface SignalingServerOptions {
   trustProxy?: string[];
   /** Rate limits (reliability §3.4); `false` turns them all off. */
   rateLimits?: RateLimitOptions | false;
+  /**
+   * Turns on the admin endpoint `{path}/admin/profiles/:userId` (PUT/GET/DELETE operator profiles,
+   * `Authorization: Bearer <adminSecret>`); at least 32 bytes, and not the userSig secret. Default off.
+   */
+  adminSecret?: string;
+  /**
+   * Who may ring whom (`invite`, `invite-user`). A refused invitee is `unavailable` (nothing about its
+   * presence is told) and a call nobody may take ends with `not-allowed`. Default: anyone may call anyone.
+   */
+  canCall?: CallPolicy;
+  /**
+   * Whether a ringing callee is sent the self-declared avatars of the caller and members (a URL the
+   * callee's browser fetches before answering: it tells the caller's host the callee's IP). Default
+   * false: only operator (verified) avatars go out before the answer; the banner shows initials.
+   */
+  avatarsBeforeAnswer?: boolean;
   logger?: Logger;
 }
 
@@ -116,6 +133,10 @@ export interface ServerConfig {
   allowedOrigins: Set<string> | null;
   /** null: rate limits off. */
   limits: Limits | null;
+  /** null: the admin endpoint is off. */
+  adminSecret: string | null;
+  canCall: CallPolicy | null;
+  avatarsBeforeAnswer: boolean;
   log: Logger;
 }
 
@@ -233,6 +254,16 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
   }
 
   const graceMs = positive('graceMs', options.graceMs, 15_000, 0, 600_000);
+  const adminSecret = options.adminSecret ?? null;
+  if (adminSecret !== null) {
+    if (typeof adminSecret !== 'string' || Buffer.byteLength(adminSecret) < MIN_SECRET_BYTES) {
+      throw new Error(`callkit-server: adminSecret must be at least ${MIN_SECRET_BYTES} bytes`);
+    }
+    if (adminSecret === options.secret) throw new Error('callkit-server: adminSecret must differ from the userSig secret');
+  }
+  if (options.canCall !== undefined && typeof options.canCall !== 'function') {
+    throw new Error('callkit-server: canCall must be a function (from, to) => boolean');
+  }
   return {
     secret: options.secret,
     sdkAppId: options.sdkAppId,
@@ -248,6 +279,9 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     allowedOrigins,
     trustProxy: resolveTrustProxy(options.trustProxy),
     limits,
+    adminSecret,
+    canCall: options.canCall ?? null,
+    avatarsBeforeAnswer: options.avatarsBeforeAnswer === true,
     log,
   };
 }

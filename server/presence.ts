@@ -6,11 +6,14 @@
  * with a shared index behind the same methods.
  */
 import type { ConnId, IncomingFlags, ProfileFields } from './call-model.js';
+import type { OperatorProfile } from './profiles.js';
 
 export interface UserRec {
   userId: string;
   name?: string;
   avatar?: string;
+  /** The operator profile its userSig carried (`TLS.userbuf`), from the latest login. */
+  signed?: OperatorProfile;
   conns: Set<ConnId>;
 }
 

@@ -25,13 +25,17 @@
  * whom (`call-messages.ts`).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { MAX_CONCURRENT_INCOMING, MAX_MEMBER_RECORDS, MAX_MEMBERS } from '../src/constants.js';
+import { MAX_CONCURRENT_INCOMING } from '../src/constants.js';
 import type { ClientMessage, EndReason, Member, MemberState } from '../src/protocol/messages.js';
-import { hasAcceptedInvitee, glarePeer, LIVE, liveCount, memberList, view } from './call-model.js';
+import { hasAcceptedInvitee, glarePeer, liveCount, memberList, view } from './call-model.js';
 import { CallMessages } from './call-messages.js';
 import type { CallRec, ConnId, IncomingFlags, MemberRec, OutgoingServerMessage, ProfileFields } from './call-model.js';
 import { CallTimers, realScheduler } from './call-timers.js';
 import type { Scheduler } from './call-timers.js';
+import { groupCallQuery, inviteUser, join, mediaState, newResumeToken, relay } from './group-requests.js';
+import type { GroupHost } from './group-requests.js';
+import { Identity } from './profiles.js';
+import type { CallPolicy, OperatorProfile } from './profiles.js';
 import { Presence } from './presence.js';
 import type { UserRec } from './presence.js';
 
@@ -54,6 +58,10 @@ export interface RegistryOptions {
   now?: () => number;
   /** Call id generator (default: 16 random bytes, base64url). */
   newCallId?: () => string;
+  /** Who may ring whom (see `SignalingServerOptions.canCall`). */
+  canCall?: CallPolicy | null;
+  /** Self-declared avatars go to ringing callees too (see `SignalingServerOptions.avatarsBeforeAnswer`). */
+  avatarsBeforeAnswer?: boolean;
 }
 
 type CallRequest = Exclude<ClientMessage, { type: 'login' | 'profile' }>;
@@ -66,20 +74,42 @@ export class CallRegistry {
   private readonly now: () => number;
   private readonly newCallId: () => string;
   private readonly graceMs: number;
+  /** The group requests' view of this registry (`group-requests.ts`). */
+  private readonly group: GroupHost;
+  private readonly identity: Identity;
 
   constructor(private readonly options: RegistryOptions) {
     this.graceMs = options.graceMs ?? 15_000;
     this.timers = new CallTimers(options.scheduler ?? realScheduler);
-    this.out = new CallMessages((conn, message) => options.send(conn, message), this.presence);
+    this.out = new CallMessages((conn, message) => options.send(conn, message), this.presence, options.avatarsBeforeAnswer === true);
+    this.identity = new Identity(options.canCall ?? null);
     this.now = options.now ?? Date.now;
     this.newCallId = options.newCallId ?? (() => randomBytes(16).toString('base64url'));
+    this.group = {
+      presence: this.presence,
+      out: this.out,
+      send: (conn, message) => options.send(conn, message),
+      calls: () => this.calls.values(),
+      call: (callId) => this.calls.get(callId),
+      find: (conn, me, callId) => this.find(conn, me, callId),
+      liveCalls: (userId) => this.liveCalls(userId),
+      ringStateFor: (from, uid) => this.ringStateFor(from, uid),
+      armRing: (call, member) => this.armRing(call, member),
+      accept: (conn, me, msg) => this.accept(conn, me, msg),
+      profileFor: (userId) => this.profileFor(userId),
+    };
   }
 
   // ---- connections ----------------------------------------------------------------------------
 
-  /** A socket has logged in as `userId`. Re-rings it if the user has a ringing invite. */
-  login(conn: ConnId, userId: string, profile: ProfileFields, flags: IncomingFlags = {}): void {
+  /**
+   * A socket has logged in as `userId`. Re-rings it if the user has a ringing invite. `newPage`: the
+   * page's first login (it holds no call), which ends the user's orphaned call (see {@link endOrphan}).
+   */
+  login(conn: ConnId, userId: string, profile: ProfileFields, flags: IncomingFlags = {}, newPage = false, signed?: OperatorProfile): void {
+    if (newPage) this.endOrphan(userId);
     const user = this.presence.addConn(conn, userId, flags);
+    if (signed) user.signed = signed;
     this.applyProfile(user, profile);
     for (const call of this.liveCalls(userId)) {
       const member = call.members.get(userId);
@@ -141,23 +171,24 @@ export class CallRegistry {
       case 'hangup':
         return this.hangup(conn, userId, message);
       case 'invite-user':
-        return this.inviteUser(conn, userId, message);
+        return inviteUser(this.group, conn, userId, message);
       case 'join':
-        return this.join(conn, userId, message);
+        return join(this.group, conn, userId, message);
       case 'group-call-query':
-        return this.groupCallQuery(conn, userId, message);
+        return groupCallQuery(this.group, conn, userId, message);
       case 'resume':
         return this.resume(conn, userId, message);
       case 'relay':
-        return this.relay(conn, userId, message);
+        return relay(this.group, conn, userId, message);
       case 'media-state':
-        return this.mediaState(conn, userId, message);
+        return mediaState(this.group, conn, userId, message);
     }
   }
 
   private invite(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'invite' }>): void {
     if (msg.to.includes(me)) return this.out.error(conn, msg.id, 'self-call', 'you cannot call yourself', 'to');
     if (new Set(msg.to).size !== msg.to.length) return this.out.error(conn, msg.id, 'invalid-field', 'duplicate user in to', 'to');
+    this.endOrphan(me);
     const live = this.liveCalls(me);
     if (live.length > 0) {
       let current: CallRec | undefined;
@@ -182,7 +213,6 @@ export class CallRegistry {
 
     let callId = this.newCallId();
     while (this.calls.has(callId)) callId = this.newCallId();
-    const caller = this.presence.user(me);
     const call: CallRec = {
       callId,
       callerId: me,
@@ -194,18 +224,14 @@ export class CallRegistry {
     if (msg.groupId !== undefined) call.groupId = msg.groupId;
     const callerRec: MemberRec = {
       userId: me,
-      name: caller?.name,
-      avatar: caller?.avatar,
+      ...this.profileFor(me),
       state: 'accepted',
       conn,
       resumeToken: newResumeToken(),
     };
     call.members.set(me, callerRec);
-    for (const uid of msg.to) {
-      const user = this.presence.user(uid);
-      const state = this.ringStateFor(uid);
-      call.members.set(uid, { userId: uid, name: user?.name, avatar: user?.avatar, state });
-    }
+    for (const uid of msg.to) call.members.set(uid, { userId: uid, ...this.profileFor(uid), state: this.ringStateFor(me, uid) });
+    const refused = msg.to.every((uid) => !this.identity.allows(me, uid));
     this.calls.set(callId, call);
     this.presence.addUserCall(me, callId);
     const ringing = [...call.members.values()].filter((m) => m.state === 'ringing');
@@ -231,7 +257,7 @@ export class CallRegistry {
     }
     if (ringing.length === 0) {
       const anyBusy = [...call.members.values()].some((m) => m.state === 'busy');
-      this.endCall(call, () => (anyBusy ? 'busy' : 'unavailable'));
+      this.endCall(call, () => (anyBusy ? 'busy' : refused ? 'not-allowed' : 'unavailable'));
     }
   }
 
@@ -251,6 +277,7 @@ export class CallRegistry {
     const { call, member } = found;
     if (me === call.callerId) return this.out.error(conn, msg.id, 'invalid-state', 'the caller cannot accept its own call');
     if (member.state !== 'ringing') return this.out.answered(conn, msg.id, member);
+    this.endOrphan(me);
     const engaged = this.engagedCall(me);
     if (engaged && engaged !== call)
       return this.out.error(conn, msg.id, 'already-in-call', 'hang up your current call before accepting another');
@@ -306,107 +333,6 @@ export class CallRegistry {
     this.leave(call, member, 'hangup');
   }
 
-  /**
-   * `invite-user`: an accepted member rings more users (see the protocol header). Users already live
-   * in the call are refused; former members ring again.
-   */
-  private inviteUser(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'invite-user' }>): void {
-    const found = this.find(conn, me, msg.callId);
-    if (!found || found.member.state !== 'accepted' || found.member.conn !== conn) return this.out.notFound(conn, msg.id);
-    const { call } = found;
-    if (msg.to.includes(me)) return this.out.error(conn, msg.id, 'self-call', 'you cannot invite yourself', 'to');
-    if (new Set(msg.to).size !== msg.to.length) return this.out.error(conn, msg.id, 'invalid-field', 'duplicate user in to', 'to');
-    for (const uid of msg.to) {
-      const existing = call.members.get(uid);
-      if (existing && LIVE.has(existing.state)) return this.out.error(conn, msg.id, 'invalid-field', `${uid} is already in the call`, 'to');
-    }
-    if (liveCount(call) + msg.to.length > MAX_MEMBERS) {
-      return this.out.error(conn, msg.id, 'too-many-members', `a call has at most ${MAX_MEMBERS} members`, 'to');
-    }
-    const added: MemberRec[] = [];
-    for (const uid of msg.to) {
-      const user = this.presence.user(uid);
-      const state = this.ringStateFor(uid);
-      const rec: MemberRec = { userId: uid, name: user?.name, avatar: user?.avatar, state, invitedBy: me };
-      // Re-inserted at the end: a former member keeps one record.
-      call.members.delete(uid);
-      call.members.set(uid, rec);
-      added.push(rec);
-      if (state === 'ringing') {
-        this.presence.addUserCall(uid, call.callId);
-        this.armRing(call, rec);
-      }
-    }
-    this.pruneRecords(call);
-    this.out.ok(conn, msg.id);
-    for (const m of added) {
-      if (m.state === 'ringing') for (const c of this.presence.connsOf(m.userId)) this.out.incoming(call, c, call.timeoutS);
-    }
-    for (const m of added) this.out.notifyOthers(call, m);
-  }
-
-  /**
-   * Keeps at most {@link MAX_MEMBER_RECORDS} member records a call: the oldest records of members
-   * no longer in it (declined, unavailable, left...) go first, so member lists stay far below the
-   * frame cap. A member whose record is gone can no longer `join` (it may be invited again).
-   */
-  private pruneRecords(call: CallRec): void {
-    for (const [uid, rec] of call.members) {
-      if (call.members.size <= MAX_MEMBER_RECORDS) return;
-      if (!LIVE.has(rec.state) && uid !== call.callerId) call.members.delete(uid);
-    }
-  }
-
-  /** `join`: a (former) invitee enters the running call (see the protocol header). */
-  private join(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'join' }>): void {
-    const call = this.calls.get(msg.callId);
-    const member = call?.members.get(me);
-    if (!call || !member) return this.out.notFound(conn, msg.id);
-    if (member.state === 'ringing') return this.accept(conn, me, { v: 1, type: 'accept', id: msg.id, callId: msg.callId });
-    if (member.state === 'accepted') return this.out.error(conn, msg.id, 'invalid-state', 'you are already in this call');
-    if (this.liveCalls(me).some((c) => c !== call)) return this.out.error(conn, msg.id, 'already-in-call', 'you are already in a call');
-    if (liveCount(call) + 1 > MAX_MEMBERS) {
-      return this.out.error(conn, msg.id, 'too-many-members', `a call has at most ${MAX_MEMBERS} members`, 'callId');
-    }
-    member.state = 'accepted';
-    member.conn = conn;
-    member.resumeToken = newResumeToken();
-    member.audio = undefined;
-    member.video = undefined;
-    const user = this.presence.user(me);
-    if (user) {
-      member.name = user.name;
-      member.avatar = user.avatar;
-    }
-    this.presence.addUserCall(me, call.callId);
-    this.options.send(conn, {
-      type: 'call-started',
-      ref: msg.id,
-      callId: call.callId,
-      mediaType: call.mediaType,
-      members: memberList(call),
-      resumeToken: member.resumeToken,
-    });
-    this.out.notifyOthers(call, member);
-  }
-
-  /**
-   * `group-call-query`: the live call carrying `groupId`, shown only to users who are members of its
-   * record (invited at some point); `null` otherwise, the same answer as no call.
-   */
-  private groupCallQuery(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'group-call-query' }>): void {
-    let found: CallRec | undefined;
-    for (const call of this.calls.values()) {
-      if (call.groupId === msg.groupId && call.members.has(me)) found = call; // the newest wins
-    }
-    this.options.send(conn, {
-      type: 'group-call',
-      ref: msg.id,
-      groupId: msg.groupId,
-      call: found ? { callId: found.callId, mediaType: found.mediaType, members: memberList(found) } : null,
-    });
-  }
-
   /** Re-binds an accepted member's call to this socket (after a reconnect). */
   private resume(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'resume' }>): void {
     const call = this.calls.get(msg.callId);
@@ -428,38 +354,6 @@ export class CallRegistry {
       members: memberList(call),
       resumeToken: member.resumeToken,
     });
-  }
-
-  private relay(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'relay' }>): void {
-    const found = this.find(conn, me, msg.callId);
-    if (!found || found.member.state !== 'accepted') return this.out.notFound(conn, msg.id);
-    if (msg.to === me) return this.out.error(conn, msg.id, 'invalid-field', 'cannot relay to yourself', 'to');
-    const target = found.call.members.get(msg.to);
-    if (!target || target.state !== 'accepted' || target.conn === undefined) {
-      return this.out.error(conn, msg.id, 'not-in-call', `${msg.to} is not in the call`, 'to');
-    }
-    this.options.send(target.conn, { type: 'relay', callId: msg.callId, from: me, data: msg.data });
-  }
-
-  private mediaState(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'media-state' }>): void {
-    const found = this.find(conn, me, msg.callId);
-    if (!found || found.member.state !== 'accepted') return this.out.notFound(conn, msg.id);
-    found.member.audio = msg.audio;
-    found.member.video = msg.video;
-    const toAudio = msg.mediaType === 'audio' && found.call.mediaType === 'video';
-    if (toAudio) found.call.mediaType = 'audio';
-    for (const m of found.call.members.values()) {
-      if (m !== found.member && m.state === 'accepted' && m.conn !== undefined) {
-        this.options.send(m.conn, {
-          type: 'media-state',
-          callId: msg.callId,
-          userId: me,
-          audio: msg.audio,
-          video: msg.video,
-          ...(toAudio ? { mediaType: 'audio' as const } : {}),
-        });
-      }
-    }
   }
 
   // ---- transitions ----------------------------------------------------------------------------
@@ -582,13 +476,24 @@ export class CallRegistry {
    * call (unless `callWaiting` and nothing else rings for it), or already ringing (unless
    * `multiIncoming` and fewer than {@link MAX_CONCURRENT_INCOMING} invitations ring).
    */
-  private ringStateFor(uid: string): MemberState {
-    if (!this.presence.isOnline(uid)) return 'unavailable';
+  private ringStateFor(from: string, uid: string): MemberState {
+    // Refused by the operator: the same answer as offline, so presence is not told.
+    if (!this.presence.isOnline(uid) || !this.identity.allows(from, uid)) return 'unavailable';
     const live = this.liveCalls(uid);
     if (live.length === 0) return 'ringing';
     const engaged = live.some((c) => c.members.get(uid)?.state === 'accepted');
     if (engaged) return live.length === 1 && this.presence.allows(uid, 'callWaiting') ? 'ringing' : 'busy';
     return live.length < MAX_CONCURRENT_INCOMING && this.presence.allows(uid, 'multiIncoming') ? 'ringing' : 'busy';
+  }
+
+  /**
+   * Ends the user's orphaned call: one it is accepted in whose call socket is gone (a killed tab,
+   * in its grace period). The member leaves with `disconnected`, as when the grace runs out.
+   */
+  private endOrphan(userId: string): void {
+    const call = this.engagedCall(userId);
+    const member = call?.members.get(userId);
+    if (call && member && member.conn === undefined) this.leave(call, member, 'disconnected');
   }
 
   private armRing(call: CallRec, member: MemberRec): void {
@@ -607,15 +512,37 @@ export class CallRegistry {
     });
   }
 
+  /** The profile a member record carries for `userId`: what the user declared (online), if anything. */
+  private profileFor(userId: string): Pick<MemberRec, 'name' | 'avatar' | 'nameVerified'> {
+    return this.identity.profileFor(userId, this.presence.user(userId));
+  }
+
   private applyProfile(user: UserRec, profile: ProfileFields): void {
-    if (!this.presence.updateProfile(user, profile)) return;
-    for (const call of this.liveCalls(user.userId)) {
-      const member = call.members.get(user.userId);
-      if (!member) continue;
-      member.name = user.name;
-      member.avatar = user.avatar;
+    if (this.presence.updateProfile(user, profile)) this.refreshProfile(user.userId);
+  }
+
+  /** Re-reads the user's shown profile into its live calls' records; others are told of a change. */
+  private refreshProfile(userId: string): void {
+    const shown = this.profileFor(userId);
+    for (const call of this.liveCalls(userId)) {
+      const member = call.members.get(userId);
+      if (!member || (member.name === shown.name && member.avatar === shown.avatar && member.nameVerified === shown.nameVerified)) continue;
+      Object.assign(member, shown);
       this.out.notifyOthers(call, member);
     }
+  }
+
+  /** Sets (null: removes) the operator profile of `userId`; returns whether one existed. */
+  setOperatorProfile(userId: string, profile: OperatorProfile | null): boolean {
+    const existed = profile ? this.identity.directory.get(userId) !== undefined : this.identity.directory.delete(userId);
+    if (profile) this.identity.directory.set(userId, profile);
+    this.refreshProfile(userId);
+    return existed;
+  }
+
+  /** The operator profile of `userId` (admin endpoint), if any. */
+  operatorProfile(userId: string): OperatorProfile | undefined {
+    return this.identity.directory.get(userId);
   }
 
   // ---- introspection --------------------------------------------------------------------------
@@ -643,11 +570,6 @@ export class CallRegistry {
     this.calls.clear();
     this.presence.clear();
   }
-}
-
-/** A member's resume token: 128 random bits, base64url (22 characters). */
-function newResumeToken(): string {
-  return randomBytes(16).toString('base64url');
 }
 
 function sameToken(expected: string | undefined, given: string | undefined): boolean {

@@ -25,6 +25,9 @@ import { consoleLogger, resolveConfig } from './options.js';
 import type { SignalingServerOptions } from './options.js';
 import { RateLimiter } from './rate-limit.js';
 import { CallRegistry } from './registry.js';
+import * as v from 'valibot';
+import { OperatorProfileSchema } from './profiles.js';
+import type { OperatorProfile } from './profiles.js';
 
 export interface SignalingServer {
   /** Handle an HTTP upgrade (for mounting on an existing http server, e.g. Vite's dev server). Returns false if the path is not ours. */
@@ -32,6 +35,12 @@ export interface SignalingServer {
   /** Node http request handler for the dev endpoint GET {path}/dev-usersig?user=<id> -> {sdkAppId,userId,userSig} JSON (404 unless dev). Returns false if not handled. */
   handleHttp(req: IncomingMessage, res: ServerResponse): boolean;
   stats(): { sockets: number; users: number; calls: number; timers: number };
+  /**
+   * Sets the operator profile of `userId` (null removes it): the name and avatar others see, marked
+   * verified, over what the user declares; members of live calls are updated. Returns whether the
+   * user had one. The admin endpoint (`adminSecret`) does the same over HTTP.
+   */
+  setProfile(userId: string, profile: OperatorProfile | null): boolean;
   /**
    * Terminates every socket of `userId` (like a network drop, close 1006 on the client); returns how
    * many. For tests: dev mode also serves it as GET {path}/dev-drop?user=<id>.
@@ -58,6 +67,8 @@ class SignalingServerImpl implements SignalingServer {
       send: (conn, msg) => this.connections.send(conn, msg),
       ringTimeoutS: config.ringTimeoutS,
       graceMs: config.graceMs,
+      canCall: config.canCall,
+      avatarsBeforeAnswer: config.avatarsBeforeAnswer,
     });
     this.wss = new WebSocketServer({
       noServer: true,
@@ -82,7 +93,14 @@ class SignalingServerImpl implements SignalingServer {
       admit: (ip) => this.connections.admit(ip),
       upgrade: (req, socket, head, ip) => this.wss.handleUpgrade(req, socket, head, (ws) => this.connections.accept(ws, ip)),
       dropUser: (userId) => this.dropUser(userId),
+      profiles: { get: (userId) => this.registry.operatorProfile(userId), set: (userId, p) => this.setProfile(userId, p) },
     });
+  }
+
+  setProfile(userId: string, profile: OperatorProfile | null): boolean {
+    if (profile !== null && !v.is(OperatorProfileSchema, profile))
+      throw new TypeError('setProfile: profile must be {name?, avatar?} as the protocol allows');
+    return this.registry.setOperatorProfile(userId, profile);
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -164,6 +182,7 @@ export async function startSignalingServer(
     handleUpgrade: (req, socket, head) => signaling.handleUpgrade(req, socket, head),
     handleHttp: (req, res) => signaling.handleHttp(req, res),
     stats: () => signaling.stats(),
+    setProfile: (userId, profile) => signaling.setProfile(userId, profile),
     dropUser: (userId) => signaling.dropUser(userId),
     close: () =>
       (closing ??= (async () => {

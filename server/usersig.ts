@@ -33,6 +33,8 @@ export interface GenUserSigOptions {
   expireSeconds: number;
   /** Clock in milliseconds since the epoch (default `Date.now()`); the signature's `TLS.time` is its floor in seconds. */
   now?: number;
+  /** `TLS.userbuf` (base64, covered by the HMAC), e.g. {@link profileUserBuf} for an operator profile. */
+  userBuf?: string;
 }
 
 export interface VerifyUserSigOptions {
@@ -94,13 +96,15 @@ export function genUserSig(options: GenUserSigOptions): string {
     throw new Error('genUserSig: expireSeconds must be a positive integer');
   }
   const time = Math.floor((options.now ?? Date.now()) / 1000);
+  const { userBuf } = options;
   const doc = {
     'TLS.ver': '2.0',
     'TLS.identifier': userId,
     'TLS.sdkappid': sdkAppId,
     'TLS.time': time,
     'TLS.expire': expireSeconds,
-    'TLS.sig': hmac(secret, signedContent(userId, sdkAppId, time, expireSeconds)).toString('base64'),
+    ...(userBuf !== undefined ? { 'TLS.userbuf': userBuf } : {}),
+    'TLS.sig': hmac(secret, signedContent(userId, sdkAppId, time, expireSeconds, userBuf)).toString('base64'),
   };
   return escapeBase64(deflateSync(Buffer.from(JSON.stringify(doc))).toString('base64'));
 }

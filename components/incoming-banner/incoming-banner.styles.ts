@@ -89,6 +89,13 @@ export const styles = css`
     text-overflow: ellipsis;
     white-space: nowrap;
   }
+  [part='user-id'] {
+    font-size: var(--ck-font-size-small, 0.875rem);
+    color: var(--_muted);
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
   [part='description'] {
     margin: 0;
     font-size: var(--ck-font-size-small, 0.875rem);

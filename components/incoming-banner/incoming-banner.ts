@@ -60,6 +60,7 @@ export const DEFAULT_INCOMING_SHORTCUT = 'Alt+Shift+A';
  * @csspart avatar-image - The caller's avatar image.
  * @csspart avatar-initial - The caller's initial, shown without a (working) image.
  * @csspart name - The caller's name.
+ * @csspart user-id - Beside a self-declared name (one the caller chose, not the operator): the caller's user id, marked "name not verified".
  * @csspart description - The call type text ("invites you to a video call"; "Waiting call").
  * @csspart actions - The buttons' row.
  * @csspart button - Every button (also `accept`, `accept-audio`, `reject`, `end-accept`).
@@ -206,6 +207,7 @@ export class IncomingBanner extends StoreElement {
   #announcement(call: BannerCall): string {
     const { t } = this.localize;
     let text = t(call.video ? 'incoming-video-call-from' : 'incoming-audio-call-from', { name: call.name });
+    if (call.selfDeclared) text = `${text} (${call.callerId}, ${t('self-declared-name')})`;
     if (call.waiting) text = `${t('waiting-call')}: ${text}`;
     const shortcut = parseShortcut(this.shortcut);
     return shortcut ? `${text}. ${t('incoming-call-shortcut', { shortcut: formatShortcut(shortcut) })}` : text;
@@ -301,6 +303,11 @@ export class IncomingBanner extends StoreElement {
       ${this.#renderAvatar(call.name, call.avatar)}
       <div class="text">
         <div id=${nameId} part="name">${call.name}</div>
+        ${
+          call.selfDeclared
+            ? html`<div part="user-id" title=${t('self-declared-name')}>${call.callerId} · ${t('self-declared-name')}</div>`
+            : nothing
+        }
         <p id=${descriptionId} part="description">${description}</p>
       </div>
       <div part="actions">

@@ -19,6 +19,7 @@ export const END_REASON: Readonly<Record<EndCause, CallEndReason>> = {
   disconnected: CallEndReason.UNKNOWN,
   network: CallEndReason.UNKNOWN,
   unsupported: CallEndReason.REJECT,
+  'not-allowed': CallEndReason.END_BY_SERVER,
   ended: CallEndReason.END_BY_SERVER,
   error: CallEndReason.UNKNOWN,
 };

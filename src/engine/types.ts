@@ -10,6 +10,11 @@ export interface UserProfile {
   userId: string;
   name?: string;
   avatar?: string;
+  /**
+   * Who set `name`/`avatar`: the operator (verified by the server) or the user (self-declared: show
+   * the user id beside it, marked). Absent when the engine cannot tell.
+   */
+  nameSource?: 'operator' | 'self';
 }
 
 export type MemberStatus = 'ringing' | 'accepted' | 'rejected' | 'busy' | 'no-response' | 'unavailable' | 'cancelled' | 'left';
@@ -42,6 +47,8 @@ export type EndCause =
   | 'network'
   /** The callee's browser cannot carry calls (it stays reachable and declines: `unsupported-browser`). */
   | 'unsupported'
+  /** The operator's policy does not let us call them (signaling server `canCall`). */
+  | 'not-allowed'
   | 'ended'
   | 'error';
 

@@ -31,6 +31,7 @@ export function incomingOf(e: CallEngineEvents['onCallReceived']): IncomingCall 
     callerId: e.caller.userId,
     callerName: e.caller.name ?? '',
     callerAvatar: e.caller.avatar ?? '',
+    ...(e.caller.nameSource ? { callerNameSource: e.caller.nameSource } : {}),
     mediaType: e.mediaType,
     groupId: e.groupID ?? '',
     isGroup: Boolean(e.groupID) || others.length > 1,
@@ -51,6 +52,7 @@ const END_KEYS: Partial<Record<EndCause, string>> = {
   disconnected: 'disconnected',
   network: 'network-unsupported',
   unsupported: 'other-side-unsupported',
+  'not-allowed': 'call-not-allowed',
   hangup: 'other-side-hangup',
 };
 

@@ -24,7 +24,11 @@ type NotificationCtor = {
   ): NotificationLike;
 };
 
-const displayName = (c: IncomingCall) => c.callerName || c.callerId;
+/** A self-declared name (the caller chose it) carries the user id beside it, as in the banner. */
+const displayName = (c: IncomingCall) =>
+  c.callerName && c.callerNameSource === 'self' && c.callerName !== c.callerId
+    ? `${c.callerName} (${c.callerId})`
+    : c.callerName || c.callerId;
 
 export class IncomingAlerts {
   /** The page's own title, saved while ours is shown (null: ours is not shown). */

@@ -98,12 +98,28 @@
  * - During the grace, any logged-in socket of that user may also `hangup` the call (a client that
  *   hung up while offline sends it right after its new login, so the others do not wait).
  * - `pagehide`: the kit sends `hangup` when the page goes away, so a closed tab leaves at once.
+ * - A killed tab (crash, task manager: no `pagehide`) leaves an orphaned member: accepted, no call
+ *   socket, in its grace. A page's first login says `newPage: true` (the kit's `login()`; a
+ *   reconnect does not): it holds no call, so the user's orphaned call ends at once, the member
+ *   leaving with reason `disconnected` as at the end of the grace, and the new page can call and be
+ *   called right away. An `invite` or `accept` from any socket of that user does the same first. A
+ *   call still bound to an open socket (another live tab) is never ended this way.
  *
  * userSig lifetime: the server refuses a userSig signed for longer than its maximum (default 7
  * days). `usersig-expiring {expiresAt}` comes a minute before a socket's userSig expires; the client
  * answers with `renew {userSig}` (a fresh sig for the same user: `ok`, or `error auth-failed` and
  * the old expiry stands). At the expiry a socket that did not renew is closed with 4409
  * "userSigExpired" (the kit reports `kickedOut('userSigExpired')`).
+ *
+ * Identity (who a member is shown as): a member's `name`/`avatar` come from the operator when the
+ * server has an operator profile for it (admin endpoint) or its userSig carries one (`TLS.userbuf`);
+ * then `verified: true` and what the user declares in `login`/`profile` is ignored. Otherwise they
+ * are the user's own (self-declared; clients show the user id beside them and mark them). Names and
+ * avatars of members who have not accepted are not shown to others (no profile probing with
+ * `invite`). A ringing callee gets no self-declared avatar unless the server allows it
+ * (`avatarsBeforeAnswer`): fetching it would tell the caller's host the callee's address. The
+ * operator's `canCall(from, to)` decides who may ring whom: a refused invitee is `unavailable`,
+ * exactly like an offline one, and a call that rings nobody for that reason ends `not-allowed`.
  *
  * Several incoming calls (opt-in per socket, flags on `login` and on `profile`; absent = unchanged,
  * default off, so an old client keeps the one-call rules above):
@@ -176,6 +192,8 @@ export const EndReasonSchema = v.picklist([
   'glare',
   'disconnected',
   'unsupported',
+  /** The operator's policy (`canCall`) lets the caller ring none of the invitees. */
+  'not-allowed',
   'ended',
 ]);
 export type EndReason = v.InferOutput<typeof EndReasonSchema>;
@@ -209,6 +227,8 @@ export const ProfileSchema = v.strictObject({
   userId: UserIdSchema,
   name: v.optional(DisplayNameSchema),
   avatar: v.optional(AvatarUrlSchema),
+  /** The name and avatar come from the operator, not from the user (see the header, "Identity"). */
+  verified: v.optional(v.boolean()),
 });
 export type Profile = v.InferOutput<typeof ProfileSchema>;
 
@@ -259,6 +279,8 @@ export const ClientMessageSchema = v.variant('type', [
     /** Incoming-call policy of this socket (see the header, "Several incoming calls"). */
     multiIncoming: v.optional(v.boolean()),
     callWaiting: v.optional(v.boolean()),
+    /** A page's first login (not a reconnect): it holds no call (see the header, "A killed tab"). */
+    newPage: v.optional(v.boolean()),
   }),
   /** A fresh userSig for this socket's user, before the current one expires (see the header). */
   v.strictObject({ ...base, type: v.literal('renew'), userSig: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) }),
@@ -334,6 +356,7 @@ export const MemberSchema = v.strictObject({
   userId: UserIdSchema,
   name: v.optional(DisplayNameSchema),
   avatar: v.optional(AvatarUrlSchema),
+  verified: v.optional(v.boolean()),
   state: MemberStateSchema,
   audio: v.optional(v.boolean()),
   video: v.optional(v.boolean()),

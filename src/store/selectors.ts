@@ -36,6 +36,8 @@ export interface BannerCall {
   readonly callerId: string;
   readonly name: string;
   readonly avatar: string;
+  /** The name is the caller's own choice: show the user id beside it, marked as self-declared. */
+  readonly selfDeclared: boolean;
   readonly video: boolean;
   /** We are in a call: this one waits, and is answered by "end and accept". */
   readonly waiting: boolean;
@@ -52,6 +54,7 @@ export function bannerCalls(s: CallState, max: number): readonly BannerCall[] {
     callerId: c.callerId,
     name: c.callerName || c.callerId,
     avatar: c.callerAvatar,
+    selfDeclared: c.callerNameSource === 'self' && c.callerName !== '' && c.callerName !== c.callerId,
     video: c.mediaType === CallMediaType.VIDEO,
     waiting: waiting && c.callId !== s.callId,
     connecting: s.answering === c.callId,
@@ -64,6 +67,7 @@ export function bannerCalls(s: CallState, max: number): readonly BannerCall[] {
       callerId: s.callerId,
       name: caller?.name || s.callerId,
       avatar: caller?.avatar ?? '',
+      selfDeclared: false,
       video: s.mediaType === CallMediaType.VIDEO,
       waiting: false,
       connecting: s.answering === s.callId,
@@ -82,6 +86,7 @@ export function sameBannerCalls(a: readonly BannerCall[], b: readonly BannerCall
         c.callId === d.callId &&
         c.name === d.name &&
         c.avatar === d.avatar &&
+        c.selfDeclared === d.selfDeclared &&
         c.video === d.video &&
         c.waiting === d.waiting &&
         c.connecting === d.connecting

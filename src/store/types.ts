@@ -42,6 +42,8 @@ export interface IncomingCall {
   /** Caller's display name ('' when unknown: show the user id). */
   readonly callerName: string;
   readonly callerAvatar: string;
+  /** `self`: the caller chose its name (the banner shows the user id beside it, marked); absent: unknown. */
+  readonly callerNameSource?: 'operator' | 'self';
   readonly mediaType: CallMediaType;
   /** '' unless the call carries a group id. */
   readonly groupId: string;

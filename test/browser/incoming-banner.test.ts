@@ -96,6 +96,22 @@ describe('<incoming-banner>', () => {
       await accessible(el);
     });
 
+    it('a self-declared name shows the user id beside it, marked; an operator name does not', async () => {
+      const store = new CallStore();
+      const call = incoming(store, 'c1', 'Alice');
+      store.dispatch({ type: 'incoming-remove', callId: 'c1' });
+      store.dispatch({ type: 'incoming-add', call: { ...call, callerName: 'IT Support', callerNameSource: 'self' } });
+      store.dispatch({ type: 'incoming-add', call: { ...incoming(new CallStore(), 'c2', 'Carol'), callerNameSource: 'operator' } });
+      const el = await fixture<IncomingBanner>(html`<incoming-banner .store=${store}></incoming-banner>`);
+      const banners = [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~=base]')];
+      const self = banners.find((b) => b.dataset['callId'] === 'c1')!;
+      const operator = banners.find((b) => b.dataset['callId'] === 'c2')!;
+      expect(self.querySelector('[part~=name]')!.textContent).to.equal('IT Support');
+      expect(self.querySelector('[part~=user-id]')!.textContent!.trim()).to.equal('alice · Name not verified');
+      expect(operator.querySelector('[part~=user-id]')).to.equal(null);
+      await accessible(el);
+    });
+
     it('does not show for the caller', async () => {
       const store = new CallStore();
       store.dispatch({ type: 'login', userId: 'alice' });

@@ -8,6 +8,7 @@ import { startSignalingServer } from '../../server/index.js';
 import type { SignalingServerOptions } from '../../server/index.js';
 import type { Member } from '../../src/protocol/messages.js';
 import { TestClient, TEST_SERVER, quietLogger, waitUntil } from './ws-client.js';
+import type { LoginFields } from './ws-client.js';
 
 export type StartedServer = Awaited<ReturnType<typeof startSignalingServer>>;
 
@@ -28,7 +29,7 @@ export class ServerHarness {
   }
 
   /** A logged-in client, closed after the test. */
-  user = async (userId: string, profile: { name?: string; avatar?: string } = {}): Promise<TestClient> => {
+  user = async (userId: string, profile: LoginFields = {}): Promise<TestClient> => {
     const client = await TestClient.login(this.server.url, userId, profile);
     this.#clients.push(client);
     return client;

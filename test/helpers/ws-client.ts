@@ -49,6 +49,15 @@ export function sigFor(userId: string, opts: { secret?: string; sdkAppId?: numbe
 }
 
 /** Polls `cond` every 5 ms until it holds or the deadline passes. */
+/** Optional fields of a test `login` (a profile, flags). */
+export interface LoginFields {
+  name?: string;
+  avatar?: string;
+  newPage?: boolean;
+  multiIncoming?: boolean;
+  callWaiting?: boolean;
+}
+
 export async function waitUntil(cond: () => boolean, what: string, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
@@ -112,7 +121,7 @@ export class TestClient {
   }
 
   /** Connects and logs in as `userId` with a valid userSig. */
-  static async login(url: string, userId: string, profile: { name?: string; avatar?: string } = {}): Promise<TestClient> {
+  static async login(url: string, userId: string, profile: LoginFields = {}): Promise<TestClient> {
     const client = await TestClient.connect(url, userId);
     await client.login(userId, profile);
     return client;
@@ -135,7 +144,7 @@ export class TestClient {
     return id;
   }
 
-  async login(userId: string, profile: { name?: string; avatar?: string; userSig?: string } = {}): Promise<Msg<'login-ok'>> {
+  async login(userId: string, profile: LoginFields & { userSig?: string } = {}): Promise<Msg<'login-ok'>> {
     const { userSig = sigFor(userId), ...rest } = profile;
     const id = this.request({ type: 'login', sdkAppId: TEST_SDK_APP_ID, userId, userSig, ...rest });
     const answer = await this.reply(id);

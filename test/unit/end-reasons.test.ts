@@ -19,6 +19,7 @@ test('every end cause has a TUICallKit end reason', () => {
     'disconnected',
     'network',
     'unsupported',
+    'not-allowed',
     'ended',
     'error',
   ];

@@ -71,6 +71,24 @@ test('bannerCalls: the incoming list, oldest first, capped; waiting while in ano
   );
 });
 
+test('bannerCalls: a self-declared name (nameSource self) is marked; an operator name, an unknown source, or the bare id is not', () => {
+  const store = new CallStore();
+  store.dispatch({ type: 'login', userId: 'bob' });
+  store.dispatch({ type: 'incoming-add', call: { ...invitation('c1', 'alice'), callerNameSource: 'self' } });
+  store.dispatch({ type: 'incoming-add', call: { ...invitation('c2', 'carol'), callerNameSource: 'operator' } });
+  store.dispatch({ type: 'incoming-add', call: invitation('c3', 'erin') });
+  store.dispatch({ type: 'incoming-add', call: { ...invitation('c4', 'dave'), callerName: '', callerNameSource: 'self' } });
+  assert.deepEqual(
+    bannerCalls(store.getState(), 4).map((c) => [c.callId, c.selfDeclared]),
+    [
+      ['c1', true],
+      ['c2', false],
+      ['c3', false],
+      ['c4', false],
+    ],
+  );
+});
+
 test('bannerCalls: a store fed without the incoming list still shows the current ringing call', () => {
   const store = new CallStore();
   store.dispatch({ type: 'login', userId: 'bob' });
@@ -83,6 +101,6 @@ test('bannerCalls: a store fed without the incoming list still shows the current
     members: [{ userId: 'alice', name: 'Alice' }],
   });
   assert.deepEqual(bannerCalls(store.getState(), 3), [
-    { callId: 'x', callerId: 'alice', name: 'Alice', avatar: '', video: false, waiting: false, connecting: false },
+    { callId: 'x', callerId: 'alice', name: 'Alice', avatar: '', selfDeclared: false, video: false, waiting: false, connecting: false },
   ]);
 });

@@ -54,7 +54,8 @@ describe('signaling server: call flows', () => {
     assert.equal(ok.timeout, 30);
     assert.deepEqual(ok.members, [
       { userId: 'alice', name: 'Alice', state: 'accepted' },
-      { userId: 'bob', name: 'Bob', avatar: 'https://example.com/b.png', state: 'ringing' },
+      // A ringing invitee's name and avatar are not shown before it answers (no profile probing).
+      { userId: 'bob', state: 'ringing' },
     ]);
     const incoming = await bob.waitForType('incoming');
     assert.deepEqual(

@@ -94,10 +94,11 @@ export function onlyRinging(call: ActiveCall): boolean {
 export const toWireMedia = (t: CallMediaType): 'audio' | 'video' => (t === CallMediaType.VIDEO ? 'video' : 'audio');
 export const fromWireMedia = (t: 'audio' | 'video'): CallMediaType => (t === 'video' ? CallMediaType.VIDEO : CallMediaType.AUDIO);
 
-export function profileOf(m: { userId: string; name?: string; avatar?: string }): UserProfile {
+export function profileOf(m: { userId: string; name?: string; avatar?: string; verified?: boolean }): UserProfile {
   const p: UserProfile = { userId: m.userId };
   if (m.name !== undefined) p.name = m.name;
   if (m.avatar !== undefined) p.avatar = m.avatar;
+  if (m.name !== undefined || m.avatar !== undefined) p.nameSource = m.verified ? 'operator' : 'self';
   return p;
 }
 

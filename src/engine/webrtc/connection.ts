@@ -86,12 +86,17 @@ export class Connection {
   }
 }
 
-/** The `login` message (`multiIncoming` always: the ringing queue handles several invitations). */
+/**
+ * The `login` message (`multiIncoming` always: the ringing queue handles several invitations).
+ * `newPage`: the engine's `login()` (it holds no call), not a reconnect: the server ends a call of
+ * ours orphaned by a killed tab at once (see the protocol header).
+ */
 export function loginMessage(
   session: { sdkAppId: number; userSig: string },
   userId: string,
   profile: { name?: string; avatar?: string },
   callWaiting: boolean,
+  newPage = false,
 ): LoginRequest {
   const login: LoginRequest = {
     type: 'login',
@@ -101,6 +106,7 @@ export function loginMessage(
     multiIncoming: true,
     callWaiting,
   };
+  if (newPage) login.newPage = true;
   if (profile.name !== undefined) login.name = profile.name;
   if (profile.avatar !== undefined) login.avatar = profile.avatar;
   return login;

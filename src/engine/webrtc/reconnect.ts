@@ -3,6 +3,11 @@
  * engine logs in again on a new socket with backoff and jitter ({@link reconnectDelayMs}), resumes
  * the call by its id (`resume`), and gives up after `giveUpMs` (state `failed`, the call ends,
  * `onError` CONNECTION_FAILED). See docs/webrtc-engine.md.
+ *
+ * The browser's `online` event (the network is back, or changed) does not wait for the backoff:
+ * a pending attempt runs at once, a reconnection that gave up (`failed`) starts again, and a socket
+ * that still looks open is probed with a no-op request: no answer within {@link ONLINE_PROBE_MS}
+ * and it is given up as lost (and replaced), so the user can be called again.
  */
 import { CallKitError, ErrorCode } from '../../errors.js';
 import type { ServerMessage } from '../../protocol/messages.js';
@@ -21,6 +26,16 @@ export function reconnectDelayMs(attempt: number, random: () => number = Math.ra
 }
 
 export const DEFAULT_RECONNECT_GIVE_UP_MS = 60_000;
+/** After an `online` event, how long an open-looking socket has to answer a probe. */
+export const ONLINE_PROBE_MS = 5000;
+
+/** `window` where there is one (the `online` event), nothing in Node. */
+function eventTarget(): Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | null {
+  const g = globalThis as Partial<EventTarget>;
+  return typeof g.addEventListener === 'function' && typeof g.removeEventListener === 'function'
+    ? (g as Pick<EventTarget, 'addEventListener' | 'removeEventListener'>)
+    : null;
+}
 
 /** The logged-in session, kept to log in again after a lost socket. */
 export interface Session {
@@ -50,6 +65,8 @@ interface Attempt {
   attempt: number;
   startedAt: number;
   timer: ReturnType<typeof setTimeout> | null;
+  /** The network came back during an attempt: if it fails, the next one starts at once. */
+  now?: boolean;
 }
 
 export class Reconnector {
@@ -62,6 +79,10 @@ export class Reconnector {
   #lastAttempts = 0;
   /** Calls hung up while the socket was down: `hangup` is sent after the reconnect. */
   #pendingHangups: string[] = [];
+  /** Removes the `online` listener (set while a session is up). */
+  #unwatch: (() => void) | null = null;
+  /** The last reconnection gave up (state `failed`); an `online` event starts over. */
+  #gaveUp = false;
 
   constructor(ctx: EngineContext, machine: CallMachine, host: ReconnectHost, options: { giveUpMs?: number; delayScale?: number } = {}) {
     this.#ctx = ctx;
@@ -69,6 +90,42 @@ export class Reconnector {
     this.#host = host;
     this.#giveUpMs = options.giveUpMs ?? DEFAULT_RECONNECT_GIVE_UP_MS;
     this.#delayScale = options.delayScale ?? 1;
+  }
+
+  /** After a login: listens for `online` until {@link reset} (logout). */
+  watchNetwork(): void {
+    const target = eventTarget();
+    if (this.#unwatch || !target) return;
+    const onOnline = () => this.networkOnline();
+    target.addEventListener('online', onOnline);
+    this.#unwatch = () => target.removeEventListener('online', onOnline);
+  }
+
+  /** The network is back (`online`): reconnect now, or prove the open-looking socket alive. */
+  networkOnline(): void {
+    if (!this.#host.session() || !this.#host.alive()) return;
+    const r = this.#current;
+    if (r) {
+      if (!r.timer) r.now = true;
+      else {
+        clearTimeout(r.timer);
+        r.timer = null;
+        void this.#attempt(r);
+      }
+      return;
+    }
+    const client = this.#ctx.client;
+    if (!client) {
+      if (this.#gaveUp) this.#start(); // gave up while offline: start over (not after a kick)
+      return;
+    }
+    if (client.state !== 'connected') return;
+    // A socket that lived through a network change may be dead without a close: a no-op request
+    // (`profile` without fields) must come back.
+    client.request({ type: 'profile' }, { timeoutMs: ONLINE_PROBE_MS }).catch((error: unknown) => {
+      if (this.#ctx.client === client && (error as CallKitError).reason === 'timeout')
+        client.abandon('no answer after the network came back');
+    });
   }
 
   /** A lost socket is being replaced. */
@@ -87,6 +144,9 @@ export class Reconnector {
 
   /** Logout: stop trying, forget the deferred hangups. */
   reset(): void {
+    this.#unwatch?.();
+    this.#unwatch = null;
+    this.#gaveUp = false;
     this.#stop();
     this.#lastAttempts = 0;
     this.#pendingHangups = [];
@@ -148,6 +208,7 @@ export class Reconnector {
 
   #start(): void {
     this.#stop();
+    this.#gaveUp = false;
     this.#current = { attempt: 0, startedAt: Date.now(), timer: null };
     this.#lastAttempts = 0;
     this.#ctx.events.emit('onConnectionStateChanged', { state: 'reconnecting' });
@@ -161,7 +222,8 @@ export class Reconnector {
       this.#giveUp(r);
       return;
     }
-    const delay = reconnectDelayMs(r.attempt) * this.#delayScale;
+    const delay = r.now ? 0 : reconnectDelayMs(r.attempt) * this.#delayScale;
+    r.now = false;
     if (delay >= left) {
       // No attempt is due before the deadline: give up AT it (R4: 45-60 s), not after one more
       // attempt started at the deadline (measured 60.0-62.1 s before this).
@@ -231,6 +293,7 @@ export class Reconnector {
   #giveUp(r: Attempt): void {
     if (this.#current !== r) return;
     this.#stop();
+    this.#gaveUp = true;
     this.#pendingHangups = [];
     this.#host.detachClient();
     const ctx = this.#ctx;

@@ -298,6 +298,14 @@ export class SignalingClient {
   }
 
   /**
+   * Gives the socket up as lost now (`lost` follows at once, code 1006), without waiting for a
+   * closing handshake that a socket dead with the old network would never finish.
+   */
+  abandon(reason: string): void {
+    if (this.#ws && this.#state === 'connected') this.#onClose(1006, reason);
+  }
+
+  /**
    * Test support: closes the socket as a network loss would (`lost` follows, unlike
    * {@link SignalingClient.close}).
    */

@@ -162,6 +162,7 @@ export class WebRTCEngine implements CallEngine {
       params.userID,
       profile,
       this.#machine.queue.callWaiting,
+      true,
     );
     // Known before login-ok is processed: the server may push `incoming` right behind it.
     this.#ctx.userId = params.userID;
@@ -178,6 +179,7 @@ export class WebRTCEngine implements CallEngine {
     this.#profile = profile;
     this.#session = { url: params.server, sdkAppId: params.SDKAppID, userSig: params.userSig };
     this.#media.watchDevices();
+    this.#reconnector.watchNetwork();
   }
 
   /** Hangs up any call, closes the socket and clears every timer. The engine can log in again. */

@@ -28,6 +28,8 @@ const jaJP: Dictionary = {
   'reconnect-failed': 'サーバーに再接続できませんでした',
   'network-unsupported': 'このネットワークでは通話できません',
   'other-side-unsupported': '相手のブラウザは通話を受けられません',
+  'call-not-allowed': 'このユーザーに発信する権限がありません',
+  'self-declared-name': '名前は未確認です',
   'browser-unsupported': 'このブラウザでは通話の発信・着信ができません',
   'no-microphone-access': 'マイクがブロックされています。ブラウザの設定でアクセスを許可してください。',
   'no-camera-access': 'カメラがブロックされています。ブラウザの設定でアクセスを許可してください。',
