@@ -60,6 +60,10 @@ export interface PeerOptions {
   onInterrupted?(interrupted: boolean): void;
   /** Announced audio missing for this long counts as an interruption (default 2000 ms). */
   stallMs?: number;
+  /** Called right before each local description (offer or answer): codec preferences (`media-tuning.ts`). */
+  beforeLocalDescription?(pc: RTCPeerConnection): void;
+  /** Each stats report {@link Peer.sampleQuality} read, by id (the link cap of `media-tuning.ts`). */
+  onStats?(entries: ReadonlyMap<string, StatsEntry>): void;
 }
 
 /** ICE failures before ever connecting that end the attempt ("network not supported"). */
@@ -79,7 +83,7 @@ export function qualityFrom(rttS: number | undefined, loss: number): NetworkQual
   return 5;
 }
 
-type StatsEntry = Record<string, unknown> & { id: string; type: string };
+export type StatsEntry = Record<string, unknown> & { id: string; type: string };
 
 /**
  * Tells whether inbound audio stalled: packets were seen, the sender announces its audio on, and the
@@ -143,6 +147,7 @@ export class Peer {
       if (this.#closed) return;
       try {
         this.#makingOffer = true;
+        options.beforeLocalDescription?.(pc);
         await pc.setLocalDescription();
         this.#sendLocalDescription();
       } catch (error) {
@@ -292,6 +297,7 @@ export class Peer {
     this.#lastLoss = { lost, received };
     const downLoss = dLost > 0 && dLost + dReceived > 0 ? dLost / (dLost + dReceived) : 0;
     if (this.#closed) return 6;
+    this.#options.onStats?.(entries);
     this.#stall.update(audioPackets, expectAudio, now);
     this.#updateInterrupted();
     return this.#stall.stalled ? 6 : qualityFrom(rtt, Math.max(downLoss, upLoss));
@@ -417,6 +423,7 @@ export class Peer {
       this.addLocalTracks(stream); // reuses the transceivers the offer created: sent in our answer
     }
     if (description.type === 'offer') {
+      this.#options.beforeLocalDescription?.(pc);
       await pc.setLocalDescription();
       this.#sendLocalDescription();
     }
