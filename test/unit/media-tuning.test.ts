@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AUDIO_RESERVE_BPS,
+  CAP_FROM_LOSS,
   MIN_VIDEO_BPS,
   audioCodecOrder,
   capChanged,
@@ -52,12 +53,17 @@ test('link sample: the selected pair estimate and the worst loss the other side 
   assert.deepEqual(linkSample(entries()), { availableOutgoingBitrate: undefined, remoteLoss: 0 });
 });
 
-test('video cap: 90 % of the estimate minus the audio, less the reported loss; none on a wide link or before an estimate', () => {
-  assert.equal(linkVideoBitrate({ availableOutgoingBitrate: 1_000_000, remoteLoss: 0 }), 900_000 - AUDIO_RESERVE_BPS);
+test('video cap under reported loss: 90 % of the estimate minus the audio, less the loss; none without loss, on a wide link or before an estimate', () => {
+  assert.equal(
+    linkVideoBitrate({ availableOutgoingBitrate: 1_000_000, remoteLoss: 0.05 }),
+    Math.round((900_000 - AUDIO_RESERVE_BPS) * 0.95),
+  );
   assert.equal(linkVideoBitrate({ availableOutgoingBitrate: 1_000_000, remoteLoss: 0.2 }), Math.round((900_000 - AUDIO_RESERVE_BPS) * 0.8));
-  assert.equal(linkVideoBitrate({ availableOutgoingBitrate: 100_000, remoteLoss: 0 }), MIN_VIDEO_BPS);
-  assert.equal(linkVideoBitrate({ availableOutgoingBitrate: 5_000_000, remoteLoss: 0 }), null);
+  assert.equal(linkVideoBitrate({ availableOutgoingBitrate: 100_000, remoteLoss: 0.1 }), MIN_VIDEO_BPS);
+  assert.equal(linkVideoBitrate({ availableOutgoingBitrate: 5_000_000, remoteLoss: 0.1 }), null);
   assert.equal(linkVideoBitrate({ availableOutgoingBitrate: undefined, remoteLoss: 0.3 }), null);
+  // No loss reported: the encoder follows the estimate by itself (a trailing cap slowed the ramp-up).
+  assert.equal(linkVideoBitrate({ availableOutgoingBitrate: 300_000, remoteLoss: CAP_FROM_LOSS / 2 }), null);
 });
 
 test('video cap: re-applied only on a change of more than 15 % (or to / from no cap)', () => {

@@ -18,11 +18,11 @@
  *   camera keeps its frame rate and drops resolution first (`maintain-framerate`: motion and lips
  *   stay fluid on a thin link); with more members the mesh caps already lower frame rate and
  *   resolution (`video-caps.ts`), and `balanced` lets both give.
- * - **Bitrate cap from the measured link**: the video sender's `maxBitrate` follows the connection's
- *   own estimate (`availableOutgoingBitrate` of the selected candidate pair) minus the audio and a
- *   share for retransmissions under the loss the other side reports (`remote-inbound-rtp`
- *   `fractionLost`), so a thin or lossy link keeps room for audio, NACK repairs and key frames
- *   instead of queueing video behind them. Applied by `video-caps.ts` (the one writer of the
+ * - **Bitrate cap from the measured link**: while the other side reports loss (`remote-inbound-rtp`
+ *   `fractionLost` >= 5 %), the video sender's `maxBitrate` follows the connection's own estimate
+ *   (`availableOutgoingBitrate` of the selected candidate pair) minus the audio and the share the
+ *   loss will take in retransmissions, so a lossy link keeps room for audio, NACK repairs and key
+ *   frames instead of queueing video behind them; lifted once the loss is gone. Applied by `video-caps.ts` (the one writer of the
  *   video encodings), only on a change of more than 15 %.
  *
  * `mediaTuning: false` (engine option, or `init({ mediaTuning: false })`) turns all of it off:
@@ -91,6 +91,12 @@ export function linkSample(entries: ReadonlyMap<string, StatsEntry>): LinkSample
 export const AUDIO_RESERVE_BPS = 80_000;
 /** Never cap video below this (a picture that still moves). */
 export const MIN_VIDEO_BPS = 60_000;
+/**
+ * Below this reported loss there is no cap: the encoder already follows the estimate, and a cap
+ * that trails it held the ramp-up back after a thin link widened again (15 s to full resolution
+ * after the 300 kbps cap instead of 2 s, measured).
+ */
+export const CAP_FROM_LOSS = 0.05;
 /** Above this estimate the link is not what limits the call: no cap. */
 export const UNCAPPED_ABOVE_BPS = 2_500_000;
 
@@ -100,7 +106,7 @@ export const UNCAPPED_ABOVE_BPS = 2_500_000;
  */
 export function linkVideoBitrate(sample: LinkSample): number | null {
   const bps = sample.availableOutgoingBitrate;
-  if (bps === undefined || bps >= UNCAPPED_ABOVE_BPS) return null;
+  if (bps === undefined || bps >= UNCAPPED_ABOVE_BPS || sample.remoteLoss < CAP_FROM_LOSS) return null;
   const loss = Math.min(0.5, Math.max(0, sample.remoteLoss));
   return Math.max(MIN_VIDEO_BPS, Math.round((bps * 0.9 - AUDIO_RESERVE_BPS) * (1 - loss)));
 }
