@@ -16,8 +16,10 @@
  *   codec preferences keep them (they are only reordered for audio).
  * - **Degradation preference** (`RTCRtpSendParameters.degradationPreference`): in a 1v1 call the
  *   camera keeps its frame rate and drops resolution first (`maintain-framerate`: motion and lips
- *   stay fluid on a thin link); with more members the mesh caps already lower frame rate and
- *   resolution (`video-caps.ts`), and `balanced` lets both give.
+ *   stay fluid on a thin link). libwebrtc picks the same for an unset camera sender unless a field
+ *   trial or a content hint says otherwise; set explicitly, it no longer depends on them. With more
+ *   members the mesh caps already lower frame rate and resolution (`video-caps.ts`), and
+ *   `balanced` lets both give.
  * - **Bitrate cap from the measured link**: while the other side reports loss (`remote-inbound-rtp`
  *   `fractionLost` >= 5 %), the video sender's `maxBitrate` follows the connection's own estimate
  *   (`availableOutgoingBitrate` of the selected candidate pair) minus the audio and the share the
