@@ -24,7 +24,7 @@ import { loadavg } from 'node:os';
 const HOLD_S = Number(process.env.BENCH_HOLD_S ?? 30);
 const WARM_S = Number(process.env.BENCH_WARM_S ?? 15);
 const RECOVERY_S = Number(process.env.BENCH_RECOVERY_S ?? 20);
-const PREFIX = '10.215';
+const PREFIX = '10.225';
 
 interface Condition {
   name: string;

@@ -17,7 +17,7 @@ const unavailable = (await netnsUnavailable()) ?? (await nftUnavailable());
 if (unavailable) console.log(`weak network (network namespaces) SKIPPED: ${unavailable}`);
 
 /** Its own subnets, so it can run beside the R6 test or a benchmark run. */
-const PREFIX = '10.214';
+const PREFIX = '10.224';
 const LOSS_PERCENT = 20;
 const HOLD_MS = 10_000;
 const SHOW_BUDGET_MS = 5000;

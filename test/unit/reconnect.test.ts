@@ -221,6 +221,26 @@ describe('ICE recovery of a peer', () => {
     p.close();
   });
 
+  it('network quality: what the other side reports losing of ours comes from the video reports when we send video', async () => {
+    const { p, pc } = peer();
+    pc.set('connected');
+    const report = (audioLost: number, videoLost?: number) => {
+      pc.stats = [
+        { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
+        { id: 'P', type: 'candidate-pair', currentRoundTripTime: 0.02 },
+        { id: 'ra', type: 'remote-inbound-rtp', kind: 'audio', fractionLost: audioLost },
+        ...(videoLost === undefined ? [] : [{ id: 'rv', type: 'remote-inbound-rtp', kind: 'video', fractionLost: videoLost }]),
+      ];
+    };
+    report(0.2, 0);
+    assert.equal(await p.sampleQuality(false, 0), 1, 'a stale audio report (one every ~5 s) is not used beside fresh video ones');
+    report(0.2, 0.2);
+    assert.ok((await p.sampleQuality(false, 500)) >= 4, 'the video reports loss: poor');
+    report(0.2);
+    assert.ok((await p.sampleQuality(false, 1000)) >= 4, 'audio only: its reports count');
+    p.close();
+  });
+
   it('close() clears the disconnected timer', async () => {
     const { p, pc } = peer({ iceDisconnectedTimeoutMs: 30 });
     pc.set('connected');

@@ -279,7 +279,7 @@ export class Peer {
     report.forEach((s: StatsEntry) => entries.set(s.id, s));
     let pair: StatsEntry | undefined;
     const current = { audio: { lost: 0, received: 0 }, video: { lost: 0, received: 0 } };
-    let upLoss = 0;
+    const upLoss = { audio: 0, video: -1 };
     let upRtt: number | undefined;
     let audioPackets = 0;
     for (const s of entries.values()) {
@@ -289,7 +289,8 @@ export class Peer {
         current[s.kind].received += Number(s.packetsReceived ?? 0);
         if (s.kind === 'audio') audioPackets += Number(s.packetsReceived ?? 0);
       } else if (s.type === 'remote-inbound-rtp') {
-        upLoss = Math.max(upLoss, Number(s.fractionLost ?? 0));
+        const kind = s.kind === 'video' ? 'video' : 'audio';
+        upLoss[kind] = Math.max(upLoss[kind], Number(s.fractionLost ?? 0));
         if (typeof s.roundTripTime === 'number') upRtt = Math.max(upRtt ?? 0, s.roundTripTime);
       }
     }
@@ -312,7 +313,11 @@ export class Peer {
     this.#options.onStats?.(entries);
     this.#stall.update(audioPackets, expectAudio, now);
     this.#updateInterrupted();
-    return this.#stall.stalled ? 6 : qualityFrom(rtt, Math.max(downLoss, upLoss));
+    // What the other side reports losing of ours: the video's reports when we send video (one a
+    // second), else the audio's (one every ~5 s: a report spanning a loss that ended held the
+    // indicator up to 10 s after the recovery).
+    const sentLoss = upLoss.video >= 0 ? upLoss.video : upLoss.audio;
+    return this.#stall.stalled ? 6 : qualityFrom(rtt, Math.max(downLoss, sentLoss));
   }
 
   /** Restarts ICE on this connection (new credentials, same RTCPeerConnection). */
