@@ -34,7 +34,9 @@ async function login(userId: string): Promise<void> {
   if (!response.ok) throw new Error(`could not get a test userSig (${response.status})`);
   const { sdkAppId, userSig } = (await response.json()) as { sdkAppId: number; userSig: string };
   const server = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ck`;
-  await callKit.init({ SDKAppID: sdkAppId, userID: userId, userSig, server });
+  // `?tuning=off`: the browser's own media settings (the weak-network benchmark's baseline).
+  const mediaTuning = new URLSearchParams(location.search).get('tuning') !== 'off';
+  await callKit.init({ SDKAppID: sdkAppId, userID: userId, userSig, server, mediaTuning });
   await callKit.setSelfInfo({ nickName: userId });
   loginForm.hidden = true;
   callForm.hidden = false;

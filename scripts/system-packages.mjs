@@ -13,6 +13,8 @@ export const SYSTEM_PACKAGES = [
   { name: 'fonts-dejavu-extra', why: 'visual-test baseline fonts' },
   { name: 'fonts-liberation', why: 'visual-test baseline fonts' },
   { name: 'fonts-noto-cjk', why: 'visual-test baseline fonts' },
+  { name: 'iproute2', why: 'network namespaces and rate caps (`ip`, `tc`): R6 and weak-network e2e tests, bench:weak-network' },
+  { name: 'nftables', why: 'random packet loss (`nft`): weak-network e2e test, bench:weak-network' },
 ];
 
 function dpkgInstalled(name) {

@@ -23,6 +23,11 @@ export interface InitParams {
   engine?: 'webrtc' | 'tencent' | 'tuicall' | CallEngine;
   /** ICE servers for the default engine (STUN/TURN); default none. */
   iceServers?: RTCIceServer[];
+  /**
+   * Default engine: the weak-network tuning (audio RED, degradation preference, video bitrate cap
+   * from the measured link; README "Weak networks"). Default true; false leaves the browser's defaults.
+   */
+  mediaTuning?: boolean;
   /** Tencent engine: an existing `@tencentcloud/chat` instance (TUICallKit's `tim`); never logged out by the kit. */
   tim?: unknown;
   /** Tencent engine: where the app serves `trtc-sdk-v5/assets` (for the blur plugin). */

@@ -10,7 +10,12 @@
  * Cutting = two `ip rule ... blackhole` policy rules in the root namespace for traffic between the
  * two subnets (no iptables needed); traffic between a namespace and the root namespace (signaling,
  * dev server) is untouched.
- * Needs root and iproute2; {@link netnsUnavailable} says why not when they are missing.
+ * Shaping (issue 20, weak networks): {@link Topology.shape} drops a share of what one side sends to
+ * the other (`nft` in the root namespace's forward hook: `ip saddr <side> ip daddr <other>
+ * numgen random mod 100 < N drop`, media over UDP and ICE-TCP alike) and caps its rate (`tc qdisc
+ * ... tbf` on the root namespace's veth toward the other side); shaping both sides gives the same
+ * condition each way. Signaling and page loads (namespace <-> root namespace) are never touched.
+ * Needs root and iproute2 (nftables for loss); {@link netnsUnavailable} says why not when they are missing.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +28,7 @@ const NAME_PREFIX = 'ck-r6-';
 const LINK_PREFIX = 'ckr6';
 const IP_FORWARD = '/proc/sys/net/ipv4/ip_forward';
 const DEFAULT_PREFIX = '10.213';
+const SHAPE_TABLE = 'ck_shape_';
 
 async function ip(...args: string[]): Promise<string> {
   const { stdout } = await run('ip', args, { timeout: 10_000 });
@@ -45,6 +51,16 @@ export async function netnsUnavailable(): Promise<string | null> {
   }
   if (!existsSync(IP_FORWARD)) return `${IP_FORWARD} is missing`;
   return null;
+}
+
+/** Why packet loss cannot be shaped here (no `nft`), or null when it can. */
+export async function nftUnavailable(): Promise<string | null> {
+  try {
+    await run('nft', ['--version'], { timeout: 10_000 });
+    return null;
+  } catch (error) {
+    return `\`nft\` (Debian nftables) is unavailable: ${(error as Error).message.split('\n')[0]}`;
+  }
 }
 
 const pidAlive = (pid: number): boolean => {
@@ -78,6 +94,16 @@ export async function precleanStale(prefix = DEFAULT_PREFIX): Promise<string[]> 
       removed.push(name);
     }
   }
+  // Shaping tables (nft, root namespace) of dead runs.
+  const tables = await run('nft', ['list', 'tables'], { timeout: 10_000 }).then(
+    (r) => r.stdout,
+    () => '',
+  );
+  for (const m of tables.matchAll(new RegExp(`table inet (${SHAPE_TABLE}(\\d+))`, 'g'))) {
+    if (pidAlive(Number(m[2]))) continue;
+    await run('nft', ['delete', 'table', 'inet', m[1]], { timeout: 10_000 }).catch(() => undefined);
+    removed.push(`nft table ${m[1]}`);
+  }
   // Cut rules of a run that died mid-cut (rules are not per namespace): only when no run is alive.
   const live = (await ip('netns', 'list')).split('\n').some((l) => l.startsWith(NAME_PREFIX));
   if (!live) {
@@ -105,9 +131,21 @@ export interface Side {
   subnet: string;
 }
 
+/** A weak-network condition for one side's outgoing traffic. */
+export interface Shaping {
+  /** Percent of outgoing UDP packets dropped at random (0-100). */
+  lossPercent?: number;
+  /** Outgoing rate cap in kbit/s (token bucket). */
+  rateKbit?: number;
+}
+
 export interface Topology {
   a: Side;
   b: Side;
+  /** Applies `shaping` to what `side` sends (replacing any earlier shaping of that side). */
+  shape(side: Side, shaping: Shaping): Promise<void>;
+  /** Removes every shaping of `side`; idempotent. */
+  unshape(side: Side): Promise<void>;
   /** Drops every packet between the two namespaces (both directions); the root ns stays reachable. */
   cut(): Promise<void>;
   /** Undoes {@link cut}. */
@@ -156,6 +194,7 @@ export async function createTopology(prefix = DEFAULT_PREFIX): Promise<Topology>
     if (destroyed) return;
     destroyed = true;
     if (cutDone) for (const rule of cutRules) await ipQuiet('rule', 'del', ...rule);
+    if (shapeTable) await nft('delete', 'table', 'inet', table).catch(() => undefined);
     for (const s of [a, b]) {
       await ipQuiet('netns', 'del', s.ns);
       await ipQuiet('link', 'del', s.hostLink);
@@ -166,6 +205,17 @@ export async function createTopology(prefix = DEFAULT_PREFIX): Promise<Topology>
       // Best effort: nothing else to do from a cleanup hook.
     }
     rmSync(dir, { recursive: true, force: true });
+  };
+
+  // Shaping happens in the root namespace, in the middle of the path like the cut: a packet dropped
+  // on the sender's own output hook fails its sendto() with EPERM, which a real network never does.
+  const table = `${SHAPE_TABLE}${pid}`;
+  let shapeTable = false;
+  const nft = (...args: string[]) => run('nft', args, { timeout: 10_000 });
+  const tc = (...args: string[]) => run('tc', args, { timeout: 10_000 });
+  const unshape = async (s: Side): Promise<void> => {
+    if (shapeTable) await nft('delete', 'chain', 'inet', table, `from_${s === a ? 'a' : 'b'}`).catch(() => undefined);
+    await tc('qdisc', 'del', 'dev', (s === a ? b : a).hostLink, 'root').catch(() => undefined);
   };
 
   try {
@@ -204,6 +254,60 @@ export async function createTopology(prefix = DEFAULT_PREFIX): Promise<Topology>
   return {
     a,
     b,
+    async shape(s: Side, shaping: Shaping) {
+      await unshape(s);
+      const other = s === a ? b : a;
+      const loss = Math.round(shaping.lossPercent ?? 0);
+      if (loss > 0) {
+        if (!shapeTable) {
+          await nft('add', 'table', 'inet', table);
+          shapeTable = true;
+        }
+        const chain = `from_${s === a ? 'a' : 'b'}`;
+        await nft('add', 'chain', 'inet', table, chain, '{ type filter hook forward priority 0; policy accept; }');
+        await nft(
+          'add',
+          'rule',
+          'inet',
+          table,
+          chain,
+          'ip',
+          'saddr',
+          s.subnet,
+          'ip',
+          'daddr',
+          other.subnet,
+          'numgen',
+          'random',
+          'mod',
+          '100',
+          '<',
+          String(loss),
+          'counter',
+          'drop',
+        );
+      }
+      if (shaping.rateKbit) {
+        // On the link toward the other side: its egress queue in the root namespace. Burst: 10 ms at
+        // the rate (at least 2 full-size packets); queue: 200 ms, then tail drops (a thin link's buffer).
+        const burst = Math.max(3200, Math.round((shaping.rateKbit * 1000) / 8 / 100));
+        await tc(
+          'qdisc',
+          'add',
+          'dev',
+          other.hostLink,
+          'root',
+          'tbf',
+          'rate',
+          `${shaping.rateKbit}kbit`,
+          'burst',
+          String(burst),
+          'latency',
+          '200ms',
+        );
+      }
+    },
+    unshape,
     async cut() {
       if (cutDone) return;
       cutDone = true;

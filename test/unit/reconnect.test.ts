@@ -202,6 +202,45 @@ describe('ICE recovery of a peer', () => {
     p.close();
   });
 
+  it('network quality: audio losing 20 % is poor even when retransmissions keep the video whole (loss per kind, not pooled)', async () => {
+    const { p, pc } = peer();
+    pc.set('connected');
+    const at = (audio: [number, number], video: [number, number]) => {
+      pc.stats = [
+        { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
+        { id: 'P', type: 'candidate-pair', currentRoundTripTime: 0.02 },
+        { id: 'in-a', type: 'inbound-rtp', kind: 'audio', packetsReceived: audio[0], packetsLost: audio[1] },
+        { id: 'in-v', type: 'inbound-rtp', kind: 'video', packetsReceived: video[0], packetsLost: video[1] },
+      ];
+    };
+    at([100, 0], [1000, 0]);
+    assert.equal(await p.sampleQuality(true, 0), 1, 'clean');
+    // 0.5 s: audio 20 of 25 packets arrive; video 100 of 100 (NACK repaired the rest).
+    at([120, 5], [1100, 0]);
+    assert.ok((await p.sampleQuality(true, 500)) >= 4, 'poor: the audio lost 20 %');
+    p.close();
+  });
+
+  it('network quality: what the other side reports losing of ours comes from the video reports when we send video', async () => {
+    const { p, pc } = peer();
+    pc.set('connected');
+    const report = (audioLost: number, videoLost?: number) => {
+      pc.stats = [
+        { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
+        { id: 'P', type: 'candidate-pair', currentRoundTripTime: 0.02 },
+        { id: 'ra', type: 'remote-inbound-rtp', kind: 'audio', fractionLost: audioLost },
+        ...(videoLost === undefined ? [] : [{ id: 'rv', type: 'remote-inbound-rtp', kind: 'video', fractionLost: videoLost }]),
+      ];
+    };
+    report(0.2, 0);
+    assert.equal(await p.sampleQuality(false, 0), 1, 'a stale audio report (one every ~5 s) is not used beside fresh video ones');
+    report(0.2, 0.2);
+    assert.ok((await p.sampleQuality(false, 500)) >= 4, 'the video reports loss: poor');
+    report(0.2);
+    assert.ok((await p.sampleQuality(false, 1000)) >= 4, 'audio only: its reports count');
+    p.close();
+  });
+
   it('close() clears the disconnected timer', async () => {
     const { p, pc } = peer({ iceDisconnectedTimeoutMs: 30 });
     pc.set('connected');

@@ -11,13 +11,16 @@ import type { EngineContext, ActiveCall } from './call-model.js';
 import { noop } from './call-model.js';
 import { LocalMedia, VolumeMeter, listDevices } from './media.js';
 import { Peer } from './peer.js';
-import { capVideo, videoLimitFor } from './video-caps.js';
+import { degradationFor, onLinkStats, preferCodecs } from './media-tuning.js';
+import { capVideo, setLinkVideo, videoLimitFor } from './video-caps.js';
 
 export interface CallMediaOptions {
   iceServers: RTCIceServer[];
   statsIntervalMs: number;
   iceDisconnectedTimeoutMs: number | undefined;
   mediaStallMs: number | undefined;
+  /** The weak-network tuning of `media-tuning.ts` (false: Chromium's defaults). */
+  mediaTuning: boolean;
   /** ICE toward `userId` failed for good (see `Peer`): the call state machine decides. */
   onIceFatal(call: ActiveCall, userId: string): void;
   /** No peer connection could be made toward `userId` (the constructor threw). */
@@ -176,6 +179,7 @@ export class CallMedia {
           if (ctx.call === call && call.peers.get(userId) === peer) events.emit('onUserReconnecting', { userId, reconnecting });
         },
         stallMs: this.#options.mediaStallMs,
+        ...(this.#options.mediaTuning ? { beforeLocalDescription: preferCodecs, onStats: (entries) => onLinkStats(peer.pc, entries) } : {}),
       });
     } catch (error) {
       // No media path to this member: the call must not stay `connected` without one (the machine
@@ -188,6 +192,7 @@ export class CallMedia {
     this.#pcs.add(peer.pc);
     peer.addLocalTracks(this.local.stream);
     capVideo(peer.pc, videoLimitFor(memberCount(call)));
+    if (this.#options.mediaTuning) setLinkVideo(peer.pc, { degradation: degradationFor(memberCount(call)) });
     return peer;
   }
 
@@ -206,7 +211,10 @@ export class CallMedia {
   capVideo(call: ActiveCall): void {
     if (this.#ctx.call !== call) return;
     const limit = videoLimitFor(memberCount(call));
-    for (const peer of call.peers.values()) capVideo(peer.pc, limit);
+    for (const peer of call.peers.values()) {
+      capVideo(peer.pc, limit);
+      if (this.#options.mediaTuning) setLinkVideo(peer.pc, { degradation: degradationFor(memberCount(call)) });
+    }
   }
 
   /** Sends `track` (or nothing) as our `kind` media to every peer of the call. */

@@ -53,6 +53,8 @@ export interface WebRTCEngineOptions {
    * `WebSocket` counts as present). Tests in Node, and hosts with a vetted polyfill, pass their own.
    */
   capabilities?: Capabilities;
+  /** Weak-network tuning (`media-tuning.ts`; default true); false leaves Chromium's defaults. */
+  mediaTuning?: boolean;
 }
 
 const DEFAULT_STATS_INTERVAL_MS = 500;
@@ -79,6 +81,7 @@ export class WebRTCEngine implements CallEngine {
       statsIntervalMs: options.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS,
       iceDisconnectedTimeoutMs: options.iceDisconnectedTimeoutMs,
       mediaStallMs: options.mediaStallMs,
+      mediaTuning: options.mediaTuning !== false,
       onIceFatal: (call, userId) => this.#machine.onIceFatal(call, userId),
       onPeerFailed: (call, userId) => this.#machine.onIceFatal(call, userId, 'error'),
     });
