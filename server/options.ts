@@ -90,7 +90,31 @@ export interface SignalingServerOptions {
   trustProxy?: string[];
   /** Rate limits (reliability §3.4); `false` turns them all off. */
   rateLimits?: RateLimitOptions | false;
+  /**
+   * Call records (and the webhook outbox): `postgres://...` for a Postgres server, a directory for
+   * the embedded PGlite database, or `memory://`. Absent: no records (`records-query` is answered
+   * `not-supported`) and no webhooks. The CLI defaults to the embedded database in `./callkit-data`.
+   */
+  databaseUrl?: string;
+  /** Webhooks (needs `databaseUrl`): events POSTed to `url`, signed with `secret` (see README "Webhooks"). */
+  webhooks?: WebhookOptions;
+  /** The admin REST API's bearer secret (at least 32 bytes); absent: the API is off (404). */
+  adminSecret?: string;
   logger?: Logger;
+}
+
+/** Where and how webhooks are delivered (`records/webhooks.ts`). */
+export interface WebhookOptions {
+  url: string;
+  secret: string;
+  /** First retry after this (default 1000 ms), doubling each time up to {@link maxDelayMs}. */
+  retryBaseMs?: number;
+  /** Longest wait between two tries (default 600 000 ms: 10 min). Events are never dropped. */
+  maxDelayMs?: number;
+  /** How often the outbox is looked at when nothing woke the sender (default 1000 ms). */
+  pollMs?: number;
+  /** A request not answered within this fails (default 10 000 ms). */
+  timeoutMs?: number;
 }
 
 export const MIN_SECRET_BYTES = 32;
@@ -116,6 +140,9 @@ export interface ServerConfig {
   allowedOrigins: Set<string> | null;
   /** null: rate limits off. */
   limits: Limits | null;
+  databaseUrl: string | null;
+  webhooks: WebhookOptions | null;
+  adminSecret: string | null;
   log: Logger;
 }
 
@@ -233,6 +260,7 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
   }
 
   const graceMs = positive('graceMs', options.graceMs, 15_000, 0, 600_000);
+  const extras = resolveRecordsOptions(options);
   return {
     secret: options.secret,
     sdkAppId: options.sdkAppId,
@@ -248,6 +276,33 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     allowedOrigins,
     trustProxy: resolveTrustProxy(options.trustProxy),
     limits,
+    ...extras,
     log,
   };
+}
+
+function resolveRecordsOptions(options: SignalingServerOptions): Pick<ServerConfig, 'databaseUrl' | 'webhooks' | 'adminSecret'> {
+  const databaseUrl = options.databaseUrl ?? null;
+  if (databaseUrl !== null && (typeof databaseUrl !== 'string' || databaseUrl === '')) {
+    throw new Error('callkit-server: databaseUrl must be a postgres:// URL, a directory or memory://');
+  }
+  const webhooks = options.webhooks ?? null;
+  if (webhooks) {
+    if (databaseUrl === null) throw new Error('callkit-server: webhooks need a database (databaseUrl) for their outbox');
+    let url: URL;
+    try {
+      url = new URL(webhooks.url);
+    } catch {
+      throw new Error(`callkit-server: webhooks.url is not a URL (got ${String(webhooks.url)})`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('callkit-server: webhooks.url must be http(s)');
+    if (typeof webhooks.secret !== 'string' || Buffer.byteLength(webhooks.secret) < MIN_SECRET_BYTES) {
+      throw new Error(`callkit-server: webhooks.secret must be at least ${MIN_SECRET_BYTES} bytes`);
+    }
+  }
+  const adminSecret = options.adminSecret ?? null;
+  if (adminSecret !== null && (typeof adminSecret !== 'string' || Buffer.byteLength(adminSecret) < MIN_SECRET_BYTES)) {
+    throw new Error(`callkit-server: adminSecret must be at least ${MIN_SECRET_BYTES} bytes`);
+  }
+  return { databaseUrl, webhooks, adminSecret };
 }

@@ -30,12 +30,14 @@ import type { ClientMessage, EndReason, Member, MemberState } from '../src/proto
 import { hasAcceptedInvitee, glarePeer, LIVE, liveCount, memberList, view } from './call-model.js';
 import { CallMessages } from './call-messages.js';
 import type { CallRec, ConnId, IncomingFlags, MemberRec, OutgoingServerMessage, ProfileFields } from './call-model.js';
+import type { ActiveCall, CallObserver } from './call-events.js';
 import { CallTimers, realScheduler } from './call-timers.js';
 import type { Scheduler } from './call-timers.js';
 import { Presence } from './presence.js';
 import type { UserRec } from './presence.js';
 
 export type { ConnId, IncomingFlags, OutgoingServerMessage, ProfileFields } from './call-model.js';
+export type { ActiveCall } from './call-events.js';
 export type { Scheduler } from './call-timers.js';
 export { realScheduler } from './call-timers.js';
 
@@ -54,6 +56,8 @@ export interface RegistryOptions {
   now?: () => number;
   /** Call id generator (default: 16 random bytes, base64url). */
   newCallId?: () => string;
+  /** Told of every call placed, member state change and call end (records, webhooks: `call-events.ts`). */
+  observer?: CallObserver;
 }
 
 type CallRequest = Exclude<ClientMessage, { type: 'login' | 'profile' }>;
@@ -207,6 +211,7 @@ export class CallRegistry {
       call.members.set(uid, { userId: uid, name: user?.name, avatar: user?.avatar, state });
     }
     this.calls.set(callId, call);
+    this.options.observer?.callCreated?.(call);
     this.presence.addUserCall(me, callId);
     const ringing = [...call.members.values()].filter((m) => m.state === 'ringing');
     for (const m of ringing) {
@@ -269,6 +274,7 @@ export class CallRegistry {
       members: memberList(call),
       resumeToken: member.resumeToken,
     });
+    this.options.observer?.memberChanged?.(call, member);
     this.out.notifyOthers(call, member);
   }
 
@@ -342,7 +348,10 @@ export class CallRegistry {
     for (const m of added) {
       if (m.state === 'ringing') for (const c of this.presence.connsOf(m.userId)) this.out.incoming(call, c, call.timeoutS);
     }
-    for (const m of added) this.out.notifyOthers(call, m);
+    for (const m of added) {
+      this.options.observer?.memberChanged?.(call, m);
+      this.out.notifyOthers(call, m);
+    }
   }
 
   /**
@@ -387,6 +396,7 @@ export class CallRegistry {
       members: memberList(call),
       resumeToken: member.resumeToken,
     });
+    this.options.observer?.memberChanged?.(call, member);
     this.out.notifyOthers(call, member);
   }
 
@@ -480,6 +490,7 @@ export class CallRegistry {
       if (c !== conn) this.options.send(c, { type: 'call-ended', callId: call.callId, reason: 'rejected-elsewhere' });
     }
     this.out.ok(conn, ref);
+    this.options.observer?.memberChanged?.(call, member);
     this.out.notifyOthers(call, member);
     this.checkEnd(call, endReason ?? (state === 'busy' ? 'busy' : 'rejected'));
   }
@@ -490,6 +501,7 @@ export class CallRegistry {
     member.state = 'left';
     member.conn = undefined;
     this.presence.dropUserCall(member.userId, call.callId);
+    this.options.observer?.memberChanged?.(call, member);
     this.out.notifyOthers(call, member);
     this.checkEnd(call, reason);
   }
@@ -502,6 +514,7 @@ export class CallRegistry {
     member.state = 'no-response';
     this.presence.dropUserCall(userId, callId);
     for (const c of this.presence.connsOf(userId)) this.options.send(c, { type: 'call-ended', callId, reason: 'timeout' });
+    this.options.observer?.memberChanged?.(call, member);
     this.out.notifyOthers(call, member);
     this.checkEnd(call, 'timeout');
   }
@@ -528,7 +541,9 @@ export class CallRegistry {
    * Drops a call: every member still accepted (on its call socket) or ringing (on every tab) gets
    * `call-ended` with the reason `reasonFor` gives it; timers are cleared.
    */
-  private endCall(call: CallRec, reasonFor: (m: MemberRec) => EndReason): void {
+  private endCall(call: CallRec, reasonFor: (m: MemberRec) => EndReason, message?: string): void {
+    const callerRec = call.members.get(call.callerId);
+    const callReason = callerRec ? reasonFor(callerRec) : 'ended';
     this.calls.delete(call.callId);
     for (const m of call.members.values()) {
       this.timers.clearRing(m);
@@ -539,12 +554,18 @@ export class CallRegistry {
       if (m.state === 'accepted' && m.conn !== undefined) {
         const reason = reasonFor(m);
         m.state = 'left';
-        this.options.send(m.conn, { type: 'call-ended', callId: call.callId, reason });
+        this.options.send(m.conn, { type: 'call-ended', callId: call.callId, reason, ...(message ? { message } : {}) });
       } else if (m.state === 'ringing') {
         const reason = reasonFor(m);
         m.state = 'cancelled';
-        for (const c of this.presence.connsOf(m.userId)) this.options.send(c, { type: 'call-ended', callId: call.callId, reason });
+        for (const c of this.presence.connsOf(m.userId)) {
+          this.options.send(c, { type: 'call-ended', callId: call.callId, reason, ...(message ? { message } : {}) });
+        }
       }
+    }
+    if (this.options.observer?.callEnded) {
+      const online = new Set([...call.members.keys()].filter((u) => this.presence.isOnline(u)));
+      this.options.observer.callEnded(call, callReason, online);
     }
   }
 
@@ -633,6 +654,28 @@ export class CallRegistry {
   /** The live call a user is in (the one it placed or accepted, else the oldest ringing), if any. */
   callIdOf(userId: string): string | undefined {
     return (this.engagedCall(userId) ?? this.liveCalls(userId)[0])?.callId;
+  }
+
+  /** Every live call (admin API). */
+  activeCalls(): ActiveCall[] {
+    return [...this.calls.values()].map((c) => ({
+      callId: c.callId,
+      callerId: c.callerId,
+      mediaType: c.mediaType,
+      ...(c.groupId !== undefined ? { groupId: c.groupId } : {}),
+      members: memberList(c),
+    }));
+  }
+
+  /**
+   * Ends a live call from outside (admin API, maximum duration): every member still in it gets
+   * `call-ended` with `reason` (and `message`). False when there is no such call.
+   */
+  terminate(callId: string, reason: 'ended-by-admin' | 'max-duration', message?: string): boolean {
+    const call = this.calls.get(callId);
+    if (!call) return false;
+    this.endCall(call, () => reason, message);
+    return true;
   }
 
   /** Drops every call and clears every timer, without sending anything. */

@@ -20,6 +20,8 @@ export const END_REASON: Readonly<Record<EndCause, CallEndReason>> = {
   network: CallEndReason.UNKNOWN,
   unsupported: CallEndReason.REJECT,
   ended: CallEndReason.END_BY_SERVER,
+  'ended-by-admin': CallEndReason.END_BY_SERVER,
+  'max-duration': CallEndReason.END_BY_SERVER,
   error: CallEndReason.UNKNOWN,
 };
 

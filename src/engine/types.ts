@@ -43,6 +43,10 @@ export type EndCause =
   /** The callee's browser cannot carry calls (it stays reachable and declines: `unsupported-browser`). */
   | 'unsupported'
   | 'ended'
+  /** An operator ended the call (default engine: the server's admin API); `onCallEnd.message` may say why. */
+  | 'ended-by-admin'
+  /** The call reached the maximum duration its operator set. */
+  | 'max-duration'
   | 'error';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
@@ -129,7 +133,7 @@ export interface CallEngineEvents {
   /** The call is connected for us (first accept for the caller, our accept for a callee). */
   onCallBegin: { callId: string; mediaType: CallMediaType; role: CallRole };
   /** The call is over for us. */
-  onCallEnd: { callId: string; reason: CallEndReason; cause: EndCause; totalTime: number };
+  onCallEnd: { callId: string; reason: CallEndReason; cause: EndCause; totalTime: number; message?: string };
   onUserAccept: { userId: string };
   onUserReject: { userId: string };
   onUserNoResponse: { userId: string };

@@ -52,6 +52,8 @@ const END_KEYS: Partial<Record<EndCause, string>> = {
   network: 'network-unsupported',
   unsupported: 'other-side-unsupported',
   hangup: 'other-side-hangup',
+  'ended-by-admin': 'ended-by-admin',
+  'max-duration': 'max-duration',
 };
 
 /** The toast for an error of `code`: an i18n key, never the error's own (technical) message. */
@@ -81,8 +83,9 @@ export function errorMessage(code: number): Message {
 }
 
 /** Toast key for the end of a call, from the point of view of the one it ended for. */
-export function endMessage(cause: EndCause, role: CallRole, byMe: boolean): Message | null {
+export function endMessage(cause: EndCause, role: CallRole, byMe: boolean, note?: string): Message | null {
   if (byMe) return null;
+  if (cause === 'ended-by-admin' && note) return { key: 'ended-by-admin-message', params: { message: note } };
   if (cause === 'timeout') return { key: role === CallRole.CALLEE ? 'call-ended' : 'call-timeout' };
   return { key: (Object.hasOwn(END_KEYS, cause) && END_KEYS[cause]) || 'call-ended' };
 }
@@ -180,7 +183,7 @@ export class EngineToStore {
     });
     on('onCallEnd', (e) => {
       const state = this.#store.getState();
-      const message = endMessage(e.cause, state.role, this.#endedByMe);
+      const message = endMessage(e.cause, state.role, this.#endedByMe, e.message);
       this.#endedByMe = false;
       d({ type: 'call-reset' });
       d({ type: 'incoming-remove', callId: e.callId });
