@@ -76,7 +76,9 @@ export class CallRecorder implements CallObserver {
 
   memberChanged(call: CallRec, member: MemberRec): void {
     const t = this.#calls.get(call.callId);
-    if (!t || member.userId === call.callerId) return;
+    if (!t) return;
+    this.#events(call.callId, t, [{ type: 'member-state', userId: member.userId, state: member.state }]);
+    if (member.userId === call.callerId) return;
     const now = this.#now();
     const m = t.members.get(member.userId) ?? { outcome: null };
     t.members.set(member.userId, m);
@@ -89,7 +91,6 @@ export class CallRecorder implements CallObserver {
     } else if (m.outcome !== 'accepted') {
       m.outcome = OUTCOME_OF[member.state] ?? m.outcome;
     }
-    this.#events(call.callId, t, [{ type: 'member-state', userId: member.userId, state: member.state }]);
   }
 
   callEnded(call: CallRec, reason: EndReason, online: ReadonlySet<string>): void {
