@@ -13,6 +13,8 @@ import { startSignalingServer } from './server.js';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_SDK_APP_ID = 1400000000;
+/** Where the CLI keeps call records by default: an embedded PGlite database in this directory. */
+export const DEFAULT_DATA_DIR = './callkit-data';
 
 interface CliOption {
   /** Long name, without the dashes. */
@@ -117,6 +119,32 @@ Env: CALLKIT_MAX_USERSIG_LIFETIME`,
     help: `dev mode: allows a short secret (or none: a random one is made) and
 serves GET <path>/dev-usersig?user=<id>, which mints a userSig for anyone.
 Never use in production.`,
+  },
+  {
+    name: 'database-url',
+    arg: 'URL',
+    help: `call records and the webhook outbox: postgres://user@host/db for a
+PostgreSQL server, or a directory for the embedded database (default
+${DEFAULT_DATA_DIR}; memory:// keeps nothing). Env: CALLKIT_DATABASE_URL`,
+  },
+  { name: 'no-records', help: 'keep no call records (no database, no webhooks)' },
+  {
+    name: 'webhook-url',
+    arg: 'URL',
+    help: `POST call events (call-started, member-state, call-ended, missed) here,
+signed with the webhook secret. Env: CALLKIT_WEBHOOK_URL`,
+  },
+  {
+    name: 'webhook-secret-file',
+    arg: 'F',
+    help: `file holding the webhook signing secret (at least ${MIN_SECRET_BYTES} bytes).
+Env: CALLKIT_WEBHOOK_SECRET`,
+  },
+  {
+    name: 'admin-secret-file',
+    arg: 'F',
+    help: `file holding the admin REST API's bearer secret (at least ${MIN_SECRET_BYTES}
+bytes); the API (<path>/admin) is off without one. Env: CALLKIT_ADMIN_SECRET`,
   },
   ...LIMIT_OPTIONS.map((o) => ({ ...o, help: `${o.help}\nEnv: ${envName(o.name)}` })),
   { name: 'help', short: 'h', help: 'show this help' },
@@ -235,6 +263,44 @@ function readLimits(str: (name: string) => string | undefined, env: NodeJS.Proce
   return any ? limits : undefined;
 }
 
+/** A secret from a file or an env var, at least {@link MIN_SECRET_BYTES}; undefined when neither is given. */
+function optionalSecret(flag: string, file: string | undefined, fromEnv: string | undefined): string | undefined {
+  let secret = fromEnv;
+  if (file !== undefined) {
+    try {
+      secret = readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
+    } catch (err) {
+      throw new CliError(`cannot read --${flag} ${file}: ${(err as Error).message}`);
+    }
+  }
+  if (secret === undefined || secret === '') return undefined;
+  if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES)
+    throw new CliError(`--${flag}: the secret must be at least ${MIN_SECRET_BYTES} bytes`);
+  return secret;
+}
+
+/** Records, webhooks and the admin API from their flags and env vars (README "Call records"). */
+function readRecordsOptions(
+  str: (name: string) => string | undefined,
+  noRecords: boolean,
+  env: NodeJS.ProcessEnv,
+): Pick<SignalingServerOptions, 'databaseUrl' | 'webhooks' | 'adminSecret'> {
+  const out: Pick<SignalingServerOptions, 'databaseUrl' | 'webhooks' | 'adminSecret'> = {};
+  const databaseUrl = str('database-url') ?? env.CALLKIT_DATABASE_URL;
+  if (noRecords && databaseUrl) throw new CliError('--no-records and --database-url exclude each other');
+  if (!noRecords) out.databaseUrl = databaseUrl || DEFAULT_DATA_DIR;
+  const webhookUrl = str('webhook-url') ?? env.CALLKIT_WEBHOOK_URL;
+  if (webhookUrl) {
+    if (noRecords) throw new CliError('webhooks need the database: drop --no-records');
+    const secret = optionalSecret('webhook-secret-file', str('webhook-secret-file'), env.CALLKIT_WEBHOOK_SECRET);
+    if (!secret) throw new CliError('--webhook-url needs a signing secret: --webhook-secret-file F or CALLKIT_WEBHOOK_SECRET');
+    out.webhooks = { url: webhookUrl, secret };
+  }
+  const adminSecret = optionalSecret('admin-secret-file', str('admin-secret-file'), env.CALLKIT_ADMIN_SECRET);
+  if (adminSecret) out.adminSecret = adminSecret;
+  return out;
+}
+
 /** Parses the command line (and CALLKIT_SECRET); throws {@link CliError} with a message for the user. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
   const values = readValues(argv);
@@ -277,6 +343,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   }
   const limits = readLimits(str, env);
   if (limits) options.rateLimits = limits;
+  Object.assign(options, readRecordsOptions(str, values['no-records'] === true, env));
   return { help: false, options };
 }
 

@@ -33,6 +33,8 @@ declare namespace CallkitJsx {
     'onck-call-ended'?: (event: KitEventMap['ck-call-ended']) => void;
     /** `{ reason }` when this user was logged in elsewhere and kicked out. */
     'onck-kicked-out'?: (event: KitEventMap['ck-kicked-out']) => void;
+    /** `{ calls }` right after login: the calls this user missed while offline (default engine, server with records). */
+    'onck-missed-calls'?: (event: KitEventMap['ck-missed-calls']) => void;
     /** `{ minimized }` when the call UI is minimized or restored. */
     'onck-minimized-changed'?: (event: KitEventMap['ck-minimized-changed']) => void;
   };

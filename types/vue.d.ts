@@ -33,6 +33,8 @@ declare namespace CallkitVue {
     onCkCallEnded?: (event: KitEventMap['ck-call-ended']) => void;
     /** `{ reason }` when this user was logged in elsewhere and kicked out. */
     onCkKickedOut?: (event: KitEventMap['ck-kicked-out']) => void;
+    /** `{ calls }` right after login: the calls this user missed while offline (default engine, server with records). */
+    onCkMissedCalls?: (event: KitEventMap['ck-missed-calls']) => void;
     /** `{ minimized }` when the call UI is minimized or restored. */
     onCkMinimizedChanged?: (event: KitEventMap['ck-minimized-changed']) => void;
   };

@@ -238,6 +238,10 @@ export class EngineToStore {
       if (e.state === 'reconnecting' && state.status !== CallStatus.IDLE) d({ type: 'tip', tip: { key: 'reconnecting' } });
       else if (e.state !== 'reconnecting' && state.tip?.key === 'reconnecting') d({ type: 'tip', tip: null });
     });
+    on('onMissedCalls', (e) => {
+      this.#host.callbacks().onMissedCalls?.(e.calls);
+      this.#host.emit('ck-missed-calls', { calls: e.calls });
+    });
     on('onKickedOffline', (e) => {
       this.#host.callbacks().kickedOut?.(e.reason);
       this.#host.emit('ck-kicked-out', { reason: e.reason });

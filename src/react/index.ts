@@ -36,7 +36,7 @@ export const CallAvatar = createComponent({
 
 /**
  * `<call-kit>`: The call kit: incoming banner and call view, driven by `callKit`.
- * Events: `onCkError`, `onCkStatusChanged`, `onCkCallEnded`, `onCkKickedOut`, `onCkMinimizedChanged`.
+ * Events: `onCkError`, `onCkStatusChanged`, `onCkCallEnded`, `onCkKickedOut`, `onCkMissedCalls`, `onCkMinimizedChanged`.
  */
 export const CallKit = createComponent({
   tagName: 'call-kit',
@@ -48,6 +48,7 @@ export const CallKit = createComponent({
     onCkStatusChanged: 'ck-status-changed' as EventName<KitEventMap['ck-status-changed']>,
     onCkCallEnded: 'ck-call-ended' as EventName<KitEventMap['ck-call-ended']>,
     onCkKickedOut: 'ck-kicked-out' as EventName<KitEventMap['ck-kicked-out']>,
+    onCkMissedCalls: 'ck-missed-calls' as EventName<KitEventMap['ck-missed-calls']>,
     onCkMinimizedChanged: 'ck-minimized-changed' as EventName<KitEventMap['ck-minimized-changed']>,
   },
 });

@@ -79,6 +79,9 @@ export class CallMachine {
       case 'relay':
         this.onRelay(message);
         break;
+      case 'missed-calls':
+        ctx.events.emit('onMissedCalls', { calls: message.calls });
+        break;
       case 'media-state': {
         const call = ctx.call;
         if (call && call.callId === message.callId) {
