@@ -13,6 +13,11 @@ export const SYSTEM_PACKAGES = [
   { name: 'fonts-dejavu-extra', why: 'visual-test baseline fonts' },
   { name: 'fonts-liberation', why: 'visual-test baseline fonts' },
   { name: 'fonts-noto-cjk', why: 'visual-test baseline fonts' },
+  {
+    name: 'postgresql',
+    why: 'call records and webhooks tested on a real PostgreSQL (test/helpers/postgres.ts starts a throwaway cluster)',
+    paths: () => ['/usr/lib/postgresql/15/bin/initdb'],
+  },
 ];
 
 function dpkgInstalled(name) {
