@@ -10,6 +10,7 @@ import {
   FullScreenRequestEvent,
   HangupRequestEvent,
   JoinRequestEvent,
+  CallBackRequestEvent,
   MicrophoneRequestEvent,
   InviteRequestEvent,
   MinimizeRequestEvent,
@@ -172,6 +173,9 @@ export class CallKitElement extends LitElement {
       this.#act(e, () => this.kit.switchDevice({ deviceType: e.detail.kind, deviceId: e.detail.deviceId })),
     );
     this.addEventListener(JoinRequestEvent.eventName, (e) => this.#act(e, () => this.kit.join({ callId: e.detail.callId })));
+    this.addEventListener(CallBackRequestEvent.eventName, (e) =>
+      this.#act(e, () => this.kit.calls({ userIDList: e.detail.userIDList, type: e.detail.type })),
+    );
     this.addEventListener(MicrophoneRequestEvent.eventName, (e) =>
       this.#act(e, () => (e.detail.enabled ? this.kit.openMicrophone() : this.kit.closeMicrophone())),
     );

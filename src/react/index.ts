@@ -10,6 +10,7 @@ import { createComponent, type EventName } from '@lit/react';
 import type { KitEventMap } from '../kit/call-kit-api.js';
 import '../define.js';
 import { CallAvatar as CallAvatarClass } from '../../components/call-avatar/call-avatar.js';
+import { CallHistory as CallHistoryClass } from '../../components/call-history/call-history.js';
 import { CallKitElement as CallKitElementClass } from '../../components/call-kit/call-kit.js';
 import { CallView as CallViewClass } from '../../components/call-view/call-view.js';
 import { DevicePicker as DevicePickerClass } from '../../components/device-picker/device-picker.js';
@@ -31,6 +32,20 @@ export const CallAvatar = createComponent({
   react: React,
   displayName: 'CallAvatar',
   events: {
+  },
+});
+
+/**
+ * `<call-history>`: Recent calls with a call-back button (records from `callKit.getCallRecords()`).
+ * Events: `onCkCallBackRequest`.
+ */
+export const CallHistory = createComponent({
+  tagName: 'call-history',
+  elementClass: CallHistoryClass,
+  react: React,
+  displayName: 'CallHistory',
+  events: {
+    onCkCallBackRequest: 'ck-call-back-request' as EventName<GlobalEventHandlersEventMap['ck-call-back-request']>,
   },
 });
 
