@@ -1,9 +1,10 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
 import type { CallHistory, HistoryRecord } from '../../components/call-history/call-history.js';
 import { historyRow } from '../../components/call-history/call-history.js';
 import { CallMediaType } from '../../src/constants.js';
 import { CallBackRequestEvent } from '../../src/events/requests.js';
+import { CallKit } from '../../src/kit/call-kit-api.js';
 import { CallStore } from '../../src/store/store.js';
 import { background, onLightSystem, SURFACE } from '../helpers/theme.js';
 
@@ -116,6 +117,26 @@ describe('<call-history>', () => {
       setTimeout(() => buttons[1].click());
       const audio = (await oneEvent(el, 'ck-call-back-request')) as CallBackRequestEvent;
       expect(audio.detail).to.deep.equal({ userIDList: ['carol'], type: CallMediaType.AUDIO });
+    });
+
+    it('<call-kit> calls the users back, unless the host prevents the request', async () => {
+      const kit = new CallKit();
+      const calls: unknown[] = [];
+      kit.calls = async (params) => {
+        calls.push(params);
+      };
+      const host = await fixture<HTMLElement>(
+        html`<call-kit .kit=${kit}><call-history .store=${store()} .records=${RECORDS}></call-history></call-kit>`,
+      );
+      const history = host.querySelector('call-history')!;
+      await history.updateComplete;
+      all(history, 'button')[2].click();
+      await waitUntil(() => calls.length === 1, 'callKit.calls');
+      expect(calls[0]).to.deep.equal({ userIDList: ['dave'], type: CallMediaType.AUDIO });
+      host.addEventListener('ck-call-back-request', (e) => e.preventDefault(), { once: true });
+      all(history, 'button')[0].click();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(calls.length).to.equal(1);
     });
   });
 
