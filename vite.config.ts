@@ -13,6 +13,8 @@ import { minifyCssVitePlugin } from './scripts/minify-css.mjs';
  * period, CALLKIT_PING_INTERVAL_MS / CALLKIT_PING_TIMEOUT_MS the heartbeat (tests).
  * CALLKIT_RATE_LIMITS=off turns the rate limits off (churn tests and benchmarks make more than 10
  * invites a minute); CALLKIT_STATS=1 serves the registry counts as JSON on GET /ck/stats (leak checks).
+ * Call records live in an in-memory embedded database (CALLKIT_DATABASE_URL: a postgres:// URL or a
+ * directory to keep them, `off` for none).
  */
 function envNumber(name: string): number | undefined {
   const value = process.env[name];
@@ -32,6 +34,7 @@ function callkitServer(): Plugin {
       graceMs: envNumber('CALLKIT_GRACE_MS'),
       pingIntervalMs: envNumber('CALLKIT_PING_INTERVAL_MS'),
       pingTimeoutMs: envNumber('CALLKIT_PING_TIMEOUT_MS'),
+      databaseUrl: process.env.CALLKIT_DATABASE_URL === 'off' ? undefined : process.env.CALLKIT_DATABASE_URL || 'memory://',
       logger: { info: () => undefined, warn: (m) => server.config.logger.warn(m), error: (m) => server.config.logger.error(m) },
     });
     server.httpServer?.on('upgrade', (req, socket, head) => {

@@ -20,7 +20,7 @@ const callForm = $<HTMLFormElement>('call-form');
 window.callKit = callKit;
 window.demoLog = [];
 const kitElement = $('kit');
-for (const type of ['ck-status-changed', 'ck-call-ended', 'ck-error'] as const) {
+for (const type of ['ck-status-changed', 'ck-call-ended', 'ck-error', 'ck-missed-calls'] as const) {
   kitElement.addEventListener(type, (e) => window.demoLog.push({ type, detail: (e as CustomEvent).detail }));
 }
 kitElement.addEventListener('ck-status-changed', (e) => {

@@ -15,6 +15,11 @@ export const SYSTEM_PACKAGES = [
   { name: 'fonts-noto-cjk', why: 'visual-test baseline fonts' },
   { name: 'iproute2', why: 'network namespaces and rate caps (`ip`, `tc`): R6 and weak-network e2e tests, bench:weak-network' },
   { name: 'nftables', why: 'random packet loss (`nft`): weak-network e2e test, bench:weak-network' },
+  {
+    name: 'postgresql',
+    why: 'call records and webhooks tested on a real PostgreSQL (test/helpers/postgres.ts starts a throwaway cluster)',
+    paths: () => ['/usr/lib/postgresql/15/bin/initdb'],
+  },
 ];
 
 function dpkgInstalled(name) {

@@ -14,6 +14,8 @@ import { loadCallPolicy } from './profiles.js';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_SDK_APP_ID = 1400000000;
+/** Where the CLI keeps call records by default: an embedded PGlite database in this directory. */
+export const DEFAULT_DATA_DIR = './callkit-data';
 
 interface CliOption {
   /** Long name, without the dashes. */
@@ -140,6 +142,32 @@ Env: CALLKIT_AVATARS_BEFORE_ANSWER=1`,
 serves GET <path>/dev-usersig?user=<id>, which mints a userSig for anyone.
 Never use in production.`,
   },
+  {
+    name: 'database-url',
+    arg: 'URL',
+    help: `call records and the webhook outbox: postgres://user@host/db for a
+PostgreSQL server, or a directory for the embedded database (default
+${DEFAULT_DATA_DIR}; memory:// keeps nothing). Env: CALLKIT_DATABASE_URL`,
+  },
+  { name: 'no-records', help: 'keep no call records (no database, no webhooks)' },
+  {
+    name: 'webhook-url',
+    arg: 'URL',
+    help: `POST call events (call-started, member-state, call-ended, missed) here,
+signed with the webhook secret. Env: CALLKIT_WEBHOOK_URL`,
+  },
+  {
+    name: 'webhook-secret-file',
+    arg: 'F',
+    help: `file holding the webhook signing secret (at least ${MIN_SECRET_BYTES} bytes).
+Env: CALLKIT_WEBHOOK_SECRET`,
+  },
+  {
+    name: 'admin-secret-file',
+    arg: 'F',
+    help: `file holding the admin REST API's bearer secret (at least ${MIN_SECRET_BYTES}
+bytes); the API (<path>/admin) is off without one. Env: CALLKIT_ADMIN_SECRET`,
+  },
   ...LIMIT_OPTIONS.map((o) => ({ ...o, help: `${o.help}\nEnv: ${envName(o.name)}` })),
   { name: 'help', short: 'h', help: 'show this help' },
 ];
@@ -257,19 +285,46 @@ function readLimits(str: (name: string) => string | undefined, env: NodeJS.Proce
   return any ? limits : undefined;
 }
 
-/** --admin-secret-file / CALLKIT_ADMIN_SECRET and --call-policy / CALLKIT_CALL_POLICY. */
-function readIdentity(options: SignalingServerOptions, str: (name: string) => string | undefined, env: NodeJS.ProcessEnv): void {
-  const file = str('admin-secret-file');
-  let admin = env.CALLKIT_ADMIN_SECRET || undefined;
+/** A secret from a file or an env var, at least {@link MIN_SECRET_BYTES}; undefined when neither is given. */
+function optionalSecret(flag: string, file: string | undefined, fromEnv: string | undefined): string | undefined {
+  let secret = fromEnv;
   if (file !== undefined) {
     try {
-      admin = readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
+      secret = readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
     } catch (err) {
-      throw new CliError(`cannot read --admin-secret-file ${file}: ${(err as Error).message}`);
+      throw new CliError(`cannot read --${flag} ${file}: ${(err as Error).message}`);
     }
   }
+  if (secret === undefined || secret === '') return undefined;
+  if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES)
+    throw new CliError(`--${flag}: the secret must be at least ${MIN_SECRET_BYTES} bytes`);
+  return secret;
+}
+
+/** Records and webhooks from their flags and env vars (README "Call records"). */
+function readRecordsOptions(
+  str: (name: string) => string | undefined,
+  noRecords: boolean,
+  env: NodeJS.ProcessEnv,
+): Pick<SignalingServerOptions, 'databaseUrl' | 'webhooks'> {
+  const out: Pick<SignalingServerOptions, 'databaseUrl' | 'webhooks'> = {};
+  const databaseUrl = str('database-url') ?? env.CALLKIT_DATABASE_URL;
+  if (noRecords && databaseUrl) throw new CliError('--no-records and --database-url exclude each other');
+  if (!noRecords) out.databaseUrl = databaseUrl || DEFAULT_DATA_DIR;
+  const webhookUrl = str('webhook-url') ?? env.CALLKIT_WEBHOOK_URL;
+  if (webhookUrl) {
+    if (noRecords) throw new CliError('webhooks need the database: drop --no-records');
+    const secret = optionalSecret('webhook-secret-file', str('webhook-secret-file'), env.CALLKIT_WEBHOOK_SECRET);
+    if (!secret) throw new CliError('--webhook-url needs a signing secret: --webhook-secret-file F or CALLKIT_WEBHOOK_SECRET');
+    out.webhooks = { url: webhookUrl, secret };
+  }
+  return out;
+}
+
+/** --admin-secret-file / CALLKIT_ADMIN_SECRET and --call-policy / CALLKIT_CALL_POLICY. */
+function readIdentity(options: SignalingServerOptions, str: (name: string) => string | undefined, env: NodeJS.ProcessEnv): void {
+  const admin = optionalSecret('admin-secret-file', str('admin-secret-file'), env.CALLKIT_ADMIN_SECRET || undefined);
   if (admin !== undefined) {
-    if (Buffer.byteLength(admin) < MIN_SECRET_BYTES) throw new CliError(`the admin secret must be at least ${MIN_SECRET_BYTES} bytes`);
     if (admin === options.secret) throw new CliError('the admin secret must differ from the userSig secret');
     options.adminSecret = admin;
   }
@@ -327,6 +382,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (limits) options.rateLimits = limits;
   readIdentity(options, str, env);
   if (values['avatars-before-answer'] === true || env.CALLKIT_AVATARS_BEFORE_ANSWER === '1') options.avatarsBeforeAnswer = true;
+  Object.assign(options, readRecordsOptions(str, values['no-records'] === true, env));
   return { help: false, options };
 }
 

@@ -14,7 +14,9 @@ import type { ClientMessage } from '../src/protocol/messages.js';
 import type { ConnId } from './call-model.js';
 import type { Conn, ConnectionHandler, Connections } from './connection.js';
 import type { ServerConfig } from './options.js';
+import { MAX_RECORDS_PAGE } from '../src/protocol/records.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { RecordsService } from './records/index.js';
 import type { CallRegistry } from './registry.js';
 import { verifyUserSig } from './usersig.js';
 import { profileFromUserBuf } from './profiles.js';
@@ -25,6 +27,7 @@ export class Dispatcher implements ConnectionHandler {
     private readonly connections: Connections,
     private readonly registry: CallRegistry,
     private readonly limiter: RateLimiter,
+    private readonly records: RecordsService | null = null,
   ) {}
 
   onMessage(conn: Conn, msg: ClientMessage): void {
@@ -47,6 +50,8 @@ export class Dispatcher implements ConnectionHandler {
           { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting },
         );
         return this.connections.send(conn.id, { type: 'ok', ref: msg.id });
+      case 'records-query':
+        return this.recordsQuery(conn, msg);
       case 'invite':
       case 'invite-user':
         if (!this.limiter.allowInvite(conn.userId, Date.now())) {
@@ -61,6 +66,31 @@ export class Dispatcher implements ConnectionHandler {
       default:
         return this.registry.handle(conn.id, msg);
     }
+  }
+
+  /** `records-query`: the sender's own records (see the protocol header, "Call records"). */
+  private recordsQuery(conn: Conn, msg: Extract<ClientMessage, { type: 'records-query' }>): void {
+    const userId = conn.userId as string;
+    if (!this.records) return this.connections.sendError(conn, msg.id, 'not-supported', 'this server keeps no call records');
+    this.records.listForUser(userId, msg.limit ?? MAX_RECORDS_PAGE, msg.cursor).then(
+      (page) => this.connections.send(conn.id, { type: 'records', ref: msg.id, ...page }),
+      (err: unknown) => {
+        if (err instanceof RangeError)
+          return this.connections.sendError(conn, msg.id, 'invalid-field', 'not a cursor from this server', 'cursor');
+        this.config.log.error(`records-query for ${userId} failed: ${(err as Error).message}`);
+        this.connections.sendError(conn, msg.id, 'internal', 'call records are unavailable');
+      },
+    );
+  }
+
+  /** After login: the calls this user missed while offline, once. */
+  private deliverMissed(conn: Conn, userId: string): void {
+    this.records?.takeMissed(userId).then(
+      (calls) => {
+        if (calls.length > 0) this.connections.send(conn.id, { type: 'missed-calls', calls });
+      },
+      (err: unknown) => this.config.log.error(`missed calls for ${userId}: ${(err as Error).message}`),
+    );
   }
 
   onGone(conn: ConnId, silentForMs: number): void {
@@ -139,5 +169,6 @@ export class Dispatcher implements ConnectionHandler {
       profileFromUserBuf(check.userBuf) ?? undefined,
     );
     this.armExpiry(conn, check.expiresAt);
+    this.deliverMissed(conn, msg.userId);
   }
 }

@@ -5,8 +5,9 @@
  * and `media-state`. They act on the registry's records through {@link GroupHost}
  * (the registry passes itself); the rules are in the protocol header (`src/protocol/messages.ts`).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { MAX_MEMBER_RECORDS, MAX_MEMBERS } from '../src/constants.js';
+import type { CallObserver } from './call-events.js';
 import type { ClientMessage, MemberState } from '../src/protocol/messages.js';
 import { LIVE, liveCount, memberList } from './call-model.js';
 import type { CallRec, ConnId, MemberRec, OutgoingServerMessage } from './call-model.js';
@@ -29,6 +30,9 @@ export interface GroupHost {
   accept(conn: ConnId, me: string, msg: Req<'accept'>): void;
   /** The profile a member record carries for `userId` (operator directory, else self-declared). */
   profileFor(userId: string): Pick<MemberRec, 'name' | 'avatar' | 'nameVerified'>;
+  /** Told of member state changes (records, webhooks: `call-events.ts`). */
+  readonly observer?: CallObserver;
+  clearGrace(member: MemberRec): void;
 }
 
 /** A member's resume token: 128 random bits, base64url (22 characters). */
@@ -71,7 +75,10 @@ export function inviteUser(h: GroupHost, conn: ConnId, me: string, msg: Req<'inv
   for (const m of added) {
     if (m.state === 'ringing') for (const c of h.presence.connsOf(m.userId)) h.out.incoming(call, c, call.timeoutS);
   }
-  for (const m of added) h.out.notifyOthers(call, m);
+  for (const m of added) {
+    h.observer?.memberChanged?.(call, m);
+    h.out.notifyOthers(call, m);
+  }
 }
 
 /**
@@ -112,6 +119,7 @@ export function join(h: GroupHost, conn: ConnId, me: string, msg: Req<'join'>): 
     members: memberList(call),
     resumeToken: member.resumeToken,
   });
+  h.observer?.memberChanged?.(call, member);
   h.out.notifyOthers(call, member);
 }
 
@@ -164,4 +172,32 @@ export function mediaState(h: GroupHost, conn: ConnId, me: string, msg: Req<'med
       });
     }
   }
+}
+
+/** `resume`: re-binds an accepted member's call to this socket (after a reconnect). */
+export function resume(h: GroupHost, conn: ConnId, me: string, msg: Req<'resume'>): void {
+  const call = h.call(msg.callId);
+  const member = call?.members.get(me);
+  if (!call || !member || member.state !== 'accepted' || !sameToken(member.resumeToken, msg.resumeToken))
+    return h.out.notFound(conn, msg.id);
+  h.clearGrace(member);
+  const old = member.conn;
+  member.conn = conn;
+  // The socket that loses the call (another tab of ours, still open) is told.
+  if (old !== undefined && old !== conn && h.presence.connsOf(me).includes(old)) {
+    h.send(old, { type: 'call-ended', callId: call.callId, reason: 'answered-elsewhere' });
+  }
+  h.send(conn, {
+    type: 'resumed',
+    ref: msg.id,
+    callId: call.callId,
+    mediaType: call.mediaType,
+    members: memberList(call),
+    resumeToken: member.resumeToken,
+  });
+}
+
+function sameToken(expected: string | undefined, given: string | undefined): boolean {
+  if (expected === undefined || given === undefined || expected.length !== given.length) return false;
+  return timingSafeEqual(Buffer.from(expected), Buffer.from(given));
 }

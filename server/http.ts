@@ -12,8 +12,6 @@ import { UserIdSchema } from '../src/protocol/messages.js';
 import { normalizeOrigin } from './options.js';
 import type { ServerConfig } from './options.js';
 import { genUserSig } from './usersig.js';
-import { handleAdminProfiles } from './admin-profiles.js';
-import type { AdminProfileHooks } from './admin-profiles.js';
 
 /** Lifetime of a userSig minted by the dev endpoint. */
 export const DEV_USERSIG_EXPIRE_S = 24 * 3600;
@@ -29,8 +27,6 @@ export interface HttpHooks {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ip: string): void;
   /** Terminates every socket of the user (dev-drop); returns how many. */
   dropUser(userId: string): number;
-  /** The operator profiles (admin endpoint, `admin-profiles.ts`). */
-  profiles: AdminProfileHooks;
 }
 
 export function pathnameOf(req: IncomingMessage): { pathname: string; searchParams: URLSearchParams } | null {
@@ -176,7 +172,6 @@ export class HttpEndpoints {
         else send(200, { dropped: this.hooks.dropUser(url.searchParams.get('user') ?? '') });
         return true;
       }
-      if (handleAdminProfiles(req, res, url.pathname, path, this.config.adminSecret, this.hooks.profiles)) return true;
       if (url.pathname === `${path}/health`) {
         send(200, { ok: true });
         return true;

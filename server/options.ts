@@ -92,7 +92,7 @@ export interface SignalingServerOptions {
   /** Rate limits (reliability §3.4); `false` turns them all off. */
   rateLimits?: RateLimitOptions | false;
   /**
-   * Turns on the admin endpoint `{path}/admin/profiles/:userId` (PUT/GET/DELETE operator profiles,
+   * Turns on the admin REST API under `{path}/admin` (calls, records, operator profiles;
    * `Authorization: Bearer <adminSecret>`); at least 32 bytes, and not the userSig secret. Default off.
    */
   adminSecret?: string;
@@ -107,7 +107,29 @@ export interface SignalingServerOptions {
    * false: only operator (verified) avatars go out before the answer; the banner shows initials.
    */
   avatarsBeforeAnswer?: boolean;
+  /**
+   * Call records (and the webhook outbox): `postgres://...` for a Postgres server, a directory for
+   * the embedded PGlite database, or `memory://`. Absent: no records (`records-query` is answered
+   * `not-supported`) and no webhooks. The CLI defaults to the embedded database in `./callkit-data`.
+   */
+  databaseUrl?: string;
+  /** Webhooks (needs `databaseUrl`): events POSTed to `url`, signed with `secret` (see README "Webhooks"). */
+  webhooks?: WebhookOptions;
   logger?: Logger;
+}
+
+/** Where and how webhooks are delivered (`records/webhooks.ts`). */
+export interface WebhookOptions {
+  url: string;
+  secret: string;
+  /** First retry after this (default 1000 ms), doubling each time up to {@link maxDelayMs}. */
+  retryBaseMs?: number;
+  /** Longest wait between two tries (default 600 000 ms: 10 min). Events are never dropped. */
+  maxDelayMs?: number;
+  /** How often the outbox is looked at when nothing woke the sender (default 1000 ms). */
+  pollMs?: number;
+  /** A request not answered within this fails (default 10 000 ms). */
+  timeoutMs?: number;
 }
 
 export const MIN_SECRET_BYTES = 32;
@@ -137,6 +159,8 @@ export interface ServerConfig {
   adminSecret: string | null;
   canCall: CallPolicy | null;
   avatarsBeforeAnswer: boolean;
+  databaseUrl: string | null;
+  webhooks: WebhookOptions | null;
   log: Logger;
 }
 
@@ -264,6 +288,7 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
   if (options.canCall !== undefined && typeof options.canCall !== 'function') {
     throw new Error('callkit-server: canCall must be a function (from, to) => boolean');
   }
+  const extras = resolveRecordsOptions(options);
   return {
     secret: options.secret,
     sdkAppId: options.sdkAppId,
@@ -282,6 +307,29 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     adminSecret,
     canCall: options.canCall ?? null,
     avatarsBeforeAnswer: options.avatarsBeforeAnswer === true,
+    ...extras,
     log,
   };
+}
+
+function resolveRecordsOptions(options: SignalingServerOptions): Pick<ServerConfig, 'databaseUrl' | 'webhooks'> {
+  const databaseUrl = options.databaseUrl ?? null;
+  if (databaseUrl !== null && (typeof databaseUrl !== 'string' || databaseUrl === '')) {
+    throw new Error('callkit-server: databaseUrl must be a postgres:// URL, a directory or memory://');
+  }
+  const webhooks = options.webhooks ?? null;
+  if (webhooks) {
+    if (databaseUrl === null) throw new Error('callkit-server: webhooks need a database (databaseUrl) for their outbox');
+    let url: URL;
+    try {
+      url = new URL(webhooks.url);
+    } catch {
+      throw new Error(`callkit-server: webhooks.url is not a URL (got ${String(webhooks.url)})`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('callkit-server: webhooks.url must be http(s)');
+    if (typeof webhooks.secret !== 'string' || Buffer.byteLength(webhooks.secret) < MIN_SECRET_BYTES) {
+      throw new Error(`callkit-server: webhooks.secret must be at least ${MIN_SECRET_BYTES} bytes`);
+    }
+  }
+  return { databaseUrl, webhooks };
 }

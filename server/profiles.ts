@@ -1,6 +1,6 @@
 /**
  * Identity: where the name and avatar a callee sees come from. Operator profiles (set by the
- * operator's backend through the admin endpoint, `admin-profiles.ts`, or the server API's
+ * operator's backend through the admin REST API (`admin/profile-routes.ts`), or the server API's
  * `setProfile`) and profiles carried in the signed userSig (`TLS.userbuf`, see
  * {@link profileUserBuf}) are *verified*: they override what the user declares and go out with
  * `verified: true`. Without one, the user's own `login`/`profile` name is shown as self-declared

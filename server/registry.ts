@@ -24,15 +24,16 @@
  * user -> live calls (`presence.ts`), ring and grace timers (`call-timers.ts`), and what is sent to
  * whom (`call-messages.ts`).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { MAX_CONCURRENT_INCOMING } from '../src/constants.js';
 import type { ClientMessage, EndReason, Member, MemberState } from '../src/protocol/messages.js';
 import { hasAcceptedInvitee, glarePeer, liveCount, memberList, view } from './call-model.js';
 import { CallMessages } from './call-messages.js';
 import type { CallRec, ConnId, IncomingFlags, MemberRec, OutgoingServerMessage, ProfileFields } from './call-model.js';
+import type { ActiveCall, CallObserver } from './call-events.js';
 import { CallTimers, realScheduler } from './call-timers.js';
 import type { Scheduler } from './call-timers.js';
-import { groupCallQuery, inviteUser, join, mediaState, newResumeToken, relay } from './group-requests.js';
+import { groupCallQuery, inviteUser, join, mediaState, newResumeToken, relay, resume } from './group-requests.js';
 import type { GroupHost } from './group-requests.js';
 import { Identity } from './profiles.js';
 import type { CallPolicy, OperatorProfile } from './profiles.js';
@@ -40,6 +41,7 @@ import { Presence } from './presence.js';
 import type { UserRec } from './presence.js';
 
 export type { ConnId, IncomingFlags, OutgoingServerMessage, ProfileFields } from './call-model.js';
+export type { ActiveCall } from './call-events.js';
 export type { Scheduler } from './call-timers.js';
 export { realScheduler } from './call-timers.js';
 
@@ -62,6 +64,8 @@ export interface RegistryOptions {
   canCall?: CallPolicy | null;
   /** Self-declared avatars go to ringing callees too (see `SignalingServerOptions.avatarsBeforeAnswer`). */
   avatarsBeforeAnswer?: boolean;
+  /** Told of every call placed, member state change and call end (records, webhooks: `call-events.ts`). */
+  observer?: CallObserver;
 }
 
 type CallRequest = Exclude<ClientMessage, { type: 'login' | 'profile' }>;
@@ -97,6 +101,8 @@ export class CallRegistry {
       armRing: (call, member) => this.armRing(call, member),
       accept: (conn, me, msg) => this.accept(conn, me, msg),
       profileFor: (userId) => this.profileFor(userId),
+      observer: options.observer,
+      clearGrace: (member) => this.timers.clearGrace(member),
     };
   }
 
@@ -177,7 +183,7 @@ export class CallRegistry {
       case 'group-call-query':
         return groupCallQuery(this.group, conn, userId, message);
       case 'resume':
-        return this.resume(conn, userId, message);
+        return resume(this.group, conn, userId, message);
       case 'relay':
         return relay(this.group, conn, userId, message);
       case 'media-state':
@@ -233,6 +239,7 @@ export class CallRegistry {
     for (const uid of msg.to) call.members.set(uid, { userId: uid, ...this.profileFor(uid), state: this.ringStateFor(me, uid) });
     const refused = msg.to.every((uid) => !this.identity.allows(me, uid));
     this.calls.set(callId, call);
+    this.options.observer?.callCreated?.(call);
     this.presence.addUserCall(me, callId);
     const ringing = [...call.members.values()].filter((m) => m.state === 'ringing');
     for (const m of ringing) {
@@ -296,6 +303,7 @@ export class CallRegistry {
       members: memberList(call),
       resumeToken: member.resumeToken,
     });
+    this.options.observer?.memberChanged?.(call, member);
     this.out.notifyOthers(call, member);
   }
 
@@ -333,29 +341,6 @@ export class CallRegistry {
     this.leave(call, member, 'hangup');
   }
 
-  /** Re-binds an accepted member's call to this socket (after a reconnect). */
-  private resume(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'resume' }>): void {
-    const call = this.calls.get(msg.callId);
-    const member = call?.members.get(me);
-    if (!call || !member || member.state !== 'accepted' || !sameToken(member.resumeToken, msg.resumeToken))
-      return this.out.notFound(conn, msg.id);
-    this.timers.clearGrace(member);
-    const old = member.conn;
-    member.conn = conn;
-    // The socket that loses the call (another tab of ours, still open) is told.
-    if (old !== undefined && old !== conn && this.presence.connsOf(me).includes(old)) {
-      this.options.send(old, { type: 'call-ended', callId: call.callId, reason: 'answered-elsewhere' });
-    }
-    this.options.send(conn, {
-      type: 'resumed',
-      ref: msg.id,
-      callId: call.callId,
-      mediaType: call.mediaType,
-      members: memberList(call),
-      resumeToken: member.resumeToken,
-    });
-  }
-
   // ---- transitions ----------------------------------------------------------------------------
 
   /** A ringing invitee declines (reject or hangup while ringing). */
@@ -374,6 +359,7 @@ export class CallRegistry {
       if (c !== conn) this.options.send(c, { type: 'call-ended', callId: call.callId, reason: 'rejected-elsewhere' });
     }
     this.out.ok(conn, ref);
+    this.options.observer?.memberChanged?.(call, member);
     this.out.notifyOthers(call, member);
     this.checkEnd(call, endReason ?? (state === 'busy' ? 'busy' : 'rejected'));
   }
@@ -384,6 +370,7 @@ export class CallRegistry {
     member.state = 'left';
     member.conn = undefined;
     this.presence.dropUserCall(member.userId, call.callId);
+    this.options.observer?.memberChanged?.(call, member);
     this.out.notifyOthers(call, member);
     this.checkEnd(call, reason);
   }
@@ -396,6 +383,7 @@ export class CallRegistry {
     member.state = 'no-response';
     this.presence.dropUserCall(userId, callId);
     for (const c of this.presence.connsOf(userId)) this.options.send(c, { type: 'call-ended', callId, reason: 'timeout' });
+    this.options.observer?.memberChanged?.(call, member);
     this.out.notifyOthers(call, member);
     this.checkEnd(call, 'timeout');
   }
@@ -422,7 +410,9 @@ export class CallRegistry {
    * Drops a call: every member still accepted (on its call socket) or ringing (on every tab) gets
    * `call-ended` with the reason `reasonFor` gives it; timers are cleared.
    */
-  private endCall(call: CallRec, reasonFor: (m: MemberRec) => EndReason): void {
+  private endCall(call: CallRec, reasonFor: (m: MemberRec) => EndReason, message?: string): void {
+    const callerRec = call.members.get(call.callerId);
+    const callReason = callerRec ? reasonFor(callerRec) : 'ended';
     this.calls.delete(call.callId);
     for (const m of call.members.values()) {
       this.timers.clearRing(m);
@@ -433,12 +423,18 @@ export class CallRegistry {
       if (m.state === 'accepted' && m.conn !== undefined) {
         const reason = reasonFor(m);
         m.state = 'left';
-        this.options.send(m.conn, { type: 'call-ended', callId: call.callId, reason });
+        this.options.send(m.conn, { type: 'call-ended', callId: call.callId, reason, ...(message ? { message } : {}) });
       } else if (m.state === 'ringing') {
         const reason = reasonFor(m);
         m.state = 'cancelled';
-        for (const c of this.presence.connsOf(m.userId)) this.options.send(c, { type: 'call-ended', callId: call.callId, reason });
+        for (const c of this.presence.connsOf(m.userId)) {
+          this.options.send(c, { type: 'call-ended', callId: call.callId, reason, ...(message ? { message } : {}) });
+        }
       }
+    }
+    if (this.options.observer?.callEnded) {
+      const online = new Set([...call.members.keys()].filter((u) => this.presence.isOnline(u)));
+      this.options.observer.callEnded(call, callReason, online);
     }
   }
 
@@ -562,6 +558,28 @@ export class CallRegistry {
     return (this.engagedCall(userId) ?? this.liveCalls(userId)[0])?.callId;
   }
 
+  /** Every live call (admin API). */
+  activeCalls(): ActiveCall[] {
+    return [...this.calls.values()].map((c) => ({
+      callId: c.callId,
+      callerId: c.callerId,
+      mediaType: c.mediaType,
+      ...(c.groupId !== undefined ? { groupId: c.groupId } : {}),
+      members: memberList(c),
+    }));
+  }
+
+  /**
+   * Ends a live call from outside (admin API, maximum duration): every member still in it gets
+   * `call-ended` with `reason` (and `message`). False when there is no such call.
+   */
+  terminate(callId: string, reason: 'ended-by-admin' | 'max-duration', message?: string): boolean {
+    const call = this.calls.get(callId);
+    if (!call) return false;
+    this.endCall(call, () => reason, message);
+    return true;
+  }
+
   /** Drops every call and clears every timer, without sending anything. */
   close(): void {
     for (const call of this.calls.values()) {
@@ -570,9 +588,4 @@ export class CallRegistry {
     this.calls.clear();
     this.presence.clear();
   }
-}
-
-function sameToken(expected: string | undefined, given: string | undefined): boolean {
-  if (expected === undefined || given === undefined || expected.length !== given.length) return false;
-  return timingSafeEqual(Buffer.from(expected), Buffer.from(given));
 }

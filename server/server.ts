@@ -28,6 +28,13 @@ import { CallRegistry } from './registry.js';
 import * as v from 'valibot';
 import { OperatorProfileSchema } from './profiles.js';
 import type { OperatorProfile } from './profiles.js';
+import { AdminRouter } from './admin/router.js';
+import { addAdminRoutes } from './admin/routes.js';
+import { addProfileRoutes } from './admin/profile-routes.js';
+import { CallLimits } from './admin/call-limits.js';
+import { fanOut } from './call-events.js';
+import type { CallObserver } from './call-events.js';
+import { RecordsService } from './records/index.js';
 
 export interface SignalingServer {
   /** Handle an HTTP upgrade (for mounting on an existing http server, e.g. Vite's dev server). Returns false if the path is not ours. */
@@ -46,6 +53,10 @@ export interface SignalingServer {
    * many. For tests: dev mode also serves it as GET {path}/dev-drop?user=<id>.
    */
   dropUser(userId: string): number;
+  /** Resolves once the call-records database is open and migrated (at once without one); rejects if it cannot be. */
+  ready(): Promise<void>;
+  /** The call records service (tests, embedding), or null without a database. */
+  readonly records: RecordsService | null;
   /** Terminates every socket, clears every timer. */
   close(): Promise<void>;
 }
@@ -57,19 +68,40 @@ class SignalingServerImpl implements SignalingServer {
   private readonly connections: Connections;
   private readonly dispatcher: Dispatcher;
   private readonly http: HttpEndpoints;
+  readonly records: RecordsService | null;
+  private readonly limits: CallLimits;
+  private readonly admin: AdminRouter | null;
   private closing: Promise<void> | null = null;
 
   constructor(options: SignalingServerOptions) {
     const config = resolveConfig(options);
     const { log } = config;
     this.limiter = new RateLimiter(config.limits);
+    this.records = config.databaseUrl
+      ? new RecordsService({ databaseUrl: config.databaseUrl, webhooks: config.webhooks ?? undefined }, log)
+      : null;
+    this.limits = new CallLimits((callId) => this.registry.terminate(callId, 'max-duration'));
+    const observers: CallObserver[] = [this.limits];
+    if (this.records) observers.push(this.records.recorder);
     this.registry = new CallRegistry({
       send: (conn, msg) => this.connections.send(conn, msg),
       ringTimeoutS: config.ringTimeoutS,
       graceMs: config.graceMs,
       canCall: config.canCall,
       avatarsBeforeAnswer: config.avatarsBeforeAnswer,
+      observer: fanOut(observers, (err) => log.error(`call observer failed: ${(err as Error).message}`)),
     });
+    this.admin = config.adminSecret
+      ? addProfileRoutes(
+          addAdminRoutes(new AdminRouter(`${config.path}/admin`, config.adminSecret, { title: 'callkit-server admin API', version: '1' }), {
+            activeCalls: () => this.registry.activeCalls(),
+            terminate: (callId, message) => this.registry.terminate(callId, 'ended-by-admin', message),
+            setMaxDuration: (callId, seconds) => this.limits.set(callId, seconds),
+            records: this.records,
+          }),
+          { get: (userId) => this.registry.operatorProfile(userId), set: (userId, p) => this.setProfile(userId, p) },
+        )
+      : null;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: MAX_FRAME_BYTES,
@@ -86,14 +118,13 @@ class SignalingServerImpl implements SignalingServer {
       onMessage: (conn, msg) => this.dispatcher.onMessage(conn, msg),
       onGone: (conn, silentForMs) => this.dispatcher.onGone(conn, silentForMs),
     });
-    this.dispatcher = new Dispatcher(config, this.connections, this.registry, this.limiter);
+    this.dispatcher = new Dispatcher(config, this.connections, this.registry, this.limiter, this.records);
     this.http = new HttpEndpoints(config, {
       isClosing: () => this.closing !== null,
       allowConnection: (ip) => this.limiter.allowConnection(ip, Date.now()),
       admit: (ip) => this.connections.admit(ip),
       upgrade: (req, socket, head, ip) => this.wss.handleUpgrade(req, socket, head, (ws) => this.connections.accept(ws, ip)),
       dropUser: (userId) => this.dropUser(userId),
-      profiles: { get: (userId) => this.registry.operatorProfile(userId), set: (userId, p) => this.setProfile(userId, p) },
     });
   }
 
@@ -108,7 +139,12 @@ class SignalingServerImpl implements SignalingServer {
   }
 
   handleHttp(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.admin?.handle(req, res)) return true;
     return this.http.handleHttp(req, res);
+  }
+
+  async ready(): Promise<void> {
+    await this.records?.ready();
   }
 
   dropUser(userId: string): number {
@@ -126,7 +162,9 @@ class SignalingServerImpl implements SignalingServer {
     this.closing = (async () => {
       this.connections.stopHeartbeat();
       this.registry.close();
+      this.limits.close();
       await this.connections.closeAll();
+      await this.records?.close();
       this.limiter.clear();
       await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     })();
@@ -145,6 +183,12 @@ export async function startSignalingServer(
 ): Promise<SignalingServer & { port: number; url: string }> {
   const { port = 0, host = '127.0.0.1', ...rest } = options;
   const signaling = createSignalingServer(rest);
+  try {
+    await signaling.ready();
+  } catch (err) {
+    await signaling.close();
+    throw err;
+  }
   const http = createServer((req, res) => {
     if (!signaling.handleHttp(req, res)) {
       res.writeHead(404, { 'content-type': 'text/plain' });
@@ -184,6 +228,8 @@ export async function startSignalingServer(
     stats: () => signaling.stats(),
     setProfile: (userId, profile) => signaling.setProfile(userId, profile),
     dropUser: (userId) => signaling.dropUser(userId),
+    ready: () => signaling.ready(),
+    records: signaling.records,
     close: () =>
       (closing ??= (async () => {
         await signaling.close();

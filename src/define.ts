@@ -4,6 +4,7 @@
  * Safe to import where `customElements` does not exist (SSR): it then does nothing.
  */
 import { CallAvatar } from '../components/call-avatar/call-avatar.js';
+import { CallHistory } from '../components/call-history/call-history.js';
 import { CallKitElement } from '../components/call-kit/call-kit.js';
 import { CallView } from '../components/call-view/call-view.js';
 import { DevicePicker } from '../components/device-picker/device-picker.js';
@@ -29,6 +30,7 @@ const ELEMENTS: Record<ElementTag, CustomElementConstructor> = {
   'device-picker': DevicePicker,
   'invite-panel': InvitePanel,
   'join-call-card': JoinCallCard,
+  'call-history': CallHistory,
   'call-kit': CallKitElement,
 };
 
@@ -48,6 +50,7 @@ declare global {
     'device-picker': DevicePicker;
     'invite-panel': InvitePanel;
     'join-call-card': JoinCallCard;
+    'call-history': CallHistory;
     'call-kit': CallKitElement;
   }
 }

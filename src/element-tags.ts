@@ -15,6 +15,7 @@ export const ELEMENT_TAGS = [
   { tag: 'device-picker', className: 'DevicePicker', file: 'components/device-picker/device-picker.ts' },
   { tag: 'invite-panel', className: 'InvitePanel', file: 'components/invite-panel/invite-panel.ts' },
   { tag: 'join-call-card', className: 'JoinCallCard', file: 'components/join-call-card/join-call-card.ts' },
+  { tag: 'call-history', className: 'CallHistory', file: 'components/call-history/call-history.ts' },
   { tag: 'call-kit', className: 'CallKitElement', file: 'components/call-kit/call-kit.ts' },
 ] as const;
 

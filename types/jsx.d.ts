@@ -8,6 +8,7 @@
  */
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type { CallAvatar } from '../components/call-avatar/call-avatar.js';
+import type { CallHistory } from '../components/call-history/call-history.js';
 import type { CallKitElement } from '../components/call-kit/call-kit.js';
 import type { CallView } from '../components/call-view/call-view.js';
 import type { DevicePicker } from '../components/device-picker/device-picker.js';
@@ -24,6 +25,10 @@ import '../src/events/requests.js';
 declare namespace CallkitJsx {
   type CallAvatarProps = Partial<Pick<CallAvatar, 'src' | 'name'>> & {
   };
+  type CallHistoryProps = Partial<Pick<CallHistory, 'records' | 'userId' | 'names' | 'noTitle'>> & {
+    /** `CallBackRequestEvent`, `{ userIDList, type }`: call these users again (`<call-kit>` calls `callKit.calls`). */
+    'onck-call-back-request'?: (event: GlobalEventHandlersEventMap['ck-call-back-request']) => void;
+  };
   type CallKitProps = Partial<Pick<CallKitElement, 'kit' | 'theme' | 'allowedMinimized' | 'allowedFullScreen' | 'videoDisplayMode' | 'videoResolution' | 'layoutMode' | 'callWaiting' | 'notifications' | 'incomingShortcut' | 'language' | 'statusChanged' | 'beforeCalling' | 'afterCalling' | 'onMinimized' | 'kickedOut'>> & {
     /** `{ code, message }` when the engine reports an error. */
     'onck-error'?: (event: KitEventMap['ck-error']) => void;
@@ -33,6 +38,8 @@ declare namespace CallkitJsx {
     'onck-call-ended'?: (event: KitEventMap['ck-call-ended']) => void;
     /** `{ reason }` when this user was logged in elsewhere and kicked out. */
     'onck-kicked-out'?: (event: KitEventMap['ck-kicked-out']) => void;
+    /** `{ calls }` right after login: the calls this user missed while offline (default engine, server with records). */
+    'onck-missed-calls'?: (event: KitEventMap['ck-missed-calls']) => void;
     /** `{ minimized }` when the call UI is minimized or restored. */
     'onck-minimized-changed'?: (event: KitEventMap['ck-minimized-changed']) => void;
   };
@@ -127,6 +134,8 @@ declare module 'react' {
     interface IntrinsicElements {
       /** A person's avatar image, or their initial. */
       'call-avatar': DetailedHTMLProps<HTMLAttributes<CallAvatar>, CallAvatar> & CallkitJsx.CallAvatarProps & { class?: string };
+      /** Recent calls with a call-back button (records from `callKit.getCallRecords()`). */
+      'call-history': DetailedHTMLProps<HTMLAttributes<CallHistory>, CallHistory> & CallkitJsx.CallHistoryProps & { class?: string };
       /** The call kit: incoming banner and call view, driven by `callKit`. */
       'call-kit': DetailedHTMLProps<HTMLAttributes<CallKitElement>, CallKitElement> & CallkitJsx.CallKitProps & { class?: string };
       /** The in-call screen: videos or avatars, timer, tips and the call's buttons. */

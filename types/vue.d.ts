@@ -8,6 +8,7 @@
  */
 import type { DefineComponent } from 'vue';
 import type { CallAvatar } from '../components/call-avatar/call-avatar.js';
+import type { CallHistory } from '../components/call-history/call-history.js';
 import type { CallKitElement } from '../components/call-kit/call-kit.js';
 import type { CallView } from '../components/call-view/call-view.js';
 import type { DevicePicker } from '../components/device-picker/device-picker.js';
@@ -24,6 +25,10 @@ import '../src/events/requests.js';
 declare namespace CallkitVue {
   type CallAvatarProps = Partial<Pick<CallAvatar, 'src' | 'name'>> & {
   };
+  type CallHistoryProps = Partial<Pick<CallHistory, 'records' | 'userId' | 'names' | 'noTitle'>> & {
+    /** `CallBackRequestEvent`, `{ userIDList, type }`: call these users again (`<call-kit>` calls `callKit.calls`). */
+    onCkCallBackRequest?: (event: GlobalEventHandlersEventMap['ck-call-back-request']) => void;
+  };
   type CallKitProps = Partial<Pick<CallKitElement, 'kit' | 'theme' | 'allowedMinimized' | 'allowedFullScreen' | 'videoDisplayMode' | 'videoResolution' | 'layoutMode' | 'callWaiting' | 'notifications' | 'incomingShortcut' | 'language' | 'statusChanged' | 'beforeCalling' | 'afterCalling' | 'onMinimized' | 'kickedOut'>> & {
     /** `{ code, message }` when the engine reports an error. */
     onCkError?: (event: KitEventMap['ck-error']) => void;
@@ -33,6 +38,8 @@ declare namespace CallkitVue {
     onCkCallEnded?: (event: KitEventMap['ck-call-ended']) => void;
     /** `{ reason }` when this user was logged in elsewhere and kicked out. */
     onCkKickedOut?: (event: KitEventMap['ck-kicked-out']) => void;
+    /** `{ calls }` right after login: the calls this user missed while offline (default engine, server with records). */
+    onCkMissedCalls?: (event: KitEventMap['ck-missed-calls']) => void;
     /** `{ minimized }` when the call UI is minimized or restored. */
     onCkMinimizedChanged?: (event: KitEventMap['ck-minimized-changed']) => void;
   };
@@ -126,6 +133,8 @@ declare module 'vue' {
   interface GlobalComponents {
     /** A person's avatar image, or their initial. */
     'call-avatar': DefineComponent<CallkitVue.CallAvatarProps>;
+    /** Recent calls with a call-back button (records from `callKit.getCallRecords()`). */
+    'call-history': DefineComponent<CallkitVue.CallHistoryProps>;
     /** The call kit: incoming banner and call view, driven by `callKit`. */
     'call-kit': DefineComponent<CallkitVue.CallKitProps>;
     /** The in-call screen: videos or avatars, timer, tips and the call's buttons. */

@@ -10,6 +10,7 @@ import {
   FullScreenRequestEvent,
   HangupRequestEvent,
   JoinRequestEvent,
+  CallBackRequestEvent,
   MicrophoneRequestEvent,
   InviteRequestEvent,
   MinimizeRequestEvent,
@@ -68,6 +69,7 @@ const viewOf = (s: CallState): View => ({
  * @event ck-call-ended - `{ callId, reason, cause, totalTime }` when a call ends.
  * @event ck-error - `{ code, message }` when the engine reports an error.
  * @event ck-kicked-out - `{ reason }` when this user was logged in elsewhere and kicked out.
+ * @event ck-missed-calls - `{ calls }` right after login: the calls this user missed while offline (default engine, server with records).
  * @csspart base - The wrapper around the active view.
  * @csspart banner - The incoming-call banners (`<incoming-banner>`): shown for every ringing call, also while the
  *   call view is minimized or during a call (call waiting), in the top layer (see `<incoming-banner>`).
@@ -171,6 +173,9 @@ export class CallKitElement extends LitElement {
       this.#act(e, () => this.kit.switchDevice({ deviceType: e.detail.kind, deviceId: e.detail.deviceId })),
     );
     this.addEventListener(JoinRequestEvent.eventName, (e) => this.#act(e, () => this.kit.join({ callId: e.detail.callId })));
+    this.addEventListener(CallBackRequestEvent.eventName, (e) =>
+      this.#act(e, () => this.kit.calls({ userIDList: e.detail.userIDList, type: e.detail.type })),
+    );
     this.addEventListener(MicrophoneRequestEvent.eventName, (e) =>
       this.#act(e, () => (e.detail.enabled ? this.kit.openMicrophone() : this.kit.closeMicrophone())),
     );

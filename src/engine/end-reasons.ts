@@ -21,6 +21,8 @@ export const END_REASON: Readonly<Record<EndCause, CallEndReason>> = {
   unsupported: CallEndReason.REJECT,
   'not-allowed': CallEndReason.END_BY_SERVER,
   ended: CallEndReason.END_BY_SERVER,
+  'ended-by-admin': CallEndReason.END_BY_SERVER,
+  'max-duration': CallEndReason.END_BY_SERVER,
   error: CallEndReason.UNKNOWN,
 };
 

@@ -50,7 +50,20 @@ export type EndCause =
   /** The operator's policy does not let us call them (signaling server `canCall`). */
   | 'not-allowed'
   | 'ended'
+  /** An operator ended the call (default engine: the server's admin API); `onCallEnd.message` may say why. */
+  | 'ended-by-admin'
+  /** The call reached the maximum duration its operator set. */
+  | 'max-duration'
   | 'error';
+
+import type { CallRecord, MissedCall } from '../protocol/records.js';
+export type { CallRecord, MissedCall, RecordMember, MemberOutcome } from '../protocol/records.js';
+
+/** One page of `getCallRecords`: newest first; pass `nextCursor` back for the next (older) page. */
+export interface CallRecordsPage {
+  records: CallRecord[];
+  nextCursor?: string;
+}
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
 
@@ -136,7 +149,9 @@ export interface CallEngineEvents {
   /** The call is connected for us (first accept for the caller, our accept for a callee). */
   onCallBegin: { callId: string; mediaType: CallMediaType; role: CallRole };
   /** The call is over for us. */
-  onCallEnd: { callId: string; reason: CallEndReason; cause: EndCause; totalTime: number };
+  onCallEnd: { callId: string; reason: CallEndReason; cause: EndCause; totalTime: number; message?: string };
+  /** Right after login: calls we missed while no tab of ours was online (default engine, servers with records). */
+  onMissedCalls: { calls: MissedCall[] };
   onUserAccept: { userId: string };
   onUserReject: { userId: string };
   onUserNoResponse: { userId: string };
@@ -216,6 +231,8 @@ export interface CallEngine extends Pick<Emitter<CallEngineEvents>, 'on' | 'off'
    * reconnect the same session. Resolves once connected, rejects when the new attempts fail too.
    */
   reconnect?(): Promise<void>;
+  /** Optional: our own call records, newest first (default engine, servers with a database). */
+  getCallRecords?(params: { limit?: number; cursor?: string }): Promise<CallRecordsPage>;
   /** Optional: what this page offers the engine (default: `detectCapabilities()`). */
   getCapabilities?(): Capabilities;
 }

@@ -50,6 +50,15 @@ export class JoinRequestEvent extends Event {
   }
 }
 
+/** Call these users back (from `<call-history>`): `<call-kit>` calls `callKit.calls({ userIDList, type })`. */
+export class CallBackRequestEvent extends Event {
+  static readonly eventName = 'ck-call-back-request';
+  /** `type`: 1 audio, 2 video (`CallMediaType`). */
+  constructor(readonly detail: { userIDList: string[]; type: 1 | 2 }) {
+    super(CallBackRequestEvent.eventName, init);
+  }
+}
+
 /** Minimize the call UI into `<float-window>` (`minimized: true`) or restore it. */
 export class MinimizeRequestEvent extends Event {
   static readonly eventName = 'ck-minimize-request';
@@ -129,6 +138,7 @@ declare global {
     'ck-sound-request': SoundRequestEvent;
     'ck-device-request': DeviceRequestEvent;
     'ck-join-request': JoinRequestEvent;
+    'ck-call-back-request': CallBackRequestEvent;
     'ck-accept-request': AcceptRequestEvent;
     'ck-reject-request': RejectRequestEvent;
     'ck-hangup-request': HangupRequestEvent;

@@ -7,7 +7,7 @@
  * live in its base class, `kit-settings.ts`. `<call-kit>` re-dispatches the kit's events.
  */
 import { CallMediaType, CallRole, CallStatus, MAX_INVITEES } from '../constants.js';
-import type { CallEngine, DeviceInfo, GroupCallInfo } from '../engine/types.js';
+import type { CallEngine, CallRecordsPage, DeviceInfo, GroupCallInfo } from '../engine/types.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
 import { isRingingForMe } from '../store/selectors.js';
 import { CallStore } from '../store/store.js';
@@ -32,6 +32,7 @@ import {
   validateMediaType,
   validateSwitchDevice,
   validateUserId,
+  validateRecordsQuery,
 } from './validate.js';
 
 export { KIT_EVENTS } from './types.js';
@@ -453,6 +454,20 @@ export class CallKit extends KitSettings {
     const engine = this.#requireEngine();
     if (this.#store.getState().status === CallStatus.IDLE) throw new CallKitError(ErrorCode.INVALID_STATE, 'no call is running');
     return engine;
+  }
+
+  /**
+   * Your own call records, newest first (1v1 and group: caller, members with their outcome, media
+   * type, start, connect, end, end reason, duration). Default engine on a server with a database;
+   * other engines throw FAILED with reason `not-supported` (the server without one: SERVER_ERROR,
+   * reason `not-supported`). Pass the page's `nextCursor` back for the next, older page.
+   */
+  async getCallRecords(params?: { limit?: number; cursor?: string }): Promise<CallRecordsPage> {
+    const query = validateRecordsQuery(params);
+    const engine = this.#requireEngine();
+    if (!engine.getCallRecords)
+      throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine keeps no call records`, 'not-supported');
+    return engine.getCallRecords(query);
   }
 
   setCallback(callbacks: KitCallbacks): void {

@@ -54,6 +54,8 @@ const END_KEYS: Partial<Record<EndCause, string>> = {
   unsupported: 'other-side-unsupported',
   'not-allowed': 'call-not-allowed',
   hangup: 'other-side-hangup',
+  'ended-by-admin': 'ended-by-admin',
+  'max-duration': 'max-duration',
 };
 
 /** The toast for an error of `code`: an i18n key, never the error's own (technical) message. */
@@ -83,8 +85,9 @@ export function errorMessage(code: number): Message {
 }
 
 /** Toast key for the end of a call, from the point of view of the one it ended for. */
-export function endMessage(cause: EndCause, role: CallRole, byMe: boolean): Message | null {
+export function endMessage(cause: EndCause, role: CallRole, byMe: boolean, note?: string): Message | null {
   if (byMe) return null;
+  if (cause === 'ended-by-admin' && note) return { key: 'ended-by-admin-message', params: { message: note } };
   if (cause === 'timeout') return { key: role === CallRole.CALLEE ? 'call-ended' : 'call-timeout' };
   return { key: (Object.hasOwn(END_KEYS, cause) && END_KEYS[cause]) || 'call-ended' };
 }
@@ -182,7 +185,7 @@ export class EngineToStore {
     });
     on('onCallEnd', (e) => {
       const state = this.#store.getState();
-      const message = endMessage(e.cause, state.role, this.#endedByMe);
+      const message = endMessage(e.cause, state.role, this.#endedByMe, e.message);
       this.#endedByMe = false;
       d({ type: 'call-reset' });
       d({ type: 'incoming-remove', callId: e.callId });
@@ -236,6 +239,10 @@ export class EngineToStore {
       const state = this.#store.getState();
       if (e.state === 'reconnecting' && state.status !== CallStatus.IDLE) d({ type: 'tip', tip: { key: 'reconnecting' } });
       else if (e.state !== 'reconnecting' && state.tip?.key === 'reconnecting') d({ type: 'tip', tip: null });
+    });
+    on('onMissedCalls', (e) => {
+      this.#host.callbacks().onMissedCalls?.(e.calls);
+      this.#host.emit('ck-missed-calls', { calls: e.calls });
     });
     on('onKickedOffline', (e) => {
       this.#host.callbacks().kickedOut?.(e.reason);

@@ -3,7 +3,7 @@
  * `<call-kit>`) and the callbacks of `setCallback`. No runtime code besides the event-name list.
  */
 import type { CallEndReason, CallMediaType, CallRole, CallStatus, LegacyStatus } from '../constants.js';
-import type { CallEngine, EndCause } from '../engine/types.js';
+import type { CallEngine, EndCause, MissedCall } from '../engine/types.js';
 import type { CallKitError } from '../errors.js';
 
 export interface InitParams {
@@ -89,6 +89,8 @@ export interface KitCallbacks {
   afterCalling?: () => void;
   kickedOut?: (reason: string) => void;
   onMinimized?: (oldValue: boolean, newValue: boolean) => void;
+  /** Right after login: calls missed while no tab of this user was online (default engine, server with records). */
+  onMissedCalls?: (calls: MissedCall[]) => void;
 }
 
 /** Events of the kit (also dispatched, with the same names, by every `<call-kit>`). */
@@ -99,6 +101,8 @@ export interface KitEventMap {
   'ck-kicked-out': CustomEvent<{ reason: string }>;
   /** The call UI was minimized (`minimized: true`) or restored. */
   'ck-minimized-changed': CustomEvent<{ minimized: boolean }>;
+  /** Right after login: the calls missed while offline (`onMissedCalls`). */
+  'ck-missed-calls': CustomEvent<{ calls: MissedCall[] }>;
 }
 export const KIT_EVENTS: readonly (keyof KitEventMap)[] = [
   'ck-status-changed',
@@ -106,4 +110,5 @@ export const KIT_EVENTS: readonly (keyof KitEventMap)[] = [
   'ck-error',
   'ck-kicked-out',
   'ck-minimized-changed',
+  'ck-missed-calls',
 ];

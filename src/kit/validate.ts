@@ -37,6 +37,25 @@ function userIds(list: unknown[]): string[] {
   return ids;
 }
 
+/** `getCallRecords` parameters: `limit` 1..20 (default 20), `cursor` a `nextCursor` from before. */
+export function validateRecordsQuery(value: unknown): { limit?: number; cursor?: string } {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object') throw invalidParameter('getCallRecords takes { limit?, cursor? }');
+  const { limit, cursor } = value as { limit?: unknown; cursor?: unknown };
+  const out: { limit?: number; cursor?: string } = {};
+  if (limit !== undefined) {
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 20)
+      throw invalidParameter('limit must be an integer in [1, 20]');
+    out.limit = limit;
+  }
+  if (cursor !== undefined) {
+    if (typeof cursor !== 'string' || cursor === '' || cursor.length > 128)
+      throw invalidParameter('cursor must be a nextCursor from a previous page');
+    out.cursor = cursor;
+  }
+  return out;
+}
+
 export function validateMediaType(value: unknown): CallMediaType {
   if (value !== CallMediaType.AUDIO && value !== CallMediaType.VIDEO) {
     throw invalidParameter(`type must be CallMediaType.AUDIO (1) or CallMediaType.VIDEO (2) (got ${describe(value)})`);

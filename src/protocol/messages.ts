@@ -105,6 +105,15 @@
  *   called right away. An `invite` or `accept` from any socket of that user does the same first. A
  *   call still bound to an open socket (another live tab) is never ended this way.
  *
+ * Call records (servers started with a database, see README "Call records"): every call, 1v1 or
+ * group, leaves a record (caller, invitees with their outcome, media type, start, connect, end, end
+ * reason, duration). `records-query {limit?, cursor?}` answers `records {records, nextCursor?}` with
+ * the sender's own records only (as caller or invitee), newest first; without a database the answer
+ * is `error not-supported`. A user none of whose tabs was online when a call to it ended (it was
+ * offline, or closed every tab while it rang) gets those calls once, in `missed-calls` right after
+ * its next `login-ok`. An operator may end a call (`call-ended {ended-by-admin, message?}`) or cap its
+ * length (`call-ended {max-duration}`) through the admin API.
+ *
  * userSig lifetime: the server refuses a userSig signed for longer than its maximum (default 7
  * days). `usersig-expiring {expiresAt}` comes a minute before a socket's userSig expires; the client
  * answers with `renew {userSig}` (a fresh sig for the same user: `ok`, or `error auth-failed` and
@@ -138,6 +147,7 @@ import * as v from 'valibot';
 // Product limits (members, ringing calls, ring timeouts) are call policy, not wire format: they
 // live in `src/constants.ts`; the schemas below enforce them.
 import { MAX_INVITEES, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from '../constants.js';
+import { CallRecordSchema, MissedCallSchema, RecordsCursorSchema, RecordsQueryFields } from './records.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame either side sends or accepts (also the server's `ws` maxPayload). */
@@ -195,6 +205,10 @@ export const EndReasonSchema = v.picklist([
   /** The operator's policy (`canCall`) lets the caller ring none of the invitees. */
   'not-allowed',
   'ended',
+  /** An operator ended the call through the admin API (`call-ended.message` may say why). */
+  'ended-by-admin',
+  /** The call reached the maximum duration the operator set for it. */
+  'max-duration',
 ]);
 export type EndReason = v.InferOutput<typeof EndReasonSchema>;
 
@@ -217,6 +231,8 @@ export const ErrorCodeSchema = v.picklist([
   'rate-limited',
   /** The invite lost a glare race: the invitee's own call to the sender (already `incoming`) goes on. */
   'glare',
+  /** The server does not offer this (e.g. `records-query` on a server without call records). */
+  'not-supported',
   'internal',
 ]);
 export type ErrorCode = v.InferOutput<typeof ErrorCodeSchema>;
@@ -330,6 +346,8 @@ export const ClientMessageSchema = v.variant('type', [
     /** `'audio'`: this member switches the whole call to audio (see the header). */
     mediaType: v.optional(v.literal('audio')),
   }),
+  /** The sender's own call records, newest first (see the header, "Call records"). */
+  v.strictObject({ ...base, type: v.literal('records-query'), ...RecordsQueryFields }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -348,6 +366,7 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'resume',
   'relay',
   'media-state',
+  'records-query',
 ];
 
 // ---- server -> client ----------------------------------------------------------------------
@@ -425,7 +444,18 @@ export const ServerMessageSchema = v.variant('type', [
     groupId: v.string(),
     call: v.nullable(v.strictObject({ callId: CallIdSchema, mediaType: MediaTypeSchema, members: v.array(MemberSchema) })),
   }),
-  v.strictObject({ ...sbase, type: v.literal('call-ended'), callId: CallIdSchema, reason: EndReasonSchema }),
+  v.strictObject({
+    ...sbase,
+    type: v.literal('call-ended'),
+    callId: CallIdSchema,
+    reason: EndReasonSchema,
+    /** The operator's words, with `ended-by-admin`. */
+    message: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  }),
+  /** Answer to `records-query`: a page of records; `nextCursor` asks for the next (older) page. */
+  v.strictObject({ ...sbase, type: v.literal('records'), records: v.array(CallRecordSchema), nextCursor: v.optional(RecordsCursorSchema) }),
+  /** Right after `login-ok`: calls this user missed while no tab of theirs was online, oldest first. */
+  v.strictObject({ ...sbase, type: v.literal('missed-calls'), calls: v.array(MissedCallSchema) }),
   v.strictObject({ ...sbase, type: v.literal('relay'), callId: CallIdSchema, from: UserIdSchema, data: RelayDataSchema }),
   v.strictObject({
     ...sbase,

@@ -10,6 +10,7 @@ import { createComponent, type EventName } from '@lit/react';
 import type { KitEventMap } from '../kit/call-kit-api.js';
 import '../define.js';
 import { CallAvatar as CallAvatarClass } from '../../components/call-avatar/call-avatar.js';
+import { CallHistory as CallHistoryClass } from '../../components/call-history/call-history.js';
 import { CallKitElement as CallKitElementClass } from '../../components/call-kit/call-kit.js';
 import { CallView as CallViewClass } from '../../components/call-view/call-view.js';
 import { DevicePicker as DevicePickerClass } from '../../components/device-picker/device-picker.js';
@@ -35,8 +36,22 @@ export const CallAvatar = createComponent({
 });
 
 /**
+ * `<call-history>`: Recent calls with a call-back button (records from `callKit.getCallRecords()`).
+ * Events: `onCkCallBackRequest`.
+ */
+export const CallHistory = createComponent({
+  tagName: 'call-history',
+  elementClass: CallHistoryClass,
+  react: React,
+  displayName: 'CallHistory',
+  events: {
+    onCkCallBackRequest: 'ck-call-back-request' as EventName<GlobalEventHandlersEventMap['ck-call-back-request']>,
+  },
+});
+
+/**
  * `<call-kit>`: The call kit: incoming banner and call view, driven by `callKit`.
- * Events: `onCkError`, `onCkStatusChanged`, `onCkCallEnded`, `onCkKickedOut`, `onCkMinimizedChanged`.
+ * Events: `onCkError`, `onCkStatusChanged`, `onCkCallEnded`, `onCkKickedOut`, `onCkMissedCalls`, `onCkMinimizedChanged`.
  */
 export const CallKit = createComponent({
   tagName: 'call-kit',
@@ -48,6 +63,7 @@ export const CallKit = createComponent({
     onCkStatusChanged: 'ck-status-changed' as EventName<KitEventMap['ck-status-changed']>,
     onCkCallEnded: 'ck-call-ended' as EventName<KitEventMap['ck-call-ended']>,
     onCkKickedOut: 'ck-kicked-out' as EventName<KitEventMap['ck-kicked-out']>,
+    onCkMissedCalls: 'ck-missed-calls' as EventName<KitEventMap['ck-missed-calls']>,
     onCkMinimizedChanged: 'ck-minimized-changed' as EventName<KitEventMap['ck-minimized-changed']>,
   },
 });

@@ -32,6 +32,8 @@ export interface DemoOptions {
   stats?: boolean;
   /** Address the dev server binds (default 127.0.0.1); '0.0.0.0' serves browsers in other network namespaces. */
   host?: string;
+  /** Keep call records (an in-memory database, CALLKIT_DATABASE_URL); default off, so other suites load no database. */
+  records?: boolean;
   /** Another Vite config that mounts the same server plugin (e.g. examples/vite.config.ts); default the demo's. */
   configFile?: string;
 }
@@ -44,6 +46,7 @@ const DEMO_ENV: Record<string, keyof DemoOptions> = {
   CALLKIT_SECRET: 'secret',
   CALLKIT_RATE_LIMITS: 'rateLimits',
   CALLKIT_STATS: 'stats',
+  CALLKIT_DATABASE_URL: 'records',
 };
 
 /** Starts the demo (on a free port unless `port`), with the server timers `options` scale down. */
@@ -51,7 +54,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const previous: Record<string, string | undefined> = {};
   for (const [name, key] of Object.entries(DEMO_ENV)) {
     previous[name] = process.env[name];
-    if (options[key] !== undefined) process.env[name] = String(options[key]);
+    if (key === 'records') process.env[name] = options.records ? 'memory://' : 'off';
+    else if (options[key] !== undefined) process.env[name] = String(options[key]);
     else delete process.env[name];
   }
   let server: ViteDevServer;

@@ -21,6 +21,8 @@ test('every end cause has a TUICallKit end reason', () => {
     'unsupported',
     'not-allowed',
     'ended',
+    'ended-by-admin',
+    'max-duration',
     'error',
   ];
   assert.deepEqual(Object.keys(END_REASON).sort(), [...causes].sort());
@@ -28,6 +30,9 @@ test('every end cause has a TUICallKit end reason', () => {
   assert.equal(END_REASON.busy, CallEndReason.LINE_BUSY);
   assert.equal(END_REASON.timeout, CallEndReason.NO_RESPONSE);
   assert.equal(END_REASON['answered-elsewhere'], CallEndReason.OTHER_DEVICE_ACCEPTED);
+  // An operator's end (admin API, maximum duration) is the server's, as TUICallKit's END_BY_SERVER.
+  assert.equal(END_REASON['ended-by-admin'], CallEndReason.END_BY_SERVER);
+  assert.equal(END_REASON['max-duration'], CallEndReason.END_BY_SERVER);
   // The callee's browser cannot take calls: it declined for itself (TUICallKit has no finer reason).
   assert.equal(END_REASON.unsupported, CallEndReason.REJECT);
 });

@@ -113,6 +113,7 @@ describe('custom elements manifest and generated files', () => {
       'ck-error',
       'ck-kicked-out',
       'ck-minimized-changed',
+      'ck-missed-calls',
       'ck-status-changed',
     ]);
     assert.ok((kit.attributes ?? []).some((a) => a.name === 'theme'));

@@ -114,6 +114,10 @@ export function frameArbitrary(honestIds: string[], honestUsers: string[], fuzzU
     join: { callId },
     resume: { callId },
     'group-call-query': { groupId: fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,8}$/), fc.string({ maxLength: 70 })) },
+    'records-query': {
+      limit: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: -5, max: 200 }), anyValue),
+      cursor: fc.oneof(fc.base64String({ maxLength: 40 }), fc.string({ maxLength: 140 })),
+    },
   };
   // Every client type has its fields generated from the schema (a new type must be added here).
   for (const type of CLIENT_MESSAGE_TYPES) if (!fields[type]) throw new Error(`frameArbitrary: no fields for ${type}`);

@@ -31,6 +31,7 @@ const validClient: Record<ClientMessage['type'], Record<string, unknown>> = {
   resume: { v: 1, id: 'r3', type: 'resume', callId: CALL },
   relay: { v: 1, type: 'relay', callId: CALL, to: 'bob', data: { kind: 'description', description: { type: 'offer', sdp: SDP } } },
   'media-state': { v: 1, type: 'media-state', callId: CALL, audio: true, video: false },
+  'records-query': { v: 1, id: 'r8', type: 'records-query', limit: 20, cursor: 'abc' },
 };
 
 const member = { userId: 'alice', name: 'Alice', state: 'accepted', audio: true, video: false };
@@ -65,6 +66,30 @@ const validServer: Record<ServerMessage['type'], Record<string, unknown>> = {
   'call-ended': { v: 1, type: 'call-ended', callId: CALL, reason: 'glare' },
   relay: { v: 1, type: 'relay', callId: CALL, from: 'bob', data: { kind: 'candidate', candidate: null } },
   'media-state': { v: 1, type: 'media-state', callId: CALL, userId: 'bob', audio: false, video: true },
+  records: {
+    v: 1,
+    ref: 'r8',
+    type: 'records',
+    records: [
+      {
+        callId: CALL,
+        callerId: 'alice',
+        mediaType: 'video',
+        members: [{ userId: 'bob', outcome: 'accepted', joinedAt: 2 }],
+        startedAt: 1,
+        connectedAt: 2,
+        endedAt: 3,
+        endReason: 'hangup',
+        durationMs: 1,
+      },
+    ],
+    nextCursor: 'MzpBYkNk',
+  },
+  'missed-calls': {
+    v: 1,
+    type: 'missed-calls',
+    calls: [{ callId: CALL, callerId: 'alice', mediaType: 'audio', startedAt: 1, outcome: 'offline' }],
+  },
 };
 
 function rejects(raw: unknown, code: string, field?: string): void {

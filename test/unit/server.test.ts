@@ -753,8 +753,10 @@ describe('callkit-server CLI', () => {
       '--allowed-origins',
       '*',
     ];
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, ...args], {
       env: { ...process.env, CALLKIT_SECRET: '' },
+      // The default embedded database (./callkit-data) lands in the temp dir.
+      cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -79,6 +79,9 @@ export class CallMachine {
       case 'relay':
         this.onRelay(message);
         break;
+      case 'missed-calls':
+        ctx.events.emit('onMissedCalls', { calls: message.calls });
+        break;
       case 'media-state': {
         const call = ctx.call;
         if (call && call.callId === message.callId) {
@@ -250,7 +253,7 @@ export class CallMachine {
     if (this.queue.withdraw(message.callId, message.reason)) return;
     const call = this.#ctx.call;
     if (!call || call.callId !== message.callId) return;
-    this.finish(call, message.reason, 'server');
+    this.finish(call, message.reason, 'server', message.message);
   }
 
   onRelay(message: Relay): void {
@@ -311,7 +314,7 @@ export class CallMachine {
    * sampling stopped, AudioContext closed; then onCallEnd (when the call was announced). The oldest
    * pending invitation then becomes current, or a held one rings. `decidedBy`: see `endReasonOf`.
    */
-  finish(call: ActiveCall, cause: EndCause, decidedBy: 'local' | 'server' = 'local'): void {
+  finish(call: ActiveCall, cause: EndCause, decidedBy: 'local' | 'server' = 'local', message?: string): void {
     const ctx = this.#ctx;
     if (ctx.call !== call) return;
     ctx.call = null;
@@ -323,6 +326,7 @@ export class CallMachine {
         reason: endReasonOf(cause, decidedBy),
         cause,
         totalTime: call.beginAt ? Math.max(0, Math.round((Date.now() - call.beginAt) / 1000)) : 0,
+        ...(message ? { message } : {}),
       });
     }
     if (ctx.call === null) this.queue.promote();

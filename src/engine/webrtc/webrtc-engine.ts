@@ -18,7 +18,16 @@ import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import { detectCapabilities, unsupportedBrowser, type Capabilities } from '../capabilities.js';
 import type { ServerMessage } from '../../protocol/messages.js';
 import type { Listener } from '../emitter.js';
-import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, EngineCallParams, EngineLoginParams, GroupCallInfo } from '../types.js';
+import type {
+  CallEngine,
+  CallEngineEvents,
+  CallRecordsPage,
+  DeviceInfo,
+  EndCause,
+  EngineCallParams,
+  EngineLoginParams,
+  GroupCallInfo,
+} from '../types.js';
 import { CallMachine } from './call-machine.js';
 import { CallMedia } from './call-media.js';
 import { EngineContext, fromWireMedia, newCall, noop, profileOf, toWireMedia } from './call-model.js';
@@ -238,6 +247,16 @@ export class WebRTCEngine implements CallEngine {
     const client = this.#ctx.client;
     if (client && client.state === 'connected') await client.request({ type: 'renew', userSig });
     this.#session = { ...this.#session, userSig };
+  }
+
+  /** Our own call records from the server (`records-query`); NOT_SUPPORTED-like FAILED when it keeps none. */
+  async getCallRecords(params: { limit?: number; cursor?: string }): Promise<CallRecordsPage> {
+    this.#assertAlive();
+    const client = this.#ctx.client;
+    if (!this.#session || !client) throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call login() first');
+    const answer = await client.request({ type: 'records-query', ...params });
+    if (answer.type !== 'records') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`);
+    return answer.nextCursor === undefined ? { records: answer.records } : { records: answer.records, nextCursor: answer.nextCursor };
   }
 
   // ---- calls -----------------------------------------------------------------------------------
