@@ -762,17 +762,20 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
       await expectAllReleased(bob);
     });
 
-    it('a peer connection that cannot be made ends a 1v1 call on both sides; the callee is never connected', async () => {
+    it('a peer connection that cannot be made: accept declines for both sides with one cause, nobody connected; calls throws', async () => {
       const alice = await loggedIn('alice');
       const bob = await loggedIn('bob', { iceServers: [{ urls: 'not-an-ice-url' }] });
       const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
       await waitFor('bob rings', () => bob.log.onCallReceived[0]);
-      await bob.engine.accept().catch(() => undefined);
-      const bobEnd = await waitFor('bob: call ends', () => bob.log.onCallEnd[0]);
-      expect(bobEnd).to.include({ callId, cause: 'error' });
+      const failure = await bob.engine.accept().catch((e: unknown) => e);
+      expect((failure as CallKitError).code).to.equal(ErrorCode.NOT_SUPPORTED_WEBRTC);
+      expect(bob.log.onCallEnd).to.deep.equal([{ callId, reason: CallEndReason.REJECT, cause: 'unsupported', totalTime: 0 }]);
       const aliceEnd = await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
-      expect(aliceEnd).to.include({ callId, cause: 'hangup' });
-      expect(bob.log.onError.some((e) => e.code === ErrorCode.NOT_SUPPORTED_WEBRTC)).to.equal(true);
+      expect(aliceEnd).to.deep.equal({ callId, reason: CallEndReason.REJECT, cause: 'unsupported', totalTime: 0 });
+      expect(alice.log.onCallBegin, 'alice was never connected').to.have.length(0);
+      const placing = await bob.engine.calls({ userIDList: [alice.userId], mediaType: CallMediaType.AUDIO }).catch((e: unknown) => e);
+      expect((placing as CallKitError).code, 'nothing is placed').to.equal(ErrorCode.NOT_SUPPORTED_WEBRTC);
+      expect(alice.log.onCallReceived, 'alice never rang').to.have.length(0);
       expect(bob.log.onCallBegin, 'bob was never connected without a peer connection').to.have.length(0);
       await expectAllReleased(alice);
       await expectAllReleased(bob);
