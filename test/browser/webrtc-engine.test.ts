@@ -697,7 +697,9 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
       getUserMedia: true,
       secureContext: true,
       webSocket: true,
+      codecs: null,
       canCall: false,
+      canVideo: false,
       missing: ['RTCPeerConnection'],
     };
 
@@ -723,6 +725,35 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
         getUserMedia: true,
         secureContext: true,
       });
+    });
+
+    it('no video codec both ways: video calls refused with a named error, a video call is accepted audio-only for both', async () => {
+      const noVideo: Capabilities = {
+        ...new WebRTCEngine().getCapabilities(),
+        codecs: { opus: true, vp8: false, h264: false },
+        canVideo: false,
+      };
+      const page = new WebRTCEngine().getCapabilities();
+      expect(page.codecs, 'this browser lists opus and VP8 both ways').to.deep.include({ opus: true, vp8: true });
+      expect(page.canVideo).to.equal(true);
+      const alice = await loggedIn('alice');
+      const bob = await loggedIn('bob', { capabilities: noVideo });
+      const placing = await bob.engine.calls({ userIDList: [alice.userId], mediaType: CallMediaType.VIDEO }).catch((e: unknown) => e);
+      expect((placing as CallKitError).code).to.equal(ErrorCode.UNSUPPORTED_BROWSER);
+      expect((placing as CallKitError).reason).to.equal('unsupported-video');
+      expect((placing as CallKitError).message).to.match(/VP8|H264/);
+      expect(alice.log.onCallReceived, 'nothing was placed').to.have.length(0);
+      const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.VIDEO });
+      await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+      await bob.engine.accept();
+      expect(bob.log.onCallBegin[0]).to.deep.equal({ callId, mediaType: CallMediaType.AUDIO, role: 'callee' });
+      expect(lastLocalStream(bob)?.getVideoTracks(), 'bob never opened the camera').to.have.length(0);
+      await waitFor('alice: switched to audio', () => alice.log.onCallMediaTypeChanged[0]);
+      expect(alice.log.onCallMediaTypeChanged).to.deep.equal([{ mediaType: CallMediaType.AUDIO }]);
+      await bob.engine.hangup();
+      await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
+      await expectAllReleased(alice);
+      await expectAllReleased(bob);
     });
 
     it('stayReachable: invitations are declined (unsupported) instead of ringing; the caller ends with that cause, never connected', async () => {

@@ -7,7 +7,7 @@
  */
 import { CallMediaType, CallRole, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S, type DeviceKind, type VideoResolution } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
-import { detectCapabilities, unsupportedBrowser, type Capabilities } from '../capabilities.js';
+import { detectCapabilities, unsupportedBrowser, unsupportedVideo, type Capabilities } from '../capabilities.js';
 import type { ServerMessage } from '../../protocol/messages.js';
 import type { Listener } from '../emitter.js';
 import type { CallEngine, CallEngineEvents, DeviceInfo, EngineCallParams, EngineLoginParams, GroupCallInfo } from '../types.js';
@@ -248,6 +248,7 @@ export class WebRTCEngine implements CallEngine {
     if (params.mediaType !== CallMediaType.AUDIO && params.mediaType !== CallMediaType.VIDEO) {
       throw invalidParameter('mediaType must be CallMediaType.AUDIO (1) or VIDEO (2)');
     }
+    if (params.mediaType === CallMediaType.VIDEO && !this.getCapabilities().canVideo) throw unsupportedVideo();
 
     const call = newCall(CallRole.CALLER, 'dialing', params.mediaType);
     call.invitees = unique;
@@ -306,7 +307,7 @@ export class WebRTCEngine implements CallEngine {
 
   /**
    * Accepts the ringing call. `options.mediaType` AUDIO on a video call accepts it audio-only
-   * (no camera; the call is audio for this side). A capture failure throws the mapped CallKitError
+   * (no camera; the call is audio for this side), and so does a page without a video codec (`canVideo`). A capture failure throws the mapped CallKitError
    * and leaves the call ringing (retry or reject). Resolves once the server confirmed
    * (`call-started`).
    */
@@ -327,7 +328,8 @@ export class WebRTCEngine implements CallEngine {
       throw unusable;
     }
     call.accepting = true;
-    const audioOnly = call.callMediaType === CallMediaType.AUDIO || options?.mediaType === CallMediaType.AUDIO;
+    // No video codec both ways here: the video call is taken audio-only (an audio call for both in 1v1).
+    const audioOnly = call.callMediaType === CallMediaType.AUDIO || options?.mediaType === CallMediaType.AUDIO || !capabilities.canVideo;
     try {
       await this.#media.acquire({ audio: true, video: !audioOnly });
     } catch (error) {
@@ -439,10 +441,10 @@ export class WebRTCEngine implements CallEngine {
     this.#assertCanCall();
     const callId = params?.callId;
     if (typeof callId !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(callId)) throw invalidParameter('callId must be a call id');
-    const wanted = params.mediaType;
-    if (wanted !== undefined && wanted !== CallMediaType.AUDIO && wanted !== CallMediaType.VIDEO) {
+    if (params.mediaType !== undefined && params.mediaType !== CallMediaType.AUDIO && params.mediaType !== CallMediaType.VIDEO) {
       throw invalidParameter('mediaType must be CallMediaType.AUDIO (1) or VIDEO (2)');
     }
+    const wanted = this.getCapabilities().canVideo ? params.mediaType : CallMediaType.AUDIO; // no video codec: audio-only
     if (this.#ctx.call) throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is already in progress');
     const call = newCall(CallRole.CALLEE, 'ringing', wanted ?? CallMediaType.AUDIO);
     call.callId = callId;

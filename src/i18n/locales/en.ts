@@ -33,6 +33,7 @@ const en = {
   'reconnect-failed': 'Could not reconnect to the server',
   'network-unsupported': 'Your network cannot carry this call',
   'other-side-unsupported': "The other side's browser cannot take calls",
+  'video-unsupported': 'This browser cannot carry video calls; place an audio call',
   'browser-unsupported': 'This browser cannot make or take calls',
   'no-microphone-access': 'The microphone is blocked. Allow access to it in your browser settings.',
   'no-camera-access': 'The camera is blocked. Allow access to it in your browser settings.',

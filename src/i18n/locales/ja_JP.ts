@@ -28,6 +28,7 @@ const jaJP: Dictionary = {
   'reconnect-failed': 'サーバーに再接続できませんでした',
   'network-unsupported': 'このネットワークでは通話できません',
   'other-side-unsupported': '相手のブラウザは通話を受けられません',
+  'video-unsupported': 'このブラウザではビデオ通話ができません。音声通話をご利用ください',
   'browser-unsupported': 'このブラウザでは通話の発信・着信ができません',
   'no-microphone-access': 'マイクがブロックされています。ブラウザの設定でアクセスを許可してください。',
   'no-camera-access': 'カメラがブロックされています。ブラウザの設定でアクセスを許可してください。',

@@ -28,6 +28,7 @@ const zhCn: Dictionary = {
   'reconnect-failed': '无法重新连接到服务器',
   'network-unsupported': '当前网络无法建立通话',
   'other-side-unsupported': '对方的浏览器无法接听通话',
+  'video-unsupported': '当前浏览器无法进行视频通话，请改用语音通话',
   'browser-unsupported': '当前浏览器无法拨打或接听通话',
   'no-microphone-access': '麦克风被禁用，请在浏览器设置中允许访问',
   'no-camera-access': '摄像头被禁用，请在浏览器设置中允许访问',
