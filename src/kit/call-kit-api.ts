@@ -484,7 +484,7 @@ export class CallKit extends KitSettings {
    */
   #failed(error: unknown, fallback = 'call-error'): CallKitError {
     const err = this.#asKitError(error);
-    const message = errorMessage(err.code);
+    const message = errorMessage(err.code, err.reason);
     console.warn(`[callkit] ${err.code} ${err.reason ?? ''}: ${err.message}`);
     this.#effects.toast(message.key === 'call-error' ? { key: fallback } : message, 'error');
     return err;

@@ -77,10 +77,12 @@ const ERROR_KEYS: Partial<Record<number, string>> = {
 };
 
 /**
- * The toast a user reads for an error with `code` (`call-error` when nothing more precise fits).
+ * The toast a user reads for an error with `code` (`call-error` when nothing more precise fits;
+ * `video-unsupported` for the reason `unsupported-video`).
  * The technical detail goes to the `ck-error` event, the thrown error and the console instead.
  */
-export function errorMessage(code: number): Message {
+export function errorMessage(code: number, reason?: string): Message {
+  if (reason === 'unsupported-video') return { key: 'video-unsupported' };
   return { key: ERROR_KEYS[code] ?? 'call-error' };
 }
 

@@ -697,7 +697,9 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
       getUserMedia: true,
       secureContext: true,
       webSocket: true,
+      codecs: null,
       canCall: false,
+      canVideo: false,
       missing: ['RTCPeerConnection'],
     };
 
@@ -723,6 +725,35 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
         getUserMedia: true,
         secureContext: true,
       });
+    });
+
+    it('no video codec both ways: video calls refused with a named error, a video call is accepted audio-only for both', async () => {
+      const noVideo: Capabilities = {
+        ...new WebRTCEngine().getCapabilities(),
+        codecs: { opus: true, vp8: false, h264: false },
+        canVideo: false,
+      };
+      const page = new WebRTCEngine().getCapabilities();
+      expect(page.codecs, 'this browser lists opus and VP8 both ways').to.deep.include({ opus: true, vp8: true });
+      expect(page.canVideo).to.equal(true);
+      const alice = await loggedIn('alice');
+      const bob = await loggedIn('bob', { capabilities: noVideo });
+      const placing = await bob.engine.calls({ userIDList: [alice.userId], mediaType: CallMediaType.VIDEO }).catch((e: unknown) => e);
+      expect((placing as CallKitError).code).to.equal(ErrorCode.UNSUPPORTED_BROWSER);
+      expect((placing as CallKitError).reason).to.equal('unsupported-video');
+      expect((placing as CallKitError).message).to.match(/VP8|H264/);
+      expect(alice.log.onCallReceived, 'nothing was placed').to.have.length(0);
+      const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.VIDEO });
+      await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+      await bob.engine.accept();
+      expect(bob.log.onCallBegin[0]).to.deep.equal({ callId, mediaType: CallMediaType.AUDIO, role: 'callee' });
+      expect(lastLocalStream(bob)?.getVideoTracks(), 'bob never opened the camera').to.have.length(0);
+      await waitFor('alice: switched to audio', () => alice.log.onCallMediaTypeChanged[0]);
+      expect(alice.log.onCallMediaTypeChanged).to.deep.equal([{ mediaType: CallMediaType.AUDIO }]);
+      await bob.engine.hangup();
+      await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
+      await expectAllReleased(alice);
+      await expectAllReleased(bob);
     });
 
     it('stayReachable: invitations are declined (unsupported) instead of ringing; the caller ends with that cause, never connected', async () => {
@@ -762,17 +793,20 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
       await expectAllReleased(bob);
     });
 
-    it('a peer connection that cannot be made ends a 1v1 call on both sides; the callee is never connected', async () => {
+    it('a peer connection that cannot be made: accept declines for both sides with one cause, nobody connected; calls throws', async () => {
       const alice = await loggedIn('alice');
       const bob = await loggedIn('bob', { iceServers: [{ urls: 'not-an-ice-url' }] });
       const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
       await waitFor('bob rings', () => bob.log.onCallReceived[0]);
-      await bob.engine.accept().catch(() => undefined);
-      const bobEnd = await waitFor('bob: call ends', () => bob.log.onCallEnd[0]);
-      expect(bobEnd).to.include({ callId, cause: 'error' });
+      const failure = await bob.engine.accept().catch((e: unknown) => e);
+      expect((failure as CallKitError).code).to.equal(ErrorCode.NOT_SUPPORTED_WEBRTC);
+      expect(bob.log.onCallEnd).to.deep.equal([{ callId, reason: CallEndReason.REJECT, cause: 'unsupported', totalTime: 0 }]);
       const aliceEnd = await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
-      expect(aliceEnd).to.include({ callId, cause: 'hangup' });
-      expect(bob.log.onError.some((e) => e.code === ErrorCode.NOT_SUPPORTED_WEBRTC)).to.equal(true);
+      expect(aliceEnd).to.deep.equal({ callId, reason: CallEndReason.REJECT, cause: 'unsupported', totalTime: 0 });
+      expect(alice.log.onCallBegin, 'alice was never connected').to.have.length(0);
+      const placing = await bob.engine.calls({ userIDList: [alice.userId], mediaType: CallMediaType.AUDIO }).catch((e: unknown) => e);
+      expect((placing as CallKitError).code, 'nothing is placed').to.equal(ErrorCode.NOT_SUPPORTED_WEBRTC);
+      expect(alice.log.onCallReceived, 'alice never rang').to.have.length(0);
       expect(bob.log.onCallBegin, 'bob was never connected without a peer connection').to.have.length(0);
       await expectAllReleased(alice);
       await expectAllReleased(bob);

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
-import { launchBrowser, openUser, startDemo, until, type Demo } from './harness.js';
+import { lastCallEnded, launchBrowser, openUser, startDemo, until, type Demo } from './harness.js';
 
 let demo: Demo;
 let browser: Browser;
@@ -82,6 +82,56 @@ describe('a page without RTCPeerConnection', { concurrency: 1 }, () => {
     );
     assert.equal(placing, 10023);
     assert.equal(await bob.evaluate(() => window.callKit.store.getState().toast?.key), 'browser-unsupported');
+    await context.close();
+  });
+});
+
+describe('a page whose RTCPeerConnection fails', { concurrency: 1 }, () => {
+  test('accepting there ends the call on both sides with one cause, and the caller is never connected', async () => {
+    const context = await browser.newContext();
+    const alice = await openUser(context, demo, 'alice');
+    const bob = await context.newPage();
+    bob.on('pageerror', (error) => console.error('[bob] page error:', error));
+    // RTCPeerConnection is there (the capability check passes) but no connection can be made, as
+    // with a WebView whose WebRTC is disabled by policy or a broken build.
+    // A script as text: the test's transpiler would wrap a function or class with a helper the page lacks.
+    await bob.addInitScript({
+      content: `{
+        const Native = window.RTCPeerConnection;
+        const Failing = function (config) {
+          new Native(config).close();
+          throw new DOMException('peer connections are disabled here', 'NotSupportedError');
+        };
+        Failing.prototype = Native.prototype;
+        window.RTCPeerConnection = Failing;
+      }`,
+    });
+    await bob.goto(`${demo.url}/?user=bob`);
+    await bob.waitForFunction(() => window.callKit?.store.getState().loggedIn === true, null, { timeout: 20_000 });
+
+    await alice.evaluate(() => window.callKit.calls({ userIDList: ['bob'], type: 2 }));
+    await bob.waitForFunction(() => window.callKit.store.getState().status === 'calling', null, { timeout: 15_000 });
+    const accepted = await bob.evaluate(() =>
+      window.callKit.accept().then(
+        () => null,
+        (e: { code: number }) => e.code,
+      ),
+    );
+    const explain = () =>
+      Promise.all(
+        [alice, bob].map((page) =>
+          page.evaluate(() => ({ status: window.callKit.store.getState().status, log: window.demoLog.map((e) => e.type) })),
+        ),
+      );
+    await until(() => alice.evaluate(() => window.callKit.store.getState().status === 'idle'), 'alice: the call ended', 20_000, explain);
+    await until(() => bob.evaluate(() => window.callKit.store.getState().status === 'idle'), 'bob: the call ended');
+    const causes = await Promise.all([alice, bob].map((page) => lastCallEnded(page).then((e) => e?.cause)));
+    assert.equal(causes[0], causes[1], `one cause on both sides (alice ${causes[0]}, bob ${causes[1]})`);
+    assert.equal(causes[0], 'unsupported');
+    assert.notEqual(accepted, null, 'accept rejected');
+    assert.ok(!(await statuses(alice)).includes('connected'), 'alice was never connected');
+    assert.ok(!(await statuses(bob)).includes('connected'), 'bob was never connected');
+    await alice.waitForFunction(() => window.callKit.store.getState().toast?.key === 'other-side-unsupported', null, { timeout: 5_000 });
     await context.close();
   });
 });

@@ -120,6 +120,24 @@ test('stayReachable reaches the engine (default false) and must be a boolean', a
   await kit.dispose();
 });
 
+test('a video call this browser cannot carry (no VP8/H264): its own toast, not "cannot make or take calls"', async () => {
+  const kit = new CallKit();
+  const engine = engineDouble({
+    calls: async () => {
+      throw new CallKitError(ErrorCode.UNSUPPORTED_BROWSER, 'no VP8 or H264 both ways', 'unsupported-video');
+    },
+  });
+  await kit.init({ ...valid, engine });
+  const warn = mock.method(console, 'warn', () => undefined);
+  try {
+    await assert.rejects(kit.calls({ userIDList: ['bob'], type: CallMediaType.VIDEO }), { reason: 'unsupported-video' });
+    assert.deepEqual(toast(kit), { key: 'video-unsupported', type: 'error', params: undefined });
+  } finally {
+    warn.mock.restore();
+  }
+  await kit.dispose();
+});
+
 test('toasts come from i18n keys by error code; the technical message goes to ck-error, not the toast', async () => {
   const kit = new CallKit();
   const engine = engineDouble({

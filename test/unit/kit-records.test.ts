@@ -23,7 +23,16 @@ afterEach(async () => {
 });
 
 // Node has no RTCPeerConnection: the engine is told this host can call (only signaling is used).
-const capabilities = { peerConnection: true, getUserMedia: true, secureContext: true, webSocket: true, canCall: true, missing: [] };
+const capabilities = {
+  peerConnection: true,
+  getUserMedia: true,
+  secureContext: true,
+  webSocket: true,
+  codecs: null,
+  canCall: true,
+  canVideo: true,
+  missing: [],
+};
 
 async function server(databaseUrl?: string): Promise<Started> {
   const s = await startSignalingServer({ port: 0, ...TEST_SERVER, logger: quietLogger, ...(databaseUrl ? { databaseUrl } : {}) });

@@ -110,7 +110,16 @@ describe('the default engine and an expiring userSig', () => {
     const login = (engine: InstanceType<typeof WebRTCEngine>, userID: string) =>
       engine.login({ server: s.url, SDKAppID: TEST_SERVER.sdkAppId, userID, userSig: sigFor(userID, { expireSeconds: 2 }) });
     // Node has no RTCPeerConnection: the engine is told this host can call (only signaling is tested).
-    const capabilities = { peerConnection: true, getUserMedia: true, secureContext: true, webSocket: true, canCall: true, missing: [] };
+    const capabilities = {
+      peerConnection: true,
+      getUserMedia: true,
+      secureContext: true,
+      webSocket: true,
+      codecs: null,
+      canCall: true,
+      canVideo: true,
+      missing: [],
+    };
     const renewing = new WebRTCEngine({ WebSocket: WebSocket as never, reconnectGiveUpMs: 100, capabilities });
     const lapsing = new WebRTCEngine({ WebSocket: WebSocket as never, reconnectGiveUpMs: 100, capabilities });
     const kicked: string[] = [];

@@ -20,7 +20,9 @@ const CAN_CALL: Capabilities = {
   getUserMedia: true,
   secureContext: true,
   webSocket: true,
+  codecs: null,
   canCall: true,
+  canVideo: true,
   missing: [],
 };
 

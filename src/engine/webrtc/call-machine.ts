@@ -8,6 +8,8 @@
 import { CallMediaType, CallRole } from '../../constants.js';
 import { ErrorCode } from '../../errors.js';
 import type { Member, ServerMessage } from '../../protocol/messages.js';
+
+type InviteOk = Extract<ServerMessage, { type: 'invite-ok' }>;
 import { endReasonOf, memberGoneEvent } from '../end-reasons.js';
 import { RingingQueue } from '../ringing-queue.js';
 import type { EndCause } from '../types.js';
@@ -181,6 +183,50 @@ export class CallMachine {
     if (call.acceptAudioOnly && call.callMediaType === CallMediaType.VIDEO && oneToOne) media.sendMediaState(true);
   }
 
+  /** `calls()` got its `invite-ok`: the outgoing call is announced with the callees that ring. */
+  onPlaced(call: ActiveCall, answer: InviteOk): void {
+    const ctx = this.#ctx;
+    call.callId = answer.callId;
+    call.resumeToken = answer.resumeToken;
+    call.announced = true;
+    this.#media.emitLocalStream();
+    ctx.events.emit('onCallStarted', {
+      callId: call.callId,
+      mediaType: call.callMediaType,
+      members: answer.members.map(profileOf),
+    });
+    for (const member of answer.members) {
+      // The callees just announced in onCallStarted ring already: onUserInvited is for users added
+      // to a running call (as with the Tencent engine, which cannot know who rings).
+      if (member.state === 'ringing' && member.userId !== ctx.userId)
+        call.members.set(member.userId, { profile: profileOf(member), state: 'ringing' });
+      this.applyMember(call, member);
+    }
+  }
+
+  /**
+   * `join()` got its `call-started` (and captured for the call's type): the callee's call is
+   * announced with every member's state, connected, and the relays that arrived meanwhile applied.
+   */
+  onJoined(call: ActiveCall, answer: CallStarted): void {
+    const ctx = this.#ctx;
+    // Known states first, so former members' states (declined, left...) raise no events.
+    for (const m of answer.members) {
+      if (m.userId !== ctx.userId && m.state !== 'accepted') call.members.set(m.userId, { profile: profileOf(m), state: m.state });
+    }
+    call.announced = true;
+    ctx.events.emit('onCallStarted', {
+      callId: call.callId,
+      mediaType: call.callMediaType,
+      role: CallRole.CALLEE,
+      members: answer.members.filter((m) => m.userId !== ctx.userId).map((m) => ({ ...profileOf(m), status: m.state })),
+    });
+    const early = call.earlyRelays ?? [];
+    call.earlyRelays = null;
+    this.onCallStarted(answer);
+    for (const relay of early) this.onRelay(relay);
+  }
+
   /** Applies one member's (new) state, emitting the matching events once per transition. */
   applyMember(call: ActiveCall, member: Member): void {
     const ctx = this.#ctx;
@@ -289,6 +335,16 @@ export class CallMachine {
     }
     if (call.callId) void ctx.client?.request({ type: 'hangup', callId: call.callId }).catch(noop);
     this.finish(call, cause);
+  }
+
+  /**
+   * The ringing `call` cannot be carried here (no peer connection): declined with the reason
+   * `unsupported` instead of accepted, so both sides end with that one cause and neither is ever
+   * `connected` (the caller reads "the other side's browser cannot take calls").
+   */
+  declineUnsupported(call: ActiveCall): void {
+    void this.#ctx.client?.request({ type: 'reject', callId: call.callId, reason: 'unsupported' }).catch(noop);
+    this.finish(call, 'unsupported');
   }
 
   /**

@@ -54,6 +54,20 @@ export class CallMedia {
     this.#options = options;
   }
 
+  /**
+   * Makes and closes a peer connection with the call's settings: the NOT_SUPPORTED_WEBRTC error when
+   * none can be made (a broken or policy-disabled WebRTC, bad `iceServers`), checked before a call is
+   * placed, accepted or joined so that nobody is `connected` to a side that cannot carry media.
+   */
+  probePeer(): CallKitError | null {
+    try {
+      new RTCPeerConnection({ iceServers: this.#options.iceServers }).close();
+      return null;
+    } catch (error) {
+      return new CallKitError(ErrorCode.NOT_SUPPORTED_WEBRTC, `cannot create a peer connection: ${String(error)}`);
+    }
+  }
+
   /** Runs media operations one at a time (capture, camera/mic toggles, device switches). */
   run<T>(op: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(op, op);

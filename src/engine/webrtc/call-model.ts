@@ -2,12 +2,13 @@
  * The default engine's call model: the current call's shape, the state its modules share
  * ({@link EngineContext}) and small wire helpers. No behaviour here beyond constructors.
  */
-import { CallMediaType, CallRole } from '../../constants.js';
+import { CallMediaType, CallRole, MAX_INVITEES } from '../../constants.js';
+import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import type { ServerMessage } from '../../protocol/messages.js';
 import { Emitter } from '../emitter.js';
-import type { CallEngineEvents, MemberStatus, UserProfile } from '../types.js';
+import type { CallEngineEvents, EndCause, MemberStatus, UserProfile } from '../types.js';
 import type { Peer } from './peer.js';
-import type { SignalingClient } from './signaling-client.js';
+import type { ClientRequest, SignalingClient } from './signaling-client.js';
 
 export type CallPhase = 'dialing' | 'ringing' | 'connected';
 
@@ -117,3 +118,31 @@ export function describeIncoming(message: Incoming): CallEngineEvents['onCallRec
 }
 
 export const noop = (): void => undefined;
+
+/**
+ * The users a `calls` / `inviteUser` rings, checked: a list of ids (INVALID_PARAMETER), 1 to
+ * MAX_INVITEES distinct ones (CALLEE_COUNT), never `self` (SELF_CALL).
+ */
+export function inviteeList(to: unknown, self: string, verb: 'call' | 'invite'): string[] {
+  if (!Array.isArray(to) || to.some((id) => typeof id !== 'string' || !id)) throw invalidParameter('userIDList must be a list of user ids');
+  const unique = [...new Set(to as string[])];
+  if (unique.length < 1 || unique.length > MAX_INVITEES)
+    throw new CallKitError(ErrorCode.CALLEE_COUNT, `${verb} 1 to ${MAX_INVITEES} users`);
+  if (unique.includes(self)) throw new CallKitError(ErrorCode.SELF_CALL, `you cannot ${verb} yourself`);
+  return unique;
+}
+
+/**
+ * How our own `hangup()` ends `call`: connected (or accept sent) -> `hangup` (cause `hangup`),
+ * dialing -> `cancel` (cause `cancelled`), ringing -> `reject` (cause `rejected`). No request for
+ * a call the server has not numbered yet.
+ */
+export function endingOf(call: ActiveCall): { request: ClientRequest | null; cause: EndCause } {
+  if (call.phase === 'connected' || call.acceptSent) {
+    return { cause: 'hangup', request: call.callId ? { type: 'hangup', callId: call.callId } : null };
+  }
+  if (call.role === CallRole.CALLER) {
+    return { cause: 'cancelled', request: call.callId ? { type: 'cancel', callId: call.callId } : null };
+  }
+  return { cause: 'rejected', request: { type: 'reject', callId: call.callId, reason: 'declined' } };
+}

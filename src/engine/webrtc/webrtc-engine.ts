@@ -5,17 +5,9 @@
  * methods (the user's own moves) and the session; the server-driven call state machine is in
  * `call-machine.ts`, media and peers in `call-media.ts`, reconnection in `reconnect.ts`.
  */
-import {
-  CallMediaType,
-  CallRole,
-  MAX_INVITEES,
-  MAX_RING_TIMEOUT_S,
-  MIN_RING_TIMEOUT_S,
-  type DeviceKind,
-  type VideoResolution,
-} from '../../constants.js';
+import { CallMediaType, CallRole, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S, type DeviceKind, type VideoResolution } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
-import { detectCapabilities, unsupportedBrowser, type Capabilities } from '../capabilities.js';
+import { detectCapabilities, unsupportedBrowser, unsupportedVideo, type Capabilities } from '../capabilities.js';
 import type { ServerMessage } from '../../protocol/messages.js';
 import type { Listener } from '../emitter.js';
 import type {
@@ -23,14 +15,13 @@ import type {
   CallEngineEvents,
   CallRecordsPage,
   DeviceInfo,
-  EndCause,
   EngineCallParams,
   EngineLoginParams,
   GroupCallInfo,
 } from '../types.js';
 import { CallMachine } from './call-machine.js';
 import { CallMedia } from './call-media.js';
-import { EngineContext, fromWireMedia, newCall, noop, profileOf, toWireMedia } from './call-model.js';
+import { EngineContext, endingOf, fromWireMedia, inviteeList, newCall, noop, profileOf, toWireMedia } from './call-model.js';
 import { Connection, loginMessage } from './connection.js';
 import { attachDebug, debugHooks } from './debug.js';
 import { listDevices } from './media.js';
@@ -138,9 +129,14 @@ export class WebRTCEngine implements CallEngine {
     return { ...found, webSocket: true, missing, canCall: missing.length === 0 };
   }
 
-  /** UNSUPPORTED_BROWSER when this page cannot carry a call (logged in with `stayReachable`). */
+  /**
+   * UNSUPPORTED_BROWSER when this page cannot carry a call (logged in with `stayReachable`),
+   * NOT_SUPPORTED_WEBRTC when no peer connection can be made (nothing is sent then).
+   */
   #assertCanCall(): void {
     if (this.#ctx.unsupported) throw unsupportedBrowser(this.getCapabilities());
+    const unusable = this.#media.probePeer();
+    if (unusable) throw unusable;
   }
 
   // ---- session ---------------------------------------------------------------------------------
@@ -271,18 +267,11 @@ export class WebRTCEngine implements CallEngine {
     const client = this.#connection.require();
     this.#assertCanCall();
     if (this.#ctx.call) throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is already in progress');
-    const to = params?.userIDList;
-    if (!Array.isArray(to) || to.some((id) => typeof id !== 'string' || !id)) {
-      throw invalidParameter('userIDList must be a list of user ids');
-    }
-    const unique = [...new Set(to)];
-    if (unique.length < 1 || unique.length > MAX_INVITEES) {
-      throw new CallKitError(ErrorCode.CALLEE_COUNT, `call 1 to ${MAX_INVITEES} users`);
-    }
-    if (unique.includes(this.#ctx.userId)) throw new CallKitError(ErrorCode.SELF_CALL, 'you cannot call yourself');
+    const unique = inviteeList(params?.userIDList, this.#ctx.userId, 'call');
     if (params.mediaType !== CallMediaType.AUDIO && params.mediaType !== CallMediaType.VIDEO) {
       throw invalidParameter('mediaType must be CallMediaType.AUDIO (1) or VIDEO (2)');
     }
+    if (params.mediaType === CallMediaType.VIDEO && !this.getCapabilities().canVideo) throw unsupportedVideo();
 
     const call = newCall(CallRole.CALLER, 'dialing', params.mediaType);
     call.invitees = unique;
@@ -320,28 +309,13 @@ export class WebRTCEngine implements CallEngine {
       void client.request({ type: 'cancel', callId: answer.callId }).catch(noop);
       throw new CallKitError(ErrorCode.INVALID_STATE, 'the call was cancelled before it was placed');
     }
-    call.callId = answer.callId;
-    call.resumeToken = answer.resumeToken;
-    call.announced = true;
-    this.#media.emitLocalStream();
-    this.#ctx.events.emit('onCallStarted', {
-      callId: call.callId,
-      mediaType: call.callMediaType,
-      members: answer.members.map(profileOf),
-    });
-    for (const member of answer.members) {
-      // The callees just announced in onCallStarted ring already: onUserInvited is for users added
-      // to a running call (as with the Tencent engine, which cannot know who rings).
-      if (member.state === 'ringing' && member.userId !== this.#ctx.userId)
-        call.members.set(member.userId, { profile: profileOf(member), state: 'ringing' });
-      this.#machine.applyMember(call, member);
-    }
+    this.#machine.onPlaced(call, answer);
     return { callId: call.callId };
   }
 
   /**
    * Accepts the ringing call. `options.mediaType` AUDIO on a video call accepts it audio-only
-   * (no camera; the call is audio for this side). A capture failure throws the mapped CallKitError
+   * (no camera; the call is audio for this side), and so does a page without a video codec (`canVideo`). A capture failure throws the mapped CallKitError
    * and leaves the call ringing (retry or reject). Resolves once the server confirmed
    * (`call-started`).
    */
@@ -355,15 +329,15 @@ export class WebRTCEngine implements CallEngine {
     }
     if (call.accepting) throw new CallKitError(ErrorCode.INVALID_STATE, 'the call is already being accepted');
     const capabilities = this.getCapabilities();
-    if (!capabilities.canCall) {
-      // Accepting would make a call that carries no media `connected` on both sides: decline it
-      // instead, so both ends finish with the one cause `unsupported`.
-      void client.request({ type: 'reject', callId: call.callId, reason: 'unsupported' }).catch(noop);
-      this.#machine.finish(call, 'unsupported');
-      throw unsupportedBrowser(capabilities);
+    const unusable = capabilities.canCall ? this.#media.probePeer() : unsupportedBrowser(capabilities);
+    if (unusable) {
+      // Accepting would make a call that carries no media `connected` on both sides.
+      this.#machine.declineUnsupported(call);
+      throw unusable;
     }
     call.accepting = true;
-    const audioOnly = call.callMediaType === CallMediaType.AUDIO || options?.mediaType === CallMediaType.AUDIO;
+    // No video codec both ways here: the video call is taken audio-only (an audio call for both in 1v1).
+    const audioOnly = call.callMediaType === CallMediaType.AUDIO || options?.mediaType === CallMediaType.AUDIO || !capabilities.canVideo;
     try {
       await this.#media.acquire({ audio: true, video: !audioOnly });
     } catch (error) {
@@ -423,25 +397,15 @@ export class WebRTCEngine implements CallEngine {
     const call = this.#ctx.call;
     if (!call) return;
     const client = this.#ctx.client;
-    let request: ClientRequest | null = null;
-    let cause: EndCause;
-    if (call.phase === 'connected' || call.acceptSent) {
-      cause = 'hangup';
-      if (call.callId) request = { type: 'hangup', callId: call.callId };
-    } else if (call.role === CallRole.CALLER) {
-      cause = 'cancelled';
-      if (call.callId) request = { type: 'cancel', callId: call.callId };
-    } else {
-      cause = 'rejected';
-      request = { type: 'reject', callId: call.callId, reason: 'declined' };
-    }
+    const ending = endingOf(call);
+    let request = ending.request;
     if (request?.type === 'hangup' && this.#reconnector.active) {
       // The socket is down: say it once we are back, while the server still holds our place.
       this.#reconnector.deferHangup(request.callId);
       request = null;
     }
     const sent = request && client ? client.request(request) : null;
-    this.#machine.finish(call, cause);
+    this.#machine.finish(call, ending.cause);
     if (!sent || !client) return;
     try {
       await sent;
@@ -467,13 +431,7 @@ export class WebRTCEngine implements CallEngine {
     if (!call || !call.callId || !(call.phase === 'connected' || (call.phase === 'dialing' && call.role === CallRole.CALLER))) {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no call to invite users into');
     }
-    const to = params?.userIDList;
-    if (!Array.isArray(to) || to.some((id) => typeof id !== 'string' || !id))
-      throw invalidParameter('userIDList must be a list of user ids');
-    const unique = [...new Set(to)];
-    if (unique.length < 1 || unique.length > MAX_INVITEES)
-      throw new CallKitError(ErrorCode.CALLEE_COUNT, `invite 1 to ${MAX_INVITEES} users`);
-    if (unique.includes(this.#ctx.userId)) throw new CallKitError(ErrorCode.SELF_CALL, 'you cannot invite yourself');
+    const unique = inviteeList(params?.userIDList, this.#ctx.userId, 'invite');
     const answer = await client.request({ type: 'invite-user', callId: call.callId, to: unique });
     if (answer.type !== 'ok') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`, 'invalid-message');
   }
@@ -491,10 +449,10 @@ export class WebRTCEngine implements CallEngine {
     this.#assertCanCall();
     const callId = params?.callId;
     if (typeof callId !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(callId)) throw invalidParameter('callId must be a call id');
-    const wanted = params.mediaType;
-    if (wanted !== undefined && wanted !== CallMediaType.AUDIO && wanted !== CallMediaType.VIDEO) {
+    if (params.mediaType !== undefined && params.mediaType !== CallMediaType.AUDIO && params.mediaType !== CallMediaType.VIDEO) {
       throw invalidParameter('mediaType must be CallMediaType.AUDIO (1) or VIDEO (2)');
     }
+    const wanted = this.getCapabilities().canVideo ? params.mediaType : CallMediaType.AUDIO; // no video codec: audio-only
     if (this.#ctx.call) throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is already in progress');
     const call = newCall(CallRole.CALLEE, 'ringing', wanted ?? CallMediaType.AUDIO);
     call.callId = callId;
@@ -538,21 +496,7 @@ export class WebRTCEngine implements CallEngine {
         if (this.#ctx.call !== call) throw new CallKitError(ErrorCode.INVALID_STATE, 'hung up while joining');
       }
     }
-    // Known states first, so former members' states (declined, left...) raise no events.
-    for (const m of answer.members) {
-      if (m.userId !== this.#ctx.userId && m.state !== 'accepted') call.members.set(m.userId, { profile: profileOf(m), state: m.state });
-    }
-    call.announced = true;
-    this.#ctx.events.emit('onCallStarted', {
-      callId,
-      mediaType,
-      role: CallRole.CALLEE,
-      members: answer.members.filter((m) => m.userId !== this.#ctx.userId).map((m) => ({ ...profileOf(m), status: m.state })),
-    });
-    const early = call.earlyRelays ?? [];
-    call.earlyRelays = null;
-    this.#machine.onCallStarted(answer);
-    for (const relay of early) this.#machine.onRelay(relay);
+    this.#machine.onJoined(call, answer);
   }
 
   /** The call running for `groupID` (protocol `group-call-query`), or null (none, or not ours to see). */

@@ -38,6 +38,7 @@ const en = {
   'other-side-unsupported': "The other side's browser cannot take calls",
   'call-not-allowed': 'You are not allowed to call this user',
   'self-declared-name': 'Name not verified',
+  'video-unsupported': 'This browser cannot carry video calls; place an audio call',
   'browser-unsupported': 'This browser cannot make or take calls',
   'no-microphone-access': 'The microphone is blocked. Allow access to it in your browser settings.',
   'no-camera-access': 'The camera is blocked. Allow access to it in your browser settings.',

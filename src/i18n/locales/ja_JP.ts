@@ -33,6 +33,7 @@ const jaJP: Dictionary = {
   'other-side-unsupported': '相手のブラウザは通話を受けられません',
   'call-not-allowed': 'このユーザーに発信する権限がありません',
   'self-declared-name': '名前は未確認です',
+  'video-unsupported': 'このブラウザではビデオ通話ができません。音声通話をご利用ください',
   'browser-unsupported': 'このブラウザでは通話の発信・着信ができません',
   'no-microphone-access': 'マイクがブロックされています。ブラウザの設定でアクセスを許可してください。',
   'no-camera-access': 'カメラがブロックされています。ブラウザの設定でアクセスを許可してください。',

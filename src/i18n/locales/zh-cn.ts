@@ -33,6 +33,7 @@ const zhCn: Dictionary = {
   'other-side-unsupported': '对方的浏览器无法接听通话',
   'call-not-allowed': '你无权呼叫该用户',
   'self-declared-name': '名称未经验证',
+  'video-unsupported': '当前浏览器无法进行视频通话，请改用语音通话',
   'browser-unsupported': '当前浏览器无法拨打或接听通话',
   'no-microphone-access': '麦克风被禁用，请在浏览器设置中允许访问',
   'no-camera-access': '摄像头被禁用，请在浏览器设置中允许访问',
