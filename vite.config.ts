@@ -13,6 +13,8 @@ import { minifyCssVitePlugin } from './scripts/minify-css.mjs';
  * period, CALLKIT_PING_INTERVAL_MS / CALLKIT_PING_TIMEOUT_MS the heartbeat (tests).
  * CALLKIT_RATE_LIMITS=off turns the rate limits off (churn tests and benchmarks make more than 10
  * invites a minute); CALLKIT_STATS=1 serves the registry counts as JSON on GET /ck/stats (leak checks).
+ * CALLKIT_TURN_URL (comma-separated) + CALLKIT_TURN_SECRET (+ CALLKIT_TURN_TTL, CALLKIT_TURN_RELAY_ONLY=1)
+ * hand out TURN credentials, as the CLI's --turn-* flags.
  */
 function envNumber(name: string): number | undefined {
   const value = process.env[name];
@@ -32,6 +34,14 @@ function callkitServer(): Plugin {
       graceMs: envNumber('CALLKIT_GRACE_MS'),
       pingIntervalMs: envNumber('CALLKIT_PING_INTERVAL_MS'),
       pingTimeoutMs: envNumber('CALLKIT_PING_TIMEOUT_MS'),
+      turn: process.env.CALLKIT_TURN_URL
+        ? {
+            urls: process.env.CALLKIT_TURN_URL.split(','),
+            secret: process.env.CALLKIT_TURN_SECRET ?? '',
+            ttlS: envNumber('CALLKIT_TURN_TTL'),
+            relayOnly: process.env.CALLKIT_TURN_RELAY_ONLY === '1',
+          }
+        : undefined,
       logger: { info: () => undefined, warn: (m) => server.config.logger.warn(m), error: (m) => server.config.logger.error(m) },
     });
     server.httpServer?.on('upgrade', (req, socket, head) => {

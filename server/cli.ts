@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { MIN_SECRET_BYTES, resolveTrustProxy } from './options.js';
 import type { RateLimitOptions, SignalingServerOptions } from './options.js';
 import { startSignalingServer } from './server.js';
+import { DEFAULT_TURN_TTL_S, MIN_TURN_TTL_S, type TurnOptions } from './turn.js';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_SDK_APP_ID = 1400000000;
@@ -111,6 +112,30 @@ Env: CALLKIT_TRUST_PROXY`,
     help: `longest userSig lifetime accepted, in seconds (default 604800, 7 days); a
 socket is closed (4409) when its userSig expires unless it renews it.
 Env: CALLKIT_MAX_USERSIG_LIFETIME`,
+  },
+  {
+    name: 'turn-url',
+    arg: 'urls',
+    help: `TURN server URLs, comma-separated (e.g. turn:turn.example.com:3478);
+logged-in users get time-limited credentials for them (coturn
+use-auth-secret). Env: CALLKIT_TURN_URL`,
+  },
+  {
+    name: 'turn-secret-file',
+    arg: 'F',
+    help: `file holding coturn's static-auth-secret (required with --turn-url).
+Env: CALLKIT_TURN_SECRET`,
+  },
+  {
+    name: 'turn-ttl',
+    arg: 'S',
+    help: `TURN credential lifetime in seconds (default ${DEFAULT_TURN_TTL_S}); clients
+fetch a fresh set before it runs out. Env: CALLKIT_TURN_TTL`,
+  },
+  {
+    name: 'turn-relay-only',
+    help: `clients send all media through TURN (iceTransportPolicy 'relay'): peers
+never see each other's addresses. Env: CALLKIT_TURN_RELAY_ONLY=1`,
   },
   {
     name: 'dev',
@@ -220,6 +245,35 @@ function readOrigins(raw: string | undefined, dev: boolean): string[] | undefine
   return undefined;
 }
 
+/** The TURN options from the --turn-* flags or their env vars; undefined without --turn-url. */
+function readTurn(str: (name: string) => string | undefined, relayOnly: boolean, env: NodeJS.ProcessEnv): TurnOptions | undefined {
+  const rawUrls = str('turn-url') ?? env.CALLKIT_TURN_URL;
+  const urls = (rawUrls ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  if (urls.length === 0) {
+    if (str('turn-secret-file') !== undefined || str('turn-ttl') !== undefined || relayOnly) {
+      throw new CliError('--turn-secret-file, --turn-ttl and --turn-relay-only need --turn-url');
+    }
+    return undefined;
+  }
+  let secret = env.CALLKIT_TURN_SECRET;
+  const file = str('turn-secret-file');
+  if (file !== undefined) {
+    try {
+      secret = readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
+    } catch (err) {
+      throw new CliError(`cannot read --turn-secret-file ${file}: ${(err as Error).message}`);
+    }
+  }
+  if (!secret) throw new CliError("--turn-url needs coturn's static-auth-secret: --turn-secret-file F or the CALLKIT_TURN_SECRET env var");
+  const turn: TurnOptions = { urls, secret, relayOnly: relayOnly || env.CALLKIT_TURN_RELAY_ONLY === '1' };
+  const ttl = str('turn-ttl') ?? env.CALLKIT_TURN_TTL;
+  if (ttl !== undefined && ttl !== '') turn.ttlS = intArg('turn-ttl', ttl, DEFAULT_TURN_TTL_S, MIN_TURN_TTL_S, 30 * 24 * 3600);
+  return turn;
+}
+
 /** The rate limits given by flags or their env vars; undefined when none is. */
 function readLimits(str: (name: string) => string | undefined, env: NodeJS.ProcessEnv): RateLimitOptions | undefined {
   const limits: RateLimitOptions = {};
@@ -277,6 +331,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   }
   const limits = readLimits(str, env);
   if (limits) options.rateLimits = limits;
+  const turn = readTurn(str, values['turn-relay-only'] === true, env);
+  if (turn) options.turn = turn;
   return { help: false, options };
 }
 

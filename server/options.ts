@@ -8,6 +8,7 @@ import { DEFAULT_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S } from '../src/constants.js'
 import { BlockList, isIP } from 'node:net';
 import { MAX_FRAME_BYTES } from '../src/protocol/messages.js';
 import type { Limits } from './rate-limit.js';
+import { resolveTurn, type TurnConfig, type TurnOptions } from './turn.js';
 
 export interface Logger {
   info(msg: string): void;
@@ -90,6 +91,11 @@ export interface SignalingServerOptions {
   trustProxy?: string[];
   /** Rate limits (reliability §3.4); `false` turns them all off. */
   rateLimits?: RateLimitOptions | false;
+  /**
+   * A TURN server (coturn with `use-auth-secret`): logged-in users get time-limited credentials for
+   * it in `login-ok` and on request (`turn`). See server/turn.ts and the README's "TURN".
+   */
+  turn?: TurnOptions;
   logger?: Logger;
 }
 
@@ -116,6 +122,8 @@ export interface ServerConfig {
   allowedOrigins: Set<string> | null;
   /** null: rate limits off. */
   limits: Limits | null;
+  /** null: no TURN. */
+  turn: TurnConfig | null;
   log: Logger;
 }
 
@@ -248,6 +256,7 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     allowedOrigins,
     trustProxy: resolveTrustProxy(options.trustProxy),
     limits,
+    turn: resolveTurn(options.turn),
     log,
   };
 }

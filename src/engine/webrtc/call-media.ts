@@ -14,7 +14,8 @@ import { Peer } from './peer.js';
 import { capVideo, videoLimitFor } from './video-caps.js';
 
 export interface CallMediaOptions {
-  iceServers: RTCIceServer[];
+  /** The configuration of each new RTCPeerConnection (app ICE servers + the server's TURN set). */
+  rtcConfiguration(): RTCConfiguration;
   statsIntervalMs: number;
   iceDisconnectedTimeoutMs: number | undefined;
   mediaStallMs: number | undefined;
@@ -155,7 +156,7 @@ export class CallMedia {
         localUserId: ctx.userId,
         remoteUserId: userId,
         initiator,
-        iceServers: this.#options.iceServers,
+        configuration: this.#options.rtcConfiguration(),
         send: (data: RelayData) => {
           ctx.client?.send({ type: 'relay', callId, to: userId, data });
         },

@@ -44,7 +44,8 @@ export interface PeerOptions {
   remoteUserId: string;
   /** Whether this side makes the first offer (default true); the other side waits for it. */
   initiator?: boolean;
-  iceServers?: RTCIceServer[];
+  /** ICE servers and transport policy of the connection (default: none, all transports). */
+  configuration?: RTCConfiguration;
   /** Relays a description or candidate to the remote member. */
   send(data: RelayData): void;
   /** The remote member's media (a new MediaStream whenever its tracks change). */
@@ -136,7 +137,7 @@ export class Peer {
     this.remoteUserId = options.remoteUserId;
     this.polite = options.localUserId > options.remoteUserId;
     this.#stall = new StallDetector(options.stallMs);
-    const pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [] });
+    const pc = new RTCPeerConnection(options.configuration ?? { iceServers: [] });
     this.pc = pc;
 
     pc.onnegotiationneeded = async () => {

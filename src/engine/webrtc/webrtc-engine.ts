@@ -26,6 +26,7 @@ import { Connection, loginMessage } from './connection.js';
 import { attachDebug, debugHooks } from './debug.js';
 import { listDevices } from './media.js';
 import { Reconnector, type Session } from './reconnect.js';
+import { IceConfig } from './turn.js';
 import type { ClientRequest, SocketConstructor } from './signaling-client.js';
 
 export interface WebRTCEngineOptions {
@@ -64,6 +65,7 @@ export class WebRTCEngine implements CallEngine {
   readonly #machine: CallMachine;
   readonly #reconnector: Reconnector;
   readonly #connection: Connection;
+  readonly #ice: IceConfig;
   #profile: { name?: string; avatar?: string } = {};
   #destroyed = false;
   /** The session, kept to log in again after a lost socket. */
@@ -74,8 +76,14 @@ export class WebRTCEngine implements CallEngine {
   constructor(options: WebRTCEngineOptions = {}) {
     this.#capabilities = options.capabilities;
     this.#injectedSocket = options.WebSocket !== undefined;
+    this.#ice = new IceConfig(options.iceServers ?? [], async () => {
+      const client = this.#ctx.client;
+      if (!client || client.state !== 'connected') return null;
+      const answer = await client.request({ type: 'turn' });
+      return answer.type === 'turn' ? answer.turn : null;
+    });
     this.#media = new CallMedia(this.#ctx, {
-      iceServers: options.iceServers ?? [],
+      rtcConfiguration: () => this.#ice.configuration(),
       statsIntervalMs: options.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS,
       iceDisconnectedTimeoutMs: options.iceDisconnectedTimeoutMs,
       mediaStallMs: options.mediaStallMs,
@@ -101,7 +109,10 @@ export class WebRTCEngine implements CallEngine {
       this.#ctx,
       { requestTimeoutMs: options.requestTimeoutMs, WebSocket: options.WebSocket },
       {
-        message: (message) => this.#machine.onMessage(message),
+        message: (message) => {
+          if (message.type === 'login-ok' || message.type === 'turn') this.#ice.update(message.turn);
+          this.#machine.onMessage(message);
+        },
         lost: (client, event) => this.#reconnector.onLost(client, event),
         forwardsState: () => !this.#reconnector.active,
       },
@@ -183,6 +194,7 @@ export class WebRTCEngine implements CallEngine {
   /** Hangs up any call, closes the socket and clears every timer. The engine can log in again. */
   async logout(): Promise<void> {
     this.#session = null;
+    this.#ice.reset();
     this.#reconnector.reset();
     this.#machine.queue.withdrawAll('disconnected');
     await this.hangup();
