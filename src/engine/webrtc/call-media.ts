@@ -156,7 +156,7 @@ export class CallMedia {
         localUserId: ctx.userId,
         remoteUserId: userId,
         initiator,
-        configuration: this.#options.rtcConfiguration(),
+        configuration: () => this.#options.rtcConfiguration(),
         send: (data: RelayData) => {
           ctx.client?.send({ type: 'relay', callId, to: userId, data });
         },

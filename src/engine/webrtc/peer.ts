@@ -47,8 +47,11 @@ export interface PeerOptions {
   remoteUserId: string;
   /** Whether this side makes the first offer (default true); the other side waits for it. */
   initiator?: boolean;
-  /** ICE servers and transport policy of the connection (default: none, all transports). */
-  configuration?: RTCConfiguration;
+  /**
+   * ICE servers and transport policy (default: none, all transports): read for the connection and
+   * again at each ICE restart, so a restart late in a call uses fresh TURN credentials.
+   */
+  configuration?: () => RTCConfiguration;
   /** Relays a description or candidate to the remote member. */
   send(data: RelayData): void;
   /** The remote member's media (a new MediaStream whenever its tracks change). */
@@ -143,7 +146,7 @@ export class Peer {
     this.remoteUserId = options.remoteUserId;
     this.polite = options.localUserId > options.remoteUserId;
     this.#stall = new StallDetector(options.stallMs);
-    const pc = new RTCPeerConnection(options.configuration ?? { iceServers: [] });
+    const pc = new RTCPeerConnection(options.configuration?.() ?? { iceServers: [] });
     this.pc = pc;
 
     pc.onnegotiationneeded = async () => {
@@ -330,6 +333,14 @@ export class Peer {
     if (this.#closed) return;
     this.#clearDisconnectedTimer();
     this.iceRestarts++;
+    const configuration = this.#options.configuration?.();
+    if (configuration) {
+      try {
+        this.pc.setConfiguration({ ...this.pc.getConfiguration(), ...configuration });
+      } catch {
+        // The old TURN credentials stay: still valid for allocations already made.
+      }
+    }
     this.pc.restartIce();
   }
 
