@@ -15,6 +15,8 @@ import { minifyCssVitePlugin } from './scripts/minify-css.mjs';
  * invites a minute); CALLKIT_STATS=1 serves the registry counts as JSON on GET /ck/stats (leak checks).
  * Call records live in an in-memory embedded database (CALLKIT_DATABASE_URL: a postgres:// URL or a
  * directory to keep them, `off` for none).
+ * CALLKIT_TURN_URL (comma-separated) + CALLKIT_TURN_SECRET (+ CALLKIT_TURN_TTL, CALLKIT_TURN_RELAY_ONLY=1)
+ * hand out TURN credentials, as the CLI's --turn-* flags.
  */
 function envNumber(name: string): number | undefined {
   const value = process.env[name];
@@ -35,6 +37,14 @@ function callkitServer(): Plugin {
       pingIntervalMs: envNumber('CALLKIT_PING_INTERVAL_MS'),
       pingTimeoutMs: envNumber('CALLKIT_PING_TIMEOUT_MS'),
       databaseUrl: process.env.CALLKIT_DATABASE_URL === 'off' ? undefined : process.env.CALLKIT_DATABASE_URL || 'memory://',
+      turn: process.env.CALLKIT_TURN_URL
+        ? {
+            urls: process.env.CALLKIT_TURN_URL.split(','),
+            secret: process.env.CALLKIT_TURN_SECRET ?? '',
+            ttlS: envNumber('CALLKIT_TURN_TTL'),
+            relayOnly: process.env.CALLKIT_TURN_RELAY_ONLY === '1',
+          }
+        : undefined,
       logger: { info: () => undefined, warn: (m) => server.config.logger.warn(m), error: (m) => server.config.logger.error(m) },
     });
     server.httpServer?.on('upgrade', (req, socket, head) => {

@@ -11,6 +11,7 @@ import { MIN_SECRET_BYTES, resolveTrustProxy } from './options.js';
 import type { RateLimitOptions, SignalingServerOptions } from './options.js';
 import { startSignalingServer } from './server.js';
 import { loadCallPolicy } from './profiles.js';
+import { DEFAULT_TURN_TTL_S, MIN_TURN_TTL_S, type TurnOptions } from './turn.js';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_SDK_APP_ID = 1400000000;
@@ -119,8 +120,8 @@ Env: CALLKIT_MAX_USERSIG_LIFETIME`,
     name: 'admin-secret-file',
     arg: 'F',
     help: `file holding the admin secret (at least ${MIN_SECRET_BYTES} bytes, not the userSig
-secret): turns on PUT/GET/DELETE <path>/admin/profiles/<userId> with
-Authorization: Bearer <secret> (operator names and avatars); default off.
+secret): turns on the admin REST API under <path>/admin (calls, records,
+operator profiles) with Authorization: Bearer <secret>; default off.
 Env: CALLKIT_ADMIN_SECRET`,
   },
   {
@@ -135,6 +136,30 @@ Env: CALLKIT_CALL_POLICY`,
     help: `send self-declared avatars to a ringing callee (its browser fetches them
 before answering); default off: initials until answered.
 Env: CALLKIT_AVATARS_BEFORE_ANSWER=1`,
+  },
+  {
+    name: 'turn-url',
+    arg: 'urls',
+    help: `TURN server URLs, comma-separated (e.g. turn:turn.example.com:3478);
+logged-in users get time-limited credentials for them (coturn
+use-auth-secret). Env: CALLKIT_TURN_URL`,
+  },
+  {
+    name: 'turn-secret-file',
+    arg: 'F',
+    help: `file holding coturn's static-auth-secret (required with --turn-url).
+Env: CALLKIT_TURN_SECRET`,
+  },
+  {
+    name: 'turn-ttl',
+    arg: 'S',
+    help: `TURN credential lifetime in seconds (default ${DEFAULT_TURN_TTL_S}); clients
+fetch a fresh set before it runs out. Env: CALLKIT_TURN_TTL`,
+  },
+  {
+    name: 'turn-relay-only',
+    help: `clients send all media through TURN (iceTransportPolicy 'relay'): peers
+never see each other's addresses. Env: CALLKIT_TURN_RELAY_ONLY=1`,
   },
   {
     name: 'dev',
@@ -161,12 +186,6 @@ signed with the webhook secret. Env: CALLKIT_WEBHOOK_URL`,
     arg: 'F',
     help: `file holding the webhook signing secret (at least ${MIN_SECRET_BYTES} bytes).
 Env: CALLKIT_WEBHOOK_SECRET`,
-  },
-  {
-    name: 'admin-secret-file',
-    arg: 'F',
-    help: `file holding the admin REST API's bearer secret (at least ${MIN_SECRET_BYTES}
-bytes); the API (<path>/admin) is off without one. Env: CALLKIT_ADMIN_SECRET`,
   },
   ...LIMIT_OPTIONS.map((o) => ({ ...o, help: `${o.help}\nEnv: ${envName(o.name)}` })),
   { name: 'help', short: 'h', help: 'show this help' },
@@ -268,6 +287,35 @@ function readOrigins(raw: string | undefined, dev: boolean): string[] | undefine
   if (!dev)
     throw new CliError("--allowed-origins is required (your app's origins, e.g. https://app.example.com, or '*' for any; or --dev)");
   return undefined;
+}
+
+/** The TURN options from the --turn-* flags or their env vars; undefined without --turn-url. */
+function readTurn(str: (name: string) => string | undefined, relayOnly: boolean, env: NodeJS.ProcessEnv): TurnOptions | undefined {
+  const rawUrls = str('turn-url') ?? env.CALLKIT_TURN_URL;
+  const urls = (rawUrls ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  if (urls.length === 0) {
+    if (str('turn-secret-file') !== undefined || str('turn-ttl') !== undefined || relayOnly) {
+      throw new CliError('--turn-secret-file, --turn-ttl and --turn-relay-only need --turn-url');
+    }
+    return undefined;
+  }
+  let secret = env.CALLKIT_TURN_SECRET;
+  const file = str('turn-secret-file');
+  if (file !== undefined) {
+    try {
+      secret = readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
+    } catch (err) {
+      throw new CliError(`cannot read --turn-secret-file ${file}: ${(err as Error).message}`);
+    }
+  }
+  if (!secret) throw new CliError("--turn-url needs coturn's static-auth-secret: --turn-secret-file F or the CALLKIT_TURN_SECRET env var");
+  const turn: TurnOptions = { urls, secret, relayOnly: relayOnly || env.CALLKIT_TURN_RELAY_ONLY === '1' };
+  const ttl = str('turn-ttl') ?? env.CALLKIT_TURN_TTL;
+  if (ttl !== undefined && ttl !== '') turn.ttlS = intArg('turn-ttl', ttl, DEFAULT_TURN_TTL_S, MIN_TURN_TTL_S, 30 * 24 * 3600);
+  return turn;
 }
 
 /** The rate limits given by flags or their env vars; undefined when none is. */
@@ -383,6 +431,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   readIdentity(options, str, env);
   if (values['avatars-before-answer'] === true || env.CALLKIT_AVATARS_BEFORE_ANSWER === '1') options.avatarsBeforeAnswer = true;
   Object.assign(options, readRecordsOptions(str, values['no-records'] === true, env));
+  const turn = readTurn(str, values['turn-relay-only'] === true, env);
+  if (turn) options.turn = turn;
   return { help: false, options };
 }
 

@@ -18,6 +18,7 @@ import { MAX_RECORDS_PAGE } from '../src/protocol/records.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RecordsService } from './records/index.js';
 import type { CallRegistry } from './registry.js';
+import { mintTurn } from './turn.js';
 import { verifyUserSig } from './usersig.js';
 import { profileFromUserBuf } from './profiles.js';
 
@@ -43,6 +44,9 @@ export class Dispatcher implements ConnectionHandler {
         return this.connections.sendError(conn, msg.id, 'already-logged-in', 'this socket is already logged in');
       case 'renew':
         return this.renew(conn, msg);
+      case 'turn':
+        if (!this.config.turn) return this.connections.sendError(conn, msg.id, 'unavailable', 'this server has no TURN configured');
+        return this.connections.send(conn.id, { type: 'turn', ref: msg.id, turn: mintTurn(this.config.turn, conn.userId) });
       case 'profile':
         this.registry.setProfile(
           conn.id,
@@ -159,7 +163,8 @@ export class Dispatcher implements ConnectionHandler {
     if (!check.ok) return fail(check.why);
     this.connections.markLoggedIn(conn, msg.userId);
     this.limiter.refundConnection(conn.ip, Date.now());
-    this.connections.send(conn.id, { type: 'login-ok', ref: msg.id, userId: msg.userId, serverTime: Date.now() });
+    const ok = { type: 'login-ok' as const, ref: msg.id, userId: msg.userId, serverTime: Date.now() };
+    this.connections.send(conn.id, this.config.turn ? { ...ok, turn: mintTurn(this.config.turn, msg.userId) } : ok);
     this.registry.login(
       conn.id,
       msg.userId,

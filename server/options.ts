@@ -9,6 +9,7 @@ import { BlockList, isIP } from 'node:net';
 import { MAX_FRAME_BYTES } from '../src/protocol/messages.js';
 import type { Limits } from './rate-limit.js';
 import type { CallPolicy } from './profiles.js';
+import { resolveTurn, type TurnConfig, type TurnOptions } from './turn.js';
 
 export interface Logger {
   info(msg: string): void;
@@ -115,6 +116,11 @@ export interface SignalingServerOptions {
   databaseUrl?: string;
   /** Webhooks (needs `databaseUrl`): events POSTed to `url`, signed with `secret` (see README "Webhooks"). */
   webhooks?: WebhookOptions;
+  /**
+   * A TURN server (coturn with `use-auth-secret`): logged-in users get time-limited credentials for
+   * it in `login-ok` and on request (`turn`). See server/turn.ts and the README's "TURN".
+   */
+  turn?: TurnOptions;
   logger?: Logger;
 }
 
@@ -161,6 +167,8 @@ export interface ServerConfig {
   avatarsBeforeAnswer: boolean;
   databaseUrl: string | null;
   webhooks: WebhookOptions | null;
+  /** null: no TURN. */
+  turn: TurnConfig | null;
   log: Logger;
 }
 
@@ -308,6 +316,7 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     canCall: options.canCall ?? null,
     avatarsBeforeAnswer: options.avatarsBeforeAnswer === true,
     ...extras,
+    turn: resolveTurn(options.turn),
     log,
   };
 }

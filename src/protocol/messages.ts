@@ -129,6 +129,10 @@
  * (`avatarsBeforeAnswer`): fetching it would tell the caller's host the callee's address. The
  * operator's `canCall(from, to)` decides who may ring whom: a refused invitee is `unavailable`,
  * exactly like an offline one, and a call that rings nobody for that reason ends `not-allowed`.
+ * TURN: a server with TURN configured puts `turn {iceServers, iceTransportPolicy?, expiresAt}` in
+ * `login-ok` (time-limited TURN REST API credentials for this user); the client asks for a fresh
+ * set with `turn` (answer `turn {turn}`) before `expiresAt`. Without TURN, `turn` is answered with
+ * `error unavailable`.
  *
  * Several incoming calls (opt-in per socket, flags on `login` and on `profile`; absent = unchanged,
  * default off, so an old client keeps the one-call rules above):
@@ -300,6 +304,8 @@ export const ClientMessageSchema = v.variant('type', [
   }),
   /** A fresh userSig for this socket's user, before the current one expires (see the header). */
   v.strictObject({ ...base, type: v.literal('renew'), userSig: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) }),
+  /** Asks for a fresh TURN credential set (answer: `turn`, or `error unavailable` without TURN). */
+  v.strictObject({ ...base, type: v.literal('turn') }),
   v.strictObject({
     ...base,
     type: v.literal('profile'),
@@ -354,6 +360,7 @@ export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'login',
   'renew',
+  'turn',
   'profile',
   'invite',
   'cancel',
@@ -384,8 +391,37 @@ export type Member = v.InferOutput<typeof MemberSchema>;
 
 const sbase = { v: v.literal(PROTOCOL_VERSION), ref: v.optional(RequestIdSchema) };
 
+/**
+ * TURN credentials for this user (when the server has TURN configured): the RTCPeerConnection
+ * `iceServers` (TURN REST API username/credential) and `iceTransportPolicy`, valid until
+ * `expiresAt` (ms since the epoch). A client asks for a fresh set with `turn` before then.
+ */
+export const TurnGrantSchema = v.strictObject({
+  iceServers: v.pipe(
+    v.array(
+      v.strictObject({
+        urls: v.pipe(v.array(v.pipe(v.string(), v.maxLength(512))), v.minLength(1), v.maxLength(8)),
+        username: v.pipe(v.string(), v.maxLength(256)),
+        credential: v.pipe(v.string(), v.maxLength(256)),
+      }),
+    ),
+    v.maxLength(4),
+  ),
+  iceTransportPolicy: v.optional(v.literal('relay')),
+  expiresAt: v.number(),
+});
+export type TurnGrant = v.InferOutput<typeof TurnGrantSchema>;
+
 export const ServerMessageSchema = v.variant('type', [
-  v.strictObject({ ...sbase, type: v.literal('login-ok'), userId: UserIdSchema, serverTime: v.number() }),
+  v.strictObject({
+    ...sbase,
+    type: v.literal('login-ok'),
+    userId: UserIdSchema,
+    serverTime: v.number(),
+    turn: v.optional(TurnGrantSchema),
+  }),
+  /** Answer to `turn`: a fresh TURN credential set. */
+  v.strictObject({ ...sbase, type: v.literal('turn'), turn: TurnGrantSchema }),
   v.strictObject({ ...sbase, type: v.literal('ok') }),
   /** This socket's userSig expires at `expiresAt` (ms since the epoch): send `renew`. */
   v.strictObject({ ...sbase, type: v.literal('usersig-expiring'), expiresAt: v.number() }),

@@ -34,6 +34,11 @@ export interface DemoOptions {
   host?: string;
   /** Keep call records (an in-memory database, CALLKIT_DATABASE_URL); default off, so other suites load no database. */
   records?: boolean;
+  /** TURN for the server to hand out (CALLKIT_TURN_URL, CALLKIT_TURN_SECRET, CALLKIT_TURN_TTL, CALLKIT_TURN_RELAY_ONLY). */
+  turnUrl?: string;
+  turnSecret?: string;
+  turnTtl?: number;
+  turnRelayOnly?: '1';
   /** Another Vite config that mounts the same server plugin (e.g. examples/vite.config.ts); default the demo's. */
   configFile?: string;
 }
@@ -47,6 +52,10 @@ const DEMO_ENV: Record<string, keyof DemoOptions> = {
   CALLKIT_RATE_LIMITS: 'rateLimits',
   CALLKIT_STATS: 'stats',
   CALLKIT_DATABASE_URL: 'records',
+  CALLKIT_TURN_URL: 'turnUrl',
+  CALLKIT_TURN_SECRET: 'turnSecret',
+  CALLKIT_TURN_TTL: 'turnTtl',
+  CALLKIT_TURN_RELAY_ONLY: 'turnRelayOnly',
 };
 
 /** Starts the demo (on a free port unless `port`), with the server timers `options` scale down. */

@@ -19,6 +19,7 @@ const validClient: Record<ClientMessage['type'], Record<string, unknown>> = {
     avatar: 'https://x/a.png',
   },
   renew: { v: 1, id: 'r7', type: 'renew', userSig: 'eJx*abc_' },
+  turn: { v: 1, id: 'r8', type: 'turn' },
   profile: { v: 1, type: 'profile', name: 'Alice A.' },
   invite: { v: 1, id: 'r2', type: 'invite', to: ['bob', 'carol'], mediaType: 'video', timeout: 30, userData: '{}', groupId: 'g1' },
   cancel: { v: 1, type: 'cancel', callId: CALL },
@@ -37,6 +38,16 @@ const validClient: Record<ClientMessage['type'], Record<string, unknown>> = {
 const member = { userId: 'alice', name: 'Alice', state: 'accepted', audio: true, video: false };
 const validServer: Record<ServerMessage['type'], Record<string, unknown>> = {
   'login-ok': { v: 1, ref: 'r1', type: 'login-ok', userId: 'alice', serverTime: 1 },
+  turn: {
+    v: 1,
+    ref: 'r8',
+    type: 'turn',
+    turn: {
+      iceServers: [{ urls: ['turn:turn.example.com:3478'], username: '1800000000:alice', credential: 'abc=' }],
+      iceTransportPolicy: 'relay',
+      expiresAt: 1_800_000_000_000,
+    },
+  },
   ok: { v: 1, ref: 'r1', type: 'ok' },
   'usersig-expiring': { v: 1, type: 'usersig-expiring', expiresAt: 1_800_000_000_000 },
   error: { v: 1, ref: 'r1', type: 'error', code: 'call-not-found', message: 'no such call', field: 'callId' },

@@ -261,6 +261,7 @@ export class CallMachine {
         this.#media.sendMediaState();
         break;
       case 'left':
+        if (call.peers.size === 1 && call.peers.get(userId)?.neverConnected) call.leftUnconnected = true;
         this.#media.closePeer(call, userId);
         events.emit('onUserLeave', { userId });
         break;
@@ -299,7 +300,11 @@ export class CallMachine {
     if (this.queue.withdraw(message.callId, message.reason)) return;
     const call = this.#ctx.call;
     if (!call || call.callId !== message.callId) return;
-    this.finish(call, message.reason, 'server', message.message);
+    // A 1:1 call whose media never connected (ICE failed or tried for 10 s) that the other side hung
+    // up: it most likely gave up on the network (see onIceFatal); say so, not "the other side hung up".
+    const peers = [...call.peers.values()];
+    const network = message.reason === 'hangup' && (call.leftUnconnected || (peers.length === 1 && peers[0].neverConnected));
+    this.finish(call, network ? 'network' : message.reason, 'server', message.message);
   }
 
   onRelay(message: Relay): void {
@@ -327,12 +332,16 @@ export class CallMachine {
   onIceFatal(call: ActiveCall, userId: string, cause: 'network' | 'error' = 'network'): void {
     const ctx = this.#ctx;
     if (ctx.call !== call) return;
+    // Why, when an ICE server said so (e.g. TURN `401 Unauthorized`: credentials coturn refuses).
+    const serverErrors = call.peers.get(userId)?.iceServerErrors ?? [];
+    const why = serverErrors.length ? `; ICE server errors: ${serverErrors.join('; ')}` : '';
     const others = [...call.members.values()].filter((m) => m.state === 'accepted').length;
     if (others > 1) {
       this.#media.closePeer(call, userId);
-      ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `no network path to ${userId}` });
+      ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `no network path to ${userId}${why}` });
       return;
     }
+    if (why) ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `no network path to ${userId}${why}` });
     if (call.callId) void ctx.client?.request({ type: 'hangup', callId: call.callId }).catch(noop);
     this.finish(call, cause);
   }

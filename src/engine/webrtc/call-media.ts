@@ -15,7 +15,8 @@ import { degradationFor, onLinkStats, preferCodecs } from './media-tuning.js';
 import { capVideo, setLinkVideo, videoLimitFor } from './video-caps.js';
 
 export interface CallMediaOptions {
-  iceServers: RTCIceServer[];
+  /** The configuration of each new RTCPeerConnection (app ICE servers + the server's TURN set). */
+  rtcConfiguration(): RTCConfiguration;
   statsIntervalMs: number;
   iceDisconnectedTimeoutMs: number | undefined;
   mediaStallMs: number | undefined;
@@ -61,7 +62,7 @@ export class CallMedia {
    */
   probePeer(): CallKitError | null {
     try {
-      new RTCPeerConnection({ iceServers: this.#options.iceServers }).close();
+      new RTCPeerConnection(this.#options.rtcConfiguration()).close();
       return null;
     } catch (error) {
       return new CallKitError(ErrorCode.NOT_SUPPORTED_WEBRTC, `cannot create a peer connection: ${String(error)}`);
@@ -172,7 +173,7 @@ export class CallMedia {
         localUserId: ctx.userId,
         remoteUserId: userId,
         initiator,
-        iceServers: this.#options.iceServers,
+        configuration: () => this.#options.rtcConfiguration(),
         send: (data: RelayData) => {
           ctx.client?.send({ type: 'relay', callId, to: userId, data });
         },

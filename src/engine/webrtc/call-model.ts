@@ -37,6 +37,8 @@ export interface ActiveCall {
   /** Other members (never us). */
   members: Map<string, MemberInfo>;
   peers: Map<string, Peer>;
+  /** 1:1: the other member left while our connection to them had never connected (see `Peer.neverConnected`). */
+  leftUnconnected?: boolean;
   invitees: string[];
   beginAt: number;
   /** onCallStarted / onCallReceived was emitted, so onCallEnd is owed. */

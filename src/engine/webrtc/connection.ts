@@ -2,6 +2,7 @@
  * The default engine's link to the signaling server: the `SignalingClient` of the moment (a new one
  * per login and per reconnect attempt), bound to the engine's handlers, and the login message.
  */
+import type { CallRecordsPage } from '../types.js';
 import { CallKitError, ErrorCode } from '../../errors.js';
 import type { ServerMessage } from '../../protocol/messages.js';
 import type { EngineContext } from './call-model.js';
@@ -70,6 +71,15 @@ export class Connection {
     this.#offs = [];
     if (client.state !== 'disconnected') this.#ctx.events.emit('onConnectionStateChanged', { state: 'disconnected' });
     client.dispose();
+  }
+
+  /** `records-query`: a page of our own call records. */
+  async queryRecords(params: { limit?: number; cursor?: string }): Promise<CallRecordsPage> {
+    const client = this.#ctx.client;
+    if (!client) throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call login() first');
+    const answer = await client.request({ type: 'records-query', ...params });
+    if (answer.type !== 'records') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`);
+    return answer.nextCursor === undefined ? { records: answer.records } : { records: answer.records, nextCursor: answer.nextCursor };
   }
 
   /** The connected client, else SDK_NOT_INITIALIZED (never logged in) or CONNECTION_FAILED. */

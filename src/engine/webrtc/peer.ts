@@ -39,12 +39,19 @@ import type { RelayData } from '../../protocol/messages.js';
 
 export type MediaKind = 'audio' | 'video';
 
+/** See {@link Peer.neverConnected}. */
+const NEVER_CONNECTED_MS = 10_000;
+
 export interface PeerOptions {
   localUserId: string;
   remoteUserId: string;
   /** Whether this side makes the first offer (default true); the other side waits for it. */
   initiator?: boolean;
-  iceServers?: RTCIceServer[];
+  /**
+   * ICE servers and transport policy (default: none, all transports): read for the connection and
+   * again at each ICE restart, so a restart late in a call uses fresh TURN credentials.
+   */
+  configuration?: () => RTCConfiguration;
   /** Relays a description or candidate to the remote member. */
   send(data: RelayData): void;
   /** The remote member's media (a new MediaStream whenever its tracks change). */
@@ -133,6 +140,9 @@ export class Peer {
   #deferred: MediaStream | null = null;
   #everConnected = false;
   #iceFailures = 0;
+  readonly #createdAt = Date.now();
+  /** ICE server errors seen while gathering (`icecandidateerror`): `<url>: <code> <text>`, at most 4. */
+  readonly #iceServerErrors: string[] = [];
   #disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
   /** ICE restarts issued (tests read it: a restart, not a rebuild). */
   iceRestarts = 0;
@@ -144,7 +154,7 @@ export class Peer {
     this.remoteUserId = options.remoteUserId;
     this.polite = options.localUserId > options.remoteUserId;
     this.#stall = new StallDetector(options.stallMs);
-    const pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [] });
+    const pc = new RTCPeerConnection(options.configuration?.() ?? { iceServers: [] });
     this.pc = pc;
 
     pc.onnegotiationneeded = async () => {
@@ -187,6 +197,13 @@ export class Peer {
       this.#onIceState(pc.iceConnectionState);
       this.#updateInterrupted();
     };
+    // A TURN server refusing the credentials (401 Unauthorized, 438 Stale Nonce, 441 Wrong Credentials)
+    // or unreachable (701): kept to say why, should ICE fail for good (see iceServerErrors).
+    pc.onicecandidateerror = (event) => {
+      const e = event as RTCPeerConnectionIceErrorEvent;
+      const line = `${e.url}: ${e.errorCode} ${e.errorText}`.trim();
+      if (this.#iceServerErrors.length < 4 && !this.#iceServerErrors.includes(line)) this.#iceServerErrors.push(line);
+    };
     pc.onconnectionstatechange = () => {
       if (this.#closed) return;
       // Chromium can report the connection `failed` while the legacy iceConnectionState stays
@@ -195,6 +212,20 @@ export class Peer {
       if (pc.connectionState === 'failed' && pc.iceConnectionState !== 'failed') this.#onIceState('failed');
       options.onConnectionStateChange?.(pc.connectionState);
     };
+  }
+
+  /** ICE server (STUN/TURN) errors seen while gathering, e.g. `turn:host:3478?transport=udp: 401 Unauthorized`. */
+  get iceServerErrors(): readonly string[] {
+    return this.#iceServerErrors;
+  }
+
+  /**
+   * This connection never connected, and ICE failed at least once or has tried for
+   * {@link NEVER_CONNECTED_MS}: the network is not carrying it (a user hanging up during the first
+   * ICE checks is not counted).
+   */
+  get neverConnected(): boolean {
+    return !this.#everConnected && (this.#iceFailures > 0 || Date.now() - this.#createdAt >= NEVER_CONNECTED_MS);
   }
 
   get closed(): boolean {
@@ -325,6 +356,14 @@ export class Peer {
     if (this.#closed) return;
     this.#clearDisconnectedTimer();
     this.iceRestarts++;
+    const configuration = this.#options.configuration?.();
+    if (configuration) {
+      try {
+        this.pc.setConfiguration({ ...this.pc.getConfiguration(), ...configuration });
+      } catch {
+        // The old TURN credentials stay: still valid for allocations already made.
+      }
+    }
     this.pc.restartIce();
   }
 

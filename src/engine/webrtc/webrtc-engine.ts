@@ -26,6 +26,7 @@ import { Connection, loginMessage } from './connection.js';
 import { attachDebug, debugHooks } from './debug.js';
 import { listDevices } from './media.js';
 import { Reconnector, type Session } from './reconnect.js';
+import { IceConfig, turnFetcher } from './turn.js';
 import type { ClientRequest, SocketConstructor } from './signaling-client.js';
 
 export interface WebRTCEngineOptions {
@@ -66,6 +67,7 @@ export class WebRTCEngine implements CallEngine {
   readonly #machine: CallMachine;
   readonly #reconnector: Reconnector;
   readonly #connection: Connection;
+  readonly #ice: IceConfig;
   #profile: { name?: string; avatar?: string } = {};
   #destroyed = false;
   /** The session, kept to log in again after a lost socket. */
@@ -76,8 +78,9 @@ export class WebRTCEngine implements CallEngine {
   constructor(options: WebRTCEngineOptions = {}) {
     this.#capabilities = options.capabilities;
     this.#injectedSocket = options.WebSocket !== undefined;
+    this.#ice = new IceConfig(options.iceServers ?? [], turnFetcher(this.#ctx));
     this.#media = new CallMedia(this.#ctx, {
-      iceServers: options.iceServers ?? [],
+      rtcConfiguration: () => this.#ice.configuration(),
       statsIntervalMs: options.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS,
       iceDisconnectedTimeoutMs: options.iceDisconnectedTimeoutMs,
       mediaStallMs: options.mediaStallMs,
@@ -104,7 +107,10 @@ export class WebRTCEngine implements CallEngine {
       this.#ctx,
       { requestTimeoutMs: options.requestTimeoutMs, WebSocket: options.WebSocket },
       {
-        message: (message) => this.#machine.onMessage(message),
+        message: (message) => {
+          if (message.type === 'login-ok' || message.type === 'turn') this.#ice.update(message.turn);
+          this.#machine.onMessage(message);
+        },
         lost: (client, event) => this.#reconnector.onLost(client, event),
         forwardsState: () => !this.#reconnector.active,
       },
@@ -193,6 +199,7 @@ export class WebRTCEngine implements CallEngine {
   /** Hangs up any call, closes the socket and clears every timer. The engine can log in again. */
   async logout(): Promise<void> {
     this.#session = null;
+    this.#ice.reset();
     this.#reconnector.reset();
     this.#machine.queue.withdrawAll('disconnected');
     await this.hangup();
@@ -248,11 +255,8 @@ export class WebRTCEngine implements CallEngine {
   /** Our own call records from the server (`records-query`); NOT_SUPPORTED-like FAILED when it keeps none. */
   async getCallRecords(params: { limit?: number; cursor?: string }): Promise<CallRecordsPage> {
     this.#assertAlive();
-    const client = this.#ctx.client;
-    if (!this.#session || !client) throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call login() first');
-    const answer = await client.request({ type: 'records-query', ...params });
-    if (answer.type !== 'records') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`);
-    return answer.nextCursor === undefined ? { records: answer.records } : { records: answer.records, nextCursor: answer.nextCursor };
+    if (!this.#session) throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call login() first');
+    return this.#connection.queryRecords(params);
   }
 
   // ---- calls -----------------------------------------------------------------------------------
