@@ -90,6 +90,7 @@ export function frameArbitrary(honestIds: string[], honestUsers: string[], fuzzU
       avatar,
     },
     renew: { userSig: fc.oneof(fc.string(), fc.constant(sigFor('fuzz0'))) },
+    turn: {},
     profile: { name, avatar },
     invite: {
       to: fc.oneof(
