@@ -13,6 +13,7 @@ export const SYSTEM_PACKAGES = [
   { name: 'fonts-dejavu-extra', why: 'visual-test baseline fonts' },
   { name: 'fonts-liberation', why: 'visual-test baseline fonts' },
   { name: 'fonts-noto-cjk', why: 'visual-test baseline fonts' },
+  { name: 'janus', why: 'SFU for group video (server/sfu), its e2e tests', paths: () => ['/usr/bin/janus'] },
 ];
 
 function dpkgInstalled(name) {
