@@ -21,6 +21,7 @@ export const SYSTEM_PACKAGES = [
     why: 'call records and webhooks tested on a real PostgreSQL (test/helpers/postgres.ts starts a throwaway cluster)',
     paths: () => ['/usr/lib/postgresql/15/bin/initdb'],
   },
+  { name: 'janus', why: 'SFU for group video (server/sfu), its e2e tests', paths: () => ['/usr/bin/janus'] },
 ];
 
 function dpkgInstalled(name) {
