@@ -35,6 +35,7 @@ export const styles = css`
     border-block-start: 1px solid color-mix(in srgb, currentColor 15%, transparent);
   }
   [part='direction'] {
+    flex: none;
     inline-size: 1.25em;
     text-align: center;
     color: var(--ck-color-text-muted, ${palette.muted});
