@@ -58,6 +58,37 @@ export const styles = css`
     position: static;
     translate: none;
   }
+  .reconnect {
+    position: relative;
+    z-index: 2;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: center;
+    gap: var(--ck-space-3, 12px);
+    margin: var(--ck-space-2, 8px);
+    padding-block: var(--ck-space-2, 8px);
+    padding-inline: var(--ck-space-4, 16px);
+    border-radius: var(--ck-radius, 12px);
+    font-size: 0.9375rem;
+    color: #fff;
+    background: var(--ck-color-hangup, #d93636);
+    box-shadow: var(--ck-shadow, 0 4px 16px rgb(0 0 0 / 0.25));
+  }
+  .reconnect button {
+    padding-block: var(--ck-space-1, 4px);
+    padding-inline: var(--ck-space-3, 12px);
+    border: 1px solid currentColor;
+    border-radius: 999px;
+    font: inherit;
+    color: inherit;
+    background: transparent;
+    cursor: pointer;
+  }
+  .reconnect button:focus-visible {
+    outline: 2px solid currentColor;
+    outline-offset: 2px;
+  }
   /* The banners themselves are in the top layer (a popover): the element only holds its live region. */
   incoming-banner {
     position: absolute;

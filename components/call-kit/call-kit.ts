@@ -14,6 +14,7 @@ import {
   MicrophoneRequestEvent,
   InviteRequestEvent,
   MinimizeRequestEvent,
+  ReconnectRequestEvent,
   RejectRequestEvent,
   SoundRequestEvent,
   SpeakerRequestEvent,
@@ -40,6 +41,8 @@ type View = {
   toast: boolean;
   minimized: boolean;
   soundBlocked: boolean;
+  /** Reconnecting to the signaling server gave up: the user is offered "Try again". */
+  offline: boolean;
   incoming: number;
 };
 const idleView: View = {
@@ -48,6 +51,7 @@ const idleView: View = {
   toast: false,
   minimized: false,
   soundBlocked: false,
+  offline: false,
   incoming: 0,
 };
 const viewOf = (s: CallState): View => ({
@@ -56,6 +60,7 @@ const viewOf = (s: CallState): View => ({
   toast: s.toast !== null,
   minimized: s.minimized,
   soundBlocked: s.soundBlocked,
+  offline: s.connection === 'failed',
   incoming: s.incoming.length,
 });
 
@@ -78,12 +83,15 @@ const viewOf = (s: CallState): View => ({
  * @csspart view - The call view.
  * @csspart float-window - The minimized call (`<float-window>`), while `state.minimized`.
  * @csspart sound-button - "Tap to turn on sound": shown while the browser's autoplay policy holds the ringtone back.
+ * @csspart reconnect - "Could not reconnect to the server" with its "Try again" button, while the connection has failed.
+ * @csspart reconnect-button - "Try again": asks the kit to reconnect (`ck-reconnect-request`, then `callKit.reconnect()`).
  * @cssstate idle - No call and no toast: the element takes no space.
  * @cssstate ringing - An incoming call rings.
  * @cssstate calling - Dialing or ringing.
  * @cssstate connected - In a connected call.
  * @cssstate minimized - The call is minimized into the float window.
  * @cssstate sound-blocked - The ringtone waits for a user gesture (autoplay policy).
+ * @cssstate connection-failed - Reconnecting to the signaling server gave up; "Try again" is shown.
  * @event ck-minimized-changed - `{ minimized }` when the call UI is minimized or restored.
  * @cssproperty --ck-call-kit-height - Height of the call UI (default 100% of the host).
  * @cssproperty --ck-call-kit-min-height - Minimum height of the call UI (default 360px).
@@ -169,6 +177,7 @@ export class CallKitElement extends LitElement {
     });
     this.addEventListener(MinimizeRequestEvent.eventName, (e) => this.#act(e, async () => this.kit.setMinimized(e.detail.minimized)));
     this.addEventListener(SoundRequestEvent.eventName, (e) => this.#act(e, () => this.kit.enableSound()));
+    this.addEventListener(ReconnectRequestEvent.eventName, (e) => this.#act(e, () => this.kit.reconnect()));
     this.addEventListener(DeviceRequestEvent.eventName, (e) =>
       this.#act(e, () => this.kit.switchDevice({ deviceType: e.detail.kind, deviceId: e.detail.deviceId })),
     );
@@ -297,23 +306,24 @@ export class CallKitElement extends LitElement {
   }
 
   override updated(): void {
-    const { status, role, toast, minimized, soundBlocked } = this.#view.value;
+    const { status, role, toast, minimized, soundBlocked, offline } = this.#view.value;
     const ringing = isRingingForMe({ status, role });
     const want = {
-      idle: status === CallStatus.IDLE && !toast,
+      idle: status === CallStatus.IDLE && !toast && !offline,
       calling: status === CallStatus.CALLING,
       ringing,
       connected: status === CallStatus.CONNECTED,
       minimized: minimized && status !== CallStatus.IDLE && !ringing,
       'sound-blocked': soundBlocked,
+      'connection-failed': offline,
     };
     for (const [name, on] of Object.entries(want)) toggleState(this.#internals, name, on);
   }
 
   override render() {
-    const { status, role, toast, minimized, soundBlocked, incoming } = this.#view.value;
+    const { status, role, toast, minimized, soundBlocked, offline, incoming } = this.#view.value;
     // While idle, <call-view> shows only its toast region (why the last call ended).
-    if (status === CallStatus.IDLE && !toast && !incoming) return nothing;
+    if (status === CallStatus.IDLE && !toast && !incoming && !offline) return nothing;
     const ringing = isRingingForMe({ status, role });
     // Minimized: the view stays in the DOM (its media elements keep playing the call's audio), hidden.
     const floating = minimized && status !== CallStatus.IDLE && !ringing;
@@ -338,6 +348,16 @@ export class CallKitElement extends LitElement {
             </svg>
             <span>${sound}</span>
           </button>`
+          : nothing
+      }
+      ${
+        offline
+          ? html`<div part="reconnect" class="reconnect" lang=${this.#localize.lang}>
+            <span>${this.#localize.t('reconnect-failed')}</span>
+            <button type="button" part="reconnect-button" @click=${() => this.dispatchEvent(new ReconnectRequestEvent())}>
+              ${this.#localize.t('reconnect-retry')}
+            </button>
+          </div>`
           : nothing
       }
     </div>`;

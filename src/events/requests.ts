@@ -75,6 +75,14 @@ export class SoundRequestEvent extends Event {
   }
 }
 
+/** Try to reach the signaling server again after reconnecting gave up (from `<call-kit>`'s "Try again" button). */
+export class ReconnectRequestEvent extends Event {
+  static readonly eventName = 'ck-reconnect-request';
+  constructor(readonly detail: Record<string, never> = {}) {
+    super(ReconnectRequestEvent.eventName, init);
+  }
+}
+
 /** Use the device `deviceId` for `kind` (from `<device-picker>`). */
 export class DeviceRequestEvent extends Event {
   static readonly eventName = 'ck-device-request';
@@ -136,6 +144,7 @@ declare global {
     'ck-invite-request': InviteRequestEvent;
     'ck-minimize-request': MinimizeRequestEvent;
     'ck-sound-request': SoundRequestEvent;
+    'ck-reconnect-request': ReconnectRequestEvent;
     'ck-device-request': DeviceRequestEvent;
     'ck-join-request': JoinRequestEvent;
     'ck-call-back-request': CallBackRequestEvent;

@@ -30,6 +30,43 @@ function deepButton(root: Element, name: string): HTMLButtonElement | null {
 }
 
 describe('<call-kit>', () => {
+  it('offers "Try again" while the connection to the server has failed; it asks the kit to reconnect; axe finds nothing', async () => {
+    const { kit, engine, el } = await setup();
+    expect(inner(el, '[part~="reconnect-button"]')).to.equal(null);
+    (engine as unknown as { emit(e: string, p: unknown): void }).emit('onConnectionStateChanged', { state: 'failed' });
+    await waitUntil(() => inner(el, '[part~="reconnect-button"]'), 'the retry button');
+    expect(el.matches(':state(connection-failed)')).to.equal(true);
+    expect(el.matches(':state(idle)')).to.equal(false);
+    const button = inner(el, 'button[part~="reconnect-button"]') as HTMLButtonElement;
+    expect(button.textContent!.trim()).to.equal('Try again');
+    expect(inner(el, '[part~="reconnect"]')!.textContent).to.contain('Could not reconnect to the server');
+    await expect(el).to.be.accessible();
+    let asked = 0;
+    kit.reconnect = async () => {
+      asked += 1;
+    };
+    const request = oneEvent(el, 'ck-reconnect-request');
+    button.click();
+    await request;
+    await waitUntil(() => asked === 1, 'callKit.reconnect() called');
+    (engine as unknown as { emit(e: string, p: unknown): void }).emit('onConnectionStateChanged', { state: 'connected' });
+    await waitUntil(() => !inner(el, '[part~="reconnect-button"]'), 'the retry button goes once connected');
+    expect(el.matches(':state(connection-failed)')).to.equal(false);
+    await kit.dispose();
+  });
+
+  it('"Try again" in zh-cn and ja_JP', async () => {
+    const { kit, engine, el } = await setup();
+    for (const [lang, text] of [
+      ['zh-cn', '重试'],
+      ['ja_JP', '再試行'],
+    ] as const) {
+      kit.setLanguage(lang);
+      (engine as unknown as { emit(e: string, p: unknown): void }).emit('onConnectionStateChanged', { state: 'failed' });
+      await waitUntil(() => inner(el, '[part~="reconnect-button"]')?.textContent?.trim() === text, `${lang}: ${text}`);
+    }
+    await kit.dispose();
+  });
   it('renders nothing while idle and takes no space', async () => {
     const { kit, el } = await setup();
     expect(inner(el, '[part="base"]')).to.equal(null);

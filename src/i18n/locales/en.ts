@@ -34,6 +34,7 @@ const en = {
   disconnected: 'The connection to the server was lost',
   reconnecting: 'Reconnecting…',
   'reconnect-failed': 'Could not reconnect to the server',
+  'reconnect-retry': 'Try again',
   'network-unsupported': 'Your network cannot carry this call',
   'other-side-unsupported': "The other side's browser cannot take calls",
   'call-not-allowed': 'You are not allowed to call this user',

@@ -29,6 +29,7 @@ const jaJP: Dictionary = {
   disconnected: 'サーバーとの接続が切れました',
   reconnecting: '再接続しています…',
   'reconnect-failed': 'サーバーに再接続できませんでした',
+  'reconnect-retry': '再試行',
   'network-unsupported': 'このネットワークでは通話できません',
   'other-side-unsupported': '相手のブラウザは通話を受けられません',
   'call-not-allowed': 'このユーザーに発信する権限がありません',

@@ -29,6 +29,7 @@ const zhCn: Dictionary = {
   disconnected: '与服务器的连接已断开',
   reconnecting: '正在重新连接…',
   'reconnect-failed': '无法重新连接到服务器',
+  'reconnect-retry': '重试',
   'network-unsupported': '当前网络无法建立通话',
   'other-side-unsupported': '对方的浏览器无法接听通话',
   'call-not-allowed': '你无权呼叫该用户',
