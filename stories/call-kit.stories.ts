@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { expect, waitFor } from 'storybook/test';
 import { deep, deepAll, deepText, hasState, placed, viewRoot, buttonNamed } from './support/query.js';
 import { CallMediaType } from '../src/constants.js';
-import { callKitView, outgoing, PEOPLE, pngDataUrl, ringing, type Scene } from './support/scenario.js';
+import { callKitView, newScene, outgoing, PEOPLE, pngDataUrl, ringing, type Scene } from './support/scenario.js';
 
 interface Args {
   /** Unset: the page's colour scheme (the visual tests render both). */
@@ -208,6 +208,22 @@ export const PoorNetwork: Story = {
     );
     expect(deep(canvasElement, 'participant-tile[user-id=me]')?.shadowRoot?.querySelector('[part~=network]')).toBeNull();
     await until(() => expect(viewRoot(canvasElement).querySelector('[part~=toast]')?.textContent).toBe("The other side's network is poor"));
+  },
+};
+
+export const ConnectionLost: Story = {
+  name: 'Connection lost (try again)',
+  loaders: [
+    async () => {
+      const scene = await newScene();
+      scene.engine.connectionState('failed');
+      return { scene };
+    },
+  ],
+  play: async ({ canvasElement }: Ctx) => {
+    const kit = () => deep(canvasElement, 'call-kit')?.shadowRoot;
+    await until(() => expect(kit()?.querySelector('button[part~=reconnect-button]')?.textContent?.trim()).toBe('Try again'));
+    expect(kit()?.querySelector('[part~=reconnect]')?.textContent).toContain('Could not reconnect to the server');
   },
 };
 

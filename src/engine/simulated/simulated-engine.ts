@@ -275,6 +275,11 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
     this.emit('onUserReconnecting', { userId, reconnecting });
   }
 
+  /** The connection to the signaling server changes state (`'failed'`: reconnecting gave up). */
+  connectionState(state: 'connected' | 'reconnecting' | 'failed'): void {
+    this.emit('onConnectionStateChanged', { state });
+  }
+
   // ---- internals ---------------------------------------------------------------------------------
 
   #withdraw(callId: string | undefined, cause: EndCause): void {
