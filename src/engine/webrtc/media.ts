@@ -19,6 +19,7 @@
  * Nothing here touches a browser API at import time (the module loads in Node).
  */
 import { ErrorCode, CallKitError } from '../../errors.js';
+import { withDeadline } from '../deadline.js';
 import type { DeviceKind, VideoResolution } from '../../constants.js';
 import type { DeviceInfo } from '../types.js';
 
@@ -47,6 +48,19 @@ export function mediaError(error: unknown, device: 'camera' | 'microphone'): Cal
   return new CallKitError(code, `${device}: ${message}`, name);
 }
 
+/** Camera/microphone start bound once permission is granted (see {@link LocalMedia.deviceStartTimeoutMs}). */
+export const DEVICE_START_TIMEOUT_MS = 10_000;
+
+/** Whether the page already holds `device`'s permission (false when it would prompt, or cannot tell). */
+async function permissionGranted(device: 'camera' | 'microphone'): Promise<boolean> {
+  try {
+    const permissions = (globalThis as { navigator?: Navigator }).navigator?.permissions;
+    return (await permissions?.query({ name: device as PermissionName }))?.state === 'granted';
+  } catch {
+    return false;
+  }
+}
+
 function mediaDevices(): MediaDevices {
   const devices = (globalThis as { navigator?: Navigator }).navigator?.mediaDevices;
   if (!devices?.getUserMedia) {
@@ -72,6 +86,12 @@ export async function listDevices(kind?: DeviceKind): Promise<DeviceInfo[]> {
 }
 
 export class LocalMedia {
+  /**
+   * Bound on a camera/microphone start once its permission is granted (a hung device or driver):
+   * `CAMERA_START_FAILED` / `MICROPHONE_START_FAILED`, reason `device-timeout`. While the browser asks
+   * the user (permission `prompt`), the start waits for the answer, unbounded.
+   */
+  deviceStartTimeoutMs = DEVICE_START_TIMEOUT_MS;
   #audio: MediaStreamTrack | null = null;
   #video: MediaStreamTrack | null = null;
   /** The stream the peers send with (its id is the msid); renewed per call. */
@@ -257,11 +277,19 @@ export class LocalMedia {
     let stream: MediaStream;
     try {
       const id = this.#deviceIds.microphone;
-      stream = await mediaDevices().getUserMedia(
+      const request = mediaDevices().getUserMedia(
         device === 'camera'
           ? { video: this.#videoConstraints() }
           : { audio: id ? { ...AUDIO_CONSTRAINTS, deviceId: { exact: id } } : AUDIO_CONSTRAINTS },
       );
+      stream = (await permissionGranted(device))
+        ? await withDeadline(request, this.deviceStartTimeoutMs, () => {
+            // A start that comes back late is stopped: no camera left on behind the error.
+            void request.then((late) => late.getTracks().forEach((t) => t.stop()), () => undefined);
+            const code = device === 'camera' ? ErrorCode.CAMERA_START_FAILED : ErrorCode.MICROPHONE_START_FAILED;
+            return new CallKitError(code, `${device} did not start within ${this.deviceStartTimeoutMs} ms`, 'device-timeout');
+          })
+        : await request;
     } catch (error) {
       throw mediaError(error, device);
     }
