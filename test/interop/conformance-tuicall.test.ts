@@ -77,7 +77,7 @@ describe(`engine conformance: ${harness.name}`, { concurrency: false }, () => {
   for (const scenario of SCENARIOS) {
     const lack = harness.lacks?.get(scenario.id);
     const todo = TODO.get(scenario.id);
-    it(scenario.title, { timeout: todo ? 30_000 : 60_000, skip: lack ? `lacks: ${lack}` : false, todo: todo ?? false }, () =>
+    it(scenario.title, { timeout: todo ? 30_000 : 90_000, skip: lack ? `lacks: ${lack}` : false, todo: todo ?? false }, () =>
       scenario.run(harness, check),
     );
   }
