@@ -107,3 +107,72 @@ test('room entry: a callee whose TRTC room never answers: accept() rejects withi
   await alice.engine.destroy();
   await bob.engine.destroy();
 });
+
+/** A page that holds (`granted`) or would ask for (`prompt`) the camera and microphone permission. */
+function withPermission(state: 'granted' | 'prompt'): () => void {
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  Object.defineProperty(globalThis, 'navigator', { configurable: true, value: { permissions: { query: async () => ({ state }) } } });
+  return () => {
+    if (saved) Object.defineProperty(globalThis, 'navigator', saved);
+    else delete (globalThis as { navigator?: unknown }).navigator;
+  };
+}
+
+/** A TRTC module whose camera does not start until `gate` settles (never: a hung device); counts stopLocalVideo calls. */
+function hungCamera(cloud: FakeCloud, label: string, stops: { video: number }, gate: Promise<void> = never()): TRTCModuleLike {
+  const real = cloud.trtcModuleFor(label);
+  return {
+    ...real,
+    create: (options) => {
+      const trtc = real.create(options) as FakeTRTC;
+      trtc.startLocalVideo = () => gate;
+      const stop = trtc.stopLocalVideo.bind(trtc);
+      trtc.stopLocalVideo = () => {
+        stops.video += 1;
+        return stop();
+      };
+      return trtc;
+    },
+  } as TRTCModuleLike;
+}
+
+test('device start: once permission is granted, a camera that never starts fails calls() with CAMERA_START_FAILED device-timeout', async () => {
+  const restore = withPermission('granted');
+  try {
+    const cloud = new FakeCloud();
+    const stops = { video: 0 };
+    const { engine } = engineFor(cloud, 'alice', { loadTRTC: async () => hungCamera(cloud, 'alice', stops), deviceStartTimeoutMs: 150 });
+    await engine.login({ SDKAppID: SDK_APP_ID, userID: 'alice', userSig: 'sig-alice' });
+    const failure = await engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.VIDEO }).catch((e: unknown) => e);
+    assert.ok(failure instanceof CallKitError, String(failure));
+    assert.equal(failure.code, ErrorCode.CAMERA_START_FAILED);
+    assert.equal(failure.reason, 'device-timeout');
+    await engine.destroy();
+  } finally {
+    restore();
+  }
+});
+
+test('device start: while the browser prompts for the camera, the start waits for the user (no timer)', async () => {
+  const restore = withPermission('prompt');
+  try {
+    const cloud = new FakeCloud();
+    let answer = (): void => undefined;
+    const userAnswers = new Promise<void>((resolve) => (answer = resolve));
+    const { engine } = engineFor(cloud, 'alice', {
+      loadTRTC: async () => hungCamera(cloud, 'alice', { video: 0 }, userAnswers),
+      deviceStartTimeoutMs: 50,
+    });
+    await engine.login({ SDKAppID: SDK_APP_ID, userID: 'alice', userSig: 'sig-alice' });
+    let settled = false;
+    const call = engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.VIDEO }).finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(settled, false, 'calls() settled while the permission prompt was open');
+    // The user answers the prompt: the camera starts and the call is placed.
+    answer();
+    await call;
+    await engine.destroy();
+  } finally {
+    restore();
+  }
+});

@@ -30,6 +30,11 @@ export interface TencentEngineOptions {
   loginTimeoutMs?: number;
   /** Deadline for TRTC's `enterRoom()` (default 15 s): CONNECTION_FAILED, reason `room-timeout`. */
   roomEntryTimeoutMs?: number;
+  /**
+   * Deadline for TRTC's `startLocalAudio` / `startLocalVideo` once the permission is granted (default
+   * 10 s): CAMERA_START_FAILED / MICROPHONE_START_FAILED, reason `device-timeout`; a prompt waits.
+   */
+  deviceStartTimeoutMs?: number;
   /** TRTC volume evaluation interval (default 500 ms). */
   volumeIntervalMs?: number;
   /** Let TRTC play remote audio itself (default false: the kit's tiles play the streams). */

@@ -13,6 +13,7 @@
 import { CallMediaType, VideoResolution, type DeviceKind } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import { withDeadline } from '../deadline.js';
+import { boundedDeviceStart, DEVICE_START_TIMEOUT_MS } from '../device-start.js';
 import type { DeviceInfo } from '../types.js';
 import type { ActiveCall } from './call-model.js';
 import { loadTRTCModule, loadVirtualBackgroundPlugin } from './default-loaders.js';
@@ -262,12 +263,23 @@ export class TrtcMedia {
 
   // ---- local capture ------------------------------------------------------------------------------
 
+  /** TRTC's microphone / camera start, bounded once permission is granted (`device-start.ts`). */
+  #startAudio(trtc: TRTCLike): Promise<void> {
+    const ms = this.#options.deviceStartTimeoutMs ?? DEVICE_START_TIMEOUT_MS;
+    return boundedDeviceStart('microphone', trtc.startLocalAudio(this.#audioConfig()), ms, () => void trtc.stopLocalAudio().catch(noop));
+  }
+
+  #startVideo(trtc: TRTCLike): Promise<void> {
+    const ms = this.#options.deviceStartTimeoutMs ?? DEVICE_START_TIMEOUT_MS;
+    return boundedDeviceStart('camera', trtc.startLocalVideo(this.#videoConfig()), ms, () => void trtc.stopLocalVideo().catch(noop));
+  }
+
   /** Microphone, then camera for a video call; a camera failure releases the microphone again. */
   async startLocal(mediaType: CallMediaType): Promise<void> {
     const trtc = await this.#ensure();
     if (!this.#audioStarted) {
       try {
-        await trtc.startLocalAudio(this.#audioConfig());
+        await this.#startAudio(trtc);
       } catch (error) {
         throw deviceError(error, 'microphone');
       }
@@ -276,7 +288,7 @@ export class TrtcMedia {
     }
     if (mediaType === CallMediaType.VIDEO && !this.#cameraOn) {
       try {
-        await trtc.startLocalVideo(this.#videoConfig());
+        await this.#startVideo(trtc);
       } catch (error) {
         await this.stopLocal();
         throw deviceError(error, 'camera');
@@ -308,7 +320,7 @@ export class TrtcMedia {
       const trtc = await this.#ensure();
       if (this.#cameraOn) return;
       try {
-        await trtc.startLocalVideo(this.#videoConfig());
+        await this.#startVideo(trtc);
       } catch (error) {
         throw deviceError(error, 'camera');
       }
@@ -329,7 +341,7 @@ export class TrtcMedia {
       const trtc = await this.#ensure();
       try {
         if (!this.#audioStarted) {
-          await trtc.startLocalAudio(this.#audioConfig());
+          await this.#startAudio(trtc);
           this.#audioStarted = true;
         } else if (this.#micMuted) {
           await trtc.updateLocalAudio({ mute: false });

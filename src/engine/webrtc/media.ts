@@ -19,7 +19,7 @@
  * Nothing here touches a browser API at import time (the module loads in Node).
  */
 import { ErrorCode, CallKitError } from '../../errors.js';
-import { withDeadline } from '../deadline.js';
+import { boundedDeviceStart, DEVICE_START_TIMEOUT_MS } from '../device-start.js';
 import type { DeviceKind, VideoResolution } from '../../constants.js';
 import type { DeviceInfo } from '../types.js';
 
@@ -46,19 +46,6 @@ export function mediaError(error: unknown, device: 'camera' | 'microphone'): Cal
     code = camera ? ErrorCode.CAMERA_START_FAILED : ErrorCode.MICROPHONE_START_FAILED;
   }
   return new CallKitError(code, `${device}: ${message}`, name);
-}
-
-/** Camera/microphone start bound once permission is granted (see {@link LocalMedia.deviceStartTimeoutMs}). */
-export const DEVICE_START_TIMEOUT_MS = 10_000;
-
-/** Whether the page already holds `device`'s permission (false when it would prompt, or cannot tell). */
-async function permissionGranted(device: 'camera' | 'microphone'): Promise<boolean> {
-  try {
-    const permissions = (globalThis as { navigator?: Navigator }).navigator?.permissions;
-    return (await permissions?.query({ name: device as PermissionName }))?.state === 'granted';
-  } catch {
-    return false;
-  }
 }
 
 function mediaDevices(): MediaDevices {
@@ -282,14 +269,8 @@ export class LocalMedia {
           ? { video: this.#videoConstraints() }
           : { audio: id ? { ...AUDIO_CONSTRAINTS, deviceId: { exact: id } } : AUDIO_CONSTRAINTS },
       );
-      stream = (await permissionGranted(device))
-        ? await withDeadline(request, this.deviceStartTimeoutMs, () => {
-            // A start that comes back late is stopped: no camera left on behind the error.
-            void request.then((late) => late.getTracks().forEach((t) => t.stop()), () => undefined);
-            const code = device === 'camera' ? ErrorCode.CAMERA_START_FAILED : ErrorCode.MICROPHONE_START_FAILED;
-            return new CallKitError(code, `${device} did not start within ${this.deviceStartTimeoutMs} ms`, 'device-timeout');
-          })
-        : await request;
+      // A start that comes back late is stopped: no camera left on behind the error.
+      stream = await boundedDeviceStart(device, request, this.deviceStartTimeoutMs, (late) => late.getTracks().forEach((t) => t.stop()));
     } catch (error) {
       throw mediaError(error, device);
     }
