@@ -100,7 +100,9 @@ export async function launchBrowser(): Promise<Browser> {
 
 /**
  * Records every RTCPeerConnection and every getUserMedia track a page creates, so tests can read
- * media statistics and prove nothing is left live, whatever the engine does inside.
+ * media statistics and prove nothing is left live, whatever the engine does inside. A connection
+ * closed in the same task it was made in is the engine's capability probe (`CallMedia.probePeer`,
+ * made before each call is placed or accepted): it carries no media and is not recorded.
  */
 const instrument = () => {
   const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[] };
@@ -108,9 +110,15 @@ const instrument = () => {
   w.__tracks = [];
   const Native = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends Native {
+    #newborn = true;
     constructor(config?: RTCConfiguration) {
       super(config);
       w.__pcs.push(this);
+      queueMicrotask(() => (this.#newborn = false));
+    }
+    override close(): void {
+      if (this.#newborn) w.__pcs.splice(w.__pcs.indexOf(this), 1);
+      super.close();
     }
   } as typeof RTCPeerConnection;
   const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
