@@ -15,6 +15,7 @@ import { TUICallEngineAdapter } from '../../src/engine/tuicall/index.js';
 import type { MissedCall } from '../../src/engine/types.js';
 import { TEST_SERVER, TestClient, quietLogger, sigFor, waitUntil } from '../helpers/ws-client.js';
 import type { Msg } from '../helpers/ws-client.js';
+import { CAN_CALL } from '../helpers/capabilities.js';
 
 type Started = Awaited<ReturnType<typeof startSignalingServer>>;
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -22,17 +23,7 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-// Node has no RTCPeerConnection: the engine is told this host can call (only signaling is used).
-const capabilities = {
-  peerConnection: true,
-  getUserMedia: true,
-  secureContext: true,
-  webSocket: true,
-  codecs: null,
-  canCall: true,
-  canVideo: true,
-  missing: [],
-};
+const capabilities = CAN_CALL;
 
 async function server(databaseUrl?: string): Promise<Started> {
   const s = await startSignalingServer({ port: 0, ...TEST_SERVER, logger: quietLogger, ...(databaseUrl ? { databaseUrl } : {}) });

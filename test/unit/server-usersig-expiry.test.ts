@@ -10,6 +10,7 @@ import type { SignalingServerOptions } from '../../server/index.js';
 import { parseCli } from '../../server/cli.js';
 import { TestClient, TEST_SERVER, recordingLogger, sigFor, waitUntil } from '../helpers/ws-client.js';
 import type { Msg } from '../helpers/ws-client.js';
+import { CAN_CALL } from '../helpers/capabilities.js';
 
 type Started = Awaited<ReturnType<typeof startSignalingServer>>;
 
@@ -109,17 +110,7 @@ describe('the default engine and an expiring userSig', () => {
     const s = await start({ userSigWarnMs: 1000 });
     const login = (engine: InstanceType<typeof WebRTCEngine>, userID: string) =>
       engine.login({ server: s.url, SDKAppID: TEST_SERVER.sdkAppId, userID, userSig: sigFor(userID, { expireSeconds: 2 }) });
-    // Node has no RTCPeerConnection: the engine is told this host can call (only signaling is tested).
-    const capabilities = {
-      peerConnection: true,
-      getUserMedia: true,
-      secureContext: true,
-      webSocket: true,
-      codecs: null,
-      canCall: true,
-      canVideo: true,
-      missing: [],
-    };
+    const capabilities = CAN_CALL;
     const renewing = new WebRTCEngine({ WebSocket: WebSocket as never, reconnectGiveUpMs: 100, capabilities });
     const lapsing = new WebRTCEngine({ WebSocket: WebSocket as never, reconnectGiveUpMs: 100, capabilities });
     const kicked: string[] = [];

@@ -10,21 +10,9 @@ import net from 'node:net';
 import { WebSocket } from 'ws';
 import { WebRTCEngine } from '../../src/engine/webrtc/index.js';
 import { debugState } from '../../src/engine/webrtc/debug.js';
-import type { Capabilities } from '../../src/engine/capabilities.js';
 import type { SocketConstructor } from '../../src/engine/webrtc/signaling-client.js';
 import { CallKitError, ErrorCode } from '../../src/errors.js';
-
-/** Node has no RTCPeerConnection: the engine is told this host can call (only signaling is tested). */
-const CAN_CALL: Capabilities = {
-  peerConnection: true,
-  getUserMedia: true,
-  secureContext: true,
-  webSocket: true,
-  codecs: null,
-  canCall: true,
-  canVideo: true,
-  missing: [],
-};
+import { CAN_CALL } from '../helpers/capabilities.js';
 
 let silent: net.Server;
 let silentPort = 0;

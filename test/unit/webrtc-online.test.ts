@@ -11,22 +11,11 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { WebSocket } from 'ws';
 import { WebRTCEngine } from '../../src/engine/webrtc/index.js';
-import type { Capabilities } from '../../src/engine/capabilities.js';
 import type { SocketConstructor } from '../../src/engine/webrtc/signaling-client.js';
 import { startSignalingServer } from '../../server/index.js';
 import { TEST_SERVER, TEST_SDK_APP_ID, quietLogger, sigFor, waitUntil, TestClient } from '../helpers/ws-client.js';
 import type { Msg } from '../helpers/ws-client.js';
-
-const CAN_CALL: Capabilities = {
-  peerConnection: true,
-  getUserMedia: true,
-  secureContext: true,
-  webSocket: true,
-  codecs: null,
-  canCall: true,
-  canVideo: true,
-  missing: [],
-};
+import { CAN_CALL } from '../helpers/capabilities.js';
 
 const network = new EventTarget();
 const g = globalThis as unknown as Partial<EventTarget>;
