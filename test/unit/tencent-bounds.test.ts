@@ -118,7 +118,7 @@ function withPermission(state: 'granted' | 'prompt'): () => void {
   };
 }
 
-/** A TRTC module whose camera does not start until `gate` settles (never: a hung device); counts stopLocalVideo calls. */
+/** A TRTC module whose camera does not start until `gate` settles (default never: a hung device); counts stopLocalVideo calls. */
 function hungCamera(cloud: FakeCloud, label: string, stops: { video: number }, gate: Promise<void> = never()): TRTCModuleLike {
   const real = cloud.trtcModuleFor(label);
   return {
@@ -136,17 +136,25 @@ function hungCamera(cloud: FakeCloud, label: string, stops: { video: number }, g
   } as TRTCModuleLike;
 }
 
-test('device start: once permission is granted, a camera that never starts fails calls() with CAMERA_START_FAILED device-timeout', async () => {
+test('device start: once permission is granted, a camera that does not start in time fails calls() with CAMERA_START_FAILED device-timeout, and a late start is stopped', async () => {
   const restore = withPermission('granted');
   try {
     const cloud = new FakeCloud();
     const stops = { video: 0 };
-    const { engine } = engineFor(cloud, 'alice', { loadTRTC: async () => hungCamera(cloud, 'alice', stops), deviceStartTimeoutMs: 150 });
+    let cameraStarts = (): void => undefined;
+    const lateCamera = new Promise<void>((resolve) => (cameraStarts = resolve));
+    const { engine } = engineFor(cloud, 'alice', {
+      loadTRTC: async () => hungCamera(cloud, 'alice', stops, lateCamera),
+      deviceStartTimeoutMs: 150,
+    });
     await engine.login({ SDKAppID: SDK_APP_ID, userID: 'alice', userSig: 'sig-alice' });
     const failure = await engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.VIDEO }).catch((e: unknown) => e);
     assert.ok(failure instanceof CallKitError, String(failure));
     assert.equal(failure.code, ErrorCode.CAMERA_START_FAILED);
     assert.equal(failure.reason, 'device-timeout');
+    // The camera comes up after all: it is stopped again, not left on behind the error.
+    cameraStarts();
+    await until(() => stops.video === 1, 3000, 'the late camera stopped');
     await engine.destroy();
   } finally {
     restore();
