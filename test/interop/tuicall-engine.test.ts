@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { CallEndReason, CallMediaType, CallRole } from '../../src/constants.js';
+import { CallKitError, ErrorCode } from '../../src/errors.js';
 import { TUICallEngineAdapter } from '../../src/engine/tuicall/index.js';
 import type { TUICallEngineModule } from '../../src/engine/tuicall/index.js';
 import type { CallEngineEvents } from '../../src/engine/types.js';
@@ -152,6 +153,103 @@ describe('a kit on the tuicall engine and a kit on the tencent engine call each 
     await tuicall.calls({ userIDList: [kit.userID], mediaType: CallMediaType.AUDIO, timeout: 10 });
     await waitTui('onUserLineBusy', mark);
     await waitTui('onCallEnd', mark);
+  });
+});
+
+/**
+ * TUICallEngine 3.3.4 sends `join({ callId })`, and `inviteUser` in a 1v1 call, to Tencent's v3 call
+ * service (`call_engine_srv.join_in_call` / `.invite_user`), which never sees a v2 call. The adapter
+ * keeps such calls on v2: a group call is joined by its group and room, a 1v1 call is refused.
+ */
+describe('v2 calls: join by call id and inviteUser stay on chat signaling', { concurrency: false }, () => {
+  const v3Requests = (from: number): string[] =>
+    chat.serviceCommands.slice(from).filter((c) => c === 'call_engine_srv.invite_user' || c === 'call_engine_srv.join_in_call');
+
+  it('inviteUser in a v2 1v1 call is refused (not-supported): nothing goes to the v3 call service, the call goes on', T, async () => {
+    const kit = await kitUser();
+    const third = await kitUser();
+    const mark = seen.length;
+    await tuicall.calls({ userIDList: [kit.userID], mediaType: CallMediaType.AUDIO, timeout: 10 });
+    await kit.wait('onCallReceived');
+    await kit.engine.accept();
+    await waitTui('onCallBegin', mark);
+    const commands = chat.serviceCommands.length;
+    const wire = world.bus.wire.length;
+    await assert.rejects(tuicall.inviteUser({ userIDList: [third.userID] }), (error: unknown) => {
+      assert.ok(error instanceof CallKitError);
+      assert.equal(error.reason, 'not-supported');
+      assert.match(error.message, /groupID/);
+      return true;
+    });
+    assert.deepEqual(v3Requests(commands), [], 'no call_engine_srv.invite_user request');
+    assert.equal(world.bus.wire.slice(wire).filter((m) => m.from === 'tk').length, 0, 'no chat invitation either');
+    assert.equal(third.has('onCallReceived'), false);
+    assert.ok(tuicall.callId, 'the call goes on');
+    assert.equal(
+      seen.slice(mark).some((e) => e.name === 'onCallEnd'),
+      false,
+    );
+    await tuicall.hangup();
+    await kit.wait('onCallEnd');
+  });
+
+  it('inviteUser in a v2 group call rings the invitee with the same call id', T, async () => {
+    const kit = await kitUser();
+    const third = await kitUser();
+    const groupID = `tk-team-${seq}`;
+    world.bus.createGroup(groupID, ['tk', kit.userID, third.userID]);
+    const mark = seen.length;
+    const { callId } = await tuicall.calls({ userIDList: [kit.userID], mediaType: CallMediaType.AUDIO, timeout: 10, groupID });
+    await kit.wait('onCallReceived');
+    await kit.engine.accept();
+    await waitTui('onCallBegin', mark);
+    await tuicall.inviteUser({ userIDList: [third.userID] });
+    const rang = await third.wait('onCallReceived');
+    assert.equal(rang.data.callId, callId);
+    await third.engine.accept();
+    await until('all three in the room', () => world.roomMembers(kit.engine.roomId as number).length === 3);
+  });
+
+  it('tuicall declines a v2 group call, then joins it by its call id: everyone sees it join and leave', T, async () => {
+    const kit = await kitUser();
+    const other = await kitUser();
+    const groupID = `tk-join-${seq}`;
+    world.bus.createGroup(groupID, ['tk', kit.userID, other.userID]);
+    const mark = seen.length;
+    const { callId } = await kit.engine.calls({ userIDList: ['tk', other.userID], mediaType: CallMediaType.AUDIO, timeout: 10, groupID });
+    await waitTui('onCallReceived', mark);
+    await other.wait('onCallReceived');
+    await other.engine.accept();
+    await kit.wait('onUserJoin');
+    await tuicall.reject();
+    await kit.wait('onUserReject');
+    const commands = chat.serviceCommands.length;
+    const again = seen.length;
+    await tuicall.join({ callId });
+    const started = await waitTui('onCallStarted', again);
+    assert.equal(started.data.callId, callId);
+    assert.equal(started.data.groupID, groupID);
+    await waitTui('onCallBegin', again);
+    const room = kit.engine.roomId as number;
+    await until('tk in the call room', () => world.roomMembers(room).includes('tk'));
+    await until('both kits see tk join', () => [kit, other].every((k) => k.events('onUserJoin').some((e) => e.data.userId === 'tk')));
+    assert.deepEqual(v3Requests(commands), [], 'no call_engine_srv.join_in_call request');
+    await tuicall.hangup();
+    await until('both kits see tk leave', () => [kit, other].every((k) => k.events('onUserLeave').some((e) => e.data.userId === 'tk')));
+    assert.equal(kit.has('onCallEnd') || other.has('onCallEnd'), false, 'the call goes on for the others');
+  });
+
+  it('join by the id of a v2 1v1 call is refused (SERVER_ERROR call-not-found) without asking the v3 call service', T, async () => {
+    const kit = await kitUser();
+    const mark = seen.length;
+    const { callId } = await kit.engine.calls({ userIDList: ['tk'], mediaType: CallMediaType.AUDIO, timeout: 10 });
+    await waitTui('onCallReceived', mark);
+    await tuicall.reject();
+    await kit.wait('onCallEnd');
+    const commands = chat.serviceCommands.length;
+    await assert.rejects(tuicall.join({ callId }), { code: ErrorCode.SERVER_ERROR, reason: 'call-not-found' });
+    assert.deepEqual(v3Requests(commands), []);
+    assert.equal(tuicall.callId, null);
   });
 });
 

@@ -23,6 +23,12 @@ export interface TuiCall {
   early?: string[];
   /** Remote users with video we subscribed to. */
   remotes: Map<string, { audio: boolean; video: boolean; key: string }>;
+  /** A v2 call (chat signaling): its join and inviteUser cannot go to the v3 call service. */
+  v2?: boolean;
+  /** Users invited to this call as far as we know, those seen accepting, those in the room (told). */
+  invitees?: Set<string>;
+  accepted?: Set<string>;
+  joined?: Set<string>;
 }
 
 type Payload = Record<string, unknown>;

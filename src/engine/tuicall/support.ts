@@ -47,3 +47,69 @@ export function official(error: unknown, what: string, code: ErrorCode = ErrorCo
   const message = typeof e?.message === 'string' && e.message ? e.message : String(error);
   return new CallKitError(code, `${what}: ${message}`, reason);
 }
+
+/** `TIM.TSignaling.INVITATION_TIMEOUT` of `@tencentcloud/chat`. */
+const INVITATION_TIMEOUT = 'ts_invitation_timeout';
+/** `TIM.TSignaling.NEW_INVITATION_RECEIVED`. */
+const NEW_INVITATION = 'newInvitationReceived';
+
+/** A chat signaling invitation as its listeners get it (`event.data`). */
+export interface SignalingInvite {
+  inviteID?: unknown;
+  groupID?: unknown;
+  inviter?: unknown;
+  data?: unknown;
+}
+
+/** Whether an invitation's `av_call` payload is a switch to audio (either form TUICallKit sends). */
+export function isSwitchToAudio(data: unknown): boolean {
+  if (typeof data !== 'string') return false;
+  try {
+    const body = JSON.parse(data) as { data?: { cmd?: unknown }; switch_to_audio_call?: unknown } | null;
+    return body?.data?.cmd === 'switchToAudio' || body?.switch_to_audio_call !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The app's chat instance as the official engine gets it: a proxy that also hands chat's
+ * invitation timeouts and new invitations to the adapter (registered before the engine's own
+ * listener), and tells it the inviteID and options of each invitation the engine sends (a v2
+ * call's id: `call()` itself returns none).
+ */
+export function watchChat(
+  chat: object,
+  hooks: {
+    timeout(data: { inviteID?: unknown }): void;
+    invitation(data: SignalingInvite): void;
+    sent(inviteID: string, options: { groupID?: unknown; data?: unknown }): void;
+  },
+): object {
+  const dataOf = (event: unknown): Record<string, unknown> => {
+    const data = (event as { data?: unknown } | null)?.data;
+    return data && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  };
+  const onTimeout = (event: unknown): void => hooks.timeout(dataOf(event));
+  const onInvite = (event: unknown): void => hooks.invitation(dataOf(event));
+  return new Proxy(chat, {
+    get: (target, key) => {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const fn = (value as (...args: unknown[]) => unknown).bind(target);
+      if (key === 'addSignalingListener' || key === 'removeSignalingListener') {
+        return (event: unknown, listener: unknown) => {
+          if (event === INVITATION_TIMEOUT) fn(event, onTimeout);
+          if (event === NEW_INVITATION) fn(event, onInvite);
+          return fn(event, listener);
+        };
+      }
+      if (key !== 'invite' && key !== 'inviteInGroup') return fn;
+      return async (...args: unknown[]) => {
+        const res = (await fn(...args)) as { inviteID?: unknown } | null;
+        if (typeof res?.inviteID === 'string') hooks.sent(res.inviteID, (args[0] ?? {}) as { groupID?: unknown; data?: unknown });
+        return res;
+      };
+    },
+  });
+}

@@ -22,7 +22,8 @@ import { Emitter } from '../emitter.js';
 import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, EngineCallParams, EngineLoginParams } from '../types.js';
 import type { TUICallEngineLike, TUICallEngineModule } from './official-types.js';
 import { TuicallStreams, type TuiCall } from './streams.js';
-import { CAUSE, loadChat, loadOfficialEngine, official } from './support.js';
+import { CAUSE, isSwitchToAudio, loadChat, loadOfficialEngine, official, watchChat, type SignalingInvite } from './support.js';
+import { V2Calls } from './v2-calls.js';
 
 export interface TUICallEngineOptions {
   /** Loads `@tencentcloud/call-engine-js` (default: `import()` of it). */
@@ -39,10 +40,6 @@ export interface TUICallEngineOptions {
 
 const DEFAULT_TIMEOUT_S = 30;
 const noop = (): void => undefined;
-/** `TIM.TSignaling.INVITATION_TIMEOUT` of `@tencentcloud/chat`. */
-const INVITATION_TIMEOUT = 'ts_invitation_timeout';
-/** `TIM.TSignaling.NEW_INVITATION_RECEIVED`. */
-const NEW_INVITATION = 'newInvitationReceived';
 
 type Payload = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -65,6 +62,8 @@ export class TUICallEngineAdapter implements CallEngine {
   #localSeq = 0;
   #off: (() => void)[] = [];
   readonly #media: TuicallStreams;
+  /** v2 calls seen on chat signaling (their join and inviteUser cannot go to the v3 call service). */
+  readonly #v2 = new V2Calls();
 
   constructor(options: TUICallEngineOptions = {}) {
     this.#options = options;
@@ -157,11 +156,13 @@ export class TUICallEngineAdapter implements CallEngine {
     const groupID = typeof params.groupID === 'string' ? params.groupID : '';
     const timeout = typeof params.timeout === 'number' && params.timeout >= 0 ? params.timeout : DEFAULT_TIMEOUT_S;
     const userData = typeof params.userData === 'string' ? params.userData : undefined;
-    const call: TuiCall = { callId: '', role: CallRole.CALLER, mediaType, groupID, connected: false, remotes: new Map() };
+    const v2 = this.#options.protocol === 'v2';
+    const call: TuiCall = { callId: '', role: CallRole.CALLER, mediaType, groupID, connected: false, remotes: new Map(), v2 };
+    call.invitees = new Set(list);
     this.#call = call;
     this.#lastInviteId = '';
     try {
-      if (this.#options.protocol === 'v2') {
+      if (v2) {
         if (groupID) await engine.groupCall({ userIDList: list, type: mediaType, groupID, timeout, userData });
         else if (list.length === 1) await engine.call({ userID: list[0], type: mediaType, timeout, userData });
         else throw invalidParameter('v2 calls to several users need a groupID');
@@ -230,17 +231,39 @@ export class TUICallEngineAdapter implements CallEngine {
 
   async inviteUser(params: { userIDList: string[]; timeout?: number }): Promise<void> {
     const engine = this.#require();
-    if (!this.#call) throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no call to invite users into');
+    const call = this.#call;
+    if (!call) throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no call to invite users into');
+    // TUICallEngine 3.3.4 hands a v2 1v1 call's inviteUser to its v3 call manager, which has no
+    // such call: it sends nothing and never settles (docs/tuicall-v3.md). v2 extends group calls.
+    if (call.v2 && !call.groupID) {
+      throw new CallKitError(
+        ErrorCode.FAILED,
+        'inviteUser is not possible in a v2 1v1 call (TUICallEngine would send nothing and never answer): place the call with a groupID, or in v3',
+        'not-supported',
+      );
+    }
     await engine.inviteUser({ userIDList: params.userIDList, timeout: params.timeout }).catch((error: unknown) => {
       throw official(error, 'inviteUser failed');
     });
     for (const userId of params.userIDList) this.#events.emit('onUserInvited', { userId });
   }
 
-  /** v3: enters a running call by its id (Tencent's call service). */
+  /**
+   * Enters a running call by its id: a v3 call through Tencent's call service; a v2 group call
+   * this tab saw (invited, declined, missed or left) by its group and room, as TUICallKit's
+   * `joinInGroupCall`; a v2 1v1 call cannot be joined (SERVER_ERROR `call-not-found`).
+   */
   async join(params: { callId: string; mediaType?: CallMediaType }): Promise<void> {
     const engine = this.#require();
     if (this.#call) throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is already in progress');
+    const v2 = this.#v2.get(params.callId);
+    if (v2) {
+      if (!v2.groupID || v2.room === null) {
+        throw new CallKitError(ErrorCode.SERVER_ERROR, 'a v2 1v1 call cannot be joined (v2 has no call service)', 'call-not-found');
+      }
+      await this.#joinGroup(engine, v2.callId, v2.groupID, v2.room, params.mediaType ?? v2.mediaType);
+      return;
+    }
     const call: TuiCall = {
       callId: params.callId,
       role: CallRole.CALLEE,
@@ -263,26 +286,29 @@ export class TUICallEngineAdapter implements CallEngine {
   async joinInGroupCall(params: { groupID: string; roomID: number | string; mediaType: CallMediaType }): Promise<{ callId: string }> {
     const engine = this.#require();
     if (this.#call) throw new CallKitError(ErrorCode.ALREADY_IN_CALL, 'a call is already in progress');
-    const mediaType = media(params.mediaType);
-    const call: TuiCall = {
-      callId: `${params.groupID}:${String(params.roomID)}`,
-      role: CallRole.CALLEE,
-      mediaType,
-      groupID: params.groupID,
-      connected: false,
-      remotes: new Map(),
-    };
+    const callId = `${params.groupID}:${String(params.roomID)}`;
+    await this.#joinGroup(engine, callId, params.groupID, params.roomID, media(params.mediaType));
+    return { callId };
+  }
+
+  async #joinGroup(
+    engine: TUICallEngineLike,
+    callId: string,
+    groupID: string,
+    roomID: number | string,
+    mediaType: CallMediaType,
+  ): Promise<void> {
+    const call: TuiCall = { callId, role: CallRole.CALLEE, mediaType, groupID, connected: false, remotes: new Map(), v2: true };
     this.#call = call;
-    const room = typeof params.roomID === 'number' ? { roomID: params.roomID } : { strRoomID: params.roomID };
+    const room = typeof roomID === 'number' ? { roomID } : { strRoomID: roomID };
     try {
-      await engine.joinInGroupCall({ type: mediaType, groupID: params.groupID, ...room });
+      await engine.joinInGroupCall({ type: mediaType, groupID, ...room });
     } catch (error) {
       if (this.#call === call) this.#call = null;
       throw official(error, 'joinInGroupCall failed');
     }
-    this.#events.emit('onCallStarted', { callId: call.callId, mediaType, role: CallRole.CALLEE, groupID: params.groupID, members: [] });
+    this.#events.emit('onCallStarted', { callId, mediaType, role: CallRole.CALLEE, groupID, members: [] });
     if (!call.connected) this.#begin(call);
-    return { callId: call.callId };
   }
 
   // ---- media ------------------------------------------------------------------------------------
@@ -393,8 +419,10 @@ export class TUICallEngineAdapter implements CallEngine {
         if (event === 'onUserLeave') this.#media.drop(userId);
         if (event === 'onUserReject') this.#call.declined = CallEndReason.REJECT;
         if (event === 'onUserLineBusy') this.#call.declined = CallEndReason.LINE_BUSY;
+        if (event === 'onUserAccept' && !this.#accepted(call, userId)) return;
+        if (event === 'onUserJoin') return this.#joined(call, userId);
+        if (event === 'onUserLeave') call.joined?.delete(userId);
         this.#events.emit(event, { userId });
-        if (event === 'onUserJoin') this.#media.remote(userId);
       });
     }
     on('onUserNoResponse', (p) => {
@@ -447,6 +475,8 @@ export class TUICallEngineAdapter implements CallEngine {
       connected: false,
       remotes: new Map(),
     };
+    call.v2 = Boolean(this.#v2.get(call.callId));
+    call.invitees = new Set(callees.filter((id) => id !== this.#userId));
     this.#call = call;
     const event: CallEngineEvents['onCallReceived'] = {
       callId: call.callId,
@@ -464,17 +494,34 @@ export class TUICallEngineAdapter implements CallEngine {
     if (call.connected) return;
     call.connected = true;
     this.#events.emit('onCallBegin', { callId: call.callId, mediaType: call.mediaType, role: call.role });
-    for (const userId of call.early?.splice(0) ?? []) {
-      this.#events.emit('onUserJoin', { userId });
-      this.#media.remote(userId);
-    }
+    for (const userId of call.early?.splice(0) ?? []) this.#joined(call, userId);
     this.#media.watch();
     this.#media.local();
+  }
+
+  /** False when this user's accept was told already. */
+  #accepted(call: TuiCall, userId: string): boolean {
+    if (call.accepted?.has(userId)) return false;
+    (call.accepted ??= new Set()).add(userId);
+    return true;
+  }
+
+  /** A user is in the room; an invitee not seen accepting (a v2 join by call id signals nothing) is told as accepting first, as on the other engines. */
+  #joined(call: TuiCall, userId: string): void {
+    if (call.invitees?.has(userId) && this.#accepted(call, userId)) this.#events.emit('onUserAccept', { userId });
+    (call.joined ??= new Set()).add(userId);
+    this.#events.emit('onUserJoin', { userId });
+    this.#media.remote(userId);
   }
 
   #onEnd(p: Payload, connected: boolean): void {
     const call = this.#call;
     if (!call) return;
+    // The official group manager ends on the last member's exit without telling it left.
+    for (const userId of call.connected ? (call.joined ?? []) : []) {
+      this.#media.drop(userId);
+      this.#events.emit('onUserLeave', { userId });
+    }
     let reason = num(p.reason);
     // An unanswered call the caller did not cancel: it ends the way the callees answered.
     if (!CAUSE[reason] && !connected && !call.connected && call.role === CallRole.CALLER && call.declined) reason = call.declined;
@@ -494,55 +541,31 @@ export class TUICallEngineAdapter implements CallEngine {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  /**
-   * The chat instance handed to the official engine, seen through a proxy that notes the
-   * inviteID of each invitation it sends (a v2 call's id: `call()` itself returns none).
-   */
   /** Chat's INVITATION_TIMEOUT: a ringing callee's invitation timed out (its end says 'timeout', not 'cancelled'). */
-  readonly #chatTimeout = (event: unknown): void => {
-    const data = (event as { data?: { inviteID?: unknown } } | null)?.data;
+  readonly #chatTimeout = (data: { inviteID?: unknown }): void => {
     const call = this.#call;
-    if (call && !call.connected && call.role === CallRole.CALLEE && data?.inviteID === call.callId) call.timedOut = true;
+    if (call && !call.connected && call.role === CallRole.CALLEE && data.inviteID === call.callId) call.timedOut = true;
   };
 
   /**
-   * Chat's NEW_INVITATION_RECEIVED: the other side's switch to audio. TUICallEngine 3.3.4 accepts it
-   * but never applies it (reference: switch to audio not honoured), so the adapter does.
+   * Chat's NEW_INVITATION_RECEIVED: notes v2 calls, and applies the other side's switch to audio
+   * (TUICallEngine 3.3.4 accepts it but never applies it: reference, switch to audio not honoured).
    */
-  readonly #chatInvite = (event: unknown): void => {
-    const data = (event as { data?: { inviter?: unknown; data?: unknown } } | null)?.data;
+  readonly #chatInvite = (data: SignalingInvite): void => {
+    this.#v2.note(data.inviteID, data.groupID, data.data);
     const call = this.#call;
-    if (!call || call.mediaType !== CallMediaType.VIDEO || data?.inviter === this.#userId || typeof data?.data !== 'string') return;
-    let body: { data?: { cmd?: unknown }; switch_to_audio_call?: unknown } | null;
-    try {
-      body = JSON.parse(data.data) as { data?: { cmd?: unknown }; switch_to_audio_call?: unknown } | null;
-    } catch {
-      return;
-    }
-    if (body?.data?.cmd === 'switchToAudio' || body?.switch_to_audio_call !== undefined) void this.#toAudio(call);
+    if (call && call.mediaType === CallMediaType.VIDEO && data.inviter !== this.#userId && isSwitchToAudio(data.data))
+      void this.#toAudio(call);
   };
 
+  /** The chat instance handed to the official engine ({@link watchChat}). */
   #watchChat(chat: object): object {
-    return new Proxy(chat, {
-      get: (target, key) => {
-        const value = Reflect.get(target, key, target) as unknown;
-        if (typeof value !== 'function') return value;
-        const fn = (value as (...args: unknown[]) => unknown).bind(target);
-        if (key === 'addSignalingListener' || key === 'removeSignalingListener') {
-          const timeout = this.#chatTimeout;
-          // The official engine's end of a timed-out invitation carries no reason: note the timeout too.
-          return (event: unknown, listener: unknown) => {
-            if (event === INVITATION_TIMEOUT) fn(event, timeout);
-            if (event === NEW_INVITATION) fn(event, this.#chatInvite);
-            return fn(event, listener);
-          };
-        }
-        if (key !== 'invite' && key !== 'inviteInGroup') return fn;
-        return async (...args: unknown[]) => {
-          const res = (await fn(...args)) as { inviteID?: unknown } | null;
-          if (typeof res?.inviteID === 'string' && !this.#lastInviteId) this.#lastInviteId = res.inviteID;
-          return res;
-        };
+    return watchChat(chat, {
+      timeout: this.#chatTimeout,
+      invitation: this.#chatInvite,
+      sent: (inviteID, options) => {
+        if (!this.#lastInviteId) this.#lastInviteId = inviteID;
+        this.#v2.note(inviteID, options.groupID, options.data);
       },
     });
   }

@@ -190,6 +190,8 @@ export class SimChat implements BusEndpoint {
   readonly #sig: SignalingModule;
   /** Calls the official engine made through `callExperimentalAPI` (api names). */
   readonly experimental: string[] = [];
+  /** The `serviceCommand` of each `sendRoomCustomData` (requests to Tencent's servers, e.g. `call_engine_srv.invite_user`). */
+  readonly serviceCommands: string[] = [];
 
   constructor(bus: BusLike, userID: string) {
     this.#bus = bus;
@@ -329,9 +331,10 @@ export class SimChat implements BusEndpoint {
   /** The official engine's gate and its server calls: the package is "bought", server calls answer nothing. */
   async callExperimentalAPI(api: string, params?: unknown): Promise<unknown> {
     this.experimental.push(api);
+    const command = (params as { serviceCommand?: unknown } | undefined)?.serviceCommand;
+    if (typeof command === 'string') this.serviceCommands.push(command);
     if (api === 'isCommercialAbilityEnabled') return { code: 0, data: { enabled: true } };
     if (api === 'getServerConfig') return { code: 0, data: '' };
-    void params;
     return { code: 0, data: {} };
   }
 
