@@ -253,7 +253,29 @@ describe('v2 calls: join by call id and inviteUser stay on chat signaling', { co
   });
 });
 
+/**
+ * What reaches Tencent's v3 call service, pinned so docs/tuicall-v3.md stays true: the requests
+ * are TUICallEngine's own (`{ Head, Body }` through chat's `sendRoomCustomData`). The harness has
+ * no call service (its answers and pushes are unknown), so these calls cannot succeed here.
+ */
+const HEAD = { DeviceName: 'Linux', LongPollingKey: '', OSName: 'Chrome', RoomId: '', SdkVersion: '1.0.0.0', Version: 2 };
+
 describe('v3', { concurrency: false }, () => {
+  it(
+    'join by a call id never seen on chat goes to call_engine_srv.join_in_call { CallId, User_Account }; unanswered here: SERVER_ERROR',
+    T,
+    async () => {
+      const from = chat.serviceRequests.length;
+      await assert.rejects(tuicall.join({ callId: 'v3-call-1' }), { code: ErrorCode.SERVER_ERROR });
+      const sent = chat.serviceRequests.slice(from).filter((r) => r.command === 'call_engine_srv.join_in_call');
+      assert.equal(sent.length, 1);
+      const { Head, Body } = sent[0]!.data as { Head: Record<string, unknown>; Body: Record<string, unknown> };
+      assert.deepEqual(Body, { CallId: 'v3-call-1', User_Account: 'tk' });
+      assert.deepEqual({ ...Head, OSVersion: undefined }, { ...HEAD, Command: 'call_engine_srv.join_in_call', OSVersion: undefined });
+      assert.equal(tuicall.callId, null);
+    },
+  );
+
   it(
     'calls() in v3 goes to the server call service (callExperimentalAPI), which is Tencent cloud: a tencent-engine kit never rings',
     T,
@@ -279,6 +301,36 @@ describe('v3', { concurrency: false }, () => {
         chat.experimental.slice(before).length > 0,
         'the request went to chat.callExperimentalAPI (sendRoomCustomData to call_engine_srv)',
       );
+      const start = chat.serviceRequests.find((r) => r.command === 'call_engine_srv.start_call');
+      assert.ok(start, 'call_engine_srv.start_call');
+      const { Head, Body } = start.data as { Head: Record<string, unknown>; Body: Record<string, unknown> };
+      assert.equal(Head.Command, 'call_engine_srv.start_call');
+      assert.equal(Head.Version, 2);
+      assert.deepEqual(Object.keys(Body).sort(), [
+        'CallInfo',
+        'CalleeList_Account',
+        'Caller_Account',
+        'OfflinePushInfo',
+        'Timeout',
+        'UserData',
+      ]);
+      const info = Body.CallInfo as Record<string, unknown>;
+      assert.deepEqual(
+        { ...info, RoomId: typeof info.RoomId },
+        {
+          CallId: '',
+          CallMediaType: 1,
+          ExcludeFromHistoryMessage: false,
+          GroupId: '',
+          IsEphemeralCall: false,
+          RoomId: 'string',
+          RoomIdType: 1,
+        },
+      );
+      assert.match(String(info.RoomId), /^[1-9][0-9]*$/, 'a numeric room, as a string');
+      assert.deepEqual(Body.CalleeList_Account, [kit.userID]);
+      assert.equal(Body.Caller_Account, 'tk');
+      assert.equal(Body.Timeout, 2000, 'milliseconds');
       await Promise.race([v3.hangup(), new Promise((resolve) => setTimeout(resolve, 1000))]);
     },
   );

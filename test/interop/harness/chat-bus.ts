@@ -192,6 +192,8 @@ export class SimChat implements BusEndpoint {
   readonly experimental: string[] = [];
   /** The `serviceCommand` of each `sendRoomCustomData` (requests to Tencent's servers, e.g. `call_engine_srv.invite_user`). */
   readonly serviceCommands: string[] = [];
+  /** The same requests with their `data` parsed (`{ Head, Body }` for `call_engine_srv`). */
+  readonly serviceRequests: { command: string; data: unknown }[] = [];
 
   constructor(bus: BusLike, userID: string) {
     this.#bus = bus;
@@ -332,7 +334,17 @@ export class SimChat implements BusEndpoint {
   async callExperimentalAPI(api: string, params?: unknown): Promise<unknown> {
     this.experimental.push(api);
     const command = (params as { serviceCommand?: unknown } | undefined)?.serviceCommand;
-    if (typeof command === 'string') this.serviceCommands.push(command);
+    if (typeof command === 'string') {
+      this.serviceCommands.push(command);
+      const data = (params as { data?: unknown }).data;
+      let parsed: unknown = data;
+      try {
+        parsed = typeof data === 'string' ? (JSON.parse(data) as unknown) : data;
+      } catch {
+        // kept as sent
+      }
+      this.serviceRequests.push({ command, data: parsed });
+    }
     if (api === 'isCommercialAbilityEnabled') return { code: 0, data: { enabled: true } };
     if (api === 'getServerConfig') return { code: 0, data: '' };
     return { code: 0, data: {} };
