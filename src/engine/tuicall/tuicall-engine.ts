@@ -126,6 +126,7 @@ export class TUICallEngineAdapter implements CallEngine {
     if (this.#call) await this.hangup().catch(noop);
     this.#unbind();
     await engine.logout().catch(noop);
+    this.#v2.clear();
     this.#engine = null;
     this.#userId = '';
     this.#events.emit('onConnectionStateChanged', { state: 'disconnected' });
