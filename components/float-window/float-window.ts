@@ -252,6 +252,9 @@ export class FloatWindow extends StoreElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    // An update scheduled before the element left the page still runs: no popover (it throws on a
+    // detached element), no Picture-in-Picture window, no clock for a window nobody sees.
+    if (!this.isConnected) return;
     const { open, video, connectedAt } = this.#view.value;
     this.toggleState('open', open);
     this.toggleState('video', open && video);

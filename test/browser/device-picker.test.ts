@@ -151,6 +151,10 @@ describe('<device-picker>', () => {
   });
 
   it("lists this browser's real devices as the engine reads them (fake media devices)", async () => {
+    // Firefox hides devices until a capture was granted (one entry per kind, no id, no label:
+    // not choosable, so not listed); a call grants it before the list is read again.
+    const granted = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    granted.getTracks().forEach((t) => t.stop());
     const el = await fixture<DevicePicker>(html`<device-picker .store=${withDevices(await listDevices())}></device-picker>`);
     await waitUntil(() => options(el, 'camera').length >= 2, 'the fake camera is listed');
   });
