@@ -95,6 +95,13 @@ describe('<device-picker>', () => {
     expect(el.shadowRoot!.querySelectorAll('select')).to.have.length(1);
   });
 
+  it('hides the speaker list when the browser lists no output device (Firefox, before selectAudioOutput)', async () => {
+    const el = await picker(withDevices(FAKES.filter((d) => d.kind !== 'speaker')));
+    // Booleans: chai describing a failing element takes minutes.
+    expect(q(el, '#select-camera') !== null, 'the camera list').to.equal(true);
+    expect(q(el, '#select-speaker') === null, 'no speaker list that can only say "System default"').to.equal(true);
+  });
+
   it('choosing dispatches ck-device-request; the default camera requests the first camera', async () => {
     const el = await picker();
     const mic = q<HTMLSelectElement>(el, '#select-microphone')!;
