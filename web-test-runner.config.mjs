@@ -1,9 +1,12 @@
 // Component tests: real Chromium (Debian's, or $CHROME_PATH), TypeScript through esbuild.
 // Run under tsx (`node --import tsx .../wtr`, see package.json) so the signaling server's TS loads.
+// CK_BROWSER=firefox (`npm run test:firefox`) runs the same suites in Firefox instead (Debian's
+// firefox-esr, or $FIREFOX_PATH, over WebDriver BiDi: scripts/firefox-launcher.mjs).
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fileURLToPath } from 'node:url';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
+import { firefoxLauncher } from './scripts/firefox-launcher.mjs';
 import { startSignalingServer } from './server/index.ts';
 
 // Starts the real signaling server (127.0.0.1, free port, dev userSig endpoint) for the run and
@@ -52,15 +55,19 @@ function signalingPlugin() {
   };
 }
 
+const firefox = process.env.CK_BROWSER === 'firefox';
+
 export default {
   files: 'test/browser/**/*.test.ts',
   nodeResolve: true,
   concurrency: 1,
   browsers: [
-    playwrightLauncher({
-      product: 'chromium',
-      launchOptions: { executablePath: chromiumPath(), headless: true, args: chromiumArgs },
-    }),
+    firefox
+      ? firefoxLauncher()
+      : playwrightLauncher({
+          product: 'chromium',
+          launchOptions: { executablePath: chromiumPath(), headless: true, args: chromiumArgs },
+        }),
   ],
   plugins: [signalingPlugin(), esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
   testFramework: { config: { timeout: 10000 } },

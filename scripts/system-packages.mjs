@@ -9,6 +9,11 @@ import { pathToFileURL } from 'node:url';
 /** @type {{ name: string; why: string; paths?: () => (string | undefined)[] }[]} */
 export const SYSTEM_PACKAGES = [
   { name: 'chromium', why: 'browser, e2e and visual tests', paths: () => [process.env.CHROME_PATH, '/usr/bin/chromium'] },
+  {
+    name: 'firefox-esr',
+    why: 'component tests in Firefox and the Chromium-Firefox e2e call (puppeteer-core over WebDriver BiDi)',
+    paths: () => [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr'],
+  },
   { name: 'coturn', why: 'TURN relay tests (test/helpers/coturn.ts)', paths: () => ['/usr/bin/turnserver'] },
   { name: 'fonts-dejavu-core', why: 'visual-test baseline fonts' },
   { name: 'fonts-dejavu-extra', why: 'visual-test baseline fonts' },

@@ -21,7 +21,7 @@ export const canChooseOutput = canRouteAudio;
  * microphone permission changes, since labels appear once the user granted access). Each list
  * starts with an explicit "System default" entry (naming the system's device where the browser
  * tells it). The speaker list is hidden where the browser cannot route audio (`setSinkId`
- * unsupported).
+ * unsupported) or lists no output device (Firefox, until `selectAudioOutput()`).
  *
  * Choosing dispatches `ck-device-request` (`{ kind, deviceId }`); `<call-kit>` switches the device
  * with `callKit.switchDevice`. The "System default" entry requests `'default'` for the microphone
@@ -91,7 +91,9 @@ export class DevicePicker extends StoreElement {
   }
 
   override render() {
-    const kinds = this.kinds.filter((k) => k !== 'speaker' || canChooseOutput());
+    // No speaker list when output cannot be routed (no setSinkId) or the browser lists no output
+    // device at all (Firefox, until selectAudioOutput()): it could only say "System default".
+    const kinds = this.kinds.filter((k) => k !== 'speaker' || (canChooseOutput() && this.#devices('speaker').length > 0));
     const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
     if (!kinds.length) return nothing;
     return html`<fieldset part="base" lang=${this.localize.lang} dir=${ifDefined(rtl)}>

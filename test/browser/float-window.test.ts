@@ -446,5 +446,23 @@ describe('<float-window>', () => {
       }
       expect(warnings.filter((w) => /change-in-update|after an update completed/.test(w))).to.deep.equal([]);
     });
+
+    it('an update that lands after the element left the page neither throws nor starts the clock again', async () => {
+      const store = minimizedCall();
+      const el = await fixture<FloatWindow>(html`<float-window picture-in-picture="off" .store=${store}></float-window>`);
+      const ticks: number[] = [];
+      const requestUpdate = el.requestUpdate.bind(el);
+      el.requestUpdate = (...args: Parameters<FloatWindow['requestUpdate']>) => {
+        if (!el.isConnected) ticks.push(Date.now());
+        requestUpdate(...args);
+      };
+      store.dispatch({ type: 'self-media', audio: false });
+      el.remove();
+      // The update scheduled before the removal still runs: no popover on a detached element
+      // (Firefox throws InvalidStateError), no interval left behind.
+      await el.updateComplete;
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(ticks, 'no clock tick after removal').to.deep.equal([]);
+    });
   });
 });

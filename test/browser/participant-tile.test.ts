@@ -230,7 +230,8 @@ describe('<participant-tile>', () => {
       expect(video).to.be.instanceOf(HTMLVideoElement);
       expect(video.srcObject).to.equal(stream);
       expect(video.muted, 'the local video is muted').to.equal(true);
-      expect(video.autoplay && video.playsInline).to.equal(true);
+      // The attribute: Firefox has no `playsInline` property (it ignores the attribute, as desktop browsers may).
+      expect(video.autoplay && video.hasAttribute('playsinline')).to.equal(true);
       await waitUntil(() => el.matches(':state(video)'), 'the picture shows (first frame decoded)', { timeout: 5000 });
       await waitUntil(() => video.videoWidth > 0 && !video.paused, 'video plays', { timeout: 5000 });
       expect(video.videoWidth).to.equal(320);
@@ -263,7 +264,9 @@ describe('<participant-tile>', () => {
       const ctx = canvas.getContext('2d')!;
       ctx.fillStyle = '#3a7';
       ctx.fillRect(0, 0, 160, 120);
-      track.requestFrame();
+      // Chromium: the track's requestFrame(); Firefox: the stream's (CanvasCaptureMediaStream).
+      if (typeof track.requestFrame === 'function') track.requestFrame();
+      else (stream as MediaStream & { requestFrame(): void }).requestFrame();
       await waitUntil(() => el.matches(':state(video)'), 'the picture shows', { timeout: 5000 });
       expect(el.matches(':state(video-connecting)')).to.equal(false);
       expect(part(el, 'avatar')).to.equal(null);

@@ -324,6 +324,8 @@ export class VolumeMeter {
   #entries = new Map<string, MeterEntry>();
   /** Contexts created and not yet seen closed, for leak checks. */
   #contexts = new Set<AudioContext>();
+  /** Every close started so far (a later close() waits for them). */
+  #closing: Promise<void> = Promise.resolve();
 
   /** Meters `track` under `key` (null or an ended track: stop metering it). */
   set(key: string, track: MediaStreamTrack | null): void {
@@ -379,12 +381,20 @@ export class VolumeMeter {
     return this.#entries.size;
   }
 
-  /** Stops metering everything and closes the AudioContext. */
+  /**
+   * Stops metering everything and closes the AudioContext; resolves once every context this meter
+   * made is closed, also one an earlier unawaited call is still closing (Firefox closes a context
+   * that never started slowly).
+   */
   async close(): Promise<void> {
     for (const [key, entry] of this.#entries) this.#detach(key, entry);
     const ctx = this.#ctx;
     this.#ctx = null;
-    if (ctx && ctx.state !== 'closed') await ctx.close().catch(() => undefined);
+    if (ctx && ctx.state !== 'closed') {
+      const closing = ctx.close().catch(() => undefined);
+      this.#closing = Promise.all([this.#closing, closing]).then(() => undefined);
+    }
+    await this.#closing;
   }
 
   #detach(key: string, entry: MeterEntry): void {
