@@ -89,9 +89,10 @@ const viewOf = (s: CallState): View => ({
  * @csspart sound-button - "Tap to turn on sound": shown while the browser's autoplay policy holds the ringtone back.
  * @csspart reconnect - "Could not reconnect to the server" with its "Try again" button, while the connection has failed.
  * @csspart reconnect-button - "Try again": asks the kit to reconnect (`ck-reconnect-request`, then `callKit.reconnect()`).
- * @csspart load-error - "Could not load the call screen", shown instead of the call view when its module failed to
- *   load (`define.js` loads `<call-view>` and `<float-window>` on first use), with "Try again" and "Hang up".
- * @csspart load-retry - "Try again": imports the call view's module again.
+ * @csspart load-error - "Could not load the call screen", shown instead of the call view (or the float window) when
+ *   its module failed to load (`define.js` loads `<call-view>` and `<float-window>` on first use), with "Try again"
+ *   and "Hang up".
+ * @csspart load-retry - "Try again": imports that module again.
  * @csspart load-hangup - "Hang up": ends the call the user cannot see (`ck-hangup-request`).
  * @cssstate idle - No call and no toast: the element takes no space.
  * @cssstate ringing - An incoming call rings.
@@ -367,12 +368,12 @@ export class CallKitElement extends LitElement {
     for (const [name, on] of Object.entries(want)) toggleState(this.#internals, name, on);
   }
 
-  /** Instead of a call view whose module failed to load: what happened, "Try again" and (in a call) "Hang up". */
-  #loadError(inCall: boolean) {
+  /** Instead of a call view (or float window) whose module failed to load: what happened, "Try again" and (in a call) "Hang up". */
+  #loadError(tag: LazyTag, inCall: boolean) {
     const { t, lang } = this.#localize;
     return html`<div part="load-error" class="reconnect" role="alert" lang=${lang}>
       <span>${t('load-failed')}</span>
-      <button type="button" part="load-retry" @click=${() => this.#need('call-view', true)}>${t('reconnect-retry')}</button>
+      <button type="button" part="load-retry" @click=${() => this.#need(tag, true)}>${t('reconnect-retry')}</button>
       ${
         inCall
           ? html`<button type="button" part="load-hangup" @click=${() => this.dispatchEvent(new HangupRequestEvent())}>${t('hangup')}</button>`
@@ -389,11 +390,13 @@ export class CallKitElement extends LitElement {
     // Minimized: the view stays in the DOM (its media elements keep playing the call's audio), hidden.
     const floating = minimized && status !== CallStatus.IDLE && !ringing;
     const sound = this.#localize.t('sound-blocked');
-    const viewError = this.#lazy.get('call-view');
     const showView = !(ringing || (status === CallStatus.IDLE && !toast));
+    const viewFailed = this.#lazy.get('call-view') instanceof Error;
+    const floatFailed = floating && this.#lazy.get('float-window') instanceof Error;
     return html`<div part="base">
-      ${showView && !(viewError instanceof Error) ? html`<call-view part="view" ?hidden=${floating}></call-view>` : nothing}
-      ${showView && viewError instanceof Error ? this.#loadError(status !== CallStatus.IDLE) : nothing}
+      ${showView && !viewFailed ? html`<call-view part="view" ?hidden=${floating}></call-view>` : nothing}
+      ${showView && viewFailed && !floating ? this.#loadError('call-view', status !== CallStatus.IDLE) : nothing}
+      ${floatFailed ? this.#loadError('float-window', true) : nothing}
       ${
         ringing || incoming
           ? html`<incoming-banner
@@ -403,7 +406,7 @@ export class CallKitElement extends LitElement {
           ></incoming-banner>`
           : nothing
       }
-      ${floating ? html`<float-window part="float-window"></float-window>` : nothing}
+      ${floating && !floatFailed ? html`<float-window part="float-window"></float-window>` : nothing}
       ${
         soundBlocked
           ? html`<button type="button" part="sound-button" class="sound" lang=${this.#localize.lang} @click=${() => this.dispatchEvent(new SoundRequestEvent())}>

@@ -77,6 +77,26 @@ describe('elements loaded on first use (define.js)', () => {
     await kit.dispose();
   });
 
+  it('a float window that fails to load shows the same error while minimized; "Try again" loads it', async () => {
+    setElementImporter(() => Promise.reject(new TypeError('Failed to fetch dynamically imported module: /float-window.js')));
+    const { kit, engine, el } = await setup();
+    kit.enableFloatWindow(true);
+    engine.remoteInvite({ userId: 'alice', name: 'Alice' }, CallMediaType.VIDEO);
+    await kit.accept();
+    kit.setMinimized(true);
+    await waitUntil(() => inner(el, '[part~="load-error"]'), 'the load error instead of the float window');
+    expect(inner(el, 'float-window')).to.equal(null);
+    setElementImporter(undefined);
+    (inner(el, 'button[part~="load-retry"]') as HTMLButtonElement).click();
+    await waitUntil(
+      () => customElements.get('float-window') && inner(el, 'float-window')?.shadowRoot,
+      'the float window after "Try again"',
+    );
+    expect(inner(el, '[part~="load-error"]')).to.equal(null);
+    await kit.hangup();
+    await kit.dispose();
+  });
+
   it('a tag the app puts in its page registers when it appears', async () => {
     const picker = document.createElement('device-picker');
     document.body.append(picker);
