@@ -20,7 +20,7 @@ import { readBudgets } from '../../scripts/size.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /**
  * size-budgets.json's `page/initial` and `page/ui` (75,828 B loaded up front before issue 18, when
- * every element and language was in the initial graph; 57,866 B after it; the goals are 30 KB and 60 KB).
+ * every element and language was in the initial graph; 57,908 B after it; the goals are 30 KB and 60 KB).
  */
 const budgets = readBudgets();
 const PAGE_BUDGET = budgets['page/initial']!;
