@@ -149,7 +149,7 @@ const typeImports = (prefix) =>
       ? `| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n\n`
       : '';
   let s = `# Elements: API reference\n\n<!-- ${HEADER} -->\n\n`;
-  s += `Register them all with \`import 'callkit-elements/define.js'\` (or one with \`callkit-elements/elements/<tag>.js\`).\n`;
+  s += `Register them all with \`import 'callkit-elements/define.js'\` (\`<call-kit>\`, \`<incoming-banner>\` and \`<call-avatar>\` at once, the others on first use: README "Pay for what you use"), or one with \`callkit-elements/elements/<tag>.js\`.\n`;
   s += `In React use the wrappers from \`callkit-elements/react\` (event \`ck-status-changed\` → prop \`onCkStatusChanged\`).\n\n`;
   s += elements.map((el) => `- [\`<${el.tagName}>\`](#${el.tagName})`).join('\n') + '\n\n';
   for (const el of elements) {
