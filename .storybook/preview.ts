@@ -3,7 +3,8 @@ import type { Preview } from '@storybook/web-components-vite';
 import { setCustomElementsManifest } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import manifest from '../custom-elements.json?raw';
-import '../src/define.js';
+import '../src/define-all.js';
+import { loadLocale } from '../src/i18n/index.js';
 import { setVideoMode } from '../stories/support/scenario.js';
 
 // Controls and docs tables come from the custom elements manifest (npm run manifest).
@@ -49,6 +50,8 @@ const preview: Preview = {
   loaders: [
     async ({ globals }) => {
       setVideoMode(globals.video === 'still' ? 'still' : 'animated');
+      // The kit loads zh-cn and ja_JP on first use; a story in them shows its texts from the first frame.
+      await Promise.all([loadLocale('zh-cn'), loadLocale('ja_JP')]);
       return {};
     },
   ],

@@ -58,9 +58,9 @@ function write(rel, text) {
 
 // --- React wrappers -------------------------------------------------------------------------------
 {
-  let s = `/**\n * React wrappers for the kit's elements (\`callkit-elements/react\`), made with @lit/react.\n * Importing this module registers the elements (it imports \`define.js\`). Events are props:\n * \`ck-status-changed\` → \`onCkStatusChanged\`, typed with the event's detail.\n *\n * ${HEADER}\n */\n`;
+  let s = `/**\n * React wrappers for the kit's elements (\`callkit-elements/react\`), made with @lit/react.\n * Importing this module registers the elements (it imports \`define-all.js\`: every element now). Events are props:\n * \`ck-status-changed\` → \`onCkStatusChanged\`, typed with the event's detail.\n *\n * ${HEADER}\n */\n`;
   s += `import * as React from 'react';\nimport { createComponent, type EventName } from '@lit/react';\n`;
-  s += `import type { KitEventMap } from '../kit/call-kit-api.js';\nimport '../define.js';\n`;
+  s += `import type { KitEventMap } from '../kit/call-kit-api.js';\nimport '../define-all.js';\n`;
   for (const el of elements) s += `import { ${el.name} as ${el.name}Class } from '../../${el.modulePath}';\n`;
   for (const el of elements) {
     s += `\n/**\n * \`<${el.tagName}>\`${el.summary ? `: ${oneLine(el.summary)}` : ''}\n * Events: ${el.events.map((e) => `\`${reactEventProp(e.name)}\``).join(', ') || 'none'}.\n */\n`;
@@ -149,7 +149,7 @@ const typeImports = (prefix) =>
       ? `| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n\n`
       : '';
   let s = `# Elements: API reference\n\n<!-- ${HEADER} -->\n\n`;
-  s += `Register them all with \`import 'callkit-elements/define.js'\` (or one with \`callkit-elements/elements/<tag>.js\`).\n`;
+  s += `Register them all with \`import 'callkit-elements/define.js'\` (\`<call-kit>\`, \`<incoming-banner>\` and \`<call-avatar>\` at once, the others on first use: README "Pay for what you use"), or one with \`callkit-elements/elements/<tag>.js\`.\n`;
   s += `In React use the wrappers from \`callkit-elements/react\` (event \`ck-status-changed\` → prop \`onCkStatusChanged\`).\n\n`;
   s += elements.map((el) => `- [\`<${el.tagName}>\`](#${el.tagName})`).join('\n') + '\n\n';
   for (const el of elements) {

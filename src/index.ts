@@ -27,7 +27,7 @@ export type { DeviceKind } from './constants.js';
 export type { Capabilities, Requirement } from './engine/capabilities.js';
 export type { CallRecord, CallRecordsPage, MemberOutcome, MissedCall, RecordMember } from './engine/types.js';
 export { CallKitError, ErrorCode } from './errors.js';
-export { registerLocale, registeredLocales } from './i18n/index.js';
+export { loadLocale, registerLocale, registeredLocales } from './i18n/index.js';
 export { registerIcons, ICON_NAMES } from './icon-registry.js';
 export type { IconName } from './icon-registry.js';
 export type { LocaleDictionary } from './i18n/index.js';

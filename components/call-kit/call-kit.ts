@@ -30,8 +30,8 @@ import { storeContext } from '../../src/elements/context.js';
 import { StoreController, shallowEqual } from '../../src/elements/store-controller.js';
 import { isRingingForMe } from '../../src/store/selectors.js';
 import type { CallState, ReadonlyStore } from '../../src/store/types.js';
-import { CallView } from '../call-view/call-view.js';
-import { FloatWindow } from '../float-window/float-window.js';
+import { loadElement } from '../../src/element-loader.js';
+import type { LazyTag } from '../../src/element-tags.js';
 import { DEFAULT_INCOMING_SHORTCUT, IncomingBanner } from '../incoming-banner/incoming-banner.js';
 import { styles } from './call-kit.styles.js';
 
@@ -44,6 +44,8 @@ type View = {
   /** Reconnecting to the signaling server gave up: the user is offered "Try again". */
   offline: boolean;
   incoming: number;
+  /** The float window may be used (`callKit.enableFloatWindow`). */
+  floatWindow: boolean;
 };
 const idleView: View = {
   status: CallStatus.IDLE,
@@ -53,6 +55,7 @@ const idleView: View = {
   soundBlocked: false,
   offline: false,
   incoming: 0,
+  floatWindow: false,
 };
 const viewOf = (s: CallState): View => ({
   status: s.status,
@@ -62,6 +65,7 @@ const viewOf = (s: CallState): View => ({
   soundBlocked: s.soundBlocked,
   offline: s.connection === 'failed',
   incoming: s.incoming.length,
+  floatWindow: s.settings.floatWindow,
 });
 
 /**
@@ -85,6 +89,11 @@ const viewOf = (s: CallState): View => ({
  * @csspart sound-button - "Tap to turn on sound": shown while the browser's autoplay policy holds the ringtone back.
  * @csspart reconnect - "Could not reconnect to the server" with its "Try again" button, while the connection has failed.
  * @csspart reconnect-button - "Try again": asks the kit to reconnect (`ck-reconnect-request`, then `callKit.reconnect()`).
+ * @csspart load-error - "Could not load the call screen", shown instead of the call view (or the float window) when
+ *   its module failed to load (`define.js` loads `<call-view>` and `<float-window>` on first use), with "Try again"
+ *   and "Hang up".
+ * @csspart load-retry - "Try again": imports that module again.
+ * @csspart load-hangup - "Hang up": ends the call the user cannot see (`ck-hangup-request`).
  * @cssstate idle - No call and no toast: the element takes no space.
  * @cssstate ringing - An incoming call rings.
  * @cssstate calling - Dialing or ringing.
@@ -98,7 +107,12 @@ const viewOf = (s: CallState): View => ({
  */
 export class CallKitElement extends LitElement {
   static override styles = [sharedStyles, styles];
-  static readonly dependencies = { 'call-view': CallView, 'incoming-banner': IncomingBanner, 'float-window': FloatWindow };
+  /**
+   * Registered with it. `<call-view>` and `<float-window>` register on first use instead
+   * (`src/element-loader.ts`): this element imports them while a call rings or is placed, before
+   * it renders them; lit upgrades the tags once they are defined.
+   */
+  static readonly dependencies = { 'incoming-banner': IncomingBanner };
 
   /** The kit this element shows and drives (default: the `callKit` singleton). */
   @property({ attribute: false }) kit: CallKit = callKit;
@@ -153,6 +167,8 @@ export class CallKitElement extends LitElement {
   #localize = new LocalizeController(this);
   #internals: ElementInternals | null = null;
   #boundKit: CallKit | null = null;
+  /** The lazy tags this element asked for: loading, ready, or the import's error. */
+  #lazy = new Map<LazyTag, 'loading' | 'ready' | Error>();
   #forward = (event: Event) => {
     const detail = (event as CustomEvent).detail;
     this.dispatchEvent(new CustomEvent(event.type, { detail, bubbles: true, composed: true }));
@@ -280,7 +296,39 @@ export class CallKitElement extends LitElement {
     if (Object.keys(callbacks).length) kit.setCallback(callbacks);
   }
 
+  /** Imports a lazy tag once (again after a failure only through `retry`), re-rendering when it settles. */
+  #need(tag: LazyTag, retry = false): void {
+    const state = this.#lazy.get(tag);
+    if (state === 'loading' || state === 'ready' || (state instanceof Error && !retry)) return;
+    this.#lazy.set(tag, 'loading');
+    loadElement(tag).then(
+      () => {
+        this.#lazy.set(tag, 'ready');
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        this.#lazy.set(tag, error as Error);
+        this.requestUpdate();
+        this.dispatchEvent(
+          new CustomEvent('ck-error', { detail: { code: -1, message: (error as Error).message }, bubbles: true, composed: true }),
+        );
+      },
+    );
+  }
+
+  /**
+   * Loads the lazy parts the state needs, or will soon: the call view as soon as a call rings or is
+   * placed (so it is there when the user accepts) or a toast shows; the float window during a call
+   * that may be minimized.
+   */
+  #prefetch(): void {
+    const { status, toast, incoming, floatWindow, minimized } = this.#view.value;
+    if (status !== CallStatus.IDLE || toast || incoming > 0) this.#need('call-view');
+    if (status !== CallStatus.IDLE && (floatWindow || minimized)) this.#need('float-window');
+  }
+
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    this.#prefetch();
     this.#applySettings(changed);
     if (changed.has('kit')) {
       this.#provider.setValue(this.kit.store);
@@ -320,6 +368,20 @@ export class CallKitElement extends LitElement {
     for (const [name, on] of Object.entries(want)) toggleState(this.#internals, name, on);
   }
 
+  /** Instead of a call view (or float window) whose module failed to load: what happened, "Try again" and (in a call) "Hang up". */
+  #loadError(tag: LazyTag, inCall: boolean) {
+    const { t, lang } = this.#localize;
+    return html`<div part="load-error" class="reconnect" role="alert" lang=${lang}>
+      <span>${t('load-failed')}</span>
+      <button type="button" part="load-retry" @click=${() => this.#need(tag, true)}>${t('reconnect-retry')}</button>
+      ${
+        inCall
+          ? html`<button type="button" part="load-hangup" @click=${() => this.dispatchEvent(new HangupRequestEvent())}>${t('hangup')}</button>`
+          : nothing
+      }
+    </div>`;
+  }
+
   override render() {
     const { status, role, toast, minimized, soundBlocked, offline, incoming } = this.#view.value;
     // While idle, <call-view> shows only its toast region (why the last call ended).
@@ -328,8 +390,13 @@ export class CallKitElement extends LitElement {
     // Minimized: the view stays in the DOM (its media elements keep playing the call's audio), hidden.
     const floating = minimized && status !== CallStatus.IDLE && !ringing;
     const sound = this.#localize.t('sound-blocked');
+    const showView = !(ringing || (status === CallStatus.IDLE && !toast));
+    const viewFailed = this.#lazy.get('call-view') instanceof Error;
+    const floatFailed = floating && this.#lazy.get('float-window') instanceof Error;
     return html`<div part="base">
-      ${ringing || (status === CallStatus.IDLE && !toast) ? nothing : html`<call-view part="view" ?hidden=${floating}></call-view>`}
+      ${showView && !viewFailed ? html`<call-view part="view" ?hidden=${floating}></call-view>` : nothing}
+      ${showView && viewFailed && !floating ? this.#loadError('call-view', status !== CallStatus.IDLE) : nothing}
+      ${floatFailed ? this.#loadError('float-window', true) : nothing}
       ${
         ringing || incoming
           ? html`<incoming-banner
@@ -339,7 +406,7 @@ export class CallKitElement extends LitElement {
           ></incoming-banner>`
           : nothing
       }
-      ${floating ? html`<float-window part="float-window"></float-window>` : nothing}
+      ${floating && !floatFailed ? html`<float-window part="float-window"></float-window>` : nothing}
       ${
         soundBlocked
           ? html`<button type="button" part="sound-button" class="sound" lang=${this.#localize.lang} @click=${() => this.dispatchEvent(new SoundRequestEvent())}>

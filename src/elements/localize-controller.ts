@@ -1,7 +1,16 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { StoreController } from './store-controller.js';
 import type { ReadonlyStore } from '../store/types.js';
-import { dirOf, onLocaleRegistered, resolveLanguage, toBcp47, translate, type MessageKey, type MessageParams } from '../i18n/index.js';
+import {
+  dirOf,
+  loadLocale,
+  onLocaleRegistered,
+  resolveLanguage,
+  toBcp47,
+  translate,
+  type MessageKey,
+  type MessageParams,
+} from '../i18n/index.js';
 
 /**
  * Translates for a host element in the language of the host's store (`state.settings.language`)
@@ -31,6 +40,7 @@ export class LocalizeController implements ReactiveController {
   /** Follow another store's language setting (or the browser language with `undefined`). */
   setStore(store: ReadonlyStore | undefined): void {
     this.#setting.setStore(store);
+    loadLocale(this.language).catch(() => undefined);
   }
 
   /** The kit language code in use (`en`, `zh-cn`, `ja_JP`, or a registered one). */
@@ -53,6 +63,9 @@ export class LocalizeController implements ReactiveController {
 
   hostConnected(): void {
     this.#unlisten ??= onLocaleRegistered(() => this.#host.requestUpdate());
+    // zh-cn and ja_JP are loaded on first use: start now (an idle <call-kit> translates nothing
+    // until a call rings), so the first banner is not shown in English first.
+    loadLocale(this.language).catch(() => undefined);
   }
 
   hostDisconnected(): void {

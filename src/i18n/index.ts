@@ -5,8 +5,6 @@
  * Pure functions and module state only: importing this file touches no DOM.
  */
 import en, { type Dictionary, type MessageKey } from './locales/en.js';
-import jaJP from './locales/ja_JP.js';
-import zhCn from './locales/zh-cn.js';
 import type { Entry, PluralEntry } from './types.js';
 import { invalidParameter } from '../errors.js';
 
@@ -22,11 +20,19 @@ export type MessageParams = Readonly<Record<string, string | number>>;
 /** The language every lookup falls back to. */
 export const FALLBACK_LANGUAGE = 'en';
 
-const locales = new Map<string, LocaleDictionary>([
-  ['en', en],
-  ['zh-cn', zhCn],
-  ['ja_JP', jaJP],
-]);
+const locales = new Map<string, LocaleDictionary>([['en', en]]);
+/**
+ * The kit's other languages, loaded on first use (a dynamic import each, so a bundler makes them
+ * chunks): `translate` starts the load and answers in English until it arrives, then every element
+ * re-renders (`onLocaleRegistered`). `loadLocale` loads one ahead (the kit does for its language).
+ */
+const BUILT_IN: Record<string, () => Promise<{ default: LocaleDictionary }>> = {
+  'zh-cn': () => import('./locales/zh-cn.js'),
+  ja_JP: () => import('./locales/ja_JP.js'),
+};
+const loading = new Map<string, Promise<void>>();
+/** Built-in languages whose import failed: `translate` does not retry them (`loadLocale` does). */
+const failed = new Set<string>();
 const listeners = new Set<(code: string) => void>();
 const pluralRules = new Map<string, Intl.PluralRules>();
 
@@ -52,9 +58,9 @@ export function toBcp47(language: string): string {
  * (`zh-TW` -> `zh-cn`, `en-GB` -> `en`). `undefined` when nothing matches.
  */
 function findLocale(language: string): string | undefined {
-  if (locales.has(language)) return language;
+  if (locales.has(language) || Object.hasOwn(BUILT_IN, language)) return language;
   const wanted = normalize(language);
-  const codes = [...locales.keys()];
+  const codes = registeredLocales();
   const same = codes.find((c) => normalize(c) === wanted);
   if (same) return same;
   const primary = wanted.split('-')[0];
@@ -75,7 +81,33 @@ export function registerLocale(code: string, dict: LocaleDictionary): void {
 
 /** The registered language codes (`en`, `zh-cn`, `ja_JP` and any registered by the app). */
 export function registeredLocales(): string[] {
-  return [...locales.keys()];
+  return [...new Set([...locales.keys(), ...Object.keys(BUILT_IN)])];
+}
+
+/**
+ * Loads the kit's texts for `language` if they are one of its lazily loaded languages (`zh-cn`,
+ * `ja_JP`; also `zh-TW` -> `zh-cn` and so on); resolves at once for any other. Texts the app
+ * registered for that code before stay over the kit's. Elements re-render when it arrives.
+ */
+export function loadLocale(language: string): Promise<void> {
+  const code = findLocale(language);
+  if (code === undefined || !Object.hasOwn(BUILT_IN, code)) return Promise.resolve();
+  let load = loading.get(code);
+  if (!load) {
+    load = BUILT_IN[code]!().then(
+      ({ default: dict }) => {
+        locales.set(code, { ...dict, ...locales.get(code) });
+        for (const listener of [...listeners]) listener(code);
+      },
+      (error: unknown) => {
+        loading.delete(code);
+        failed.add(code);
+        throw error;
+      },
+    );
+    loading.set(code, load);
+  }
+  return load;
 }
 
 /** Calls `listener` with the code whenever a locale is registered; returns the unsubscribe function. */
@@ -149,10 +181,15 @@ function lookup(code: string | undefined, key: string): Entry | undefined {
 /**
  * The text of `key` in `language`, with `{name}` placeholders filled from `params` and the plural
  * form chosen from `params.count`. Fallback chain: `language` -> English -> the key itself.
+ * A built-in language not loaded yet starts loading (`loadLocale`) and answers in English meanwhile.
  * Unknown placeholders are left as they are.
  */
 export function translate(language: string, key: MessageKey | (string & {}), params?: MessageParams): string {
   const code = findLocale(language);
+  if (code !== undefined && !loading.has(code) && !failed.has(code) && Object.hasOwn(BUILT_IN, code)) {
+    // English until it arrives (an import error leaves it English and is tried again next time).
+    loadLocale(code).catch(() => undefined);
+  }
   let entry = lookup(code, key);
   let used = code ?? FALLBACK_LANGUAGE;
   if (entry === undefined) {

@@ -7,6 +7,7 @@
 import { CallStatus, type FeatureButton } from '../constants.js';
 import type { CallEngine } from '../engine/types.js';
 import { CallKitError, ErrorCode } from '../errors.js';
+import { loadLocale } from '../i18n/index.js';
 import type { CallStore } from '../store/store.js';
 import type { Settings } from '../store/types.js';
 import type { KitEffects } from './kit-effects.js';
@@ -67,7 +68,10 @@ export class KitSettings extends EventTarget {
 
   /** UI language: 'en', 'zh-cn', 'ja_JP' or any code registered with `registerLocale`. */
   setLanguage(language: string): void {
-    this.#setting({ language: validateLanguage(language) });
+    const code = validateLanguage(language);
+    // The kit's texts for it load now (a chunk of their own), long before a call rings.
+    loadLocale(code).catch(() => undefined);
+    this.#setting({ language: code });
   }
 
   setLayoutMode(mode: Settings['layoutMode']): void {

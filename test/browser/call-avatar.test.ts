@@ -1,5 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import type { CallAvatar } from '../../components/call-avatar/call-avatar.js';
 import { initialOf } from '../../components/call-avatar/call-avatar.js';
 import { avatarShows } from '../helpers/avatar.js';

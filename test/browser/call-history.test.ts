@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import type { CallHistory, HistoryRecord } from '../../components/call-history/call-history.js';
 import { historyRow } from '../../components/call-history/call-history.js';
 import { CallMediaType } from '../../src/constants.js';
@@ -7,6 +7,10 @@ import { CallBackRequestEvent } from '../../src/events/requests.js';
 import { CallKit } from '../../src/kit/call-kit-api.js';
 import { CallStore } from '../../src/store/store.js';
 import { background, onLightSystem, SURFACE } from '../helpers/theme.js';
+import { loadLocale } from '../../src/i18n/index.js';
+
+// The kit loads zh-cn and ja_JP on first use (src/i18n/index.ts); these tests read them at once.
+await Promise.all([loadLocale('zh-cn'), loadLocale('ja_JP')]);
 
 const T0 = Date.UTC(2026, 11, 3, 9, 30);
 const RECORDS: HistoryRecord[] = [

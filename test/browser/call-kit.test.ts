@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import type { CallKitElement } from '../../components/call-kit/call-kit.js';
 import { CallMediaType } from '../../src/constants.js';
 import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';

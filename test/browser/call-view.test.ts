@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import type { CallView } from '../../components/call-view/call-view.js';
 import type { FeatureButtons } from '../../components/feature-buttons/feature-buttons.js';
 import type { ParticipantTile } from '../../components/participant-tile/participant-tile.js';
@@ -15,6 +15,10 @@ import {
 import { CallStore } from '../../src/store/store.js';
 import { animationsSettled } from '../helpers/settle.js';
 import { avatarShows } from '../helpers/avatar.js';
+import { loadLocale } from '../../src/i18n/index.js';
+
+// The kit loads zh-cn and ja_JP on first use (src/i18n/index.ts); these tests read them at once.
+await Promise.all([loadLocale('zh-cn'), loadLocale('ja_JP')]);
 
 type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
 

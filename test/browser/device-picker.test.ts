@@ -1,15 +1,18 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import type { DevicePicker } from '../../components/device-picker/device-picker.js';
 import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
 import { DeviceRequestEvent } from '../../src/events/requests.js';
 import { CallKit } from '../../src/kit/call-kit-api.js';
-import { registerLocale } from '../../src/i18n/index.js';
+import { registerLocale, loadLocale } from '../../src/i18n/index.js';
 import { CallStore } from '../../src/store/store.js';
 import type { DeviceInfo } from '../../src/engine/types.js';
 import { listDevices } from '../../src/engine/webrtc/media.js';
 import { background, onLightSystem, SURFACE } from '../helpers/theme.js';
+
+// The kit loads zh-cn and ja_JP on first use (src/i18n/index.ts); these tests read them at once.
+await Promise.all([loadLocale('zh-cn'), loadLocale('ja_JP')]);
 
 const q = <T extends Element = HTMLElement>(el: Element, selector: string) => el.shadowRoot!.querySelector<T>(selector);
 const options = (el: DevicePicker, kind: string) => [...el.shadowRoot!.querySelectorAll<HTMLOptionElement>(`#select-${kind} option`)];

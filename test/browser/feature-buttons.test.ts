@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { ContextProvider } from '@lit/context';
 import { LitElement } from 'lit';
 import { sendKeys } from '@web/test-runner-commands';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import type { FeatureButtons } from '../../components/feature-buttons/feature-buttons.js';
 import type { SpeakerOutputMenu } from '../../components/speaker-output-menu/speaker-output-menu.js';
 import { CallMediaType, CallRole, FeatureButton } from '../../src/constants.js';
@@ -20,12 +20,15 @@ import {
   SpeakerRequestEvent,
   SwitchCameraRequestEvent,
 } from '../../src/events/requests.js';
-import { registerLocale } from '../../src/i18n/index.js';
+import { registerLocale, loadLocale } from '../../src/i18n/index.js';
 import { registerIcons } from '../../src/icon-registry.js';
 import { storeContext } from '../../src/elements/context.js';
 import { CallStore } from '../../src/store/store.js';
 import type { ReadonlyStore } from '../../src/store/types.js';
 import type { DeviceInfo } from '../../src/engine/types.js';
+
+// The kit loads zh-cn and ja_JP on first use (src/i18n/index.ts); these tests read them at once.
+await Promise.all([loadLocale('zh-cn'), loadLocale('ja_JP')]);
 
 type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
 

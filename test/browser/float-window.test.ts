@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import type { CallKitElement } from '../../components/call-kit/call-kit.js';
 import { CallMediaType, CallRole } from '../../src/constants.js';
 import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
@@ -9,6 +9,10 @@ import { CallKit } from '../../src/kit/call-kit-api.js';
 import { CallStore } from '../../src/store/store.js';
 import { FloatWindow } from '../../components/float-window/float-window.js';
 import { background, onLightSystem } from '../helpers/theme.js';
+import { loadLocale } from '../../src/i18n/index.js';
+
+// The kit loads zh-cn and ja_JP on first use (src/i18n/index.ts); these tests read them at once.
+await Promise.all([loadLocale('zh-cn'), loadLocale('ja_JP')]);
 
 type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
 

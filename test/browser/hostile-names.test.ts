@@ -37,7 +37,7 @@ const { CallKit } = await import('../../src/kit/call-kit-api.js');
 const { SimulatedEngine } = await import('../../src/engine/simulated/simulated-engine.js');
 const { CallStore } = await import('../../src/store/store.js');
 const { CallMediaType, CallRole } = await import('../../src/constants.js');
-await import('../../src/define.js');
+await import('../../src/define-all.js');
 
 const X = 'window.__xss++';
 const HOSTILE_NAMES = [

@@ -1,12 +1,15 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
-import { dirOf, registerLocale, registeredLocales, resolveLanguage, toBcp47, translate } from '../../src/i18n/index.js';
+import { dirOf, registerLocale, registeredLocales, resolveLanguage, toBcp47, translate, loadLocale } from '../../src/i18n/index.js';
 import { LocalizeController } from '../../src/elements/localize-controller.js';
 import en from '../../src/i18n/locales/en.js';
 import jaJP from '../../src/i18n/locales/ja_JP.js';
 import zhCn from '../../src/i18n/locales/zh-cn.js';
 import { CallStore } from '../../src/store/store.js';
 import { CallKitError, ErrorCode } from '../../src/errors.js';
+
+// The kit loads zh-cn and ja_JP on first use (src/i18n/index.ts); these tests read them at once.
+await Promise.all([loadLocale('zh-cn'), loadLocale('ja_JP')]);
 
 /** The keys the kit puts in `state.tip` / `state.toast`. */
 const kitKeys = [

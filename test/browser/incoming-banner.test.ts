@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import type { IncomingBanner } from '../../components/incoming-banner/incoming-banner.js';
 import type { CallKitElement } from '../../components/call-kit/call-kit.js';
 import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
@@ -12,6 +12,10 @@ import type { IncomingCall } from '../../src/store/types.js';
 import { animationsSettled } from '../helpers/settle.js';
 import { avatarShows } from '../helpers/avatar.js';
 import { background, onLightSystem, SURFACE } from '../helpers/theme.js';
+import { loadLocale } from '../../src/i18n/index.js';
+
+// The kit loads zh-cn and ja_JP on first use (src/i18n/index.ts); these tests read them at once.
+await Promise.all([loadLocale('zh-cn'), loadLocale('ja_JP')]);
 
 type Media = (typeof CallMediaType)['AUDIO' | 'VIDEO'];
 

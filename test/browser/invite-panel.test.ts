@@ -1,10 +1,14 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import type { InvitePanel } from '../../components/invite-panel/invite-panel.js';
 import { CallMediaType, CallRole } from '../../src/constants.js';
 import { CallStore } from '../../src/store/store.js';
 import { background, onLightSystem, SURFACE } from '../helpers/theme.js';
+import { loadLocale } from '../../src/i18n/index.js';
+
+// The kit loads zh-cn and ja_JP on first use (src/i18n/index.ts); these tests read them at once.
+await Promise.all([loadLocale('zh-cn'), loadLocale('ja_JP')]);
 
 const PEOPLE = ['bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'ken'].map((userId) => ({
   userId,

@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import type { JoinCallCard } from '../../components/join-call-card/join-call-card.js';
 import { CallMediaType, CallRole } from '../../src/constants.js';
 import type { GroupCallInfo } from '../../src/engine/types.js';
@@ -7,6 +7,10 @@ import { JoinRequestEvent } from '../../src/events/requests.js';
 import { CallStore } from '../../src/store/store.js';
 import { avatarShows } from '../helpers/avatar.js';
 import { background, onLightSystem, SURFACE } from '../helpers/theme.js';
+import { loadLocale } from '../../src/i18n/index.js';
+
+// The kit loads zh-cn and ja_JP on first use (src/i18n/index.ts); these tests read them at once.
+await Promise.all([loadLocale('zh-cn'), loadLocale('ja_JP')]);
 
 const CALL = 'AbCdEfGhIjKlMnOpQrStUv';
 

@@ -1,10 +1,14 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import { ParticipantTile } from '../../components/participant-tile/participant-tile.js';
 import { CallMediaType, CallRole } from '../../src/constants.js';
 import { CallStore } from '../../src/store/store.js';
 import type { MemberView } from '../../src/store/types.js';
 import { avatarShows } from '../helpers/avatar.js';
+import { loadLocale } from '../../src/i18n/index.js';
+
+// The kit loads zh-cn and ja_JP on first use (src/i18n/index.ts); these tests read them at once.
+await Promise.all([loadLocale('zh-cn'), loadLocale('ja_JP')]);
 
 class CountingTile extends ParticipantTile {
   renders = 0;

@@ -1,11 +1,15 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import type { CallKitElement } from '../../components/call-kit/call-kit.js';
 import { CallMediaType } from '../../src/constants.js';
 import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
 import { CallKit } from '../../src/kit/call-kit-api.js';
 import { toneWav } from '../../src/media/tones.js';
 import { animationsSettled } from '../helpers/settle.js';
+import { loadLocale } from '../../src/i18n/index.js';
+
+// The kit loads zh-cn and ja_JP on first use (src/i18n/index.ts); these tests read them at once.
+await Promise.all([loadLocale('zh-cn'), loadLocale('ja_JP')]);
 
 // This browser runs with --autoplay-policy=no-user-gesture-required: tones play at once. The
 // blocked case is reproduced by making HTMLMediaElement.play reject like the autoplay policy does.

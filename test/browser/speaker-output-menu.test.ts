@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import type { SpeakerOutputMenu } from '../../components/speaker-output-menu/speaker-output-menu.js';
 import { DeviceRequestEvent } from '../../src/events/requests.js';
 import { CallStore } from '../../src/store/store.js';

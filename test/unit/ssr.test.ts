@@ -44,10 +44,26 @@ test('define.js (and the React entry, which imports it) does nothing without cus
     console.log(String(globalThis.customElements));
   `);
   assert.equal(without, 'undefined');
-  // Control: where a registry exists (lit's SSR shim), the same import does register the tags.
+  // Control: where a registry exists (lit's SSR shim), the same import registers the tags a page needs
+  // first; the call view and its parts register on first use, or all at once with loadAllElements().
   const withShim = run(`
-    await import(${JSON.stringify(`${root}/src/define.ts`)});
-    console.log(['call-kit', 'call-view', 'participant-tile'].map((t) => typeof customElements.get(t)).join(','));
+    const { loadAllElements } = await import(${JSON.stringify(`${root}/src/define.ts`)});
+    const tags = ['call-kit', 'incoming-banner', 'call-view', 'participant-tile', 'call-history'];
+    const defined = () => tags.map((t) => typeof customElements.get(t)).join(',');
+    const before = defined();
+    await loadAllElements();
+    console.log(before + ' / ' + defined());
   `);
-  assert.equal(withShim, 'function,function,function');
+  assert.equal(withShim, 'function,function,undefined,undefined,undefined / function,function,function,function,function');
+});
+
+test('loadLocale: the languages other than English load on first use, in plain Node too', () => {
+  const out = run(`
+    const { translate, loadLocale, registerLocale } = await import(${JSON.stringify(`${root}/src/i18n/index.ts`)});
+    registerLocale('zh-cn', { hangup: 'APP' }); // the app's override stays over the kit's texts
+    const before = [translate('zh-cn', 'reconnect-retry'), translate('ja-JP', 'reconnect-retry')].join(',');
+    await Promise.all([loadLocale('zh-cn'), loadLocale('ja_JP')]);
+    console.log(before + ' / ' + [translate('zh-cn', 'reconnect-retry'), translate('ja-JP', 'reconnect-retry'), translate('zh-cn', 'hangup')].join(','));
+  `);
+  assert.equal(out, 'Try again,Try again / 重试,再試行,APP');
 });

@@ -35,6 +35,7 @@ const en = {
   reconnecting: 'Reconnecting…',
   'reconnect-failed': 'Could not reconnect to the server',
   'reconnect-retry': 'Try again',
+  'load-failed': 'Could not load the call screen',
   'network-unsupported': 'Your network cannot carry this call',
   'other-side-unsupported': "The other side's browser cannot take calls",
   'call-not-allowed': 'You are not allowed to call this user',

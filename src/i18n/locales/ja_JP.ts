@@ -30,6 +30,7 @@ const jaJP: Dictionary = {
   reconnecting: '再接続しています…',
   'reconnect-failed': 'サーバーに再接続できませんでした',
   'reconnect-retry': '再試行',
+  'load-failed': '通話画面を読み込めませんでした',
   'network-unsupported': 'このネットワークでは通話できません',
   'other-side-unsupported': '相手のブラウザは通話を受けられません',
   'call-not-allowed': 'このユーザーに発信する権限がありません',

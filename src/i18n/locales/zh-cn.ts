@@ -30,6 +30,7 @@ const zhCn: Dictionary = {
   reconnecting: '正在重新连接…',
   'reconnect-failed': '无法重新连接到服务器',
   'reconnect-retry': '重试',
+  'load-failed': '无法加载通话界面',
   'network-unsupported': '当前网络无法建立通话',
   'other-side-unsupported': '对方的浏览器无法接听通话',
   'call-not-allowed': '你无权呼叫该用户',
