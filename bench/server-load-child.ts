@@ -1,4 +1,5 @@
 /** The signaling server under test, in its own process so its CPU and RSS can be measured (IPC). */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startSignalingServer } from '../server/index.js';
 
 const secret = process.env.BENCH_SECRET as string;
@@ -17,7 +18,22 @@ const server = await startSignalingServer({
   logger: { info: () => undefined, warn: () => undefined, error: (m) => process.send?.({ error: m }) },
 });
 process.send?.({ url: server.url });
+// `loop`: the event loop's delay (p99, max, ms) and the CPU used since the last `loop`, then reset.
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
+let cpuFrom = process.cpuUsage();
+let cpuAt = performance.now();
 process.on('message', (m: { cmd: string }) => {
+  if (m.cmd === 'loop') {
+    const cpu = process.cpuUsage(cpuFrom);
+    const wallMs = performance.now() - cpuAt;
+    process.send?.({
+      loop: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6, cpu: (cpu.user + cpu.system) / 1000 / wallMs },
+    });
+    loop.reset();
+    cpuFrom = process.cpuUsage();
+    cpuAt = performance.now();
+  }
   if (m.cmd === 'stats') {
     process.send?.({ stats: server.stats(), cpu: process.cpuUsage(), mem: process.memoryUsage(), at: performance.now() });
   } else if (m.cmd === 'stop') {

@@ -9,6 +9,10 @@
  * Every frame is charged before it is parsed (a frame token and its bytes, `rate-limit.ts`); a
  * refused frame is not parsed, and the socket stops being read until its budget has refilled, so a
  * flood costs the server next to nothing and the kernel's TCP window pushes back on the sender.
+ * Fairness: at most {@link FRAMES_PER_TURN} frames of one socket are handled per event-loop turn;
+ * the rest of a read wait, charged and in order, behind the other sockets. A socket closed for
+ * flooding has the rest of its read dropped unframed, and coming back at once gains it nothing
+ * (`RateLimiter.penalize`).
  *
  * Close codes: 4401 not authenticated (login missing, late or bad), 4400 too many invalid frames,
  * 4429 flooding (more than `floodCeiling` frames refused in one second, or more than
@@ -21,6 +25,7 @@ import { encode, parseClientMessage } from '../src/protocol/messages.js';
 import type { ClientMessage, ErrorCode, ParseResult, ServerMessage } from '../src/protocol/messages.js';
 import type { ConnId, OutgoingServerMessage } from './call-model.js';
 import type { ServerConfig } from './options.js';
+import { MIN_FRAME_COST } from './rate-limit.js';
 import type { MessageBudget, MessageVerdict, RateLimiter } from './rate-limit.js';
 
 export interface Conn {
@@ -44,7 +49,12 @@ export interface Conn {
   sigWarned?: boolean;
   /** The next userSig check (warning or expiry), see `dispatch.ts`. */
   sigTimer?: ReturnType<typeof setTimeout>;
+  /** Frames charged but deferred to a later event-loop turn (over {@link FRAMES_PER_TURN}), in order. */
+  backlog?: Deferred[];
 }
+
+/** A frame deferred to a later turn, or (null) a `rate-limited` answer kept in order behind them. */
+type Deferred = { data: RawData; isBinary: boolean } | null;
 
 export interface ConnectionHandler {
   /** A message that passed the schema and the rate limit (the first one is the `login`). */
@@ -57,6 +67,9 @@ export interface ConnectionHandler {
 }
 
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const RATE_LIMITED = 'too many messages: slow down';
+/** Frames of one socket handled in one event-loop turn; more wait for the next turn (fairness). */
+export const FRAMES_PER_TURN = 4;
 const INVALID_JSON_LIMIT = 3;
 const INVALID_JSON_WINDOW_MS = 10_000;
 
@@ -77,6 +90,7 @@ export class Connections {
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private nextConnId = 1;
   private shuttingDown = false;
+  private readonly turn = new TurnQuota((conns) => this.drainBacklogs(conns));
 
   constructor(
     private readonly config: ServerConfig,
@@ -260,6 +274,8 @@ export class Connections {
   // ---- per socket -----------------------------------------------------------------------------
 
   private onClose(conn: Conn): void {
+    conn.backlog = undefined;
+    this.turn.forget(conn);
     if (conn.loginTimer) clearTimeout(conn.loginTimer);
     conn.loginTimer = undefined;
     if (conn.resumeTimer) clearTimeout(conn.resumeTimer);
@@ -304,24 +320,57 @@ export class Connections {
       conn.lastSeen = now;
       // Charged before parsing: a refused frame costs a few comparisons, never JSON.parse.
       if (!this.act(conn, this.limiter.frame(conn.budget, rawLength(data), now), undefined)) return;
-      const parsed: ParseResult<ClientMessage> = isBinary
-        ? { ok: false, code: 'invalid-json', message: 'binary frames are not accepted' }
-        : parseClientMessage(rawToString(data));
-      const ref = parsed.ok ? parsed.message.id : parsed.id;
-      const cost = parsed.ok && parsed.message.type === 'relay' && parsed.message.data.kind === 'candidate' ? 0.25 : 1;
-      if (!this.act(conn, this.limiter.message(conn.budget, cost, now), ref)) return;
-      if (!parsed.ok) {
-        this.sendError(conn, parsed.id, parsed.code, parsed.message, parsed.field);
-        if (conn.userId === undefined) return this.close(conn, 4401, 'login required');
-        if (parsed.code === 'invalid-json') {
-          conn.invalidJsonAt = conn.invalidJsonAt.filter((t) => now - t < INVALID_JSON_WINDOW_MS);
-          conn.invalidJsonAt.push(now);
-          if (conn.invalidJsonAt.length >= INVALID_JSON_LIMIT) this.close(conn, 4400, 'too many invalid frames');
-        }
+      // Fairness: a socket's frames past FRAMES_PER_TURN in one event-loop turn (one 64 KB read
+      // holds ~1,400 tiny frames) wait for the next turn, behind other sockets' frames.
+      if (conn.backlog || this.turn.taken(conn) >= FRAMES_PER_TURN) {
+        // Charged as a whole message now (cost 1; an ICE candidate gets 3/4 back once parsed), as
+        // if it had been handled at once.
+        if (!this.act(conn, this.limiter.message(conn.budget, 1, now), undefined)) return;
+        (conn.backlog ??= []).push({ data, isBinary });
+        this.turn.defer(conn);
         return;
       }
-      this.guard(conn, ref, () => this.handler.onMessage(conn, parsed.message));
+      this.turn.take(conn);
+      this.handleFrame(conn, data, isBinary, now);
     });
+  }
+
+  /** Takes up to FRAMES_PER_TURN deferred frames of each socket that has some (round robin, one turn). */
+  private drainBacklogs(conns: Iterable<Conn>): void {
+    for (const conn of conns) {
+      const backlog = conn.backlog;
+      if (!backlog) continue;
+      for (let i = 0; i < FRAMES_PER_TURN && backlog.length > 0 && !conn.closing; i++) {
+        const frame = backlog.shift() as Deferred;
+        this.turn.take(conn);
+        if (frame === null) this.sendError(conn, undefined, 'rate-limited', RATE_LIMITED);
+        else this.guard(conn, undefined, () => this.handleFrame(conn, frame.data, frame.isBinary, Date.now(), 1));
+      }
+      if (backlog.length === 0 || conn.closing) conn.backlog = undefined;
+      else this.turn.defer(conn);
+    }
+  }
+
+  /** A frame that passed the frame charge (`paid` of its cost so far): parse, settle its cost, dispatch. */
+  private handleFrame(conn: Conn, data: RawData, isBinary: boolean, now: number, paid = MIN_FRAME_COST): void {
+    if (conn.closing) return;
+    const parsed: ParseResult<ClientMessage> = isBinary
+      ? { ok: false, code: 'invalid-json', message: 'binary frames are not accepted' }
+      : parseClientMessage(rawToString(data));
+    const ref = parsed.ok ? parsed.message.id : parsed.id;
+    const cost = parsed.ok && parsed.message.type === 'relay' && parsed.message.data.kind === 'candidate' ? 0.25 : 1;
+    if (!this.act(conn, this.limiter.message(conn.budget, cost, now, paid), ref)) return;
+    if (!parsed.ok) {
+      this.sendError(conn, parsed.id, parsed.code, parsed.message, parsed.field);
+      if (conn.userId === undefined) return this.close(conn, 4401, 'login required');
+      if (parsed.code === 'invalid-json') {
+        conn.invalidJsonAt = conn.invalidJsonAt.filter((t) => now - t < INVALID_JSON_WINDOW_MS);
+        conn.invalidJsonAt.push(now);
+        if (conn.invalidJsonAt.length >= INVALID_JSON_LIMIT) this.close(conn, 4400, 'too many invalid frames');
+      }
+      return;
+    }
+    this.guard(conn, ref, () => this.handler.onMessage(conn, parsed.message));
   }
 
   /** Acts on a rate verdict; true: go on with the frame. A refused frame pauses reading until the budget refills. */
@@ -329,10 +378,17 @@ export class Connections {
     if (verdict === 'pass') return true;
     if (verdict === 'close') {
       this.config.log.warn(`${who(conn)} from ${conn.ip} is flooding: closing (4429)`);
+      this.limiter.penalize(conn.ip, conn.userId, Date.now());
       this.close(conn, 4429, 'rate limited');
+      conn.backlog = undefined;
+      dropUnread(conn.ws);
       return false;
     }
-    if (verdict === 'answer') this.sendError(conn, ref, 'rate-limited', 'too many messages: slow down');
+    if (verdict === 'answer') {
+      // Answers keep the order of the frames: behind the deferred ones, if any.
+      if (conn.backlog) conn.backlog.push(null);
+      else this.sendError(conn, ref, 'rate-limited', RATE_LIMITED);
+    }
     if (!conn.resumeTimer && conn.ws.readyState === WebSocket.OPEN) {
       conn.ws.pause();
       conn.resumeTimer = setTimeout(
@@ -344,6 +400,64 @@ export class Connections {
       );
     }
     return false;
+  }
+}
+
+/**
+ * Drops what `ws` has read from a socket but not yet framed: after a flooder's close, the rest of its
+ * 64 KB read (~1,300 tiny frames) would otherwise still be unmasked, checked and emitted one by one.
+ * Uses the `ws` 8 Receiver's buffer fields; does nothing if they are not there.
+ */
+function dropUnread(ws: WebSocket): void {
+  const receiver = (ws as unknown as { _receiver?: { _buffers?: unknown; _bufferedBytes?: unknown } })._receiver;
+  if (receiver && Array.isArray(receiver._buffers) && typeof receiver._bufferedBytes === 'number') {
+    receiver._buffers.length = 0;
+    receiver._bufferedBytes = 0;
+  }
+}
+
+/**
+ * Frames handled per socket in one event-loop turn, and the sockets with frames deferred to the next
+ * turn (drained round robin in a `setImmediate`, after the turn's I/O).
+ */
+class TurnQuota {
+  private readonly counts = new Map<Conn, number>();
+  private readonly deferred = new Set<Conn>();
+  private resetScheduled = false;
+  private drainScheduled = false;
+
+  constructor(private readonly drain: (conns: Conn[]) => void) {}
+
+  taken(conn: Conn): number {
+    return this.counts.get(conn) ?? 0;
+  }
+
+  take(conn: Conn): void {
+    this.counts.set(conn, this.taken(conn) + 1);
+    if (this.resetScheduled) return;
+    this.resetScheduled = true;
+    setImmediate(() => {
+      this.resetScheduled = false;
+      this.counts.clear();
+    });
+  }
+
+  defer(conn: Conn): void {
+    this.deferred.add(conn);
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      const conns = [...this.deferred];
+      this.deferred.clear();
+      this.counts.clear();
+      this.drain(conns);
+    });
+  }
+
+  forget(conn: Conn): void {
+    this.counts.delete(conn);
+    this.deferred.delete(conn);
   }
 }
 

@@ -161,6 +161,13 @@ export class Dispatcher implements ConnectionHandler {
     if (msg.sdkAppId !== this.config.sdkAppId) return fail('wrong sdkAppId');
     const check = this.checkSig(msg.userSig, msg.userId);
     if (!check.ok) return fail(check.why);
+    const wait = this.limiter.loginWait(msg.userId, Date.now());
+    if (wait > 0) {
+      // A socket of this user was just closed for flooding: a new one would start with a full budget.
+      this.config.log.info(`login of ${msg.userId} on socket ${conn.id} from ${conn.ip} refused: closed for flooding, ${wait} ms to wait`);
+      this.connections.sendError(conn, msg.id, 'rate-limited', `closed for flooding: log in again in ${Math.ceil(wait / 1000)} s`);
+      return this.connections.close(conn, 4429, 'rate limited');
+    }
     this.connections.markLoggedIn(conn, msg.userId);
     this.limiter.refundConnection(conn.ip, Date.now());
     const ok = { type: 'login-ok' as const, ref: msg.id, userId: msg.userId, serverTime: Date.now() };

@@ -66,6 +66,8 @@ export class RateLimiter {
   private readonly inviteBuckets = new Map<string, Bucket>();
   /** Least recently used first, at most {@link MAX_IP_BUCKETS}. */
   private readonly ipBuckets = new Map<string, Bucket>();
+  /** Users with a socket closed for flooding -> until when their logins are refused (ms). */
+  private readonly floodedUsers = new Map<string, number>();
 
   constructor(readonly limits: Limits | null) {}
 
@@ -84,20 +86,50 @@ export class RateLimiter {
     };
   }
 
-  /** Charges the per-address bucket for a new socket; false: refuse it (429). */
-  allowConnection(ip: string, now: number): boolean {
-    if (!this.limits) return true;
+  /** The address's connection bucket (a full one for a new address), marked most recently used. */
+  private ipBucket(ip: string, limits: Limits, now: number): Bucket {
     let bucket = this.ipBuckets.get(ip);
     if (bucket) this.ipBuckets.delete(ip);
     else {
-      bucket = { tokens: this.limits.connBurst, at: now };
+      bucket = { tokens: limits.connBurst, at: now };
       if (this.ipBuckets.size >= MAX_IP_BUCKETS) {
         const oldest = this.ipBuckets.keys().next().value;
         if (oldest !== undefined) this.ipBuckets.delete(oldest);
       }
     }
     this.ipBuckets.set(ip, bucket); // most recently used last
-    return takeToken(bucket, 1, this.limits.connRate, this.limits.connBurst, now);
+    return bucket;
+  }
+
+  /** Charges the per-address bucket for a new socket; false: refuse it (429). */
+  allowConnection(ip: string, now: number): boolean {
+    if (!this.limits) return true;
+    return takeToken(this.ipBucket(ip, this.limits, now), 1, this.limits.connRate, this.limits.connBurst, now);
+  }
+
+  /**
+   * A socket was closed for flooding (4429). Coming back at once must gain the flooder nothing (a new
+   * socket would bring a fresh message burst): its user may not log in again until a socket's message
+   * budget would have refilled (`burst / rate` s, see {@link loginWait}), and its address's
+   * connection budget is emptied (the refund of its login and any saved burst forfeited: new sockets
+   * from it at the plain `connRate`, so rotating accounts gains little; others behind that address
+   * wait at most `1 / connRate` s).
+   */
+  penalize(ip: string, userId: string | undefined, now: number): void {
+    if (!this.limits) return;
+    const bucket = this.ipBucket(ip, this.limits, now);
+    takeToken(bucket, 0, this.limits.connRate, this.limits.connBurst, now);
+    bucket.tokens = Math.min(bucket.tokens, 0);
+    if (userId !== undefined) this.floodedUsers.set(userId, now + (this.limits.burst / this.limits.rate) * 1000);
+  }
+
+  /** How long `userId` must wait before logging in again after a socket of theirs was closed for flooding (ms; 0: now). */
+  loginWait(userId: string, now: number): number {
+    const until = this.floodedUsers.get(userId);
+    if (until === undefined) return 0;
+    if (until > now) return until - now;
+    this.floodedUsers.delete(userId);
+    return 0;
   }
 
   /**
@@ -143,10 +175,14 @@ export class RateLimiter {
     return this.refuse(budget, now);
   }
 
-  /** Charges the rest of a parsed message's cost (`cost` - {@link MIN_FRAME_COST}). */
-  message(budget: MessageBudget, cost: number, now: number): MessageVerdict {
+  /**
+   * Charges the rest of a message's cost (`cost` - `paid`, by default what {@link frame} took);
+   * gives back what was paid over the cost.
+   */
+  message(budget: MessageBudget, cost: number, now: number, paid = MIN_FRAME_COST): MessageVerdict {
     if (!this.limits) return 'pass';
-    const rest = cost - MIN_FRAME_COST;
+    const rest = cost - paid;
+    if (rest < 0) budget.bucket.tokens = Math.min(this.limits.burst, budget.bucket.tokens - rest);
     if (rest <= 0 || takeToken(budget.bucket, rest, this.limits.rate, this.limits.burst, now)) return 'pass';
     return this.refuse(budget, now);
   }
@@ -178,19 +214,22 @@ export class RateLimiter {
     return 'drop';
   }
 
-  /** Forgets idle buckets: invite buckets of users no longer online after a minute, full address buckets. */
+  /** Forgets idle state: invite buckets of users no longer online after a minute, full address buckets, ended login waits. */
   prune(now: number, online: () => ReadonlySet<string>): void {
     if (!this.limits) return;
     const users = online();
     for (const [userId, b] of this.inviteBuckets) {
       if (!users.has(userId) && now - b.at > 60_000) this.inviteBuckets.delete(userId);
     }
-    const full = (this.limits.connBurst / this.limits.connRate) * 1000;
-    for (const [ip, b] of this.ipBuckets) if (now - b.at > full) this.ipBuckets.delete(ip);
+    // A bucket idle long enough to be full again is the same as none.
+    const l = this.limits;
+    for (const [ip, b] of this.ipBuckets) if (now - b.at > ((l.connBurst - b.tokens) / l.connRate) * 1000) this.ipBuckets.delete(ip);
+    for (const [userId, until] of this.floodedUsers) if (until <= now) this.floodedUsers.delete(userId);
   }
 
   clear(): void {
     this.inviteBuckets.clear();
     this.ipBuckets.clear();
+    this.floodedUsers.clear();
   }
 }

@@ -9,8 +9,12 @@ import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSignalingServer } from '../../server/index.js';
 import type { SignalingServerOptions } from '../../server/index.js';
-import { TestClient, TEST_SERVER, recordingLogger, waitUntil } from '../helpers/ws-client.js';
+import { TestClient, TEST_SDK_APP_ID, TEST_SERVER, recordingLogger, sigFor, waitUntil } from '../helpers/ws-client.js';
 import type { Msg } from '../helpers/ws-client.js';
+import { Dispatcher } from '../../server/dispatch.js';
+import { Connections, FRAMES_PER_TURN } from '../../server/connection.js';
+import type { Conn } from '../../server/connection.js';
+import type { ClientMessage } from '../../src/protocol/messages.js';
 
 type Started = Awaited<ReturnType<typeof startSignalingServer>>;
 
@@ -125,7 +129,8 @@ describe('flood: frames are charged before parsing; floods are closed (4429)', (
   });
 
   it('an honest call keeps its relay latency while a socket floods', async () => {
-    await start();
+    // Each flooder from its own address (a flooder's address is penalized, see below).
+    const s = await start({ trustProxy: ['127.0.0.1'] });
     const alice = await user('alice');
     const bob = await user('bob');
     const ok = (await alice.ask({ type: 'invite', to: ['bob'], mediaType: 'audio' })) as Msg<'invite-ok'>;
@@ -149,8 +154,10 @@ describe('flood: frames are charged before parsing; floods are closed (4429)', (
     // Three flooders, one after the other (each is closed within moments); the flooding client
     // shares this process, so its own sending cost is in the figures too.
     const during: number[] = [];
-    for (const name of ['flood1', 'flood2', 'flood3']) {
-      const flood = await user(name);
+    for (const [i, name] of ['flood1', 'flood2', 'flood3'].entries()) {
+      const flood = await TestClient.connect(s.url, name, { headers: { 'x-forwarded-for': `203.0.113.${i + 1}` } });
+      clients.push(flood);
+      await flood.login(name);
       const flooding = floodFor(flood, TINY, 3000);
       during.push(...(await measure(15)));
       await flooding;
@@ -167,6 +174,100 @@ describe('flood: frames are charged before parsing; floods are closed (4429)', (
     assert.ok(median(during) < median(before) * 3 + 5, `median ${median(before).toFixed(1)} -> ${median(during).toFixed(1)} ms`);
     assert.equal(alice.closeInfo, undefined);
     assert.equal(bob.closeInfo, undefined);
+  });
+});
+
+describe('fairness between sockets', () => {
+  it("a flooder's read does not hold up another socket's frame, and what it sent after its close is not even framed", async () => {
+    await start();
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const ok = (await alice.ask({ type: 'invite', to: ['bob'], mediaType: 'audio' })) as Msg<'invite-ok'>;
+    await bob.waitForType('incoming');
+    assert.equal((await bob.ask({ type: 'accept', callId: ok.callId })).type, 'call-started');
+    const flood = await user('flood');
+    // Observed, not changed: the order in which the server acts on messages, and the frames `ws`
+    // still hands over for the flooder once it is closing.
+    const order: string[] = [];
+    let afterClose = 0;
+    const dispatch = Dispatcher.prototype.onMessage;
+    Dispatcher.prototype.onMessage = function (this: Dispatcher, conn: Conn, msg: ClientMessage) {
+      order.push(`${conn.userId}:${msg.type}`);
+      dispatch.call(this, conn, msg);
+    };
+    const proto = Connections.prototype as unknown as { onFrame(conn: Conn, data: unknown, isBinary: boolean): void };
+    const onFrame = proto.onFrame;
+    proto.onFrame = function (this: Connections, conn: Conn, data: unknown, isBinary: boolean) {
+      if (conn.userId === 'flood' && conn.closing) afterClose++;
+      onFrame.call(this, conn, data, isBinary);
+    };
+    try {
+      // Client and server share this process: nothing is read until this block yields, so the
+      // flooder's ~130 KB and then alice's relay are both waiting in the kernel when the server reads.
+      for (let i = 0; i < 3000; i++) flood.ws.send(TINY);
+      alice.send({ v: 1, type: 'relay', callId: ok.callId, to: 'bob', data: { kind: 'candidate', candidate: null } });
+      await bob.waitForType('relay');
+      assert.equal((await flood.waitClose(5000)).code, 4429);
+    } finally {
+      Dispatcher.prototype.onMessage = dispatch;
+      proto.onFrame = onFrame;
+    }
+    const relayAt = order.indexOf('alice:relay');
+    const floodFirst = order.slice(0, relayAt).filter((x) => x.startsWith('flood:')).length;
+    // Before: the flooder's whole first 64 KB read (its 39 passing frames) was handled before the
+    // relay, and the ~1,300 frames after its close in that read were still framed and emitted.
+    assert.ok(floodFirst <= 4, `${floodFirst} of the flooder's frames were handled before the relay (FRAMES_PER_TURN ${FRAMES_PER_TURN})`);
+    assert.ok(afterClose <= 10, `${afterClose} frames of the flooder framed after its close`);
+  });
+});
+
+describe('a socket closed for flooding gains nothing by coming back at once', () => {
+  const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+  async function open(address: string, label: string): Promise<TestClient | number> {
+    assert.ok(server);
+    try {
+      const c = await TestClient.connect(server.url, label, from(address));
+      clients.push(c);
+      return c;
+    } catch (err) {
+      return (err as { statusCode?: number }).statusCode ?? -1;
+    }
+  }
+  /** Tries to log `userId` in from `address` until it works (bounded); returns how many tries were refused. */
+  async function loginEventually(address: string, userId: string): Promise<number> {
+    let refused = 0;
+    for (const until = Date.now() + 10_000; Date.now() < until; refused++) {
+      const c = await open(address, userId);
+      if (typeof c !== 'number') {
+        const answer = await c.ask({ type: 'login', sdkAppId: TEST_SDK_APP_ID, userId, userSig: sigFor(userId) });
+        if (answer.type === 'login-ok') return refused;
+        c.close();
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`${userId} never got back in`);
+  }
+
+  it("its address's connection budget is emptied and its user is refused (4429) until a socket budget would have refilled", async () => {
+    // Socket budget 40 at 10/s: a 4 s login cooldown; new sockets at 0.5/s: 2 s until the address
+    // may open one again (long enough for a loaded machine to get to the checks).
+    await start({ trustProxy: ['127.0.0.1'], rateLimits: { messagesPerSecond: 10, connectionsPerSecond: 0.5 } });
+    const flooder = await open('203.0.113.9', 'flood');
+    assert.ok(typeof flooder !== 'number');
+    await flooder.login('flood');
+    await floodFor(flooder, TINY, 5000);
+    assert.equal((await flooder.waitClose(5000)).code, 4429);
+    // At once, from the same address: refused at the upgrade (before: a fresh socket at once).
+    assert.equal(await open('203.0.113.9', 'again'), 429);
+    // The same user from another address: refused at login.
+    const other = await open('203.0.113.10', 'flood-elsewhere');
+    assert.ok(typeof other !== 'number');
+    const answer = await other.ask({ type: 'login', sdkAppId: TEST_SDK_APP_ID, userId: 'flood', userSig: sigFor('flood') });
+    assert.equal(answer.type === 'error' && answer.code, 'rate-limited');
+    assert.equal((await other.waitClose()).code, 4429);
+    // Others are not touched, and after the cooldown the user and the address get in again.
+    await user('honest');
+    assert.ok((await loginEventually('203.0.113.9', 'flood')) >= 0);
   });
 });
 
