@@ -44,10 +44,13 @@ type View = {
   /** Reconnecting to the signaling server gave up: the user is offered "Try again". */
   offline: boolean;
   incoming: number;
+  /** Answered, media path being set up: the call view (not the banner) shows it. */
+  connecting: boolean;
 };
 const idleView: View = {
   status: CallStatus.IDLE,
   role: CallRole.UNKNOWN,
+  connecting: false,
   toast: false,
   minimized: false,
   soundBlocked: false,
@@ -57,6 +60,7 @@ const idleView: View = {
 const viewOf = (s: CallState): View => ({
   status: s.status,
   role: s.role,
+  connecting: s.connecting,
   toast: s.toast !== null,
   minimized: s.minimized,
   soundBlocked: s.soundBlocked,
@@ -306,8 +310,8 @@ export class CallKitElement extends LitElement {
   }
 
   override updated(): void {
-    const { status, role, toast, minimized, soundBlocked, offline } = this.#view.value;
-    const ringing = isRingingForMe({ status, role });
+    const { status, role, connecting, toast, minimized, soundBlocked, offline } = this.#view.value;
+    const ringing = isRingingForMe({ status, role, connecting });
     const want = {
       idle: status === CallStatus.IDLE && !toast && !offline,
       calling: status === CallStatus.CALLING,
@@ -321,10 +325,10 @@ export class CallKitElement extends LitElement {
   }
 
   override render() {
-    const { status, role, toast, minimized, soundBlocked, offline, incoming } = this.#view.value;
+    const { status, role, connecting, toast, minimized, soundBlocked, offline, incoming } = this.#view.value;
     // While idle, <call-view> shows only its toast region (why the last call ended).
     if (status === CallStatus.IDLE && !toast && !incoming && !offline) return nothing;
-    const ringing = isRingingForMe({ status, role });
+    const ringing = isRingingForMe({ status, role, connecting });
     // Minimized: the view stays in the DOM (its media elements keep playing the call's audio), hidden.
     const floating = minimized && status !== CallStatus.IDLE && !ringing;
     const sound = this.#localize.t('sound-blocked');

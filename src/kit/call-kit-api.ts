@@ -297,6 +297,8 @@ export class CallKit extends KitSettings {
       this.#store.dispatch({ type: 'answering', callId: '' });
       throw this.#failed(error, 'device-error');
     }
+    // Accepted: the call view shows "connecting" until the engine's onCallBegin (media path up).
+    this.#store.dispatch({ type: 'call-connecting' });
     this.#store.dispatch({ type: 'self-media', audio: true, video: mediaType === CallMediaType.VIDEO });
     await this.#applyCameraDefault();
   }

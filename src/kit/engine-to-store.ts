@@ -155,7 +155,7 @@ export class EngineToStore {
     on('onCallStarted', (e) => {
       this.#endedByMe = false;
       if (e.role === CallRole.CALLEE) {
-        // We joined a running call: it is a group call from the start.
+        // We joined a running call: it is a group call from the start, connecting until onCallBegin.
         d({
           type: 'call-start',
           role: CallRole.CALLEE,
@@ -165,6 +165,7 @@ export class EngineToStore {
           groupId: e.groupID,
           members: e.members,
         });
+        d({ type: 'call-connecting' });
         return;
       }
       d({
@@ -206,7 +207,12 @@ export class EngineToStore {
 
   /** Remote members: invited, accepted, joined, gone, their profiles. */
   #bindMembers(on: On, d: Dispatch): void {
-    on('onUserAccept', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
+    on('onUserAccept', (e) => {
+      d({ type: 'member-upsert', userId: e.userId, status: 'accepted' });
+      // Someone answered our call: connecting until the engine's onCallBegin (media path up).
+      const state = this.#store.getState();
+      if (state.status === CallStatus.CALLING && state.role === CallRole.CALLER) d({ type: 'call-connecting' });
+    });
     on('onUserJoin', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
     on('onUserInfo', (e) => d({ type: 'member-upsert', userId: e.userId, name: e.name, avatar: e.avatar }));
     on('onUserInvited', (e) => d({ type: 'member-upsert', userId: e.userId, name: e.name, avatar: e.avatar, status: 'ringing' }));

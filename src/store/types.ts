@@ -129,6 +129,12 @@ export interface CallState {
   readonly incoming: readonly IncomingCall[];
   /** The call being accepted right now (clicked, not yet connected), '' otherwise: the banner shows "connecting". */
   readonly answering: string;
+  /**
+   * The current call was answered (we accepted or joined it; as the caller, someone accepted) and
+   * its media path is being set up: status stays `calling` until the engine's `onCallBegin` (the
+   * first connection connected), and the call view shows "connecting". False otherwise.
+   */
+  readonly connecting: boolean;
 }
 
 export type Action =
@@ -146,6 +152,7 @@ export type Action =
       members: readonly { userId: string; name?: string; avatar?: string; status?: MemberStatus }[];
     }
   | { type: 'call-connected' }
+  | { type: 'call-connecting' }
   | { type: 'call-reset' }
   | { type: 'media-type'; mediaType: CallMediaType }
   | { type: 'member-upsert'; userId: string; name?: string; avatar?: string; status?: MemberStatus }

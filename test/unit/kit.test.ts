@@ -178,3 +178,50 @@ test('settings setters validate', async () => {
   assert.deepEqual(kit.store.getState().settings.hiddenButtons, ['camera']);
   await kit.dispose();
 });
+
+test('connecting gate: answered calls stay `calling` (connecting) until the engine says onCallBegin; a failure ends them unconnected', async () => {
+  const kit = new CallKit();
+  const engine = recordingEngine();
+  await kit.init({ ...valid, engine });
+  const statuses: string[] = [kit.store.getState().status];
+  kit.store.subscribe((s, p) => {
+    if (s.status !== p.status) statuses.push(s.status);
+  });
+  // Callee: accept() resolved (the server confirmed), no onCallBegin yet.
+  engine.emitter.emit('onCallReceived', {
+    callId: 'c1',
+    caller: { userId: 'bob', name: 'Bob' },
+    calleeIdList: ['alice'],
+    members: [{ userId: 'bob', name: 'Bob' }],
+    mediaType: CallMediaType.AUDIO,
+  });
+  await kit.accept();
+  let s = kit.store.getState();
+  assert.equal(s.status, 'calling');
+  assert.equal(s.connecting, true, 'the call view shows "connecting"');
+  assert.deepEqual(s.incoming, [], 'no longer ringing');
+  assert.equal(s.answering, '');
+  assert.equal(s.connectedAt, 0, 'no timer');
+  await rejectsWith(() => kit.reject(), ErrorCode.INVALID_STATE);
+  engine.emitter.emit('onCallBegin', { callId: 'c1', mediaType: CallMediaType.AUDIO, role: 'callee' });
+  s = kit.store.getState();
+  assert.equal(s.status, 'connected');
+  assert.equal(s.connecting, false);
+  engine.emitter.emit('onCallEnd', { callId: 'c1', reason: 1, cause: 'hangup', totalTime: 3 });
+  // Caller: the callee accepted, the media path then fails: never connected, ends with `network`.
+  engine.emitter.emit('onCallStarted', { callId: 'c2', mediaType: CallMediaType.VIDEO, members: [{ userId: 'bob' }] });
+  assert.equal(kit.store.getState().connecting, false, 'dialing is not connecting');
+  engine.emitter.emit('onUserAccept', { userId: 'bob' });
+  engine.emitter.emit('onUserJoin', { userId: 'bob' });
+  s = kit.store.getState();
+  assert.equal(s.status, 'calling');
+  assert.equal(s.connecting, true);
+  assert.equal(s.tip?.key, 'connecting');
+  engine.emitter.emit('onCallEnd', { callId: 'c2', reason: 0, cause: 'network', totalTime: 0 });
+  s = kit.store.getState();
+  assert.equal(s.status, 'idle');
+  assert.equal(s.connecting, false);
+  assert.equal(s.toast?.key, 'network-unsupported');
+  assert.deepEqual(statuses, ['idle', 'calling', 'connected', 'idle', 'calling', 'idle']);
+  await kit.dispose();
+});

@@ -14,8 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { pageWeight, type PageWeight } from '../../bench/page-weight.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-/** 75,287 B measured 2026-12-03 after the issue 14/16/20/21 merges; issue 12's own bound was 74,636. */
-const PAGE_BUDGET = 76_000;
+/**
+ * 75,287 B measured 2026-12-03 after the issue 14/16/20/21 merges; issue 12's own bound was 74,636.
+ * 76,127 B with issue 21's connecting gate (store state, selector, engine gate: +320 B in the core).
+ */
+const PAGE_BUDGET = 76_500;
 
 describe('page weight (bench:bundle)', () => {
   let page: PageWeight;
