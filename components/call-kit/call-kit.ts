@@ -79,6 +79,13 @@ const viewOf = (s: CallState): View => ({
  * @event ck-error - `{ code, message }` when the engine reports an error.
  * @event ck-kicked-out - `{ reason }` when this user was logged in elsewhere and kicked out.
  * @event ck-missed-calls - `{ calls }` right after login: the calls this user missed while offline (default engine, server with records).
+ * @event ck-user-invited - `{ callId, userId }`: a member was invited into the current call.
+ * @event ck-user-accepted - `{ callId, userId }`: a member accepted the current call.
+ * @event ck-user-joined - `{ callId, userId }`: a member is in the current call (after it began for us).
+ * @event ck-user-left - `{ callId, userId }`: a member left the current call.
+ * @event ck-user-declined - `{ callId, userId }`: a member declined the current call.
+ * @event ck-user-busy - `{ callId, userId }`: a member was busy in another call.
+ * @event ck-user-no-response - `{ callId, userId }`: a member did not answer in time.
  * @csspart base - The wrapper around the active view.
  * @csspart banner - The incoming-call banners (`<incoming-banner>`): shown for every ringing call, also while the
  *   call view is minimized or during a call (call waiting), in the top layer (see `<incoming-banner>`).

@@ -36,7 +36,16 @@ import {
 } from './validate.js';
 
 export { KIT_EVENTS } from './types.js';
-export type { AcceptOptions, CallEndedDetail, CallsParams, InitParams, KitCallbacks, KitEventMap, StatusChangedDetail } from './types.js';
+export type {
+  AcceptOptions,
+  CallEndedDetail,
+  CallsParams,
+  InitParams,
+  KitCallbacks,
+  KitEventMap,
+  StatusChangedDetail,
+  UserEventDetail,
+} from './types.js';
 
 /**
  * `init` settles within this whatever the engine does (CONNECTION_FAILED, reason `login-timeout`);

@@ -72,6 +72,7 @@ export class KitEffects {
         role: state.role,
         mediaType: state.mediaType,
         callId: state.callId || previous.callId,
+        userData: state.userData || previous.userData,
       });
     } else if (
       state.settings.muteMode !== previous.settings.muteMode ||

@@ -61,6 +61,7 @@ export function initialState(settings: Partial<Settings> = {}): CallState {
     incoming: [],
     answering: '',
     connecting: false,
+    userData: '',
   };
 }
 
@@ -122,6 +123,7 @@ export function reduce(state: CallState, action: Action): CallState {
         minimized: false,
         tip: null,
         connecting: false,
+        userData: action.userData ?? '',
         self: patchMember(state.self, { volume: 0, networkQuality: 0 }),
       };
     }
@@ -149,6 +151,7 @@ export function reduce(state: CallState, action: Action): CallState {
         connectedAt: 0,
         tip: null,
         connecting: false,
+        userData: '',
         minimized: false,
         speakerMuted: false,
         self: member(state.self.userId, true, { name: state.self.name, avatar: state.self.avatar }),

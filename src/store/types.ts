@@ -49,6 +49,8 @@ export interface IncomingCall {
   readonly groupId: string;
   /** A group call (a group id, or more than one other member). */
   readonly isGroup: boolean;
+  /** What the caller passed as `calls({ userData })` (TUICallKit's `userData`); absent when nothing. */
+  readonly userData?: string;
   /** Everyone in the call as the invitation listed them (used when it becomes the current call). */
   readonly members: readonly {
     readonly userId: string;
@@ -135,6 +137,8 @@ export interface CallState {
    * first connection connected), and the call view shows "connecting". False otherwise.
    */
   readonly connecting: boolean;
+  /** The current call's `userData` as the caller sent it (an incoming call), '' otherwise. */
+  readonly userData: string;
 }
 
 export type Action =
@@ -150,6 +154,7 @@ export type Action =
       callerId: string;
       groupId?: string;
       members: readonly { userId: string; name?: string; avatar?: string; status?: MemberStatus }[];
+      userData?: string;
     }
   | { type: 'call-connected' }
   | { type: 'call-connecting' }
