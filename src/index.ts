@@ -10,6 +10,7 @@ export type {
   KitCallbacks,
   KitEventMap,
   StatusChangedDetail,
+  UserEventDetail,
   CallEndedDetail,
 } from './kit/call-kit-api.js';
 export {

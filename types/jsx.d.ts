@@ -40,6 +40,20 @@ declare namespace CallkitJsx {
     'onck-kicked-out'?: (event: KitEventMap['ck-kicked-out']) => void;
     /** `{ calls }` right after login: the calls this user missed while offline (default engine, server with records). */
     'onck-missed-calls'?: (event: KitEventMap['ck-missed-calls']) => void;
+    /** `{ callId, userId }`: a member was invited into the current call. */
+    'onck-user-invited'?: (event: KitEventMap['ck-user-invited']) => void;
+    /** `{ callId, userId }`: a member accepted the current call. */
+    'onck-user-accepted'?: (event: KitEventMap['ck-user-accepted']) => void;
+    /** `{ callId, userId }`: a member is in the current call (after it began for us). */
+    'onck-user-joined'?: (event: KitEventMap['ck-user-joined']) => void;
+    /** `{ callId, userId }`: a member left the current call. */
+    'onck-user-left'?: (event: KitEventMap['ck-user-left']) => void;
+    /** `{ callId, userId }`: a member declined the current call. */
+    'onck-user-declined'?: (event: KitEventMap['ck-user-declined']) => void;
+    /** `{ callId, userId }`: a member was busy in another call. */
+    'onck-user-busy'?: (event: KitEventMap['ck-user-busy']) => void;
+    /** `{ callId, userId }`: a member did not answer in time. */
+    'onck-user-no-response'?: (event: KitEventMap['ck-user-no-response']) => void;
     /** `{ minimized }` when the call UI is minimized or restored. */
     'onck-minimized-changed'?: (event: KitEventMap['ck-minimized-changed']) => void;
   };

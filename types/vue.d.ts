@@ -40,6 +40,20 @@ declare namespace CallkitVue {
     onCkKickedOut?: (event: KitEventMap['ck-kicked-out']) => void;
     /** `{ calls }` right after login: the calls this user missed while offline (default engine, server with records). */
     onCkMissedCalls?: (event: KitEventMap['ck-missed-calls']) => void;
+    /** `{ callId, userId }`: a member was invited into the current call. */
+    onCkUserInvited?: (event: KitEventMap['ck-user-invited']) => void;
+    /** `{ callId, userId }`: a member accepted the current call. */
+    onCkUserAccepted?: (event: KitEventMap['ck-user-accepted']) => void;
+    /** `{ callId, userId }`: a member is in the current call (after it began for us). */
+    onCkUserJoined?: (event: KitEventMap['ck-user-joined']) => void;
+    /** `{ callId, userId }`: a member left the current call. */
+    onCkUserLeft?: (event: KitEventMap['ck-user-left']) => void;
+    /** `{ callId, userId }`: a member declined the current call. */
+    onCkUserDeclined?: (event: KitEventMap['ck-user-declined']) => void;
+    /** `{ callId, userId }`: a member was busy in another call. */
+    onCkUserBusy?: (event: KitEventMap['ck-user-busy']) => void;
+    /** `{ callId, userId }`: a member did not answer in time. */
+    onCkUserNoResponse?: (event: KitEventMap['ck-user-no-response']) => void;
     /** `{ minimized }` when the call UI is minimized or restored. */
     onCkMinimizedChanged?: (event: KitEventMap['ck-minimized-changed']) => void;
   };

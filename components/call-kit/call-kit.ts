@@ -46,10 +46,13 @@ type View = {
   incoming: number;
   /** The float window may be used (`callKit.enableFloatWindow`). */
   floatWindow: boolean;
+  /** Answered, media path being set up: the call view (not the banner) shows it. */
+  connecting: boolean;
 };
 const idleView: View = {
   status: CallStatus.IDLE,
   role: CallRole.UNKNOWN,
+  connecting: false,
   toast: false,
   minimized: false,
   soundBlocked: false,
@@ -60,6 +63,7 @@ const idleView: View = {
 const viewOf = (s: CallState): View => ({
   status: s.status,
   role: s.role,
+  connecting: s.connecting,
   toast: s.toast !== null,
   minimized: s.minimized,
   soundBlocked: s.soundBlocked,
@@ -79,6 +83,13 @@ const viewOf = (s: CallState): View => ({
  * @event ck-error - `{ code, message }` when the engine reports an error.
  * @event ck-kicked-out - `{ reason }` when this user was logged in elsewhere and kicked out.
  * @event ck-missed-calls - `{ calls }` right after login: the calls this user missed while offline (default engine, server with records).
+ * @event ck-user-invited - `{ callId, userId }`: a member was invited into the current call.
+ * @event ck-user-accepted - `{ callId, userId }`: a member accepted the current call.
+ * @event ck-user-joined - `{ callId, userId }`: a member is in the current call (after it began for us).
+ * @event ck-user-left - `{ callId, userId }`: a member left the current call.
+ * @event ck-user-declined - `{ callId, userId }`: a member declined the current call.
+ * @event ck-user-busy - `{ callId, userId }`: a member was busy in another call.
+ * @event ck-user-no-response - `{ callId, userId }`: a member did not answer in time.
  * @csspart base - The wrapper around the active view.
  * @csspart banner - The incoming-call banners (`<incoming-banner>`): shown for every ringing call, also while the
  *   call view is minimized or during a call (call waiting), in the top layer (see `<incoming-banner>`).
@@ -354,8 +365,8 @@ export class CallKitElement extends LitElement {
   }
 
   override updated(): void {
-    const { status, role, toast, minimized, soundBlocked, offline } = this.#view.value;
-    const ringing = isRingingForMe({ status, role });
+    const { status, role, connecting, toast, minimized, soundBlocked, offline } = this.#view.value;
+    const ringing = isRingingForMe({ status, role, connecting });
     const want = {
       idle: status === CallStatus.IDLE && !toast && !offline,
       calling: status === CallStatus.CALLING,
@@ -383,10 +394,10 @@ export class CallKitElement extends LitElement {
   }
 
   override render() {
-    const { status, role, toast, minimized, soundBlocked, offline, incoming } = this.#view.value;
+    const { status, role, connecting, toast, minimized, soundBlocked, offline, incoming } = this.#view.value;
     // While idle, <call-view> shows only its toast region (why the last call ended).
     if (status === CallStatus.IDLE && !toast && !incoming && !offline) return nothing;
-    const ringing = isRingingForMe({ status, role });
+    const ringing = isRingingForMe({ status, role, connecting });
     // Minimized: the view stays in the DOM (its media elements keep playing the call's audio), hidden.
     const floating = minimized && status !== CallStatus.IDLE && !ringing;
     const sound = this.#localize.t('sound-blocked');

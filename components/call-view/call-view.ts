@@ -9,7 +9,7 @@ import { StoreElement } from '../../src/elements/store-element.js';
 import { CameraRequestEvent, MicrophoneRequestEvent, SpeakerRequestEvent } from '../../src/events/requests.js';
 import { formatDuration } from '../../src/i18n/format.js';
 import { shallowEqual } from '../../src/elements/store-controller.js';
-import { isDialing, isRingingForMe } from '../../src/store/selectors.js';
+import { isConnecting, isDialing, isRingingForMe } from '../../src/store/selectors.js';
 import type { CallState, MemberView, Message, Toast } from '../../src/store/types.js';
 import { CallAvatar } from '../call-avatar/call-avatar.js';
 import { FeatureButtons } from '../feature-buttons/feature-buttons.js';
@@ -36,7 +36,10 @@ interface View {
   peerAvatar: string;
   layoutMode: CallState['settings']['layoutMode'];
   connectedAt: number;
-  /** Connected, but no remote media has arrived yet: the "connecting" state. */
+  /**
+   * The "connecting" state: answered, the media path not connected yet (`CallState.connecting`),
+   * or connected but no remote media has arrived yet.
+   */
   connecting: boolean;
 }
 
@@ -58,7 +61,7 @@ function viewOf(s: CallState): View {
     peerAvatar: safeImageUrl(peer?.avatar),
     layoutMode: s.settings.layoutMode,
     connectedAt: s.connectedAt,
-    connecting: s.status === CallStatus.CONNECTED && remotes.length > 0 && remotes.every((m) => !m.stream),
+    connecting: isConnecting(s) || (s.status === CallStatus.CONNECTED && remotes.length > 0 && remotes.every((m) => !m.stream)),
   };
 }
 
@@ -75,7 +78,8 @@ function viewEquals(a: View, b: View): boolean {
  * - ringing (callee): the caller's avatar, name and call type, with accept / decline;
  * - dialing (caller): the callee's avatar and name and a "waiting" tip, over the local video in
  *   video calls;
- * - connecting: after the answer, until the other side's media arrives, their avatar and a spinner;
+ * - connecting: after the answer (ours, or for the caller the callee's), while the media path is set
+ *   up (status still `calling`: no timer) and until the other side's media arrives, their avatar and a spinner;
  * - connected 1v1: the other side large and the local video in a picture-in-picture corner
  *   (`layout-mode`, else `settings.layoutMode`; clicking the small video swaps them); audio calls
  *   show the other side's avatar with a speaking ring;
@@ -154,7 +158,7 @@ function viewEquals(a: View, b: View): boolean {
  * @cssstate video - A video call.
  * @cssstate audio - A voice call.
  * @cssstate group - A group call (grid layout).
- * @cssstate connecting - Answered, but no remote media has arrived yet (spinner and "Connecting…").
+ * @cssstate connecting - Answered, but the media path is not connected or no remote media has arrived yet (spinner and "Connecting…").
  */
 export class CallView extends StoreElement {
   static override styles = styles;
@@ -196,10 +200,10 @@ export class CallView extends StoreElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    const { status, role, video, group } = this.#view.value;
+    const { status, role, video, group, connecting } = this.#view.value;
     this.toggleState('idle', status === CallStatus.IDLE);
-    this.toggleState('ringing', isRingingForMe({ status, role }));
-    this.toggleState('dialing', isDialing({ status, role }));
+    this.toggleState('ringing', isRingingForMe({ status, role, connecting }));
+    this.toggleState('dialing', isDialing({ status, role, connecting }));
     this.toggleState('connected', status === CallStatus.CONNECTED);
     this.toggleState('video', status !== CallStatus.IDLE && video);
     this.toggleState('audio', status !== CallStatus.IDLE && !video);
@@ -334,8 +338,8 @@ export class CallView extends StoreElement {
         ? html`<p part="tip" role="status">${t('member-reconnecting', { name: lost })}</p>`
         : nothing;
     const ringing = isRingingForMe(v);
-    if (ringing || (v.status === CallStatus.CALLING && !v.group)) return this.#renderPeer(v);
     if (v.connecting && !v.group) return this.#renderConnecting(v);
+    if (ringing || (v.status === CallStatus.CALLING && !v.group)) return this.#renderPeer(v);
     if (v.group) {
       const ids = [v.selfId, ...v.remoteIds].filter(Boolean);
       const focused = ids.includes(this.focusedId) ? this.focusedId : '';

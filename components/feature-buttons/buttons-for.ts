@@ -11,6 +11,8 @@ import type { CallState } from '../../src/store/types.js';
 export interface Panel {
   status: CallState['status'];
   role: CallState['role'];
+  /** Answered, media path being set up (`CallState.connecting`): no accept/decline, a hang-up. */
+  connecting: boolean;
   video: boolean;
   callId: string;
   microphone: boolean;
@@ -31,6 +33,7 @@ export function panelOf(s: CallState): Panel {
   return {
     status: s.status,
     role: s.role,
+    connecting: s.connecting,
     video: s.mediaType === CallMediaType.VIDEO,
     callId: s.callId,
     microphone: s.self.audioAvailable,

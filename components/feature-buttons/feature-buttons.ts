@@ -174,9 +174,9 @@ export class FeatureButtons extends StoreElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    const { status, role } = this.#panel.value;
-    this.toggleState('ringing', isRingingForMe({ status, role }));
-    this.toggleState('dialing', isDialing({ status, role }));
+    const { status, role, connecting } = this.#panel.value;
+    this.toggleState('ringing', isRingingForMe({ status, role, connecting }));
+    this.toggleState('dialing', isDialing({ status, role, connecting }));
     this.toggleState('connected', status === CallStatus.CONNECTED);
   }
 

@@ -36,7 +36,16 @@ import {
 } from './validate.js';
 
 export { KIT_EVENTS } from './types.js';
-export type { AcceptOptions, CallEndedDetail, CallsParams, InitParams, KitCallbacks, KitEventMap, StatusChangedDetail } from './types.js';
+export type {
+  AcceptOptions,
+  CallEndedDetail,
+  CallsParams,
+  InitParams,
+  KitCallbacks,
+  KitEventMap,
+  StatusChangedDetail,
+  UserEventDetail,
+} from './types.js';
 
 /**
  * `init` settles within this whatever the engine does (CONNECTION_FAILED, reason `login-timeout`);
@@ -297,6 +306,8 @@ export class CallKit extends KitSettings {
       this.#store.dispatch({ type: 'answering', callId: '' });
       throw this.#failed(error, 'device-error');
     }
+    // Accepted: the call view shows "connecting" until the engine's onCallBegin (media path up).
+    this.#store.dispatch({ type: 'call-connecting' });
     this.#store.dispatch({ type: 'self-media', audio: true, video: mediaType === CallMediaType.VIDEO });
     await this.#applyCameraDefault();
   }

@@ -12,6 +12,7 @@ import type { CallStore } from '../store/store.js';
 import { isRingingForMe } from '../store/selectors.js';
 import type { IncomingCall, Message } from '../store/types.js';
 import type { KitHost, ToastType } from './kit-effects.js';
+import type { KitEventMap } from './types.js';
 
 /** What the engine handlers need from the facade besides the store. */
 export interface EngineToStoreHost extends KitHost {
@@ -20,6 +21,7 @@ export interface EngineToStoreHost extends KitHost {
   refreshDevices(): void;
 }
 
+type UserEventType = Extract<keyof KitEventMap, `ck-user-${string}`>;
 type On = <K extends keyof CallEngineEvents>(event: K, fn: (payload: CallEngineEvents[K]) => void) => void;
 type Dispatch = CallStore['dispatch'];
 
@@ -35,6 +37,7 @@ export function incomingOf(e: CallEngineEvents['onCallReceived']): IncomingCall 
     mediaType: e.mediaType,
     groupId: e.groupID ?? '',
     isGroup: Boolean(e.groupID) || others.length > 1,
+    ...(e.userData !== undefined ? { userData: e.userData } : {}),
     members: [{ ...e.caller, status: 'accepted' }, ...others],
     receivedAt: Date.now(),
   };
@@ -121,6 +124,7 @@ export class EngineToStore {
       callerId: entry.callerId,
       groupId: entry.groupId || undefined,
       members: entry.members,
+      userData: entry.userData,
     });
     this.#store.dispatch({
       type: 'tip',
@@ -146,6 +150,8 @@ export class EngineToStore {
   /** Invitations and the current call's life: received, started, begun, ended. */
   #bindCall(on: On, d: Dispatch): void {
     on('onCallReceived', (e) => {
+      // As TUICallKit: before placing a call and before an invitation rings.
+      this.#host.callbacks().beforeCalling?.(e.mediaType);
       const entry = incomingOf(e);
       d({ type: 'incoming-add', call: entry });
       // A concurrent invitation rings alongside the current call (banner only).
@@ -155,7 +161,7 @@ export class EngineToStore {
     on('onCallStarted', (e) => {
       this.#endedByMe = false;
       if (e.role === CallRole.CALLEE) {
-        // We joined a running call: it is a group call from the start.
+        // We joined a running call: it is a group call from the start, connecting until onCallBegin.
         d({
           type: 'call-start',
           role: CallRole.CALLEE,
@@ -165,6 +171,7 @@ export class EngineToStore {
           groupId: e.groupID,
           members: e.members,
         });
+        d({ type: 'call-connecting' });
         return;
       }
       d({
@@ -183,7 +190,6 @@ export class EngineToStore {
       d({ type: 'incoming-remove', callId: e.callId });
       d({ type: 'answering', callId: '' });
       d({ type: 'call-connected' });
-      this.#host.callbacks().afterCalling?.();
     });
     on('onCallEnd', (e) => {
       const state = this.#store.getState();
@@ -194,6 +200,8 @@ export class EngineToStore {
       if (this.#store.getState().answering === e.callId) d({ type: 'answering', callId: '' });
       if (message) this.#host.toast(message, e.cause === 'hangup' ? 'info' : 'warn');
       this.#host.emit('ck-call-ended', { callId: e.callId, reason: e.reason, cause: e.cause, totalTime: e.totalTime });
+      // As TUICallKit: after the call ended (not when it connected).
+      this.#host.callbacks().afterCalling?.();
     });
     // The engine's ringing queue made a pending invitation the current call (src/engine/ringing-queue.ts).
     on('onIncomingPromoted', (e) => {
@@ -206,14 +214,31 @@ export class EngineToStore {
 
   /** Remote members: invited, accepted, joined, gone, their profiles. */
   #bindMembers(on: On, d: Dispatch): void {
-    on('onUserAccept', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
-    on('onUserJoin', (e) => d({ type: 'member-upsert', userId: e.userId, status: 'accepted' }));
+    on('onUserAccept', (e) => {
+      d({ type: 'member-upsert', userId: e.userId, status: 'accepted' });
+      this.#userEvent('ck-user-accepted', e.userId);
+      // Someone answered our call: connecting until the engine's onCallBegin (media path up).
+      const state = this.#store.getState();
+      if (state.status === CallStatus.CALLING && state.role === CallRole.CALLER) d({ type: 'call-connecting' });
+    });
+    on('onUserJoin', (e) => {
+      d({ type: 'member-upsert', userId: e.userId, status: 'accepted' });
+      this.#userEvent('ck-user-joined', e.userId);
+    });
     on('onUserInfo', (e) => d({ type: 'member-upsert', userId: e.userId, name: e.name, avatar: e.avatar }));
-    on('onUserInvited', (e) => d({ type: 'member-upsert', userId: e.userId, name: e.name, avatar: e.avatar, status: 'ringing' }));
-    on('onUserReject', (e) => this.#memberGone(e.userId, 'rejected', 'other-side-reject-call'));
-    on('onUserLineBusy', (e) => this.#memberGone(e.userId, 'busy', 'other-side-line-busy'));
-    on('onUserNoResponse', (e) => this.#memberGone(e.userId, 'no-response', 'call-timeout'));
-    on('onUserLeave', (e) => this.#memberGone(e.userId, 'left', 'other-side-hangup'));
+    on('onUserInvited', (e) => {
+      d({ type: 'member-upsert', userId: e.userId, name: e.name, avatar: e.avatar, status: 'ringing' });
+      this.#userEvent('ck-user-invited', e.userId);
+    });
+    on('onUserReject', (e) => this.#memberGone(e.userId, 'rejected', 'other-side-reject-call', 'ck-user-declined'));
+    on('onUserLineBusy', (e) => this.#memberGone(e.userId, 'busy', 'other-side-line-busy', 'ck-user-busy'));
+    on('onUserNoResponse', (e) => this.#memberGone(e.userId, 'no-response', 'call-timeout', 'ck-user-no-response'));
+    on('onUserLeave', (e) => this.#memberGone(e.userId, 'left', 'other-side-hangup', 'ck-user-left'));
+  }
+
+  /** A per-member event for hosts (`ck-user-*`), about the current call. */
+  #userEvent(type: UserEventType, userId: string): void {
+    this.#host.emit(type, { callId: this.#store.getState().callId, userId });
   }
 
   /** Media: availability, volumes, network quality, streams, media type, devices. */
@@ -262,10 +287,11 @@ export class EngineToStore {
    * A remote member is out of the call: their status says why (`MemberView.status`; the call view
    * shows only accepted and ringing members) and a group call says it in a toast.
    */
-  #memberGone(userId: string, status: 'rejected' | 'busy' | 'no-response' | 'left', key: string): void {
+  #memberGone(userId: string, status: 'rejected' | 'busy' | 'no-response' | 'left', key: string, event: UserEventType): void {
     const state = this.#store.getState();
     const gone = state.members.find((m) => m.userId === userId);
     this.#store.dispatch({ type: 'member-upsert', userId, status });
     if (state.isGroup && gone) this.#host.toast({ key: `${key}-group`, params: { name: gone.name || userId } }, 'info');
+    this.#userEvent(event, userId);
   }
 }

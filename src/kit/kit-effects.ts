@@ -72,8 +72,13 @@ export class KitEffects {
         role: state.role,
         mediaType: state.mediaType,
         callId: state.callId || previous.callId,
+        userData: state.userData || previous.userData,
       });
-    } else if (state.settings.muteMode !== previous.settings.muteMode || state.incoming !== previous.incoming) {
+    } else if (
+      state.settings.muteMode !== previous.settings.muteMode ||
+      state.incoming !== previous.incoming ||
+      state.connecting !== previous.connecting
+    ) {
       this.#updateRingtone(state);
     }
     if (state.incoming !== previous.incoming || state.settings.language !== previous.settings.language)
@@ -104,7 +109,8 @@ export class KitEffects {
    * connected call while another call waits; mute mode silences the last two.
    */
   #updateRingtone(state: CallState): void {
-    if (state.status === CallStatus.CALLING && state.role === CallRole.CALLER) this.ringtone.play('dialing');
+    if (state.connecting) this.ringtone.stop();
+    else if (state.status === CallStatus.CALLING && state.role === CallRole.CALLER) this.ringtone.play('dialing');
     else if (state.settings.muteMode) this.ringtone.stop();
     else if (state.status === CallStatus.CALLING) this.ringtone.play('ringing');
     else if (state.status === CallStatus.CONNECTED && state.incoming.length > 0) this.ringtone.play('waiting');

@@ -74,6 +74,14 @@ export interface StatusChangedDetail {
   role: CallRole;
   mediaType: CallMediaType;
   callId: string;
+  /** The call's `userData` as its caller sent it (readable by the callee from `be-invited` on), '' when none. */
+  userData: string;
+}
+
+/** A member of the current call did something (`ck-user-joined`, `ck-user-left`, ...). */
+export interface UserEventDetail {
+  callId: string;
+  userId: string;
 }
 
 export interface CallEndedDetail {
@@ -85,7 +93,9 @@ export interface CallEndedDetail {
 
 export interface KitCallbacks {
   statusChanged?: (detail: { oldStatus: LegacyStatus; newStatus: LegacyStatus }) => void;
+  /** Before a call is placed, and before an incoming invitation rings (as TUICallKit). */
   beforeCalling?: (type: CallMediaType, error?: CallKitError) => void;
+  /** After a call ended (whatever ended it), not when it connects (as TUICallKit). */
   afterCalling?: () => void;
   kickedOut?: (reason: string) => void;
   onMinimized?: (oldValue: boolean, newValue: boolean) => void;
@@ -103,6 +113,20 @@ export interface KitEventMap {
   'ck-minimized-changed': CustomEvent<{ minimized: boolean }>;
   /** Right after login: the calls missed while offline (`onMissedCalls`). */
   'ck-missed-calls': CustomEvent<{ calls: MissedCall[] }>;
+  /** A member was invited into the current call (`inviteUser`, or invited again). */
+  'ck-user-invited': CustomEvent<UserEventDetail>;
+  /** A member accepted the current call. */
+  'ck-user-accepted': CustomEvent<UserEventDetail>;
+  /** A member is in the current call (after the call began for us). */
+  'ck-user-joined': CustomEvent<UserEventDetail>;
+  /** A member left the current call. */
+  'ck-user-left': CustomEvent<UserEventDetail>;
+  /** A member declined the current call. */
+  'ck-user-declined': CustomEvent<UserEventDetail>;
+  /** A member was busy (in another call). */
+  'ck-user-busy': CustomEvent<UserEventDetail>;
+  /** A member did not answer in time. */
+  'ck-user-no-response': CustomEvent<UserEventDetail>;
 }
 export const KIT_EVENTS: readonly (keyof KitEventMap)[] = [
   'ck-status-changed',
@@ -111,4 +135,11 @@ export const KIT_EVENTS: readonly (keyof KitEventMap)[] = [
   'ck-kicked-out',
   'ck-minimized-changed',
   'ck-missed-calls',
+  'ck-user-invited',
+  'ck-user-accepted',
+  'ck-user-joined',
+  'ck-user-left',
+  'ck-user-declined',
+  'ck-user-busy',
+  'ck-user-no-response',
 ];

@@ -51,7 +51,7 @@ export const CallHistory = createComponent({
 
 /**
  * `<call-kit>`: The call kit: incoming banner and call view, driven by `callKit`.
- * Events: `onCkError`, `onCkStatusChanged`, `onCkCallEnded`, `onCkKickedOut`, `onCkMissedCalls`, `onCkMinimizedChanged`.
+ * Events: `onCkError`, `onCkStatusChanged`, `onCkCallEnded`, `onCkKickedOut`, `onCkMissedCalls`, `onCkUserInvited`, `onCkUserAccepted`, `onCkUserJoined`, `onCkUserLeft`, `onCkUserDeclined`, `onCkUserBusy`, `onCkUserNoResponse`, `onCkMinimizedChanged`.
  */
 export const CallKit = createComponent({
   tagName: 'call-kit',
@@ -64,6 +64,13 @@ export const CallKit = createComponent({
     onCkCallEnded: 'ck-call-ended' as EventName<KitEventMap['ck-call-ended']>,
     onCkKickedOut: 'ck-kicked-out' as EventName<KitEventMap['ck-kicked-out']>,
     onCkMissedCalls: 'ck-missed-calls' as EventName<KitEventMap['ck-missed-calls']>,
+    onCkUserInvited: 'ck-user-invited' as EventName<KitEventMap['ck-user-invited']>,
+    onCkUserAccepted: 'ck-user-accepted' as EventName<KitEventMap['ck-user-accepted']>,
+    onCkUserJoined: 'ck-user-joined' as EventName<KitEventMap['ck-user-joined']>,
+    onCkUserLeft: 'ck-user-left' as EventName<KitEventMap['ck-user-left']>,
+    onCkUserDeclined: 'ck-user-declined' as EventName<KitEventMap['ck-user-declined']>,
+    onCkUserBusy: 'ck-user-busy' as EventName<KitEventMap['ck-user-busy']>,
+    onCkUserNoResponse: 'ck-user-no-response' as EventName<KitEventMap['ck-user-no-response']>,
     onCkMinimizedChanged: 'ck-minimized-changed' as EventName<KitEventMap['ck-minimized-changed']>,
   },
 });

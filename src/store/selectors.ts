@@ -6,16 +6,21 @@
 import { CallMediaType, CallRole, CallStatus, LegacyStatus } from '../constants.js';
 import type { CallState } from './types.js';
 
-type StatusAndRole = Pick<CallState, 'status' | 'role'>;
+type StatusAndRole = Pick<CallState, 'status' | 'role'> & { readonly connecting?: boolean };
 
 /** The current call rings for me: an invitation I have not answered yet. */
 export function isRingingForMe(s: StatusAndRole): boolean {
-  return s.status === CallStatus.CALLING && s.role === CallRole.CALLEE;
+  return s.status === CallStatus.CALLING && s.role === CallRole.CALLEE && !s.connecting;
 }
 
-/** I am setting up the current call (dialing: calling, not as the callee). */
+/** I am setting up the current call (dialing: calling, not as the callee, nobody answered yet). */
 export function isDialing(s: StatusAndRole): boolean {
-  return s.status === CallStatus.CALLING && s.role !== CallRole.CALLEE;
+  return s.status === CallStatus.CALLING && s.role !== CallRole.CALLEE && !s.connecting;
+}
+
+/** The current call was answered and its media path is being set up (not connected yet). */
+export function isConnecting(s: StatusAndRole): boolean {
+  return s.status === CallStatus.CALLING && s.connecting === true;
 }
 
 /** TUICallKit's legacy status string for a state. */

@@ -60,6 +60,8 @@ export function initialState(settings: Partial<Settings> = {}): CallState {
     groupCalls: {},
     incoming: [],
     answering: '',
+    connecting: false,
+    userData: '',
   };
 }
 
@@ -120,12 +122,21 @@ export function reduce(state: CallState, action: Action): CallState {
         connectedAt: 0,
         minimized: false,
         tip: null,
+        connecting: false,
+        userData: action.userData ?? '',
         self: patchMember(state.self, { volume: 0, networkQuality: 0 }),
       };
     }
+    case 'call-connecting': {
+      // Answered: no longer ringing (off the incoming list), not connected before onCallBegin.
+      if (state.status !== CallStatus.CALLING || state.connecting) return state;
+      const incoming = state.incoming.filter((c) => c.callId !== state.callId);
+      const answering = state.answering === state.callId ? '' : state.answering;
+      return { ...state, connecting: true, tip: { key: 'connecting' }, incoming, answering };
+    }
     case 'call-connected':
       if (state.status !== CallStatus.CALLING) return state;
-      return { ...state, status: CallStatus.CONNECTED, connectedAt: Date.now(), tip: null };
+      return { ...state, status: CallStatus.CONNECTED, connectedAt: Date.now(), tip: null, connecting: false };
     case 'call-reset':
       return {
         ...state,
@@ -139,6 +150,8 @@ export function reduce(state: CallState, action: Action): CallState {
         members: [],
         connectedAt: 0,
         tip: null,
+        connecting: false,
+        userData: '',
         minimized: false,
         speakerMuted: false,
         self: member(state.self.userId, true, { name: state.self.name, avatar: state.self.avatar }),

@@ -49,6 +49,8 @@ export interface IncomingCall {
   readonly groupId: string;
   /** A group call (a group id, or more than one other member). */
   readonly isGroup: boolean;
+  /** What the caller passed as `calls({ userData })` (TUICallKit's `userData`); absent when nothing. */
+  readonly userData?: string;
   /** Everyone in the call as the invitation listed them (used when it becomes the current call). */
   readonly members: readonly {
     readonly userId: string;
@@ -129,6 +131,14 @@ export interface CallState {
   readonly incoming: readonly IncomingCall[];
   /** The call being accepted right now (clicked, not yet connected), '' otherwise: the banner shows "connecting". */
   readonly answering: string;
+  /**
+   * The current call was answered (we accepted or joined it; as the caller, someone accepted) and
+   * its media path is being set up: status stays `calling` until the engine's `onCallBegin` (the
+   * first connection connected), and the call view shows "connecting". False otherwise.
+   */
+  readonly connecting: boolean;
+  /** The current call's `userData` as the caller sent it (an incoming call), '' otherwise. */
+  readonly userData: string;
 }
 
 export type Action =
@@ -144,8 +154,10 @@ export type Action =
       callerId: string;
       groupId?: string;
       members: readonly { userId: string; name?: string; avatar?: string; status?: MemberStatus }[];
+      userData?: string;
     }
   | { type: 'call-connected' }
+  | { type: 'call-connecting' }
   | { type: 'call-reset' }
   | { type: 'media-type'; mediaType: CallMediaType }
   | { type: 'member-upsert'; userId: string; name?: string; avatar?: string; status?: MemberStatus }

@@ -134,6 +134,23 @@ describe('<call-kit>', () => {
     await kit.dispose();
   });
 
+  it('dispatches per-member events for hosts (ck-user-accepted, -joined, -declined, -left) with { callId, userId }', async () => {
+    const { kit, engine, el } = await setup();
+    const seen: string[] = [];
+    for (const type of ['ck-user-accepted', 'ck-user-joined', 'ck-user-declined', 'ck-user-left'])
+      el.addEventListener(type, (e) => seen.push(`${type} ${(e as CustomEvent<{ userId: string }>).detail.userId}`));
+    await kit.calls({ userIDList: ['alice', 'carol'], type: CallMediaType.AUDIO });
+    const callId = kit.store.getState().callId;
+    const joined = oneEvent(el, 'ck-user-joined');
+    engine.remoteAccept('alice');
+    expect(((await joined) as CustomEvent<{ callId: string }>).detail.callId).to.equal(callId);
+    engine.remoteReject('carol');
+    engine.remoteHangup('alice');
+    await waitUntil(() => seen.includes('ck-user-left alice'), 'alice left');
+    expect(seen).to.deep.equal(['ck-user-accepted alice', 'ck-user-joined alice', 'ck-user-declined carol', 'ck-user-left alice']);
+    await kit.dispose();
+  });
+
   it('shows why the call ended after it ended, then disappears', async () => {
     const { kit, engine, el } = await setup();
     engine.remoteInvite({ userId: 'alice' }, CallMediaType.AUDIO);

@@ -433,6 +433,33 @@ describe('<call-view>', () => {
       expect(tileIn(el, 'pip')!.userId).to.equal('alice');
     });
 
+    it('answered, media path not connected yet (status calling, store.connecting): "Connecting…", hang up, no timer, no accept', async () => {
+      for (const [who, setUp, peer] of [
+        ['callee', ringing, 'Alice'],
+        ['caller', dialing, 'Bob'],
+      ] as const) {
+        const store = new CallStore();
+        setUp(store);
+        if (who === 'caller') store.dispatch({ type: 'member-upsert', userId: 'bob', status: 'accepted' });
+        store.dispatch({ type: 'call-connecting' });
+        const el = await render(store);
+        expect(store.getState().status, who).to.equal('calling');
+        expect(el.matches(':state(connecting)'), who).to.equal(true);
+        expect(el.matches(':state(ringing)') || el.matches(':state(dialing)'), who).to.equal(false);
+        expect(q(el, '[part~=connecting] [part~=name]')!.textContent, who).to.equal(peer);
+        expect(q(el, '[part~=connecting] [part~=tip]')!.textContent!.trim(), who).to.equal('Connecting…');
+        expect(q(el, '[part~=timer]'), `${who}: no timer before the media path`).to.equal(null);
+        const labels = buttonLabels(el);
+        expect(labels, who).to.include('Hang up');
+        expect(labels, who).not.to.include('Accept');
+        expect(labels, who).not.to.include('Decline');
+        await expect(el).to.be.accessible();
+        store.dispatch({ type: 'call-connected' });
+        await settle(el);
+        expect(q(el, '[part~=timer]'), `${who}: the timer starts once connected`).not.to.equal(null);
+      }
+    });
+
     it('the small video is a button that swaps the large and small videos; layout-mode wins over the store', async () => {
       const store = new CallStore();
       dialing(store);

@@ -164,6 +164,8 @@ async function connectedVideoCall(alice: Client, bob: Client): Promise<string> {
   expect(debugState(bob.engine).localTracks, 'nothing captured while ringing').to.equal(0);
 
   await bob.engine.accept();
+  // onCallBegin waits for the media path (the first peer connection connected), on both sides.
+  await waitFor('bob: call begins', () => bob.log.onCallBegin[0]);
   expect(bob.log.onCallBegin[0]).to.deep.equal({ callId, mediaType: CallMediaType.VIDEO, role: 'callee' });
   await waitFor('alice: call begins', () => alice.log.onCallBegin[0]);
   expect(alice.log.onCallBegin[0]).to.deep.equal({ callId, mediaType: CallMediaType.VIDEO, role: 'caller' });
@@ -438,6 +440,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     await waitFor('bob rings', () => bob.log.onCallReceived[0]);
     const aliceCamera = lastLocalStream(alice)!.getVideoTracks()[0];
     await bob.engine.accept({ mediaType: CallMediaType.AUDIO });
+    await waitFor('bob: call begins', () => bob.log.onCallBegin[0]);
     expect(bob.log.onCallBegin[0]).to.deep.equal({ callId, mediaType: CallMediaType.AUDIO, role: 'callee' });
     expect(lastLocalStream(bob)?.getVideoTracks()).to.have.length(0);
     expect(debugState(bob.engine).localTracks).to.equal(1);
@@ -504,6 +507,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     expect(camera.kind).to.equal('camera');
     await bob.engine.switchDevice({ deviceType: 'camera', deviceId: camera.deviceId });
     await bob.engine.accept();
+    await waitFor('bob: call begins', () => bob.log.onCallBegin[0]);
     expect(bob.log.onCallBegin[0]).to.include({ callId, role: 'callee' });
     await waitFor('alice: bob video', () => remoteStream(alice, bob.userId)?.getVideoTracks()[0]);
     await bob.engine.hangup();
@@ -706,6 +710,72 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     await expectAllReleased(bob);
   });
 
+  it('never connected without a media path: onCallBegin (both sides) waits for the first peer connection to connect', async () => {
+    // ICE candidates are held (none added, none in the descriptions): accepted, but no path yet.
+    const proto = RTCPeerConnection.prototype;
+    const nativeAdd = proto.addIceCandidate;
+    const nativeSetRemote = proto.setRemoteDescription;
+    const addCandidate = nativeAdd as (this: RTCPeerConnection, candidate?: RTCIceCandidateInit) => Promise<void>;
+    const setRemote = nativeSetRemote as (this: RTCPeerConnection, description: RTCSessionDescriptionInit) => Promise<void>;
+    const held: [RTCPeerConnection, RTCIceCandidateInit][] = [];
+    let holding = true;
+    proto.addIceCandidate = function (this: RTCPeerConnection, candidate?: RTCIceCandidateInit | null) {
+      if (!holding || !candidate) return addCandidate.call(this, candidate ?? undefined);
+      held.push([this, candidate]);
+      return Promise.resolve();
+    } as typeof proto.addIceCandidate;
+    proto.setRemoteDescription = function (this: RTCPeerConnection, description: RTCSessionDescriptionInit) {
+      const sdp = holding && description?.sdp ? description.sdp.replace(/^a=candidate:.*\r\n/gm, '') : description?.sdp;
+      return setRemote.call(this, description && sdp !== undefined ? { type: description.type, sdp } : description);
+    } as typeof proto.setRemoteDescription;
+    try {
+      const alice = await loggedIn('alice');
+      const bob = await loggedIn('bob');
+      const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
+      await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+      await bob.engine.accept();
+      await waitFor('alice: bob accepted', () => alice.log.onUserAccept[0]);
+      const pcA = await waitFor('alice has a connection', () => debugPeerConnection(alice.engine, bob.userId));
+      const pcB = await waitFor('bob has a connection', () => debugPeerConnection(bob.engine, alice.userId));
+      await waitFor(
+        'negotiated both ways, candidates held',
+        () =>
+          pcA.remoteDescription &&
+          pcB.remoteDescription &&
+          pcA.signalingState === 'stable' &&
+          pcB.signalingState === 'stable' &&
+          held.some(([pc]) => pc === pcA) &&
+          held.some(([pc]) => pc === pcB),
+      );
+      expect([pcA.connectionState, pcB.connectionState]).not.to.include('connected');
+      expect(alice.log.onCallBegin, 'alice: not begun without a media path').to.have.length(0);
+      expect(bob.log.onCallBegin, 'bob: not begun without a media path').to.have.length(0);
+      expect([...alice.log.onUserJoin, ...bob.log.onUserJoin], 'onUserJoin follows onCallBegin').to.have.length(0);
+      // Each side's connection state at the moment its onCallBegin fires.
+      const atBegin: string[] = [];
+      alice.engine.on('onCallBegin', () => atBegin.push(`alice ${pcA.connectionState}`));
+      bob.engine.on('onCallBegin', () => atBegin.push(`bob ${pcB.connectionState}`));
+      holding = false;
+      for (const [pc, candidate] of held.splice(0)) await addCandidate.call(pc, candidate).catch(() => undefined);
+      await waitFor('alice: call begins', () => alice.log.onCallBegin[0]);
+      await waitFor('bob: call begins', () => bob.log.onCallBegin[0]);
+      expect(atBegin.sort()).to.deep.equal(['alice connected', 'bob connected']);
+      expect(alice.log.onCallBegin).to.deep.equal([{ callId, mediaType: CallMediaType.AUDIO, role: 'caller' }]);
+      expect(bob.log.onCallBegin).to.deep.equal([{ callId, mediaType: CallMediaType.AUDIO, role: 'callee' }]);
+      expect(alice.log.onUserJoin).to.deep.equal([{ userId: bob.userId }]);
+      expect(bob.log.onUserJoin).to.deep.equal([{ userId: alice.userId }]);
+      await alice.engine.hangup();
+      const end = await waitFor('bob: call ends', () => bob.log.onCallEnd[0]);
+      expect(end.cause).to.equal('hangup');
+      expect(end.totalTime).to.be.at.least(0);
+      await expectAllReleased(alice);
+      await expectAllReleased(bob);
+    } finally {
+      proto.addIceCandidate = nativeAdd;
+      proto.setRemoteDescription = nativeSetRemote;
+    }
+  });
+
   describe('capabilities and failures while accepting (issue 21)', () => {
     const withoutWebRTC: Capabilities = {
       peerConnection: false,
@@ -761,6 +831,7 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
       const { callId } = await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.VIDEO });
       await waitFor('bob rings', () => bob.log.onCallReceived[0]);
       await bob.engine.accept();
+      await waitFor('bob: call begins', () => bob.log.onCallBegin[0]);
       expect(bob.log.onCallBegin[0]).to.deep.equal({ callId, mediaType: CallMediaType.AUDIO, role: 'callee' });
       expect(lastLocalStream(bob)?.getVideoTracks(), 'bob never opened the camera').to.have.length(0);
       await waitFor('alice: switched to audio', () => alice.log.onCallMediaTypeChanged[0]);

@@ -33,6 +33,12 @@ const connected = (s: CallStore) => {
 };
 const names = (state: CallState, fullScreen = false) => buttonsFor(panelOf(state), fullScreen).map((b) => b.name);
 
+test('connecting (answered, media path not up yet): microphone, camera, hang up; no accept/decline, no speaker', () => {
+  const connecting = (s: CallStore) => s.dispatch({ type: 'call-connecting' });
+  assert.deepEqual(names(call(CallRole.CALLEE, CallMediaType.VIDEO, connecting)), ['microphone', 'camera', 'hangup']);
+  assert.deepEqual(names(call(CallRole.CALLER, CallMediaType.AUDIO, connecting)), ['microphone', 'hangup']);
+});
+
 test('idle: no buttons', () => {
   assert.deepEqual(names(new CallStore().getState()), []);
 });

@@ -178,3 +178,145 @@ test('settings setters validate', async () => {
   assert.deepEqual(kit.store.getState().settings.hiddenButtons, ['camera']);
   await kit.dispose();
 });
+
+test('connecting gate: answered calls stay `calling` (connecting) until the engine says onCallBegin; a failure ends them unconnected', async () => {
+  const kit = new CallKit();
+  const engine = recordingEngine();
+  await kit.init({ ...valid, engine });
+  const statuses: string[] = [kit.store.getState().status];
+  kit.store.subscribe((s, p) => {
+    if (s.status !== p.status) statuses.push(s.status);
+  });
+  // Callee: accept() resolved (the server confirmed), no onCallBegin yet.
+  engine.emitter.emit('onCallReceived', {
+    callId: 'c1',
+    caller: { userId: 'bob', name: 'Bob' },
+    calleeIdList: ['alice'],
+    members: [{ userId: 'bob', name: 'Bob' }],
+    mediaType: CallMediaType.AUDIO,
+  });
+  await kit.accept();
+  let s = kit.store.getState();
+  assert.equal(s.status, 'calling');
+  assert.equal(s.connecting, true, 'the call view shows "connecting"');
+  assert.deepEqual(s.incoming, [], 'no longer ringing');
+  assert.equal(s.answering, '');
+  assert.equal(s.connectedAt, 0, 'no timer');
+  await rejectsWith(() => kit.reject(), ErrorCode.INVALID_STATE);
+  engine.emitter.emit('onCallBegin', { callId: 'c1', mediaType: CallMediaType.AUDIO, role: 'callee' });
+  s = kit.store.getState();
+  assert.equal(s.status, 'connected');
+  assert.equal(s.connecting, false);
+  engine.emitter.emit('onCallEnd', { callId: 'c1', reason: 1, cause: 'hangup', totalTime: 3 });
+  // Caller: the callee accepted, the media path then fails: never connected, ends with `network`.
+  engine.emitter.emit('onCallStarted', { callId: 'c2', mediaType: CallMediaType.VIDEO, members: [{ userId: 'bob' }] });
+  assert.equal(kit.store.getState().connecting, false, 'dialing is not connecting');
+  engine.emitter.emit('onUserAccept', { userId: 'bob' });
+  engine.emitter.emit('onUserJoin', { userId: 'bob' });
+  s = kit.store.getState();
+  assert.equal(s.status, 'calling');
+  assert.equal(s.connecting, true);
+  assert.equal(s.tip?.key, 'connecting');
+  engine.emitter.emit('onCallEnd', { callId: 'c2', reason: 0, cause: 'network', totalTime: 0 });
+  s = kit.store.getState();
+  assert.equal(s.status, 'idle');
+  assert.equal(s.connecting, false);
+  assert.equal(s.toast?.key, 'network-unsupported');
+  assert.deepEqual(statuses, ['idle', 'calling', 'connected', 'idle', 'calling', 'idle']);
+  await kit.dispose();
+});
+
+test('seed callbacks: beforeCalling before an incoming invitation rings too, afterCalling when the call ends (not at connect)', async () => {
+  const kit = new CallKit();
+  const engine = recordingEngine();
+  await kit.init({ ...valid, engine });
+  const seen: string[] = [];
+  kit.setCallback({
+    beforeCalling: (type) => seen.push(`before ${type} ${kit.store.getState().status}`),
+    afterCalling: () => seen.push(`after ${kit.store.getState().status}`),
+  });
+  engine.emitter.emit('onCallReceived', {
+    callId: 'c1',
+    caller: { userId: 'bob' },
+    calleeIdList: ['alice'],
+    members: [{ userId: 'bob' }],
+    mediaType: CallMediaType.VIDEO,
+  });
+  assert.deepEqual(seen, [`before ${CallMediaType.VIDEO} idle`], 'before the invitation rings');
+  engine.emitter.emit('onCallBegin', { callId: 'c1', mediaType: CallMediaType.VIDEO, role: 'callee' });
+  assert.deepEqual(seen.length, 1, 'nothing at connect');
+  engine.emitter.emit('onCallEnd', { callId: 'c1', reason: 1, cause: 'hangup', totalTime: 3 });
+  assert.deepEqual(seen.at(-1), 'after idle', 'after the call ended');
+  // An outgoing call that is never answered ends too: afterCalling once.
+  await kit.calls({ userIDList: ['carol'], type: CallMediaType.AUDIO });
+  engine.emitter.emit('onCallStarted', { callId: 'x', mediaType: CallMediaType.AUDIO, members: [{ userId: 'carol' }] });
+  engine.emitter.emit('onCallEnd', { callId: 'x', reason: 3, cause: 'timeout', totalTime: 0 });
+  assert.deepEqual(seen, [`before ${CallMediaType.VIDEO} idle`, 'after idle', `before ${CallMediaType.AUDIO} idle`, 'after idle']);
+  await kit.dispose();
+});
+
+test("the caller's userData is readable by the callee: the incoming entry, the current call, ck-status-changed", async () => {
+  const kit = new CallKit();
+  const engine = recordingEngine();
+  await kit.init({ ...valid, engine });
+  const details: { newStatus: string; userData?: string }[] = [];
+  kit.addEventListener('ck-status-changed', (e) => details.push((e as CustomEvent).detail));
+  engine.emitter.emit('onCallReceived', {
+    callId: 'c1',
+    caller: { userId: 'bob' },
+    calleeIdList: ['alice'],
+    members: [{ userId: 'bob' }],
+    mediaType: CallMediaType.AUDIO,
+    userData: '{"order":42}',
+  });
+  const s = kit.store.getState();
+  assert.equal(s.incoming[0].userData, '{"order":42}');
+  assert.equal(s.userData, '{"order":42}');
+  assert.equal(details.at(-1)?.newStatus, 'be-invited');
+  assert.equal(details.at(-1)?.userData, '{"order":42}');
+  engine.emitter.emit('onCallEnd', { callId: 'c1', reason: 1, cause: 'hangup', totalTime: 0 });
+  assert.equal(kit.store.getState().userData, '', 'cleared with the call');
+  await kit.dispose();
+});
+
+test('per-member events for hosts: ck-user-invited/accepted/joined/left/declined/busy/no-response with { callId, userId }', async () => {
+  const kit = new CallKit();
+  const engine = recordingEngine();
+  await kit.init({ ...valid, engine });
+  const names = [
+    'ck-user-invited',
+    'ck-user-accepted',
+    'ck-user-joined',
+    'ck-user-left',
+    'ck-user-declined',
+    'ck-user-busy',
+    'ck-user-no-response',
+  ] as const;
+  const seen: string[] = [];
+  for (const name of names) kit.addEventListener(name, (e) => seen.push(`${name} ${JSON.stringify((e as CustomEvent).detail)}`));
+  await kit.calls({ userIDList: ['bob', 'carol', 'dave', 'erin'], type: CallMediaType.AUDIO });
+  engine.emitter.emit('onCallStarted', {
+    callId: 'g',
+    mediaType: CallMediaType.AUDIO,
+    members: ['bob', 'carol', 'dave', 'erin'].map((userId) => ({ userId })),
+  });
+  engine.emitter.emit('onUserAccept', { userId: 'bob' });
+  engine.emitter.emit('onCallBegin', { callId: 'g', mediaType: CallMediaType.AUDIO, role: 'caller' });
+  engine.emitter.emit('onUserJoin', { userId: 'bob' });
+  engine.emitter.emit('onUserReject', { userId: 'carol' });
+  engine.emitter.emit('onUserLineBusy', { userId: 'dave' });
+  engine.emitter.emit('onUserNoResponse', { userId: 'erin' });
+  engine.emitter.emit('onUserInvited', { userId: 'frank' });
+  engine.emitter.emit('onUserLeave', { userId: 'bob' });
+  const d = (userId: string) => JSON.stringify({ callId: 'g', userId });
+  assert.deepEqual(seen, [
+    `ck-user-accepted ${d('bob')}`,
+    `ck-user-joined ${d('bob')}`,
+    `ck-user-declined ${d('carol')}`,
+    `ck-user-busy ${d('dave')}`,
+    `ck-user-no-response ${d('erin')}`,
+    `ck-user-invited ${d('frank')}`,
+    `ck-user-left ${d('bob')}`,
+  ]);
+  await kit.dispose();
+});

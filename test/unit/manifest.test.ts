@@ -115,6 +115,13 @@ describe('custom elements manifest and generated files', () => {
       'ck-minimized-changed',
       'ck-missed-calls',
       'ck-status-changed',
+      'ck-user-accepted',
+      'ck-user-busy',
+      'ck-user-declined',
+      'ck-user-invited',
+      'ck-user-joined',
+      'ck-user-left',
+      'ck-user-no-response',
     ]);
     assert.ok((kit.attributes ?? []).some((a) => a.name === 'theme'));
     assert.ok((kit.cssStates ?? []).some((s) => s.name === 'ringing'));

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CallMediaType, CallRole, CallStatus } from '../../src/constants.js';
-import { bannerCalls, isDialing, isRingingForMe, sameBannerCalls } from '../../src/store/selectors.js';
+import { bannerCalls, isConnecting, isDialing, isRingingForMe, sameBannerCalls } from '../../src/store/selectors.js';
 import { CallStore } from '../../src/store/store.js';
 import type { IncomingCall } from '../../src/store/types.js';
 
@@ -25,6 +25,37 @@ test('isRingingForMe and isDialing split the calling status by role', () => {
   assert.equal(isDialing({ status: CallStatus.CALLING, role: CallRole.CALLER }), true);
   assert.equal(isDialing({ status: CallStatus.CALLING, role: CallRole.CALLEE }), false);
   assert.equal(isDialing({ status: CallStatus.IDLE, role: CallRole.UNKNOWN }), false);
+});
+
+test('connecting (answered, media path not up yet): neither ringing nor dialing, until connected', () => {
+  for (const role of [CallRole.CALLEE, CallRole.CALLER]) {
+    const s = { status: CallStatus.CALLING, role, connecting: true };
+    assert.equal(isRingingForMe(s), false, role);
+    assert.equal(isDialing(s), false, role);
+    assert.equal(isConnecting(s), true, role);
+    assert.equal(isConnecting({ status: CallStatus.CONNECTED, role, connecting: false }), false, role);
+  }
+  // The store: the callee's answered call leaves the incoming list (no banner) and shows "connecting".
+  const store = new CallStore();
+  store.dispatch({ type: 'login', userId: 'alice' });
+  store.dispatch({ type: 'incoming-add', call: invitation('c1', 'bob') });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLEE,
+    callId: 'c1',
+    mediaType: CallMediaType.VIDEO,
+    callerId: 'bob',
+    members: [{ userId: 'bob' }],
+  });
+  store.dispatch({ type: 'answering', callId: 'c1' });
+  store.dispatch({ type: 'call-connecting' });
+  const s = store.getState();
+  assert.equal(isConnecting(s), true);
+  assert.deepEqual(bannerCalls(s, 3), [], 'no banner');
+  store.dispatch({ type: 'call-connected' });
+  assert.equal(store.getState().connecting, false);
+  store.dispatch({ type: 'call-connecting' });
+  assert.equal(store.getState().connecting, false, 'a connected call is not connecting again');
 });
 
 test('bannerCalls: the incoming list, oldest first, capped; waiting while in another call; connecting while answered', () => {

@@ -150,10 +150,10 @@ export class CallMachine {
     // Joining: `join()` applies its answer itself, once the media for the call's type is captured.
     if (call.earlyRelays) return;
     call.resumeToken = message.resumeToken;
+    // Accepted: the peers are wired from now on, but `onCallBegin` waits for the first of them to
+    // connect (`onPeerConnected`): never connected without a media path. In a 1v1 call the peer
+    // connection is made first; if it cannot be, the call ends (`onPeerFailed`: hangup, cause `error`).
     call.phase = 'connected';
-    call.beginAt = Date.now();
-    // Connected only with a media path: in a 1v1 call the peer connection is made first, and if it
-    // cannot be, the call ends (`onPeerFailed`: hangup, cause `error`) without `onCallBegin` here.
     const accepted = message.members.filter((m) => m.userId !== ctx.userId && m.state === 'accepted');
     if (accepted.length === 1 && !media.connectPeer(call, accepted[0].userId, true)) return;
     if (call.acceptAudioOnly && call.callMediaType === CallMediaType.VIDEO) {
@@ -161,14 +161,13 @@ export class CallMachine {
       ctx.events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
     }
     media.emitLocalStream();
-    ctx.events.emit('onCallBegin', { callId: call.callId, mediaType: call.mediaType, role: CallRole.CALLEE });
     media.onConnected(call);
     for (const member of message.members) {
       if (member.userId === ctx.userId) continue;
       const known = call.members.get(member.userId);
       if (member.state === 'accepted') {
         call.members.set(member.userId, { profile: profileOf(member), state: 'accepted', audio: known?.audio, video: known?.video });
-        ctx.events.emit('onUserJoin', { userId: member.userId });
+        this.#joined(call, member.userId);
         media.connectPeer(call, member.userId, true);
         if (member.audio !== undefined || member.video !== undefined) {
           this.applyRemoteMedia(call, member.userId, member.audio ?? known?.audio ?? true, member.video ?? known?.video ?? false);
@@ -181,6 +180,34 @@ export class CallMachine {
     // A 1v1 video call answered audio-only becomes an audio call for both (TUICallKit's switchToAudio).
     const oneToOne = !call.incoming?.groupId && message.members.filter((m) => m.userId !== ctx.userId).length === 1;
     if (call.acceptAudioOnly && call.callMediaType === CallMediaType.VIDEO && oneToOne) media.sendMediaState(true);
+    // Nobody else is in (a group call everyone else left meanwhile): nothing to wait for.
+    if (accepted.length === 0) this.#begin(call);
+  }
+
+  /**
+   * The peer connection toward `userId` connected (ICE) for the first time: the first one of the
+   * call begins it (`onCallBegin`, the call timer's start). Before that, the call is accepted but
+   * shown "connecting" by the kit, and any failure ends it (`onIceFatal`, cause `network`).
+   */
+  onPeerConnected(call: ActiveCall, userId: string): void {
+    if (this.#ctx.call !== call || call.phase !== 'connected' || call.peers.get(userId)?.closed !== false) return;
+    this.#begin(call);
+  }
+
+  #begin(call: ActiveCall): void {
+    if (call.beginAt) return;
+    call.beginAt = Date.now();
+    const events = this.#ctx.events;
+    events.emit('onCallBegin', { callId: call.callId, mediaType: call.mediaType, role: call.role });
+    for (const userId of call.joinsHeld.splice(0)) {
+      if (this.#ctx.call === call && call.members.get(userId)?.state === 'accepted') events.emit('onUserJoin', { userId });
+    }
+  }
+
+  /** `userId` is in the call: `onUserJoin` now, or right after `onCallBegin` when it has not come yet. */
+  #joined(call: ActiveCall, userId: string): void {
+    if (call.beginAt) this.#ctx.events.emit('onUserJoin', { userId });
+    else if (!call.joinsHeld.includes(userId)) call.joinsHeld.push(userId);
   }
 
   /** `calls()` got its `invite-ok`: the outgoing call is announced with the callees that ring. */
@@ -249,14 +276,12 @@ export class CallMachine {
         // Another member joined while we still ring: nothing to join or connect yet.
         if (call.phase === 'ringing') break;
         if (call.phase === 'dialing') {
+          // Accepted: `onCallBegin` waits for the first peer connection to connect (onPeerConnected).
           call.phase = 'connected';
-          call.beginAt = Date.now();
           this.#rejectHeld();
-          events.emit('onCallBegin', { callId: call.callId, mediaType: call.mediaType, role: CallRole.CALLER });
           this.#media.onConnected(call);
         }
-        // After onCallBegin, as for a callee (and the Tencent engine): the call is connected first.
-        events.emit('onUserJoin', { userId });
+        this.#joined(call, userId);
         this.#media.connectPeer(call, userId, false);
         this.#media.sendMediaState();
         break;
@@ -339,9 +364,11 @@ export class CallMachine {
     if (others > 1) {
       this.#media.closePeer(call, userId);
       ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `no network path to ${userId}${why}` });
-      return;
+      // Not begun yet and no connection left to wait for: the call cannot carry media, it ends.
+      if (call.beginAt || call.peers.size > 0) return;
+    } else if (why) {
+      ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `no network path to ${userId}${why}` });
     }
-    if (why) ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `no network path to ${userId}${why}` });
     if (call.callId) void ctx.client?.request({ type: 'hangup', callId: call.callId }).catch(noop);
     this.finish(call, cause);
   }

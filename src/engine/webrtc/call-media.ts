@@ -26,6 +26,8 @@ export interface CallMediaOptions {
   onIceFatal(call: ActiveCall, userId: string): void;
   /** No peer connection could be made toward `userId` (the constructor threw). */
   onPeerFailed(call: ActiveCall, userId: string): void;
+  /** The connection toward `userId` is connected for the first time (media can flow). */
+  onPeerConnected(call: ActiveCall, userId: string): void;
 }
 
 function sameRecord(a: Record<string, number>, b: Record<string, number>): boolean {
@@ -189,6 +191,7 @@ export class CallMedia {
           });
         },
         onIceFatal: () => this.#options.onIceFatal(call, userId),
+        onFirstConnected: () => this.#options.onPeerConnected(call, userId),
         iceDisconnectedTimeoutMs: this.#options.iceDisconnectedTimeoutMs,
         onInterrupted: (reconnecting) => {
           if (ctx.call === call && call.peers.get(userId) === peer) events.emit('onUserReconnecting', { userId, reconnecting });

@@ -40,7 +40,10 @@ export interface ActiveCall {
   /** 1:1: the other member left while our connection to them had never connected (see `Peer.neverConnected`). */
   leftUnconnected?: boolean;
   invitees: string[];
+  /** When `onCallBegin` was emitted (the first peer connection connected), 0 before. */
   beginAt: number;
+  /** Members accepted before the call began: their `onUserJoin` follows `onCallBegin`, as on every engine. */
+  joinsHeld: string[];
   /** onCallStarted / onCallReceived was emitted, so onCallEnd is owed. */
   announced: boolean;
   /** Callee: media captured for accept(), in progress. */
@@ -81,6 +84,7 @@ export function newCall(role: ActiveCall['role'], phase: CallPhase, mediaType: C
     peers: new Map(),
     invitees: [],
     beginAt: 0,
+    joinsHeld: [],
     announced: false,
     accepting: false,
     acceptSent: false,

@@ -57,6 +57,8 @@ export interface PeerOptions {
   /** The remote member's media (a new MediaStream whenever its tracks change). */
   onRemoteStream(stream: MediaStream): void;
   onConnectionStateChange?(state: RTCPeerConnectionState): void;
+  /** The connection is `connected` (ICE and DTLS: media can flow) for the first time; called once. */
+  onFirstConnected?(): void;
   /** An unexpected negotiation failure (not fatal by itself). */
   onError?(error: unknown): void;
   /** ICE failed twice before the connection ever connected: the network cannot carry this call. */
@@ -139,6 +141,8 @@ export class Peer {
   /** Non-initiator: our stream, added once the first remote offer is applied. */
   #deferred: MediaStream | null = null;
   #everConnected = false;
+  /** `onFirstConnected` was called. */
+  #firstConnected = false;
   #iceFailures = 0;
   readonly #createdAt = Date.now();
   /** ICE server errors seen while gathering (`icecandidateerror`): `<url>: <code> <text>`, at most 4. */
@@ -210,6 +214,10 @@ export class Peer {
       // `disconnected` (an ICE restart whose checks all timed out during an outage): without this,
       // no further restart would ever come and the call would stay broken after the path is back.
       if (pc.connectionState === 'failed' && pc.iceConnectionState !== 'failed') this.#onIceState('failed');
+      if (pc.connectionState === 'connected' && !this.#firstConnected) {
+        this.#firstConnected = true;
+        options.onFirstConnected?.();
+      }
       options.onConnectionStateChange?.(pc.connectionState);
     };
   }

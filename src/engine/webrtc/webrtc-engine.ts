@@ -87,6 +87,7 @@ export class WebRTCEngine implements CallEngine {
       mediaTuning: options.mediaTuning !== false,
       onIceFatal: (call, userId) => this.#machine.onIceFatal(call, userId),
       onPeerFailed: (call, userId) => this.#machine.onIceFatal(call, userId, 'error'),
+      onPeerConnected: (call, userId) => this.#machine.onPeerConnected(call, userId),
     });
     this.#machine = new CallMachine(this.#ctx, this.#media);
     this.#reconnector = new Reconnector(
@@ -318,10 +319,9 @@ export class WebRTCEngine implements CallEngine {
   }
 
   /**
-   * Accepts the ringing call. `options.mediaType` AUDIO on a video call accepts it audio-only
-   * (no camera; the call is audio for this side), and so does a page without a video codec (`canVideo`). A capture failure throws the mapped CallKitError
-   * and leaves the call ringing (retry or reject). Resolves once the server confirmed
-   * (`call-started`).
+   * Accepts the ringing call. `options.mediaType` AUDIO on a video call (or a page without a video codec) accepts it
+   * audio-only. A capture failure throws the mapped CallKitError and leaves the call ringing (retry or reject).
+   * Resolves once the server confirmed (`call-started`); `onCallBegin` follows once the media path connected.
    */
   async accept(options?: { mediaType?: CallMediaType; callId?: string }): Promise<void> {
     this.#assertAlive();
@@ -445,7 +445,7 @@ export class WebRTCEngine implements CallEngine {
    * ringing). Captures the microphone (and the camera for `mediaType` VIDEO, or once the server says
    * the call is a video call when `mediaType` is not given; a camera failure then joins audio-only),
    * sends `join`, then behaves as an accepting callee: `onCallStarted` (role callee, the members with
-   * their states), `onCallBegin`, `onUserJoin` per member, and we make the first offer to each.
+   * their states), we make the first offer to each member; `onCallBegin` once one connects, `onUserJoin` per member.
    */
   async join(params: { callId: string; mediaType?: CallMediaType }): Promise<void> {
     this.#assertAlive();
