@@ -99,6 +99,11 @@ export class Connections {
     return null;
   }
 
+  /** Numbers the next sockets base + 1, base + 2, ... (a cluster node's range: `cluster/cluster.ts`). */
+  setIdBase(base: number): void {
+    this.nextConnId = base + 1;
+  }
+
   /** Takes over a socket that completed its handshake. */
   accept(ws: WebSocket, ip: string): void {
     if (this.shuttingDown) {
