@@ -104,7 +104,7 @@ export async function launchBrowser(): Promise<Browser> {
  * closed in the same task it was made in is the engine's capability probe (`CallMedia.probePeer`,
  * made before each call is placed or accepted): it carries no media and is not recorded.
  */
-const instrument = () => {
+export const instrument = () => {
   const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[] };
   w.__pcs = [];
   w.__tracks = [];
