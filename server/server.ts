@@ -95,15 +95,25 @@ class SignalingServerImpl implements SignalingServer {
       avatarsBeforeAnswer: config.avatarsBeforeAnswer,
       observer: fanOut(observers, (err) => log.error(`call observer failed: ${(err as Error).message}`)),
     });
-    this.cluster = config.redis
-      ? new Cluster({ ...config.redis, log }, this.registry, (conn, msg) => this.connections.send(conn, msg))
+    const adminActions = {
+      terminate: (callId: string, message?: string) => this.registry.terminate(callId, 'ended-by-admin', message),
+      setMaxDuration: (callId: string, seconds: number) => this.limits.set(callId, seconds),
+    };
+    const cluster = config.redis
+      ? new Cluster({ ...config.redis, log }, this.registry, (conn, msg) => this.connections.send(conn, msg), adminActions)
       : null;
+    this.cluster = cluster;
     this.admin = config.adminSecret
       ? addProfileRoutes(
           addAdminRoutes(new AdminRouter(`${config.path}/admin`, config.adminSecret, { title: 'callkit-server admin API', version: '1' }), {
-            activeCalls: () => this.registry.activeCalls(),
-            terminate: (callId, message) => this.registry.terminate(callId, 'ended-by-admin', message),
-            setMaxDuration: (callId, seconds) => this.limits.set(callId, seconds),
+            // A cluster node reads the calls from Redis and has the leader act on them.
+            ...(cluster
+              ? {
+                  activeCalls: () => cluster.activeCalls(),
+                  terminate: (callId: string, message?: string) => cluster.terminate(callId, message),
+                  setMaxDuration: (callId: string, seconds: number) => cluster.setMaxDuration(callId, seconds),
+                }
+              : { activeCalls: () => this.registry.activeCalls(), ...adminActions }),
             records: this.records,
           }),
           { get: (userId) => this.registry.operatorProfile(userId), set: (userId, p) => this.setProfile(userId, p) },

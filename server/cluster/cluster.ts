@@ -25,7 +25,8 @@ import type { ClientMessage } from '../../src/protocol/messages.js';
 import type { ConnId, IncomingFlags, OutgoingServerMessage, ProfileFields } from '../call-model.js';
 import type { Logger } from '../options.js';
 import type { OperatorProfile } from '../profiles.js';
-import type { CallRegistry } from '../registry.js';
+import type { ActiveCall, CallRegistry } from '../registry.js';
+import { activeCall } from '../call-events.js';
 import { decodeCall, encodeCall } from './codec.js';
 import type { RestoredConn } from './restore.js';
 
@@ -56,9 +57,25 @@ type InboxOp =
   | { o: 'login'; c: ConnId; u: string; p: ProfileFields; f: IncomingFlags; n: boolean; s?: OperatorProfile; r?: OutgoingServerMessage }
   | { o: 'profile'; c: ConnId; p: ProfileFields; f?: IncomingFlags; r?: OutgoingServerMessage }
   | { o: 'msg'; c: ConnId; m: CallRequest }
-  | { o: 'gone'; c: ConnId; ms: number };
+  | { o: 'gone'; c: ConnId; ms: number }
+  | { o: 'admin'; id: string; from: number; do: AdminAction };
 
 type Client = ReturnType<typeof createClient>;
+
+/** The admin API's actions on live calls, which only the leader can take. */
+export interface ClusterAdmin {
+  terminate(callId: string, message?: string): boolean;
+  setMaxDuration(callId: string, seconds: number): { endsAt: number | null } | undefined;
+}
+type AdminAction = { a: 'end'; callId: string; message?: string } | { a: 'max'; callId: string; seconds: number };
+interface AdminAnswer {
+  id: string;
+  result: unknown;
+}
+/** The connection id of an admin answer on a node's channel. */
+const RPC = -1;
+/** How long a node waits for the leader to answer an admin request. */
+const RPC_TIMEOUT_MS = 10_000;
 
 export interface ClusterOptions {
   url: string;
@@ -78,8 +95,11 @@ export class Cluster {
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> | null = null;
   private dirty = false;
-  /** Messages waiting for the state they follow from to be stored. */
-  private outbox: [ConnId, OutgoingServerMessage][] = [];
+  /** Messages (to sockets, admin answers) waiting for the state they follow from to be stored. */
+  private outbox: (() => void)[] = [];
+  /** Admin requests this node sent to the leader, by id. */
+  private readonly pending = new Map<string, { resolve: (result: unknown) => void; timer: ReturnType<typeof setTimeout> }>();
+  private nextRpc = 0;
   /** The calls as last written to Redis (callId -> JSON). */
   private written = new Map<string, string>();
   /** This node's logged-in sockets, as stored in `callkit:conns:<node>`. */
@@ -90,6 +110,8 @@ export class Cluster {
     private readonly registry: CallRegistry,
     /** Sends to a socket of this node. */
     private readonly deliver: (conn: ConnId, message: OutgoingServerMessage) => void,
+    /** What admin requests do on the leader. */
+    private readonly admin: ClusterAdmin,
   ) {}
 
   /** The first connection id of this node, minus one (after {@link start}). */
@@ -115,8 +137,9 @@ export class Cluster {
     await this.cmd.set(K.node(this.nodeId), '1', { PX: this.options.leaseMs });
     await this.cmd.sAdd(K.nodes, String(this.nodeId));
     await this.sub.subscribe(K.out(this.nodeId), (raw: string) => {
-      const [conn, message] = JSON.parse(raw) as [ConnId, OutgoingServerMessage];
-      this.deliver(conn, message);
+      const [conn, message] = JSON.parse(raw) as [ConnId, OutgoingServerMessage | AdminAnswer];
+      if (conn === RPC) return this.answered(message as AdminAnswer);
+      this.deliver(conn, message as OutgoingServerMessage);
     });
     log.info(`cluster: node ${this.nodeId} joined`);
     await this.tick();
@@ -179,7 +202,7 @@ export class Cluster {
    */
   send(conn: ConnId, message: OutgoingServerMessage): void {
     if (!this.leading) return this.route(conn, message);
-    this.outbox.push([conn, message]);
+    this.outbox.push(() => this.route(conn, message));
     this.markDirty();
   }
 
@@ -188,6 +211,43 @@ export class Cluster {
     const node = Math.floor(conn / CONN_BASE);
     if (node === this.nodeId) return this.deliver(conn, message);
     this.run(this.cmd.publish(K.out(node), JSON.stringify([conn, message])));
+  }
+
+  // ---- the admin API on any node ---------------------------------------------------------------
+
+  /** Every live call of the service, as the leader last stored them. */
+  async activeCalls(): Promise<ActiveCall[]> {
+    return Object.values(await this.cmd.hGetAll(K.calls)).map((text) => activeCall(decodeCall(text)));
+  }
+
+  /** Ends a live call (through the leader); false when there is none. */
+  async terminate(callId: string, message?: string): Promise<boolean> {
+    return (await this.ask({ a: 'end', callId, ...(message !== undefined ? { message } : {}) })) === true;
+  }
+
+  /** Sets a call's maximum duration (through the leader); undefined when there is no such call. */
+  async setMaxDuration(callId: string, seconds: number): Promise<{ endsAt: number | null } | undefined> {
+    return ((await this.ask({ a: 'max', callId, seconds })) as { endsAt: number | null } | null) ?? undefined;
+  }
+
+  private ask(action: AdminAction): Promise<unknown> {
+    const id = `${this.nodeId}:${++this.nextRpc}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error('the cluster leader did not answer'));
+      }, RPC_TIMEOUT_MS);
+      this.pending.set(id, { resolve, timer });
+      this.push({ o: 'admin', id, from: this.nodeId, do: action });
+    });
+  }
+
+  private answered(answer: AdminAnswer): void {
+    const waiting = this.pending.get(answer.id);
+    if (!waiting) return;
+    clearTimeout(waiting.timer);
+    this.pending.delete(answer.id);
+    waiting.resolve(answer.result);
   }
 
   private push(op: InboxOp): void {
@@ -306,6 +366,13 @@ export class Cluster {
           return this.registry.handle(op.c, op.m);
         case 'gone':
           return this.registry.disconnect(op.c, op.ms);
+        case 'admin': {
+          const d = op.do;
+          const result =
+            d.a === 'end' ? this.admin.terminate(d.callId, d.message) : (this.admin.setMaxDuration(d.callId, d.seconds) ?? null);
+          this.outbox.push(() => this.run(this.cmd.publish(K.out(op.from), JSON.stringify([RPC, { id: op.id, result }]))));
+          return;
+        }
       }
     } catch (err) {
       this.options.log.error(`cluster: request failed: ${(err as Error)?.stack ?? String(err)}`);
@@ -336,7 +403,7 @@ export class Cluster {
     for (const [id, json] of now) if (this.written.get(id) !== json) sets.push(id, json);
     const dels = [...this.written.keys()].filter((id) => !now.has(id));
     const deliver = () => {
-      for (const [conn, message] of outbox) this.route(conn, message);
+      for (const fn of outbox) fn();
     };
     if (sets.length === 0 && dels.length === 0) {
       deliver();

@@ -16,6 +16,19 @@ import type { Msg } from '../helpers/ws-client.js';
 import type { ServerMessage } from '../../src/protocol/messages.js';
 
 const WAIT = 15_000;
+const ADMIN_SECRET = 'cluster-admin-secret-0123456789-abcdefghijkl';
+const ADMIN_ENV = { CALLKIT_ADMIN_SECRET: ADMIN_SECRET };
+
+/** An admin REST call on `node` (the follower, in these tests). */
+async function admin(node: TestNode, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const url = node.url.replace(/^ws/, 'http') + '/admin' + path;
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_SECRET}`, 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, json: await res.json().catch(() => null) };
+}
 /** Grace period of a lost call socket: long enough to reconnect on a loaded machine. */
 const GRACE = ['--grace', '10'];
 const skip = redisUnavailable() ?? false;
@@ -69,9 +82,9 @@ describe('many nodes over Redis', { skip }, () => {
 
   before(async () => {
     redis = await startRedis();
-    a = await startNode(redis.url, GRACE);
+    a = await startNode(redis.url, GRACE, ADMIN_ENV);
     await a.leading();
-    b = await startNode(redis.url, GRACE);
+    b = await startNode(redis.url, GRACE, ADMIN_ENV);
   });
 
   after(async () => {
@@ -149,6 +162,31 @@ describe('many nodes over Redis', { skip }, () => {
     assert.equal(q.call?.callId, callId);
     for (const c of [alice, carol]) assert.equal((await c.ask({ type: 'hangup', callId }, WAIT)).type, 'ok');
     assert.equal(await ended(dan, callId), 'hangup');
+  });
+
+  it('the admin API on a follower lists the live calls of the service, sets a limit and ends a call', async () => {
+    const alice = await user(a, 'alice7');
+    const bob = await user(b, 'bob7');
+    const { callId } = await connect(alice, bob);
+    const listed = await admin(b, 'GET', '/calls');
+    assert.equal(listed.status, 200);
+    const calls = (listed.json as { calls: { callId: string; members: { userId: string; state: string }[] }[] }).calls;
+    const call = calls.find((c) => c.callId === callId);
+    assert.deepEqual(
+      call?.members.map((m) => [m.userId, m.state]),
+      [
+        ['alice7', 'accepted'],
+        ['bob7', 'accepted'],
+      ],
+    );
+    const limited = await admin(b, 'PUT', `/calls/${callId}/max-duration`, { seconds: 3600 });
+    assert.equal(limited.status, 200, JSON.stringify(limited.json));
+    assert.equal(typeof (limited.json as { endsAt: unknown }).endsAt, 'number');
+    assert.equal((await admin(b, 'POST', '/calls/nosuchcallnosuchcall00/end', {})).status, 404);
+    const endReply = await admin(b, 'POST', `/calls/${callId}/end`, { message: 'maintenance' });
+    assert.equal(endReply.status, 200, JSON.stringify(endReply.json));
+    assert.equal(await ended(alice, callId), 'ended-by-admin');
+    assert.equal(await ended(bob, callId), 'ended-by-admin');
   });
 
   it('a member on a killed node that never comes back is dropped by the grace timer of a surviving node', async () => {
