@@ -442,7 +442,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     if (!/^rediss?:\/\//.test(redisUrl)) throw new CliError(`--redis-url must be a redis:// or rediss:// URL (got ${redisUrl})`);
     options.redisUrl = redisUrl;
     const lease = env.CALLKIT_REDIS_LEASE_MS;
-    if (lease) options.redisLeaseMs = intArg('CALLKIT_REDIS_LEASE_MS', lease, 3000, 200, 60_000);
+    if (lease) options.redisLeaseMs = intArg('CALLKIT_REDIS_LEASE_MS', lease, 5000, 200, 60_000);
   }
   const turn = readTurn(str, values['turn-relay-only'] === true, env);
   if (turn) options.turn = turn;

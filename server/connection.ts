@@ -225,6 +225,13 @@ export class Connections {
     return dropped;
   }
 
+  /** Closes every socket with 1012 (service restart): their clients reconnect (a cluster node that was declared dead). */
+  restartAll(): number {
+    const all = [...this.conns.values()];
+    for (const conn of all) this.close(conn, 1012, 'service restart');
+    return all.length;
+  }
+
   stats(): { sockets: number; loginTimers: number } {
     let loginTimers = 0;
     for (const c of this.conns.values()) if (c.loginTimer) loginTimers++;

@@ -126,7 +126,7 @@ export interface SignalingServerOptions {
    * the Redis every node shares. Absent: one process, everything in memory.
    */
   redisUrl?: string;
-  /** With `redisUrl`: how long (ms) a dead node or leader goes unnoticed (default 3000, 200-60000). */
+  /** With `redisUrl`: how long (ms) a dead node or leader goes unnoticed (default 5000, 200-60000). */
   redisLeaseMs?: number;
   logger?: Logger;
 }
@@ -336,7 +336,7 @@ function resolveRedis(options: SignalingServerOptions): ServerConfig['redis'] {
   if (typeof options.redisUrl !== 'string' || !/^rediss?:\/\//.test(options.redisUrl)) {
     throw new Error('callkit-server: redisUrl must be a redis:// or rediss:// URL');
   }
-  return { url: options.redisUrl, leaseMs: positive('redisLeaseMs', options.redisLeaseMs, 3000, 200, 60_000) };
+  return { url: options.redisUrl, leaseMs: positive('redisLeaseMs', options.redisLeaseMs, 5000, 200, 60_000) };
 }
 
 function resolveRecordsOptions(options: SignalingServerOptions): Pick<ServerConfig, 'databaseUrl' | 'webhooks'> {

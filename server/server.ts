@@ -100,7 +100,13 @@ class SignalingServerImpl implements SignalingServer {
       setMaxDuration: (callId: string, seconds: number) => this.limits.set(callId, seconds),
     };
     const cluster = config.redis
-      ? new Cluster({ ...config.redis, log }, this.registry, (conn, msg) => this.connections.send(conn, msg), adminActions)
+      ? new Cluster(
+          { ...config.redis, log },
+          this.registry,
+          (conn, msg) => this.connections.send(conn, msg),
+          adminActions,
+          () => this.connections.restartAll(),
+        )
       : null;
     this.cluster = cluster;
     this.admin = config.adminSecret

@@ -112,6 +112,8 @@ export class Cluster {
     private readonly deliver: (conn: ConnId, message: OutgoingServerMessage) => void,
     /** What admin requests do on the leader. */
     private readonly admin: ClusterAdmin,
+    /** Closes every socket of this node (1012); returns how many. */
+    private readonly restart: () => number,
   ) {}
 
   /** The first connection id of this node, minus one (after {@link start}). */
@@ -265,7 +267,7 @@ export class Cluster {
     if (this.closed) return;
     const { leaseMs } = this.options;
     try {
-      await this.cmd.set(K.node(this.nodeId), '1', { PX: leaseMs });
+      if ((await this.cmd.set(K.node(this.nodeId), '1', { PX: leaseMs, XX: true })) === null) await this.lapsed();
       if (this.leading) {
         const renewed = await this.cmd.eval(RENEW, { keys: [K.leader], arguments: [String(this.nodeId), String(leaseMs)] });
         if (renewed !== 1) this.stepDown('lost the lease');
@@ -280,6 +282,20 @@ export class Cluster {
       this.tickTimer = setTimeout(() => void this.tick(), Math.max(50, Math.floor(leaseMs / 3)));
       this.tickTimer.unref?.();
     }
+  }
+
+  /**
+   * This node's liveness key expired (it stalled, or lost Redis, for longer than the lease): the
+   * leader may have declared it dead and dropped its sockets from the calls. Its sockets are closed
+   * (1012), so their clients reconnect and resume, and it joins again.
+   */
+  private async lapsed(): Promise<void> {
+    const closed = this.restart();
+    this.options.log.warn(
+      `cluster: node ${this.nodeId} was out of touch for over ${this.options.leaseMs} ms: closed its ${closed} sockets`,
+    );
+    await this.cmd.set(K.node(this.nodeId), '1', { PX: this.options.leaseMs });
+    await this.cmd.sAdd(K.nodes, String(this.nodeId));
   }
 
   /** This node got the lease: load the calls and the live nodes' sockets, then serve the inbox. */

@@ -17,6 +17,8 @@ export interface TestNode {
   /** Resolves once this node holds the cluster lease (prints "cluster: node N leads"). */
   leading(timeoutMs?: number): Promise<void>;
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends a signal without waiting (SIGSTOP / SIGCONT: a node that stalls). */
+  signal(signal: NodeJS.Signals): void;
 }
 
 const CLI = join(import.meta.dirname, '../../server/cli.ts');
@@ -66,6 +68,7 @@ export async function startNode(redisUrl: string, extra: string[] = [], env: Nod
       output: () => out,
       leading: (timeoutMs = 20_000) => waitUntil(() => /cluster: node \d+ leads/.test(out), `the node to lead (output: ${out})`, timeoutMs),
       kill,
+      signal: (signal) => void child.kill(signal),
     };
   } catch (err) {
     await kill();

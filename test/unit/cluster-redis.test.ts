@@ -11,7 +11,7 @@ import { startRedis, redisUnavailable } from '../helpers/redis.js';
 import type { TestRedis } from '../helpers/redis.js';
 import { startNode } from '../helpers/cluster.js';
 import type { TestNode } from '../helpers/cluster.js';
-import { TestClient } from '../helpers/ws-client.js';
+import { TestClient, waitUntil } from '../helpers/ws-client.js';
 import type { Msg } from '../helpers/ws-client.js';
 import type { ServerMessage } from '../../src/protocol/messages.js';
 
@@ -201,6 +201,30 @@ describe('many nodes over Redis', { skip }, () => {
       await alice.waitFor((m) => m.type === 'member-state' && m.callId === callId && m.member.state === 'left', 'carol left', 40_000);
       assert.equal(await ended(alice, callId), 'disconnected');
     } finally {
+      await c.kill();
+    }
+  });
+
+  it('a node that stalls past the lease closes its sockets when it wakes: its member resumes', async () => {
+    const c = await startNode(redis.url, GRACE);
+    try {
+      const alice = await user(a, 'alice8');
+      const carol = await user(c, 'carol8');
+      const { callId, tokenB } = await connect(alice, carol);
+      const id = /cluster: node (\d+) joined/.exec(c.output())?.[1];
+      c.signal('SIGSTOP');
+      await waitUntil(() => a.output().includes(`cluster: node ${id} is gone (1 sockets)`), 'the leader to drop the stalled node', 20_000);
+      c.signal('SIGCONT');
+      // Its sockets are no longer in any call's reach: it closes them (1012) so their clients reconnect.
+      assert.equal((await carol.waitClose(20_000)).code, 1012);
+      const carol2 = await user(c, 'carol8');
+      const resumed = (await carol2.ask({ type: 'resume', callId, resumeToken: tokenB }, WAIT)) as Msg<'resumed'>;
+      assert.equal(resumed.type, 'resumed', JSON.stringify(resumed));
+      await relayArrives(alice, carol2, callId);
+      assert.equal((await alice.ask({ type: 'hangup', callId }, WAIT)).type, 'ok');
+      assert.equal(await ended(carol2, callId), 'hangup');
+    } finally {
+      c.signal('SIGCONT');
       await c.kill();
     }
   });
