@@ -41,7 +41,7 @@ export async function startNode(redisUrl: string, extra: string[] = [], env: Nod
     ...extra,
   ];
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, ...args], {
-    env: { ...process.env, CALLKIT_SECRET: '', CALLKIT_REDIS_LEASE_MS: '1500', ...env },
+    env: { ...process.env, CALLKIT_SECRET: '', CALLKIT_REDIS_LEASE_MS: '3000', ...env },
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
