@@ -8,6 +8,7 @@ const server = await startSignalingServer({
   secret,
   sdkAppId: 1400000001,
   allowedOrigins: ['*'],
+  ...(process.env.BENCH_REDIS_URL ? { redisUrl: process.env.BENCH_REDIS_URL } : {}),
   // Per-socket and per-user limits stay at their defaults; only the per-IP socket rate and caps are
   // lifted, since every client comes from 127.0.0.1.
   // `bench/attack.ts` instead keeps every default and trusts loopback as a proxy: each attacker

@@ -5,13 +5,16 @@
  * each way every second, then hang-up. Measures relay latency (client-observed, send -> arrival at
  * the peer), lost or misrouted relays (sequence numbers), server CPU and RSS (from the server
  * process) and that the registry is back to 0. Env: BENCH_CALLS (default 500), BENCH_HOLD_S (default
- * 300: R11's 5 min hold; e.g. BENCH_HOLD_S=20 for a quick run).
+ * 300: R11's 5 min hold; e.g. BENCH_HOLD_S=20 for a quick run), BENCH_NODES (default 1; 2: two nodes over a
+ * throwaway redis-server, callers on the first, callees on the second).
  */
 import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { genUserSig } from '../server/usersig.js';
 import { fmt, percentile, printTable, root, writeResult } from './lib.js';
+import { startRedis } from '../test/helpers/redis.js';
 
 const K = Number(process.env.BENCH_CALLS ?? 500);
 const HOLD_S = Number(process.env.BENCH_HOLD_S ?? 300);
@@ -25,19 +28,30 @@ interface ChildStats {
   at: number;
 }
 
-const child = fork(`${root}bench/server-load-child.ts`, [], {
-  execArgv: ['--import', 'tsx'],
-  env: { ...process.env, BENCH_SECRET: SECRET },
-});
+// BENCH_NODES=2: two server processes over a throwaway redis-server (README "Multi-node
+// deployment"); every call crosses nodes (callers on the first, callees on the second).
+const NODES = Number(process.env.BENCH_NODES ?? 1);
+const redis = NODES > 1 ? await startRedis() : null;
 const serverErrors: string[] = [];
-const url = await new Promise<string>((resolve, reject) => {
-  child.on('message', (m: { url?: string; error?: string }) => {
-    if (m.url) resolve(m.url);
-    if (m.error) serverErrors.push(m.error);
+const children: ChildProcess[] = [];
+const urls: string[] = [];
+for (let n = 0; n < NODES; n++) {
+  const child = fork(`${root}bench/server-load-child.ts`, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_SECRET: SECRET, ...(redis ? { BENCH_REDIS_URL: redis.url } : {}) },
   });
-  child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-});
-const childStats = () =>
+  children.push(child);
+  urls.push(
+    await new Promise<string>((resolve, reject) => {
+      child.on('message', (m: { url?: string; error?: string }) => {
+        if (m.url) resolve(m.url);
+        if (m.error) serverErrors.push(m.error);
+      });
+      child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+    }),
+  );
+}
+const oneChildStats = (child: ChildProcess) =>
   new Promise<ChildStats>((resolve) => {
     const on = (m: Partial<ChildStats>) => {
       if (m.stats) {
@@ -48,6 +62,22 @@ const childStats = () =>
     child.on('message', on);
     child.send({ cmd: 'stats' });
   });
+/** Every node's figures added up (calls and timers live on the leader, sockets on each node). */
+const childStats = async (): Promise<ChildStats> => {
+  const all = await Promise.all(children.map(oneChildStats));
+  const sum = (f: (s: ChildStats) => number) => all.reduce((n, s) => n + f(s), 0);
+  return {
+    stats: {
+      sockets: sum((s) => s.stats.sockets),
+      users: sum((s) => s.stats.users),
+      calls: sum((s) => s.stats.calls),
+      timers: sum((s) => s.stats.timers),
+    },
+    cpu: { user: sum((s) => s.cpu.user), system: sum((s) => s.cpu.system) },
+    mem: { ...all[0].mem, rss: sum((s) => s.mem.rss) },
+    at: all[0].at,
+  };
+};
 
 const SDP = `v=0\r\n${'a=x-pad:'.padEnd(4096 - 5, 'x')}`;
 
@@ -56,7 +86,10 @@ class Peer {
   queue: Record<string, unknown>[] = [];
   waiters: ((m: Record<string, unknown>) => boolean)[] = [];
   next = 1;
-  constructor(readonly userId: string) {
+  constructor(
+    readonly userId: string,
+    url: string,
+  ) {
     this.ws = new WebSocket(url);
   }
   open() {
@@ -155,8 +188,8 @@ for (let base = 0; base < K; base += 50) {
   await Promise.all(
     Array.from({ length: Math.min(50, K - base) }, async (_, j) => {
       const i = base + j;
-      const a = new Peer(`la${i}`);
-      const b = new Peer(`lb${i}`);
+      const a = new Peer(`la${i}`, urls[0]);
+      const b = new Peer(`lb${i}`, urls[NODES - 1]);
       const pair: Pair = { a, b, callId: '', sent: [0, 0], got: [0, 0], misrouted: 0 };
       attach(pair, 0);
       attach(pair, 1);
@@ -236,7 +269,7 @@ for (const p of pairs) {
 }
 let sEnd = await childStats();
 const endDeadline = performance.now() + 10_000;
-while ((sEnd.stats.calls || sEnd.stats.sockets || sEnd.stats.timers) && performance.now() < endDeadline) {
+while ((sEnd.stats.calls || sEnd.stats.sockets || sEnd.stats.timers || sEnd.stats.users) && performance.now() < endDeadline) {
   await new Promise((r) => setTimeout(r, 100));
   sEnd = await childStats();
 }
@@ -247,6 +280,7 @@ const misrouted = pairs.reduce((n, p) => n + p.misrouted, 0);
 const cores = (a: ChildStats, b: ChildStats) => (b.cpu.user + b.cpu.system - a.cpu.user - a.cpu.system) / 1000 / (b.at - a.at);
 const mb = (n: number) => n / 2 ** 20;
 const data = {
+  nodes: NODES,
   calls: K,
   sockets: 2 * K,
   holdSeconds: HOLD_S,
@@ -272,7 +306,8 @@ const data = {
   serverErrors,
 };
 const table = printTable(
-  `Server load (R11a): ${K} concurrent 1v1 calls, ${2 * K} sockets, ${HOLD_S} s hold, loopback`,
+  `Server load (R11a): ${K} concurrent 1v1 calls, ${2 * K} sockets, ${HOLD_S} s hold, loopback` +
+    (NODES > 1 ? `, ${NODES} nodes over Redis (every call across nodes; CPU and RSS summed)` : ''),
   ['figure', 'measured', 'target (reliability.md)'],
   [
     ['relay latency p50 / p99 (all relays)', `${fmt(data.latencyMs.p50, 2)} / ${fmt(data.latencyMs.p99, 2)} ms`, '≤ 5 / ≤ 50 ms'],
@@ -294,7 +329,10 @@ const table = printTable(
     ['server errors logged', String(serverErrors.length), '0'],
   ],
 );
-writeResult('server-load', data, table);
-child.send({ cmd: 'stop' });
-await new Promise((r) => child.once('exit', r));
+writeResult(NODES > 1 ? `server-load-${NODES}-nodes` : 'server-load', data, table);
+for (const child of children) {
+  child.send({ cmd: 'stop' });
+  await new Promise((r) => child.once('exit', r));
+}
+await redis?.stop();
 process.exit(0);

@@ -27,6 +27,11 @@ export const SYSTEM_PACKAGES = [
     paths: () => ['/usr/lib/postgresql/15/bin/initdb'],
   },
   { name: 'janus', why: 'SFU for group video (server/sfu), its e2e tests', paths: () => ['/usr/bin/janus'] },
+  {
+    name: 'redis-server',
+    why: 'many nodes over Redis (test/helpers/redis.ts starts a throwaway redis-server)',
+    paths: () => ['/usr/bin/redis-server'],
+  },
 ];
 
 function dpkgInstalled(name) {

@@ -5,6 +5,7 @@
  * synchronously (they queue their own work).
  */
 import type { EndReason, Member } from '../src/protocol/messages.js';
+import { memberList } from './call-model.js';
 import type { CallRec, MemberRec } from './call-model.js';
 
 /** A live call as the admin API lists it (`CallRegistry.activeCalls`). */
@@ -43,5 +44,16 @@ export function fanOut(observers: readonly CallObserver[], onError: (err: unknow
     callCreated: (call) => each((o) => o.callCreated?.(call)),
     memberChanged: (call, member) => each((o) => o.memberChanged?.(call, member)),
     callEnded: (call, reason, online) => each((o) => o.callEnded?.(call, reason, online)),
+  };
+}
+
+/** A live call as the admin API lists it. */
+export function activeCall(c: CallRec): ActiveCall {
+  return {
+    callId: c.callId,
+    callerId: c.callerId,
+    mediaType: c.mediaType,
+    ...(c.groupId !== undefined ? { groupId: c.groupId } : {}),
+    members: memberList(c),
   };
 }

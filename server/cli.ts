@@ -176,6 +176,12 @@ ${DEFAULT_DATA_DIR}; memory:// keeps nothing). Env: CALLKIT_DATABASE_URL`,
   },
   { name: 'no-records', help: 'keep no call records (no database, no webhooks)' },
   {
+    name: 'redis-url',
+    arg: 'URL',
+    help: `run as one node of many: redis://host:6379 of the Redis all nodes share
+(see README "Multi-node deployment"). Env: CALLKIT_REDIS_URL`,
+  },
+  {
     name: 'webhook-url',
     arg: 'URL',
     help: `POST call events (call-started, member-state, call-ended, missed) here,
@@ -431,6 +437,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   readIdentity(options, str, env);
   if (values['avatars-before-answer'] === true || env.CALLKIT_AVATARS_BEFORE_ANSWER === '1') options.avatarsBeforeAnswer = true;
   Object.assign(options, readRecordsOptions(str, values['no-records'] === true, env));
+  const redisUrl = str('redis-url') ?? (env.CALLKIT_REDIS_URL || undefined);
+  if (redisUrl !== undefined) {
+    if (!/^rediss?:\/\//.test(redisUrl)) throw new CliError(`--redis-url must be a redis:// or rediss:// URL (got ${redisUrl})`);
+    options.redisUrl = redisUrl;
+    const lease = env.CALLKIT_REDIS_LEASE_MS;
+    if (lease) options.redisLeaseMs = intArg('CALLKIT_REDIS_LEASE_MS', lease, 5000, 200, 60_000);
+  }
   const turn = readTurn(str, values['turn-relay-only'] === true, env);
   if (turn) options.turn = turn;
   return { help: false, options };

@@ -113,6 +113,11 @@ export class Connections {
     return null;
   }
 
+  /** Numbers the next sockets base + 1, base + 2, ... (a cluster node's range: `cluster/cluster.ts`). */
+  setIdBase(base: number): void {
+    this.nextConnId = base + 1;
+  }
+
   /** Takes over a socket that completed its handshake. */
   accept(ws: WebSocket, ip: string): void {
     if (this.shuttingDown) {
@@ -232,6 +237,13 @@ export class Connections {
     }
     if (dropped) this.config.log.info(`dropped ${dropped} socket(s) of ${userId}`);
     return dropped;
+  }
+
+  /** Closes every socket with 1012 (service restart): their clients reconnect (a cluster node that was declared dead). */
+  restartAll(): number {
+    const all = [...this.conns.values()];
+    for (const conn of all) this.close(conn, 1012, 'service restart');
+    return all.length;
   }
 
   stats(): { sockets: number; loginTimers: number } {

@@ -11,7 +11,7 @@
  * fresh userSig for the same user came first.
  */
 import type { ClientMessage } from '../src/protocol/messages.js';
-import type { ConnId } from './call-model.js';
+import type { ConnId, OutgoingServerMessage } from './call-model.js';
 import type { Conn, ConnectionHandler, Connections } from './connection.js';
 import type { ServerConfig } from './options.js';
 import { MAX_RECORDS_PAGE } from '../src/protocol/records.js';
@@ -22,11 +22,24 @@ import { mintTurn } from './turn.js';
 import { verifyUserSig } from './usersig.js';
 import { profileFromUserBuf } from './profiles.js';
 
+/** Where call messages go: the registry itself, or a cluster node that forwards them (`cluster/`). */
+export interface CallService extends Pick<CallRegistry, 'handle' | 'disconnect'> {
+  /** `reply`: the `login-ok`, sent by the service itself when {@link sendsReplies}. */
+  login(...args: [...Parameters<CallRegistry['login']>, reply?: OutgoingServerMessage]): void;
+  /** `reply`: the `ok`, sent by the service itself when {@link sendsReplies}. */
+  setProfile(...args: [...Parameters<CallRegistry['setProfile']>, reply?: OutgoingServerMessage]): void;
+  /**
+   * The service answers `login` and `profile` itself, once the state they change is in place where
+   * every node acts on it (a cluster: the leader), so an answered login is callable at once.
+   */
+  readonly sendsReplies?: boolean;
+}
+
 export class Dispatcher implements ConnectionHandler {
   constructor(
     private readonly config: ServerConfig,
     private readonly connections: Connections,
-    private readonly registry: CallRegistry,
+    private readonly registry: CallService,
     private readonly limiter: RateLimiter,
     private readonly records: RecordsService | null = null,
   ) {}
@@ -47,13 +60,17 @@ export class Dispatcher implements ConnectionHandler {
       case 'turn':
         if (!this.config.turn) return this.connections.sendError(conn, msg.id, 'unavailable', 'this server has no TURN configured');
         return this.connections.send(conn.id, { type: 'turn', ref: msg.id, turn: mintTurn(this.config.turn, conn.userId) });
-      case 'profile':
+      case 'profile': {
+        const ok = { type: 'ok' as const, ref: msg.id };
         this.registry.setProfile(
           conn.id,
           { name: msg.name, avatar: msg.avatar },
           { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting },
+          ok,
         );
-        return this.connections.send(conn.id, { type: 'ok', ref: msg.id });
+        if (!this.registry.sendsReplies) this.connections.send(conn.id, ok);
+        return;
+      }
       case 'records-query':
         return this.recordsQuery(conn, msg);
       case 'invite':
@@ -171,7 +188,8 @@ export class Dispatcher implements ConnectionHandler {
     this.connections.markLoggedIn(conn, msg.userId);
     this.limiter.refundConnection(conn.ip, Date.now());
     const ok = { type: 'login-ok' as const, ref: msg.id, userId: msg.userId, serverTime: Date.now() };
-    this.connections.send(conn.id, this.config.turn ? { ...ok, turn: mintTurn(this.config.turn, msg.userId) } : ok);
+    const reply = this.config.turn ? { ...ok, turn: mintTurn(this.config.turn, msg.userId) } : ok;
+    if (!this.registry.sendsReplies) this.connections.send(conn.id, reply);
     this.registry.login(
       conn.id,
       msg.userId,
@@ -179,6 +197,7 @@ export class Dispatcher implements ConnectionHandler {
       { multiIncoming: msg.multiIncoming, callWaiting: msg.callWaiting },
       msg.newPage === true,
       profileFromUserBuf(check.userBuf) ?? undefined,
+      reply,
     );
     this.armExpiry(conn, check.expiresAt);
     this.deliverMissed(conn, msg.userId);

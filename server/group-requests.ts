@@ -26,7 +26,8 @@ export interface GroupHost {
   find(conn: ConnId, me: string, callId: string): { call: CallRec; member: MemberRec } | undefined;
   liveCalls(userId: string): CallRec[];
   ringStateFor(from: string, uid: string): MemberState;
-  armRing(call: CallRec, member: MemberRec): void;
+  /** Arms the member's ring timer for `ms` (default: the call's ring timeout). */
+  armRing(call: CallRec, member: MemberRec, ms?: number): void;
   accept(conn: ConnId, me: string, msg: Req<'accept'>): void;
   /** The profile a member record carries for `userId` (operator directory, else self-declared). */
   profileFor(userId: string): Pick<MemberRec, 'name' | 'avatar' | 'nameVerified'>;

@@ -121,6 +121,13 @@ export interface SignalingServerOptions {
    * it in `login-ok` and on request (`turn`). See server/turn.ts and the README's "TURN".
    */
   turn?: TurnOptions;
+  /**
+   * Many nodes as one service (README "Multi-node deployment", docs/multi-node.md): `redis://...` of
+   * the Redis every node shares. Absent: one process, everything in memory.
+   */
+  redisUrl?: string;
+  /** With `redisUrl`: how long (ms) a dead node or leader goes unnoticed (default 5000, 200-60000). */
+  redisLeaseMs?: number;
   logger?: Logger;
 }
 
@@ -169,6 +176,8 @@ export interface ServerConfig {
   webhooks: WebhookOptions | null;
   /** null: no TURN. */
   turn: TurnConfig | null;
+  /** null: a single node. */
+  redis: { url: string; leaseMs: number } | null;
   log: Logger;
 }
 
@@ -317,8 +326,17 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     avatarsBeforeAnswer: options.avatarsBeforeAnswer === true,
     ...extras,
     turn: resolveTurn(options.turn),
+    redis: resolveRedis(options),
     log,
   };
+}
+
+function resolveRedis(options: SignalingServerOptions): ServerConfig['redis'] {
+  if (options.redisUrl === undefined) return null;
+  if (typeof options.redisUrl !== 'string' || !/^rediss?:\/\//.test(options.redisUrl)) {
+    throw new Error('callkit-server: redisUrl must be a redis:// or rediss:// URL');
+  }
+  return { url: options.redisUrl, leaseMs: positive('redisLeaseMs', options.redisLeaseMs, 5000, 200, 60_000) };
 }
 
 function resolveRecordsOptions(options: SignalingServerOptions): Pick<ServerConfig, 'databaseUrl' | 'webhooks'> {

@@ -102,6 +102,11 @@ export class Presence {
     return changed;
   }
 
+  /** Every logged-in socket. */
+  connIds(): IterableIterator<ConnId> {
+    return this.connUser.keys();
+  }
+
   // ---- user -> live calls ---------------------------------------------------------------------
 
   /** The ids of the user's live calls, oldest first. */

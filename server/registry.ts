@@ -19,10 +19,10 @@
  *   its remaining members get `call-ended` and the call and its timers are dropped.
  * See the header of `src/protocol/messages.ts` for the whole protocol, glare and disconnects.
  *
- * This file is the state machine (requests and transitions). Beside it: the call and member
- * records and pure helpers over them (`call-model.ts`), presence: sockets, users, their flags and
- * user -> live calls (`presence.ts`), ring and grace timers (`call-timers.ts`), and what is sent to
- * whom (`call-messages.ts`).
+ * This file is the state machine (requests and transitions). Beside it: the records and pure helpers
+ * (`call-model.ts`), sockets, users and user -> live calls (`presence.ts`), ring and grace timers
+ * (`call-timers.ts`), what is sent to whom (`call-messages.ts`), a new cluster leader's take-over
+ * (`cluster/restore.ts`).
  */
 import { randomBytes } from 'node:crypto';
 import { MAX_CONCURRENT_INCOMING } from '../src/constants.js';
@@ -30,6 +30,7 @@ import type { ClientMessage, EndReason, Member, MemberState } from '../src/proto
 import { hasAcceptedInvitee, glarePeer, liveCount, memberList, view } from './call-model.js';
 import { CallMessages } from './call-messages.js';
 import type { CallRec, ConnId, IncomingFlags, MemberRec, OutgoingServerMessage, ProfileFields } from './call-model.js';
+import { activeCall } from './call-events.js';
 import type { ActiveCall, CallObserver } from './call-events.js';
 import { CallTimers, realScheduler } from './call-timers.js';
 import type { Scheduler } from './call-timers.js';
@@ -39,6 +40,8 @@ import { Identity } from './profiles.js';
 import type { CallPolicy, OperatorProfile } from './profiles.js';
 import { Presence } from './presence.js';
 import type { UserRec } from './presence.js';
+import { restoreState } from './cluster/restore.js';
+import type { RestoredConn, RestoreHost } from './cluster/restore.js';
 
 export type { ConnId, IncomingFlags, OutgoingServerMessage, ProfileFields } from './call-model.js';
 export type { ActiveCall } from './call-events.js';
@@ -79,7 +82,7 @@ export class CallRegistry {
   private readonly newCallId: () => string;
   private readonly graceMs: number;
   /** The group requests' view of this registry (`group-requests.ts`). */
-  private readonly group: GroupHost;
+  private readonly group: GroupHost & RestoreHost;
   private readonly identity: Identity;
 
   constructor(private readonly options: RegistryOptions) {
@@ -98,11 +101,13 @@ export class CallRegistry {
       find: (conn, me, callId) => this.find(conn, me, callId),
       liveCalls: (userId) => this.liveCalls(userId),
       ringStateFor: (from, uid) => this.ringStateFor(from, uid),
-      armRing: (call, member) => this.armRing(call, member),
+      armRing: (call, member, ms) => this.armRing(call, member, ms),
       accept: (conn, me, msg) => this.accept(conn, me, msg),
       profileFor: (userId) => this.profileFor(userId),
       observer: options.observer,
       clearGrace: (member) => this.timers.clearGrace(member),
+      adopt: (call) => this.calls.set(call.callId, call),
+      lostSocket: (call, member) => this.lostSocket(call, member, 0),
     };
   }
 
@@ -148,13 +153,23 @@ export class CallRegistry {
     const call = this.engagedCall(userId);
     const member = call?.members.get(userId);
     if (!call || !member || member.conn !== conn) return; // not bound: a ringing tab or an idle tab
-    if (userId === call.callerId && !hasAcceptedInvitee(call)) {
-      this.cancelCall(call);
-      return;
-    }
+    this.lostSocket(call, member, silentForMs);
+  }
+
+  /** A bound member's call socket is gone: a caller nobody answered cancels, others get the grace period. */
+  private lostSocket(call: CallRec, member: MemberRec, silentForMs: number): void {
+    if (member.userId === call.callerId && !hasAcceptedInvitee(call)) return this.cancelCall(call);
     // A connected call: keep the member's place for the grace period, waiting for a `resume`.
     member.conn = undefined;
     this.armGrace(call, member, Math.max(0, this.graceMs - Math.max(0, silentForMs)));
+  }
+
+  /** Every live call (a cluster's leader stores them: `cluster/`). */
+  liveCallRecords = (): Iterable<CallRec> => this.calls.values();
+
+  /** Takes over calls and sockets another node held (a cluster's new leader: `cluster/restore.ts`). */
+  restore(calls: CallRec[], conns: RestoredConn[]): void {
+    restoreState(this.group, calls, conns, this.now());
   }
 
   // ---- requests -------------------------------------------------------------------------------
@@ -492,8 +507,7 @@ export class CallRegistry {
     if (call && member && member.conn === undefined) this.leave(call, member, 'disconnected');
   }
 
-  private armRing(call: CallRec, member: MemberRec): void {
-    const ms = Math.max(0, call.timeoutS * 1000);
+  private armRing(call: CallRec, member: MemberRec, ms = Math.max(0, call.timeoutS * 1000)): void {
     member.ringDeadline = this.now() + ms;
     const { callId } = call;
     const { userId } = member;
@@ -560,13 +574,7 @@ export class CallRegistry {
 
   /** Every live call (admin API). */
   activeCalls(): ActiveCall[] {
-    return [...this.calls.values()].map((c) => ({
-      callId: c.callId,
-      callerId: c.callerId,
-      mediaType: c.mediaType,
-      ...(c.groupId !== undefined ? { groupId: c.groupId } : {}),
-      members: memberList(c),
-    }));
+    return [...this.calls.values()].map(activeCall);
   }
 
   /**

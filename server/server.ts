@@ -35,6 +35,7 @@ import { CallLimits } from './admin/call-limits.js';
 import { fanOut } from './call-events.js';
 import type { CallObserver } from './call-events.js';
 import { RecordsService } from './records/index.js';
+import { Cluster } from './cluster/cluster.js';
 
 export interface SignalingServer {
   /** Handle an HTTP upgrade (for mounting on an existing http server, e.g. Vite's dev server). Returns false if the path is not ours. */
@@ -71,6 +72,9 @@ class SignalingServerImpl implements SignalingServer {
   readonly records: RecordsService | null;
   private readonly limits: CallLimits;
   private readonly admin: AdminRouter | null;
+  /** With `redisUrl`: this node of the cluster. */
+  private readonly cluster: Cluster | null;
+  private clusterStart: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
 
   constructor(options: SignalingServerOptions) {
@@ -84,19 +88,38 @@ class SignalingServerImpl implements SignalingServer {
     const observers: CallObserver[] = [this.limits];
     if (this.records) observers.push(this.records.recorder);
     this.registry = new CallRegistry({
-      send: (conn, msg) => this.connections.send(conn, msg),
+      send: (conn, msg) => (this.cluster ? this.cluster.send(conn, msg) : this.connections.send(conn, msg)),
       ringTimeoutS: config.ringTimeoutS,
       graceMs: config.graceMs,
       canCall: config.canCall,
       avatarsBeforeAnswer: config.avatarsBeforeAnswer,
       observer: fanOut(observers, (err) => log.error(`call observer failed: ${(err as Error).message}`)),
     });
+    const adminActions = {
+      terminate: (callId: string, message?: string) => this.registry.terminate(callId, 'ended-by-admin', message),
+      setMaxDuration: (callId: string, seconds: number) => this.limits.set(callId, seconds),
+    };
+    const cluster = config.redis
+      ? new Cluster(
+          { ...config.redis, log },
+          this.registry,
+          (conn, msg) => this.connections.send(conn, msg),
+          adminActions,
+          () => this.connections.restartAll(),
+        )
+      : null;
+    this.cluster = cluster;
     this.admin = config.adminSecret
       ? addProfileRoutes(
           addAdminRoutes(new AdminRouter(`${config.path}/admin`, config.adminSecret, { title: 'callkit-server admin API', version: '1' }), {
-            activeCalls: () => this.registry.activeCalls(),
-            terminate: (callId, message) => this.registry.terminate(callId, 'ended-by-admin', message),
-            setMaxDuration: (callId, seconds) => this.limits.set(callId, seconds),
+            // A cluster node reads the calls from Redis and has the leader act on them.
+            ...(cluster
+              ? {
+                  activeCalls: () => cluster.activeCalls(),
+                  terminate: (callId: string, message?: string) => cluster.terminate(callId, message),
+                  setMaxDuration: (callId: string, seconds: number) => cluster.setMaxDuration(callId, seconds),
+                }
+              : { activeCalls: () => this.registry.activeCalls(), ...adminActions }),
             records: this.records,
           }),
           { get: (userId) => this.registry.operatorProfile(userId), set: (userId, p) => this.setProfile(userId, p) },
@@ -118,7 +141,7 @@ class SignalingServerImpl implements SignalingServer {
       onMessage: (conn, msg) => this.dispatcher.onMessage(conn, msg),
       onGone: (conn, silentForMs) => this.dispatcher.onGone(conn, silentForMs),
     });
-    this.dispatcher = new Dispatcher(config, this.connections, this.registry, this.limiter, this.records);
+    this.dispatcher = new Dispatcher(config, this.connections, this.cluster ?? this.registry, this.limiter, this.records);
     this.http = new HttpEndpoints(config, {
       isClosing: () => this.closing !== null,
       allowConnection: (ip) => this.limiter.allowConnection(ip, Date.now()),
@@ -145,6 +168,10 @@ class SignalingServerImpl implements SignalingServer {
 
   async ready(): Promise<void> {
     await this.records?.ready();
+    if (this.cluster) {
+      const cluster = this.cluster;
+      await (this.clusterStart ??= cluster.start().then(() => this.connections.setIdBase(cluster.connBase)));
+    }
   }
 
   dropUser(userId: string): number {
@@ -161,6 +188,7 @@ class SignalingServerImpl implements SignalingServer {
     if (this.closing) return this.closing;
     this.closing = (async () => {
       this.connections.stopHeartbeat();
+      await this.cluster?.close();
       this.registry.close();
       this.limits.close();
       await this.connections.closeAll();

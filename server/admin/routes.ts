@@ -15,10 +15,11 @@ export const MAX_CALL_LIMIT_S = 24 * 3600;
 /** Most records one admin page returns. */
 export const MAX_ADMIN_PAGE = 200;
 
+/** The live-call actions; a cluster node answers them through Redis and the leader (async). */
 export interface AdminDeps {
-  activeCalls(): ActiveCall[];
-  terminate(callId: string, message?: string): boolean;
-  setMaxDuration(callId: string, seconds: number): { endsAt: number | null } | undefined;
+  activeCalls(): ActiveCall[] | Promise<ActiveCall[]>;
+  terminate(callId: string, message?: string): boolean | Promise<boolean>;
+  setMaxDuration(callId: string, seconds: number): { endsAt: number | null } | undefined | Promise<{ endsAt: number | null } | undefined>;
   records: RecordsService | null;
 }
 
@@ -41,7 +42,7 @@ export function addAdminRoutes(router: AdminRouter, deps: AdminDeps): AdminRoute
       path: '/calls',
       summary: 'List the live calls',
       response: v.strictObject({ calls: v.array(ActiveCallSchema) }),
-      handler: () => ({ calls: deps.activeCalls() }),
+      handler: async () => ({ calls: await deps.activeCalls() }),
     })
     .add({
       method: 'POST',
@@ -50,8 +51,8 @@ export function addAdminRoutes(router: AdminRouter, deps: AdminDeps): AdminRoute
       params: CallParams,
       body: v.strictObject({ message: v.optional(v.pipe(v.string(), v.maxLength(200))) }),
       response: v.strictObject({ ended: v.literal(true) }),
-      handler: ({ params, body }) => {
-        if (!deps.terminate(params.callId, body.message)) throw notFound();
+      handler: async ({ params, body }) => {
+        if (!(await deps.terminate(params.callId, body.message))) throw notFound();
         return { ended: true as const };
       },
     })
@@ -62,8 +63,8 @@ export function addAdminRoutes(router: AdminRouter, deps: AdminDeps): AdminRoute
       params: CallParams,
       body: v.strictObject({ seconds: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_CALL_LIMIT_S)) }),
       response: v.strictObject({ callId: CallIdSchema, endsAt: v.nullable(v.number()) }),
-      handler: ({ params, body }) => {
-        const set = deps.setMaxDuration(params.callId, body.seconds);
+      handler: async ({ params, body }) => {
+        const set = await deps.setMaxDuration(params.callId, body.seconds);
         if (!set) throw notFound();
         return { callId: params.callId, endsAt: set.endsAt };
       },
