@@ -25,7 +25,7 @@ import '../src/events/requests.js';
 declare namespace CallkitJsx {
   type CallAvatarProps = Partial<Pick<CallAvatar, 'src' | 'name'>> & {
   };
-  type CallHistoryProps = Partial<Pick<CallHistory, 'records' | 'userId' | 'names' | 'noTitle'>> & {
+  type CallHistoryProps = Partial<Pick<CallHistory, 'records' | 'userId' | 'names' | 'noTitle' | 'presence'>> & {
     /** `CallBackRequestEvent`, `{ userIDList, type }`: call these users again (`<call-kit>` calls `callKit.calls`). */
     'onck-call-back-request'?: (event: GlobalEventHandlersEventMap['ck-call-back-request']) => void;
   };
@@ -40,6 +40,8 @@ declare namespace CallkitJsx {
     'onck-kicked-out'?: (event: KitEventMap['ck-kicked-out']) => void;
     /** `{ calls }` right after login: the calls this user missed while offline (default engine, server with records). */
     'onck-missed-calls'?: (event: KitEventMap['ck-missed-calls']) => void;
+    /** `{ users }`: watched users (`callKit.subscribePresence`) whose presence (`online`, `busy`, `offline`) is known or changed. */
+    'onck-presence-changed'?: (event: KitEventMap['ck-presence-changed']) => void;
     /** `{ minimized }` when the call UI is minimized or restored. */
     'onck-minimized-changed'?: (event: KitEventMap['ck-minimized-changed']) => void;
   };

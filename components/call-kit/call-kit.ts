@@ -75,6 +75,7 @@ const viewOf = (s: CallState): View => ({
  * @event ck-error - `{ code, message }` when the engine reports an error.
  * @event ck-kicked-out - `{ reason }` when this user was logged in elsewhere and kicked out.
  * @event ck-missed-calls - `{ calls }` right after login: the calls this user missed while offline (default engine, server with records).
+ * @event ck-presence-changed - `{ users }`: watched users (`callKit.subscribePresence`) whose presence (`online`, `busy`, `offline`) is known or changed.
  * @csspart base - The wrapper around the active view.
  * @csspart banner - The incoming-call banners (`<incoming-banner>`): shown for every ringing call, also while the
  *   call view is minimized or during a call (call waiting), in the top layer (see `<incoming-banner>`).

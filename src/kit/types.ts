@@ -3,7 +3,7 @@
  * `<call-kit>`) and the callbacks of `setCallback`. No runtime code besides the event-name list.
  */
 import type { CallEndReason, CallMediaType, CallRole, CallStatus, LegacyStatus } from '../constants.js';
-import type { CallEngine, EndCause, MissedCall } from '../engine/types.js';
+import type { CallEngine, EndCause, MissedCall, PresenceEntry } from '../engine/types.js';
 import type { CallKitError } from '../errors.js';
 
 export interface InitParams {
@@ -91,6 +91,8 @@ export interface KitCallbacks {
   onMinimized?: (oldValue: boolean, newValue: boolean) => void;
   /** Right after login: calls missed while no tab of this user was online (default engine, server with records). */
   onMissedCalls?: (calls: MissedCall[]) => void;
+  /** Watched users whose presence is known or changed (`subscribePresence`). */
+  onPresenceChanged?: (users: PresenceEntry[]) => void;
 }
 
 /** Events of the kit (also dispatched, with the same names, by every `<call-kit>`). */
@@ -103,6 +105,8 @@ export interface KitEventMap {
   'ck-minimized-changed': CustomEvent<{ minimized: boolean }>;
   /** Right after login: the calls missed while offline (`onMissedCalls`). */
   'ck-missed-calls': CustomEvent<{ calls: MissedCall[] }>;
+  /** Watched users whose presence is known or changed (`onPresenceChanged`). */
+  'ck-presence-changed': CustomEvent<{ users: PresenceEntry[] }>;
 }
 export const KIT_EVENTS: readonly (keyof KitEventMap)[] = [
   'ck-status-changed',
@@ -111,4 +115,5 @@ export const KIT_EVENTS: readonly (keyof KitEventMap)[] = [
   'ck-kicked-out',
   'ck-minimized-changed',
   'ck-missed-calls',
+  'ck-presence-changed',
 ];

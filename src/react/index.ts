@@ -51,7 +51,7 @@ export const CallHistory = createComponent({
 
 /**
  * `<call-kit>`: The call kit: incoming banner and call view, driven by `callKit`.
- * Events: `onCkError`, `onCkStatusChanged`, `onCkCallEnded`, `onCkKickedOut`, `onCkMissedCalls`, `onCkMinimizedChanged`.
+ * Events: `onCkError`, `onCkStatusChanged`, `onCkCallEnded`, `onCkKickedOut`, `onCkMissedCalls`, `onCkPresenceChanged`, `onCkMinimizedChanged`.
  */
 export const CallKit = createComponent({
   tagName: 'call-kit',
@@ -64,6 +64,7 @@ export const CallKit = createComponent({
     onCkCallEnded: 'ck-call-ended' as EventName<KitEventMap['ck-call-ended']>,
     onCkKickedOut: 'ck-kicked-out' as EventName<KitEventMap['ck-kicked-out']>,
     onCkMissedCalls: 'ck-missed-calls' as EventName<KitEventMap['ck-missed-calls']>,
+    onCkPresenceChanged: 'ck-presence-changed' as EventName<KitEventMap['ck-presence-changed']>,
     onCkMinimizedChanged: 'ck-minimized-changed' as EventName<KitEventMap['ck-minimized-changed']>,
   },
 });

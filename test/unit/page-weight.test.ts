@@ -15,7 +15,7 @@ import { pageWeight, type PageWeight } from '../../bench/page-weight.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** 75,287 B measured 2026-12-03 after the issue 14/16/20/21 merges; issue 12's own bound was 74,636. */
-const PAGE_BUDGET = 76_000;
+const PAGE_BUDGET = 77_500;
 
 describe('page weight (bench:bundle)', () => {
   let page: PageWeight;
