@@ -18,6 +18,7 @@ import { MAX_RECORDS_PAGE } from '../src/protocol/records.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RecordsService } from './records/index.js';
 import type { CallRegistry } from './registry.js';
+import type { PresenceWatch } from './presence-watch.js';
 import { mintTurn } from './turn.js';
 import { verifyUserSig } from './usersig.js';
 import { profileFromUserBuf } from './profiles.js';
@@ -42,6 +43,7 @@ export class Dispatcher implements ConnectionHandler {
     private readonly registry: CallService,
     private readonly limiter: RateLimiter,
     private readonly records: RecordsService | null = null,
+    private readonly watch: PresenceWatch | null = null,
   ) {}
 
   onMessage(conn: Conn, msg: ClientMessage): void {
@@ -73,6 +75,15 @@ export class Dispatcher implements ConnectionHandler {
       }
       case 'records-query':
         return this.recordsQuery(conn, msg);
+      case 'presence-subscribe': {
+        if (!this.watch) return this.connections.sendError(conn, msg.id, 'not-supported', 'this server offers no presence');
+        const result = this.watch.subscribe(conn.id, conn.userId, msg.userIds, msg.id);
+        if (!result.ok) this.connections.sendError(conn, msg.id, result.code, result.message, 'userIds');
+        return;
+      }
+      case 'presence-unsubscribe':
+        this.watch?.unsubscribe(conn.id, msg.userIds);
+        return this.connections.send(conn.id, { type: 'ok', ref: msg.id });
       case 'invite':
       case 'invite-user':
         if (!this.limiter.allowInvite(conn.userId, Date.now())) {
@@ -115,6 +126,7 @@ export class Dispatcher implements ConnectionHandler {
   }
 
   onGone(conn: ConnId, silentForMs: number): void {
+    this.watch?.connGone(conn);
     this.registry.disconnect(conn, silentForMs);
   }
 

@@ -26,7 +26,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { MAX_CONCURRENT_INCOMING } from '../src/constants.js';
-import type { ClientMessage, EndReason, Member, MemberState } from '../src/protocol/messages.js';
+import type { ClientMessage, EndReason, Member, MemberState, PresenceStatus } from '../src/protocol/messages.js';
 import { hasAcceptedInvitee, glarePeer, liveCount, memberList, view } from './call-model.js';
 import { CallMessages } from './call-messages.js';
 import type { CallRec, ConnId, IncomingFlags, MemberRec, OutgoingServerMessage, ProfileFields } from './call-model.js';
@@ -69,9 +69,11 @@ export interface RegistryOptions {
   avatarsBeforeAnswer?: boolean;
   /** Told of every call placed, member state change and call end (records, webhooks: `call-events.ts`). */
   observer?: CallObserver;
+  /** A user logged in or lost a socket (`presence-watch.ts`). */
+  onPresence?(userId: string): void;
 }
 
-type CallRequest = Exclude<ClientMessage, { type: 'login' | 'profile' }>;
+type CallRequest = Exclude<ClientMessage, { type: 'login' | 'profile' | 'presence-subscribe' | 'presence-unsubscribe' }>;
 
 export class CallRegistry {
   private readonly calls = new Map<string, CallRec>();
@@ -120,6 +122,7 @@ export class CallRegistry {
   login(conn: ConnId, userId: string, profile: ProfileFields, flags: IncomingFlags = {}, newPage = false, signed?: OperatorProfile): void {
     if (newPage) this.endOrphan(userId);
     const user = this.presence.addConn(conn, userId, flags);
+    this.options.onPresence?.(userId);
     if (signed) user.signed = signed;
     this.applyProfile(user, profile);
     for (const call of this.liveCalls(userId)) {
@@ -150,6 +153,7 @@ export class CallRegistry {
   disconnect(conn: ConnId, silentForMs = 0): void {
     const userId = this.presence.removeConn(conn);
     if (userId === undefined) return;
+    this.options.onPresence?.(userId);
     const call = this.engagedCall(userId);
     const member = call?.members.get(userId);
     if (!call || !member || member.conn !== conn) return; // not bound: a ringing tab or an idle tab
@@ -550,13 +554,18 @@ export class CallRegistry {
     return existed;
   }
 
+  /** `userId`'s presence for `viewer`: offline if no socket or `canCall` refuses (no leak), busy if engaged. */
+  presenceOf(viewer: string, userId: string): PresenceStatus {
+    if (!this.presence.isOnline(userId) || !this.identity.allows(viewer, userId)) return 'offline';
+    return this.engagedCall(userId) ? 'busy' : 'online';
+  }
+
   /** The operator profile of `userId` (admin endpoint), if any. */
   operatorProfile(userId: string): OperatorProfile | undefined {
     return this.identity.directory.get(userId);
   }
 
   // ---- introspection --------------------------------------------------------------------------
-
   stats(): { users: number; calls: number; timers: number } {
     return { users: this.presence.userCount, calls: this.calls.size, timers: this.timers.count };
   }

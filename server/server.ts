@@ -36,13 +36,15 @@ import { fanOut } from './call-events.js';
 import type { CallObserver } from './call-events.js';
 import { RecordsService } from './records/index.js';
 import { Cluster } from './cluster/cluster.js';
+import { PresenceWatch } from './presence-watch.js';
 
 export interface SignalingServer {
   /** Handle an HTTP upgrade (for mounting on an existing http server, e.g. Vite's dev server). Returns false if the path is not ours. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Node http request handler for the dev endpoint GET {path}/dev-usersig?user=<id> -> {sdkAppId,userId,userSig} JSON (404 unless dev). Returns false if not handled. */
   handleHttp(req: IncomingMessage, res: ServerResponse): boolean;
-  stats(): { sockets: number; users: number; calls: number; timers: number };
+  /** `watchers`: sockets watching someone's presence. */
+  stats(): { sockets: number; users: number; calls: number; timers: number; watchers: number };
   /**
    * Sets the operator profile of `userId` (null removes it): the name and avatar others see, marked
    * verified, over what the user declares; members of live calls are updated. Returns whether the
@@ -71,6 +73,7 @@ class SignalingServerImpl implements SignalingServer {
   private readonly http: HttpEndpoints;
   readonly records: RecordsService | null;
   private readonly limits: CallLimits;
+  private readonly watch: PresenceWatch;
   private readonly admin: AdminRouter | null;
   /** With `redisUrl`: this node of the cluster. */
   private readonly cluster: Cluster | null;
@@ -85,7 +88,11 @@ class SignalingServerImpl implements SignalingServer {
       ? new RecordsService({ databaseUrl: config.databaseUrl, webhooks: config.webhooks ?? undefined }, log)
       : null;
     this.limits = new CallLimits((callId) => this.registry.terminate(callId, 'max-duration'));
-    const observers: CallObserver[] = [this.limits];
+    this.watch = new PresenceWatch({
+      statusFor: (viewer, userId) => this.registry.presenceOf(viewer, userId),
+      send: (conn, msg) => this.connections.send(conn, msg),
+    });
+    const observers: CallObserver[] = [this.limits, this.watch];
     if (this.records) observers.push(this.records.recorder);
     this.registry = new CallRegistry({
       send: (conn, msg) => (this.cluster ? this.cluster.send(conn, msg) : this.connections.send(conn, msg)),
@@ -94,6 +101,7 @@ class SignalingServerImpl implements SignalingServer {
       canCall: config.canCall,
       avatarsBeforeAnswer: config.avatarsBeforeAnswer,
       observer: fanOut(observers, (err) => log.error(`call observer failed: ${(err as Error).message}`)),
+      onPresence: (userId) => this.watch.touched(userId),
     });
     const adminActions = {
       terminate: (callId: string, message?: string) => this.registry.terminate(callId, 'ended-by-admin', message),
@@ -141,7 +149,16 @@ class SignalingServerImpl implements SignalingServer {
       onMessage: (conn, msg) => this.dispatcher.onMessage(conn, msg),
       onGone: (conn, silentForMs) => this.dispatcher.onGone(conn, silentForMs),
     });
-    this.dispatcher = new Dispatcher(config, this.connections, this.cluster ?? this.registry, this.limiter, this.records);
+    this.dispatcher = new Dispatcher(
+      config,
+      this.connections,
+      this.cluster ?? this.registry,
+      this.limiter,
+      this.records,
+      // A cluster node holds only its own sockets and the leader runs the calls: presence would be
+      // wrong there, so it is refused (`not-supported`) until it reads the shared index.
+      this.cluster ? null : this.watch,
+    );
     this.http = new HttpEndpoints(config, {
       isClosing: () => this.closing !== null,
       allowConnection: (ip) => this.limiter.allowConnection(ip, Date.now()),
@@ -178,10 +195,17 @@ class SignalingServerImpl implements SignalingServer {
     return this.connections.dropUser(userId);
   }
 
-  stats(): { sockets: number; users: number; calls: number; timers: number } {
+  stats(): { sockets: number; users: number; calls: number; timers: number; watchers: number } {
     const r = this.registry.stats();
     const c = this.connections.stats();
-    return { sockets: c.sockets, users: r.users, calls: r.calls, timers: r.timers + c.loginTimers };
+    const w = this.watch;
+    return {
+      sockets: c.sockets,
+      users: r.users,
+      calls: r.calls,
+      timers: r.timers + c.loginTimers + w.pendingTimers,
+      watchers: w.watcherCount,
+    };
   }
 
   close(): Promise<void> {
@@ -190,6 +214,7 @@ class SignalingServerImpl implements SignalingServer {
       this.connections.stopHeartbeat();
       await this.cluster?.close();
       this.registry.close();
+      this.watch.close();
       this.limits.close();
       await this.connections.closeAll();
       await this.records?.close();

@@ -78,3 +78,10 @@ export const DEFAULT_RING_TIMEOUT_S = 30;
 /** The ring timeouts (seconds) a call may ask for. */
 export const MIN_RING_TIMEOUT_S = 10;
 export const MAX_RING_TIMEOUT_S = 600;
+/**
+ * Most users one signaling socket (one page) may watch with `presence-subscribe` at once; more is
+ * refused (`too-many-watched` from the server, a `RangeError` from `callKit.subscribePresence`).
+ */
+export const MAX_PRESENCE_WATCH = 200;
+/** Presence updates are coalesced: at most one `presence` frame per socket per this many ms. */
+export const PRESENCE_COALESCE_MS = 250;

@@ -23,6 +23,7 @@ export {
   VideoDisplayMode,
   VideoResolution,
   FeatureButton,
+  MAX_PRESENCE_WATCH,
 } from './constants.js';
 export type { DeviceKind } from './constants.js';
 export type { Capabilities, Requirement } from './engine/capabilities.js';
@@ -47,6 +48,8 @@ export type {
   DeviceInfo,
   GroupCallInfo,
   MemberProfile,
+  PresenceEntry,
+  PresenceStatus,
 } from './engine/types.js';
 export { WebRTCEngine } from './engine/webrtc/index.js';
 export * from './events/requests.js';

@@ -83,3 +83,29 @@ export const Empty: Story = {
   name: 'no calls yet',
   render: (_args, { loaded }) => html`<call-history .store=${(loaded as Loaded).store} style="max-width: 420px"></call-history>`,
 };
+
+export const WithPresence: Story = {
+  name: 'with presence (online, busy, offline)',
+  loaders: [
+    async () => {
+      const store = new CallStore();
+      store.dispatch({ type: 'login', userId: 'me', name: 'Me' });
+      // As `callKit.subscribePresence(['bob', 'carol', 'frank'])` leaves it.
+      store.dispatch({
+        type: 'presence',
+        users: [
+          { userId: 'bob', status: 'online' },
+          { userId: 'carol', status: 'busy' },
+          { userId: 'frank', status: 'offline' },
+        ],
+      });
+      return { store };
+    },
+  ],
+  play: async ({ canvasElement }: Ctx) => {
+    const root = () => canvasElement.querySelector('call-history')!.shadowRoot!;
+    await waitFor(() => expect(root().querySelectorAll('[part~=presence]').length).toBe(3), { timeout: 8000 });
+    const labels = [...root().querySelectorAll('[part~=presence]')].map((d) => d.getAttribute('aria-label'));
+    expect(labels).toEqual(['Online', 'Busy (in a call)', 'Offline']);
+  },
+};

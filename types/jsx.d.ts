@@ -25,7 +25,7 @@ import '../src/events/requests.js';
 declare namespace CallkitJsx {
   type CallAvatarProps = Partial<Pick<CallAvatar, 'src' | 'name'>> & {
   };
-  type CallHistoryProps = Partial<Pick<CallHistory, 'records' | 'userId' | 'names' | 'noTitle'>> & {
+  type CallHistoryProps = Partial<Pick<CallHistory, 'records' | 'userId' | 'names' | 'noTitle' | 'presence'>> & {
     /** `CallBackRequestEvent`, `{ userIDList, type }`: call these users again (`<call-kit>` calls `callKit.calls`). */
     'onck-call-back-request'?: (event: GlobalEventHandlersEventMap['ck-call-back-request']) => void;
   };
@@ -54,6 +54,8 @@ declare namespace CallkitJsx {
     'onck-user-busy'?: (event: KitEventMap['ck-user-busy']) => void;
     /** `{ callId, userId }`: a member did not answer in time. */
     'onck-user-no-response'?: (event: KitEventMap['ck-user-no-response']) => void;
+    /** `{ users }`: watched users (`callKit.subscribePresence`) whose presence (`online`, `busy`, `offline`) is known or changed. */
+    'onck-presence-changed'?: (event: KitEventMap['ck-presence-changed']) => void;
     /** `{ minimized }` when the call UI is minimized or restored. */
     'onck-minimized-changed'?: (event: KitEventMap['ck-minimized-changed']) => void;
   };

@@ -57,6 +57,24 @@ export const styles = css`
     font-weight: 600;
     overflow-wrap: anywhere;
   }
+  [part~='presence'] {
+    display: inline-block;
+    inline-size: 0.625rem;
+    block-size: 0.625rem;
+    margin-inline-start: var(--ck-space-1, 4px);
+    border-radius: 50%;
+    vertical-align: middle;
+    border: 1px solid var(--ck-color-text-muted, ${palette.muted});
+    box-sizing: border-box;
+  }
+  [part~='online'] {
+    border: none;
+    background: var(--ck-call-history-online-color, light-dark(#2e7d32, #81c784));
+  }
+  [part~='busy'] {
+    border: none;
+    background: var(--ck-call-history-busy-color, light-dark(#e65100, #ffb74d));
+  }
   [part='badge'] {
     display: inline-block;
     margin-inline-start: var(--ck-space-1, 4px);

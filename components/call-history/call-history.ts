@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { CallMediaType } from '../../src/constants.js';
+import type { PresenceStatus } from '../../src/engine/types.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { CallBackRequestEvent } from '../../src/events/requests.js';
 import { formatDuration } from '../../src/i18n/format.js';
@@ -61,7 +62,9 @@ export function historyRow(r: HistoryRecord, self: string): Row {
  * button per call. Give it the records of `callKit.getCallRecords()`
  * (`el.records = (await callKit.getCallRecords()).records`); it shows them from the point of view
  * of `user-id` (default: the user logged in to the kit whose store it reads). Names come from
- * `names` (user id to display name), else the user id.
+ * `names` (user id to display name), else the user id. A call with one other user shows that user's
+ * presence (a dot with an accessible text: online, busy, offline) once it is known: from
+ * `presence` when set, else from the store (`callKit.subscribePresence`, `state.presence`).
  *
  * @summary Recent calls with a call-back button (records from `callKit.getCallRecords()`).
  *
@@ -75,12 +78,15 @@ export function historyRow(r: HistoryRecord, self: string): Row {
  * @csspart name - Who the call was with.
  * @csspart details - Media type, outcome, time and duration.
  * @csspart badge - The "Missed" badge.
+ * @csspart presence - The presence dot of a 1v1 call's peer; also `presence online`, `presence busy`, `presence offline`.
  * @csspart button - Every call-back button.
  * @csspart empty - The text shown without records.
  *
  * @cssproperty --ck-call-history-background - Background (default `--ck-color-surface`).
  * @cssproperty --ck-call-history-color - Text colour (default `--ck-color-text`).
  * @cssproperty --ck-call-history-missed-color - Colour of missed calls and the badge (default #c62828 / #ff8a80 in dark).
+ * @cssproperty --ck-call-history-online-color - Colour of the "online" presence dot (default #2e7d32 / #81c784 in dark).
+ * @cssproperty --ck-call-history-busy-color - Colour of the "busy" presence dot (default #e65100 / #ffb74d in dark).
  * @cssproperty --ck-call-history-button-background - Call-back button colour (default #087f50, white icon).
  *
  * @cssstate empty - No records to show.
@@ -97,8 +103,11 @@ export class CallHistory extends StoreElement {
   @property({ attribute: false }) names: Readonly<Record<string, string>> = {};
   /** Hides the heading (for hosts that give the list their own). */
   @property({ type: Boolean, attribute: 'no-title' }) noTitle = false;
+  /** Presence by user id, for hosts that keep their own; default the store's (`callKit.subscribePresence`). */
+  @property({ attribute: false }) presence: Readonly<Record<string, PresenceStatus>> | undefined;
 
   readonly #self = this.select((s) => s.self.userId, Object.is, '');
+  readonly #presence = this.select((s) => s.presence, Object.is, {});
 
   #rows(): Row[] {
     const self = this.userId ?? this.#self.value;
@@ -125,6 +134,15 @@ export class CallHistory extends StoreElement {
     );
   }
 
+  /** The presence dot of a 1v1 call's peer, once its presence is known. */
+  #renderPresence(row: Row) {
+    if (row.peers.length !== 1) return nothing;
+    const status = (this.presence ?? this.#presence.value)[row.peers[0]];
+    if (!status) return nothing;
+    const label = this.localize.t(`presence-${status}`);
+    return html` <span part="presence ${status}" role="img" aria-label=${label} title=${label}></span>`;
+  }
+
   #renderRow(row: Row, when: Intl.DateTimeFormat) {
     const { t } = this.localize;
     const who = row.peers.map((p) => this.#name(p)).join(', ');
@@ -139,7 +157,7 @@ export class CallHistory extends StoreElement {
         >${row.outgoing ? '↗' : '↙'}</span
       >
       <div class="text">
-        <div part="name">${who}${row.missed ? html` <span part="badge">${t('history-missed')}</span>` : nothing}</div>
+        <div part="name">${who}${this.#renderPresence(row)}${row.missed ? html` <span part="badge">${t('history-missed')}</span>` : nothing}</div>
         <div part="details">${details}</div>
       </div>
       <button type="button" part="button" aria-label=${t('history-call-back', { name: who })} title=${t('history-call-back', { name: who })} @click=${() => this.#callBack(row)}>

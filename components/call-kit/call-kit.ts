@@ -90,6 +90,7 @@ const viewOf = (s: CallState): View => ({
  * @event ck-user-declined - `{ callId, userId }`: a member declined the current call.
  * @event ck-user-busy - `{ callId, userId }`: a member was busy in another call.
  * @event ck-user-no-response - `{ callId, userId }`: a member did not answer in time.
+ * @event ck-presence-changed - `{ users }`: watched users (`callKit.subscribePresence`) whose presence (`online`, `busy`, `offline`) is known or changed.
  * @csspart base - The wrapper around the active view.
  * @csspart banner - The incoming-call banners (`<incoming-banner>`): shown for every ringing call, also while the
  *   call view is minimized or during a call (call waiting), in the top layer (see `<incoming-banner>`).

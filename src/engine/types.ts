@@ -102,6 +102,13 @@ export interface DeviceInfo {
   kind: DeviceKind;
 }
 
+/** A watched user's presence (`callKit.subscribePresence`): `busy` = in a call. */
+export type PresenceStatus = 'online' | 'busy' | 'offline';
+export interface PresenceEntry {
+  userId: string;
+  status: PresenceStatus;
+}
+
 export interface CallEngineEvents {
   /** An invitation arrived (this tab rings). */
   onCallReceived: {
@@ -183,6 +190,8 @@ export interface CallEngineEvents {
   onKickedOffline: { reason: string };
   onError: { code: number; message: string };
   onConnectionStateChanged: { state: ConnectionState };
+  /** Watched users whose presence is known or changed (the subscribe snapshot, then changes). */
+  onPresenceChanged: { users: PresenceEntry[] };
 }
 
 export interface CallEngine extends Pick<Emitter<CallEngineEvents>, 'on' | 'off'> {
@@ -233,6 +242,13 @@ export interface CallEngine extends Pick<Emitter<CallEngineEvents>, 'on' | 'off'
   reconnect?(): Promise<void>;
   /** Optional: our own call records, newest first (default engine, servers with a database). */
   getCallRecords?(params: { limit?: number; cursor?: string }): Promise<CallRecordsPage>;
+  /**
+   * Optional: watches users' presence; resolves with their statuses now, then `onPresenceChanged`
+   * tells changes (kept across reconnects). Without it the kit throws FAILED, reason `not-supported`.
+   */
+  subscribePresence?(userIds: string[]): Promise<PresenceEntry[]>;
+  /** Stops watching these users (absent: all). */
+  unsubscribePresence?(userIds?: string[]): Promise<void>;
   /** Optional: what this page offers the engine (default: `detectCapabilities()`). */
   getCapabilities?(): Capabilities;
 }

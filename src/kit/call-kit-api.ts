@@ -7,7 +7,7 @@
  * live in its base class, `kit-settings.ts`. `<call-kit>` re-dispatches the kit's events.
  */
 import { CallMediaType, CallRole, CallStatus, MAX_INVITEES } from '../constants.js';
-import type { CallEngine, CallRecordsPage, DeviceInfo, GroupCallInfo } from '../engine/types.js';
+import type { CallEngine, CallRecordsPage, DeviceInfo, GroupCallInfo, PresenceEntry } from '../engine/types.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../errors.js';
 import { isRingingForMe } from '../store/selectors.js';
 import { CallStore } from '../store/store.js';
@@ -33,6 +33,7 @@ import {
   validateSwitchDevice,
   validateUserId,
   validateRecordsQuery,
+  validatePresenceUserIds,
 } from './validate.js';
 
 export { KIT_EVENTS } from './types.js';
@@ -479,6 +480,29 @@ export class CallKit extends KitSettings {
     if (!engine.getCallRecords)
       throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine keeps no call records`, 'not-supported');
     return engine.getCallRecords(query);
+  }
+
+  /**
+   * Watches users' presence: resolves with each one's status now (`online`, `busy`: in a call,
+   * `offline`); later changes update the store (`state.presence`), fire `onPresenceChanged` and
+   * `ck-presence-changed`. A user the server's `canCall` policy does not let you call is always
+   * `offline`. At most `MAX_PRESENCE_WATCH` (200) users per page: INVALID_PARAMETER, reason
+   * `too-many-watched`. Default engine only; others throw FAILED, reason `not-supported`.
+   */
+  async subscribePresence(userIDs: string[]): Promise<PresenceEntry[]> {
+    const ids = validatePresenceUserIds(userIDs);
+    const engine = this.#requireEngine();
+    if (!engine.subscribePresence)
+      throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine offers no presence`, 'not-supported');
+    return engine.subscribePresence(ids);
+  }
+
+  /** Stops watching these users (no argument: everyone); their entries leave `state.presence`. */
+  async unsubscribePresence(userIDs?: string[]): Promise<void> {
+    const ids = userIDs === undefined ? undefined : validatePresenceUserIds(userIDs, 'unsubscribePresence() userIDs');
+    const engine = this.#requireEngine();
+    this.#store.dispatch({ type: 'presence-forget', userIds: ids });
+    await engine.unsubscribePresence?.(ids);
   }
 
   setCallback(callbacks: KitCallbacks): void {

@@ -271,6 +271,11 @@ export class EngineToStore {
       this.#host.callbacks().onMissedCalls?.(e.calls);
       this.#host.emit('ck-missed-calls', { calls: e.calls });
     });
+    on('onPresenceChanged', (e) => {
+      d({ type: 'presence', users: e.users });
+      this.#host.callbacks().onPresenceChanged?.(e.users);
+      this.#host.emit('ck-presence-changed', { users: e.users });
+    });
     on('onKickedOffline', (e) => {
       this.#host.callbacks().kickedOut?.(e.reason);
       this.#host.emit('ck-kicked-out', { reason: e.reason });

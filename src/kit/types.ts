@@ -3,7 +3,7 @@
  * `<call-kit>`) and the callbacks of `setCallback`. No runtime code besides the event-name list.
  */
 import type { CallEndReason, CallMediaType, CallRole, CallStatus, LegacyStatus } from '../constants.js';
-import type { CallEngine, EndCause, MissedCall } from '../engine/types.js';
+import type { CallEngine, EndCause, MissedCall, PresenceEntry } from '../engine/types.js';
 import type { CallKitError } from '../errors.js';
 
 export interface InitParams {
@@ -101,6 +101,8 @@ export interface KitCallbacks {
   onMinimized?: (oldValue: boolean, newValue: boolean) => void;
   /** Right after login: calls missed while no tab of this user was online (default engine, server with records). */
   onMissedCalls?: (calls: MissedCall[]) => void;
+  /** Watched users whose presence is known or changed (`subscribePresence`). */
+  onPresenceChanged?: (users: PresenceEntry[]) => void;
 }
 
 /** Events of the kit (also dispatched, with the same names, by every `<call-kit>`). */
@@ -127,6 +129,8 @@ export interface KitEventMap {
   'ck-user-busy': CustomEvent<UserEventDetail>;
   /** A member did not answer in time. */
   'ck-user-no-response': CustomEvent<UserEventDetail>;
+  /** Watched users whose presence is known or changed (`onPresenceChanged`). */
+  'ck-presence-changed': CustomEvent<{ users: PresenceEntry[] }>;
 }
 export const KIT_EVENTS: readonly (keyof KitEventMap)[] = [
   'ck-status-changed',
@@ -142,4 +146,5 @@ export const KIT_EVENTS: readonly (keyof KitEventMap)[] = [
   'ck-user-declined',
   'ck-user-busy',
   'ck-user-no-response',
+  'ck-presence-changed',
 ];

@@ -4,6 +4,7 @@ import {
   FeatureButton,
   LayoutMode,
   MAX_INVITEES,
+  MAX_PRESENCE_WATCH,
   MAX_RING_TIMEOUT_S,
   MIN_RING_TIMEOUT_S,
   VideoDisplayMode,
@@ -34,6 +35,23 @@ export function validateUserId(value: unknown, what = 'userID'): string {
 function userIds(list: unknown[]): string[] {
   const ids = list.map((id, i) => validateUserId(id, `userIDList[${i}]`));
   if (new Set(ids).size !== ids.length) throw invalidParameter('userIDList has duplicate user ids');
+  return ids;
+}
+
+/**
+ * `subscribePresence(userIDs)` / `unsubscribePresence(userIDs)`: a non-empty array of user ids,
+ * duplicates dropped; more than {@link MAX_PRESENCE_WATCH} is INVALID_PARAMETER, reason `too-many-watched`.
+ */
+export function validatePresenceUserIds(value: unknown, what = 'subscribePresence() userIDs'): string[] {
+  if (!Array.isArray(value) || value.length < 1) throw invalidParameter(`${what} must be a non-empty array of user ids`);
+  const ids = [...new Set(value.map((id, i) => validateUserId(id, `userIDs[${i}]`)))];
+  if (ids.length > MAX_PRESENCE_WATCH) {
+    throw new CallKitError(
+      ErrorCode.INVALID_PARAMETER,
+      `${what}: at most ${MAX_PRESENCE_WATCH} users may be watched (got ${ids.length})`,
+      'too-many-watched',
+    );
+  }
   return ids;
 }
 

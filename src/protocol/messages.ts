@@ -114,6 +114,16 @@
  * its next `login-ok`. An operator may end a call (`call-ended {ended-by-admin, message?}`) or cap its
  * length (`call-ended {max-duration}`) through the admin API.
  *
+ * Presence (`server/presence-watch.ts`): `presence-subscribe {userIds}` adds users to the socket's
+ * watch list and is answered by `presence {users}` with the status of each (`online`, `busy`: in a
+ * call as caller or accepted member, `offline`); afterwards `presence` frames without `ref` carry
+ * the watched users whose status changed (login, last socket gone, entering or leaving a call),
+ * coalesced: at most one frame per socket every `PRESENCE_COALESCE_MS`, only real changes. A user
+ * the watcher may not call (the operator's `canCall`) is always `offline`, exactly like an offline
+ * one. A socket watches at most `MAX_PRESENCE_WATCH` users (`src/constants.ts`); a subscribe that
+ * would go over is refused whole with `error too-many-watched` (field `userIds`).
+ * `presence-unsubscribe {userIds?}` (absent: all) answers `ok`. Closing the socket drops its list.
+ *
  * userSig lifetime: the server refuses a userSig signed for longer than its maximum (default 7
  * days). `usersig-expiring {expiresAt}` comes a minute before a socket's userSig expires; the client
  * answers with `renew {userSig}` (a fresh sig for the same user: `ok`, or `error auth-failed` and
@@ -150,7 +160,7 @@
 import * as v from 'valibot';
 // Product limits (members, ringing calls, ring timeouts) are call policy, not wire format: they
 // live in `src/constants.ts`; the schemas below enforce them.
-import { MAX_INVITEES, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from '../constants.js';
+import { MAX_INVITEES, MAX_PRESENCE_WATCH, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from '../constants.js';
 import { CallRecordSchema, MissedCallSchema, RecordsCursorSchema, RecordsQueryFields } from './records.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -187,6 +197,10 @@ export const GroupIdSchema = v.pipe(
   v.check((s) => !UNSAFE_NAME_RE.test(s), 'groupId has control or bidi-override characters'),
 );
 export const MediaTypeSchema = v.picklist(['audio', 'video']);
+/** A watched user's presence (see the header, "Presence"). */
+export const PresenceStatusSchema = v.picklist(['online', 'busy', 'offline']);
+export type PresenceStatus = v.InferOutput<typeof PresenceStatusSchema>;
+const PresenceUserIdsSchema = v.pipe(v.array(UserIdSchema), v.minLength(1), v.maxLength(MAX_PRESENCE_WATCH));
 export type MediaType = v.InferOutput<typeof MediaTypeSchema>;
 
 /** Member states kept by the server for each call member. */
@@ -237,6 +251,8 @@ export const ErrorCodeSchema = v.picklist([
   'glare',
   /** The server does not offer this (e.g. `records-query` on a server without call records). */
   'not-supported',
+  /** A `presence-subscribe` would watch more than `MAX_PRESENCE_WATCH` users on this socket. */
+  'too-many-watched',
   'internal',
 ]);
 export type ErrorCode = v.InferOutput<typeof ErrorCodeSchema>;
@@ -354,6 +370,10 @@ export const ClientMessageSchema = v.variant('type', [
   }),
   /** The sender's own call records, newest first (see the header, "Call records"). */
   v.strictObject({ ...base, type: v.literal('records-query'), ...RecordsQueryFields }),
+  /** Watches users' presence (see the header, "Presence"); answered by `presence` (a snapshot). */
+  v.strictObject({ ...base, type: v.literal('presence-subscribe'), userIds: PresenceUserIdsSchema }),
+  /** Stops watching these users (absent: all); answered by `ok`. */
+  v.strictObject({ ...base, type: v.literal('presence-unsubscribe'), userIds: v.optional(PresenceUserIdsSchema) }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -374,6 +394,8 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'relay',
   'media-state',
   'records-query',
+  'presence-subscribe',
+  'presence-unsubscribe',
 ];
 
 // ---- server -> client ----------------------------------------------------------------------
@@ -492,6 +514,12 @@ export const ServerMessageSchema = v.variant('type', [
   v.strictObject({ ...sbase, type: v.literal('records'), records: v.array(CallRecordSchema), nextCursor: v.optional(RecordsCursorSchema) }),
   /** Right after `login-ok`: calls this user missed while no tab of theirs was online, oldest first. */
   v.strictObject({ ...sbase, type: v.literal('missed-calls'), calls: v.array(MissedCallSchema) }),
+  /** Watched users' presence: the snapshot answering `presence-subscribe` (with `ref`), or changes. */
+  v.strictObject({
+    ...sbase,
+    type: v.literal('presence'),
+    users: v.pipe(v.array(v.strictObject({ userId: UserIdSchema, status: PresenceStatusSchema })), v.maxLength(MAX_PRESENCE_WATCH)),
+  }),
   v.strictObject({ ...sbase, type: v.literal('relay'), callId: CallIdSchema, from: UserIdSchema, data: RelayDataSchema }),
   v.strictObject({
     ...sbase,

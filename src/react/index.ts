@@ -51,7 +51,7 @@ export const CallHistory = createComponent({
 
 /**
  * `<call-kit>`: The call kit: incoming banner and call view, driven by `callKit`.
- * Events: `onCkError`, `onCkStatusChanged`, `onCkCallEnded`, `onCkKickedOut`, `onCkMissedCalls`, `onCkUserInvited`, `onCkUserAccepted`, `onCkUserJoined`, `onCkUserLeft`, `onCkUserDeclined`, `onCkUserBusy`, `onCkUserNoResponse`, `onCkMinimizedChanged`.
+ * Events: `onCkError`, `onCkStatusChanged`, `onCkCallEnded`, `onCkKickedOut`, `onCkMissedCalls`, `onCkUserInvited`, `onCkUserAccepted`, `onCkUserJoined`, `onCkUserLeft`, `onCkUserDeclined`, `onCkUserBusy`, `onCkUserNoResponse`, `onCkPresenceChanged`, `onCkMinimizedChanged`.
  */
 export const CallKit = createComponent({
   tagName: 'call-kit',
@@ -71,6 +71,7 @@ export const CallKit = createComponent({
     onCkUserDeclined: 'ck-user-declined' as EventName<KitEventMap['ck-user-declined']>,
     onCkUserBusy: 'ck-user-busy' as EventName<KitEventMap['ck-user-busy']>,
     onCkUserNoResponse: 'ck-user-no-response' as EventName<KitEventMap['ck-user-no-response']>,
+    onCkPresenceChanged: 'ck-presence-changed' as EventName<KitEventMap['ck-presence-changed']>,
     onCkMinimizedChanged: 'ck-minimized-changed' as EventName<KitEventMap['ck-minimized-changed']>,
   },
 });

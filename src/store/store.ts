@@ -62,6 +62,7 @@ export function initialState(settings: Partial<Settings> = {}): CallState {
     answering: '',
     connecting: false,
     userData: '',
+    presence: {},
   };
 }
 
@@ -226,6 +227,16 @@ export function reduce(state: CallState, action: Action): CallState {
     }
     case 'answering':
       return state.answering === action.callId ? state : { ...state, answering: action.callId };
+    case 'presence': {
+      const changed = action.users.filter((u) => state.presence[u.userId] !== u.status);
+      if (changed.length === 0) return state;
+      return { ...state, presence: { ...state.presence, ...Object.fromEntries(changed.map((u) => [u.userId, u.status])) } };
+    }
+    case 'presence-forget': {
+      if (!action.userIds) return Object.keys(state.presence).length ? { ...state, presence: {} } : state;
+      const gone = new Set(action.userIds);
+      return { ...state, presence: Object.fromEntries(Object.entries(state.presence).filter(([id]) => !gone.has(id))) };
+    }
     case 'incoming-remove': {
       const incoming = state.incoming.filter((c) => c.callId !== action.callId);
       return incoming.length === state.incoming.length ? state : { ...state, incoming };

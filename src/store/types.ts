@@ -1,5 +1,5 @@
 import type { CallMediaType, CallRole, CallStatus, FeatureButton, LayoutMode, VideoDisplayMode, VideoResolution } from '../constants.js';
-import type { ConnectionState, DeviceInfo, GroupCallInfo, MemberStatus } from '../engine/types.js';
+import type { ConnectionState, DeviceInfo, GroupCallInfo, MemberStatus, PresenceStatus } from '../engine/types.js';
 
 /** One person in the call as the UI shows them. Unchanged members keep their object identity. */
 export interface MemberView {
@@ -139,6 +139,11 @@ export interface CallState {
   readonly connecting: boolean;
   /** The current call's `userData` as the caller sent it (an incoming call), '' otherwise. */
   readonly userData: string;
+  /**
+   * Presence of the users watched with `callKit.subscribePresence` (`online`, `busy`: in a call,
+   * `offline`, also for users the server's policy hides); a user not watched is absent. Cleared at logout.
+   */
+  readonly presence: Readonly<Record<string, PresenceStatus>>;
 }
 
 export type Action =
@@ -178,7 +183,9 @@ export type Action =
   | { type: 'incoming-add'; call: IncomingCall }
   | { type: 'incoming-remove'; callId: string }
   | { type: 'answering'; callId: string }
-  | { type: 'settings'; settings: Partial<Settings> };
+  | { type: 'settings'; settings: Partial<Settings> }
+  | { type: 'presence'; users: readonly { userId: string; status: PresenceStatus }[] }
+  | { type: 'presence-forget'; userIds?: readonly string[] };
 
 export interface ReadonlyStore {
   getState(): CallState;

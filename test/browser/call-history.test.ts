@@ -85,6 +85,37 @@ describe('<call-history>', () => {
       await expect(el).to.be.accessible();
     });
 
+    it("shows a 1v1 peer's presence from the store (dot with an accessible text), and the host's presence over it", async () => {
+      const s = store();
+      const el = await fixture<CallHistory>(html`<call-history .store=${s} .records=${RECORDS}></call-history>`);
+      expect(all(el, '[part~=presence]').length).to.equal(0, 'nothing before presence is known');
+      s.dispatch({
+        type: 'presence',
+        users: [
+          { userId: 'bob', status: 'online' },
+          { userId: 'carol', status: 'busy' },
+        ],
+      });
+      await el.updateComplete;
+      const items = all(el, '[part~=item]');
+      const dot = (i: number) => items[i].querySelector('[part~=presence]');
+      expect(dot(0)!.getAttribute('part')).to.equal('presence online');
+      expect(dot(0)!.getAttribute('role')).to.equal('img');
+      expect(dot(0)!.getAttribute('aria-label')).to.equal('Online');
+      expect(dot(1)!.getAttribute('aria-label')).to.equal('Busy (in a call)');
+      expect(dot(2)).to.equal(null, 'dave: unknown');
+      expect(getComputedStyle(dot(0)!).backgroundColor).to.not.equal(getComputedStyle(dot(1)!).backgroundColor);
+      await expect(el).to.be.accessible();
+      el.presence = { bob: 'offline' };
+      await el.updateComplete;
+      expect(dot(0)?.getAttribute('aria-label') ?? all(el, '[part~=presence]')[0].getAttribute('aria-label')).to.equal('Offline');
+      expect(all(el, '[part~=presence]').length).to.equal(1);
+      s.dispatch({ type: 'settings', settings: { language: 'zh-cn' } });
+      el.presence = undefined;
+      await el.updateComplete;
+      expect(all(el, '[part~=presence]')[0].getAttribute('aria-label')).to.equal('在线');
+    });
+
     it('takes the point of view of user-id over the store', () => {
       const row = historyRow(RECORDS[0], 'bob');
       expect(row.outgoing).to.equal(false);

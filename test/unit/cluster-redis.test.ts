@@ -120,6 +120,14 @@ describe('many nodes over Redis', { skip }, () => {
     assert.equal(await ended(bob, second.callId), 'cancelled');
   });
 
+  it('presence is refused with not-supported on a cluster (each node sees only its own sockets), not answered wrongly', async () => {
+    const alice = await user(b, 'alice-presence');
+    await user(a, 'bob-presence');
+    const answer = await alice.ask({ type: 'presence-subscribe', userIds: ['bob-presence'] }, WAIT);
+    assert.equal(answer.type, 'error', JSON.stringify(answer));
+    assert.equal((answer as Msg<'error'>).code, 'not-supported');
+  });
+
   it('busy across nodes: a user in a call on node B is busy for a caller on node A', async () => {
     const alice = await user(a, 'alice3');
     const bob = await user(b, 'bob3');

@@ -87,3 +87,19 @@ test('the caller cancelling shows "cancelled" to the callee; mute mode and statu
   assert.deepEqual(statuses, ['be-invited', 'idle']);
   await kit.dispose();
 });
+
+test('presence (simulated fake): subscribe snapshot from remotePresence, later changes only for watched users', async () => {
+  const { kit, engine } = await setup();
+  engine.remotePresence('bob', 'busy');
+  assert.deepEqual(await kit.subscribePresence(['bob', 'carol']), [
+    { userId: 'bob', status: 'busy' },
+    { userId: 'carol', status: 'offline' },
+  ]);
+  engine.remotePresence('carol', 'online');
+  engine.remotePresence('dave', 'online');
+  assert.deepEqual(kit.store.getState().presence, { bob: 'busy', carol: 'online' });
+  await kit.unsubscribePresence(['bob']);
+  engine.remotePresence('bob', 'online');
+  assert.deepEqual(kit.store.getState().presence, { carol: 'online' });
+  await kit.dispose();
+});

@@ -114,6 +114,7 @@ describe('custom elements manifest and generated files', () => {
       'ck-kicked-out',
       'ck-minimized-changed',
       'ck-missed-calls',
+      'ck-presence-changed',
       'ck-status-changed',
       'ck-user-accepted',
       'ck-user-busy',

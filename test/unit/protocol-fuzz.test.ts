@@ -26,7 +26,7 @@ const FUZZERS = 50;
 const HONEST_PAIRS = 5;
 const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=fingerprint:sha-256 00:11\r\n';
 /** Server frames that answer a request (carry its `ref`). */
-const ANSWER_TYPES = new Set(['ok', 'error', 'invite-ok', 'call-started', 'login-ok', 'group-call', 'resumed']);
+const ANSWER_TYPES = new Set(['ok', 'error', 'invite-ok', 'call-started', 'login-ok', 'group-call', 'resumed', 'presence']);
 
 type Frame = { text: string } | { binary: Uint8Array };
 
@@ -119,6 +119,8 @@ export function frameArbitrary(honestIds: string[], honestUsers: string[], fuzzU
       limit: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: -5, max: 200 }), anyValue),
       cursor: fc.oneof(fc.base64String({ maxLength: 40 }), fc.string({ maxLength: 140 })),
     },
+    'presence-subscribe': { userIds: fc.oneof({ weight: 5, arbitrary: fc.array(userId, { minLength: 1, maxLength: 4 }) }, anyValue) },
+    'presence-unsubscribe': { userIds: fc.array(userId, { maxLength: 3 }) },
   };
   // Every client type has its fields generated from the schema (a new type must be added here).
   for (const type of CLIENT_MESSAGE_TYPES) if (!fields[type]) throw new Error(`frameArbitrary: no fields for ${type}`);

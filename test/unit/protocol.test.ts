@@ -33,6 +33,8 @@ const validClient: Record<ClientMessage['type'], Record<string, unknown>> = {
   relay: { v: 1, type: 'relay', callId: CALL, to: 'bob', data: { kind: 'description', description: { type: 'offer', sdp: SDP } } },
   'media-state': { v: 1, type: 'media-state', callId: CALL, audio: true, video: false },
   'records-query': { v: 1, id: 'r8', type: 'records-query', limit: 20, cursor: 'abc' },
+  'presence-subscribe': { v: 1, id: 'r9', type: 'presence-subscribe', userIds: ['bob', 'carol'] },
+  'presence-unsubscribe': { v: 1, id: 'r10', type: 'presence-unsubscribe' },
 };
 
 const member = { userId: 'alice', name: 'Alice', state: 'accepted', audio: true, video: false };
@@ -73,6 +75,15 @@ const validServer: Record<ServerMessage['type'], Record<string, unknown>> = {
   'call-started': { v: 1, type: 'call-started', callId: CALL, mediaType: 'video', members: [member] },
   resumed: { v: 1, ref: 'r3', type: 'resumed', callId: CALL, mediaType: 'video', members: [member] },
   'member-state': { v: 1, type: 'member-state', callId: CALL, member: { userId: 'bob', state: 'no-response' } },
+  presence: {
+    v: 1,
+    ref: 'r9',
+    type: 'presence',
+    users: [
+      { userId: 'bob', status: 'busy' },
+      { userId: 'carol', status: 'offline' },
+    ],
+  },
   'group-call': { v: 1, ref: 'r6', type: 'group-call', groupId: 'g1', call: { callId: CALL, mediaType: 'audio', members: [member] } },
   'call-ended': { v: 1, type: 'call-ended', callId: CALL, reason: 'glare' },
   relay: { v: 1, type: 'relay', callId: CALL, from: 'bob', data: { kind: 'candidate', candidate: null } },

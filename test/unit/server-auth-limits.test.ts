@@ -185,7 +185,7 @@ describe('R17: authentication and authorization', () => {
     assert.equal(s.stats().sockets, 1);
     assert.equal((await silent.waitClose(5000)).code, 4401);
     await waitUntil(() => s.stats().sockets === 0, 'the silent socket released');
-    assert.deepEqual(s.stats(), { sockets: 0, users: 0, calls: 0, timers: 0 });
+    assert.deepEqual(s.stats(), { sockets: 0, users: 0, calls: 0, timers: 0, watchers: 0 });
   });
 
   it('non-members, members of another call and unbound tabs cannot signal into a call; nothing reaches the members', async () => {

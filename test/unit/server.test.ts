@@ -71,7 +71,7 @@ describe('signaling server: call flows', () => {
         userData: 'hello',
       },
     );
-    assert.deepEqual(h.server.stats(), { sockets: 2, users: 2, calls: 1, timers: 1 });
+    assert.deepEqual(h.server.stats(), { sockets: 2, users: 2, calls: 1, timers: 1, watchers: 0 });
 
     const acceptId = bob.request({ type: 'accept', callId: ok.callId });
     const started = (await bob.reply(acceptId)) as Msg<'call-started'>;
@@ -360,7 +360,7 @@ describe('signaling server: call flows', () => {
     const alice = await user('alice');
     const bob1 = await user('bob');
     const bob2 = await user('bob');
-    assert.deepEqual(h.server.stats(), { sockets: 3, users: 2, calls: 0, timers: 0 });
+    assert.deepEqual(h.server.stats(), { sockets: 3, users: 2, calls: 0, timers: 0, watchers: 0 });
     const ok = (await alice.ask({ type: 'invite', to: ['bob'], mediaType: 'video' })) as Msg<'invite-ok'>;
     const { callId } = ok;
     await bob1.waitForType('incoming', (m) => m.callId === callId);
@@ -491,7 +491,7 @@ describe('signaling server: glare', () => {
     assert.equal(incoming.type, 'incoming');
     assert.equal(incoming.callId, ok.callId);
     assert.equal(incoming.caller.userId, 'alice');
-    assert.deepEqual(h.server.stats(), { sockets: 2, users: 2, calls: 1, timers: 1 });
+    assert.deepEqual(h.server.stats(), { sockets: 2, users: 2, calls: 1, timers: 1, watchers: 0 });
     // The surviving call works.
     assert.equal((await bob.ask({ type: 'accept', callId: ok.callId })).type, 'call-started');
     await alice.waitForType('member-state', (m) => m.member.state === 'accepted');
@@ -507,7 +507,7 @@ describe('signaling server: glare', () => {
     const aliceCall = await invite(alice, bob);
     const err = await bob.askError({ type: 'invite', to: ['alice'], mediaType: 'video' }, 'glare');
     assert.equal(err.field, 'to');
-    assert.deepEqual(h.server.stats(), { sockets: 2, users: 2, calls: 1, timers: 1 });
+    assert.deepEqual(h.server.stats(), { sockets: 2, users: 2, calls: 1, timers: 1, watchers: 0 });
     await alice.expectNothingPending();
     // bob still has alice's incoming call and answers it.
     assert.equal((await bob.ask({ type: 'accept', callId: aliceCall })).type, 'call-started');
@@ -611,7 +611,7 @@ describe('signaling server: disconnects', () => {
     await waitUntil(() => s.stats().sockets === 3, 'three sockets');
     assert.equal(s.stats().timers, 2); // one ring timer + one login timer
     await s.close();
-    assert.deepEqual(s.stats(), { sockets: 0, users: 0, calls: 0, timers: 0 });
+    assert.deepEqual(s.stats(), { sockets: 0, users: 0, calls: 0, timers: 0, watchers: 0 });
     assert.equal((await alice.waitClose()).code, 1001);
     assert.equal((await idle.waitClose()).code, 1001);
   });

@@ -14,7 +14,17 @@ import { Emitter } from '../emitter.js';
 import { END_REASON } from '../end-reasons.js';
 import { RingingQueue } from '../ringing-queue.js';
 import { syntheticVideoStream, type SyntheticVideoMode } from './synthetic-video.js';
-import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, EngineCallParams, EngineLoginParams, UserProfile } from '../types.js';
+import type {
+  CallEngine,
+  CallEngineEvents,
+  DeviceInfo,
+  EndCause,
+  EngineCallParams,
+  EngineLoginParams,
+  PresenceEntry,
+  PresenceStatus,
+  UserProfile,
+} from '../types.js';
 
 interface SimCall {
   callId: string;
@@ -216,6 +226,28 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
   /** The invitation `callId` stops ringing unanswered (the server's ring timeout). */
   remoteTimeout(callId?: string): void {
     this.#withdraw(callId, 'timeout');
+  }
+
+  /** Presence (a fake for stories and tests): every user is `offline` until `remotePresence` says otherwise. */
+  readonly #presence = new Map<string, PresenceStatus>();
+  readonly #watched = new Set<string>();
+
+  async subscribePresence(userIds: string[]): Promise<PresenceEntry[]> {
+    for (const id of userIds) this.#watched.add(id);
+    const users = userIds.map((userId) => ({ userId, status: this.#presence.get(userId) ?? ('offline' as const) }));
+    this.emit('onPresenceChanged', { users });
+    return users;
+  }
+
+  async unsubscribePresence(userIds?: string[]): Promise<void> {
+    if (!userIds) this.#watched.clear();
+    else for (const id of userIds) this.#watched.delete(id);
+  }
+
+  /** Scripted: `userId`'s presence changes (watchers hear of it, as from the server). */
+  remotePresence(userId: string, status: PresenceStatus): void {
+    this.#presence.set(userId, status);
+    if (this.#watched.has(userId)) this.emit('onPresenceChanged', { users: [{ userId, status }] });
   }
 
   /** A callee accepts our call (or joins the group call). */

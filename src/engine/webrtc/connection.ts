@@ -2,10 +2,11 @@
  * The default engine's link to the signaling server: the `SignalingClient` of the moment (a new one
  * per login and per reconnect attempt), bound to the engine's handlers, and the login message.
  */
-import type { CallRecordsPage } from '../types.js';
-import { CallKitError, ErrorCode } from '../../errors.js';
+import type { CallRecordsPage, GroupCallInfo } from '../types.js';
+import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import type { ServerMessage } from '../../protocol/messages.js';
-import type { EngineContext } from './call-model.js';
+import { fromWireMedia, profileOf, type EngineContext } from './call-model.js';
+import { PresenceList } from './presence.js';
 import { SignalingClient, type LoginRequest, type SocketConstructor } from './signaling-client.js';
 
 export interface ConnectionHandlers {
@@ -22,6 +23,8 @@ export class Connection {
   readonly #options: { requestTimeoutMs: number | undefined; WebSocket: SocketConstructor | undefined };
   readonly #handlers: ConnectionHandlers;
   #offs: (() => void)[] = [];
+  /** The users this page watches (subscribed again on every new client). */
+  readonly presence: PresenceList;
 
   constructor(
     ctx: EngineContext,
@@ -31,6 +34,7 @@ export class Connection {
     this.#ctx = ctx;
     this.#options = options;
     this.#handlers = handlers;
+    this.presence = new PresenceList(ctx.events);
   }
 
   /** A new signaling client for `url`, made `ctx.client` (its state is forwarded unless reconnecting). */
@@ -40,9 +44,10 @@ export class Connection {
     this.#ctx.client = client;
     this.#offs = [
       client.on('state', (state) => {
+        if (state === 'connected') this.presence.resubscribe(client);
         if (this.#handlers.forwardsState()) events.emit('onConnectionStateChanged', { state });
       }),
-      client.on('message', (message) => this.#handlers.message(message)),
+      client.on('message', (message) => (message.type === 'presence' ? this.presence.onMessage(message) : this.#handlers.message(message))),
       client.on('lost', (event) => this.#handlers.lost(client, event)),
       client.on('invalid', (event) =>
         events.emit('onError', { code: ErrorCode.SERVER_ERROR, message: `dropped an invalid server message: ${event.message}` }),
@@ -80,6 +85,21 @@ export class Connection {
     const answer = await client.request({ type: 'records-query', ...params });
     if (answer.type !== 'records') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`);
     return answer.nextCursor === undefined ? { records: answer.records } : { records: answer.records, nextCursor: answer.nextCursor };
+  }
+
+  /** `group-call-query`: the call running for `groupID`, or null (none, or not ours to see). */
+  async queryGroupCall(groupID: string): Promise<GroupCallInfo | null> {
+    const client = this.require();
+    if (typeof groupID !== 'string' || !groupID || groupID.length > 64)
+      throw invalidParameter('groupID must be a string of 1-64 characters');
+    const answer = await client.request({ type: 'group-call-query', groupId: groupID });
+    if (answer.type !== 'group-call') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`, 'invalid-message');
+    if (!answer.call) return null;
+    return {
+      callId: answer.call.callId,
+      mediaType: fromWireMedia(answer.call.mediaType),
+      members: answer.call.members.map((m) => ({ ...profileOf(m), status: m.state })),
+    };
   }
 
   /** The connected client, else SDK_NOT_INITIALIZED (never logged in) or CONNECTION_FAILED. */

@@ -18,10 +18,11 @@ import type {
   EngineCallParams,
   EngineLoginParams,
   GroupCallInfo,
+  PresenceEntry,
 } from '../types.js';
 import { CallMachine } from './call-machine.js';
 import { CallMedia } from './call-media.js';
-import { EngineContext, endingOf, fromWireMedia, inviteeList, newCall, noop, profileOf, toWireMedia } from './call-model.js';
+import { EngineContext, endingOf, fromWireMedia, inviteeList, newCall, noop, toWireMedia } from './call-model.js';
 import { Connection, loginMessage } from './connection.js';
 import { attachDebug, debugHooks } from './debug.js';
 import { listDevices } from './media.js';
@@ -208,6 +209,7 @@ export class WebRTCEngine implements CallEngine {
     await this.#media.reset();
     this.#media.unwatchDevices();
     this.#connection.drop();
+    this.#connection.presence.clear();
     this.#ctx.userId = '';
   }
 
@@ -258,6 +260,15 @@ export class WebRTCEngine implements CallEngine {
     this.#assertAlive();
     if (!this.#session) throw new CallKitError(ErrorCode.SDK_NOT_INITIALIZED, 'call login() first');
     return this.#connection.queryRecords(params);
+  }
+
+  /** Watches users' presence (`presence.ts`: kept across reconnects, forgotten at logout). */
+  subscribePresence(userIds: string[]): Promise<PresenceEntry[]> {
+    this.#assertAlive();
+    return this.#connection.presence.subscribe(this.#connection.require(), userIds);
+  }
+  unsubscribePresence(userIds?: string[]): Promise<void> {
+    return this.#connection.presence.unsubscribe(this.#ctx.client, userIds);
   }
 
   // ---- calls -----------------------------------------------------------------------------------
@@ -503,20 +514,9 @@ export class WebRTCEngine implements CallEngine {
     this.#machine.onJoined(call, answer);
   }
 
-  /** The call running for `groupID` (protocol `group-call-query`), or null (none, or not ours to see). */
   async queryGroupCall(groupID: string): Promise<GroupCallInfo | null> {
-    this.#assertAlive();
-    const client = this.#connection.require();
-    if (typeof groupID !== 'string' || !groupID || groupID.length > 64)
-      throw invalidParameter('groupID must be a string of 1-64 characters');
-    const answer = await client.request({ type: 'group-call-query', groupId: groupID });
-    if (answer.type !== 'group-call') throw new CallKitError(ErrorCode.SERVER_ERROR, `unexpected answer ${answer.type}`, 'invalid-message');
-    if (!answer.call) return null;
-    return {
-      callId: answer.call.callId,
-      mediaType: fromWireMedia(answer.call.mediaType),
-      members: answer.call.members.map((m) => ({ ...profileOf(m), status: m.state })),
-    };
+    this.#assertAlive(); // group-call-query: connection.ts
+    return this.#connection.queryGroupCall(groupID);
   }
 
   // ---- media -----------------------------------------------------------------------------------
