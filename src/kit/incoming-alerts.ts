@@ -8,7 +8,7 @@
  * Every DOM / Notification access happens in `update()`, guarded, never at import (Node-safe).
  */
 import { safeImageUrl } from '../util/safe-url.js';
-import { translate } from '../i18n/index.js';
+import { loadLocale, onLocaleRegistered, translate } from '../i18n/index.js';
 import { CallMediaType } from '../constants.js';
 import type { CallState, IncomingCall } from '../store/types.js';
 
@@ -35,11 +35,21 @@ export class IncomingAlerts {
   #savedTitle: string | null = null;
   #shownTitle = '';
   #notes = new Map<string, NotificationLike>();
+  /** The last state applied: the title is redone from it when its language's texts arrive (lazy locales). */
+  #last: CallState | null = null;
+  #stopLocales = onLocaleRegistered((code) => {
+    const doc = (globalThis as { document?: Document }).document;
+    if (doc && this.#last && this.#savedTitle !== null && code === this.#last.settings.language) {
+      this.#updateTitle(doc, this.#last);
+    }
+  });
 
   /** Apply the store's incoming list (call on every change of `incoming` or the language). */
   update(state: CallState, previous: CallState): void {
     const doc = (globalThis as { document?: Document }).document;
     if (!doc) return;
+    this.#last = state;
+    if (state.settings.language !== previous.settings.language) loadLocale(state.settings.language).catch(() => {});
     this.#updateTitle(doc, state);
     this.#updateNotifications(doc, state, previous);
   }
@@ -105,6 +115,8 @@ export class IncomingAlerts {
 
   /** Closes every notification and restores the title. */
   dispose(): void {
+    this.#stopLocales();
+    this.#last = null;
     for (const note of this.#notes.values()) note.close();
     this.#notes.clear();
     const doc = (globalThis as { document?: Document }).document;

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CallKit } from '../../src/kit/call-kit-api.js';
 import { IncomingAlerts } from '../../src/kit/incoming-alerts.js';
+import { loadLocale } from '../../src/i18n/index.js';
 import { SimulatedEngine } from '../../src/engine/simulated/simulated-engine.js';
 import { CallEndReason, CallMediaType, LegacyStatus } from '../../src/constants.js';
 import { ErrorCode } from '../../src/errors.js';
@@ -256,7 +257,7 @@ function alertsOn(store: CallStore) {
   return alerts;
 }
 
-test('the tab title shows the ringing call and is restored after', () => {
+test('the tab title shows the ringing call and is restored after; a lazily loaded language retitles it when it arrives', async () => {
   const browser = fakeBrowser('granted');
   try {
     const store = new CallStore();
@@ -267,6 +268,7 @@ test('the tab title shows the ringing call and is restored after', () => {
     assert.equal(browser.doc.title, 'Call from carol', 'the newest call');
     store.dispatch({ type: 'settings', settings: { language: 'zh-cn' } });
     store.dispatch({ type: 'incoming-remove', callId: 'c2' });
+    await loadLocale('zh-cn');
     assert.equal(browser.doc.title, 'Alice 来电');
     store.dispatch({ type: 'incoming-remove', callId: 'c1' });
     assert.equal(browser.doc.title, 'My app');

@@ -110,7 +110,9 @@ for (const backend of recordsBackends()) {
       await dave.waitForType('call-ended', (m) => m.callId === callId && m.reason === 'timeout');
       assert.equal((await alice.ask({ type: 'hangup', callId })).type, 'ok');
       await bob.waitForType('call-ended', (m) => m.callId === callId);
-      // frank gives up on erin: a cancelled call for her.
+      // frank gives up on erin: a cancelled call for her, ended in a later millisecond than alice's
+      // (records are ordered by end time; two ends in one millisecond would tie on a fast machine).
+      await new Promise((resolve) => setTimeout(resolve, 3));
       assert.equal((await frank.ask({ type: 'cancel', callId: (other as Msg<'invite-ok'>).callId })).type, 'ok');
       await flushed();
 
