@@ -19,10 +19,9 @@
  *   its remaining members get `call-ended` and the call and its timers are dropped.
  * See the header of `src/protocol/messages.ts` for the whole protocol, glare and disconnects.
  *
- * This file is the state machine (requests and transitions). Beside it: the records and pure helpers
- * (`call-model.ts`), sockets, users and user -> live calls (`presence.ts`), ring and grace timers
- * (`call-timers.ts`), what is sent to whom (`call-messages.ts`), a new cluster leader's take-over
- * (`cluster/restore.ts`).
+ * This file is the state machine. Beside it: records and pure helpers (`call-model.ts`), sockets, users
+ * and user -> live calls (`presence.ts`), ring and grace timers (`call-timers.ts`), what is sent to whom
+ * (`call-messages.ts`), a new cluster leader's take-over (`cluster/restore.ts`).
  */
 import { randomBytes } from 'node:crypto';
 import { MAX_CONCURRENT_INCOMING } from '../src/constants.js';
@@ -30,23 +29,16 @@ import type { ClientMessage, EndReason, Member, MemberState, PresenceStatus } fr
 import { hasAcceptedInvitee, glarePeer, liveCount, memberList, view } from './call-model.js';
 import { CallMessages } from './call-messages.js';
 import type { CallRec, ConnId, IncomingFlags, MemberRec, OutgoingServerMessage, ProfileFields } from './call-model.js';
-import { activeCall } from './call-events.js';
-import type { ActiveCall, CallObserver } from './call-events.js';
-import { CallTimers, realScheduler } from './call-timers.js';
-import type { Scheduler } from './call-timers.js';
-import { groupCallQuery, inviteUser, join, mediaState, newResumeToken, relay, resume } from './group-requests.js';
-import type { GroupHost } from './group-requests.js';
-import { Identity } from './profiles.js';
-import type { CallPolicy, OperatorProfile } from './profiles.js';
-import { Presence } from './presence.js';
-import type { UserRec } from './presence.js';
-import { restoreState } from './cluster/restore.js';
-import type { RestoredConn, RestoreHost } from './cluster/restore.js';
+import { activeCall, type ActiveCall, type CallObserver } from './call-events.js';
+import { CallTimers, realScheduler, type Scheduler } from './call-timers.js';
+import { groupCallQuery, inviteUser, join, mediaState, newResumeToken, relay, resume, type GroupHost } from './group-requests.js';
+import { Identity, type CallPolicy, type OperatorProfile } from './profiles.js';
+import { Presence, type UserRec } from './presence.js';
+import { restoreState, type RestoredConn, type RestoreHost } from './cluster/restore.js';
 
 export type { ConnId, IncomingFlags, OutgoingServerMessage, ProfileFields } from './call-model.js';
 export type { ActiveCall } from './call-events.js';
-export type { Scheduler } from './call-timers.js';
-export { realScheduler } from './call-timers.js';
+export { realScheduler, type Scheduler } from './call-timers.js';
 
 export interface RegistryOptions {
   /** Delivers a message to one connection. Must not throw back into the registry (the server guards it). */
