@@ -164,6 +164,47 @@ describe('tiles never remount while media flows', function () {
     watch.disconnect();
   });
 
+  it('1v1 video: the local preview of the dialing screen becomes the picture-in-picture, and swapping moves the videos', async () => {
+    const store = new CallStore();
+    store.dispatch({ type: 'login', userId: 'alice', name: 'Alice' });
+    store.dispatch({
+      type: 'call-start',
+      role: CallRole.CALLER,
+      callId: 'call-1',
+      mediaType: CallMediaType.VIDEO,
+      callerId: 'alice',
+      members: [{ userId: 'bob', name: 'Bob' }],
+    });
+    store.dispatch({ type: 'self-media', audio: true, video: true, stream: camera('#36c') });
+    const view = await fixture<CallView>(html`<call-view style="width: 640px; height: 480px" .store=${store}></call-view>`);
+    await settle(view);
+    const watch = new VideoWatch(view);
+    const preview = videoOf(view, 'alice');
+    expect(preview, 'dialing over the local video').to.be.instanceOf(HTMLVideoElement);
+
+    store.dispatch({ type: 'member-upsert', userId: 'bob', status: 'accepted' });
+    store.dispatch({ type: 'call-connected' });
+    store.dispatch({ type: 'member-stream', userId: 'bob', stream: camera('#3a7') });
+    store.dispatch({ type: 'member-media', userId: 'bob', audio: true, video: true });
+    await settle(view);
+    watch.snapshot();
+    const place = (id: string) => tileOf(view, id).dataset.place;
+    expect([place('bob'), place('alice')]).to.deep.equal(['main', 'pip']);
+    expect(videoOf(view, 'alice') === preview, 'the preview went on as the picture-in-picture').to.equal(true);
+    await waitUntil(() => pictureShows(view, 'bob'), "bob's picture shows", { timeout: 10_000 });
+
+    for (const expected of [
+      ['pip', 'main'],
+      ['main', 'pip'],
+    ]) {
+      view.shadowRoot!.querySelector<HTMLButtonElement>('[part~=swap-button]')!.click();
+      await settle(view);
+      expect([place('bob'), place('alice')]).to.deep.equal(expected);
+      expect(watch.violations(['alice', 'bob']), `swapped to ${expected.join('/')}`).to.deep.equal([]);
+    }
+    watch.disconnect();
+  });
+
   it('a mute of 1.5 s or more shows the avatar over the video; unmute hides it', async () => {
     const { store, view } = await groupCall();
     const watch = new VideoWatch(view);
