@@ -85,6 +85,10 @@ export const styles = css`
   [part='video'].pending {
     opacity: 0;
   }
+  /* Camera off or a long mute: not drawn at all (still playing the audio), no first frame awaited. */
+  [part='video'].off {
+    visibility: hidden;
+  }
   @media (prefers-reduced-motion: no-preference) {
     :host(:state(video-connecting)) [part='avatar'] {
       animation: ck-tile-connecting 1.6s ease-in-out infinite;

@@ -265,7 +265,7 @@ export class ParticipantTile extends StoreElement {
         playsinline
         .muted=${m.isSelf || speakerMuted}
         data-fit=${fit}
-        class=${picture ? '' : 'pending'}
+        class=${picture ? '' : video && !this.#mute.stalled ? 'pending' : 'off'}
       ></video>
       ${picture ? nothing : this.#renderAvatar(m, name)}
       ${

@@ -183,7 +183,7 @@ describe('<call-view>', () => {
       store.dispatch({ type: 'member-media', userId: 'bob', video: false });
       await settle(el);
       expect(main.shadowRoot!.querySelector('[part~=video]') === video, 'the same <video>, under the avatar').to.equal(true);
-      expect(getComputedStyle(video!).opacity).to.equal('0');
+      expect(getComputedStyle(video!).visibility).to.equal('hidden');
       expect(await avatarShows(main.shadowRoot!.querySelector('[part~=avatar]')!)).to.deep.equal({ initial: 'B' });
       expect(main.shadowRoot!.querySelector('[part~=status] [role=img]')!.getAttribute('aria-label')).to.equal('Microphone is off');
       expect(q(el, '[part~=base]')!.classList.contains('over-video')).to.equal(false);

@@ -89,7 +89,7 @@ describe('<participant-tile>', () => {
       expect(part(el, 'base')!.getAttribute('aria-label')).to.equal('Bob');
       const video = part(el, 'video') as HTMLVideoElement;
       expect(video.srcObject === null, 'a <video> is there from the start, empty').to.equal(true);
-      expect(getComputedStyle(video).opacity, 'and transparent: the avatar shows').to.equal('0');
+      expect(getComputedStyle(video).visibility, 'and not drawn: the avatar shows').to.equal('hidden');
       expect(el.matches(':state(video)')).to.equal(false);
       await expect(el).to.be.accessible();
     });
@@ -303,7 +303,7 @@ describe('<participant-tile>', () => {
       store.dispatch({ type: 'member-media', userId: 'bob', video: false });
       await el.updateComplete;
       expect(part(el, 'video') === video, 'camera off: the same <video>, hidden').to.equal(true);
-      expect(getComputedStyle(video).opacity).to.equal('0');
+      expect(getComputedStyle(video).visibility).to.equal('hidden');
       const audio = video;
       expect(audio.srcObject === stream).to.equal(true);
       expect(audio.muted).to.equal(false);

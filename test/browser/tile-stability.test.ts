@@ -220,7 +220,7 @@ describe('tiles never remount while media flows', function () {
     const tile = tileOf(view, 'bob');
     expect(tile.matches(':state(video-stalled)')).to.equal(true);
     expect(avatarOf(view, 'bob'), 'the avatar overlays').to.not.equal(null);
-    expect(getComputedStyle(video).opacity, 'the video is hidden, not removed').to.equal('0');
+    expect(getComputedStyle(video).visibility, 'the video is hidden, not removed').to.equal('hidden');
     expect(videoOf(view, 'bob')).to.equal(video);
     simulateMute(track, false);
     await waitUntil(() => pictureShows(view, 'bob'), 'unmute: the picture again', { timeout: 5000 });
