@@ -56,7 +56,7 @@ const videoTrackOf = (stream: MediaStream | null): MediaStreamTrack | null => st
  * @summary A call member's video or avatar, name and microphone state; plays their audio.
  *
  * @csspart base - The tile's wrapper (a labelled group).
- * @csspart video - The `<video>` playing the member's stream (always there; transparent while the avatar shows).
+ * @csspart video - The `<video>` playing the member's stream (always there; hidden while the avatar shows).
  * @csspart avatar - The member's avatar (`<call-avatar>`: image, or initial).
  * @csspart avatar-image - The avatar image.
  * @csspart avatar-initial - The initial, shown without a (working) image.
