@@ -181,7 +181,8 @@ async function report(page: Page, ids: string[]): Promise<TileReport> {
 
 /**
  * Every tile of `others` on `page` decodes frames, shows its picture where the store says the camera
- * is on, and its decoded frames rise (by any amount: a loaded 2-core machine may decode at ~1 fps).
+ * is on, and its decoded frames rise by 15 (an observation window of ~1 s at 15 fps; a loaded 2-core
+ * machine may decode under 1 fps: hence the long deadline).
  */
 async function tilesPlay(page: Page, who: string, others: string[]): Promise<void> {
   await until(
@@ -190,17 +191,17 @@ async function tilesPlay(page: Page, who: string, others: string[]): Promise<voi
       return others.every((id) => r.tiles[id] && r.tiles[id].frames > 0 && (r.tiles[id].picture || !r.tiles[id].camera));
     },
     `${who} shows the pictures of ${others.join(', ')}`,
-    120_000,
+    180_000,
     () => report(page, others),
   );
   const base = await report(page, others);
   await until(
     async () => {
       const r = await report(page, others);
-      return others.every((id) => (r.tiles[id]?.frames ?? 0) > base.tiles[id].frames);
+      return others.every((id) => (r.tiles[id]?.frames ?? 0) >= base.tiles[id].frames + 15);
     },
     `${who}'s tiles of ${others.join(', ')} keep decoding`,
-    120_000,
+    180_000,
     () => report(page, others),
   );
 }
