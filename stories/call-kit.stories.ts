@@ -169,7 +169,8 @@ export const CameraOff: Story = {
   play: async ({ canvasElement }: Ctx) => {
     await until(() => expect(hasState(deep(canvasElement, 'participant-tile[user-id=alice]'), 'video')).toBe(false));
     const tile = deep(canvasElement, 'participant-tile[user-id=alice]')!;
-    expect(tile.shadowRoot!.querySelector('video')).toBeNull();
+    // The <video> stays (the whole call); the avatar shows over it while it is hidden.
+    expect(getComputedStyle(tile.shadowRoot!.querySelector('video')!).visibility).toBe('hidden');
     const avatar = tile.shadowRoot!.querySelector('call-avatar[part~=avatar]');
     expect(avatar?.shadowRoot?.querySelector('[part~=initial]')?.textContent?.trim()).toBe('A');
   },

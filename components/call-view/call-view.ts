@@ -242,12 +242,14 @@ export class CallView extends StoreElement {
   }
 
   /**
-   * One element per member and place: keyed, so a tile never switches to another member (its
-   * `<video>` would be re-pointed at another stream, which flashes black).
+   * One element per member and layout: keyed, so a tile never switches to another member (its
+   * `<video>` would be re-pointed at another stream, which flashes black). `group` is the keyed
+   * set it belongs to: a tile keeps its element while it moves within one (the 1v1 stage: large
+   * and picture-in-picture, swapped; the grid: focus changes).
    */
-  #tile(userId: string, where: string) {
+  #tile(userId: string, where: string, group = where) {
     return keyed(
-      `${where}:${userId}`,
+      `${group}:${userId}`,
       html`<participant-tile
         part="tile"
         exportparts="base: tile-base, video, avatar: tile-avatar, avatar-image: tile-avatar-image, avatar-initial: tile-avatar-initial, name: tile-name, status: tile-status, network: tile-network"
@@ -414,16 +416,26 @@ export class CallView extends StoreElement {
     const classes = [v.video ? 'video' : 'audio', overVideo ? 'over-video' : ''].join(' ');
     const backdrop = dialingOverVideo ? v.selfId : main;
     const swapLabel = t('swap-views');
+    // The 1v1 stage: the large video (or the local one behind the dialing screen) and the
+    // picture-in-picture, one keyed list with one template, so a swap (or the call connecting)
+    // moves the tiles and their <video>s instead of making new ones.
+    const stage = [backdrop, pip].filter((id): id is string => Boolean(id));
     return html`<div part="base" class=${classes} lang=${this.localize.lang} dir=${ifDefined(rtl)} @keydown=${this.#onKeyDown}>
-      ${backdrop ? html`<div part=${dialingOverVideo ? 'backdrop' : 'main'} class="backdrop">${this.#tile(backdrop, 'main')}</div>` : nothing}
-      ${
-        pip
-          ? html`<div part="pip">
-            ${this.#tile(pip, 'pip')}
-            <button type="button" part="swap-button" class="cover" aria-label=${swapLabel} title=${swapLabel} @click=${() => this.swapViews()}></button>
-          </div>`
-          : nothing
-      }
+      ${repeat(
+        stage,
+        (id) => id,
+        (id) => {
+          const small = id === pip;
+          return html`<div part=${small ? 'pip' : dialingOverVideo ? 'backdrop' : 'main'} class=${small ? '' : 'backdrop'}>
+            ${this.#tile(id, small ? 'pip' : 'main', 'stage')}
+            ${
+              small
+                ? html`<button type="button" part="swap-button" class="cover" aria-label=${swapLabel} title=${swapLabel} @click=${() => this.swapViews()}></button>`
+                : nothing
+            }
+          </div>`;
+        },
+      )}
       <div part="header">
         <div class="header-start"><slot name="header-start"></slot></div>
         ${

@@ -282,6 +282,10 @@ export class FloatWindow extends StoreElement {
         this.#drag.moveTo(this.#position);
       }
     }
+    // srcObject is set here, only when it changes: setting it (even to the same stream, which a
+    // template binding does on every render) restarts the player, a black frame each second.
+    const player = (this.#pip?.root ?? this.renderRoot).querySelector('video');
+    if (player && player.srcObject !== this.#view.value.stream) player.srcObject = this.#view.value.stream;
     const ticking = open && connectedAt > 0;
     if (ticking && !this.#tick) this.#tick = setInterval(() => this.requestUpdate(), 1000);
     else if (!ticking && this.#tick) {
@@ -346,7 +350,7 @@ export class FloatWindow extends StoreElement {
       >
         ${
           v.video
-            ? html`<video part="video" autoplay muted playsinline .srcObject=${v.stream}></video><span part="name">${v.name}</span>`
+            ? html`<video part="video" autoplay muted playsinline></video><span part="name">${v.name}</span>`
             : html`<slot name="icon-restore">${restoreIcon}</slot><span part="timer" role="timer">${time}</span>`
         }
       </button>

@@ -80,9 +80,14 @@ export const styles = css`
     background: #000;
     border-radius: inherit;
   }
-  /* Until its first frame is decoded the video stays transparent: the avatar shows, not black. */
+  /* The video is always there; camera off, media not arrived, first frame not decoded yet or a long
+     mute: it stays transparent (and keeps playing the audio) while the avatar shows, not black. */
   [part='video'].pending {
     opacity: 0;
+  }
+  /* Camera off or a long mute: not drawn at all (still playing the audio), no first frame awaited. */
+  [part='video'].off {
+    visibility: hidden;
   }
   @media (prefers-reduced-motion: no-preference) {
     :host(:state(video-connecting)) [part='avatar'] {
@@ -153,9 +158,6 @@ export const styles = css`
   [part='status'] svg {
     inline-size: 1.1em;
     block-size: 1.1em;
-  }
-  audio {
-    display: none;
   }
   /* Voice level: a short bar filled from the bottom by --_level (0-1), set through CSSOM. */
   .volume {

@@ -4,6 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { POOR_NETWORK_QUALITY, type VideoDisplayMode } from '../../src/constants.js';
 import { cssImageUrl } from '../../src/util/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
+import { TrackMuteController } from '../../src/elements/track-mute-controller.js';
 import { styleProps } from '../../src/elements/style-props.js';
 import { icons } from '../../src/icons.js';
 import type { CallState, MemberView } from '../../src/store/types.js';
@@ -36,9 +37,14 @@ const videoTrackOf = (stream: MediaStream | null): MediaStreamTrack | null => st
 /**
  * One member of a call: their video when it is on, else their avatar (or initial) over the view
  * background image set with `setLocalViewBackgroundImage` / `setRemoteViewBackgroundImage`, and
- * their name, with muted-microphone and poor-network indicators and a speaking ring. A remote member's audio plays through the tile's media element
- * (`<video>`, or a hidden `<audio>` while their video is off) unless the speaker is muted; the
- * local member's media is always muted.
+ * their name, with muted-microphone and poor-network indicators and a speaking ring. A remote
+ * member's audio plays through the tile's `<video>` unless the speaker is muted; the local
+ * member's media is always muted.
+ *
+ * The `<video>` stays the same element for as long as the tile shows the member (the whole call):
+ * camera off, media not arrived yet, or a video track muted for 1.5 s or more
+ * (`:state(video-stalled)`) show the avatar over it, the video kept playing (audio) but hidden. A
+ * shorter mute (a CPU or network hiccup) changes nothing on screen.
  *
  * Until the first frame of the member's video is decoded (`requestVideoFrameCallback`, else
  * `loadeddata`), the tile keeps their avatar, gently pulsing (`:state(video-connecting)`), instead
@@ -50,7 +56,7 @@ const videoTrackOf = (stream: MediaStream | null): MediaStreamTrack | null => st
  * @summary A call member's video or avatar, name and microphone state; plays their audio.
  *
  * @csspart base - The tile's wrapper (a labelled group).
- * @csspart video - The `<video>` showing the member's stream.
+ * @csspart video - The `<video>` playing the member's stream (always there; hidden while the avatar shows).
  * @csspart avatar - The member's avatar (`<call-avatar>`: image, or initial).
  * @csspart avatar-image - The avatar image.
  * @csspart avatar-initial - The initial, shown without a (working) image.
@@ -81,6 +87,7 @@ const videoTrackOf = (stream: MediaStream | null): MediaStreamTrack | null => st
  * @cssstate speaking - The member's volume is above `speaking-threshold`.
  * @cssstate video - The member's video is shown (its first frame was decoded).
  * @cssstate video-connecting - The member's video is on, its first frame not decoded yet: the avatar shows.
+ * @cssstate video-stalled - The member's video track has been muted for 1.5 s or more: the avatar shows until it unmutes.
  * @cssstate muted - The member has joined and their microphone is off.
  * @cssstate self - The tile shows the local user.
  */
@@ -117,6 +124,9 @@ export class ParticipantTile extends StoreElement {
   /** The stream last given to the media element, kept while the member's tracks stay the same. */
   #shownStream: MediaStream | null = null;
 
+  /** A brief mute of the video track keeps the picture; one of 1.5 s or more shows the avatar. */
+  readonly #mute = new TrackMuteController(this, () => videoTrackOf(this.shownMember?.stream ?? null));
+
   /** The member shown: `member`, else the store's member with `user-id`. */
   get shownMember(): MemberView | null {
     return this.member ?? this.#fromStore.value;
@@ -129,17 +139,22 @@ export class ParticipantTile extends StoreElement {
 
   protected override updated(): void {
     const m = this.shownMember;
+    const media = this.renderRoot.querySelector<HTMLMediaElement>('video');
+    // Only when it changes: setting srcObject (even to the same stream, which a template binding
+    // does on every render) restarts the player: a black frame, the decoded-frame counter reset.
+    if (media && media.srcObject !== this.#shownStream) media.srcObject = this.#shownStream;
     const video = this.#videoShown(m);
     const picture = video && this.#pictureShown(m);
     this.toggleState('self', m?.isSelf ?? false);
+    const stalled = video && this.#mute.stalled;
     this.toggleState('video', picture);
-    this.toggleState('video-connecting', video && !picture);
-    if (video && !picture) this.#watchFirstFrame(videoTrackOf(this.#shownStream));
+    this.toggleState('video-stalled', stalled);
+    this.toggleState('video-connecting', video && !picture && !stalled);
+    if (video && !picture && !stalled) this.#watchFirstFrame(videoTrackOf(this.#shownStream));
     this.toggleState('muted', Boolean(m && this.#joined(m) && !m.audioAvailable));
     this.toggleState('speaking', Boolean(m && m.audioAvailable && m.volume > this.speakingThreshold));
     this.toggleState('poor-network', Boolean(m && m.networkQuality >= POOR_NETWORK_QUALITY));
     this.toggleState('reconnecting', Boolean(m && !m.isSelf && m.reconnecting));
-    const media = this.renderRoot.querySelector<HTMLMediaElement>('video, audio');
     if (media && m && !m.isSelf) this.#applySink(media);
     if (media?.srcObject && media.paused) {
       // Autoplay can be refused before the user interacted with the page; the next render retries.
@@ -175,10 +190,10 @@ export class ParticipantTile extends StoreElement {
     return next;
   }
 
-  /** Whether the video's first frame was decoded (its picture can be shown). */
+  /** Whether the video's first frame was decoded and its track is not stalled (its picture can be shown). */
   #pictureShown(m: MemberView | null): boolean {
     const track = videoTrackOf(m ? this.#stable(m.stream) : null);
-    return track !== null && (decoded.has(track) || this.framed === track);
+    return track !== null && (decoded.has(track) || this.framed === track) && !this.#mute.stalled;
   }
 
   /** Waits for the first decoded frame of `track` in the video element, then shows the picture. */
@@ -230,10 +245,11 @@ export class ParticipantTile extends StoreElement {
     const speakerMuted = this.speakerMuted || this.#storeSpeakerMuted.value;
     const fit = this.displayMode ?? this.#storeDisplayMode.value;
     const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
-    const stream = this.#stable(m.stream);
+    this.#stable(m.stream); // the stream updated() gives the <video>
     // Until the video's first frame is decoded, the avatar stays (over the view background).
     const picture = video && this.#pictureShown(m);
     const background = picture ? '' : cssImageUrl(this.#background.value);
+    // One <video> for the whole call, never swapped for the avatar; its srcObject is set in updated().
     return html`<div
       part="base"
       role="group"
@@ -243,26 +259,20 @@ export class ParticipantTile extends StoreElement {
       class=${background ? 'has-background' : ''}
       ${styleProps({ '--_background-image': background })}
     >
-      ${
-        video
-          ? html`<video
-            part="video"
-            autoplay
-            playsinline
-            .muted=${m.isSelf || speakerMuted}
-            .srcObject=${stream}
-            data-fit=${fit}
-            class=${picture ? '' : 'pending'}
-          ></video>`
-          : nothing
-      }
+      <video
+        part="video"
+        autoplay
+        playsinline
+        .muted=${m.isSelf || speakerMuted}
+        data-fit=${fit}
+        class=${picture ? '' : video && !this.#mute.stalled ? 'pending' : 'off'}
+      ></video>
       ${picture ? nothing : this.#renderAvatar(m, name)}
       ${
         !m.isSelf && m.reconnecting
           ? html`<span part="reconnecting" class="reconnecting" role="status">${this.localize.t('reconnecting')}</span>`
           : nothing
       }
-      ${!video && !m.isSelf && stream ? html`<audio autoplay .muted=${speakerMuted} .srcObject=${stream}></audio>` : nothing}
       <div class="label">
         <span part="name">${label}</span>
         <span part="status">${this.#renderStatus(m)}</span>

@@ -182,10 +182,12 @@ describe('<call-view>', () => {
       store.dispatch({ type: 'member-media', userId: 'bob', audio: false, video: true });
       const el = await render(store);
       const main = tileIn(el, 'main')!;
-      expect(main.shadowRoot!.querySelector('[part~=video]')).to.not.equal(null);
+      const video = main.shadowRoot!.querySelector<HTMLElement>('[part~=video]');
+      expect(video).to.not.equal(null);
       store.dispatch({ type: 'member-media', userId: 'bob', video: false });
       await settle(el);
-      expect(main.shadowRoot!.querySelector('[part~=video]')).to.equal(null);
+      expect(main.shadowRoot!.querySelector('[part~=video]') === video, 'the same <video>, under the avatar').to.equal(true);
+      expect(getComputedStyle(video!).visibility).to.equal('hidden');
       expect(await avatarShows(main.shadowRoot!.querySelector('[part~=avatar]')!)).to.deep.equal({ initial: 'B' });
       expect(main.shadowRoot!.querySelector('[part~=status] [role=img]')!.getAttribute('aria-label')).to.equal('Microphone is off');
       expect(q(el, '[part~=base]')!.classList.contains('over-video')).to.equal(false);

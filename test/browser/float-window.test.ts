@@ -108,6 +108,23 @@ describe('<float-window>', () => {
       expect(q(el, '[part~=name]')!.textContent).to.equal('Alice');
       expect(el.matches(':state(video)')).to.equal(true);
       await expect(el).to.be.accessible();
+      // Re-renders (the clock ticks) never set srcObject again: that restarts the player (a black frame).
+      let sets = 0;
+      const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject')!;
+      Object.defineProperty(video, 'srcObject', {
+        configurable: true,
+        get: () => srcObject.get!.call(video) as MediaProvider | null,
+        set: (value: MediaProvider | null) => {
+          sets++;
+          srcObject.set!.call(video, value);
+        },
+      });
+      for (let i = 0; i < 3; i++) {
+        el.requestUpdate();
+        await el.updateComplete;
+      }
+      expect(sets, 'srcObject not set again').to.equal(0);
+      expect(q(el, 'video') === video).to.equal(true);
       for (const t of stream.getTracks()) t.stop();
     });
 

@@ -91,7 +91,9 @@ describe('<participant-tile>', () => {
       expect(await avatarShows(part(el, 'avatar')!)).to.deep.equal({ initial: 'B' });
       expect(part(el, 'name')!.textContent).to.equal('Bob');
       expect(part(el, 'base')!.getAttribute('aria-label')).to.equal('Bob');
-      expect(part(el, 'video')).to.equal(null);
+      const video = part(el, 'video') as HTMLVideoElement;
+      expect(video.srcObject === null, 'a <video> is there from the start, empty').to.equal(true);
+      expect(getComputedStyle(video).visibility, 'and not drawn: the avatar shows').to.equal('hidden');
       expect(el.matches(':state(video)')).to.equal(false);
       await expect(el).to.be.accessible();
     });
@@ -294,7 +296,7 @@ describe('<participant-tile>', () => {
       expect(getComputedStyle(part(el, 'video')!).objectFit).to.equal('fill');
     });
 
-    it('plays a remote member audio through the video, or an <audio> while the video is off', async () => {
+    it('plays a remote member audio through the same video element, also while the video is off', async () => {
       const stream = await camera();
       const store = new CallStore();
       connectedGroup(store);
@@ -303,13 +305,14 @@ describe('<participant-tile>', () => {
       const el = await fixture<ParticipantTile>(html`<participant-tile user-id="bob" .store=${store}></participant-tile>`);
       const video = part(el, 'video') as HTMLVideoElement;
       expect(video.muted).to.equal(false);
-      expect(el.shadowRoot!.querySelector('audio')).to.equal(null);
+      expect(el.shadowRoot!.querySelectorAll('audio, video').length, 'one media element').to.equal(1);
 
       store.dispatch({ type: 'member-media', userId: 'bob', video: false });
       await el.updateComplete;
-      expect(part(el, 'video')).to.equal(null);
-      const audio = el.shadowRoot!.querySelector('audio')!;
-      expect(audio.srcObject).to.equal(stream);
+      expect(part(el, 'video') === video, 'camera off: the same <video>, hidden').to.equal(true);
+      expect(getComputedStyle(video).visibility).to.equal('hidden');
+      const audio = video;
+      expect(audio.srcObject === stream).to.equal(true);
       expect(audio.muted).to.equal(false);
       await waitUntil(() => !audio.paused, 'audio plays', { timeout: 5000 });
 
@@ -329,7 +332,9 @@ describe('<participant-tile>', () => {
       connectedGroup(store);
       store.dispatch({ type: 'self-media', audio: true, video: false, stream });
       const el = await fixture<ParticipantTile>(html`<participant-tile user-id="alice" .store=${store}></participant-tile>`);
-      expect(el.shadowRoot!.querySelector('audio, video')).to.equal(null);
+      const media = [...el.shadowRoot!.querySelectorAll<HTMLMediaElement>('audio, video')];
+      expect(media.length).to.equal(1);
+      expect(media[0].muted, 'the (hidden) video is muted').to.equal(true);
     });
   });
 
@@ -450,10 +455,10 @@ describe('<participant-tile>', () => {
         await el.updateComplete;
         await self.updateComplete;
         expect(calls).to.deep.equal([{ id: 'usb-headset', tag: 'video' }]);
-        // Camera off: the hidden <audio> plays the member, on the same output.
+        // Camera off: the same (hidden) <video> plays the member, on the same output.
         store.dispatch({ type: 'member-media', userId: 'bob', video: false });
         await el.updateComplete;
-        expect(calls.at(-1)).to.deep.equal({ id: 'usb-headset', tag: 'audio' });
+        expect(calls.at(-1)).to.deep.equal({ id: 'usb-headset', tag: 'video' });
       } finally {
         if (original) Object.defineProperty(HTMLMediaElement.prototype, 'setSinkId', original);
         else Reflect.deleteProperty(proto, 'setSinkId');

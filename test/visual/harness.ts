@@ -233,7 +233,8 @@ const SETTLE = `async function settle(deadlineMs) {
   const late = [];
   await Promise.all(
     all
-      .filter((el) => el instanceof HTMLVideoElement && el.srcObject)
+      // Videos not drawn (a tile's camera off, or an audio-only call: its <video> plays the audio) present no frame.
+      .filter((el) => el instanceof HTMLVideoElement && el.srcObject && el.srcObject.getVideoTracks().length > 0 && getComputedStyle(el).visibility !== 'hidden')
       .map((video) => new Promise((resolve) => {
         // A frame presented from now on: the picture is on screen, not just decoded.
         const timer = setTimeout(() => {
