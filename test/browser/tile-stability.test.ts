@@ -6,7 +6,7 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { LitElement } from 'lit';
-import '../../src/define.js';
+import '../../src/define-all.js';
 import type { CallView } from '../../components/call-view/call-view.js';
 import type { ParticipantTile } from '../../components/participant-tile/participant-tile.js';
 import { CallMediaType, CallRole } from '../../src/constants.js';
