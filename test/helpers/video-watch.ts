@@ -37,6 +37,20 @@ export function canvasCamera(colour: string): { stream: MediaStream; stop(): voi
  * Makes a live track report `muted` and fire `mute` / `unmute` as a browser does for a remote
  * track whose packets stop and resume (a page cannot mute a track itself).
  */
+/**
+ * Whether {@link simulateMute} works here: Firefox (153 ESR) does not deliver an event a page
+ * dispatches on a `MediaStreamTrack` to its listeners, so a mute cannot be simulated there.
+ */
+export function canSimulateMute(): boolean {
+  const track = document.createElement('canvas').captureStream(1).getVideoTracks()[0];
+  if (!track) return false;
+  let heard = false;
+  track.addEventListener('mute', () => (heard = true));
+  track.dispatchEvent(new Event('mute'));
+  track.stop();
+  return heard;
+}
+
 export function simulateMute(track: MediaStreamTrack, muted: boolean): void {
   Object.defineProperty(track, 'muted', { configurable: true, get: () => muted });
   track.dispatchEvent(new Event(muted ? 'mute' : 'unmute'));
