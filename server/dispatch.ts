@@ -21,6 +21,7 @@ import type { CallRegistry } from './registry.js';
 import { mintTurn } from './turn.js';
 import { verifyUserSig } from './usersig.js';
 import { profileFromUserBuf } from './profiles.js';
+import type { SfuCalls } from './sfu/sfu-calls.js';
 
 export class Dispatcher implements ConnectionHandler {
   constructor(
@@ -29,6 +30,7 @@ export class Dispatcher implements ConnectionHandler {
     private readonly registry: CallRegistry,
     private readonly limiter: RateLimiter,
     private readonly records: RecordsService | null = null,
+    private readonly sfu: SfuCalls | null = null,
   ) {}
 
   onMessage(conn: Conn, msg: ClientMessage): void {
@@ -56,6 +58,9 @@ export class Dispatcher implements ConnectionHandler {
         return this.connections.send(conn.id, { type: 'ok', ref: msg.id });
       case 'records-query':
         return this.recordsQuery(conn, msg);
+      case 'sfu':
+        if (!this.sfu) return this.connections.sendError(conn, msg.id, 'not-supported', 'this server has no media server (SFU)');
+        return this.sfu.handle(conn.id, conn.userId, msg);
       case 'invite':
       case 'invite-user':
         if (!this.limiter.allowInvite(conn.userId, Date.now())) {
@@ -163,7 +168,7 @@ export class Dispatcher implements ConnectionHandler {
     if (!check.ok) return fail(check.why);
     this.connections.markLoggedIn(conn, msg.userId);
     this.limiter.refundConnection(conn.ip, Date.now());
-    const ok = { type: 'login-ok' as const, ref: msg.id, userId: msg.userId, serverTime: Date.now() };
+    const ok = { type: 'login-ok' as const, ref: msg.id, userId: msg.userId, serverTime: Date.now(), sfu: this.sfu?.available ?? false };
     this.connections.send(conn.id, this.config.turn ? { ...ok, turn: mintTurn(this.config.turn, msg.userId) } : ok);
     this.registry.login(
       conn.id,

@@ -10,6 +10,12 @@ import { MAX_FRAME_BYTES } from '../src/protocol/messages.js';
 import type { Limits } from './rate-limit.js';
 import type { CallPolicy } from './profiles.js';
 import { resolveTurn, type TurnConfig, type TurnOptions } from './turn.js';
+import type { JanusOptions } from './sfu/janus-process.js';
+
+/** Which calls go through the SFU (see `SignalingServerOptions.sfu`). */
+export type SfuMode = 'auto' | 'always' | 'never';
+/** Where the media server is: an existing Janus (its WebSocket API, on loopback) or one we start. */
+export type JanusLocation = { url: string } | { start: JanusOptions };
 
 export interface Logger {
   info(msg: string): void;
@@ -121,6 +127,19 @@ export interface SignalingServerOptions {
    * it in `login-ok` and on request (`turn`). See server/turn.ts and the README's "TURN".
    */
   turn?: TurnOptions;
+  /**
+   * Group video through an SFU (Janus VideoRoom, see README "Group calls"): `'auto'` (default) moves
+   * a video call to the SFU when its 4th member joins, `'always'` sends every call through it,
+   * `'never'` keeps every call mesh. Needs `janus`; without it (or while Janus is unreachable) calls
+   * are mesh.
+   */
+  sfu?: SfuMode;
+  /**
+   * Where Janus is: `{ url: 'ws://127.0.0.1:8188' }` (an existing Janus's WebSocket API; keep it on
+   * loopback, browsers never talk to it) or `{ start: {} }` (start a private Janus from the `janus`
+   * binary with a generated config, stopped with the server; see server/sfu/janus-process.ts).
+   */
+  janus?: JanusLocation;
   logger?: Logger;
 }
 
@@ -169,6 +188,8 @@ export interface ServerConfig {
   webhooks: WebhookOptions | null;
   /** null: no TURN. */
   turn: TurnConfig | null;
+  sfu: SfuMode;
+  janus: JanusLocation | null;
   log: Logger;
 }
 
@@ -317,6 +338,8 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     avatarsBeforeAnswer: options.avatarsBeforeAnswer === true,
     ...extras,
     turn: resolveTurn(options.turn),
+    sfu: resolveSfuMode(options.sfu),
+    janus: options.janus ?? null,
     log,
   };
 }
@@ -341,4 +364,10 @@ function resolveRecordsOptions(options: SignalingServerOptions): Pick<ServerConf
     }
   }
   return { databaseUrl, webhooks };
+}
+
+function resolveSfuMode(mode: SignalingServerOptions['sfu']): SfuMode {
+  if (mode === undefined) return 'auto';
+  if (mode !== 'auto' && mode !== 'always' && mode !== 'never') throw new Error("callkit-server: sfu must be 'auto', 'always' or 'never'");
+  return mode;
 }

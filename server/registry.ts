@@ -573,11 +573,16 @@ export class CallRegistry {
    * Ends a live call from outside (admin API, maximum duration): every member still in it gets
    * `call-ended` with `reason` (and `message`). False when there is no such call.
    */
-  terminate(callId: string, reason: 'ended-by-admin' | 'max-duration', message?: string): boolean {
+  terminate(callId: string, reason: 'ended-by-admin' | 'max-duration' | 'ended', message?: string): boolean {
     const call = this.calls.get(callId);
     if (!call) return false;
     this.endCall(call, () => reason, message);
     return true;
+  }
+
+  /** A live call's record (the SFU module reads members and sockets; it must not change them). */
+  callRec(callId: string): CallRec | undefined {
+    return this.calls.get(callId);
   }
 
   /** Drops every call and clears every timer, without sending anything. */

@@ -35,6 +35,7 @@ import { CallLimits } from './admin/call-limits.js';
 import { fanOut } from './call-events.js';
 import type { CallObserver } from './call-events.js';
 import { RecordsService } from './records/index.js';
+import { SfuCalls } from './sfu/sfu-calls.js';
 
 export interface SignalingServer {
   /** Handle an HTTP upgrade (for mounting on an existing http server, e.g. Vite's dev server). Returns false if the path is not ours. */
@@ -53,7 +54,7 @@ export interface SignalingServer {
    * many. For tests: dev mode also serves it as GET {path}/dev-drop?user=<id>.
    */
   dropUser(userId: string): number;
-  /** Resolves once the call-records database is open and migrated (at once without one); rejects if it cannot be. */
+  /** Resolves once the call-records database is open and migrated (at once without one; rejects if it cannot be) and the SFU is connected or found unavailable. */
   ready(): Promise<void>;
   /** The call records service (tests, embedding), or null without a database. */
   readonly records: RecordsService | null;
@@ -71,6 +72,8 @@ class SignalingServerImpl implements SignalingServer {
   readonly records: RecordsService | null;
   private readonly limits: CallLimits;
   private readonly admin: AdminRouter | null;
+  /** Group video through Janus (null: `sfu: 'never'` or no `janus`). */
+  readonly sfu: SfuCalls | null;
   private closing: Promise<void> | null = null;
 
   constructor(options: SignalingServerOptions) {
@@ -83,8 +86,21 @@ class SignalingServerImpl implements SignalingServer {
     this.limits = new CallLimits((callId) => this.registry.terminate(callId, 'max-duration'));
     const observers: CallObserver[] = [this.limits];
     if (this.records) observers.push(this.records.recorder);
+    this.sfu =
+      config.sfu !== 'never' && config.janus
+        ? new SfuCalls({
+            mode: config.sfu,
+            janus: config.janus,
+            send: (conn, msg) => this.connections.send(conn, msg),
+            call: (callId) => this.registry.callRec(callId),
+            terminate: (callId, message) => this.registry.terminate(callId, 'ended', message),
+            log,
+          })
+        : null;
+    if (this.sfu) observers.push(this.sfu);
+    const sfu = this.sfu;
     this.registry = new CallRegistry({
-      send: (conn, msg) => this.connections.send(conn, msg),
+      send: sfu ? (conn, msg) => this.connections.send(conn, sfu.stamp(msg)) : (conn, msg) => this.connections.send(conn, msg),
       ringTimeoutS: config.ringTimeoutS,
       graceMs: config.graceMs,
       canCall: config.canCall,
@@ -118,7 +134,8 @@ class SignalingServerImpl implements SignalingServer {
       onMessage: (conn, msg) => this.dispatcher.onMessage(conn, msg),
       onGone: (conn, silentForMs) => this.dispatcher.onGone(conn, silentForMs),
     });
-    this.dispatcher = new Dispatcher(config, this.connections, this.registry, this.limiter, this.records);
+    this.dispatcher = new Dispatcher(config, this.connections, this.registry, this.limiter, this.records, this.sfu);
+    void this.sfu?.start();
     this.http = new HttpEndpoints(config, {
       isClosing: () => this.closing !== null,
       allowConnection: (ip) => this.limiter.allowConnection(ip, Date.now()),
@@ -144,6 +161,7 @@ class SignalingServerImpl implements SignalingServer {
   }
 
   async ready(): Promise<void> {
+    await this.sfu?.start();
     await this.records?.ready();
   }
 
@@ -164,6 +182,7 @@ class SignalingServerImpl implements SignalingServer {
       this.registry.close();
       this.limits.close();
       await this.connections.closeAll();
+      await this.sfu?.close();
       await this.records?.close();
       this.limiter.clear();
       await new Promise<void>((resolve) => this.wss.close(() => resolve()));

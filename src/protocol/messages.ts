@@ -105,6 +105,9 @@
  *   called right away. An `invite` or `accept` from any socket of that user does the same first. A
  *   call still bound to an open socket (another live tab) is never ended this way.
  *
+ * Group video through the SFU (servers with Janus): `sfu` messages both ways, `sfu: true` on
+ * `invite-ok` / `call-started` / `resumed`, `login-ok.sfu`; the rules are in `./sfu.ts`.
+ *
  * Call records (servers started with a database, see README "Call records"): every call, 1v1 or
  * group, leaves a record (caller, invitees with their outcome, media type, start, connect, end, end
  * reason, duration). `records-query {limit?, cursor?}` answers `records {records, nextCursor?}` with
@@ -152,6 +155,9 @@ import * as v from 'valibot';
 // live in `src/constants.ts`; the schemas below enforce them.
 import { MAX_INVITEES, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from '../constants.js';
 import { CallRecordSchema, MissedCallSchema, RecordsCursorSchema, RecordsQueryFields } from './records.js';
+import { SfuClientDataSchema, SfuServerDataSchema } from './sfu.js';
+
+export type { SfuClientData, SfuServerData, SfuStreamInfo } from './sfu.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame either side sends or accepts (also the server's `ws` maxPayload). */
@@ -354,6 +360,8 @@ export const ClientMessageSchema = v.variant('type', [
   }),
   /** The sender's own call records, newest first (see the header, "Call records"). */
   v.strictObject({ ...base, type: v.literal('records-query'), ...RecordsQueryFields }),
+  /** SFU signaling between a member and the media server (see the header). */
+  v.strictObject({ ...base, type: v.literal('sfu'), callId: CallIdSchema, data: SfuClientDataSchema }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -374,6 +382,7 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'relay',
   'media-state',
   'records-query',
+  'sfu',
 ];
 
 // ---- server -> client ----------------------------------------------------------------------
@@ -419,6 +428,8 @@ export const ServerMessageSchema = v.variant('type', [
     userId: UserIdSchema,
     serverTime: v.number(),
     turn: v.optional(TurnGrantSchema),
+    /** This server can carry calls through its media server (SFU) now. */
+    sfu: v.optional(v.boolean()),
   }),
   /** Answer to `turn`: a fresh TURN credential set. */
   v.strictObject({ ...sbase, type: v.literal('turn'), turn: TurnGrantSchema }),
@@ -440,6 +451,8 @@ export const ServerMessageSchema = v.variant('type', [
     members: v.array(MemberSchema),
     timeout: v.number(),
     resumeToken: v.optional(ResumeTokenSchema),
+    /** The call's media goes through the SFU (see the header). */
+    sfu: v.optional(v.boolean()),
   }),
   v.strictObject({
     ...sbase,
@@ -459,6 +472,8 @@ export const ServerMessageSchema = v.variant('type', [
     mediaType: MediaTypeSchema,
     members: v.array(MemberSchema),
     resumeToken: v.optional(ResumeTokenSchema),
+    /** The call's media goes through the SFU (see the header). */
+    sfu: v.optional(v.boolean()),
   }),
   v.strictObject({
     ...sbase,
@@ -467,6 +482,8 @@ export const ServerMessageSchema = v.variant('type', [
     mediaType: MediaTypeSchema,
     members: v.array(MemberSchema),
     resumeToken: v.optional(ResumeTokenSchema),
+    /** The call's media goes through the SFU (see the header). */
+    sfu: v.optional(v.boolean()),
   }),
   v.strictObject({
     ...sbase,
@@ -493,6 +510,7 @@ export const ServerMessageSchema = v.variant('type', [
   /** Right after `login-ok`: calls this user missed while no tab of theirs was online, oldest first. */
   v.strictObject({ ...sbase, type: v.literal('missed-calls'), calls: v.array(MissedCallSchema) }),
   v.strictObject({ ...sbase, type: v.literal('relay'), callId: CallIdSchema, from: UserIdSchema, data: RelayDataSchema }),
+  v.strictObject({ ...sbase, type: v.literal('sfu'), callId: CallIdSchema, data: SfuServerDataSchema }),
   v.strictObject({
     ...sbase,
     type: v.literal('media-state'),
