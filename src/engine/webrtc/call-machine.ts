@@ -81,6 +81,16 @@ export class CallMachine {
       case 'relay':
         this.onRelay(message);
         break;
+      case 'sfu': {
+        const call = ctx.call;
+        if (!call || call.callId !== message.callId) break;
+        if (message.data.kind !== 'start') this.#media.onSfuData(call, message.data);
+        else {
+          call.sfu = true;
+          this.#media.startSfu(call);
+        }
+        break;
+      }
       case 'missed-calls':
         ctx.events.emit('onMissedCalls', { calls: message.calls });
         break;
@@ -150,12 +160,13 @@ export class CallMachine {
     // Joining: `join()` applies its answer itself, once the media for the call's type is captured.
     if (call.earlyRelays) return;
     call.resumeToken = message.resumeToken;
+    if (message.sfu) call.sfu = true;
     call.phase = 'connected';
     call.beginAt = Date.now();
     // Connected only with a media path: in a 1v1 call the peer connection is made first, and if it
     // cannot be, the call ends (`onPeerFailed`: hangup, cause `error`) without `onCallBegin` here.
     const accepted = message.members.filter((m) => m.userId !== ctx.userId && m.state === 'accepted');
-    if (accepted.length === 1 && !media.connectPeer(call, accepted[0].userId, true)) return;
+    if (accepted.length === 1 && !call.sfu && !media.connectPeer(call, accepted[0].userId, true)) return;
     if (call.acceptAudioOnly && call.callMediaType === CallMediaType.VIDEO) {
       call.mediaType = CallMediaType.AUDIO;
       ctx.events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
@@ -188,6 +199,7 @@ export class CallMachine {
     const ctx = this.#ctx;
     call.callId = answer.callId;
     call.resumeToken = answer.resumeToken;
+    if (answer.sfu) call.sfu = true;
     call.announced = true;
     this.#media.emitLocalStream();
     ctx.events.emit('onCallStarted', {
