@@ -69,6 +69,7 @@ function memberStreams(page: Page): Promise<unknown> {
     const members = window.callKit.store.getState().members.map((m) => ({
       id: m.userId,
       status: m.status,
+      video: m.videoAvailable,
       tracks: m.stream ? m.stream.getTracks().map((t) => t.kind + ':' + t.id.slice(0, 8) + ':' + (t.muted ? 'muted' : 'live')) : null,
     }));
     const inbound = [];

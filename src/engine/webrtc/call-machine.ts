@@ -147,7 +147,9 @@ export class CallMachine {
     }
     for (const m of message.members) {
       if (m.userId === ctx.userId || m.userId === callerId) continue;
-      call.members.set(m.userId, { profile: profileOf(m), state: m.state, audio: m.audio, video: m.video });
+      // Media flags are not taken from the invitation: `call-started` applies them with their events
+      // (taken silently here, a late joiner's tiles never learnt that the others' video was on).
+      call.members.set(m.userId, { profile: profileOf(m), state: m.state });
     }
   }
 
