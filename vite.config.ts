@@ -2,7 +2,8 @@ import { defineConfig, type Plugin, type ViteDevServer, type PreviewServer } fro
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { elementEntry } from './scripts/element-entry.js';
-import { createSignalingServer, type SignalingServer } from './server/index.js';
+import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from './server/index.js';
+import { janusAvailable } from './server/sfu/janus-process.js';
 import { ELEMENT_TAGS } from './src/element-tags.js';
 import { minifyCssVitePlugin } from './scripts/minify-css.mjs';
 
@@ -17,10 +18,23 @@ import { minifyCssVitePlugin } from './scripts/minify-css.mjs';
  * directory to keep them, `off` for none).
  * CALLKIT_TURN_URL (comma-separated) + CALLKIT_TURN_SECRET (+ CALLKIT_TURN_TTL, CALLKIT_TURN_RELAY_ONLY=1)
  * hand out TURN credentials, as the CLI's --turn-* flags.
+ * Group video through the SFU: CALLKIT_SFU (auto, always, never; default auto) and Janus:
+ * CALLKIT_JANUS_URL (an existing one), else a private Janus started when the `janus` binary is
+ * installed (stopped with the dev server), else mesh only, with one warning.
  */
 function envNumber(name: string): number | undefined {
   const value = process.env[name];
   return value ? Number(value) : undefined;
+}
+
+function sfuOptions(warn: (m: string) => void): Pick<SignalingServerOptions, 'sfu' | 'janus'> {
+  const mode = process.env.CALLKIT_SFU || 'auto';
+  if (mode !== 'auto' && mode !== 'always' && mode !== 'never') throw new Error(`CALLKIT_SFU must be auto, always or never (got ${mode})`);
+  if (mode === 'never') return { sfu: mode };
+  if (process.env.CALLKIT_JANUS_URL) return { sfu: mode, janus: { url: process.env.CALLKIT_JANUS_URL } };
+  if (janusAvailable()) return { sfu: mode, janus: { start: {} } };
+  warn('janus is not installed: group video calls use mesh only (apt-get install -y janus for the SFU)');
+  return { sfu: mode };
 }
 
 function callkitServer(): Plugin {
@@ -45,6 +59,7 @@ function callkitServer(): Plugin {
             relayOnly: process.env.CALLKIT_TURN_RELAY_ONLY === '1',
           }
         : undefined,
+      ...sfuOptions((m) => server.config.logger.warn(m)),
       logger: { info: () => undefined, warn: (m) => server.config.logger.warn(m), error: (m) => server.config.logger.error(m) },
     });
     server.httpServer?.on('upgrade', (req, socket, head) => {

@@ -162,6 +162,30 @@ fetch a fresh set before it runs out. Env: CALLKIT_TURN_TTL`,
 never see each other's addresses. Env: CALLKIT_TURN_RELAY_ONLY=1`,
   },
   {
+    name: 'sfu',
+    arg: 'mode',
+    help: `group video through Janus: auto (default: a video call moves to the SFU
+when its 4th member joins), always (every call), never (mesh only).
+Needs --janus-url or --janus-start. Env: CALLKIT_SFU`,
+  },
+  {
+    name: 'janus-url',
+    arg: 'url',
+    help: `an existing Janus's WebSocket API (e.g. ws://127.0.0.1:8188; keep it on
+loopback: browsers only talk to this server). Env: CALLKIT_JANUS_URL`,
+  },
+  {
+    name: 'janus-start',
+    help: `start a private Janus (/usr/bin/janus, generated config in a temp dir,
+API on loopback), stopped with the server. Env: CALLKIT_JANUS_START=1`,
+  },
+  {
+    name: 'janus-rtp-ports',
+    arg: 'min-max',
+    help: `UDP ports of the started Janus's media (default 20000-40000; open them
+in the firewall). Env: CALLKIT_JANUS_RTP_PORTS`,
+  },
+  {
     name: 'dev',
     help: `dev mode: allows a short secret (or none: a random one is made) and
 serves GET <path>/dev-usersig?user=<id>, which mints a userSig for anyone.
@@ -324,6 +348,26 @@ function readTurn(str: (name: string) => string | undefined, relayOnly: boolean,
   return turn;
 }
 
+/** The SFU options from --sfu / --janus-* or their env vars. */
+function readSfu(options: SignalingServerOptions, str: (name: string) => string | undefined, start: boolean, env: NodeJS.ProcessEnv): void {
+  const mode = str('sfu') ?? env.CALLKIT_SFU;
+  if (mode !== undefined && mode !== '') {
+    if (mode !== 'auto' && mode !== 'always' && mode !== 'never') throw new CliError(`--sfu must be auto, always or never (got ${mode})`);
+    options.sfu = mode;
+  }
+  const url = str('janus-url') ?? env.CALLKIT_JANUS_URL;
+  const startJanus = start || env.CALLKIT_JANUS_START === '1';
+  const ports = str('janus-rtp-ports') ?? env.CALLKIT_JANUS_RTP_PORTS;
+  if (url && startJanus) throw new CliError('--janus-url and --janus-start exclude each other');
+  if (ports !== undefined && ports !== '' && !/^\d{1,5}-\d{1,5}$/.test(ports))
+    throw new CliError(`--janus-rtp-ports must be min-max (got ${ports})`);
+  if (ports && !startJanus) throw new CliError('--janus-rtp-ports needs --janus-start');
+  if (url) {
+    if (!/^wss?:\/\//.test(url)) throw new CliError(`--janus-url must be a ws:// or wss:// URL (got ${url})`);
+    options.janus = { url };
+  } else if (startJanus) options.janus = { start: ports ? { rtpPortRange: ports } : {} };
+}
+
 /** The rate limits given by flags or their env vars; undefined when none is. */
 function readLimits(str: (name: string) => string | undefined, env: NodeJS.ProcessEnv): RateLimitOptions | undefined {
   const limits: RateLimitOptions = {};
@@ -446,6 +490,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   }
   const turn = readTurn(str, values['turn-relay-only'] === true, env);
   if (turn) options.turn = turn;
+  readSfu(options, str, values['janus-start'] === true, env);
   return { help: false, options };
 }
 

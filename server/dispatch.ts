@@ -22,6 +22,7 @@ import type { PresenceWatch } from './presence-watch.js';
 import { mintTurn } from './turn.js';
 import { verifyUserSig } from './usersig.js';
 import { profileFromUserBuf } from './profiles.js';
+import type { SfuCalls } from './sfu/sfu-calls.js';
 
 /** Where call messages go: the registry itself, or a cluster node that forwards them (`cluster/`). */
 export interface CallService extends Pick<CallRegistry, 'handle' | 'disconnect'> {
@@ -44,6 +45,7 @@ export class Dispatcher implements ConnectionHandler {
     private readonly limiter: RateLimiter,
     private readonly records: RecordsService | null = null,
     private readonly watch: PresenceWatch | null = null,
+    private readonly sfu: SfuCalls | null = null,
   ) {}
 
   onMessage(conn: Conn, msg: ClientMessage): void {
@@ -84,6 +86,9 @@ export class Dispatcher implements ConnectionHandler {
       case 'presence-unsubscribe':
         this.watch?.unsubscribe(conn.id, msg.userIds);
         return this.connections.send(conn.id, { type: 'ok', ref: msg.id });
+      case 'sfu':
+        if (!this.sfu) return this.connections.sendError(conn, msg.id, 'not-supported', 'this server has no media server (SFU)');
+        return this.sfu.handle(conn.id, conn.userId, msg);
       case 'invite':
       case 'invite-user':
         if (!this.limiter.allowInvite(conn.userId, Date.now())) {
@@ -199,7 +204,7 @@ export class Dispatcher implements ConnectionHandler {
     }
     this.connections.markLoggedIn(conn, msg.userId);
     this.limiter.refundConnection(conn.ip, Date.now());
-    const ok = { type: 'login-ok' as const, ref: msg.id, userId: msg.userId, serverTime: Date.now() };
+    const ok = { type: 'login-ok' as const, ref: msg.id, userId: msg.userId, serverTime: Date.now(), sfu: this.sfu?.available ?? false };
     const reply = this.config.turn ? { ...ok, turn: mintTurn(this.config.turn, msg.userId) } : ok;
     if (!this.registry.sendsReplies) this.connections.send(conn.id, reply);
     this.registry.login(

@@ -10,6 +10,12 @@ import { MAX_FRAME_BYTES } from '../src/protocol/messages.js';
 import type { Limits } from './rate-limit.js';
 import type { CallPolicy } from './profiles.js';
 import { resolveTurn, type TurnConfig, type TurnOptions } from './turn.js';
+import type { JanusOptions } from './sfu/janus-process.js';
+
+/** Which calls go through the SFU (see `SignalingServerOptions.sfu`). */
+export type SfuMode = 'auto' | 'always' | 'never';
+/** Where the media server is: an existing Janus (its WebSocket API, on loopback) or one we start. */
+export type JanusLocation = { url: string } | { start: JanusOptions };
 
 export interface Logger {
   info(msg: string): void;
@@ -128,6 +134,19 @@ export interface SignalingServerOptions {
   redisUrl?: string;
   /** With `redisUrl`: how long (ms) a dead node or leader goes unnoticed (default 5000, 200-60000). */
   redisLeaseMs?: number;
+  /**
+   * Group video through an SFU (Janus VideoRoom, see README "Group calls"): `'auto'` (default) moves
+   * a video call to the SFU when its 4th member joins, `'always'` sends every call through it,
+   * `'never'` keeps every call mesh. Needs `janus`; without it (or while Janus is unreachable) calls
+   * are mesh.
+   */
+  sfu?: SfuMode;
+  /**
+   * Where Janus is: `{ url: 'ws://127.0.0.1:8188' }` (an existing Janus's WebSocket API; keep it on
+   * loopback, browsers never talk to it) or `{ start: {} }` (start a private Janus from the `janus`
+   * binary with a generated config, stopped with the server; see server/sfu/janus-process.ts).
+   */
+  janus?: JanusLocation;
   logger?: Logger;
 }
 
@@ -178,6 +197,8 @@ export interface ServerConfig {
   turn: TurnConfig | null;
   /** null: a single node. */
   redis: { url: string; leaseMs: number } | null;
+  sfu: SfuMode;
+  janus: JanusLocation | null;
   log: Logger;
 }
 
@@ -327,6 +348,8 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     ...extras,
     turn: resolveTurn(options.turn),
     redis: resolveRedis(options),
+    sfu: resolveSfuMode(options.sfu),
+    janus: options.janus ?? null,
     log,
   };
 }
@@ -359,4 +382,10 @@ function resolveRecordsOptions(options: SignalingServerOptions): Pick<ServerConf
     }
   }
   return { databaseUrl, webhooks };
+}
+
+function resolveSfuMode(mode: SignalingServerOptions['sfu']): SfuMode {
+  if (mode === undefined) return 'auto';
+  if (mode !== 'auto' && mode !== 'always' && mode !== 'never') throw new Error("callkit-server: sfu must be 'auto', 'always' or 'never'");
+  return mode;
 }

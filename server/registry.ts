@@ -162,6 +162,8 @@ export class CallRegistry {
 
   /** Every live call (a cluster's leader stores them: `cluster/`). */
   liveCallRecords = (): Iterable<CallRec> => this.calls.values();
+  /** A live call's record (the SFU module reads members and sockets; it must not change them). */
+  callRec = (callId: string): CallRec | undefined => this.calls.get(callId);
 
   /** Takes over calls and sockets another node held (a cluster's new leader: `cluster/restore.ts`). */
   restore(calls: CallRec[], conns: RestoredConn[]): void {
@@ -553,9 +555,7 @@ export class CallRegistry {
   }
 
   /** The operator profile of `userId` (admin endpoint), if any. */
-  operatorProfile(userId: string): OperatorProfile | undefined {
-    return this.identity.directory.get(userId);
-  }
+  operatorProfile = (userId: string): OperatorProfile | undefined => this.identity.directory.get(userId);
 
   // ---- introspection --------------------------------------------------------------------------
   stats(): { users: number; calls: number; timers: number } {
@@ -582,7 +582,7 @@ export class CallRegistry {
    * Ends a live call from outside (admin API, maximum duration): every member still in it gets
    * `call-ended` with `reason` (and `message`). False when there is no such call.
    */
-  terminate(callId: string, reason: 'ended-by-admin' | 'max-duration', message?: string): boolean {
+  terminate(callId: string, reason: 'ended-by-admin' | 'max-duration' | 'ended', message?: string): boolean {
     const call = this.calls.get(callId);
     if (!call) return false;
     this.endCall(call, () => reason, message);

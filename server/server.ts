@@ -37,6 +37,7 @@ import type { CallObserver } from './call-events.js';
 import { RecordsService } from './records/index.js';
 import { Cluster } from './cluster/cluster.js';
 import { PresenceWatch } from './presence-watch.js';
+import { SfuCalls } from './sfu/sfu-calls.js';
 
 export interface SignalingServer {
   /** Handle an HTTP upgrade (for mounting on an existing http server, e.g. Vite's dev server). Returns false if the path is not ours. */
@@ -56,7 +57,7 @@ export interface SignalingServer {
    * many. For tests: dev mode also serves it as GET {path}/dev-drop?user=<id>.
    */
   dropUser(userId: string): number;
-  /** Resolves once the call-records database is open and migrated (at once without one); rejects if it cannot be. */
+  /** Resolves once the call-records database is open and migrated (at once without one; rejects if it cannot be) and the SFU is connected or found unavailable. */
   ready(): Promise<void>;
   /** The call records service (tests, embedding), or null without a database. */
   readonly records: RecordsService | null;
@@ -78,6 +79,8 @@ class SignalingServerImpl implements SignalingServer {
   /** With `redisUrl`: this node of the cluster. */
   private readonly cluster: Cluster | null;
   private clusterStart: Promise<void> | null = null;
+  /** Group video through Janus (null: `sfu: 'never'` or no `janus`). */
+  readonly sfu: SfuCalls | null;
   private closing: Promise<void> | null = null;
 
   constructor(options: SignalingServerOptions) {
@@ -94,8 +97,25 @@ class SignalingServerImpl implements SignalingServer {
     });
     const observers: CallObserver[] = [this.limits, this.watch];
     if (this.records) observers.push(this.records.recorder);
+    this.sfu =
+      // Not on a cluster (`--redis-url`) yet: the SFU's calls would live on one node (docs/multi-node.md).
+      config.sfu !== 'never' && config.janus && !config.redis
+        ? new SfuCalls({
+            mode: config.sfu,
+            janus: config.janus,
+            send: (conn, msg) => this.connections.send(conn, msg),
+            call: (callId) => this.registry.callRec(callId),
+            terminate: (callId, message) => this.registry.terminate(callId, 'ended', message),
+            log,
+          })
+        : null;
+    if (this.sfu) observers.push(this.sfu);
+    const sfu = this.sfu;
     this.registry = new CallRegistry({
-      send: (conn, msg) => (this.cluster ? this.cluster.send(conn, msg) : this.connections.send(conn, msg)),
+      send: (conn, msg) => {
+        const out = sfu ? sfu.stamp(msg) : msg;
+        return this.cluster ? this.cluster.send(conn, out) : this.connections.send(conn, out);
+      },
       ringTimeoutS: config.ringTimeoutS,
       graceMs: config.graceMs,
       canCall: config.canCall,
@@ -158,7 +178,9 @@ class SignalingServerImpl implements SignalingServer {
       // A cluster node holds only its own sockets and the leader runs the calls: presence would be
       // wrong there, so it is refused (`not-supported`) until it reads the shared index.
       this.cluster ? null : this.watch,
+      this.sfu,
     );
+    void this.sfu?.start();
     this.http = new HttpEndpoints(config, {
       isClosing: () => this.closing !== null,
       allowConnection: (ip) => this.limiter.allowConnection(ip, Date.now()),
@@ -184,6 +206,7 @@ class SignalingServerImpl implements SignalingServer {
   }
 
   async ready(): Promise<void> {
+    await this.sfu?.start();
     await this.records?.ready();
     if (this.cluster) {
       const cluster = this.cluster;
@@ -217,6 +240,7 @@ class SignalingServerImpl implements SignalingServer {
       this.watch.close();
       this.limits.close();
       await this.connections.closeAll();
+      await this.sfu?.close();
       await this.records?.close();
       this.limiter.clear();
       await new Promise<void>((resolve) => this.wss.close(() => resolve()));

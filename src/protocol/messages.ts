@@ -105,6 +105,9 @@
  *   called right away. An `invite` or `accept` from any socket of that user does the same first. A
  *   call still bound to an open socket (another live tab) is never ended this way.
  *
+ * Group video through the SFU (servers with Janus): `sfu` messages both ways, `sfu: true` on
+ * `invite-ok` / `call-started` / `resumed`, `login-ok.sfu`; the rules are in `./sfu.ts`.
+ *
  * Call records (servers started with a database, see README "Call records"): every call, 1v1 or
  * group, leaves a record (caller, invitees with their outcome, media type, start, connect, end, end
  * reason, duration). `records-query {limit?, cursor?}` answers `records {records, nextCursor?}` with
@@ -112,17 +115,7 @@
  * is `error not-supported`. A user none of whose tabs was online when a call to it ended (it was
  * offline, or closed every tab while it rang) gets those calls once, in `missed-calls` right after
  * its next `login-ok`. An operator may end a call (`call-ended {ended-by-admin, message?}`) or cap its
- * length (`call-ended {max-duration}`) through the admin API.
- *
- * Presence (`server/presence-watch.ts`): `presence-subscribe {userIds}` adds users to the socket's
- * watch list and is answered by `presence {users}` with the status of each (`online`, `busy`: in a
- * call as caller or accepted member, `offline`); afterwards `presence` frames without `ref` carry
- * the watched users whose status changed (login, last socket gone, entering or leaving a call),
- * coalesced: at most one frame per socket every `PRESENCE_COALESCE_MS`, only real changes. A user
- * the watcher may not call (the operator's `canCall`) is always `offline`, exactly like an offline
- * one. A socket watches at most `MAX_PRESENCE_WATCH` users (`src/constants.ts`); a subscribe that
- * would go over is refused whole with `error too-many-watched` (field `userIds`).
- * `presence-unsubscribe {userIds?}` (absent: all) answers `ok`. Closing the socket drops its list.
+ * length (`call-ended {max-duration}`) through the admin API. Presence: see `presence.ts`.
  *
  * userSig lifetime: the server refuses a userSig signed for longer than its maximum (default 7
  * days). `usersig-expiring {expiresAt}` comes a minute before a socket's userSig expires; the client
@@ -160,8 +153,13 @@
 import * as v from 'valibot';
 // Product limits (members, ringing calls, ring timeouts) are call policy, not wire format: they
 // live in `src/constants.ts`; the schemas below enforce them.
-import { MAX_INVITEES, MAX_PRESENCE_WATCH, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from '../constants.js';
+import { MAX_INVITEES, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from '../constants.js';
+import { PresenceUserIdsSchema, PresenceUsersSchema } from './presence.js';
+export { PresenceStatusSchema, type PresenceStatus } from './presence.js';
 import { CallRecordSchema, MissedCallSchema, RecordsCursorSchema, RecordsQueryFields } from './records.js';
+import { SfuClientDataSchema, SfuServerDataSchema } from './sfu.js';
+
+export type { SfuClientData, SfuServerData, SfuStreamInfo } from './sfu.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame either side sends or accepts (also the server's `ws` maxPayload). */
@@ -197,10 +195,6 @@ export const GroupIdSchema = v.pipe(
   v.check((s) => !UNSAFE_NAME_RE.test(s), 'groupId has control or bidi-override characters'),
 );
 export const MediaTypeSchema = v.picklist(['audio', 'video']);
-/** A watched user's presence (see the header, "Presence"). */
-export const PresenceStatusSchema = v.picklist(['online', 'busy', 'offline']);
-export type PresenceStatus = v.InferOutput<typeof PresenceStatusSchema>;
-const PresenceUserIdsSchema = v.pipe(v.array(UserIdSchema), v.minLength(1), v.maxLength(MAX_PRESENCE_WATCH));
 export type MediaType = v.InferOutput<typeof MediaTypeSchema>;
 
 /** Member states kept by the server for each call member. */
@@ -374,6 +368,8 @@ export const ClientMessageSchema = v.variant('type', [
   v.strictObject({ ...base, type: v.literal('presence-subscribe'), userIds: PresenceUserIdsSchema }),
   /** Stops watching these users (absent: all); answered by `ok`. */
   v.strictObject({ ...base, type: v.literal('presence-unsubscribe'), userIds: v.optional(PresenceUserIdsSchema) }),
+  /** SFU signaling between a member and the media server (see the header). */
+  v.strictObject({ ...base, type: v.literal('sfu'), callId: CallIdSchema, data: SfuClientDataSchema }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -396,6 +392,7 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'records-query',
   'presence-subscribe',
   'presence-unsubscribe',
+  'sfu',
 ];
 
 // ---- server -> client ----------------------------------------------------------------------
@@ -441,6 +438,8 @@ export const ServerMessageSchema = v.variant('type', [
     userId: UserIdSchema,
     serverTime: v.number(),
     turn: v.optional(TurnGrantSchema),
+    /** This server can carry calls through its media server (SFU) now. */
+    sfu: v.optional(v.boolean()),
   }),
   /** Answer to `turn`: a fresh TURN credential set. */
   v.strictObject({ ...sbase, type: v.literal('turn'), turn: TurnGrantSchema }),
@@ -462,6 +461,8 @@ export const ServerMessageSchema = v.variant('type', [
     members: v.array(MemberSchema),
     timeout: v.number(),
     resumeToken: v.optional(ResumeTokenSchema),
+    /** The call's media goes through the SFU (see the header). */
+    sfu: v.optional(v.boolean()),
   }),
   v.strictObject({
     ...sbase,
@@ -481,6 +482,8 @@ export const ServerMessageSchema = v.variant('type', [
     mediaType: MediaTypeSchema,
     members: v.array(MemberSchema),
     resumeToken: v.optional(ResumeTokenSchema),
+    /** The call's media goes through the SFU (see the header). */
+    sfu: v.optional(v.boolean()),
   }),
   v.strictObject({
     ...sbase,
@@ -489,6 +492,8 @@ export const ServerMessageSchema = v.variant('type', [
     mediaType: MediaTypeSchema,
     members: v.array(MemberSchema),
     resumeToken: v.optional(ResumeTokenSchema),
+    /** The call's media goes through the SFU (see the header). */
+    sfu: v.optional(v.boolean()),
   }),
   v.strictObject({
     ...sbase,
@@ -515,12 +520,9 @@ export const ServerMessageSchema = v.variant('type', [
   /** Right after `login-ok`: calls this user missed while no tab of theirs was online, oldest first. */
   v.strictObject({ ...sbase, type: v.literal('missed-calls'), calls: v.array(MissedCallSchema) }),
   /** Watched users' presence: the snapshot answering `presence-subscribe` (with `ref`), or changes. */
-  v.strictObject({
-    ...sbase,
-    type: v.literal('presence'),
-    users: v.pipe(v.array(v.strictObject({ userId: UserIdSchema, status: PresenceStatusSchema })), v.maxLength(MAX_PRESENCE_WATCH)),
-  }),
+  v.strictObject({ ...sbase, type: v.literal('presence'), users: PresenceUsersSchema }),
   v.strictObject({ ...sbase, type: v.literal('relay'), callId: CallIdSchema, from: UserIdSchema, data: RelayDataSchema }),
+  v.strictObject({ ...sbase, type: v.literal('sfu'), callId: CallIdSchema, data: SfuServerDataSchema }),
   v.strictObject({
     ...sbase,
     type: v.literal('media-state'),

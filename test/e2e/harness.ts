@@ -39,6 +39,10 @@ export interface DemoOptions {
   turnSecret?: string;
   turnTtl?: number;
   turnRelayOnly?: '1';
+  /** Group video through the SFU (CALLKIT_SFU): default `never` here, so other suites start no Janus. */
+  sfu?: 'auto' | 'always' | 'never';
+  /** An existing Janus for the SFU (CALLKIT_JANUS_URL), e.g. `startTestJanus().url`; without it the demo starts its own. */
+  janusUrl?: string;
   /** Another Vite config that mounts the same server plugin (e.g. examples/vite.config.ts); default the demo's. */
   configFile?: string;
 }
@@ -56,6 +60,8 @@ const DEMO_ENV: Record<string, keyof DemoOptions> = {
   CALLKIT_TURN_SECRET: 'turnSecret',
   CALLKIT_TURN_TTL: 'turnTtl',
   CALLKIT_TURN_RELAY_ONLY: 'turnRelayOnly',
+  CALLKIT_SFU: 'sfu',
+  CALLKIT_JANUS_URL: 'janusUrl',
 };
 
 /** Starts the demo (on a free port unless `port`), with the server timers `options` scale down. */
@@ -64,6 +70,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   for (const [name, key] of Object.entries(DEMO_ENV)) {
     previous[name] = process.env[name];
     if (key === 'records') process.env[name] = options.records ? 'memory://' : 'off';
+    else if (key === 'sfu') process.env[name] = options.sfu ?? 'never';
     else if (options[key] !== undefined) process.env[name] = String(options[key]);
     else delete process.env[name];
   }

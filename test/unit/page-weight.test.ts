@@ -42,6 +42,11 @@ describe('page weight (bench:bundle)', () => {
       lazyModules.some((m) => m.includes('src/engine/tuicall/')),
       lazyModules.join('\n'),
     );
+    // The SFU media path (issue 15) loads when the server says a call goes through the SFU.
+    assert.ok(
+      lazyModules.some((m) => m.includes('src/engine/webrtc/sfu-session.ts')),
+      lazyModules.join('\n'),
+    );
     assert.ok(page.inlined.gzip > page.load.gzip + 5_000, `inlined ${page.inlined.gzip} B vs loaded ${page.load.gzip} B`);
   });
 

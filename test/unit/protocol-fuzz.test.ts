@@ -111,6 +111,17 @@ export function frameArbitrary(honestIds: string[], honestUsers: string[], fuzzU
     hangup: { callId },
     relay: { callId, to: userId, data: relayData },
     'media-state': { callId, audio: fc.boolean(), video: fc.oneof(fc.boolean(), anyValue) },
+    sfu: {
+      callId,
+      data: fc.oneof(
+        fc.record({
+          kind: fc.constantFrom('publish', 'answer', 'start'),
+          description: fc.record({ type: fc.constantFrom('offer', 'answer'), sdp }),
+        }),
+        fc.record({ kind: fc.constant('candidate'), pc: fc.constantFrom('pub', 'sub', 'both'), candidate: fc.constant(null) }),
+        anyValue,
+      ),
+    },
     'invite-user': { callId, to: fc.array(userId, { minLength: 1, maxLength: 3 }) },
     join: { callId },
     resume: { callId },

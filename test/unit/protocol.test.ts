@@ -35,6 +35,7 @@ const validClient: Record<ClientMessage['type'], Record<string, unknown>> = {
   'records-query': { v: 1, id: 'r8', type: 'records-query', limit: 20, cursor: 'abc' },
   'presence-subscribe': { v: 1, id: 'r9', type: 'presence-subscribe', userIds: ['bob', 'carol'] },
   'presence-unsubscribe': { v: 1, id: 'r10', type: 'presence-unsubscribe' },
+  sfu: { v: 1, type: 'sfu', callId: CALL, data: { kind: 'publish', description: { type: 'offer', sdp: SDP } } },
 };
 
 const member = { userId: 'alice', name: 'Alice', state: 'accepted', audio: true, video: false };
@@ -87,6 +88,12 @@ const validServer: Record<ServerMessage['type'], Record<string, unknown>> = {
   'group-call': { v: 1, ref: 'r6', type: 'group-call', groupId: 'g1', call: { callId: CALL, mediaType: 'audio', members: [member] } },
   'call-ended': { v: 1, type: 'call-ended', callId: CALL, reason: 'glare' },
   relay: { v: 1, type: 'relay', callId: CALL, from: 'bob', data: { kind: 'candidate', candidate: null } },
+  sfu: {
+    v: 1,
+    type: 'sfu',
+    callId: CALL,
+    data: { kind: 'offer', description: { type: 'offer', sdp: SDP }, streams: [{ mid: '0', kind: 'video', userId: 'bob' }] },
+  },
   'media-state': { v: 1, type: 'media-state', callId: CALL, userId: 'bob', audio: false, video: true },
   records: {
     v: 1,
@@ -133,6 +140,34 @@ describe('protocol: client messages', () => {
       assert.ok(result.ok, `${JSON.stringify(example)}: ${JSON.stringify(result)}`);
       assert.deepEqual(result.message, example);
     }
+  });
+
+  it('validates sfu messages both ways (kinds, sdp, candidates, stream ids, the sfu flags)', () => {
+    for (const data of [
+      { kind: 'answer', description: { type: 'answer', sdp: SDP } },
+      { kind: 'candidate', pc: 'sub', candidate: { candidate: 'candidate:1 1 udp 1 1.2.3.4 5 typ host', sdpMid: '0' } },
+      { kind: 'candidate', pc: 'pub', candidate: null },
+    ]) {
+      assert.ok(parseClientMessage(JSON.stringify({ ...validClient.sfu, data })).ok, JSON.stringify(data));
+    }
+    for (const data of [{ kind: 'start' }, { kind: 'answer', description: { type: 'answer', sdp: SDP } }]) {
+      assert.ok(parseServerMessage(JSON.stringify({ ...validServer.sfu, data })).ok, JSON.stringify(data));
+    }
+    const bad = (data: unknown) => parseClientMessage(JSON.stringify({ ...validClient.sfu, data }));
+    assert.equal(bad({ kind: 'start' }).ok, false, "start is the server's");
+    assert.equal(bad({ kind: 'publish', description: { type: 'answer', sdp: SDP } }).ok, false, 'publish is an offer');
+    assert.equal(bad({ kind: 'publish', description: { type: 'offer', sdp: 'v=0\r\n' } }).ok, false, 'no fingerprint');
+    assert.equal(bad({ kind: 'candidate', pc: 'both', candidate: null }).ok, false);
+    assert.equal(bad({ kind: 'answer', description: { type: 'answer', sdp: SDP }, streams: [] }).ok, false, 'strict');
+    const streams = [{ mid: '0', kind: 'video', userId: 'bad id' }];
+    assert.equal(
+      parseServerMessage(JSON.stringify({ ...validServer.sfu, data: { ...(validServer.sfu.data as object), streams } })).ok,
+      false,
+    );
+    assert.ok(parseServerMessage(JSON.stringify({ ...validServer['login-ok'], sfu: true })).ok);
+    assert.ok(parseServerMessage(JSON.stringify({ ...validServer['call-started'], sfu: true })).ok);
+    assert.ok(parseServerMessage(JSON.stringify({ ...validServer['invite-ok'], sfu: true })).ok);
+    assert.ok(parseServerMessage(JSON.stringify({ ...validServer.resumed, sfu: true })).ok);
   });
 
   it('accepts the other relay payloads (answer, rollback, candidates, end of candidates)', () => {

@@ -81,6 +81,16 @@ export class CallMachine {
       case 'relay':
         this.onRelay(message);
         break;
+      case 'sfu': {
+        const call = ctx.call;
+        if (!call || call.callId !== message.callId) break;
+        if (message.data.kind !== 'start') this.#media.onSfuData(call, message.data);
+        else {
+          call.sfu = true;
+          this.#media.startSfu(call);
+        }
+        break;
+      }
       case 'missed-calls':
         ctx.events.emit('onMissedCalls', { calls: message.calls });
         break;
@@ -137,7 +147,9 @@ export class CallMachine {
     }
     for (const m of message.members) {
       if (m.userId === ctx.userId || m.userId === callerId) continue;
-      call.members.set(m.userId, { profile: profileOf(m), state: m.state, audio: m.audio, video: m.video });
+      // Media flags are not taken from the invitation: `call-started` applies them with their events
+      // (taken silently here, a late joiner's tiles never learnt that the others' video was on).
+      call.members.set(m.userId, { profile: profileOf(m), state: m.state });
     }
   }
 
@@ -153,9 +165,10 @@ export class CallMachine {
     // Accepted: the peers are wired from now on, but `onCallBegin` waits for the first of them to
     // connect (`onPeerConnected`): never connected without a media path. In a 1v1 call the peer
     // connection is made first; if it cannot be, the call ends (`onPeerFailed`: hangup, cause `error`).
+    if (message.sfu) call.sfu = true;
     call.phase = 'connected';
     const accepted = message.members.filter((m) => m.userId !== ctx.userId && m.state === 'accepted');
-    if (accepted.length === 1 && !media.connectPeer(call, accepted[0].userId, true)) return;
+    if (accepted.length === 1 && !call.sfu && !media.connectPeer(call, accepted[0].userId, true)) return;
     if (call.acceptAudioOnly && call.callMediaType === CallMediaType.VIDEO) {
       call.mediaType = CallMediaType.AUDIO;
       ctx.events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
@@ -185,12 +198,13 @@ export class CallMachine {
   }
 
   /**
-   * The peer connection toward `userId` connected (ICE) for the first time: the first one of the
+   * The peer connection toward `userId` (null: the upload to the SFU) connected for the first time: the first one of the
    * call begins it (`onCallBegin`, the call timer's start). Before that, the call is accepted but
    * shown "connecting" by the kit, and any failure ends it (`onIceFatal`, cause `network`).
    */
-  onPeerConnected(call: ActiveCall, userId: string): void {
-    if (this.#ctx.call !== call || call.phase !== 'connected' || call.peers.get(userId)?.closed !== false) return;
+  onPeerConnected(call: ActiveCall, userId: string | null): void {
+    if (this.#ctx.call !== call || call.phase !== 'connected') return;
+    if (userId !== null && call.peers.get(userId)?.closed !== false) return;
     this.#begin(call);
   }
 
@@ -215,6 +229,7 @@ export class CallMachine {
     const ctx = this.#ctx;
     call.callId = answer.callId;
     call.resumeToken = answer.resumeToken;
+    if (answer.sfu) call.sfu = true;
     call.announced = true;
     this.#media.emitLocalStream();
     ctx.events.emit('onCallStarted', {

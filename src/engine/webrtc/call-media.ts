@@ -7,7 +7,8 @@
 import { CallMediaType, type DeviceKind, type VideoResolution } from '../../constants.js';
 import { CallKitError, ErrorCode } from '../../errors.js';
 import type { RelayData } from '../../protocol/messages.js';
-import type { EngineContext, ActiveCall } from './call-model.js';
+import type { EngineContext, ActiveCall, SfuData } from './call-model.js';
+import type { SfuSession } from './sfu-session.js';
 import { noop } from './call-model.js';
 import { LocalMedia, VolumeMeter, listDevices } from './media.js';
 import { Peer } from './peer.js';
@@ -26,8 +27,8 @@ export interface CallMediaOptions {
   onIceFatal(call: ActiveCall, userId: string): void;
   /** No peer connection could be made toward `userId` (the constructor threw). */
   onPeerFailed(call: ActiveCall, userId: string): void;
-  /** The connection toward `userId` is connected for the first time (media can flow). */
-  onPeerConnected(call: ActiveCall, userId: string): void;
+  /** The connection toward `userId` (null: the upload to the SFU) is connected for the first time (media can flow). */
+  onPeerConnected(call: ActiveCall, userId: string | null): void;
 }
 
 function sameRecord(a: Record<string, number>, b: Record<string, number>): boolean {
@@ -164,7 +165,7 @@ export class CallMedia {
   /** `initiator`: we make the first offer (we just joined); otherwise we wait for theirs. */
   connectPeer(call: ActiveCall, userId: string, initiator: boolean): Peer | null {
     const existing = call.peers.get(userId);
-    if (existing) return existing;
+    if (existing || call.sfu) return existing ?? null;
     const ctx = this.#ctx;
     if (ctx.call !== call || call.phase !== 'connected') return null;
     const callId = call.callId;
@@ -216,13 +217,79 @@ export class CallMedia {
 
   closePeer(call: ActiveCall, userId: string): void {
     const peer = call.peers.get(userId);
-    if (!peer) return;
+    const viaSfu = sessionOf(call)?.forget(userId) ?? false;
+    if (!peer) {
+      if (viaSfu) this.#remoteStream(userId, null);
+      return;
+    }
     call.peers.delete(userId);
     const wasInterrupted = peer.interrupted;
     peer.close();
     this.#meter.set(userId, null);
     this.#ctx.events.emit('onRemoteStream', { userId, stream: null });
     if (wasInterrupted) this.#ctx.events.emit('onUserReconnecting', { userId, reconnecting: false });
+  }
+
+  // ---- the SFU media path ------------------------------------------------------------------------
+
+  /** The call goes through the SFU: loads the session (lazy chunk) and publishes our media once. */
+  startSfu(call: ActiveCall): void {
+    const ctx = this.#ctx;
+    if (ctx.call !== call || !call.sfu || call.sfuSession || call.phase !== 'connected' || !call.callId) return;
+    call.sfuSession = 'loading';
+    const callId = call.callId;
+    import('./sfu-session.js').then(
+      ({ SfuSession }) => {
+        if (ctx.call !== call || call.sfuSession !== 'loading') return;
+        const session = new SfuSession({
+          configuration: this.#options.rtcConfiguration(),
+          send: (data) => ctx.client?.send({ type: 'sfu', callId, data }),
+          onStream: (userId, stream) => {
+            if (ctx.call !== call || !call.members.has(userId)) return;
+            // Mesh -> SFU: this member's mesh connection goes once the SFU carries its media (no
+            // null stream in between: the tile swaps streams, it is not emptied).
+            const peer = call.peers.get(userId);
+            call.peers.delete(userId);
+            peer?.close();
+            this.#remoteStream(userId, stream);
+          },
+          onGone: (userId) => {
+            if (ctx.call === call && !call.peers.has(userId)) this.#remoteStream(userId, null);
+          },
+          onPeerConnection: (pc) => this.#pcs.add(pc),
+          onError: (message) => ctx.events.emit('onError', { code: ErrorCode.FAILED, message }),
+          // An SFU call begins when its upload connects (never connected without a media path), and
+          // ends (`network`) when that path never comes; a mesh call switching over has begun already.
+          onConnected: () => this.#options.onPeerConnected(call, null),
+          onFatal: () => {
+            if (!call.beginAt) this.#options.onIceFatal(call, 'the media server');
+          },
+        });
+        call.sfuSession = session;
+        const local = this.local;
+        void session.publish(
+          { audio: local.audioTrack, video: local.videoTrack, stream: local.stream },
+          call.mediaType === CallMediaType.VIDEO,
+        );
+        for (const data of call.sfuPending?.splice(0) ?? []) void session.onMessage(data);
+      },
+      (error: unknown) => {
+        if (ctx.call === call) call.sfuSession = undefined;
+        ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `cannot load the SFU media path: ${String(error)}` });
+      },
+    );
+  }
+
+  /** An `sfu` message from the server for `call` (`start` is the machine's). */
+  onSfuData(call: ActiveCall, data: SfuData): void {
+    const session = call.sfuSession;
+    if (session && session !== 'loading') void session.onMessage(data);
+    else if ((call.sfuPending ??= []).length < 50) call.sfuPending.push(data);
+  }
+
+  #remoteStream(userId: string, stream: MediaStream | null): void {
+    this.#meter.set(userId, stream?.getAudioTracks()[0] ?? null);
+    this.#ctx.events.emit('onRemoteStream', { userId, stream });
   }
 
   /** Caps every outgoing video by the member count (see `video-caps.ts`); audio is untouched. */
@@ -239,6 +306,11 @@ export class CallMedia {
   async #sendTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
     const call = this.#ctx.call;
     if (!call) return;
+    await sessionOf(call)
+      ?.setTrack(kind, track)
+      .catch((error: unknown) =>
+        this.#ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `could not switch ${kind}: ${String(error)}` }),
+      );
     await Promise.all(
       [...call.peers.values()].map((peer) =>
         peer.setTrack(kind, track, this.local.stream).catch((error: unknown) => {
@@ -280,12 +352,19 @@ export class CallMedia {
     this.meterLocal();
     this.sendMediaState();
     this.#startStats();
+    this.startSfu(call);
   }
 
   /** The call is over: peers closed (onRemoteStream null each), capture stopped, sampling stopped. */
   endCall(call: ActiveCall): void {
     this.#stopStats();
     for (const userId of [...call.peers.keys()]) this.closePeer(call, userId);
+    const session = sessionOf(call);
+    call.sfuSession = undefined;
+    if (session) {
+      for (const userId of session.shown) this.#remoteStream(userId, null);
+      session.close();
+    }
     this.local.release();
     void this.#meter.close();
     this.#lastVolumes = {};
@@ -398,4 +477,9 @@ function memberCount(call: ActiveCall): number {
   let n = 1;
   for (const m of call.members.values()) if (m.state === 'accepted') n++;
   return n;
+}
+
+function sessionOf(call: ActiveCall): SfuSession | null {
+  const session = call.sfuSession;
+  return session && session !== 'loading' ? session : null;
 }

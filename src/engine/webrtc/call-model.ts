@@ -8,6 +8,7 @@ import type { ServerMessage } from '../../protocol/messages.js';
 import { Emitter } from '../emitter.js';
 import type { CallEngineEvents, EndCause, MemberStatus, UserProfile } from '../types.js';
 import type { Peer } from './peer.js';
+import type { SfuSession } from './sfu-session.js';
 import type { ClientRequest, SignalingClient } from './signaling-client.js';
 
 export type CallPhase = 'dialing' | 'ringing' | 'connected';
@@ -55,7 +56,15 @@ export interface ActiveCall {
   incoming?: Incoming;
   /** Joining (`join()`): relays that arrive before the call is set up, replayed right after. */
   earlyRelays: Relay[] | null;
+  /** The call's media goes through the server's SFU (`sfu: true` or `sfu start`): no new mesh peers. */
+  sfu?: boolean;
+  /** The SFU media path, once loaded (`sfu-session.ts`, a lazy chunk); `loading` meanwhile. */
+  sfuSession?: SfuSession | 'loading';
+  /** SFU messages that came while the session loaded, applied once it is there. */
+  sfuPending?: SfuData[];
 }
+
+export type SfuData = Extract<ServerMessage, { type: 'sfu' }>['data'];
 
 /**
  * What the engine's modules share: the event surface, who we are, the signaling client of the

@@ -1,0 +1,199 @@
+/**
+ * The SFU media path of the default engine (issue 15), loaded as a lazy chunk when the server says
+ * a call goes through its media server. Two RTCPeerConnections in all, whatever the member count:
+ * - `pub`: our upload, once (we offer, Janus answers through our server);
+ * - `sub`: every other member's audio and video (Janus offers with one m-line per stream and tells
+ *   which member each `mid` carries; we answer). A new offer comes whenever someone starts or
+ *   stops publishing; a member missing from it is gone.
+ * A member's media is handed out (`onStream`) once it arrives (its video track unmutes, or its
+ * audio for a member without video), so a caller switching from mesh keeps showing the mesh stream
+ * until then. Our camera and microphone switches are `replaceTrack` on the upload's senders. An
+ * upload whose connection fails is offered again with an ICE restart.
+ */
+import type { SfuClientData, SfuServerData, SfuStreamInfo } from '../../protocol/messages.js';
+
+export interface SfuSessionOptions {
+  configuration: RTCConfiguration;
+  send(data: SfuClientData): void;
+  /** `userId`'s media arrived through the SFU. */
+  onStream(userId: string, stream: MediaStream): void;
+  /** A member's streams left our subscription (they stopped publishing or left). */
+  onGone(userId: string): void;
+  /** Every RTCPeerConnection made (leak counts). */
+  onPeerConnection(pc: RTCPeerConnection): void;
+  onError(message: string): void;
+  /** The upload reached Janus (ICE + DTLS) for the first time: the call has a media path. */
+  onConnected?(): void;
+  /** The upload failed twice without ever connecting (the ICE restart did not help either). */
+  onFatal?(): void;
+}
+
+type Offer = Extract<SfuServerData, { kind: 'offer' }>;
+
+export class SfuSession {
+  readonly #options: SfuSessionOptions;
+  readonly pub: RTCPeerConnection;
+  #sub: RTCPeerConnection | null = null;
+  readonly #senders = new Map<'audio' | 'video', RTCRtpSender>();
+  /** What each `mid` of the subscriber connection carries (from the server's last offer). */
+  #mids = new Map<string, SfuStreamInfo>();
+  readonly #streams = new Map<string, MediaStream>();
+  readonly #shown = new Set<string>();
+  #queue: Promise<void> = Promise.resolve();
+  #closed = false;
+  #restartedAt = 0;
+  #connected = false;
+  #failures = 0;
+
+  constructor(options: SfuSessionOptions) {
+    this.#options = options;
+    this.pub = new RTCPeerConnection(options.configuration);
+    options.onPeerConnection(this.pub);
+    this.pub.onicecandidate = (e) => this.#candidate('pub', e.candidate);
+    // Our upload lost its path to Janus (network change, or consent checks starved on a loaded
+    // machine): offer again with new ICE credentials (Janus renegotiates the same publisher).
+    this.pub.onconnectionstatechange = () => {
+      const state = this.pub.connectionState;
+      if (state === 'connected' && !this.#connected && !this.#closed) {
+        this.#connected = true;
+        this.#options.onConnected?.();
+      }
+      if (state === 'failed' && !this.#connected && !this.#closed && ++this.#failures >= 2) return this.#options.onFatal?.();
+      if (state !== 'failed' || this.#closed || Date.now() - this.#restartedAt < 5_000) return;
+      this.#restartedAt = Date.now();
+      void this.#run(async () => {
+        await this.pub.setLocalDescription(await this.pub.createOffer({ iceRestart: true }));
+        this.#options.send({ kind: 'publish', description: { type: 'offer', sdp: this.pub.localDescription?.sdp ?? '' } });
+      });
+    };
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Members whose SFU media was handed out. */
+  get shown(): string[] {
+    return [...this.#shown];
+  }
+
+  /** Uploads `stream`'s tracks (audio, and video when `video`), sendonly, and offers them. */
+  publish(tracks: { audio: MediaStreamTrack | null; video: MediaStreamTrack | null; stream: MediaStream }, video: boolean): Promise<void> {
+    return this.#run(async () => {
+      const kinds: ('audio' | 'video')[] = video ? ['audio', 'video'] : ['audio'];
+      for (const kind of kinds) {
+        const transceiver = this.pub.addTransceiver(tracks[kind] ?? kind, { direction: 'sendonly', streams: [tracks.stream] });
+        this.#senders.set(kind, transceiver.sender);
+      }
+      await this.pub.setLocalDescription();
+      const sdp = this.pub.localDescription?.sdp ?? '';
+      this.#options.send({ kind: 'publish', description: { type: 'offer', sdp } });
+    });
+  }
+
+  /** Our camera or microphone changed (null: off). */
+  async setTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    await this.#senders.get(kind)?.replaceTrack(track);
+  }
+
+  onMessage(data: SfuServerData): Promise<void> {
+    return this.#run(async () => {
+      if (data.kind === 'answer') await this.pub.setRemoteDescription(data.description);
+      else if (data.kind === 'offer') await this.#subscribe(data);
+    });
+  }
+
+  /** Forgets `userId` (it left the call); true if its media had been handed out. */
+  forget(userId: string): boolean {
+    this.#streams.delete(userId);
+    return this.#shown.delete(userId);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.pub.close();
+    this.#sub?.close();
+    this.#streams.clear();
+    this.#shown.clear();
+  }
+
+  #run(op: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(async () => {
+      if (this.#closed) return;
+      try {
+        await op();
+      } catch (error) {
+        if (!this.#closed) this.#options.onError(`SFU negotiation failed: ${(error as Error)?.message ?? String(error)}`);
+      }
+    });
+    this.#queue = run;
+    return run;
+  }
+
+  #candidate(pc: 'pub' | 'sub', candidate: RTCIceCandidate | null): void {
+    if (this.#closed) return;
+    const c = candidate?.toJSON();
+    this.#options.send({
+      kind: 'candidate',
+      pc,
+      candidate: c?.candidate
+        ? {
+            candidate: c.candidate,
+            sdpMid: c.sdpMid ?? null,
+            sdpMLineIndex: c.sdpMLineIndex ?? null,
+            usernameFragment: c.usernameFragment ?? null,
+          }
+        : null,
+    });
+  }
+
+  async #subscribe(offer: Offer): Promise<void> {
+    let sub = this.#sub;
+    if (!sub) {
+      sub = new RTCPeerConnection(this.#options.configuration);
+      this.#sub = sub;
+      this.#options.onPeerConnection(sub);
+      sub.onicecandidate = (e) => this.#candidate('sub', e.candidate);
+      sub.ontrack = (e) => this.#onTrack(e);
+    }
+    this.#mids = new Map(offer.streams.map((s) => [s.mid, s]));
+    await sub.setRemoteDescription(offer.description);
+    await sub.setLocalDescription();
+    this.#options.send({ kind: 'answer', description: { type: 'answer', sdp: sub.localDescription?.sdp ?? '' } });
+    const present = new Set(offer.streams.map((s) => s.userId));
+    for (const userId of [...this.#streams.keys()]) {
+      if (present.has(userId)) continue;
+      this.#streams.delete(userId);
+      if (this.#shown.delete(userId)) this.#options.onGone(userId);
+    }
+  }
+
+  #onTrack(e: RTCTrackEvent): void {
+    const mid = e.transceiver.mid;
+    const info = mid === null ? undefined : this.#mids.get(mid);
+    if (!info) return;
+    const { userId } = info;
+    let stream = this.#streams.get(userId);
+    if (!stream) {
+      stream = new MediaStream();
+      this.#streams.set(userId, stream);
+    }
+    const track = e.track;
+    if (!stream.getTracks().includes(track)) {
+      for (const old of stream.getTracks()) if (old.kind === track.kind) stream.removeTrack(old);
+      stream.addTrack(track);
+    }
+    // The member's media counts as arrived with its video (or its audio when it sends no video).
+    const hasVideo = [...this.#mids.values()].some((s) => s.userId === userId && s.kind === 'video');
+    if (hasVideo && track.kind !== 'video') return;
+    const target = stream;
+    const arrived = () => {
+      if (this.#closed || this.#streams.get(userId) !== target || this.#shown.has(userId)) return;
+      this.#shown.add(userId);
+      this.#options.onStream(userId, target);
+    };
+    if (!track.muted) arrived();
+    else track.addEventListener('unmute', arrived, { once: true });
+  }
+}
