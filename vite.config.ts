@@ -76,6 +76,8 @@ function callkitServer(): Plugin {
       if (!signaling?.handleHttp(req, res)) next();
     });
     server.httpServer?.on('close', () => void signaling?.close());
+    // Ctrl-C: exit through 'exit' handlers (a private Janus is killed and its temp dir removed there).
+    process.once('SIGINT', () => process.exit(130));
   };
   return { name: 'callkit-server', configureServer: mount, configurePreviewServer: mount };
 }

@@ -5,7 +5,7 @@
  * the WebSocket API answers; `stop()` kills the process and removes the temp dir.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,6 +36,8 @@ export interface JanusInstance {
   /** ws://127.0.0.1:<port> (Janus's API, subprotocol janus-protocol). */
   url: string;
   pid: number;
+  /** The generated config folder (removed by stop(), or when this process exits). */
+  dir: string;
   /** Resolves when the process exits on its own (crash) or after stop(). */
   exited: Promise<number | null>;
   /** Kills Janus (SIGTERM, SIGKILL after 3 s) and removes the config dir. */
@@ -141,6 +143,13 @@ export async function startJanus(options: JanusOptions = {}): Promise<JanusInsta
   const dir = await mkdtemp(join(tmpdir(), 'callkit-janus-'));
   let child: ChildProcess | undefined;
   const tail: string[] = [];
+  // The parent exits without stop() (Ctrl-C on `npm start`, a test runner's exit): no Janus or temp
+  // dir is left behind.
+  const onExit = () => {
+    child?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   const cleanup = async () => {
     if (child && child.exitCode === null && child.signalCode === null) {
       const gone = new Promise((r) => child?.once('exit', r));
@@ -150,6 +159,7 @@ export async function startJanus(options: JanusOptions = {}): Promise<JanusInsta
       clearTimeout(timer);
     }
     await rm(dir, { recursive: true, force: true });
+    process.removeListener('exit', onExit);
   };
   try {
     const port = options.wsPort ?? (await freePort());
@@ -178,7 +188,7 @@ export async function startJanus(options: JanusOptions = {}): Promise<JanusInsta
     const url = `ws://127.0.0.1:${port}`;
     await waitReady(url, Date.now() + (options.readyTimeoutMs ?? 20_000), () => proc.exitCode === null && proc.signalCode === null);
     let stopping: Promise<void> | undefined;
-    return { url, pid: proc.pid ?? 0, exited, stop: () => (stopping ??= cleanup()) };
+    return { url, pid: proc.pid ?? 0, dir, exited, stop: () => (stopping ??= cleanup()) };
   } catch (err) {
     await cleanup();
     const detail = tail.length ? `\n${tail.slice(-15).join('\n')}` : '';
