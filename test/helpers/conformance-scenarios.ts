@@ -388,6 +388,8 @@ export const SCENARIOS: readonly Scenario[] = [
       await waitFor('bob rings', () => count(bob, 'onCallReceived') === 1);
       await bob.engine.accept({ mediaType: A });
       await waitFor('alice: bob joined', () => count(alice, 'onUserJoin') === 1);
+      // Each side begins when its own connection connects: bob's may come a moment after alice's.
+      await waitFor('bob: alice joined', () => count(bob, 'onUserJoin') === 1);
       check.deepEqual(flow(bob, all), [
         'received from=alice callees=bob media=2',
         'mediaType=1',
