@@ -157,7 +157,7 @@ import { MAX_INVITEES, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from '../constan
 import { PresenceUserIdsSchema, PresenceUsersSchema } from './presence.js';
 export { PresenceStatusSchema, type PresenceStatus } from './presence.js';
 import { CallRecordSchema, MissedCallSchema, RecordsCursorSchema, RecordsQueryFields } from './records.js';
-import { SfuClientDataSchema, SfuServerDataSchema } from './sfu.js';
+import { CandidateSchema, SfuClientDataSchema, SfuServerDataSchema } from './sfu.js';
 
 export type { SfuClientData, SfuServerData, SfuStreamInfo } from './sfu.js';
 
@@ -278,19 +278,8 @@ export const RelayDataSchema = v.variant('kind', [
   }),
   v.strictObject({
     kind: v.literal('candidate'),
-    candidate: v.nullable(
-      v.strictObject({
-        /** `candidate:...` (RFC 8839), or '' (end of candidates). */
-        candidate: v.pipe(
-          v.string(),
-          v.maxLength(1024),
-          v.check((s) => s === '' || s.startsWith('candidate:'), 'candidate must start with candidate:'),
-        ),
-        sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),
-        sdpMLineIndex: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(64)))),
-        usernameFragment: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256)))),
-      }),
-    ),
+    /** An ICE candidate (`candidate:...` per RFC 8839, or '' at the end of candidates), null at the end. */
+    candidate: v.nullable(CandidateSchema),
   }),
 ]);
 export type RelayData = v.InferOutput<typeof RelayDataSchema>;

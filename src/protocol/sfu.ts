@@ -27,7 +27,8 @@ const SfuSdpSchema = v.pipe(
   v.maxLength(60 * 1024),
   v.check((s) => s.startsWith('v=0') && /(^|\n)a=fingerprint:/.test(s), 'sdp must start with v=0 and carry a=fingerprint'),
 );
-const CandidateSchema = v.strictObject({
+/** An ICE candidate: `candidate:...` (RFC 8839) or '' (end of candidates). Mesh relays use it too. */
+export const CandidateSchema = v.strictObject({
   candidate: v.pipe(
     v.string(),
     v.maxLength(1024),
