@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fmt, printTable, root, writeResult } from './lib.js';
-import { pageWeight } from './page-weight.js';
+import { options, pageWeight } from './page-weight.js';
 
 const gz = (buf: Buffer | string) => gzipSync(buf).length;
 const kb = (n: number) => `${fmt(n / 1024)} KB`;
@@ -43,19 +43,7 @@ rmSync(out, { recursive: true, force: true });
 // external: they are loaded by a dynamic import only when engine: 'tencent' is chosen). `bundle` is one
 // file (for the kit + Tencent engine + SDKs figure).
 async function bundle(entry: string, external: string[], resolveDir: string) {
-  const result = await esbuild({
-    stdin: { contents: entry, resolveDir, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    external,
-    logLevel: 'silent',
-    loader: { '.css': 'text', '.png': 'dataurl', '.jpg': 'dataurl', '.svg': 'dataurl', '.mp3': 'dataurl', '.wasm': 'binary' },
-    define: { 'process.env.NODE_ENV': '"production"' },
-  });
+  const result = await esbuild(options(entry, resolveDir, external));
   const code = Buffer.concat(result.outputFiles.map((f) => Buffer.from(f.contents)));
   return { raw: code.length, gzip: gz(code) };
 }

@@ -89,7 +89,8 @@ async function breakdown(entry: string, resolveDir: string, external: string[]):
   return rows.sort((a, b) => b.gzip - a.gzip);
 }
 
-const options = (entry: string, resolveDir: string, external: string[]) =>
+/** The esbuild options every size figure uses (minified ESM for the browser, assets inlined). */
+export const options = (entry: string, resolveDir: string, external: string[]) =>
   ({
     stdin: { contents: entry, resolveDir, loader: 'ts', sourcefile: 'page.ts' },
     bundle: true,

@@ -112,7 +112,8 @@ for (const backend of recordsBackends()) {
       await bob.waitForType('call-ended', (m) => m.callId === callId);
       // frank gives up on erin: a cancelled call for her, ended in a later millisecond than alice's
       // (records are ordered by end time; two ends in one millisecond would tie on a fast machine).
-      await new Promise((resolve) => setTimeout(resolve, 3));
+      const endedBy = Date.now();
+      while (Date.now() <= endedBy) await new Promise((resolve) => setTimeout(resolve, 1));
       assert.equal((await frank.ask({ type: 'cancel', callId: (other as Msg<'invite-ok'>).callId })).type, 'ok');
       await flushed();
 
