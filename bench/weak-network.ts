@@ -2,8 +2,9 @@
  * Weak networks (issue 20): a 1v1 video call between two Chromium browsers in two network namespaces
  * (`test/e2e/netns.ts`), through the real demo server, under a grid of conditions shaped in the root
  * namespace (nft random loss, tc tbf rate cap; the same each way), each held BENCH_HOLD_S (30 s).
- * The grid runs twice: Chromium's defaults (`init({ mediaTuning: false })`, demo `?tuning=off`) and
- * the kit's tuning (`src/engine/webrtc/media-tuning.ts`), each in its own call (warmed up first).
+ * Two calls run side by side, each in its own pair of namespaces shaped alike at the same moments:
+ * one with Chromium's defaults (`init({ mediaTuning: false })`, demo `?tuning=off`), one with the
+ * kit's tuning (`src/engine/webrtc/media-tuning.ts`), so machine load weighs on both alike.
  *
  * Per condition, averaged over the two directions (each page's inbound-rtp from the other):
  * audio concealment (Δ concealedSamples / Δ totalSamplesReceived), video freezes (Δ freezeCount,
@@ -24,7 +25,8 @@ import { loadavg } from 'node:os';
 const HOLD_S = Number(process.env.BENCH_HOLD_S ?? 30);
 const WARM_S = Number(process.env.BENCH_WARM_S ?? 15);
 const RECOVERY_S = Number(process.env.BENCH_RECOVERY_S ?? 20);
-const PREFIX = '10.225';
+const PREFIX_DEFAULT = '10.225';
+const PREFIX_KIT = '10.226';
 
 interface Condition {
   name: string;
@@ -84,69 +86,80 @@ async function reference(p: NsPair): Promise<{ fps: number; height: number }> {
   return { fps: mean(a.map((x, i) => between(x, b[i]).fps)), height: Math.min(...b.map((x) => x.frameHeight)) };
 }
 
-async function runCondition(topo: Topology, p: NsPair, c: Condition, ref: { fps: number; height: number }): Promise<Figures> {
+/** One mode's call: its own namespaces (so a rate cap is its own), its pages, its clean reference. */
+interface Lane {
+  mode: 'default' | 'kit';
+  topo: Topology;
+  pair: NsPair;
+  ref: { fps: number; height: number };
+}
+
+/** Seconds until both sides of `lane` have a clean 1 s window again (null: not within RECOVERY_S). */
+async function recovery(lane: Lane, clearAt: number): Promise<number | null> {
+  let prev = await snap(lane.pair);
+  while (Date.now() - clearAt < RECOVERY_S * 1000) {
+    await wait(1000);
+    const now = await snap(lane.pair);
+    const ok = now.every((r, i) => {
+      const d = between(prev[i], r);
+      return d.concealment < 0.02 && d.fps >= 0.8 * lane.ref.fps && r.frameHeight >= lane.ref.height;
+    });
+    prev = now;
+    if (ok) return (Date.now() - clearAt) / 1000;
+  }
+  return null;
+}
+
+/** Holds `c` on every lane at once (same moments, same machine load), then lifts it and times recovery. */
+async function runCondition(lanes: Lane[], c: Condition): Promise<Figures[]> {
   const load = loadavg()[0];
-  await topo.shape(topo.a, c.shaping);
-  await topo.shape(topo.b, c.shaping);
-  const start = await snap(p);
-  const heights: number[] = [];
+  for (const l of lanes) {
+    await l.topo.shape(l.topo.a, c.shaping);
+    await l.topo.shape(l.topo.b, c.shaping);
+  }
+  const start = await Promise.all(lanes.map((l) => snap(l.pair)));
+  const heights: number[][] = lanes.map(() => []);
   const end0 = Date.now() + HOLD_S * 1000;
   while (Date.now() < end0) {
     await wait(Math.min(2000, Math.max(0, end0 - Date.now())));
-    for (const r of await snap(p)) heights.push(r.frameHeight);
+    const now = await Promise.all(lanes.map((l) => snap(l.pair)));
+    now.forEach((rs, i) => heights[i].push(...rs.map((r) => r.frameHeight)));
   }
-  const end = await snap(p);
-  await topo.unshape(topo.a);
-  await topo.unshape(topo.b);
+  const end = await Promise.all(lanes.map((l) => snap(l.pair)));
+  for (const l of lanes) {
+    await l.topo.unshape(l.topo.a);
+    await l.topo.unshape(l.topo.b);
+  }
   const clearAt = Date.now();
-  let recoveryS: number | null = null;
-  let prev = await snap(p);
-  while (Date.now() - clearAt < RECOVERY_S * 1000) {
-    await wait(1000);
-    const now = await snap(p);
-    const ok = now.every((r, i) => {
-      const d = between(prev[i], r);
-      return d.concealment < 0.02 && d.fps >= 0.8 * ref.fps && r.frameHeight >= ref.height;
-    });
-    prev = now;
-    if (ok) {
-      recoveryS = (Date.now() - clearAt) / 1000;
-      break;
-    }
-  }
-  const dirs = start.map((s, i) => between(s, end[i]));
-  const figures: Figures = {
-    concealment: mean(dirs.map((d) => d.concealment)),
-    freezeCount: mean(dirs.map((d) => d.freezeCount)),
-    freezeS: mean(dirs.map((d) => d.freezeS)),
-    fps: mean(dirs.map((d) => d.fps)),
-    height: median(heights),
-    recoveryS,
-    audioLoss: mean(dirs.map((d) => d.audioLoss)),
-    load,
-  };
-  console.log(`  ${c.label}: ${JSON.stringify(figures)}`);
+  const recoveries = await Promise.all(lanes.map((l) => recovery(l, clearAt)));
+  const out = lanes.map((_, i): Figures => {
+    const dirs = start[i].map((s, j) => between(s, end[i][j]));
+    return {
+      concealment: mean(dirs.map((d) => d.concealment)),
+      freezeCount: mean(dirs.map((d) => d.freezeCount)),
+      freezeS: mean(dirs.map((d) => d.freezeS)),
+      fps: mean(dirs.map((d) => d.fps)),
+      height: median(heights[i]),
+      recoveryS: recoveries[i],
+      audioLoss: mean(dirs.map((d) => d.audioLoss)),
+      load,
+    };
+  });
+  out.forEach((f, i) => console.log(`  ${c.label} (${lanes[i].mode}): ${JSON.stringify(f)}`));
   // Settle before the next condition (a call that did not recover gets a few more seconds).
-  if (recoveryS === null) await wait(5000);
-  return figures;
+  if (recoveries.includes(null)) await wait(5000);
+  return out;
 }
 
-async function runMode(topo: Topology, demo: Awaited<ReturnType<typeof startDemo>>, tuning: boolean): Promise<Record<string, Figures>> {
-  const mode = tuning ? 'kit' : 'default';
-  console.log(`${mode}: opening the call`);
-  const p = await openNsPair(topo, demo, tuning ? 'wk' : 'wd', tuning);
+async function openLane(topo: Topology, demo: Awaited<ReturnType<typeof startDemo>>, mode: Lane['mode']): Promise<Lane> {
+  const pair = await openNsPair(topo, demo, mode === 'kit' ? 'wk' : 'wd', mode === 'kit');
   try {
-    await connectNsCall(p);
-    await wait(WARM_S * 1000);
-    const ref = await reference(p);
-    const codecs = (await snap(p)).map((r) => r.audioCodec);
-    console.log(`${mode}: clean call ${fmt(ref.fps)} fps, ${ref.height}p; audio sent as ${codecs.join(' / ')}`);
-    const out: Record<string, Figures> = {};
-    for (const c of conditions) out[c.name] = await runCondition(topo, p, c, ref);
-    return out;
-  } finally {
-    await closeNsPair(p);
+    await connectNsCall(pair);
+  } catch (error) {
+    await closeNsPair(pair);
+    throw error;
   }
+  return { mode, topo, pair, ref: { fps: 0, height: 0 } };
 }
 
 const unavailable = (await netnsUnavailable()) ?? (await nftUnavailable());
@@ -154,18 +167,39 @@ if (unavailable) {
   console.error(`bench:weak-network needs network namespaces: ${unavailable}`);
   process.exit(1);
 }
-await precleanStale(PREFIX);
-const topo = await createTopology(PREFIX);
+await precleanStale(PREFIX_DEFAULT);
+await precleanStale(PREFIX_KIT);
+// Two topologies, one per mode, shaped alike at the same moments: both calls live through the same
+// machine load, so a busy machine weighs on Chromium's defaults and on the kit alike.
+const topos: Topology[] = [];
 const demo = await startDemo({ host: '0.0.0.0', rateLimits: false });
+const lanes: Lane[] = [];
 let results: { default: Record<string, Figures>; kit: Record<string, Figures> };
 try {
-  console.log(`weak network: ${conditions.length} conditions x ${HOLD_S} s, Chromium defaults then the kit's tuning`);
-  const def = await runMode(topo, demo, false);
-  const kit = await runMode(topo, demo, true);
-  results = { default: def, kit };
+  topos.push(await createTopology(PREFIX_DEFAULT, 'd'));
+  topos.push(await createTopology(PREFIX_KIT, 'k'));
+  console.log(
+    `weak network: ${conditions.length} conditions x ${HOLD_S} s, Chromium's defaults and the kit's tuning side by side (two calls at once)`,
+  );
+  lanes.push(await openLane(topos[0], demo, 'default'));
+  lanes.push(await openLane(topos[1], demo, 'kit'));
+  await wait(WARM_S * 1000);
+  const refs = await Promise.all(lanes.map((l) => reference(l.pair)));
+  for (const [i, l] of lanes.entries()) {
+    l.ref = refs[i];
+    const codecs = (await snap(l.pair)).map((r) => r.audioCodec);
+    console.log(`${l.mode}: clean call ${fmt(l.ref.fps)} fps, ${l.ref.height}p; audio sent as ${codecs.join(' / ')}`);
+  }
+  results = { default: {}, kit: {} };
+  for (const c of conditions) {
+    const [d, k] = await runCondition(lanes, c);
+    results.default[c.name] = d;
+    results.kit[c.name] = k;
+  }
 } finally {
+  for (const l of lanes) await closeNsPair(l.pair);
   await demo.close().catch(() => undefined);
-  await topo.destroy();
+  for (const t of topos.reverse()) await t.destroy();
 }
 
 const pct = (x: number) => `${fmt(x * 100)} %`;

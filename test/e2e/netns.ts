@@ -80,7 +80,7 @@ export async function precleanStale(prefix = DEFAULT_PREFIX): Promise<string[]> 
   const removed: string[] = [];
   for (const line of (await ip('netns', 'list')).split('\n')) {
     const name = line.trim().split(/\s+/)[0];
-    const m = name ? new RegExp(`^${NAME_PREFIX}[ab]-(\\d+)$`).exec(name) : null;
+    const m = name ? new RegExp(`^${NAME_PREFIX}[a-z]?[ab]-(\\d+)$`).exec(name) : null;
     if (m && !pidAlive(Number(m[1]))) {
       await ipQuiet('netns', 'del', name);
       removed.push(name);
@@ -88,7 +88,7 @@ export async function precleanStale(prefix = DEFAULT_PREFIX): Promise<string[]> 
   }
   for (const line of (await ip('-o', 'link', 'show')).split('\n')) {
     const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
-    const m = name ? new RegExp(`^${LINK_PREFIX}[ab](\\d+)h$`).exec(name) : null;
+    const m = name ? new RegExp(`^${LINK_PREFIX}[a-z]?[ab](\\d+)h$`).exec(name) : null;
     if (name && m && !pidAlive(Number(m[1]))) {
       await ipQuiet('link', 'del', name);
       removed.push(name);
@@ -99,7 +99,7 @@ export async function precleanStale(prefix = DEFAULT_PREFIX): Promise<string[]> 
     (r) => r.stdout,
     () => '',
   );
-  for (const m of tables.matchAll(new RegExp(`table inet (${SHAPE_TABLE}(\\d+))`, 'g'))) {
+  for (const m of tables.matchAll(new RegExp(`table inet (${SHAPE_TABLE}[a-z]?(\\d+))`, 'g'))) {
     if (pidAlive(Number(m[2]))) continue;
     await run('nft', ['delete', 'table', 'inet', m[1]], { timeout: 10_000 }).catch(() => undefined);
     removed.push(`nft table ${m[1]}`);
@@ -161,18 +161,21 @@ export interface Topology {
 
 /**
  * Creates the two namespaces `ck-r6-a-<pid>` / `ck-r6-b-<pid>` on `<prefix>.1.0/24` and
- * `<prefix>.2.0/24`. Refuses (throws) when those subnets are already routed here.
+ * `<prefix>.2.0/24`. Refuses (throws) when those subnets are already routed here. `tag` (one
+ * lowercase letter) tells apart several topologies of one process (`ck-r6-<tag>a-<pid>`, ...);
+ * destroy them in the reverse order of creation (each restores the ip_forward it found).
  */
-export async function createTopology(prefix = DEFAULT_PREFIX): Promise<Topology> {
+export async function createTopology(prefix = DEFAULT_PREFIX, tag = ''): Promise<Topology> {
+  if (!/^[a-z]?$/.test(tag)) throw new Error(`createTopology: tag must be one lowercase letter, got ${JSON.stringify(tag)}`);
   const routes = await ip('-4', 'route', 'show', 'table', 'all');
   for (const n of [1, 2]) {
     if (routes.includes(`${prefix}.${n}.`)) throw new Error(`${prefix}.${n}.0/24 is already routed on this machine: pick another prefix`);
   }
   const pid = process.pid;
-  const side = (tag: 'a' | 'b', n: number): Side => ({
-    ns: `${NAME_PREFIX}${tag}-${pid}`,
-    hostLink: `${LINK_PREFIX}${tag}${pid}h`,
-    nsLink: `${LINK_PREFIX}${tag}${pid}n`,
+  const side = (t: 'a' | 'b', n: number): Side => ({
+    ns: `${NAME_PREFIX}${tag}${t}-${pid}`,
+    hostLink: `${LINK_PREFIX}${tag}${t}${pid}h`,
+    nsLink: `${LINK_PREFIX}${tag}${t}${pid}n`,
     hostAddress: `${prefix}.${n}.1`,
     address: `${prefix}.${n}.2`,
     subnet: `${prefix}.${n}.0/24`,
@@ -209,7 +212,7 @@ export async function createTopology(prefix = DEFAULT_PREFIX): Promise<Topology>
 
   // Shaping happens in the root namespace, in the middle of the path like the cut: a packet dropped
   // on the sender's own output hook fails its sendto() with EPERM, which a real network never does.
-  const table = `${SHAPE_TABLE}${pid}`;
+  const table = `${SHAPE_TABLE}${tag}${pid}`;
   let shapeTable = false;
   const nft = (...args: string[]) => run('nft', args, { timeout: 10_000 });
   const tc = (...args: string[]) => run('tc', args, { timeout: 10_000 });
