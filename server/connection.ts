@@ -85,6 +85,8 @@ function who(conn: Conn): string {
 
 export class Connections {
   private readonly conns = new Map<ConnId, Conn>();
+  /** Logged-in sockets by user, oldest first: a login checks its user's cap without a scan of every socket. */
+  private readonly byUser = new Map<string, Set<Conn>>();
   /** Open sockets per remote address. */
   private readonly perIp = new Map<string, number>();
   private readonly heartbeat: ReturnType<typeof setInterval>;
@@ -161,9 +163,12 @@ export class Connections {
     if (conn.loginTimer) clearTimeout(conn.loginTimer);
     conn.loginTimer = undefined;
     conn.userId = userId;
+    let set = this.byUser.get(userId);
+    if (!set) this.byUser.set(userId, (set = new Set()));
+    set.add(conn);
     const cap = this.limiter.limits?.maxSocketsPerUser;
     if (cap === undefined) return;
-    const mine = [...this.conns.values()].filter((c) => c.userId === userId && !c.closing);
+    const mine = [...set].filter((c) => !c.closing);
     // Oldest first (ids grow): a user who opens one tab too many loses the stalest one.
     for (const old of mine.slice(0, Math.max(0, mine.length - cap))) {
       this.config.log.info(`${who(old)} replaced: ${userId} has more than ${cap} sockets`);
@@ -229,11 +234,9 @@ export class Connections {
   /** Terminates every socket of `userId` (like a network drop); returns how many. */
   dropUser(userId: string): number {
     let dropped = 0;
-    for (const conn of this.conns.values()) {
-      if (conn.userId !== undefined && conn.userId === userId) {
-        conn.ws.terminate();
-        dropped++;
-      }
+    for (const conn of [...(this.byUser.get(userId) ?? [])]) {
+      conn.ws.terminate();
+      dropped++;
     }
     if (dropped) this.config.log.info(`dropped ${dropped} socket(s) of ${userId}`);
     return dropped;
@@ -281,6 +284,7 @@ export class Connections {
     for (const conn of this.conns.values()) conn.ws.terminate();
     await Promise.all([...this.conns.values()].map((c) => c.closed));
     this.conns.clear();
+    this.byUser.clear();
   }
 
   // ---- per socket -----------------------------------------------------------------------------
@@ -294,6 +298,11 @@ export class Connections {
     conn.resumeTimer = undefined;
     if (conn.sigTimer) clearTimeout(conn.sigTimer);
     conn.sigTimer = undefined;
+    if (conn.userId !== undefined) {
+      const set = this.byUser.get(conn.userId);
+      set?.delete(conn);
+      if (set?.size === 0) this.byUser.delete(conn.userId);
+    }
     if (this.conns.delete(conn.id)) {
       const left = (this.perIp.get(conn.ip) ?? 1) - 1;
       if (left > 0) this.perIp.set(conn.ip, left);

@@ -764,7 +764,8 @@ describe('callkit-server CLI', () => {
     child.stderr.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      await waitUntil(() => /listening on ws:\/\//.test(out), `the server to listen (output: ${out})`, 15_000);
+      // Generous: the embedded database (PGlite, WASM) starts slowly on a loaded machine.
+      await waitUntil(() => /listening on ws:\/\//.test(out), `the server to listen (output: ${out})`, 90_000);
       const url = /listening on (ws:\/\/\S+)/.exec(out)?.[1];
       assert.ok(url);
       const alice = await TestClient.login(url, 'alice');
