@@ -20,9 +20,11 @@ export interface GroupRun {
   tileHeights: number[];
   /** Accept → every tile on every page playing (ms); null when that did not happen before the deadline. */
   allPlayingMs: number | null;
-  /** Tiles playing when that wait ended, and how many there should be. */
+  /** Tiles playing when that wait ended (all, or those at the deadline), and how many there should be. */
   tilesPlaying: number;
   tilesExpected: number;
+  /** How long that wait lasted at most (ms). */
+  playingDeadlineMs: number;
   /** Open RTCPeerConnections per member during the window (largest seen). */
   connections: number;
   /** 1-minute load average at the start and at the end of the window. */
@@ -61,7 +63,7 @@ export function summarize(run: GroupRun): { cpu: number; fps: number; playingS: 
 
 function playing(run: GroupRun): string {
   if (run.allPlayingMs !== null) return fmt(run.allPlayingMs / 1000, 1);
-  return `not in time (${run.tilesPlaying}/${run.tilesExpected} tiles)`;
+  return `> ${fmt(run.playingDeadlineMs / 1000, 0)} (${run.tilesPlaying}/${run.tilesExpected} tiles by then)`;
 }
 
 /** SFU / mesh, two decimals; '—' when either side is missing or not a finite number. */

@@ -113,23 +113,25 @@ interface TileState {
 type Tiles = { tiles: Record<string, TileState>; open: number };
 const tiles = (page: Page) => page.evaluate(TILES) as Promise<Tiles>;
 
-const playingCount = (t: Tiles, others: string[]) => others.filter((u) => t.tiles[u]?.ready && t.tiles[u].frames > 0).length;
-
-/** Resolves with Date.now() (in the page) once `others` all play on `page`; polled in the page every 50 ms. */
-function whenAllPlaying(page: Page, others: string[], timeoutMs: number): Promise<number | null> {
+/**
+ * Resolves with Date.now() (in the page) once `others` all play on `page` (polled in the page every
+ * 50 ms), or with null at the deadline; with the tiles playing then.
+ */
+function whenAllPlaying(page: Page, others: string[], timeoutMs: number): Promise<{ at: number | null; playing: number }> {
   return page.evaluate(
     `new Promise((resolve) => {
       const others = ${JSON.stringify(others)};
       const deadline = Date.now() + ${timeoutMs};
       const tick = async () => {
         const t = await ${TILES};
-        if (others.every((u) => t.tiles[u] && t.tiles[u].ready && t.tiles[u].frames > 0)) return resolve(Date.now());
-        if (Date.now() > deadline) return resolve(null);
+        const playing = others.filter((u) => t.tiles[u] && t.tiles[u].ready && t.tiles[u].frames > 0).length;
+        if (playing === others.length) return resolve({ at: Date.now(), playing });
+        if (Date.now() > deadline) return resolve({ at: null, playing });
         setTimeout(() => void tick(), 50);
       };
       void tick();
     })`,
-  ) as Promise<number | null>;
+  ) as Promise<{ at: number | null; playing: number }>;
 }
 
 async function runCall(
@@ -166,8 +168,8 @@ async function runCall(
     const tAccept = Date.now();
     await Promise.all(pages.slice(1).map((p) => p.evaluate(() => window.callKit.accept())));
     const done = await Promise.all(watchers);
-    const allPlayingMs = done.every((t) => t !== null) ? Math.max(...(done as number[])) - tAccept : null;
-    const tilesPlaying = (await Promise.all(pages.map(async (p, i) => playingCount(await tiles(p), others(i))))).reduce((a, b) => a + b, 0);
+    const allPlayingMs = done.every((d) => d.at !== null) ? Math.max(...done.map((d) => d.at as number)) - tAccept : null;
+    const tilesPlaying = done.reduce((sum, d) => sum + d.playing, 0);
     await Promise.all(pages.map((p) => waitStatus(p, 'connected', 60_000)));
 
     await new Promise((r) => setTimeout(r, WARM_S * 1000));
@@ -207,6 +209,7 @@ async function runCall(
       allPlayingMs,
       tilesPlaying,
       tilesExpected: members * (members - 1),
+      playingDeadlineMs: PLAYING_TIMEOUT_MS,
       connections: Math.max(...after.map((p) => p.open), ...before.map((p) => p.open)),
       load: [load0, loadavg()[0]],
       seconds,

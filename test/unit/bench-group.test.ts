@@ -14,6 +14,7 @@ describe('bench:group tables', () => {
     allPlayingMs: playingMs,
     tilesPlaying: playingMs === null ? 1 : members * (members - 1),
     tilesExpected: members * (members - 1),
+    playingDeadlineMs: 180_000,
     connections: mode === 'sfu' ? 2 : members - 1,
     load: [3, 4.5],
     seconds: 30,
@@ -37,7 +38,7 @@ describe('bench:group tables', () => {
     assert.equal(four[7], '3.0 / 1.5');
     assert.equal(four[8], '0.50');
     assert.equal(six[2], '**0.50**');
-    assert.equal(six[7], 'not in time (1/30 tiles) / 2.0');
+    assert.equal(six[7], '> 180 (1/30 tiles by then) / 2.0');
     assert.equal(six[8], '—', 'no ratio against a run that never had every tile playing');
     assert.equal(t.headers.length, four.length);
   });
