@@ -236,10 +236,17 @@ try {
   }
   const version = browsers[0].browser.version();
   const runs: GroupRun[] = [];
+  /** A run that threw (a page that never rang or connected under load): said under the tables, the others kept. */
+  const failed: string[] = [];
   for (const [k, n] of SIZES.entries()) {
     const order: GroupMode[] = k % 2 === 0 ? ['mesh', 'sfu'] : ['sfu', 'mesh'];
     for (const mode of order) {
-      runs.push(await runCall(mode === 'sfu' ? sfuDemo : meshDemo, browsers, n, mode, mode === 'sfu' ? janus.pid : undefined));
+      try {
+        runs.push(await runCall(mode === 'sfu' ? sfuDemo : meshDemo, browsers, n, mode, mode === 'sfu' ? janus.pid : undefined));
+      } catch (e) {
+        failed.push(`${n} members, ${mode === 'sfu' ? 'SFU' : 'mesh'}: failed (${(e as Error).message.split('\n')[0]})`);
+        console.error(failed.at(-1));
+      }
     }
   }
   const detail = runsTable(runs);
@@ -247,7 +254,8 @@ try {
   const about = `${QUICK ? 'quick run, ' : ''}${SECONDS} s window after ${WARM_S} s warm-up, one Chromium ${version} per member, fake camera`;
   const t1 = printTable(`Group video, mesh (sfu: never) vs SFU (sfu: always, Janus): ${about}`, detail.headers, detail.rows);
   const t2 = printTable('Group video: SFU / mesh, same run', compare.headers, compare.rows);
-  writeResult('group', { quick: QUICK, seconds: SECONDS, warmS: WARM_S, chromium: version, runs }, `${t2}\n\n${t1}`);
+  const notes = failed.length ? `\n\n${failed.join('\n')}` : '';
+  writeResult('group', { quick: QUICK, seconds: SECONDS, warmS: WARM_S, chromium: version, runs, failed }, `${t2}\n\n${t1}${notes}`);
 } finally {
   for (const { browser, server } of browsers) {
     await browser.close().catch(() => undefined);
