@@ -42,6 +42,8 @@ const EVENT_NAMES: (keyof CallEngineEvents)[] = [
   'onRemoteStream',
   'onLocalStream',
   'onCallMediaTypeChanged',
+  'onVideoRequest',
+  'onVideoRequestEnded',
   'onDeviceUpdated',
   'onKickedOffline',
   'onError',
@@ -453,11 +455,18 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     );
     await waitFor('alice: bob audio bytes', async () => (await inboundStats(alice, bob.userId)).audioBytes > 0);
     await waitFor('bob: alice audio bytes', async () => (await inboundStats(bob, alice.userId)).audioBytes > 0);
-    // Already audio: switching again changes nothing; back to video is refused.
+    // Already audio: switching again changes nothing. Back to video asks bob (issue 17 item 1):
+    // declined, the call stays audio and alice's camera, captured for the request, is released.
     await alice.engine.switchCallMediaType(CallMediaType.AUDIO);
     expect(alice.log.onCallMediaTypeChanged).to.have.length(1);
-    const back = await alice.engine.switchCallMediaType(CallMediaType.VIDEO).catch((e: unknown) => e);
-    expect((back as CallKitError).code).to.equal(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED);
+    const back = alice.engine.switchCallMediaType(CallMediaType.VIDEO).catch((e: unknown) => e);
+    await waitFor('bob: asked for video', () => bob.log.onVideoRequest[0]);
+    expect(bob.log.onVideoRequest[0]).to.deep.equal({ userId: alice.userId, direction: 'incoming' });
+    await bob.engine.respondVideoRequest(false);
+    expect(await back).to.include({ code: ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED, reason: 'declined' });
+    expect(alice.log.onVideoRequestEnded).to.deep.equal([{ userId: bob.userId, direction: 'outgoing', outcome: 'declined' }]);
+    expect(alice.log.onCallMediaTypeChanged).to.have.length(1);
+    await waitFor('alice: request camera released', () => debugState(alice.engine).localTracks === 1);
 
     await bob.engine.hangup();
     await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
