@@ -467,6 +467,33 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     expect(alice.log.onVideoRequestEnded).to.deep.equal([{ userId: bob.userId, direction: 'outgoing', outcome: 'declined' }]);
     expect(alice.log.onCallMediaTypeChanged).to.have.length(1);
     await waitFor('alice: request camera released', () => debugState(alice.engine).localTracks === 1);
+    // A denied camera: asking fails before anything is sent; answering "accept" declines instead.
+    // Both sides stay audio, nothing is left pending (both engines share this page's getUserMedia).
+    const devices = navigator.mediaDevices;
+    const gum = devices.getUserMedia;
+    const denyCamera = (deny: boolean) => {
+      devices.getUserMedia = deny
+        ? (c?: MediaStreamConstraints) => (c?.video ? Promise.reject(new DOMException('denied', 'NotAllowedError')) : gum.call(devices, c))
+        : gum;
+    };
+    denyCamera(true);
+    try {
+      expect(await alice.engine.switchCallMediaType(CallMediaType.VIDEO).catch((e: unknown) => e)).to.include({
+        code: ErrorCode.CAMERA_NOT_AUTHORIZED,
+      });
+      expect(bob.log.onVideoRequest).to.have.length(1);
+      denyCamera(false);
+      const again = alice.engine.switchCallMediaType(CallMediaType.VIDEO).catch((e: unknown) => e);
+      await waitFor('bob: asked again', () => bob.log.onVideoRequest[1]);
+      denyCamera(true);
+      expect(await bob.engine.respondVideoRequest(true).catch((e: unknown) => e)).to.include({ code: ErrorCode.CAMERA_NOT_AUTHORIZED });
+      expect(await again).to.include({ code: ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED, reason: 'declined' });
+    } finally {
+      denyCamera(false);
+    }
+    expect(alice.log.onCallMediaTypeChanged).to.have.length(1);
+    expect(bob.log.onVideoRequestEnded.at(-1)).to.deep.equal({ userId: alice.userId, direction: 'incoming', outcome: 'declined' });
+    await waitFor('alice: request camera released again', () => debugState(alice.engine).localTracks === 1);
 
     await bob.engine.hangup();
     await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
