@@ -501,6 +501,29 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     await expectAllReleased(bob);
   });
 
+  it('a request to switch to video nobody answers is withdrawn after the bounded wait; a late accept is refused, both stay audio', async () => {
+    const alice = await loggedIn('alice', { videoRequestTimeoutMs: 1500 });
+    const bob = await loggedIn('bob');
+    await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
+    await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+    await bob.engine.accept();
+    await waitFor('alice: call begins', () => alice.log.onCallBegin[0]);
+    const asked = alice.engine.switchCallMediaType(CallMediaType.VIDEO).catch((e: unknown) => e);
+    await waitFor('bob: asked', () => bob.log.onVideoRequest[0]);
+    expect(await asked).to.include({ code: ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED, reason: 'timeout' });
+    expect(alice.log.onVideoRequestEnded).to.deep.equal([{ userId: bob.userId, direction: 'outgoing', outcome: 'timeout' }]);
+    // The withdrawal reaches bob: his prompt ends, and accepting now is refused (the server decides).
+    await waitFor('bob: withdrawn', () => bob.log.onVideoRequestEnded[0]);
+    expect(bob.log.onVideoRequestEnded[0]).to.deep.equal({ userId: alice.userId, direction: 'incoming', outcome: 'cancelled' });
+    expect(await bob.engine.respondVideoRequest(true).catch((e: unknown) => e)).to.include({ code: ErrorCode.INVALID_STATE });
+    expect(alice.log.onCallMediaTypeChanged).to.deep.equal([]);
+    expect(bob.log.onCallMediaTypeChanged).to.deep.equal([]);
+    await waitFor('alice: request camera released', () => debugState(alice.engine).localTracks === 1);
+    await alice.engine.hangup();
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
+  });
+
   it('switching a connected video call to audio stops both cameras and tells the other side', async () => {
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');

@@ -24,6 +24,8 @@ export interface CallMediaOptions {
   mediaStallMs: number | undefined;
   /** The weak-network tuning of `media-tuning.ts` (false: Chromium's defaults). */
   mediaTuning: boolean;
+  /** The bounded wait of a request to switch to video (`video-upgrade.ts`; default `VIDEO_REQUEST_TIMEOUT_MS`). */
+  videoRequestTimeoutMs?: number;
   /** ICE toward `userId` failed for good (see `Peer`): the call state machine decides. */
   onIceFatal(call: ActiveCall, userId: string): void;
   /** No peer connection could be made toward `userId` (the constructor threw). */
@@ -69,7 +71,7 @@ export class CallMedia {
           }),
         toVideo: (call) => this.toVideo(call),
       },
-      VIDEO_REQUEST_TIMEOUT_MS,
+      options.videoRequestTimeoutMs ?? VIDEO_REQUEST_TIMEOUT_MS,
     );
   }
 

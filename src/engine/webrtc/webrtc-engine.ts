@@ -57,6 +57,8 @@ export interface WebRTCEngineOptions {
   capabilities?: Capabilities;
   /** Weak-network tuning (`media-tuning.ts`; default true); false leaves Chromium's defaults. */
   mediaTuning?: boolean;
+  /** How long `switchCallMediaType(VIDEO)` waits for an answer (default `VIDEO_REQUEST_TIMEOUT_MS`, 30 s). */
+  videoRequestTimeoutMs?: number;
 }
 
 const DEFAULT_STATS_INTERVAL_MS = 500;
@@ -86,6 +88,7 @@ export class WebRTCEngine implements CallEngine {
       iceDisconnectedTimeoutMs: options.iceDisconnectedTimeoutMs,
       mediaStallMs: options.mediaStallMs,
       mediaTuning: options.mediaTuning !== false,
+      videoRequestTimeoutMs: options.videoRequestTimeoutMs,
       onIceFatal: (call, userId) => this.#machine.onIceFatal(call, userId),
       onPeerFailed: (call, userId) => this.#machine.onIceFatal(call, userId, 'error'),
       onPeerConnected: (call, userId) => this.#machine.onPeerConnected(call, userId),
