@@ -20,7 +20,14 @@ const callForm = $<HTMLFormElement>('call-form');
 window.callKit = callKit;
 window.demoLog = [];
 const kitElement = $('kit');
-for (const type of ['ck-status-changed', 'ck-call-ended', 'ck-error', 'ck-missed-calls'] as const) {
+for (const type of [
+  'ck-status-changed',
+  'ck-call-ended',
+  'ck-error',
+  'ck-missed-calls',
+  'ck-video-request',
+  'ck-video-request-ended',
+] as const) {
   kitElement.addEventListener(type, (e) => window.demoLog.push({ type, detail: (e as CustomEvent).detail }));
 }
 kitElement.addEventListener('ck-status-changed', (e) => {

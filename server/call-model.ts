@@ -60,6 +60,8 @@ export interface CallRec {
   groupId?: string;
   /** Insertion order: caller first, then invitees in `to` order. */
   members: Map<string, MemberRec>;
+  /** Who asked to turn this audio call into video and awaits the answer (`video-upgrade.ts`). */
+  videoRequest?: string;
 }
 
 /** Member states that keep a call alive (the end rule counts them). */

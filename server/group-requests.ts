@@ -13,6 +13,7 @@ import { LIVE, liveCount, memberList } from './call-model.js';
 import type { CallRec, ConnId, MemberRec, OutgoingServerMessage } from './call-model.js';
 import type { CallMessages } from './call-messages.js';
 import type { Presence } from './presence.js';
+import { videoUpgrade } from './video-upgrade.js';
 
 type Req<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 
@@ -139,6 +140,13 @@ export function groupCallQuery(h: GroupHost, conn: ConnId, me: string, msg: Req<
     groupId: msg.groupId,
     call: found ? { callId: found.callId, mediaType: found.mediaType, members: memberList(found) } : null,
   });
+}
+
+/** The in-call messages: `relay`, `media-state`, `video-upgrade` (`video-upgrade.ts`). */
+export function inCall(h: GroupHost, conn: ConnId, me: string, msg: Req<'relay' | 'media-state' | 'video-upgrade'>): void {
+  if (msg.type === 'relay') return relay(h, conn, me, msg);
+  if (msg.type === 'media-state') return mediaState(h, conn, me, msg);
+  return videoUpgrade(h, conn, me, msg);
 }
 
 /** `relay`: SDP and ICE to another accepted member, stamped with `from`. */

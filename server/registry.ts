@@ -31,7 +31,7 @@ import { CallMessages } from './call-messages.js';
 import type { CallRec, ConnId, IncomingFlags, MemberRec, OutgoingServerMessage, ProfileFields } from './call-model.js';
 import { activeCall, type ActiveCall, type CallObserver } from './call-events.js';
 import { CallTimers, realScheduler, type Scheduler } from './call-timers.js';
-import { groupCallQuery, inviteUser, join, mediaState, newResumeToken, relay, resume, type GroupHost } from './group-requests.js';
+import { groupCallQuery, inCall, inviteUser, join, newResumeToken, resume, type GroupHost } from './group-requests.js';
 import { Identity, type CallPolicy, type OperatorProfile } from './profiles.js';
 import { Presence, type UserRec } from './presence.js';
 import { restoreState, type RestoredConn, type RestoreHost } from './cluster/restore.js';
@@ -198,9 +198,9 @@ export class CallRegistry {
       case 'resume':
         return resume(this.group, conn, userId, message);
       case 'relay':
-        return relay(this.group, conn, userId, message);
       case 'media-state':
-        return mediaState(this.group, conn, userId, message);
+      case 'video-upgrade':
+        return inCall(this.group, conn, userId, message);
     }
   }
 

@@ -53,6 +53,8 @@ export const FeatureButton = {
   Microphone: 'microphone',
   SwitchCamera: 'switchCamera',
   InviteUser: 'inviteUser',
+  /** The call view's "Switch to video" button of a connected 1v1 audio call (default engine). */
+  SwitchToVideo: 'switchToVideo',
 } as const;
 export type FeatureButton = (typeof FeatureButton)[keyof typeof FeatureButton];
 
@@ -78,6 +80,11 @@ export const DEFAULT_RING_TIMEOUT_S = 30;
 /** The ring timeouts (seconds) a call may ask for. */
 export const MIN_RING_TIMEOUT_S = 10;
 export const MAX_RING_TIMEOUT_S = 600;
+/**
+ * How long a request to turn an audio call into video waits for the other side's answer
+ * (`switchCallMediaType(VIDEO)`); then it is withdrawn and fails with reason `timeout`.
+ */
+export const VIDEO_REQUEST_TIMEOUT_MS = 30_000;
 /**
  * Most users one signaling socket (one page) may watch with `presence-subscribe` at once; more is
  * refused (`too-many-watched` from the server, a `RangeError` from `callKit.subscribePresence`).

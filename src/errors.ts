@@ -16,6 +16,12 @@ export const ErrorCode = {
   MICROPHONE_DEVICE_EMPTY: -1107,
   USER_NOT_EXIST: -2200,
   SWITCH_TO_AUDIO_CALL_FAILED: 60001,
+  /**
+   * `switchCallMediaType(VIDEO)` did not turn the call into video; `reason` says why: `declined`,
+   * `timeout`, `cancelled` (the call ended first), `not-supported` (group call, Tencent engines),
+   * `invalid-state` (a request is pending already, or the server refused it).
+   */
+  SWITCH_TO_VIDEO_CALL_FAILED: 60002,
   MICROPHONE_UNAVAILABLE: 60003,
   CAMERA_UNAVAILABLE: 60004,
   NOT_SUPPORTED_WEBRTC: 60006,

@@ -36,7 +36,7 @@ export type { LocaleDictionary } from './i18n/index.js';
 export { CallStore } from './store/store.js';
 export { legacyStatus } from './store/selectors.js';
 export { formatDuration } from './i18n/format.js';
-export type { CallState, IncomingCall, MemberView, ReadonlyStore, Settings, Message, Toast } from './store/types.js';
+export type { CallState, IncomingCall, MemberView, ReadonlyStore, Settings, Message, Toast, VideoRequest } from './store/types.js';
 export { storeContext } from './elements/context.js';
 export { StoreController } from './elements/store-controller.js';
 export type {

@@ -158,6 +158,49 @@ export const Audio1v1: Story = {
   },
 };
 
+/** A 1v1 voice call where Alice asks to switch to video: the prompt with Accept / Decline (issue 17 item 1). */
+export const VideoRequestIncoming: Story = {
+  name: '1v1 audio: Alice asks to switch to video',
+  loaders: [
+    async () => {
+      const scene = await outgoing({ video: false, accepted: 1 });
+      scene.engine.remoteVideoRequest('alice');
+      return { scene };
+    },
+  ],
+  play: async ({ canvasElement, loaded }: Ctx) => {
+    const root = () => viewRoot(canvasElement);
+    await until(() => expect(root()?.querySelector('[part~=video-request-text]')?.textContent).toBe('Alice wants to switch to video'));
+    expect(root()?.querySelector('[part~=video-request-text]')?.getAttribute('aria-live')).toBe('assertive');
+    const accept = root()!.querySelector<HTMLButtonElement>('button[part~=video-request-accept]')!;
+    expect(accept.textContent?.trim()).toBe('Accept');
+    expect(root()!.querySelector('button[part~=video-request-decline]')?.textContent?.trim()).toBe('Decline');
+    // Accepting turns the call into a video call.
+    accept.click();
+    const { kit } = sceneOf(loaded);
+    await until(() => expect(kit.store.getState().mediaType).toBe(CallMediaType.VIDEO));
+    await until(() => expect(root()?.querySelector('[part~=video-request-accept]')).toBe(null));
+  },
+};
+
+/** We asked Alice to switch to video: "Asking Alice…" until she answers. */
+export const VideoRequestOutgoing: Story = {
+  name: '1v1 audio: asking Alice to switch to video',
+  loaders: [
+    async () => {
+      const scene = await outgoing({ video: false, accepted: 1 });
+      void scene.kit.switchCallMediaType(CallMediaType.VIDEO).catch(() => undefined);
+      return { scene };
+    },
+  ],
+  play: async ({ canvasElement }: Ctx) => {
+    await until(() =>
+      expect(viewRoot(canvasElement)?.querySelector('[part~=video-request-text]')?.textContent).toBe('Asking Alice to switch to video…'),
+    );
+    expect(viewRoot(canvasElement)?.querySelector('[part~=switch-to-video]')).toBe(null);
+  },
+};
+
 export const CameraOff: Story = {
   loaders: [
     async () => {

@@ -56,6 +56,10 @@ declare namespace CallkitVue {
     onCkUserNoResponse?: (event: KitEventMap['ck-user-no-response']) => void;
     /** `{ users }`: watched users (`callKit.subscribePresence`) whose presence (`online`, `busy`, `offline`) is known or changed. */
     onCkPresenceChanged?: (event: KitEventMap['ck-presence-changed']) => void;
+    /** `{ callId, userId, direction }`: a request to turn the 1v1 audio call into video waits for an answer (`incoming`: `userId` asks us; `outgoing`: we asked `userId`). */
+    onCkVideoRequest?: (event: KitEventMap['ck-video-request']) => void;
+    /** `{ callId, userId, direction, outcome }`: that request is over (`accepted`: the call is video now, `declined`, `cancelled`, `timeout`). */
+    onCkVideoRequestEnded?: (event: KitEventMap['ck-video-request-ended']) => void;
     /** `{ minimized }` when the call UI is minimized or restored. */
     onCkMinimizedChanged?: (event: KitEventMap['ck-minimized-changed']) => void;
   };
@@ -82,6 +86,10 @@ declare namespace CallkitVue {
     onCkMinimizeRequest?: (event: GlobalEventHandlersEventMap['ck-minimize-request']) => void;
     /** From the inner `<feature-buttons>`. */
     onCkFullScreenRequest?: (event: GlobalEventHandlersEventMap['ck-full-screen-request']) => void;
+    /** The "Switch to video" button of a 1v1 audio call. */
+    onCkSwitchToVideoRequest?: (event: GlobalEventHandlersEventMap['ck-switch-to-video-request']) => void;
+    /** `{ accept }`: Accept / Decline of the other side's request to switch to video. */
+    onCkVideoAnswerRequest?: (event: GlobalEventHandlersEventMap['ck-video-answer-request']) => void;
   };
   type DevicePickerProps = Partial<Pick<DevicePicker, 'kinds' | 'selected'>> & {
     /** `DeviceRequestEvent`, `{ kind: 'camera' | 'microphone' | 'speaker', deviceId }`. */

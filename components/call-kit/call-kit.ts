@@ -1,7 +1,7 @@
 import { ContextProvider } from '@lit/context';
 import { LitElement, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
-import { CallRole, CallStatus } from '../../src/constants.js';
+import { CallMediaType, CallRole, CallStatus } from '../../src/constants.js';
 import {
   AcceptRequestEvent,
   BlurRequestEvent,
@@ -19,6 +19,8 @@ import {
   SoundRequestEvent,
   SpeakerRequestEvent,
   SwitchCameraRequestEvent,
+  SwitchToVideoRequestEvent,
+  VideoAnswerRequestEvent,
 } from '../../src/events/requests.js';
 import type { KitCallbacks } from '../../src/kit/call-kit-api.js';
 import type { LayoutMode, VideoDisplayMode, VideoResolution } from '../../src/constants.js';
@@ -91,6 +93,8 @@ const viewOf = (s: CallState): View => ({
  * @event ck-user-busy - `{ callId, userId }`: a member was busy in another call.
  * @event ck-user-no-response - `{ callId, userId }`: a member did not answer in time.
  * @event ck-presence-changed - `{ users }`: watched users (`callKit.subscribePresence`) whose presence (`online`, `busy`, `offline`) is known or changed.
+ * @event ck-video-request - `{ callId, userId, direction }`: a request to turn the 1v1 audio call into video waits for an answer (`incoming`: `userId` asks us; `outgoing`: we asked `userId`).
+ * @event ck-video-request-ended - `{ callId, userId, direction, outcome }`: that request is over (`accepted`: the call is video now, `declined`, `cancelled`, `timeout`).
  * @csspart base - The wrapper around the active view.
  * @csspart banner - The incoming-call banners (`<incoming-banner>`): shown for every ringing call, also while the
  *   call view is minimized or during a call (call waiting), in the top layer (see `<incoming-banner>`).
@@ -225,6 +229,12 @@ export class CallKitElement extends LitElement {
     this.addEventListener(SwitchCameraRequestEvent.eventName, (e) => this.#act(e, () => this.#switchCamera()));
     this.addEventListener(BlurRequestEvent.eventName, (e) => this.#act(e, () => this.kit.setBlurBackground(e.detail.enabled)));
     this.addEventListener(FullScreenRequestEvent.eventName, (e) => this.#act(e, () => this.#fullScreen(e.detail.fullScreen)));
+    this.addEventListener(SwitchToVideoRequestEvent.eventName, (e) =>
+      this.#act(e, () => this.kit.switchCallMediaType(CallMediaType.VIDEO)),
+    );
+    this.addEventListener(VideoAnswerRequestEvent.eventName, (e) =>
+      this.#act(e, () => (e.detail.accept ? this.kit.acceptVideoRequest() : this.kit.declineVideoRequest())),
+    );
   }
 
   /** The store this element provides (read-only), also used by elements with `call-kit="<this id>"`. */

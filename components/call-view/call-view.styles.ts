@@ -256,6 +256,43 @@ export const styles = css`
       --ck-feature-buttons-gap: var(--ck-space-4, 16px);
     }
   }
+  /* A connected 1v1 audio call: the button to ask for video, and a pending request's prompt. */
+  .video-request {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    gap: var(--ck-space-2, 8px);
+  }
+  [part='video-request-text'] {
+    margin: 0;
+    text-align: center;
+  }
+  [part='video-request-text']:empty {
+    display: none;
+  }
+  .video-request-actions {
+    display: flex;
+    gap: var(--ck-space-3, 12px);
+  }
+  .video-request button {
+    min-block-size: 44px;
+    padding-inline: var(--ck-space-4, 16px);
+    border: 1px solid currentColor;
+    border-radius: 22px;
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    cursor: pointer;
+  }
+  .video-request [part='video-request-accept'] {
+    border-color: transparent;
+    background: var(--ck-call-view-accept-background, #17783f);
+    color: #ffffff;
+  }
+  .video-request button:focus-visible {
+    outline: 3px solid var(--ck-color-focus, #1c66e5);
+    outline-offset: 2px;
+  }
   .toasts {
     position: absolute;
     z-index: 4;

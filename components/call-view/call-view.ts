@@ -6,11 +6,17 @@ import { repeat } from 'lit/directives/repeat.js';
 import { CallMediaType, CallRole, CallStatus, LayoutMode, type VideoDisplayMode } from '../../src/constants.js';
 import { safeImageUrl } from '../../src/util/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
-import { CameraRequestEvent, MicrophoneRequestEvent, SpeakerRequestEvent } from '../../src/events/requests.js';
+import {
+  CameraRequestEvent,
+  MicrophoneRequestEvent,
+  SpeakerRequestEvent,
+  SwitchToVideoRequestEvent,
+  VideoAnswerRequestEvent,
+} from '../../src/events/requests.js';
 import { formatDuration } from '../../src/i18n/format.js';
 import { shallowEqual } from '../../src/elements/store-controller.js';
 import { isConnecting, isDialing, isRingingForMe } from '../../src/store/selectors.js';
-import type { CallState, MemberView, Message, Toast } from '../../src/store/types.js';
+import type { CallState, MemberView, Message, Toast, VideoRequest } from '../../src/store/types.js';
 import { CallAvatar } from '../call-avatar/call-avatar.js';
 import { FeatureButtons } from '../feature-buttons/feature-buttons.js';
 import { ParticipantTile } from '../participant-tile/participant-tile.js';
@@ -88,6 +94,10 @@ function viewEquals(a: View, b: View): boolean {
  * - always: the call timer (`hh:mm:ss` from `state.connectedAt`, ticking only while connected),
  *   the store's tip (else "Connection to {name} lost, reconnecting…" while a member's media
  *   connection is interrupted), its toast in a `role="status"` live region, and `<feature-buttons>`.
+ * - connected 1v1 audio call: a "Switch to video" button (unless hidden with
+ *   `hideFeatureButton('switchToVideo')`); while a request to switch is pending, its text in an
+ *   assertive live region ("{name} wants to switch to video", or "Asking {name}…" for ours) and,
+ *   for theirs, Accept / Decline buttons.
  * While idle it renders only the (empty) live region.
  *
  * Keyboard, while focus is inside the view (not in a text field): M turns the microphone on or off,
@@ -106,6 +116,8 @@ function viewEquals(a: View, b: View): boolean {
  * @event ck-invite-request - From the inner `<feature-buttons>`.
  * @event ck-minimize-request - From the inner `<feature-buttons>`.
  * @event ck-full-screen-request - From the inner `<feature-buttons>`.
+ * @event ck-switch-to-video-request - The "Switch to video" button of a 1v1 audio call.
+ * @event ck-video-answer-request - `{ accept }`: Accept / Decline of the other side's request to switch to video.
  *
  * @slot header-start - Start of the top bar (before the timer).
  * @slot header-end - End of the top bar (after the timer), e.g. minimize / full-screen buttons.
@@ -128,6 +140,11 @@ function viewEquals(a: View, b: View): boolean {
  * @csspart grid - The tiles of a group call.
  * @csspart tile - Every `<participant-tile>` (its parts are exported as `tile-base`, `video`, `tile-avatar`, `tile-avatar-image`, `tile-avatar-initial`, `tile-name`, `tile-status`).
  * @csspart toast - The toast text (a `role="status"` live region).
+ * @csspart switch-to-video - The "Switch to video" button of a connected 1v1 audio call.
+ * @csspart video-request - The pending request to switch to video (text and, for the other side's, its buttons).
+ * @csspart video-request-text - Its text (an assertive live region).
+ * @csspart video-request-accept - Accept the other side's request.
+ * @csspart video-request-decline - Decline it.
  * @csspart footer - The bottom bar holding the buttons.
  * @csspart controls - The `<feature-buttons>` (its parts are exported as `button`, `microphone`, `camera`, `speaker`, `speaker-output`, `speaker-menu`, `speaker-option`, `switch-camera`, `blur`, `invite`, `minimize`, `full-screen`, `hangup`, `accept`, `accept-audio`, `reject`, `icon`, `label`).
  *
@@ -150,6 +167,7 @@ function viewEquals(a: View, b: View): boolean {
  * @cssproperty --ck-call-view-toast-color - Toast text colour.
  * @cssproperty --ck-call-view-toast-error-background - Background of error toasts.
  * @cssproperty --ck-call-view-toast-radius - Toast corner radius.
+ * @cssproperty --ck-call-view-accept-background - Background of the Accept button of a request to switch to video (default #17783f, white text).
  *
  * @cssstate idle - No call.
  * @cssstate ringing - An incoming call rings.
@@ -184,6 +202,21 @@ export class CallView extends StoreElement {
     return m ? m.name || m.userId : '';
   });
   readonly #toast = this.select<Toast | null>((s) => s.toast);
+  /** A pending request to switch to video, with the other side's name; whether the button to ask shows. */
+  readonly #video = this.select<{ request: VideoRequest | null; name: string; canAsk: boolean }>(
+    (s) => {
+      const request = s.videoRequest;
+      const other = request ? s.members.find((m) => m.userId === request.userId) : undefined;
+      const canAsk =
+        s.status === CallStatus.CONNECTED &&
+        s.mediaType === CallMediaType.AUDIO &&
+        !s.isGroup &&
+        s.members.filter((m) => !GONE.has(m.status)).length === 1 &&
+        !s.settings.hiddenButtons.includes('switchToVideo');
+      return { request, name: request ? other?.name || request.userId : '', canAsk };
+    },
+    (a, b) => a.request === b.request && a.name === b.name && a.canAsk === b.canAsk,
+  );
 
   /** The clock: re-renders the timer each elapsed second while connected. */
   #tick: ReturnType<typeof setTimeout> | undefined;
@@ -390,6 +423,36 @@ export class CallView extends StoreElement {
     return html`<call-avatar part="avatar" exportparts="image: avatar-image, initial: avatar-initial" .src=${v.peerAvatar} .name=${v.peerName}></call-avatar>`;
   }
 
+  /**
+   * The switch-to-video prompt. The text's live region is rendered for the whole call (empty when
+   * nothing is pending) so that a request appearing is announced.
+   */
+  #renderVideoRequest() {
+    const { t } = this.localize;
+    const { request, name, canAsk } = this.#video.value;
+    const incoming = request?.direction === 'incoming';
+    const text = request ? t(incoming ? 'video-request-incoming' : 'video-request-outgoing', { name }) : '';
+    return html`<div part="video-request" class="video-request">
+      <p part="video-request-text" id="video-request-text" aria-live="assertive" aria-atomic="true">${text}</p>
+      ${
+        incoming
+          ? html`<div class="video-request-actions" role="group" aria-labelledby="video-request-text">
+              <button type="button" part="video-request-accept" @click=${() => this.dispatchEvent(new VideoAnswerRequestEvent({ accept: true }))}>
+                ${t('video-request-accept')}
+              </button>
+              <button type="button" part="video-request-decline" @click=${() => this.dispatchEvent(new VideoAnswerRequestEvent({ accept: false }))}>
+                ${t('video-request-decline')}
+              </button>
+            </div>`
+          : !request && canAsk
+            ? html`<button type="button" part="switch-to-video" @click=${() => this.dispatchEvent(new SwitchToVideoRequestEvent())}>
+                ${t('switch-to-video')}
+              </button>`
+            : nothing
+      }
+    </div>`;
+  }
+
   #renderToast() {
     const toast = this.#toast.value;
     return html`<div class="toasts">
@@ -448,7 +511,7 @@ export class CallView extends StoreElement {
         }
         <div class="header-end"><slot name="header-end"></slot></div>
       </div>
-      <div class="content">${this.#renderContent(v)}</div>
+      <div class="content">${this.#renderContent(v)}${this.#renderVideoRequest()}</div>
       <div part="footer">
         <slot name="controls">
           <feature-buttons

@@ -104,6 +104,10 @@ export interface DeviceInfo {
 
 /** A watched user's presence (`callKit.subscribePresence`): `busy` = in a call. */
 export type PresenceStatus = 'online' | 'busy' | 'offline';
+/** Who asked to turn an audio call into video: the other member (`incoming`) or we (`outgoing`). */
+export type VideoRequestDirection = 'incoming' | 'outgoing';
+/** How a video request ended: `cancelled`: withdrawn by the requester (or the call ended). */
+export type VideoRequestOutcome = 'accepted' | 'declined' | 'cancelled' | 'timeout';
 export interface PresenceEntry {
   userId: string;
   status: PresenceStatus;
@@ -186,6 +190,13 @@ export interface CallEngineEvents {
   /** Our own capture stream (null when released). */
   onLocalStream: { stream: MediaStream | null };
   onCallMediaTypeChanged: { mediaType: CallMediaType };
+  /**
+   * A request to turn this 1v1 audio call into video is pending: `incoming` (`userId` asks us:
+   * answer with `respondVideoRequest`) or `outgoing` (we asked `userId`). Default and simulated engines.
+   */
+  onVideoRequest: { userId: string; direction: VideoRequestDirection };
+  /** The pending request is over (`accepted`: `onCallMediaTypeChanged` to video comes with it). */
+  onVideoRequestEnded: { userId: string; direction: VideoRequestDirection; outcome: VideoRequestOutcome };
   onDeviceUpdated: { devices: DeviceInfo[] };
   onKickedOffline: { reason: string };
   onError: { code: number; message: string };
@@ -219,8 +230,14 @@ export interface CallEngine extends Pick<Emitter<CallEngineEvents>, 'on' | 'off'
   switchDevice(params: { deviceType: DeviceKind; deviceId: string }): Promise<void>;
   getDeviceList(deviceType?: DeviceKind): Promise<DeviceInfo[]>;
   setVideoQuality(resolution: VideoResolution): Promise<void>;
-  /** Video -> audio only. */
+  /**
+   * Audio: the whole call goes audio at once. Video (1v1 audio call): asks the other member and
+   * resolves once they accepted and our camera is sent; rejects with SWITCH_TO_VIDEO_CALL_FAILED
+   * (reason `declined`, `timeout`, `cancelled`, `not-supported`...) or a camera error.
+   */
   switchCallMediaType(mediaType: CallMediaType): Promise<void>;
+  /** Answers the other member's pending video request (absent: the engine never gets one). */
+  respondVideoRequest?(accept: boolean): Promise<void>;
   setSelfInfo(profile: { name?: string; avatar?: string }): Promise<void>;
   /** Optional: a fresh userSig for the running session (default engine: sent as `renew`, used for later reconnects). */
   renewUserSig?(userSig: string): Promise<void>;

@@ -83,6 +83,22 @@ export class ReconnectRequestEvent extends Event {
   }
 }
 
+/** Ask the other member to turn this 1v1 audio call into video (`callKit.switchCallMediaType(VIDEO)`; from `<call-view>`). */
+export class SwitchToVideoRequestEvent extends Event {
+  static readonly eventName = 'ck-switch-to-video-request';
+  constructor(readonly detail: Record<string, never> = {}) {
+    super(SwitchToVideoRequestEvent.eventName, init);
+  }
+}
+
+/** Answer the other member's request to switch to video (`acceptVideoRequest` / `declineVideoRequest`; from `<call-view>`). */
+export class VideoAnswerRequestEvent extends Event {
+  static readonly eventName = 'ck-video-answer-request';
+  constructor(readonly detail: { accept: boolean }) {
+    super(VideoAnswerRequestEvent.eventName, init);
+  }
+}
+
 /** Use the device `deviceId` for `kind` (from `<device-picker>`). */
 export class DeviceRequestEvent extends Event {
   static readonly eventName = 'ck-device-request';
@@ -146,6 +162,8 @@ declare global {
     'ck-sound-request': SoundRequestEvent;
     'ck-reconnect-request': ReconnectRequestEvent;
     'ck-device-request': DeviceRequestEvent;
+    'ck-switch-to-video-request': SwitchToVideoRequestEvent;
+    'ck-video-answer-request': VideoAnswerRequestEvent;
     'ck-join-request': JoinRequestEvent;
     'ck-call-back-request': CallBackRequestEvent;
     'ck-accept-request': AcceptRequestEvent;

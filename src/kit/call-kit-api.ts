@@ -450,16 +450,60 @@ export class CallKit extends KitSettings {
     return devices;
   }
 
-  /** Turns a video call into an audio call (video -> audio only, as in TUICallKit). */
+  /**
+   * `AUDIO` (default, as in TUICallKit): the video call goes audio for everyone at once. `VIDEO`:
+   * asks the other member of a 1v1 audio call (our camera is captured first: a denied permission
+   * throws its camera error and nothing is asked); resolves once they accepted and the call is
+   * video, rejects with SWITCH_TO_VIDEO_CALL_FAILED, reason `declined`, `timeout` (no answer within
+   * `VIDEO_REQUEST_TIMEOUT_MS`), `cancelled` (the call ended) or `not-supported` (group calls,
+   * Tencent engines). Default and simulated engines; README "Switching audio to video".
+   */
   async switchCallMediaType(mediaType: CallMediaType = CallMediaType.AUDIO): Promise<void> {
-    if (validateMediaType(mediaType) !== CallMediaType.AUDIO) {
-      throw new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'only video -> audio is supported');
-    }
     const state = this.#store.getState();
+    if (validateMediaType(mediaType) === CallMediaType.VIDEO) {
+      if (state.status !== CallStatus.CONNECTED) throw new CallKitError(ErrorCode.INVALID_STATE, 'no connected call');
+      if (state.mediaType === CallMediaType.VIDEO) return;
+      await this.#videoStep(async () => {
+        if (state.isGroup)
+          throw new CallKitError(ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED, 'group calls cannot switch to video', 'not-supported');
+        await this.#inCall().switchCallMediaType(CallMediaType.VIDEO);
+      });
+      this.#store.dispatch({ type: 'self-media', video: true });
+      return;
+    }
     if (state.mediaType !== CallMediaType.VIDEO) return;
     await this.#inCall().switchCallMediaType(CallMediaType.AUDIO);
     this.#store.dispatch({ type: 'media-type', mediaType: CallMediaType.AUDIO });
     this.#store.dispatch({ type: 'self-media', video: false });
+  }
+
+  /** Accepts the other member's request to turn the call into video (our camera goes on; a camera error declines it). */
+  async acceptVideoRequest(): Promise<void> {
+    await this.#answerVideo(true);
+    this.#store.dispatch({ type: 'self-media', video: true });
+  }
+
+  /** Declines the other member's request to turn the call into video (the call stays audio). */
+  declineVideoRequest(): Promise<void> {
+    return this.#answerVideo(false);
+  }
+
+  #answerVideo(accept: boolean): Promise<void> {
+    const engine = this.#inCall();
+    return this.#videoStep(async () => {
+      if (!engine.respondVideoRequest) throw new CallKitError(ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED, 'not supported', 'not-supported');
+      await engine.respondVideoRequest(accept);
+    });
+  }
+
+  /** A switch to video failed: a toast (declines and timeouts had theirs from the request's end), then the error. */
+  async #videoStep(run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      const told = error instanceof CallKitError && ['declined', 'timeout', 'cancelled'].includes(error.reason ?? '');
+      throw told ? error : this.#failed(error, 'switch-to-video-failed');
+    }
   }
 
   #inCall(): CallEngine {

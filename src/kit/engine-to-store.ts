@@ -256,7 +256,31 @@ export class EngineToStore {
       if (e.stream) this.#host.refreshDevices();
     });
     on('onCallMediaTypeChanged', (e) => d({ type: 'media-type', mediaType: e.mediaType }));
+    this.#bindVideoRequests(on, d);
     on('onDeviceUpdated', (e) => d({ type: 'devices', devices: e.devices }));
+  }
+
+  /** Audio -> video requests: the call view's prompt (store), a toast when one fails, host events. */
+  #bindVideoRequests(on: On, d: Dispatch): void {
+    on('onVideoRequest', (e) => {
+      d({ type: 'video-request', request: { userId: e.userId, direction: e.direction } });
+      this.#host.emit('ck-video-request', { callId: this.#store.getState().callId, userId: e.userId, direction: e.direction });
+    });
+    on('onVideoRequestEnded', (e) => {
+      const state = this.#store.getState();
+      d({ type: 'video-request', request: null });
+      const name = state.members.find((m) => m.userId === e.userId)?.name || e.userId;
+      const key =
+        e.direction === 'outgoing'
+          ? e.outcome === 'declined' || e.outcome === 'timeout'
+            ? `video-request-${e.outcome}`
+            : ''
+          : e.outcome === 'cancelled' || e.outcome === 'timeout'
+            ? 'video-request-withdrawn'
+            : '';
+      if (key) this.#host.toast({ key, params: { name } }, 'info');
+      this.#host.emit('ck-video-request-ended', { callId: state.callId, userId: e.userId, direction: e.direction, outcome: e.outcome });
+    });
   }
 
   /** The signaling connection, being kicked out, errors. */

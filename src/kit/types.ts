@@ -3,7 +3,7 @@
  * `<call-kit>`) and the callbacks of `setCallback`. No runtime code besides the event-name list.
  */
 import type { CallEndReason, CallMediaType, CallRole, CallStatus, LegacyStatus } from '../constants.js';
-import type { CallEngine, EndCause, MissedCall, PresenceEntry } from '../engine/types.js';
+import type { CallEngine, EndCause, MissedCall, PresenceEntry, VideoRequestDirection, VideoRequestOutcome } from '../engine/types.js';
 import type { CallKitError } from '../errors.js';
 
 export interface InitParams {
@@ -131,6 +131,20 @@ export interface KitEventMap {
   'ck-user-no-response': CustomEvent<UserEventDetail>;
   /** Watched users whose presence is known or changed (`onPresenceChanged`). */
   'ck-presence-changed': CustomEvent<{ users: PresenceEntry[] }>;
+  /**
+   * A request to turn the 1v1 audio call into video is waiting for an answer: `incoming` (`userId`
+   * asks us; answer with `acceptVideoRequest` / `declineVideoRequest`) or `outgoing` (we asked).
+   */
+  'ck-video-request': CustomEvent<VideoRequestDetail>;
+  /** That request is over: `accepted` (the call is video now), `declined`, `cancelled` or `timeout`. */
+  'ck-video-request-ended': CustomEvent<VideoRequestDetail & { outcome: VideoRequestOutcome }>;
+}
+
+export interface VideoRequestDetail {
+  callId: string;
+  /** Who asked (`incoming`) or was asked (`outgoing`). */
+  userId: string;
+  direction: VideoRequestDirection;
 }
 export const KIT_EVENTS: readonly (keyof KitEventMap)[] = [
   'ck-status-changed',
@@ -147,4 +161,6 @@ export const KIT_EVENTS: readonly (keyof KitEventMap)[] = [
   'ck-user-busy',
   'ck-user-no-response',
   'ck-presence-changed',
+  'ck-video-request',
+  'ck-video-request-ended',
 ];

@@ -24,8 +24,8 @@
  *   `call-ended`. `relay` and `media-state` are fire-and-forget: only errors are answered.
  * - Switching a video call to audio: a `media-state` with `mediaType: 'audio'` from an accepted
  *   member makes the whole call an audio call (joiners get `mediaType: 'audio'`), and the relayed
- *   `media-state` carries `mediaType: 'audio'` so every other member drops its camera too. Audio
- *   never goes back to video.
+ *   `media-state` carries `mediaType: 'audio'` so every other member drops its camera too. Back
+ *   to video (1v1, asked and answered): `video-upgrade`, rules in `./video-upgrade.ts`.
  * - `cancel`: the caller, from its calling socket, while no invitee has accepted (after that:
  *   `invalid-state`, use `hangup`). Ringing invitees get `call-ended {cancelled}`. A caller's `hangup`
  *   before anyone accepted is a cancel. An invitee's `hangup` while ringing is a reject.
@@ -158,6 +158,7 @@ import { PresenceUserIdsSchema, PresenceUsersSchema } from './presence.js';
 export { PresenceStatusSchema, type PresenceStatus } from './presence.js';
 import { CallRecordSchema, MissedCallSchema, RecordsCursorSchema, RecordsQueryFields } from './records.js';
 import { CandidateSchema, SfuClientDataSchema, SfuServerDataSchema } from './sfu.js';
+import { VideoUpgradeActionSchema } from './video-upgrade.js';
 
 export type { SfuClientData, SfuServerData, SfuStreamInfo } from './sfu.js';
 
@@ -351,6 +352,8 @@ export const ClientMessageSchema = v.variant('type', [
     /** `'audio'`: this member switches the whole call to audio (see the header). */
     mediaType: v.optional(v.literal('audio')),
   }),
+  /** Audio -> video in a 1v1 call: request, answer or withdraw (see `./video-upgrade.ts`). */
+  v.strictObject({ ...base, type: v.literal('video-upgrade'), callId: CallIdSchema, action: VideoUpgradeActionSchema }),
   /** The sender's own call records, newest first (see the header, "Call records"). */
   v.strictObject({ ...base, type: v.literal('records-query'), ...RecordsQueryFields }),
   /** Watches users' presence (see the header, "Presence"); answered by `presence` (a snapshot). */
@@ -378,6 +381,7 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'resume',
   'relay',
   'media-state',
+  'video-upgrade',
   'records-query',
   'presence-subscribe',
   'presence-unsubscribe',
@@ -512,6 +516,14 @@ export const ServerMessageSchema = v.variant('type', [
   v.strictObject({ ...sbase, type: v.literal('presence'), users: PresenceUsersSchema }),
   v.strictObject({ ...sbase, type: v.literal('relay'), callId: CallIdSchema, from: UserIdSchema, data: RelayDataSchema }),
   v.strictObject({ ...sbase, type: v.literal('sfu'), callId: CallIdSchema, data: SfuServerDataSchema }),
+  /** A member's `video-upgrade`, stamped with `from` (see `./video-upgrade.ts`). */
+  v.strictObject({
+    ...sbase,
+    type: v.literal('video-upgrade'),
+    callId: CallIdSchema,
+    from: UserIdSchema,
+    action: VideoUpgradeActionSchema,
+  }),
   v.strictObject({
     ...sbase,
     type: v.literal('media-state'),

@@ -51,7 +51,7 @@ export const CallHistory = createComponent({
 
 /**
  * `<call-kit>`: The call kit: incoming banner and call view, driven by `callKit`.
- * Events: `onCkError`, `onCkStatusChanged`, `onCkCallEnded`, `onCkKickedOut`, `onCkMissedCalls`, `onCkUserInvited`, `onCkUserAccepted`, `onCkUserJoined`, `onCkUserLeft`, `onCkUserDeclined`, `onCkUserBusy`, `onCkUserNoResponse`, `onCkPresenceChanged`, `onCkMinimizedChanged`.
+ * Events: `onCkError`, `onCkStatusChanged`, `onCkCallEnded`, `onCkKickedOut`, `onCkMissedCalls`, `onCkUserInvited`, `onCkUserAccepted`, `onCkUserJoined`, `onCkUserLeft`, `onCkUserDeclined`, `onCkUserBusy`, `onCkUserNoResponse`, `onCkPresenceChanged`, `onCkVideoRequest`, `onCkVideoRequestEnded`, `onCkMinimizedChanged`.
  */
 export const CallKit = createComponent({
   tagName: 'call-kit',
@@ -72,13 +72,15 @@ export const CallKit = createComponent({
     onCkUserBusy: 'ck-user-busy' as EventName<KitEventMap['ck-user-busy']>,
     onCkUserNoResponse: 'ck-user-no-response' as EventName<KitEventMap['ck-user-no-response']>,
     onCkPresenceChanged: 'ck-presence-changed' as EventName<KitEventMap['ck-presence-changed']>,
+    onCkVideoRequest: 'ck-video-request' as EventName<KitEventMap['ck-video-request']>,
+    onCkVideoRequestEnded: 'ck-video-request-ended' as EventName<KitEventMap['ck-video-request-ended']>,
     onCkMinimizedChanged: 'ck-minimized-changed' as EventName<KitEventMap['ck-minimized-changed']>,
   },
 });
 
 /**
  * `<call-view>`: The in-call screen: videos or avatars, timer, tips and the call's buttons.
- * Events: `onCkAcceptRequest`, `onCkRejectRequest`, `onCkHangupRequest`, `onCkMicrophoneRequest`, `onCkCameraRequest`, `onCkSpeakerRequest`, `onCkSwitchCameraRequest`, `onCkBlurRequest`, `onCkInviteRequest`, `onCkMinimizeRequest`, `onCkFullScreenRequest`.
+ * Events: `onCkAcceptRequest`, `onCkRejectRequest`, `onCkHangupRequest`, `onCkMicrophoneRequest`, `onCkCameraRequest`, `onCkSpeakerRequest`, `onCkSwitchCameraRequest`, `onCkBlurRequest`, `onCkInviteRequest`, `onCkMinimizeRequest`, `onCkFullScreenRequest`, `onCkSwitchToVideoRequest`, `onCkVideoAnswerRequest`.
  */
 export const CallView = createComponent({
   tagName: 'call-view',
@@ -97,6 +99,8 @@ export const CallView = createComponent({
     onCkInviteRequest: 'ck-invite-request' as EventName<GlobalEventHandlersEventMap['ck-invite-request']>,
     onCkMinimizeRequest: 'ck-minimize-request' as EventName<GlobalEventHandlersEventMap['ck-minimize-request']>,
     onCkFullScreenRequest: 'ck-full-screen-request' as EventName<GlobalEventHandlersEventMap['ck-full-screen-request']>,
+    onCkSwitchToVideoRequest: 'ck-switch-to-video-request' as EventName<GlobalEventHandlersEventMap['ck-switch-to-video-request']>,
+    onCkVideoAnswerRequest: 'ck-video-answer-request' as EventName<GlobalEventHandlersEventMap['ck-video-answer-request']>,
   },
 });
 

@@ -63,6 +63,7 @@ export function initialState(settings: Partial<Settings> = {}): CallState {
     connecting: false,
     userData: '',
     presence: {},
+    videoRequest: null,
   };
 }
 
@@ -124,6 +125,7 @@ export function reduce(state: CallState, action: Action): CallState {
         minimized: false,
         tip: null,
         connecting: false,
+        videoRequest: null,
         userData: action.userData ?? '',
         self: patchMember(state.self, { volume: 0, networkQuality: 0 }),
       };
@@ -152,6 +154,7 @@ export function reduce(state: CallState, action: Action): CallState {
         connectedAt: 0,
         tip: null,
         connecting: false,
+        videoRequest: null,
         userData: '',
         minimized: false,
         speakerMuted: false,
@@ -159,6 +162,10 @@ export function reduce(state: CallState, action: Action): CallState {
       };
     case 'media-type':
       return state.mediaType === action.mediaType ? state : { ...state, mediaType: action.mediaType };
+    case 'video-request':
+      return state.videoRequest === action.request || (!state.videoRequest && !action.request)
+        ? state
+        : { ...state, videoRequest: action.request };
     case 'member-upsert': {
       if (action.userId === state.self.userId) return state;
       const existing = state.members.find((m) => m.userId === action.userId);

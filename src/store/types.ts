@@ -1,5 +1,5 @@
 import type { CallMediaType, CallRole, CallStatus, FeatureButton, LayoutMode, VideoDisplayMode, VideoResolution } from '../constants.js';
-import type { ConnectionState, DeviceInfo, GroupCallInfo, MemberStatus, PresenceStatus } from '../engine/types.js';
+import type { ConnectionState, DeviceInfo, GroupCallInfo, MemberStatus, PresenceStatus, VideoRequestDirection } from '../engine/types.js';
 
 /** One person in the call as the UI shows them. Unchanged members keep their object identity. */
 export interface MemberView {
@@ -144,6 +144,17 @@ export interface CallState {
    * `offline`, also for users the server's policy hides); a user not watched is absent. Cleared at logout.
    */
   readonly presence: Readonly<Record<string, PresenceStatus>>;
+  /**
+   * A request to turn the current 1v1 audio call into video, while it waits for an answer:
+   * `incoming` (`userId` asks us: the call view shows Accept / Decline) or `outgoing` (we asked
+   * `userId` with `switchCallMediaType(VIDEO)`); null otherwise.
+   */
+  readonly videoRequest: VideoRequest | null;
+}
+
+export interface VideoRequest {
+  readonly userId: string;
+  readonly direction: VideoRequestDirection;
 }
 
 export type Action =
@@ -185,7 +196,8 @@ export type Action =
   | { type: 'answering'; callId: string }
   | { type: 'settings'; settings: Partial<Settings> }
   | { type: 'presence'; users: readonly { userId: string; status: PresenceStatus }[] }
-  | { type: 'presence-forget'; userIds?: readonly string[] };
+  | { type: 'presence-forget'; userIds?: readonly string[] }
+  | { type: 'video-request'; request: VideoRequest | null };
 
 export interface ReadonlyStore {
   getState(): CallState;

@@ -42,6 +42,8 @@ const EVENT_NAMES: (keyof CallEngineEvents)[] = [
   'onRemoteStream',
   'onLocalStream',
   'onCallMediaTypeChanged',
+  'onVideoRequest',
+  'onVideoRequestEnded',
   'onDeviceUpdated',
   'onKickedOffline',
   'onError',
@@ -453,14 +455,71 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     );
     await waitFor('alice: bob audio bytes', async () => (await inboundStats(alice, bob.userId)).audioBytes > 0);
     await waitFor('bob: alice audio bytes', async () => (await inboundStats(bob, alice.userId)).audioBytes > 0);
-    // Already audio: switching again changes nothing; back to video is refused.
+    // Already audio: switching again changes nothing. Back to video asks bob (issue 17 item 1):
+    // declined, the call stays audio and alice's camera, captured for the request, is released.
     await alice.engine.switchCallMediaType(CallMediaType.AUDIO);
     expect(alice.log.onCallMediaTypeChanged).to.have.length(1);
-    const back = await alice.engine.switchCallMediaType(CallMediaType.VIDEO).catch((e: unknown) => e);
-    expect((back as CallKitError).code).to.equal(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED);
+    const back = alice.engine.switchCallMediaType(CallMediaType.VIDEO).catch((e: unknown) => e);
+    await waitFor('bob: asked for video', () => bob.log.onVideoRequest[0]);
+    expect(bob.log.onVideoRequest[0]).to.deep.equal({ userId: alice.userId, direction: 'incoming' });
+    await bob.engine.respondVideoRequest(false);
+    expect(await back).to.include({ code: ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED, reason: 'declined' });
+    expect(alice.log.onVideoRequestEnded).to.deep.equal([{ userId: bob.userId, direction: 'outgoing', outcome: 'declined' }]);
+    expect(alice.log.onCallMediaTypeChanged).to.have.length(1);
+    await waitFor('alice: request camera released', () => debugState(alice.engine).localTracks === 1);
+    // A denied camera: asking fails before anything is sent; answering "accept" declines instead.
+    // Both sides stay audio, nothing is left pending (both engines share this page's getUserMedia).
+    const devices = navigator.mediaDevices;
+    const gum = devices.getUserMedia;
+    const denyCamera = (deny: boolean) => {
+      devices.getUserMedia = deny
+        ? (c?: MediaStreamConstraints) => (c?.video ? Promise.reject(new DOMException('denied', 'NotAllowedError')) : gum.call(devices, c))
+        : gum;
+    };
+    denyCamera(true);
+    try {
+      expect(await alice.engine.switchCallMediaType(CallMediaType.VIDEO).catch((e: unknown) => e)).to.include({
+        code: ErrorCode.CAMERA_NOT_AUTHORIZED,
+      });
+      expect(bob.log.onVideoRequest).to.have.length(1);
+      denyCamera(false);
+      const again = alice.engine.switchCallMediaType(CallMediaType.VIDEO).catch((e: unknown) => e);
+      await waitFor('bob: asked again', () => bob.log.onVideoRequest[1]);
+      denyCamera(true);
+      expect(await bob.engine.respondVideoRequest(true).catch((e: unknown) => e)).to.include({ code: ErrorCode.CAMERA_NOT_AUTHORIZED });
+      expect(await again).to.include({ code: ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED, reason: 'declined' });
+    } finally {
+      denyCamera(false);
+    }
+    expect(alice.log.onCallMediaTypeChanged).to.have.length(1);
+    expect(bob.log.onVideoRequestEnded.at(-1)).to.deep.equal({ userId: alice.userId, direction: 'incoming', outcome: 'declined' });
+    await waitFor('alice: request camera released again', () => debugState(alice.engine).localTracks === 1);
 
     await bob.engine.hangup();
     await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
+  });
+
+  it('a request to switch to video nobody answers is withdrawn after the bounded wait; a late accept is refused, both stay audio', async () => {
+    const alice = await loggedIn('alice', { videoRequestTimeoutMs: 1500 });
+    const bob = await loggedIn('bob');
+    await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
+    await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+    await bob.engine.accept();
+    await waitFor('alice: call begins', () => alice.log.onCallBegin[0]);
+    const asked = alice.engine.switchCallMediaType(CallMediaType.VIDEO).catch((e: unknown) => e);
+    await waitFor('bob: asked', () => bob.log.onVideoRequest[0]);
+    expect(await asked).to.include({ code: ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED, reason: 'timeout' });
+    expect(alice.log.onVideoRequestEnded).to.deep.equal([{ userId: bob.userId, direction: 'outgoing', outcome: 'timeout' }]);
+    // The withdrawal reaches bob: his prompt ends, and accepting now is refused (the server decides).
+    await waitFor('bob: withdrawn', () => bob.log.onVideoRequestEnded[0]);
+    expect(bob.log.onVideoRequestEnded[0]).to.deep.equal({ userId: alice.userId, direction: 'incoming', outcome: 'cancelled' });
+    expect(await bob.engine.respondVideoRequest(true).catch((e: unknown) => e)).to.include({ code: ErrorCode.INVALID_STATE });
+    expect(alice.log.onCallMediaTypeChanged).to.deep.equal([]);
+    expect(bob.log.onCallMediaTypeChanged).to.deep.equal([]);
+    await waitFor('alice: request camera released', () => debugState(alice.engine).localTracks === 1);
+    await alice.engine.hangup();
     await expectAllReleased(alice);
     await expectAllReleased(bob);
   });

@@ -123,6 +123,8 @@ describe('custom elements manifest and generated files', () => {
       'ck-user-joined',
       'ck-user-left',
       'ck-user-no-response',
+      'ck-video-request',
+      'ck-video-request-ended',
     ]);
     assert.ok((kit.attributes ?? []).some((a) => a.name === 'theme'));
     assert.ok((kit.cssStates ?? []).some((s) => s.name === 'ringing'));

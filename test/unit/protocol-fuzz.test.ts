@@ -111,6 +111,7 @@ export function frameArbitrary(honestIds: string[], honestUsers: string[], fuzzU
     hangup: { callId },
     relay: { callId, to: userId, data: relayData },
     'media-state': { callId, audio: fc.boolean(), video: fc.oneof(fc.boolean(), anyValue) },
+    'video-upgrade': { callId, action: fc.oneof(fc.constantFrom('request', 'accept', 'decline', 'cancel'), anyValue) },
     sfu: {
       callId,
       data: fc.oneof(

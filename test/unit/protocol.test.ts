@@ -32,6 +32,7 @@ const validClient: Record<ClientMessage['type'], Record<string, unknown>> = {
   resume: { v: 1, id: 'r3', type: 'resume', callId: CALL },
   relay: { v: 1, type: 'relay', callId: CALL, to: 'bob', data: { kind: 'description', description: { type: 'offer', sdp: SDP } } },
   'media-state': { v: 1, type: 'media-state', callId: CALL, audio: true, video: false },
+  'video-upgrade': { v: 1, id: 'r11', type: 'video-upgrade', callId: CALL, action: 'request' },
   'records-query': { v: 1, id: 'r8', type: 'records-query', limit: 20, cursor: 'abc' },
   'presence-subscribe': { v: 1, id: 'r9', type: 'presence-subscribe', userIds: ['bob', 'carol'] },
   'presence-unsubscribe': { v: 1, id: 'r10', type: 'presence-unsubscribe' },
@@ -95,6 +96,7 @@ const validServer: Record<ServerMessage['type'], Record<string, unknown>> = {
     data: { kind: 'offer', description: { type: 'offer', sdp: SDP }, streams: [{ mid: '0', kind: 'video', userId: 'bob' }] },
   },
   'media-state': { v: 1, type: 'media-state', callId: CALL, userId: 'bob', audio: false, video: true },
+  'video-upgrade': { v: 1, type: 'video-upgrade', callId: CALL, from: 'bob', action: 'accept' },
   records: {
     v: 1,
     ref: 'r8',

@@ -658,7 +658,11 @@ test('switchCallMediaType: video to audio sends switchToAudio; both sides drop v
   assert.equal(sw?.from, 'alice');
   assert.equal((sw?.payload?.data as { excludeFromHistoryMessage?: boolean }).excludeFromHistoryMessage, true);
   assert.equal(sw?.payload?.call_type, 1);
-  await assert.rejects(alice.engine.switchCallMediaType(CallMediaType.VIDEO), { code: ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED });
+  // v2's wire format has no request to switch to video (issue 17 item 1): refused, typed.
+  await assert.rejects(alice.engine.switchCallMediaType(CallMediaType.VIDEO), {
+    code: ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED,
+    reason: 'not-supported',
+  });
   assert.equal(alice.events.of('onCallEnd').length + bob.events.of('onCallEnd').length, 0);
   await cleanup(alice, bob);
 });

@@ -186,8 +186,38 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
   }
   async switchCallMediaType(mediaType: CallMediaType): Promise<void> {
     this.#record('switchCallMediaType', mediaType);
-    if (this.#call) this.#call.mediaType = mediaType;
+    const call = this.#call;
+    if (mediaType === CallMediaType.VIDEO && call && call.mediaType !== CallMediaType.VIDEO) {
+      // Audio -> video asks the other side: settled by `remoteVideoAnswer` (or the call's end).
+      const peer = [...call.members.values()].filter((m) => m.accepted);
+      if (peer.length !== 1) throw new CallKitError(ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED, '1v1 calls only', 'not-supported');
+      return new Promise<void>((resolve, reject) => {
+        this.#videoAsk = { userId: peer[0].userId, resolve, reject };
+        this.emit('onVideoRequest', { userId: peer[0].userId, direction: 'outgoing' });
+      });
+    }
+    this.#toMedia(mediaType);
+  }
+
+  async respondVideoRequest(accept: boolean): Promise<void> {
+    this.#record('respondVideoRequest', accept);
+    const from = this.#videoAsked;
+    if (!from) throw new CallKitError(ErrorCode.INVALID_STATE, 'no video request to answer');
+    this.#videoAsked = null;
+    this.emit('onVideoRequestEnded', { userId: from, direction: 'incoming', outcome: accept ? 'accepted' : 'declined' });
+    if (accept) this.#toMedia(CallMediaType.VIDEO);
+  }
+
+  #videoAsk: { userId: string; resolve(): void; reject(error: CallKitError): void } | null = null;
+  #videoAsked: string | null = null;
+
+  #toMedia(mediaType: CallMediaType): void {
+    const call = this.#call;
+    if (call) call.mediaType = mediaType;
     this.emit('onCallMediaTypeChanged', { mediaType });
+    if (!call || !this.#options.syntheticMedia || mediaType !== CallMediaType.VIDEO) return;
+    this.#startLocal(mediaType);
+    for (const m of call.members.values()) if (m.accepted) this.#remoteMedia(m.userId, mediaType);
   }
   async setSelfInfo(profile: { name?: string; avatar?: string }): Promise<void> {
     this.#record('setSelfInfo', profile);
@@ -289,6 +319,30 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
     this.#withdraw(callId, 'answered-elsewhere');
   }
 
+  /** Scripted: `userId` asks to turn the audio call into video (answer with `respondVideoRequest`). */
+  remoteVideoRequest(userId: string): void {
+    this.#videoAsked = userId;
+    this.emit('onVideoRequest', { userId, direction: 'incoming' });
+  }
+
+  /** Scripted: the other side withdraws its request, or it timed out. */
+  remoteVideoRequestEnded(outcome: 'cancelled' | 'timeout' = 'cancelled'): void {
+    const from = this.#videoAsked;
+    this.#videoAsked = null;
+    if (from) this.emit('onVideoRequestEnded', { userId: from, direction: 'incoming', outcome });
+  }
+
+  /** Scripted: the other side answers our `switchCallMediaType(VIDEO)` (`timeout`: nobody answered). */
+  remoteVideoAnswer(outcome: 'accepted' | 'declined' | 'timeout'): void {
+    const ask = this.#videoAsk;
+    if (!ask) return;
+    this.#videoAsk = null;
+    this.emit('onVideoRequestEnded', { userId: ask.userId, direction: 'outgoing', outcome });
+    if (outcome !== 'accepted') return ask.reject(new CallKitError(ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED, outcome, outcome));
+    this.#toMedia(CallMediaType.VIDEO);
+    ask.resolve();
+  }
+
   remoteMediaState(userId: string, state: { audio?: boolean; video?: boolean }): void {
     if (state.audio !== undefined) this.emit('onUserAudioAvailable', { userId, available: state.audio });
     if (state.video !== undefined) this.emit('onUserVideoAvailable', { userId, available: state.video });
@@ -343,6 +397,9 @@ export class SimulatedEngine extends Emitter<CallEngineEvents> implements CallEn
     const call = this.#call;
     if (!call) return;
     this.#call = null;
+    this.#videoAsked = null;
+    this.#videoAsk?.reject(new CallKitError(ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED, 'the call ended', 'cancelled'));
+    this.#videoAsk = null;
     for (const userId of call.members.keys()) this.emit('onRemoteStream', { userId, stream: null });
     for (const s of this.#streams) for (const t of s.getTracks()) t.stop();
     this.#streams = [];

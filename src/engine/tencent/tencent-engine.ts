@@ -527,7 +527,8 @@ export class TencentEngine implements CallEngine {
     const call = this.#requireCall();
     if (mediaType === call.mediaType) return;
     if (mediaType !== CallMediaType.AUDIO) {
-      throw new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'only a video call can be switched, to audio');
+      // TUICallKit's v2 wire format has no request to switch to video (only `switchToAudio`).
+      throw new CallKitError(ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED, 'the Tencent engine cannot switch to video', 'not-supported');
     }
     if (call.groupID || [...call.members.values()].filter((m) => m.state !== 'gone').length > 1) {
       throw new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'TUICallKit v2 switches 1v1 calls only');

@@ -364,8 +364,9 @@ export class TUICallEngineAdapter implements CallEngine {
     const call = this.#call;
     if (!call) throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no call');
     if (mediaType === call.mediaType) return;
+    // TUICallEngine switches video -> audio only ("not support audio to video").
     if (mediaType !== CallMediaType.AUDIO)
-      throw new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'only a video call can be switched, to audio');
+      throw new CallKitError(ErrorCode.SWITCH_TO_VIDEO_CALL_FAILED, 'TUICallEngine cannot switch to video', 'not-supported');
     // TUICallEngine 3.3.4's own promise never settles (its defect): do not wait for it.
     void engine.switchCallMediaType(CallMediaType.AUDIO).catch(noop);
     await this.#toAudio(call);

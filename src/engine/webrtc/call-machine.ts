@@ -91,6 +91,9 @@ export class CallMachine {
         }
         break;
       }
+      case 'video-upgrade':
+        this.#media.upgrade.onMessage(message);
+        break;
       case 'missed-calls':
         ctx.events.emit('onMissedCalls', { calls: message.calls });
         break;

@@ -4,7 +4,7 @@
  * volume / network-quality sampling. The call state machine (`call-machine.ts`) decides when a peer
  * opens or closes; this module does it and cleans up.
  */
-import { CallMediaType, type DeviceKind, type VideoResolution } from '../../constants.js';
+import { CallMediaType, VIDEO_REQUEST_TIMEOUT_MS, type DeviceKind, type VideoResolution } from '../../constants.js';
 import { CallKitError, ErrorCode } from '../../errors.js';
 import type { RelayData } from '../../protocol/messages.js';
 import type { EngineContext, ActiveCall, SfuData } from './call-model.js';
@@ -14,6 +14,7 @@ import { LocalMedia, VolumeMeter, listDevices } from './media.js';
 import { Peer } from './peer.js';
 import { degradationFor, onLinkStats, preferCodecs } from './media-tuning.js';
 import { capVideo, setLinkVideo, videoLimitFor } from './video-caps.js';
+import { VideoUpgrade } from './video-upgrade.js';
 
 export interface CallMediaOptions {
   /** The configuration of each new RTCPeerConnection (app ICE servers + the server's TURN set). */
@@ -23,6 +24,8 @@ export interface CallMediaOptions {
   mediaStallMs: number | undefined;
   /** The weak-network tuning of `media-tuning.ts` (false: Chromium's defaults). */
   mediaTuning: boolean;
+  /** The bounded wait of a request to switch to video (`video-upgrade.ts`; default `VIDEO_REQUEST_TIMEOUT_MS`). */
+  videoRequestTimeoutMs?: number;
   /** ICE toward `userId` failed for good (see `Peer`): the call state machine decides. */
   onIceFatal(call: ActiveCall, userId: string): void;
   /** No peer connection could be made toward `userId` (the constructor threw). */
@@ -52,10 +55,24 @@ export class CallMedia {
   #deviceListener: (() => void) | null = null;
   /** Removes the permission `change` listeners of `watchDevices`. */
   #permissionWatches: (() => void)[] = [];
+  /** Audio -> video requests (`video-upgrade.ts`). */
+  readonly upgrade: VideoUpgrade;
 
   constructor(ctx: EngineContext, options: CallMediaOptions) {
     this.#ctx = ctx;
     this.#options = options;
+    this.upgrade = new VideoUpgrade(
+      ctx,
+      {
+        captureCamera: () => this.run(() => this.local.startCamera()).then(noop),
+        releaseCamera: (call) =>
+          this.run(async () => {
+            if (call.mediaType !== CallMediaType.VIDEO) this.local.stopCamera();
+          }),
+        toVideo: (call) => this.toVideo(call),
+      },
+      options.videoRequestTimeoutMs ?? VIDEO_REQUEST_TIMEOUT_MS,
+    );
   }
 
   /**
@@ -145,6 +162,15 @@ export class CallMedia {
     return this.run(() => this.local.setResolution(resolution));
   }
 
+  /** `switchCallMediaType(AUDIO)`: the connected call goes audio for everyone. */
+  switchToAudio(): Promise<void> {
+    const call = this.#ctx.call;
+    if (!call || call.phase !== 'connected') {
+      return Promise.reject(new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'no connected call to switch'));
+    }
+    return this.toAudio(call, true);
+  }
+
   /** Drops our camera for good and emits onCallMediaTypeChanged; `announce`: we switch the call. */
   toAudio(call: ActiveCall, announce: boolean): Promise<void> {
     return this.run(async () => {
@@ -157,6 +183,23 @@ export class CallMedia {
       }
       this.sendMediaState(announce);
       this.#ctx.events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.AUDIO });
+    });
+  }
+
+  /** The call became video (`video-upgrade.ts`): our camera goes to the peers (they renegotiate), announced. */
+  toVideo(call: ActiveCall): Promise<void> {
+    return this.run(async () => {
+      if (this.#ctx.call !== call || call.mediaType === CallMediaType.VIDEO) return;
+      call.mediaType = CallMediaType.VIDEO;
+      this.#ctx.events.emit('onCallMediaTypeChanged', { mediaType: CallMediaType.VIDEO });
+      // Captured before the request went out; if it stopped since (device unplugged), the call is
+      // video with our camera off: the user can turn it on again with the camera button.
+      const track = this.local.videoEnabled ? this.local.videoTrack : null;
+      if (track) {
+        await this.#sendTrack('video', track);
+        this.emitLocalStream();
+      }
+      this.sendMediaState();
     });
   }
 
@@ -333,7 +376,8 @@ export class CallMedia {
       type: 'media-state',
       callId: call.callId,
       audio: this.local.audioEnabled,
-      video: this.local.videoEnabled,
+      // A camera captured for a pending video request is not sent yet: not announced either.
+      video: this.local.videoEnabled && call.mediaType === CallMediaType.VIDEO,
       ...(switchToAudio ? { mediaType: 'audio' as const } : {}),
     });
   }
@@ -357,6 +401,7 @@ export class CallMedia {
 
   /** The call is over: peers closed (onRemoteStream null each), capture stopped, sampling stopped. */
   endCall(call: ActiveCall): void {
+    this.upgrade.end();
     this.#stopStats();
     for (const userId of [...call.peers.keys()]) this.closePeer(call, userId);
     const session = sessionOf(call);
@@ -373,6 +418,7 @@ export class CallMedia {
 
   /** Logout: no sampling, no capture, the AudioContext closed. */
   async reset(): Promise<void> {
+    this.upgrade.end();
     this.#stopStats();
     this.local.release();
     await this.#meter.close();

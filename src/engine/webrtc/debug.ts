@@ -77,7 +77,7 @@ export function debugHooks(ctx: EngineContext, media: CallMedia, machine: CallMa
       call: ctx.call?.phase ?? null,
       peers: media.openPeerCount(),
       localTracks: media.local.liveTrackCount(),
-      timers: media.statsTimerCount + (ctx.client?.timerCount ?? 0) + reconnector.timerCount,
+      timers: media.statsTimerCount + media.upgrade.timerCount + (ctx.client?.timerCount ?? 0) + reconnector.timerCount,
       audioContexts: media.openAudioContextCount(),
       pendingRequests: ctx.client?.pendingCount ?? 0,
       listeners: ctx.events.listenerCount,

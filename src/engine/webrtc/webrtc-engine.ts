@@ -57,6 +57,8 @@ export interface WebRTCEngineOptions {
   capabilities?: Capabilities;
   /** Weak-network tuning (`media-tuning.ts`; default true); false leaves Chromium's defaults. */
   mediaTuning?: boolean;
+  /** How long `switchCallMediaType(VIDEO)` waits for an answer (default `VIDEO_REQUEST_TIMEOUT_MS`, 30 s). */
+  videoRequestTimeoutMs?: number;
 }
 
 const DEFAULT_STATS_INTERVAL_MS = 500;
@@ -86,6 +88,7 @@ export class WebRTCEngine implements CallEngine {
       iceDisconnectedTimeoutMs: options.iceDisconnectedTimeoutMs,
       mediaStallMs: options.mediaStallMs,
       mediaTuning: options.mediaTuning !== false,
+      videoRequestTimeoutMs: options.videoRequestTimeoutMs,
       onIceFatal: (call, userId) => this.#machine.onIceFatal(call, userId),
       onPeerFailed: (call, userId) => this.#machine.onIceFatal(call, userId, 'error'),
       onPeerConnected: (call, userId) => this.#machine.onPeerConnected(call, userId),
@@ -569,18 +572,15 @@ export class WebRTCEngine implements CallEngine {
     return this.#media.setResolution(resolution);
   }
 
-  /** Video -> audio only: stops our camera, announces `video: false`, emits onCallMediaTypeChanged. */
+  /** Audio: stops our camera, announces `video: false`. Video: asks the other member (`video-upgrade.ts`). */
   switchCallMediaType(mediaType: CallMediaType): Promise<void> {
     this.#assertAlive();
-    if (mediaType !== CallMediaType.AUDIO) {
-      return Promise.reject(new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'only switching a video call to audio is supported'));
-    }
-    const call = this.#ctx.call;
-    if (!call || call.phase !== 'connected') {
-      return Promise.reject(new CallKitError(ErrorCode.SWITCH_TO_AUDIO_CALL_FAILED, 'no connected call to switch'));
-    }
-    if (call.mediaType === CallMediaType.AUDIO) return Promise.resolve();
-    return this.#media.toAudio(call, true);
+    return mediaType === CallMediaType.VIDEO ? this.#media.upgrade.request() : this.#media.switchToAudio();
+  }
+
+  respondVideoRequest(accept: boolean): Promise<void> {
+    this.#assertAlive();
+    return this.#media.upgrade.respond(accept);
   }
 
   // ---- signaling connection --------------------------------------------------------------------

@@ -142,6 +142,16 @@ const en = {
   'incoming-calls': { one: '{count} incoming call', other: '{count} incoming calls' },
   'tab-title-incoming': 'Call from {name}',
   'notification-body': 'Click to open the call',
+  // Audio -> video requests (the call view's prompt and the toasts around it).
+  'switch-to-video': 'Switch to video',
+  'video-request-incoming': '{name} wants to switch to video',
+  'video-request-outgoing': 'Asking {name} to switch to video…',
+  'video-request-accept': 'Accept',
+  'video-request-decline': 'Decline',
+  'video-request-declined': '{name} declined to switch to video',
+  'video-request-timeout': '{name} did not answer the request to switch to video',
+  'video-request-withdrawn': '{name} withdrew the request to switch to video',
+  'switch-to-video-failed': 'Could not switch to video',
 } as const satisfies Readonly<Record<string, Entry>>;
 
 export default en;

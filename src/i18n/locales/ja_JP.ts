@@ -131,6 +131,15 @@ const jaJP: Dictionary = {
   'incoming-calls': { other: '着信 {count} 件' },
   'tab-title-incoming': '{name} さんから着信',
   'notification-body': 'クリックして通話を開く',
+  'switch-to-video': 'ビデオ通話に切り替え',
+  'video-request-incoming': '{name} さんがビデオ通話への切り替えを求めています',
+  'video-request-outgoing': '{name} さんにビデオ通話への切り替えを依頼しています…',
+  'video-request-accept': '承諾',
+  'video-request-decline': '拒否',
+  'video-request-declined': '{name} さんがビデオ通話への切り替えを断りました',
+  'video-request-timeout': '{name} さんからビデオ通話への切り替えの応答がありません',
+  'video-request-withdrawn': '{name} さんがビデオ通話への切り替えの依頼を取り消しました',
+  'switch-to-video-failed': 'ビデオ通話に切り替えられませんでした',
 };
 
 export default jaJP;

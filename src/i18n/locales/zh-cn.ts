@@ -131,6 +131,15 @@ const zhCn: Dictionary = {
   'incoming-calls': { other: '{count} 个来电' },
   'tab-title-incoming': '{name} 来电',
   'notification-body': '点击打开通话',
+  'switch-to-video': '切换到视频通话',
+  'video-request-incoming': '{name} 请求切换到视频通话',
+  'video-request-outgoing': '正在请求 {name} 切换到视频通话…',
+  'video-request-accept': '同意',
+  'video-request-decline': '拒绝',
+  'video-request-declined': '{name} 拒绝了切换到视频通话',
+  'video-request-timeout': '{name} 未响应切换到视频通话的请求',
+  'video-request-withdrawn': '{name} 撤回了切换到视频通话的请求',
+  'switch-to-video-failed': '无法切换到视频通话',
 };
 
 export default zhCn;
