@@ -6,6 +6,8 @@
  *   (`SfuSession.onFatal`), never a stuck "connecting" view.
  * - A receiving connection that loses its path restarts ICE (Janus offers again with new
  *   credentials) and its video resumes once the path is back.
+ * - Network quality (`sfu-quality.ts`) rates ourselves and each member from the two connections:
+ *   poor tiles when a third of the media to and from Janus is lost (nft `numgen random`).
  * Needs root and nft: otherwise skipped.
  */
 import { after, before, describe, test } from 'node:test';
@@ -156,6 +158,69 @@ describe('SFU media path without a way to the media server', { concurrency: 1, t
         );
         assert.equal(await page.evaluate(() => window.callKit.store.getState().status), 'connected', `${who} is still in the call`);
       }
+      await alice.evaluate(() => window.callKit.hangup());
+      await waitStatus(bob, 'idle', 30_000);
+    } finally {
+      await net.restore();
+      await context.close();
+    }
+  });
+
+  test('network quality on the SFU path: good on a clean link, poor for the member and ourselves when a third of the media is lost', async () => {
+    const context = await browser.newContext();
+    const qualities = (page: Page) =>
+      page.evaluate(() => {
+        const s = window.callKit.store.getState();
+        return Object.fromEntries([s.self, ...s.members].map((m) => [m.userId, m.networkQuality]));
+      });
+    /** Whether `page`'s tile of `userId` shows the poor-network state. */
+    const tilePoor = (page: Page, userId: string) =>
+      page.evaluate(`(() => {
+        const walk = (root) => {
+          for (const el of root.querySelectorAll('*')) {
+            if (el.localName === 'participant-tile' && el.shownMember && el.shownMember.userId === ${JSON.stringify(userId)}) return el.matches(':state(poor-network)');
+            if (el.shadowRoot) { const r = walk(el.shadowRoot); if (r !== undefined) return r; }
+          }
+          return undefined;
+        };
+        return walk(document);
+      })()`);
+    try {
+      const alice = await openUser(context, demo, 'qa');
+      const bob = await openUser(context, demo, 'qb');
+      await alice.evaluate(() => window.callKit.calls({ userIDList: ['qb'], type: 2 }));
+      await accept(bob);
+      await waitStatus(alice, 'connected', 60_000);
+      await until(
+        async () => {
+          const q = await qualities(alice);
+          return q.qa >= 1 && q.qa <= 3 && q.qb >= 1 && q.qb <= 3;
+        },
+        'alice rates herself and bob (1-3) on a clean link',
+        SLOW,
+        () => qualities(alice),
+      );
+      await net.lossy(35);
+      await until(
+        async () => {
+          const q = await qualities(alice);
+          return q.qa >= 4 && q.qb >= 4;
+        },
+        'alice rates herself and bob poor (>= 4) at 35 % loss',
+        SLOW,
+        () => qualities(alice),
+      );
+      await until(async () => (await tilePoor(alice, 'qb')) === true, "alice's tile of bob shows poor network", 30_000);
+      await net.restore();
+      await until(
+        async () => {
+          const q = await qualities(alice);
+          return q.qa <= 3 && q.qb <= 3;
+        },
+        'the ratings recover once the loss is gone',
+        SLOW,
+        () => qualities(alice),
+      );
       await alice.evaluate(() => window.callKit.hangup());
       await waitStatus(bob, 'idle', 30_000);
     } finally {

@@ -1,6 +1,7 @@
 /**
  * Cuts a media server off from everyone (and restores it) by its UDP ports: an nftables table of
- * our own in the root namespace whose input hook drops every UDP packet to or from `ports` (e.g. a
+ * our own in the root namespace whose input hook drops every UDP packet (or a random share of them,
+ * {@link UdpCut.lossy}) to or from `ports` (e.g. a
  * throwaway Janus's `rtp_port_range`). Signaling (TCP) is untouched, so the page sees only its
  * media path die. Pick a range outside the kernel's ephemeral ports (32768-60999) and outside every
  * other Janus's range, so that no other test's traffic matches. Needs root and `nft` (Debian
@@ -26,6 +27,8 @@ export async function udpCutUnavailable(): Promise<string | null> {
 export interface UdpCut {
   /** Drops UDP to and from the ports from now on (idempotent). */
   cut(): Promise<void>;
+  /** Drops `percent` % of the UDP to and from the ports at random instead (replaces a cut). */
+  lossy(percent: number): Promise<void>;
   /** Lets it through again (idempotent). */
   restore(): Promise<void>;
   /** Restores and removes the table (call in `finally`). */
@@ -44,6 +47,28 @@ export async function udpCut(min: number, max: number): Promise<UdpCut> {
       if (active) return;
       await nft('add', 'rule', 'inet', table, 'cut', 'udp', 'dport', `${min}-${max}`, 'drop');
       await nft('add', 'rule', 'inet', table, 'cut', 'udp', 'sport', `${min}-${max}`, 'drop');
+      active = true;
+    },
+    async lossy(percent) {
+      await nft('flush', 'chain', 'inet', table, 'cut');
+      for (const dir of ['dport', 'sport'])
+        await nft(
+          'add',
+          'rule',
+          'inet',
+          table,
+          'cut',
+          'udp',
+          dir,
+          `${min}-${max}`,
+          'numgen',
+          'random',
+          'mod',
+          '100',
+          '<',
+          String(percent),
+          'drop',
+        );
       active = true;
     },
     async restore() {

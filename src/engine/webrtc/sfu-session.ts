@@ -14,6 +14,8 @@
  */
 import type { SfuClientData, SfuServerData, SfuStreamInfo } from '../../protocol/messages.js';
 import { IceKeeper } from './ice-keeper.js';
+import type { NetworkQuality } from './peer.js';
+import { SfuQuality } from './sfu-quality.js';
 
 export interface SfuSessionOptions {
   configuration: RTCConfiguration;
@@ -48,6 +50,7 @@ export class SfuSession {
   #subIce: IceKeeper | null = null;
   #connected = false;
   #failures = 0;
+  readonly #quality = new SfuQuality();
 
   constructor(options: SfuSessionOptions) {
     this.#options = options;
@@ -105,6 +108,17 @@ export class SfuSession {
       const sdp = this.pub.localDescription?.sdp ?? '';
       this.#options.send({ kind: 'publish', description: { type: 'offer', sdp } });
     });
+  }
+
+  /**
+   * Rates each member we receive into `qualities` (a member still rated there, on mesh during the
+   * switch, keeps its rating) and returns our own link's rating (see `sfu-quality.ts`);
+   * `members`: the call's, whose announced microphone says whose audio must keep arriving.
+   */
+  async rate(qualities: Record<string, number>, members: ReadonlyMap<string, { audio?: boolean }>): Promise<NetworkQuality> {
+    const rated = await this.#quality.sample(this.pub, this.#sub, this.#mids, (userId) => members.get(userId)?.audio === true);
+    for (const [userId, q] of Object.entries(rated.members)) qualities[userId] ??= q;
+    return rated.self;
   }
 
   /** Our camera or microphone changed (null: off). */
