@@ -129,6 +129,18 @@ export class SfuRoom {
     this.sync(m);
   }
 
+  /**
+   * Simulcast: which layer of `of`'s video `userId` receives (0 lowest .. 2 highest; Janus falls back
+   * to a lower one that carries packets). False when `userId` does not receive `of`'s video (yet).
+   */
+  async setSubstream(userId: string, of: string, substream: number): Promise<boolean> {
+    const m = this.members.get(userId);
+    const mid = m?.streams.find((s) => s.userId === of && s.kind === 'video')?.mid;
+    if (!m?.subscriber || m.left || mid === undefined) return false;
+    await m.subscriber.configure({ streams: [{ mid, substream }] });
+    return true;
+  }
+
   /** A browser ICE candidate (null: end of candidates) for `userId`'s publisher or subscriber PC. */
   async trickle(userId: string, pc: 'pub' | 'sub', candidate: TrickleCandidate | null): Promise<void> {
     const m = this.members.get(userId);
