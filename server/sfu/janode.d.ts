@@ -100,7 +100,15 @@ declare module 'janode/plugins/videoroom' {
       bitrate?: number;
       jsep: Jsep;
     }): Promise<{ feed: number; jsep?: Jsep }>;
-    configure(params: { jsep?: Jsep; audio?: boolean; video?: boolean; restart?: boolean; keyframe?: boolean }): Promise<{ jsep?: Jsep }>;
+    configure(params: {
+      jsep?: Jsep;
+      audio?: boolean;
+      video?: boolean;
+      restart?: boolean;
+      keyframe?: boolean;
+      /** Subscribers (multistream): per `mid`, e.g. the simulcast `substream` (0-2) to receive. */
+      streams?: { mid: string; substream?: number; temporal?: number; send?: boolean }[];
+    }): Promise<{ jsep?: Jsep; streams?: SubscriberStream[] }>;
     joinSubscriber(params: {
       room: number;
       streams: { feed: number; mid?: string }[];

@@ -39,6 +39,10 @@ interface Member {
   subscriber?: VideoRoomHandle;
   /** Feeds the subscriber handle currently carries (as Janus last offered them). */
   subscribed: Set<number>;
+  /** What the last subscriber offer carried (an ICE restart offers the same streams again). */
+  streams: SfuStream[];
+  /** The browser asked for an ICE restart of its subscriber PC (done by the next sync). */
+  restart: boolean;
   /** An offer is out, waiting for the browser's answer. */
   awaitingAnswer: boolean;
   /** A subscription change is running or queued. */
@@ -68,6 +72,8 @@ export class SfuRoom {
         feed: this.nextFeed++,
         publishing: false,
         subscribed: new Set(),
+        streams: [],
+        restart: false,
         awaitingAnswer: false,
         syncing: null,
         dirty: false,
@@ -110,6 +116,29 @@ export class SfuRoom {
     await m.subscriber.start({ jsep: answer });
     m.awaitingAnswer = false;
     if (m.dirty) this.sync(m);
+  }
+
+  /**
+   * `userId`'s subscriber PC lost its path: Janus offers it again with new ICE credentials (after
+   * any offer still waiting for its answer, and after a pending subscription change).
+   */
+  restartSubscriber(userId: string): void {
+    const m = this.members.get(userId);
+    if (!m?.subscriber || m.left || this.destroyed) return;
+    m.restart = true;
+    this.sync(m);
+  }
+
+  /**
+   * Simulcast: which layer of `of`'s video `userId` receives (0 lowest .. 2 highest; Janus falls back
+   * to a lower one that carries packets). False when `userId` does not receive `of`'s video (yet).
+   */
+  async setSubstream(userId: string, of: string, substream: number): Promise<boolean> {
+    const m = this.members.get(userId);
+    const mid = m?.streams.find((s) => s.userId === of && s.kind === 'video')?.mid;
+    if (!m?.subscriber || m.left || mid === undefined) return false;
+    await m.subscriber.configure({ streams: [{ mid, substream }] });
+    return true;
   }
 
   /** A browser ICE candidate (null: end of candidates) for `userId`'s publisher or subscriber PC. */
@@ -163,8 +192,18 @@ export class SfuRoom {
     const wanted = new Set([...this.members.values()].filter((o) => o !== m && o.publishing && !o.left).map((o) => o.feed));
     const subscribe = [...wanted].filter((f) => !m.subscribed.has(f)).map((feed) => ({ feed }));
     const unsubscribe = [...m.subscribed].filter((f) => !wanted.has(f)).map((feed) => ({ feed }));
-    if (subscribe.length === 0 && unsubscribe.length === 0) return;
     let result: { jsep?: Jsep; streams?: SubscriberStream[] };
+    if (subscribe.length === 0 && unsubscribe.length === 0) {
+      if (!m.restart || !m.subscriber) return;
+      m.restart = false;
+      result = await m.subscriber.configure({ restart: true });
+      if (!result.jsep) return;
+      m.awaitingAnswer = true;
+      this.events.onSubscriberOffer(m.userId, result.jsep, result.streams ? this.streamsOf(result.streams) : m.streams);
+      return;
+    }
+    // A restart still wanted after this change: done once the browser answered this offer.
+    if (m.restart) m.dirty = true;
     if (!m.subscriber) {
       if (subscribe.length === 0) return;
       const handle = await this.session.attach(VideoRoomPlugin);
@@ -185,7 +224,8 @@ export class SfuRoom {
     m.subscribed = wanted;
     if (!result.jsep) return;
     m.awaitingAnswer = true;
-    this.events.onSubscriberOffer(m.userId, result.jsep, this.streamsOf(result.streams ?? []));
+    m.streams = this.streamsOf(result.streams ?? []);
+    this.events.onSubscriberOffer(m.userId, result.jsep, m.streams);
   }
 
   private streamsOf(streams: SubscriberStream[]): SfuStream[] {

@@ -151,13 +151,15 @@ export class SfuCalls implements CallObserver {
           }
           case 'answer':
             return room.answer(me, data.description as Jsep);
+          case 'restart':
+            return room.restartSubscriber(me);
           case 'candidate':
             return room.trickle(me, data.pc, data.candidate ? { ...data.candidate, sdpMid: data.candidate.sdpMid ?? undefined } : null);
         }
       })
       .catch((err: Error) => {
         log.warn(`SFU ${data.kind} of ${me} in ${callId} failed: ${err.message}`);
-        if (data.kind !== 'candidate') fail('internal', `the media server refused the ${data.kind}`);
+        if (data.kind !== 'candidate' && data.kind !== 'restart') fail('internal', `the media server refused the ${data.kind}`);
       });
     this.chains.set(key, run);
     void run.then(() => this.chains.get(key) === run && this.chains.delete(key));

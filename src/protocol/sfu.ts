@@ -12,7 +12,9 @@
  * member on one connection the server offers (`sfu {kind: 'offer', streams}` -> the member's
  * `sfu {kind: 'answer'}`; `streams` maps each `mid` to whose audio or video it carries; a new offer
  * comes whenever someone starts or stops publishing). ICE candidates go up as
- * `sfu {kind: 'candidate', pc: 'pub' | 'sub'}`. Only the call socket of an accepted member may send
+ * `sfu {kind: 'candidate', pc: 'pub' | 'sub'}`. ICE restarts: the upload is offered again with new
+ * credentials (`publish`); for the receiving connection the member sends `sfu {kind: 'restart'}`
+ * and gets a new `offer` (same streams, new credentials). Only the call socket of an accepted member may send
  * `sfu` (else `call-not-found`); a server without a media server answers `not-supported`. If the
  * media server goes away, every call through it ends with `call-ended {ended, message}`.
  */
@@ -46,6 +48,8 @@ export const SfuClientDataSchema = v.variant('kind', [
   /** Our answer to the server's last subscriber offer. */
   v.strictObject({ kind: v.literal('answer'), description: v.strictObject({ type: v.literal('answer'), sdp: SfuSdpSchema }) }),
   v.strictObject({ kind: v.literal('candidate'), pc: v.picklist(['pub', 'sub']), candidate: v.nullable(CandidateSchema) }),
+  /** Our receiving connection lost its path: the server has Janus offer it again with new ICE credentials. */
+  v.strictObject({ kind: v.literal('restart') }),
 ]);
 export type SfuClientData = v.InferOutput<typeof SfuClientDataSchema>;
 

@@ -62,9 +62,20 @@ const pageSetup = () => {
     sub,
     mids,
     candidates,
-    async offer() {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 160, height: 120, frameRate: 10 } });
-      for (const track of stream.getTracks()) pub.addTransceiver(track, { direction: 'sendonly' });
+    async offer(simulcast = false) {
+      const size = simulcast ? { width: 640, height: 480 } : { width: 160, height: 120 };
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { ...size, frameRate: 10 } });
+      for (const track of stream.getTracks()) {
+        // Simulcast as janus.js sends it: rids from the highest layer down.
+        const sendEncodings =
+          simulcast && track.kind === 'video'
+            ? [
+                { rid: 'h', maxBitrate: 700_000 },
+                { rid: 'l', scaleResolutionDownBy: 4, maxBitrate: 120_000 },
+              ]
+            : undefined;
+        pub.addTransceiver(track, { direction: 'sendonly', ...(sendEncodings ? { sendEncodings } : {}) });
+      }
       await pub.setLocalDescription();
       return { type: 'offer', sdp: pub.localDescription?.sdp ?? '' };
     },
@@ -88,6 +99,16 @@ const pageSetup = () => {
       });
       return out;
     },
+    /** The frame width of each member's video as last decoded. */
+    async widths() {
+      const out: Record<string, number> = {};
+      const stats = await sub.getStats();
+      stats.forEach((r: { type: string; kind?: string; mid?: string; frameWidth?: number }) => {
+        const user = r.type === 'inbound-rtp' && r.kind === 'video' && r.mid !== undefined ? mids.get(r.mid) : undefined;
+        if (user && r.frameWidth) out[user] = r.frameWidth;
+      });
+      return out;
+    },
   };
 };
 
@@ -97,7 +118,7 @@ interface Peer {
   streams: SfuStream[];
 }
 
-async function join(room: SfuRoom, peers: Map<string, Peer>, userId: string): Promise<Peer> {
+async function join(room: SfuRoom, peers: Map<string, Peer>, userId: string, simulcast = false): Promise<Peer> {
   const page = await (await browser.newContext()).newPage();
   // getUserMedia needs a secure context: a routed http://localhost page is one.
   await page.route('http://localhost/', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>sfu</title>' }));
@@ -105,7 +126,10 @@ async function join(room: SfuRoom, peers: Map<string, Peer>, userId: string): Pr
   await page.evaluate(pageSetup);
   const peer: Peer = { userId, page, streams: [] };
   peers.set(userId, peer);
-  const offer = (await page.evaluate(() => (window as unknown as { __sfu: { offer(): Promise<Jsep> } }).__sfu.offer())) as Jsep;
+  const offer = (await page.evaluate(
+    (sc) => (window as unknown as { __sfu: { offer(simulcast: boolean): Promise<Jsep> } }).__sfu.offer(sc),
+    simulcast,
+  )) as Jsep;
   const answer = await room.publish(userId, offer);
   await page.evaluate((a) => (window as unknown as { __sfu: { publishAnswer(a: Jsep): Promise<void> } }).__sfu.publishAnswer(a), answer);
   return peer;
@@ -164,7 +188,65 @@ async function assertDecoding(room: SfuRoom, peers: Map<string, Peer>, peer: Pee
   );
 }
 
+/** A room whose subscriber offers are answered by the members' pages (as the signaling server relays them). */
+async function relayRoom(peers: Map<string, Peer>, errors: string[]): Promise<SfuRoom> {
+  const room: SfuRoom = await sfu.createRoom({
+    onSubscriberOffer: (userId, offer, streams) => {
+      const peer = peers.get(userId);
+      if (!peer) return void errors.push(`offer for unknown ${userId}`);
+      peer.streams = streams;
+      void peer.page
+        .evaluate(
+          ([o, s]) =>
+            (window as unknown as { __sfu: { subscribe(o: Jsep, s: SfuStream[]): Promise<Jsep> } }).__sfu.subscribe(
+              o as Jsep,
+              s as SfuStream[],
+            ),
+          [offer, streams] as const,
+        )
+        .then((answer) => room.answer(userId, answer as Jsep))
+        .catch((err: Error) => errors.push(`${userId}: ${err.message}`));
+    },
+    onError: (userId, err) => errors.push(`${userId}: ${err.message}`),
+  });
+  return room;
+}
+
 describe('SFU through Janus (server module, real Janus, Chromium peers)', { timeout: 240_000 }, () => {
+  test('simulcast: a subscriber gets the layer it asks for (setSubstream), a lower resolution for layer 0', async () => {
+    const peers = new Map<string, Peer>();
+    const errors: string[] = [];
+    const room = await relayRoom(peers, errors);
+    try {
+      await join(room, peers, 'sim', true);
+      const viewer = await join(room, peers, 'viewer');
+      await assertDecoding(room, peers, viewer, ['sim']);
+      const width = () =>
+        viewer.page.evaluate(() => (window as unknown as { __sfu: { widths(): Promise<Record<string, number>> } }).__sfu.widths());
+      const layer = async (substream: number, ok: (w: number) => boolean, what: string) => {
+        assert.equal(await room.setSubstream('viewer', 'sim', substream), true);
+        return until(
+          async () => {
+            await flushCandidates(room, peers);
+            const w = (await width()).sim ?? 0;
+            return ok(w) ? w : undefined;
+          },
+          120_000,
+          what,
+          async () => ({ widths: await width(), errors }),
+        );
+      };
+      const low = await layer(0, (w) => w > 0 && w <= 200, 'layer 0: 160 px wide');
+      const high = await layer(1, (w) => w >= 480, 'layer 1: full width');
+      console.log(`simulcast: layer 0 ${low} px, layer 1 ${high} px`);
+      assert.equal(await room.setSubstream('viewer', 'nobody', 0), false);
+      assert.deepEqual(errors, []);
+    } finally {
+      for (const peer of peers.values()) await peer.page.context().close();
+      await room.destroy();
+    }
+  });
+
   test('three members each decode the two others; a leaver is dropped from the others; a Janus crash is reported', async () => {
     const peers = new Map<string, Peer>();
     const errors: string[] = [];

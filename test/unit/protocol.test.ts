@@ -149,6 +149,7 @@ describe('protocol: client messages', () => {
       { kind: 'answer', description: { type: 'answer', sdp: SDP } },
       { kind: 'candidate', pc: 'sub', candidate: { candidate: 'candidate:1 1 udp 1 1.2.3.4 5 typ host', sdpMid: '0' } },
       { kind: 'candidate', pc: 'pub', candidate: null },
+      { kind: 'restart' },
     ]) {
       assert.ok(parseClientMessage(JSON.stringify({ ...validClient.sfu, data })).ok, JSON.stringify(data));
     }
@@ -160,6 +161,7 @@ describe('protocol: client messages', () => {
     assert.equal(bad({ kind: 'publish', description: { type: 'answer', sdp: SDP } }).ok, false, 'publish is an offer');
     assert.equal(bad({ kind: 'publish', description: { type: 'offer', sdp: 'v=0\r\n' } }).ok, false, 'no fingerprint');
     assert.equal(bad({ kind: 'candidate', pc: 'both', candidate: null }).ok, false);
+    assert.equal(bad({ kind: 'restart', pc: 'pub' }).ok, false, 'restart is for the receiving connection only');
     assert.equal(bad({ kind: 'answer', description: { type: 'answer', sdp: SDP }, streams: [] }).ok, false, 'strict');
     const streams = [{ mid: '0', kind: 'video', userId: 'bad id' }];
     assert.equal(

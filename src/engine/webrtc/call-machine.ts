@@ -345,8 +345,10 @@ export class CallMachine {
     if (!call || call.callId !== message.callId) return;
     // A 1:1 call whose media never connected (ICE failed or tried for 10 s) that the other side hung
     // up: it most likely gave up on the network (see onIceFatal); say so, not "the other side hung up".
+    // Through the SFU the same: a call that never began (our upload never connected) ends `network`.
     const peers = [...call.peers.values()];
-    const network = message.reason === 'hangup' && (call.leftUnconnected || (peers.length === 1 && peers[0].neverConnected));
+    const neverConnected = call.leftUnconnected || (peers.length === 1 && peers[0].neverConnected) || (call.sfu && !call.beginAt);
+    const network = message.reason === 'hangup' && neverConnected;
     this.finish(call, network ? 'network' : message.reason, 'server', message.message);
   }
 

@@ -480,7 +480,8 @@ export class CallMedia {
       this.#lastVolumes = volumes;
       ctx.events.emit('onUserVoiceVolumeChanged', { volumes });
     }
-    if (this.#statsBusy || call.peers.size === 0) return;
+    const session = sessionOf(call);
+    if (this.#statsBusy || !(call.peers.size || session)) return;
     this.#statsBusy = true;
     try {
       const qualities: Record<string, number> = {};
@@ -489,9 +490,11 @@ export class CallMedia {
           qualities[userId] = await peer.sampleQuality(call.members.get(userId)?.audio === true);
         }),
       );
-      if (ctx.call !== call) return;
+      // Ours: the worst of our mesh links and of our link to the media server (`sfu-quality.ts`).
       const known = Object.values(qualities).filter((q) => q > 0);
-      qualities[ctx.userId] = known.length ? Math.max(...known) : 0;
+      if (session) known.push(await session.rate(qualities, call.members));
+      if (ctx.call !== call) return;
+      qualities[ctx.userId] = Math.max(0, ...known);
       if (!sameRecord(qualities, this.#lastQualities)) {
         this.#lastQualities = qualities;
         ctx.events.emit('onUserNetworkQualityChanged', { qualities });

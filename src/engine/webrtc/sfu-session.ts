@@ -7,10 +7,15 @@
  *   stops publishing; a member missing from it is gone.
  * A member's media is handed out (`onStream`) once it arrives (its video track unmutes, or its
  * audio for a member without video), so a caller switching from mesh keeps showing the mesh stream
- * until then. Our camera and microphone switches are `replaceTrack` on the upload's senders. An
- * upload whose connection fails is offered again with an ICE restart.
+ * until then. Our camera and microphone switches are `replaceTrack` on the upload's senders.
+ * ICE recovery (`ice-keeper.ts`, as on mesh): an upload that fails (or stays disconnected) is
+ * offered again with an ICE restart; a receiving connection asks the server (`restart`) for a new
+ * offer with new credentials. An upload that fails twice before ever connecting is fatal.
  */
 import type { SfuClientData, SfuServerData, SfuStreamInfo } from '../../protocol/messages.js';
+import { IceKeeper } from './ice-keeper.js';
+import type { NetworkQuality } from './peer.js';
+import { SfuQuality } from './sfu-quality.js';
 
 export interface SfuSessionOptions {
   configuration: RTCConfiguration;
@@ -41,9 +46,11 @@ export class SfuSession {
   readonly #shown = new Set<string>();
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
-  #restartedAt = 0;
+  readonly #pubIce: IceKeeper;
+  #subIce: IceKeeper | null = null;
   #connected = false;
   #failures = 0;
+  readonly #quality = new SfuQuality();
 
   constructor(options: SfuSessionOptions) {
     this.#options = options;
@@ -52,20 +59,32 @@ export class SfuSession {
     this.pub.onicecandidate = (e) => this.#candidate('pub', e.candidate);
     // Our upload lost its path to Janus (network change, or consent checks starved on a loaded
     // machine): offer again with new ICE credentials (Janus renegotiates the same publisher).
+    this.#pubIce = new IceKeeper(
+      this.pub,
+      () =>
+        void this.#run(async () => {
+          await this.pub.setLocalDescription(await this.pub.createOffer({ iceRestart: true }));
+          this.#options.send({ kind: 'publish', description: { type: 'offer', sdp: this.pub.localDescription?.sdp ?? '' } });
+        }),
+    );
     this.pub.onconnectionstatechange = () => {
+      if (this.#closed) return;
       const state = this.pub.connectionState;
-      if (state === 'connected' && !this.#connected && !this.#closed) {
+      if (state === 'connected' && !this.#connected) {
         this.#connected = true;
         this.#options.onConnected?.();
       }
-      if (state === 'failed' && !this.#connected && !this.#closed && ++this.#failures >= 2) return this.#options.onFatal?.();
-      if (state !== 'failed' || this.#closed || Date.now() - this.#restartedAt < 5_000) return;
-      this.#restartedAt = Date.now();
-      void this.#run(async () => {
-        await this.pub.setLocalDescription(await this.pub.createOffer({ iceRestart: true }));
-        this.#options.send({ kind: 'publish', description: { type: 'offer', sdp: this.pub.localDescription?.sdp ?? '' } });
-      });
+      if (state === 'failed' && !this.#connected && ++this.#failures >= 2) {
+        this.#pubIce.stop();
+        return this.#options.onFatal?.();
+      }
+      this.#pubIce.onState();
     };
+  }
+
+  /** ICE restarts made so far (upload, receiving connection). */
+  get iceRestarts(): { pub: number; sub: number } {
+    return { pub: this.#pubIce.restarts, sub: this.#subIce?.restarts ?? 0 };
   }
 
   get closed(): boolean {
@@ -91,6 +110,17 @@ export class SfuSession {
     });
   }
 
+  /**
+   * Rates each member we receive into `qualities` (a member still rated there, on mesh during the
+   * switch, keeps its rating) and returns our own link's rating (see `sfu-quality.ts`);
+   * `members`: the call's, whose announced microphone says whose audio must keep arriving.
+   */
+  async rate(qualities: Record<string, number>, members: ReadonlyMap<string, { audio?: boolean }>): Promise<NetworkQuality> {
+    const rated = await this.#quality.sample(this.pub, this.#sub, this.#mids, (userId) => members.get(userId)?.audio === true);
+    for (const [userId, q] of Object.entries(rated.members)) qualities[userId] ??= q;
+    return rated.self;
+  }
+
   /** Our camera or microphone changed (null: off). */
   async setTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
     await this.#senders.get(kind)?.replaceTrack(track);
@@ -112,6 +142,8 @@ export class SfuSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#pubIce.stop();
+    this.#subIce?.stop();
     this.pub.close();
     this.#sub?.close();
     this.#streams.clear();
@@ -156,6 +188,12 @@ export class SfuSession {
       this.#options.onPeerConnection(sub);
       sub.onicecandidate = (e) => this.#candidate('sub', e.candidate);
       sub.ontrack = (e) => this.#onTrack(e);
+      // Our receiving connection lost its path: Janus offers it again with new ICE credentials.
+      const keeper = new IceKeeper(sub, () => this.#options.send({ kind: 'restart' }));
+      this.#subIce = keeper;
+      sub.onconnectionstatechange = () => {
+        if (!this.#closed) keeper.onState();
+      };
     }
     this.#mids = new Map(offer.streams.map((s) => [s.mid, s]));
     await sub.setRemoteDescription(offer.description);
