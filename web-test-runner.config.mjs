@@ -81,5 +81,8 @@ export default {
   ],
   plugins: [signalingPlugin(), esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
   testFramework: { config: { timeout: 10000 } },
+  // A file's whole run (default 2 min): the background tests load a 13 MB WASM and a model in a
+  // worker and wait for real encoders on a loaded machine.
+  testsFinishTimeout: 300000,
   coverageConfig: { include: ['src/**/*.ts', 'components/**/*.ts'] },
 };

@@ -11,6 +11,7 @@ import type { EngineContext, ActiveCall, SfuData } from './call-model.js';
 import type { SfuSession } from './sfu-session.js';
 import { noop } from './call-model.js';
 import { LocalMedia, VolumeMeter, listDevices } from './media.js';
+import { Backgrounds, type BackgroundEffect, type BackgroundsOptions } from './backgrounds.js';
 import { Peer } from './peer.js';
 import { degradationFor, onLinkStats, preferCodecs } from './media-tuning.js';
 import { capVideo, setLinkVideo, videoLimitFor } from './video-caps.js';
@@ -23,6 +24,8 @@ export interface CallMediaOptions {
   mediaStallMs: number | undefined;
   /** The weak-network tuning of `media-tuning.ts` (false: Chromium's defaults). */
   mediaTuning: boolean;
+  /** Background effects (blur, image): the self-hosted assets. */
+  backgrounds?: BackgroundsOptions;
   /** ICE toward `userId` failed for good (see `Peer`): the call state machine decides. */
   onIceFatal(call: ActiveCall, userId: string): void;
   /** No peer connection could be made toward `userId` (the constructor threw). */
@@ -41,6 +44,7 @@ export class CallMedia {
   readonly #ctx: EngineContext;
   readonly #options: CallMediaOptions;
   readonly local = new LocalMedia();
+  readonly backgrounds: Backgrounds;
   readonly #meter = new VolumeMeter();
   /** Every RTCPeerConnection created, until seen closed (leak checks). */
   readonly #pcs = new Set<RTCPeerConnection>();
@@ -56,6 +60,7 @@ export class CallMedia {
   constructor(ctx: EngineContext, options: CallMediaOptions) {
     this.#ctx = ctx;
     this.#options = options;
+    this.backgrounds = new Backgrounds(options.backgrounds);
   }
 
   /**
@@ -138,6 +143,24 @@ export class CallMedia {
       await this.#sendTrack(track.kind as 'audio' | 'video', track);
       if (track.kind === 'audio') this.meterLocal();
       this.emitLocalStream();
+    });
+  }
+
+  /**
+   * Turns a background effect on, changes it or (`none`) turns it off. A live camera's processed
+   * track replaces the camera's on every sender (replaceTrack) and in the local preview at once;
+   * off, the camera's own track goes back and the worker is terminated. The effect stays on through
+   * camera switches and camera off/on (each new camera track is processed).
+   */
+  setBackground(effect: BackgroundEffect): Promise<void> {
+    return this.run(async () => {
+      const transform = await this.backgrounds.prepare(effect);
+      const track = this.local.setVideoTransform(transform);
+      if (track) {
+        await this.#sendTrack('video', track);
+        this.emitLocalStream();
+      }
+      this.backgrounds.settle();
     });
   }
 
@@ -374,6 +397,8 @@ export class CallMedia {
   /** Logout: no sampling, no capture, the AudioContext closed. */
   async reset(): Promise<void> {
     this.#stopStats();
+    this.local.setVideoTransform(null);
+    this.backgrounds.close();
     this.local.release();
     await this.#meter.close();
   }
