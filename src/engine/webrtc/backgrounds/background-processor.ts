@@ -201,12 +201,12 @@ export class BackgroundProcessor {
       case 'effect-set':
         this.#waiters.shift()?.resolve();
         return;
-      case 'error': {
-        const waiter = this.#waiters.shift();
-        if (waiter) waiter.reject(new Error(message.message));
-        else this.lastError = message.message;
+      case 'error':
+        this.#waiters.shift()?.reject(new Error(message.message));
         return;
-      }
+      case 'frame-error':
+        this.lastError = message.message;
+        return;
       case 'frame':
         this.#frameWaiters.get(message.seq)?.(message.bitmap);
         this.#frameWaiters.delete(message.seq);

@@ -39,7 +39,7 @@ async function pipe(id: number, readable: ReadableStream<VideoFrame>, writable: 
         if (compositor.frames % 30 === 0) post({ type: 'stats', frames: compositor.frames, segmentMs: compositor.segmentMs });
       } catch (error) {
         frame.close();
-        post({ type: 'error', message: String(error) });
+        post({ type: 'frame-error', message: String(error) });
       }
     },
   });
@@ -83,7 +83,7 @@ async function handle(message: ToWorker): Promise<void> {
       try {
         if (compositor) bitmap = compositor.render(message.bitmap).transferToImageBitmap();
       } catch (error) {
-        post({ type: 'error', message: String(error) });
+        post({ type: 'frame-error', message: String(error) });
       }
       message.bitmap.close();
       post({ type: 'frame', seq: message.seq, bitmap }, bitmap ? [bitmap] : []);

@@ -32,7 +32,10 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'effect-set' }
+  /** A request (`init`, `effect`) failed. */
   | { type: 'error'; message: string }
+  /** A frame could not be composited (it was dropped); requests are unaffected. */
+  | { type: 'frame-error'; message: string }
   | { type: 'frame'; seq: number; bitmap: ImageBitmap | null }
   /** Frames processed so far on the stream path (bench / tests read it through `stats()`). */
   | { type: 'stats'; frames: number; segmentMs: number };
