@@ -6,6 +6,7 @@ import { createSignalingServer, type SignalingServer, type SignalingServerOption
 import { janusAvailable } from './server/sfu/janus-process.js';
 import { ELEMENT_TAGS } from './src/element-tags.js';
 import { minifyCssVitePlugin } from './scripts/minify-css.mjs';
+import { BACKGROUND_ASSETS_URL, backgroundAsset } from './scripts/background-assets.mjs';
 
 /**
  * Mounts the signaling server on the dev (and preview) server under /ck, in dev mode: the page gets
@@ -82,6 +83,25 @@ function callkitServer(): Plugin {
   return { name: 'callkit-server', configureServer: mount, configurePreviewServer: mount };
 }
 
+/**
+ * The background effects' assets (MediaPipe's vision WASM + the selfie model, from node_modules)
+ * served by the demo's dev and preview servers under /callkit-backgrounds/, from our own origin, as
+ * `init({ backgroundAssetsPath: '/callkit-backgrounds/' })` expects (README "Backgrounds").
+ */
+function backgroundAssets(): Plugin {
+  const mount = (server: ViteDevServer | PreviewServer) => {
+    server.middlewares.use((req, res, next) => {
+      const path = req.url?.split('?')[0] ?? '';
+      const asset = path.startsWith(BACKGROUND_ASSETS_URL) ? backgroundAsset(path.slice(BACKGROUND_ASSETS_URL.length)) : null;
+      if (!asset) return next();
+      res.setHeader('content-type', asset.type);
+      res.setHeader('cache-control', 'public, max-age=86400');
+      res.end(asset.body);
+    });
+  };
+  return { name: 'callkit-background-assets', configureServer: mount, configurePreviewServer: mount };
+}
+
 const ELEMENT_ENTRY = 'virtual:ck-element/';
 
 /**
@@ -104,7 +124,15 @@ function elementEntries(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [callkitServer(), elementEntries(), minifyCssVitePlugin()],
+  plugins: [callkitServer(), backgroundAssets(), elementEntries(), minifyCssVitePlugin()],
+  // Files the library refers to by URL (the background worker) relative to the chunk that loads them,
+  // so the package works under any base path.
+  experimental: { renderBuiltUrl: (_file, { hostType }) => (hostType === 'js' ? { relative: true } : undefined) },
+  // The background worker imports MediaPipe: an ES module worker (library build: dist/chunks/).
+  worker: {
+    format: 'es',
+    rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js', entryFileNames: 'chunks/[name]-[hash].js' } },
+  },
   server: { host: '127.0.0.1', port: Number(process.env.PORT ?? 5173), strictPort: true },
   preview: { host: '127.0.0.1', port: Number(process.env.PORT ?? 4173), strictPort: true },
   // The demo page only: the examples/ pages have their own config (npm run examples) and aliases.

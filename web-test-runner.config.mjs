@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 import { firefoxLauncher } from './scripts/firefox-launcher.mjs';
 import { startSignalingServer } from './server/index.ts';
+import { BACKGROUND_ASSETS_URL, backgroundAsset } from './scripts/background-assets.mjs';
 
 // Starts the real signaling server (127.0.0.1, free port, dev userSig endpoint) for the run and
 // exposes it to tests as the virtual module /__signaling.js:
@@ -69,7 +70,19 @@ export default {
           launchOptions: { executablePath: chromiumPath(), headless: true, args: chromiumArgs },
         }),
   ],
+  // The background-effect assets (WASM + model) from our own origin, as an app serves them.
+  middleware: [
+    async (ctx, next) => {
+      const asset = ctx.path.startsWith(BACKGROUND_ASSETS_URL) ? backgroundAsset(ctx.path.slice(BACKGROUND_ASSETS_URL.length)) : null;
+      if (!asset) return next();
+      ctx.type = asset.type;
+      ctx.body = asset.body;
+    },
+  ],
   plugins: [signalingPlugin(), esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
   testFramework: { config: { timeout: 10000 } },
+  // A file's whole run (default 2 min): the background tests load a 13 MB WASM and a model in a
+  // worker and wait for real encoders on a loaded machine.
+  testsFinishTimeout: 300000,
   coverageConfig: { include: ['src/**/*.ts', 'components/**/*.ts'] },
 };

@@ -5,7 +5,8 @@
  * engines: downloaded only when `init({ engine })` picks one). Gzip is per file, as served.
  * `inlined` is the same entry bundled into one file without splitting: esbuild then inlines the
  * dynamic imports, so it counts the lazy engines too (the figure bench:bundle printed until 2026-12-03).
- * `ui` is what the page loads plus every lazy chunk but the other engines' and languages' (the whole
+ * `ui` is what the page loads plus every lazy chunk but the other engines', languages' and the
+ * background effects' (the whole
  * default-engine UI in English, once a call used every element: issue 18's second figure). `modules` breaks `load` down per
  * module of ours (and per package): its minified bytes in the bundle, and the gzip size of that
  * text alone (compressed apart, so the parts add up to a little more than the files' gzip).
@@ -42,9 +43,15 @@ function staticGraph(outputs: Metafile['outputs']): Set<string> {
   return loaded;
 }
 
-/** A lazy chunk of another engine than the default one (src/engine/tencent, tuicall) or of another language than English. */
+/**
+ * A lazy chunk of another engine than the default one (src/engine/tencent, tuicall), of another
+ * language than English, or of the background effects (src/engine/webrtc/backgrounds/: an opt-in
+ * effect with its own assets, like the other engines loaded only when asked for).
+ */
 const notUi = (output: Metafile['outputs'][string]) =>
-  [output.entryPoint ?? '', ...Object.keys(output.inputs)].some((m) => /src\/engine\/(tencent|tuicall)\/|src\/i18n\/locales\//.test(m));
+  [output.entryPoint ?? '', ...Object.keys(output.inputs)].some((m) =>
+    /src\/engine\/(tencent|tuicall)\/|src\/i18n\/locales\/|src\/engine\/webrtc\/backgrounds\//.test(m),
+  );
 
 /** `node_modules/lit-html/...` -> `node_modules/lit-html`; our modules as they are. */
 const owner = (input: string) => {

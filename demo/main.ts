@@ -43,7 +43,9 @@ async function login(userId: string): Promise<void> {
   const server = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ck`;
   // `?tuning=off`: the browser's own media settings (the weak-network benchmark's baseline).
   const mediaTuning = new URLSearchParams(location.search).get('tuning') !== 'off';
-  await callKit.init({ SDKAppID: sdkAppId, userID: userId, userSig, server, mediaTuning });
+  // Backgrounds: the assets come from this server (vite.config.ts); `?backgrounds=on` shows the blur button.
+  await callKit.init({ SDKAppID: sdkAppId, userID: userId, userSig, server, mediaTuning, backgroundAssetsPath: '/callkit-backgrounds/' });
+  if (new URLSearchParams(location.search).get('backgrounds') === 'on') callKit.enableVirtualBackground(true);
   await callKit.setSelfInfo({ nickName: userId });
   loginForm.hidden = true;
   callForm.hidden = false;

@@ -171,8 +171,9 @@ export class KitSettings extends EventTarget {
   }
 
   /**
-   * Blurs the local video's background. Engines without it (the default WebRTC engine) reject with
-   * a `CallKitError` whose `reason` is `'not-supported'`.
+   * Blurs the local video's background (default engine: needs `init({ backgroundAssetsPath })`;
+   * Tencent engine: `assetsPath`). Engines without it, or without their assets, reject with a
+   * `CallKitError` whose `reason` is `'not-supported'`. Replaces an image background.
    */
   async setBlurBackground(enable: boolean): Promise<void> {
     const on = validateBoolean(enable, 'enable');
@@ -183,6 +184,21 @@ export class KitSettings extends EventTarget {
     }
     await engine.setBlurBackground(on ? 3 : 0);
     this.#setting({ blurBackground: on });
+  }
+
+  /**
+   * Puts an image (`url`, same origin or served with CORS) behind the person in the local video;
+   * `''` turns it off. Same requirements as {@link setBlurBackground}; replaces a blur.
+   */
+  async setVirtualBackground(url: string): Promise<void> {
+    validateImageUrl(url);
+    const engine = this.#kit.requireEngine(this) as CallEngine & { setVirtualBackground?: (url: string) => Promise<void> };
+    if (typeof engine.setVirtualBackground !== 'function') {
+      this.#kit.effects(this).toast({ key: 'blur-unsupported' }, 'info');
+      throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine cannot replace the background`, 'not-supported');
+    }
+    await engine.setVirtualBackground(url);
+    this.#setting({ blurBackground: false });
   }
 
   /** Whether `<feature-buttons>` offers a full-screen button (`allowed-full-screen` on `<call-kit>`). */

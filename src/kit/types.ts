@@ -33,6 +33,12 @@ export interface InitParams {
   /** Tencent engine: where the app serves `trtc-sdk-v5/assets` (for the blur plugin). */
   assetsPath?: string;
   /**
+   * Default engine: URL of the folder where the app serves the background assets (MediaPipe's
+   * vision WASM + the selfie model; README "Backgrounds"), for `setBlurBackground` /
+   * `setVirtualBackground`. Without it they fail with reason `not-supported` (no CDN).
+   */
+  backgroundAssetsPath?: string;
+  /**
    * When this browser cannot carry calls (`callKit.getCapabilities().canCall` false): `false`
    * (default) makes `init` fail with UNSUPPORTED_BROWSER (reason `unsupported-browser`, the
    * message names what is missing); `true` logs in anyway and answers every invitation with the

@@ -50,6 +50,19 @@ describe('page weight (bench:bundle)', () => {
     assert.ok(page.inlined.gzip > page.load.gzip + 5_000, `inlined ${page.inlined.gzip} B vs loaded ${page.load.gzip} B`);
   });
 
+  it('backgrounds (issue 17): the processor is a chunk loaded on first use; the worker, MediaPipe and the model are not in any page chunk', () => {
+    const loaded = page.loadedModules;
+    const lazyModules = page.lazy.flatMap((c) => c.from);
+    const processor = 'src/engine/webrtc/backgrounds/background-processor.ts';
+    assert.ok(!loaded.includes(processor), `${processor} is in the initial graph`);
+    assert.ok(lazyModules.includes(processor), `${processor} is in no lazy chunk:\n${lazyModules.join('\n')}`);
+    // The worker is its own script (new Worker(new URL(...))): its MediaPipe runtime never joins the page.
+    for (const m of [...loaded, ...lazyModules]) {
+      assert.ok(!m.includes('@mediapipe') && !m.includes('backgrounds/compositor.ts'), `${m} reached the page`);
+    }
+    assert.ok(loaded.includes('src/engine/webrtc/backgrounds.ts'), 'the small controller is part of the engine');
+  });
+
   it('the call UI past the banner and the other locales are chunks loaded on first use', () => {
     const loaded = page.loadedModules;
     const lazyModules = page.lazy.flatMap((c) => c.from);

@@ -11,6 +11,7 @@ import type { EngineContext, ActiveCall, SfuData } from './call-model.js';
 import type { SfuSession } from './sfu-session.js';
 import { noop } from './call-model.js';
 import { LocalMedia, VolumeMeter, listDevices } from './media.js';
+import { Backgrounds, type BackgroundEffect, type BackgroundsOptions } from './backgrounds.js';
 import { Peer } from './peer.js';
 import { degradationFor, onLinkStats, preferCodecs } from './media-tuning.js';
 import { capVideo, setLinkVideo, videoLimitFor } from './video-caps.js';
@@ -26,6 +27,8 @@ export interface CallMediaOptions {
   mediaTuning: boolean;
   /** The bounded wait of a request to switch to video (`video-upgrade.ts`; default `VIDEO_REQUEST_TIMEOUT_MS`). */
   videoRequestTimeoutMs?: number;
+  /** Background effects (blur, image): the self-hosted assets. */
+  backgrounds?: BackgroundsOptions;
   /** ICE toward `userId` failed for good (see `Peer`): the call state machine decides. */
   onIceFatal(call: ActiveCall, userId: string): void;
   /** No peer connection could be made toward `userId` (the constructor threw). */
@@ -44,6 +47,7 @@ export class CallMedia {
   readonly #ctx: EngineContext;
   readonly #options: CallMediaOptions;
   readonly local = new LocalMedia();
+  readonly backgrounds: Backgrounds;
   readonly #meter = new VolumeMeter();
   /** Every RTCPeerConnection created, until seen closed (leak checks). */
   readonly #pcs = new Set<RTCPeerConnection>();
@@ -73,6 +77,7 @@ export class CallMedia {
       },
       options.videoRequestTimeoutMs ?? VIDEO_REQUEST_TIMEOUT_MS,
     );
+    this.backgrounds = new Backgrounds(options.backgrounds);
   }
 
   /**
@@ -155,6 +160,24 @@ export class CallMedia {
       await this.#sendTrack(track.kind as 'audio' | 'video', track);
       if (track.kind === 'audio') this.meterLocal();
       this.emitLocalStream();
+    });
+  }
+
+  /**
+   * Turns a background effect on, changes it or (`none`) turns it off. A live camera's processed
+   * track replaces the camera's on every sender (replaceTrack) and in the local preview at once;
+   * off, the camera's own track goes back and the worker is terminated. The effect stays on through
+   * camera switches and camera off/on (each new camera track is processed).
+   */
+  setBackground(effect: BackgroundEffect): Promise<void> {
+    return this.run(async () => {
+      const transform = await this.backgrounds.prepare(effect);
+      const track = this.local.setVideoTransform(transform);
+      if (track) {
+        await this.#sendTrack('video', track);
+        this.emitLocalStream();
+      }
+      this.backgrounds.settle();
     });
   }
 
@@ -420,6 +443,8 @@ export class CallMedia {
   async reset(): Promise<void> {
     this.upgrade.end();
     this.#stopStats();
+    this.local.setVideoTransform(null);
+    this.backgrounds.close();
     this.local.release();
     await this.#meter.close();
   }

@@ -9,6 +9,16 @@ import type { CallMachine } from './call-machine.js';
 import type { CallMedia } from './call-media.js';
 import type { CallPhase, EngineContext } from './call-model.js';
 import type { Reconnector } from './reconnect.js';
+import type { BackgroundEffect } from './backgrounds.js';
+
+/** The background effect's parts (tests and the benchmark). */
+export interface WebRTCBackgroundsDebug {
+  effect: BackgroundEffect;
+  /** The loaded processor (worker + model), null while no effect is on. */
+  processor: { readonly mode: string; readonly stats: { frames: number; segmentMs: number }; readonly lastError: string | null } | null;
+  /** The camera's own track (the sent one differs while an effect is on). */
+  cameraTrack: MediaStreamTrack | null;
+}
 
 /** Counts of live resources, for leak checks in tests. */
 export interface WebRTCEngineDebugState {
@@ -44,6 +54,7 @@ export interface WebRTCEngineDebug {
   restartIce(userId?: string): number;
   /** The peer connection toward `userId` in the current call. */
   peerConnection(userId: string): RTCPeerConnection | null;
+  backgrounds(): WebRTCBackgroundsDebug;
 }
 
 export const WEBRTC_DEBUG_KEY = 'callkit-elements.webrtc-engine.debug';
@@ -68,6 +79,9 @@ export const debugDropSignaling = (engine: object): void => hooksOf(engine).drop
 export const debugRestartIce = (engine: object, userId?: string): number => hooksOf(engine).restartIce(userId);
 /** The peer connection toward `userId` in the current call (tests read its stats). */
 export const debugPeerConnection = (engine: object, userId: string): RTCPeerConnection | null => hooksOf(engine).peerConnection(userId);
+
+/** The background effect, its processor and the camera track. */
+export const debugBackgrounds = (engine: object): WebRTCBackgroundsDebug => hooksOf(engine).backgrounds();
 
 /** The hooks of one engine, from its parts (the engine calls this once). */
 export function debugHooks(ctx: EngineContext, media: CallMedia, machine: CallMachine, reconnector: Reconnector): WebRTCEngineDebug {
@@ -97,5 +111,6 @@ export function debugHooks(ctx: EngineContext, media: CallMedia, machine: CallMa
       return n;
     },
     peerConnection: (userId) => ctx.call?.peers.get(userId)?.pc ?? null,
+    backgrounds: () => ({ effect: media.backgrounds.effect, processor: media.backgrounds.processor, cameraTrack: media.local.cameraTrack }),
   };
 }

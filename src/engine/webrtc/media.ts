@@ -12,6 +12,10 @@
  * - Audio and video are captured with separate `getUserMedia` calls so a failure names the
  *   device: NotAllowedError/SecurityError -> *_NOT_AUTHORIZED, NotFoundError -> *_DEVICE_EMPTY,
  *   anything else -> *_START_FAILED.
+ * - A background effect (`backgrounds.ts`) is a transform from the camera track to the track sent
+ *   and previewed ({@link LocalMedia.setVideoTransform}); the camera track stays ours (stopped,
+ *   switched, re-constrained), the processed one follows it: a new camera gets a new processed
+ *   track, and turning the effect off sends the camera track itself again.
  * - Every capture belongs to a "generation"; {@link LocalMedia.release} starts a new one, and a
  *   capture that completes after it is stopped at once and rejected (INVALID_STATE), so a call that
  *   ended while `getUserMedia` was pending leaves no live track behind.
@@ -80,7 +84,11 @@ export class LocalMedia {
    */
   deviceStartTimeoutMs = DEVICE_START_TIMEOUT_MS;
   #audio: MediaStreamTrack | null = null;
+  /** The track we send and preview: the camera's, or the background effect's output. */
   #video: MediaStreamTrack | null = null;
+  /** The camera's own track (what `getUserMedia` gave). */
+  #camera: MediaStreamTrack | null = null;
+  #transform: ((camera: MediaStreamTrack) => MediaStreamTrack) | null = null;
   /** The stream the peers send with (its id is the msid); renewed per call. */
   #stream: MediaStream | null = null;
   #micMuted = false;
@@ -94,8 +102,14 @@ export class LocalMedia {
     return this.#audio;
   }
 
+  /** The video we send: the camera track, or its processed twin while a background effect is on. */
   get videoTrack(): MediaStreamTrack | null {
     return this.#video;
+  }
+
+  /** The camera's own track (differs from {@link videoTrack} while a background effect is on). */
+  get cameraTrack(): MediaStreamTrack | null {
+    return this.#camera;
   }
 
   /** True while we send live microphone audio. */
@@ -105,7 +119,7 @@ export class LocalMedia {
 
   /** True while we send camera video. */
   get videoEnabled(): boolean {
-    return !!this.#video && this.#video.readyState === 'live';
+    return !!this.#camera && this.#camera.readyState === 'live';
   }
 
   get micMuted(): boolean {
@@ -156,7 +170,7 @@ export class LocalMedia {
         added.push(track);
         this.#setAudio(track);
       }
-      if (want.video && !this.#live(this.#video)) {
+      if (want.video && !this.#live(this.#camera)) {
         const track = await this.#capture('camera');
         added.push(track);
         this.#setVideo(track);
@@ -165,27 +179,38 @@ export class LocalMedia {
       for (const t of added) {
         t.stop();
         if (this.#audio === t) this.#setAudio(null);
-        if (this.#video === t) this.#setVideo(null);
+        if (this.#camera === t) this.#setVideo(null);
       }
       throw error;
     }
     if (!want.video) this.stopCamera();
   }
 
-  /** Captures the camera when it is off; returns the live video track. */
+  /** Captures the camera when it is off; returns the video track to send (processed when an effect is on). */
   async startCamera(): Promise<MediaStreamTrack> {
-    if (this.#live(this.#video)) return this.#video!;
+    if (this.#live(this.#camera)) return this.#video!;
     const track = await this.#capture('camera');
     this.#setVideo(track);
-    return track;
+    return this.#video!;
   }
 
   /** Stops and removes the camera track (no-op when off). */
   stopCamera(): void {
-    const track = this.#video;
+    const track = this.#camera;
     if (!track) return;
     track.stop();
     this.#setVideo(null);
+  }
+
+  /**
+   * Sets (or, with null, removes) the transform from camera track to sent track and applies it to a
+   * live camera at once. Returns the track to send now, null when the camera is off.
+   */
+  setVideoTransform(transform: ((camera: MediaStreamTrack) => MediaStreamTrack) | null): MediaStreamTrack | null {
+    this.#transform = transform;
+    if (!this.#live(this.#camera)) return null;
+    this.#setVideo(this.#camera);
+    return this.#video;
   }
 
   /** Captures the microphone when there is no live audio track; returns it. */
@@ -210,7 +235,7 @@ export class LocalMedia {
     const previous = this.#deviceIds[kind];
     this.#deviceIds[kind] = deviceId;
     if (kind === 'speaker') return null;
-    const current = kind === 'camera' ? this.#video : this.#audio;
+    const current = kind === 'camera' ? this.#camera : this.#audio;
     if (!this.#live(current)) return null;
     let track: MediaStreamTrack;
     try {
@@ -222,15 +247,15 @@ export class LocalMedia {
     if (kind === 'camera') this.#setVideo(track);
     else this.#setAudio(track);
     current!.stop();
-    return track;
+    return kind === 'camera' ? this.#video : track;
   }
 
   /** Sets the capture resolution; a live camera track is re-constrained in place. */
   async setResolution(resolution: VideoResolution): Promise<void> {
     this.#resolution = resolution;
-    if (this.#live(this.#video)) {
+    if (this.#live(this.#camera)) {
       try {
-        await this.#video!.applyConstraints(this.#videoConstraints());
+        await this.#camera!.applyConstraints(this.#videoConstraints());
       } catch (error) {
         throw mediaError(error, 'camera');
       }
@@ -240,11 +265,12 @@ export class LocalMedia {
   /** Stops every track, resets the mic mute and starts a new generation. Idempotent. */
   release(): void {
     this.#generation++;
-    for (const t of [this.#audio, this.#video]) t?.stop();
+    for (const t of [this.#audio, this.#video, this.#camera]) t?.stop();
     for (const t of this.#captured) t.stop();
     this.#captured.clear();
     this.#audio = null;
     this.#video = null;
+    this.#camera = null;
     this.#stream = null;
     this.#micMuted = false;
   }
@@ -294,10 +320,14 @@ export class LocalMedia {
     }
   }
 
-  #setVideo(track: MediaStreamTrack | null): void {
-    if (this.#video) this.#stream?.removeTrack(this.#video);
-    this.#video = track;
-    if (track) this.stream.addTrack(track);
+  /** Makes `camera` our camera track and derives the sent track from it (the old processed one ends). */
+  #setVideo(camera: MediaStreamTrack | null): void {
+    const previous = this.#video;
+    if (previous) this.#stream?.removeTrack(previous);
+    if (previous && previous !== this.#camera) previous.stop();
+    this.#camera = camera;
+    this.#video = camera && this.#transform ? this.#transform(camera) : camera;
+    if (this.#video) this.stream.addTrack(this.#video);
   }
 }
 

@@ -28,38 +28,10 @@ import { attachDebug, debugHooks } from './debug.js';
 import { listDevices } from './media.js';
 import { Reconnector, type Session } from './reconnect.js';
 import { IceConfig, turnFetcher } from './turn.js';
-import type { ClientRequest, SocketConstructor } from './signaling-client.js';
+import type { ClientRequest } from './signaling-client.js';
+import type { WebRTCEngineOptions } from './options.js';
 
-export interface WebRTCEngineOptions {
-  /** ICE servers for every peer connection (default none: host candidates only). */
-  iceServers?: RTCIceServer[];
-  /** Deadline for each signaling request and for connect + login (default 10 s). */
-  requestTimeoutMs?: number;
-  /** Period of the volume / network-quality sampling while connected (default 500 ms). */
-  statsIntervalMs?: number;
-  /** WebSocket implementation (default `globalThis.WebSocket`), e.g. `ws` in Node. */
-  WebSocket?: SocketConstructor;
-  /** Give up reconnecting a lost signaling socket after this long (default 60 000 ms). */
-  reconnectGiveUpMs?: number;
-  /** Multiplies the reconnect backoff delays (default 1; tests use less). */
-  reconnectDelayScale?: number;
-  /** ICE `disconnected` for longer than this triggers an ICE restart (default 2500 ms). */
-  iceDisconnectedTimeoutMs?: number;
-  /**
-   * A member whose announced audio has not arrived for this long is reported reconnecting
-   * (`onUserReconnecting`; default 2000 ms; checked every `statsIntervalMs`).
-   */
-  mediaStallMs?: number;
-  /**
-   * What this page offers (default: {@link detectCapabilities} at each login; an injected
-   * `WebSocket` counts as present). Tests in Node, and hosts with a vetted polyfill, pass their own.
-   */
-  capabilities?: Capabilities;
-  /** Weak-network tuning (`media-tuning.ts`; default true); false leaves Chromium's defaults. */
-  mediaTuning?: boolean;
-  /** How long `switchCallMediaType(VIDEO)` waits for an answer (default `VIDEO_REQUEST_TIMEOUT_MS`, 30 s). */
-  videoRequestTimeoutMs?: number;
-}
+export type { WebRTCEngineOptions } from './options.js';
 
 const DEFAULT_STATS_INTERVAL_MS = 500;
 
@@ -89,6 +61,7 @@ export class WebRTCEngine implements CallEngine {
       mediaStallMs: options.mediaStallMs,
       mediaTuning: options.mediaTuning !== false,
       videoRequestTimeoutMs: options.videoRequestTimeoutMs,
+      backgrounds: { assetsPath: options.backgroundAssetsPath, workerUrl: options.backgroundWorkerUrl },
       onIceFatal: (call, userId) => this.#machine.onIceFatal(call, userId),
       onPeerFailed: (call, userId) => this.#machine.onIceFatal(call, userId, 'error'),
       onPeerConnected: (call, userId) => this.#machine.onPeerConnected(call, userId),
@@ -570,6 +543,25 @@ export class WebRTCEngine implements CallEngine {
     this.#assertAlive();
     if (!['480p', '720p', '1080p'].includes(resolution)) return Promise.reject(invalidParameter('resolution must be 480p, 720p or 1080p'));
     return this.#media.setResolution(resolution);
+  }
+
+  /**
+   * Blurs our camera's background (`blurLevel` 1..10, 0 off), as the Tencent engine does: the
+   * model runs in a worker (README "Backgrounds"); the others and our preview get the processed video.
+   */
+  setBlurBackground(blurLevel: number): Promise<void> {
+    this.#assertAlive();
+    if (!Number.isInteger(blurLevel) || blurLevel < 0 || blurLevel > 10) {
+      return Promise.reject(invalidParameter('blurLevel must be an integer from 0 (off) to 10'));
+    }
+    return this.#media.setBackground(blurLevel ? { type: 'blur', level: blurLevel } : { type: 'none' });
+  }
+
+  /** Puts the image at `url` (same origin, or served with CORS) behind us; `''` turns it off. */
+  setVirtualBackground(url: string): Promise<void> {
+    this.#assertAlive();
+    if (typeof url !== 'string') return Promise.reject(invalidParameter('url must be a string'));
+    return this.#media.setBackground(url ? { type: 'image', url } : { type: 'none' });
   }
 
   /** Audio: stops our camera, announces `video: false`. Video: asks the other member (`video-upgrade.ts`). */
