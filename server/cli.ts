@@ -7,7 +7,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MIN_SECRET_BYTES, resolveTrustProxy } from './options.js';
+import { clusterDatabaseCheck, MIN_SECRET_BYTES, resolveTrustProxy } from './options.js';
 import type { RateLimitOptions, SignalingServerOptions } from './options.js';
 import { startSignalingServer } from './server.js';
 import { loadCallPolicy } from './profiles.js';
@@ -487,6 +487,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     options.redisUrl = redisUrl;
     const lease = env.CALLKIT_REDIS_LEASE_MS;
     if (lease) options.redisLeaseMs = intArg('CALLKIT_REDIS_LEASE_MS', lease, 5000, 200, 60_000);
+    if (options.databaseUrl === DEFAULT_DATA_DIR && !(str('database-url') ?? env.CALLKIT_DATABASE_URL)) {
+      throw new CliError(
+        `--redis-url: call records need one database shared by every node: give --database-url postgres://... (or CALLKIT_DATABASE_URL), or --no-records`,
+      );
+    }
+    if (options.databaseUrl !== undefined) {
+      try {
+        clusterDatabaseCheck(options.databaseUrl);
+      } catch (err) {
+        throw new CliError(`--redis-url: ${(err as Error).message.replace(/^callkit-server: /, '')}`);
+      }
+    }
   }
   const turn = readTurn(str, values['turn-relay-only'] === true, env);
   if (turn) options.turn = turn;

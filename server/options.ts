@@ -7,6 +7,7 @@
 import { DEFAULT_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S } from '../src/constants.js';
 import { BlockList, isIP } from 'node:net';
 import { MAX_FRAME_BYTES } from '../src/protocol/messages.js';
+import { isPostgresUrl } from './records/db.js';
 import type { Limits } from './rate-limit.js';
 import type { CallPolicy } from './profiles.js';
 import { resolveTurn, type TurnConfig, type TurnOptions } from './turn.js';
@@ -359,7 +360,21 @@ function resolveRedis(options: SignalingServerOptions): ServerConfig['redis'] {
   if (typeof options.redisUrl !== 'string' || !/^rediss?:\/\//.test(options.redisUrl)) {
     throw new Error('callkit-server: redisUrl must be a redis:// or rediss:// URL');
   }
+  if (typeof options.databaseUrl === 'string') clusterDatabaseCheck(options.databaseUrl);
   return { url: options.redisUrl, leaseMs: positive('redisLeaseMs', options.redisLeaseMs, 5000, 200, 60_000) };
+}
+
+/**
+ * With `redisUrl`, records must go to one Postgres every node shares: the embedded PGlite (a data
+ * directory or `memory://`) is per node, so each node would hold a part of the records and of the
+ * webhook outbox. Throws a clear Error for that.
+ */
+export function clusterDatabaseCheck(databaseUrl: string): void {
+  if (isPostgresUrl(databaseUrl)) return;
+  throw new Error(
+    `callkit-server: the embedded database (${databaseUrl}) is per node, so a cluster's call records would be split between nodes: ` +
+      'give every node the same postgres:// database, or run without records',
+  );
 }
 
 function resolveRecordsOptions(options: SignalingServerOptions): Pick<ServerConfig, 'databaseUrl' | 'webhooks'> {
