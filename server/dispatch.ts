@@ -35,6 +35,16 @@ export interface CallService extends Pick<CallRegistry, 'handle' | 'disconnect'>
    * every node acts on it (a cluster: the leader), so an answered login is callable at once.
    */
   readonly sendsReplies?: boolean;
+  /**
+   * The service charges `invite` and `invite-user` to the user's invite budget itself (a cluster:
+   * the leader, which sees every node's invites, so the budget is the service's, not a node's).
+   */
+  readonly chargesInvites?: boolean;
+}
+
+/** Charges one invite to `userId`'s budget: null, or why it is refused (`rate-limited`). */
+export function chargeInvite(limiter: RateLimiter, userId: string): string | null {
+  return limiter.allowInvite(userId, Date.now()) ? null : `at most ${limiter.limits?.invitesPerMinute} invites a minute`;
 }
 
 export class Dispatcher implements ConnectionHandler {
@@ -91,13 +101,9 @@ export class Dispatcher implements ConnectionHandler {
         return this.sfu.handle(conn.id, conn.userId, msg);
       case 'invite':
       case 'invite-user':
-        if (!this.limiter.allowInvite(conn.userId, Date.now())) {
-          return this.connections.sendError(
-            conn,
-            msg.id,
-            'rate-limited',
-            `at most ${this.limiter.limits?.invitesPerMinute} invites a minute`,
-          );
+        if (!this.registry.chargesInvites) {
+          const refused = chargeInvite(this.limiter, conn.userId);
+          if (refused !== null) return this.connections.sendError(conn, msg.id, 'rate-limited', refused);
         }
         return this.registry.handle(conn.id, msg);
       default:

@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES } from '../src/protocol/messages.js';
 import { Connections } from './connection.js';
-import { Dispatcher } from './dispatch.js';
+import { chargeInvite, Dispatcher } from './dispatch.js';
 import { abortUpgrade, HttpEndpoints } from './http.js';
 import { consoleLogger, resolveConfig } from './options.js';
 import type { SignalingServerOptions } from './options.js';
@@ -129,7 +129,13 @@ class SignalingServerImpl implements SignalingServer {
     };
     const cluster = config.redis
       ? new Cluster(
-          { ...config.redis, log },
+          {
+            ...config.redis,
+            log,
+            // A call's limit and what its recorder saw go with the call to a new leader.
+            carriers: this.records ? [this.limits, this.records.recorder] : [this.limits],
+            chargeInvite: (userId) => chargeInvite(this.limiter, userId),
+          },
           this.registry,
           (conn, msg) => this.connections.send(conn, msg),
           adminActions,
