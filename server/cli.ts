@@ -132,6 +132,13 @@ a user not listed may call nobody; default: anyone may call anyone.
 Env: CALLKIT_CALL_POLICY`,
   },
   {
+    name: 'call-policy-url',
+    arg: 'URL',
+    help: `ask your backend who may call whom: POST {"from","to"} -> {"allowed":bool},
+2 s timeout, answers cached 60 s; fail-closed (no answer, non-2xx or a bad
+body refuses the call). Not with --call-policy. Env: CALLKIT_CALL_POLICY_URL`,
+  },
+  {
     name: 'avatars-before-answer',
     help: `send self-declared avatars to a ringing callee (its browser fetches them
 before answering); default off: initials until answered.
@@ -419,7 +426,7 @@ function readRecordsOptions(
   return out;
 }
 
-/** --admin-secret-file / CALLKIT_ADMIN_SECRET and --call-policy / CALLKIT_CALL_POLICY. */
+/** --admin-secret-file / CALLKIT_ADMIN_SECRET, --call-policy / CALLKIT_CALL_POLICY and --call-policy-url. */
 function readIdentity(options: SignalingServerOptions, str: (name: string) => string | undefined, env: NodeJS.ProcessEnv): void {
   const admin = optionalSecret('admin-secret-file', str('admin-secret-file'), env.CALLKIT_ADMIN_SECRET || undefined);
   if (admin !== undefined) {
@@ -427,7 +434,12 @@ function readIdentity(options: SignalingServerOptions, str: (name: string) => st
     options.adminSecret = admin;
   }
   const policy = str('call-policy') ?? (env.CALLKIT_CALL_POLICY || undefined);
-  if (policy !== undefined) {
+  const policyUrl = str('call-policy-url') ?? (env.CALLKIT_CALL_POLICY_URL || undefined);
+  if (policyUrl !== undefined) {
+    if (policy !== undefined) throw new CliError('give one of --call-policy (a file) and --call-policy-url');
+    if (!/^https?:\/\/[^/]/i.test(policyUrl)) throw new CliError(`--call-policy-url must be an http(s) URL (got ${policyUrl})`);
+    options.callPolicyUrl = { url: policyUrl };
+  } else if (policy !== undefined) {
     try {
       options.canCall = loadCallPolicy(policy);
     } catch (err) {

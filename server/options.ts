@@ -18,6 +18,21 @@ export type SfuMode = 'auto' | 'always' | 'never';
 /** Where the media server is: an existing Janus (its WebSocket API, on loopback) or one we start. */
 export type JanusLocation = { url: string } | { start: JanusOptions };
 
+/** `callPolicyUrl`: `canCall` asked of the operator's backend (`call-policy-url.ts`). */
+export interface CallPolicyUrlOptions {
+  /** `https://backend.example/can-call` (http allowed, e.g. a backend on loopback). */
+  url: string;
+  /** How long to wait for an answer (default 2000 ms); then the call is refused. */
+  timeoutMs?: number;
+  /** How long an answer is used (default 60000 ms). */
+  cacheTtlMs?: number;
+  /** At most this many (from, to) answers are kept (default 10000). */
+  cacheSize?: number;
+}
+
+export const DEFAULT_POLICY_TIMEOUT_MS = 2000;
+export const DEFAULT_POLICY_CACHE_TTL_MS = 60_000;
+export const DEFAULT_POLICY_CACHE_SIZE = 10_000;
 export interface Logger {
   info(msg: string): void;
   warn(msg: string): void;
@@ -110,6 +125,12 @@ export interface SignalingServerOptions {
    */
   canCall?: CallPolicy;
   /**
+   * `canCall` asked of the operator's backend: POST `{from, to}` to `url`, answer
+   * `{allowed: boolean}`; cached, and fail-closed (no answer in `timeoutMs`, a non-2xx or a bad body
+   * refuses). See `call-policy-url.ts`. Not with `canCall`.
+   */
+  callPolicyUrl?: CallPolicyUrlOptions;
+  /**
    * Whether a ringing callee is sent the self-declared avatars of the caller and members (a URL the
    * callee's browser fetches before answering: it tells the caller's host the callee's IP). Default
    * false: only operator (verified) avatars go out before the answer; the banner shows initials.
@@ -191,6 +212,7 @@ export interface ServerConfig {
   /** null: the admin endpoint is off. */
   adminSecret: string | null;
   canCall: CallPolicy | null;
+  callPolicyUrl: CallPolicyUrlOptions | null;
   avatarsBeforeAnswer: boolean;
   databaseUrl: string | null;
   webhooks: WebhookOptions | null;
@@ -345,6 +367,7 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     limits,
     adminSecret,
     canCall: options.canCall ?? null,
+    callPolicyUrl: resolveCallPolicyUrl(options),
     avatarsBeforeAnswer: options.avatarsBeforeAnswer === true,
     ...extras,
     turn: resolveTurn(options.turn),
@@ -352,6 +375,21 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     sfu: resolveSfuMode(options.sfu),
     janus: options.janus ?? null,
     log,
+  };
+}
+
+function resolveCallPolicyUrl(options: SignalingServerOptions): CallPolicyUrlOptions | null {
+  const p = options.callPolicyUrl;
+  if (p === undefined) return null;
+  if (options.canCall !== undefined) throw new Error('callkit-server: give canCall or callPolicyUrl, not both');
+  if (typeof p?.url !== 'string' || !/^https?:\/\/[^/]/i.test(p.url)) {
+    throw new Error('callkit-server: callPolicyUrl.url must be an http(s) URL');
+  }
+  return {
+    url: p.url,
+    timeoutMs: positive('callPolicyUrl.timeoutMs', p.timeoutMs, DEFAULT_POLICY_TIMEOUT_MS, 1, 60_000),
+    cacheTtlMs: positive('callPolicyUrl.cacheTtlMs', p.cacheTtlMs, DEFAULT_POLICY_CACHE_TTL_MS, 0, 86_400_000),
+    cacheSize: positive('callPolicyUrl.cacheSize', p.cacheSize, DEFAULT_POLICY_CACHE_SIZE, 1, 10_000_000),
   };
 }
 

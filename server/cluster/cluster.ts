@@ -30,6 +30,7 @@ import { activeCall } from '../call-events.js';
 import { decodeCall, decodeStored, encodeCall } from './codec.js';
 import { carriedOf, type CarriedState } from './carried.js';
 import type { RestoredConn } from './restore.js';
+import type { UrlCallPolicy } from '../call-policy-url.js';
 
 /** Connection ids of node n are n * CONN_BASE + 1, + 2, ... (safe integers up to node 2^21). */
 export const CONN_BASE = 2 ** 32;
@@ -57,7 +58,7 @@ type CallRequest = Parameters<CallRegistry['handle']>[1];
 type InboxOp =
   | { o: 'login'; c: ConnId; u: string; p: ProfileFields; f: IncomingFlags; n: boolean; s?: OperatorProfile; r?: OutgoingServerMessage }
   | { o: 'profile'; c: ConnId; p: ProfileFields; f?: IncomingFlags; r?: OutgoingServerMessage }
-  | { o: 'msg'; c: ConnId; m: CallRequest; u?: string }
+  | { o: 'msg'; c: ConnId; m: CallRequest; u?: string; p?: [string, boolean][] }
   | { o: 'gone'; c: ConnId; ms: number }
   | { o: 'admin'; id: string; from: number; do: AdminAction };
 
@@ -90,6 +91,8 @@ export interface ClusterOptions {
    * or why it is refused. Absent: invites are not charged.
    */
   chargeInvite?: (userId: string) => string | null;
+  /** `callPolicyUrl`: the node that took an invite sends its answers with it; the leader uses them. */
+  policy?: Pick<UrlCallPolicy, 'answers' | 'remember'>;
 }
 
 export class Cluster {
@@ -206,7 +209,9 @@ export class Cluster {
   handle(conn: ConnId, message: ClientMessage & CallRequest): void {
     const invite = message.type === 'invite' || message.type === 'invite-user';
     const userId = invite ? this.local.get(conn)?.userId : undefined;
-    this.push({ o: 'msg', c: conn, m: message, ...(userId !== undefined ? { u: userId } : {}) });
+    const policy = this.options.policy;
+    const answers = invite && userId !== undefined && policy ? policy.answers(userId, message.to) : undefined;
+    this.push({ o: 'msg', c: conn, m: message, ...(userId !== undefined ? { u: userId } : {}), ...(answers ? { p: answers } : {}) });
   }
 
   disconnect(conn: ConnId, silentForMs = 0): void {
@@ -402,6 +407,7 @@ export class Cluster {
           if (op.r) this.send(op.c, op.r);
           return;
         case 'msg': {
+          if (op.u !== undefined && op.p) this.options.policy?.remember(op.u, op.p);
           const refused = op.u !== undefined ? (this.options.chargeInvite?.(op.u) ?? null) : null;
           if (refused !== null) return this.send(op.c, { type: 'error', ref: op.m.id, code: 'rate-limited', message: refused });
           return this.registry.handle(op.c, op.m);

@@ -7,7 +7,9 @@
  * - the invite budget is the service's, not a node's: a user spreading invites over two nodes gets
  *   no more than `--invites-per-minute`;
  * - a call's `max-duration` limit and its record survive a leader change: the new leader ends the
- *   call at the limit (`max-duration` for both members) and writes the full record.
+ *   call at the limit (`max-duration` for both members) and writes the full record;
+ * - `--call-policy-url`: the node that takes an invite asks the backend (the same test server, path
+ *   `/can-call`) and the leader uses its answers.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -109,6 +111,14 @@ describe('many nodes over Redis: records, webhooks, limits', { skip }, () => {
     postgres = await startPostgres();
     receiver = createServer((req, res) => {
       let body = '';
+      if (req.url === '/can-call') {
+        req.on('data', (d: Buffer) => (body += d.toString()));
+        req.on('end', () => {
+          const { to } = JSON.parse(body) as { to: string };
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ allowed: !to.startsWith('refused') }));
+        });
+        return;
+      }
       inFlight++;
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
@@ -126,7 +136,8 @@ describe('many nodes over Redis: records, webhooks, limits', { skip }, () => {
       });
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    const hook = `${base}/hook`;
     const args = [
       '--grace',
       '10',
@@ -136,6 +147,8 @@ describe('many nodes over Redis: records, webhooks, limits', { skip }, () => {
       hook,
       '--invites-per-minute',
       String(INVITES_PER_MINUTE),
+      '--call-policy-url',
+      `${base}/can-call`,
     ];
     const env = { CALLKIT_ADMIN_SECRET: ADMIN_SECRET, CALLKIT_WEBHOOK_SECRET: HOOK_SECRET };
     a = await startNode(redis.url, args, env);
@@ -185,6 +198,18 @@ describe('many nodes over Redis: records, webhooks, limits', { skip }, () => {
       if (answer.type === 'invite-ok') await ended(from, answer.callId);
     }
     assert.deepEqual(answers, [...Array<string>(INVITES_PER_MINUTE).fill('invite-ok'), 'rate-limited']);
+  });
+
+  it('--call-policy-url on a cluster: the leader uses the answers the follower got for the invite', async () => {
+    const dana = await user(b, 'dana-policy');
+    const erin = await user(a, 'erin-policy');
+    await user(a, 'refused-policy');
+    const ok = (await dana.ask({ type: 'invite', to: ['erin-policy'], mediaType: 'audio' }, WAIT)) as Msg<'invite-ok'>;
+    assert.equal(ok.members[1]?.state, 'ringing', JSON.stringify(ok));
+    await erin.waitFor((m) => m.type === 'incoming' && m.callId === ok.callId, 'incoming', WAIT);
+    assert.equal((await dana.ask({ type: 'cancel', callId: ok.callId }, WAIT)).type, 'ok');
+    const refused = (await dana.ask({ type: 'invite', to: ['refused-policy'], mediaType: 'audio' }, WAIT)) as Msg<'invite-ok'>;
+    assert.equal(await ended(dana, refused.callId), 'not-allowed');
   });
 
   it('a max-duration limit and the record survive a leader change: the new leader ends the call and writes the full record', async () => {
