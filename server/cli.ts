@@ -7,7 +7,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MIN_SECRET_BYTES, resolveTrustProxy } from './options.js';
+import { clusterDatabaseCheck, MIN_SECRET_BYTES, resolveTrustProxy } from './options.js';
 import type { RateLimitOptions, SignalingServerOptions } from './options.js';
 import { startSignalingServer } from './server.js';
 import { loadCallPolicy } from './profiles.js';
@@ -130,6 +130,13 @@ Env: CALLKIT_ADMIN_SECRET`,
     help: `JSON allow-list of who may call whom, {"alice":["bob"],"support":["*"]};
 a user not listed may call nobody; default: anyone may call anyone.
 Env: CALLKIT_CALL_POLICY`,
+  },
+  {
+    name: 'call-policy-url',
+    arg: 'URL',
+    help: `ask your backend who may call whom: POST {"from","to"} -> {"allowed":bool},
+2 s timeout, answers cached 60 s; fail-closed (no answer, non-2xx or a bad
+body refuses the call). Not with --call-policy. Env: CALLKIT_CALL_POLICY_URL`,
   },
   {
     name: 'avatars-before-answer',
@@ -419,7 +426,7 @@ function readRecordsOptions(
   return out;
 }
 
-/** --admin-secret-file / CALLKIT_ADMIN_SECRET and --call-policy / CALLKIT_CALL_POLICY. */
+/** --admin-secret-file / CALLKIT_ADMIN_SECRET, --call-policy / CALLKIT_CALL_POLICY and --call-policy-url. */
 function readIdentity(options: SignalingServerOptions, str: (name: string) => string | undefined, env: NodeJS.ProcessEnv): void {
   const admin = optionalSecret('admin-secret-file', str('admin-secret-file'), env.CALLKIT_ADMIN_SECRET || undefined);
   if (admin !== undefined) {
@@ -427,7 +434,12 @@ function readIdentity(options: SignalingServerOptions, str: (name: string) => st
     options.adminSecret = admin;
   }
   const policy = str('call-policy') ?? (env.CALLKIT_CALL_POLICY || undefined);
-  if (policy !== undefined) {
+  const policyUrl = str('call-policy-url') ?? (env.CALLKIT_CALL_POLICY_URL || undefined);
+  if (policyUrl !== undefined) {
+    if (policy !== undefined) throw new CliError('give one of --call-policy (a file) and --call-policy-url');
+    if (!/^https?:\/\/[^/]/i.test(policyUrl)) throw new CliError(`--call-policy-url must be an http(s) URL (got ${policyUrl})`);
+    options.callPolicyUrl = { url: policyUrl };
+  } else if (policy !== undefined) {
     try {
       options.canCall = loadCallPolicy(policy);
     } catch (err) {
@@ -487,6 +499,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     options.redisUrl = redisUrl;
     const lease = env.CALLKIT_REDIS_LEASE_MS;
     if (lease) options.redisLeaseMs = intArg('CALLKIT_REDIS_LEASE_MS', lease, 5000, 200, 60_000);
+    if (options.databaseUrl === DEFAULT_DATA_DIR && !(str('database-url') ?? env.CALLKIT_DATABASE_URL)) {
+      throw new CliError(
+        `--redis-url: call records need one database shared by every node: give --database-url postgres://... (or CALLKIT_DATABASE_URL), or --no-records`,
+      );
+    }
+    if (options.databaseUrl !== undefined) {
+      try {
+        clusterDatabaseCheck(options.databaseUrl);
+      } catch (err) {
+        throw new CliError(`--redis-url: ${(err as Error).message.replace(/^callkit-server: /, '')}`);
+      }
+    }
   }
   const turn = readTurn(str, values['turn-relay-only'] === true, env);
   if (turn) options.turn = turn;

@@ -23,6 +23,7 @@ import { mintTurn } from './turn.js';
 import { verifyUserSig } from './usersig.js';
 import { profileFromUserBuf } from './profiles.js';
 import type { SfuCalls } from './sfu/sfu-calls.js';
+import type { UrlCallPolicy } from './call-policy-url.js';
 
 /** Where call messages go: the registry itself, or a cluster node that forwards them (`cluster/`). */
 export interface CallService extends Pick<CallRegistry, 'handle' | 'disconnect'> {
@@ -35,6 +36,23 @@ export interface CallService extends Pick<CallRegistry, 'handle' | 'disconnect'>
    * every node acts on it (a cluster: the leader), so an answered login is callable at once.
    */
   readonly sendsReplies?: boolean;
+  /**
+   * The service charges `invite` and `invite-user` to the user's invite budget itself (a cluster:
+   * the leader, which sees every node's invites, so the budget is the service's, not a node's).
+   */
+  readonly chargesInvites?: boolean;
+}
+
+/** Whose `canCall` answers a message needs: the invitees, or the users whose presence is asked. */
+function policyTargets(msg: ClientMessage): readonly string[] | null {
+  if (msg.type === 'invite' || msg.type === 'invite-user') return msg.to;
+  if (msg.type === 'presence-subscribe') return msg.userIds;
+  return null;
+}
+
+/** Charges one invite to `userId`'s budget: null, or why it is refused (`rate-limited`). */
+export function chargeInvite(limiter: RateLimiter, userId: string): string | null {
+  return limiter.allowInvite(userId, Date.now()) ? null : `at most ${limiter.limits?.invitesPerMinute} invites a minute`;
 }
 
 export class Dispatcher implements ConnectionHandler {
@@ -46,9 +64,38 @@ export class Dispatcher implements ConnectionHandler {
     private readonly records: RecordsService | null = null,
     private readonly watch: PresenceWatch | null = null,
     private readonly sfu: SfuCalls | null = null,
+    /** `callPolicyUrl`: asked before an invite or a presence subscription is handled. */
+    private readonly policy: UrlCallPolicy | null = null,
   ) {}
 
+  /** Per socket: the messages queued behind a call-policy lookup (handled in the order they came). */
+  private readonly waiting = new Map<ConnId, Promise<void>>();
+
   onMessage(conn: Conn, msg: ClientMessage): void {
+    const userId = conn.userId;
+    if (this.policy && userId !== undefined) {
+      const tos = policyTargets(msg);
+      if (tos || this.waiting.has(conn.id)) return this.afterPolicy(conn, userId, msg, tos);
+    }
+    this.route(conn, msg);
+  }
+
+  /** Asks the call policy URL about `tos` (if any), then handles `msg`, after this socket's earlier messages. */
+  private afterPolicy(conn: Conn, userId: string, msg: ClientMessage, tos: readonly string[] | null): void {
+    const policy = this.policy as UrlCallPolicy;
+    const next = (this.waiting.get(conn.id) ?? Promise.resolve())
+      .then(() => (tos ? policy.resolve(userId, tos) : undefined))
+      .then(() => {
+        if (!conn.closing) this.route(conn, msg);
+      })
+      .catch((err: unknown) => this.config.log.error(`${msg.type} after the call policy failed: ${(err as Error).message}`));
+    this.waiting.set(conn.id, next);
+    void next.finally(() => {
+      if (this.waiting.get(conn.id) === next) this.waiting.delete(conn.id);
+    });
+  }
+
+  private route(conn: Conn, msg: ClientMessage): void {
     if (conn.userId === undefined) {
       if (msg.type !== 'login') {
         this.connections.sendError(conn, msg.id, 'not-logged-in', 'the first message must be login');
@@ -91,13 +138,9 @@ export class Dispatcher implements ConnectionHandler {
         return this.sfu.handle(conn.id, conn.userId, msg);
       case 'invite':
       case 'invite-user':
-        if (!this.limiter.allowInvite(conn.userId, Date.now())) {
-          return this.connections.sendError(
-            conn,
-            msg.id,
-            'rate-limited',
-            `at most ${this.limiter.limits?.invitesPerMinute} invites a minute`,
-          );
+        if (!this.registry.chargesInvites) {
+          const refused = chargeInvite(this.limiter, conn.userId);
+          if (refused !== null) return this.connections.sendError(conn, msg.id, 'rate-limited', refused);
         }
         return this.registry.handle(conn.id, msg);
       default:

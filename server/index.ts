@@ -2,7 +2,7 @@
 export { createSignalingServer, startSignalingServer } from './server.js';
 export type { SignalingServer } from './server.js';
 export { MIN_SECRET_BYTES } from './options.js';
-export type { SignalingServerOptions, RateLimitOptions, Logger } from './options.js';
+export type { SignalingServerOptions, RateLimitOptions, Logger, CallPolicyUrlOptions } from './options.js';
 export { DEV_USERSIG_EXPIRE_S } from './http.js';
 export { CallRegistry } from './registry.js';
 export type { RegistryOptions } from './registry.js';

@@ -7,6 +7,7 @@
 import { DEFAULT_RING_TIMEOUT_S, MAX_RING_TIMEOUT_S } from '../src/constants.js';
 import { BlockList, isIP } from 'node:net';
 import { MAX_FRAME_BYTES } from '../src/protocol/messages.js';
+import { isPostgresUrl } from './records/db.js';
 import type { Limits } from './rate-limit.js';
 import type { CallPolicy } from './profiles.js';
 import { resolveTurn, type TurnConfig, type TurnOptions } from './turn.js';
@@ -17,6 +18,21 @@ export type SfuMode = 'auto' | 'always' | 'never';
 /** Where the media server is: an existing Janus (its WebSocket API, on loopback) or one we start. */
 export type JanusLocation = { url: string } | { start: JanusOptions };
 
+/** `callPolicyUrl`: `canCall` asked of the operator's backend (`call-policy-url.ts`). */
+export interface CallPolicyUrlOptions {
+  /** `https://backend.example/can-call` (http allowed, e.g. a backend on loopback). */
+  url: string;
+  /** How long to wait for an answer (default 2000 ms); then the call is refused. */
+  timeoutMs?: number;
+  /** How long an answer is used (default 60000 ms). */
+  cacheTtlMs?: number;
+  /** At most this many (from, to) answers are kept (default 10000). */
+  cacheSize?: number;
+}
+
+export const DEFAULT_POLICY_TIMEOUT_MS = 2000;
+export const DEFAULT_POLICY_CACHE_TTL_MS = 60_000;
+export const DEFAULT_POLICY_CACHE_SIZE = 10_000;
 export interface Logger {
   info(msg: string): void;
   warn(msg: string): void;
@@ -109,6 +125,12 @@ export interface SignalingServerOptions {
    */
   canCall?: CallPolicy;
   /**
+   * `canCall` asked of the operator's backend: POST `{from, to}` to `url`, answer
+   * `{allowed: boolean}`; cached, and fail-closed (no answer in `timeoutMs`, a non-2xx or a bad body
+   * refuses). See `call-policy-url.ts`. Not with `canCall`.
+   */
+  callPolicyUrl?: CallPolicyUrlOptions;
+  /**
    * Whether a ringing callee is sent the self-declared avatars of the caller and members (a URL the
    * callee's browser fetches before answering: it tells the caller's host the callee's IP). Default
    * false: only operator (verified) avatars go out before the answer; the banner shows initials.
@@ -190,6 +212,7 @@ export interface ServerConfig {
   /** null: the admin endpoint is off. */
   adminSecret: string | null;
   canCall: CallPolicy | null;
+  callPolicyUrl: CallPolicyUrlOptions | null;
   avatarsBeforeAnswer: boolean;
   databaseUrl: string | null;
   webhooks: WebhookOptions | null;
@@ -344,6 +367,7 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
     limits,
     adminSecret,
     canCall: options.canCall ?? null,
+    callPolicyUrl: resolveCallPolicyUrl(options),
     avatarsBeforeAnswer: options.avatarsBeforeAnswer === true,
     ...extras,
     turn: resolveTurn(options.turn),
@@ -354,12 +378,41 @@ export function resolveConfig(options: SignalingServerOptions): ServerConfig {
   };
 }
 
+function resolveCallPolicyUrl(options: SignalingServerOptions): CallPolicyUrlOptions | null {
+  const p = options.callPolicyUrl;
+  if (p === undefined) return null;
+  if (options.canCall !== undefined) throw new Error('callkit-server: give canCall or callPolicyUrl, not both');
+  if (typeof p?.url !== 'string' || !/^https?:\/\/[^/]/i.test(p.url)) {
+    throw new Error('callkit-server: callPolicyUrl.url must be an http(s) URL');
+  }
+  return {
+    url: p.url,
+    timeoutMs: positive('callPolicyUrl.timeoutMs', p.timeoutMs, DEFAULT_POLICY_TIMEOUT_MS, 1, 60_000),
+    cacheTtlMs: positive('callPolicyUrl.cacheTtlMs', p.cacheTtlMs, DEFAULT_POLICY_CACHE_TTL_MS, 0, 86_400_000),
+    cacheSize: positive('callPolicyUrl.cacheSize', p.cacheSize, DEFAULT_POLICY_CACHE_SIZE, 1, 10_000_000),
+  };
+}
+
 function resolveRedis(options: SignalingServerOptions): ServerConfig['redis'] {
   if (options.redisUrl === undefined) return null;
   if (typeof options.redisUrl !== 'string' || !/^rediss?:\/\//.test(options.redisUrl)) {
     throw new Error('callkit-server: redisUrl must be a redis:// or rediss:// URL');
   }
+  if (typeof options.databaseUrl === 'string') clusterDatabaseCheck(options.databaseUrl);
   return { url: options.redisUrl, leaseMs: positive('redisLeaseMs', options.redisLeaseMs, 5000, 200, 60_000) };
+}
+
+/**
+ * With `redisUrl`, records must go to one Postgres every node shares: the embedded PGlite (a data
+ * directory or `memory://`) is per node, so each node would hold a part of the records and of the
+ * webhook outbox. Throws a clear Error for that.
+ */
+export function clusterDatabaseCheck(databaseUrl: string): void {
+  if (isPostgresUrl(databaseUrl)) return;
+  throw new Error(
+    `callkit-server: the embedded database (${databaseUrl}) is per node, so a cluster's call records would be split between nodes: ` +
+      'give every node the same postgres:// database, or run without records',
+  );
 }
 
 function resolveRecordsOptions(options: SignalingServerOptions): Pick<ServerConfig, 'databaseUrl' | 'webhooks'> {

@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES } from '../src/protocol/messages.js';
 import { Connections } from './connection.js';
-import { Dispatcher } from './dispatch.js';
+import { chargeInvite, Dispatcher } from './dispatch.js';
 import { abortUpgrade, HttpEndpoints } from './http.js';
 import { consoleLogger, resolveConfig } from './options.js';
 import type { SignalingServerOptions } from './options.js';
@@ -38,6 +38,7 @@ import { RecordsService } from './records/index.js';
 import { Cluster } from './cluster/cluster.js';
 import { PresenceWatch } from './presence-watch.js';
 import { SfuCalls } from './sfu/sfu-calls.js';
+import { UrlCallPolicy } from './call-policy-url.js';
 
 export interface SignalingServer {
   /** Handle an HTTP upgrade (for mounting on an existing http server, e.g. Vite's dev server). Returns false if the path is not ours. */
@@ -111,6 +112,7 @@ class SignalingServerImpl implements SignalingServer {
         : null;
     if (this.sfu) observers.push(this.sfu);
     const sfu = this.sfu;
+    const policy = config.callPolicyUrl ? new UrlCallPolicy(config.callPolicyUrl, log) : null;
     this.registry = new CallRegistry({
       send: (conn, msg) => {
         const out = sfu ? sfu.stamp(msg) : msg;
@@ -118,7 +120,7 @@ class SignalingServerImpl implements SignalingServer {
       },
       ringTimeoutS: config.ringTimeoutS,
       graceMs: config.graceMs,
-      canCall: config.canCall,
+      canCall: policy ? policy.canCall : config.canCall,
       avatarsBeforeAnswer: config.avatarsBeforeAnswer,
       observer: fanOut(observers, (err) => log.error(`call observer failed: ${(err as Error).message}`)),
       onPresence: (userId) => this.watch.touched(userId),
@@ -129,7 +131,14 @@ class SignalingServerImpl implements SignalingServer {
     };
     const cluster = config.redis
       ? new Cluster(
-          { ...config.redis, log },
+          {
+            ...config.redis,
+            log,
+            // A call's limit and what its recorder saw go with the call to a new leader.
+            carriers: this.records ? [this.limits, this.records.recorder] : [this.limits],
+            chargeInvite: (userId) => chargeInvite(this.limiter, userId),
+            ...(policy ? { policy } : {}),
+          },
           this.registry,
           (conn, msg) => this.connections.send(conn, msg),
           adminActions,
@@ -179,6 +188,7 @@ class SignalingServerImpl implements SignalingServer {
       // wrong there, so it is refused (`not-supported`) until it reads the shared index.
       this.cluster ? null : this.watch,
       this.sfu,
+      policy,
     );
     void this.sfu?.start();
     this.http = new HttpEndpoints(config, {

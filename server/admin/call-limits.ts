@@ -2,10 +2,14 @@
  * Per-call maximum durations (admin API): a limit set on a live call ends it with `max-duration`
  * once it has been connected that long (counted from the first answer; a call not answered yet
  * starts counting when it is). A call observer (`../call-events.ts`): it learns connects and ends
- * from the registry and clears its timer when the call ends any other way.
+ * from the registry and clears its timer when the call ends any other way. On a cluster the limit
+ * and the time of the answer are stored with the call, so a new leader enforces them
+ * (`../cluster/carried.ts`).
  */
 import type { CallObserver } from '../call-events.js';
+import { hasAcceptedInvitee } from '../call-model.js';
 import type { CallRec, MemberRec } from '../call-model.js';
+import type { CarriedState } from '../cluster/carried.js';
 
 interface Limit {
   maxMs?: number;
@@ -13,8 +17,15 @@ interface Limit {
   timer?: ReturnType<typeof setTimeout>;
 }
 
-export class CallLimits implements CallObserver {
+/** A limit as stored with its call: `m` the limit (ms), `c` when the call was answered (ms since the epoch). */
+interface CarriedLimit {
+  m?: number;
+  c?: number;
+}
+
+export class CallLimits implements CallObserver, CarriedState {
   readonly #calls = new Map<string, Limit>();
+  readonly carryKey = 'limit';
 
   constructor(
     private readonly terminate: (callId: string) => void,
@@ -54,6 +65,32 @@ export class CallLimits implements CallObserver {
     const wait = Math.max(0, limit.connectedAt + limit.maxMs - this.now());
     limit.timer = setTimeout(() => this.terminate(callId), Math.min(wait, 0x7fffffff));
     limit.timer.unref?.();
+  }
+
+  carry(callId: string): CarriedLimit | undefined {
+    const limit = this.#calls.get(callId);
+    if (!limit || (limit.maxMs === undefined && limit.connectedAt === undefined)) return undefined;
+    return {
+      ...(limit.maxMs !== undefined ? { m: limit.maxMs } : {}),
+      ...(limit.connectedAt !== undefined ? { c: limit.connectedAt } : {}),
+    };
+  }
+
+  adopt(call: CallRec, data: unknown): void {
+    const stored = (data ?? {}) as CarriedLimit;
+    const limit: Limit = {};
+    if (typeof stored.m === 'number') limit.maxMs = stored.m;
+    if (typeof stored.c === 'number') limit.connectedAt = stored.c;
+    // Stored without it (an older node): an answered call counts from the take-over.
+    else if (hasAcceptedInvitee(call)) limit.connectedAt = this.now();
+    const old = this.#calls.get(call.callId);
+    if (old?.timer) clearTimeout(old.timer);
+    this.#calls.set(call.callId, limit);
+    this.#arm(call.callId, limit);
+  }
+
+  forgetAll(): void {
+    this.close();
   }
 
   /** Timers pending (leak checks). */

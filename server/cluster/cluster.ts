@@ -22,13 +22,15 @@
  */
 import { createClient } from '@redis/client';
 import type { ClientMessage } from '../../src/protocol/messages.js';
-import type { ConnId, IncomingFlags, OutgoingServerMessage, ProfileFields } from '../call-model.js';
+import type { CallRec, ConnId, IncomingFlags, OutgoingServerMessage, ProfileFields } from '../call-model.js';
 import type { Logger } from '../options.js';
 import type { OperatorProfile } from '../profiles.js';
 import type { ActiveCall, CallRegistry } from '../registry.js';
 import { activeCall } from '../call-events.js';
-import { decodeCall, encodeCall } from './codec.js';
+import { decodeCall, decodeStored, encodeCall } from './codec.js';
+import { carriedOf, type CarriedState } from './carried.js';
 import type { RestoredConn } from './restore.js';
+import type { UrlCallPolicy } from '../call-policy-url.js';
 
 /** Connection ids of node n are n * CONN_BASE + 1, + 2, ... (safe integers up to node 2^21). */
 export const CONN_BASE = 2 ** 32;
@@ -56,7 +58,7 @@ type CallRequest = Parameters<CallRegistry['handle']>[1];
 type InboxOp =
   | { o: 'login'; c: ConnId; u: string; p: ProfileFields; f: IncomingFlags; n: boolean; s?: OperatorProfile; r?: OutgoingServerMessage }
   | { o: 'profile'; c: ConnId; p: ProfileFields; f?: IncomingFlags; r?: OutgoingServerMessage }
-  | { o: 'msg'; c: ConnId; m: CallRequest }
+  | { o: 'msg'; c: ConnId; m: CallRequest; u?: string; p?: [string, boolean][] }
   | { o: 'gone'; c: ConnId; ms: number }
   | { o: 'admin'; id: string; from: number; do: AdminAction };
 
@@ -82,6 +84,15 @@ export interface ClusterOptions {
   /** Leader lease and node liveness, in ms: a dead node is noticed (and a dead leader replaced) within it. */
   leaseMs: number;
   log: Logger;
+  /** Observers' per-call state stored with each call (`carried.ts`): call limits, the call recorder. */
+  carriers?: readonly CarriedState[];
+  /**
+   * Charges an invite to the user's budget on the leader (which sees every node's invites): null,
+   * or why it is refused. Absent: invites are not charged.
+   */
+  chargeInvite?: (userId: string) => string | null;
+  /** `callPolicyUrl`: the node that took an invite sends its answers with it; the leader uses them. */
+  policy?: Pick<UrlCallPolicy, 'answers' | 'remember'>;
 }
 
 export class Cluster {
@@ -119,6 +130,10 @@ export class Cluster {
   /** The first connection id of this node, minus one (after {@link start}). */
   get connBase(): number {
     return this.nodeId * CONN_BASE;
+  }
+
+  private get carriers(): readonly CarriedState[] {
+    return this.options.carriers ?? [];
   }
 
   get isLeader(): boolean {
@@ -188,8 +203,15 @@ export class Cluster {
     this.push({ o: 'profile', c: conn, p: profile, ...(flags ? { f: flags } : {}), ...(reply ? { r: reply } : {}) });
   }
 
+  /** Invites are charged to the user's budget by the leader ({@link ClusterOptions.chargeInvite}). */
+  readonly chargesInvites = true;
+
   handle(conn: ConnId, message: ClientMessage & CallRequest): void {
-    this.push({ o: 'msg', c: conn, m: message });
+    const invite = message.type === 'invite' || message.type === 'invite-user';
+    const userId = invite ? this.local.get(conn)?.userId : undefined;
+    const policy = this.options.policy;
+    const answers = invite && userId !== undefined && policy ? policy.answers(userId, message.to) : undefined;
+    this.push({ o: 'msg', c: conn, m: message, ...(userId !== undefined ? { u: userId } : {}), ...(answers ? { p: answers } : {}) });
   }
 
   disconnect(conn: ConnId, silentForMs = 0): void {
@@ -309,7 +331,12 @@ export class Cluster {
       }
       for (const raw of Object.values(await this.cmd.hGetAll(K.conns(n)))) conns.push(JSON.parse(raw) as RestoredConn);
     }
-    const calls = Object.values(stored).map(decodeCall);
+    const calls: CallRec[] = [];
+    for (const text of Object.values(stored)) {
+      const { call, carried } = decodeStored(text);
+      for (const c of this.carriers) c.adopt(call, carried[c.carryKey]);
+      calls.push(call);
+    }
     this.written = new Map(Object.entries(stored));
     this.leading = true;
     this.registry.restore(calls, conns);
@@ -322,6 +349,7 @@ export class Cluster {
     if (!this.leading) return;
     this.leading = false;
     this.registry.close();
+    for (const c of this.carriers) c.forgetAll();
     this.written.clear();
     this.options.log.warn(`cluster: node ${this.nodeId} stops leading: ${why}`);
   }
@@ -378,8 +406,12 @@ export class Cluster {
           this.registry.setProfile(op.c, op.p, op.f);
           if (op.r) this.send(op.c, op.r);
           return;
-        case 'msg':
+        case 'msg': {
+          if (op.u !== undefined && op.p) this.options.policy?.remember(op.u, op.p);
+          const refused = op.u !== undefined ? (this.options.chargeInvite?.(op.u) ?? null) : null;
+          if (refused !== null) return this.send(op.c, { type: 'error', ref: op.m.id, code: 'rate-limited', message: refused });
           return this.registry.handle(op.c, op.m);
+        }
         case 'gone':
           return this.registry.disconnect(op.c, op.ms);
         case 'admin': {
@@ -414,7 +446,7 @@ export class Cluster {
     const outbox = this.outbox;
     this.outbox = [];
     const now = new Map<string, string>();
-    for (const call of this.registry.liveCallRecords()) now.set(call.callId, encodeCall(call));
+    for (const call of this.registry.liveCallRecords()) now.set(call.callId, encodeCall(call, carriedOf(this.carriers, call.callId)));
     const sets: string[] = [];
     for (const [id, json] of now) if (this.written.get(id) !== json) sets.push(id, json);
     const dels = [...this.written.keys()].filter((id) => !now.has(id));

@@ -3,12 +3,15 @@
  * It follows each live call in memory (when it was placed and answered, each member's outcome so
  * far), and when the call ends it writes the record and the events in one transaction. Writes are
  * queued one after another, so a call's webhook events enter the outbox in the order they happened.
+ * On a cluster what it follows is stored with each call (`../cluster/carried.ts`), so a new leader
+ * writes the full record of a call that began under the old one.
  */
 import { randomBytes } from 'node:crypto';
 import type { EndReason, MemberState } from '../../src/protocol/messages.js';
 import type { CallRecord, MemberOutcome } from '../../src/protocol/records.js';
 import type { CallObserver } from '../call-events.js';
 import type { CallRec, MemberRec } from '../call-model.js';
+import type { CarriedState } from '../cluster/carried.js';
 import type { Logger } from '../options.js';
 import type { OutboxEvent, RecordStore, StoredMember } from './store.js';
 
@@ -28,6 +31,14 @@ const OUTCOME_OF: Partial<Record<MemberState, MemberOutcome>> = {
   cancelled: 'cancelled',
 };
 
+/** {@link Tracked} as stored with its call: started, connected, last event seq, invitees [id, outcome, joined]. */
+interface CarriedTrack {
+  s: number;
+  c?: number;
+  q: number;
+  m: [string, MemberOutcome | null, number | null][];
+}
+
 /** Outcomes of an invitee who never joined that count as a missed call for them. */
 const MISSED: ReadonlySet<MemberOutcome> = new Set(['no-answer', 'cancelled', 'offline']);
 
@@ -41,8 +52,9 @@ export interface RecorderOptions {
   onWritten?: () => void;
 }
 
-export class CallRecorder implements CallObserver {
+export class CallRecorder implements CallObserver, CarriedState {
   readonly #calls = new Map<string, Tracked>();
+  readonly carryKey = 'rec';
   readonly #now: () => number;
   #queue: Promise<void> = Promise.resolve();
   /** A random prefix per process: event ids stay unique if a call id is ever reused. */
@@ -55,6 +67,37 @@ export class CallRecorder implements CallObserver {
   /** Resolves once every write queued so far is done (tests, shutdown). */
   flush(): Promise<void> {
     return this.#queue;
+  }
+
+  carry(callId: string): CarriedTrack | undefined {
+    const t = this.#calls.get(callId);
+    if (!t) return undefined;
+    const m: CarriedTrack['m'] = [...t.members].map(([userId, x]) => [userId, x.outcome, x.joinedAt ?? null]);
+    return { s: t.startedAt, ...(t.connectedAt !== undefined ? { c: t.connectedAt } : {}), q: t.seq, m };
+  }
+
+  adopt(call: CallRec, data: unknown): void {
+    const d = data as CarriedTrack | undefined;
+    if (d && typeof d.s === 'number' && Array.isArray(d.m)) {
+      const members = new Map<string, { outcome: MemberOutcome | null; joinedAt?: number }>();
+      for (const [userId, outcome, joinedAt] of d.m) members.set(userId, joinedAt === null ? { outcome } : { outcome, joinedAt });
+      this.#calls.set(call.callId, { startedAt: d.s, ...(d.c !== undefined ? { connectedAt: d.c } : {}), seq: d.q, members });
+      return;
+    }
+    // Stored without it (an older node): what the call's states still tell, counted from now.
+    const now = this.#now();
+    const t: Tracked = { startedAt: now, seq: 0, members: new Map() };
+    for (const m of call.members.values()) {
+      if (m.userId === call.callerId) continue;
+      const accepted = m.state === 'accepted' || m.state === 'left';
+      t.members.set(m.userId, accepted ? { outcome: 'accepted', joinedAt: now } : { outcome: OUTCOME_OF[m.state] ?? null });
+      if (accepted) t.connectedAt = now;
+    }
+    this.#calls.set(call.callId, t);
+  }
+
+  forgetAll(): void {
+    this.#calls.clear();
   }
 
   callCreated(call: CallRec): void {

@@ -210,20 +210,30 @@ export class RecordStore {
   // ---- outbox ----------------------------------------------------------------------------------
 
   /**
-   * Events due for delivery: undelivered, `next_at` reached, and the oldest undelivered event of
-   * their call (so a call's events go out in order, one at a time), oldest first.
+   * Claims the events due for delivery: undelivered, `next_at` reached, and the oldest undelivered
+   * event of their call (so a call's events go out in order, one at a time), oldest first. A claim
+   * moves `next_at` to `claimUntil`, so another sender on the same outbox (another node of a
+   * cluster) skips the event while this one delivers it; `delivered` or `failed` ends the claim, and
+   * a sender that dies holding one leaves it to be retried after `claimUntil`.
    */
-  async due(now: number, limit: number): Promise<OutboxRow[]> {
+  async due(now: number, limit: number, claimUntil: number): Promise<OutboxRow[]> {
     const rows = await (
       await this.opening
     ).query<{ id: number; event_id: string; call_id: string; body: string; attempts: number }>(
-      `SELECT o.id, o.event_id, o.call_id, o.body, o.attempts FROM ck_webhook_outbox o
-       WHERE o.delivered_at IS NULL AND o.next_at <= $1
-         AND NOT EXISTS (SELECT 1 FROM ck_webhook_outbox e WHERE e.call_id = o.call_id AND e.delivered_at IS NULL AND e.id < o.id)
-       ORDER BY o.id LIMIT $2`,
-      [now, limit],
+      `UPDATE ck_webhook_outbox SET next_at = $3
+       WHERE id IN (
+         SELECT o.id FROM ck_webhook_outbox o
+         WHERE o.delivered_at IS NULL AND o.next_at <= $1
+           AND NOT EXISTS (SELECT 1 FROM ck_webhook_outbox e WHERE e.call_id = o.call_id AND e.delivered_at IS NULL AND e.id < o.id)
+         ORDER BY o.id LIMIT $2
+         FOR UPDATE SKIP LOCKED)
+         AND delivered_at IS NULL AND next_at <= $1
+       RETURNING id, event_id, call_id, body, attempts`,
+      [now, limit, claimUntil],
     );
-    return rows.map((r) => ({ id: Number(r.id), eventId: r.event_id, callId: r.call_id, body: r.body, attempts: Number(r.attempts) }));
+    return rows
+      .map((r) => ({ id: Number(r.id), eventId: r.event_id, callId: r.call_id, body: r.body, attempts: Number(r.attempts) }))
+      .sort((x, y) => x.id - y.id);
   }
 
   async delivered(id: number, now: number): Promise<void> {

@@ -10,6 +10,10 @@
  * ({@link verifyWebhook}, default 300 s). Every event carries a unique `id` (also the header
  * `x-callkit-event-id`): a receiver that may see a retry of an event it already took (its 2xx was
  * lost) drops it by id.
+ *
+ * Many senders may share one outbox (every node of a cluster runs one, docs/multi-node.md): each
+ * event is claimed by one sender at a time (`RecordStore.due`), so it is sent once unless its sender
+ * dies before recording the outcome.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Logger, WebhookOptions } from '../options.js';
@@ -18,6 +22,8 @@ import type { RecordStore } from './store.js';
 export type { WebhookOptions } from '../options.js';
 
 export const DEFAULT_REPLAY_WINDOW_S = 300;
+/** An outbox claim outlasts a delivery's timeout by this much (the outcome's write included). */
+const CLAIM_MARGIN_MS = 30_000;
 
 export function signWebhook(secret: string, body: string, unixS: number): string {
   const mac = createHmac('sha256', secret).update(`${unixS}.${body}`).digest('hex');
@@ -102,7 +108,9 @@ export class WebhookSender {
   async #round(): Promise<void> {
     try {
       for (;;) {
-        const due = await this.store.due(Date.now(), 20);
+        const now = Date.now();
+        // Claimed for longer than a delivery may take, so no other node's sender takes them meanwhile.
+        const due = await this.store.due(now, 20, now + this.#timeout + CLAIM_MARGIN_MS);
         if (due.length === 0 || this.#stopped) return;
         // Events of different calls go out together; each is the oldest pending of its call.
         await Promise.all(due.map((e) => this.#send(e)));

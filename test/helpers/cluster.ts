@@ -1,6 +1,7 @@
 /**
  * Signaling-server processes for multi-node tests: each is `server/cli.ts` (through tsx) with
- * `--redis-url`, on a free loopback port, no records, the test secret and SDKAppID. The process
+ * `--redis-url`, on a free loopback port, no records (unless `extra` gives `--database-url`), the
+ * test secret and SDKAppID. The process
  * prints its WebSocket URL and, once it holds the cluster lease, that it leads; both are awaited
  * from its output. `kill()` is SIGKILL (a node that dies without a word); every node is also killed
  * on process exit, so a failing test leaves nothing running.
@@ -35,7 +36,7 @@ export async function startNode(redisUrl: string, extra: string[] = [], env: Nod
     String(TEST_SDK_APP_ID),
     '--allowed-origins',
     '*',
-    '--no-records',
+    ...(extra.includes('--database-url') ? [] : ['--no-records']),
     '--redis-url',
     redisUrl,
     ...extra,
