@@ -66,6 +66,31 @@ export const styles = css`
   }
   .header-end {
     justify-self: end;
+    display: flex;
+    align-items: center;
+    gap: var(--ck-space-2, 8px);
+  }
+  .pill {
+    font: inherit;
+    font-size: 0.8125rem;
+    color: inherit;
+    min-block-size: 32px;
+    padding-inline: var(--ck-space-3, 12px);
+    border: 1px solid currentColor;
+    border-radius: 16px;
+    background: rgb(0 0 0 / 0.25);
+    cursor: pointer;
+  }
+  dialog {
+    inline-size: min(440px, calc(100% - 32px));
+    padding: 0;
+    border: 0;
+    border-radius: var(--ck-radius, 12px);
+    background: transparent;
+    color: inherit;
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 0.5);
   }
   .over-video [part='header'] {
     background: linear-gradient(rgb(0 0 0 / 0.45), transparent);

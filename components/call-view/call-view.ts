@@ -4,6 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { CallMediaType, CallRole, CallStatus, LayoutMode, type VideoDisplayMode } from '../../src/constants.js';
+import { defineElement } from '../../src/define-element.js';
 import { safeImageUrl } from '../../src/util/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { CameraRequestEvent, MicrophoneRequestEvent, SpeakerRequestEvent } from '../../src/events/requests.js';
@@ -90,6 +91,11 @@ function viewEquals(a: View, b: View): boolean {
  *   connection is interrupted), its toast in a `role="status"` live region, and `<feature-buttons>`.
  * While idle it renders only the (empty) live region.
  *
+ * While a call is placed or connected, a "Check devices" button in the top bar opens `<device-check>`
+ * (loaded on first use, its own chunk) in a modal dialog: camera preview, microphone level, test
+ * sound and device choice (a choice there switches the call's device too). Closing it (Done, Escape)
+ * stops its capture.
+ *
  * Keyboard, while focus is inside the view (not in a text field): M turns the microphone on or off,
  * V the camera (video calls), S the speaker (connected calls).
  *
@@ -127,6 +133,8 @@ function viewEquals(a: View, b: View): boolean {
  * @csspart focus-button - The button over each group tile that shows it large (`aria-pressed`).
  * @csspart grid - The tiles of a group call.
  * @csspart tile - Every `<participant-tile>` (its parts are exported as `tile-base`, `video`, `tile-avatar`, `tile-avatar-image`, `tile-avatar-initial`, `tile-name`, `tile-status`).
+ * @csspart device-check-button - The "Check devices" button in the top bar.
+ * @csspart device-check-dialog - The dialog holding `<device-check>`.
  * @csspart toast - The toast text (a `role="status"` live region).
  * @csspart footer - The bottom bar holding the buttons.
  * @csspart controls - The `<feature-buttons>` (its parts are exported as `button`, `microphone`, `camera`, `speaker`, `speaker-output`, `speaker-menu`, `speaker-option`, `switch-camera`, `blur`, `invite`, `minimize`, `full-screen`, `hangup`, `accept`, `accept-audio`, `reject`, `icon`, `label`).
@@ -173,6 +181,9 @@ export class CallView extends StoreElement {
   /** How videos fill their tiles (`contain`, `cover`, `fill`); without it, `settings.displayMode`. */
   @property({ attribute: 'video-display-mode', reflect: true }) videoDisplayMode: VideoDisplayMode | undefined;
 
+  /** The "Check devices" dialog is open. */
+  @state() private checkingDevices = false;
+
   /** Group call: the member shown large (clicking a tile focuses it; clicking it again unfocuses). */
   @state() private focusedId = '';
 
@@ -210,6 +221,50 @@ export class CallView extends StoreElement {
     this.toggleState('group', status !== CallStatus.IDLE && group);
     this.toggleState('connecting', this.#view.value.connecting);
     this.#syncClock();
+  }
+
+  /** Opens the device check (its element loads on first use). */
+  async openDeviceCheck(): Promise<void> {
+    if (typeof customElements !== 'undefined' && !customElements.get('device-check')) {
+      const { DeviceCheck } = await import('../device-check/device-check.js');
+      defineElement('device-check', DeviceCheck);
+    }
+    this.checkingDevices = true;
+    await this.updateComplete;
+    const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog');
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  /** Closes it: `<device-check>` leaves the DOM and stops its capture; focus returns to the button. */
+  closeDeviceCheck(): void {
+    const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog');
+    if (dialog?.open) dialog.close();
+    if (!this.checkingDevices) return;
+    this.checkingDevices = false;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('[part~=device-check-button]')?.focus());
+  }
+
+  #renderDeviceCheck(v: View) {
+    const { t } = this.localize;
+    if (isRingingForMe(v)) return nothing;
+    const label = t('device-check-open');
+    return html`<button
+        type="button"
+        part="device-check-button"
+        class="pill"
+        aria-haspopup="dialog"
+        aria-expanded=${this.checkingDevices ? 'true' : 'false'}
+        @click=${() => void this.openDeviceCheck()}
+      >
+        ${label}
+      </button>
+      ${
+        this.checkingDevices
+          ? html`<dialog part="device-check-dialog" aria-label=${label} @close=${() => this.closeDeviceCheck()}>
+            <device-check .store=${this.resolvedStore} @ck-device-check-close=${() => this.closeDeviceCheck()}></device-check>
+          </dialog>`
+          : nothing
+      }`;
   }
 
   /** Runs the clock only while connected (and attached), re-rendering on each elapsed second. */
@@ -446,7 +501,7 @@ export class CallView extends StoreElement {
             </div>`
             : html`<span></span>`
         }
-        <div class="header-end"><slot name="header-end"></slot></div>
+        <div class="header-end">${this.#renderDeviceCheck(v)}<slot name="header-end"></slot></div>
       </div>
       <div class="content">${this.#renderContent(v)}</div>
       <div part="footer">
