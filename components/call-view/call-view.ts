@@ -15,6 +15,7 @@ import type { CallState, MemberView, Message, Toast } from '../../src/store/type
 import { CallAvatar } from '../call-avatar/call-avatar.js';
 import { FeatureButtons } from '../feature-buttons/feature-buttons.js';
 import { ParticipantTile } from '../participant-tile/participant-tile.js';
+import { RingingPreview } from './ringing-preview.js';
 import { styles } from './call-view.styles.js';
 
 /** Member states that mean "no longer in the call": their tiles go away. */
@@ -76,7 +77,9 @@ function viewEquals(a: View, b: View): boolean {
 
 /**
  * The call screen for a 1v1 or group, audio or video call:
- * - ringing (callee): the caller's avatar, name and call type, with accept / decline;
+ * - ringing (callee): the caller's avatar, name and call type, with accept / decline; in a video
+ *   call also the user's own camera (a preview) and "Answer with camera on" (`aria-pressed`): off,
+ *   the accept request carries `camera: false` and the call starts with the camera off;
  * - dialing (caller): the callee's avatar and name and a "waiting" tip, over the local video in
  *   video calls;
  * - connecting: after the answer (ours, or for the caller the callee's), while the media path is set
@@ -133,6 +136,8 @@ function viewEquals(a: View, b: View): boolean {
  * @csspart focus-button - The button over each group tile that shows it large (`aria-pressed`).
  * @csspart grid - The tiles of a group call.
  * @csspart tile - Every `<participant-tile>` (its parts are exported as `tile-base`, `video`, `tile-avatar`, `tile-avatar-image`, `tile-avatar-initial`, `tile-name`, `tile-status`).
+ * @csspart ringing-preview - The user's own camera while a video call rings.
+ * @csspart ringing-camera-toggle - "Answer with camera on" (`aria-pressed`) on that preview.
  * @csspart device-check-button - The "Check devices" button in the top bar.
  * @csspart device-check-dialog - The dialog holding `<device-check>`.
  * @csspart toast - The toast text (a `role="status"` live region).
@@ -181,6 +186,9 @@ export class CallView extends StoreElement {
   /** How videos fill their tiles (`contain`, `cover`, `fill`); without it, `settings.displayMode`. */
   @property({ attribute: 'video-display-mode', reflect: true }) videoDisplayMode: VideoDisplayMode | undefined;
 
+  /** The callee's own camera while a video call rings, and "Answer with camera on". */
+  readonly #preview = new RingingPreview(this, () => this.resolvedStore?.getState().settings.cameraDefaultOn ?? true);
+
   /** The "Check devices" dialog is open. */
   @state() private checkingDevices = false;
 
@@ -209,6 +217,12 @@ export class CallView extends StoreElement {
     this.#stopClock();
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const v = this.#view.value;
+    this.#preview.prepare(isRingingForMe(v) && v.video);
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     const { status, role, video, group, connecting } = this.#view.value;
@@ -221,6 +235,7 @@ export class CallView extends StoreElement {
     this.toggleState('group', status !== CallStatus.IDLE && group);
     this.toggleState('connecting', this.#view.value.connecting);
     this.#syncClock();
+    this.#preview.sync();
   }
 
   /** Opens the device check (its element loads on first use). */
@@ -504,7 +519,8 @@ export class CallView extends StoreElement {
         <div class="header-end">${this.#renderDeviceCheck(v)}<slot name="header-end"></slot></div>
       </div>
       <div class="content">${this.#renderContent(v)}</div>
-      <div part="footer">
+      ${this.#preview.render(t)}
+      <div part="footer" @ck-accept-request=${this.#preview.onAccept}>
         <slot name="controls">
           <feature-buttons
             part="controls"
