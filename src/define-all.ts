@@ -6,6 +6,7 @@
 import './define.js';
 import { CallHistory } from '../components/call-history/call-history.js';
 import { CallView } from '../components/call-view/call-view.js';
+import { DeviceCheck } from '../components/device-check/device-check.js';
 import { DevicePicker } from '../components/device-picker/device-picker.js';
 import { FeatureButtons } from '../components/feature-buttons/feature-buttons.js';
 import { FloatWindow } from '../components/float-window/float-window.js';
@@ -24,6 +25,7 @@ const LAZY: Record<LazyTag, CustomElementConstructor> = {
   'call-view': CallView,
   'float-window': FloatWindow,
   'device-picker': DevicePicker,
+  'device-check': DeviceCheck,
   'invite-panel': InvitePanel,
   'join-call-card': JoinCallCard,
   'call-history': CallHistory,

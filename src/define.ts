@@ -2,7 +2,7 @@
  * Registers the kit's elements (the package's side-effect module: `callkit-elements/define.js`).
  * What a page needs before it can be called registers now: `<call-kit>`, `<incoming-banner>`,
  * `<call-avatar>`. The rest (the `lazy` rows of `src/element-tags.ts`: the call view and its parts,
- * the float window, device picker, invite panel, join card, call history) registers on first use:
+ * the float window, device picker, device check, invite panel, join card, call history) registers on first use:
  * `<call-kit>` loads the call view while a call rings or is placed, and the tags an app puts in its
  * page load when they appear (`src/element-loader.ts`). `loadAllElements()` registers them all now.
  * A tag that is already defined (another copy of the kit, or an app's own element) is left alone.
@@ -15,6 +15,7 @@ import { defineElement } from './define-element.js';
 import { autoloadElements } from './element-loader.js';
 import type { CallHistory } from '../components/call-history/call-history.js';
 import type { CallView } from '../components/call-view/call-view.js';
+import type { DeviceCheck } from '../components/device-check/device-check.js';
 import type { DevicePicker } from '../components/device-picker/device-picker.js';
 import type { FeatureButtons } from '../components/feature-buttons/feature-buttons.js';
 import type { FloatWindow } from '../components/float-window/float-window.js';
@@ -48,6 +49,7 @@ declare global {
     'call-view': CallView;
     'float-window': FloatWindow;
     'device-picker': DevicePicker;
+    'device-check': DeviceCheck;
     'invite-panel': InvitePanel;
     'join-call-card': JoinCallCard;
     'call-history': CallHistory;

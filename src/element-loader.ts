@@ -3,7 +3,7 @@
  * `src/element-tags.ts`): each is a dynamic import, so a bundler makes it a chunk that a page loads
  * only when a call needs it. `<call-kit>` asks for the call view while a call rings or is placed
  * (prefetch: the chunk is there by the time the user accepts); `autoloadElements` loads the tags an
- * app puts in its page (`<device-picker>`, `<invite-panel>`, `<join-call-card>`, `<call-history>`).
+ * app puts in its page (`<device-picker>`, `<device-check>`, `<invite-panel>`, `<join-call-card>`, `<call-history>`).
  * A failed import rejects (and is tried again on the next call), so callers can show why.
  * No DOM access at import time.
  */
@@ -23,6 +23,7 @@ const IMPORTS: Record<LazyTag, () => Promise<ElementClass>> = {
   'call-view': callView,
   'float-window': () => import('../components/float-window/float-window.js').then((m) => m.FloatWindow),
   'device-picker': () => import('../components/device-picker/device-picker.js').then((m) => m.DevicePicker),
+  'device-check': () => import('../components/device-check/device-check.js').then((m) => m.DeviceCheck),
   'invite-panel': () => import('../components/invite-panel/invite-panel.js').then((m) => m.InvitePanel),
   'join-call-card': () => import('../components/join-call-card/join-call-card.js').then((m) => m.JoinCallCard),
   'call-history': () => import('../components/call-history/call-history.js').then((m) => m.CallHistory),

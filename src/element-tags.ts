@@ -17,6 +17,7 @@ export const ELEMENT_TAGS = [
   { tag: 'call-view', className: 'CallView', file: 'components/call-view/call-view.ts', lazy: true },
   { tag: 'float-window', className: 'FloatWindow', file: 'components/float-window/float-window.ts', lazy: true },
   { tag: 'device-picker', className: 'DevicePicker', file: 'components/device-picker/device-picker.ts', lazy: true },
+  { tag: 'device-check', className: 'DeviceCheck', file: 'components/device-check/device-check.ts', lazy: true },
   { tag: 'invite-panel', className: 'InvitePanel', file: 'components/invite-panel/invite-panel.ts', lazy: true },
   { tag: 'join-call-card', className: 'JoinCallCard', file: 'components/join-call-card/join-call-card.ts', lazy: true },
   { tag: 'call-history', className: 'CallHistory', file: 'components/call-history/call-history.ts', lazy: true },

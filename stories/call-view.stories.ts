@@ -153,3 +153,51 @@ export const Narrow: Story = {
     ).toBe('52px');
   },
 };
+
+/** A video call from Alice ringing for me (the callee); `cameraOn`: the camera default (`setCameraDefaultState`). */
+function ringingVideo(cameraOn: boolean): CallStore {
+  const store = new CallStore();
+  store.dispatch({ type: 'login', userId: 'me', name: 'Me' });
+  store.dispatch({ type: 'settings', settings: { cameraDefaultOn: cameraOn } });
+  store.dispatch({
+    type: 'call-start',
+    role: CallRole.CALLEE,
+    callId: 'story-ring',
+    mediaType: CallMediaType.VIDEO,
+    callerId: 'alice',
+    members: [{ userId: 'alice', name: 'Alice', status: 'accepted' }],
+  });
+  return store;
+}
+
+/** Ringing video call: my own camera (the browser's) and "Answer with camera on"; turning it off answers with the camera off. */
+export const RingingPreview: Story = {
+  name: 'Ringing: own camera preview',
+  parameters: { visual: { skip: "the browser's camera frames move" } },
+  loaders: [async () => ({ store: ringingVideo(true) })],
+  play: async ({ canvasElement }: Ctx) => {
+    const preview = () => root(canvasElement).querySelector<HTMLVideoElement>('[part~=ringing-preview] video');
+    await until(() => expect((preview()?.srcObject as MediaStream | null)?.getVideoTracks().length).toBe(1));
+    const track = (preview()!.srcObject as MediaStream).getVideoTracks()[0]!;
+    const toggle = () => root(canvasElement).querySelector<HTMLButtonElement>('[part~=ringing-camera-toggle]')!;
+    expect(toggle().getAttribute('aria-pressed')).toBe('true');
+    toggle().click();
+    await until(() => expect(toggle().getAttribute('aria-pressed')).toBe('false'));
+    expect(track.readyState).toBe('ended');
+    const requests: unknown[] = [];
+    canvasElement.addEventListener('ck-accept-request', (e) => requests.push((e as CustomEvent).detail));
+    root(canvasElement).querySelector('feature-buttons')!.shadowRoot!.querySelector<HTMLButtonElement>('[part~=accept]')!.click();
+    expect(requests).toEqual([{ audioOnly: false, callId: 'story-ring', camera: false }]);
+  },
+};
+
+/** Ringing video call with the camera default off: no capture, the toggle off (answering keeps it off). */
+export const RingingCameraOff: Story = {
+  name: 'Ringing: answer with camera off',
+  loaders: [async () => ({ store: ringingVideo(false) })],
+  play: async ({ canvasElement }: Ctx) => {
+    const toggle = () => root(canvasElement).querySelector<HTMLButtonElement>('[part~=ringing-camera-toggle]');
+    await until(() => expect(toggle()?.getAttribute('aria-pressed')).toBe('false'));
+    expect(root(canvasElement).querySelector('[part~=ringing-preview] video')).toBeNull();
+  },
+};

@@ -11,6 +11,7 @@ import type { CallAvatar } from '../components/call-avatar/call-avatar.js';
 import type { CallHistory } from '../components/call-history/call-history.js';
 import type { CallKitElement } from '../components/call-kit/call-kit.js';
 import type { CallView } from '../components/call-view/call-view.js';
+import type { DeviceCheck } from '../components/device-check/device-check.js';
 import type { DevicePicker } from '../components/device-picker/device-picker.js';
 import type { FeatureButtons } from '../components/feature-buttons/feature-buttons.js';
 import type { FloatWindow } from '../components/float-window/float-window.js';
@@ -91,6 +92,12 @@ declare namespace CallkitJsx {
     /** `{ accept }`: Accept / Decline of the other side's request to switch to video. */
     'onck-video-answer-request'?: (event: GlobalEventHandlersEventMap['ck-video-answer-request']) => void;
   };
+  type DeviceCheckProps = Partial<Pick<DeviceCheck, 'audioOnly' | 'noDone'>> & {
+    /** `DeviceRequestEvent`, `{ kind, deviceId }`: from the inner `<device-picker>`. */
+    'onck-device-request'?: (event: GlobalEventHandlersEventMap['ck-device-request']) => void;
+    /** `DeviceCheckCloseEvent`: the Done button (the check has stopped). */
+    'onck-device-check-close'?: (event: Event) => void;
+  };
   type DevicePickerProps = Partial<Pick<DevicePicker, 'kinds' | 'selected'>> & {
     /** `DeviceRequestEvent`, `{ kind: 'camera' | 'microphone' | 'speaker', deviceId }`. */
     'onck-device-request'?: (event: GlobalEventHandlersEventMap['ck-device-request']) => void;
@@ -164,6 +171,8 @@ declare module 'react' {
       'call-kit': DetailedHTMLProps<HTMLAttributes<CallKitElement>, CallKitElement> & CallkitJsx.CallKitProps & { class?: string };
       /** The in-call screen: videos or avatars, timer, tips and the call's buttons. */
       'call-view': DetailedHTMLProps<HTMLAttributes<CallView>, CallView> & CallkitJsx.CallViewProps & { class?: string };
+      /** Camera preview, microphone level, speaker test and device choice. */
+      'device-check': DetailedHTMLProps<HTMLAttributes<DeviceCheck>, DeviceCheck> & CallkitJsx.DeviceCheckProps & { class?: string };
       /** Device choice: camera, microphone, speaker. */
       'device-picker': DetailedHTMLProps<HTMLAttributes<DevicePicker>, DevicePicker> & CallkitJsx.DevicePickerProps & { class?: string };
       /** Accept / decline / microphone / camera / speaker (and its output) / hang-up buttons of a call. */

@@ -11,6 +11,7 @@ import type { CallAvatar } from '../components/call-avatar/call-avatar.js';
 import type { CallHistory } from '../components/call-history/call-history.js';
 import type { CallKitElement } from '../components/call-kit/call-kit.js';
 import type { CallView } from '../components/call-view/call-view.js';
+import type { DeviceCheck } from '../components/device-check/device-check.js';
 import type { DevicePicker } from '../components/device-picker/device-picker.js';
 import type { FeatureButtons } from '../components/feature-buttons/feature-buttons.js';
 import type { FloatWindow } from '../components/float-window/float-window.js';
@@ -91,6 +92,12 @@ declare namespace CallkitVue {
     /** `{ accept }`: Accept / Decline of the other side's request to switch to video. */
     onCkVideoAnswerRequest?: (event: GlobalEventHandlersEventMap['ck-video-answer-request']) => void;
   };
+  type DeviceCheckProps = Partial<Pick<DeviceCheck, 'audioOnly' | 'noDone'>> & {
+    /** `DeviceRequestEvent`, `{ kind, deviceId }`: from the inner `<device-picker>`. */
+    onCkDeviceRequest?: (event: GlobalEventHandlersEventMap['ck-device-request']) => void;
+    /** `DeviceCheckCloseEvent`: the Done button (the check has stopped). */
+    onCkDeviceCheckClose?: (event: Event) => void;
+  };
   type DevicePickerProps = Partial<Pick<DevicePicker, 'kinds' | 'selected'>> & {
     /** `DeviceRequestEvent`, `{ kind: 'camera' | 'microphone' | 'speaker', deviceId }`. */
     onCkDeviceRequest?: (event: GlobalEventHandlersEventMap['ck-device-request']) => void;
@@ -163,6 +170,8 @@ declare module 'vue' {
     'call-kit': DefineComponent<CallkitVue.CallKitProps>;
     /** The in-call screen: videos or avatars, timer, tips and the call's buttons. */
     'call-view': DefineComponent<CallkitVue.CallViewProps>;
+    /** Camera preview, microphone level, speaker test and device choice. */
+    'device-check': DefineComponent<CallkitVue.DeviceCheckProps>;
     /** Device choice: camera, microphone, speaker. */
     'device-picker': DefineComponent<CallkitVue.DevicePickerProps>;
     /** Accept / decline / microphone / camera / speaker (and its output) / hang-up buttons of a call. */

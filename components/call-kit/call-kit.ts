@@ -195,8 +195,9 @@ export class CallKitElement extends LitElement {
     this.#internals = typeof this.attachInternals === 'function' ? this.attachInternals() : null;
     this.addEventListener(AcceptRequestEvent.eventName, (e) =>
       this.#act(e, () => {
-        const { audioOnly, callId, endCurrent } = e.detail;
-        return this.kit.accept(callId === undefined ? { audioOnly } : { audioOnly, callId, endCurrent: endCurrent === true });
+        const { audioOnly, callId, endCurrent, camera } = e.detail;
+        const options = callId === undefined ? { audioOnly } : { audioOnly, callId, endCurrent: endCurrent === true };
+        return this.kit.accept(camera === undefined ? options : { ...options, camera });
       }),
     );
     this.addEventListener(RejectRequestEvent.eventName, (e) =>

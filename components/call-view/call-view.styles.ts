@@ -66,6 +66,31 @@ export const styles = css`
   }
   .header-end {
     justify-self: end;
+    display: flex;
+    align-items: center;
+    gap: var(--ck-space-2, 8px);
+  }
+  .pill {
+    font: inherit;
+    font-size: 0.8125rem;
+    color: inherit;
+    min-block-size: 32px;
+    padding-inline: var(--ck-space-3, 12px);
+    border: 1px solid currentColor;
+    border-radius: 16px;
+    background: rgb(0 0 0 / 0.25);
+    cursor: pointer;
+  }
+  dialog {
+    inline-size: min(440px, calc(100% - 32px));
+    padding: 0;
+    border: 0;
+    border-radius: var(--ck-radius, 12px);
+    background: transparent;
+    color: inherit;
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 0.5);
   }
   .over-video [part='header'] {
     background: linear-gradient(rgb(0 0 0 / 0.45), transparent);
@@ -143,6 +168,48 @@ export const styles = css`
     box-shadow: 0 6px 20px rgb(0 0 0 / 0.35);
     --ck-participant-tile-avatar-size: 40px;
     --ck-participant-tile-font-size: 0.75rem;
+  }
+  .ringing-preview {
+    position: absolute;
+    z-index: 3;
+    inset-block-start: calc(var(--_space) * 3.5);
+    inset-inline-end: var(--_space);
+    display: grid;
+    place-items: center;
+    inline-size: var(--ck-call-view-pip-width, clamp(96px, 24%, 240px));
+    aspect-ratio: var(--ck-call-view-pip-aspect-ratio, 3 / 4);
+    border-radius: var(--ck-call-view-pip-radius, var(--ck-radius, 12px));
+    overflow: hidden;
+    background: rgb(0 0 0 / 0.45);
+    box-shadow: 0 6px 20px rgb(0 0 0 / 0.35);
+  }
+  .ringing-preview video {
+    inline-size: 100%;
+    block-size: 100%;
+    object-fit: cover;
+    transform: scaleX(-1);
+  }
+  .ringing-preview .camera-off svg {
+    inline-size: 32px;
+    block-size: 32px;
+  }
+  .ringing-preview button {
+    position: absolute;
+    inset-block-end: var(--ck-space-2, 8px);
+    display: grid;
+    place-items: center;
+    inline-size: 44px;
+    block-size: 44px;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    color: #ffffff;
+    background: rgb(0 0 0 / 0.55);
+    cursor: pointer;
+  }
+  .ringing-preview button[aria-pressed='false'] {
+    color: #1f2329;
+    background: #ffffff;
   }
   [part='pip'] participant-tile {
     inline-size: 100%;

@@ -4,6 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { CallMediaType, CallRole, CallStatus, LayoutMode, type VideoDisplayMode } from '../../src/constants.js';
+import { defineElement } from '../../src/define-element.js';
 import { safeImageUrl } from '../../src/util/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import {
@@ -20,6 +21,7 @@ import type { CallState, MemberView, Message, Toast, VideoRequest } from '../../
 import { CallAvatar } from '../call-avatar/call-avatar.js';
 import { FeatureButtons } from '../feature-buttons/feature-buttons.js';
 import { ParticipantTile } from '../participant-tile/participant-tile.js';
+import { RingingPreview } from './ringing-preview.js';
 import { styles } from './call-view.styles.js';
 
 /** Member states that mean "no longer in the call": their tiles go away. */
@@ -81,7 +83,9 @@ function viewEquals(a: View, b: View): boolean {
 
 /**
  * The call screen for a 1v1 or group, audio or video call:
- * - ringing (callee): the caller's avatar, name and call type, with accept / decline;
+ * - ringing (callee): the caller's avatar, name and call type, with accept / decline; in a video
+ *   call also the user's own camera (a preview) and "Answer with camera on" (`aria-pressed`): off,
+ *   the accept request carries `camera: false` and the call starts with the camera off;
  * - dialing (caller): the callee's avatar and name and a "waiting" tip, over the local video in
  *   video calls;
  * - connecting: after the answer (ours, or for the caller the callee's), while the media path is set
@@ -99,6 +103,11 @@ function viewEquals(a: View, b: View): boolean {
  *   assertive live region ("{name} wants to switch to video", or "Asking {name}…" for ours) and,
  *   for theirs, Accept / Decline buttons.
  * While idle it renders only the (empty) live region.
+ *
+ * While a call is placed or connected, a "Check devices" button in the top bar opens `<device-check>`
+ * (loaded on first use, its own chunk) in a modal dialog: camera preview, microphone level, test
+ * sound and device choice (a choice there switches the call's device too). Closing it (Done, Escape)
+ * stops its capture.
  *
  * Keyboard, while focus is inside the view (not in a text field): M turns the microphone on or off,
  * V the camera (video calls), S the speaker (connected calls).
@@ -139,6 +148,10 @@ function viewEquals(a: View, b: View): boolean {
  * @csspart focus-button - The button over each group tile that shows it large (`aria-pressed`).
  * @csspart grid - The tiles of a group call.
  * @csspart tile - Every `<participant-tile>` (its parts are exported as `tile-base`, `video`, `tile-avatar`, `tile-avatar-image`, `tile-avatar-initial`, `tile-name`, `tile-status`).
+ * @csspart ringing-preview - The user's own camera while a video call rings.
+ * @csspart ringing-camera-toggle - "Answer with camera on" (`aria-pressed`) on that preview.
+ * @csspart device-check-button - The "Check devices" button in the top bar.
+ * @csspart device-check-dialog - The dialog holding `<device-check>`.
  * @csspart toast - The toast text (a `role="status"` live region).
  * @csspart switch-to-video - The "Switch to video" button of a connected 1v1 audio call.
  * @csspart video-request - The pending request to switch to video (text and, for the other side's, its buttons).
@@ -191,6 +204,12 @@ export class CallView extends StoreElement {
   /** How videos fill their tiles (`contain`, `cover`, `fill`); without it, `settings.displayMode`. */
   @property({ attribute: 'video-display-mode', reflect: true }) videoDisplayMode: VideoDisplayMode | undefined;
 
+  /** The callee's own camera while a video call rings, and "Answer with camera on". */
+  readonly #preview = new RingingPreview(this, () => this.resolvedStore?.getState().settings.cameraDefaultOn ?? true);
+
+  /** The "Check devices" dialog is open. */
+  @state() private checkingDevices = false;
+
   /** Group call: the member shown large (clicking a tile focuses it; clicking it again unfocuses). */
   @state() private focusedId = '';
 
@@ -231,6 +250,12 @@ export class CallView extends StoreElement {
     this.#stopClock();
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const v = this.#view.value;
+    this.#preview.prepare(isRingingForMe(v) && v.video);
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     const { status, role, video, group, connecting } = this.#view.value;
@@ -243,6 +268,51 @@ export class CallView extends StoreElement {
     this.toggleState('group', status !== CallStatus.IDLE && group);
     this.toggleState('connecting', this.#view.value.connecting);
     this.#syncClock();
+    this.#preview.sync();
+  }
+
+  /** Opens the device check (its element loads on first use). */
+  async openDeviceCheck(): Promise<void> {
+    if (typeof customElements !== 'undefined' && !customElements.get('device-check')) {
+      const { DeviceCheck } = await import('../device-check/device-check.js');
+      defineElement('device-check', DeviceCheck);
+    }
+    this.checkingDevices = true;
+    await this.updateComplete;
+    const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog');
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  /** Closes it: `<device-check>` leaves the DOM and stops its capture; focus returns to the button. */
+  closeDeviceCheck(): void {
+    const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog');
+    if (dialog?.open) dialog.close();
+    if (!this.checkingDevices) return;
+    this.checkingDevices = false;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('[part~=device-check-button]')?.focus());
+  }
+
+  #renderDeviceCheck(v: View) {
+    const { t } = this.localize;
+    if (isRingingForMe(v)) return nothing;
+    const label = t('device-check-open');
+    return html`<button
+        type="button"
+        part="device-check-button"
+        class="pill"
+        aria-haspopup="dialog"
+        aria-expanded=${this.checkingDevices ? 'true' : 'false'}
+        @click=${() => void this.openDeviceCheck()}
+      >
+        ${label}
+      </button>
+      ${
+        this.checkingDevices
+          ? html`<dialog part="device-check-dialog" aria-label=${label} @close=${() => this.closeDeviceCheck()}>
+            <device-check .store=${this.resolvedStore} @ck-device-check-close=${() => this.closeDeviceCheck()}></device-check>
+          </dialog>`
+          : nothing
+      }`;
   }
 
   /** Runs the clock only while connected (and attached), re-rendering on each elapsed second. */
@@ -509,10 +579,11 @@ export class CallView extends StoreElement {
             </div>`
             : html`<span></span>`
         }
-        <div class="header-end"><slot name="header-end"></slot></div>
+        <div class="header-end">${this.#renderDeviceCheck(v)}<slot name="header-end"></slot></div>
       </div>
       <div class="content">${this.#renderContent(v)}${this.#renderVideoRequest()}</div>
-      <div part="footer">
+      ${this.#preview.render(t)}
+      <div part="footer" @ck-accept-request=${this.#preview.onAccept}>
         <slot name="controls">
           <feature-buttons
             part="controls"

@@ -6,8 +6,11 @@ const init = { bubbles: true, composed: true, cancelable: true } as const;
 
 export class AcceptRequestEvent extends Event {
   static readonly eventName = 'ck-accept-request';
-  /** `endCurrent`: "end and accept" (hang up the current call first, then accept `callId`). */
-  constructor(readonly detail: { audioOnly: boolean; callId?: string; endCurrent?: boolean }) {
+  /**
+   * `endCurrent`: "end and accept" (hang up the current call first, then accept `callId`).
+   * `camera: false`: answer a video call with the camera off (the call view's toggle while it rings).
+   */
+  constructor(readonly detail: { audioOnly: boolean; callId?: string; endCurrent?: boolean; camera?: boolean }) {
     super(AcceptRequestEvent.eventName, init);
   }
 }

@@ -79,6 +79,15 @@ export function registerLocale(code: string, dict: LocaleDictionary): void {
   for (const listener of [...listeners]) listener(code);
 }
 
+/**
+ * Adds texts for `code` under what is there: entries already registered (by the app, or loaded)
+ * win. For the texts a lazily loaded element brings in its own chunk (`<device-check>`).
+ */
+export function registerLocaleDefaults(code: string, dict: LocaleDictionary): void {
+  locales.set(code, { ...dict, ...locales.get(code) });
+  for (const listener of [...listeners]) listener(code);
+}
+
 /** The registered language codes (`en`, `zh-cn`, `ja_JP` and any registered by the app). */
 export function registeredLocales(): string[] {
   return [...new Set([...locales.keys(), ...Object.keys(BUILT_IN)])];

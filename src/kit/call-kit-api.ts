@@ -255,10 +255,13 @@ export class CallKit extends KitSettings {
     await this.#applyCameraDefault();
   }
 
-  /** `setCameraDefaultState(false)`: a video call starts with the camera off (the call stays a video call). */
-  async #applyCameraDefault(): Promise<void> {
+  /**
+   * `setCameraDefaultState(false)`, or `accept({ camera: false })`: a video call starts with the
+   * camera off (the call stays a video call).
+   */
+  async #applyCameraDefault(camera?: boolean): Promise<void> {
     const state = this.#store.getState();
-    if (state.settings.cameraDefaultOn || state.mediaType !== CallMediaType.VIDEO || !this.#engine) return;
+    if ((camera ?? state.settings.cameraDefaultOn) || state.mediaType !== CallMediaType.VIDEO || !this.#engine) return;
     if (state.status === CallStatus.IDLE) return;
     await this.#engine.closeCamera().catch(() => undefined);
     this.#store.dispatch({ type: 'self-media', video: false });
@@ -274,10 +277,11 @@ export class CallKit extends KitSettings {
    * Accepts an incoming call: the current one, or `{ callId }` one of several (`store.incoming`).
    * `{ audioOnly: true }` answers a video call with audio only. While in a call, a waiting call is
    * accepted with `{ callId, endCurrent: true }` ("end and accept": the current call is hung up first).
+   * `{ camera: false }` answers a video call with the camera off.
    */
   async accept(options: AcceptOptions = {}): Promise<void> {
     const engine = this.#requireEngine();
-    const { audioOnly, endCurrent, callId } = validateAcceptOptions(options);
+    const { audioOnly, endCurrent, callId, camera } = validateAcceptOptions(options);
     let state = this.#store.getState();
     const ringingNow = isRingingForMe(state);
     if (callId !== undefined && !(ringingNow && state.callId === callId)) {
@@ -310,7 +314,7 @@ export class CallKit extends KitSettings {
     // Accepted: the call view shows "connecting" until the engine's onCallBegin (media path up).
     this.#store.dispatch({ type: 'call-connecting' });
     this.#store.dispatch({ type: 'self-media', audio: true, video: mediaType === CallMediaType.VIDEO });
-    await this.#applyCameraDefault();
+    await this.#applyCameraDefault(camera);
   }
 
   /** Declines an incoming call: the current one, or `{ callId }` one of several (`store.incoming`). */

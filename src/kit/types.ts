@@ -71,6 +71,11 @@ export interface AcceptOptions {
    * Without it, accepting another call while in one throws ALREADY_IN_CALL.
    */
   endCurrent?: boolean;
+  /**
+   * `false`: answer a video call with the camera off (it stays a video call; the others see the
+   * avatar until the camera is turned on). Default: `setCameraDefaultState`'s choice (on).
+   */
+  camera?: boolean;
 }
 
 export interface StatusChangedDetail {

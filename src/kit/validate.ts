@@ -184,9 +184,15 @@ export function validateEngineChoice(value: unknown): 'webrtc' | 'tencent' | 'tu
   return choice as CallEngine;
 }
 
-export function validateAcceptOptions(value: unknown): { audioOnly: boolean; endCurrent: boolean; callId: string | undefined } {
+export function validateAcceptOptions(value: unknown): {
+  audioOnly: boolean;
+  endCurrent: boolean;
+  callId: string | undefined;
+  camera: boolean | undefined;
+} {
   const p = requireObject(value, 'accept() options');
   return {
+    camera: p.camera === undefined ? undefined : validateBoolean(p.camera, 'camera'),
     audioOnly: p.audioOnly === undefined ? false : validateBoolean(p.audioOnly, 'audioOnly'),
     endCurrent: p.endCurrent === undefined ? false : validateBoolean(p.endCurrent, 'endCurrent'),
     callId: p.callId === undefined ? undefined : validateCallId(p.callId),

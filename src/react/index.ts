@@ -13,6 +13,7 @@ import { CallAvatar as CallAvatarClass } from '../../components/call-avatar/call
 import { CallHistory as CallHistoryClass } from '../../components/call-history/call-history.js';
 import { CallKitElement as CallKitElementClass } from '../../components/call-kit/call-kit.js';
 import { CallView as CallViewClass } from '../../components/call-view/call-view.js';
+import { DeviceCheck as DeviceCheckClass } from '../../components/device-check/device-check.js';
 import { DevicePicker as DevicePickerClass } from '../../components/device-picker/device-picker.js';
 import { FeatureButtons as FeatureButtonsClass } from '../../components/feature-buttons/feature-buttons.js';
 import { FloatWindow as FloatWindowClass } from '../../components/float-window/float-window.js';
@@ -101,6 +102,21 @@ export const CallView = createComponent({
     onCkFullScreenRequest: 'ck-full-screen-request' as EventName<GlobalEventHandlersEventMap['ck-full-screen-request']>,
     onCkSwitchToVideoRequest: 'ck-switch-to-video-request' as EventName<GlobalEventHandlersEventMap['ck-switch-to-video-request']>,
     onCkVideoAnswerRequest: 'ck-video-answer-request' as EventName<GlobalEventHandlersEventMap['ck-video-answer-request']>,
+  },
+});
+
+/**
+ * `<device-check>`: Camera preview, microphone level, speaker test and device choice.
+ * Events: `onCkDeviceRequest`, `onCkDeviceCheckClose`.
+ */
+export const DeviceCheck = createComponent({
+  tagName: 'device-check',
+  elementClass: DeviceCheckClass,
+  react: React,
+  displayName: 'DeviceCheck',
+  events: {
+    onCkDeviceRequest: 'ck-device-request' as EventName<GlobalEventHandlersEventMap['ck-device-request']>,
+    onCkDeviceCheckClose: 'ck-device-check-close' as EventName<Event>,
   },
 });
 

@@ -32,7 +32,15 @@ const SLOW = { timeout: 20_000 };
 describe('elements loaded on first use (define.js)', () => {
   it('registers what a page needs to be called at once, the rest not yet', () => {
     for (const tag of ['call-kit', 'incoming-banner', 'call-avatar']) expect(customElements.get(tag), tag).to.not.equal(undefined);
-    for (const tag of ['call-view', 'participant-tile', 'feature-buttons', 'float-window', 'device-picker', 'invite-panel']) {
+    for (const tag of [
+      'call-view',
+      'participant-tile',
+      'feature-buttons',
+      'float-window',
+      'device-picker',
+      'device-check',
+      'invite-panel',
+    ]) {
       expect(customElements.get(tag), tag).to.equal(undefined);
     }
   });

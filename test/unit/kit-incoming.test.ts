@@ -344,3 +344,25 @@ test('the kit follows the engine: onIncomingPromoted makes that call current, on
   assert.deepEqual(ids(kit), ['carol']);
   await kit.dispose();
 });
+
+test('accept({ camera: false }) answers a video call with the camera off: still a video call, no local video (issue 17 item 2b)', async () => {
+  const { kit, engine } = await setup();
+  engine.remoteInvite({ userId: 'alice', name: 'Alice' }, CallMediaType.VIDEO);
+  await kit.accept({ camera: false });
+  const s = kit.store.getState();
+  assert.equal(s.mediaType, CallMediaType.VIDEO);
+  assert.equal(s.self.videoAvailable, false);
+  assert.equal(s.self.audioAvailable, true);
+  assert.ok(
+    engine.log.some((e) => e.method === 'closeCamera'),
+    'the engine closed the camera',
+  );
+  await rejects(() => kit.accept({ camera: 'no' as never }), ErrorCode.INVALID_PARAMETER);
+  await kit.hangup();
+
+  // Without it (the default camera setting on), the camera stays on.
+  engine.remoteInvite({ userId: 'carol', name: 'Carol' }, CallMediaType.VIDEO);
+  await kit.accept();
+  assert.equal(kit.store.getState().self.videoAvailable, true);
+  await kit.hangup();
+});

@@ -454,7 +454,9 @@ export class CallMedia {
   /**
    * Keeps the kit's device list true (`onDeviceUpdated`): read once at login, again on every
    * `devicechange`, and when camera or microphone permission changes (labels appear once granted).
-   * The engine is the only layer that reads `navigator.mediaDevices`; `<device-picker>` shows the store's list.
+   * The call's media is the engine's alone; `<device-picker>` shows the store's list. Besides the
+   * engine only `src/media/device-probe.ts` captures: `<device-check>` and the ringing preview, each
+   * its own short-lived capture, stopped when closed.
    */
   watchDevices(): void {
     const nav = (globalThis as { navigator?: Navigator }).navigator;

@@ -127,6 +127,11 @@ const en = {
   'device-default': 'System default',
   'device-default-named': 'System default ({label})',
   'device-unnamed': 'Device {n}',
+  // The call view's "Check devices" (opens <device-check>, whose own texts live in its chunk).
+  'device-check-open': 'Check devices',
+  // Incoming video call: the callee's own camera before answering.
+  'ringing-preview': 'Your camera',
+  'ringing-camera-toggle': 'Answer with camera on',
   // <invite-panel>.
   'invite-title': 'Add people to the call',
   'invite-submit': 'Invite',
