@@ -42,7 +42,7 @@
  * the v2 messages); `trtc-media.ts` drives the TRTC room, capture and devices; `call-policy.ts`
  * the end reasons and member gone -> event shared with the other engines; which invitation rings
  * is the shared ringing queue's (`../ringing-queue.ts`, one at a time); `call-model.ts` the plain
- * call data they all read.
+ * call data they all read; `presence.ts` watches users over chat's user status API.
  */
 import { CallMediaType, CallRole, VideoResolution, type DeviceKind } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
