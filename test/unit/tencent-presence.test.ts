@@ -127,12 +127,14 @@ describe('Tencent engine presence', () => {
     const cloud = new FakeCloud();
     cloud.userStatusEnabled = false;
     const kit = await kitFor(cloud, 'alice');
+    const listeners = chatOf(cloud, 'alice').listenerCount;
     await assert.rejects(kit.subscribePresence(['bob']), (error: unknown) => {
       isKitError(ErrorCode.FAILED, 'presence-disabled')(error);
       assert.match((error as Error).message, /console/);
       return true;
     });
     assert.deepEqual(kit.store.getState().presence, {});
+    assert.equal(chatOf(cloud, 'alice').listenerCount, listeners, 'no status listener left behind');
   });
 
   it('the cap: batches of 100 to chat (nothing dropped), more than the cap refused, never evicted', async () => {

@@ -89,12 +89,12 @@ export class TencentPresence {
         'too-many-watched',
       );
     }
-    this.#bind(chat);
     try {
       for (const batch of chunks(fresh, TENCENT_SUBSCRIBE_BATCH)) await chat.subscribeUserStatus({ userIDList: batch });
     } catch (error) {
       throw presenceError(error, 'subscribeUserStatus');
     }
+    this.#bind(chat);
     const online = new Map<string, boolean>(userIds.map((id) => [id, false]));
     try {
       for (const batch of chunks(userIds, TENCENT_SUBSCRIBE_BATCH)) {
@@ -103,6 +103,7 @@ export class TencentPresence {
         }
       }
     } catch (error) {
+      if (this.#online.size === 0) this.#unbind();
       throw presenceError(error, 'getUserStatus');
     }
     for (const [id, on] of online) this.#online.set(id, on);
