@@ -535,7 +535,8 @@ export class CallKit extends KitSettings {
    * `offline`); later changes update the store (`state.presence`), fire `onPresenceChanged` and
    * `ck-presence-changed`. A user the server's `canCall` policy does not let you call is always
    * `offline`. At most `MAX_PRESENCE_WATCH` (200) users per page: INVALID_PARAMETER, reason
-   * `too-many-watched`. Default engine only; others throw FAILED, reason `not-supported`.
+   * `too-many-watched`. Default and `tencent` engines (the latter: chat user status, `online` /
+   * `offline`, `busy` only for members of our own call); others throw FAILED, reason `not-supported`.
    */
   async subscribePresence(userIDs: string[]): Promise<PresenceEntry[]> {
     const ids = validatePresenceUserIds(userIDs);

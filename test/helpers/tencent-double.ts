@@ -76,6 +76,10 @@ export class FakeCloud {
   readonly trtcs: FakeTRTC[] = [];
   /** Capture failures to inject per TRTC label: `{ camera: { code, extraCode, message } }`. */
   readonly deviceFailures = new Map<string, { camera?: object; microphone?: object }>();
+  /** The app's plan and console switch allow user status (false: the SDK's 3122 NO_USE). */
+  userStatusEnabled = true;
+  /** Tencent's cap on one user's status subscriptions: past it the oldest are evicted, silently. */
+  statusSubscriptionCap = 200;
   /** Users whose chat login is refused with this error. */
   readonly loginFailures = new Map<string, { code: number; message: string }>();
   readonly cameras: TRTCDeviceInfo[] = [
@@ -136,6 +140,20 @@ export class FakeCloud {
       await this.#queue;
       await tick();
     }
+  }
+
+  /** Chat's `statusType` of a user: 1 ONLINE while some chat of theirs is logged in, else 3 UNLOGINED (web). */
+  statusOf(userID: string): number {
+    return this.chatsOf(userID).length > 0 ? 1 : 3;
+  }
+
+  /** A user logged in or out: `onUserStatusUpdated` to every chat that subscribed to them. */
+  statusChanged(userID: string): void {
+    if (![...this.chats].some((chat) => chat.statusSubscriptions.includes(userID))) return;
+    const data = [{ userID, statusType: this.statusOf(userID), customStatus: '' }];
+    void this.schedule(() => {
+      for (const chat of this.chats) if (chat.ready && chat.statusSubscriptions.includes(userID)) chat.fire('onUserStatusUpdated', data);
+    });
   }
 
   chatsOf(userID: string): FakeChat[] {
@@ -205,6 +223,8 @@ export class FakeChat implements ChatLike {
   readonly #invites = new Map<string, InviteInfo>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #handling = false;
+  /** Users this chat subscribed to, oldest first (`subscribeUserStatus`). */
+  readonly statusSubscriptions: string[] = [];
   /** Extra latency of invite()/inviteInGroup() (a slow network before the server takes it), in ms. */
   slowInvitesMs = 0;
 
@@ -231,6 +251,7 @@ export class FakeChat implements ChatLike {
     this.user = options.userID;
     this.#cloud.chats.add(this);
     this.ready = true;
+    this.#cloud.statusChanged(this.user);
     setTimeout(() => this.#emit(this.#handlers, 'sdkStateReady', {}), 0);
     return { code: 0, data: { repeatLogin: false } };
   }
@@ -313,6 +334,39 @@ export class FakeChat implements ChatLike {
       .filter((id) => this.#cloud.profiles.has(id))
       .map((id) => ({ userID: id, nick: this.#cloud.profiles.get(id)?.nick ?? '', avatar: this.#cloud.profiles.get(id)?.avatar ?? '' }));
     return { code: 0, data };
+  }
+
+  /** The SDK's `getUserStatus` (index.es.js 3.6.6): 3122 without the feature; your own id is online. */
+  async getUserStatus(options: { userIDList: string[] }): Promise<unknown> {
+    this.log.push({ method: 'getUserStatus', args: [options] });
+    await tick();
+    if (!this.#cloud.userStatusEnabled) throw { code: 3122, message: 'feature not purchased or not enabled' };
+    const successUserList = options.userIDList
+      .slice(0, 500)
+      .map((userID) => ({ userID, statusType: this.#cloud.statusOf(userID), customStatus: '' }));
+    return { code: 0, data: { successUserList, failureUserList: [] } };
+  }
+
+  /** The SDK's `subscribeUserStatus`: ids past 100 dropped silently; past the cloud's cap the oldest go. */
+  async subscribeUserStatus(options: { userIDList: string[] }): Promise<unknown> {
+    this.log.push({ method: 'subscribeUserStatus', args: [options] });
+    await tick();
+    if (!this.#cloud.userStatusEnabled) throw { code: 3122, message: 'feature not purchased or not enabled' };
+    for (const id of options.userIDList.slice(0, 100)) {
+      if (!this.statusSubscriptions.includes(id)) this.statusSubscriptions.push(id);
+    }
+    this.statusSubscriptions.splice(0, Math.max(0, this.statusSubscriptions.length - this.#cloud.statusSubscriptionCap));
+    return { code: 0, data: { failureUserList: [] } };
+  }
+
+  async unsubscribeUserStatus(options: { userIDList: string[] | undefined }): Promise<unknown> {
+    this.log.push({ method: 'unsubscribeUserStatus', args: [options] });
+    await tick();
+    if (!this.#cloud.userStatusEnabled) throw { code: 3122, message: 'feature not purchased or not enabled' };
+    const gone = new Set(options.userIDList ?? this.statusSubscriptions);
+    const kept = this.statusSubscriptions.filter((id) => !gone.has(id));
+    this.statusSubscriptions.splice(0, this.statusSubscriptions.length, ...kept);
+    return { code: 0, data: { failureUserList: [] } };
   }
 
   /** Test hook: emit a chat event (`netStateChange`, `error`, ...). */
@@ -465,8 +519,10 @@ export class FakeChat implements ChatLike {
   }
 
   #reset(): void {
+    const wasIn = this.#cloud.chats.delete(this);
     this.ready = false;
-    this.#cloud.chats.delete(this);
+    this.statusSubscriptions.length = 0;
+    if (wasIn && this.user) this.#cloud.statusChanged(this.user);
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#invites.clear();

@@ -114,6 +114,11 @@ export class ChatSignaling {
     return this.#ready;
   }
 
+  /** The logged-in chat instance (presence uses it), or null. */
+  get chat(): ChatLike | null {
+    return this.#ready ? this.#chat : null;
+  }
+
   // ---- login --------------------------------------------------------------------------------------
 
   /**

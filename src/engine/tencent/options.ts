@@ -57,6 +57,11 @@ export interface TencentEngineOptions {
    * default only that extension is sent. `null` sends no offline push at all.
    */
   offlinePushInfo?: OfflinePushInfo | null;
+  /**
+   * Most users `subscribePresence` may watch (default 200). Tencent caps a user's status
+   * subscriptions by plan and silently evicts the oldest past the cap: set your plan's figure.
+   */
+  maxPresenceSubscriptions?: number;
 }
 
 /** Who the engine is logged in as: chat login, TRTC `enterRoom` and the virtual background use it. */

@@ -43,6 +43,8 @@ export const ChatEventName = {
   KICKED_OUT: 'kickedOut',
   ERROR: 'error',
   NET_STATE_CHANGE: 'netStateChange',
+  /** Subscribed users' statuses changed: `data` is `[{ userID, statusType, customStatus }]`. */
+  USER_STATUS_UPDATED: 'onUserStatusUpdated',
 } as const;
 
 /** `TencentCloudChat.TYPES` values the engine reads. */
@@ -54,7 +56,25 @@ export const ChatTypes = {
   NET_STATE_CONNECTED: 'connected',
   NET_STATE_CONNECTING: 'connecting',
   NET_STATE_DISCONNECTED: 'disconnected',
+  USER_STATUS_UNKNOWN: 0,
+  USER_STATUS_ONLINE: 1,
+  USER_STATUS_OFFLINE: 2,
+  /** Never logged in, or logged out (a web user that logs out is this, not OFFLINE). */
+  USER_STATUS_UNLOGINED: 3,
 } as const;
+
+/**
+ * Chat's `NO_USE` (3122): the app's plan does not include the feature, or it is switched off in
+ * the console (the SDK refuses user status calls with it before asking the server).
+ */
+export const CHAT_FEATURE_NOT_ENABLED = 3122;
+
+/** One user's status (`getUserStatus` `successUserList`, `USER_STATUS_UPDATED` data). */
+export interface ChatUserStatus {
+  userID: string;
+  statusType: number;
+  customStatus?: string;
+}
 
 /** Chat's error code for an expired UserSig (`ACCOUNT_A2KEY_EXPIRED` in the SDK bundle). */
 export const CHAT_USERSIG_EXPIRED = 70001;
@@ -133,6 +153,15 @@ export interface ChatLike {
   cancel(options: { inviteID: string; data?: string }): Promise<ChatResponse>;
   updateMyProfile(options: { nick?: string; avatar?: string }): Promise<unknown>;
   getUserProfile(options: { userIDList: string[] }): Promise<unknown>;
+  /**
+   * User status (3.x; optional so an older app instance still calls): resolves with
+   * `{ data: { successUserList: ChatUserStatus[], failureUserList } }`; at most 500 ids a request.
+   */
+  getUserStatus?(options: { userIDList: string[] }): Promise<unknown>;
+  /** Resolves with `{ data: { failureUserList } }`; the SDK silently drops ids past 100 a request. */
+  subscribeUserStatus?(options: { userIDList: string[] }): Promise<unknown>;
+  /** `userIDList` undefined: everyone. */
+  unsubscribeUserStatus?(options: { userIDList: string[] | undefined }): Promise<unknown>;
 }
 
 /** The chat module's default export (`TencentCloudChat`), limited to `create`. */

@@ -42,7 +42,7 @@
  * the v2 messages); `trtc-media.ts` drives the TRTC room, capture and devices; `call-policy.ts`
  * the end reasons and member gone -> event shared with the other engines; which invitation rings
  * is the shared ringing queue's (`../ringing-queue.ts`, one at a time); `call-model.ts` the plain
- * call data they all read.
+ * call data they all read; `presence.ts` watches users over chat's user status API.
  */
 import { CallMediaType, CallRole, VideoResolution, type DeviceKind } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
@@ -52,6 +52,7 @@ import { callSeconds, isInvited, newCall, newMember, randomRoomId, validateCalle
 import { CallState } from './call-state.js';
 import { ChatSignaling } from './chat-signaling.js';
 import type { TencentEngineOptions, TencentUser } from './options.js';
+import { TencentPresence } from './presence.js';
 import { errorEvent } from './sdk-errors.js';
 import { CHAT_USERSIG_EXPIRED, ChatTypes } from './sdk-types.js';
 import { TrtcDevices, TrtcMedia } from './trtc-media.js';
@@ -71,6 +72,7 @@ export class TencentEngine implements CallEngine {
   readonly #media: TrtcMedia;
   readonly #devices: TrtcDevices;
   readonly #state: CallState;
+  readonly #presence: TencentPresence;
   #user: TencentUser = { sdkAppId: 0, userId: '', userSig: '' };
   #connection: ConnectionState = 'disconnected';
   #destroyed = false;
@@ -87,6 +89,7 @@ export class TencentEngine implements CallEngine {
     });
     state.attach(this.#signaling, this.#media);
     this.#state = state;
+    this.#presence = new TencentPresence(this.#events, this.#signaling, () => state.current, options.maxPresenceSubscriptions);
     this.#devices = new TrtcDevices(this.#media, {
       requireCall: () => void this.#requireCall(),
       localChanged: () => state.emitLocalStream(),
@@ -149,6 +152,7 @@ export class TencentEngine implements CallEngine {
     if (call) await this.hangup().catch(() => this.#state.finish(call, 'hangup'));
     await this.#media.teardown();
     const wasIn = this.#signaling.ready;
+    this.#presence.clear();
     this.#state.known.clear();
     await this.#signaling.disconnect();
     if (wasIn) this.#emitConnection('disconnected');
@@ -161,6 +165,14 @@ export class TencentEngine implements CallEngine {
     this.#events.removeAllListeners();
   }
 
+  subscribePresence(userIds: string[]): ReturnType<TencentPresence['subscribe']> {
+    return this.#presence.subscribe(userIds);
+  }
+
+  unsubscribePresence(userIds?: string[]): Promise<void> {
+    return this.#presence.unsubscribe(userIds);
+  }
+
   async setSelfInfo(profile: { name?: string; avatar?: string }): Promise<void> {
     this.#requireChat();
     await this.#signaling.setSelfInfo(profile);
@@ -171,7 +183,7 @@ export class TencentEngine implements CallEngine {
   async calls(params: EngineCallParams): Promise<{ callId: string }> {
     this.#requireChat();
     this.#assertIdle('a call is in progress');
-    const userIDList = this.#validateCallees(params?.userIDList, []);
+    const userIDList = validateCallees(params?.userIDList, [], this.#user.userId, MAX_CALLEES);
     const mediaType = params.mediaType;
     if (mediaType !== CallMediaType.AUDIO && mediaType !== CallMediaType.VIDEO) {
       throw invalidParameter('mediaType must be CallMediaType.AUDIO (1) or CallMediaType.VIDEO (2)');
@@ -243,7 +255,7 @@ export class TencentEngine implements CallEngine {
       throw new CallKitError(ErrorCode.INVALID_STATE, 'there is no call to invite users into');
     }
     const present = [...call.members.values()].filter((m) => m.state !== 'gone').map((m) => m.userId);
-    const userIDList = this.#validateCallees(params?.userIDList, present);
+    const userIDList = validateCallees(params?.userIDList, present, this.#user.userId, MAX_CALLEES);
     if (present.length + userIDList.length > MAX_CALLEES) {
       throw new CallKitError(ErrorCode.CALLEE_COUNT, `a call has at most ${MAX_CALLEES + 1} members`);
     }
@@ -544,6 +556,7 @@ export class TencentEngine implements CallEngine {
     const call = this.#state.current;
     if (call) this.#state.finish(call, 'disconnected');
     this.#signaling.release();
+    this.#presence.clear();
     void this.#media.teardown();
     this.#emitConnection('disconnected');
     if (type === ChatTypes.KICKED_OUT_USERSIG_EXPIRED) {
@@ -559,10 +572,6 @@ export class TencentEngine implements CallEngine {
   }
 
   // ---- guards -----------------------------------------------------------------------------------
-
-  #validateCallees(list: unknown, present: string[]): string[] {
-    return validateCallees(list, present, this.#user.userId, MAX_CALLEES);
-  }
 
   #requireChat(): void {
     this.#assertAlive();
