@@ -53,6 +53,8 @@ export const FeatureButton = {
   Microphone: 'microphone',
   SwitchCamera: 'switchCamera',
   InviteUser: 'inviteUser',
+  /** The AI noise suppression switch (shown where the engine has it). */
+  AINoiseSuppression: 'aiNoiseSuppression',
 } as const;
 export type FeatureButton = (typeof FeatureButton)[keyof typeof FeatureButton];
 

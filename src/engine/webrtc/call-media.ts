@@ -11,6 +11,7 @@ import type { EngineContext, ActiveCall, SfuData } from './call-model.js';
 import type { SfuSession } from './sfu-session.js';
 import { noop } from './call-model.js';
 import { LocalMedia, VolumeMeter, listDevices } from './media.js';
+import { NoiseSuppression } from './noise-suppression.js';
 import { Peer } from './peer.js';
 import { degradationFor, onLinkStats, preferCodecs } from './media-tuning.js';
 import { capVideo, setLinkVideo, videoLimitFor } from './video-caps.js';
@@ -29,6 +30,8 @@ export interface CallMediaOptions {
   onPeerFailed(call: ActiveCall, userId: string): void;
   /** The connection toward `userId` (null: the upload to the SFU) is connected for the first time (media can flow). */
   onPeerConnected(call: ActiveCall, userId: string | null): void;
+  /** Where the page serves `@sapphi-red/web-noise-suppressor`'s `dist/` (the AI denoiser's assets). */
+  noiseSuppressionAssets: string;
 }
 
 function sameRecord(a: Record<string, number>, b: Record<string, number>): boolean {
@@ -52,10 +55,14 @@ export class CallMedia {
   #deviceListener: (() => void) | null = null;
   /** Removes the permission `change` listeners of `watchDevices`. */
   #permissionWatches: (() => void)[] = [];
+  readonly #noise: NoiseSuppression;
 
   constructor(ctx: EngineContext, options: CallMediaOptions) {
     this.#ctx = ctx;
     this.#options = options;
+    this.#noise = new NoiseSuppression(options.noiseSuppressionAssets, (state) => {
+      ctx.events.emit('onAINoiseSuppressionChanged', state);
+    });
   }
 
   /**
@@ -81,7 +88,36 @@ export class CallMedia {
 
   /** Captures what a call needs (queued with the other media operations). */
   acquire(constraints: { audio: boolean; video: boolean }): Promise<void> {
-    return this.run(() => this.local.acquire(constraints));
+    return this.run(async () => {
+      await this.local.acquire(constraints);
+      await this.#denoise();
+    });
+  }
+
+  /**
+   * AI noise suppression on or off (`noise-suppression.ts`): the microphone we send becomes the
+   * denoised track (or the capture again), swapped on every sender. Resolves with the switch's state:
+   * false after `true` when the denoiser could not load (the browser's suppression remains).
+   */
+  setNoiseSuppression(enable: boolean): Promise<boolean> {
+    return this.run(async () => {
+      this.#noise.wanted = enable;
+      if (await this.#denoise()) {
+        await this.#sendTrack('audio', this.local.audioTrack);
+        this.meterLocal();
+        this.emitLocalStream();
+      }
+      this.#noise.settle();
+      if (this.#noise.wanted === enable) this.#ctx.events.emit('onAINoiseSuppressionChanged', { enabled: enable });
+      return this.#noise.wanted;
+    });
+  }
+
+  /** Puts the denoised (or raw) microphone in `local`; true when the track to send changed. */
+  async #denoise(): Promise<boolean> {
+    const before = this.local.audioTrack;
+    this.local.setSentAudio(await this.#noise.trackFor(this.local.rawAudioTrack));
+    return this.local.audioTrack !== before;
   }
 
   // ---- local media, as the engine's public methods ask ----------------------------------------
@@ -115,8 +151,10 @@ export class CallMedia {
       this.local.setMicMuted(false);
       const call = this.#ctx.call;
       if (call && (call.phase === 'connected' || call.phase === 'dialing') && !this.local.audioEnabled) {
-        const track = await this.local.startMicrophone();
-        await this.#sendTrack('audio', track);
+        await this.local.startMicrophone();
+        await this.#denoise();
+        await this.#sendTrack('audio', this.local.audioTrack);
+        this.#noise.settle();
         this.meterLocal();
         this.emitLocalStream();
       }
@@ -133,10 +171,13 @@ export class CallMedia {
 
   switchDevice(deviceType: DeviceKind, deviceId: string): Promise<void> {
     return this.run(async () => {
-      const track = await this.local.switchDevice(deviceType, deviceId);
-      if (!track) return;
-      await this.#sendTrack(track.kind as 'audio' | 'video', track);
-      if (track.kind === 'audio') this.meterLocal();
+      const captured = await this.local.switchDevice(deviceType, deviceId);
+      if (!captured) return;
+      if (captured.kind === 'audio') await this.#denoise();
+      const track = captured.kind === 'audio' ? this.local.audioTrack : captured;
+      await this.#sendTrack(captured.kind as 'audio' | 'video', track);
+      this.#noise.settle();
+      if (captured.kind === 'audio') this.meterLocal();
       this.emitLocalStream();
     });
   }
@@ -366,6 +407,7 @@ export class CallMedia {
       session.close();
     }
     this.local.release();
+    this.#noise.close();
     void this.#meter.close();
     this.#lastVolumes = {};
     this.#lastQualities = {};
@@ -375,6 +417,7 @@ export class CallMedia {
   async reset(): Promise<void> {
     this.#stopStats();
     this.local.release();
+    this.#noise.close();
     await this.#meter.close();
   }
 
@@ -468,7 +511,7 @@ export class CallMedia {
   }
 
   openAudioContextCount(): number {
-    return this.#meter.openContextCount();
+    return this.#meter.openContextCount() + this.#noise.openContextCount();
   }
 }
 

@@ -79,7 +79,10 @@ export class LocalMedia {
    * the user (permission `prompt`), the start waits for the answer, unbounded.
    */
   deviceStartTimeoutMs = DEVICE_START_TIMEOUT_MS;
+  /** The captured microphone track. */
   #audio: MediaStreamTrack | null = null;
+  /** What is sent instead of `#audio` while a processor (the AI denoiser) runs; null: the raw mic. */
+  #sentAudio: MediaStreamTrack | null = null;
   #video: MediaStreamTrack | null = null;
   /** The stream the peers send with (its id is the msid); renewed per call. */
   #stream: MediaStream | null = null;
@@ -90,8 +93,31 @@ export class LocalMedia {
   /** Every track ever captured and not yet seen ended, for leak checks. */
   #captured = new Set<MediaStreamTrack>();
 
+  /** The microphone track we send: the processed one while a processor runs, else the capture. */
   get audioTrack(): MediaStreamTrack | null {
+    return this.#sentAudio ?? this.#audio;
+  }
+
+  /** The captured microphone track (before any processing). */
+  get rawAudioTrack(): MediaStreamTrack | null {
     return this.#audio;
+  }
+
+  /**
+   * Sends `track` (the output of a processor fed by {@link rawAudioTrack}) instead of the capture;
+   * null: the capture again. The previous processed track is only replaced, not stopped (its
+   * processor owns it). The caller swaps it on the senders.
+   */
+  setSentAudio(track: MediaStreamTrack | null): void {
+    if (track === this.#sentAudio) return;
+    const before = this.audioTrack;
+    if (before) this.#stream?.removeTrack(before);
+    this.#sentAudio = track;
+    const after = this.audioTrack;
+    if (after) {
+      after.enabled = !this.#micMuted;
+      this.stream.addTrack(after);
+    }
   }
 
   get videoTrack(): MediaStreamTrack | null {
@@ -129,7 +155,7 @@ export class LocalMedia {
 
   /** A new MediaStream with the current tracks, for `onLocalStream`; null when there are none. */
   snapshot(): MediaStream | null {
-    const tracks = [this.#audio, this.#video].filter((t): t is MediaStreamTrack => !!t);
+    const tracks = [this.audioTrack, this.#video].filter((t): t is MediaStreamTrack => !!t);
     return tracks.length ? new MediaStream(tracks) : null;
   }
 
@@ -199,6 +225,7 @@ export class LocalMedia {
   setMicMuted(muted: boolean): void {
     this.#micMuted = muted;
     if (this.#audio) this.#audio.enabled = !muted;
+    if (this.#sentAudio) this.#sentAudio.enabled = !muted;
   }
 
   /**
@@ -244,6 +271,7 @@ export class LocalMedia {
     for (const t of this.#captured) t.stop();
     this.#captured.clear();
     this.#audio = null;
+    this.#sentAudio = null;
     this.#video = null;
     this.#stream = null;
     this.#micMuted = false;
@@ -285,8 +313,11 @@ export class LocalMedia {
     return track;
   }
 
+  /** A new capture (or none): a processed track of the old one is no longer sent. */
   #setAudio(track: MediaStreamTrack | null): void {
-    if (this.#audio) this.#stream?.removeTrack(this.#audio);
+    const before = this.audioTrack;
+    if (before) this.#stream?.removeTrack(before);
+    this.#sentAudio = null;
     this.#audio = track;
     if (track) {
       track.enabled = !this.#micMuted;

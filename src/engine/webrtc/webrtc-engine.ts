@@ -28,36 +28,11 @@ import { attachDebug, debugHooks } from './debug.js';
 import { listDevices } from './media.js';
 import { Reconnector, type Session } from './reconnect.js';
 import { IceConfig, turnFetcher } from './turn.js';
-import type { ClientRequest, SocketConstructor } from './signaling-client.js';
+import type { ClientRequest } from './signaling-client.js';
+import type { WebRTCEngineOptions } from './engine-options.js';
+import { DEFAULT_NOISE_SUPPRESSION_ASSETS } from './noise-suppression.js';
 
-export interface WebRTCEngineOptions {
-  /** ICE servers for every peer connection (default none: host candidates only). */
-  iceServers?: RTCIceServer[];
-  /** Deadline for each signaling request and for connect + login (default 10 s). */
-  requestTimeoutMs?: number;
-  /** Period of the volume / network-quality sampling while connected (default 500 ms). */
-  statsIntervalMs?: number;
-  /** WebSocket implementation (default `globalThis.WebSocket`), e.g. `ws` in Node. */
-  WebSocket?: SocketConstructor;
-  /** Give up reconnecting a lost signaling socket after this long (default 60 000 ms). */
-  reconnectGiveUpMs?: number;
-  /** Multiplies the reconnect backoff delays (default 1; tests use less). */
-  reconnectDelayScale?: number;
-  /** ICE `disconnected` for longer than this triggers an ICE restart (default 2500 ms). */
-  iceDisconnectedTimeoutMs?: number;
-  /**
-   * A member whose announced audio has not arrived for this long is reported reconnecting
-   * (`onUserReconnecting`; default 2000 ms; checked every `statsIntervalMs`).
-   */
-  mediaStallMs?: number;
-  /**
-   * What this page offers (default: {@link detectCapabilities} at each login; an injected
-   * `WebSocket` counts as present). Tests in Node, and hosts with a vetted polyfill, pass their own.
-   */
-  capabilities?: Capabilities;
-  /** Weak-network tuning (`media-tuning.ts`; default true); false leaves Chromium's defaults. */
-  mediaTuning?: boolean;
-}
+export type { WebRTCEngineOptions };
 
 const DEFAULT_STATS_INTERVAL_MS = 500;
 
@@ -86,6 +61,7 @@ export class WebRTCEngine implements CallEngine {
       iceDisconnectedTimeoutMs: options.iceDisconnectedTimeoutMs,
       mediaStallMs: options.mediaStallMs,
       mediaTuning: options.mediaTuning !== false,
+      noiseSuppressionAssets: options.noiseSuppressionAssets ?? DEFAULT_NOISE_SUPPRESSION_ASSETS,
       onIceFatal: (call, userId) => this.#machine.onIceFatal(call, userId),
       onPeerFailed: (call, userId) => this.#machine.onIceFatal(call, userId, 'error'),
       onPeerConnected: (call, userId) => this.#machine.onPeerConnected(call, userId),
@@ -581,6 +557,17 @@ export class WebRTCEngine implements CallEngine {
     }
     if (call.mediaType === CallMediaType.AUDIO) return Promise.resolve();
     return this.#media.toAudio(call, true);
+  }
+
+  /**
+   * AI noise suppression (RNNoise in an AudioWorklet, lazy-loaded) on the microphone we send,
+   * swapped with replaceTrack; off: the raw capture. Resolves false after `true` when the denoiser
+   * cannot run (the browser's own suppression remains; `onAINoiseSuppressionChanged` says why).
+   */
+  setAINoiseSuppression(enable: boolean): Promise<boolean> {
+    this.#assertAlive();
+    if (typeof enable !== 'boolean') return Promise.reject(invalidParameter('setAINoiseSuppression needs a boolean'));
+    return this.#media.setNoiseSuppression(enable);
   }
 
   // ---- signaling connection --------------------------------------------------------------------
