@@ -42,11 +42,9 @@ function staticGraph(outputs: Metafile['outputs']): Set<string> {
   return loaded;
 }
 
-/** A lazy chunk of another engine than the default one (src/engine/tencent, tuicall, the chat-presence.ts they share) or of another language than English. */
+/** A lazy chunk of another engine than the default one (src/engine/tencent, tuicall) or of another language than English. */
 const notUi = (output: Metafile['outputs'][string]) =>
-  [output.entryPoint ?? '', ...Object.keys(output.inputs)].some((m) =>
-    /src\/engine\/(tencent\/|tuicall\/|chat-presence)|src\/i18n\/locales\//.test(m),
-  );
+  [output.entryPoint ?? '', ...Object.keys(output.inputs)].some((m) => /src\/engine\/(tencent|tuicall)\/|src\/i18n\/locales\//.test(m));
 
 /** `node_modules/lit-html/...` -> `node_modules/lit-html`; our modules as they are. */
 const owner = (input: string) => {

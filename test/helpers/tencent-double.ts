@@ -78,8 +78,6 @@ export class FakeCloud {
   readonly deviceFailures = new Map<string, { camera?: object; microphone?: object }>();
   /** Users whose chat login is refused with this error. */
   readonly loginFailures = new Map<string, { code: number; message: string }>();
-  /** Chat's user-status calls fail with this (user status not enabled for the app). */
-  statusFailure: { code: number; message: string } | null = null;
   readonly cameras: TRTCDeviceInfo[] = [
     { deviceId: 'cam-1', label: 'Front camera' },
     { deviceId: 'cam-2', label: 'Back camera' },
@@ -138,12 +136,6 @@ export class FakeCloud {
       await this.#queue;
       await tick();
     }
-  }
-
-  /** A user's status changed (first login, last logout): `onUserStatusUpdated` to every chat watching them. */
-  statusChanged(userID: string): void {
-    const statusType = this.chatsOf(userID).some((c) => c.ready) ? 1 : 2;
-    for (const chat of this.chats) if (chat.watches(userID)) chat.fire('onUserStatusUpdated', [{ userID, statusType, customStatus: '' }]);
   }
 
   chatsOf(userID: string): FakeChat[] {
@@ -239,7 +231,6 @@ export class FakeChat implements ChatLike {
     this.user = options.userID;
     this.#cloud.chats.add(this);
     this.ready = true;
-    this.#cloud.statusChanged(this.user);
     setTimeout(() => this.#emit(this.#handlers, 'sdkStateReady', {}), 0);
     return { code: 0, data: { repeatLogin: false } };
   }
@@ -247,7 +238,6 @@ export class FakeChat implements ChatLike {
   async logout(): Promise<unknown> {
     this.log.push({ method: 'logout', args: [] });
     this.#reset();
-    this.#cloud.statusChanged(this.user);
     this.#emit(this.#handlers, 'sdkStateNotReady', {});
     return { code: 0, data: {} };
   }
@@ -323,49 +313,6 @@ export class FakeChat implements ChatLike {
       .filter((id) => this.#cloud.profiles.has(id))
       .map((id) => ({ userID: id, nick: this.#cloud.profiles.get(id)?.nick ?? '', avatar: this.#cloud.profiles.get(id)?.avatar ?? '' }));
     return { code: 0, data };
-  }
-
-  // ---- user status (Chat's presence) ----
-
-  readonly #watched = new Set<string>();
-
-  watches(userID: string): boolean {
-    return this.ready && this.#watched.has(userID);
-  }
-
-  /** `onUserStatusUpdated` handlers registered. */
-  get statusListeners(): number {
-    return this.#handlers.get('onUserStatusUpdated')?.size ?? 0;
-  }
-
-  async subscribeUserStatus(options: { userIDList: string[] }): Promise<unknown> {
-    this.log.push({ method: 'subscribeUserStatus', args: [options] });
-    await tick();
-    if (this.#cloud.statusFailure) throw this.#cloud.statusFailure;
-    for (const id of options.userIDList) this.#watched.add(id);
-    return { code: 0, data: { failureUserIDList: [] } };
-  }
-
-  async unsubscribeUserStatus(options: { userIDList: string[] | undefined }): Promise<unknown> {
-    this.log.push({ method: 'unsubscribeUserStatus', args: [options] });
-    await tick();
-    if (options.userIDList === undefined) this.#watched.clear();
-    else for (const id of options.userIDList) this.#watched.delete(id);
-    return { code: 0, data: { failureUserIDList: [] } };
-  }
-
-  async getUserStatus(options: { userIDList: string[] }): Promise<unknown> {
-    this.log.push({ method: 'getUserStatus', args: [options] });
-    await tick();
-    if (this.#cloud.statusFailure) throw this.#cloud.statusFailure;
-    const online = (id: string) => this.#cloud.chatsOf(id).some((c) => c.ready);
-    return {
-      code: 0,
-      data: {
-        successUserList: options.userIDList.map((userID) => ({ userID, statusType: online(userID) ? 1 : 2, customStatus: '' })),
-        failureUserList: [],
-      },
-    };
   }
 
   /** Test hook: emit a chat event (`netStateChange`, `error`, ...). */

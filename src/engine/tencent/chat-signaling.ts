@@ -97,12 +97,6 @@ export class ChatSignaling {
   readonly #session: ChatSessionHandlers;
   #chat: ChatLike | null = null;
   #ownsLogin = false;
-
-  /** The chat instance while logged in (presence uses it). */
-  get chat(): ChatLike | null {
-    return this.#ready ? this.#chat : null;
-  }
-
   #ready = false;
   #userId = '';
   #off: (() => void)[] = [];

@@ -51,7 +51,6 @@ import type { CallEngine, CallEngineEvents, ConnectionState, DeviceInfo, EndCaus
 import { callSeconds, isInvited, newCall, newMember, randomRoomId, validateCallees, type ActiveCall } from './call-model.js';
 import { CallState } from './call-state.js';
 import { ChatSignaling } from './chat-signaling.js';
-import { ChatPresence, type PresenceEntry } from '../chat-presence.js';
 import type { TencentEngineOptions, TencentUser } from './options.js';
 import { errorEvent } from './sdk-errors.js';
 import { CHAT_USERSIG_EXPIRED, ChatTypes } from './sdk-types.js';
@@ -76,10 +75,6 @@ export class TencentEngine implements CallEngine {
   #connection: ConnectionState = 'disconnected';
   #destroyed = false;
   readonly #options: TencentEngineOptions;
-  readonly #presence = new ChatPresence(
-    () => this.#signaling.chat,
-    (users) => this.#events.emit('onPresenceChanged', { users }),
-  );
 
   constructor(options: TencentEngineOptions = {}) {
     this.#options = options;
@@ -155,7 +150,6 @@ export class TencentEngine implements CallEngine {
     await this.#media.teardown();
     const wasIn = this.#signaling.ready;
     this.#state.known.clear();
-    this.#presence.release();
     await this.#signaling.disconnect();
     if (wasIn) this.#emitConnection('disconnected');
   }
@@ -562,10 +556,6 @@ export class TencentEngine implements CallEngine {
     this.#connection = state;
     this.#events.emit('onConnectionStateChanged', { state });
   }
-
-  /** Presence from Chat's user status (`../chat-presence.ts`): online / offline, never busy. */
-  subscribePresence = (userIds: string[]): Promise<PresenceEntry[]> => this.#presence.subscribe(userIds);
-  unsubscribePresence = (userIds?: string[]): Promise<void> => this.#presence.unsubscribe(userIds);
 
   // ---- guards -----------------------------------------------------------------------------------
 

@@ -24,7 +24,6 @@ import type { TUICallEngineLike, TUICallEngineModule } from './official-types.js
 import { TuicallStreams, type TuiCall } from './streams.js';
 import { CAUSE, isSwitchToAudio, loadChat, loadOfficialEngine, official, watchChat, type SignalingInvite } from './support.js';
 import { V2Calls } from './v2-calls.js';
-import { ChatPresence, type ChatWithStatus, type PresenceEntry } from '../chat-presence.js';
 
 export interface TUICallEngineOptions {
   /** Loads `@tencentcloud/call-engine-js` (default: `import()` of it). */
@@ -65,14 +64,6 @@ export class TUICallEngineAdapter implements CallEngine {
   readonly #media: TuicallStreams;
   /** v2 calls seen on chat signaling (their join and inviteUser cannot go to the v3 call service). */
   readonly #v2 = new V2Calls();
-  /** The chat the official engine uses, for presence (`../chat-presence.ts`: online / offline, never busy). */
-  #chat: ChatWithStatus | null = null;
-  readonly #presence = new ChatPresence(
-    () => (this.#engine ? this.#chat : null),
-    (users) => this.#events.emit('onPresenceChanged', { users }),
-  );
-  subscribePresence = (userIds: string[]): Promise<PresenceEntry[]> => this.#presence.subscribe(userIds);
-  unsubscribePresence = (userIds?: string[]): Promise<void> => this.#presence.unsubscribe(userIds);
 
   constructor(options: TUICallEngineOptions = {}) {
     this.#options = options;
@@ -110,7 +101,6 @@ export class TUICallEngineAdapter implements CallEngine {
       const mod = await (this.#options.loadEngine ?? loadOfficialEngine)();
       const chat = this.#options.chat ?? (await (this.#options.loadChat ?? loadChat)()).create({ SDKAppID: sdkAppId });
       const options = { SDKAppID: sdkAppId, tim: this.#watchChat(chat), framework: 'callkit-elements' };
-      this.#chat = chat as ChatWithStatus;
       try {
         this.#engine = mod.TUICallEngine.createInstance(options);
       } catch {
@@ -135,7 +125,6 @@ export class TUICallEngineAdapter implements CallEngine {
     if (!engine) return;
     if (this.#call) await this.hangup().catch(noop);
     this.#unbind();
-    this.#presence.release();
     await engine.logout().catch(noop);
     this.#v2.clear();
     this.#engine = null;
