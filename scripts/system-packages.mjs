@@ -26,6 +26,16 @@ export const SYSTEM_PACKAGES = [
     why: 'call records and webhooks tested on a real PostgreSQL (test/helpers/postgres.ts starts a throwaway cluster)',
     paths: () => ['/usr/lib/postgresql/15/bin/initdb'],
   },
+  {
+    name: 'sox',
+    why: 'noise suppression fixture (noise, resampling, WAV files): test/e2e/noise-suppression.test.ts, bench:noise',
+    paths: () => ['/usr/bin/sox'],
+  },
+  {
+    name: 'espeak-ng',
+    why: 'speech for the noise suppression fixture: test/e2e/noise-suppression.test.ts, bench:noise',
+    paths: () => ['/usr/bin/espeak-ng'],
+  },
   { name: 'janus', why: 'SFU for group video (server/sfu), its e2e tests', paths: () => ['/usr/bin/janus'] },
   {
     name: 'redis-server',

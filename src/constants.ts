@@ -55,6 +55,8 @@ export const FeatureButton = {
   InviteUser: 'inviteUser',
   /** The call view's "Switch to video" button of a connected 1v1 audio call (default engine). */
   SwitchToVideo: 'switchToVideo',
+  /** The AI noise suppression switch (shown where the engine has it). */
+  AINoiseSuppression: 'aiNoiseSuppression',
 } as const;
 export type FeatureButton = (typeof FeatureButton)[keyof typeof FeatureButton];
 

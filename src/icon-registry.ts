@@ -26,6 +26,7 @@ export const ICON_NAMES = [
   'speakerOutput',
   'switchCamera',
   'blur',
+  'noiseSuppression',
   'minimize',
   'fullScreen',
   'exitFullScreen',

@@ -59,6 +59,8 @@ const defaults = {
   blur: icon(
     svg`<circle cx="12" cy="9" r="3" /><path d="M6.5 19a5.5 5.5 0 0 1 11 0" /><path stroke-dasharray="0.1 3" d="M3 4v16M21 4v16" />`,
   ),
+  /** A sound wave, calm on the right: AI noise suppression. */
+  noiseSuppression: icon(svg`<path d="M3 12h1.5M6 8.5v7M9 5v14M12 9v6M15.5 11.5v1M18.5 12H21" />`),
   minimize: icon(svg`<path d="M9 4v5H4M15 20v-5h5M4 4l5 5M20 20l-5-5" />`),
   fullScreen: icon(svg`<path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />`),
   exitFullScreen: icon(svg`<path d="M9 4v5H4M15 4v5h5M9 20v-5H4M15 20v-5h5" />`),

@@ -54,6 +54,25 @@ export const Connected: Story = {
   },
 };
 
+export const NoiseSuppression: Story = {
+  name: 'AI noise suppression on (default engine)',
+  loaders: [
+    async () => {
+      const store = connectedStore();
+      store.dispatch({ type: 'settings', settings: { aiNoiseSuppressionAvailable: true, aiNoiseSuppression: true } });
+      return { store };
+    },
+  ],
+  play: async ({ canvasElement }: Ctx) => {
+    await until(() => expect(names(canvasElement)).toEqual(['Microphone', 'Camera', 'Speaker', 'AI noise suppression', 'Hang up']));
+    expect(buttonOf(canvasElement, 'AI noise suppression').getAttribute('aria-pressed')).toBe('true');
+    const spy = fn();
+    canvasElement.addEventListener('ck-noise-suppression-request', (e) => spy((e as CustomEvent).detail));
+    buttonOf(canvasElement, 'AI noise suppression').click();
+    expect(spy).toHaveBeenCalledWith({ enabled: false });
+  },
+};
+
 export const Everything: Story = {
   name: 'Every button (two cameras, blur, group, float window, full screen)',
   loaders: [

@@ -119,6 +119,8 @@ declare namespace CallkitVue {
     onCkSwitchCameraRequest?: (event: GlobalEventHandlersEventMap['ck-switch-camera-request']) => void;
     /** `BlurRequestEvent`, `{ enabled }`: blur the background of the local video, or stop. */
     onCkBlurRequest?: (event: GlobalEventHandlersEventMap['ck-blur-request']) => void;
+    /** `NoiseSuppressionRequestEvent`, `{ enabled }`: turn AI noise suppression on or off. */
+    onCkNoiseSuppressionRequest?: (event: GlobalEventHandlersEventMap['ck-noise-suppression-request']) => void;
     /** `InviteRequestEvent`: the user wants to add people (the app or `<invite-panel>` picks them). */
     onCkInviteRequest?: (event: GlobalEventHandlersEventMap['ck-invite-request']) => void;
     /** `MinimizeRequestEvent`, `{ minimized }`: minimize the call UI (or restore it). */

@@ -5,6 +5,7 @@ import { CallMediaType, CallRole, CallStatus } from '../../src/constants.js';
 import {
   AcceptRequestEvent,
   BlurRequestEvent,
+  NoiseSuppressionRequestEvent,
   CameraRequestEvent,
   DeviceRequestEvent,
   FullScreenRequestEvent,
@@ -229,6 +230,7 @@ export class CallKitElement extends LitElement {
     );
     this.addEventListener(SwitchCameraRequestEvent.eventName, (e) => this.#act(e, () => this.#switchCamera()));
     this.addEventListener(BlurRequestEvent.eventName, (e) => this.#act(e, () => this.kit.setBlurBackground(e.detail.enabled)));
+    this.addEventListener(NoiseSuppressionRequestEvent.eventName, (e) => this.#act(e, () => this.kit.enableAIVoice(e.detail.enabled)));
     this.addEventListener(FullScreenRequestEvent.eventName, (e) => this.#act(e, () => this.#fullScreen(e.detail.fullScreen)));
     this.addEventListener(SwitchToVideoRequestEvent.eventName, (e) =>
       this.#act(e, () => this.kit.switchCallMediaType(CallMediaType.VIDEO)),

@@ -24,6 +24,10 @@ export interface Panel {
   cameras: number;
   virtualBackground: boolean;
   blurred: boolean;
+  /** The engine has AI noise suppression: offer its switch. */
+  noiseSuppression: boolean;
+  /** AI noise suppression is on. */
+  denoised: boolean;
   floatWindow: boolean;
   minimized: boolean;
   fullScreenAllowed: boolean;
@@ -44,6 +48,8 @@ export function panelOf(s: CallState): Panel {
     cameras: s.devices.filter((d) => d.kind === 'camera').length,
     virtualBackground: s.settings.virtualBackground,
     blurred: s.settings.blurBackground,
+    noiseSuppression: s.settings.aiNoiseSuppressionAvailable,
+    denoised: s.settings.aiNoiseSuppression,
     floatWindow: s.settings.floatWindow,
     minimized: s.minimized,
     fullScreenAllowed: s.settings.allowedFullScreen,
@@ -56,6 +62,7 @@ export type ButtonName =
   | 'speaker'
   | 'switch-camera'
   | 'blur'
+  | 'noise-suppression'
   | 'invite'
   | 'minimize'
   | 'full-screen'
@@ -81,7 +88,7 @@ export interface ButtonSpec {
  * - ringing (callee): decline, accept as voice call (video calls), accept;
  * - dialing (caller) and connected: microphone, camera (video calls), speaker (connected), switch
  *   camera (video, camera on, more than one camera), blur background (`enableVirtualBackground`),
- *   invite (group calls), minimize (`enableFloatWindow`), full screen (`allowedFullScreen`), hang up.
+ *   AI noise suppression (where the engine has it), invite (group calls), minimize (`enableFloatWindow`), full screen (`allowedFullScreen`), hang up.
  * Microphone, camera, switch camera and invite can be hidden with `settings.hiddenButtons`.
  * `fullScreen`: the document is full screen now.
  */
@@ -131,6 +138,16 @@ export function buttonsFor(p: Panel, fullScreen = false): ButtonSpec[] {
     buttons.push({ name: 'switch-camera', label: 'switch-camera', slot: 'switch-camera' });
   }
   if (p.video && p.virtualBackground) buttons.push({ name: 'blur', label: 'blur-background', slot: 'blur', pressed: p.blurred });
+  if (p.noiseSuppression && shown(FeatureButton.AINoiseSuppression)) {
+    const on = p.denoised;
+    buttons.push({
+      name: 'noise-suppression',
+      label: 'noise-suppression',
+      slot: 'noise-suppression',
+      pressed: on,
+      title: on ? 'noise-suppression-on' : 'noise-suppression-off',
+    });
+  }
   if (p.group && (connected || p.role === CallRole.CALLER) && shown(FeatureButton.InviteUser)) {
     buttons.push({ name: 'invite', label: 'invite-button', slot: 'invite' });
   }

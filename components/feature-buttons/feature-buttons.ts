@@ -15,6 +15,7 @@ import {
   InviteRequestEvent,
   MicrophoneRequestEvent,
   MinimizeRequestEvent,
+  NoiseSuppressionRequestEvent,
   RejectRequestEvent,
   SpeakerRequestEvent,
   SwitchCameraRequestEvent,
@@ -50,6 +51,8 @@ function requestOf(name: ButtonName, p: Panel, fullScreen: boolean): Event {
       return new SwitchCameraRequestEvent();
     case 'blur':
       return new BlurRequestEvent({ enabled: !p.blurred });
+    case 'noise-suppression':
+      return new NoiseSuppressionRequestEvent({ enabled: !p.denoised });
     case 'invite':
       return new InviteRequestEvent();
     case 'minimize':
@@ -66,7 +69,7 @@ function requestOf(name: ButtonName, p: Panel, fullScreen: boolean): Event {
  * - ringing (callee): decline, accept as voice call (video calls), accept;
  * - dialing (caller) and connected: microphone, camera (video calls), speaker (connected), switch
  *   camera (video, camera on, more than one camera), blur background (`enableVirtualBackground`),
- *   invite (group calls), minimize (`enableFloatWindow`), full screen (`allowedFullScreen`), hang up.
+ *   AI noise suppression (where the engine has it), invite (group calls), minimize (`enableFloatWindow`), full screen (`allowedFullScreen`), hang up.
  *
  * Which buttons show is `buttonsFor(panelOf(state))` (`buttons-for.ts`). While connected, where
  * the browser can route audio (`setSinkId`) and the store's `devices` list at least one speaker, a
@@ -87,6 +90,7 @@ function requestOf(name: ButtonName, p: Panel, fullScreen: boolean): Event {
  * @event ck-speaker-request - `SpeakerRequestEvent`, `{ muted }`: silence the other participants, or hear them again.
  * @event ck-switch-camera-request - `SwitchCameraRequestEvent`: use the next camera.
  * @event ck-blur-request - `BlurRequestEvent`, `{ enabled }`: blur the background of the local video, or stop.
+ * @event ck-noise-suppression-request - `NoiseSuppressionRequestEvent`, `{ enabled }`: turn AI noise suppression on or off.
  * @event ck-invite-request - `InviteRequestEvent`: the user wants to add people (the app or `<invite-panel>` picks them).
  * @event ck-minimize-request - `MinimizeRequestEvent`, `{ minimized }`: minimize the call UI (or restore it).
  * @event ck-full-screen-request - `FullScreenRequestEvent`, `{ fullScreen }`: enter or leave full screen.
@@ -105,6 +109,7 @@ function requestOf(name: ButtonName, p: Panel, fullScreen: boolean): Event {
  * @slot icon-speaker-output - Icon of the button that opens the list of outputs (a chevron).
  * @slot icon-switch-camera - Icon of the switch-camera button.
  * @slot icon-blur - Icon of the blur-background button.
+ * @slot icon-noise-suppression - Icon of the AI noise suppression toggle.
  * @slot icon-invite - Icon of the invite button.
  * @slot icon-minimize - Icon of the minimize button.
  * @slot icon-full-screen - Icon of the full-screen button.
@@ -124,6 +129,7 @@ function requestOf(name: ButtonName, p: Panel, fullScreen: boolean): Event {
  * @csspart speaker-option - Each output in the list (`aria-pressed` is true on the current one).
  * @csspart switch-camera - The switch-camera button.
  * @csspart blur - The blur-background toggle.
+ * @csspart noise-suppression - The AI noise suppression toggle.
  * @csspart invite - The invite button.
  * @csspart minimize - The minimize button.
  * @csspart full-screen - The full-screen button.

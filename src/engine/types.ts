@@ -203,6 +203,11 @@ export interface CallEngineEvents {
   onConnectionStateChanged: { state: ConnectionState };
   /** Watched users whose presence is known or changed (the subscribe snapshot, then changes). */
   onPresenceChanged: { users: PresenceEntry[] };
+  /**
+   * The AI noise suppression switch (`setAINoiseSuppression`) is now `enabled`; `fallback`: it turned
+   * itself off because the denoiser could not run (why), the browser's own suppression remains.
+   */
+  onAINoiseSuppressionChanged: { enabled: boolean; fallback?: string };
 }
 
 export interface CallEngine extends Pick<Emitter<CallEngineEvents>, 'on' | 'off'> {
@@ -259,6 +264,11 @@ export interface CallEngine extends Pick<Emitter<CallEngineEvents>, 'on' | 'off'
   reconnect?(): Promise<void>;
   /** Optional: our own call records, newest first (default engine, servers with a database). */
   getCallRecords?(params: { limit?: number; cursor?: string }): Promise<CallRecordsPage>;
+  /**
+   * AI noise suppression of the microphone we send (TUICallKit's `enableAIVoice`); resolves with
+   * the switch's state (false after `true`: the denoiser could not run, see `onAINoiseSuppressionChanged`).
+   */
+  setAINoiseSuppression?(enable: boolean): Promise<boolean>;
   /**
    * Optional: watches users' presence; resolves with their statuses now, then `onPresenceChanged`
    * tells changes (kept across reconnects). Without it the kit throws FAILED, reason `not-supported`.

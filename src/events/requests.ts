@@ -134,6 +134,14 @@ export class BlurRequestEvent extends Event {
   }
 }
 
+/** Turn AI noise suppression of our microphone on (`enabled: true`) or off (`callKit.enableAIVoice`). */
+export class NoiseSuppressionRequestEvent extends Event {
+  static readonly eventName = 'ck-noise-suppression-request';
+  constructor(readonly detail: { enabled: boolean }) {
+    super(NoiseSuppressionRequestEvent.eventName, init);
+  }
+}
+
 /** Show the call UI full screen (`fullScreen: true`) or leave full screen. */
 export class FullScreenRequestEvent extends Event {
   static readonly eventName = 'ck-full-screen-request';
@@ -159,6 +167,7 @@ declare global {
     'ck-speaker-request': SpeakerRequestEvent;
     'ck-switch-camera-request': SwitchCameraRequestEvent;
     'ck-blur-request': BlurRequestEvent;
+    'ck-noise-suppression-request': NoiseSuppressionRequestEvent;
     'ck-full-screen-request': FullScreenRequestEvent;
     'ck-invite-request': InviteRequestEvent;
     'ck-minimize-request': MinimizeRequestEvent;

@@ -143,13 +143,17 @@ export class CallKit extends KitSettings {
           `the ${engine.name} engine did not finish logging in within ${INIT_TIMEOUT_MS} ms`,
           'login-timeout',
         ),
-    ).then(() => {
+    ).then(async () => {
       this.#store.dispatch({
         type: 'login',
         userId: valid.userID,
         name: self.userId === valid.userID ? self.name : undefined,
         avatar: self.userId === valid.userID ? self.avatar : undefined,
       });
+      // AI noise suppression: the switch shows where the engine has it; a choice made before init applies now.
+      const denoise = typeof engine.setAINoiseSuppression === 'function';
+      this.#store.dispatch({ type: 'settings', settings: { aiNoiseSuppressionAvailable: denoise } });
+      if (denoise && this.#store.getState().settings.aiNoiseSuppression) await this.enableAIVoice(true);
     });
     this.#initializing = run;
     try {

@@ -14,6 +14,7 @@ export function createEngine(choice: 'webrtc' | 'tencent' | 'tuicall' | CallEngi
       iceServers: params.iceServers,
       mediaTuning: params.mediaTuning,
       backgroundAssetsPath: params.backgroundAssetsPath,
+      noiseSuppressionAssets: params.noiseSuppressionAssets,
     });
   // TRTC needs what the default engine needs; these engines cannot decline for us (no stayReachable).
   const capabilities = detectCapabilities();

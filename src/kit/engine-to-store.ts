@@ -300,6 +300,12 @@ export class EngineToStore {
       this.#host.callbacks().onPresenceChanged?.(e.users);
       this.#host.emit('ck-presence-changed', { users: e.users });
     });
+    on('onAINoiseSuppressionChanged', (e) => {
+      d({ type: 'settings', settings: { aiNoiseSuppression: e.enabled } });
+      if (e.fallback === undefined) return;
+      console.warn(`[callkit] AI noise suppression unavailable, the browser's noise suppression remains: ${e.fallback}`);
+      this.#host.toast({ key: 'noise-suppression-fallback' }, 'warn');
+    });
     on('onKickedOffline', (e) => {
       this.#host.callbacks().kickedOut?.(e.reason);
       this.#host.emit('ck-kicked-out', { reason: e.reason });

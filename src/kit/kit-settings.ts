@@ -201,6 +201,27 @@ export class KitSettings extends EventTarget {
     this.#setting({ blurBackground: false });
   }
 
+  /**
+   * AI noise suppression of our microphone (TUICallKit's `enableAIVoice`). Default engine: RNNoise
+   * in an AudioWorklet, loaded on first use from the page's own origin (`init({ noiseSuppressionAssets })`);
+   * when it cannot run, the browser's own noise suppression remains, a warning toast says so and the
+   * switch reads off. Before `init` or while idle, it is remembered for the next call's microphone.
+   * Engines without it reject with a `CallKitError` whose `reason` is `'not-supported'`.
+   */
+  async enableAIVoice(enable: boolean): Promise<void> {
+    const on = validateBoolean(enable, 'enable');
+    const engine = this.#kit.engine(this);
+    if (!engine) {
+      this.#setting({ aiNoiseSuppression: on });
+      return;
+    }
+    if (typeof engine.setAINoiseSuppression !== 'function') {
+      throw new CallKitError(ErrorCode.FAILED, `the ${engine.name} engine has no AI noise suppression`, 'not-supported');
+    }
+    const active = await engine.setAINoiseSuppression(on);
+    this.#setting({ aiNoiseSuppression: active });
+  }
+
   /** Whether `<feature-buttons>` offers a full-screen button (`allowed-full-screen` on `<call-kit>`). */
   get allowedFullScreen(): boolean {
     return this.#kit.store.getState().settings.allowedFullScreen;

@@ -28,6 +28,12 @@ export interface InitParams {
    * from the measured link; README "Weak networks"). Default true; false leaves the browser's defaults.
    */
   mediaTuning?: boolean;
+  /**
+   * Default engine: where the page serves `@sapphi-red/web-noise-suppressor`'s `dist/` folder, for
+   * `enableAIVoice` (the AI denoiser's worklet and wasm; never a CDN). Default
+   * `/node_modules/@sapphi-red/web-noise-suppressor/dist/`, what dev servers serve.
+   */
+  noiseSuppressionAssets?: string;
   /** Tencent engine: an existing `@tencentcloud/chat` instance (TUICallKit's `tim`); never logged out by the kit. */
   tim?: unknown;
   /** Tencent engine: where the app serves `trtc-sdk-v5/assets` (for the blur plugin). */

@@ -136,7 +136,7 @@ export const DevicePicker = createComponent({
 
 /**
  * `<feature-buttons>`: Accept / decline / microphone / camera / speaker (and its output) / hang-up buttons of a call.
- * Events: `onCkAcceptRequest`, `onCkRejectRequest`, `onCkHangupRequest`, `onCkMicrophoneRequest`, `onCkCameraRequest`, `onCkSpeakerRequest`, `onCkSwitchCameraRequest`, `onCkBlurRequest`, `onCkInviteRequest`, `onCkMinimizeRequest`, `onCkFullScreenRequest`, `onCkDeviceRequest`.
+ * Events: `onCkAcceptRequest`, `onCkRejectRequest`, `onCkHangupRequest`, `onCkMicrophoneRequest`, `onCkCameraRequest`, `onCkSpeakerRequest`, `onCkSwitchCameraRequest`, `onCkBlurRequest`, `onCkNoiseSuppressionRequest`, `onCkInviteRequest`, `onCkMinimizeRequest`, `onCkFullScreenRequest`, `onCkDeviceRequest`.
  */
 export const FeatureButtons = createComponent({
   tagName: 'feature-buttons',
@@ -152,6 +152,7 @@ export const FeatureButtons = createComponent({
     onCkSpeakerRequest: 'ck-speaker-request' as EventName<GlobalEventHandlersEventMap['ck-speaker-request']>,
     onCkSwitchCameraRequest: 'ck-switch-camera-request' as EventName<GlobalEventHandlersEventMap['ck-switch-camera-request']>,
     onCkBlurRequest: 'ck-blur-request' as EventName<GlobalEventHandlersEventMap['ck-blur-request']>,
+    onCkNoiseSuppressionRequest: 'ck-noise-suppression-request' as EventName<GlobalEventHandlersEventMap['ck-noise-suppression-request']>,
     onCkInviteRequest: 'ck-invite-request' as EventName<GlobalEventHandlersEventMap['ck-invite-request']>,
     onCkMinimizeRequest: 'ck-minimize-request' as EventName<GlobalEventHandlersEventMap['ck-minimize-request']>,
     onCkFullScreenRequest: 'ck-full-screen-request' as EventName<GlobalEventHandlersEventMap['ck-full-screen-request']>,

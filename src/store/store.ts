@@ -13,6 +13,8 @@ const defaultSettings: Settings = {
   allowedFullScreen: false,
   virtualBackground: false,
   blurBackground: false,
+  aiNoiseSuppression: false,
+  aiNoiseSuppressionAvailable: false,
   viewBackgrounds: {},
   speakerDeviceId: '',
   callWaiting: false,

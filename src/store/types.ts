@@ -77,6 +77,10 @@ export interface Settings {
   readonly virtualBackground: boolean;
   /** The local video's background is blurred (set by `setBlurBackground` once the engine did it). */
   readonly blurBackground: boolean;
+  /** AI noise suppression is on (`enableAIVoice`; off again when the denoiser could not run). */
+  readonly aiNoiseSuppression: boolean;
+  /** The engine has AI noise suppression: `<feature-buttons>` offers its switch. */
+  readonly aiNoiseSuppressionAvailable: boolean;
   /**
    * Background images of camera-off tiles: `local` (`setLocalViewBackgroundImage`), `remote:<userId>`
    * and `remote:*` (`setRemoteViewBackgroundImage`).

@@ -16,6 +16,7 @@ import {
   InviteRequestEvent,
   MicrophoneRequestEvent,
   MinimizeRequestEvent,
+  NoiseSuppressionRequestEvent,
   RejectRequestEvent,
   SpeakerRequestEvent,
   SwitchCameraRequestEvent,
@@ -529,6 +530,34 @@ describe('<feature-buttons>', () => {
       await el.updateComplete;
       expect(button(el, 'blur').getAttribute('aria-pressed')).to.equal('true');
       expect(labels(el)).to.not.include('Add people');
+      await expect(el).to.be.accessible();
+    });
+
+    it('AI noise suppression: a named toggle where the engine has it; aria-pressed follows the switch', async () => {
+      const store = new CallStore();
+      dialing(store);
+      const el = await render(store);
+      expect(labels(el)).to.not.include('AI noise suppression');
+      store.dispatch({ type: 'settings', settings: { aiNoiseSuppressionAvailable: true } });
+      await el.updateComplete;
+      expect(labels(el)).to.include('AI noise suppression');
+      const toggle = button(el, 'noise-suppression');
+      expect(toggle.tagName).to.equal('BUTTON');
+      expect(toggle.getAttribute('aria-pressed')).to.equal('false');
+      setTimeout(() => toggle.click());
+      const on = await oneEvent(el, NoiseSuppressionRequestEvent.eventName);
+      expect(on).to.be.instanceOf(NoiseSuppressionRequestEvent);
+      expect((on as NoiseSuppressionRequestEvent).detail).to.deep.equal({ enabled: true });
+      store.dispatch({ type: 'settings', settings: { aiNoiseSuppression: true } });
+      await el.updateComplete;
+      expect(button(el, 'noise-suppression').getAttribute('aria-pressed')).to.equal('true');
+      setTimeout(() => button(el, 'noise-suppression').click());
+      expect(((await oneEvent(el, NoiseSuppressionRequestEvent.eventName)) as NoiseSuppressionRequestEvent).detail).to.deep.equal({
+        enabled: false,
+      });
+      store.dispatch({ type: 'settings', settings: { hiddenButtons: [FeatureButton.AINoiseSuppression] } });
+      await el.updateComplete;
+      expect(labels(el)).to.not.include('AI noise suppression');
       await expect(el).to.be.accessible();
     });
 

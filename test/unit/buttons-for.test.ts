@@ -136,3 +136,22 @@ test('hideFeatureButton: microphone, camera, switch camera and invite can be hid
   });
   assert.deepEqual(names({ ...state, isGroup: true }), ['speaker', 'hangup']);
 });
+
+test('AI noise suppression: a toggle where the engine has it (audio and video calls, dialing and connected), hideable', () => {
+  const on = (s: CallStore) => s.dispatch({ type: 'settings', settings: { aiNoiseSuppressionAvailable: true } });
+  assert.equal(names(call(CallRole.CALLER, CallMediaType.AUDIO, connected)).includes('noise-suppression'), false, 'engine without it');
+  const audio = call(CallRole.CALLER, CallMediaType.AUDIO, (s) => (connected(s), on(s)));
+  assert.deepEqual(names(audio), ['microphone', 'speaker', 'noise-suppression', 'hangup']);
+  const off = buttonsFor(panelOf(audio)).find((b) => b.name === 'noise-suppression')!;
+  assert.deepEqual(
+    [off.label, off.slot, off.pressed, off.title],
+    ['noise-suppression', 'noise-suppression', false, 'noise-suppression-off'],
+  );
+  const enabled = { ...audio, settings: { ...audio.settings, aiNoiseSuppression: true } };
+  const pressed = buttonsFor(panelOf(enabled)).find((b) => b.name === 'noise-suppression')!;
+  assert.deepEqual([pressed.pressed, pressed.title], [true, 'noise-suppression-on']);
+  assert.equal(names(call(CallRole.CALLER, CallMediaType.VIDEO, on)).includes('noise-suppression'), true, 'dialing');
+  assert.equal(names(call(CallRole.CALLEE, CallMediaType.VIDEO, on)).includes('noise-suppression'), false, 'ringing: answer first');
+  const hidden = { ...audio, settings: { ...audio.settings, hiddenButtons: [FeatureButton.AINoiseSuppression] } };
+  assert.equal(names(hidden).includes('noise-suppression'), false);
+});

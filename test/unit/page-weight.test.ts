@@ -47,6 +47,10 @@ describe('page weight (bench:bundle)', () => {
       lazyModules.some((m) => m.includes('src/engine/webrtc/sfu-session.ts')),
       lazyModules.join('\n'),
     );
+    // The AI denoiser (issue 17) and its package load when the user turns noise suppression on.
+    assert.ok(lazyModules.includes('src/engine/webrtc/denoiser.ts'), lazyModules.join('\n'));
+    const eager = page.loadedModules.filter((m) => m.includes('denoiser') || m.includes('web-noise-suppressor'));
+    assert.deepEqual(eager, [], 'the denoiser is in the initial graph');
     assert.ok(page.inlined.gzip > page.load.gzip + 5_000, `inlined ${page.inlined.gzip} B vs loaded ${page.load.gzip} B`);
   });
 

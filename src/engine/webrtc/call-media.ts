@@ -12,6 +12,7 @@ import type { SfuSession } from './sfu-session.js';
 import { noop } from './call-model.js';
 import { LocalMedia, VolumeMeter, listDevices } from './media.js';
 import { Backgrounds, type BackgroundEffect, type BackgroundsOptions } from './backgrounds.js';
+import { NoiseSuppression } from './noise-suppression.js';
 import { Peer } from './peer.js';
 import { degradationFor, onLinkStats, preferCodecs } from './media-tuning.js';
 import { capVideo, setLinkVideo, videoLimitFor } from './video-caps.js';
@@ -35,6 +36,8 @@ export interface CallMediaOptions {
   onPeerFailed(call: ActiveCall, userId: string): void;
   /** The connection toward `userId` (null: the upload to the SFU) is connected for the first time (media can flow). */
   onPeerConnected(call: ActiveCall, userId: string | null): void;
+  /** Where the page serves `@sapphi-red/web-noise-suppressor`'s `dist/` (the AI denoiser's assets). */
+  noiseSuppressionAssets: string;
 }
 
 function sameRecord(a: Record<string, number>, b: Record<string, number>): boolean {
@@ -61,6 +64,7 @@ export class CallMedia {
   #permissionWatches: (() => void)[] = [];
   /** Audio -> video requests (`video-upgrade.ts`). */
   readonly upgrade: VideoUpgrade;
+  readonly #noise: NoiseSuppression;
 
   constructor(ctx: EngineContext, options: CallMediaOptions) {
     this.#ctx = ctx;
@@ -78,6 +82,9 @@ export class CallMedia {
       options.videoRequestTimeoutMs ?? VIDEO_REQUEST_TIMEOUT_MS,
     );
     this.backgrounds = new Backgrounds(options.backgrounds);
+    this.#noise = new NoiseSuppression(options.noiseSuppressionAssets, (state) => {
+      ctx.events.emit('onAINoiseSuppressionChanged', state);
+    });
   }
 
   /**
@@ -103,7 +110,32 @@ export class CallMedia {
 
   /** Captures what a call needs (queued with the other media operations). */
   acquire(constraints: { audio: boolean; video: boolean }): Promise<void> {
-    return this.run(() => this.local.acquire(constraints));
+    return this.run(async () => {
+      await this.local.acquire(constraints);
+      await this.#denoise();
+    });
+  }
+
+  /** AI noise suppression on/off (`noise-suppression.ts`), swapped on every sender; false: it could not load. */
+  setNoiseSuppression(enable: boolean): Promise<boolean> {
+    return this.run(async () => {
+      this.#noise.wanted = enable;
+      if (await this.#denoise()) {
+        await this.#sendTrack('audio', this.local.audioTrack);
+        this.meterLocal();
+        this.emitLocalStream();
+      }
+      this.#noise.settle();
+      if (this.#noise.wanted === enable) this.#ctx.events.emit('onAINoiseSuppressionChanged', { enabled: enable });
+      return this.#noise.wanted;
+    });
+  }
+
+  /** Puts the denoised (or raw) microphone in `local`; true when the track to send changed. */
+  async #denoise(): Promise<boolean> {
+    const before = this.local.audioTrack;
+    this.local.setSentAudio(await this.#noise.trackFor(this.local.rawAudioTrack));
+    return this.local.audioTrack !== before;
   }
 
   // ---- local media, as the engine's public methods ask ----------------------------------------
@@ -137,8 +169,10 @@ export class CallMedia {
       this.local.setMicMuted(false);
       const call = this.#ctx.call;
       if (call && (call.phase === 'connected' || call.phase === 'dialing') && !this.local.audioEnabled) {
-        const track = await this.local.startMicrophone();
-        await this.#sendTrack('audio', track);
+        await this.local.startMicrophone();
+        await this.#denoise();
+        await this.#sendTrack('audio', this.local.audioTrack);
+        this.#noise.settle();
         this.meterLocal();
         this.emitLocalStream();
       }
@@ -155,19 +189,20 @@ export class CallMedia {
 
   switchDevice(deviceType: DeviceKind, deviceId: string): Promise<void> {
     return this.run(async () => {
-      const track = await this.local.switchDevice(deviceType, deviceId);
-      if (!track) return;
-      await this.#sendTrack(track.kind as 'audio' | 'video', track);
-      if (track.kind === 'audio') this.meterLocal();
+      const captured = await this.local.switchDevice(deviceType, deviceId);
+      if (!captured) return;
+      if (captured.kind === 'audio') await this.#denoise();
+      const track = captured.kind === 'audio' ? this.local.audioTrack : captured;
+      await this.#sendTrack(captured.kind as 'audio' | 'video', track);
+      this.#noise.settle();
+      if (captured.kind === 'audio') this.meterLocal();
       this.emitLocalStream();
     });
   }
 
   /**
-   * Turns a background effect on, changes it or (`none`) turns it off. A live camera's processed
-   * track replaces the camera's on every sender (replaceTrack) and in the local preview at once;
-   * off, the camera's own track goes back and the worker is terminated. The effect stays on through
-   * camera switches and camera off/on (each new camera track is processed).
+   * A background effect on, changed or off (`none`): the processed track replaces the camera's on every
+   * sender and in the preview; it stays through camera switches and off/on (`backgrounds.ts`).
    */
   setBackground(effect: BackgroundEffect): Promise<void> {
     return this.run(async () => {
@@ -434,6 +469,7 @@ export class CallMedia {
       session.close();
     }
     this.local.release();
+    this.#noise.close();
     void this.#meter.close();
     this.#lastVolumes = {};
     this.#lastQualities = {};
@@ -446,6 +482,7 @@ export class CallMedia {
     this.local.setVideoTransform(null);
     this.backgrounds.close();
     this.local.release();
+    this.#noise.close();
     await this.#meter.close();
   }
 
@@ -544,7 +581,7 @@ export class CallMedia {
   }
 
   openAudioContextCount(): number {
-    return this.#meter.openContextCount();
+    return this.#meter.openContextCount() + this.#noise.openContextCount();
   }
 }
 

@@ -68,7 +68,10 @@ export class LocalMedia {
    * the user (permission `prompt`), the start waits for the answer, unbounded.
    */
   deviceStartTimeoutMs = DEVICE_START_TIMEOUT_MS;
+  /** The captured microphone track. */
   #audio: MediaStreamTrack | null = null;
+  /** What is sent instead of `#audio` while a processor (the AI denoiser) runs; null: the raw mic. */
+  #sentAudio: MediaStreamTrack | null = null;
   /** The track we send and preview: the camera's, or the background effect's output. */
   #video: MediaStreamTrack | null = null;
   /** The camera's own track (what `getUserMedia` gave). */
@@ -83,8 +86,31 @@ export class LocalMedia {
   /** Every track ever captured and not yet seen ended, for leak checks. */
   #captured = new Set<MediaStreamTrack>();
 
+  /** The microphone track we send: the processed one while a processor runs, else the capture. */
   get audioTrack(): MediaStreamTrack | null {
+    return this.#sentAudio ?? this.#audio;
+  }
+
+  /** The captured microphone track (before any processing). */
+  get rawAudioTrack(): MediaStreamTrack | null {
     return this.#audio;
+  }
+
+  /**
+   * Sends `track` (the output of a processor fed by {@link rawAudioTrack}) instead of the capture;
+   * null: the capture again. The previous processed track is only replaced, not stopped (its
+   * processor owns it). The caller swaps it on the senders.
+   */
+  setSentAudio(track: MediaStreamTrack | null): void {
+    if (track === this.#sentAudio) return;
+    const before = this.audioTrack;
+    if (before) this.#stream?.removeTrack(before);
+    this.#sentAudio = track;
+    const after = this.audioTrack;
+    if (after) {
+      after.enabled = !this.#micMuted;
+      this.stream.addTrack(after);
+    }
   }
 
   /** The video we send: the camera track, or its processed twin while a background effect is on. */
@@ -128,7 +154,7 @@ export class LocalMedia {
 
   /** A new MediaStream with the current tracks, for `onLocalStream`; null when there are none. */
   snapshot(): MediaStream | null {
-    const tracks = [this.#audio, this.#video].filter((t): t is MediaStreamTrack => !!t);
+    const tracks = [this.audioTrack, this.#video].filter((t): t is MediaStreamTrack => !!t);
     return tracks.length ? new MediaStream(tracks) : null;
   }
 
@@ -209,6 +235,7 @@ export class LocalMedia {
   setMicMuted(muted: boolean): void {
     this.#micMuted = muted;
     if (this.#audio) this.#audio.enabled = !muted;
+    if (this.#sentAudio) this.#sentAudio.enabled = !muted;
   }
 
   /**
@@ -254,6 +281,7 @@ export class LocalMedia {
     for (const t of this.#captured) t.stop();
     this.#captured.clear();
     this.#audio = null;
+    this.#sentAudio = null;
     this.#video = null;
     this.#camera = null;
     this.#stream = null;
@@ -296,8 +324,11 @@ export class LocalMedia {
     return track;
   }
 
+  /** A new capture (or none): a processed track of the old one is no longer sent. */
   #setAudio(track: MediaStreamTrack | null): void {
-    if (this.#audio) this.#stream?.removeTrack(this.#audio);
+    const before = this.audioTrack;
+    if (before) this.#stream?.removeTrack(before);
+    this.#sentAudio = null;
     this.#audio = track;
     if (track) {
       track.enabled = !this.#micMuted;

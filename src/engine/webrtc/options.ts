@@ -39,4 +39,11 @@ export interface WebRTCEngineOptions {
   backgroundAssetsPath?: string;
   /** The background worker's script, when the bundler cannot place it (default: bundled next to the engine). */
   backgroundWorkerUrl?: string | URL;
+  /**
+   * Where the page serves `@sapphi-red/web-noise-suppressor`'s `dist/` folder, for the AI noise
+   * suppression switch (`setAINoiseSuppression`): the worklet and wasm files come from this origin,
+   * never a CDN. Default `/node_modules/@sapphi-red/web-noise-suppressor/dist/` (what Vite's and
+   * web-test-runner's dev servers serve); a production site copies that folder and passes its URL.
+   */
+  noiseSuppressionAssets?: string;
 }

@@ -30,6 +30,7 @@ import { Reconnector, type Session } from './reconnect.js';
 import { IceConfig, turnFetcher } from './turn.js';
 import type { ClientRequest } from './signaling-client.js';
 import type { WebRTCEngineOptions } from './options.js';
+import { DEFAULT_NOISE_SUPPRESSION_ASSETS } from './noise-suppression.js';
 
 export type { WebRTCEngineOptions } from './options.js';
 
@@ -62,6 +63,7 @@ export class WebRTCEngine implements CallEngine {
       mediaTuning: options.mediaTuning !== false,
       videoRequestTimeoutMs: options.videoRequestTimeoutMs,
       backgrounds: { assetsPath: options.backgroundAssetsPath, workerUrl: options.backgroundWorkerUrl },
+      noiseSuppressionAssets: options.noiseSuppressionAssets ?? DEFAULT_NOISE_SUPPRESSION_ASSETS,
       onIceFatal: (call, userId) => this.#machine.onIceFatal(call, userId),
       onPeerFailed: (call, userId) => this.#machine.onIceFatal(call, userId, 'error'),
       onPeerConnected: (call, userId) => this.#machine.onPeerConnected(call, userId),
@@ -545,10 +547,7 @@ export class WebRTCEngine implements CallEngine {
     return this.#media.setResolution(resolution);
   }
 
-  /**
-   * Blurs our camera's background (`blurLevel` 1..10, 0 off), as the Tencent engine does: the
-   * model runs in a worker (README "Backgrounds"); the others and our preview get the processed video.
-   */
+  /** Blurs our camera's background (`blurLevel` 1..10, 0 off), as the Tencent engine does (README "Backgrounds"). */
   setBlurBackground(blurLevel: number): Promise<void> {
     this.#assertAlive();
     if (!Number.isInteger(blurLevel) || blurLevel < 0 || blurLevel > 10) {
@@ -573,6 +572,13 @@ export class WebRTCEngine implements CallEngine {
   respondVideoRequest(accept: boolean): Promise<void> {
     this.#assertAlive();
     return this.#media.upgrade.respond(accept);
+  }
+
+  /** AI noise suppression of the mic we send (RNNoise, lazy); false after `true`: it cannot run (see the event). */
+  setAINoiseSuppression(enable: boolean): Promise<boolean> {
+    this.#assertAlive();
+    if (typeof enable !== 'boolean') return Promise.reject(invalidParameter('setAINoiseSuppression needs a boolean'));
+    return this.#media.setNoiseSuppression(enable);
   }
 
   // ---- signaling connection --------------------------------------------------------------------
