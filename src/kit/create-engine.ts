@@ -9,7 +9,9 @@ import type { InitParams } from './types.js';
 
 export function createEngine(choice: 'webrtc' | 'tencent' | 'tuicall' | CallEngine, params: InitParams): CallEngine | Promise<CallEngine> {
   if (typeof choice === 'object') return choice;
-  if (choice === 'webrtc') return new WebRTCEngine({ iceServers: params.iceServers, mediaTuning: params.mediaTuning });
+  if (choice === 'webrtc') {
+    return new WebRTCEngine({ iceServers: params.iceServers, mediaTuning: params.mediaTuning, preconnect: params.preconnect });
+  }
   // TRTC needs what the default engine needs; these engines cannot decline for us (no stayReachable).
   const capabilities = detectCapabilities();
   if (!capabilities.canCall) throw unsupportedBrowser(capabilities);

@@ -163,6 +163,7 @@ import { SfuClientDataSchema, SfuServerDataSchema } from './sfu.js';
 import { PreconnectClientDataSchema, PreconnectServerDataSchema, RelayDataSchema } from './preconnect.js';
 
 export type { SfuClientData, SfuServerData, SfuStreamInfo } from './sfu.js';
+export type { PreconnectClientData, PreconnectServerData } from './preconnect.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame either side sends or accepts (also the server's `ws` maxPayload). */

@@ -7,11 +7,12 @@
 import { CallMediaType, type DeviceKind, type VideoResolution } from '../../constants.js';
 import { CallKitError, ErrorCode } from '../../errors.js';
 import type { RelayData } from '../../protocol/messages.js';
-import type { EngineContext, ActiveCall, SfuData } from './call-model.js';
+import type { EngineContext, ActiveCall, PreConnection, SfuData } from './call-model.js';
 import type { SfuSession } from './sfu-session.js';
 import { noop } from './call-model.js';
 import { LocalMedia, VolumeMeter, listDevices } from './media.js';
-import { Peer } from './peer.js';
+import { Peer, type PeerOptions } from './peer.js';
+import { Preconnector } from './preconnect.js';
 import { degradationFor, onLinkStats, preferCodecs } from './media-tuning.js';
 import { capVideo, setLinkVideo, videoLimitFor } from './video-caps.js';
 
@@ -23,6 +24,8 @@ export interface CallMediaOptions {
   mediaStallMs: number | undefined;
   /** The weak-network tuning of `media-tuning.ts` (false: Chromium's defaults). */
   mediaTuning: boolean;
+  /** Pre-connect incoming 1v1 calls while they ring (`preconnect.ts`). */
+  preconnect: boolean;
   /** ICE toward `userId` failed for good (see `Peer`): the call state machine decides. */
   onIceFatal(call: ActiveCall, userId: string): void;
   /** No peer connection could be made toward `userId` (the constructor threw). */
@@ -53,9 +56,13 @@ export class CallMedia {
   /** Removes the permission `change` listeners of `watchDevices`. */
   #permissionWatches: (() => void)[] = [];
 
+  /** Pre-connection while ringing (issue 18). */
+  readonly pre: Preconnector;
+
   constructor(ctx: EngineContext, options: CallMediaOptions) {
     this.#ctx = ctx;
     this.#options = options;
+    this.pre = new Preconnector(ctx, this, options.preconnect);
   }
 
   /**
@@ -166,10 +173,24 @@ export class CallMedia {
   connectPeer(call: ActiveCall, userId: string, initiator: boolean): Peer | null {
     const existing = call.peers.get(userId);
     if (existing || call.sfu) return existing ?? null;
+    if (this.#ctx.call !== call || call.phase !== 'connected') return null;
+    const adopted = this.pre.take(call, userId);
+    if (adopted) return this.#adopt(call, userId, adopted);
+    const peer = this.makePeer(call, userId, initiator);
+    peer?.addLocalTracks(this.local.stream);
+    return peer;
+  }
+
+  /**
+   * A new `Peer` toward `userId` with the call's settings. `pre`: made while ringing (`preconnect.ts`):
+   * until adopted, its signals go as `pre-connect`, its remote stream is held and its failures only
+   * drop it. Null when no peer connection can be made (an ordinary one then ends the call).
+   */
+  makePeer(call: ActiveCall, userId: string, initiator: boolean, pre?: PreConnection): Peer | null {
     const ctx = this.#ctx;
-    if (ctx.call !== call || call.phase !== 'connected') return null;
     const callId = call.callId;
     const events = ctx.events;
+    const early = () => pre !== undefined && !pre.adopted;
     let peer: Peer;
     try {
       peer = new Peer({
@@ -178,44 +199,83 @@ export class CallMedia {
         initiator,
         configuration: () => this.#options.rtcConfiguration(),
         send: (data: RelayData) => {
-          ctx.client?.send({ type: 'relay', callId, to: userId, data });
+          ctx.client?.send({ type: early() ? 'pre-connect' : 'relay', callId, to: userId, data });
         },
         onRemoteStream: (stream) => {
+          if (pre) pre.stream = stream;
           if (ctx.call !== call || call.peers.get(userId) !== peer) return;
           this.#meter.set(userId, stream.getAudioTracks()[0] ?? null);
           events.emit('onRemoteStream', { userId, stream });
         },
         onError: (error) => {
+          if (early()) return this.pre.drop(call, true);
           events.emit('onError', {
             code: ErrorCode.FAILED,
             message: `negotiation with ${userId} failed: ${(error as Error)?.message ?? String(error)}`,
           });
         },
-        onIceFatal: () => this.#options.onIceFatal(call, userId),
-        onFirstConnected: () => this.#options.onPeerConnected(call, userId),
+        onIceFatal: () => (early() ? this.pre.drop(call, true) : this.#options.onIceFatal(call, userId)),
+        onFirstConnected: () => {
+          if (pre && early()) pre.connected = true;
+          else this.#options.onPeerConnected(call, userId);
+        },
         iceDisconnectedTimeoutMs: this.#options.iceDisconnectedTimeoutMs,
         onInterrupted: (reconnecting) => {
           if (ctx.call === call && call.peers.get(userId) === peer) events.emit('onUserReconnecting', { userId, reconnecting });
         },
         stallMs: this.#options.mediaStallMs,
-        ...(this.#options.mediaTuning ? { beforeLocalDescription: preferCodecs, onStats: (entries) => onLinkStats(peer.pc, entries) } : {}),
+        ...tuningHooks(this.#options.mediaTuning, pre !== undefined, () => peer),
       });
     } catch (error) {
+      if (pre) return null; // no pre-connection: the call is set up as usual at accept
       // No media path to this member: the call must not stay `connected` without one (the machine
       // ends a 1v1 call for both sides). After the caller's loop over members, never inside it.
       events.emit('onError', { code: ErrorCode.NOT_SUPPORTED_WEBRTC, message: `cannot create a peer connection: ${String(error)}` });
       queueMicrotask(() => this.#options.onPeerFailed(call, userId));
       return null;
     }
-    call.peers.set(userId, peer);
     this.#pcs.add(peer.pc);
-    peer.addLocalTracks(this.local.stream);
-    capVideo(peer.pc, videoLimitFor(memberCount(call)));
-    if (this.#options.mediaTuning) setLinkVideo(peer.pc, { degradation: degradationFor(memberCount(call)) });
+    if (pre) return peer;
+    call.peers.set(userId, peer);
+    this.#capPeer(call, peer);
     return peer;
   }
 
+  /** The pre-connected peer becomes the call's peer toward `userId` (its tracks are attached already). */
+  #adopt(call: ActiveCall, userId: string, pre: PreConnection): Peer {
+    const peer = pre.peer;
+    call.peers.set(userId, peer);
+    this.#capPeer(call, peer);
+    // After the caller's synchronous handling (its media type, onConnected), as an ordinary connection would.
+    queueMicrotask(() => {
+      if (this.#ctx.call !== call || call.peers.get(userId) !== peer) return;
+      if (pre.stream) {
+        this.#meter.set(userId, pre.stream.getAudioTracks()[0] ?? null);
+        this.#ctx.events.emit('onRemoteStream', { userId, stream: pre.stream });
+      }
+      if (pre.connected) this.#options.onPeerConnected(call, userId);
+    });
+    return peer;
+  }
+
+  #capPeer(call: ActiveCall, peer: Peer): void {
+    capVideo(peer.pc, videoLimitFor(memberCount(call)));
+    if (this.#options.mediaTuning) setLinkVideo(peer.pc, { degradation: degradationFor(memberCount(call)) });
+  }
+
+  /** Sends our current tracks on `peer`'s transceivers (`replaceTrack`, no renegotiation): a pre-connection adopted. */
+  attachTracks(peer: Peer): void {
+    const stream = this.local.stream;
+    for (const track of stream.getTracks()) {
+      peer.setTrack(track.kind as 'audio' | 'video', track, stream).catch((error: unknown) => {
+        if (!peer.closed)
+          this.#ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `could not send ${track.kind}: ${String(error)}` });
+      });
+    }
+  }
+
   closePeer(call: ActiveCall, userId: string): void {
+    if (call.pre?.userId === userId) this.pre.drop(call, false);
     const peer = call.peers.get(userId);
     const viaSfu = sessionOf(call)?.forget(userId) ?? false;
     if (!peer) {
@@ -358,6 +418,7 @@ export class CallMedia {
   /** The call is over: peers closed (onRemoteStream null each), capture stopped, sampling stopped. */
   endCall(call: ActiveCall): void {
     this.#stopStats();
+    this.pre.drop(call, false);
     for (const userId of [...call.peers.keys()]) this.closePeer(call, userId);
     const session = sessionOf(call);
     call.sfuSession = undefined;
@@ -470,6 +531,27 @@ export class CallMedia {
   openAudioContextCount(): number {
     return this.#meter.openContextCount();
   }
+}
+
+/**
+ * The peer hooks of the weak-network tuning (`media-tuning.ts`), and for a pre-connection the
+ * answerer's `sendrecv` (the offer's transceivers come `recvonly`: made sendrecv without a track, so
+ * accepting only has to attach one).
+ */
+function tuningHooks(tuning: boolean, pre: boolean, peer: () => Peer): Pick<PeerOptions, 'beforeLocalDescription' | 'onStats'> {
+  const sendrecv = (pc: RTCPeerConnection) => {
+    for (const t of pc.getTransceivers()) if (t.direction === 'recvonly') t.direction = 'sendrecv';
+  };
+  if (!tuning) return pre ? { beforeLocalDescription: sendrecv } : {};
+  return {
+    beforeLocalDescription: pre
+      ? (pc) => {
+          sendrecv(pc);
+          preferCodecs(pc);
+        }
+      : preferCodecs,
+    onStats: (entries) => onLinkStats(peer().pc, entries),
+  };
 }
 
 /** Accepted members, us included: what the video caps depend on. */
