@@ -275,7 +275,8 @@ export class CallMedia {
   }
 
   closePeer(call: ActiveCall, userId: string): void {
-    if (call.pre?.userId === userId) this.pre.drop(call, false);
+    // A pre-connection goes once its callee stops ringing (declined, no answer...), not on a repeated `ringing`.
+    if (call.pre?.userId === userId && call.members.get(userId)?.state !== 'ringing') this.pre.drop(call, false);
     const peer = call.peers.get(userId);
     const viaSfu = sessionOf(call)?.forget(userId) ?? false;
     if (!peer) {
