@@ -8,7 +8,7 @@
  * goes from the in-page probe (`setup-probe.ts`: signaling frames, getUserMedia, ICE, DTLS, first
  * frame decoded, frame rendered in a `<video>`), and invite → banner with its stages (server relay,
  * engine + store, render, paint). Env: BENCH_CALLS (default 20), BENCH_KIT_RESOLUTION (default 480p, as the
- * baseline's 640×480 capture; the kit's own default is 720p).
+ * baseline's 640×480 capture; the kit's own default is 720p), BENCH_TUNING=off (the kit with `mediaTuning: false`).
  */
 import type { Page } from 'playwright';
 import { loadavg } from 'node:os';
@@ -36,10 +36,12 @@ try {
   const context = await browser.newContext();
   await context.addInitScript(NAME_SHIM);
   await context.addInitScript(probe);
-  const alice = await openUser(context, demo, 'setupalice');
-  const bob = await openUser(context, demo, 'setupbob');
-  const alice2 = await openUser(context, demo, 'setupalice2');
-  const bob2 = await openUser(context, demo, 'setupbob2', 'preconnect=1');
+  // BENCH_TUNING=off: the kit without its weak-network tuning (`mediaTuning: false`), to see what it costs here.
+  const tuning = process.env.BENCH_TUNING === 'off' ? 'tuning=off' : '';
+  const alice = await openUser(context, demo, 'setupalice', tuning);
+  const bob = await openUser(context, demo, 'setupbob', tuning);
+  const alice2 = await openUser(context, demo, 'setupalice2', tuning);
+  const bob2 = await openUser(context, demo, 'setupbob2', ['preconnect=1', tuning].filter(Boolean).join('&'));
   // The baseline captures 640×480: the kit too (its default is 720p; BENCH_KIT_RESOLUTION=720p measures that).
   for (const p of [alice, bob, alice2, bob2]) await p.evaluate((r) => window.callKit.setVideoResolution(r), RESOLUTION);
   // Baseline: bare RTCPeerConnections, same browser, same fake media, SDP passed through Node.
@@ -196,7 +198,7 @@ try {
   const ratio = (kit: number[]) =>
     `**${fmt(med(kit) / med(baseFrame), 2)}** (p95 ${fmt(percentile(kit, 95) / percentile(baseFrame, 95), 2)})`;
   const table = printTable(
-    `Call setup (R2, issue 18): ${N} video calls per mode on loopback, Chromium ${browser.version()}, fake media (kit ${RESOLUTION}, baseline 640×480), load average ${loadavg()
+    `Call setup (R2, issue 18): ${N} video calls per mode on loopback, Chromium ${browser.version()}, fake media (kit ${RESOLUTION}${tuning ? ', tuning off' : ''}, baseline 640×480), load average ${loadavg()
       .map((l) => fmt(l, 2))
       .join(' ')}`,
     ['interval (ms, median)', 'kit', 'kit + pre-connect', 'bare RTCPeerConnection baseline'],

@@ -235,9 +235,10 @@ export class CallMedia {
       return null;
     }
     this.#pcs.add(peer.pc);
-    if (pre) return peer;
-    call.peers.set(userId, peer);
+    // Before any track (a pre-connection: before `replaceTrack` at accept): a degradation preference
+    // set on a running encoder reconfigures it and delays the first frame.
     this.#capPeer(call, peer);
+    if (!pre) call.peers.set(userId, peer);
     return peer;
   }
 
