@@ -42,10 +42,21 @@ async function login(userId: string): Promise<void> {
   const { sdkAppId, userSig } = (await response.json()) as { sdkAppId: number; userSig: string };
   const server = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ck`;
   // `?tuning=off`: the browser's own media settings (the weak-network benchmark's baseline).
-  const mediaTuning = new URLSearchParams(location.search).get('tuning') !== 'off';
+  const query = new URLSearchParams(location.search);
+  const mediaTuning = query.get('tuning') !== 'off';
+  // `?preconnect=1`: pre-connect incoming calls while they ring (README "Pre-connect while ringing").
+  const preconnect = query.get('preconnect') === '1';
   // Backgrounds: the assets come from this server (vite.config.ts); `?backgrounds=on` shows the blur button.
-  await callKit.init({ SDKAppID: sdkAppId, userID: userId, userSig, server, mediaTuning, backgroundAssetsPath: '/callkit-backgrounds/' });
-  if (new URLSearchParams(location.search).get('backgrounds') === 'on') callKit.enableVirtualBackground(true);
+  await callKit.init({
+    SDKAppID: sdkAppId,
+    userID: userId,
+    userSig,
+    server,
+    mediaTuning,
+    preconnect,
+    backgroundAssetsPath: '/callkit-backgrounds/',
+  });
+  if (query.get('backgrounds') === 'on') callKit.enableVirtualBackground(true);
   await callKit.setSelfInfo({ nickName: userId });
   loginForm.hidden = true;
   callForm.hidden = false;

@@ -49,6 +49,8 @@ export interface MemberRec {
   unsupportedConns?: Set<ConnId>;
   /** Given to the member's call socket (invite-ok / call-started); `resume` must present it. */
   resumeToken?: string;
+  /** A ringing invitee's socket that pre-connects with the caller (`../src/protocol/preconnect.ts`). */
+  preconnect?: ConnId;
 }
 
 export interface CallRec {

@@ -379,7 +379,10 @@ export class Connections {
       ? { ok: false, code: 'invalid-json', message: 'binary frames are not accepted' }
       : parseClientMessage(rawToString(data));
     const ref = parsed.ok ? parsed.message.id : parsed.id;
-    const cost = parsed.ok && parsed.message.type === 'relay' && parsed.message.data.kind === 'candidate' ? 0.25 : 1;
+    const cost =
+      parsed.ok && (parsed.message.type === 'relay' || parsed.message.type === 'pre-connect') && parsed.message.data.kind === 'candidate'
+        ? 0.25
+        : 1;
     if (!this.act(conn, this.limiter.message(conn.budget, cost, now, paid), ref)) return;
     if (!parsed.ok) {
       this.sendError(conn, parsed.id, parsed.code, parsed.message, parsed.field);

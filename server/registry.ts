@@ -32,6 +32,7 @@ import type { CallRec, ConnId, IncomingFlags, MemberRec, OutgoingServerMessage, 
 import { activeCall, type ActiveCall, type CallObserver } from './call-events.js';
 import { CallTimers, realScheduler, type Scheduler } from './call-timers.js';
 import { groupCallQuery, inCall, inviteUser, join, newResumeToken, resume, type GroupHost } from './group-requests.js';
+import { preconnect, preconnectAccepted } from './preconnect.js';
 import { Identity, type CallPolicy, type OperatorProfile } from './profiles.js';
 import { Presence, type UserRec } from './presence.js';
 import { restoreState, type RestoredConn, type RestoreHost } from './cluster/restore.js';
@@ -197,6 +198,8 @@ export class CallRegistry {
         return groupCallQuery(this.group, conn, userId, message);
       case 'resume':
         return resume(this.group, conn, userId, message);
+      case 'pre-connect':
+        return preconnect(this.group, conn, userId, message);
       case 'relay':
       case 'media-state':
       case 'video-upgrade':
@@ -305,6 +308,7 @@ export class CallRegistry {
     member.state = 'accepted';
     member.conn = conn;
     member.resumeToken = newResumeToken();
+    preconnectAccepted(this.group, call, member, conn);
     for (const c of this.presence.connsOf(me)) {
       if (c !== conn) this.options.send(c, { type: 'call-ended', callId: call.callId, reason: 'answered-elsewhere' });
     }
@@ -333,14 +337,8 @@ export class CallRegistry {
       declined.add(conn);
       if (this.presence.connsOf(me).some((c) => !declined.has(c))) return this.out.ok(conn, msg.id);
     }
-    this.decline(
-      call,
-      member,
-      conn,
-      msg.id,
-      msg.reason === 'busy' ? 'busy' : 'rejected',
-      msg.reason === 'unsupported' ? 'unsupported' : undefined,
-    );
+    const why = msg.reason === 'unsupported' ? 'unsupported' : undefined;
+    this.decline(call, member, conn, msg.id, msg.reason === 'busy' ? 'busy' : 'rejected', why);
   }
 
   private hangup(conn: ConnId, me: string, msg: Extract<CallRequest, { type: 'hangup' }>): void {

@@ -15,6 +15,7 @@ export function createEngine(choice: 'webrtc' | 'tencent' | 'tuicall' | CallEngi
       mediaTuning: params.mediaTuning,
       backgroundAssetsPath: params.backgroundAssetsPath,
       noiseSuppressionAssets: params.noiseSuppressionAssets,
+      preconnect: params.preconnect,
     });
   // TRTC needs what the default engine needs; these engines cannot decline for us (no stayReachable).
   const capabilities = detectCapabilities();

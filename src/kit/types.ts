@@ -34,6 +34,13 @@ export interface InitParams {
    * `/node_modules/@sapphi-red/web-noise-suppressor/dist/`, what dev servers serve.
    */
   noiseSuppressionAssets?: string;
+  /**
+   * Default engine: pre-connect incoming 1v1 calls while they ring (default false). ICE and DTLS are
+   * done before the user answers (no capture, no media sent), so accepting only attaches the tracks.
+   * Trade-off: the caller learns this page's ICE candidates (its IP addresses) before the user
+   * answers; between strangers use TURN with `iceTransportPolicy: 'relay'` (README "Pre-connect while ringing").
+   */
+  preconnect?: boolean;
   /** Tencent engine: an existing `@tencentcloud/chat` instance (TUICallKit's `tim`); never logged out by the kit. */
   tim?: unknown;
   /** Tencent engine: where the app serves `trtc-sdk-v5/assets` (for the blur plugin). */

@@ -105,6 +105,8 @@
  *   called right away. An `invite` or `accept` from any socket of that user does the same first. A
  *   call still bound to an open socket (another live tab) is never ended this way.
  *
+ * Pre-connect while ringing (opt-in, 1v1 only): `pre-connect` both ways; the rules are in `./preconnect.ts`.
+ *
  * Group video through the SFU (servers with Janus): `sfu` messages both ways, `sfu: true` on
  * `invite-ok` / `call-started` / `resumed`, `login-ok.sfu`; the rules are in `./sfu.ts`.
  *
@@ -157,10 +159,12 @@ import { MAX_INVITEES, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S } from '../constan
 import { PresenceUserIdsSchema, PresenceUsersSchema } from './presence.js';
 export { PresenceStatusSchema, type PresenceStatus } from './presence.js';
 import { CallRecordSchema, MissedCallSchema, RecordsCursorSchema, RecordsQueryFields } from './records.js';
-import { CandidateSchema, SfuClientDataSchema, SfuServerDataSchema } from './sfu.js';
+import { SfuClientDataSchema, SfuServerDataSchema } from './sfu.js';
 import { VideoUpgradeActionSchema } from './video-upgrade.js';
+import { PreconnectClientDataSchema, PreconnectServerDataSchema, RelayDataSchema } from './preconnect.js';
 
 export type { SfuClientData, SfuServerData, SfuStreamInfo } from './sfu.js';
+export type { PreconnectClientData, PreconnectServerData } from './preconnect.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame either side sends or accepts (also the server's `ws` maxPayload). */
@@ -263,27 +267,7 @@ export const ProfileSchema = v.strictObject({
 });
 export type Profile = v.InferOutput<typeof ProfileSchema>;
 
-const SdpSchema = v.pipe(
-  v.string(),
-  v.maxLength(32 * 1024),
-  v.check((s) => s.startsWith('v=0'), 'sdp must start with v=0'),
-);
-export const RelayDataSchema = v.variant('kind', [
-  v.strictObject({
-    kind: v.literal('description'),
-    description: v.pipe(
-      v.strictObject({ type: v.picklist(['offer', 'answer', 'rollback']), sdp: v.optional(SdpSchema) }),
-      // WebRTC always uses DTLS: an offer or answer carries its certificate fingerprint (RFC 8842).
-      v.check((d) => d.type === 'rollback' || /(^|\n)a=fingerprint:/.test(d.sdp ?? ''), 'an offer or answer sdp must carry a=fingerprint'),
-    ),
-  }),
-  v.strictObject({
-    kind: v.literal('candidate'),
-    /** An ICE candidate (`candidate:...` per RFC 8839, or '' at the end of candidates), null at the end. */
-    candidate: v.nullable(CandidateSchema),
-  }),
-]);
-export type RelayData = v.InferOutput<typeof RelayDataSchema>;
+export { RelayDataSchema, type RelayData } from './preconnect.js';
 
 // ---- client -> server ----------------------------------------------------------------------
 
@@ -343,6 +327,8 @@ export const ClientMessageSchema = v.variant('type', [
   /** Re-binds the call to this socket after a reconnect (see the header). */
   v.strictObject({ ...base, type: v.literal('resume'), callId: CallIdSchema, resumeToken: v.optional(ResumeTokenSchema) }),
   v.strictObject({ ...base, type: v.literal('relay'), callId: CallIdSchema, to: UserIdSchema, data: RelayDataSchema }),
+  /** Pre-connect while ringing (see `./preconnect.ts`). */
+  v.strictObject({ ...base, type: v.literal('pre-connect'), callId: CallIdSchema, to: UserIdSchema, data: PreconnectClientDataSchema }),
   v.strictObject({
     ...base,
     type: v.literal('media-state'),
@@ -380,6 +366,7 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'group-call-query',
   'resume',
   'relay',
+  'pre-connect',
   'media-state',
   'video-upgrade',
   'records-query',
@@ -515,6 +502,7 @@ export const ServerMessageSchema = v.variant('type', [
   /** Watched users' presence: the snapshot answering `presence-subscribe` (with `ref`), or changes. */
   v.strictObject({ ...sbase, type: v.literal('presence'), users: PresenceUsersSchema }),
   v.strictObject({ ...sbase, type: v.literal('relay'), callId: CallIdSchema, from: UserIdSchema, data: RelayDataSchema }),
+  v.strictObject({ ...sbase, type: v.literal('pre-connect'), callId: CallIdSchema, from: UserIdSchema, data: PreconnectServerDataSchema }),
   v.strictObject({ ...sbase, type: v.literal('sfu'), callId: CallIdSchema, data: SfuServerDataSchema }),
   /** A member's `video-upgrade`, stamped with `from` (see `./video-upgrade.ts`). */
   v.strictObject({

@@ -136,12 +136,13 @@ export const instrument = () => {
   };
 };
 
-export async function openUser(context: BrowserContext, demo: Demo, user: string): Promise<Page> {
+/** Opens the demo logged in as `user`; `query` adds demo options (e.g. `preconnect=1`). */
+export async function openUser(context: BrowserContext, demo: Demo, user: string, query = ''): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${user}] page error:`, error));
   if (process.env.E2E_DEBUG) page.on('console', (m) => console.log(`[${user}] ${m.type()}: ${m.text()}`));
   await page.addInitScript(instrument);
-  await page.goto(`${demo.url}/?user=${user}`);
+  await page.goto(`${demo.url}/?user=${user}${query ? `&${query}` : ''}`);
   await page.waitForFunction(() => window.callKit?.store.getState().loggedIn === true, null, { timeout: 20_000 });
   return page;
 }

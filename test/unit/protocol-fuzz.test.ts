@@ -6,7 +6,7 @@
  *   socket is closed only as documented: 4400 on the third invalid-JSON frame in 10 s, 1009 over
  *   64 KiB;
  * - a frame the parser accepts gets an answer (`ok`, `error`, `invite-ok`, `call-started`...), except
- *   `relay` and `media-state`, which are fire-and-forget (only errors are answered);
+ *   `relay`, `pre-connect` and `media-state`, which are fire-and-forget (only errors are answered);
  * - never an `internal` error, never a frame outside the server schema, never a logged server error;
  * - the honest calls get every relay, in order, from the right peer, and nothing else.
  * A socket closed as documented is replaced by a fresh login. Seed and size: FUZZ_SEED, FUZZ_N.
@@ -110,6 +110,7 @@ export function frameArbitrary(honestIds: string[], honestUsers: string[], fuzzU
     reject: { callId, reason: fc.constantFrom('declined', 'busy', 'other') },
     hangup: { callId },
     relay: { callId, to: userId, data: relayData },
+    'pre-connect': { callId, to: userId, data: fc.oneof(relayData, fc.constantFrom({ kind: 'close' }, { kind: 'adopt' })) },
     'media-state': { callId, audio: fc.boolean(), video: fc.oneof(fc.boolean(), anyValue) },
     'video-upgrade': { callId, action: fc.oneof(fc.constantFrom('request', 'accept', 'decline', 'cancel'), anyValue) },
     sfu: {
@@ -396,7 +397,7 @@ describe('R16: fuzzing the signaling server', () => {
           if (mine.some((a) => a.type !== 'error')) outcome.answeredOk++;
           if (mine.length) outcome.answered++;
           else {
-            assert.ok(parsed.message.type === 'relay' || parsed.message.type === 'media-state', `${what}: no answer`);
+            assert.ok(['relay', 'pre-connect', 'media-state'].includes(parsed.message.type), `${what}: no answer`);
             outcome.silent++;
           }
         }

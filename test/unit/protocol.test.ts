@@ -31,6 +31,7 @@ const validClient: Record<ClientMessage['type'], Record<string, unknown>> = {
   'group-call-query': { v: 1, id: 'r6', type: 'group-call-query', groupId: 'g1' },
   resume: { v: 1, id: 'r3', type: 'resume', callId: CALL },
   relay: { v: 1, type: 'relay', callId: CALL, to: 'bob', data: { kind: 'description', description: { type: 'offer', sdp: SDP } } },
+  'pre-connect': { v: 1, type: 'pre-connect', callId: CALL, to: 'bob', data: { kind: 'close' } },
   'media-state': { v: 1, type: 'media-state', callId: CALL, audio: true, video: false },
   'video-upgrade': { v: 1, id: 'r11', type: 'video-upgrade', callId: CALL, action: 'request' },
   'records-query': { v: 1, id: 'r8', type: 'records-query', limit: 20, cursor: 'abc' },
@@ -89,6 +90,7 @@ const validServer: Record<ServerMessage['type'], Record<string, unknown>> = {
   'group-call': { v: 1, ref: 'r6', type: 'group-call', groupId: 'g1', call: { callId: CALL, mediaType: 'audio', members: [member] } },
   'call-ended': { v: 1, type: 'call-ended', callId: CALL, reason: 'glare' },
   relay: { v: 1, type: 'relay', callId: CALL, from: 'bob', data: { kind: 'candidate', candidate: null } },
+  'pre-connect': { v: 1, type: 'pre-connect', callId: CALL, from: 'bob', data: { kind: 'adopt' } },
   sfu: {
     v: 1,
     type: 'sfu',

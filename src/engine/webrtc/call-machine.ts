@@ -81,6 +81,9 @@ export class CallMachine {
       case 'relay':
         this.onRelay(message);
         break;
+      case 'pre-connect':
+        this.#media.pre.onMessage(message);
+        break;
       case 'sfu': {
         const call = ctx.call;
         if (!call || call.callId !== message.callId) break;
@@ -108,8 +111,9 @@ export class CallMachine {
       case 'error':
         // Answers to requests are consumed by the client; this is a late or unsolicited error (an
         // answer to a relay or media-state). `call-not-found` / `not-in-call` are the expected race
-        // of a relay crossing a member's exit, not worth an onError.
-        if (!message.ref && message.code !== 'call-not-found' && message.code !== 'not-in-call') {
+        // of a relay crossing a member's exit, `invalid-state` of a pre-connect crossing an accept or
+        // refused on a second tab (which rings without it): not worth an onError.
+        if (!message.ref && !['call-not-found', 'not-in-call', 'invalid-state'].includes(message.code)) {
           ctx.events.emit('onError', { code: ErrorCode.SERVER_ERROR, message: `${message.code}: ${message.message}` });
         }
         break;
@@ -143,6 +147,8 @@ export class CallMachine {
     call.callId = message.callId;
     call.announced = true;
     call.incoming = message;
+    // The ringing queue may swap a ringing call for another: its pre-connection goes.
+    if (ctx.call) this.#media.pre.drop(ctx.call, true);
     ctx.call = call;
     const callerId = message.caller.userId;
     if (callerId !== ctx.userId) {
@@ -154,6 +160,7 @@ export class CallMachine {
       // (taken silently here, a late joiner's tiles never learnt that the others' video was on).
       call.members.set(m.userId, { profile: profileOf(m), state: m.state });
     }
+    this.#media.pre.onRing(call);
   }
 
   /** The server confirmed our accept (or join): the callee's call is connected. */

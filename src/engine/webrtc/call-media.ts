@@ -7,14 +7,18 @@
 import { CallMediaType, VIDEO_REQUEST_TIMEOUT_MS, type DeviceKind, type VideoResolution } from '../../constants.js';
 import { CallKitError, ErrorCode } from '../../errors.js';
 import type { RelayData } from '../../protocol/messages.js';
-import type { EngineContext, ActiveCall, SfuData } from './call-model.js';
+import type { EngineContext, ActiveCall, PreConnection, SfuData } from './call-model.js';
 import type { SfuSession } from './sfu-session.js';
 import { noop } from './call-model.js';
-import { LocalMedia, VolumeMeter, listDevices } from './media.js';
+import { LocalMedia, VolumeMeter } from './media.js';
 import { Backgrounds, type BackgroundEffect, type BackgroundsOptions } from './backgrounds.js';
 import { NoiseSuppression } from './noise-suppression.js';
 import { Peer } from './peer.js';
-import { degradationFor, onLinkStats, preferCodecs } from './media-tuning.js';
+import { Preconnector } from './preconnect.js';
+import { tuningHooks } from './peer-hooks.js';
+import { DeviceWatch } from './device-watch.js';
+import { startSfu } from './sfu-start.js';
+import { degradationFor } from './media-tuning.js';
 import { capVideo, setLinkVideo, videoLimitFor } from './video-caps.js';
 import { VideoUpgrade } from './video-upgrade.js';
 
@@ -30,6 +34,8 @@ export interface CallMediaOptions {
   videoRequestTimeoutMs?: number;
   /** Background effects (blur, image): the self-hosted assets. */
   backgrounds?: BackgroundsOptions;
+  /** Pre-connect incoming 1v1 calls while they ring (`preconnect.ts`). */
+  preconnect: boolean;
   /** ICE toward `userId` failed for good (see `Peer`): the call state machine decides. */
   onIceFatal(call: ActiveCall, userId: string): void;
   /** No peer connection could be made toward `userId` (the constructor threw). */
@@ -59,12 +65,12 @@ export class CallMedia {
   #lastVolumes: Record<string, number> = {};
   #lastQualities: Record<string, number> = {};
   #queue: Promise<unknown> = Promise.resolve();
-  #deviceListener: (() => void) | null = null;
-  /** Removes the permission `change` listeners of `watchDevices`. */
-  #permissionWatches: (() => void)[] = [];
+  readonly #devices = new DeviceWatch();
   /** Audio -> video requests (`video-upgrade.ts`). */
   readonly upgrade: VideoUpgrade;
   readonly #noise: NoiseSuppression;
+  /** Pre-connection while ringing (issue 18). */
+  readonly pre: Preconnector;
 
   constructor(ctx: EngineContext, options: CallMediaOptions) {
     this.#ctx = ctx;
@@ -85,6 +91,7 @@ export class CallMedia {
     this.#noise = new NoiseSuppression(options.noiseSuppressionAssets, (state) => {
       ctx.events.emit('onAINoiseSuppressionChanged', state);
     });
+    this.pre = new Preconnector(ctx, this, options.preconnect);
   }
 
   /**
@@ -267,10 +274,24 @@ export class CallMedia {
   connectPeer(call: ActiveCall, userId: string, initiator: boolean): Peer | null {
     const existing = call.peers.get(userId);
     if (existing || call.sfu) return existing ?? null;
+    if (this.#ctx.call !== call || call.phase !== 'connected') return null;
+    const adopted = this.pre.take(call, userId);
+    if (adopted) return this.#adopt(call, userId, adopted);
+    const peer = this.makePeer(call, userId, initiator);
+    peer?.addLocalTracks(this.local.stream);
+    return peer;
+  }
+
+  /**
+   * A new `Peer` toward `userId` with the call's settings. `pre`: made while ringing (`preconnect.ts`):
+   * until adopted, its signals go as `pre-connect`, its remote stream is held and its failures only
+   * drop it. Null when no peer connection can be made (an ordinary one then ends the call).
+   */
+  makePeer(call: ActiveCall, userId: string, initiator: boolean, pre?: PreConnection): Peer | null {
     const ctx = this.#ctx;
-    if (ctx.call !== call || call.phase !== 'connected') return null;
     const callId = call.callId;
     const events = ctx.events;
+    const early = () => pre !== undefined && !pre.adopted;
     let peer: Peer;
     try {
       peer = new Peer({
@@ -279,44 +300,85 @@ export class CallMedia {
         initiator,
         configuration: () => this.#options.rtcConfiguration(),
         send: (data: RelayData) => {
-          ctx.client?.send({ type: 'relay', callId, to: userId, data });
+          ctx.client?.send({ type: early() ? 'pre-connect' : 'relay', callId, to: userId, data });
         },
         onRemoteStream: (stream) => {
+          if (pre) pre.stream = stream;
           if (ctx.call !== call || call.peers.get(userId) !== peer) return;
           this.#meter.set(userId, stream.getAudioTracks()[0] ?? null);
           events.emit('onRemoteStream', { userId, stream });
         },
         onError: (error) => {
+          if (early()) return this.pre.drop(call, true);
           events.emit('onError', {
             code: ErrorCode.FAILED,
             message: `negotiation with ${userId} failed: ${(error as Error)?.message ?? String(error)}`,
           });
         },
-        onIceFatal: () => this.#options.onIceFatal(call, userId),
-        onFirstConnected: () => this.#options.onPeerConnected(call, userId),
+        onIceFatal: () => (early() ? this.pre.drop(call, true) : this.#options.onIceFatal(call, userId)),
+        onFirstConnected: () => {
+          if (pre && early()) pre.connected = true;
+          else this.#options.onPeerConnected(call, userId);
+        },
         iceDisconnectedTimeoutMs: this.#options.iceDisconnectedTimeoutMs,
         onInterrupted: (reconnecting) => {
           if (ctx.call === call && call.peers.get(userId) === peer) events.emit('onUserReconnecting', { userId, reconnecting });
         },
         stallMs: this.#options.mediaStallMs,
-        ...(this.#options.mediaTuning ? { beforeLocalDescription: preferCodecs, onStats: (entries) => onLinkStats(peer.pc, entries) } : {}),
+        ...tuningHooks(this.#options.mediaTuning, pre !== undefined, () => peer),
       });
     } catch (error) {
+      if (pre) return null; // no pre-connection: the call is set up as usual at accept
       // No media path to this member: the call must not stay `connected` without one (the machine
       // ends a 1v1 call for both sides). After the caller's loop over members, never inside it.
       events.emit('onError', { code: ErrorCode.NOT_SUPPORTED_WEBRTC, message: `cannot create a peer connection: ${String(error)}` });
       queueMicrotask(() => this.#options.onPeerFailed(call, userId));
       return null;
     }
-    call.peers.set(userId, peer);
     this.#pcs.add(peer.pc);
-    peer.addLocalTracks(this.local.stream);
-    capVideo(peer.pc, videoLimitFor(memberCount(call)));
-    if (this.#options.mediaTuning) setLinkVideo(peer.pc, { degradation: degradationFor(memberCount(call)) });
+    // Before any track (a pre-connection: before `replaceTrack` at accept): a degradation preference
+    // set on a running encoder reconfigures it and delays the first frame.
+    this.#capPeer(call, peer);
+    if (!pre) call.peers.set(userId, peer);
     return peer;
   }
 
+  /** The pre-connected peer becomes the call's peer toward `userId` (its tracks are attached already). */
+  #adopt(call: ActiveCall, userId: string, pre: PreConnection): Peer {
+    const peer = pre.peer;
+    call.peers.set(userId, peer);
+    this.#capPeer(call, peer);
+    // After the caller's synchronous handling (its media type, onConnected), as an ordinary connection would.
+    queueMicrotask(() => {
+      if (this.#ctx.call !== call || call.peers.get(userId) !== peer) return;
+      if (pre.stream) {
+        this.#meter.set(userId, pre.stream.getAudioTracks()[0] ?? null);
+        this.#ctx.events.emit('onRemoteStream', { userId, stream: pre.stream });
+      }
+      if (pre.connected) this.#options.onPeerConnected(call, userId);
+    });
+    return peer;
+  }
+
+  #capPeer(call: ActiveCall, peer: Peer): void {
+    capVideo(peer.pc, videoLimitFor(memberCount(call)));
+    if (this.#options.mediaTuning) setLinkVideo(peer.pc, { degradation: degradationFor(memberCount(call)) });
+  }
+
+  /** Sends our current tracks on `peer`'s transceivers (`replaceTrack`, no renegotiation): a pre-connection adopted. */
+  attachTracks(peer: Peer): void {
+    const stream = this.local.stream;
+    for (const track of stream.getTracks()) {
+      peer.setTrack(track.kind as 'audio' | 'video', track, stream).catch((error: unknown) => {
+        if (!peer.closed)
+          this.#ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `could not send ${track.kind}: ${String(error)}` });
+      });
+    }
+  }
+
   closePeer(call: ActiveCall, userId: string): void {
+    // A pre-connection goes once its callee stops ringing (declined, no answer...), not on a repeated `ringing`.
+    if (call.pre?.userId === userId && call.members.get(userId)?.state !== 'ringing') this.pre.drop(call, false);
     const peer = call.peers.get(userId);
     const viaSfu = sessionOf(call)?.forget(userId) ?? false;
     if (!peer) {
@@ -335,50 +397,15 @@ export class CallMedia {
 
   /** The call goes through the SFU: loads the session (lazy chunk) and publishes our media once. */
   startSfu(call: ActiveCall): void {
-    const ctx = this.#ctx;
-    if (ctx.call !== call || !call.sfu || call.sfuSession || call.phase !== 'connected' || !call.callId) return;
-    call.sfuSession = 'loading';
-    const callId = call.callId;
-    import('./sfu-session.js').then(
-      ({ SfuSession }) => {
-        if (ctx.call !== call || call.sfuSession !== 'loading') return;
-        const session = new SfuSession({
-          configuration: this.#options.rtcConfiguration(),
-          send: (data) => ctx.client?.send({ type: 'sfu', callId, data }),
-          onStream: (userId, stream) => {
-            if (ctx.call !== call || !call.members.has(userId)) return;
-            // Mesh -> SFU: this member's mesh connection goes once the SFU carries its media (no
-            // null stream in between: the tile swaps streams, it is not emptied).
-            const peer = call.peers.get(userId);
-            call.peers.delete(userId);
-            peer?.close();
-            this.#remoteStream(userId, stream);
-          },
-          onGone: (userId) => {
-            if (ctx.call === call && !call.peers.has(userId)) this.#remoteStream(userId, null);
-          },
-          onPeerConnection: (pc) => this.#pcs.add(pc),
-          onError: (message) => ctx.events.emit('onError', { code: ErrorCode.FAILED, message }),
-          // An SFU call begins when its upload connects (never connected without a media path), and
-          // ends (`network`) when that path never comes; a mesh call switching over has begun already.
-          onConnected: () => this.#options.onPeerConnected(call, null),
-          onFatal: () => {
-            if (!call.beginAt) this.#options.onIceFatal(call, 'the media server');
-          },
-        });
-        call.sfuSession = session;
-        const local = this.local;
-        void session.publish(
-          { audio: local.audioTrack, video: local.videoTrack, stream: local.stream },
-          call.mediaType === CallMediaType.VIDEO,
-        );
-        for (const data of call.sfuPending?.splice(0) ?? []) void session.onMessage(data);
-      },
-      (error: unknown) => {
-        if (ctx.call === call) call.sfuSession = undefined;
-        ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `cannot load the SFU media path: ${String(error)}` });
-      },
-    );
+    startSfu(call, {
+      ctx: this.#ctx,
+      local: this.local,
+      configuration: () => this.#options.rtcConfiguration(),
+      remoteStream: (userId, stream) => this.#remoteStream(userId, stream),
+      addPeerConnection: (pc) => this.#pcs.add(pc),
+      onConnected: () => this.#options.onPeerConnected(call, null),
+      onFatal: () => this.#options.onIceFatal(call, 'the media server'),
+    });
   }
 
   /** An `sfu` message from the server for `call` (`start` is the machine's). */
@@ -461,6 +488,7 @@ export class CallMedia {
   endCall(call: ActiveCall): void {
     this.upgrade.end();
     this.#stopStats();
+    this.pre.drop(call, false);
     for (const userId of [...call.peers.keys()]) this.closePeer(call, userId);
     const session = sessionOf(call);
     call.sfuSession = undefined;
@@ -488,39 +516,13 @@ export class CallMedia {
 
   // ---- devices ----------------------------------------------------------------------------------
 
-  /**
-   * Keeps the kit's device list true (`onDeviceUpdated`): read once at login, again on every
-   * `devicechange`, and when camera or microphone permission changes (labels appear once granted).
-   * The call's media is the engine's alone; `<device-picker>` shows the store's list. Besides the
-   * engine only `src/media/device-probe.ts` captures: `<device-check>` and the ringing preview, each
-   * its own short-lived capture, stopped when closed.
-   */
+  /** Keeps the kit's device list true (`device-watch.ts`). */
   watchDevices(): void {
-    const nav = (globalThis as { navigator?: Navigator }).navigator;
-    const devices = nav?.mediaDevices;
-    if (!devices?.addEventListener || this.#deviceListener) return;
-    const listener = () => {
-      void listDevices().then((list) => {
-        if (this.#deviceListener === listener) this.#ctx.events.emit('onDeviceUpdated', { devices: list });
-      }, noop);
-    };
-    this.#deviceListener = listener;
-    devices.addEventListener('devicechange', listener);
-    listener();
-    for (const name of ['camera', 'microphone'] as const) {
-      nav?.permissions?.query({ name: name as PermissionName }).then((status) => {
-        if (this.#deviceListener !== listener) return;
-        status.addEventListener('change', listener);
-        this.#permissionWatches.push(() => status.removeEventListener('change', listener));
-      }, noop);
-    }
+    this.#devices.start((devices) => this.#ctx.events.emit('onDeviceUpdated', { devices }));
   }
 
   unwatchDevices(): void {
-    const listener = this.#deviceListener;
-    this.#deviceListener = null;
-    if (listener) (globalThis as { navigator?: Navigator }).navigator?.mediaDevices?.removeEventListener('devicechange', listener);
-    for (const off of this.#permissionWatches.splice(0)) off();
+    this.#devices.stop();
   }
 
   // ---- sampling ---------------------------------------------------------------------------------

@@ -62,6 +62,20 @@ export interface ActiveCall {
   sfuSession?: SfuSession | 'loading';
   /** SFU messages that came while the session loaded, applied once it is there. */
   sfuPending?: SfuData[];
+  /** 1v1: the peer connection made while ringing (`preconnect.ts`), until adopted or closed. */
+  pre?: PreConnection;
+}
+
+/** A peer connection made while ringing (`preconnect.ts`). */
+export interface PreConnection {
+  peer: Peer;
+  userId: string;
+  /** The server said `adopt`: our tracks are attached, its events flow, its signals go by `relay`. */
+  adopted: boolean;
+  /** The remote stream that came before adoption (handed out once adopted). */
+  stream: MediaStream | null;
+  /** ICE and DTLS completed before adoption (`onFirstConnected` came early). */
+  connected: boolean;
 }
 
 export type SfuData = Extract<ServerMessage, { type: 'sfu' }>['data'];

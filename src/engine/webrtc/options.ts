@@ -29,6 +29,12 @@ export interface WebRTCEngineOptions {
   capabilities?: Capabilities;
   /** Weak-network tuning (`media-tuning.ts`; default true); false leaves Chromium's defaults. */
   mediaTuning?: boolean;
+  /**
+   * Pre-connect incoming 1v1 calls while they ring (`preconnect.ts`; default false): ICE and DTLS
+   * are done before the user answers, so accepting only attaches the tracks. The caller learns this
+   * page's ICE candidates (its addresses) before the user answers: see README "Pre-connect while ringing".
+   */
+  preconnect?: boolean;
   /** How long `switchCallMediaType(VIDEO)` waits for an answer (default `VIDEO_REQUEST_TIMEOUT_MS`, 30 s). */
   videoRequestTimeoutMs?: number;
   /**

@@ -64,6 +64,7 @@ export class WebRTCEngine implements CallEngine {
       videoRequestTimeoutMs: options.videoRequestTimeoutMs,
       backgrounds: { assetsPath: options.backgroundAssetsPath, workerUrl: options.backgroundWorkerUrl },
       noiseSuppressionAssets: options.noiseSuppressionAssets ?? DEFAULT_NOISE_SUPPRESSION_ASSETS,
+      preconnect: options.preconnect === true,
       onIceFatal: (call, userId) => this.#machine.onIceFatal(call, userId),
       onPeerFailed: (call, userId) => this.#machine.onIceFatal(call, userId, 'error'),
       onPeerConnected: (call, userId) => this.#machine.onPeerConnected(call, userId),
