@@ -125,10 +125,33 @@ export function rewriteReadme(
   docs: Readonly<Record<string, BenchDoc | undefined>>,
   benches: readonly BenchEntry[] = BENCHES,
 ): string {
-  let out = replaceBlock(readme, renderBlock(docs, benches));
+  // A benchmark with no result here (bench/results is git-ignored: a fresh clone, or one benchmark
+  // re-run alone) keeps the figures the README already shows; they carry their own date and commit.
+  const kept = publishedParts(readme, benches);
+  const part = (b: BenchEntry) => (docs[b.name] ? renderPart(b, docs[b.name]) : (kept.get(b.name) ?? renderPart(b, undefined)));
+  const intro = renderBlock({}, []);
+  let out = replaceBlock(readme, [intro, ...benches.map(part)].join('\n\n'));
   for (const b of benches) {
     const start = `<!-- bench:${b.name}:start -->`;
-    if (out.includes(start)) out = replaceBlock(out, renderPart(b, docs[b.name]), start, `<!-- bench:${b.name}:end -->`);
+    if (out.includes(start)) out = replaceBlock(out, part(b), start, `<!-- bench:${b.name}:end -->`);
+  }
+  return out;
+}
+
+/** The measured parts (not the "missing" notes) of the README's main block, by benchmark name. */
+function publishedParts(readme: string, benches: readonly BenchEntry[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const from = readme.indexOf(START);
+  const to = readme.indexOf(END, from);
+  if (from < 0 || to < from) return out;
+  const block = readme.slice(from + START.length, to);
+  for (const b of benches) {
+    const title = `#### \`${b.command}\``;
+    const at = block.indexOf(`${title}\n`);
+    if (at < 0) continue;
+    const next = block.indexOf('\n#### `', at + title.length);
+    const text = block.slice(at, next < 0 ? undefined : next).trim();
+    if (/\nMeasured /.test(text)) out.set(b.name, text);
   }
   return out;
 }

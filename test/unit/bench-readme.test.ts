@@ -83,6 +83,20 @@ describe('bench:readme', () => {
     assert.equal(rewriteReadme(out, { setup }), out, 'idempotent');
   });
 
+  test('a benchmark without a result here keeps the figures the README already shows (they carry their date)', () => {
+    const published = rewriteReadme(`# R\n<!-- bench:setup:start -->\n<!-- bench:setup:end -->\n${START}\n${END}\n`, { setup });
+    // A clone without bench/results (git-ignored) re-runs one other benchmark: setup's figures stay.
+    const render: BenchDoc = { ...setup, name: 'render', table: '### Render\n\n| a | b |\n|---|---|\n| 1 | 2 |\n' };
+    const out = rewriteReadme(published, { render });
+    const section = out.slice(out.indexOf('<!-- bench:setup:start -->'), out.indexOf('<!-- bench:setup:end -->'));
+    assert.match(section, /Measured 2026-12-03 14:27 UTC/);
+    const main = out.slice(out.indexOf(START), out.indexOf(END));
+    assert.match(main, /#### `npm run bench:setup`\n\nMeasured 2026-12-03 14:27 UTC/);
+    assert.match(main, /#### `npm run bench:render`\n\nMeasured/);
+    assert.match(main, /churn-latest\.json` is missing/, 'never published: still the note');
+    assert.equal(rewriteReadme(out, { render }), out, 'idempotent');
+  });
+
   test('reads <name>-latest.json, skipping unreadable and table-less files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-readme-'));
     try {
