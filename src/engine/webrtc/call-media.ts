@@ -358,6 +358,7 @@ export class CallMedia {
             if (ctx.call === call && !call.peers.has(userId)) this.#remoteStream(userId, null);
           },
           onPeerConnection: (pc) => this.#pcs.add(pc),
+          focus: () => ctx.focus,
           onError: (message) => ctx.events.emit('onError', { code: ErrorCode.FAILED, message }),
           // An SFU call begins when its upload connects (never connected without a media path), and
           // ends (`network`) when that path never comes; a mesh call switching over has begun already.
