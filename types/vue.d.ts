@@ -91,6 +91,8 @@ declare namespace CallkitVue {
     onCkSwitchToVideoRequest?: (event: GlobalEventHandlersEventMap['ck-switch-to-video-request']) => void;
     /** `{ accept }`: Accept / Decline of the other side's request to switch to video. */
     onCkVideoAnswerRequest?: (event: GlobalEventHandlersEventMap['ck-video-answer-request']) => void;
+    /** `{ userId }` (`''`: none): the member shown large in a group call changed (`callKit.setFocusedMember`). */
+    onCkFocusChange?: (event: GlobalEventHandlersEventMap['ck-focus-change']) => void;
   };
   type DeviceCheckProps = Partial<Pick<DeviceCheck, 'audioOnly' | 'noDone'>> & {
     /** `DeviceRequestEvent`, `{ kind, deviceId }`: from the inner `<device-picker>`. */

@@ -22,6 +22,7 @@ import {
   SwitchCameraRequestEvent,
   SwitchToVideoRequestEvent,
   VideoAnswerRequestEvent,
+  FocusChangeEvent,
 } from '../../src/events/requests.js';
 import type { KitCallbacks } from '../../src/kit/call-kit-api.js';
 import type { LayoutMode, VideoDisplayMode, VideoResolution } from '../../src/constants.js';
@@ -235,6 +236,7 @@ export class CallKitElement extends LitElement {
     this.addEventListener(SwitchToVideoRequestEvent.eventName, (e) =>
       this.#act(e, () => this.kit.switchCallMediaType(CallMediaType.VIDEO)),
     );
+    this.addEventListener(FocusChangeEvent.eventName, (e) => this.#act(e, async () => this.kit.setFocusedMember(e.detail.userId)));
     this.addEventListener(VideoAnswerRequestEvent.eventName, (e) =>
       this.#act(e, () => (e.detail.accept ? this.kit.acceptVideoRequest() : this.kit.declineVideoRequest())),
     );

@@ -9,6 +9,7 @@ import { safeImageUrl } from '../../src/util/safe-url.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import {
   CameraRequestEvent,
+  FocusChangeEvent,
   MicrophoneRequestEvent,
   SpeakerRequestEvent,
   SwitchToVideoRequestEvent,
@@ -44,10 +45,7 @@ interface View {
   peerAvatar: string;
   layoutMode: CallState['settings']['layoutMode'];
   connectedAt: number;
-  /**
-   * The "connecting" state: answered, the media path not connected yet (`CallState.connecting`),
-   * or connected but no remote media has arrived yet.
-   */
+  /** The "connecting" state: answered, the media path not connected yet (`CallState.connecting`), or no remote media yet. */
   connecting: boolean;
 }
 
@@ -127,6 +125,7 @@ function viewEquals(a: View, b: View): boolean {
  * @event ck-full-screen-request - From the inner `<feature-buttons>`.
  * @event ck-switch-to-video-request - The "Switch to video" button of a 1v1 audio call.
  * @event ck-video-answer-request - `{ accept }`: Accept / Decline of the other side's request to switch to video.
+ * @event ck-focus-change - `{ userId }` (`''`: none): the member shown large in a group call changed (`callKit.setFocusedMember`).
  *
  * @slot header-start - Start of the top bar (before the timer).
  * @slot header-end - End of the top bar (after the timer), e.g. minimize / full-screen buttons.
@@ -212,6 +211,7 @@ export class CallView extends StoreElement {
 
   /** Group call: the member shown large (clicking a tile focuses it; clicking it again unfocuses). */
   @state() private focusedId = '';
+  #focusTold = ''; // the other member in focus last told to the kit (`ck-focus-change`; never us)
 
   readonly #view = this.select<View>(viewOf, viewEquals);
   readonly #tip = this.select<Message | null>((s) => s.tip);
@@ -266,6 +266,8 @@ export class CallView extends StoreElement {
     this.toggleState('video', status !== CallStatus.IDLE && video);
     this.toggleState('audio', status !== CallStatus.IDLE && !video);
     this.toggleState('group', status !== CallStatus.IDLE && group);
+    const focus = group && this.#view.value.remoteIds.includes(this.focusedId) ? this.focusedId : '';
+    if (focus !== this.#focusTold) this.dispatchEvent(new FocusChangeEvent({ userId: (this.#focusTold = focus) }));
     this.toggleState('connecting', this.#view.value.connecting);
     this.#syncClock();
     this.#preview.sync();

@@ -128,8 +128,8 @@ export class SfuCalls implements CallObserver {
   /** A member's `sfu` message. */
   handle(conn: ConnId, me: string, msg: SfuRequest): void {
     const { send, log } = this.options;
-    const fail = (code: 'call-not-found' | 'not-supported' | 'internal', text: string) =>
-      send(conn, { type: 'error', ref: msg.id, code, message: text });
+    const fail = (code: 'call-not-found' | 'not-supported' | 'not-in-call' | 'internal', text: string, field?: string) =>
+      send(conn, { type: 'error', ref: msg.id, code, message: text, ...(field ? { field } : {}) });
     if (!this.available) return fail('not-supported', 'this server has no media server (SFU)');
     const call = this.options.call(msg.callId);
     const member = call?.members.get(me);
@@ -140,6 +140,9 @@ export class SfuCalls implements CallObserver {
       if (conn2 !== undefined) send(conn2, { type: 'sfu', callId, data });
     };
     const data = msg.data;
+    if (data.kind === 'layer' && (data.userId === me || call.members.get(data.userId)?.state !== 'accepted')) {
+      return fail('not-in-call', `${data.userId} is not in the call`, 'userId');
+    }
     const key = `${callId} ${me}`;
     const run = (this.chains.get(key) ?? Promise.resolve())
       .then(() => this.room(call))
@@ -153,6 +156,8 @@ export class SfuCalls implements CallObserver {
             return room.answer(me, data.description as Jsep);
           case 'restart':
             return room.restartSubscriber(me);
+          case 'layer':
+            return void (await room.setSubstream(me, data.userId, data.substream));
           case 'candidate':
             return room.trickle(me, data.pc, data.candidate ? { ...data.candidate, sdpMid: data.candidate.sdpMid ?? undefined } : null);
         }

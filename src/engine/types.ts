@@ -269,6 +269,8 @@ export interface CallEngine extends Pick<Emitter<CallEngineEvents>, 'on' | 'off'
    * the switch's state (false after `true`: the denoiser could not run, see `onAINoiseSuppressionChanged`).
    */
   setAINoiseSuppression?(enable: boolean): Promise<boolean>;
+  /** Optional hint: the member the UI shows large ('' none); an SFU engine sends them at a higher quality. */
+  setFocus?(userId: string): void;
   /**
    * Optional: watches users' presence; resolves with their statuses now, then `onPresenceChanged`
    * tells changes (kept across reconnects). Without it the kit throws FAILED, reason `not-supported`.

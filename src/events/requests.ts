@@ -162,6 +162,14 @@ export class InviteRequestEvent extends Event {
   }
 }
 
+/** Group call: `<call-view>` shows `userId` large (`''`: no member in focus); `<call-kit>` tells the engine (`setFocusedMember`). */
+export class FocusChangeEvent extends Event {
+  static readonly eventName = 'ck-focus-change';
+  constructor(readonly detail: { userId: string }) {
+    super(FocusChangeEvent.eventName, init);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'ck-speaker-request': SpeakerRequestEvent;
@@ -183,5 +191,6 @@ declare global {
     'ck-hangup-request': HangupRequestEvent;
     'ck-microphone-request': MicrophoneRequestEvent;
     'ck-camera-request': CameraRequestEvent;
+    'ck-focus-change': FocusChangeEvent;
   }
 }

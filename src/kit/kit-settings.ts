@@ -222,6 +222,14 @@ export class KitSettings extends EventTarget {
     this.#setting({ aiNoiseSuppression: active });
   }
 
+  /**
+   * Group call: the member the UI shows large (`''`: none), from `<call-view>`'s focus button. A hint
+   * for the engine (the default engine's SFU sends that member's video at its high layer); no state.
+   */
+  setFocusedMember(userId: string): void {
+    this.#kit.engine(this)?.setFocus?.(typeof userId === 'string' ? userId : '');
+  }
+
   /** Whether `<feature-buttons>` offers a full-screen button (`allowed-full-screen` on `<call-kit>`). */
   get allowedFullScreen(): boolean {
     return this.#kit.store.getState().settings.allowedFullScreen;

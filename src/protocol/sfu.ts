@@ -14,7 +14,10 @@
  * comes whenever someone starts or stops publishing). ICE candidates go up as
  * `sfu {kind: 'candidate', pc: 'pub' | 'sub'}`. ICE restarts: the upload is offered again with new
  * credentials (`publish`); for the receiving connection the member sends `sfu {kind: 'restart'}`
- * and gets a new `offer` (same streams, new credentials). Only the call socket of an accepted member may send
+ * and gets a new `offer` (same streams, new credentials). Simulcast: a member uploads two layers
+ * (rids `h` full size and `l` 1/4 size) and picks, per other member, which one it receives with
+ * `sfu {kind: 'layer', userId, substream: 0 (low) | 1 (high)}` (`userId` not an accepted member of
+ * the call: `not-in-call`). Only the call socket of an accepted member may send
  * `sfu` (else `call-not-found`); a server without a media server answers `not-supported`. If the
  * media server goes away, every call through it ends with `call-ended {ended, message}`.
  */
@@ -50,6 +53,8 @@ export const SfuClientDataSchema = v.variant('kind', [
   v.strictObject({ kind: v.literal('candidate'), pc: v.picklist(['pub', 'sub']), candidate: v.nullable(CandidateSchema) }),
   /** Our receiving connection lost its path: the server has Janus offer it again with new ICE credentials. */
   v.strictObject({ kind: v.literal('restart') }),
+  /** Which simulcast layer of `userId`'s video we receive: 0 low (1/4 size), 1 high (full). */
+  v.strictObject({ kind: v.literal('layer'), userId: UserIdSchema, substream: v.picklist([0, 1]) }),
 ]);
 export type SfuClientData = v.InferOutput<typeof SfuClientDataSchema>;
 

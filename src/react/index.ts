@@ -81,7 +81,7 @@ export const CallKit = createComponent({
 
 /**
  * `<call-view>`: The in-call screen: videos or avatars, timer, tips and the call's buttons.
- * Events: `onCkAcceptRequest`, `onCkRejectRequest`, `onCkHangupRequest`, `onCkMicrophoneRequest`, `onCkCameraRequest`, `onCkSpeakerRequest`, `onCkSwitchCameraRequest`, `onCkBlurRequest`, `onCkInviteRequest`, `onCkMinimizeRequest`, `onCkFullScreenRequest`, `onCkSwitchToVideoRequest`, `onCkVideoAnswerRequest`.
+ * Events: `onCkAcceptRequest`, `onCkRejectRequest`, `onCkHangupRequest`, `onCkMicrophoneRequest`, `onCkCameraRequest`, `onCkSpeakerRequest`, `onCkSwitchCameraRequest`, `onCkBlurRequest`, `onCkInviteRequest`, `onCkMinimizeRequest`, `onCkFullScreenRequest`, `onCkSwitchToVideoRequest`, `onCkVideoAnswerRequest`, `onCkFocusChange`.
  */
 export const CallView = createComponent({
   tagName: 'call-view',
@@ -102,6 +102,7 @@ export const CallView = createComponent({
     onCkFullScreenRequest: 'ck-full-screen-request' as EventName<GlobalEventHandlersEventMap['ck-full-screen-request']>,
     onCkSwitchToVideoRequest: 'ck-switch-to-video-request' as EventName<GlobalEventHandlersEventMap['ck-switch-to-video-request']>,
     onCkVideoAnswerRequest: 'ck-video-answer-request' as EventName<GlobalEventHandlersEventMap['ck-video-answer-request']>,
+    onCkFocusChange: 'ck-focus-change' as EventName<GlobalEventHandlersEventMap['ck-focus-change']>,
   },
 });
 

@@ -502,6 +502,9 @@ describe('<call-view>', () => {
         'Show CAROL large',
         'Show DAVE large',
       ]);
+      // The focus is reported (ck-focus-change, for the engine's simulcast layers); never us.
+      const told: string[] = [];
+      el.addEventListener('ck-focus-change', (e) => told.push(e.detail.userId));
       focusButtons()[2]!.click();
       await settle(el);
       expect(tiles(el)[0]!.userId, 'the focused tile comes first').to.equal('carol');
@@ -510,6 +513,14 @@ describe('<call-view>', () => {
       focusButtons()[0]!.click();
       await settle(el);
       expect(tiles(el)[0]!.userId).to.equal('alice');
+      focusButtons()[0]!.click();
+      await settle(el);
+      expect(tiles(el)[0]!.userId, 'we can be shown large too').to.equal('alice');
+      focusButtons()[3]!.click();
+      await settle(el);
+      expect(told).to.deep.equal(['carol', '', 'dave']);
+      focusButtons()[0]!.click();
+      await settle(el);
       for (const m of members.slice(3)) store.dispatch({ type: 'member-upsert', userId: m.userId, name: m.name, status: 'accepted' });
       await settle(el);
       expect(getComputedStyle(q(el, '[part~=grid]')!).gridTemplateColumns.split(' ')).to.have.length(3);

@@ -1,7 +1,7 @@
 /**
  * The signaling server's SFU wiring against a real Janus, with protocol clients (no browser): which
  * calls go through the SFU (`always`, `auto` at the 4th member, `never`, no Janus), who may send
- * `sfu` messages, and a Janus crash ending the calls through it with a clear reason.
+ * `sfu` messages (and choose a simulcast layer of whom), and a Janus crash ending the calls through it with a clear reason.
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -81,8 +81,18 @@ describe('SFU signaling (real Janus, protocol clients)', { timeout: 120_000 }, (
     await ben.waitForType('incoming', (m) => m.callId === ok.callId);
     ben.request({ type: 'accept', callId: ok.callId });
     assert.equal((await ben.waitForType('call-started', (m) => m.callId === ok.callId)).sfu, true);
+    // Simulcast layer choice: only for another accepted member, substream 0 or 1.
+    const fine = amy.request({ type: 'sfu', callId: ok.callId, data: { kind: 'layer', userId: 'ben', substream: 0 } });
+    for (const userId of ['zed', 'amy']) {
+      const ref = amy.request({ type: 'sfu', callId: ok.callId, data: { kind: 'layer', userId, substream: 1 } });
+      const refused = await amy.waitForType('error', (m) => m.ref === ref);
+      assert.deepEqual([refused.code, refused.field], ['not-in-call', 'userId'], userId);
+    }
+    const bad = amy.request({ type: 'sfu', callId: ok.callId, data: { kind: 'layer', userId: 'ben', substream: 2 } } as never);
+    assert.equal((await amy.waitForType('error', (m) => m.ref === bad)).code, 'invalid-field');
     amy.request({ type: 'hangup', callId: ok.callId });
     await h.settled();
+    assert.equal(amy.received.filter((m) => m.type === 'error' && m.ref === fine).length, 0, 'a layer for a member is accepted');
   });
 
   test('without Janus (or with sfu never) login-ok says no SFU and sfu messages are not supported', async () => {

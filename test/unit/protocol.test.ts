@@ -152,6 +152,8 @@ describe('protocol: client messages', () => {
       { kind: 'candidate', pc: 'sub', candidate: { candidate: 'candidate:1 1 udp 1 1.2.3.4 5 typ host', sdpMid: '0' } },
       { kind: 'candidate', pc: 'pub', candidate: null },
       { kind: 'restart' },
+      { kind: 'layer', userId: 'bob', substream: 0 },
+      { kind: 'layer', userId: 'bob', substream: 1 },
     ]) {
       assert.ok(parseClientMessage(JSON.stringify({ ...validClient.sfu, data })).ok, JSON.stringify(data));
     }
@@ -164,6 +166,8 @@ describe('protocol: client messages', () => {
     assert.equal(bad({ kind: 'publish', description: { type: 'offer', sdp: 'v=0\r\n' } }).ok, false, 'no fingerprint');
     assert.equal(bad({ kind: 'candidate', pc: 'both', candidate: null }).ok, false);
     assert.equal(bad({ kind: 'restart', pc: 'pub' }).ok, false, 'restart is for the receiving connection only');
+    assert.equal(bad({ kind: 'layer', userId: 'bob', substream: 2 }).ok, false, 'two layers: 0 or 1');
+    assert.equal(bad({ kind: 'layer', userId: 'bad id', substream: 0 }).ok, false, 'a user id');
     assert.equal(bad({ kind: 'answer', description: { type: 'answer', sdp: SDP }, streams: [] }).ok, false, 'strict');
     const streams = [{ mid: '0', kind: 'video', userId: 'bad id' }];
     assert.equal(

@@ -94,6 +94,8 @@ export class EngineContext {
    * invitation is declined with the reason `unsupported` instead of ringing.
    */
   unsupported = false;
+  /** The member the UI shows large ('' none; `setFocus`): the SFU sends us their high simulcast layer. */
+  focus = '';
 }
 
 export function newCall(role: ActiveCall['role'], phase: CallPhase, mediaType: CallMediaType): ActiveCall {

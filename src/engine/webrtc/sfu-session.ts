@@ -15,6 +15,7 @@
 import type { SfuClientData, SfuServerData, SfuStreamInfo } from '../../protocol/messages.js';
 import { IceKeeper } from './ice-keeper.js';
 import type { NetworkQuality } from './peer.js';
+import { SfuLayers, SIMULCAST_ENCODINGS } from './sfu-layers.js';
 import { SfuQuality } from './sfu-quality.js';
 
 export interface SfuSessionOptions {
@@ -31,6 +32,8 @@ export interface SfuSessionOptions {
   onConnected?(): void;
   /** The upload failed twice without ever connecting (the ICE restart did not help either). */
   onFatal?(): void;
+  /** The member the UI shows large ('' none): received at the high simulcast layer (`sfu-layers.ts`). */
+  focus?(): string;
 }
 
 type Offer = Extract<SfuServerData, { kind: 'offer' }>;
@@ -51,9 +54,11 @@ export class SfuSession {
   #connected = false;
   #failures = 0;
   readonly #quality = new SfuQuality();
+  readonly #layers: SfuLayers;
 
   constructor(options: SfuSessionOptions) {
     this.#options = options;
+    this.#layers = new SfuLayers((data) => !this.#closed && options.send(data));
     this.pub = new RTCPeerConnection(options.configuration);
     options.onPeerConnection(this.pub);
     this.pub.onicecandidate = (e) => this.#candidate('pub', e.candidate);
@@ -101,7 +106,17 @@ export class SfuSession {
     return this.#run(async () => {
       const kinds: ('audio' | 'video')[] = video ? ['audio', 'video'] : ['audio'];
       for (const kind of kinds) {
-        const transceiver = this.pub.addTransceiver(tracks[kind] ?? kind, { direction: 'sendonly', streams: [tracks.stream] });
+        const init: RTCRtpTransceiverInit = { direction: 'sendonly', streams: [tracks.stream] };
+        let transceiver: RTCRtpTransceiver;
+        try {
+          // Simulcast: two layers of our video; Janus reads their rids from the offer.
+          transceiver = this.pub.addTransceiver(
+            tracks[kind] ?? kind,
+            kind === 'video' ? { ...init, sendEncodings: SIMULCAST_ENCODINGS } : init,
+          );
+        } catch {
+          transceiver = this.pub.addTransceiver(tracks[kind] ?? kind, init); // no simulcast here: one layer
+        }
         this.#senders.set(kind, transceiver.sender);
       }
       await this.pub.setLocalDescription();
@@ -119,6 +134,21 @@ export class SfuSession {
     const rated = await this.#quality.sample(this.pub, this.#sub, this.#mids, (userId) => members.get(userId)?.audio === true);
     for (const [userId, q] of Object.entries(rated.members)) qualities[userId] ??= q;
     return rated.self;
+  }
+
+  /** The focus or the members we receive changed: asks Janus for each one's layer again (debounced). */
+  refocus(): void {
+    if (this.#closed) return;
+    this.#layers.update(() => {
+      const video = new Map<string, string>();
+      for (const s of this.#mids.values()) if (s.kind === 'video') video.set(s.userId, s.mid);
+      return { video, focus: this.#options.focus?.() ?? '' };
+    });
+  }
+
+  /** The simulcast layers asked for, per member (0 low, 1 high). */
+  get layers(): Record<string, 0 | 1> {
+    return this.#layers.sent;
   }
 
   /** Our camera or microphone changed (null: off). */
@@ -144,6 +174,7 @@ export class SfuSession {
     this.#closed = true;
     this.#pubIce.stop();
     this.#subIce?.stop();
+    this.#layers.stop();
     this.pub.close();
     this.#sub?.close();
     this.#streams.clear();
@@ -199,6 +230,7 @@ export class SfuSession {
     await sub.setRemoteDescription(offer.description);
     await sub.setLocalDescription();
     this.#options.send({ kind: 'answer', description: { type: 'answer', sdp: sub.localDescription?.sdp ?? '' } });
+    this.refocus();
     const present = new Set(offer.streams.map((s) => s.userId));
     for (const userId of [...this.#streams.keys()]) {
       if (present.has(userId)) continue;

@@ -43,6 +43,7 @@ export function startSfu(call: ActiveCall, host: SfuStartHost): void {
           if (ctx.call === call && !call.peers.has(userId)) host.remoteStream(userId, null);
         },
         onPeerConnection: (pc) => host.addPeerConnection(pc),
+        focus: () => ctx.focus,
         onError: (message) => ctx.events.emit('onError', { code: ErrorCode.FAILED, message }),
         // An SFU call begins when its upload connects (never connected without a media path), and
         // ends (`network`) when that path never comes; a mesh call switching over has begun already.

@@ -1,8 +1,7 @@
 /**
- * The default engine: browser WebRTC (one RTCPeerConnection per remote member, a mesh) driven by
- * our own signaling server (`callkit-server`, protocol in `src/protocol/messages.ts`). How a call
- * goes and the choices made for the kit: docs/webrtc-engine.md. This file holds the `CallEngine`
- * methods (the user's own moves) and the session; the server-driven call state machine is in
+ * The default engine: browser WebRTC (a mesh, or an SFU) driven by our signaling server (`callkit-server`,
+ * protocol in `src/protocol/messages.ts`); how a call goes: docs/webrtc-engine.md. This file holds the
+ * `CallEngine` methods (the user's moves) and the session; the server-driven call state machine is in
  * `call-machine.ts`, media and peers in `call-media.ts`, reconnection in `reconnect.ts`.
  */
 import { CallMediaType, CallRole, MAX_RING_TIMEOUT_S, MIN_RING_TIMEOUT_S, type DeviceKind, type VideoResolution } from '../../constants.js';
@@ -31,6 +30,7 @@ import { IceConfig, turnFetcher } from './turn.js';
 import type { ClientRequest } from './signaling-client.js';
 import type { WebRTCEngineOptions } from './options.js';
 import { DEFAULT_NOISE_SUPPRESSION_ASSETS } from './noise-suppression.js';
+import { setFocus } from './sfu-layers.js';
 
 export type { WebRTCEngineOptions } from './options.js';
 
@@ -359,10 +359,7 @@ export class WebRTCEngine implements CallEngine {
     }
   }
 
-  /**
-   * Rejects a ringing call: the current one (ends it for us: onCallEnd cause `rejected`), or the
-   * pending invitation `callId` (onIncomingWithdrawn cause `rejected`).
-   */
+  /** Rejects a ringing call: the current one (onCallEnd cause `rejected`), or the pending invitation `callId` (onIncomingWithdrawn). */
   async reject(options?: { callId?: string }): Promise<void> {
     this.#assertAlive();
     const callId = options?.callId;
@@ -524,10 +521,7 @@ export class WebRTCEngine implements CallEngine {
     return this.#media.closeMicrophone();
   }
 
-  /**
-   * Switches camera/microphone to `deviceId` (a live track is recaptured and swapped with
-   * replaceTrack); the speaker id is only remembered (no DOM here: elements apply it).
-   */
+  /** Switches camera/microphone to `deviceId` (a live track recaptured, replaceTrack); the speaker id is only remembered. */
   switchDevice(params: { deviceType: DeviceKind; deviceId: string }): Promise<void> {
     this.#assertAlive();
     const { deviceType, deviceId } = params ?? {};
@@ -582,12 +576,14 @@ export class WebRTCEngine implements CallEngine {
     return this.#media.setNoiseSuppression(enable);
   }
 
+  /** The member the UI shows large ('' none): through the SFU, their video at the high layer. */
+  setFocus(userId: string): void {
+    setFocus(this.#ctx, userId);
+  }
+
   // ---- signaling connection --------------------------------------------------------------------
 
-  /**
-   * After the state became 'failed' (reconnection gave up): tries again from the first delay.
-   * Resolves once connected (and the call, if any, resumed or ended); rejects if it fails again.
-   */
+  /** After 'failed' (reconnection gave up): tries again; resolves once connected (and the call resumed or ended), else rejects. */
   reconnect(): Promise<void> {
     this.#assertAlive();
     return this.#reconnector.reconnect();

@@ -1,0 +1,174 @@
+/**
+ * Simulcast through the Janus SFU, end to end (issue 15): 4 members in a video call (`sfu:
+ * 'always'`), real Chromium pages on the demo, a real Janus. Each member uploads two layers; in a
+ * grid of 4 a member receives the others at the low layer, and the member whose tile is focused
+ * (the call view's focus button) at the high one. Widths are read from `getStats` (`frameWidth` of
+ * the inbound video each tile shows, and of the sender's own outbound layers); state is polled with
+ * generous deadlines (the machine has 2 cores).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright';
+import type { JanusInstance } from '../../server/sfu/janus-process.js';
+import { startTestJanus } from '../helpers/janus.js';
+import { launchBrowser, openUser, startDemo, until, waitStatus, type Demo } from './harness.js';
+
+const SLOW = 240_000;
+
+let browser: Browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Per remote member: the width of the video its tile shows (inbound `frameWidth`) and frames decoded. */
+function tileVideo(page: Page): Promise<Record<string, { width: number; frames: number }>> {
+  return page.evaluate(`(async () => {
+    const tracks = {};
+    const walk = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.localName === 'participant-tile' && el.shownMember && el.shadowRoot) {
+          const video = el.shadowRoot.querySelector('video');
+          const track = video && video.srcObject && video.srcObject.getVideoTracks()[0];
+          if (track && el.shownMember.userId !== window.callKit.store.getState().self.userId) tracks[track.id] = el.shownMember.userId;
+        }
+        if (el.shadowRoot) walk(el.shadowRoot);
+      }
+    };
+    walk(document);
+    const out = {};
+    for (const pc of window.__pcs.filter((p) => p.connectionState !== 'closed')) {
+      (await pc.getStats()).forEach((r) => {
+        const id = r.type === 'inbound-rtp' && r.kind === 'video' ? tracks[r.trackIdentifier] : undefined;
+        if (id && (r.framesDecoded ?? 0) >= (out[id]?.frames ?? 0)) out[id] = { width: r.frameWidth ?? 0, frames: r.framesDecoded ?? 0 };
+      });
+    }
+    return out;
+  })()`) as Promise<Record<string, { width: number; frames: number }>>;
+}
+
+/** The widths of the video layers `page` uploads (outbound `frameWidth` per `rid`, '' without simulcast). */
+function sentLayers(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(`(async () => {
+    const out = {};
+    for (const pc of window.__pcs.filter((p) => p.connectionState !== 'closed')) {
+      (await pc.getStats()).forEach((r) => {
+        if (r.type === 'outbound-rtp' && r.kind === 'video') out[r.rid ?? ''] = Math.max(out[r.rid ?? ''] ?? 0, r.frameWidth ?? 0);
+      });
+    }
+    return out;
+  })()`) as Promise<Record<string, number>>;
+}
+
+/** Clicks the focus button over `userId`'s tile in `page`'s call view. */
+async function focusTile(page: Page, userId: string): Promise<void> {
+  const clicked = await page.evaluate(`(() => {
+    const find = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.localName === 'call-view' && el.shadowRoot) {
+          for (const cell of el.shadowRoot.querySelectorAll('.cell')) {
+            const tile = cell.querySelector('participant-tile');
+            if (tile && tile.shownMember && tile.shownMember.userId === ${JSON.stringify(userId)}) {
+              cell.querySelector('[part~=focus-button]').click();
+              return true;
+            }
+          }
+        }
+        if (el.shadowRoot && find(el.shadowRoot)) return true;
+      }
+      return false;
+    };
+    return find(document);
+  })()`);
+  assert.equal(clicked, true, `found ${userId}'s focus button`);
+}
+
+async function accept(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const s = window.callKit.store.getState();
+      return s.status === 'calling' && s.role === 'callee';
+    },
+    null,
+    { timeout: 30_000 },
+  );
+  await page.evaluate(() => window.callKit.accept());
+  await waitStatus(page, 'connected', 30_000);
+}
+
+describe('simulcast through the Janus SFU', { timeout: 1_200_000 }, () => {
+  let janus: JanusInstance | undefined;
+  let demo: Demo | undefined;
+  after(async () => {
+    await demo?.close();
+    await janus?.stop();
+  });
+
+  test('4 members: the others arrive at the low layer, a focused tile at the high layer', async () => {
+    janus = await startTestJanus();
+    demo = await startDemo({ sfu: 'always', janusUrl: janus.url });
+    const users = ['qa', 'qb', 'qc', 'qd'];
+    const context = await browser.newContext();
+    try {
+      const pages: Record<string, Page> = {};
+      for (const u of users) pages[u] = await openUser(context, demo, u);
+      await pages.qa.evaluate(() => window.callKit.calls({ userIDList: ['qb', 'qc', 'qd'], type: 2 }));
+      for (const u of users.slice(1)) await accept(pages[u]);
+      await waitStatus(pages.qa, 'connected', 30_000);
+      const others = users.slice(1);
+      let seen: Record<string, { width: number; frames: number }> = {};
+      let sent: Record<string, number> = {};
+      const explain = async () => ({ seen, sent });
+
+      // Unfocused, in a grid of 4: qa receives qd at most half as wide as qd's widest layer.
+      await until(
+        async () => {
+          seen = await tileVideo(pages.qa);
+          sent = await sentLayers(pages.qd);
+          const widest = Math.max(0, ...Object.values(sent));
+          return others.every((u) => (seen[u]?.frames ?? 0) > 0) && widest > 0 && seen.qd.width > 0 && seen.qd.width <= widest / 2;
+        },
+        "qa receives qd's low layer",
+        SLOW,
+        explain,
+      );
+      const low = seen.qd.width;
+      console.log(`simulcast: qd sends ${JSON.stringify(sent)}; qa receives qd unfocused at ${low} px`);
+
+      // Focusing qd's tile: the high layer (at least twice as wide), and it keeps decoding.
+      await focusTile(pages.qa, 'qd');
+      await until(
+        async () => {
+          seen = await tileVideo(pages.qa);
+          return (seen.qd?.width ?? 0) >= 2 * low;
+        },
+        "qa receives qd's high layer once focused",
+        SLOW,
+        explain,
+      );
+      const high = seen.qd.width;
+      const frames = seen.qd.frames;
+      await until(async () => ((await tileVideo(pages.qa)).qd?.frames ?? 0) > frames, 'qd keeps decoding at the high layer', SLOW);
+      console.log(`simulcast: qa receives qd focused at ${high} px`);
+
+      // The others stay low; unfocusing brings qd back down.
+      seen = await tileVideo(pages.qa);
+      for (const u of ['qb', 'qc']) assert.ok(seen[u].width < high, `${u} stays at the low layer (${seen[u].width} px)`);
+      await focusTile(pages.qa, 'qd');
+      await until(
+        async () => {
+          seen = await tileVideo(pages.qa);
+          return (seen.qd?.width ?? 0) > 0 && seen.qd.width <= high / 2;
+        },
+        'qd back to the low layer once unfocused',
+        SLOW,
+        explain,
+      );
+      for (const u of users) await pages[u].evaluate(() => window.callKit.hangup());
+    } finally {
+      await context.close();
+    }
+  });
+});
