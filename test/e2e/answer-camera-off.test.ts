@@ -6,26 +6,16 @@
  * sees the caller's video, the caller sees the callee's avatar, not video, until the camera is
  * turned on.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright';
-import { assertReceivingMedia, dial, launchBrowser, openUser, startDemo, until, waitStatus, type Demo } from './harness.js';
+import { assertReceivingMedia, dial, openUser, until, waitStatus, useDemo } from './harness.js';
 
-let demo: Demo;
-let browser: Browser;
-before(async () => {
-  demo = await startDemo();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const env = useDemo();
 
 test('the callee answers a video call with the camera off: the caller sees the avatar, then video once it is turned on', async () => {
-  const context = await browser.newContext();
-  const alice = await openUser(context, demo, 'alice-cam');
-  const bob = await openUser(context, demo, 'bob-cam');
+  const context = await env.browser.newContext();
+  const alice = await openUser(context, env.demo, 'alice-cam');
+  const bob = await openUser(context, env.demo, 'bob-cam');
   await dial(alice, 'bob-cam');
   await bob.getByRole('alertdialog').waitFor({ timeout: 15_000 });
   await bob.evaluate(() => window.callKit.accept({ camera: false }));

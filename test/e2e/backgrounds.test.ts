@@ -4,22 +4,13 @@
  * /callkit-backgrounds/); bob's decoded frames lose detail in the corner (the fake camera has no
  * person: all background) and keep coming; pressing it again brings the sharp picture back.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright';
-import { dial, instrument, launchBrowser, startDemo, until, waitStatus, type Demo } from './harness.js';
+import type { Page } from 'playwright';
+import { dial, instrument, until, waitStatus, useDemo } from './harness.js';
 import { NAME_SHIM } from './churn.js';
 
-let demo: Demo;
-let browser: Browser;
-before(async () => {
-  demo = await startDemo();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const env = useDemo();
 
 /** Median detail (mean neighbour luma difference) in the top-left sixteenth of the video bob receives, and frames decoded. */
 const remoteCorner = (page: Page) =>
@@ -68,12 +59,12 @@ const remoteCorner = (page: Page) =>
   });
 
 async function open(user: string): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   await context.addInitScript(NAME_SHIM);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${user}] page error:`, error));
   await page.addInitScript(instrument);
-  await page.goto(`${demo.url}/?user=${user}&backgrounds=on`);
+  await page.goto(`${env.demo.url}/?user=${user}&backgrounds=on`);
   await page.waitForFunction(() => window.callKit?.store.getState().loggedIn === true, null, { timeout: 20_000 });
   return page;
 }

@@ -2,6 +2,7 @@
  * End-to-end harness: the real demo (Vite dev server + signaling server mounted by the same plugin
  * `npm start` uses) and real Chromium pages with fake camera and microphone.
  */
+import { after, before } from 'node:test';
 import { createServer, type ViteDevServer } from 'vite';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { fileURLToPath } from 'node:url';
@@ -99,6 +100,23 @@ export async function serverStats(demo: Demo): Promise<{ sockets: number; users:
   const res = await fetch(`${demo.url}/ck/stats`);
   if (!res.ok) throw new Error(`GET /ck/stats: HTTP ${res.status} (start the demo with stats: true)`);
   return (await res.json()) as { sockets: number; users: number; calls: number; timers: number };
+}
+
+/**
+ * A demo (server + page) and a Chromium shared by one test file's tests: started in `before`, closed
+ * in `after` (also when a test failed). Read `env.demo` / `env.browser` inside the tests.
+ */
+export function useDemo(options: DemoOptions = {}): { readonly demo: Demo; readonly browser: Browser } {
+  const env = {} as { demo: Demo; browser: Browser };
+  before(async () => {
+    env.demo = await startDemo(options);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.demo?.close();
+  });
+  return env;
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -8,29 +8,20 @@
  *   denoiser's worklet and wasm are fetched then (not before) from the demo's own origin, the call
  *   keeps sending audio; off again.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright';
-import { assertReceivingMedia, assertReleased, dial, launchBrowser, openUser, startDemo, waitStatus, type Demo } from './harness.js';
+import type { Page } from 'playwright';
+import { assertReceivingMedia, assertReleased, dial, openUser, waitStatus, useDemo } from './harness.js';
 import { measureNoise } from '../../bench/noise-fixture.js';
 
 const MIN_IMPROVEMENT_DB = 3;
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 
-let demo: Demo;
-let browser: Browser;
-before(async () => {
-  demo = await startDemo();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const env = useDemo();
 
 describe('AI noise suppression', { concurrency: 1 }, () => {
   test(`a noisy voice comes out at least ${MIN_IMPROVEMENT_DB} dB cleaner (SI-SNR vs the clean speech)`, { timeout: 180_000 }, async () => {
-    const results = await measureNoise(browser, demo, [
+    const results = await measureNoise(env.browser, env.demo, [
       { noise: 'pinknoise', snrDb: 5 },
       { noise: 'whitenoise', snrDb: 5 },
     ]);
@@ -45,9 +36,9 @@ describe('AI noise suppression', { concurrency: 1 }, () => {
   });
 
   test('the call view toggle: loads the denoiser from this origin on first use, aria-pressed follows, audio keeps flowing', async () => {
-    const context = await browser.newContext();
-    const alice = await openUser(context, demo, 'noise-alice');
-    const bob = await openUser(context, demo, 'noise-bob');
+    const context = await env.browser.newContext();
+    const alice = await openUser(context, env.demo, 'noise-alice');
+    const bob = await openUser(context, env.demo, 'noise-bob');
     const fetched: string[] = [];
     alice.on('request', (r) => {
       if (/denoiser|web-noise-suppressor/.test(r.url())) fetched.push(r.url());
@@ -65,7 +56,7 @@ describe('AI noise suppression', { concurrency: 1 }, () => {
     await toggle.click();
     await alice.waitForFunction(() => window.callKit.store.getState().settings.aiNoiseSuppression === true, null, { timeout: 15_000 });
     assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
-    const origin = new URL(demo.url).origin;
+    const origin = new URL(env.demo.url).origin;
     // (The AudioWorklet's own module request is not reported to Playwright; the wasm and the chunk are.)
     assert.ok(
       fetched.some((u) => u.includes('/src/engine/webrtc/denoiser.ts')),

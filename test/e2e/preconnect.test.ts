@@ -5,31 +5,12 @@
  * way; accepting reuses that connection (no new one) and media flows both ways; declining closes it on
  * both sides.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright';
-import {
-  assertReceivingMedia,
-  assertReleased,
-  describeConnections,
-  launchBrowser,
-  openUser,
-  startDemo,
-  until,
-  waitStatus,
-  type Demo,
-} from './harness.js';
+import type { Page } from 'playwright';
+import { assertReceivingMedia, assertReleased, describeConnections, openUser, until, waitStatus, useDemo } from './harness.js';
 
-let demo: Demo;
-let browser: Browser;
-before(async () => {
-  demo = await startDemo();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const env = useDemo();
 
 interface PcView {
   open: number;
@@ -81,9 +62,9 @@ async function preconnected(caller: Page, callee: Page, calleeId: string): Promi
 
 describe('pre-connect while ringing', { concurrency: 1 }, () => {
   test('connected before accept with no media sent and no capture; accept reuses the connection and frames flow both ways', async () => {
-    const context = await browser.newContext();
-    const alice = await openUser(context, demo, 'pcalice');
-    const bob = await openUser(context, demo, 'pcbob', 'preconnect=1');
+    const context = await env.browser.newContext();
+    const alice = await openUser(context, env.demo, 'pcalice');
+    const bob = await openUser(context, env.demo, 'pcbob', 'preconnect=1');
     await preconnected(alice, bob, 'pcbob');
     // Let the connection sit for a while: anything that would leak media would show in the counters.
     await new Promise((r) => setTimeout(r, 1500));
@@ -113,9 +94,9 @@ describe('pre-connect while ringing', { concurrency: 1 }, () => {
   });
 
   test('decline closes the pre-connected connection on both sides', async () => {
-    const context = await browser.newContext();
-    const alice = await openUser(context, demo, 'pcalice2');
-    const bob = await openUser(context, demo, 'pcbob2', 'preconnect=1');
+    const context = await env.browser.newContext();
+    const alice = await openUser(context, env.demo, 'pcalice2');
+    const bob = await openUser(context, env.demo, 'pcbob2', 'preconnect=1');
     await preconnected(alice, bob, 'pcbob2');
     await bob.evaluate(() => window.callKit.reject());
     await Promise.all([waitStatus(alice, 'idle'), waitStatus(bob, 'idle')]);

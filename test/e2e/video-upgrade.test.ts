@@ -4,34 +4,14 @@
  * to video" and clicks Accept: both sides turn video and decode the other's frames. Then a second
  * call where bob declines: alice gets the toast, the call stays audio and no video is sent.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright';
-import {
-  assertReceivingMedia,
-  assertReleased,
-  dial,
-  launchBrowser,
-  mediaStats,
-  openUser,
-  startDemo,
-  until,
-  waitStatus,
-  type Demo,
-} from './harness.js';
+import type { Page } from 'playwright';
+import { assertReceivingMedia, assertReleased, dial, mediaStats, openUser, until, waitStatus, useDemo } from './harness.js';
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 
-let demo: Demo;
-let browser: Browser;
-before(async () => {
-  demo = await startDemo();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const env = useDemo();
 
 async function audioCall(caller: Page, callee: Page, calleeId: string): Promise<void> {
   await dial(caller, calleeId, 'audio');
@@ -54,9 +34,9 @@ async function decodesVideo(page: Page, who: string): Promise<void> {
 
 describe('switching an audio call to video', { concurrency: 1 }, () => {
   test('asked, accepted: both sides turn video and decode the other side; declined: the asker is told, the call stays audio', async () => {
-    const context = await browser.newContext();
-    const alice = await openUser(context, demo, 'alice2');
-    const bob = await openUser(context, demo, 'bob2');
+    const context = await env.browser.newContext();
+    const alice = await openUser(context, env.demo, 'alice2');
+    const bob = await openUser(context, env.demo, 'bob2');
 
     await audioCall(alice, bob, 'bob2');
     assert.equal((await mediaStats(alice)).framesDecoded, 0, 'an audio call carries no video');
