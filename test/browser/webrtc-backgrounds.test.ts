@@ -11,6 +11,7 @@ import { CallKitError } from '../../src/errors.js';
 import { WebRTCEngine, type WebRTCEngineOptions } from '../../src/engine/webrtc/index.js';
 import { debugBackgrounds, debugPeerConnection, debugState } from '../../src/engine/webrtc/debug.js';
 import { cornerDetail, grab, playTrack, type Frame } from './helpers/video-frames.js';
+import { backgroundsSupported } from '../../src/engine/webrtc/backgrounds.js';
 
 const ASSETS = '/callkit-backgrounds/';
 const SIGNALING_MODULE: string = '/__signaling.js';
@@ -129,7 +130,29 @@ describe('backgrounds on the WebRTC engine (the other side decodes the effect)',
     );
   });
 
-  it('blur: the remote side decodes blurred frames, fps > 0; camera off/on and switch keep it; off restores the camera and ends the worker', async () => {
+  it('without insertable streams (Firefox): not-supported at once, nothing loaded, the camera untouched', async function () {
+    if (backgroundsSupported()) this.skip();
+    const alice = await loggedIn('alice', { backgroundAssetsPath: ASSETS });
+    const bob = await loggedIn('bob');
+    await videoCall(alice, bob);
+    const camera = debugBackgrounds(alice.engine).cameraTrack;
+    expect(camera?.readyState).to.equal('live');
+    for (const attempt of [() => alice.engine.setBlurBackground(3), () => alice.engine.setVirtualBackground(`${ASSETS}none.png`)]) {
+      const error = await attempt().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(CallKitError);
+      expect((error as CallKitError).reason).to.equal('not-supported');
+      expect((error as CallKitError).message).to.match(/insertable streams/);
+    }
+    expect(debugBackgrounds(alice.engine).processor).to.equal(null);
+    expect(debugBackgrounds(alice.engine).effect).to.deep.equal({ type: 'none' });
+    expect(debugBackgrounds(alice.engine).cameraTrack).to.equal(camera);
+  });
+
+  it('blur: the remote side decodes blurred frames, fps > 0; camera off/on and switch keep it; off restores the camera and ends the worker', async function () {
+    if (!backgroundsSupported()) this.skip();
     const alice = await loggedIn('alice', { backgroundAssetsPath: ASSETS });
     const bob = await loggedIn('bob');
     await videoCall(alice, bob);
@@ -191,7 +214,8 @@ describe('backgrounds on the WebRTC engine (the other side decodes the effect)',
     await waitFor('alice released everything', () => debugState(alice.engine).localTracks === 0 && debugState(alice.engine).call === null);
   });
 
-  it('image: the background becomes the picture at the other side; blur replaces it; logout ends the worker', async () => {
+  it('image: the background becomes the picture at the other side; blur replaces it; logout ends the worker', async function () {
+    if (!backgroundsSupported()) this.skip();
     const alice = await loggedIn('alice', { backgroundAssetsPath: ASSETS });
     const bob = await loggedIn('bob');
     const canvas = document.createElement('canvas');

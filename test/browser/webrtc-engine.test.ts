@@ -2,6 +2,7 @@
  * The WebRTC engine against the real signaling server (started by web-test-runner.config.mjs and
  * exposed as /__signaling.js), with real RTCPeerConnections between two engines in one page.
  */
+import { webAudioRuns } from '../helpers/web-audio.js';
 import { expect } from '@open-wc/testing';
 import { CallEndReason, CallMediaType } from '../../src/constants.js';
 import { CallKitError, ErrorCode } from '../../src/errors.js';
@@ -82,17 +83,6 @@ async function loggedIn(name: string, options: WebRTCEngineOptions = {}, stayRea
   const sig = await userSig(userId);
   await engine.login({ SDKAppID: sig.sdkAppId, userID: userId, userSig: sig.userSig, server: signaling.SIGNALING_URL, stayReachable });
   return { userId, engine, log };
-}
-
-/** Whether this browser runs an AudioContext at all (within 3 s). */
-async function webAudioRuns(): Promise<boolean> {
-  const ctx = new AudioContext();
-  try {
-    await Promise.race([ctx.resume(), new Promise((r) => setTimeout(r, 3000))]);
-    return ctx.state === 'running';
-  } finally {
-    void ctx.close();
-  }
 }
 
 /** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. */

@@ -24,6 +24,17 @@ export interface BackgroundsOptions {
 
 const loadDefault = () => import('./backgrounds/background-processor.js');
 
+/**
+ * Whether this browser has insertable streams (`MediaStreamTrackProcessor` and
+ * `MediaStreamTrackGenerator`: Chromium-based browsers), the only path shown to work. Elsewhere an
+ * effect is refused at once (`not-supported`) instead of a worker that never sends a frame
+ * (headless Firefox, measured); the processor's frame-by-frame path waits for that to be fixed.
+ */
+export function backgroundsSupported(): boolean {
+  const g = globalThis as { MediaStreamTrackProcessor?: unknown; MediaStreamTrackGenerator?: unknown };
+  return typeof g.MediaStreamTrackProcessor === 'function' && typeof g.MediaStreamTrackGenerator === 'function';
+}
+
 export class Backgrounds {
   readonly #options: BackgroundsOptions;
   #effect: BackgroundEffect = { type: 'none' };
@@ -57,6 +68,13 @@ export class Backgrounds {
       throw new CallKitError(
         ErrorCode.FAILED,
         'backgrounds need the backgroundAssetsPath option: serve the MediaPipe WASM and the selfie model from your site (README "Backgrounds")',
+        'not-supported',
+      );
+    }
+    if (!backgroundsSupported() && !this.#options.loadProcessor) {
+      throw new CallKitError(
+        ErrorCode.FAILED,
+        'background effects need insertable streams (MediaStreamTrackProcessor), which this browser lacks: Chromium-based browsers only for now',
         'not-supported',
       );
     }
