@@ -18,6 +18,7 @@ import {
   until,
   waitStatus,
   type Demo,
+  acceptWhenRinging,
 } from './harness.js';
 
 let demo: Demo;
@@ -51,18 +52,6 @@ async function calls(page: Page, userIDList: string[], type: 'audio' | 'video', 
 }
 
 /** Waits for the call to ring on `page`, then accepts it through the kit. */
-async function accept(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const s = window.callKit.store.getState();
-      return s.status === 'calling' && s.role === 'callee';
-    },
-    null,
-    { timeout: 15_000 },
-  );
-  await page.evaluate(() => window.callKit.accept());
-  await waitStatus(page, 'connected');
-}
 
 async function statuses(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() => Object.fromEntries(window.callKit.store.getState().members.map((m) => [m.userId, m.status])));
@@ -102,8 +91,8 @@ describe('group calls', { concurrency: 1 }, () => {
     const { context, pages } = await party(['ga', 'gb', 'gc']);
     const { ga, gb, gc } = pages;
     await calls(ga, ['gb', 'gc'], 'video');
-    await accept(gb);
-    await accept(gc);
+    await acceptWhenRinging(gb, 15_000);
+    await acceptWhenRinging(gc, 15_000);
     await waitStatus(ga, 'connected');
     await assertMesh(pages, true);
     assert.deepEqual(await statuses(ga), { gb: 'accepted', gc: 'accepted' });
@@ -163,7 +152,7 @@ describe('group calls', { concurrency: 1 }, () => {
   test('4-party audio-only call: every pair exchanges audio', async () => {
     const { context, pages } = await party(['ha', 'hb', 'hc', 'hd']);
     await calls(pages.ha, ['hb', 'hc', 'hd'], 'audio');
-    await Promise.all([accept(pages.hb), accept(pages.hc), accept(pages.hd)]);
+    await Promise.all([acceptWhenRinging(pages.hb, 15_000), acceptWhenRinging(pages.hc, 15_000), acceptWhenRinging(pages.hd, 15_000)]);
     await waitStatus(pages.ha, 'connected');
     await assertMesh(pages, false);
     for (const page of Object.values(pages)) {
@@ -180,7 +169,7 @@ describe('group calls', { concurrency: 1 }, () => {
     const { context, pages } = await party(['ia', 'ib', 'ic']);
     const { ia, ib, ic } = pages;
     await calls(ia, ['ib'], 'audio');
-    await accept(ib);
+    await acceptWhenRinging(ib, 15_000);
     await waitStatus(ia, 'connected');
     assert.equal(await ia.evaluate(() => window.callKit.store.getState().isGroup), false);
 
@@ -193,7 +182,7 @@ describe('group calls', { concurrency: 1 }, () => {
       return { callerId: s.callerId, members: s.members.map((m) => `${m.userId}:${m.status}`).sort() };
     });
     assert.deepEqual(ringing, { callerId: 'ib', members: ['ia:accepted', 'ib:accepted'] });
-    await accept(ic);
+    await acceptWhenRinging(ic, 15_000);
     await assertMesh(pages, false);
     for (const id of ['ia', 'ib']) await hangup(pages[id]);
     await waitStatus(ic, 'idle');
@@ -205,7 +194,7 @@ describe('group calls', { concurrency: 1 }, () => {
     const { context, pages } = await party(['ja', 'jb', 'jc', 'jd']);
     const { ja, jb, jc, jd } = pages;
     await calls(ja, ['jb', 'jc'], 'audio', 'team-j');
-    await accept(jb);
+    await acceptWhenRinging(jb, 15_000);
     await jc.waitForFunction(() => window.callKit.store.getState().status === 'calling', null, { timeout: 15_000 });
     await jc.evaluate(() => window.callKit.reject());
     await waitMemberStatus(ja, 'jc', 'rejected');

@@ -274,6 +274,20 @@ export async function lastCallEnded(page: Page): Promise<{ cause: string; reason
 }
 
 /** Starts a call from the demo page's own form, as a user would. */
+/** The callee accepts through `window.callKit` once its store rings, and waits until it is connected. */
+export async function acceptWhenRinging(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const s = window.callKit.store.getState();
+      return s.status === 'calling' && s.role === 'callee';
+    },
+    null,
+    { timeout },
+  );
+  await page.evaluate(() => window.callKit.accept());
+  await waitStatus(page, 'connected', timeout);
+}
+
 export async function dial(page: Page, callee: string, type: 'video' | 'audio' = 'video'): Promise<void> {
   await page.fill('#callee', callee);
   await page.selectOption('#call-type', type === 'video' ? '2' : '1');

@@ -19,6 +19,7 @@ import {
   until,
   waitStatus,
   type Demo,
+  acceptWhenRinging,
 } from './harness.js';
 
 /** Load averages above 40 were seen on this 2-core machine while other suites ran. */
@@ -106,19 +107,6 @@ async function assertTilesDecoding(page: Page, who: string, from: readonly strin
   );
 }
 
-async function accept(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const s = window.callKit.store.getState();
-      return s.status === 'calling' && s.role === 'callee';
-    },
-    null,
-    { timeout: 30_000 },
-  );
-  await page.evaluate(() => window.callKit.accept());
-  await waitStatus(page, 'connected', 30_000);
-}
-
 async function party(demo: Demo, users: string[]): Promise<{ context: BrowserContext; pages: Record<string, Page> }> {
   const context = await browser.newContext();
   const pages: Record<string, Page> = {};
@@ -147,7 +135,7 @@ describe('group video through the Janus SFU', { concurrency: 1, timeout: 1_200_0
     try {
       assert.equal(await pages.sa.evaluate(() => window.callKit.store.getState().loggedIn), true);
       await pages.sa.evaluate(() => window.callKit.calls({ userIDList: ['sb', 'sc', 'sd', 'se'], type: 2 }));
-      for (const u of users.slice(1)) await accept(pages[u]);
+      for (const u of users.slice(1)) await acceptWhenRinging(pages[u]);
       await waitStatus(pages.sa, 'connected', 30_000);
       for (const u of users) {
         await assertTilesDecoding(
@@ -193,8 +181,8 @@ describe('group video through the Janus SFU', { concurrency: 1, timeout: 1_200_0
     const { context, pages } = await party(demo, users);
     try {
       await pages.ma.evaluate(() => window.callKit.calls({ userIDList: ['mb', 'mc'], type: 2 }));
-      await accept(pages.mb);
-      await accept(pages.mc);
+      await acceptWhenRinging(pages.mb);
+      await acceptWhenRinging(pages.mc);
       const first = users.slice(0, 3);
       for (const u of first) {
         await assertTilesDecoding(
@@ -205,7 +193,7 @@ describe('group video through the Janus SFU', { concurrency: 1, timeout: 1_200_0
         assert.equal(await openPcs(pages[u]), 2, `${u}: mesh, one connection per other member`);
       }
       await pages.ma.evaluate(() => window.callKit.inviteUser({ userIDList: ['md'] }));
-      await accept(pages.md);
+      await acceptWhenRinging(pages.md);
       for (const u of users) {
         // Mesh connections close once the SFU carries each member: pub + sub remain.
         // (the first three made 2 mesh connections before: 4 in all, 2 still open)

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
 import type { JanusInstance } from '../../server/sfu/janus-process.js';
 import { startTestJanus } from '../helpers/janus.js';
-import { launchBrowser, openUser, startDemo, until, waitStatus, type Demo } from './harness.js';
+import { launchBrowser, openUser, startDemo, until, waitStatus, type Demo, acceptWhenRinging } from './harness.js';
 
 const SLOW = 240_000;
 
@@ -85,19 +85,6 @@ async function focusTile(page: Page, userId: string): Promise<void> {
   assert.equal(clicked, true, `found ${userId}'s focus button`);
 }
 
-async function accept(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const s = window.callKit.store.getState();
-      return s.status === 'calling' && s.role === 'callee';
-    },
-    null,
-    { timeout: 30_000 },
-  );
-  await page.evaluate(() => window.callKit.accept());
-  await waitStatus(page, 'connected', 30_000);
-}
-
 describe('simulcast through the Janus SFU', { timeout: 1_200_000 }, () => {
   let janus: JanusInstance | undefined;
   let demo: Demo | undefined;
@@ -115,7 +102,7 @@ describe('simulcast through the Janus SFU', { timeout: 1_200_000 }, () => {
       const pages: Record<string, Page> = {};
       for (const u of users) pages[u] = await openUser(context, demo, u);
       await pages.qa.evaluate(() => window.callKit.calls({ userIDList: ['qb', 'qc', 'qd'], type: 2 }));
-      for (const u of users.slice(1)) await accept(pages[u]);
+      for (const u of users.slice(1)) await acceptWhenRinging(pages[u]);
       await waitStatus(pages.qa, 'connected', 30_000);
       const others = users.slice(1);
       let seen: Record<string, { width: number; frames: number }> = {};

@@ -11,7 +11,17 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
 import { NAME_SHIM } from './churn.js';
-import { assertReceivingFrom, assertReleased, launchBrowser, openUser, startDemo, until, waitStatus, type Demo } from './harness.js';
+import {
+  assertReceivingFrom,
+  assertReleased,
+  launchBrowser,
+  openUser,
+  startDemo,
+  until,
+  waitStatus,
+  type Demo,
+  acceptWhenRinging,
+} from './harness.js';
 
 let demo: Demo;
 let browser: Browser;
@@ -218,19 +228,6 @@ async function assertStable(pages: Record<string, Page>, ids: string[], step: st
     assert.deepEqual(r.violations, [], `${step}: ${who}'s videos were replaced`);
     assert.deepEqual(r.resets, [], `${step}: ${who}'s decoded-frame counters reset`);
   }
-}
-
-async function acceptWhenRinging(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const s = window.callKit.store.getState();
-      return s.status === 'calling' && s.role === 'callee';
-    },
-    null,
-    { timeout: 30_000 },
-  );
-  await page.evaluate(() => window.callKit.accept());
-  await waitStatus(page, 'connected', 30_000);
 }
 
 describe('tiles never remount while media flows', { concurrency: 1 }, () => {
