@@ -1,5 +1,5 @@
 /** The signaling server under test, in its own process so its CPU and RSS can be measured (IPC). */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { startSignalingServer } from '../server/index.js';
 
 const secret = process.env.BENCH_SECRET as string;
@@ -22,6 +22,15 @@ process.send?.({ url: server.url });
 // `loop`: the event loop's delay (p99, max, ms) and the CPU used since the last `loop`, then reset.
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
+// GC pauses since the last `loop` (count, total and longest, ms), to tell GC from our own long turns.
+const gc = { count: 0, totalMs: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gc.count++;
+    gc.totalMs += e.duration;
+    gc.maxMs = Math.max(gc.maxMs, e.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 let cpuFrom = process.cpuUsage();
 let cpuAt = performance.now();
 process.on('message', (m: { cmd: string }) => {
@@ -29,9 +38,10 @@ process.on('message', (m: { cmd: string }) => {
     const cpu = process.cpuUsage(cpuFrom);
     const wallMs = performance.now() - cpuAt;
     process.send?.({
-      loop: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6, cpu: (cpu.user + cpu.system) / 1000 / wallMs },
+      loop: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6, cpu: (cpu.user + cpu.system) / 1000 / wallMs, gc: { ...gc } },
     });
     loop.reset();
+    Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0 });
     cpuFrom = process.cpuUsage();
     cpuAt = performance.now();
   }

@@ -6,6 +6,7 @@
  * way), `hold` (a numbered relay each way per call every second, spread over the second), `hangup`.
  * Latencies go back as a log-scale histogram (1 % buckets), so workers' figures add up exactly.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { genUserSig } from '../server/usersig.js';
 
@@ -213,8 +214,12 @@ async function drain(ms: number): Promise<void> {
   while (pending() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
+/** This client process's own event-loop delay in the hold: a relay that waits here is the client's tail, not the server's. */
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+
 async function holdFor(seconds: number): Promise<void> {
   holding = true;
+  loopDelay.enable();
   // Spread each second's relays over the second in slices of 50 calls.
   const slices = Math.max(1, Math.ceil(pairs.length / 50));
   for (let s = 0; s < seconds; s++) {
@@ -229,6 +234,7 @@ async function holdFor(seconds: number): Promise<void> {
   }
   await drain(10_000);
   holding = false;
+  loopDelay.disable();
 }
 
 async function hangup(): Promise<void> {
@@ -279,7 +285,11 @@ process.on('message', (c: Command) => {
       .then(() => drain(60_000))
       .then(() => reply({}), fail);
   } else if (c.cmd === 'hold') {
-    holdFor(c.seconds ?? 10).then(() => reply({ hold: [...hold.counts], all: [...all.counts] }), fail);
+    holdFor(c.seconds ?? 10).then(
+      () =>
+        reply({ hold: [...hold.counts], all: [...all.counts], loop: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } }),
+      fail,
+    );
   } else if (c.cmd === 'hangup') {
     hangup().then(() => {
       const sent = pairs.reduce((n, p) => n + p.sent[0] + p.sent[1], 0);

@@ -91,6 +91,25 @@ async function serverStats(children: ChildProcess[]): Promise<ServerStats> {
   };
 }
 
+interface LoopStats {
+  p99: number;
+  max: number;
+  cpu: number;
+  gc: { count: number; totalMs: number; maxMs: number };
+}
+
+/** Each node's event-loop delay and GC pauses since the last call (which resets them); the worst node's. */
+async function serverLoop(children: ChildProcess[]): Promise<LoopStats> {
+  const all = await Promise.all(
+    children.map((child) => {
+      const got = answer(child, (m) => (m.loop ? (m.loop as LoopStats) : undefined));
+      child.send({ cmd: 'loop' });
+      return got;
+    }),
+  );
+  return all.reduce((a, b) => (b.max > a.max ? b : a));
+}
+
 /** Sends `cmd` to every client process and waits for all of them; a worker's error fails the run. */
 async function phase(workers: ChildProcess[], cmd: string, extra: (i: number) => Record<string, unknown> = () => ({})) {
   const answers = await Promise.all(
@@ -129,9 +148,11 @@ async function runSize(sockets: number) {
     await phase(workers, 'setup');
     const tSetup = performance.now();
     const sSetup = await serverStats(children);
+    await serverLoop(children);
     const held = await phase(workers, 'hold', () => ({ seconds: HOLD_S }));
     const tHold = performance.now();
     const sHold = await serverStats(children);
+    const holdLoop = await serverLoop(children);
     const ends = await phase(workers, 'hangup');
     let sEnd = await serverStats(children);
     for (const deadline = performance.now() + 15_000; performance.now() < deadline;) {
@@ -141,6 +162,7 @@ async function runSize(sockets: number) {
     }
     const hold = Histogram.merge(held.map((h) => h.hold as [number, number][]));
     const all = Histogram.merge(held.map((h) => h.all as [number, number][]));
+    const clientLoops = held.map((h) => h.loop as { p99: number; max: number });
     const sum = (k: string) => ends.reduce((n, e) => n + Number(e[k]), 0);
     const sent = sum('sent');
     const got = sum('got');
@@ -164,6 +186,8 @@ async function runSize(sockets: number) {
         holdMax: hold.percentile(100),
       },
       serverCpuCores: { login: cores(s0, sLogin), setup: cores(sLogin, sSetup), hold: cores(sSetup, sHold) },
+      serverLoopHold: holdLoop,
+      clientLoopHold: { p99: Math.max(...clientLoops.map((l) => l.p99)), max: Math.max(...clientLoops.map((l) => l.max)) },
       serverCpuPer1kSocketsHold: cores(sSetup, sHold) / perK,
       serverRssMb: {
         idle: mb(s0.mem.rss),
@@ -215,6 +239,17 @@ const table = printTable(
     [
       'server CPU (cores): login / setup / hold',
       ...col((r) => `${fmt(r.serverCpuCores.login, 2)} / ${fmt(r.serverCpuCores.setup, 2)} / ${fmt(r.serverCpuCores.hold, 2)}`),
+      '',
+    ],
+    ['server event-loop delay p99 / max, hold', ...col((r) => `${fmt(r.serverLoopHold.p99, 1)} / ${fmt(r.serverLoopHold.max, 1)} ms`), ''],
+    [
+      'client processes event-loop delay p99 / max, hold (worst)',
+      ...col((r) => `${fmt(r.clientLoopHold.p99, 1)} / ${fmt(r.clientLoopHold.max, 1)} ms`),
+      '',
+    ],
+    [
+      'server GC pauses in the hold: count / total / longest',
+      ...col((r) => `${r.serverLoopHold.gc.count} / ${fmt(r.serverLoopHold.gc.totalMs, 0)} / ${fmt(r.serverLoopHold.gc.maxMs, 1)} ms`),
       '',
     ],
     ['server CPU per 1,000 sockets, hold', ...col((r) => `${fmt(r.serverCpuPer1kSocketsHold, 3)} cores`), ''],

@@ -25,6 +25,7 @@ import { encode, parseClientMessage } from '../src/protocol/messages.js';
 import type { ClientMessage, ErrorCode, ParseResult, ServerMessage } from '../src/protocol/messages.js';
 import type { ConnId, OutgoingServerMessage } from './call-model.js';
 import type { ServerConfig } from './options.js';
+import { HeartbeatSweep } from './heartbeat.js';
 import { MIN_FRAME_COST } from './rate-limit.js';
 import type { MessageBudget, MessageVerdict, RateLimiter } from './rate-limit.js';
 
@@ -89,7 +90,7 @@ export class Connections {
   private readonly byUser = new Map<string, Set<Conn>>();
   /** Open sockets per remote address. */
   private readonly perIp = new Map<string, number>();
-  private readonly heartbeat: ReturnType<typeof setInterval>;
+  private readonly heartbeat: HeartbeatSweep<ConnId, Conn>;
   private nextConnId = 1;
   private shuttingDown = false;
   private readonly turn = new TurnQuota((conns) => this.drainBacklogs(conns));
@@ -99,8 +100,13 @@ export class Connections {
     private readonly limiter: RateLimiter,
     private readonly handler: ConnectionHandler,
   ) {
-    this.heartbeat = setInterval(() => this.tick(), config.pingIntervalMs);
-    this.heartbeat.unref?.();
+    // One shared timer, each socket visited once per interval, spread over it (`heartbeat.ts`).
+    this.heartbeat = new HeartbeatSweep(
+      this.conns,
+      config.pingIntervalMs,
+      (conn, now) => this.beat(conn, now),
+      (now) => this.limiter.prune(now, (userId) => this.byUser.has(userId)),
+    );
   }
 
   /**
@@ -260,7 +266,7 @@ export class Connections {
    * waits up to a second before terminating the rest.
    */
   stopHeartbeat(): void {
-    clearInterval(this.heartbeat);
+    this.heartbeat.stop();
   }
 
   async closeAll(): Promise<void> {
@@ -312,26 +318,19 @@ export class Connections {
     if (conn.userId !== undefined && !this.shuttingDown) this.guard(conn, undefined, () => this.handler.onGone(conn.id, silentFor));
   }
 
-  private tick(): void {
-    const now = Date.now();
-    for (const conn of this.conns.values()) {
-      if (now - conn.lastSeen > this.config.pingTimeoutMs) {
-        this.config.log.info(`${who(conn)} missed pings: terminating`);
-        conn.timedOut = true;
+  /** The heartbeat's visit: terminate a socket silent for too long, else ping it. */
+  private beat(conn: Conn, now: number): void {
+    if (now - conn.lastSeen > this.config.pingTimeoutMs) {
+      this.config.log.info(`${who(conn)} missed pings: terminating`);
+      conn.timedOut = true;
+      conn.ws.terminate();
+    } else if (conn.ws.readyState === WebSocket.OPEN) {
+      try {
+        conn.ws.ping();
+      } catch {
         conn.ws.terminate();
-      } else if (conn.ws.readyState === WebSocket.OPEN) {
-        try {
-          conn.ws.ping();
-        } catch {
-          conn.ws.terminate();
-        }
       }
     }
-    this.limiter.prune(now, () => {
-      const online = new Set<string>();
-      for (const c of this.conns.values()) if (c.userId) online.add(c.userId);
-      return online;
-    });
   }
 
   private onFrame(conn: Conn, data: RawData, isBinary: boolean): void {

@@ -215,11 +215,10 @@ export class RateLimiter {
   }
 
   /** Forgets idle state: invite buckets of users no longer online after a minute, full address buckets, ended login waits. */
-  prune(now: number, online: () => ReadonlySet<string>): void {
+  prune(now: number, isOnline: (userId: string) => boolean): void {
     if (!this.limits) return;
-    const users = online();
     for (const [userId, b] of this.inviteBuckets) {
-      if (!users.has(userId) && now - b.at > 60_000) this.inviteBuckets.delete(userId);
+      if (!isOnline(userId) && now - b.at > 60_000) this.inviteBuckets.delete(userId);
     }
     // A bucket idle long enough to be full again is the same as none.
     const l = this.limits;
