@@ -353,8 +353,8 @@ export class Cluster {
     this.written = new Map(Object.entries(stored));
     this.leading = true;
     this.registry.restore(calls, conns);
-    for (const c of this.carriers) c.taken?.();
     this.options.log.info(`cluster: node ${this.nodeId} leads (took over ${calls.length} calls, ${conns.length} sockets)`);
+    for (const c of this.carriers) c.taken?.();
     this.markDirty();
     void this.consume();
   }

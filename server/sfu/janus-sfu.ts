@@ -304,6 +304,16 @@ export class JanusSfu {
     }
   }
 
+  /** Whether Janus has the VideoRoom `room` (tests, operators). */
+  async roomExists(room: number): Promise<boolean> {
+    const control = await this.session.attach(VideoRoomPlugin);
+    try {
+      return (await control.exists({ room })).exists;
+    } finally {
+      await control.detach().catch(() => undefined);
+    }
+  }
+
   /** Destroys a room another session created (a previous cluster leader's), given its secret. */
   async destroyRoom(room: number, secret: string): Promise<void> {
     const control = await this.session.attach(VideoRoomPlugin);

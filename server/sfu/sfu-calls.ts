@@ -207,7 +207,8 @@ export class SfuCalls implements CallObserver, CarriedState {
     }
     const key = `${callId} ${me}`;
     const run = (this.chains.get(key) ?? Promise.resolve())
-      .then(() => this.room(call))
+      // A leader that stepped down meanwhile creates no room (nobody would destroy it).
+      .then(() => (epoch === this.epoch ? this.room(call) : Promise.reject(new Error('no longer leading'))))
       .then(async (room) => {
         switch (data.kind) {
           case 'publish': {
