@@ -41,6 +41,11 @@ export interface CallService extends Pick<CallRegistry, 'handle' | 'disconnect'>
    * the leader, which sees every node's invites, so the budget is the service's, not a node's).
    */
   readonly chargesInvites?: boolean;
+  /**
+   * A cluster node hands a member's `sfu` message to the leader, which owns the call's Janus room
+   * (absent: this process's SFU handles it).
+   */
+  sfu?(conn: ConnId, userId: string, message: Extract<ClientMessage, { type: 'sfu' }>): void;
 }
 
 /** Whose `canCall` answers a message needs: the invitees, or the users whose presence is asked. */
@@ -135,6 +140,7 @@ export class Dispatcher implements ConnectionHandler {
         return this.connections.send(conn.id, { type: 'ok', ref: msg.id });
       case 'sfu':
         if (!this.sfu) return this.connections.sendError(conn, msg.id, 'not-supported', 'this server has no media server (SFU)');
+        if (this.registry.sfu) return this.registry.sfu(conn.id, conn.userId, msg);
         return this.sfu.handle(conn.id, conn.userId, msg);
       case 'invite':
       case 'invite-user':

@@ -39,6 +39,7 @@ import { Cluster } from './cluster/cluster.js';
 import { PresenceWatch } from './presence-watch.js';
 import { SfuCalls } from './sfu/sfu-calls.js';
 import { UrlCallPolicy } from './call-policy-url.js';
+import type { ConnId, OutgoingServerMessage } from './call-model.js';
 
 export interface SignalingServer {
   /** Handle an HTTP upgrade (for mounting on an existing http server, e.g. Vite's dev server). Returns false if the path is not ours. */
@@ -98,13 +99,16 @@ class SignalingServerImpl implements SignalingServer {
     });
     const observers: CallObserver[] = [this.limits, this.watch];
     if (this.records) observers.push(this.records.recorder);
+    // Through the registry's route: on a cluster the leader owns the SFU rooms and its pushes go
+    // to each member's node (docs/multi-node.md); every node connects to Janus, ready to lead.
+    const toSocket = (conn: ConnId, msg: OutgoingServerMessage) =>
+      this.cluster ? this.cluster.send(conn, msg) : this.connections.send(conn, msg);
     this.sfu =
-      // Not on a cluster (`--redis-url`) yet: the SFU's calls would live on one node (docs/multi-node.md).
-      config.sfu !== 'never' && config.janus && !config.redis
+      config.sfu !== 'never' && config.janus
         ? new SfuCalls({
             mode: config.sfu,
             janus: config.janus,
-            send: (conn, msg) => this.connections.send(conn, msg),
+            send: toSocket,
             call: (callId) => this.registry.callRec(callId),
             terminate: (callId, message) => this.registry.terminate(callId, 'ended', message),
             log,
@@ -114,10 +118,7 @@ class SignalingServerImpl implements SignalingServer {
     const sfu = this.sfu;
     const policy = config.callPolicyUrl ? new UrlCallPolicy(config.callPolicyUrl, log) : null;
     this.registry = new CallRegistry({
-      send: (conn, msg) => {
-        const out = sfu ? sfu.stamp(msg) : msg;
-        return this.cluster ? this.cluster.send(conn, out) : this.connections.send(conn, out);
-      },
+      send: (conn, msg) => toSocket(conn, sfu ? sfu.stamp(msg) : msg),
       ringTimeoutS: config.ringTimeoutS,
       graceMs: config.graceMs,
       canCall: policy ? policy.canCall : config.canCall,
@@ -134,10 +135,11 @@ class SignalingServerImpl implements SignalingServer {
           {
             ...config.redis,
             log,
-            // A call's limit and what its recorder saw go with the call to a new leader.
-            carriers: this.records ? [this.limits, this.records.recorder] : [this.limits],
+            // A call's limit, what its recorder saw and its SFU room go with the call to a new leader.
+            carriers: [this.limits, ...(this.records ? [this.records.recorder] : []), ...(this.sfu ? [this.sfu] : [])],
             chargeInvite: (userId) => chargeInvite(this.limiter, userId),
             ...(policy ? { policy } : {}),
+            ...(this.sfu ? { sfu: this.sfu } : {}),
           },
           this.registry,
           (conn, msg) => this.connections.send(conn, msg),

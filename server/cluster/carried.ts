@@ -1,7 +1,8 @@
 /**
  * Per-call state that lives beside the registry's, in call observers (`../call-events.ts`): the
- * admin API's `max-duration` limit (`../admin/call-limits.ts`) and what the call recorder has seen
- * so far (`../records/recorder.ts`). A cluster's leader stores it with the call, in the same fenced
+ * admin API's `max-duration` limit (`../admin/call-limits.ts`), what the call recorder has seen
+ * so far (`../records/recorder.ts`) and which calls go through the SFU, with their Janus room
+ * (`../sfu/sfu-calls.ts`). A cluster's leader stores it with the call, in the same fenced
  * write (`cluster.ts`), and a new leader hands it back before it takes the calls over, so the limit
  * is still enforced and the record still written after a leader change (docs/multi-node.md).
  */
@@ -17,6 +18,8 @@ export interface CarriedState {
    * stored without it). Called for every stored call before the registry adopts them.
    */
   adopt(call: CallRec, data: unknown): void;
+  /** The registry has taken the adopted calls over (it may end or change them now). */
+  taken?(): void;
   /** This node stops leading: forget every call, without writing or sending anything. */
   forgetAll(): void;
 }

@@ -55,10 +55,12 @@ for i = 3 + 2 * n, #ARGV do redis.call('HDEL', KEYS[2], ARGV[i]) end
 return 1`;
 
 type CallRequest = Parameters<CallRegistry['handle']>[1];
+type SfuRequest = Extract<ClientMessage, { type: 'sfu' }>;
 type InboxOp =
   | { o: 'login'; c: ConnId; u: string; p: ProfileFields; f: IncomingFlags; n: boolean; s?: OperatorProfile; r?: OutgoingServerMessage }
   | { o: 'profile'; c: ConnId; p: ProfileFields; f?: IncomingFlags; r?: OutgoingServerMessage }
   | { o: 'msg'; c: ConnId; m: CallRequest; u?: string; p?: [string, boolean][] }
+  | { o: 'sfu'; c: ConnId; u: string; m: SfuRequest }
   | { o: 'gone'; c: ConnId; ms: number }
   | { o: 'admin'; id: string; from: number; do: AdminAction };
 
@@ -93,6 +95,12 @@ export interface ClusterOptions {
   chargeInvite?: (userId: string) => string | null;
   /** `callPolicyUrl`: the node that took an invite sends its answers with it; the leader uses them. */
   policy?: Pick<UrlCallPolicy, 'answers' | 'remember'>;
+  /**
+   * The SFU (`sfu/sfu-calls.ts`): the leader owns every call's Janus room, so a member's `sfu`
+   * messages go to the leader (checked there, as on one node) and Janus's answers come back on the
+   * member's node channel. Absent: `sfu` messages are refused (`not-supported`).
+   */
+  sfu?: { handle(conn: ConnId, userId: string, message: SfuRequest): void };
 }
 
 export class Cluster {
@@ -212,6 +220,11 @@ export class Cluster {
     const policy = this.options.policy;
     const answers = invite && userId !== undefined && policy ? policy.answers(userId, message.to) : undefined;
     this.push({ o: 'msg', c: conn, m: message, ...(userId !== undefined ? { u: userId } : {}), ...(answers ? { p: answers } : {}) });
+  }
+
+  /** A member's `sfu` message, for the leader's SFU (`userId`: the socket's, checked at login here). */
+  sfu(conn: ConnId, userId: string, message: SfuRequest): void {
+    this.push({ o: 'sfu', c: conn, u: userId, m: message });
   }
 
   disconnect(conn: ConnId, silentForMs = 0): void {
@@ -341,6 +354,7 @@ export class Cluster {
     this.leading = true;
     this.registry.restore(calls, conns);
     this.options.log.info(`cluster: node ${this.nodeId} leads (took over ${calls.length} calls, ${conns.length} sockets)`);
+    for (const c of this.carriers) c.taken?.();
     this.markDirty();
     void this.consume();
   }
@@ -412,6 +426,15 @@ export class Cluster {
           if (refused !== null) return this.send(op.c, { type: 'error', ref: op.m.id, code: 'rate-limited', message: refused });
           return this.registry.handle(op.c, op.m);
         }
+        case 'sfu':
+          if (!this.options.sfu)
+            return this.send(op.c, {
+              type: 'error',
+              ref: op.m.id,
+              code: 'not-supported',
+              message: 'this server has no media server (SFU)',
+            });
+          return this.options.sfu.handle(op.c, op.u, op.m);
         case 'gone':
           return this.registry.disconnect(op.c, op.ms);
         case 'admin': {

@@ -91,6 +91,7 @@ declare module 'janode/plugins/videoroom' {
       permanent?: boolean;
     }): Promise<{ room: number }>;
     destroy(params: { room: number; secret?: string; permanent?: boolean }): Promise<unknown>;
+    exists(params: { room: number }): Promise<{ room: number; exists: boolean }>;
     joinConfigurePublisher(params: {
       room: number;
       feed?: number;

@@ -60,7 +60,8 @@ export class SfuRoom {
     private readonly session: JanodeSession,
     private readonly control: VideoRoomHandle,
     readonly room: number,
-    private readonly secret: string,
+    /** The room's secret (a cluster leader stores it with the call, so a new leader can destroy the room). */
+    readonly secret: string,
     private readonly events: SfuRoomEvents,
   ) {}
 
@@ -300,6 +301,26 @@ export class JanusSfu {
     } catch (err) {
       await control.detach().catch(() => undefined);
       throw err;
+    }
+  }
+
+  /** Whether Janus has the VideoRoom `room` (tests, operators). */
+  async roomExists(room: number): Promise<boolean> {
+    const control = await this.session.attach(VideoRoomPlugin);
+    try {
+      return (await control.exists({ room })).exists;
+    } finally {
+      await control.detach().catch(() => undefined);
+    }
+  }
+
+  /** Destroys a room another session created (a previous cluster leader's), given its secret. */
+  async destroyRoom(room: number, secret: string): Promise<void> {
+    const control = await this.session.attach(VideoRoomPlugin);
+    try {
+      await control.destroy({ room, secret });
+    } finally {
+      await control.detach().catch(() => undefined);
     }
   }
 

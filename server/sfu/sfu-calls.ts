@@ -10,6 +10,13 @@
  *
  * The registry tells this module of member changes and call ends ({@link CallObserver}); it does
  * not call back into the registry synchronously (pushes only, and `terminate` from Janus's loss).
+ *
+ * On a cluster (`--redis-url`, docs/multi-node.md) this runs on the leader, beside the registry: the
+ * leader owns every call's Janus room and handles; a member's `sfu` messages reach it through the
+ * inbox (`Cluster.sfu`) and its pushes go out through the cluster's `send`. Which calls go through
+ * the SFU, and their room and its secret, are stored with the call ({@link CarriedState}). A new
+ * leader ends those calls with a clear reason ({@link LEADER_CHANGED}): their handles lived in the
+ * old leader's Janus session, so no media path is left to take over; it destroys the old room.
  */
 import type { Jsep } from 'janode';
 import type { ClientMessage } from '../../src/protocol/messages.js';
@@ -18,9 +25,16 @@ import type { CallRec, ConnId, MemberRec, OutgoingServerMessage } from '../call-
 import type { JanusLocation, Logger, SfuMode } from '../options.js';
 import { startJanus, type JanusInstance } from './janus-process.js';
 import { JanusSfu, type SfuRoom } from './janus-sfu.js';
+import type { CarriedState } from '../cluster/carried.js';
 
 /** Accepted members (video call) from which `auto` moves a call to the SFU. */
 export const SFU_AUTO_MEMBERS = 4;
+
+/** `call-ended {ended}`'s message for an SFU call a new cluster leader could not take over. */
+export const LEADER_CHANGED = 'the media server (SFU) session was lost: the service changed leader';
+
+/** What a cluster leader stores with an SFU call: 1 before its room exists, then the room and its secret. */
+type CarriedSfu = 1 | { r: number; s: string };
 
 export interface SfuCallsOptions {
   mode: SfuMode;
@@ -34,7 +48,8 @@ export interface SfuCallsOptions {
 
 type SfuRequest = Extract<ClientMessage, { type: 'sfu' }>;
 
-export class SfuCalls implements CallObserver {
+export class SfuCalls implements CallObserver, CarriedState {
+  readonly carryKey = 'sfu';
   private sfu: JanusSfu | null = null;
   private process: JanusInstance | null = null;
   /** Calls that go through the SFU, with their room (created on the first need). */
@@ -42,6 +57,12 @@ export class SfuCalls implements CallObserver {
   private readonly active = new Set<string>();
   /** Per member (`callId user`): its `sfu` messages reach Janus one at a time, in order. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Room and secret of each created room (what a cluster leader stores with the call). */
+  private readonly roomIds = new Map<string, { r: number; s: string }>();
+  /** SFU calls a new cluster leader took over (ended in {@link taken}). */
+  private readonly adopted = new Map<string, CarriedSfu>();
+  /** Bumped when a cluster leader steps down: work begun before sends nothing after. */
+  private epoch = 0;
   private starting: Promise<void> | null = null;
   private closed = false;
 
@@ -120,9 +141,49 @@ export class SfuCalls implements CallObserver {
 
   callEnded(call: CallRec): void {
     this.active.delete(call.callId);
+    this.roomIds.delete(call.callId);
     const room = this.rooms.get(call.callId);
     this.rooms.delete(call.callId);
     if (room) void room.then((r) => r.destroy()).catch(() => undefined);
+  }
+
+  // ---- a cluster's leader change (cluster/carried.ts) ------------------------------------------
+
+  carry(callId: string): CarriedSfu | undefined {
+    if (!this.active.has(callId)) return undefined;
+    return this.roomIds.get(callId) ?? 1;
+  }
+
+  adopt(call: CallRec, data: unknown): void {
+    if (data === 1 || (typeof data === 'object' && data !== null)) this.adopted.set(call.callId, data as CarriedSfu);
+  }
+
+  /**
+   * The registry holds the adopted calls now: each SFU call ends with {@link LEADER_CHANGED} (its
+   * members' media went through handles of the old leader's Janus session, gone or going with it),
+   * and its room is destroyed where this node's Janus has it (best effort).
+   */
+  taken(): void {
+    const adopted = [...this.adopted];
+    this.adopted.clear();
+    for (const [callId, carried] of adopted) {
+      if (typeof carried === 'object' && typeof carried.r === 'number' && typeof carried.s === 'string')
+        void this.sfu?.destroyRoom(carried.r, carried.s).catch(() => undefined);
+      if (this.options.call(callId)) this.options.terminate(callId, LEADER_CHANGED);
+    }
+    if (adopted.length) this.options.log.warn(`SFU: ended ${adopted.length} call(s) through the previous leader's rooms`);
+  }
+
+  /** This node stops leading: its rooms go (their members' calls are ended by the next leader), nothing is sent. */
+  forgetAll(): void {
+    this.epoch++;
+    const rooms = [...this.rooms.values()];
+    this.rooms.clear();
+    this.active.clear();
+    this.roomIds.clear();
+    this.adopted.clear();
+    this.chains.clear();
+    for (const room of rooms) void room.then((r) => r.destroy()).catch(() => undefined);
   }
 
   /** A member's `sfu` message. */
@@ -136,8 +197,9 @@ export class SfuCalls implements CallObserver {
     if (!call || member?.state !== 'accepted' || member.conn !== conn) return fail('call-not-found', 'no such call');
     if (!this.wants(call)) return fail('not-supported', 'this call does not go through the SFU');
     const callId = call.callId;
+    const epoch = this.epoch;
     const reply = (conn2: ConnId | undefined, data: Extract<OutgoingServerMessage, { type: 'sfu' }>['data']) => {
-      if (conn2 !== undefined) send(conn2, { type: 'sfu', callId, data });
+      if (conn2 !== undefined && epoch === this.epoch) send(conn2, { type: 'sfu', callId, data });
     };
     const data = msg.data;
     if (data.kind === 'layer' && (data.userId === me || call.members.get(data.userId)?.state !== 'accepted')) {
@@ -145,7 +207,8 @@ export class SfuCalls implements CallObserver {
     }
     const key = `${callId} ${me}`;
     const run = (this.chains.get(key) ?? Promise.resolve())
-      .then(() => this.room(call))
+      // A leader that stepped down meanwhile creates no room (nobody would destroy it).
+      .then(() => (epoch === this.epoch ? this.room(call) : Promise.reject(new Error('no longer leading'))))
       .then(async (room) => {
         switch (data.kind) {
           case 'publish': {
@@ -163,6 +226,7 @@ export class SfuCalls implements CallObserver {
         }
       })
       .catch((err: Error) => {
+        if (epoch !== this.epoch) return;
         log.warn(`SFU ${data.kind} of ${me} in ${callId} failed: ${err.message}`);
         if (data.kind !== 'candidate' && data.kind !== 'restart') fail('internal', `the media server refused the ${data.kind}`);
       });
@@ -176,8 +240,9 @@ export class SfuCalls implements CallObserver {
     const sfu = this.sfu;
     if (!sfu) return Promise.reject(new Error('no SFU'));
     const callId = call.callId;
-    room = sfu.createRoom({
+    const created: Promise<SfuRoom> = sfu.createRoom({
       onSubscriberOffer: (userId, offer, streams) => {
+        if (this.rooms.get(callId) !== created) return; // the call ended, or this node stopped leading
         const conn = this.options.call(callId)?.members.get(userId)?.conn;
         if (conn === undefined) return;
         this.options.send(conn, {
@@ -188,9 +253,13 @@ export class SfuCalls implements CallObserver {
       },
       onError: (userId, err) => this.options.log.warn(`SFU subscription of ${userId} in ${callId} failed: ${err.message}`),
     });
-    this.rooms.set(callId, room);
-    room.catch(() => this.rooms.get(callId) === room && this.rooms.delete(callId));
-    return room;
+    room = created;
+    this.rooms.set(callId, created);
+    created.then(
+      (r) => this.rooms.get(callId) === created && this.roomIds.set(callId, { r: r.room, s: r.secret }),
+      () => this.rooms.get(callId) === created && this.rooms.delete(callId),
+    );
+    return created;
   }
 
   /** Janus went away: every call through it ends with a clear reason; later calls use mesh. */
@@ -200,6 +269,7 @@ export class SfuCalls implements CallObserver {
     const calls = [...this.active];
     this.active.clear();
     this.rooms.clear();
+    this.roomIds.clear();
     for (const callId of calls) this.options.terminate(callId, 'the media server (SFU) stopped');
   }
 

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import type { JanusInstance } from '../../server/sfu/janus-process.js';
 import { startTestJanus } from '../helpers/janus.js';
+import { assertTilesDecoding, tileFrames } from './sfu-tiles.js';
 import {
   describeConnections,
   lastCallEnded,
@@ -32,80 +33,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/**
- * Frames decoded for the video each remote member's tile shows: the tile's `<video>` track, found
- * among the page's connections' inbound streams (`framesDecoded` of the matching `trackIdentifier`).
- */
-function tileFrames(page: Page): Promise<Record<string, number>> {
-  // A string, so no bundler helper leaks into the page.
-  return page.evaluate(`(async () => {
-    const tracks = {};
-    const walk = (root) => {
-      for (const el of root.querySelectorAll('*')) {
-        if (el.localName === 'participant-tile' && el.shownMember && el.shadowRoot) {
-          const video = el.shadowRoot.querySelector('video');
-          const id = el.shownMember.userId;
-          const track = video && video.srcObject && video.srcObject.getVideoTracks()[0];
-          if (track && id !== window.callKit.store.getState().self.userId) tracks[track.id] = id;
-        }
-        if (el.shadowRoot) walk(el.shadowRoot);
-      }
-    };
-    walk(document);
-    const out = {};
-    for (const pc of window.__pcs.filter((p) => p.connectionState !== 'closed')) {
-      (await pc.getStats()).forEach((r) => {
-        const id = r.type === 'inbound-rtp' && r.kind === 'video' ? tracks[r.trackIdentifier] : undefined;
-        if (id) out[id] = Math.max(out[id] ?? 0, r.framesDecoded ?? 0);
-      });
-    }
-    return out;
-  })()`) as Promise<Record<string, number>>;
-}
-
-/** The store's remote streams (track ids and states) and the page's inbound video tracks, for failure messages. */
-function memberStreams(page: Page): Promise<unknown> {
-  return page.evaluate(`(async () => {
-    const members = window.callKit.store.getState().members.map((m) => ({
-      id: m.userId,
-      status: m.status,
-      video: m.videoAvailable,
-      tracks: m.stream ? m.stream.getTracks().map((t) => t.kind + ':' + t.id.slice(0, 8) + ':' + (t.muted ? 'muted' : 'live')) : null,
-    }));
-    const inbound = [];
-    for (const pc of window.__pcs.filter((p) => p.connectionState !== 'closed')) {
-      (await pc.getStats()).forEach((r) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'video') inbound.push(r.mid + ':' + String(r.trackIdentifier).slice(0, 8) + ':' + r.framesDecoded);
-      });
-    }
-    return { members, inbound };
-  })()`);
-}
-
-/** `page`'s tiles of every member in `from` decode video, and keep decoding. */
-async function assertTilesDecoding(page: Page, who: string, from: readonly string[], timeout = SLOW): Promise<void> {
-  const explain = async () => ({ tiles: await tileFrames(page), members: await memberStreams(page), pcs: await describeConnections(page) });
-  let first: Record<string, number> = {};
-  await until(
-    async () => {
-      first = await tileFrames(page);
-      return from.every((u) => (first[u] ?? 0) > 0);
-    },
-    `${who}'s tiles of ${from.join(', ')} decode video`,
-    timeout,
-    explain,
-  );
-  await until(
-    async () => {
-      const now = await tileFrames(page);
-      return from.every((u) => (now[u] ?? 0) > (first[u] ?? 0));
-    },
-    `${who}'s tiles of ${from.join(', ')} keep decoding`,
-    timeout,
-    explain,
-  );
-}
 
 async function party(demo: Demo, users: string[]): Promise<{ context: BrowserContext; pages: Record<string, Page> }> {
   const context = await browser.newContext();
