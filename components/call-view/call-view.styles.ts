@@ -34,6 +34,36 @@ export const styles = css`
     --_muted: rgb(255 255 255 / 0.85);
     color: #ffffff;
   }
+  /*
+   * Every tile sits in one container (call-tiles.ts), whatever the layout, so none is ever remade.
+   * The 1v1 stage fills the screen behind the bars (no z-index here: the picture-in-picture stays
+   * above the top bar); a 1v1 audio tile and the group grid sit in the flow between the top bar
+   * and the content (flex order), which then holds only the tip.
+   */
+  .tiles {
+    position: absolute;
+    inset: 0;
+  }
+  .tiles.flow {
+    position: relative;
+    z-index: 1;
+    order: 1;
+    flex: 1 1 auto;
+    min-block-size: 0;
+    inset: auto;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    padding-inline: var(--_space);
+    box-sizing: border-box;
+  }
+  .tiled .content {
+    order: 2;
+    flex: 0 0 auto;
+  }
+  .tiled [part='footer'] {
+    order: 3;
+  }
   .backdrop {
     position: absolute;
     inset: 0;
@@ -115,7 +145,7 @@ export const styles = css`
     padding-inline: var(--_space);
     text-align: center;
   }
-  .content .main {
+  .tiles .main {
     flex: 1 1 auto;
     inline-size: 100%;
     min-block-size: 0;
@@ -215,16 +245,14 @@ export const styles = css`
     inline-size: 100%;
     block-size: 100%;
   }
-  [part='grid'] {
+  .tiles[part='grid'] {
     display: grid;
     grid-template-columns: repeat(var(--_columns), minmax(0, 1fr));
     --_columns: 2;
     grid-auto-rows: minmax(0, 1fr);
     gap: var(--_grid-gap);
     inline-size: 100%;
-    block-size: 100%;
     padding-block: var(--ck-space-2, 8px);
-    box-sizing: border-box;
   }
   [part='grid'].columns-3 {
     --_columns: 3;

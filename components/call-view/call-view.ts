@@ -1,8 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { keyed } from 'lit/directives/keyed.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { CallMediaType, CallRole, CallStatus, LayoutMode, type VideoDisplayMode } from '../../src/constants.js';
 import { defineElement } from '../../src/define-element.js';
 import { safeImageUrl } from '../../src/util/safe-url.js';
@@ -23,6 +21,7 @@ import { CallAvatar } from '../call-avatar/call-avatar.js';
 import { FeatureButtons } from '../feature-buttons/feature-buttons.js';
 import { ParticipantTile } from '../participant-tile/participant-tile.js';
 import { RingingPreview } from './ringing-preview.js';
+import { renderTiles, tilesLayout, type TilePlace, type TilesContext, type TilesLayout } from './call-tiles.js';
 import { styles } from './call-view.styles.js';
 
 /** Member states that mean "no longer in the call": their tiles go away. */
@@ -214,6 +213,7 @@ export class CallView extends StoreElement {
   #focusTold = ''; // the other member in focus last told to the kit (`ck-focus-change`; never us)
 
   readonly #view = this.select<View>(viewOf, viewEquals);
+
   readonly #tip = this.select<Message | null>((s) => s.tip);
   /** Name of the first connected member whose media connection is interrupted ('' when none). */
   readonly #reconnecting = this.select<string>((s) => {
@@ -346,24 +346,38 @@ export class CallView extends StoreElement {
     this.#tick = undefined;
   }
 
-  /**
-   * One element per member and layout: keyed, so a tile never switches to another member (its
-   * `<video>` would be re-pointed at another stream, which flashes black). `group` is the keyed
-   * set it belongs to: a tile keeps its element while it moves within one (the 1v1 stage: large
-   * and picture-in-picture, swapped; the grid: focus changes).
-   */
-  #tile(userId: string, where: string, group = where) {
-    return keyed(
-      `${group}:${userId}`,
-      html`<participant-tile
-        part="tile"
-        exportparts="base: tile-base, video, avatar: tile-avatar, avatar-image: tile-avatar-image, avatar-initial: tile-avatar-initial, name: tile-name, status: tile-status, network: tile-network"
-        data-place=${where}
-        user-id=${userId}
-        display-mode=${ifDefined(this.videoDisplayMode)}
-        .store=${this.resolvedStore}
-      ></participant-tile>`,
-    );
+  /** A member's tile: one template wherever it is (`call-tiles.ts` keeps it the same element). */
+  #tile(userId: string, where: TilePlace) {
+    return html`<participant-tile
+      part="tile"
+      exportparts="base: tile-base, video, avatar: tile-avatar, avatar-image: tile-avatar-image, avatar-initial: tile-avatar-initial, name: tile-name, status: tile-status, network: tile-network"
+      data-place=${where}
+      user-id=${userId}
+      display-mode=${ifDefined(this.videoDisplayMode)}
+      .store=${this.resolvedStore}
+    ></participant-tile>`;
+  }
+
+  readonly #tilesContext: TilesContext = {
+    t: (key, params) => this.localize.t(key, params),
+    nameOf: (id) => this.#nameOf(id),
+    tile: (id, where) => this.#tile(id, where),
+    swap: () => this.swapViews(),
+    focus: (id) => {
+      this.focusedId = id;
+    },
+  };
+
+  #tilesLayout(v: View): TilesLayout {
+    return tilesLayout({
+      ...v,
+      ringing: isRingingForMe(v),
+      settingUp: isDialing(v) || v.connecting,
+      connected: v.status === CallStatus.CONNECTED,
+      calling: v.status === CallStatus.CALLING,
+      focusedId: this.focusedId,
+      layout: this.#layout(v),
+    });
   }
 
   /** The effective 1v1 layout: the attribute, else the store setting. */
@@ -428,13 +442,6 @@ export class CallView extends StoreElement {
     </div>`;
   }
 
-  /** The tiles of a 1v1 call: `main` fills the stage (video) or the content area (audio), `pip` floats. */
-  #oneToOne(v: View): { main: string | undefined; pip: string | undefined } {
-    const remote = v.remoteIds[0];
-    if (!v.video) return { main: remote, pip: undefined };
-    return this.#layout(v) === LayoutMode.LOCAL_LARGE ? { main: v.selfId, pip: remote } : { main: remote, pip: v.selfId };
-  }
-
   #renderContent(v: View) {
     const { t } = this.localize;
     const tip = this.#tip.value;
@@ -447,39 +454,7 @@ export class CallView extends StoreElement {
     const ringing = isRingingForMe(v);
     if (v.connecting && !v.group) return this.#renderConnecting(v);
     if (ringing || (v.status === CallStatus.CALLING && !v.group)) return this.#renderPeer(v);
-    if (v.group) {
-      const ids = [v.selfId, ...v.remoteIds].filter(Boolean);
-      const focused = ids.includes(this.focusedId) ? this.focusedId : '';
-      const columns = ids.length <= 4 ? 2 : 3;
-      const ordered = focused ? [focused, ...ids.filter((id) => id !== focused)] : ids;
-      return html`<div
-          part="grid"
-          class="columns-${columns} ${focused ? 'focused' : ''}"
-          role="group"
-          aria-label=${t('people-in-call', { count: ids.length })}
-        >
-          ${repeat(
-            ordered,
-            (id) => id,
-            (id) => html`<div class="cell" ?data-focused=${id === focused}>
-              ${this.#tile(id, 'grid')}
-              <button
-                type="button"
-                part="focus-button"
-                class="cover"
-                aria-label=${t('focus-tile', { name: this.#nameOf(id) })}
-                aria-pressed=${id === focused ? 'true' : 'false'}
-                @click=${() => {
-                  this.focusedId = id === focused ? '' : id;
-                }}
-              ></button>
-            </div>`,
-          )}
-        </div>
-        ${tipText}`;
-    }
-    const { main } = this.#oneToOne(v);
-    return html`${!v.video && main ? html`<div part="main" class="main">${this.#tile(main, 'main')}</div>` : nothing}${tipText}`;
+    return tipText; // the tiles of a group or 1v1 audio call: renderTiles, before the content
   }
 
   /** Answered, media not flowing yet: the other side's avatar with a spinner, so the answer feels instant. */
@@ -541,36 +516,15 @@ export class CallView extends StoreElement {
   #renderCall(v: View) {
     const { t } = this.localize;
     const connected = v.status === CallStatus.CONNECTED;
-    const oneToOneVideo = connected && v.video && !v.group && !v.connecting;
-    const settingUp = isDialing(v) || v.connecting;
-    const dialingOverVideo = settingUp && v.video && !v.group && v.selfVideo;
-    const { main, pip } = oneToOneVideo ? this.#oneToOne(v) : { main: undefined, pip: undefined };
-    const mainVideo = main !== undefined && (main === v.selfId ? v.selfVideo : v.remoteVideo);
-    const overVideo = dialingOverVideo || mainVideo;
+    const tiles = this.#tilesLayout(v);
+    // Over a video (white text on scrims): the stage's large tile shows a picture (or the local
+    // video behind the dialing screen).
+    const big = tiles.mode === 'stage' ? tiles.items.find((i) => i.place === 'main') : undefined;
+    const overVideo = big !== undefined && (big.part === 'backdrop' || (big.id === v.selfId ? v.selfVideo : v.remoteVideo));
     const rtl = this.localize.dir === 'rtl' ? 'rtl' : undefined;
-    const classes = [v.video ? 'video' : 'audio', overVideo ? 'over-video' : ''].join(' ');
-    const backdrop = dialingOverVideo ? v.selfId : main;
-    const swapLabel = t('swap-views');
-    // The 1v1 stage: the large video (or the local one behind the dialing screen) and the
-    // picture-in-picture, one keyed list with one template, so a swap (or the call connecting)
-    // moves the tiles and their <video>s instead of making new ones.
-    const stage = [backdrop, pip].filter((id): id is string => Boolean(id));
+    const classes = [v.video ? 'video' : 'audio', overVideo ? 'over-video' : '', tiles.mode === 'stage' ? '' : 'tiled'].join(' ');
     return html`<div part="base" class=${classes} lang=${this.localize.lang} dir=${ifDefined(rtl)} @keydown=${this.#onKeyDown}>
-      ${repeat(
-        stage,
-        (id) => id,
-        (id) => {
-          const small = id === pip;
-          return html`<div part=${small ? 'pip' : dialingOverVideo ? 'backdrop' : 'main'} class=${small ? '' : 'backdrop'}>
-            ${this.#tile(id, small ? 'pip' : 'main', 'stage')}
-            ${
-              small
-                ? html`<button type="button" part="swap-button" class="cover" aria-label=${swapLabel} title=${swapLabel} @click=${() => this.swapViews()}></button>`
-                : nothing
-            }
-          </div>`;
-        },
-      )}
+      ${renderTiles(this.#tilesContext, tiles)}
       <div part="header">
         <div class="header-start"><slot name="header-start"></slot></div>
         ${

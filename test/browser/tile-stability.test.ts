@@ -205,6 +205,51 @@ describe('tiles never remount while media flows', function () {
     watch.disconnect();
   });
 
+  it('1v1 video becoming a group (a third member joins) keeps both members’ <video>s and players', async () => {
+    const store = new CallStore();
+    store.dispatch({ type: 'login', userId: 'alice', name: 'Alice' });
+    store.dispatch({
+      type: 'call-start',
+      role: CallRole.CALLER,
+      callId: 'call-1',
+      mediaType: CallMediaType.VIDEO,
+      callerId: 'alice',
+      members: [{ userId: 'bob', name: 'Bob', status: 'accepted' }],
+    });
+    store.dispatch({ type: 'call-connected' });
+    store.dispatch({ type: 'self-media', audio: true, video: true, stream: camera('#36c') });
+    store.dispatch({ type: 'member-stream', userId: 'bob', stream: camera('#3a7') });
+    store.dispatch({ type: 'member-media', userId: 'bob', audio: true, video: true });
+    const view = await fixture<CallView>(html`<call-view style="width: 640px; height: 480px" .store=${store}></call-view>`);
+    await settle(view);
+    await waitUntil(() => pictureShows(view, 'bob') && pictureShows(view, 'alice'), 'the 1v1 pictures show', { timeout: 10_000 });
+    expect(view.matches(':state(group)')).to.equal(false);
+    const watch = new VideoWatch(view);
+    const before = { alice: videoOf(view, 'alice'), bob: videoOf(view, 'bob') };
+    const streams = { alice: before.alice.srcObject, bob: before.bob.srcObject };
+
+    store.dispatch({ type: 'member-upsert', userId: 'carol', name: 'Carol', status: 'accepted' });
+    store.dispatch({ type: 'member-stream', userId: 'carol', stream: camera('#a37') });
+    store.dispatch({ type: 'member-media', userId: 'carol', audio: true, video: true });
+    await settle(view);
+    expect(view.matches(':state(group)'), 'now a group').to.equal(true);
+    expect(tileOf(view, 'bob').dataset.place).to.equal('grid');
+    expect(watch.violations(['alice', 'bob']), '1v1 -> grid').to.deep.equal([]);
+    expect(videoOf(view, 'alice') === before.alice && videoOf(view, 'bob') === before.bob, 'the same <video> elements').to.equal(true);
+    expect(
+      videoOf(view, 'bob').srcObject === streams.bob && videoOf(view, 'alice').srcObject === streams.alice,
+      'the same streams',
+    ).to.equal(true);
+
+    // carol leaves again (the call stays a group): still the same elements.
+    store.dispatch({ type: 'member-upsert', userId: 'carol', status: 'left' });
+    await settle(view);
+    expect(watch.violations(['alice', 'bob']), 'carol left').to.deep.equal([]);
+    expect(videoOf(view, 'bob') === before.bob, 'bob keeps his <video>').to.equal(true);
+    await waitUntil(() => !videoOf(view, 'bob').paused, "bob's video plays", { timeout: 5000 });
+    watch.disconnect();
+  });
+
   it('a mute of 1.5 s or more shows the avatar over the video; unmute hides it', async function () {
     if (!canSimulateMute()) this.skip(); // Firefox: see canSimulateMute
     const { store, view } = await groupCall();
