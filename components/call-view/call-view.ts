@@ -23,6 +23,10 @@ import { CallAvatar } from '../call-avatar/call-avatar.js';
 import { FeatureButtons } from '../feature-buttons/feature-buttons.js';
 import { ParticipantTile } from '../participant-tile/participant-tile.js';
 import { RingingPreview } from './ringing-preview.js';
+
+/** For `<incoming-banner>`, which loads it from this chunk. */
+export { RingingPreview };
+export { compactPreviewStyles } from './ringing-preview.js';
 import { styles } from './call-view.styles.js';
 
 /** Member states that mean "no longer in the call": their tiles go away. */
