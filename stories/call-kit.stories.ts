@@ -80,6 +80,32 @@ export const Ringing: Story = {
   },
 };
 
+/**
+ * A video call rings in the banner: my own camera (the browser's) and "Answer with camera on"
+ * (`aria-pressed`); turned off, the capture stops and Accept answers the video call with the camera off.
+ */
+export const RingingCameraPreview: Story = {
+  name: 'Ringing: own camera in the banner',
+  parameters: { visual: { skip: "the browser's camera frames move (Ringing shows the banner with it off)" } },
+  loaders: [async () => ({ scene: await ringing() })],
+  play: async ({ canvasElement, loaded }: Ctx) => {
+    const banner = () => deep(canvasElement, 'incoming-banner')!.shadowRoot!;
+    const video = () => banner().querySelector<HTMLVideoElement>('[part~=ringing-preview] video');
+    const toggle = () => banner().querySelector<HTMLButtonElement>('[part~=ringing-camera-toggle]');
+    await until(() => expect((video()?.srcObject as MediaStream | null)?.getVideoTracks().length).toBe(1));
+    const track = (video()!.srcObject as MediaStream).getVideoTracks()[0]!;
+    expect(toggle()!.getAttribute('aria-pressed')).toBe('true');
+    toggle()!.click();
+    await until(() => expect(toggle()!.getAttribute('aria-pressed')).toBe('false'));
+    expect(track.readyState).toBe('ended');
+    buttonNamed(canvasElement, 'Accept')!.click();
+    const { kit } = sceneOf(loaded);
+    await until(() => expect(kit.store.getState().status).toBe('connected'));
+    // The kit closes the camera right after the answer.
+    await until(() => expect(kit.store.getState().self.videoAvailable).toBe(false));
+  },
+};
+
 export const ThreeIncoming: Story = {
   parameters: { visual: { mobile: true } },
   name: 'Three incoming calls',

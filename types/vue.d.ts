@@ -141,7 +141,7 @@ declare namespace CallkitVue {
     onCkHangupRequest?: (event: GlobalEventHandlersEventMap['ck-hangup-request']) => void;
   };
   type IncomingBannerProps = Partial<Pick<IncomingBanner, 'noAutofocus' | 'shortcut' | 'acceptGuard'>> & {
-    /** `AcceptRequestEvent`, `{ audioOnly, callId, endCurrent }`: accept (as a voice call with `audioOnly`; "end and accept" with `endCurrent`). */
+    /** `AcceptRequestEvent`, `{ audioOnly, callId, endCurrent, camera }`: accept (as a voice call with `audioOnly`; "end and accept" with `endCurrent`; `camera: false` when the preview's toggle is off). */
     onCkAcceptRequest?: (event: GlobalEventHandlersEventMap['ck-accept-request']) => void;
     /** `RejectRequestEvent`, `{ callId }`: decline (button or Escape). */
     onCkRejectRequest?: (event: GlobalEventHandlersEventMap['ck-reject-request']) => void;

@@ -24,6 +24,10 @@ import { RingingPreview } from './ringing-preview.js';
 import { renderTiles, tilesLayout, type TilePlace, type TilesContext, type TilesLayout } from './call-tiles.js';
 import { styles } from './call-view.styles.js';
 
+/** For `<incoming-banner>`, which loads it from this chunk. */
+export { RingingPreview };
+export { compactPreviewStyles } from './ringing-preview.js';
+
 /** Member states that mean "no longer in the call": their tiles go away. */
 const GONE = new Set<MemberView['status']>(['rejected', 'busy', 'no-response', 'unavailable', 'cancelled', 'left']);
 

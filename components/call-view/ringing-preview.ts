@@ -1,7 +1,48 @@
-import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { AcceptRequestEvent } from '../../src/events/requests.js';
 import { icons } from '../../src/icons.js';
 import { capture, stopStream } from '../../src/media/device-probe.js';
+
+/**
+ * The preview as a row of a compact host (`<incoming-banner>`, whose flex row wraps): the host adopts
+ * these when it loads this module, so they stay out of the page's initial bundle.
+ */
+export const compactPreviewStyles = css`
+  .ringing-preview {
+    position: relative;
+    flex: 1 1 100%;
+    display: grid;
+    place-items: center;
+    block-size: 132px;
+    border-radius: 8px;
+    overflow: hidden;
+    background: #1f2329;
+    color: #fff;
+  }
+  .ringing-preview video {
+    inline-size: 100%;
+    block-size: 100%;
+    object-fit: cover;
+    transform: scaleX(-1);
+  }
+  .ringing-preview button {
+    position: absolute;
+    inset: auto 8px 8px auto;
+    display: grid;
+    place-items: center;
+    inline-size: var(--_round-size, 44px);
+    block-size: var(--_round-size, 44px);
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    background: rgb(0 0 0 / 0.55);
+    cursor: pointer;
+  }
+  .ringing-preview button[aria-pressed='false'] {
+    color: #1f2329;
+    background: #fff;
+  }
+`;
 
 type Host = ReactiveControllerHost & HTMLElement & { renderRoot: HTMLElement | DocumentFragment };
 
@@ -13,6 +54,10 @@ type Host = ReactiveControllerHost & HTMLElement & { renderRoot: HTMLElement | D
  *
  * Accepting while it rings with the toggle changed re-sends the accept request with `camera` set to
  * the toggle's state (`AcceptRequestEvent.detail.camera`; `<call-kit>` passes it to `callKit.accept`).
+ *
+ * `<incoming-banner>` uses it too, from `call-view.js` loaded with `import()` when a video call first rings there (the
+ * banner is in the page's initial bundle; this module and `device-probe` are not), and asks
+ * `answer()` for the `camera` of its own accept request.
  */
 export class RingingPreview implements ReactiveController {
   /** Answer with the camera on (the toggle). Reset from the camera default each time a call rings. */
@@ -85,18 +130,28 @@ export class RingingPreview implements ReactiveController {
   }
 
   /**
+   * The user answers (the preview stops at once): the `camera` the accept request must carry, or
+   * undefined when nothing rings here, the answer is a voice one, or the toggle is at the camera default.
+   */
+  answer(audioOnly: boolean): boolean | undefined {
+    if (!this.#ringing) return undefined;
+    this.#stop();
+    return audioOnly || this.on === this.cameraDefault() ? undefined : this.on;
+  }
+
+  /**
    * A `ck-accept-request` from the buttons while it rings: answered as a video call with the toggle
    * changed from the camera default, it goes on with `camera` set from the toggle (a new event from
    * the host); the preview stops at once.
    */
   onAccept = (event: Event): void => {
-    if (!this.#ringing || !(event instanceof AcceptRequestEvent)) return;
+    if (!(event instanceof AcceptRequestEvent)) return;
     const { detail } = event;
-    this.#stop();
-    // Unchanged from the camera default: the request goes on as it is.
-    if (detail.audioOnly || detail.camera !== undefined || this.on === this.cameraDefault()) return;
+    const camera = this.answer(detail.audioOnly);
+    // Unchanged from the camera default (or already decided): the request goes on as it is.
+    if (camera === undefined || detail.camera !== undefined) return;
     event.stopPropagation();
-    this.host.dispatchEvent(new AcceptRequestEvent({ ...detail, camera: this.on }));
+    this.host.dispatchEvent(new AcceptRequestEvent({ ...detail, camera }));
   };
 
   /** The preview and its toggle (nothing unless a video call rings). */

@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { adoptStyles, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -12,6 +12,7 @@ import { icons } from '../../src/icons.js';
 import { bannerCalls, sameBannerCalls, type BannerCall } from '../../src/store/selectors.js';
 import { formatShortcut, matchesShortcut, parseShortcut } from '../../src/util/shortcut.js';
 import { CallAvatar } from '../call-avatar/call-avatar.js';
+import type { RingingPreview } from '../call-view/ringing-preview.js';
 import { styles } from './incoming-banner.styles.js';
 
 /** Most banners shown at once (the kit lets at most 3 calls ring). */
@@ -44,9 +45,13 @@ export const DEFAULT_INCOMING_SHORTCUT = 'Alt+Shift+A';
  *   banner; an auto-repeating key never activates them. Pointer clicks are not delayed.
  * Escape declines the focused banner's call.
  *
+ * While the newest call is a video call that rings (not a waiting one), its banner shows the user's
+ * own camera and "Answer with camera on" (`aria-pressed`); off, Accept sends `camera: false` and the
+ * call starts with the camera off. The preview's code is `<call-view>`'s, loaded on first use.
+ *
  * @summary Incoming calls: who calls, and accept / decline (or end and accept).
  *
- * @event ck-accept-request - `AcceptRequestEvent`, `{ audioOnly, callId, endCurrent }`: accept (as a voice call with `audioOnly`; "end and accept" with `endCurrent`).
+ * @event ck-accept-request - `AcceptRequestEvent`, `{ audioOnly, callId, endCurrent, camera }`: accept (as a voice call with `audioOnly`; "end and accept" with `endCurrent`; `camera: false` when the preview's toggle is off).
  * @event ck-reject-request - `RejectRequestEvent`, `{ callId }`: decline (button or Escape).
  *
  * @slot avatar - Replaces the caller's avatar (a slot shows its content once: in the newest banner).
@@ -68,6 +73,8 @@ export const DEFAULT_INCOMING_SHORTCUT = 'Alt+Shift+A';
  * @csspart accept-audio - The accept-as-voice-call button.
  * @csspart end-accept - The "end current call and accept" button (waiting calls).
  * @csspart reject - The decline button.
+ * @csspart ringing-preview - The user's own camera while the newest call, a video call, rings.
+ * @csspart ringing-camera-toggle - "Answer with camera on" (`aria-pressed`) on that preview.
  *
  * @cssproperty --ck-incoming-banner-background - Banner background (default `--ck-color-surface`).
  * @cssproperty --ck-incoming-banner-color - Text colour (default `--ck-color-text`).
@@ -118,6 +125,11 @@ export class IncomingBanner extends StoreElement {
   #restoreFocus = false;
   /** A new call arrived: raise the stack above popovers the page opened since. */
   #raise = false;
+  /**
+   * The camera preview of the newest ringing video call: `<call-view>`'s, from its chunk (which
+   * `<call-kit>` loads anyway while a call rings; a chunk of its own would split the page's shared one).
+   */
+  #preview: RingingPreview | Promise<unknown> | undefined;
 
   readonly #onShortcut = (e: KeyboardEvent): void => {
     const shortcut = parseShortcut(this.shortcut);
@@ -172,6 +184,22 @@ export class IncomingBanner extends StoreElement {
     // The stack changed around a focused banner (it moved on screen): guard it again.
     if ((added.length || removed) && focusedId !== undefined && ids.has(focusedId)) this.#guard.arm(focusedId);
     this.#shownIds = ids;
+    const top = calls.at(-1);
+    const video = Boolean(top?.video && !top.waiting && !top.connecting);
+    if (video)
+      this.#preview ??= import('../call-view/call-view.js').then(
+        (m) => {
+          if (this.shadowRoot) adoptStyles(this.shadowRoot, [...IncomingBanner.elementStyles, m.compactPreviewStyles]);
+          this.#preview = new m.RingingPreview(this, () => this.resolvedStore?.getState().settings.cameraDefaultOn ?? true);
+          this.requestUpdate();
+        },
+        () => (this.#preview = undefined),
+      );
+    this.#ringingPreview?.prepare(video);
+  }
+
+  get #ringingPreview(): RingingPreview | undefined {
+    return this.#preview instanceof Promise ? undefined : this.#preview;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -192,6 +220,7 @@ export class IncomingBanner extends StoreElement {
       if (!stack.matches(':popover-open') && stack.isConnected) stack.showPopover();
     }
     this.#raise = false;
+    this.#ringingPreview?.sync();
     if (this.#focusCallId) {
       const callId = this.#focusCallId;
       this.#focusCallId = '';
@@ -226,8 +255,10 @@ export class IncomingBanner extends StoreElement {
 
   #accept(call: BannerCall, audioOnly: boolean, e: MouseEvent): void {
     if (call.connecting || this.#guard.blocks(e, call.callId)) return;
-    const detail: { audioOnly: boolean; callId: string; endCurrent?: boolean } = { audioOnly, callId: call.callId };
+    const detail: { audioOnly: boolean; callId: string; endCurrent?: boolean; camera?: boolean } = { audioOnly, callId: call.callId };
     if (call.waiting) detail.endCurrent = true;
+    const camera = call.callId === this.#calls.value.at(-1)?.callId ? this.#ringingPreview?.answer(audioOnly) : undefined;
+    if (camera !== undefined) detail.camera = camera;
     this.dispatchEvent(new AcceptRequestEvent(detail));
   }
 
@@ -360,6 +391,10 @@ export class IncomingBanner extends StoreElement {
               </button>`
         }
       </div>
+      ${
+        // Below the buttons, so they do not move when it appears (its code loads after the banner shows).
+        index === 0 ? this.#ringingPreview?.render(t) : nothing
+      }
     </div>`;
   }
 }

@@ -1,14 +1,14 @@
 /**
  * Answering a video call with the camera off (issue 17 item 2b), between two Chromium pages through
- * the demo and the real signaling server: the callee answers with `callKit.accept({ camera: false })`
- * (what `<call-view>`'s "Answer with camera on" toggle sends while the call rings; the demo's
- * `<call-kit>` answers from its banner, which has no preview). It stays a video call: the callee
- * sees the caller's video, the caller sees the callee's avatar, not video, until the camera is
- * turned on.
+ * the demo and the real signaling server: the callee turns off "Answer with camera on" in the
+ * demo's `<incoming-banner>` (its camera preview stops) and presses Accept, which sends
+ * `callKit.accept({ camera: false })`. It stays a video call: the callee sees the caller's video,
+ * the caller sees the callee's avatar and decodes no video frame from them (audio flows), until the
+ * camera is turned on.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertReceivingMedia, dial, openUser, until, waitStatus, useDemo } from './harness.js';
+import { assertReceivingMedia, dial, openUser, peerStats, until, waitStatus, useDemo } from './harness.js';
 
 const env = useDemo();
 
@@ -18,7 +18,28 @@ test('the callee answers a video call with the camera off: the caller sees the a
   const bob = await openUser(context, env.demo, 'bob-cam');
   await dial(alice, 'bob-cam');
   await bob.getByRole('alertdialog').waitFor({ timeout: 15_000 });
-  await bob.evaluate(() => window.callKit.accept({ camera: false }));
+  // The banner's own camera preview (Chromium's fake camera), then the toggle off.
+  const toggle = bob.getByRole('button', { name: 'Answer with camera on' });
+  await toggle.waitFor({ timeout: 20_000 });
+  assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+  const preview = bob.locator('call-kit incoming-banner [part~=ringing-preview] video');
+  await until(
+    async () => (await preview.count()) === 1 && (await preview.evaluate((v: HTMLVideoElement) => v.videoWidth)) > 0,
+    'the preview plays',
+  );
+  const sent: unknown[] = [];
+  await bob.exposeFunction('__acceptDetail', (d: unknown) => sent.push(d));
+  await bob.evaluate(() =>
+    document.addEventListener(
+      'ck-accept-request',
+      (e) => (window as unknown as { __acceptDetail(d: unknown): void }).__acceptDetail((e as CustomEvent).detail),
+      true,
+    ),
+  );
+  await toggle.click();
+  await until(async () => (await toggle.getAttribute('aria-pressed')) === 'false', 'the toggle is off');
+  assert.equal(await preview.count(), 0, 'the preview stopped');
+  await bob.getByRole('button', { name: 'Accept', exact: true }).click();
   await waitStatus(bob, 'connected');
   await waitStatus(alice, 'connected');
   // Bob still sees Alice's video.
@@ -42,6 +63,17 @@ test('the callee answers a video call with the camera off: the caller sees the a
     'alice knows bob has no video',
   );
   assert.equal(await tileShowsVideo(), false, "alice's tile for bob shows the avatar, not video");
+  assert.deepEqual(
+    sent.map((d) => (d as { camera?: boolean }).camera),
+    [false],
+    'the banner asked for the camera off',
+  );
+  // Bob sends no video: Alice hears him (about 20 KB of his audio, seconds of it) and decodes no frame from him.
+  const heard = async () => (await peerStats(alice, ['bob-cam']))['bob-cam']!;
+  await until(async () => (await heard()).audioBytesReceived > 0, 'alice hears bob');
+  const first = (await heard()).audioBytesReceived;
+  await until(async () => (await heard()).audioBytesReceived > first + 20_000, 'more of his audio', 60_000);
+  assert.equal((await heard()).framesDecoded, 0, 'alice decodes no video from bob');
   // Bob turns the camera on: Alice sees it.
   await bob.evaluate(() => window.callKit.openCamera());
   await until(async () => (await tileShowsVideo()) === true, "alice's tile for bob shows his video", 20_000);
