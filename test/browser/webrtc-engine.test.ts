@@ -425,6 +425,65 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     expect(bob.log.onError, 'bob errors').to.deep.equal([]);
   });
 
+  it('accept: the offer is made while the server answers, and held until call-started (nothing sent before it)', async () => {
+    // bob's socket logs what it sends and holds `call-started` (and whatever follows it) for 300 ms.
+    const sent: string[] = [];
+    const atStarted: { peers: number; relaysSent: number }[] = [];
+    let engineRef: WebRTCEngine | null = null;
+    class SlowStart extends WebSocket {
+      override send(data: string): void {
+        sent.push(/"type":"([a-z-]+)"/.exec(data)?.[1] ?? '?');
+        super.send(data);
+      }
+      override get onmessage(): WebSocket['onmessage'] {
+        return super.onmessage;
+      }
+      override set onmessage(fn: WebSocket['onmessage']) {
+        let held: Promise<void> | null = null;
+        super.onmessage = !fn
+          ? null
+          : (event: MessageEvent) => {
+              const deliver = () => fn.call(this, event);
+              if (!held && /"type":"call-started"/.test(String(event.data))) {
+                atStarted.push({
+                  peers: engineRef ? debugState(engineRef).peers : -1,
+                  relaysSent: sent.filter((t) => t === 'relay').length,
+                });
+                held = new Promise((r) => setTimeout(r, 300));
+              }
+              if (held) void held.then(deliver);
+              else deliver();
+            };
+      }
+    }
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob', { WebSocket: SlowStart });
+    engineRef = bob.engine;
+    await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.VIDEO });
+    await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+    expect(debugState(bob.engine).peers, 'no connection while ringing').to.equal(0);
+    const accepted = bob.engine.accept();
+    await waitFor('call-started reached the socket', () => atStarted[0]);
+    // The server answered: bob's connection toward alice is being made already, and nothing of it left.
+    expect(atStarted[0]).to.deep.equal({ peers: 1, relaysSent: 0 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(
+      sent.filter((t) => t === 'relay'),
+      'held until the engine sees call-started',
+    ).to.deep.equal([]);
+    await accepted;
+    await waitFor('bob: call begins', () => bob.log.onCallBegin[0]);
+    await waitFor('alice: call begins', () => alice.log.onCallBegin[0]);
+    expect(sent.indexOf('relay')).to.be.greaterThan(sent.indexOf('accept'));
+    const stream = await waitFor('alice has bob video', () => remoteStream(alice, bob.userId));
+    expect((await firstVideoFrame(stream)).width).to.be.greaterThan(0);
+    expect(debugState(bob.engine).peers, 'the connection made while accepting carries the call').to.equal(1);
+    expect([alice.log.onError, bob.log.onError]).to.deep.equal([[], []]);
+    await alice.engine.hangup();
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
+  });
+
   it('accepting a 1v1 video call audio-only makes it an audio call for both', async () => {
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');

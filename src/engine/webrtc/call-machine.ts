@@ -178,6 +178,10 @@ export class CallMachine {
     if (message.sfu) call.sfu = true;
     call.phase = 'connected';
     const accepted = message.members.filter((m) => m.userId !== ctx.userId && m.state === 'accepted');
+    media.pre.confirm(
+      call,
+      accepted.map((m) => m.userId),
+    );
     if (accepted.length === 1 && !call.sfu && !media.connectPeer(call, accepted[0].userId, true)) return;
     if (call.acceptAudioOnly && call.callMediaType === CallMediaType.VIDEO) {
       call.mediaType = CallMediaType.AUDIO;

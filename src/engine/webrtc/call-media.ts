@@ -299,9 +299,7 @@ export class CallMedia {
         remoteUserId: userId,
         initiator,
         configuration: () => this.#options.rtcConfiguration(),
-        send: (data: RelayData) => {
-          ctx.client?.send({ type: early() ? 'pre-connect' : 'relay', callId, to: userId, data });
-        },
+        send: (data: RelayData) => this.pre.send(callId, userId, pre, data),
         onRemoteStream: (stream) => {
           if (pre) pre.stream = stream;
           if (ctx.call !== call || call.peers.get(userId) !== peer) return;

@@ -4,7 +4,7 @@
  */
 import { CallMediaType, CallRole, MAX_INVITEES } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
-import type { ServerMessage } from '../../protocol/messages.js';
+import type { RelayData, ServerMessage } from '../../protocol/messages.js';
 import { Emitter } from '../emitter.js';
 import type { CallEngineEvents, EndCause, MemberStatus, UserProfile } from '../types.js';
 import type { Peer } from './peer.js';
@@ -76,6 +76,11 @@ export interface PreConnection {
   stream: MediaStream | null;
   /** ICE and DTLS completed before adoption (`onFirstConnected` came early). */
   connected: boolean;
+  /**
+   * A warm connection (`Preconnector.warm`): made by the accepting callee while its `accept` is on the
+   * way, its offer and candidates held here (nothing sent) until `call-started` confirms the accept.
+   */
+  held?: RelayData[];
 }
 
 export type SfuData = Extract<ServerMessage, { type: 'sfu' }>['data'];

@@ -7,16 +7,22 @@
  *   transceivers for the call's media (audio, and video for a video call) and NO track: nothing is
  *   captured, no RTP is sent. Its offer and candidates go as `pre-connect`; the caller answers with
  *   its own transceivers `sendrecv` and no track either. ICE and DTLS complete during the ring.
- * - Accepting captures as usual and sends `accept`; the server answers both sides `adopt` (right before
- *   `call-started` / `member-state accepted`): each side attaches its tracks with `replaceTrack` (no
- *   renegotiation) and the connection becomes the call's peer (`CallMedia.connectPeer`). It is
+ * - Accepting captures as usual, sends `accept` and right after it attaches the callee's tracks with
+ *   `replaceTrack` (no renegotiation: the callee has answered, its media may go). The server answers both
+ *   sides `adopt` (right before `call-started` / `member-state accepted`): the caller attaches its
+ *   tracks the same way, and on each side the connection becomes the call's peer (`CallMedia.connectPeer`). It is
  *   connected already, so the call begins at once; the remote stream held since the ring is handed out.
  * - Anything else closes it with nothing sent: decline, timeout, cancel (the call ends: `endCall`),
  *   another tab answering (`close` from the server), a failure while ringing (then `close` is sent and
  *   the call connects at accept as usual). The caller never shows or plays what came before adoption.
+ *
+ * Without pre-connect (or when it failed), a 1v1 callee still saves the offer's time: accepting makes
+ * its connection toward the caller right after `accept` goes out (`warm`), with its tracks, so the
+ * offer and the first candidates are ready while the server answers; they are held (nothing leaves
+ * the page) until `call-started` confirms the accept (`confirm`), then sent as `relay`.
  */
 import { CallRole } from '../../constants.js';
-import type { PreconnectServerData, ServerMessage } from '../../protocol/messages.js';
+import type { PreconnectServerData, RelayData, ServerMessage } from '../../protocol/messages.js';
 import type { ActiveCall, EngineContext, PreConnection } from './call-model.js';
 import type { Peer } from './peer.js';
 
@@ -41,20 +47,57 @@ export class Preconnector {
 
   /** `call` rings here as the current call: the callee's side starts (when enabled, 1v1). */
   onRing(call: ActiveCall): void {
-    const incoming = call.incoming;
-    if (!this.#enabled || !incoming || call.pre || this.#ctx.unsupported) return;
-    const callerId = incoming.caller.userId;
-    if (incoming.members.length !== 2 || incoming.groupId !== undefined || callerId === this.#ctx.userId) return;
-    const pre = this.#open(call, callerId, true);
+    const callerId = this.#enabled && this.#callerOf(call);
+    const pre = callerId && this.#open(call, callerId, true);
     if (!pre) return;
     // Adding the transceivers fires `negotiationneeded`: the offer goes out as `pre-connect`.
     pre.peer.pc.addTransceiver('audio', { direction: 'sendrecv' });
-    if (incoming.mediaType === 'video') pre.peer.pc.addTransceiver('video', { direction: 'sendrecv' });
+    if (call.incoming?.mediaType === 'video') pre.peer.pc.addTransceiver('video', { direction: 'sendrecv' });
+  }
+
+  /**
+   * Our `accept` just went out. A pre-connection gets our tracks now (the caller's wait for `adopt`,
+   * then it attaches its own; what it receives before is never shown). With none (a 1v1 call), our
+   * connection toward the caller starts now with `stream`'s tracks, its signals held until {@link confirm}.
+   */
+  warm(call: ActiveCall, stream: MediaStream): void {
+    const pre = call.pre;
+    if (pre) return pre.held || pre.adopted ? undefined : this.#media.attachTracks(pre.peer);
+    const callerId = !call.sfu && this.#callerOf(call);
+    if (callerId) this.#open(call, callerId, true, [])?.peer.addLocalTracks(stream);
+  }
+
+  /** The caller of a ringing 1v1 call with no connection toward it yet, else null. */
+  #callerOf(call: ActiveCall): string | null {
+    const incoming = call.incoming;
+    if (!incoming || call.pre || this.#ctx.unsupported) return null;
+    const callerId = incoming.caller.userId;
+    return incoming.members.length !== 2 || incoming.groupId !== undefined || callerId === this.#ctx.userId ? null : callerId;
+  }
+
+  /**
+   * `call-started` with `accepted` the members already in: a warm connection to the only one is
+   * adopted and its held signals go out as `relay`; anything else (a group, the SFU) drops it.
+   */
+  confirm(call: ActiveCall, accepted: readonly string[]): void {
+    const pre = call.pre;
+    if (!pre?.held || pre.adopted) return;
+    if (call.sfu || accepted.length !== 1 || accepted[0] !== pre.userId) return this.drop(call, false);
+    pre.adopted = true;
+    for (const data of pre.held.splice(0)) this.send(call.callId, pre.userId, pre, data);
+  }
+
+  /** Sends a signal of a connection toward `to`: held (a warm one not confirmed), `pre-connect` (not adopted) or `relay`. */
+  send(callId: string, to: string, pre: PreConnection | undefined, data: RelayData): void {
+    if (pre?.held && !pre.adopted) pre.held.push(data);
+    else this.#ctx.client?.send({ type: pre && !pre.adopted ? 'pre-connect' : 'relay', callId, to, data });
   }
 
   onMessage(message: PreconnectMessage): void {
     const call = this.#ctx.call;
     if (!call || call.callId !== message.callId) return;
+    // A warm connection is not the pre-connection these speak of (a late one, dropped already).
+    if (call.pre?.held) return;
     const data = message.data;
     if (data.kind === 'close') return this.drop(call, false);
     if (data.kind === 'adopt') return this.#adopt(call, message.from);
@@ -84,7 +127,7 @@ export class Preconnector {
     call.pre = undefined;
     const adopted = pre.adopted;
     pre.peer.close();
-    if (tell && !adopted && call.callId)
+    if (tell && !adopted && !pre.held && call.callId)
       this.#ctx.client?.send({ type: 'pre-connect', callId: call.callId, to: pre.userId, data: { kind: 'close' } });
   }
 
@@ -95,8 +138,8 @@ export class Preconnector {
     return this.#open(call, from, false);
   }
 
-  #open(call: ActiveCall, userId: string, initiator: boolean): PreConnection | null {
-    const pre = { userId, adopted: false, stream: null, connected: false } as Omit<PreConnection, 'peer'> as PreConnection;
+  #open(call: ActiveCall, userId: string, initiator: boolean, held?: RelayData[]): PreConnection | null {
+    const pre = { userId, adopted: false, stream: null, connected: false, held } as Omit<PreConnection, 'peer'> as PreConnection;
     const peer = this.#media.makePeer(call, userId, initiator, pre);
     if (!peer) return null;
     pre.peer = peer;

@@ -346,11 +346,15 @@ export class WebRTCEngine implements CallEngine {
     call.acceptSent = true;
     const callId = call.callId;
     try {
-      await client.request({ type: 'accept', callId }, { match: (m) => m.type === 'call-started' && m.callId === callId });
+      const started = client.request({ type: 'accept', callId }, { match: (m) => m.type === 'call-started' && m.callId === callId });
+      // The offer is made while the server answers (held until `call-started`: `preconnect.ts`).
+      this.#media.pre.warm(call, this.#media.local.stream);
+      await started;
     } catch (error) {
       if (this.#ctx.call === call && call.phase === 'ringing') {
         call.accepting = false;
         call.acceptSent = false;
+        this.#media.pre.drop(call, false);
         this.#media.local.release();
         const reason = (error as CallKitError).reason;
         if (reason === 'call-not-found' || reason === 'already-answered') this.#machine.finish(call, 'ended');
