@@ -1,30 +1,58 @@
 /**
  * Weak networks (issue 20): a 1v1 video call between two Chromium browsers in two network namespaces
  * (`test/e2e/netns.ts`), through the real demo server, under a grid of conditions shaped in the root
- * namespace (nft random loss, tc tbf rate cap; the same each way), each held BENCH_HOLD_S (30 s).
- * Two calls run side by side, each in its own pair of namespaces shaped alike at the same moments:
- * one with Chromium's defaults (`init({ mediaTuning: false })`, demo `?tuning=off`), one with the
- * kit's tuning (`src/engine/webrtc/media-tuning.ts`), so machine load weighs on both alike.
+ * namespace (nft random loss, tc tbf rate cap; the same each way), each held BENCH_HOLD_S (15 s),
+ * once with Chromium's defaults (`init({ mediaTuning: false })`, demo `?tuning=off`) and once with
+ * the kit's tuning (`src/engine/webrtc/media-tuning.ts`).
  *
- * Per condition, averaged over the two directions (each page's inbound-rtp from the other):
- * audio concealment (Δ concealedSamples / Δ totalSamplesReceived), video freezes (Δ freezeCount,
- * Δ totalFreezesDuration), decoded fps, received height (median of samples), and the time to
- * recover once the condition is lifted (both sides: a 1 s window with < 2 % concealed audio, fps at
- * >= 80 % of the clean call's, height back to the clean call's; "> BENCH_RECOVERY_S" otherwise).
+ * Made for a loaded 2-core machine, where a video freeze comes from CPU starvation as often as from
+ * the network: both calls stay connected (each in its own pair of namespaces), but only the one
+ * being measured sends video, the other's camera track is disabled (its encoders idle on black
+ * frames), so two browsers work at a time, not four; capture is 480p at 15 fps (BENCH_RESOLUTION,
+ * BENCH_FPS) for both modes. Each condition runs BENCH_ROUNDS (3) rounds, default and kit
+ * interleaved (A/B, B/A, A/B...), each window preceded by a settle (the call clean again: a 1 s
+ * window with < 2 % concealed audio, >= 80 % of the clean fps, the clean height, and both
+ * bandwidth estimates >= BENCH_SETTLE_KBPS, 1000, so no window starts on a low estimate the previous
+ * one left; up to BENCH_SETTLE_S, 20, then measured anyway and the settle time recorded). Reported per
+ * condition: the median over the rounds and its range, the share of each window the senders'
+ * encoders were CPU-limited (`qualityLimitationDurations.cpu`) and the 1-minute load average, so a
+ * freeze the CPU caused shows as such; the 0 % loss row is the freeze floor the machine itself adds.
  *
- * Env: BENCH_HOLD_S (30), BENCH_WARM_S (15), BENCH_RECOVERY_S (20), BENCH_CONDITIONS (names, comma
+ * Per window, averaged over the two directions (each page's inbound-rtp from the other): audio
+ * concealment (Δ concealedSamples / Δ totalSamplesReceived), video freezes (Δ freezeCount, Δ
+ * totalFreezesDuration), decoded fps, received height (median of samples), and the time to recover
+ * once the condition is lifted (the settle criterion; "> BENCH_RECOVERY_S" otherwise).
+ *
+ * Env: BENCH_ROUNDS (3), BENCH_HOLD_S (15), BENCH_WARM_S (10), BENCH_RECOVERY_S (10),
+ * BENCH_SETTLE_S (20), BENCH_SETTLE_KBPS (1000), BENCH_TRACE (a line per sample), BENCH_RESOLUTION (480p), BENCH_FPS (15), BENCH_CONDITIONS (names, comma
  * separated: e.g. `loss20,cap300`; default all). Needs root, iproute2 and nftables.
  */
-import type { Page } from 'playwright';
 import { startDemo, until } from '../test/e2e/harness.js';
 import { createTopology, netnsUnavailable, nftUnavailable, precleanStale, type Shaping, type Topology } from '../test/e2e/netns.js';
-import { closeNsPair, connectNsCall, openNsPair, received, type NsPair, type Received } from '../test/e2e/netns-call.js';
-import { fmt, median, printTable, writeResult } from './lib.js';
+import { closeNsPair, connectNsCall, openNsPair, received, setVideoSending, type NsPair, type Received } from '../test/e2e/netns-call.js';
+import { fmt, printTable, writeResult } from './lib.js';
+import {
+  between,
+  mean,
+  median,
+  summarise,
+  tableRows,
+  TABLE_HEADERS,
+  verdict,
+  type ConditionResult,
+  type Figures,
+} from './weak-network-stats.js';
 import { loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 
-const HOLD_S = Number(process.env.BENCH_HOLD_S ?? 30);
-const WARM_S = Number(process.env.BENCH_WARM_S ?? 15);
-const RECOVERY_S = Number(process.env.BENCH_RECOVERY_S ?? 20);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const HOLD_S = Number(process.env.BENCH_HOLD_S ?? 15);
+const WARM_S = Number(process.env.BENCH_WARM_S ?? 10);
+const RECOVERY_S = Number(process.env.BENCH_RECOVERY_S ?? 10);
+const SETTLE_S = Number(process.env.BENCH_SETTLE_S ?? 20);
+const SETTLE_KBPS = Number(process.env.BENCH_SETTLE_KBPS ?? 1000);
+const RESOLUTION = (process.env.BENCH_RESOLUTION ?? '480p') as '480p' | '720p' | '1080p';
+const FPS = Number(process.env.BENCH_FPS ?? 15);
 const PREFIX_DEFAULT = '10.225';
 const PREFIX_KIT = '10.226';
 
@@ -43,48 +71,12 @@ const GRID: Condition[] = [
 const wanted = process.env.BENCH_CONDITIONS?.split(',').map((s) => s.trim());
 const conditions = wanted ? GRID.filter((c) => wanted.includes(c.name)) : GRID;
 
-interface Figures {
-  concealment: number;
-  freezeCount: number;
-  freezeS: number;
-  fps: number;
-  height: number;
-  /** seconds; null: not recovered within RECOVERY_S */
-  recoveryS: number | null;
-  audioLoss: number;
-  load: number;
-}
-
-type Side = { page: Page; remote: string };
-const sidesOf = (p: NsPair): Side[] => [
+const sidesOf = (p: NsPair) => [
   { page: p.alice, remote: p.bobId },
   { page: p.bob, remote: p.aliceId },
 ];
 const snap = (p: NsPair) => Promise.all(sidesOf(p).map((s) => received(s.page, s.remote)));
 const wait = (ms: number) => until(async () => false, 'wait', ms).catch(() => undefined);
-
-/** What one direction got between two snapshots. */
-function between(a: Received, b: Received) {
-  const dt = Math.max(0.001, (b.at - a.at) / 1000);
-  const lost = b.audioPacketsLost - a.audioPacketsLost;
-  const got = b.audioPacketsReceived - a.audioPacketsReceived;
-  return {
-    concealment: (b.concealedSamples - a.concealedSamples) / Math.max(1, b.totalSamplesReceived - a.totalSamplesReceived),
-    freezeCount: b.freezeCount - a.freezeCount,
-    freezeS: b.totalFreezesDuration - a.totalFreezesDuration,
-    fps: (b.framesDecoded - a.framesDecoded) / dt,
-    audioLoss: lost / Math.max(1, lost + got),
-  };
-}
-const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-
-/** Clean-call reference: fps and height over a 5 s window. */
-async function reference(p: NsPair): Promise<{ fps: number; height: number }> {
-  const a = await snap(p);
-  await wait(5000);
-  const b = await snap(p);
-  return { fps: mean(a.map((x, i) => between(x, b[i]).fps)), height: Math.min(...b.map((x) => x.frameHeight)) };
-}
 
 /** One mode's call: its own namespaces (so a rate cap is its own), its pages, its clean reference. */
 interface Lane {
@@ -94,65 +86,98 @@ interface Lane {
   ref: { fps: number; height: number };
 }
 
-/** Seconds until both sides of `lane` have a clean 1 s window again (null: not within RECOVERY_S). */
-async function recovery(lane: Lane, clearAt: number): Promise<number | null> {
+/** Both pages of `lane` send video (true) or idle on a disabled camera track (false). */
+const sending = (lane: Lane, on: boolean) => Promise.all(sidesOf(lane.pair).map((s) => setVideoSending(s.page, s.remote, on)));
+
+/** Clean-call reference: fps and height over a 5 s window. */
+async function reference(p: NsPair): Promise<{ fps: number; height: number }> {
+  const a = await snap(p);
+  await wait(5000);
+  const b = await snap(p);
+  return { fps: mean(a.map((x, i) => between(x, b[i]).fps)), height: Math.min(...b.map((x) => x.frameHeight)) };
+}
+
+/**
+ * Seconds from `since` until both sides of `lane` have a clean 1 s window (null: not within
+ * `budgetS`); with `minBps`, both connections' bandwidth estimates at least that too.
+ */
+async function cleanAfter(lane: Lane, since: number, budgetS: number, minBps = 0): Promise<number | null> {
   let prev = await snap(lane.pair);
-  while (Date.now() - clearAt < RECOVERY_S * 1000) {
+  while (Date.now() - since < budgetS * 1000) {
     await wait(1000);
     const now = await snap(lane.pair);
+    if (process.env.BENCH_TRACE) trace(lane, 'clean?', now);
     const ok = now.every((r, i) => {
       const d = between(prev[i], r);
-      return d.concealment < 0.02 && d.fps >= 0.8 * lane.ref.fps && r.frameHeight >= lane.ref.height;
+      return (
+        d.concealment < 0.02 && d.fps >= 0.8 * lane.ref.fps && r.frameHeight >= lane.ref.height && r.availableOutgoingBitrate >= minBps
+      );
     });
     prev = now;
-    if (ok) return (Date.now() - clearAt) / 1000;
+    if (ok) return (Date.now() - since) / 1000;
   }
   return null;
 }
 
-/** Holds `c` on every lane at once (same moments, same machine load), then lifts it and times recovery. */
-async function runCondition(lanes: Lane[], c: Condition): Promise<Figures[]> {
+/** The machine's idle and total CPU time so far (jiffies, all cores; /proc/stat). */
+function cpuTimes(): { idle: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { idle: fields[3] + (fields[4] ?? 0), total: fields.reduce((s, x) => s + x, 0) };
+}
+
+/** BENCH_TRACE: one line per sample (what each side sends and gets). */
+function trace(lane: Lane, what: string, now: Received[]): void {
+  const side = (r: Received) =>
+    `est ${fmt(r.availableOutgoingBitrate / 1000, 0)}k cap ${fmt(r.sentMaxBitrate / 1000, 0)}k sent ${r.sentHeight}p@${fmt(r.sentFps, 0)} got ${r.frameHeight}p frz ${r.freezeCount} ${r.limitation}`;
+  console.log(`    ${lane.mode} ${what}: ${now.map(side).join(' | ')}`);
+}
+
+/** One window: `lane` sends video, settles, holds `c`, recovers, and idles again. */
+async function measure(lane: Lane, c: Condition): Promise<Figures> {
+  await sending(lane, true);
+  // Clean media and an estimate back above SETTLE_KBPS: a window that starts on a low estimate left
+  // by the previous one has no drop to live through and would flatter that mode.
+  const settleS = await cleanAfter(lane, Date.now(), SETTLE_S, SETTLE_KBPS * 1000);
   const load = loadavg()[0];
-  for (const l of lanes) {
-    await l.topo.shape(l.topo.a, c.shaping);
-    await l.topo.shape(l.topo.b, c.shaping);
-  }
-  const start = await Promise.all(lanes.map((l) => snap(l.pair)));
-  const heights: number[][] = lanes.map(() => []);
+  await lane.topo.shape(lane.topo.a, c.shaping);
+  await lane.topo.shape(lane.topo.b, c.shaping);
+  const start = await snap(lane.pair);
+  const cpu0 = cpuTimes();
+  const heights: number[] = [];
   const end0 = Date.now() + HOLD_S * 1000;
   while (Date.now() < end0) {
     await wait(Math.min(2000, Math.max(0, end0 - Date.now())));
-    const now = await Promise.all(lanes.map((l) => snap(l.pair)));
-    now.forEach((rs, i) => heights[i].push(...rs.map((r) => r.frameHeight)));
+    const now = await snap(lane.pair);
+    heights.push(...now.map((r) => r.frameHeight));
+    if (process.env.BENCH_TRACE) trace(lane, c.name, now);
   }
-  const end = await Promise.all(lanes.map((l) => snap(l.pair)));
-  for (const l of lanes) {
-    await l.topo.unshape(l.topo.a);
-    await l.topo.unshape(l.topo.b);
-  }
+  const end = await snap(lane.pair);
+  const cpu1 = cpuTimes();
+  await lane.topo.unshape(lane.topo.a);
+  await lane.topo.unshape(lane.topo.b);
   const clearAt = Date.now();
-  const recoveries = await Promise.all(lanes.map((l) => recovery(l, clearAt)));
-  const out = lanes.map((_, i): Figures => {
-    const dirs = start[i].map((s, j) => between(s, end[i][j]));
-    return {
-      concealment: mean(dirs.map((d) => d.concealment)),
-      freezeCount: mean(dirs.map((d) => d.freezeCount)),
-      freezeS: mean(dirs.map((d) => d.freezeS)),
-      fps: mean(dirs.map((d) => d.fps)),
-      height: median(heights[i]),
-      recoveryS: recoveries[i],
-      audioLoss: mean(dirs.map((d) => d.audioLoss)),
-      load,
-    };
-  });
-  out.forEach((f, i) => console.log(`  ${c.label} (${lanes[i].mode}): ${JSON.stringify(f)}`));
-  // Settle before the next condition (a call that did not recover gets a few more seconds).
-  if (recoveries.includes(null)) await wait(5000);
-  return out;
+  const recoveryS = await cleanAfter(lane, clearAt, RECOVERY_S);
+  await sending(lane, false);
+  const dirs = start.map((s, j) => between(s, end[j]));
+  return {
+    concealment: mean(dirs.map((d) => d.concealment)),
+    freezeCount: mean(dirs.map((d) => d.freezeCount)),
+    freezeS: mean(dirs.map((d) => d.freezeS)),
+    fps: mean(dirs.map((d) => d.fps)),
+    height: median(heights),
+    recoveryS,
+    audioLoss: mean(dirs.map((d) => d.audioLoss)),
+    cpuLimited: mean(dirs.map((d) => d.cpuLimited)),
+    keyFrames: dirs.reduce((n, d) => n + d.keyFrames, 0),
+    plis: dirs.reduce((n, d) => n + d.plis, 0),
+    idle: (cpu1.idle - cpu0.idle) / Math.max(1, cpu1.total - cpu0.total),
+    load,
+    settleS,
+  };
 }
 
 async function openLane(topo: Topology, demo: Awaited<ReturnType<typeof startDemo>>, mode: Lane['mode']): Promise<Lane> {
-  const pair = await openNsPair(topo, demo, mode === 'kit' ? 'wk' : 'wd', mode === 'kit');
+  const pair = await openNsPair(topo, demo, mode === 'kit' ? 'wk' : 'wd', mode === 'kit', { fakeFps: FPS, resolution: RESOLUTION });
   try {
     await connectNsCall(pair);
   } catch (error) {
@@ -169,32 +194,38 @@ if (unavailable) {
 }
 await precleanStale(PREFIX_DEFAULT);
 await precleanStale(PREFIX_KIT);
-// Two topologies, one per mode, shaped alike at the same moments: both calls live through the same
-// machine load, so a busy machine weighs on Chromium's defaults and on the kit alike.
+// Two topologies, one per mode (each call its own link, so a rate cap is its own); one shaped at a time.
 const topos: Topology[] = [];
 const demo = await startDemo({ host: '0.0.0.0', rateLimits: false });
 const lanes: Lane[] = [];
-let results: { default: Record<string, Figures>; kit: Record<string, Figures> };
+const rounds: Record<string, Record<Lane['mode'], Figures[]>> = {};
 try {
   topos.push(await createTopology(PREFIX_DEFAULT, 'd'));
   topos.push(await createTopology(PREFIX_KIT, 'k'));
   console.log(
-    `weak network: ${conditions.length} conditions x ${HOLD_S} s, Chromium's defaults and the kit's tuning side by side (two calls at once)`,
+    `weak network: ${conditions.length} conditions x ${ROUNDS} rounds x ${HOLD_S} s, Chromium's defaults and the kit's tuning interleaved (one call sends video at a time), ${RESOLUTION} at ${FPS} fps`,
   );
   lanes.push(await openLane(topos[0], demo, 'default'));
+  await sending(lanes[0], false);
   lanes.push(await openLane(topos[1], demo, 'kit'));
-  await wait(WARM_S * 1000);
-  const refs = await Promise.all(lanes.map((l) => reference(l.pair)));
-  for (const [i, l] of lanes.entries()) {
-    l.ref = refs[i];
+  await sending(lanes[1], false);
+  for (const l of lanes) {
+    await sending(l, true);
+    await wait(WARM_S * 1000);
+    l.ref = await reference(l.pair);
+    await sending(l, false);
     const codecs = (await snap(l.pair)).map((r) => r.audioCodec);
     console.log(`${l.mode}: clean call ${fmt(l.ref.fps)} fps, ${l.ref.height}p; audio sent as ${codecs.join(' / ')}`);
   }
-  results = { default: {}, kit: {} };
   for (const c of conditions) {
-    const [d, k] = await runCondition(lanes, c);
-    results.default[c.name] = d;
-    results.kit[c.name] = k;
+    rounds[c.name] = { default: [], kit: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const l of r % 2 === 0 ? lanes : [...lanes].reverse()) {
+        const f = await measure(l, c);
+        rounds[c.name][l.mode].push(f);
+        console.log(`  ${c.label} round ${r + 1} (${l.mode}): ${JSON.stringify(f)}`);
+      }
+    }
   }
 } finally {
   for (const l of lanes) await closeNsPair(l.pair);
@@ -202,25 +233,30 @@ try {
   for (const t of topos.reverse()) await t.destroy();
 }
 
-const pct = (x: number) => `${fmt(x * 100)} %`;
-const ratio = (k: number, d: number) => (d === 0 ? (k === 0 ? '1' : '∞') : fmt(k / d, 2));
-const rec = (s: number | null) => (s === null ? `> ${RECOVERY_S}` : fmt(s));
-const rows = conditions.map((c) => {
-  const d = results.default[c.name];
-  const k = results.kit[c.name];
-  return [
-    c.label,
-    `${pct(d.concealment)} / ${pct(k.concealment)} (${ratio(k.concealment, d.concealment)})`,
-    `${fmt(d.freezeCount)} / ${fmt(k.freezeCount)}`,
-    `${fmt(d.freezeS, 2)} / ${fmt(k.freezeS, 2)} (${ratio(k.freezeS, d.freezeS)})`,
-    `${fmt(d.fps)} / ${fmt(k.fps)} (${ratio(k.fps, d.fps)})`,
-    `${d.height} / ${k.height}`,
-    `${rec(d.recoveryS)} / ${rec(k.recoveryS)}`,
-  ];
-});
+const results: ConditionResult[] = conditions.map((c) => ({
+  label: c.label,
+  default: summarise(rounds[c.name].default),
+  kit: summarise(rounds[c.name].kit),
+}));
+const verdicts = results.map((r) => `${r.label}: audio ${verdict(r).audio ? 'ok' : 'BEHIND'}, video ${verdict(r).video ? 'ok' : 'BEHIND'}`);
 const table = printTable(
-  `bench:weak-network (${HOLD_S} s per condition, each way; default / kit (kit ÷ default))`,
-  ['condition', 'audio concealed', 'video freezes', 'freeze time s', 'decoded fps', 'height p', 'recovery s'],
-  rows,
+  `bench:weak-network (${ROUNDS} rounds x ${HOLD_S} s per condition and mode, interleaved; ${RESOLUTION} ${FPS} fps; default / kit, median (range) (kit ÷ default))`,
+  TABLE_HEADERS,
+  tableRows(results, RECOVERY_S),
 );
-writeResult('weak-network', { holdS: HOLD_S, warmS: WARM_S, recoveryS: RECOVERY_S, ...results }, table);
+console.log(`kit at or below the default (medians): ${verdicts.join('; ')}`);
+writeResult(
+  'weak-network',
+  {
+    rounds: ROUNDS,
+    holdS: HOLD_S,
+    warmS: WARM_S,
+    recoveryS: RECOVERY_S,
+    resolution: RESOLUTION,
+    fps: FPS,
+    refs: Object.fromEntries(lanes.map((l) => [l.mode, l.ref])),
+    summary: Object.fromEntries(conditions.map((c, i) => [c.name, results[i]])),
+    windows: rounds,
+  },
+  `${table}\n\nKit at or below the default (medians): ${verdicts.join('; ')}.`,
+);

@@ -22,13 +22,29 @@ const demoFor = (demo: Demo, side: Side): Demo => ({
   close: async () => undefined,
 });
 
-async function openIn(topo: Topology, demo: Demo, side: Side, user: string, tuning: boolean): Promise<{ page: Page; browser: Browser }> {
+/** How the pair's browsers capture (the benchmark lowers both to keep CPU off the critical path). */
+export interface PairOptions {
+  /** The fake camera's frame rate (Chromium's `--use-fake-device-for-media-stream=fps=N`); default its own (20). */
+  fakeFps?: number;
+  /** `callKit.setVideoResolution` on both pages before the call; default the kit's (720p). */
+  resolution?: '480p' | '720p' | '1080p';
+}
+
+async function openIn(
+  topo: Topology,
+  demo: Demo,
+  side: Side,
+  user: string,
+  tuning: boolean,
+  opts: PairOptions,
+): Promise<{ page: Page; browser: Browser }> {
   const at = demoFor(demo, side);
+  const fake = '--use-fake-device-for-media-stream';
   const browser = await chromium.launch({
     executablePath: topo.wrapper(side, chromiumPath()),
     headless: true,
     args: [
-      ...chromiumArgs,
+      ...chromiumArgs.map((a) => (a === fake && opts.fakeFps ? `${fake}=fps=${opts.fakeFps}` : a)),
       // getUserMedia needs a secure context: the page is served over plain http from a private address.
       `--unsafely-treat-insecure-origin-as-secure=${at.url}`,
       // Host candidates as real addresses (the veth), not mDNS names.
@@ -38,6 +54,7 @@ async function openIn(topo: Topology, demo: Demo, side: Side, user: string, tuni
   try {
     // The demo page reads `tuning=off` next to `user` (init({ mediaTuning: false })).
     const page = await openUser(await browser.newContext(), at, tuning ? user : `${user}&tuning=off`);
+    if (opts.resolution) await page.evaluate((r) => window.callKit.setVideoResolution(r), opts.resolution);
     return { page, browser };
   } catch (error) {
     await browser.close();
@@ -49,11 +66,11 @@ async function openIn(topo: Topology, demo: Demo, side: Side, user: string, tuni
  * Opens alice in namespace a and bob in namespace b (new browsers), `tuning` false: both pages run
  * the default engine with `mediaTuning: false` (Chromium's defaults).
  */
-export async function openNsPair(topo: Topology, demo: Demo, tag: string, tuning = true): Promise<NsPair> {
-  const a = await openIn(topo, demo, topo.a, `${tag}a_${process.pid}`, tuning);
+export async function openNsPair(topo: Topology, demo: Demo, tag: string, tuning = true, opts: PairOptions = {}): Promise<NsPair> {
+  const a = await openIn(topo, demo, topo.a, `${tag}a_${process.pid}`, tuning, opts);
   let b: { page: Page; browser: Browser };
   try {
-    b = await openIn(topo, demo, topo.b, `${tag}b_${process.pid}`, tuning);
+    b = await openIn(topo, demo, topo.b, `${tag}b_${process.pid}`, tuning, opts);
   } catch (error) {
     await a.browser.close();
     throw error;
@@ -99,6 +116,15 @@ export interface Received {
   sentHeight: number;
   sentFps: number;
   availableOutgoingBitrate: number;
+  /** Seconds this page's video encoder has been held back by CPU (`qualityLimitationDurations.cpu`). */
+  cpuLimitedS: number;
+  /** The video sender's `maxBitrate` (0: none set). */
+  sentMaxBitrate: number;
+  /** Key frames this page's video encoder produced, and the picture-loss requests it received. */
+  keyFramesSent: number;
+  pliReceived: number;
+  /** Why this page's video encoder sends less than asked right now (`qualityLimitationReason`). */
+  limitation: string;
   /** The codec this page SENDS its audio as (the first negotiated). */
   audioCodec: string;
 }
@@ -123,6 +149,11 @@ export function received(page: Page, remote: string): Promise<Received> {
       sentHeight: 0,
       sentFps: 0,
       availableOutgoingBitrate: 0,
+      cpuLimitedS: 0,
+      sentMaxBitrate: 0,
+      keyFramesSent: 0,
+      pliReceived: 0,
+      limitation: '',
       audioCodec: '',
     };
     const pc = debug.peerConnection(id);
@@ -130,6 +161,8 @@ export function received(page: Page, remote: string): Promise<Received> {
     // The codec our audio goes out as: the first one negotiated (RED when the kit's tuning is on).
     const audioSender = pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio')?.sender;
     out.audioCodec = audioSender?.getParameters().codecs[0]?.mimeType ?? '';
+    const videoSender = pc.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
+    out.sentMaxBitrate = videoSender?.getParameters().encodings[0]?.maxBitrate ?? 0;
     const report = await pc.getStats();
     const byId = new Map<string, Record<string, unknown>>();
     report.forEach((s: Record<string, unknown>) => byId.set(String(s.id), s));
@@ -146,7 +179,6 @@ export function received(page: Page, remote: string): Promise<Received> {
         frameWidth,
         frameHeight,
         framesPerSecond,
-        availableOutgoingBitrate,
       ] = [
         'concealedSamples',
         'totalSamplesReceived',
@@ -158,7 +190,6 @@ export function received(page: Page, remote: string): Promise<Received> {
         'frameWidth',
         'frameHeight',
         'framesPerSecond',
-        'availableOutgoingBitrate',
       ].map((k) => Number(s[k] ?? 0));
       if (s.type === 'inbound-rtp' && s.kind === 'audio') {
         out.concealedSamples += concealedSamples;
@@ -174,12 +205,33 @@ export function received(page: Page, remote: string): Promise<Received> {
       } else if (s.type === 'outbound-rtp' && s.kind === 'video') {
         out.sentHeight = Math.max(out.sentHeight, frameHeight);
         out.sentFps = Math.max(out.sentFps, framesPerSecond);
-      } else if (s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded') {
-        out.availableOutgoingBitrate = availableOutgoingBitrate;
+        out.keyFramesSent += Number(s.keyFramesEncoded ?? 0);
+        out.pliReceived += Number(s.pliCount ?? 0);
+        out.cpuLimitedS += Number((s.qualityLimitationDurations as Record<string, number> | undefined)?.cpu ?? 0);
+        if (s.qualityLimitationReason) out.limitation = String(s.qualityLimitationReason);
+      } else if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') {
+        out.availableOutgoingBitrate = Number(byId.get(s.selectedCandidatePairId)?.availableOutgoingBitrate ?? 0);
       }
     }
     return out;
   }, remote);
+}
+
+/**
+ * Pauses (false) or resumes (true) the video `page` sends to `remote`: the sent track disabled, so
+ * its encoder idles on black frames. The benchmark pauses the call it is not measuring, so only
+ * one call's encoders and decoders compete for the cores at a time.
+ */
+export function setVideoSending(page: Page, remote: string, on: boolean): Promise<void> {
+  return page.evaluate(
+    ([id, enabled]) => {
+      const debug = (window.callKit.engine as unknown as Record<symbol, { peerConnection(id: string): RTCPeerConnection | null }>)[
+        Symbol.for('callkit-elements.webrtc-engine.debug')
+      ];
+      for (const s of debug.peerConnection(id)?.getSenders() ?? []) if (s.track?.kind === 'video') s.track.enabled = enabled;
+    },
+    [remote, on] as const,
+  );
 }
 
 /**
