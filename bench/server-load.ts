@@ -95,7 +95,7 @@ interface LoopStats {
   p99: number;
   max: number;
   cpu: number;
-  gc: { count: number; totalMs: number; maxMs: number };
+  gc: { count: number; totalMs: number; maxMs: number; majorCount: number; majorMaxMs: number };
 }
 
 /** Each node's event-loop delay and GC pauses since the last call (which resets them); the worst node's. */
@@ -194,6 +194,8 @@ async function runSize(sockets: number) {
         loggedIn: mb(sLogin.mem.rss),
         inCalls: mb(sSetup.mem.rss),
         afterHold: mb(sHold.mem.rss),
+        heapUsedAfterHold: mb(sHold.mem.heapUsed),
+        externalAfterHold: mb(sHold.mem.external),
         end: mb(sEnd.mem.rss),
       },
       serverRssPer1kSocketsMb: (mb(sHold.mem.rss) - mb(s0.mem.rss)) / perK,
@@ -248,8 +250,11 @@ const table = printTable(
       '',
     ],
     [
-      'server GC pauses in the hold: count / total / longest',
-      ...col((r) => `${r.serverLoopHold.gc.count} / ${fmt(r.serverLoopHold.gc.totalMs, 0)} / ${fmt(r.serverLoopHold.gc.maxMs, 1)} ms`),
+      'server GC pauses in the hold: count / total / longest (mark-compact: count / longest)',
+      ...col((r) => {
+        const gc = r.serverLoopHold.gc;
+        return `${gc.count} / ${fmt(gc.totalMs, 0)} / ${fmt(gc.maxMs, 1)} ms (${gc.majorCount} / ${fmt(gc.majorMaxMs, 1)} ms)`;
+      }),
       '',
     ],
     ['server CPU per 1,000 sockets, hold', ...col((r) => `${fmt(r.serverCpuPer1kSocketsHold, 3)} cores`), ''],
