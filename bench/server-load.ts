@@ -12,7 +12,8 @@
  * (also per 1,000 sockets), login storm time, and that the registry is back to 0.
  * Env: BENCH_SOCKETS, BENCH_HOLD_S (default 60; R11's hold is 300), BENCH_WORKERS,
  * BENCH_NODES (default 1; 2: two nodes over a throwaway redis-server, callers on the first, callees
- * on the second), BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile there when it stops).
+ * on the second), BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile there when it stops),
+ * BENCH_SERVER_FLAGS (V8 flags for the server process, e.g. `--max-semi-space-size=64`).
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -58,7 +59,13 @@ async function startServers(redisUrl: string | undefined): Promise<{ children: C
   const errors: string[] = [];
   for (let n = 0; n < NODES; n++) {
     const child = fork(`${root}bench/server-load-child.ts`, [], {
-      execArgv: ['--import', 'tsx', ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+        // e.g. BENCH_SERVER_FLAGS=--max-semi-space-size=64: V8 flags for the server process only.
+        ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+      ],
       env: { ...process.env, BENCH_SECRET: SECRET, ...(redisUrl ? { BENCH_REDIS_URL: redisUrl } : {}) },
     });
     child.on('message', (m: { error?: string }) => m.error && errors.push(m.error));
