@@ -13,6 +13,8 @@
  * (p99 under a flood within 2x of no attacker; every honest login) and the load average.
  */
 import { execFileSync, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, setPriority } from 'node:os';
 import { WebSocket } from 'ws';
@@ -102,6 +104,35 @@ interface LoopStats {
   p99: number;
   max: number;
   cpu: number;
+  gc?: { count: number; totalMs: number; maxMs: number };
+}
+
+/** Per core (cpu0, cpu1 ...): [softirq, busy, total] jiffies from /proc/stat (Linux); [] elsewhere. */
+function coreTimes(): number[][] {
+  try {
+    return readFileSync('/proc/stat', 'utf8')
+      .split('\n')
+      .filter((l) => /^cpu\d+ /.test(l))
+      .map((l) => {
+        const [user, nice, system, idle, iowait, irq, softirq, steal] = l.split(/\s+/).slice(1).map(Number);
+        const total = user + nice + system + idle + iowait + irq + softirq + steal;
+        return [softirq, total - idle - iowait, total];
+      });
+  } catch {
+    return [];
+  }
+}
+
+/** Where the time went on each core meanwhile (the whole machine: other jobs count too). */
+interface CoreShare {
+  /** Share of each core's time in softirq (loopback TCP is processed there). */
+  softirq: number[];
+  /** Share of each core's time busy. */
+  busy: number[];
+}
+function coreShare(from: number[][], to: number[][]): CoreShare {
+  const d = to.map((t, i) => t.map((x, k) => x - (from[i]?.[k] ?? 0)));
+  return { softirq: d.map(([s, , t]) => (t ? s / t : 0)), busy: d.map(([, b, t]) => (t ? b / t : 0)) };
 }
 /** The server's event-loop delay and CPU share since the last call (which it resets). */
 function serverLoop(): Promise<LoopStats> {
@@ -120,8 +151,19 @@ function serverLoop(): Promise<LoopStats> {
  * Relays every 20 ms for WINDOW_S and returns the one-way latencies (ms), how many were lost, and
  * the server's event-loop delay and CPU share meanwhile (to tell a busy server from a busy machine).
  */
-async function measure(): Promise<{ lat: number[]; lost: number; loop: LoopStats }> {
+async function measure(): Promise<{
+  lat: number[];
+  lost: number;
+  loop: LoopStats;
+  client: { p99: number; max: number };
+  cores: CoreShare;
+}> {
   await serverLoop();
+  // The honest clients' own event loop (this process, on core 1 with the flooders when pinned): a
+  // relay that waits here is this core's tail, not the server's.
+  const clientLoop = monitorEventLoopDelay({ resolution: 1 });
+  clientLoop.enable();
+  const cores0 = coreTimes();
   const lat: number[] = [];
   let sentAt = 0;
   let pending = false;
@@ -141,7 +183,15 @@ async function measure(): Promise<{ lat: number[]; lost: number; loop: LoopStats
     // A late answer is still measured: wait up to 2 s for it before the next relay.
     for (const stop = Date.now() + 2000; pending && Date.now() < stop;) await new Promise((r) => setTimeout(r, 2));
   }
-  return { lat, lost: lost + (pending ? 1 : 0), loop: await serverLoop() };
+  clientLoop.disable();
+  const cores = coreShare(cores0, coreTimes());
+  return {
+    lat,
+    lost: lost + (pending ? 1 : 0),
+    loop: await serverLoop(),
+    client: { p99: clientLoop.percentile(99) / 1e6, max: clientLoop.max / 1e6 },
+    cores,
+  };
 }
 
 /** Honest logins (one every 250 ms, each from its own address behind the proxy) during a connection flood. */
@@ -194,7 +244,7 @@ async function loginsUnderConnectionFlood(): Promise<{
 
 async function withFlooders(
   n: number,
-): Promise<{ lat: number[]; lost: number; loop: LoopStats; attacker: { sent: number; closes: number; codes: Record<string, number> } }> {
+): Promise<Awaited<ReturnType<typeof measure>> & { attacker: { sent: number; closes: number; codes: Record<string, number> } }> {
   const child = fork(`${root}bench/attack-flooder.ts`, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, BENCH_URL: url, BENCH_SECRET: SECRET, BENCH_FLOODERS: String(n), BENCH_FLOOD_S: String(WINDOW_S + 10) },
@@ -216,7 +266,8 @@ async function withFlooders(
 
 const rows: (string | number)[][] = [];
 const data: Record<string, unknown> = {};
-const row = (label: string, r: { lat: number[]; lost: number; loop: LoopStats }, extra = '') => {
+const pct = (x: number) => `${fmt(x * 100, 0)} %`;
+const row = (label: string, r: Awaited<ReturnType<typeof measure>>, extra = '') => {
   rows.push([
     label,
     fmt(percentile(r.lat, 50), 2),
@@ -225,6 +276,9 @@ const row = (label: string, r: { lat: number[]; lost: number; loop: LoopStats },
     r.lost,
     `${fmt(r.loop.p99, 1)} / ${fmt(r.loop.max, 1)}`,
     `${fmt(r.loop.cpu * 100, 0)} %`,
+    r.loop.gc ? `${fmt(r.loop.gc.maxMs, 1)}` : '',
+    `${fmt(r.client.p99, 1)} / ${fmt(r.client.max, 1)}`,
+    r.cores.softirq.length ? `${r.cores.softirq.map(pct).join(' / ')} (busy ${r.cores.busy.map(pct).join(' / ')})` : '',
     extra,
   ]);
   data[label] = {
@@ -234,6 +288,8 @@ const row = (label: string, r: { lat: number[]; lost: number; loop: LoopStats },
     lost: r.lost,
     samples: r.lat.length,
     serverLoop: r.loop,
+    clientLoop: r.client,
+    cores: r.cores,
   };
 };
 // BENCH_FLOOD_COUNTS=30: only that case (e.g. to profile it); default 1 and 30. BENCH_ROUNDS
@@ -248,7 +304,22 @@ const pool = (n: number, r: Measured, attacker = { sent: 0, codes: {} as Record<
   if (!p) return void pooled.set(n, { ...r, attacker: { sent: attacker.sent, codes: { ...attacker.codes } } });
   p.lat.push(...r.lat);
   p.lost += r.lost;
-  p.loop = { p99: Math.max(p.loop.p99, r.loop.p99), max: Math.max(p.loop.max, r.loop.max), cpu: (p.loop.cpu + r.loop.cpu) / 2 };
+  p.loop = {
+    p99: Math.max(p.loop.p99, r.loop.p99),
+    max: Math.max(p.loop.max, r.loop.max),
+    cpu: (p.loop.cpu + r.loop.cpu) / 2,
+    gc: r.loop.gc &&
+      p.loop.gc && {
+        count: p.loop.gc.count + r.loop.gc.count,
+        totalMs: p.loop.gc.totalMs + r.loop.gc.totalMs,
+        maxMs: Math.max(p.loop.gc.maxMs, r.loop.gc.maxMs),
+      },
+  };
+  p.client = { p99: Math.max(p.client.p99, r.client.p99), max: Math.max(p.client.max, r.client.max) };
+  p.cores = {
+    softirq: p.cores.softirq.map((x, i) => (x + (r.cores.softirq[i] ?? 0)) / 2),
+    busy: p.cores.busy.map((x, i) => (x + (r.cores.busy[i] ?? 0)) / 2),
+  };
   p.attacker.sent += attacker.sent;
   for (const [code, k] of Object.entries(attacker.codes)) p.attacker.codes[code] = (p.attacker.codes[code] ?? 0) + k;
 };
@@ -275,7 +346,19 @@ bob.ws.close();
 server.send({ cmd: 'stop' });
 const table = printTable(
   `Honest 1v1 relay latency under a flood (${rounds} x ${WINDOW_S} s windows each, in turn; one relay / 20 ms)`,
-  ['condition', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'server loop delay p99 / max ms', 'server CPU', 'attacker'],
+  [
+    'condition',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'lost',
+    'server loop delay p99 / max ms',
+    'server CPU',
+    'server longest GC ms',
+    'client loop delay p99 / max ms',
+    'softirq core 0 / 1',
+    'attacker',
+  ],
   rows,
 );
 /** The issue's goal: p99 under each flood within 2x of the no-attacker p99, and every honest login. */

@@ -1,5 +1,5 @@
 /** The signaling server under test, in its own process so its CPU and RSS can be measured (IPC). */
-import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf_hooks';
 import { startSignalingServer } from '../server/index.js';
 
 const secret = process.env.BENCH_SECRET as string;
@@ -23,12 +23,17 @@ process.send?.({ url: server.url });
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 // GC pauses since the last `loop` (count, total and longest, ms), to tell GC from our own long turns.
-const gc = { count: 0, totalMs: 0, maxMs: 0 };
+// `majorMaxMs`: the longest mark-compact (old space) pause.
+const gc = { count: 0, totalMs: 0, maxMs: 0, majorCount: 0, majorMaxMs: 0 };
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     gc.count++;
     gc.totalMs += e.duration;
     gc.maxMs = Math.max(gc.maxMs, e.duration);
+    if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      gc.majorCount++;
+      gc.majorMaxMs = Math.max(gc.majorMaxMs, e.duration);
+    }
   }
 }).observe({ entryTypes: ['gc'] });
 let cpuFrom = process.cpuUsage();
@@ -41,7 +46,7 @@ process.on('message', (m: { cmd: string }) => {
       loop: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6, cpu: (cpu.user + cpu.system) / 1000 / wallMs, gc: { ...gc } },
     });
     loop.reset();
-    Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0 });
+    Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0, majorCount: 0, majorMaxMs: 0 });
     cpuFrom = process.cpuUsage();
     cpuAt = performance.now();
   }

@@ -12,7 +12,8 @@
  * (also per 1,000 sockets), login storm time, and that the registry is back to 0.
  * Env: BENCH_SOCKETS, BENCH_HOLD_S (default 60; R11's hold is 300), BENCH_WORKERS,
  * BENCH_NODES (default 1; 2: two nodes over a throwaway redis-server, callers on the first, callees
- * on the second), BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile there when it stops).
+ * on the second), BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile there when it stops),
+ * BENCH_SERVER_FLAGS (V8 flags for the server process, e.g. `--max-semi-space-size=64`).
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -58,7 +59,13 @@ async function startServers(redisUrl: string | undefined): Promise<{ children: C
   const errors: string[] = [];
   for (let n = 0; n < NODES; n++) {
     const child = fork(`${root}bench/server-load-child.ts`, [], {
-      execArgv: ['--import', 'tsx', ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+        // e.g. BENCH_SERVER_FLAGS=--max-semi-space-size=64: V8 flags for the server process only.
+        ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+      ],
       env: { ...process.env, BENCH_SECRET: SECRET, ...(redisUrl ? { BENCH_REDIS_URL: redisUrl } : {}) },
     });
     child.on('message', (m: { error?: string }) => m.error && errors.push(m.error));
@@ -95,7 +102,7 @@ interface LoopStats {
   p99: number;
   max: number;
   cpu: number;
-  gc: { count: number; totalMs: number; maxMs: number };
+  gc: { count: number; totalMs: number; maxMs: number; majorCount: number; majorMaxMs: number };
 }
 
 /** Each node's event-loop delay and GC pauses since the last call (which resets them); the worst node's. */
@@ -194,6 +201,8 @@ async function runSize(sockets: number) {
         loggedIn: mb(sLogin.mem.rss),
         inCalls: mb(sSetup.mem.rss),
         afterHold: mb(sHold.mem.rss),
+        heapUsedAfterHold: mb(sHold.mem.heapUsed),
+        externalAfterHold: mb(sHold.mem.external),
         end: mb(sEnd.mem.rss),
       },
       serverRssPer1kSocketsMb: (mb(sHold.mem.rss) - mb(s0.mem.rss)) / perK,
@@ -248,8 +257,11 @@ const table = printTable(
       '',
     ],
     [
-      'server GC pauses in the hold: count / total / longest',
-      ...col((r) => `${r.serverLoopHold.gc.count} / ${fmt(r.serverLoopHold.gc.totalMs, 0)} / ${fmt(r.serverLoopHold.gc.maxMs, 1)} ms`),
+      'server GC pauses in the hold: count / total / longest (mark-compact: count / longest)',
+      ...col((r) => {
+        const gc = r.serverLoopHold.gc;
+        return `${gc.count} / ${fmt(gc.totalMs, 0)} / ${fmt(gc.maxMs, 1)} ms (${gc.majorCount} / ${fmt(gc.majorMaxMs, 1)} ms)`;
+      }),
       '',
     ],
     ['server CPU per 1,000 sockets, hold', ...col((r) => `${fmt(r.serverCpuPer1kSocketsHold, 3)} cores`), ''],
