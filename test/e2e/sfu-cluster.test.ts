@@ -97,9 +97,16 @@ describe('group video through the SFU on a cluster (two nodes, real Janus and Re
       assert.deepEqual(balancer.picks, [portOf(u === 'sa' || u === 'sb' ? a : b)], `${u} is on its node`);
       pages[u] = page;
     }
-    await pages.sa.evaluate(() => window.callKit.calls({ userIDList: ['sb', 'sc', 'sd'], type: 2 }));
-    for (const u of users.slice(1)) await acceptWhenRinging(pages[u], 60_000);
-    await waitStatus(pages.sa, 'connected', 60_000);
+    // A long ring (120 s) and the three accepting at once: at load 48 accepting one after the other
+    // outlasted the default 30 s ring of the last invitee.
+    await pages.sa.evaluate(() => window.callKit.calls({ userIDList: ['sb', 'sc', 'sd'], type: 2, timeout: 120 }));
+    await Promise.all(users.slice(1).map((u) => acceptWhenRinging(pages[u], SLOW)));
+    await until(
+      async () => (await pages.sa.evaluate(() => window.callKit.store.getState().status)) === 'connected',
+      'sa is connected',
+      SLOW,
+      () => describeConnections(pages.sa),
+    );
     for (const u of users) {
       await assertTilesDecoding(
         pages[u],
