@@ -93,6 +93,8 @@ declare namespace CallkitVue {
     onCkVideoAnswerRequest?: (event: GlobalEventHandlersEventMap['ck-video-answer-request']) => void;
     /** `{ userId }` (`''`: none): the member shown large in a group call changed (`callKit.setFocusedMember`). */
     onCkFocusChange?: (event: GlobalEventHandlersEventMap['ck-focus-change']) => void;
+    /** `{ sizes }`: each other member's tile width in device pixels (a member missing: no visible tile), debounced, when it changed; `<call-kit>` hands it to the engine (simulcast layers). */
+    onCkTileSizes?: (event: GlobalEventHandlersEventMap['ck-tile-sizes']) => void;
   };
   type DeviceCheckProps = Partial<Pick<DeviceCheck, 'audioOnly' | 'noDone'>> & {
     /** `DeviceRequestEvent`, `{ kind, deviceId }`: from the inner `<device-picker>`. */

@@ -23,6 +23,7 @@ import {
   SwitchToVideoRequestEvent,
   VideoAnswerRequestEvent,
   FocusChangeEvent,
+  TileSizesEvent,
 } from '../../src/events/requests.js';
 import type { KitCallbacks } from '../../src/kit/call-kit-api.js';
 import type { LayoutMode, VideoDisplayMode, VideoResolution } from '../../src/constants.js';
@@ -237,6 +238,7 @@ export class CallKitElement extends LitElement {
       this.#act(e, () => this.kit.switchCallMediaType(CallMediaType.VIDEO)),
     );
     this.addEventListener(FocusChangeEvent.eventName, (e) => this.#act(e, async () => this.kit.setFocusedMember(e.detail.userId)));
+    this.addEventListener(TileSizesEvent.eventName, (e) => this.#act(e, async () => this.kit.setTileSizes(e.detail.sizes)));
     this.addEventListener(VideoAnswerRequestEvent.eventName, (e) =>
       this.#act(e, () => (e.detail.accept ? this.kit.acceptVideoRequest() : this.kit.declineVideoRequest())),
     );

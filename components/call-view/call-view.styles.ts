@@ -53,7 +53,6 @@ export const styles = css`
     inset: auto;
     display: flex;
     flex-direction: column;
-    align-items: center;
     padding-inline: var(--_space);
     box-sizing: border-box;
   }

@@ -23,6 +23,7 @@ import { ParticipantTile } from '../participant-tile/participant-tile.js';
 import { RingingPreview } from './ringing-preview.js';
 import { renderTiles, tilesLayout, type TilePlace, type TilesContext, type TilesLayout } from './call-tiles.js';
 import { styles } from './call-view.styles.js';
+import { TileSizes } from './tile-sizes.js';
 
 /** For `<incoming-banner>`, which loads it from this chunk. */
 export { RingingPreview };
@@ -129,6 +130,7 @@ function viewEquals(a: View, b: View): boolean {
  * @event ck-switch-to-video-request - The "Switch to video" button of a 1v1 audio call.
  * @event ck-video-answer-request - `{ accept }`: Accept / Decline of the other side's request to switch to video.
  * @event ck-focus-change - `{ userId }` (`''`: none): the member shown large in a group call changed (`callKit.setFocusedMember`).
+ * @event ck-tile-sizes - `{ sizes }`: each other member's tile width in device pixels (a member missing: no visible tile), debounced, when it changed; `<call-kit>` hands it to the engine (simulcast layers).
  *
  * @slot header-start - Start of the top bar (before the timer).
  * @slot header-end - End of the top bar (after the timer), e.g. minimize / full-screen buttons.
@@ -243,6 +245,15 @@ export class CallView extends StoreElement {
 
   /** The clock: re-renders the timer each elapsed second while connected. */
   #tick: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    // The tiles' rendered widths, told to <call-kit> (`ck-tile-sizes`): the engine's simulcast layers follow them.
+    void new TileSizes(this, {
+      tiles: () => this.renderRoot.querySelectorAll<HTMLElement>('participant-tile'),
+      self: () => this.#view.value.selfId,
+    });
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();

@@ -272,6 +272,11 @@ export interface CallEngine extends Pick<Emitter<CallEngineEvents>, 'on' | 'off'
   /** Optional hint: the member the UI shows large ('' none); an SFU engine sends them at a higher quality. */
   setFocus?(userId: string): void;
   /**
+   * Optional hint: each member's tile width in device pixels (CSS width × devicePixelRatio; a member
+   * missing has no visible tile); an SFU engine receives each one at the smallest quality that covers it.
+   */
+  setTileSizes?(sizes: Readonly<Record<string, number>>): void;
+  /**
    * Optional: watches users' presence; resolves with their statuses now, then `onPresenceChanged`
    * tells changes (kept across reconnects). Without it the kit throws FAILED, reason `not-supported`.
    */

@@ -170,8 +170,20 @@ export class FocusChangeEvent extends Event {
   }
 }
 
+/**
+ * `<call-view>`'s tiles' rendered widths (device px) per other member, a member missing having no
+ * visible tile; `<call-kit>` hands them to the engine (simulcast layers through the SFU).
+ */
+export class TileSizesEvent extends Event {
+  static readonly eventName = 'ck-tile-sizes';
+  constructor(readonly detail: { sizes: Readonly<Record<string, number>> }) {
+    super(TileSizesEvent.eventName, init);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
+    'ck-tile-sizes': TileSizesEvent;
     'ck-speaker-request': SpeakerRequestEvent;
     'ck-switch-camera-request': SwitchCameraRequestEvent;
     'ck-blur-request': BlurRequestEvent;

@@ -230,6 +230,16 @@ export class KitSettings extends EventTarget {
     this.#kit.engine(this)?.setFocus?.(typeof userId === 'string' ? userId : '');
   }
 
+  /**
+   * @internal `<call-view>`'s tiles' rendered widths per member (device px; a member missing has no
+   * visible tile), measured as they change. A hint for the engine (the default engine's SFU picks
+   * each member's simulcast layer from it); no state.
+   */
+  setTileSizes(sizes: Readonly<Record<string, number>>): void {
+    if (!sizes || typeof sizes !== 'object') return;
+    this.#kit.engine(this)?.setTileSizes?.(sizes);
+  }
+
   /** Whether `<feature-buttons>` offers a full-screen button (`allowed-full-screen` on `<call-kit>`). */
   get allowedFullScreen(): boolean {
     return this.#kit.store.getState().settings.allowedFullScreen;

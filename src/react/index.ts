@@ -81,7 +81,7 @@ export const CallKit = createComponent({
 
 /**
  * `<call-view>`: The in-call screen: videos or avatars, timer, tips and the call's buttons.
- * Events: `onCkAcceptRequest`, `onCkRejectRequest`, `onCkHangupRequest`, `onCkMicrophoneRequest`, `onCkCameraRequest`, `onCkSpeakerRequest`, `onCkSwitchCameraRequest`, `onCkBlurRequest`, `onCkInviteRequest`, `onCkMinimizeRequest`, `onCkFullScreenRequest`, `onCkSwitchToVideoRequest`, `onCkVideoAnswerRequest`, `onCkFocusChange`.
+ * Events: `onCkAcceptRequest`, `onCkRejectRequest`, `onCkHangupRequest`, `onCkMicrophoneRequest`, `onCkCameraRequest`, `onCkSpeakerRequest`, `onCkSwitchCameraRequest`, `onCkBlurRequest`, `onCkInviteRequest`, `onCkMinimizeRequest`, `onCkFullScreenRequest`, `onCkSwitchToVideoRequest`, `onCkVideoAnswerRequest`, `onCkFocusChange`, `onCkTileSizes`.
  */
 export const CallView = createComponent({
   tagName: 'call-view',
@@ -103,6 +103,7 @@ export const CallView = createComponent({
     onCkSwitchToVideoRequest: 'ck-switch-to-video-request' as EventName<GlobalEventHandlersEventMap['ck-switch-to-video-request']>,
     onCkVideoAnswerRequest: 'ck-video-answer-request' as EventName<GlobalEventHandlersEventMap['ck-video-answer-request']>,
     onCkFocusChange: 'ck-focus-change' as EventName<GlobalEventHandlersEventMap['ck-focus-change']>,
+    onCkTileSizes: 'ck-tile-sizes' as EventName<GlobalEventHandlersEventMap['ck-tile-sizes']>,
   },
 });
 

@@ -1,15 +1,18 @@
 /**
  * Simulcast through the Janus SFU, end to end (issue 15): 4 members in a video call (`sfu:
- * 'always'`), real Chromium pages on the demo, a real Janus. Each member uploads two layers; in a
- * grid of 4 a member receives the others at the low layer, and the member whose tile is focused
- * (the call view's focus button) at the high one. Widths are read from `getStats` (`frameWidth` of
- * the inbound video each tile shows, and of the sender's own outbound layers); state is polled with
+ * 'always'`), real Chromium pages on the demo, a real Janus. Each member uploads two layers; qa
+ * receives each other member at the layer its tile's rendered size needs: in a narrow window (small
+ * tiles) the low layer, the focused tile (the call view's focus button) the high one whatever its
+ * size, and once the window is widened (large tiles) the high layer for all. Widths are read from
+ * `getStats` (`frameWidth` of the inbound video each tile shows, and of the sender's own outbound
+ * layers); Janus switches a layer at that layer's next key frame, so every state is polled with
  * generous deadlines (the machine has 2 cores).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
 import type { JanusInstance } from '../../server/sfu/janus-process.js';
+import { LAYER_WIDTHS, UPSCALE } from '../../src/engine/webrtc/sfu-layers.js';
 import { startTestJanus } from '../helpers/janus.js';
 import { launchBrowser, openUser, startDemo, until, waitStatus, type Demo, acceptWhenRinging } from './harness.js';
 
@@ -62,6 +65,23 @@ function sentLayers(page: Page): Promise<Record<string, number>> {
   })()`) as Promise<Record<string, number>>;
 }
 
+/** The rendered width of each other member's tile in `page`, in device px (what the call view tells the engine). */
+function tileWidths(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(`(() => {
+    const out = {};
+    const self = window.callKit.store.getState().self.userId;
+    const walk = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        const id = el.localName === 'participant-tile' ? el.getAttribute('user-id') : null;
+        if (id && id !== self) out[id] = Math.round(el.getBoundingClientRect().width * devicePixelRatio);
+        if (el.shadowRoot) walk(el.shadowRoot);
+      }
+    };
+    walk(document);
+    return out;
+  })()`) as Promise<Record<string, number>>;
+}
+
 /** Clicks the focus button over `userId`'s tile in `page`'s call view. */
 async function focusTile(page: Page, userId: string): Promise<void> {
   const clicked = await page.evaluate(`(() => {
@@ -93,7 +113,7 @@ describe('simulcast through the Janus SFU', { timeout: 1_200_000 }, () => {
     await janus?.stop();
   });
 
-  test('4 members: the others arrive at the low layer, a focused tile at the high layer', async () => {
+  test("4 members: each tile's layer follows its rendered size, the focused tile gets the high layer", async () => {
     janus = await startTestJanus();
     demo = await startDemo({ sfu: 'always', janusUrl: janus.url });
     const users = ['qa', 'qb', 'qc', 'qd'];
@@ -101,6 +121,8 @@ describe('simulcast through the Janus SFU', { timeout: 1_200_000 }, () => {
     try {
       const pages: Record<string, Page> = {};
       for (const u of users) pages[u] = await openUser(context, demo, u);
+      // qa's window is narrow: a grid of 4 makes tiles about 220 px wide, which the low layer covers.
+      await pages.qa.setViewportSize({ width: 480, height: 800 });
       await pages.qa.evaluate(() => window.callKit.calls({ userIDList: ['qb', 'qc', 'qd'], type: 2 }));
       for (const u of users.slice(1)) await acceptWhenRinging(pages[u]);
       await waitStatus(pages.qa, 'connected', 30_000);
@@ -122,11 +144,20 @@ describe('simulcast through the Janus SFU', { timeout: 1_200_000 }, () => {
       };
       const atHigh = (u: string) => seen[u].width > 0 && seen[u].width >= 2 * (seen[u].sent.l ?? Infinity);
 
-      // Unfocused, in a grid of 4: qa receives every other member at its low layer. Janus switches a
-      // layer on that layer's next key frame, so each one gets there in its own time: polled.
+      // Small tiles: qa receives every other member at its low layer. Janus switches a layer on that
+      // layer's next key frame, so each one gets there in its own time: polled.
+      let small: Record<string, number> = {};
+      await until(
+        async () => ((small = await tileWidths(pages.qa)), others.every((u) => small[u] > 0 && small[u] <= LAYER_WIDTHS[0] * UPSCALE)),
+        'small tiles in the narrow window',
+        30_000,
+        async () => small,
+      );
       await until(async () => (await look(), others.every(atLow)), 'qa receives the others at their low layer', SLOW, explain);
       const low = seen.qd.width;
-      console.log(`simulcast: qd sends ${JSON.stringify(seen.qd.sent)}; qa receives qd unfocused at ${low} px`);
+      console.log(
+        `simulcast: qd sends ${JSON.stringify(seen.qd.sent)}; qa's tiles ${JSON.stringify(small)} device px; qd received at ${low} px`,
+      );
 
       // Focusing qd's tile: qd at the high layer and still decoding; the others stay low.
       await focusTile(pages.qa, 'qd');
@@ -144,6 +175,25 @@ describe('simulcast through the Janus SFU', { timeout: 1_200_000 }, () => {
       // Unfocusing brings qd back down.
       await focusTile(pages.qa, 'qd');
       await until(async () => (await look(), others.every(atLow)), 'qd back to the low layer once unfocused', SLOW, explain);
+
+      // A wide window (the demo's page without its max width): tiles wider than the low layer covers,
+      // every other member at the high layer.
+      await pages.qa.setViewportSize({ width: 1600, height: 900 });
+      await pages.qa.evaluate(() => document.querySelector('main')?.style.setProperty('max-width', 'none'));
+      let large: Record<string, number> = {};
+      await until(
+        async () => ((large = await tileWidths(pages.qa)), others.every((u) => large[u] > LAYER_WIDTHS[0] * UPSCALE)),
+        'large tiles in the wide window',
+        30_000,
+        async () => large,
+      );
+      await until(
+        async () => (await look(), others.every(atHigh)),
+        'qa receives the others at their high layer in large tiles',
+        SLOW,
+        explain,
+      );
+      console.log(`simulcast: qa's tiles ${JSON.stringify(large)} device px; qd received at ${seen.qd.width} px`);
       for (const u of users) await pages[u].evaluate(() => window.callKit.hangup());
     } finally {
       await context.close();

@@ -1,6 +1,7 @@
 /**
  * `callKit.setFocusedMember` (issue 15, simulcast): the call view's focus reaches the engine as a
- * hint (`setFocus`); engines without it ignore it; before `init` it is a no-op.
+ * hint (`setFocus`), and so do its tiles' rendered widths (`setTileSizes`, from `ck-tile-sizes`);
+ * engines without them ignore them; before `init` they are no-ops.
  */
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,9 +20,14 @@ afterEach(async () => {
 
 class RecordingEngine extends WebRTCEngine {
   focus: string[] = [];
+  sizes: Readonly<Record<string, number>>[] = [];
   override setFocus(userId: string): void {
     this.focus.push(userId);
     super.setFocus(userId);
+  }
+  override setTileSizes(sizes: Readonly<Record<string, number>>): void {
+    this.sizes.push(sizes);
+    super.setTileSizes(sizes);
   }
 }
 
@@ -48,5 +54,16 @@ describe('callKit.setFocusedMember', () => {
   it('an engine without the hint ignores it', async () => {
     const kit = await kitWith(new SimulatedEngine());
     assert.doesNotThrow(() => kit.setFocusedMember('bob'));
+    assert.doesNotThrow(() => kit.setTileSizes({ bob: 320 }));
+  });
+
+  it("passes the call view's tile widths to the engine (not an object: nothing)", async () => {
+    new CallKit().setTileSizes({ bob: 320 }); // before init: nothing to tell
+    const engine = new RecordingEngine({ WebSocket: WebSocket as never, capabilities: CAN_CALL });
+    const kit = await kitWith(engine);
+    kit.setTileSizes({ bob: 320, carol: 1280 });
+    kit.setTileSizes(null as never);
+    kit.setTileSizes({});
+    assert.deepEqual(engine.sizes, [{ bob: 320, carol: 1280 }, {}]);
   });
 });

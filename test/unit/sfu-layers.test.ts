@@ -1,6 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseLayers, SfuLayers, setFocus, SIMULCAST_ENCODINGS } from '../../src/engine/webrtc/sfu-layers.js';
+import {
+  chooseLayers,
+  LAYER_WIDTHS,
+  layerFor,
+  SfuLayers,
+  setFocus,
+  setTileSizes,
+  SIMULCAST_ENCODINGS,
+  UPSCALE,
+} from '../../src/engine/webrtc/sfu-layers.js';
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,6 +59,37 @@ describe('SFU simulcast layers', () => {
     );
   });
 
+  it('a tile gets the smallest layer that covers its rendered width, up to a third of upscaling', () => {
+    assert.deepEqual(LAYER_WIDTHS, [1280 / (SIMULCAST_ENCODINGS[1].scaleResolutionDownBy ?? 1), 1280], 'the 720p capture: 1280 px, the low layer a quarter');
+    assert.equal(UPSCALE, 4 / 3);
+    assert.deepEqual(
+      [0, 1, 160, 320, 426, 427, 640, 1280, 3840].map((w) => layerFor(w)),
+      [0, 0, 0, 0, 0, 1, 1, 1, 1],
+    );
+  });
+
+  it("with the tiles' widths: low for no visible tile, high for the focus, else by width (the count rule no more)", () => {
+    const widths = new Map([
+      ['b', 200], // a small grid tile
+      ['c', 900], // a large one (e.g. a 2-column grid on a wide screen, or devicePixelRatio 2)
+      ['e', 100], // the focus, even when small
+      ['f', 0], // the focus, but not rendered (call minimized): low
+    ]);
+    assert.deepEqual(Object.fromEntries(chooseLayers(['b', 'c', 'd', 'e'], 'e', widths)), { b: 0, c: 1, d: 0, e: 1 }, 'd: no tile');
+    assert.deepEqual(Object.fromEntries(chooseLayers(['b', 'f'], 'f', widths)), { b: 0, f: 0 });
+    assert.deepEqual(
+      Object.fromEntries(chooseLayers(['b', 'c'], '', new Map([['b', 1000]]))),
+      { b: 1, c: 0 },
+      'two others: no longer all high, c has no tile',
+    );
+    assert.deepEqual(
+      Object.fromEntries(chooseLayers(['b', 'c'], '', new Map())),
+      { b: 0, c: 0 },
+      'no tile at all (the view hidden): all low',
+    );
+    assert.deepEqual(Object.fromEntries(chooseLayers(['b', 'c'], '', null)), { b: 1, c: 1 }, 'before the UI told sizes: the count rule');
+  });
+
   it('sends only changes, debounced; a member new to the subscription (or a new mid) is asked again', async () => {
     const sent: string[] = [];
     const layers = new SfuLayers((d) => sent.push(`${d.userId}:${d.substream}`), 1);
@@ -86,6 +126,48 @@ describe('SFU simulcast layers', () => {
     layers.update(() => assert.fail('stopped'));
     layers.stop();
     await tick();
+  });
+
+  it('follows the widths it is given: a tile growing or going away changes the layer asked for', async () => {
+    const sent: string[] = [];
+    const layers = new SfuLayers((d) => sent.push(`${d.userId}:${d.substream}`), 1);
+    const video = new Map([
+      ['b', '1'],
+      ['c', '3'],
+    ]);
+    let widths: Map<string, number> | null = null;
+    const update = () => layers.update(() => ({ video, focus: '', widths }));
+    update();
+    await tick();
+    assert.deepEqual(sent, ['b:1', 'c:1'], 'no sizes yet: two others, the count rule');
+    widths = new Map([
+      ['b', 300],
+      ['c', 700],
+    ]);
+    update();
+    await tick();
+    assert.deepEqual(sent.slice(2), ['b:0'], 'b small: low; c large: stays high');
+    widths = new Map([['b', 1200]]);
+    update();
+    await tick();
+    assert.deepEqual(sent.slice(3), ['b:1', 'c:0'], 'b grew (focus or resize); c no longer shown');
+    layers.stop();
+  });
+
+  it("setTileSizes remembers the widths (numbers only) and refreshes the call's SFU session", () => {
+    let refreshed = 0;
+    const ctx = {
+      tileWidths: null as Map<string, number> | null,
+      call: { sfuSession: { refocus: () => void refreshed++ } } as { sfuSession?: { refocus(): void } | 'loading' },
+    };
+    setTileSizes(ctx, { bob: 640, carol: 'big', dave: Number.NaN });
+    assert.deepEqual([[...ctx.tileWidths!], refreshed], [[['bob', 640]], 1]);
+    setTileSizes(ctx, null);
+    setTileSizes(ctx, 'x');
+    assert.deepEqual([[...ctx.tileWidths!], refreshed], [[['bob', 640]], 1], 'not an object: ignored');
+    ctx.call.sfuSession = 'loading';
+    setTileSizes(ctx, {});
+    assert.deepEqual([ctx.tileWidths!.size, refreshed], [0, 1]);
   });
 
   it("setFocus remembers the focus and refreshes the call's SFU session", () => {

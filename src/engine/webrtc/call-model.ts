@@ -101,6 +101,8 @@ export class EngineContext {
   unsupported = false;
   /** The member the UI shows large ('' none; `setFocus`): the SFU sends us their high simulcast layer. */
   focus = '';
+  /** Each member's tile width in device px as the UI last told (`setTileSizes`), null before: the SFU picks simulcast layers from them. */
+  tileWidths: Map<string, number> | null = null;
 }
 
 export function newCall(role: ActiveCall['role'], phase: CallPhase, mediaType: CallMediaType): ActiveCall {

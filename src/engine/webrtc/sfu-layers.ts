@@ -3,11 +3,18 @@
  * Every member uploads two layers (`SIMULCAST_ENCODINGS`); Janus forwards one per subscriber and
  * stream, chosen with `sfu {kind: 'layer', userId, substream}` (0 low, 1 high).
  *
- * The rule: the member the UI shows large (`focus`, from the call view's focus button through
- * `setFocus`) gets the high layer; with at most {@link HIGH_UP_TO} other members sending video the
- * tiles are large (1v1-like), so everyone gets it; in a grid of more, the others get the low layer.
- * Changes (focus, members joining or leaving) are sent after a short debounce, only where the
- * layer differs from the last one sent (a member new to our subscription always gets one).
+ * The rule ({@link chooseLayers}), once the UI has told the engine its tiles' rendered widths
+ * (`setTileSizes`: the call view measures each member's tile, CSS width × devicePixelRatio): a
+ * member with no visible tile (call minimized to the float window, hidden, no tile) gets the low
+ * layer; the member the UI shows large (`focus`, the call view's focus button through `setFocus`)
+ * the high one; every other member the smallest layer whose width covers its tile, a layer
+ * covering a tile up to {@link UPSCALE} times its width (a little upscaling looks the same and
+ * halves nothing else). Until the UI tells sizes (a host with its own UI), a count rule: with at most
+ * {@link HIGH_UP_TO} other members sending video everyone gets the high layer, else only the focus.
+ * Changes (focus, sizes, members joining or leaving) are sent after a short debounce, only where
+ * the layer differs from the last one sent (a member new to our subscription always gets one).
+ * Two layers, not three: a middle one did not pay for its encoding CPU on a 2-core machine
+ * (`npm run bench:layers`, README "Group calls").
  */
 import type { SfuClientData } from '../../protocol/messages.js';
 
@@ -20,10 +27,41 @@ export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
 /** Other members with video up to which everyone is received at the high layer. */
 export const HIGH_UP_TO = 2;
 
-/** The layer (0 low, 1 high) to receive for each of `videoMembers`. */
-export function chooseLayers(videoMembers: readonly string[], focus: string): Map<string, 0 | 1> {
-  const all = videoMembers.length <= HIGH_UP_TO;
-  return new Map(videoMembers.map((u) => [u, all || u === focus ? 1 : 0]));
+/**
+ * The width of each layer (low, high) for the default 720p capture (1280 px wide; the low layer is
+ * a quarter of it). A member capturing less sends smaller layers; the rule stays on the safe side
+ * for them (they reach the high layer for tiles their low layer could cover).
+ */
+export const LAYER_WIDTHS = [320, 1280] as const;
+
+/** A layer covers a tile up to this many times its own width (upscaling by a third is not visible). */
+export const UPSCALE = 4 / 3;
+
+/** The smallest layer whose width covers a tile `width` device pixels wide (0: no visible tile: low). */
+export function layerFor(width: number): 0 | 1 {
+  return width > LAYER_WIDTHS[0] * UPSCALE ? 1 : 0;
+}
+
+/**
+ * The layer (0 low, 1 high) to receive for each of `videoMembers`. `widths`: each member's tile in
+ * device pixels as the UI last told (a member missing: no visible tile), null before it told any.
+ */
+export function chooseLayers(
+  videoMembers: readonly string[],
+  focus: string,
+  widths: ReadonlyMap<string, number> | null = null,
+): Map<string, 0 | 1> {
+  if (!widths) {
+    const all = videoMembers.length <= HIGH_UP_TO;
+    return new Map(videoMembers.map((u) => [u, all || u === focus ? 1 : 0]));
+  }
+  return new Map(
+    videoMembers.map((u): [string, 0 | 1] => {
+      const width = widths.get(u) ?? 0;
+      if (!(width > 0)) return [u, 0];
+      return [u, u === focus ? 1 : layerFor(width)];
+    }),
+  );
 }
 
 export class SfuLayers {
@@ -37,12 +75,12 @@ export class SfuLayers {
   ) {}
 
   /** Schedules a check: `current()` gives the members we receive video from (with its `mid`), and the focus. */
-  update(current: () => { video: ReadonlyMap<string, string>; focus: string }): void {
+  update(current: () => { video: ReadonlyMap<string, string>; focus: string; widths?: ReadonlyMap<string, number> | null }): void {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      const { video, focus } = current();
-      const wanted = chooseLayers([...video.keys()], focus);
+      const { video, focus, widths } = current();
+      const wanted = chooseLayers([...video.keys()], focus, widths ?? null);
       for (const userId of [...this.#sent.keys()]) if (!wanted.has(userId)) this.#sent.delete(userId);
       for (const [userId, substream] of wanted) {
         const mid = video.get(userId) ?? '';
@@ -62,6 +100,19 @@ export class SfuLayers {
   stop(): void {
     clearTimeout(this.#timer);
   }
+}
+
+/** `setTileSizes` of the engine: remembers each member's tile width (device px; a member missing: no visible tile) and has the call's SFU session ask for layers again. */
+export function setTileSizes(
+  ctx: { tileWidths: Map<string, number> | null; call: { sfuSession?: { refocus(): void } | 'loading' } | null },
+  sizes: unknown,
+): void {
+  if (!sizes || typeof sizes !== 'object') return;
+  const widths = new Map<string, number>();
+  for (const [userId, width] of Object.entries(sizes)) if (typeof width === 'number' && Number.isFinite(width)) widths.set(userId, width);
+  ctx.tileWidths = widths;
+  const session = ctx.call?.sfuSession;
+  if (typeof session === 'object') session.refocus();
 }
 
 /** `setFocus` of the engine: remembers the focus and has the call's SFU session (if any) ask for layers again. */

@@ -34,6 +34,8 @@ export interface SfuSessionOptions {
   onFatal?(): void;
   /** The member the UI shows large ('' none): received at the high simulcast layer (`sfu-layers.ts`). */
   focus?(): string;
+  /** Each member's tile width as the UI last told (device px), null before it told any (`sfu-layers.ts`). */
+  tileWidths?(): ReadonlyMap<string, number> | null;
 }
 
 type Offer = Extract<SfuServerData, { kind: 'offer' }>;
@@ -136,13 +138,13 @@ export class SfuSession {
     return rated.self;
   }
 
-  /** The focus or the members we receive changed: asks Janus for each one's layer again (debounced). */
+  /** The focus, the tiles' sizes or the members we receive changed: asks Janus for each one's layer again (debounced). */
   refocus(): void {
     if (this.#closed) return;
     this.#layers.update(() => {
       const video = new Map<string, string>();
       for (const s of this.#mids.values()) if (s.kind === 'video') video.set(s.userId, s.mid);
-      return { video, focus: this.#options.focus?.() ?? '' };
+      return { video, focus: this.#options.focus?.() ?? '', widths: this.#options.tileWidths?.() ?? null };
     });
   }
 

@@ -44,6 +44,7 @@ export function startSfu(call: ActiveCall, host: SfuStartHost): void {
         },
         onPeerConnection: (pc) => host.addPeerConnection(pc),
         focus: () => ctx.focus,
+        tileWidths: () => ctx.tileWidths,
         onError: (message) => ctx.events.emit('onError', { code: ErrorCode.FAILED, message }),
         // An SFU call begins when its upload connects (never connected without a media path), and
         // ends (`network`) when that path never comes; a mesh call switching over has begun already.

@@ -30,7 +30,7 @@ import { IceConfig, turnFetcher } from './turn.js';
 import type { ClientRequest } from './signaling-client.js';
 import type { WebRTCEngineOptions } from './options.js';
 import { DEFAULT_NOISE_SUPPRESSION_ASSETS } from './noise-suppression.js';
-import { setFocus } from './sfu-layers.js';
+import { setFocus, setTileSizes } from './sfu-layers.js';
 
 export type { WebRTCEngineOptions } from './options.js';
 
@@ -583,6 +583,11 @@ export class WebRTCEngine implements CallEngine {
   /** The member the UI shows large ('' none): through the SFU, their video at the high layer. */
   setFocus(userId: string): void {
     setFocus(this.#ctx, userId);
+  }
+
+  /** Each member's tile width in device px (a member missing: no visible tile): through the SFU, the simulcast layer that covers it. */
+  setTileSizes(sizes: Readonly<Record<string, number>>): void {
+    setTileSizes(this.#ctx, sizes);
   }
 
   // ---- signaling connection --------------------------------------------------------------------
