@@ -14,7 +14,7 @@ import { CallEndReason, CallMediaType, CallRole } from '../../src/constants.js';
 import { CallKitError, ErrorCode } from '../../src/errors.js';
 import { TUICallEngineAdapter } from '../../src/engine/tuicall/index.js';
 import type { TUICallEngineModule } from '../../src/engine/tuicall/index.js';
-import type { CallEngineEvents } from '../../src/engine/types.js';
+import type { CallEngineEvents, PresenceEntry } from '../../src/engine/types.js';
 import { fakeStreamFactory } from '../helpers/tencent-double.js';
 import { loadOfficial } from './harness/official.js';
 import { KitParty, SDK_APP_ID, until, World } from './harness/parties.js';
@@ -334,4 +334,59 @@ describe('v3', { concurrency: false }, () => {
       await Promise.race([v3.hangup(), new Promise((resolve) => setTimeout(resolve, 1000))]);
     },
   );
+});
+
+describe('presence on the tuicall engine (chat user status, as the tencent engine)', { concurrency: false }, () => {
+  const told: PresenceEntry[] = [];
+  tuicall.on('onPresenceChanged', ({ users }) => told.push(...users));
+  const last = (userId: string): string | undefined => told.filter((u) => u.userId === userId).at(-1)?.status;
+
+  it(
+    'a snapshot, then online / busy (in our call) / offline as the tencent user calls, logs out and in; unsubscribe stops it',
+    T,
+    async () => {
+      const kit = await kitUser();
+      const snapshot = await tuicall.subscribePresence!([kit.userID, 'nobody-here']);
+      assert.deepEqual(snapshot, [
+        { userId: kit.userID, status: 'online' },
+        { userId: 'nobody-here', status: 'offline' },
+      ]);
+      assert.deepEqual([...chat.statusWatched].sort(), [kit.userID, 'nobody-here'].sort(), 'subscribed on chat');
+      // In a call with us: busy; after it: online again.
+      const mark = seen.length;
+      await kit.engine.calls({ userIDList: ['tk'], mediaType: CallMediaType.AUDIO, timeout: 10 });
+      await waitTui('onCallReceived', mark);
+      await tuicall.accept();
+      await waitTui('onCallBegin', mark);
+      await until('busy while in our call', () => last(kit.userID) === 'busy');
+      await kit.engine.hangup();
+      await waitTui('onCallEnd', mark);
+      await until('online after the call', () => last(kit.userID) === 'online');
+      // Chat's USER_STATUS_UPDATED: the tencent user logs out (the engine never logs out the app's
+      // own chat instance: the app does), then in again.
+      await kit.engine.logout();
+      await kit.chat.logout();
+      await until('offline once logged out', () => last(kit.userID) === 'offline');
+      await kit.login();
+      await until('online once logged in', () => last(kit.userID) === 'online');
+      await tuicall.unsubscribePresence!([kit.userID]);
+      assert.deepEqual([...chat.statusWatched], ['nobody-here'], 'unsubscribed on chat');
+      await tuicall.unsubscribePresence!();
+      assert.equal(chat.statusWatched.size, 0);
+    },
+  );
+
+  it("without the plan's user status (chat 3122): FAILED, reason presence-disabled", T, async () => {
+    chat.userStatusEnabled = false;
+    try {
+      await assert.rejects(tuicall.subscribePresence!(['someone']), (error: unknown) => {
+        assert.ok(error instanceof CallKitError);
+        assert.equal(error.code, ErrorCode.FAILED);
+        assert.equal(error.reason, 'presence-disabled');
+        return true;
+      });
+    } finally {
+      chat.userStatusEnabled = true;
+    }
+  });
 });

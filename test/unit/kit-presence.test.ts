@@ -105,11 +105,12 @@ describe('callKit.subscribePresence', () => {
     await assert.rejects(kit.subscribePresence(['extra']), isKitError(ErrorCode.SERVER_ERROR, 'too-many-watched'));
   });
 
-  it('before init: SDK_NOT_INITIALIZED; an engine without presence (tuicall): FAILED with reason not-supported', async () => {
+  it('before init: SDK_NOT_INITIALIZED; an engine without presence: FAILED with reason not-supported', async () => {
     await assert.rejects(new CallKit().subscribePresence(['bob']), isKitError(ErrorCode.SDK_NOT_INITIALIZED));
-    // The tencent engine has presence over chat user status (test/unit/tencent-presence.test.ts).
+    // Both Tencent engines have presence over chat user status (test/unit/tencent-presence.test.ts;
+    // tuicall: test/interop/tuicall-engine.test.ts).
     assert.equal('subscribePresence' in TencentEngine.prototype, true);
-    assert.equal('subscribePresence' in TUICallEngineAdapter.prototype, false);
+    assert.equal('subscribePresence' in TUICallEngineAdapter.prototype, true);
     const s = await server();
     const kit = new CallKit();
     const engine = new WebRTCEngine({ WebSocket: WebSocket as never, capabilities: CAN_CALL });

@@ -1,11 +1,12 @@
 /**
- * The Tencent engine's presence (`callKit.subscribePresence`) over `@tencentcloud/chat`'s user
- * status API: `subscribeUserStatus` / `unsubscribeUserStatus`, the snapshot from `getUserStatus`,
- * changes from `USER_STATUS_UPDATED`.
+ * Presence (`callKit.subscribePresence`) for both Tencent engines, `tencent` and `tuicall` (which
+ * imports it from here: it is in neither's way, and the default engine never reaches it), over
+ * `@tencentcloud/chat`'s user status API: `subscribeUserStatus` / `unsubscribeUserStatus`, the
+ * snapshot from `getUserStatus`, changes from `USER_STATUS_UPDATED`.
  *
  * - Status: chat's ONLINE is `online`; OFFLINE, UNLOGINED (a web user that logged out) and
- *   UNKNOWN are `offline`. Tencent has no "in a call" status: `busy` is only what this engine knows
- *   itself, a watched user who is an accepted member of our own current call.
+ *   UNKNOWN are `offline`. Tencent has no "in a call" status: `busy` is only what the engine knows
+ *   itself (its `busy(userId)`: a watched user who is an accepted member of our own current call).
  * - The feature needs Tencent's Premium/Ultimate plan and the console's user status switch; chat
  *   refuses with 3122 otherwise: FAILED, reason `presence-disabled`.
  * - Tencent caps a user's subscription list and silently evicts the oldest past it, and the SDK
@@ -16,7 +17,6 @@
 import { CallKitError, ErrorCode } from '../../errors.js';
 import type { Emitter } from '../emitter.js';
 import type { CallEngineEvents, PresenceEntry, PresenceStatus } from '../types.js';
-import type { ActiveCall } from './call-model.js';
 import { chatError } from './sdk-errors.js';
 import { CHAT_FEATURE_NOT_ENABLED, ChatEventName, ChatTypes, type ChatEvent, type ChatLike, type ChatUserStatus } from './sdk-types.js';
 
@@ -58,20 +58,20 @@ export class TencentPresence {
   readonly #told = new Map<string, PresenceStatus>();
   readonly #events: Emitter<CallEngineEvents>;
   readonly #signaling: { readonly chat: ChatLike | null };
-  readonly #current: () => ActiveCall | null;
+  readonly #busy: (userId: string) => boolean;
   readonly #limit: number;
   #bound: { chat: ChatLike; off: () => void } | null = null;
 
-  /** `signaling.chat`: the logged-in chat instance; `current`: our call (its accepted members are `busy`). */
+  /** `signaling.chat`: the logged-in chat instance; `busy`: whether a user is an accepted member of our call. */
   constructor(
     events: Emitter<CallEngineEvents>,
     signaling: { readonly chat: ChatLike | null },
-    current: () => ActiveCall | null,
+    busy: (userId: string) => boolean,
     limit = TENCENT_MAX_PRESENCE,
   ) {
     this.#events = events;
     this.#signaling = signaling;
-    this.#current = current;
+    this.#busy = busy;
     this.#limit = limit;
   }
 
@@ -144,7 +144,7 @@ export class TencentPresence {
 
   #status(userId: string): PresenceStatus {
     if (!this.#online.get(userId)) return 'offline';
-    return this.#current()?.members.get(userId)?.state === 'accepted' ? 'busy' : 'online';
+    return this.#busy(userId) ? 'busy' : 'online';
   }
 
   /** Tells the watched users whose status differs from what was last told. */

@@ -89,7 +89,8 @@ export class TencentEngine implements CallEngine {
     });
     state.attach(this.#signaling, this.#media);
     this.#state = state;
-    this.#presence = new TencentPresence(this.#events, this.#signaling, () => state.current, options.maxPresenceSubscriptions);
+    const busy = (userId: string): boolean => state.current?.members.get(userId)?.state === 'accepted';
+    this.#presence = new TencentPresence(this.#events, this.#signaling, busy, options.maxPresenceSubscriptions);
     this.#devices = new TrtcDevices(this.#media, {
       requireCall: () => void this.#requireCall(),
       localChanged: () => state.emitLocalStream(),

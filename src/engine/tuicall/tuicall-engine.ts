@@ -13,13 +13,16 @@
  * - media tracks come from the trtc-sdk-v5 instance inside the engine's TRTCCloud (its `_trtc`,
  *   not a public API): when it is not there, the kit shows avatars instead of video;
  * - a call placed in v2 without an app `chat` instance gets its id only once it connects.
+ * Presence is the `tencent` engine's (`../tencent/presence.ts`) over the same chat instance.
  *
  * Nothing is imported from the SDKs at module load: the default loader uses dynamic `import()`.
  */
 import { CallEndReason, CallMediaType, CallRole, VideoResolution, type DeviceKind } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
 import { Emitter } from '../emitter.js';
-import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, EngineCallParams, EngineLoginParams } from '../types.js';
+import { TencentPresence } from '../tencent/presence.js';
+import type { ChatLike } from '../tencent/sdk-types.js';
+import type { CallEngine, CallEngineEvents, DeviceInfo, EndCause, EngineCallParams, EngineLoginParams, PresenceEntry } from '../types.js';
 import type { TUICallEngineLike, TUICallEngineModule } from './official-types.js';
 import { TuicallStreams, type TuiCall } from './streams.js';
 import { CAUSE, isSwitchToAudio, loadChat, loadOfficialEngine, official, watchChat, type SignalingInvite } from './support.js';
@@ -64,6 +67,9 @@ export class TUICallEngineAdapter implements CallEngine {
   readonly #media: TuicallStreams;
   /** v2 calls seen on chat signaling (their join and inviteUser cannot go to the v3 call service). */
   readonly #v2 = new V2Calls();
+  /** The chat instance while logged in; presence over its user status API (busy: in our call's room). */
+  readonly #chat: { chat: ChatLike | null } = { chat: null };
+  readonly #presence = new TencentPresence(this.#events, this.#chat, (id) => Boolean(this.#call?.joined?.has(id)));
 
   constructor(options: TUICallEngineOptions = {}) {
     this.#options = options;
@@ -110,6 +116,7 @@ export class TUICallEngineAdapter implements CallEngine {
       }
       this.#bind(this.#engine);
       await this.#engine.login({ userID: params.userID, userSig: params.userSig });
+      this.#chat.chat = chat as ChatLike;
     } catch (error) {
       this.#unbind();
       this.#events.emit('onConnectionStateChanged', { state: 'failed' });
@@ -125,6 +132,8 @@ export class TUICallEngineAdapter implements CallEngine {
     if (!engine) return;
     if (this.#call) await this.hangup().catch(noop);
     this.#unbind();
+    this.#presence.clear();
+    this.#chat.chat = null;
     await engine.logout().catch(noop);
     this.#v2.clear();
     this.#engine = null;
@@ -139,6 +148,14 @@ export class TUICallEngineAdapter implements CallEngine {
 
   async setSelfInfo(profile: { name?: string; avatar?: string }): Promise<void> {
     await this.#require().setSelfInfo({ nickName: profile?.name ?? '', avatar: profile?.avatar ?? '' });
+  }
+
+  subscribePresence(userIds: string[]): Promise<PresenceEntry[]> {
+    return this.#presence.subscribe(userIds);
+  }
+
+  unsubscribePresence(userIds?: string[]): Promise<void> {
+    return this.#presence.unsubscribe(userIds);
   }
 
   // ---- calling ----------------------------------------------------------------------------------
@@ -452,6 +469,7 @@ export class TUICallEngineAdapter implements CallEngine {
       const call = this.#call;
       if (call) this.#end(call, CallEndReason.UNKNOWN, 'disconnected');
       this.#events.emit('onConnectionStateChanged', { state: 'disconnected' });
+      this.#presence.clear();
       this.#events.emit('onKickedOffline', { reason: 'kicked' });
     });
     on('onUserSigExpired', () =>

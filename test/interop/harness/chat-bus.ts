@@ -115,7 +115,15 @@ export interface BusEndpoint {
 export interface BusLike {
   nextId(): string;
   send(sender: BusEndpoint, message: BusMessage): void;
+  /** User status (the bus of the main thread): a chat logged in or out. */
+  userStatusChanged?(userID: string): void;
+  /** Chat's `statusType` of a user: ONLINE (1) while any of their chats is logged in, else UNLOGINED (3). */
+  userStatus?(userID: string): number;
 }
+
+/** `TencentCloudChat.TYPES.USER_STATUS_*` as the bus tells them. */
+const USER_STATUS_ONLINE = 1;
+const USER_STATUS_UNLOGINED = 3;
 
 export class ChatBus implements BusLike {
   readonly chats = new Set<BusEndpoint>();
@@ -138,6 +146,19 @@ export class ChatBus implements BusLike {
 
   nextId(): string {
     return `msg-${++this.#seq}`;
+  }
+
+  userStatus(userID: string): number {
+    return [...this.chats].some((c) => c.userID === userID && c.ready) ? USER_STATUS_ONLINE : USER_STATUS_UNLOGINED;
+  }
+
+  /** Chat's user status push: `onUserStatusUpdated` to every logged-in chat that subscribed to `userID`, a hop later. */
+  userStatusChanged(userID: string): void {
+    const run = this.#queue.then(tick).then(() => {
+      const data = [{ userID, statusType: this.userStatus(userID), customStatus: '' }];
+      for (const chat of this.chats) if (chat instanceof SimChat && chat.ready && chat.statusWatched.has(userID)) chat.statusUpdated(data);
+    });
+    this.#queue = run.catch(() => undefined);
   }
 
   /** Delivers in order, each message a macrotask later (a network hop). */
@@ -194,6 +215,10 @@ export class SimChat implements BusEndpoint {
   readonly serviceCommands: string[] = [];
   /** The same requests with their `data` parsed (`{ Head, Body }` for `call_engine_srv`). */
   readonly serviceRequests: { command: string; data: unknown }[] = [];
+  /** Users this chat subscribed to (`subscribeUserStatus`). */
+  readonly statusWatched = new Set<string>();
+  /** False: the app's plan or console switch lacks user status (chat answers 3122). */
+  userStatusEnabled = true;
 
   constructor(bus: BusLike, userID: string) {
     this.#bus = bus;
@@ -248,6 +273,7 @@ export class SimChat implements BusEndpoint {
     this.loggedIn = true;
     this.ready = true;
     setTimeout(() => this.#out.emit('sdkStateReady', {}), 1);
+    this.#bus.userStatusChanged?.(this.userID);
     return { code: 0, data: { repeatLogin: false } };
   }
 
@@ -255,6 +281,9 @@ export class SimChat implements BusEndpoint {
     this.loggedIn = false;
     this.ready = false;
     this.#sig.reset();
+    // Chat forgets the subscriptions with the login.
+    this.statusWatched.clear();
+    this.#bus.userStatusChanged?.(this.userID);
     return { code: 0 };
   }
 
@@ -322,8 +351,32 @@ export class SimChat implements BusEndpoint {
     return { code: 0, data: { friendList: [], failureUserIDList: [] } };
   }
 
-  async getUserStatus(): Promise<unknown> {
-    return { code: 0, data: { successUserList: [], failureUserList: [] } };
+  // ---- user status (chat's presence API) -----------------------------------------------------------
+
+  async getUserStatus(options?: { userIDList?: string[] }): Promise<unknown> {
+    if (!this.userStatusEnabled) throw { code: 3122, message: 'user status is not enabled' };
+    const successUserList = (options?.userIDList ?? []).flatMap((userID) => {
+      const statusType = this.#bus.userStatus?.(userID);
+      return statusType === undefined ? [] : [{ userID, statusType, customStatus: '' }];
+    });
+    return { code: 0, data: { successUserList, failureUserList: [] } };
+  }
+
+  async subscribeUserStatus(options: { userIDList: string[] }): Promise<unknown> {
+    if (!this.userStatusEnabled) throw { code: 3122, message: 'user status is not enabled' };
+    for (const id of options.userIDList) this.statusWatched.add(id);
+    return { code: 0, data: { failureUserList: [] } };
+  }
+
+  async unsubscribeUserStatus(options: { userIDList: string[] | undefined }): Promise<unknown> {
+    if (options.userIDList) for (const id of options.userIDList) this.statusWatched.delete(id);
+    else this.statusWatched.clear();
+    return { code: 0, data: { failureUserList: [] } };
+  }
+
+  /** `TencentCloudChat.EVENT.USER_STATUS_UPDATED` from the bus. */
+  statusUpdated(data: { userID: string; statusType: number; customStatus: string }[]): void {
+    this.#out.emit('onUserStatusUpdated', data);
   }
 
   getServerConfig(): string {
