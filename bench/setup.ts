@@ -248,11 +248,22 @@ try {
     ['interval (ms)', 'median', 'p95'],
     [
       [
-        '**invite → banner shown (alertdialog has a box)**',
+        '**invite (`calls()`) → banner shown (alertdialog has a box)**',
         `**${cell(ringStep((r) => r.t0, bannerAt))}**`,
         fmt(
           percentile(
             ringStep((r) => r.t0, bannerAt),
+            95,
+          ),
+          0,
+        ),
+      ],
+      [
+        "`invite` frame sent → banner shown (without the caller's capture)",
+        cell(ringStep((r) => r.ringA['out:invite'], bannerAt)),
+        fmt(
+          percentile(
+            ringStep((r) => r.ringA['out:invite'], bannerAt),
             95,
           ),
           0,
