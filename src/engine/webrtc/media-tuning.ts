@@ -81,17 +81,17 @@ export interface LinkSample {
 
 export function linkSample(entries: ReadonlyMap<string, StatsEntry>): LinkSample {
   let pair: StatsEntry | undefined;
-  const loss = { audio: -1, video: -1 };
+  let audio = 0;
+  let video = -1;
   for (const s of entries.values()) {
     if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') pair = entries.get(s.selectedCandidatePairId);
-    else if (s.type === 'remote-inbound-rtp') {
-      const kind = s.kind === 'video' ? 'video' : 'audio';
-      loss[kind] = Math.max(loss[kind], Number(s.fractionLost ?? 0));
-    }
+    else if (s.type !== 'remote-inbound-rtp') continue;
+    else if (s.kind === 'video') video = Math.max(video, Number(s.fractionLost ?? 0));
+    else audio = Math.max(audio, Number(s.fractionLost ?? 0));
   }
   // Our video's report when we send video (one a second); audio's comes every ~5 s and, after the
   // loss ends, kept the cap (and the ramp-up it holds back) for seconds after the link was clean.
-  const remoteLoss = Math.max(0, loss.video >= 0 ? loss.video : loss.audio);
+  const remoteLoss = video < 0 ? audio : video;
   pair ??= [...entries.values()].find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
   const bps = pair?.availableOutgoingBitrate;
   return { availableOutgoingBitrate: typeof bps === 'number' && bps > 0 ? bps : undefined, remoteLoss };
