@@ -39,7 +39,7 @@ test('degradation: 1v1 keeps the frame rate, groups balance', () => {
 const entries = (...list: Record<string, unknown>[]) =>
   new Map(list.map((s) => [String(s.id), s as Record<string, unknown> & { id: string; type: string }]));
 
-test('link sample: the selected pair estimate and the worst loss the other side reports', () => {
+test("link sample: the selected pair estimate and the loss the other side reports on our video (audio's only without video)", () => {
   const sample = linkSample(
     entries(
       { id: 'T', type: 'transport', selectedCandidatePairId: 'P2' },
@@ -49,7 +49,13 @@ test('link sample: the selected pair estimate and the worst loss the other side 
       { id: 'RV', type: 'remote-inbound-rtp', kind: 'video', fractionLost: 0.05 },
     ),
   );
-  assert.deepEqual(sample, { availableOutgoingBitrate: 700_000, remoteLoss: 0.2 });
+  // Video's report comes every second; audio's every ~5 s, so after the loss ends it still says 20 %
+  // for seconds and would hold the cap (and the ramp-up behind it) for nothing.
+  assert.deepEqual(sample, { availableOutgoingBitrate: 700_000, remoteLoss: 0.05 });
+  assert.deepEqual(linkSample(entries({ id: 'RA', type: 'remote-inbound-rtp', kind: 'audio', fractionLost: 0.2 })), {
+    availableOutgoingBitrate: undefined,
+    remoteLoss: 0.2,
+  });
   assert.deepEqual(linkSample(entries()), { availableOutgoingBitrate: undefined, remoteLoss: 0 });
 });
 

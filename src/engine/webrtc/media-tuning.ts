@@ -20,12 +20,14 @@
  *   trial or a content hint says otherwise; set explicitly, it no longer depends on them. With more
  *   members the mesh caps already lower frame rate and resolution (`video-caps.ts`), and
  *   `balanced` lets both give.
- * - **Bitrate cap from the measured link**: while the other side reports loss (`remote-inbound-rtp`
- *   `fractionLost` >= 5 %), the video sender's `maxBitrate` follows the connection's own estimate
- *   (`availableOutgoingBitrate` of the selected candidate pair) minus the audio and the share the
- *   loss will take in retransmissions, so a lossy link keeps room for audio, NACK repairs and key
- *   frames instead of queueing video behind them; lifted once the loss is gone. Applied by `video-caps.ts` (the one writer of the
- *   video encodings), only on a change of more than 15 %.
+ * - **Bitrate cap from the measured link**: while the other side reports loss on our video
+ *   (`remote-inbound-rtp` `fractionLost` >= 5 %; audio's report only when we send no video: it
+ *   comes every ~5 s and outlived the loss), the video sender's `maxBitrate` follows the
+ *   connection's own estimate (`availableOutgoingBitrate` of the selected candidate pair) minus the
+ *   audio and the share the loss will take in retransmissions, so a lossy link keeps room for audio,
+ *   NACK repairs and key frames instead of queueing video behind them; lifted once the loss is gone.
+ *   Applied by `video-caps.ts` (the one writer of the video encodings), only on a change of more
+ *   than 15 %.
  *
  * `mediaTuning: false` (engine option, or `init({ mediaTuning: false })`) turns all of it off:
  * Chromium's defaults, the benchmark's baseline.
@@ -73,17 +75,23 @@ export function degradationFor(members: number): RTCDegradationPreference {
 export interface LinkSample {
   /** bits per second the connection's estimate allows (undefined: not known yet). */
   availableOutgoingBitrate: number | undefined;
-  /** Largest loss fraction the other side reports for what we send (0..1). */
+  /** Loss fraction the other side reports for our video (for our audio when we send no video; 0..1). */
   remoteLoss: number;
 }
 
 export function linkSample(entries: ReadonlyMap<string, StatsEntry>): LinkSample {
   let pair: StatsEntry | undefined;
-  let remoteLoss = 0;
+  let audio = 0;
+  let video = -1;
   for (const s of entries.values()) {
     if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') pair = entries.get(s.selectedCandidatePairId);
-    else if (s.type === 'remote-inbound-rtp') remoteLoss = Math.max(remoteLoss, Number(s.fractionLost ?? 0));
+    else if (s.type !== 'remote-inbound-rtp') continue;
+    else if (s.kind === 'video') video = Math.max(video, Number(s.fractionLost ?? 0));
+    else audio = Math.max(audio, Number(s.fractionLost ?? 0));
   }
+  // Our video's report when we send video (one a second); audio's comes every ~5 s and, after the
+  // loss ends, kept the cap (and the ramp-up it holds back) for seconds after the link was clean.
+  const remoteLoss = video < 0 ? audio : video;
   pair ??= [...entries.values()].find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
   const bps = pair?.availableOutgoingBitrate;
   return { availableOutgoingBitrate: typeof bps === 'number' && bps > 0 ? bps : undefined, remoteLoss };
