@@ -11,6 +11,9 @@
  */
 import type { SfuClientData } from '../../protocol/messages.js';
 
+/** `setFocus` is a module of its own: the engine loads it first; this module comes with the SFU. */
+export { setFocus } from './focus.js';
+
 /** The upload's video layers, high first (as janus.js lists them): full size, and 1/4 size at a low bitrate. */
 export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
   { rid: 'h', active: true },
@@ -62,11 +65,4 @@ export class SfuLayers {
   stop(): void {
     clearTimeout(this.#timer);
   }
-}
-
-/** `setFocus` of the engine: remembers the focus and has the call's SFU session (if any) ask for layers again. */
-export function setFocus(ctx: { focus: string; call: { sfuSession?: { refocus(): void } | 'loading' } | null }, userId: unknown): void {
-  ctx.focus = typeof userId === 'string' ? userId : '';
-  const session = ctx.call?.sfuSession;
-  if (typeof session === 'object') session.refocus();
 }
