@@ -4,31 +4,10 @@
  * gives the button its accessible name. Elements render them as fallback content of named slots
  * (`icon-hangup`, ...) so hosts can put their own icons in.
  */
-import { html, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
-import { ICON_NAMES, iconOverride, type IconName } from './icon-registry.js';
+import { svg, type TemplateResult } from 'lit';
+import type { IconName } from './icon-registry.js';
+import { bannerIcons, icon, overridable } from './icons-first.js';
 
-function icon(content: SVGTemplateResult, filled = false): TemplateResult {
-  return html`<svg
-    class="icon"
-    viewBox="0 0 24 24"
-    width="24"
-    height="24"
-    fill=${filled ? 'currentColor' : 'none'}
-    stroke="currentColor"
-    stroke-width="2"
-    stroke-linecap="round"
-    stroke-linejoin="round"
-    aria-hidden="true"
-    focusable="false"
-  >
-    ${content}
-  </svg>`;
-}
-
-const handset = svg`<path
-  stroke-width="1.5"
-  d="M6 3.5h2.6c.5 0 .9.3 1 .8l.9 3.4c.1.4 0 .9-.4 1.1L8.4 10a11.5 11.5 0 0 0 5.6 5.6l1.2-1.7c.3-.4.7-.5 1.1-.4l3.4.9c.5.1.8.5.8 1V18a2 2 0 0 1-2 2A16 16 0 0 1 4 5.5a2 2 0 0 1 2-2z"
-/>`;
 const micBody = svg`<rect x="9" y="3" width="6" height="11" rx="3" /><path d="M5.5 11a6.5 6.5 0 0 0 13 0M12 17.5V21M8.5 21h7" />`;
 const cameraBody = svg`<rect x="3" y="6.5" width="12.5" height="11" rx="2" /><path d="M15.5 10.5l5-3v9l-5-3z" />`;
 const slash = svg`<path d="M3.5 3.5l17 17" />`;
@@ -38,13 +17,6 @@ const defaults = {
   microphoneOff: icon(svg`${micBody}${slash}`),
   camera: icon(cameraBody),
   cameraOff: icon(svg`${cameraBody}${slash}`),
-  /** A handset: answer. */
-  accept: icon(handset, true),
-  /** A handset with sound waves: answer with audio only. */
-  acceptAudio: icon(
-    svg`<g transform="translate(0 2) scale(.9)">${handset}</g><path fill="none" d="M14.5 3a6.5 6.5 0 0 1 6.5 6.5M14.5 6.5a3 3 0 0 1 3 3" />`,
-    true,
-  ),
   /** Signal bars, only the first lit: the network is poor. */
   networkPoor: icon(svg`<path d="M5 19v-3" /><path opacity=".35" d="M10 19v-7M15 19v-10M20 19V5" />`),
   speaker: icon(svg`<path d="M4 9.5h3.5L12 5.5v13l-4.5-4H4z" /><path d="M15.5 9a4 4 0 0 1 0 6M18 6.5a7.5 7.5 0 0 1 0 11" />`),
@@ -66,17 +38,15 @@ const defaults = {
   exitFullScreen: icon(svg`<path d="M9 4v5H4M15 4v5h5M9 20v-5H4M15 20v-5h5" />`),
   /** A person with a plus: invite someone. */
   invite: icon(svg`<circle cx="10" cy="8" r="3.5" /><path d="M3.5 20a6.5 6.5 0 0 1 13 0M19 8v6M16 11h6" />`),
-  /** A handset turned down: hang up or decline. */
-  hangup: icon(svg`<g transform="rotate(135 12 12)">${handset}</g>`, true),
-} as const satisfies Record<IconName, TemplateResult>;
+} as const satisfies Record<Exclude<IconName, keyof typeof bannerIcons>, TemplateResult>;
 
 /**
  * The icons elements render: each is the app's replacement (`registerIcons`) if there is one, else
- * the kit's own. Read at render time.
+ * the kit's own. Read at render time. The banner's three come from `icons-first.ts`.
  */
 export const icons: { readonly [K in IconName]: TemplateResult } = Object.defineProperties(
   {},
-  Object.fromEntries(ICON_NAMES.map((name) => [name, { enumerable: true, get: () => iconOverride(name) ?? defaults[name] }])),
+  { ...Object.getOwnPropertyDescriptors(bannerIcons), ...Object.getOwnPropertyDescriptors(overridable(defaults)) },
 ) as { readonly [K in IconName]: TemplateResult };
 
 export type { IconName };

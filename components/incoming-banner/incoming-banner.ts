@@ -8,7 +8,7 @@ import { FocusReturnController } from '../../src/elements/focus-return-controlle
 import { KEY_GUARD_MS, KeyActivationGuard } from '../../src/elements/key-activation-guard.js';
 import { StoreElement } from '../../src/elements/store-element.js';
 import { AcceptRequestEvent, RejectRequestEvent } from '../../src/events/requests.js';
-import { icons } from '../../src/icons.js';
+import { bannerIcons as icons } from '../../src/icons-first.js';
 import { bannerCalls, sameBannerCalls, type BannerCall } from '../../src/store/selectors.js';
 import { formatShortcut, matchesShortcut, parseShortcut } from '../../src/util/shortcut.js';
 import { CallAvatar } from '../call-avatar/call-avatar.js';

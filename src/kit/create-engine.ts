@@ -4,7 +4,7 @@
  */
 import { detectCapabilities, unsupportedBrowser } from '../engine/capabilities.js';
 import type { CallEngine } from '../engine/types.js';
-import { WebRTCEngine } from '../engine/webrtc/index.js';
+import { WebRTCEngine } from '../engine/webrtc/webrtc-engine.js';
 import type { InitParams } from './types.js';
 
 export function createEngine(choice: 'webrtc' | 'tencent' | 'tuicall' | CallEngine, params: InitParams): CallEngine | Promise<CallEngine> {

@@ -86,6 +86,8 @@ const ERROR_KEYS: Partial<Record<number, string>> = {
  */
 export function errorMessage(code: number, reason?: string): Message {
   if (reason === 'unsupported-video') return { key: 'video-unsupported' };
+  // The engine could not load a chunk of its code (media-half.ts): the same words as the call view's.
+  if (reason === 'chunk-load-failed') return { key: 'load-failed' };
   return { key: ERROR_KEYS[code] ?? 'call-error' };
 }
 

@@ -8,6 +8,7 @@ import { CallEndReason, CallMediaType } from '../../src/constants.js';
 import { CallKitError, ErrorCode } from '../../src/errors.js';
 import { WebRTCEngine, type WebRTCEngineOptions } from '../../src/engine/webrtc/index.js';
 import { debugPeerConnection, debugState } from '../../src/engine/webrtc/debug.js';
+import type { MediaImport } from '../../src/engine/webrtc/media-half.js';
 import type { CallEngineEvents } from '../../src/engine/types.js';
 import type { Capabilities } from '../../src/engine/capabilities.js';
 
@@ -75,9 +76,14 @@ async function userSig(userId: string): Promise<{ sdkAppId: number; userSig: str
   return (await res.json()) as { sdkAppId: number; userSig: string };
 }
 
-async function loggedIn(name: string, options: WebRTCEngineOptions = {}, stayReachable?: boolean): Promise<Client> {
+async function loggedIn(
+  name: string,
+  options: WebRTCEngineOptions = {},
+  stayReachable?: boolean,
+  loadMedia?: MediaImport,
+): Promise<Client> {
   const userId = `${name}-${Math.random().toString(36).slice(2, 10)}`;
-  const engine = new WebRTCEngine({ statsIntervalMs: 200, requestTimeoutMs: 5000, ...options });
+  const engine = new WebRTCEngine({ statsIntervalMs: 200, requestTimeoutMs: 5000, ...options }, loadMedia);
   engines.push(engine);
   const log = record(engine);
   const sig = await userSig(userId);
@@ -240,6 +246,39 @@ describe('WebRTCEngine (real signaling server, real WebRTC)', function () {
     navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
     await new Promise((r) => requestAnimationFrame(r));
     expect(alice.log.onDeviceUpdated.length, 'nothing after logout').to.equal(seen);
+  });
+
+  it('loads its media half when a call rings; a chunk that cannot load fails accept with a clear error, the call keeps ringing and a retry connects', async () => {
+    let imports = 0;
+    let fail = true;
+    const load: MediaImport = () => {
+      imports++;
+      return fail
+        ? Promise.reject(new TypeError('Failed to fetch dynamically imported module'))
+        : import('../../src/engine/webrtc/call-media.js');
+    };
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob', {}, undefined, load);
+    expect(imports, 'logging in loads no media code').to.equal(0);
+    await alice.engine.calls({ userIDList: [bob.userId], mediaType: CallMediaType.AUDIO });
+    await waitFor('bob rings', () => bob.log.onCallReceived[0]);
+    await waitFor('the ring prefetched the media half', () => imports === 1);
+    const error = await bob.engine.accept().catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(CallKitError);
+    expect(error).to.include({ code: ErrorCode.FAILED, reason: 'chunk-load-failed' });
+    expect((error as Error).message).to.match(/could not load the call media code/);
+    expect(imports, 'accept tried again').to.equal(2);
+    expect(debugState(bob.engine).call, 'still ringing: accept again or decline').to.equal('ringing');
+    expect(bob.log.onCallEnd).to.deep.equal([]);
+    fail = false;
+    await bob.engine.accept();
+    await waitFor('alice: call begins', () => alice.log.onCallBegin[0]);
+    await waitFor('bob: call begins', () => bob.log.onCallBegin[0]);
+    expect(imports, 'loaded once, kept').to.equal(3);
+    await bob.engine.hangup();
+    await waitFor('alice: call ends', () => alice.log.onCallEnd[0]);
+    await expectAllReleased(alice);
+    await expectAllReleased(bob);
   });
 
   it('rejects a login without a server URL, and a bad userSig', async () => {

@@ -11,6 +11,8 @@ import type { Browser, Page } from 'playwright';
 import { assertReceivingMedia, assertReleased, dial, launchBrowser, openUser, startDemo, waitStatus, type Demo } from './harness.js';
 
 const CALL_VIEW_MODULE = '**/components/call-view/call-view.ts*';
+/** The default engine's media half (`src/engine/webrtc/media-half.ts`). */
+const CALL_MEDIA_MODULE = '**/src/engine/webrtc/call-media.ts*';
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 const defined = (page: Page, tag: string) => page.evaluate((t) => customElements.get(t) !== undefined, tag);
 
@@ -31,8 +33,10 @@ describe('the call UI loaded on first use', { concurrency: 1 }, () => {
     const alice = await openUser(context, demo, 'lazy-alice1');
     const bob = await openUser(context, demo, 'lazy-bob1');
     const fetched: string[] = [];
+    const media: string[] = [];
     bob.on('request', (r) => {
       if (r.url().includes('/components/call-view/')) fetched.push(r.url());
+      if (r.url().includes('/src/engine/webrtc/call-media.ts')) media.push(r.url());
     });
     for (const page of [alice, bob]) {
       assert.equal(await defined(page, 'call-kit'), true, '<call-kit> is there from the start');
@@ -40,12 +44,15 @@ describe('the call UI loaded on first use', { concurrency: 1 }, () => {
       assert.equal(await defined(page, 'call-view'), false, 'the call view is not loaded at login');
     }
     assert.deepEqual(fetched, []);
+    assert.deepEqual(media, [], "the engine's media half is not loaded at login");
     await dial(alice, 'lazy-bob1');
     await bob.getByRole('alertdialog').waitFor({ timeout: 15_000 });
     // Prefetched while ringing: defined before the user accepts.
     await bob.waitForFunction(() => customElements.get('call-view') !== undefined, null, { timeout: 15_000 });
     assert.equal(await bob.evaluate(() => window.callKit.store.getState().status), 'calling', 'still ringing');
     assert.ok(fetched.length > 0, 'the call view module was fetched on demand');
+    await bob.waitForRequest((r) => r.url().includes('/src/engine/webrtc/call-media.ts'), { timeout: 15_000 }).catch(() => undefined);
+    assert.ok(media.length > 0, "the engine's media half was prefetched while ringing");
     await button(bob, 'Accept').click();
     await waitStatus(bob, 'connected');
     await waitStatus(alice, 'connected');
@@ -88,6 +95,36 @@ describe('the call UI loaded on first use', { concurrency: 1 }, () => {
     await button(bob, 'Hang up').click();
     await waitStatus(bob, 'idle');
     await waitStatus(alice, 'idle');
+    await assertReleased(bob, 'bob');
+    await context.close();
+  });
+
+  test("the engine's media half cannot be fetched: accepting says so, the call keeps ringing, accepting again connects", async () => {
+    const context = await browser.newContext();
+    const alice = await openUser(context, demo, 'lazy-alice3');
+    const bob = await openUser(context, demo, 'lazy-bob3');
+    await bob.route(CALL_MEDIA_MODULE, (route) => route.abort('internetdisconnected'));
+    await dial(alice, 'lazy-bob3');
+    const banner = bob.getByRole('alertdialog');
+    await banner.waitFor({ timeout: 15_000 });
+    await button(bob, 'Accept').click();
+    await bob.waitForFunction(() => window.callKit.store.getState().toast?.key === 'load-failed', null, { timeout: 15_000 });
+    const errors = await bob.evaluate(() => window.demoLog.filter((e) => e.type === 'ck-error').map((e) => JSON.stringify(e.detail)));
+    assert.ok(
+      errors.some((e) => e.includes('could not load the call media code')),
+      errors.join('\n'),
+    );
+    assert.equal(await bob.evaluate(() => window.callKit.store.getState().status), 'calling', 'still ringing');
+    await banner.waitFor({ timeout: 5_000 });
+    await bob.unroute(CALL_MEDIA_MODULE);
+    await button(bob, 'Accept').click();
+    await waitStatus(bob, 'connected');
+    await waitStatus(alice, 'connected');
+    await assertReceivingMedia(bob, 'bob');
+    await button(alice, 'Hang up').click();
+    await waitStatus(alice, 'idle');
+    await waitStatus(bob, 'idle');
+    await assertReleased(alice, 'alice');
     await assertReleased(bob, 'bob');
     await context.close();
   });

@@ -138,6 +138,24 @@ test('a video call this browser cannot carry (no VP8/H264): its own toast, not "
   await kit.dispose();
 });
 
+test('the engine could not load its media code (chunk-load-failed): "Could not load the call screen", not "the call failed"', async () => {
+  const kit = new CallKit();
+  const engine = engineDouble({
+    calls: async () => {
+      throw new CallKitError(ErrorCode.FAILED, 'could not load the call media code: TypeError', 'chunk-load-failed');
+    },
+  });
+  await kit.init({ ...valid, engine });
+  const warn = mock.method(console, 'warn', () => undefined);
+  try {
+    await assert.rejects(kit.calls({ userIDList: ['bob'], type: CallMediaType.AUDIO }), { reason: 'chunk-load-failed' });
+    assert.deepEqual(toast(kit), { key: 'load-failed', type: 'error', params: undefined });
+  } finally {
+    warn.mock.restore();
+  }
+  await kit.dispose();
+});
+
 test('toasts come from i18n keys by error code; the technical message goes to ck-error, not the toast', async () => {
   const kit = new CallKit();
   const engine = engineDouble({

@@ -64,7 +64,34 @@ describe('page weight (bench:bundle)', () => {
     for (const m of [...loaded, ...lazyModules]) {
       assert.ok(!m.includes('@mediapipe') && !m.includes('backgrounds/compositor.ts'), `${m} reached the page`);
     }
-    assert.ok(loaded.includes('src/engine/webrtc/backgrounds.ts'), 'the small controller is part of the engine');
+    // The small controller comes with the engine's media half (loaded when a call rings or is placed).
+    assert.ok(lazyModules.includes('src/engine/webrtc/backgrounds.ts'), 'the small controller is part of the media half');
+  });
+
+  it("the default engine's media half (peers, capture, pre-connect, tuning...) is a chunk loaded on first use", () => {
+    const loaded = page.loadedModules;
+    const lazyModules = page.lazy.flatMap((c) => c.from);
+    const half = [
+      'call-media',
+      'peer',
+      'media',
+      'preconnect',
+      'video-upgrade',
+      'media-tuning',
+      'video-caps',
+      'peer-hooks',
+      'sfu-start',
+      'backgrounds',
+      'noise-suppression',
+    ].map((m) => `src/engine/webrtc/${m}.ts`);
+    for (const file of half) {
+      assert.ok(!loaded.includes(file), `${file} is in the initial graph`);
+      assert.ok(lazyModules.includes(file), `${file} is in no lazy chunk`);
+    }
+    // What logs in and rings stays: the engine's session, signaling and call state machine, and the loader.
+    for (const m of ['webrtc-engine', 'call-machine', 'signaling-client', 'media-half', 'device-watch']) {
+      assert.ok(loaded.includes(`src/engine/webrtc/${m}.ts`), `${m} loads first`);
+    }
   });
 
   it('the call UI past the banner and the other locales are chunks loaded on first use', () => {

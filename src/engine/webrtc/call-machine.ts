@@ -13,7 +13,7 @@ type InviteOk = Extract<ServerMessage, { type: 'invite-ok' }>;
 import { endReasonOf, memberGoneEvent } from '../end-reasons.js';
 import { RingingQueue } from '../ringing-queue.js';
 import type { EndCause } from '../types.js';
-import type { CallMedia } from './call-media.js';
+import type { MediaHalf } from './media-half.js';
 import {
   describeIncoming,
   fromWireMedia,
@@ -31,13 +31,14 @@ import {
 
 export class CallMachine {
   readonly #ctx: EngineContext;
-  readonly #media: CallMedia;
+  /** The media half (`media-half.ts`): loaded once a call rings, is placed or joined; before, nothing to close. */
+  readonly #media: MediaHalf;
   /** An invitation from someone we are dialing (glare in progress), delivered if our call ends. */
   #held: { message: Incoming; expiresAt: number } | null = null;
   /** Invitations ringing besides the current call (shared by every engine). */
   readonly queue: RingingQueue<Incoming>;
 
-  constructor(ctx: EngineContext, media: CallMedia) {
+  constructor(ctx: EngineContext, media: MediaHalf) {
     this.#ctx = ctx;
     this.#media = media;
     this.queue = new RingingQueue<Incoming>({
@@ -82,20 +83,21 @@ export class CallMachine {
         this.onRelay(message);
         break;
       case 'pre-connect':
-        this.#media.pre.onMessage(message);
+        // Not loaded: no pre-connection here (the caller's side loaded to place the call).
+        this.#media.now?.pre.onMessage(message);
         break;
       case 'sfu': {
         const call = ctx.call;
         if (!call || call.callId !== message.callId) break;
-        if (message.data.kind !== 'start') this.#media.onSfuData(call, message.data);
+        if (message.data.kind !== 'start') this.#media.now?.onSfuData(call, message.data);
         else {
           call.sfu = true;
-          this.#media.startSfu(call);
+          this.#media.now?.startSfu(call);
         }
         break;
       }
       case 'video-upgrade':
-        this.#media.upgrade.onMessage(message);
+        this.#media.now?.upgrade.onMessage(message);
         break;
       case 'missed-calls':
         ctx.events.emit('onMissedCalls', { calls: message.calls });
@@ -104,7 +106,7 @@ export class CallMachine {
         const call = ctx.call;
         if (call && call.callId === message.callId) {
           this.applyRemoteMedia(call, message.userId, message.audio, message.video);
-          if (message.mediaType === 'audio' && call.phase === 'connected') void this.#media.toAudio(call, false).catch(noop);
+          if (message.mediaType === 'audio' && call.phase === 'connected') void this.#media.now?.toAudio(call, false).catch(noop);
         }
         break;
       }
@@ -148,7 +150,7 @@ export class CallMachine {
     call.announced = true;
     call.incoming = message;
     // The ringing queue may swap a ringing call for another: its pre-connection goes.
-    if (ctx.call) this.#media.pre.drop(ctx.call, true);
+    if (ctx.call) this.#media.now?.pre.drop(ctx.call, true);
     ctx.call = call;
     const callerId = message.caller.userId;
     if (callerId !== ctx.userId) {
@@ -160,15 +162,16 @@ export class CallMachine {
       // (taken silently here, a late joiner's tiles never learnt that the others' video was on).
       call.members.set(m.userId, { profile: profileOf(m), state: m.state });
     }
-    this.#media.pre.onRing(call);
+    this.#media.ring(call);
   }
 
   /** The server confirmed our accept (or join): the callee's call is connected. */
   onCallStarted(message: CallStarted): void {
     const ctx = this.#ctx;
-    const media = this.#media;
+    const media = this.#media.now;
     const call = ctx.call;
-    if (!call || call.callId !== message.callId || call.role !== CallRole.CALLEE || call.phase !== 'ringing') return;
+    // Accepted or joined: the media half was loaded for it.
+    if (!media || !call || call.callId !== message.callId || call.role !== CallRole.CALLEE || call.phase !== 'ringing') return;
     // Joining: `join()` applies its answer itself, once the media for the call's type is captured.
     if (call.earlyRelays) return;
     call.resumeToken = message.resumeToken;
@@ -245,7 +248,7 @@ export class CallMachine {
     call.resumeToken = answer.resumeToken;
     if (answer.sfu) call.sfu = true;
     call.announced = true;
-    this.#media.emitLocalStream();
+    this.#media.now?.emitLocalStream();
     ctx.events.emit('onCallStarted', {
       callId: call.callId,
       mediaType: call.callMediaType,
@@ -308,15 +311,15 @@ export class CallMachine {
           // Accepted: `onCallBegin` waits for the first peer connection to connect (onPeerConnected).
           call.phase = 'connected';
           this.#rejectHeld();
-          this.#media.onConnected(call);
+          this.#media.now?.onConnected(call);
         }
         this.#joined(call, userId);
-        this.#media.connectPeer(call, userId, false);
-        this.#media.sendMediaState();
+        this.#media.now?.connectPeer(call, userId, false);
+        this.#media.now?.sendMediaState();
         break;
       case 'left':
         if (call.peers.size === 1 && call.peers.get(userId)?.neverConnected) call.leftUnconnected = true;
-        this.#media.closePeer(call, userId);
+        this.#media.now?.closePeer(call, userId);
         events.emit('onUserLeave', { userId });
         break;
       case 'ringing':
@@ -326,8 +329,8 @@ export class CallMachine {
       default:
         break;
     }
-    this.#media.capVideo(call);
-    if (member.state !== 'accepted') this.#media.closePeer(call, userId);
+    this.#media.now?.capVideo(call);
+    if (member.state !== 'accepted') this.#media.now?.closePeer(call, userId);
     else if (member.audio !== undefined || member.video !== undefined) {
       this.applyRemoteMedia(call, userId, member.audio ?? info.audio ?? true, member.video ?? info.video ?? false);
     }
@@ -375,7 +378,7 @@ export class CallMachine {
     if (!peer) {
       // An offer can overtake the member-state that announces its sender.
       if (!call.members.has(message.from) || message.from === ctx.userId) return;
-      peer = this.#media.connectPeer(call, message.from, false) ?? undefined;
+      peer = this.#media.now?.connectPeer(call, message.from, false) ?? undefined;
     }
     peer?.handleSignal(message.data);
   }
@@ -393,7 +396,7 @@ export class CallMachine {
     const why = serverErrors.length ? `; ICE server errors: ${serverErrors.join('; ')}` : '';
     const others = [...call.members.values()].filter((m) => m.state === 'accepted').length;
     if (others > 1) {
-      this.#media.closePeer(call, userId);
+      this.#media.now?.closePeer(call, userId);
       ctx.events.emit('onError', { code: ErrorCode.FAILED, message: `no network path to ${userId}${why}` });
       // Not begun yet and no connection left to wait for: the call cannot carry media, it ends.
       if (call.beginAt || call.peers.size > 0) return;
@@ -441,7 +444,7 @@ export class CallMachine {
     const ctx = this.#ctx;
     if (ctx.call !== call) return;
     ctx.call = null;
-    this.#media.endCall(call);
+    this.#media.now?.endCall(call);
     if (call.announced) {
       ctx.events.emit('onLocalStream', { stream: null });
       ctx.events.emit('onCallEnd', {

@@ -16,7 +16,6 @@ import { NoiseSuppression } from './noise-suppression.js';
 import { Peer } from './peer.js';
 import { Preconnector } from './preconnect.js';
 import { tuningHooks } from './peer-hooks.js';
-import { DeviceWatch } from './device-watch.js';
 import { startSfu } from './sfu-start.js';
 import { degradationFor } from './media-tuning.js';
 import { capVideo, setLinkVideo, videoLimitFor } from './video-caps.js';
@@ -65,7 +64,6 @@ export class CallMedia {
   #lastVolumes: Record<string, number> = {};
   #lastQualities: Record<string, number> = {};
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #devices = new DeviceWatch();
   /** Audio -> video requests (`video-upgrade.ts`). */
   readonly upgrade: VideoUpgrade;
   readonly #noise: NoiseSuppression;
@@ -92,20 +90,6 @@ export class CallMedia {
       ctx.events.emit('onAINoiseSuppressionChanged', state);
     });
     this.pre = new Preconnector(ctx, this, options.preconnect);
-  }
-
-  /**
-   * Makes and closes a peer connection with the call's settings: the NOT_SUPPORTED_WEBRTC error when
-   * none can be made (a broken or policy-disabled WebRTC, bad `iceServers`), checked before a call is
-   * placed, accepted or joined so that nobody is `connected` to a side that cannot carry media.
-   */
-  probePeer(): CallKitError | null {
-    try {
-      new RTCPeerConnection(this.#options.rtcConfiguration()).close();
-      return null;
-    } catch (error) {
-      return new CallKitError(ErrorCode.NOT_SUPPORTED_WEBRTC, `cannot create a peer connection: ${String(error)}`);
-    }
   }
 
   /** Runs media operations one at a time (capture, camera/mic toggles, device switches). */
@@ -510,17 +494,6 @@ export class CallMedia {
     this.local.release();
     this.#noise.close();
     await this.#meter.close();
-  }
-
-  // ---- devices ----------------------------------------------------------------------------------
-
-  /** Keeps the kit's device list true (`device-watch.ts`). */
-  watchDevices(): void {
-    this.#devices.start((devices) => this.#ctx.events.emit('onDeviceUpdated', { devices }));
-  }
-
-  unwatchDevices(): void {
-    this.#devices.stop();
   }
 
   // ---- sampling ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  */
 import type { ConnectionState } from '../types.js';
 import type { CallMachine } from './call-machine.js';
-import type { CallMedia } from './call-media.js';
+import type { MediaHalf } from './media-half.js';
 import type { CallPhase, EngineContext } from './call-model.js';
 import type { Reconnector } from './reconnect.js';
 import type { BackgroundEffect } from './backgrounds.js';
@@ -84,15 +84,17 @@ export const debugPeerConnection = (engine: object, userId: string): RTCPeerConn
 export const debugBackgrounds = (engine: object): WebRTCBackgroundsDebug => hooksOf(engine).backgrounds();
 
 /** The hooks of one engine, from its parts (the engine calls this once). */
-export function debugHooks(ctx: EngineContext, media: CallMedia, machine: CallMachine, reconnector: Reconnector): WebRTCEngineDebug {
+export function debugHooks(ctx: EngineContext, half: MediaHalf, machine: CallMachine, reconnector: Reconnector): WebRTCEngineDebug {
+  // Before the media half is loaded (`media-half.ts`) it holds nothing: no peer, track, timer or AudioContext.
+  const media = () => half.now;
   return {
     state: () => ({
       connection: reconnector.active ? 'reconnecting' : (ctx.client?.state ?? 'disconnected'),
       call: ctx.call?.phase ?? null,
-      peers: media.openPeerCount(),
-      localTracks: media.local.liveTrackCount(),
-      timers: media.statsTimerCount + media.upgrade.timerCount + (ctx.client?.timerCount ?? 0) + reconnector.timerCount,
-      audioContexts: media.openAudioContextCount(),
+      peers: media()?.openPeerCount() ?? 0,
+      localTracks: media()?.local.liveTrackCount() ?? 0,
+      timers: (media()?.statsTimerCount ?? 0) + (media()?.upgrade.timerCount ?? 0) + (ctx.client?.timerCount ?? 0) + reconnector.timerCount,
+      audioContexts: media()?.openAudioContextCount() ?? 0,
       pendingRequests: ctx.client?.pendingCount ?? 0,
       listeners: ctx.events.listenerCount,
       heldInvitations: machine.holding ? 1 : 0,
@@ -111,6 +113,10 @@ export function debugHooks(ctx: EngineContext, media: CallMedia, machine: CallMa
       return n;
     },
     peerConnection: (userId) => ctx.call?.peers.get(userId)?.pc ?? null,
-    backgrounds: () => ({ effect: media.backgrounds.effect, processor: media.backgrounds.processor, cameraTrack: media.local.cameraTrack }),
+    backgrounds: () => ({
+      effect: media()?.backgrounds.effect ?? { type: 'none' },
+      processor: media()?.backgrounds.processor ?? null,
+      cameraTrack: media()?.local.cameraTrack ?? null,
+    }),
   };
 }

@@ -6,7 +6,7 @@
  * its own short-lived capture, stopped when closed.
  */
 import { noop } from './call-model.js';
-import { listDevices } from './media.js';
+import { listDevices } from '../../media/devices.js';
 
 type DeviceList = Awaited<ReturnType<typeof listDevices>>;
 

@@ -11,8 +11,7 @@
  */
 import type { TrackDenoiser } from './denoiser.js';
 
-/** Where the dev servers (Vite, web-test-runner) serve the package; production sites pass their own. */
-export const DEFAULT_NOISE_SUPPRESSION_ASSETS = '/node_modules/@sapphi-red/web-noise-suppressor/dist/';
+export { DEFAULT_NOISE_SUPPRESSION_ASSETS } from './options.js';
 
 export interface NoiseSuppressionState {
   /** The denoiser is wanted and running (or will run on the next capture). */

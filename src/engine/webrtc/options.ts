@@ -2,6 +2,9 @@
 import type { Capabilities } from '../capabilities.js';
 import type { SocketConstructor } from './signaling-client.js';
 
+/** Where the dev servers (Vite, web-test-runner) serve the package; production sites pass their own. */
+export const DEFAULT_NOISE_SUPPRESSION_ASSETS = '/node_modules/@sapphi-red/web-noise-suppressor/dist/';
+
 export interface WebRTCEngineOptions {
   /** ICE servers for every peer connection (default none: host candidates only). */
   iceServers?: RTCIceServer[];

@@ -18,6 +18,9 @@
  */
 import type { SfuClientData } from '../../protocol/messages.js';
 
+/** `setFocus` is a module of its own: the engine loads it first; this module comes with the SFU. */
+export { setFocus, setTileSizes } from './focus.js';
+
 /** The upload's video layers, high first (as janus.js lists them): full size, and 1/4 size at a low bitrate. */
 export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
   { rid: 'h', active: true },
@@ -100,24 +103,4 @@ export class SfuLayers {
   stop(): void {
     clearTimeout(this.#timer);
   }
-}
-
-/** `setTileSizes` of the engine: remembers each member's tile width (device px; a member missing: no visible tile) and has the call's SFU session ask for layers again. */
-export function setTileSizes(
-  ctx: { tileWidths: Map<string, number> | null; call: { sfuSession?: { refocus(): void } | 'loading' } | null },
-  sizes: unknown,
-): void {
-  if (!sizes || typeof sizes !== 'object') return;
-  const widths = new Map<string, number>();
-  for (const [userId, width] of Object.entries(sizes)) if (typeof width === 'number' && Number.isFinite(width)) widths.set(userId, width);
-  ctx.tileWidths = widths;
-  const session = ctx.call?.sfuSession;
-  if (typeof session === 'object') session.refocus();
-}
-
-/** `setFocus` of the engine: remembers the focus and has the call's SFU session (if any) ask for layers again. */
-export function setFocus(ctx: { focus: string; call: { sfuSession?: { refocus(): void } | 'loading' } | null }, userId: unknown): void {
-  ctx.focus = typeof userId === 'string' ? userId : '';
-  const session = ctx.call?.sfuSession;
-  if (typeof session === 'object') session.refocus();
 }

@@ -20,26 +20,27 @@ import type {
   PresenceEntry,
 } from '../types.js';
 import { CallMachine } from './call-machine.js';
-import { CallMedia } from './call-media.js';
+import type { CallMedia } from './call-media.js';
 import { EngineContext, endingOf, fromWireMedia, inviteeList, newCall, noop, toWireMedia } from './call-model.js';
+import { setFocus, setTileSizes } from './focus.js';
 import { Connection, loginMessage } from './connection.js';
 import { attachDebug, debugHooks } from './debug.js';
-import { listDevices } from './media.js';
+import { listDevices } from '../../media/devices.js';
+import { DeviceWatch } from './device-watch.js';
+import { callMediaOptions, MediaHalf, probePeer, type MediaImport } from './media-half.js';
 import { Reconnector, type Session } from './reconnect.js';
 import { IceConfig, turnFetcher } from './turn.js';
 import type { ClientRequest } from './signaling-client.js';
 import type { WebRTCEngineOptions } from './options.js';
-import { DEFAULT_NOISE_SUPPRESSION_ASSETS } from './noise-suppression.js';
-import { setFocus, setTileSizes } from './sfu-layers.js';
 
 export type { WebRTCEngineOptions } from './options.js';
-
-const DEFAULT_STATS_INTERVAL_MS = 500;
 
 export class WebRTCEngine implements CallEngine {
   readonly name = 'webrtc';
   readonly #ctx = new EngineContext();
-  readonly #media: CallMedia;
+  /** Peers, capture and the rest of a call's media: a chunk loaded on first use (`media-half.ts`). */
+  readonly #media: MediaHalf;
+  readonly #devices = new DeviceWatch();
   readonly #machine: CallMachine;
   readonly #reconnector: Reconnector;
   readonly #connection: Connection;
@@ -51,24 +52,16 @@ export class WebRTCEngine implements CallEngine {
   readonly #capabilities: Capabilities | undefined;
   readonly #injectedSocket: boolean;
 
-  constructor(options: WebRTCEngineOptions = {}) {
+  constructor(options: WebRTCEngineOptions = {}, loadMedia?: MediaImport) {
     this.#capabilities = options.capabilities;
     this.#injectedSocket = options.WebSocket !== undefined;
     this.#ice = new IceConfig(options.iceServers ?? [], turnFetcher(this.#ctx));
-    this.#media = new CallMedia(this.#ctx, {
-      rtcConfiguration: () => this.#ice.configuration(),
-      statsIntervalMs: options.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS,
-      iceDisconnectedTimeoutMs: options.iceDisconnectedTimeoutMs,
-      mediaStallMs: options.mediaStallMs,
-      mediaTuning: options.mediaTuning !== false,
-      videoRequestTimeoutMs: options.videoRequestTimeoutMs,
-      backgrounds: { assetsPath: options.backgroundAssetsPath, workerUrl: options.backgroundWorkerUrl },
-      noiseSuppressionAssets: options.noiseSuppressionAssets ?? DEFAULT_NOISE_SUPPRESSION_ASSETS,
-      preconnect: options.preconnect === true,
-      onIceFatal: (call, userId) => this.#machine.onIceFatal(call, userId),
-      onPeerFailed: (call, userId) => this.#machine.onIceFatal(call, userId, 'error'),
-      onPeerConnected: (call, userId) => this.#machine.onPeerConnected(call, userId),
-    });
+    const rtcConfiguration = () => this.#ice.configuration();
+    this.#media = new MediaHalf(
+      this.#ctx,
+      callMediaOptions(options, rtcConfiguration, () => this.#machine),
+      loadMedia,
+    );
     this.#machine = new CallMachine(this.#ctx, this.#media);
     this.#reconnector = new Reconnector(
       this.#ctx,
@@ -80,7 +73,7 @@ export class WebRTCEngine implements CallEngine {
         detachClient: () => this.#connection.detach(),
         dropClient: () => this.#connection.drop(),
         loginMessage: (session) => loginMessage(session, this.#ctx.userId, this.#profile, this.#machine.queue.callWaiting),
-        sendMediaState: () => this.#media.sendMediaState(),
+        sendMediaState: () => this.#media.now?.sendMediaState(),
       },
       { giveUpMs: options.reconnectGiveUpMs, delayScale: options.reconnectDelayScale },
     );
@@ -122,7 +115,7 @@ export class WebRTCEngine implements CallEngine {
    */
   #assertCanCall(): void {
     if (this.#ctx.unsupported) throw unsupportedBrowser(this.getCapabilities());
-    const unusable = this.#media.probePeer();
+    const unusable = probePeer(this.#ice.configuration());
     if (unusable) throw unusable;
   }
 
@@ -173,7 +166,7 @@ export class WebRTCEngine implements CallEngine {
     if (this.#ctx.client !== client) throw new CallKitError(ErrorCode.CONNECTION_FAILED, 'logged out while logging in', 'closed');
     this.#profile = profile;
     this.#session = { url: params.server, sdkAppId: params.SDKAppID, userSig: params.userSig };
-    this.#media.watchDevices();
+    this.#devices.start((devices) => this.#ctx.events.emit('onDeviceUpdated', { devices }));
     this.#reconnector.watchNetwork();
   }
 
@@ -185,8 +178,8 @@ export class WebRTCEngine implements CallEngine {
     this.#machine.queue.withdrawAll('disconnected');
     await this.hangup();
     this.#machine.dropHeld();
-    await this.#media.reset();
-    this.#media.unwatchDevices();
+    await this.#media.now?.reset();
+    this.#devices.stop();
     this.#connection.drop();
     this.#connection.presence.clear();
     this.#ctx.userId = '';
@@ -271,12 +264,14 @@ export class WebRTCEngine implements CallEngine {
     const call = newCall(CallRole.CALLER, 'dialing', params.mediaType);
     call.invitees = unique;
     this.#ctx.call = call;
+    let media;
     try {
-      await this.#media.acquire({ audio: true, video: params.mediaType === CallMediaType.VIDEO });
+      media = await this.#media.loadFor(call, 'the call was cancelled before it was placed');
+      await media.acquire({ audio: true, video: params.mediaType === CallMediaType.VIDEO });
     } catch (error) {
       if (this.#ctx.call === call) {
         this.#ctx.call = null;
-        this.#media.local.release();
+        this.#media.now?.local.release();
       }
       throw error;
     }
@@ -294,7 +289,7 @@ export class WebRTCEngine implements CallEngine {
     } catch (error) {
       if (this.#ctx.call === call) {
         this.#ctx.call = null;
-        this.#media.local.release();
+        media.local.release();
         this.#machine.deliverHeld();
       }
       throw error;
@@ -323,7 +318,7 @@ export class WebRTCEngine implements CallEngine {
     }
     if (call.accepting) throw new CallKitError(ErrorCode.INVALID_STATE, 'the call is already being accepted');
     const capabilities = this.getCapabilities();
-    const unusable = capabilities.canCall ? this.#media.probePeer() : unsupportedBrowser(capabilities);
+    const unusable = capabilities.canCall ? probePeer(this.#ice.configuration()) : unsupportedBrowser(capabilities);
     if (unusable) {
       // Accepting would make a call that carries no media `connected` on both sides.
       this.#machine.declineUnsupported(call);
@@ -332,12 +327,14 @@ export class WebRTCEngine implements CallEngine {
     call.accepting = true;
     // No video codec both ways here: the video call is taken audio-only (an audio call for both in 1v1).
     const audioOnly = call.callMediaType === CallMediaType.AUDIO || options?.mediaType === CallMediaType.AUDIO || !capabilities.canVideo;
+    let media;
     try {
-      await this.#media.acquire({ audio: true, video: !audioOnly });
+      media = await this.#media.loadFor(call, 'the call ended before it was accepted');
+      await media.acquire({ audio: true, video: !audioOnly });
     } catch (error) {
       if (this.#ctx.call === call) {
         call.accepting = false;
-        this.#media.local.release();
+        this.#media.now?.local.release();
       }
       throw error;
     }
@@ -348,14 +345,14 @@ export class WebRTCEngine implements CallEngine {
     try {
       const started = client.request({ type: 'accept', callId }, { match: (m) => m.type === 'call-started' && m.callId === callId });
       // The offer is made while the server answers (held until `call-started`: `preconnect.ts`).
-      this.#media.pre.warm(call, this.#media.local.stream);
+      media.pre.warm(call, media.local.stream);
       await started;
     } catch (error) {
       if (this.#ctx.call === call && call.phase === 'ringing') {
         call.accepting = false;
         call.acceptSent = false;
-        this.#media.pre.drop(call, false);
-        this.#media.local.release();
+        media.pre.drop(call, false);
+        media.local.release();
         const reason = (error as CallKitError).reason;
         if (reason === 'call-not-found' || reason === 'already-answered') this.#machine.finish(call, 'ended');
       }
@@ -458,11 +455,11 @@ export class WebRTCEngine implements CallEngine {
     const drop = () => {
       if (this.#ctx.call !== call) return;
       this.#ctx.call = null;
-      this.#media.local.release();
+      this.#media.now?.local.release();
     };
     let answer: ServerMessage;
     try {
-      await this.#media.acquire({ audio: true, video: wanted === CallMediaType.VIDEO });
+      await (await this.#media.loadFor(call, 'hung up before joining')).acquire({ audio: true, video: wanted === CallMediaType.VIDEO });
       if (this.#ctx.call !== call) throw new CallKitError(ErrorCode.INVALID_STATE, 'hung up before joining');
       answer = await client.request({ type: 'join', callId }, { match: (m) => m.type === 'call-started' && m.callId === callId });
       if (answer.type !== 'call-started')
@@ -484,7 +481,7 @@ export class WebRTCEngine implements CallEngine {
       if (wanted === CallMediaType.AUDIO) call.acceptAudioOnly = true;
       else if (wanted === undefined) {
         try {
-          await this.#media.acquire({ audio: true, video: true });
+          await (await this.#media.load()).acquire({ audio: true, video: true });
         } catch {
           call.acceptAudioOnly = true; // no camera: join audio-only rather than not at all
         }
@@ -503,36 +500,32 @@ export class WebRTCEngine implements CallEngine {
 
   /** Turns the camera on (a new capture; sent with replaceTrack/addTrack). Idle: a local preview. */
   openCamera(): Promise<void> {
-    this.#assertAlive();
-    return this.#media.openCamera();
+    return this.#withMedia((media) => media.openCamera());
   }
 
   /** Turns the camera off: the track is stopped (camera light off) and replaced by nothing. */
   closeCamera(): Promise<void> {
-    this.#assertAlive();
-    return this.#media.closeCamera();
+    return this.#withMedia((media) => media.closeCamera());
   }
 
   /** Unmutes the microphone (captures it when there is no live track during a call). */
   openMicrophone(): Promise<void> {
-    this.#assertAlive();
-    return this.#media.openMicrophone();
+    return this.#withMedia((media) => media.openMicrophone());
   }
 
   /** Mutes the microphone (the track is disabled: silence is sent) and announces it. */
   closeMicrophone(): Promise<void> {
-    this.#assertAlive();
-    return this.#media.closeMicrophone();
+    return this.#withMedia((media) => media.closeMicrophone());
   }
 
   /** Switches camera/microphone to `deviceId` (a live track recaptured, replaceTrack); the speaker id is only remembered. */
   switchDevice(params: { deviceType: DeviceKind; deviceId: string }): Promise<void> {
-    this.#assertAlive();
     const { deviceType, deviceId } = params ?? {};
-    if (!['camera', 'microphone', 'speaker'].includes(deviceType) || typeof deviceId !== 'string' || !deviceId) {
-      return Promise.reject(invalidParameter('switchDevice needs deviceType camera|microphone|speaker and a deviceId'));
-    }
-    return this.#media.switchDevice(deviceType, deviceId);
+    const bad = !['camera', 'microphone', 'speaker'].includes(deviceType) || typeof deviceId !== 'string' || !deviceId;
+    return this.#withMedia(
+      (m) => m.switchDevice(deviceType, deviceId),
+      bad && 'switchDevice needs deviceType camera|microphone|speaker and a deviceId',
+    );
   }
 
   getDeviceList(deviceType?: DeviceKind): Promise<DeviceInfo[]> {
@@ -541,43 +534,36 @@ export class WebRTCEngine implements CallEngine {
 
   /** Capture resolution for the camera (applied to a live track at once). */
   setVideoQuality(resolution: VideoResolution): Promise<void> {
-    this.#assertAlive();
-    if (!['480p', '720p', '1080p'].includes(resolution)) return Promise.reject(invalidParameter('resolution must be 480p, 720p or 1080p'));
-    return this.#media.setResolution(resolution);
+    const bad = !['480p', '720p', '1080p'].includes(resolution);
+    return this.#withMedia((m) => m.setResolution(resolution), bad && 'resolution must be 480p, 720p or 1080p');
   }
 
   /** Blurs our camera's background (`blurLevel` 1..10, 0 off), as the Tencent engine does (README "Backgrounds"). */
   setBlurBackground(blurLevel: number): Promise<void> {
-    this.#assertAlive();
-    if (!Number.isInteger(blurLevel) || blurLevel < 0 || blurLevel > 10) {
-      return Promise.reject(invalidParameter('blurLevel must be an integer from 0 (off) to 10'));
-    }
-    return this.#media.setBackground(blurLevel ? { type: 'blur', level: blurLevel } : { type: 'none' });
+    const bad = !Number.isInteger(blurLevel) || blurLevel < 0 || blurLevel > 10;
+    const effect = blurLevel ? ({ type: 'blur', level: blurLevel } as const) : ({ type: 'none' } as const);
+    return this.#withMedia((m) => m.setBackground(effect), bad && 'blurLevel must be an integer from 0 (off) to 10');
   }
 
   /** Puts the image at `url` (same origin, or served with CORS) behind us; `''` turns it off. */
   setVirtualBackground(url: string): Promise<void> {
-    this.#assertAlive();
-    if (typeof url !== 'string') return Promise.reject(invalidParameter('url must be a string'));
-    return this.#media.setBackground(url ? { type: 'image', url } : { type: 'none' });
+    const bad = typeof url !== 'string' && 'url must be a string';
+    return this.#withMedia((m) => m.setBackground(url ? { type: 'image', url } : { type: 'none' }), bad);
   }
 
   /** Audio: stops our camera, announces `video: false`. Video: asks the other member (`video-upgrade.ts`). */
   switchCallMediaType(mediaType: CallMediaType): Promise<void> {
-    this.#assertAlive();
-    return mediaType === CallMediaType.VIDEO ? this.#media.upgrade.request() : this.#media.switchToAudio();
+    return this.#withMedia((media) => (mediaType === CallMediaType.VIDEO ? media.upgrade.request() : media.switchToAudio()));
   }
 
   respondVideoRequest(accept: boolean): Promise<void> {
-    this.#assertAlive();
-    return this.#media.upgrade.respond(accept);
+    return this.#withMedia((media) => media.upgrade.respond(accept));
   }
 
   /** AI noise suppression of the mic we send (RNNoise, lazy); false after `true`: it cannot run (see the event). */
   setAINoiseSuppression(enable: boolean): Promise<boolean> {
-    this.#assertAlive();
-    if (typeof enable !== 'boolean') return Promise.reject(invalidParameter('setAINoiseSuppression needs a boolean'));
-    return this.#media.setNoiseSuppression(enable);
+    const bad = typeof enable !== 'boolean' && 'setAINoiseSuppression needs a boolean';
+    return this.#withMedia((m) => m.setNoiseSuppression(enable), bad);
   }
 
   /** The member the UI shows large ('' none): through the SFU, their video at the high layer. */
@@ -588,6 +574,13 @@ export class WebRTCEngine implements CallEngine {
   /** Each member's tile width in device px (a member missing: no visible tile): through the SFU, the simulcast layer that covers it. */
   setTileSizes(sizes: Readonly<Record<string, number>>): void {
     setTileSizes(this.#ctx, sizes);
+  }
+
+  /** Runs `op` on the media half, loaded first if need be (`media-half.ts`); `invalid`: INVALID_PARAMETER with that message instead. */
+  #withMedia<T>(op: (media: CallMedia) => Promise<T>, invalid: string | false = false): Promise<T> {
+    this.#assertAlive();
+    if (invalid) return Promise.reject(invalidParameter(invalid));
+    return this.#media.load().then(op);
   }
 
   // ---- signaling connection --------------------------------------------------------------------
