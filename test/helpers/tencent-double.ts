@@ -30,6 +30,7 @@ import type {
   TRTCPluginLike,
   TRTCStreamType,
   VirtualBackgroundOptions,
+  BackgroundEffect,
 } from '../../src/engine/tencent/sdk-types.js';
 
 /** One signaling message as it went over the fake wire. */
@@ -787,7 +788,7 @@ export class FakeTRTC implements TRTCLike {
 
   /** Registered plugins, and the running virtual background (with its processed track). */
   readonly plugins: { plugin: TRTCPluginLike; assetsPath?: string }[] = [];
-  blur: { options: VirtualBackgroundOptions | { type: 'blur'; blurLevel: number }; track: FakeTrack } | null = null;
+  blur: { options: VirtualBackgroundOptions | BackgroundEffect; track: FakeTrack } | null = null;
   /** Set to make startPlugin fail as an unpaid TRTC app does (NEED_TO_BUY). */
   pluginFailure: object | null = null;
 
@@ -806,7 +807,7 @@ export class FakeTRTC implements TRTCLike {
     return undefined;
   }
 
-  async updatePlugin(name: 'VirtualBackground', options: { type: 'blur'; blurLevel: number }): Promise<unknown> {
+  async updatePlugin(name: 'VirtualBackground', options: BackgroundEffect): Promise<unknown> {
     this.log.push({ method: 'updatePlugin', args: [name, options] });
     if (!this.blur) throw { code: 5100, message: 'plugin not started' };
     this.blur.options = { ...this.blur.options, ...options };

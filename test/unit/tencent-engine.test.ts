@@ -1196,6 +1196,39 @@ test('setBlurBackground: the virtual-background plugin with the self-hosted asse
   await cleanup(alice, bob, carol);
 });
 
+test('setVirtualBackground: an image behind the person through the same plugin; replaces a blur, and "" turns it off', async () => {
+  class FakeVirtualBackground {}
+  const cloud = new FakeCloud();
+  const alice = await user(cloud, 'alice', { assetsPath: '/trtc-assets', loadVirtualBackground: async () => FakeVirtualBackground });
+  const bob = await user(cloud, 'bob');
+  await assert.rejects(alice.engine.setVirtualBackground('/bg/beach.jpg'), { code: ErrorCode.INVALID_STATE }, 'needs a call');
+  await alice.engine.calls({ userIDList: ['bob'], mediaType: CallMediaType.VIDEO });
+  await alice.engine.setVirtualBackground('/bg/beach.jpg');
+  const trtc = alice.trtc();
+  assert.deepEqual(trtc.log.find((l) => l.method === 'startPlugin')?.args, [
+    'VirtualBackground',
+    { sdkAppId: SDK_APP_ID, userId: 'alice', userSig: 'sig-alice', type: 'image', src: '/bg/beach.jpg' },
+  ]);
+  const preview = alice.events.last('onLocalStream')?.stream as unknown as FakeStream;
+  assert.equal(preview.getVideoTracks()[0].id, trtc.blur?.track.id, 'the preview shows the processed track');
+  // A blur then replaces the image (the running plugin is updated, not started twice), and back.
+  await alice.engine.setBlurBackground(4);
+  assert.deepEqual(trtc.log.filter((l) => l.method === 'updatePlugin').at(-1)?.args, ['VirtualBackground', { type: 'blur', blurLevel: 4 }]);
+  await alice.engine.setVirtualBackground('/bg/office.png');
+  assert.deepEqual(trtc.log.filter((l) => l.method === 'updatePlugin').at(-1)?.args, [
+    'VirtualBackground',
+    { type: 'image', src: '/bg/office.png' },
+  ]);
+  assert.equal(trtc.log.filter((l) => l.method === 'startPlugin').length, 1);
+  await alice.engine.setVirtualBackground('');
+  assert.equal(trtc.blur, null, 'off');
+  await alice.engine.setBlurBackground(0); // already off: nothing to stop
+  assert.equal(trtc.log.filter((l) => l.method === 'stopPlugin').length, 1);
+  await assert.rejects(alice.engine.setVirtualBackground(42 as unknown as string), { code: ErrorCode.INVALID_PARAMETER });
+  await alice.engine.hangup();
+  await cleanup(alice, bob);
+});
+
 test('assetsPath is handed to TRTC.create (self-hosted plugin assets, no CDN)', async () => {
   const cloud = new FakeCloud();
   const alice = await user(cloud, 'alice', { assetsPath: '/static/trtc-assets' });

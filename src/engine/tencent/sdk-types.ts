@@ -264,7 +264,7 @@ export interface TRTCLike {
   /** Registers a plugin (the virtual background) with the app's self-hosted assets. */
   use(plugin: { plugin: TRTCPluginLike; assetsPath?: string }): void;
   startPlugin(name: 'VirtualBackground', options: VirtualBackgroundOptions): Promise<unknown>;
-  updatePlugin(name: 'VirtualBackground', options: { type: 'blur'; blurLevel: number }): Promise<unknown>;
+  updatePlugin(name: 'VirtualBackground', options: BackgroundEffect): Promise<unknown>;
   stopPlugin(name: 'VirtualBackground'): Promise<unknown>;
   on<K extends keyof TRTCEventPayloads>(event: K, handler: (payload: TRTCEventPayloads[K]) => void): unknown;
   off<K extends keyof TRTCEventPayloads>(event: K, handler: (payload: TRTCEventPayloads[K]) => void): unknown;
@@ -273,15 +273,11 @@ export interface TRTCLike {
 /** A TRTC plugin class (e.g. `VirtualBackground` from `trtc-sdk-v5/plugins/video-effect/virtual-background`). */
 export type TRTCPluginLike = abstract new (...args: never[]) => unknown;
 
+/** What the virtual-background plugin puts behind the person: a blur (1..10) or an image (URL). */
+export type BackgroundEffect = { type: 'blur'; blurLevel: number } | { type: 'image'; src: string };
+
 /** `VirtualBackgroundOptions` (plugins/video-effect/virtual-background/virtual-background.esm.d.ts). */
-export interface VirtualBackgroundOptions {
-  sdkAppId: number;
-  userId: string;
-  userSig: string;
-  type: 'blur';
-  /** 1..10 */
-  blurLevel: number;
-}
+export type VirtualBackgroundOptions = { sdkAppId: number; userId: string; userSig: string } & BackgroundEffect;
 
 /** Device info as the TRTC statics return it (`MediaDeviceInfo`). */
 export interface TRTCDeviceInfo {

@@ -9,8 +9,8 @@
  *   `inviteInGroup` once (with `groupID`). The call id is the (first) chat `inviteID`.
  * - **Incoming**: `newInvitationReceived` with a `videoCall`/`audioCall` payload rings
  *   (`onCallReceived`, call id = `inviteID`). While any call exists, an invitation is answered at
- *   once (the shared ringing queue with `maxRinging: 1`) with a busy reject (`line_busy: 'line_busy'`, `data.message: 'lineBusy'`), which the
- *   caller's engine reports as `onUserLineBusy`.
+ *   once (the shared ringing queue, `maxRinging: 1`) with a busy reject (`line_busy: 'line_busy'`,
+ *   `data.message: 'lineBusy'`), which the caller's engine reports as `onUserLineBusy`.
  * - **Accept** = enter the announced room, then chat `accept` (TUICallKit's order; if the room
  *   cannot be entered the invitation is declined instead). **Reject** = chat `reject`.
  *   **Cancel** (hangup while dialing) = chat `cancel` of every pending invitation.
@@ -27,22 +27,20 @@
  * - **Timeouts** are chat signaling's own (the callee's timer fires first and notifies the
  *   caller; the caller's own fires 5 s later for callees that never got the invitation):
  *   `onUserNoResponse` per callee, `onCallEnd` cause `timeout` once nobody is left.
- * - **Media** arrives as MediaStreams built from TRTC's tracks (`getAudioTrack` /
- *   `getVideoTrack`, refreshed on every `track` event); remote video is subscribed with
- *   `startRemoteVideo({ view: null })` so TRTC renders nothing itself, and TRTC's own playback
- *   of remote audio is turned to volume 0 because the kit's tiles play the streams.
+ * - **Media** arrives as MediaStreams built from TRTC's tracks (`getAudioTrack` / `getVideoTrack`,
+ *   refreshed on every `track` event); remote video is subscribed with `startRemoteVideo({ view:
+ *   null })` so TRTC renders nothing, and TRTC's playback of remote audio is at volume 0 (the
+ *   kit's tiles play the streams). Backgrounds: TRTC's virtual-background plugin (blur, image).
  * - **Kicked out** (chat `kickedOut`) -> `onKickedOffline` (+ `onError` 70001 when the UserSig
- *   expired) and the call ends with cause `disconnected`.
+ *   expired) and the call ends with cause `disconnected`. Nothing is imported from the SDKs at
+ *   module load: the default loaders use dynamic `import()`.
  *
- * Nothing is imported from the SDKs at module load: the default loaders use dynamic `import()`.
- *
- * Modules: this class is the public `CallEngine` (validation, login, the steps of placing,
- * accepting and ending a call); `call-state.ts` is the call state machine (the current call, its
- * members and phases, `begin`/`memberOut`/`finish`); `chat-signaling.ts` speaks chat (login and
- * the v2 messages); `trtc-media.ts` drives the TRTC room, capture and devices; `call-policy.ts`
- * the end reasons and member gone -> event shared with the other engines; which invitation rings
- * is the shared ringing queue's (`../ringing-queue.ts`, one at a time); `call-model.ts` the plain
- * call data they all read; `presence.ts` watches users over chat's user status API.
+ * Modules: this class is the public `CallEngine` (validation, login, placing, accepting, ending a
+ * call); `call-state.ts` the call state machine (members, phases, `begin`/`memberOut`/`finish`);
+ * `chat-signaling.ts` speaks chat (login, v2 messages); `trtc-media.ts` drives the TRTC room,
+ * capture and devices; `call-policy.ts` the end reasons and member gone -> event shared with the
+ * other engines; the shared ringing queue (`../ringing-queue.ts`) picks which invitation rings;
+ * `call-model.ts` is the call data they all read; `presence.ts` watches chat's user status.
  */
 import { CallMediaType, CallRole, VideoResolution, type DeviceKind } from '../../constants.js';
 import { CallKitError, ErrorCode, invalidParameter } from '../../errors.js';
@@ -62,7 +60,6 @@ export type { TencentEngineOptions } from './options.js';
 
 const MAX_CALLEES = 8;
 const DEFAULT_TIMEOUT_S = 30;
-
 const noop = (): void => undefined;
 
 export class TencentEngine implements CallEngine {
@@ -531,9 +528,13 @@ export class TencentEngine implements CallEngine {
     return this.#media.setVideoQuality(resolution);
   }
 
-  /** Blurs the camera background (TRTC's virtual-background plugin): see {@link TrtcDevices.setBlurBackground}. */
+  /** Backgrounds (TRTC's virtual-background plugin): {@link TrtcDevices.setBlurBackground}, `setVirtualBackground`. */
   setBlurBackground(blurLevel: number): Promise<void> {
     return this.#devices.setBlurBackground(blurLevel);
+  }
+
+  setVirtualBackground(url: string): Promise<void> {
+    return this.#devices.setVirtualBackground(url);
   }
 
   async switchCallMediaType(mediaType: CallMediaType): Promise<void> {

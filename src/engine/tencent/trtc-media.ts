@@ -19,7 +19,7 @@ import type { ActiveCall } from './call-model.js';
 import { loadTRTCModule, loadVirtualBackgroundPlugin } from './default-loaders.js';
 import type { TencentEngineOptions, TencentUser } from './options.js';
 import { deviceError, errorEvent, roomError } from './sdk-errors.js';
-import { TRTCEventName, type TRTCEventPayloads, type TRTCLike, type TRTCModuleLike } from './sdk-types.js';
+import { TRTCEventName, type BackgroundEffect, type TRTCEventPayloads, type TRTCLike, type TRTCModuleLike } from './sdk-types.js';
 
 /** What the TRTC room tells the engine (only events of the current TRTC instance). */
 export interface TrtcMediaHandlers {
@@ -65,9 +65,9 @@ export class TrtcMedia {
   #cameraId = '';
   #microphoneId = '';
   #resolution: VideoResolution = VideoResolution.RESOLUTION_720P;
-  /** Virtual background: registered with this TRTC instance, and the current blur level (0 off). */
+  /** Virtual background: registered with this TRTC instance, and the effect running (null off). */
   #blurPluginUsed = false;
-  #blurLevel = 0;
+  #background: BackgroundEffect | null = null;
 
   constructor(options: TencentEngineOptions, handlers: TrtcMediaHandlers, user: () => TencentUser) {
     this.#options = options;
@@ -132,7 +132,7 @@ export class TrtcMedia {
     this.#audioStarted = false;
     this.#cameraOn = false;
     this.#micMuted = false;
-    this.#blurLevel = 0;
+    this.#background = null;
     this.#blurPluginUsed = false;
   }
 
@@ -243,7 +243,7 @@ export class TrtcMedia {
     const tracks: MediaStreamTrack[] = [];
     const audio = this.#audioStarted ? trtc.getAudioTrack() : null;
     // With the background blurred, the preview shows what the others see.
-    const video = this.#cameraOn ? ((this.#blurLevel > 0 ? trtc.getVideoTrack({ processed: true }) : null) ?? trtc.getVideoTrack()) : null;
+    const video = this.#cameraOn ? ((this.#background ? trtc.getVideoTrack({ processed: true }) : null) ?? trtc.getVideoTrack()) : null;
     if (audio) tracks.push(audio);
     if (video) tracks.push(video);
     return tracks;
@@ -300,8 +300,8 @@ export class TrtcMedia {
   async stopLocal(): Promise<void> {
     const trtc = this.#trtc;
     if (!trtc) return;
-    if (this.#blurLevel > 0) {
-      this.#blurLevel = 0;
+    if (this.#background) {
+      this.#background = null;
       await trtc.stopPlugin('VirtualBackground').catch(noop);
     }
     if (this.#cameraOn) {
@@ -432,29 +432,27 @@ export class TrtcMedia {
     });
   }
 
-  /** Blurs the camera background (`blurLevel` 1..10, 0 off) with TRTC's virtual-background plugin. */
-  async setBlur(blurLevel: number): Promise<void> {
-    if (blurLevel > 0 && !this.#options.assetsPath) {
-      throw invalidParameter(
-        'setBlurBackground needs the assetsPath option: serve node_modules/trtc-sdk-v5/assets from your site and pass its URL',
-      );
+  /** Puts `effect` (a blur, an image) behind the person with TRTC's virtual-background plugin; null: off. */
+  async setBackground(effect: BackgroundEffect | null, api: string): Promise<void> {
+    if (effect && !this.#options.assetsPath) {
+      throw invalidParameter(`${api} needs the assetsPath option: serve node_modules/trtc-sdk-v5/assets from your site and pass its URL`);
     }
     await this.op(async () => {
       const trtc = await this.#ensure();
       try {
-        if (blurLevel === 0) {
-          if (this.#blurLevel > 0) await trtc.stopPlugin('VirtualBackground');
+        if (!effect) {
+          if (this.#background) await trtc.stopPlugin('VirtualBackground');
         } else {
           if (!this.#blurPluginUsed) {
             const plugin = await (this.#options.loadVirtualBackground ?? loadVirtualBackgroundPlugin)();
             trtc.use({ plugin, assetsPath: this.#options.assetsPath });
             this.#blurPluginUsed = true;
           }
-          if (this.#blurLevel > 0) {
-            await trtc.updatePlugin('VirtualBackground', { type: 'blur', blurLevel });
+          if (this.#background) {
+            await trtc.updatePlugin('VirtualBackground', effect);
           } else {
             const { sdkAppId, userId, userSig } = this.#user();
-            await trtc.startPlugin('VirtualBackground', { sdkAppId, userId, userSig, type: 'blur', blurLevel });
+            await trtc.startPlugin('VirtualBackground', { sdkAppId, userId, userSig, ...effect });
           }
         }
       } catch (error) {
@@ -462,7 +460,7 @@ export class TrtcMedia {
         const e = errorEvent(error);
         throw new CallKitError(ErrorCode.FAILED, `virtual background: ${e.message}`, String(e.code));
       }
-      this.#blurLevel = blurLevel;
+      this.#background = effect;
     });
   }
 
@@ -542,7 +540,15 @@ export class TrtcDevices {
     if (!Number.isInteger(blurLevel) || blurLevel < 0 || blurLevel > 10)
       throw invalidParameter('blurLevel must be an integer from 0 (off) to 10');
     this.#host.requireCall();
-    await this.#media.setBlur(blurLevel);
+    await this.#media.setBackground(blurLevel > 0 ? { type: 'blur', blurLevel } : null, 'setBlurBackground');
+    this.#host.localChanged();
+  }
+
+  /** An image (`url`; `''` off) behind the person, replacing a blur: same plugin and requirements as {@link setBlurBackground}. */
+  async setVirtualBackground(url: string): Promise<void> {
+    if (typeof url !== 'string') throw invalidParameter('url must be an image URL string');
+    this.#host.requireCall();
+    await this.#media.setBackground(url ? { type: 'image', src: url } : null, 'setVirtualBackground');
     this.#host.localChanged();
   }
 }
