@@ -60,7 +60,11 @@ describe('SFU simulcast layers', () => {
   });
 
   it('a tile gets the smallest layer that covers its rendered width, up to a third of upscaling', () => {
-    assert.deepEqual(LAYER_WIDTHS, [1280 / (SIMULCAST_ENCODINGS[1].scaleResolutionDownBy ?? 1), 1280], 'the 720p capture: 1280 px, the low layer a quarter');
+    assert.deepEqual(
+      LAYER_WIDTHS,
+      [1280 / (SIMULCAST_ENCODINGS[1].scaleResolutionDownBy ?? 1), 1280],
+      'the 720p capture: 1280 px, the low layer a quarter',
+    );
     assert.equal(UPSCALE, 4 / 3);
     assert.deepEqual(
       [0, 1, 160, 320, 426, 427, 640, 1280, 3840].map((w) => layerFor(w)),
