@@ -107,11 +107,13 @@ export class WebhookSender {
 
   async #round(): Promise<void> {
     try {
-      for (;;) {
+      while (!this.#stopped) {
         const now = Date.now();
         // Claimed for longer than a delivery may take, so no other node's sender takes them meanwhile.
+        // What was claimed is tried even if stop() came meanwhile (it waits): a claim left behind
+        // would hold those events back for the claim's length after a restart.
         const due = await this.store.due(now, 20, now + this.#timeout + CLAIM_MARGIN_MS);
-        if (due.length === 0 || this.#stopped) return;
+        if (due.length === 0) return;
         // Events of different calls go out together; each is the oldest pending of its call.
         await Promise.all(due.map((e) => this.#send(e)));
       }

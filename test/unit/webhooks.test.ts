@@ -10,7 +10,9 @@ import type { Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backoffMs, signWebhook, verifyWebhook } from '../../server/records/webhooks.js';
+import { backoffMs, signWebhook, verifyWebhook, WebhookSender } from '../../server/records/webhooks.js';
+import type { RecordStore } from '../../server/records/store.js';
+import type { Logger } from '../../server/options.js';
 import { ServerHarness } from '../helpers/server-harness.js';
 import { waitUntil } from '../helpers/ws-client.js';
 import type { Msg, TestClient } from '../helpers/ws-client.js';
@@ -87,6 +89,27 @@ describe('webhook signatures and backoff', () => {
       [0, 1, 2, 3, 10, 60].map((a) => backoffMs(a, 1000, 600_000)),
       [1000, 2000, 4000, 8000, 600_000, 600_000],
     );
+  });
+
+  it('stop: an event claimed while the sender stops is still tried and its outcome written, never left claimed', async () => {
+    // A store whose outbox read is held until the test lets it go: stop() lands while the claim is in flight.
+    let release: (rows: { id: number; eventId: string; callId: string; body: string; attempts: number }[]) => void = () => undefined;
+    let reads = 0;
+    const outcomes: string[] = [];
+    const store = {
+      due: () => (reads++ === 0 ? new Promise((resolve) => (release = resolve)) : Promise.resolve([])),
+      delivered: async (id: number) => void outcomes.push(`delivered ${id}`),
+      failed: async (id: number) => void outcomes.push(`failed ${id}`),
+    } as unknown as RecordStore;
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
+    // Nothing listens on port 9 (discard): the try fails at once, which is an outcome too.
+    const sender = new WebhookSender(store, { url: 'http://127.0.0.1:9/hook', secret: HOOK_SECRET, timeoutMs: 2000 }, quiet);
+    sender.start();
+    await waitUntil(() => reads === 1, 'the sender reads the outbox', 5000);
+    const stopped = sender.stop();
+    release([{ id: 7, eventId: 'e7', callId: 'c1', body: '{}', attempts: 0 }]);
+    await stopped;
+    assert.deepEqual(outcomes, ['failed 7'], 'the claimed event was tried before the sender stopped');
   });
 });
 
