@@ -1,8 +1,9 @@
 /**
  * Pre-connect while ringing (issue 18), two Chromium pages through the real demo: the callee opts in
  * (`init({ preconnect: true })`, the demo's `?preconnect=1`). While it rings, ICE and DTLS complete
- * (a `connected` peer connection on both sides) with no capture on the callee and no RTP sent either
- * way; accepting reuses that connection (no new one) and media flows both ways; declining closes it on
+ * (a `connected` peer connection on both sides) with no microphone opened on the callee, no track on
+ * any sender (the banner's camera preview is the only capture, and it stays on the page) and no RTP
+ * sent either way; accepting reuses that connection (no new one) and media flows both ways; declining closes it on
  * both sides.
  */
 import { describe, test } from 'node:test';
@@ -19,6 +20,9 @@ interface PcView {
   bytesSent: number;
   packetsSent: number;
   liveTracks: number;
+  liveAudio: number;
+  /** Senders of the open connections that carry a track. */
+  senderTracks: number;
 }
 
 /** The page's peer connections (created, open, connected) and RTP bytes/packets sent over the open ones. */
@@ -43,6 +47,8 @@ function pcView(page: Page): Promise<PcView> {
       bytesSent,
       packetsSent,
       liveTracks: w.__tracks.filter((t) => t.readyState === 'live').length,
+      liveAudio: w.__tracks.filter((t) => t.readyState === 'live' && t.kind === 'audio').length,
+      senderTracks: open.flatMap((pc) => pc.getSenders()).filter((sender) => sender.track).length,
     };
   });
 }
@@ -70,7 +76,10 @@ describe('pre-connect while ringing', { concurrency: 1 }, () => {
     await new Promise((r) => setTimeout(r, 1500));
     const [a, b] = [await pcView(alice), await pcView(bob)];
     assert.equal(await ringing(bob), 'calling', 'bob still rings');
-    assert.equal(b.liveTracks, 0, 'the callee captured nothing before accepting');
+    // The ringing banner previews the callee's own camera (issue 17): that capture stays on the page.
+    assert.equal(b.liveAudio, 0, 'the callee opened no microphone before accepting');
+    assert.equal(b.senderTracks, 0, 'nothing of the callee is attached to the connection before accepting');
+    assert.ok(b.liveTracks <= 1, `at most the preview's camera is live (${b.liveTracks} tracks)`);
     assert.deepEqual([b.bytesSent, b.packetsSent], [0, 0], 'the callee sent no RTP before accepting');
     assert.deepEqual([a.bytesSent, a.packetsSent], [0, 0], 'the caller sent no RTP to a callee who has not answered');
     assert.equal(await bob.evaluate(() => window.callKit.store.getState().members.some((m) => m.stream)), false, 'no remote stream shown');
